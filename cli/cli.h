@@ -1,0 +1,64 @@
+/*
+ * cli.h — what the yaohao commands share: the command table entry, exit
+ * codes, error reporting and the helpers that turn engine results into
+ * output.  Commands use only the public libyaohao API.
+ */
+#ifndef YH_CLI_H
+#define YH_CLI_H
+
+#include <stdint.h>
+#include <jansson.h>
+#include <yaohao/yaohao.h>
+
+/* Exit codes (docs/formats.md, "exit codes"). */
+enum {
+	CLI_OK = 0,
+	CLI_CHECK_FAILED = 1,
+	CLI_USAGE = 2,
+	CLI_BAD_DATA = 3,
+	CLI_STORE = 4,
+	CLI_INTERNAL = 5
+};
+
+typedef struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} cli_command;
+
+/* Prints "yaohao: <message>" to stderr; returns the exit code for an engine code. */
+int cli_fail(int engine_code);
+
+/* Prints "yaohao: <formatted>" to stderr and returns exit_code. */
+int cli_error(int exit_code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints a usage error and the hint to run --help; returns CLI_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The store path: --db, else $YAOHAO_DB, else ./yaohao.db. */
+const char *cli_db_path(const char *option);
+
+/* Opens the store at cli_db_path(option); prints the error and returns an exit code on failure. */
+int cli_open_store(yh_store **out, const char *option);
+
+/* Parses a non-negative decimal; 0 on success. */
+int cli_parse_u64(uint64_t *out, const char *text);
+
+/* Prints a JSON value (pretty, keys sorted) to stdout and releases it. */
+int cli_print_json(json_t *value);
+
+/* Runs an import and prints its diagnostics, progress and summary. */
+int cli_import_run(yh_store *store, yh_register_kind kind, const char *path,
+                   yh_import_options *options, int json);
+
+/* Prints the register statistics as a table or as JSON. */
+int cli_stats_print(yh_store *store, uint64_t as_of, int json);
+
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+#endif

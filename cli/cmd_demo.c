@@ -1,0 +1,116 @@
+/* cmd_demo.c — yaohao demo: the main job on the bundled fixtures, end to end. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define DEMO_DEPARTMENT "330100-SCJG"
+
+static const char usage[] =
+	"usage: yaohao demo [--dir DIR] [--fixtures DIR]\n"
+	"\n"
+	"Runs the main job on the bundled fixtures: creates a store in DIR for\n"
+	"department " DEMO_DEPARTMENT ", imports the entity, inspector, conflict and\n"
+	"check-item registers, and prints the register statistics.\n"
+	"\n"
+	"  --dir DIR       where to work (created if missing; must not hold a store);\n"
+	"                  default: a new temporary folder, whose path is printed\n"
+	"  --fixtures DIR  the fixture files (default: $YAOHAO_FIXTURES, the source\n"
+	"                  tree's fixtures/, then the installed copy)\n";
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static const char *find_fixtures(const char *option)
+{
+	const char *env = getenv("YAOHAO_FIXTURES");
+
+	if (option)
+		return option;
+	if (env && *env)
+		return env;
+	if (is_dir(YAOHAO_FIXTURES_DIR))
+		return YAOHAO_FIXTURES_DIR;
+	return YAOHAO_INSTALLED_FIXTURES_DIR;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	enum { OPT_DIR = 256, OPT_FIXTURES };
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, OPT_DIR },
+		{ "fixtures", required_argument, NULL, OPT_FIXTURES },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const struct { yh_register_kind kind; const char *file; } steps[] = {
+		{ YH_REGISTER_ENTITIES, "entities.csv" },
+		{ YH_REGISTER_INSPECTORS, "inspectors.csv" },
+		{ YH_REGISTER_CONFLICTS, "conflicts.csv" },
+		{ YH_REGISTER_ITEMS, "items.csv" },
+	};
+	char dirbuf[PATH_MAX], db[PATH_MAX + 16], file[PATH_MAX * 2];
+	const char *dir = NULL, *fixtures_opt = NULL, *fixtures;
+	yh_store *store = NULL;
+	size_t i;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DIR: dir = optarg; break;
+		case OPT_FIXTURES: fixtures_opt = optarg; break;
+		case 'h': fputs(usage, stdout); return CLI_OK;
+		default: return cli_usage_error("demo", "bad option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("demo", "unexpected argument: '%s'", argv[optind]);
+	fixtures = find_fixtures(fixtures_opt);
+	if (!is_dir(fixtures))
+		return cli_error(CLI_BAD_DATA, "fixtures not found: '%s' (give --fixtures DIR)", fixtures);
+	if (!dir) {
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(dirbuf, sizeof(dirbuf), "%s/yaohao-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(dirbuf))
+			return cli_error(CLI_BAD_DATA, "cannot create a temporary folder: %s: '%s'",
+			                 strerror(errno), dirbuf);
+		dir = dirbuf;
+	} else if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		return cli_error(CLI_BAD_DATA, "cannot create the folder: %s: '%s'", strerror(errno), dir);
+	}
+	printf("demo folder: %s\n", dir);
+	printf("fixtures:    %s\n\n", fixtures);
+	snprintf(db, sizeof(db), "%s/yaohao.db", dir);
+	printf("$ yaohao init --department %s --db %s\n", DEMO_DEPARTMENT, db);
+	if ((rc = yh_store_create(&store, db, DEMO_DEPARTMENT)) < 0)
+		return cli_fail(rc);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		yh_import_options opt;
+
+		memset(&opt, 0, sizeof(opt));
+		snprintf(file, sizeof(file), "%s/%s", fixtures, steps[i].file);
+		printf("$ yaohao import %s %s\n", yh_register_name(steps[i].kind), file);
+		fflush(stdout);
+		if ((rc = cli_import_run(store, steps[i].kind, file, &opt, 0)) != CLI_OK)
+			goto done;
+	}
+	printf("\n$ yaohao stats\n");
+	rc = cli_stats_print(store, 0, 0);
+	if (rc == CLI_OK)
+		printf("\nthe store is %s; try: yaohao log --db %s\n", db, db);
+done:
+	yh_store_close(store);
+	return rc;
+}

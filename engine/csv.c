@@ -1,0 +1,429 @@
+/* csv.c — streaming RFC 4180 reader with iconv transcoding and raw-byte hashing. */
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "yaohao/csv.h"
+#include "error.h"
+
+#define CHUNK (256u * 1024u)
+#define END_OF_INPUT (-1)
+#define INPUT_FAULT (-2)
+
+struct yh_csv {
+	FILE *fp;
+	char *name;
+	iconv_t cd;                 /* (iconv_t)-1 when the input is UTF-8 */
+	char *raw;                  /* undecoded bytes waiting for iconv */
+	size_t raw_len;
+	char *buf;                  /* UTF-8 bytes ready to parse */
+	size_t buf_len, buf_pos, buf_cap;
+	int input_done;             /* fp is exhausted */
+	int bom_checked;
+	int fatal;                  /* unrecoverable fault reported */
+	int resync;                 /* skip to the next line before parsing */
+	uint64_t line;              /* line of buf[buf_pos] */
+	uint64_t bytes_read, bytes_total;
+	crypto_hash_sha256_state sha;
+	unsigned char digest[32];
+	int digest_done;
+	char *rec;                  /* fields of the current record, NUL-separated */
+	size_t rec_len, rec_cap;
+	size_t starts[YH_CSV_MAX_FIELDS], lens[YH_CSV_MAX_FIELDS];
+	size_t nfields;
+	uint64_t rec_line;
+	uint64_t err_line;
+	size_t err_field;
+	char err_reason[160];
+};
+
+static int fault_at(yh_csv *c, uint64_t line, int fatal, const char *reason)
+{
+	c->err_line = line;
+	c->err_field = c->nfields + 1;
+	snprintf(c->err_reason, sizeof(c->err_reason), "%s", reason);
+	if (fatal)
+		c->fatal = 1;
+	else
+		c->resync = 1;
+	return yh_error_set(YH_EDATA, "%s:%llu: field %zu: %s", c->name,
+	                    (unsigned long long)c->err_line, c->err_field, reason);
+}
+
+static int fault(yh_csv *c, int fatal, const char *reason)
+{
+	return fault_at(c, c->line, fatal, reason);
+}
+
+/* Reads more input into buf; returns bytes added, 0 at the end, <0 on fault. */
+static int refill(yh_csv *c)
+{
+	size_t n, before;
+
+	if (c->buf_pos > 0) {
+		memmove(c->buf, c->buf + c->buf_pos, c->buf_len - c->buf_pos);
+		c->buf_len -= c->buf_pos;
+		c->buf_pos = 0;
+	}
+	before = c->buf_len;
+	while (c->buf_len == before) {
+		char *in, *out;
+		size_t inleft, outleft;
+
+		if (c->input_done && c->raw_len == 0)
+			return 0;
+		if (c->cd == (iconv_t)-1) {
+			n = fread(c->buf + c->buf_len, 1, c->buf_cap - c->buf_len, c->fp);
+			if (n == 0) {
+				if (ferror(c->fp))
+					return fault(c, 1, "read error");
+				c->input_done = 1;
+				return 0;
+			}
+			crypto_hash_sha256_update(&c->sha, (unsigned char *)c->buf + c->buf_len, n);
+			c->bytes_read += n;
+			c->buf_len += n;
+			break;
+		}
+		if (!c->input_done && c->raw_len < CHUNK) {
+			n = fread(c->raw + c->raw_len, 1, CHUNK - c->raw_len, c->fp);
+			if (n == 0) {
+				if (ferror(c->fp))
+					return fault(c, 1, "read error");
+				c->input_done = 1;
+			}
+			crypto_hash_sha256_update(&c->sha, (unsigned char *)c->raw + c->raw_len, n);
+			c->bytes_read += n;
+			c->raw_len += n;
+		}
+		in = c->raw;
+		inleft = c->raw_len;
+		out = c->buf + c->buf_len;
+		outleft = c->buf_cap - c->buf_len;
+		if (iconv(c->cd, &in, &inleft, &out, &outleft) == (size_t)-1) {
+			if (errno == EILSEQ)
+				c->fatal = 2; /* report once the good bytes before it are parsed */
+			else if (errno == EINVAL && c->input_done)
+				c->fatal = 3;
+		}
+		c->buf_len = (size_t)(out - c->buf);
+		memmove(c->raw, in, inleft);
+		c->raw_len = inleft;
+		if (c->buf_len == before && c->fatal >= 2)
+			return fault(c, 1, c->fatal == 2 ? "bytes that are not valid in the given encoding"
+			                                 : "file ends inside a multi-byte character");
+		if (c->buf_len == before && c->input_done && c->raw_len == 0)
+			return 0;
+	}
+	return (int)(c->buf_len - before);
+}
+
+static inline int get(yh_csv *c)
+{
+	if (c->buf_pos == c->buf_len) {
+		int r = refill(c);
+		if (r < 0)
+			return INPUT_FAULT;
+		if (r == 0)
+			return END_OF_INPUT;
+	}
+	return (unsigned char)c->buf[c->buf_pos++];
+}
+
+static inline int peek(yh_csv *c)
+{
+	int ch = get(c);
+
+	if (ch >= 0)
+		c->buf_pos--;
+	return ch;
+}
+
+static int append(yh_csv *c, int ch)
+{
+	if (c->rec_len + 1 >= c->rec_cap) {
+		size_t cap = c->rec_cap * 2;
+		char *p;
+
+		if (cap > YH_CSV_MAX_RECORD + 1)
+			return fault(c, 0, "record is longer than 1 MiB");
+		p = realloc(c->rec, cap);
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory reading '%s'", c->name);
+		c->rec = p;
+		c->rec_cap = cap;
+	}
+	c->rec[c->rec_len++] = (char)ch;
+	return 0;
+}
+
+static int end_field(yh_csv *c, size_t start)
+{
+	if (c->nfields == YH_CSV_MAX_FIELDS)
+		return fault(c, 0, "record has more than 1024 fields");
+	if (append(c, '\0') < 0)
+		return -1;
+	c->starts[c->nfields] = start;
+	c->lens[c->nfields] = c->rec_len - 1 - start;
+	c->nfields++;
+	return 0;
+}
+
+/* After a recoverable fault, drop the rest of the physical line. */
+static int skip_line(yh_csv *c)
+{
+	int ch;
+
+	while ((ch = get(c)) >= 0) {
+		if (ch == '\n') {
+			c->line++;
+			return 1;
+		}
+	}
+	return ch == INPUT_FAULT ? -1 : 0;
+}
+
+/* Parses one record; 1 read, 0 end of input, <0 fault. */
+static int parse_record(yh_csv *c)
+{
+	int ch, r;
+	size_t start;
+	int quoted;
+
+again:
+	c->rec_len = 0;
+	c->nfields = 0;
+	c->rec_line = c->line;
+	for (;;) {
+		start = c->rec_len;
+		quoted = 0;
+		ch = get(c);
+		if (ch == INPUT_FAULT)
+			return -1;
+		if (ch == END_OF_INPUT && c->nfields == 0)
+			return 0;
+		if (ch == '"') {
+			uint64_t opened = c->line;
+
+			quoted = 1;
+			for (;;) {
+				ch = get(c);
+				if (ch == INPUT_FAULT)
+					return -1;
+				if (ch == END_OF_INPUT) {
+					char why[96];
+
+					snprintf(why, sizeof(why), "quoted field opened here is never closed "
+					         "(the file ends on line %llu)", (unsigned long long)c->line);
+					return fault_at(c, opened, 1, why);
+				}
+				if (ch == '"') {
+					if (peek(c) == '"') {
+						c->buf_pos++;
+					} else {
+						break;
+					}
+				} else if (ch == '\n') {
+					c->line++;
+				}
+				if ((r = append(c, ch)) < 0)
+					return r;
+			}
+			ch = get(c);
+			if (ch == INPUT_FAULT)
+				return -1;
+			if (ch != ',' && ch != '\n' && ch != '\r' && ch != END_OF_INPUT)
+				return fault(c, 0, "unexpected character after a closing quote");
+		} else {
+			while (ch != ',' && ch != '\n' && ch != '\r' && ch >= 0) {
+				if (ch == '"')
+					return fault(c, 0, "quote inside an unquoted field "
+					             "(quote the whole field and double the inner quote)");
+				if ((r = append(c, ch)) < 0)
+					return r;
+				ch = get(c);
+			}
+			if (ch == INPUT_FAULT)
+				return -1;
+		}
+		if (ch == '\r') {
+			if (peek(c) != '\n')
+				return fault(c, 0, "carriage return not followed by a line feed");
+			ch = get(c);
+		}
+		if ((r = end_field(c, start)) < 0)
+			return r;
+		if (ch == ',')
+			continue;
+		if (ch == '\n')
+			c->line++;
+		break;
+	}
+	if (c->nfields == 1 && c->lens[0] == 0 && !quoted)
+		goto again; /* blank line */
+	return 1;
+}
+
+int yh_csv_next(yh_csv *c)
+{
+	int r;
+
+	if (c->fatal == 1)
+		return 0;
+	if (!c->bom_checked) {
+		c->bom_checked = 1;
+		while (c->buf_len - c->buf_pos < 3 && !(c->input_done && c->raw_len == 0)) {
+			r = refill(c);
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				break;
+		}
+		if (c->buf_len - c->buf_pos >= 3 && memcmp(c->buf + c->buf_pos, "\xEF\xBB\xBF", 3) == 0)
+			c->buf_pos += 3;
+	}
+	if (c->resync) {
+		c->resync = 0;
+		r = skip_line(c);
+		if (r <= 0)
+			return r;
+	}
+	return parse_record(c);
+}
+
+static int open_common(yh_csv **out, FILE *fp, const char *name, const char *encoding)
+{
+	yh_csv *c = NULL;
+	struct stat st;
+	int rc = YH_ENOMEM;
+
+	*out = NULL;
+	if (sodium_init() < 0) {
+		rc = yh_error_set(YH_ERROR, "libsodium failed to initialise");
+		goto done;
+	}
+	if (encoding && strcasecmp(encoding, "utf-8") != 0 && strcasecmp(encoding, "utf8") != 0 &&
+	    strcasecmp(encoding, "gb18030") != 0 && strcasecmp(encoding, "gbk") != 0) {
+		rc = yh_error_set(YH_EINVAL, "unsupported encoding '%s' (use utf-8, gb18030 or gbk)", encoding);
+		goto done;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		goto done;
+	c->cd = (iconv_t)-1;
+	c->fp = fp;
+	c->name = strdup(name);
+	c->buf_cap = CHUNK * 4;
+	c->buf = malloc(c->buf_cap);
+	c->rec_cap = 256;
+	c->rec = malloc(c->rec_cap);
+	if (!c->name || !c->buf || !c->rec)
+		goto done;
+	if (encoding && (strcasecmp(encoding, "gb18030") == 0 || strcasecmp(encoding, "gbk") == 0)) {
+		/* GB18030 is a superset of GBK, so one decoder serves both names. */
+		c->cd = iconv_open("UTF-8", "GB18030");
+		c->raw = malloc(CHUNK);
+		if (c->cd == (iconv_t)-1 || !c->raw) {
+			rc = yh_error_set(YH_ERROR, "cannot convert from '%s': iconv has no GB18030", encoding);
+			goto done;
+		}
+	}
+	c->line = 1;
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+		c->bytes_total = (uint64_t)st.st_size;
+	crypto_hash_sha256_init(&c->sha);
+	*out = c;
+	c = NULL;
+	fp = NULL;
+	rc = YH_OK;
+done:
+	if (rc == YH_ENOMEM)
+		yh_error_set(rc, "out of memory opening '%s'", name);
+	if (c)
+		c->fp = NULL;
+	yh_csv_free(c);
+	if (fp)
+		fclose(fp);
+	return rc;
+}
+
+int yh_csv_open(yh_csv **out, const char *path, const char *encoding)
+{
+	FILE *fp = fopen(path, "rb");
+
+	*out = NULL;
+	if (!fp)
+		return yh_error_set(YH_EIO, "cannot open '%s': %s", path, strerror(errno));
+	return open_common(out, fp, path, encoding);
+}
+
+int yh_csv_open_buffer(yh_csv **out, const void *data, size_t len,
+                       const char *name, const char *encoding)
+{
+	FILE *fp = tmpfile();
+
+	*out = NULL;
+	if (!fp || (len && fwrite(data, 1, len, fp) != len) || fseek(fp, 0, SEEK_SET) != 0) {
+		if (fp)
+			fclose(fp);
+		return yh_error_set(YH_EIO, "cannot buffer '%s': %s", name, strerror(errno));
+	}
+	return open_common(out, fp, name, encoding);
+}
+
+size_t yh_csv_nfields(const yh_csv *c) { return c->nfields; }
+
+const char *yh_csv_field(const yh_csv *c, size_t i, size_t *len)
+{
+	if (i >= c->nfields) {
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	if (len)
+		*len = c->lens[i];
+	return c->rec + c->starts[i];
+}
+
+uint64_t yh_csv_line(const yh_csv *c) { return c->rec_line; }
+uint64_t yh_csv_error_line(const yh_csv *c) { return c->err_line; }
+size_t yh_csv_error_field(const yh_csv *c) { return c->err_field; }
+const char *yh_csv_error_reason(const yh_csv *c) { return c->err_reason; }
+const char *yh_csv_name(const yh_csv *c) { return c->name; }
+uint64_t yh_csv_bytes_read(const yh_csv *c) { return c->bytes_read; }
+uint64_t yh_csv_bytes_total(const yh_csv *c) { return c->bytes_total; }
+
+int yh_csv_sha256(unsigned char out[32], const yh_csv *c)
+{
+	yh_csv *m = (yh_csv *)c; /* finalising once is an internal detail */
+
+	if (!m->input_done || m->raw_len)
+		return yh_error_set(YH_EINVAL, "'%s' has not been read to the end", c->name);
+	if (!m->digest_done) {
+		crypto_hash_sha256_final(&m->sha, m->digest);
+		m->digest_done = 1;
+	}
+	memcpy(out, m->digest, 32);
+	return YH_OK;
+}
+
+void yh_csv_free(yh_csv *c)
+{
+	if (!c)
+		return;
+	if (c->fp)
+		fclose(c->fp);
+	if (c->cd != (iconv_t)-1)
+		iconv_close(c->cd);
+	free(c->raw);
+	free(c->buf);
+	free(c->rec);
+	free(c->name);
+	free(c);
+}

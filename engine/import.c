@@ -1,0 +1,630 @@
+/* import.c — reading a register file into the store, all or nothing, with history. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "yaohao/csv.h"
+#include "yaohao/import.h"
+#include "register.h"
+#include "store.h"
+#include "text.h"
+#include "error.h"
+
+#define MAX_COLUMNS 16
+#define PROGRESS_EVERY 8192
+#define KEY_SEP "\x1f" /* control characters never occur in values, so keys join unambiguously */
+
+typedef struct {
+	char *key;
+	uint64_t line, first_line;
+} duplicate;
+
+typedef struct {
+	yh_store *store;
+	const yh_register_desc *reg;
+	const yh_import_options *opt;
+	yh_import_report *rep;
+	const char *path;
+	unsigned max_errors, reported;
+	size_t nheader;
+	int column_of[YH_CSV_MAX_FIELDS];  /* file field -> column, or -1 */
+	int field_of[MAX_COLUMNS];         /* column -> file field, or -1 */
+	int loose[MAX_COLUMNS];
+	char *header[MAX_COLUMNS];         /* the column's header as written, for messages */
+	yh_value values[MAX_COLUMNS];
+	yh_rule_ctx rule;
+	uint64_t seq;
+	int fast;                          /* no current rows: every row is new, no lookups */
+	sqlite3_stmt *ins, *cur, *close_one, *seen;
+	duplicate *dups;
+	size_t ndups, capdups;
+	json_t *bad_ids;
+} importer;
+
+static void report(importer *im, uint64_t line, int column, int warning, const char *fmt, ...)
+	YH_PRINTF(5, 6);
+
+static void report(importer *im, uint64_t line, int column, int warning, const char *fmt, ...)
+{
+	char msg[512];
+	yh_diagnostic d;
+	va_list ap;
+
+	if (warning)
+		im->rep->warnings++;
+	else
+		im->rep->errors++;
+	if (!im->opt->on_diagnostic || im->reported >= im->max_errors)
+		return;
+	im->reported++;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	d.file = im->path;
+	d.line = line;
+	d.column = column < 0 ? NULL : im->header[column];
+	d.message = msg;
+	d.warning = warning;
+	im->opt->on_diagnostic(im->opt->diagnostic_ctx, &d);
+}
+
+static int matches(const char *const *aliases, const char *s, size_t len)
+{
+	for (; aliases && *aliases; aliases++)
+		if (yh_text_equals(s, len, *aliases))
+			return 1;
+	return 0;
+}
+
+static int read_header(importer *im, yh_csv *csv)
+{
+	size_t f, c, len;
+	int r;
+
+	for (c = 0; c < im->reg->ncolumns; c++) {
+		im->field_of[c] = -1;
+		im->header[c] = strdup(im->reg->columns[c].pub.name);
+		if (!im->header[c])
+			return yh_error_set(YH_ENOMEM, "out of memory");
+	}
+	r = yh_csv_next(csv);
+	if (r == 0) {
+		report(im, 1, -1, 0, "file is empty: a header row is needed");
+		return yh_error_set(YH_EDATA, "no header in '%s', nothing imported", im->path);
+	}
+	if (r < 0) {
+		if (r != YH_EDATA)
+			return r;
+		report(im, yh_csv_error_line(csv), -1, 0, "header: %s", yh_csv_error_reason(csv));
+		return yh_error_set(YH_EDATA, "bad header in '%s', nothing imported", im->path);
+	}
+	im->nheader = yh_csv_nfields(csv);
+	for (f = 0; f < im->nheader; f++) {
+		const char *s = yh_csv_field(csv, f, &len);
+		char why[160];
+
+		im->column_of[f] = -1;
+		yh_text_trim(&s, &len);
+		if (yh_text_check(s, len, why, sizeof(why)) != 0) {
+			report(im, 1, -1, 0, "header field %zu: %s", f + 1, why);
+			continue;
+		}
+		for (c = 0; c < im->reg->ncolumns; c++) {
+			const yh_column_desc *col = &im->reg->columns[c];
+			int loose = matches(col->loose_aliases, s, len);
+
+			if (!loose && !matches(col->pub.aliases, s, len))
+				continue;
+			if (im->field_of[c] >= 0) {
+				report(im, 1, -1, 0, "columns '%s' and '%.*s' both give %s", im->header[c],
+				       (int)len, s, col->pub.name);
+				break;
+			}
+			im->field_of[c] = (int)f;
+			im->column_of[f] = (int)c;
+			im->loose[c] = loose;
+			free(im->header[c]);
+			if (!(im->header[c] = strndup(s, len)))
+				return yh_error_set(YH_ENOMEM, "out of memory");
+			break;
+		}
+		if (c == im->reg->ncolumns)
+			report(im, 1, -1, 1, "unknown column '%.*s' is ignored", (int)len, s);
+	}
+	for (c = 0; c < im->reg->ncolumns; c++) {
+		const yh_column_desc *col = &im->reg->columns[c];
+		char names[256] = "";
+		const char *const *a;
+
+		if (!col->pub.required || im->field_of[c] >= 0)
+			continue;
+		for (a = col->pub.aliases; *a; a++) {
+			if (strlen(names) + strlen(*a) + 3 >= sizeof(names))
+				break;
+			strcat(names, a == col->pub.aliases ? "" : ", ");
+			strcat(names, *a);
+		}
+		report(im, 1, -1, 0, "missing required column '%s' (headers accepted: %s)",
+		       col->pub.name, names);
+	}
+	if (im->rep->errors)
+		return yh_error_set(YH_EDATA, "bad header in '%s', nothing imported", im->path);
+	return YH_OK;
+}
+
+/* Normalises the current record into im->values; 0 if the row is good. */
+static int read_row(importer *im, yh_csv *csv, int quiet)
+{
+	uint64_t line = yh_csv_line(csv);
+	char why[512];
+	size_t c;
+	int bad = 0, k;
+
+	if (yh_csv_nfields(csv) != im->nheader) {
+		if (!quiet)
+			report(im, line, -1, 0, "has %zu fields, the header has %zu",
+			       yh_csv_nfields(csv), im->nheader);
+		return -1;
+	}
+	for (c = 0; c < im->reg->ncolumns; c++) {
+		const yh_column_desc *col = &im->reg->columns[c];
+		yh_value *v = &im->values[c];
+
+		if (im->field_of[c] < 0) {
+			v->s = col->absent;
+			v->len = strlen(col->absent);
+			continue;
+		}
+		v->s = yh_csv_field(csv, (size_t)im->field_of[c], &v->len);
+		yh_text_trim(&v->s, &v->len);
+		if (v->len == 0 && col->pub.required) {
+			if (!quiet)
+				report(im, line, (int)c, 0, "is empty");
+			bad = 1;
+			continue;
+		}
+		im->rule.loose = im->loose[c];
+		im->rule.bad_check = 0;
+		if (col->rule(v, &im->rule, why, sizeof(why)) != 0) {
+			if (!quiet)
+				report(im, line, (int)c, 0, "%s", why);
+			bad = 1;
+			continue;
+		}
+		if (im->rule.bad_check && !quiet) {
+			json_t *entry = json_pack("{s:s%, s:I}", "id", v->s, v->len, "line", (json_int_t)line);
+
+			im->rep->bad_check_accepted++;
+			if (!entry || json_array_append_new(im->bad_ids, entry) < 0)
+				return yh_error_set(YH_ENOMEM, "out of memory");
+			report(im, line, (int)c, 1, "'%.*s': check character fails, accepted on record",
+			       (int)v->len, v->s);
+		}
+	}
+	if (!bad && im->reg->finish && (k = im->reg->finish(im->values, why, sizeof(why))) >= 0) {
+		if (!quiet)
+			report(im, line, k, 0, "%s", why);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+static size_t row_key(importer *im, char *out, size_t size)
+{
+	size_t c, n = 0;
+
+	for (c = 0; c < im->reg->nkey; c++) {
+		const yh_value *v = &im->values[c];
+
+		if (n + v->len + 2 > size)
+			return 0;
+		if (c)
+			out[n++] = KEY_SEP[0];
+		memcpy(out + n, v->s, v->len);
+		n += v->len;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static int prepare(importer *im, sqlite3_stmt **st, const char *sql)
+{
+	if (sqlite3_prepare_v2(im->store->db, sql, -1, st, NULL) != SQLITE_OK)
+		return yh_store_fail(im->store, "cannot prepare the import");
+	return YH_OK;
+}
+
+static int prepare_all(importer *im)
+{
+	const yh_register_desc *d = im->reg;
+	char sql[2048], cols[512] = "", params[256] = "", keys[256] = "";
+	size_t c;
+	int rc;
+
+	for (c = 0; c < d->ncolumns; c++) {
+		char p[48];
+
+		strcat(cols, c ? ", " : "");
+		strcat(cols, d->columns[c].pub.name);
+		snprintf(p, sizeof(p), "%s?%zu", c ? ", " : "", c + 1);
+		strcat(params, p);
+		if (c < d->nkey) {
+			snprintf(p, sizeof(p), " AND %s = ?%zu", d->columns[c].pub.name, c + 2);
+			strcat(keys, p);
+		}
+	}
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, valid_from) VALUES (%s, ?%zu)",
+	         d->table, cols, params, d->ncolumns + 1);
+	if ((rc = prepare(im, &im->ins, sql)) < 0)
+		return rc;
+	if (im->fast)
+		return YH_OK;
+	/* ?1 is the sequence, keys follow from ?2 (both lookups share the numbering) */
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE valid_to IS NULL%s AND ?1 IS NOT NULL",
+	         cols, d->table, keys);
+	if ((rc = prepare(im, &im->cur, sql)) < 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "UPDATE %s SET valid_to = ?1 WHERE valid_to IS NULL%s",
+	         d->table, keys);
+	if ((rc = prepare(im, &im->close_one, sql)) < 0)
+		return rc;
+	if ((rc = yh_store_exec(im->store, "CREATE TEMP TABLE IF NOT EXISTS yh_seen "
+	                        "(k TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.yh_seen;")) < 0)
+		return rc;
+	return prepare(im, &im->seen, "INSERT INTO temp.yh_seen (k) VALUES (?1)");
+}
+
+static int step_done(importer *im, sqlite3_stmt *st, int *constraint)
+{
+	int r = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (r == SQLITE_DONE)
+		return YH_OK;
+	if (constraint && (r & 0xff) == SQLITE_CONSTRAINT) {
+		*constraint = 1;
+		return YH_OK;
+	}
+	return yh_store_fail(im->store, "cannot write the register");
+}
+
+static int note_duplicate(importer *im, uint64_t line)
+{
+	char key[YH_FIELD_MAX * 2];
+
+	im->rep->errors++;
+	if (im->ndups >= im->max_errors)
+		return YH_OK;
+	if (im->ndups == im->capdups) {
+		size_t cap = im->capdups ? im->capdups * 2 : 16;
+		duplicate *p = realloc(im->dups, cap * sizeof(*p));
+
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		im->dups = p;
+		im->capdups = cap;
+	}
+	row_key(im, key, sizeof(key));
+	if (!(im->dups[im->ndups].key = strdup(key)))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	im->dups[im->ndups].line = line;
+	im->dups[im->ndups].first_line = 0;
+	im->ndups++;
+	return YH_OK;
+}
+
+static void bind_values(importer *im, sqlite3_stmt *st, int first, size_t n)
+{
+	size_t c;
+
+	for (c = 0; c < n; c++)
+		sqlite3_bind_text(st, first + (int)c, im->values[c].s, (int)im->values[c].len,
+		                  SQLITE_STATIC);
+}
+
+static int write_row(importer *im, uint64_t line)
+{
+	const yh_register_desc *d = im->reg;
+	int dup = 0, rc, r;
+	size_t c;
+
+	if (!im->fast) {
+		char key[YH_FIELD_MAX * 2];
+		size_t klen = row_key(im, key, sizeof(key));
+
+		sqlite3_bind_text(im->seen, 1, key, (int)klen, SQLITE_STATIC);
+		if ((rc = step_done(im, im->seen, &dup)) < 0)
+			return rc;
+		if (dup)
+			return note_duplicate(im, line);
+		sqlite3_bind_int64(im->cur, 1, (sqlite3_int64)im->seq);
+		bind_values(im, im->cur, 2, d->nkey);
+		r = sqlite3_step(im->cur);
+		if (r == SQLITE_ROW) {
+			for (c = 0; c < d->ncolumns; c++) {
+				const void *old = sqlite3_column_text(im->cur, (int)c);
+				size_t olen = (size_t)sqlite3_column_bytes(im->cur, (int)c);
+
+				if (olen != im->values[c].len || memcmp(old, im->values[c].s, olen) != 0)
+					break;
+			}
+			sqlite3_reset(im->cur);
+			if (c == d->ncolumns) {
+				im->rep->unchanged++;
+				return YH_OK;
+			}
+			sqlite3_bind_int64(im->close_one, 1, (sqlite3_int64)im->seq);
+			bind_values(im, im->close_one, 2, d->nkey);
+			if ((rc = step_done(im, im->close_one, NULL)) < 0)
+				return rc;
+			im->rep->changed++;
+		} else {
+			sqlite3_reset(im->cur);
+			if (r != SQLITE_DONE)
+				return yh_store_fail(im->store, "cannot read the register");
+			im->rep->added++;
+		}
+	}
+	bind_values(im, im->ins, 1, d->ncolumns);
+	sqlite3_bind_int64(im->ins, (int)d->ncolumns + 1, (sqlite3_int64)im->seq);
+	if ((rc = step_done(im, im->ins, &dup)) < 0)
+		return rc;
+	if (dup)
+		return note_duplicate(im, line); /* only reachable on the fast path */
+	if (im->fast)
+		im->rep->added++;
+	return YH_OK;
+}
+
+static int cmp_dup(const void *a, const void *b)
+{
+	const duplicate *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* First index of dups[] whose key is >= key (dups sorted by key). */
+static size_t lower_bound(const importer *im, const char *key)
+{
+	size_t lo = 0, hi = im->ndups;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(im->dups[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Duplicates are found by the store; a second read names the first line of each. */
+static int name_first_lines(importer *im)
+{
+	yh_csv *csv = NULL;
+	char key[YH_FIELD_MAX * 2];
+	size_t i;
+	int r, rc = YH_OK;
+
+	qsort(im->dups, im->ndups, sizeof(im->dups[0]), cmp_dup);
+	if ((rc = yh_csv_open(&csv, im->path, im->opt->encoding)) < 0)
+		goto done;
+	if (yh_csv_next(csv) <= 0)
+		goto done;
+	while ((r = yh_csv_next(csv)) != 0) {
+		uint64_t line = yh_csv_line(csv);
+
+		if (r < 0 || read_row(im, csv, 1) != 0)
+			continue;
+		row_key(im, key, sizeof(key));
+		for (i = lower_bound(im, key); i < im->ndups && strcmp(im->dups[i].key, key) == 0; i++)
+			if (im->dups[i].first_line == 0 && line < im->dups[i].line)
+				im->dups[i].first_line = line;
+	}
+done:
+	yh_csv_free(csv);
+	for (i = 0; i < im->ndups; i++) {
+		char shown[YH_FIELD_MAX * 2], *p;
+
+		snprintf(shown, sizeof(shown), "%s", im->dups[i].key);
+		for (p = shown; *p; p++)
+			if (*p == KEY_SEP[0])
+				*p = '/';
+		im->rep->errors--; /* counted when found; report() counts it again */
+		report(im, im->dups[i].line, 0, 0, "duplicate %s '%s', first on line %llu",
+		       im->reg->nkey > 1 ? "pair" : "key", shown,
+		       (unsigned long long)im->dups[i].first_line);
+	}
+	return rc;
+}
+
+static void hex(char *out, const unsigned char *in, size_t n)
+{
+	sodium_bin2hex(out, n * 2 + 1, in, n);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int record(importer *im)
+{
+	const yh_import_options *o = im->opt;
+	char sha[65];
+	json_t *payload;
+
+	hex(sha, im->rep->sha256, 32);
+	payload = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I}",
+	                    "register", im->reg->name,
+	                    "file", base_name(im->path),
+	                    "sha256", sha,
+	                    "encoding", o->encoding ? o->encoding : "utf-8",
+	                    "mode", o->partial ? "partial" : "full",
+	                    "accept_bad_check", o->accept_bad_check,
+	                    "rows", (json_int_t)im->rep->rows,
+	                    "added", (json_int_t)im->rep->added,
+	                    "changed", (json_int_t)im->rep->changed,
+	                    "unchanged", (json_int_t)im->rep->unchanged,
+	                    "closed", (json_int_t)im->rep->closed);
+	if (payload && o->accept_bad_check)
+		json_object_set(payload, "bad_check_accepted", im->bad_ids);
+	return yh_ledger_append(im->store, im->seq, "import", payload);
+}
+
+static int close_absent(importer *im)
+{
+	const yh_register_desc *d = im->reg;
+	char sql[1024], key[256] = "";
+	sqlite3_stmt *st = NULL;
+	size_t c;
+	int rc;
+
+	for (c = 0; c < d->nkey; c++) {
+		strcat(key, c ? " || char(31) || " : "");
+		strcat(key, d->columns[c].pub.name);
+	}
+	snprintf(sql, sizeof(sql), "UPDATE %s SET valid_to = ?1 WHERE valid_to IS NULL AND "
+	         "valid_from < ?1 AND %s NOT IN (SELECT k FROM temp.yh_seen)", d->table, key);
+	if ((rc = prepare(im, &st, sql)) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)im->seq);
+	rc = step_done(im, st, NULL);
+	im->rep->closed = (uint64_t)sqlite3_changes(im->store->db);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int has_current_rows(importer *im, int *out)
+{
+	char sql[256];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM %s WHERE valid_to IS NULL)",
+	         im->reg->table);
+	if ((rc = prepare(im, &st, sql)) < 0)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = yh_store_fail(im->store, "cannot read the register");
+	else
+		*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void progress(importer *im, yh_csv *csv)
+{
+	if (im->opt->on_progress)
+		im->opt->on_progress(im->opt->progress_ctx, yh_csv_bytes_read(csv),
+		                     yh_csv_bytes_total(csv), im->rep->rows);
+}
+
+int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind,
+                   const char *path, const yh_import_options *opt)
+{
+	static const yh_import_options defaults;
+	importer im;
+	yh_csv *csv = NULL;
+	int rc, r, current = 0, in_tx = 0;
+	size_t i;
+
+	memset(rep, 0, sizeof(*rep));
+	memset(&im, 0, sizeof(im));
+	im.store = store;
+	im.reg = yh_register_desc_get(kind);
+	im.opt = opt ? opt : &defaults;
+	im.rep = rep;
+	im.path = path;
+	im.max_errors = im.opt->max_errors ? im.opt->max_errors : 100;
+	im.rule.accept_bad_check = im.opt->accept_bad_check;
+	if (!im.reg)
+		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
+	if (!(im.bad_ids = json_array())) {
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = yh_csv_open(&csv, path, im.opt->encoding)) < 0)
+		goto done;
+	if ((rc = read_header(&im, csv)) < 0)
+		goto done;
+	if ((rc = yh_store_begin(store)) < 0)
+		goto done;
+	in_tx = 1;
+	if ((rc = yh_ledger_next_seq(&im.seq, store)) < 0 || (rc = has_current_rows(&im, &current)) < 0)
+		goto done;
+	im.fast = !current;
+	if ((rc = prepare_all(&im)) < 0)
+		goto done;
+	while ((r = yh_csv_next(csv)) != 0) {
+		if (r < 0) {
+			size_t f = yh_csv_error_field(csv);
+			int col = f >= 1 && f <= im.nheader ? im.column_of[f - 1] : -1;
+
+			if (r != YH_EDATA) {
+				rc = r;
+				goto done;
+			}
+			if (col >= 0)
+				report(&im, yh_csv_error_line(csv), col, 0, "%s", yh_csv_error_reason(csv));
+			else
+				report(&im, yh_csv_error_line(csv), -1, 0, "field %zu: %s", f,
+				       yh_csv_error_reason(csv));
+			continue;
+		}
+		rep->rows++;
+		if (rep->rows % PROGRESS_EVERY == 0)
+			progress(&im, csv);
+		if ((r = read_row(&im, csv, 0)) != 0) {
+			if (r != -1) {
+				rc = r;
+				goto done;
+			}
+			continue;
+		}
+		if ((rc = write_row(&im, yh_csv_line(csv))) < 0)
+			goto done;
+	}
+	progress(&im, csv);
+	if (im.ndups && (rc = name_first_lines(&im)) < 0)
+		goto done;
+	if (rep->errors) {
+		rc = yh_error_set(YH_EDATA, "%llu error%s in '%s', nothing imported",
+		                  (unsigned long long)rep->errors, rep->errors == 1 ? "" : "s", path);
+		goto done;
+	}
+	if ((rc = yh_csv_sha256(rep->sha256, csv)) < 0)
+		goto done;
+	if (!im.opt->partial && !im.fast && (rc = close_absent(&im)) < 0)
+		goto done;
+	if (im.opt->dry_run) {
+		rc = YH_OK;
+		goto done;
+	}
+	if ((rc = record(&im)) < 0 || (rc = yh_store_commit(store)) < 0)
+		goto done;
+	in_tx = 0;
+	rep->seq = im.seq;
+done:
+	sqlite3_finalize(im.ins);
+	sqlite3_finalize(im.cur);
+	sqlite3_finalize(im.close_one);
+	sqlite3_finalize(im.seen);
+	if (in_tx)
+		yh_store_rollback(store);
+	yh_csv_free(csv);
+	for (i = 0; i < MAX_COLUMNS; i++)
+		free(im.header[i]);
+	for (i = 0; i < im.ndups; i++)
+		free(im.dups[i].key);
+	free(im.dups);
+	json_decref(im.bad_ids);
+	return rc;
+}

@@ -1,0 +1,76 @@
+/* schema.c — the store's schema as an ordered list of migrations. */
+#include <stdio.h>
+
+#include "store.h"
+#include "error.h"
+
+#define REGISTER_HISTORY \
+	"  valid_from INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n" \
+	"  valid_to   INTEGER REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
+
+/*
+ * migrations[i] takes a store from version i to version i + 1.  Never edit a
+ * migration that has shipped: add the next one and raise
+ * YH_STORE_SCHEMA_VERSION.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: meta, ledger, the four registers with history. */
+	"PRAGMA application_id = 1497907535;\n"
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
+	"CREATE TABLE ledger (\n"
+	"  seq       INTEGER PRIMARY KEY,\n"
+	"  prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),\n"
+	"  kind      TEXT NOT NULL,\n"
+	"  payload   TEXT NOT NULL,\n"
+	"  hash      BLOB NOT NULL CHECK (length(hash) = 32),\n"
+	"  signature BLOB,\n"
+	"  key_id    TEXT\n"
+	");\n"
+	"CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;\n"
+	"CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;\n"
+	"CREATE TABLE entity (\n"
+	"  id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, region TEXT NOT NULL,\n"
+	"  industry TEXT NOT NULL, risk TEXT NOT NULL, status TEXT NOT NULL,\n"
+	"  abnormal INTEGER NOT NULL CHECK (abnormal IN (0, 1)),\n"
+	REGISTER_HISTORY
+	"  PRIMARY KEY (id, valid_from)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE UNIQUE INDEX entity_current ON entity (id) WHERE valid_to IS NULL;\n"
+	"CREATE TABLE inspector (\n"
+	"  id TEXT NOT NULL, name TEXT NOT NULL, department TEXT NOT NULL,\n"
+	"  cert_valid_until TEXT NOT NULL, specialties TEXT NOT NULL, status TEXT NOT NULL,\n"
+	REGISTER_HISTORY
+	"  PRIMARY KEY (id, valid_from)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE UNIQUE INDEX inspector_current ON inspector (id) WHERE valid_to IS NULL;\n"
+	"CREATE TABLE conflict (\n"
+	"  inspector_id TEXT NOT NULL, entity_id TEXT NOT NULL, reason TEXT NOT NULL,\n"
+	REGISTER_HISTORY
+	"  PRIMARY KEY (inspector_id, entity_id, valid_from)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE UNIQUE INDEX conflict_current ON conflict (inspector_id, entity_id) WHERE valid_to IS NULL;\n"
+	"CREATE TABLE item (\n"
+	"  code TEXT NOT NULL, name TEXT NOT NULL, legal_basis TEXT NOT NULL,\n"
+	"  department TEXT NOT NULL, specialty TEXT NOT NULL,\n"
+	REGISTER_HISTORY
+	"  PRIMARY KEY (code, valid_from)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE UNIQUE INDEX item_current ON item (code) WHERE valid_to IS NULL;\n",
+};
+
+int yh_schema_migrate(yh_store *store, int from)
+{
+	char sql[64];
+	int v;
+
+	for (v = from; v < YH_STORE_SCHEMA_VERSION; v++) {
+		if (sqlite3_exec(store->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+			return yh_store_fail(store, "cannot migrate the store schema");
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (yh_store_exec(store, sql) < 0)
+			return YH_ESTORE;
+	}
+	return YH_OK;
+}

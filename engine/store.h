@@ -1,0 +1,39 @@
+/* Private: the store's internals, shared by the modules that read and write it. */
+#ifndef YH_ENGINE_STORE_H
+#define YH_ENGINE_STORE_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+#include <jansson.h>
+
+#include "yaohao/store.h"
+
+struct yh_store {
+	sqlite3 *db;
+	char *path;
+	char *department;
+};
+
+/* Reports an SQLite failure on the store as YH_ESTORE: "<what>: <sqlite msg>: '<path>'". */
+int yh_store_fail(yh_store *store, const char *what);
+
+/* Runs SQL without results; YH_ESTORE with the message on failure. */
+int yh_store_exec(yh_store *store, const char *sql);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  rollback is safe to call twice. */
+int yh_store_begin(yh_store *store);
+int yh_store_commit(yh_store *store);
+void yh_store_rollback(yh_store *store);
+
+/*
+ * Inside a transaction: the sequence the next ledger entry will take, and
+ * appending that entry (kind, payload serialised canonically; "time" is added
+ * from the clock, or from $SOURCE_DATE_EPOCH when set, so that tests can pin it).
+ */
+int yh_ledger_next_seq(uint64_t *seq, yh_store *store);
+int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *payload);
+
+/* The schema, as the list of migrations from version 0. */
+int yh_schema_migrate(yh_store *store, int from);
+
+#endif

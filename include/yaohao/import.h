@@ -1,0 +1,72 @@
+/*
+ * yaohao/import.h — importing a register file (CSV) into the store.
+ *
+ * An import is all or nothing: the file is read once inside one
+ * transaction; any bad row, and nothing from the file is applied.  Every
+ * problem found is passed to the caller's diagnostic callback (up to
+ * max_errors) with the file, line, column header and reason.  A successful
+ * import appends one ledger entry (file SHA-256, counts, options) and tags
+ * the row versions it wrote with that entry's sequence.
+ *
+ * A full import (the default) makes the register equal to the file: rows
+ * absent from it are closed.  A partial import (partial = 1) only adds and
+ * changes the rows it holds.
+ */
+#ifndef YAOHAO_IMPORT_H
+#define YAOHAO_IMPORT_H
+
+#include <stdint.h>
+
+#include "register.h"
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+	const char *file;      /* the path as given */
+	uint64_t line;         /* 1-based physical line; the header is line 1 */
+	const char *column;    /* the column's header as written in the file, or NULL */
+	const char *message;   /* lower case, no trailing period */
+	int warning;           /* 1: reported but does not stop the import */
+} yh_diagnostic;
+
+typedef void (*yh_diagnostic_fn)(void *ctx, const yh_diagnostic *diag);
+typedef void (*yh_progress_fn)(void *ctx, uint64_t bytes_done, uint64_t bytes_total,
+                               uint64_t rows);
+
+typedef struct {
+	const char *encoding;         /* NULL or "utf-8"; "gb18030" or "gbk" */
+	int partial;                  /* 1: leave rows absent from the file as they are */
+	int accept_bad_check;         /* 1: accept credit codes whose check character fails */
+	int dry_run;                  /* 1: validate only, change nothing */
+	unsigned max_errors;          /* diagnostics passed on; 0 means 100 */
+	yh_diagnostic_fn on_diagnostic;
+	void *diagnostic_ctx;
+	yh_progress_fn on_progress;
+	void *progress_ctx;
+} yh_import_options;
+
+typedef struct {
+	uint64_t seq;                 /* ledger sequence of the import; 0 if nothing was written */
+	uint64_t rows;                /* data rows read */
+	uint64_t added, changed, unchanged, closed;
+	uint64_t errors, warnings;    /* all found, including those past max_errors */
+	uint64_t bad_check_accepted;  /* credit codes accepted under accept_bad_check */
+	unsigned char sha256[32];     /* of the file's bytes */
+} yh_import_report;
+
+/*
+ * Imports `path` into register `kind`.  YH_OK when applied (or, on a dry
+ * run, when valid); YH_EDATA when the file has errors (report->errors > 0);
+ * YH_EIO when it cannot be read; YH_ESTORE on a store failure.  The report
+ * is filled in every case.
+ */
+int yh_import_file(yh_import_report *report, yh_store *store, yh_register_kind kind,
+                   const char *path, const yh_import_options *options);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

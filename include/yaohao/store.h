@@ -1,0 +1,51 @@
+/*
+ * yaohao/store.h — the department's store: one SQLite file holding the
+ * registers (with their history), the tasks and the append-only ledger.
+ *
+ * A yh_store is an opaque handle owned by the caller; close it with
+ * yh_store_close().  The file uses WAL, foreign keys, application_id
+ * 0x5948414F ("YHAO") and PRAGMA user_version for the schema version; an
+ * older schema is migrated on open (the migration is itself a ledger entry),
+ * a newer one is refused.
+ */
+#ifndef YAOHAO_STORE_H
+#define YAOHAO_STORE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct yh_store yh_store;
+
+/* The schema version this library writes. */
+#define YH_STORE_SCHEMA_VERSION 1
+
+/* Default file name when neither --db nor $YAOHAO_DB is given. */
+#define YH_STORE_DEFAULT_PATH "yaohao.db"
+
+/*
+ * Creates a new store at `path` for the department `department` (a code
+ * such as "330100-SCJG": upper-case letters, digits and '-', 1-32 long).
+ * YH_EEXIST if the file exists.  The first ledger entry records the creation.
+ */
+int yh_store_create(yh_store **out, const char *path, const char *department);
+
+/* Opens an existing store; YH_ENOTFOUND if there is no file at `path`. */
+int yh_store_open(yh_store **out, const char *path);
+
+/* NULL-safe. */
+void yh_store_close(yh_store *store);
+
+/* The department code given at creation.  Owned by the store. */
+const char *yh_store_department(const yh_store *store);
+
+/* The path given at open.  Owned by the store. */
+const char *yh_store_path(const yh_store *store);
+
+/* 1 if `code` is a well-formed department code, else 0. */
+int yh_store_department_valid(const char *code);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
