@@ -555,7 +555,10 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 		goto done;
 	if ((rc = read_header(&im, csv)) < 0)
 		goto done;
-	if ((rc = yh_store_begin(store)) < 0)
+	/* A large register touches pages all over two B-trees; without a big
+	 * cache every row costs a read from the WAL.  Restored below. */
+	if ((rc = yh_store_exec(store, "PRAGMA cache_size = -262144")) < 0 ||
+	    (rc = yh_store_begin(store)) < 0)
 		goto done;
 	in_tx = 1;
 	if ((rc = yh_ledger_next_seq(&im.seq, store)) < 0 || (rc = has_current_rows(&im, &current)) < 0)
@@ -619,6 +622,7 @@ done:
 	sqlite3_finalize(im.seen);
 	if (in_tx)
 		yh_store_rollback(store);
+	sqlite3_exec(store->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
 	yh_csv_free(csv);
 	for (i = 0; i < MAX_COLUMNS; i++)
 		free(im.header[i]);

@@ -18,7 +18,8 @@ static const yh_column_desc entity_columns[] = {
 	COLUMN("type", ALIASES("市场主体类型", "企业类型", "主体类型", "类型", "type"), 0,
 	       "text, e.g. 有限责任公司, 个体工商户", yh_rule_text),
 	{ { "region", ALIASES("区划代码", "行政区划代码", "登记机关代码", "region"), 0,
-	    "6-digit division code (GB/T 2260); empty: positions 3-8 of the credit code" },
+	    "6-digit division code (GB/T 2260); empty: positions 3-8 of the credit code; "
+	    "a 登记机关 column holding names instead of codes is accepted the same way" },
 	  ALIASES("登记机关"), "", yh_rule_region },
 	COLUMN("industry", ALIASES("行业代码", "国民经济行业代码", "行业", "industry"), 0,
 	       "GB/T 4754 code: section letter A-T and 0, 2, 3 or 4 digits, e.g. F52", yh_rule_industry),

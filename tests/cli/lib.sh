@@ -1,0 +1,199 @@
+# lib.sh — a tiny assertion library for the yaohao CLI tests.
+#
+# Sourced by every tests/cli/test_*.sh, which ctest runs with bash and these
+# environment variables (tests/CMakeLists.txt):
+#   YAOHAO     the yaohao binary
+#   FIXTURES   the fixtures/ folder
+#   TEST_DATA  tests/data
+#   TESTLIB    this file
+#
+# Each script gets a fresh temporary folder, $T, which is also the working
+# directory and $TMPDIR, and which is removed on exit.  Nothing here uses the
+# network; the tools used are bash, coreutils, grep, sed, awk and sqlite3.
+#
+#   run CMD ARGS...         runs CMD with stdin from /dev/null; sets $STDOUT,
+#                           $STDERR and $RC (stdout/stderr also in $T/.stdout, $T/.stderr)
+#   yh ARGS...              run "$YAOHAO" ARGS...
+#   assert_exit N [DESC]
+#   assert_exit_nonzero [DESC]
+#   assert_stdout_contains STR [DESC]      fixed strings (grep -F)
+#   assert_stdout_not_contains STR [DESC]
+#   assert_stderr_contains STR [DESC]
+#   assert_stderr_not_contains STR [DESC]
+#   assert_stderr_empty [DESC]
+#   assert_eq EXPECTED ACTUAL [DESC]
+#   assert_ne UNEXPECTED ACTUAL [DESC]
+#   assert_file_exists PATH [DESC]  /  assert_no_file PATH [DESC]
+#   json_valid FILE         prints 1 if FILE is well-formed JSON (sqlite3 json_valid)
+#   json_get FILE PATH      prints the value at a JSON path, e.g. '$.entities.total'
+#   db_count DB TABLE       rows in TABLE (all versions)
+#   uscc_check_char FIRST17 prints the GB 32100 check character
+#   finish                  prints "N passed, M failed"; exits 1 if M > 0
+#
+# A script that ends without calling finish (e.g. killed by set -u) fails.
+
+set -u
+
+: "${YAOHAO:?YAOHAO must name the yaohao binary}"
+: "${FIXTURES:?FIXTURES must name the fixtures folder}"
+: "${TEST_DATA:=}"
+
+# The environment of the caller must not leak into the commands under test.
+unset YAOHAO_DB YAOHAO_FIXTURES
+export LC_ALL=C
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/yaohao-cli.XXXXXX") || { echo "cannot create a temp folder" >&2; exit 1; }
+export TMPDIR="$T"
+cd "$T" || exit 1
+
+_passed=0
+_failed=0
+_finished=0
+STDOUT=
+STDERR=
+RC=
+CMD=
+
+_lib_exit() {
+	local rc=$?
+
+	cd / && rm -rf "$T"
+	if [ "$_finished" -ne 1 ]; then
+		echo "FAIL: the script ended early (exit $rc) after $_passed passed, $_failed failed" >&2
+		exit 1
+	fi
+}
+trap _lib_exit EXIT
+
+run() {
+	CMD="$*"
+	"$@" </dev/null >"$T/.stdout" 2>"$T/.stderr"
+	RC=$?
+	STDOUT=$(cat "$T/.stdout")
+	STDERR=$(cat "$T/.stderr")
+	return 0
+}
+
+yh() {
+	run "$YAOHAO" "$@"
+}
+
+_pass() {
+	_passed=$((_passed + 1))
+	echo "ok   $1"
+}
+
+# _fail DESC [DETAIL...]
+_fail() {
+	_failed=$((_failed + 1))
+	echo "FAIL $1"
+	shift
+	local line
+	for line in "$@"; do
+		printf '       %s\n' "$line"
+	done
+	if [ -n "$CMD" ]; then
+		printf '       last command: %s (exit %s)\n' "$CMD" "$RC"
+		printf '       stdout: %s\n' "$(printf '%s' "$STDOUT" | head -c 600)"
+		printf '       stderr: %s\n' "$(printf '%s' "$STDERR" | head -c 600)"
+	fi
+}
+
+assert_exit() {
+	local want=$1 desc=${2:-"exit code $1"}
+	if [ "$RC" = "$want" ]; then _pass "$desc"; else _fail "$desc" "expected exit $want, got $RC"; fi
+}
+
+assert_exit_nonzero() {
+	local desc=${1:-"non-zero exit"}
+	if [ "$RC" != 0 ]; then _pass "$desc"; else _fail "$desc" "expected a non-zero exit, got 0"; fi
+}
+
+assert_stdout_contains() {
+	local desc=${2:-"stdout contains '$1'"}
+	if printf '%s\n' "$STDOUT" | grep -qF -- "$1"; then _pass "$desc"; else _fail "$desc" "stdout lacks: $1"; fi
+}
+
+assert_stdout_not_contains() {
+	local desc=${2:-"stdout does not contain '$1'"}
+	if printf '%s\n' "$STDOUT" | grep -qF -- "$1"; then _fail "$desc" "stdout has: $1"; else _pass "$desc"; fi
+}
+
+assert_stderr_contains() {
+	local desc=${2:-"stderr contains '$1'"}
+	if printf '%s\n' "$STDERR" | grep -qF -- "$1"; then _pass "$desc"; else _fail "$desc" "stderr lacks: $1"; fi
+}
+
+assert_stderr_not_contains() {
+	local desc=${2:-"stderr does not contain '$1'"}
+	if printf '%s\n' "$STDERR" | grep -qF -- "$1"; then _fail "$desc" "stderr has: $1"; else _pass "$desc"; fi
+}
+
+assert_stderr_empty() {
+	local desc=${1:-"stderr is empty"}
+	if [ -z "$STDERR" ]; then _pass "$desc"; else _fail "$desc" "stderr is not empty"; fi
+}
+
+assert_eq() {
+	local desc=${3:-"'$2' = '$1'"}
+	if [ "$1" = "$2" ]; then
+		_pass "$desc"
+	else
+		_fail "$desc" "expected: $(printf '%s' "$1" | head -c 400)" \
+			"actual:   $(printf '%s' "$2" | head -c 400)"
+	fi
+}
+
+assert_ne() {
+	local desc=${3:-"'$2' != '$1'"}
+	if [ "$1" != "$2" ]; then _pass "$desc"; else _fail "$desc" "both are: $(printf '%s' "$1" | head -c 400)"; fi
+}
+
+assert_file_exists() {
+	local desc=${2:-"file exists: $1"}
+	if [ -e "$1" ]; then _pass "$desc"; else _fail "$desc" "no such file: $1"; fi
+}
+
+assert_no_file() {
+	local desc=${2:-"no file: $1"}
+	if [ -e "$1" ]; then _fail "$desc" "file exists: $1"; else _pass "$desc"; fi
+}
+
+# SQL string literal for a path.
+_sql_str() {
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"
+}
+
+json_valid() {
+	sqlite3 :memory: "select json_valid(readfile($(_sql_str "$1")));"
+}
+
+json_get() {
+	sqlite3 :memory: "select json_extract(readfile($(_sql_str "$1")), $(_sql_str "$2"));"
+}
+
+db_count() {
+	sqlite3 "$1" "select count(*) from $2;"
+}
+
+uscc_check_char() {
+	local alphabet=0123456789ABCDEFGHJKLMNPQRTUWXY s=0 w=1 i c v rest check
+	for ((i = 0; i < 17; i++)); do
+		c=${1:i:1}
+		rest=${alphabet%%"$c"*}
+		v=${#rest}
+		s=$(((s + v * w) % 31))
+		w=$((w * 3 % 31))
+	done
+	check=$(((31 - s) % 31))
+	printf '%s' "${alphabet:check:1}"
+}
+
+finish() {
+	_finished=1
+	echo "$_passed passed, $_failed failed"
+	if [ "$_failed" -gt 0 ] || [ "$_passed" -eq 0 ]; then
+		exit 1
+	fi
+	exit 0
+}

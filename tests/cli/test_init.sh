@@ -1,0 +1,107 @@
+# test_init.sh — yaohao init: creating a store, refusing to overwrite, the
+# department code, $YAOHAO_DB and --db, and commands on a missing store.
+source "$TESTLIB"
+
+# A new store: exit 0, the file exists, the ledger holds the init entry.
+yh init --department 330100-SCJG --db a.db
+assert_exit 0 "init creates a store"
+assert_stdout_contains "created store 'a.db' for department 330100-SCJG"
+assert_file_exists a.db
+assert_eq 1 "$(sqlite3 a.db "select count(*) from ledger where kind = 'init'")" "one init entry in the ledger"
+assert_eq 1 "$(sqlite3 a.db "select count(*) from ledger")" "the ledger holds only the init entry"
+assert_eq 0 "$(db_count a.db entity)" "a new store has no entities"
+
+# Never overwrite an existing store; the message names the path.
+before=$(sqlite3 a.db .dump)
+yh init --department 330100-STHJ --db a.db
+assert_exit 4 "init on an existing store exits 4"
+assert_stderr_contains "a.db" "the message names the existing store"
+assert_stderr_contains "exists"
+assert_eq "$before" "$(sqlite3 a.db .dump)" "the existing store is unchanged"
+
+# Nor any other existing file.
+printf 'precious\n' > notes.txt
+yh init --department 330100-SCJG --db notes.txt
+assert_exit 4 "init on an existing non-store file exits 4"
+assert_stderr_contains "notes.txt"
+assert_eq precious "$(cat notes.txt)" "the existing file is unchanged"
+
+# Department codes: upper-case letters, digits and '-'.
+for bad in bad 330100-scjg '330100 SCJG' '330100_SCJG' '' '部门'; do
+	yh init --department "$bad" --db bad.db
+	assert_exit 2 "bad department code '$bad' exits 2"
+	assert_no_file bad.db "no store is left behind for department '$bad'"
+done
+yh init --department bad --db bad.db
+assert_stderr_contains "invalid department code 'bad'"
+
+# --department is required.
+yh init --db nodept.db
+assert_exit 2 "missing --department exits 2"
+assert_stderr_contains "--department is required"
+assert_stderr_contains "yaohao init --help"
+assert_no_file nodept.db
+
+# Stray arguments and options.
+yh init --department 330100-SCJG --db x.db extra
+assert_exit 2 "an extra argument exits 2"
+assert_stderr_contains "extra"
+assert_no_file x.db
+yh init --department 330100-SCJG --db x.db --frobnicate
+assert_exit 2 "an unknown option exits 2"
+assert_no_file x.db
+
+# A folder that does not exist: a store problem, nothing created.
+yh init --department 330100-SCJG --db "$T/no/such/dir/x.db"
+assert_exit 4 "init in a missing folder exits 4"
+assert_stderr_contains "$T/no/such/dir/x.db"
+
+# $YAOHAO_DB is used when --db is absent ...
+mkdir env && cd env
+YAOHAO_DB=from-env.db yh init --department 330100-SCJG
+assert_exit 0 "init with \$YAOHAO_DB"
+assert_file_exists from-env.db "\$YAOHAO_DB names the store"
+assert_no_file yaohao.db "no ./yaohao.db when \$YAOHAO_DB is set"
+
+# ... and --db overrides it.
+YAOHAO_DB=from-env2.db yh init --department 330100-SCJG --db from-option.db
+assert_exit 0 "init with --db and \$YAOHAO_DB"
+assert_file_exists from-option.db "--db wins over \$YAOHAO_DB"
+assert_no_file from-env2.db "\$YAOHAO_DB is ignored when --db is given"
+
+# Other commands follow the same rule.
+YAOHAO_DB=from-env.db yh log
+assert_exit 0 "log finds the store through \$YAOHAO_DB"
+assert_stdout_contains "init"
+YAOHAO_DB=missing.db yh log --db from-option.db
+assert_exit 0 "log --db wins over a \$YAOHAO_DB that does not exist"
+
+# Neither: ./yaohao.db (an empty $YAOHAO_DB counts as unset).
+YAOHAO_DB= yh init --department 330100-SCJG
+assert_exit 0 "init with neither --db nor \$YAOHAO_DB"
+assert_file_exists yaohao.db "the default store is ./yaohao.db"
+yh stats
+assert_exit 0 "stats finds ./yaohao.db by default"
+cd "$T"
+
+# Commands on a missing store exit 4 with a hint to run 'yaohao init'.
+for cmd in "stats" "log" "import entities $FIXTURES/entities.csv"; do
+	# shellcheck disable=SC2086
+	yh $cmd --db missing.db
+	assert_exit 4 "$cmd on a missing store exits 4"
+	assert_stderr_contains "missing.db" "$cmd: the message names the missing store"
+	assert_stderr_contains "yaohao init" "$cmd: the message hints at 'yaohao init'"
+	assert_no_file missing.db "$cmd does not create a store"
+done
+YAOHAO_DB=missing-env.db yh stats
+assert_exit 4 "stats on a missing \$YAOHAO_DB store exits 4"
+assert_stderr_contains "missing-env.db"
+assert_no_file missing-env.db
+
+# A file that is not a store.
+printf 'this is not sqlite\n' > junk.db
+yh stats --db junk.db
+assert_exit 4 "stats on a file that is not a store exits 4"
+assert_stderr_contains "junk.db"
+
+finish
