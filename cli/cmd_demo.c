@@ -66,12 +66,13 @@ int cmd_demo(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DIR: dir = optarg; break;
 		case OPT_FIXTURES: fixtures_opt = optarg; break;
 		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_usage_error("demo", "bad option");
+		default: return cli_bad_option("demo", argv);
 		}
 	}
 	if (optind != argc)

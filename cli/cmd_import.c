@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -161,6 +162,7 @@ int cmd_import(int argc, char **argv)
 
 	memset(&opt, 0, sizeof(opt));
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB: db = optarg; break;
@@ -177,7 +179,7 @@ int cmd_import(int argc, char **argv)
 		case OPT_JSON: json = 1; break;
 		case OPT_COLUMNS: columns = 1; break;
 		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_usage_error("import", "bad option");
+		default: return cli_bad_option("import", argv);
 		}
 	}
 	if (columns) {
@@ -189,6 +191,10 @@ int cmd_import(int argc, char **argv)
 		return cli_usage_error("import", "expected REGISTER and FILE");
 	if ((rc = yh_register_lookup(&kind, argv[optind])) < 0)
 		return cli_usage_error("import", "%s", yh_error_message());
+	if (opt.encoding && strcasecmp(opt.encoding, "utf-8") != 0 && strcasecmp(opt.encoding, "utf8") != 0 &&
+	    strcasecmp(opt.encoding, "gb18030") != 0 && strcasecmp(opt.encoding, "gbk") != 0)
+		return cli_usage_error("import", "unsupported encoding: '%s' (use utf-8, gb18030 or gbk)",
+		                       opt.encoding);
 	if ((rc = cli_open_store(&store, db)) != CLI_OK)
 		return rc;
 	rc = cli_import_run(store, kind, argv[optind + 1], &opt, json);

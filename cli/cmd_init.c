@@ -28,12 +28,13 @@ int cmd_init(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': department = optarg; break;
 		case 'b': db = optarg; break;
 		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_usage_error("init", "bad option");
+		default: return cli_bad_option("init", argv);
 		}
 	}
 	if (optind != argc)

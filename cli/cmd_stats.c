@@ -89,6 +89,7 @@ int cmd_stats(int argc, char **argv)
 	int c, rc, json = 0;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB: db = optarg; break;
@@ -99,7 +100,7 @@ int cmd_stats(int argc, char **argv)
 			break;
 		case OPT_JSON: json = 1; break;
 		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_usage_error("stats", "bad option");
+		default: return cli_bad_option("stats", argv);
 		}
 	}
 	if (optind != argc)

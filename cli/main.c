@@ -53,6 +53,9 @@ int main(int argc, char **argv)
 			for (i = 0; i < NCOMMANDS; i++)
 				if (strcmp(argv[2], commands[i].name) == 0)
 					return commands[i].run(2, help_argv);
+			fprintf(stderr, "yaohao: unknown command: '%s'\n\n", argv[2]);
+			usage(stderr);
+			return CLI_USAGE;
 		}
 		usage(stdout);
 		return CLI_OK;

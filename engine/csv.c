@@ -27,6 +27,7 @@ struct yh_csv {
 	int input_done;             /* fp is exhausted */
 	int bom_checked;
 	int fatal;                  /* unrecoverable fault reported */
+	int input_rc;               /* the code of the last input fault */
 	int resync;                 /* skip to the next line before parsing */
 	uint64_t line;              /* line of buf[buf_pos] */
 	uint64_t bytes_read, bytes_total;
@@ -82,7 +83,7 @@ static int refill(yh_csv *c)
 			n = fread(c->buf + c->buf_len, 1, c->buf_cap - c->buf_len, c->fp);
 			if (n == 0) {
 				if (ferror(c->fp))
-					return fault(c, 1, "read error");
+					return fault(c, 1, strerror(errno));
 				c->input_done = 1;
 				return 0;
 			}
@@ -95,7 +96,7 @@ static int refill(yh_csv *c)
 			n = fread(c->raw + c->raw_len, 1, CHUNK - c->raw_len, c->fp);
 			if (n == 0) {
 				if (ferror(c->fp))
-					return fault(c, 1, "read error");
+					return fault(c, 1, strerror(errno));
 				c->input_done = 1;
 			}
 			crypto_hash_sha256_update(&c->sha, (unsigned char *)c->raw + c->raw_len, n);
@@ -128,8 +129,10 @@ static inline int get(yh_csv *c)
 {
 	if (c->buf_pos == c->buf_len) {
 		int r = refill(c);
-		if (r < 0)
+		if (r < 0) {
+			c->input_rc = r;
 			return INPUT_FAULT;
+		}
 		if (r == 0)
 			return END_OF_INPUT;
 	}
@@ -151,8 +154,12 @@ static int append(yh_csv *c, int ch)
 		size_t cap = c->rec_cap * 2;
 		char *p;
 
-		if (cap > YH_CSV_MAX_RECORD + 1)
+		/* rec holds each field and a NUL for the separator or line end after
+		 * it, so YH_CSV_MAX_RECORD bytes of record take one byte more */
+		if (c->rec_len > YH_CSV_MAX_RECORD)
 			return fault(c, 0, "record is longer than 1 MiB");
+		if (cap > YH_CSV_MAX_RECORD + 2)
+			cap = YH_CSV_MAX_RECORD + 2;
 		p = realloc(c->rec, cap);
 		if (!p)
 			return yh_error_set(YH_ENOMEM, "out of memory reading '%s'", c->name);
@@ -165,10 +172,12 @@ static int append(yh_csv *c, int ch)
 
 static int end_field(yh_csv *c, size_t start)
 {
+	int r;
+
 	if (c->nfields == YH_CSV_MAX_FIELDS)
 		return fault(c, 0, "record has more than 1024 fields");
-	if (append(c, '\0') < 0)
-		return -1;
+	if ((r = append(c, '\0')) < 0)
+		return r;
 	c->starts[c->nfields] = start;
 	c->lens[c->nfields] = c->rec_len - 1 - start;
 	c->nfields++;
@@ -186,7 +195,7 @@ static int skip_line(yh_csv *c)
 			return 1;
 		}
 	}
-	return ch == INPUT_FAULT ? -1 : 0;
+	return ch == INPUT_FAULT ? c->input_rc : 0;
 }
 
 /* Parses one record; 1 read, 0 end of input, <0 fault. */
@@ -205,22 +214,24 @@ again:
 		quoted = 0;
 		ch = get(c);
 		if (ch == INPUT_FAULT)
-			return -1;
+			return c->input_rc;
 		if (ch == END_OF_INPUT && c->nfields == 0)
 			return 0;
 		if (ch == '"') {
 			uint64_t opened = c->line;
+			int last = ch;
 
 			quoted = 1;
 			for (;;) {
 				ch = get(c);
 				if (ch == INPUT_FAULT)
-					return -1;
+					return c->input_rc;
 				if (ch == END_OF_INPUT) {
 					char why[96];
+					uint64_t end = c->line - (last == '\n' && c->line > opened);
 
 					snprintf(why, sizeof(why), "quoted field opened here is never closed "
-					         "(the file ends on line %llu)", (unsigned long long)c->line);
+					         "(the file ends on line %llu)", (unsigned long long)end);
 					return fault_at(c, opened, 1, why);
 				}
 				if (ch == '"') {
@@ -232,12 +243,13 @@ again:
 				} else if (ch == '\n') {
 					c->line++;
 				}
+				last = ch;
 				if ((r = append(c, ch)) < 0)
 					return r;
 			}
 			ch = get(c);
 			if (ch == INPUT_FAULT)
-				return -1;
+				return c->input_rc;
 			if (ch != ',' && ch != '\n' && ch != '\r' && ch != END_OF_INPUT)
 				return fault(c, 0, "unexpected character after a closing quote");
 		} else {
@@ -250,15 +262,21 @@ again:
 				ch = get(c);
 			}
 			if (ch == INPUT_FAULT)
-				return -1;
+				return c->input_rc;
 		}
 		if (ch == '\r') {
 			if (peek(c) != '\n')
 				return fault(c, 0, "carriage return not followed by a line feed");
 			ch = get(c);
 		}
-		if ((r = end_field(c, start)) < 0)
+		if ((r = end_field(c, start)) < 0) {
+			if (ch == '\n' && c->resync) {
+				/* the line end is consumed already: resume right after it */
+				c->resync = 0;
+				c->line++;
+			}
 			return r;
+		}
 		if (ch == ',')
 			continue;
 		if (ch == '\n')
@@ -281,7 +299,7 @@ int yh_csv_next(yh_csv *c)
 		while (c->buf_len - c->buf_pos < 3 && !(c->input_done && c->raw_len == 0)) {
 			r = refill(c);
 			if (r < 0)
-				return -1;
+				return r;
 			if (r == 0)
 				break;
 		}

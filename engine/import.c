@@ -98,7 +98,7 @@ static int read_header(importer *im, yh_csv *csv)
 	if (r < 0) {
 		if (r != YH_EDATA)
 			return r;
-		report(im, yh_csv_error_line(csv), -1, 0, "header: %s", yh_csv_error_reason(csv));
+		report(im, yh_csv_error_line(csv), -1, 0, "%s", yh_csv_error_reason(csv));
 		return yh_error_set(YH_EDATA, "bad header in '%s', nothing imported", im->path);
 	}
 	im->nheader = yh_csv_nfields(csv);
@@ -601,6 +601,12 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	if (rep->errors) {
 		rc = yh_error_set(YH_EDATA, "%llu error%s in '%s', nothing imported",
 		                  (unsigned long long)rep->errors, rep->errors == 1 ? "" : "s", path);
+		goto done;
+	}
+	if (rep->rows == 0 && !im.opt->partial && !im.fast) {
+		report(&im, 2, -1, 0, "file has no data rows: a full import would close every current "
+		       "row of %s (use --partial to import nothing)", im.reg->name);
+		rc = yh_error_set(YH_EDATA, "no rows in '%s', nothing imported", path);
 		goto done;
 	}
 	if ((rc = yh_csv_sha256(rep->sha256, csv)) < 0)

@@ -58,6 +58,40 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (code, valid_from)\n"
 	") WITHOUT ROWID;\n"
 	"CREATE UNIQUE INDEX item_current ON item (code) WHERE valid_to IS NULL;\n",
+
+	/* 1 -> 2: tasks, their commitments and draws, and what each draw picked. */
+	"CREATE TABLE task (\n"
+	"  id TEXT PRIMARY KEY, doc TEXT NOT NULL, draw_date TEXT NOT NULL,\n"
+	"  added_seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE task_commit (\n"
+	"  task_id TEXT PRIMARY KEY REFERENCES task(id),\n"
+	"  seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
+	"  secret BLOB,\n"
+	"  announcement TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE task_draw (\n"
+	"  task_id TEXT PRIMARY KEY REFERENCES task(id),\n"
+	"  seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
+	"  transcript TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE drawn_entity (\n"
+	"  task_id TEXT NOT NULL REFERENCES task(id), entity_id TEXT NOT NULL, draw_date TEXT NOT NULL,\n"
+	"  PRIMARY KEY (task_id, entity_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX drawn_entity_date ON drawn_entity (draw_date);\n"
+	"CREATE TABLE drawn_pair (\n"
+	"  task_id TEXT NOT NULL REFERENCES task(id), entity_id TEXT NOT NULL,\n"
+	"  inspector_id TEXT NOT NULL, draw_date TEXT NOT NULL,\n"
+	"  PRIMARY KEY (task_id, entity_id, inspector_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX drawn_pair_date ON drawn_pair (draw_date);\n"
+	"CREATE TRIGGER task_draw_no_update BEFORE UPDATE ON task_draw\n"
+	"  BEGIN SELECT RAISE(ABORT, 'draws are append-only'); END;\n"
+	"CREATE TRIGGER task_draw_no_delete BEFORE DELETE ON task_draw\n"
+	"  BEGIN SELECT RAISE(ABORT, 'draws are append-only'); END;\n"
+	"CREATE TRIGGER task_no_update BEFORE UPDATE ON task\n"
+	"  BEGIN SELECT RAISE(ABORT, 'tasks are append-only'); END;\n",
 };
 
 int yh_schema_migrate(yh_store *store, int from)

@@ -98,6 +98,11 @@ done:
 	return rc;
 }
 
+/* WAL keeps readers (a verify, a stats) going during an import;
+ * synchronous=NORMAL in WAL mode is still crash-consistent.  The journal
+ * mode is stored in the file, so it is set only on a file known to be ours. */
+static const char wal_sql[] = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+
 static int connect(yh_store **out, const char *path, int flags)
 {
 	yh_store *s;
@@ -118,10 +123,7 @@ static int connect(yh_store **out, const char *path, int flags)
 	}
 	sqlite3_busy_timeout(s->db, 10000);
 	sqlite3_extended_result_codes(s->db, 1);
-	/* WAL keeps readers (a verify, a stats) going during an import;
-	 * synchronous=NORMAL in WAL mode is still crash-consistent. */
-	if ((rc = yh_store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-	                           "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")) < 0) {
+	if ((rc = yh_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")) < 0) {
 		yh_store_close(s);
 		return rc;
 	}
@@ -132,7 +134,6 @@ static int connect(yh_store **out, const char *path, int flags)
 int yh_store_create(yh_store **out, const char *path, const char *department)
 {
 	yh_store *s = NULL;
-	json_t *payload = NULL;
 	sqlite3_stmt *st = NULL;
 	struct stat sb;
 	uint64_t seq;
@@ -146,7 +147,7 @@ int yh_store_create(yh_store **out, const char *path, const char *department)
 		return yh_error_set(YH_EEXIST, "store exists already: '%s'", path);
 	if ((rc = connect(&s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) < 0)
 		return rc;
-	if ((rc = yh_store_begin(s)) < 0)
+	if ((rc = yh_store_exec(s, wal_sql)) < 0 || (rc = yh_store_begin(s)) < 0)
 		goto done;
 	if ((rc = yh_schema_migrate(s, 0)) < 0)
 		goto done;
@@ -160,11 +161,11 @@ int yh_store_create(yh_store **out, const char *path, const char *department)
 		rc = yh_store_fail(s, "cannot record the department");
 		goto done;
 	}
-	payload = json_pack("{s:s, s:i}", "department", department,
-	                    "schema_version", YH_STORE_SCHEMA_VERSION);
-	if ((rc = yh_ledger_next_seq(&seq, s)) < 0 ||
-	    (rc = yh_ledger_append(s, seq, "init", payload)) < 0 ||
-	    (rc = yh_store_commit(s)) < 0)
+	if ((rc = yh_ledger_next_seq(&seq, s)) < 0)
+		goto done;
+	rc = yh_ledger_append(s, seq, "init", json_pack("{s:s, s:i}", "department", department,
+	                                                "schema_version", YH_STORE_SCHEMA_VERSION));
+	if (rc < 0 || (rc = yh_store_commit(s)) < 0)
 		goto done;
 	if (!(s->department = strdup(department))) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
@@ -174,7 +175,6 @@ int yh_store_create(yh_store **out, const char *path, const char *department)
 	s = NULL;
 done:
 	sqlite3_finalize(st);
-	json_decref(payload);
 	if (s) {
 		yh_store_rollback(s);
 		yh_store_close(s);
@@ -207,19 +207,19 @@ int yh_store_open(yh_store **out, const char *path)
 		                  "(%d); upgrade yaohao: '%s'", version, YH_STORE_SCHEMA_VERSION, path);
 		goto done;
 	}
+	if ((rc = yh_store_exec(s, wal_sql)) < 0)
+		goto done;
 	if (version < YH_STORE_SCHEMA_VERSION) {
-		json_t *payload = json_pack("{s:i, s:i}", "from", version, "to", YH_STORE_SCHEMA_VERSION);
 		uint64_t seq;
 
 		if ((rc = yh_store_begin(s)) < 0 || (rc = yh_schema_migrate(s, version)) < 0 ||
 		    (rc = yh_ledger_next_seq(&seq, s)) < 0 ||
-		    (rc = yh_ledger_append(s, seq, "migrate", payload)) < 0 ||
+		    (rc = yh_ledger_append(s, seq, "migrate", json_pack("{s:i, s:i}", "from", version,
+		                                                        "to", YH_STORE_SCHEMA_VERSION))) < 0 ||
 		    (rc = yh_store_commit(s)) < 0) {
-			json_decref(payload);
 			yh_store_rollback(s);
 			goto done;
 		}
-		json_decref(payload);
 	}
 	rc = load_department(s);
 done:

@@ -31,6 +31,8 @@ void yh_store_rollback(yh_store *store);
  * from the clock, or from $SOURCE_DATE_EPOCH when set, so that tests can pin it).
  */
 int yh_ledger_next_seq(uint64_t *seq, yh_store *store);
+/* yh_ledger_append takes ownership of payload (a NULL payload is an out-of-memory
+ * failure), whatever it returns. */
 int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *payload);
 
 /* The schema, as the list of migrations from version 0. */

@@ -18,7 +18,7 @@ extern "C" {
 typedef struct yh_store yh_store;
 
 /* The schema version this library writes. */
-#define YH_STORE_SCHEMA_VERSION 1
+#define YH_STORE_SCHEMA_VERSION 2
 
 /* Default file name when neither --db nor $YAOHAO_DB is given. */
 #define YH_STORE_DEFAULT_PATH "yaohao.db"

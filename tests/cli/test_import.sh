@@ -105,7 +105,7 @@ done
 ledger_before=$(db_count a.db ledger)
 yh import --db a.db --encoding latin1 entities "$FIXTURES/entities.csv"
 assert_exit 2 "--encoding latin1 exits 2"
-assert_stderr_contains "unsupported encoding 'latin1'"
+assert_stderr_contains "unsupported encoding: 'latin1'"
 assert_eq "$ledger_before" "$(db_count a.db ledger)" "an unsupported encoding changes nothing"
 
 # English headers, any order, an unknown column (warning, still imported).
@@ -122,11 +122,33 @@ assert_stderr_contains "english.csv:1: " "the unknown column is reported on line
 assert_stderr_contains "warning: unknown column 'remark'" "an unknown column gives a warning"
 assert_eq "$(entity_rows a.db)" "$(entity_rows e.db)" "English headers in another order give the same register"
 
-# A header-only file is valid and has no rows.
+# Accepted spellings (docs/formats.md): a lower-case credit code, spaces, tabs
+# and U+3000 around values, A类/低风险, 在营/开业, 未列入/否, a blank line, LF ends
+# and no final line end.  The rows equal entities.csv lines 3 and 4.
+{
+	printf '统一社会信用代码,企业名称,市场主体类型,区划代码,行业代码,风险等级,登记状态,经营异常名录\n'
+	printf '91330109ma1en2g20e,杭州萧山聚鲜烘焙食品有限公司,有限责任公司,330109,C1411,A类,在营,未列入\n'
+	printf '\n'
+	printf '  92410825MA4GL51Q65 ,\t温县徐记面馆\xe3\x80\x80,个体工商户,410825,H62,低风险,开业,否'
+} > lenient.csv
+yh import --db a.db --partial entities lenient.csv
+assert_exit 0 "accepted spellings import"
+assert_stdout_contains "2 rows, 0 added, 0 changed, 2 unchanged, 0 closed" "accepted spellings give the same values as entities.csv"
+assert_eq "92410825MA4GL51Q65|温县徐记面馆|A|active|0" \
+	"$(sqlite3 a.db "select id, name, risk, status, abnormal from entity where id = '92410825MA4GL51Q65' and valid_to is null")" \
+	"trimmed and mapped values are stored"
+
+# A header-only file would empty the register in a full import: refused, and
+# nothing changes; as a partial import it is valid and does nothing.
 head -n 1 "$FIXTURES/entities.csv" > header-only.csv
-yh import --db a.db --dry-run entities header-only.csv
-assert_exit 0 "a header-only file is valid"
-assert_stdout_contains "0 rows would give 0 added, 0 changed, 0 unchanged, 300 closed"
+ledger_before=$(db_count a.db ledger)
+yh import --db a.db entities header-only.csv
+assert_exit 3 "a header-only full import is refused"
+assert_stderr_contains "header-only.csv:2: row: file has no data rows: a full import would close every current row of entities"
+assert_eq "$ledger_before" "$(db_count a.db ledger)" "the refused header-only import changes nothing"
+yh import --db a.db --dry-run --partial entities header-only.csv
+assert_exit 0 "a header-only partial import is valid"
+assert_stdout_contains "0 rows would give 0 added, 0 changed, 0 unchanged, 0 closed"
 
 # An empty file has no header: bad data.
 : > empty.csv
@@ -156,6 +178,7 @@ mkdir adir
 yh import --db a.db entities adir
 assert_exit 3 "a folder as FILE exits 3"
 assert_stderr_contains "adir"
+assert_stderr_not_contains "header: header:" "the folder's error does not repeat 'header:'"
 
 # Argument errors.
 yh import --db a.db entities

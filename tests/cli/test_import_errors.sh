@@ -95,10 +95,12 @@ assert_stderr_contains "has 6 fields, the header has 8"
 
 check_broken entities entities-unterminated-quote.csv 1 "5 企业名称"
 assert_stderr_contains "never closed"
-# The file has 7 lines (wc -l; README: "The file has 7 lines"); the last
-# byte is the CRLF that ends line 7.
+assert_stderr_contains "entities-unterminated-quote.csv:5: 企业名称: quoted field opened here is never closed" \
+	"the unterminated quote is reported where it opened (line 5)"
+# The file has 7 lines (wc -l; fixtures/README.md: "The file has 7 lines"):
+# its last byte is the CRLF that ends line 7, so it ends on line 7.
 assert_eq 7 "$(wc -l < "$B/entities-unterminated-quote.csv")" "the unterminated-quote fixture has 7 lines"
-assert_stderr_contains "the file ends on line 7" "the message names the real last line (7)"
+assert_stderr_contains "(the file ends on line 7)" "the message names the file's last line, 7"
 
 # A missing required column is a header error on line 1 naming the column.
 check_broken entities entities-missing-column.csv 0 "1 header"
@@ -114,6 +116,36 @@ for f in "$B"/*; do
 	*) _fail "broken/$(basename "$f") is not tested" ;;
 	esac
 done
+
+# CSV faults from docs/formats.md; the reader goes on, so each line is reported.
+{
+	printf 'id,name,type,region,industry,risk,status,abnormal\n'
+	printf '921508021393685712,临河区"徐记"杂货店,个体工商户,150802,F52,C,存续,否\n'
+	printf '91330109MA1EN2G20E,"杭州萧山"x,有限责任公司,330109,C1411,A,存续,否\n'
+	printf '92410825MA4GL51Q65,温县\r徐记面馆,个体工商户,410825,H62,A,在业,否\n'
+	printf '91330111MA6HL8KM77,杭州富阳知味网络科技有限公司,有限责任公司,330111,I65,A,开业,否\n'
+	printf '91330106952730051E,杭州西湖之江餐饮有限公司,有限责任公司,330106,H62,A,,否\n'
+} > faults.csv
+yh import --db s.db entities faults.csv
+assert_exit 3 "CSV faults: exit 3"
+assert_eq "2 name
+3 name
+4 name
+6 status" "$(diag_lines faults.csv)" "CSV faults: one diagnostic per bad line"
+assert_stderr_contains "faults.csv:2: name: quote inside an unquoted field"
+assert_stderr_contains "faults.csv:3: name: unexpected character after a closing quote"
+assert_stderr_contains "faults.csv:4: name: carriage return not followed by a line feed"
+assert_stderr_contains "faults.csv:6: status: is empty"
+assert_stderr_contains "4 errors in 'faults.csv', nothing imported"
+assert_eq "$SNAP" "$(snapshot s.db)" "CSV faults: the store is unchanged"
+
+# Two headers naming the same column.
+printf 'id,name,uscc\n91330111MA6HL8KM77,x,91330111MA6HL8KM77\n' > dup-header.csv
+yh import --db s.db entities dup-header.csv
+assert_exit 3 "two headers for one column: exit 3"
+assert_stderr_contains "dup-header.csv:1: header: " "the duplicate header is a header error on line 1"
+assert_stderr_contains "'uscc'"
+assert_eq "$SNAP" "$(snapshot s.db)" "a duplicate header changes nothing"
 
 # The same on an empty store: nothing at all is written.
 yh init --department 330100-SCJG --db e.db

@@ -57,7 +57,7 @@ assert_exit 4 "init in a missing folder exits 4"
 assert_stderr_contains "$T/no/such/dir/x.db"
 
 # $YAOHAO_DB is used when --db is absent ...
-mkdir env && cd env
+mkdir env && cd env || exit 1
 YAOHAO_DB=from-env.db yh init --department 330100-SCJG
 assert_exit 0 "init with \$YAOHAO_DB"
 assert_file_exists from-env.db "\$YAOHAO_DB names the store"
@@ -77,12 +77,12 @@ YAOHAO_DB=missing.db yh log --db from-option.db
 assert_exit 0 "log --db wins over a \$YAOHAO_DB that does not exist"
 
 # Neither: ./yaohao.db (an empty $YAOHAO_DB counts as unset).
-YAOHAO_DB= yh init --department 330100-SCJG
+YAOHAO_DB="" yh init --department 330100-SCJG
 assert_exit 0 "init with neither --db nor \$YAOHAO_DB"
 assert_file_exists yaohao.db "the default store is ./yaohao.db"
 yh stats
 assert_exit 0 "stats finds ./yaohao.db by default"
-cd "$T"
+cd "$T" || exit 1
 
 # Commands on a missing store exit 4 with a hint to run 'yaohao init'.
 for cmd in "stats" "log" "import entities $FIXTURES/entities.csv"; do

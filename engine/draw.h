@@ -1,0 +1,87 @@
+/* Private: the frozen inputs of a draw, shared by commit, draw and team assignment. */
+#ifndef YH_ENGINE_DRAW_H
+#define YH_ENGINE_DRAW_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "yaohao/draw.h"
+#include "task.h"
+
+/* Entity register columns, in storage order. */
+enum { YH_E_ID, YH_E_NAME, YH_E_TYPE, YH_E_REGION, YH_E_INDUSTRY, YH_E_RISK, YH_E_STATUS,
+       YH_E_ABNORMAL, YH_E_COLUMNS };
+/* Inspector register columns, in storage order. */
+enum { YH_I_ID, YH_I_NAME, YH_I_DEPARTMENT, YH_I_CERT, YH_I_SPECIALTIES, YH_I_STATUS, YH_I_COLUMNS };
+
+typedef struct {
+	char *row[YH_I_COLUMNS];
+	char **specs;                /* specialties split at ';' */
+	size_t nspecs;
+	uint64_t load;               /* seats taken in this draw */
+} yh_officer;
+
+typedef struct {
+	char *entity_id, *inspector_id, *reason;
+} yh_recusal;
+
+typedef struct {
+	char key[128];
+	uint64_t population, k, reserves;
+} yh_stratum;
+
+typedef struct {
+	const yh_task *task;
+	uint64_t freeze_seq;
+	yh_officer *officers;        /* eligible, by id */
+	size_t nofficers;
+	unsigned char officer_root[32];
+	yh_recusal *recusals;        /* by (entity, inspector, reason) */
+	size_t nrecusals, nrecent;
+	unsigned char recusal_root[32];
+	char **excluded;             /* entity ids drawn recently, sorted */
+	size_t nexcluded;
+	yh_stratum *strata;          /* by key */
+	size_t nstrata;
+	uint64_t load_cap;
+} yh_frozen;
+
+/* Eligible officers as of freeze_seq: active, certificate valid on the draw
+ * date, in one of the task's departments. */
+int yh_frozen_load_officers(yh_frozen *f, yh_store *store);
+
+/* Conflicts as of freeze_seq plus the recent pairs (from the store at commit
+ * time, or from the announcement's list at draw time when recent != NULL). */
+int yh_frozen_load_recusals(yh_frozen *f, yh_store *store, json_t *recent);
+
+/* Entities drawn recently (from the store, or from the announcement's list). */
+int yh_frozen_load_excluded(yh_frozen *f, yh_store *store, json_t *list);
+
+/* Calls fn for each eligible entity row as of freeze_seq, in id order. */
+typedef int (*yh_entity_fn)(void *ctx, const char *const *row);
+int yh_frozen_scan(yh_store *store, const yh_frozen *f, yh_entity_fn fn, void *ctx);
+
+/* The stratum with this key, or NULL. */
+yh_stratum *yh_frozen_stratum(const yh_frozen *f, const char *key);
+
+/* 1 if the pair must not meet. */
+int yh_frozen_recused(const yh_frozen *f, const char *entity_id, const char *inspector_id);
+
+void yh_frozen_clear(yh_frozen *f);
+
+/* Checks the team rules can be met at all (commit-time pre-check). */
+int yh_team_precheck(const yh_frozen *f, uint64_t selected);
+
+/* Assigns the team of one selected entity; on success appends the members
+ * (with roles and pair tickets) to `team` and charges their load. */
+int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
+                   const char *entity_id, uint64_t rank);
+
+/* Tickets (docs/spec.md). */
+void yh_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id);
+void yh_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
+                    const char *inspector_id);
+
+void yh_hex(char *out, const unsigned char *in, size_t n);
+
+#endif

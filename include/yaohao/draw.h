@@ -1,0 +1,57 @@
+/*
+ * yaohao/draw.h — commit, reveal and draw (docs/spec.md has every byte).
+ *
+ * yh_draw_commit() freezes a planned task at the current ledger head:
+ * it computes the eligible entity set, the eligible officer set and the
+ * recusal set with their Merkle roots, the size of every stratum, checks that
+ * the team rules can be met, makes a 32-byte secret (libsodium's CSPRNG) and
+ * records the announcement with the commitment SHA-256(tag || secret) and
+ * the named public entropy source.  The secret stays in the store until the
+ * draw and is never returned before it.
+ *
+ * yh_draw_run() takes the public entropy value, derives the seed, computes
+ * every eligible entity's ticket in one streaming pass (memory O(k)), selects
+ * the k lowest tickets per stratum and the next r as reserves, assigns teams
+ * by pair tickets, and records the transcript — every input and output — in
+ * one transaction.  A draw that cannot meet the rules records nothing.
+ * The same store, task, secret and entropy give the same transcript bytes.
+ */
+#ifndef YAOHAO_DRAW_H
+#define YAOHAO_DRAW_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define YH_SECRET_BYTES 32
+
+typedef void (*yh_scan_progress_fn)(void *ctx, uint64_t rows);
+
+typedef struct {
+	const char *entropy_source;      /* required: what public value will be used, and when */
+	const unsigned char *secret;     /* NULL: from the CSPRNG; tests may pin YH_SECRET_BYTES */
+	yh_scan_progress_fn on_progress;
+	void *progress_ctx;
+} yh_commit_options;
+
+/* Commits a planned task.  *announcement (canonical JSON, free() it) may be NULL. */
+int yh_draw_commit(char **announcement, uint64_t *seq, yh_store *store, const char *task_id,
+                   const yh_commit_options *options);
+
+/* Draws a committed task with the public entropy value.  *transcript
+ * (canonical JSON, free() it) may be NULL.  Drawing twice is YH_EEXIST. */
+int yh_draw_run(char **transcript, uint64_t *seq, yh_store *store, const char *task_id,
+                const char *entropy_value, yh_scan_progress_fn on_progress, void *progress_ctx);
+
+/* The recorded announcement / transcript of a task (free() the result). */
+int yh_draw_announcement(char **out, yh_store *store, const char *task_id);
+int yh_draw_transcript(char **out, yh_store *store, const char *task_id);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

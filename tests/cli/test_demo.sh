@@ -1,0 +1,85 @@
+# test_demo.sh — yaohao demo: the whole job on the bundled fixtures.
+source "$TESTLIB"
+
+# --dir DIR (created if missing).
+yh demo --dir d1
+assert_exit 0 "demo --dir d1 exits 0"
+assert_stdout_contains "demo folder: d1"
+assert_stdout_contains "$ yaohao init --department 330100-SCJG --db d1/yaohao.db"
+for r in entities inspectors conflicts items; do
+	assert_stdout_contains "$ yaohao import $r " "demo imports $r"
+done
+assert_stdout_contains "300 rows, 300 added, 0 changed, 0 unchanged, 0 closed" "demo: 300 entities added"
+assert_stdout_contains "40 rows, 40 added"
+assert_stdout_contains "15 rows, 15 added"
+assert_stdout_contains "8 rows, 8 added"
+assert_stdout_contains "$ yaohao stats"
+assert_stdout_contains "entities: 300 (on the abnormal-operations list: 15)" "demo prints the statistics"
+assert_stdout_contains "浙江省"
+assert_stdout_contains "inspectors: 40"
+assert_stdout_contains "conflicts (回避): 15"
+assert_stdout_contains "check items: 8"
+assert_stdout_contains "try: yaohao log --db d1/yaohao.db"
+assert_file_exists d1/yaohao.db "demo leaves d1/yaohao.db"
+assert_eq 5 "$(db_count d1/yaohao.db ledger)" "the demo store has init + 4 imports"
+
+# The store is a normal store: other commands use it, with the same statistics.
+yh stats --db d1/yaohao.db
+assert_exit 0 "stats on the demo store"
+assert_stdout_contains "entities: 300 (on the abnormal-operations list: 15)"
+yh log --db d1/yaohao.db
+assert_exit 0 "log on the demo store"
+assert_eq "init import import import import" "$(printf '%s\n' "$STDOUT" | awk '{ print $2 }' | tr '\n' ' ' | sed 's/ $//')" \
+	"the demo ledger: init then four imports"
+
+# Again on the same DIR: the store exists, exit 4, the store untouched.
+before=$(sqlite3 d1/yaohao.db .dump)
+yh demo --dir d1
+assert_exit 4 "demo on a DIR that holds a store exits 4"
+assert_stderr_contains "d1/yaohao.db" "the message names the existing store"
+assert_stderr_contains "exists"
+assert_eq "$before" "$(sqlite3 d1/yaohao.db .dump)" "the existing demo store is unchanged"
+
+# An existing empty folder is fine.
+mkdir d2
+yh demo --dir d2 --fixtures "$FIXTURES"
+assert_exit 0 "demo in an existing empty folder with --fixtures"
+assert_file_exists d2/yaohao.db
+
+# $YAOHAO_FIXTURES, and a fixtures folder that does not exist.
+YAOHAO_FIXTURES="$FIXTURES" yh demo --dir d3
+assert_exit 0 "demo with \$YAOHAO_FIXTURES"
+assert_stdout_contains "fixtures:    $FIXTURES"
+yh demo --dir d4 --fixtures "$T/no-fixtures"
+assert_exit 3 "demo with a missing fixtures folder exits 3"
+assert_stderr_contains "$T/no-fixtures"
+assert_no_file d4/yaohao.db "no store without fixtures"
+
+# Without --dir: a new temporary folder, whose path is printed.
+mkdir tmp
+TMPDIR="$T/tmp" yh demo
+assert_exit 0 "demo without --dir exits 0"
+dir=$(printf '%s\n' "$STDOUT" | sed -n 's/^demo folder: //p')
+assert_ne "" "$dir" "demo prints its folder"
+case $dir in
+"$T/tmp/"*) _pass "the demo folder is under \$TMPDIR" ;;
+*) _fail "the demo folder is under \$TMPDIR" "got: $dir" ;;
+esac
+assert_file_exists "$dir/yaohao.db" "the printed folder holds yaohao.db"
+assert_eq 300 "$(sqlite3 "$dir/yaohao.db" "select count(*) from entity where valid_to is null")" "the temporary store has 300 entities"
+rm -rf -- "$dir"
+assert_no_file "$dir" "the temporary demo folder is removed"
+
+# Two runs without --dir use two folders.
+TMPDIR="$T/tmp" yh demo
+dir1=$(printf '%s\n' "$STDOUT" | sed -n 's/^demo folder: //p')
+TMPDIR="$T/tmp" yh demo
+dir2=$(printf '%s\n' "$STDOUT" | sed -n 's/^demo folder: //p')
+assert_exit 0 "a second demo without --dir"
+assert_ne "$dir1" "$dir2" "each demo without --dir gets its own folder"
+rm -rf -- "$dir1" "$dir2"
+
+yh demo extra
+assert_exit 2 "demo with an argument exits 2"
+
+finish
