@@ -58,7 +58,26 @@ int cli_import_run(yh_store *store, yh_register_kind kind, const char *path,
 /* Prints the register statistics as a table or as JSON. */
 int cli_stats_print(yh_store *store, uint64_t as_of, int json);
 
+/* Progress of a scan over the entities (on a terminal only); ctx is a const char * label. */
+void cli_scan_progress(void *ctx, uint64_t rows);
+void cli_scan_progress_done(void);
+
+/* Writes text and a newline to path. */
+int cli_write_text(const char *path, const char *text);
+
+/* The steps the demo shares with the commands. */
+int cli_plan_add(yh_store *store, const char *path);
+int cli_commit_run(yh_store *store, const char *task_id, const char *source, const char *output,
+                   int json);
+int cli_draw_run(yh_store *store, const char *task_id, const char *value, const char *output,
+                 int json);
+void cli_print_draw(const char *transcript);
+
 int cmd_init(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_commit(int argc, char **argv);
+int cmd_draw(int argc, char **argv);
+int cmd_transcript(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_log(int argc, char **argv);

@@ -9,6 +9,10 @@ static const cli_command commands[] = {
 	{ "init", cmd_init, "create a store for a department" },
 	{ "import", cmd_import, "import a register file (entities, inspectors, conflicts, items)" },
 	{ "stats", cmd_stats, "show register statistics" },
+	{ "plan", cmd_plan, "add, list and show inspection tasks" },
+	{ "commit", cmd_commit, "freeze a task and commit to a secret" },
+	{ "draw", cmd_draw, "draw a committed task: selection and teams" },
+	{ "transcript", cmd_transcript, "print a task's recorded announcement or transcript" },
 	{ "log", cmd_log, "list the ledger entries" },
 	{ "demo", cmd_demo, "run the whole job on the bundled fixtures" },
 };
@@ -27,7 +31,7 @@ static void usage(FILE *out)
 	        "\n"
 	        "commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 	        "\n"
 	        "Every command that uses a store takes --db FILE (default: $YAOHAO_DB, then ./yaohao.db).\n"

@@ -25,5 +25,9 @@
 #include "register.h"
 #include "import.h"
 #include "stats.h"
+#include "rate.h"
+#include "merkle.h"
+#include "task.h"
+#include "draw.h"
 
 #endif

@@ -1,0 +1,168 @@
+/* cmd_draw.c — yaohao draw: reveal, draw, assign teams; and yaohao transcript. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: yaohao draw [--db FILE] [-o FILE] [--json] TASK-ID --entropy VALUE\n"
+	"\n"
+	"Draws a committed task: reveals the secret, derives the seed from the\n"
+	"commitment, the frozen registers, the secret and the public entropy VALUE,\n"
+	"computes every eligible entity's ticket, selects the lowest tickets per\n"
+	"stratum (and the reserves), assigns each selected entity a team of officers\n"
+	"by pair tickets, and records the transcript in the ledger.  If the team\n"
+	"rules cannot be met, nothing is recorded and the message names the entity\n"
+	"and the rule.  A task is drawn once.\n"
+	"\n"
+	"  --entropy VALUE    the public value named at commit (required)\n"
+	"  -o, --output FILE  write the transcript JSON to FILE\n"
+	"  --json             print the transcript JSON instead of the list\n"
+	"  --db FILE          the store (default: $YAOHAO_DB, then ./yaohao.db)\n";
+
+static const char transcript_usage[] =
+	"usage: yaohao transcript [--db FILE] [-o FILE] [--announcement] TASK-ID\n"
+	"\n"
+	"Prints the recorded transcript of a drawn task (canonical JSON, the exact\n"
+	"bytes recorded), or with --announcement the announcement of a committed one.\n"
+	"\n"
+	"  --announcement     the commit's announcement instead of the transcript\n"
+	"  -o, --output FILE  write it to FILE instead of stdout\n"
+	"  --db FILE          the store (default: $YAOHAO_DB, then ./yaohao.db)\n";
+
+void cli_print_draw(const char *transcript)
+{
+	json_t *t = json_loads(transcript, 0, NULL), *e, *m;
+	size_t i, j;
+
+	printf("%-5s %-18s %-8s %s\n", "rank", "entity", "stratum", "name / team (leader first)");
+	json_array_foreach(json_object_get(t, "selected"), i, e) {
+		printf("%-5lld %-18s %-8s %s\n", (long long)json_integer_value(json_object_get(e, "rank")),
+		       json_string_value(json_object_get(e, "id")),
+		       json_string_value(json_object_get(e, "stratum")),
+		       json_string_value(json_object_get(e, "name")));
+		printf("%34s", "");
+		json_array_foreach(json_object_get(e, "team"), j, m)
+			printf("%s%s %s (%s)", j ? ", " : "team: ", json_string_value(json_object_get(m, "name")),
+			       json_string_value(json_object_get(m, "id")),
+			       json_string_value(json_object_get(m, "department")));
+		printf("\n");
+	}
+	printf("reserves (备选), in order within each stratum:\n");
+	json_array_foreach(json_object_get(t, "reserves"), i, e)
+		printf("  %-8s %2lld. %s %s\n", json_string_value(json_object_get(e, "stratum")),
+		       (long long)json_integer_value(json_object_get(e, "order")),
+		       json_string_value(json_object_get(e, "id")),
+		       json_string_value(json_object_get(e, "name")));
+	printf("seed %s\n", json_string_value(json_object_get(t, "seed")));
+	json_decref(t);
+}
+
+int cli_draw_run(yh_store *store, const char *task_id, const char *value, const char *output,
+                 int json)
+{
+	char *tr = NULL;
+	uint64_t seq;
+	int rc;
+
+	rc = yh_draw_run(&tr, &seq, store, task_id, value, cli_scan_progress, "drawing");
+	cli_scan_progress_done();
+	if (rc < 0)
+		return cli_fail(rc);
+	if (output && (rc = cli_write_text(output, tr)) != CLI_OK)
+		goto done;
+	if (json) {
+		printf("%s\n", tr);
+	} else {
+		printf("drew task %s as ledger entry %llu\n", task_id, (unsigned long long)seq);
+		cli_print_draw(tr);
+		if (output)
+			printf("transcript written to %s\n", output);
+	}
+done:
+	free(tr);
+	return rc;
+}
+
+int cmd_draw(int argc, char **argv)
+{
+	enum { OPT_DB = 256, OPT_ENTROPY, OPT_JSON };
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "entropy", required_argument, NULL, OPT_ENTROPY },
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = NULL, *value = NULL, *output = NULL;
+	yh_store *store = NULL;
+	int c, rc, json = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: db = optarg; break;
+		case OPT_ENTROPY: value = optarg; break;
+		case OPT_JSON: json = 1; break;
+		case 'o': output = optarg; break;
+		case 'h': fputs(usage, stdout); return CLI_OK;
+		default: return cli_bad_option("draw", argv);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("draw", "expected one TASK-ID");
+	if (!value || !*value)
+		return cli_usage_error("draw", "--entropy is required: the public value named at commit");
+	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+		return rc;
+	rc = cli_draw_run(store, argv[optind], value, output, json);
+	yh_store_close(store);
+	return rc;
+}
+
+int cmd_transcript(int argc, char **argv)
+{
+	enum { OPT_DB = 256, OPT_ANN };
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "announcement", no_argument, NULL, OPT_ANN },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = NULL, *output = NULL;
+	yh_store *store = NULL;
+	char *text = NULL;
+	int c, rc, ann = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: db = optarg; break;
+		case OPT_ANN: ann = 1; break;
+		case 'o': output = optarg; break;
+		case 'h': fputs(transcript_usage, stdout); return CLI_OK;
+		default: return cli_bad_option("transcript", argv);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("transcript", "expected one TASK-ID");
+	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+		return rc;
+	rc = ann ? yh_draw_announcement(&text, store, argv[optind])
+	         : yh_draw_transcript(&text, store, argv[optind]);
+	if (rc < 0)
+		rc = cli_fail(rc);
+	else if (output)
+		rc = cli_write_text(output, text);
+	else
+		rc = printf("%s\n", text) < 0 ? CLI_INTERNAL : CLI_OK;
+	free(text);
+	yh_store_close(store);
+	return rc;
+}
