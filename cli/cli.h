@@ -78,6 +78,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_commit(int argc, char **argv);
 int cmd_draw(int argc, char **argv);
 int cmd_transcript(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_log(int argc, char **argv);

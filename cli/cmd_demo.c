@@ -11,13 +11,20 @@
 #include "cli.h"
 
 #define DEMO_DEPARTMENT "330100-SCJG"
+#define DEMO_TASK "T-2026-12-FOOD"
+#define DEMO_TASK_FILE "task-food.json"
+/* A real draw names a public value that is not yet known at commit time. */
+#define DEMO_SOURCE "demo: a fixed value; a real draw names e.g. a future drand round"
+#define DEMO_VALUE "yaohao demo 2026-12-01"
 
 static const char usage[] =
 	"usage: yaohao demo [--dir DIR] [--fixtures DIR]\n"
 	"\n"
 	"Runs the main job on the bundled fixtures: creates a store in DIR for\n"
 	"department " DEMO_DEPARTMENT ", imports the entity, inspector, conflict and\n"
-	"check-item registers, and prints the register statistics.\n"
+	"check-item registers, prints the register statistics, adds the task\n"
+	"fixtures/" DEMO_TASK_FILE ", commits it and draws it: the drawn entities with\n"
+	"their teams, the announcement and the transcript are written into DIR.\n"
 	"\n"
 	"  --dir DIR       where to work (created if missing; must not hold a store);\n"
 	"                  default: a new temporary folder, whose path is printed\n"
@@ -108,9 +115,24 @@ int cmd_demo(int argc, char **argv)
 			goto done;
 	}
 	printf("\n$ yaohao stats\n");
-	rc = cli_stats_print(store, 0, 0);
-	if (rc == CLI_OK)
-		printf("\nthe store is %s; try: yaohao log --db %s\n", db, db);
+	if ((rc = cli_stats_print(store, 0, 0)) != CLI_OK)
+		goto done;
+	snprintf(file, sizeof(file), "%s/" DEMO_TASK_FILE, fixtures);
+	printf("\n$ yaohao plan add %s\n", file);
+	fflush(stdout);
+	if ((rc = cli_plan_add(store, file)) != CLI_OK)
+		goto done;
+	snprintf(file, sizeof(file), "%s/announcement.json", dir);
+	printf("\n$ yaohao commit %s --entropy-source '%s' -o %s\n", DEMO_TASK, DEMO_SOURCE, file);
+	fflush(stdout);
+	if ((rc = cli_commit_run(store, DEMO_TASK, DEMO_SOURCE, file, 0)) != CLI_OK)
+		goto done;
+	snprintf(file, sizeof(file), "%s/transcript.json", dir);
+	printf("\n$ yaohao draw %s --entropy '%s' -o %s\n", DEMO_TASK, DEMO_VALUE, file);
+	fflush(stdout);
+	if ((rc = cli_draw_run(store, DEMO_TASK, DEMO_VALUE, file, 0)) != CLI_OK)
+		goto done;
+	printf("\nthe store is %s; try: yaohao log --db %s\n", db, db);
 done:
 	yh_store_close(store);
 	return rc;

@@ -13,6 +13,7 @@ static const cli_command commands[] = {
 	{ "commit", cmd_commit, "freeze a task and commit to a secret" },
 	{ "draw", cmd_draw, "draw a committed task: selection and teams" },
 	{ "transcript", cmd_transcript, "print a task's recorded announcement or transcript" },
+	{ "export", cmd_export, "write a register as canonical CSV, as of any ledger entry" },
 	{ "log", cmd_log, "list the ledger entries" },
 	{ "demo", cmd_demo, "run the whole job on the bundled fixtures" },
 };

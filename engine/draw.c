@@ -536,8 +536,14 @@ int yh_draw_run(char **out, uint64_t *seq_out, yh_store *store, const char *task
 	f.task = task;
 	f.freeze_seq = (uint64_t)json_integer_value(json_object_get(ann, "freeze_seq"));
 	f.load_cap = (uint64_t)json_integer_value(json_object_get(ann, "load_cap"));
+	if (!json_is_array(json_object_get(json_object_get(ann, "recusals"), "recent_pairs")) ||
+	    !json_is_array(json_object_get(json_object_get(ann, "entities"), "excluded"))) {
+		rc = yh_error_set(YH_ESTORE, "the announcement of task '%s' is damaged", task_id);
+		goto done;
+	}
 	if ((rc = yh_frozen_load_officers(&f, store)) < 0 ||
-	    (rc = yh_frozen_load_recusals(&f, store, json_object_get(ann, "recent_pairs"))) < 0 ||
+	    (rc = yh_frozen_load_recusals(&f, store, json_object_get(json_object_get(ann, "recusals"),
+	                                                             "recent_pairs"))) < 0 ||
 	    (rc = yh_frozen_load_excluded(&f, store, json_object_get(json_object_get(ann, "entities"),
 	                                                              "excluded"))) < 0 ||
 	    (rc = check_root(json_object_get(ann, "inspectors"), f.officer_root, "officers", task_id)) < 0 ||
@@ -584,7 +590,6 @@ int yh_draw_run(char **out, uint64_t *seq_out, yh_store *store, const char *task
 	strata_out = json_array();
 	reserves = json_array();
 	selected = json_array();
-	all = calloc(json_array_size(json_object_get(ann, "strata")) ? 1 : 1, sizeof(*all));
 	for (i = 0; i < f.nstrata; i++) {
 		heap *h = &d.heaps[i];
 		yh_stratum *st = &f.strata[i];

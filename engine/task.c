@@ -421,6 +421,8 @@ static int parse_doc(parser *p, yh_task *t, json_t *in, json_t **normalised)
 	quota = json_object_get(team, "per_department");
 	t->quota_departments.v = NULL;
 	t->quota_departments.n = 0;
+	if (quota && json_is_object(quota) && json_object_size(quota) == 0)
+		quota = NULL; /* the normalised form writes "no quotas" as {} */
 	if (quota) {
 		const char *dep;
 		unsigned sum = 0;

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "store.h"
 
@@ -58,6 +59,14 @@ int yh_register_count(uint64_t *out, yh_store *store, yh_register_kind kind, uin
 typedef int (*yh_register_row_fn)(void *ctx, const char *const *values, size_t n);
 int yh_register_foreach(yh_store *store, yh_register_kind kind, uint64_t as_of,
                         yh_register_row_fn fn, void *ctx);
+
+/*
+ * Writes the register as of `as_of` (0: current) as canonical CSV to fp:
+ * a header of the canonical column names, then the rows in key order; a
+ * field holding ',' or '"' is quoted with '"' doubled; UTF-8, LF line ends
+ * (docs/spec.md, "canonical register files").
+ */
+int yh_register_export(FILE *fp, yh_store *store, yh_register_kind kind, uint64_t as_of);
 
 #ifdef __cplusplus
 }
