@@ -107,7 +107,20 @@ typedef struct {
 	yh_officer *officer;
 } candidate;
 
+/* Least-loaded first keeps the load balanced (and the default cap reachable);
+ * among equals the pair ticket decides. */
 static int cmp_candidate(const void *a, const void *b)
+{
+	const candidate *x = a, *y = b;
+	int c;
+
+	if (x->officer->load != y->officer->load)
+		return x->officer->load < y->officer->load ? -1 : 1;
+	c = memcmp(x->ticket, y->ticket, 32);
+	return c ? c : strcmp(x->officer->row[YH_I_ID], y->officer->row[YH_I_ID]);
+}
+
+static int cmp_member(const void *a, const void *b)
 {
 	const candidate *x = a, *y = b;
 	int c = memcmp(x->ticket, y->ticket, 32);
@@ -195,12 +208,14 @@ int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
 #undef SEAT_OPEN
 #undef TAKE
 	/* members in pair-ticket order; the first leads */
-	for (i = 0; i < n; i++) {
+	for (i = 0, s = 0; i < n; i++)
+		if (taken[i])
+			c[s++] = c[i];
+	qsort(c, s, sizeof(*c), cmp_member);
+	for (i = 0; i < s; i++) {
 		char hex[65];
 		yh_officer *o = c[i].officer;
 
-		if (!taken[i])
-			continue;
 		yh_hex(hex, c[i].ticket, 32);
 		o->load++;
 		if (json_array_append_new(team, json_pack("{s:s, s:s, s:s, s:s, s:s}",
