@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "yaohao/jcs.h"
 #include "yaohao/ledger.h"
 #include "yaohao/merkle.h"
 #include "draw.h"
@@ -49,13 +50,13 @@ static int count_entity(void *ctx, const char *const *row)
 {
 	census *c = ctx;
 	yh_frozen *f = c->f;
-	char key[128];
+	char key[YH_STRATUM_KEY_MAX];
 	yh_stratum *s;
 	int rc;
 
-	if ((rc = yh_merkle_add_row(c->m, row, YH_E_COLUMNS)) < 0)
+	if ((rc = yh_merkle_add_row(c->m, row, YH_E_COLUMNS)) < 0 ||
+	    (rc = yh_task_stratum_key(key, sizeof(key), f->task, row)) < 0)
 		return rc;
-	yh_task_stratum_key(key, sizeof(key), f->task, row);
 	s = yh_frozen_stratum(f, key);
 	if (!s) {
 		size_t pos = 0;
@@ -116,7 +117,7 @@ int yh_draw_commit(char **out, uint64_t *seq_out, yh_store *store, const char *t
 	json_t *ann = NULL, *strata = NULL, *excluded = NULL, *recent = NULL;
 	const char *state;
 	char *text = NULL, why[160];
-	uint64_t head, seq, total_k = 0, seats;
+	uint64_t head, seq, total_k = 0;
 	size_t i;
 	int rc, in_tx = 0;
 
@@ -172,9 +173,7 @@ int yh_draw_commit(char **out, uint64_t *seq_out, yh_store *store, const char *t
 		                      "reserves", (json_int_t)s->reserves,
 		                      "rate", yh_task_stratum_rate(task, s->key)));
 	}
-	seats = total_k * task->team_size;
-	f.load_cap = task->load_cap ? task->load_cap
-	           : f.nofficers ? (seats + f.nofficers - 1) / f.nofficers : 0;
+	f.load_cap = task->load_cap ? task->load_cap : yh_team_default_cap(&f, total_k);
 	if ((rc = yh_team_precheck(&f, total_k)) < 0)
 		goto done;
 
@@ -216,10 +215,8 @@ int yh_draw_commit(char **out, uint64_t *seq_out, yh_store *store, const char *t
 	                "commitment", hex_json(commitment, 32),
 	                "entropy_source", opt->entropy_source);
 	strata = excluded = recent = NULL;
-	if (!ann || !(text = json_dumps(ann, JSON_COMPACT | JSON_SORT_KEYS))) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory building the announcement");
+	if ((rc = yh_jcs_dump(&text, ann)) < 0)
 		goto done;
-	}
 	if ((rc = commit_record(store, task_id, seq, secret, text, ann)) < 0 ||
 	    (rc = yh_store_commit(store)) < 0)
 		goto done;
@@ -318,12 +315,14 @@ static void sift_up(heap *h, size_t i)
 static int ticket_entity(void *ctx, const char *const *row)
 {
 	drawing *d = ctx;
-	char key[128];
+	char key[YH_STRATUM_KEY_MAX];
 	yh_stratum *s;
 	heap *h;
 	drawn e;
+	int rc;
 
-	yh_task_stratum_key(key, sizeof(key), d->f->task, row);
+	if ((rc = yh_task_stratum_key(key, sizeof(key), d->f->task, row)) < 0)
+		return rc;
 	s = yh_frozen_stratum(d->f, key);
 	if (!s)
 		return yh_error_set(YH_ESTORE, "entity '%s' falls in stratum '%s', which the commitment "
@@ -650,10 +649,8 @@ int yh_draw_run(char **out, uint64_t *seq_out, yh_store *store, const char *task
 	json_object_set(tr, "strata", strata_out);
 	json_object_set(tr, "selected", selected);
 	json_object_set(tr, "reserves", reserves);
-	if (!(text = json_dumps(tr, JSON_COMPACT | JSON_SORT_KEYS))) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory building the transcript");
+	if ((rc = yh_jcs_dump(&text, tr)) < 0)
 		goto done;
-	}
 	if ((rc = record_draw(store, task_id, task->draw_date, seq, text, selected, d.seed)) < 0 ||
 	    (rc = yh_store_commit(store)) < 0)
 		goto done;

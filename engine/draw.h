@@ -25,8 +25,10 @@ typedef struct {
 	char *entity_id, *inspector_id, *reason;
 } yh_recusal;
 
+#define YH_STRATUM_KEY_MAX 512
+
 typedef struct {
-	char key[128];
+	char key[YH_STRATUM_KEY_MAX];
 	uint64_t population, k, reserves;
 } yh_stratum;
 
@@ -68,6 +70,11 @@ yh_stratum *yh_frozen_stratum(const yh_frozen *f, const char *key);
 int yh_frozen_recused(const yh_frozen *f, const char *entity_id, const char *inspector_id);
 
 void yh_frozen_clear(yh_frozen *f);
+
+/* The smallest load cap the counts allow: the largest of ceil(seats / officers),
+ * for each department with seats ceil(k * seats / its officers), and for each
+ * required specialty ceil(k / its holders); 0 when there are no officers. */
+uint64_t yh_team_default_cap(const yh_frozen *f, uint64_t selected);
 
 /* Checks the team rules can be met at all (commit-time pre-check). */
 int yh_team_precheck(const yh_frozen *f, uint64_t selected);

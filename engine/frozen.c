@@ -258,7 +258,7 @@ int yh_frozen_load_excluded(yh_frozen *f, yh_store *store, json_t *list)
 		rc = yh_store_fail(store, "cannot read earlier draws");
 done:
 	sqlite3_finalize(st);
-	if (rc == YH_OK)
+	if (rc == YH_OK && f->nexcluded) /* qsort() must not be given NULL, even for 0 items */
 		qsort(f->excluded, f->nexcluded, sizeof(char *), cmp_str);
 	return rc;
 }

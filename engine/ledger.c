@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "yaohao/jcs.h"
 #include "yaohao/ledger.h"
 #include "store.h"
 #include "error.h"
@@ -90,11 +91,12 @@ int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *pa
 		return yh_error_set(YH_ENOMEM, "out of memory building the ledger entry");
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (json_object_set_new(payload, "time", json_string(stamp)) < 0 ||
-	    !(text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS))) {
+	if (json_object_set_new(payload, "time", json_string(stamp)) < 0) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory building the ledger entry");
 		goto done;
 	}
+	if ((rc = yh_jcs_dump(&text, payload)) < 0)
+		goto done;
 	if (seq > 1) {
 		if (sqlite3_prepare_v2(store->db, "SELECT hash FROM ledger WHERE seq = ?1", -1, &st, NULL)
 		    != SQLITE_OK) {

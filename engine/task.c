@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "yaohao/jcs.h"
 #include "task.h"
 #include "store.h"
 #include "text.h"
@@ -542,11 +543,8 @@ int yh_task_parse(yh_task **out, const char *text, size_t len, const char *sourc
 		goto done;
 	t->doc = norm;
 	norm = NULL;
-	t->canonical = json_dumps(t->doc, JSON_COMPACT | JSON_SORT_KEYS);
-	if (!t->canonical) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory");
+	if ((rc = yh_jcs_dump(&t->canonical, t->doc)) < 0)
 		goto done;
-	}
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, (const unsigned char *)task_tag, sizeof(task_tag));
 	crypto_hash_sha256_update(&st, (const unsigned char *)t->canonical, strlen(t->canonical));
@@ -634,13 +632,13 @@ int yh_task_population_match(const yh_task *t, const char *const *e)
 	return 1;
 }
 
-void yh_task_stratum_key(char *buf, size_t size, const yh_task *t, const char *const *e)
+int yh_task_stratum_key(char *buf, size_t size, const yh_task *t, const char *const *e)
 {
-	size_t i, off = 0;
+	size_t i, k, off = 0;
 
 	if (t->nby == 0) {
 		snprintf(buf, size, "all");
-		return;
+		return YH_OK;
 	}
 	buf[0] = '\0';
 	for (i = 0; i < t->nby; i++) {
@@ -655,13 +653,27 @@ void yh_task_stratum_key(char *buf, size_t size, const yh_task *t, const char *c
 		case YH_BY_TYPE: v = e[E_TYPE]; n = strlen(v); break;
 		default: break;
 		}
+		if (i)
+			off += (size_t)snprintf(buf + off, off < size ? size - off : 0, "/");
 		if (n == 0) {
-			v = "-";
-			n = 1;
+			off += (size_t)snprintf(buf + off, off < size ? size - off : 0, "-");
+			continue;
 		}
-		off += (size_t)snprintf(buf + off, off < size ? size - off : 0, "%s%.*s", i ? "/" : "",
-		                        (int)n, v);
+		/* '%', '/' and a lone '-' are escaped so that distinct values give distinct keys */
+		for (k = 0; k < n; k++) {
+			const char *esc = v[k] == '%' ? "%25" : v[k] == '/' ? "%2F"
+			                : (v[k] == '-' && n == 1) ? "%2D" : NULL;
+
+			if (esc)
+				off += (size_t)snprintf(buf + off, off < size ? size - off : 0, "%s", esc);
+			else
+				off += (size_t)snprintf(buf + off, off < size ? size - off : 0, "%c", v[k]);
+		}
 	}
+	if (off >= size)
+		return yh_error_set(YH_EDATA, "entity '%s': its stratum key is longer than %zu bytes",
+		                    e[0], size - 1);
+	return YH_OK;
 }
 
 static json_t *rule_for(json_t *map, const char *key)
@@ -671,20 +683,35 @@ static json_t *rule_for(json_t *map, const char *key)
 	return v ? v : json_object_get(map, "*");
 }
 
+/* The rule that sizes a stratum: a count or a rate named for it, else a
+ * count under "*", else a rate under "*".  *is_count tells which. */
+static json_t *size_rule(const yh_task *t, const char *key, int *is_count)
+{
+	json_t *v;
+
+	if ((v = json_object_get(t->counts, key)) && (*is_count = 1))
+		return v;
+	if ((v = json_object_get(t->rates, key)) && !(*is_count = 0))
+		return v;
+	if ((v = json_object_get(t->counts, "*")) && (*is_count = 1))
+		return v;
+	*is_count = 0;
+	return json_object_get(t->rates, "*");
+}
+
 const char *yh_task_stratum_rate(const yh_task *t, const char *key)
 {
-	json_t *r;
+	int is_count;
+	json_t *r = size_rule(t, key, &is_count);
 
-	if (rule_for(t->counts, key))
-		return "";
-	r = rule_for(t->rates, key);
-	return r ? json_string_value(r) : "";
+	return r && !is_count ? json_string_value(r) : "";
 }
 
 int yh_task_stratum_size(uint64_t *k, uint64_t *reserves, const yh_task *t, const char *key,
                          uint64_t n)
 {
-	json_t *count = rule_for(t->counts, key), *rate = rule_for(t->rates, key),
+	int is_count;
+	json_t *rule = size_rule(t, key, &is_count),
 	       *min = rule_for(t->mins, key), *max = rule_for(t->maxs, key);
 	uint64_t base;
 	yh_rate r;
@@ -693,10 +720,10 @@ int yh_task_stratum_size(uint64_t *k, uint64_t *reserves, const yh_task *t, cons
 	if (n > YH_RATE_MAX_POPULATION)
 		return yh_error_set(YH_EDATA, "stratum '%s' has %llu entities, over the limit of %llu",
 		                    key, (unsigned long long)n, (unsigned long long)YH_RATE_MAX_POPULATION);
-	if (count) {
-		base = (uint64_t)json_integer_value(count);
-	} else if (rate) {
-		yh_rate_parse(&r, json_string_value(rate));
+	if (rule && is_count) {
+		base = (uint64_t)json_integer_value(rule);
+	} else if (rule) {
+		yh_rate_parse(&r, json_string_value(rule));
 		base = yh_rate_apply(r, n, t->rounding);
 	} else {
 		return yh_error_set(YH_EDATA, "task '%s': no rate or count for stratum '%s' (add it to "

@@ -51,8 +51,9 @@ struct yh_task {
 int64_t yh_days_from_date(const char *date);
 
 /* The stratum key of an entity row (fields in register column order) into
- * buf: the task's "by" values joined with '/', or "all" when there are none. */
-void yh_task_stratum_key(char *buf, size_t size, const yh_task *task, const char *const *entity);
+ * buf: the task's "by" values joined with '/', or "all" when there are none.
+ * YH_EDATA when it does not fit in size bytes. */
+int yh_task_stratum_key(char *buf, size_t size, const yh_task *task, const char *const *entity);
 
 /* 1 if the entity row belongs to the task's population. */
 int yh_task_population_match(const yh_task *task, const char *const *entity);

@@ -58,6 +58,35 @@ static int quota_index(const yh_task *t, const char *department)
 	return -1;
 }
 
+static uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+	return b ? (a + b - 1) / b : 0;
+}
+
+uint64_t yh_team_default_cap(const yh_frozen *f, uint64_t selected)
+{
+	const yh_task *t = f->task;
+	uint64_t cap, have, need;
+	size_t i, j;
+
+	if (f->nofficers == 0)
+		return 0;
+	cap = ceil_div(selected * t->team_size, f->nofficers);
+	for (i = 0; i < t->quota_departments.n; i++) {
+		for (have = 0, j = 0; j < f->nofficers; j++)
+			have += strcmp(f->officers[j].row[YH_I_DEPARTMENT], t->quota_departments.v[i]) == 0;
+		need = ceil_div(selected * t->quota_counts[i], have);
+		cap = need > cap ? need : cap;
+	}
+	for (i = 0; i < t->specialties.n; i++) {
+		for (have = 0, j = 0; j < f->nofficers; j++)
+			have += holds(&f->officers[j], t->specialties.v[i]);
+		need = ceil_div(selected, have);
+		cap = need > cap ? need : cap;
+	}
+	return cap;
+}
+
 int yh_team_precheck(const yh_frozen *f, uint64_t selected)
 {
 	const yh_task *t = f->task;
@@ -105,6 +134,7 @@ int yh_team_precheck(const yh_frozen *f, uint64_t selected)
 typedef struct {
 	unsigned char ticket[32];
 	yh_officer *officer;
+	int specialist;       /* holds one of the task's required specialties */
 } candidate;
 
 /* Least-loaded first keeps the load balanced (and the default cap reachable);
@@ -120,6 +150,22 @@ static int cmp_candidate(const void *a, const void *b)
 	return c ? c : strcmp(x->officer->row[YH_I_ID], y->officer->row[YH_I_ID]);
 }
 
+static int cmp_member(const void *a, const void *b);
+
+/* Filling the free seats: least-loaded first, and among equals officers who
+ * hold none of the required specialties, so that specialists stay free for
+ * the teams that need them. */
+static int cmp_filler(const void *a, const void *b)
+{
+	const candidate *x = *(const candidate *const *)a, *y = *(const candidate *const *)b;
+
+	if (x->officer->load != y->officer->load)
+		return x->officer->load < y->officer->load ? -1 : 1;
+	if (x->specialist != y->specialist)
+		return x->specialist - y->specialist;
+	return cmp_member(x, y);
+}
+
 static int cmp_member(const void *a, const void *b)
 {
 	const candidate *x = a, *y = b;
@@ -132,13 +178,13 @@ int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
                    const char *entity_id, uint64_t rank)
 {
 	const yh_task *t = f->task;
-	candidate *c = calloc(f->nofficers + 1, sizeof(*c));
+	candidate *c = calloc(f->nofficers + 1, sizeof(*c)), **fill = calloc(f->nofficers + 1, sizeof(*fill));
 	unsigned remaining[64] = { 0 }, any_left = t->team_size;
 	size_t n = 0, i, s, members[32], nmembers = 0;
 	char *taken = calloc(f->nofficers + 1, 1);
 	int rc = YH_OK;
 
-	if (!c || !taken) {
+	if (!c || !taken || !fill) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -151,9 +197,14 @@ int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
 			continue;
 		yh_pair_ticket(c[n].ticket, seed, entity_id, o->row[YH_I_ID]);
 		c[n].officer = o;
+		for (s = 0; s < t->specialties.n && !c[n].specialist; s++)
+			c[n].specialist = holds(o, t->specialties.v[s]);
 		n++;
 	}
 	qsort(c, n, sizeof(*c), cmp_candidate);
+	for (i = 0; i < n; i++)
+		fill[i] = &c[i];
+	qsort(fill, n, sizeof(*fill), cmp_filler);
 
 #define SEAT_OPEN(o) (t->quota_departments.n ? \
 	(quota_index(t, (o)->row[YH_I_DEPARTMENT]) >= 0 && \
@@ -183,10 +234,13 @@ int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
 		}
 		TAKE(i);
 	}
-	/* 2: the remaining seats, by pair ticket */
-	for (i = 0; i < n && nmembers < t->team_size; i++)
-		if (!taken[i] && SEAT_OPEN(c[i].officer))
-			TAKE(i);
+	/* 2: the remaining seats, in filling order */
+	for (i = 0; i < n && nmembers < t->team_size; i++) {
+		size_t idx = (size_t)(fill[i] - c);
+
+		if (!taken[idx] && SEAT_OPEN(c[idx].officer))
+			TAKE(idx);
+	}
 	if (nmembers < t->team_size) {
 		if (t->quota_departments.n) {
 			for (i = 0; i < t->quota_departments.n && remaining[i] == 0; i++)
@@ -229,6 +283,7 @@ int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
 	}
 done:
 	free(c);
+	free(fill);
 	free(taken);
 	return rc;
 }

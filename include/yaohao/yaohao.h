@@ -29,5 +29,7 @@
 #include "merkle.h"
 #include "task.h"
 #include "draw.h"
+#include "jcs.h"
+#include "key.h"
 
 #endif

@@ -4,7 +4,7 @@
  *
  *   mkvectors FIXTURES_DIR OUT_DIR
  *
- * For each case (food, joint, edge, repeat, in this order, in one store) it
+ * For each case (food, joint, edge, repeat, nocap, in this order, in one store) it
  * reads FIXTURES_DIR/vectors/CASE/task.json and writes into OUT_DIR/CASE/:
  * secret.hex, entropy.txt, the canonical registers as of the freeze
  * (entities.csv, inspectors.csv, conflicts.csv), announcement.json and
@@ -21,7 +21,7 @@
 #include <sodium.h>
 #include <yaohao/yaohao.h>
 
-static const char *const cases[] = { "food", "joint", "edge", "repeat" };
+static const char *const cases[] = { "food", "joint", "edge", "repeat", "nocap" };
 
 static int fail(const char *what)
 {

@@ -1,0 +1,57 @@
+/*
+ * yaohao/key.h — the department's Ed25519 signing key (libsodium).
+ *
+ * The secret key file holds the 32-byte Ed25519 seed in hex under a header
+ * line ("yaohao-secret-key-v1").  It is created with mode 0600 and never
+ * overwritten; a key file that group or others may read is refused, as ssh
+ * does.  Secret bytes are wiped (sodium_memzero) when the key is freed.
+ * The key id is the first 8 bytes of SHA-256(public key), in hex.
+ */
+#ifndef YAOHAO_KEY_H
+#define YAOHAO_KEY_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define YH_PUBLIC_KEY_BYTES 32
+#define YH_SIGNATURE_BYTES 64
+#define YH_KEY_ID_CHARS 16
+
+typedef struct yh_key yh_key;
+
+int yh_key_generate(yh_key **out);
+
+/* Derives the key from a 32-byte seed (tests and vectors only). */
+int yh_key_from_seed(yh_key **out, const unsigned char seed[32]);
+
+/* Writes the secret key to a new file, mode 0600; YH_EEXIST if it exists. */
+int yh_key_save(const yh_key *key, const char *path);
+
+/* Reads a secret key file; YH_ESTORE (with how to fix it) when its mode lets
+ * group or others read it, YH_ENOTFOUND when it is missing. */
+int yh_key_load(yh_key **out, const char *path);
+
+/* NULL-safe; wipes the secret. */
+void yh_key_free(yh_key *key);
+
+void yh_key_public(unsigned char out[YH_PUBLIC_KEY_BYTES], const yh_key *key);
+const char *yh_key_id(const yh_key *key);
+void yh_key_id_of(char out[YH_KEY_ID_CHARS + 1], const unsigned char public_key[YH_PUBLIC_KEY_BYTES]);
+
+void yh_key_sign(unsigned char sig[YH_SIGNATURE_BYTES], const yh_key *key, const void *msg, size_t len);
+
+/* YH_OK if sig is a valid signature of msg by public_key, else YH_EDATA. */
+int yh_key_verify(const unsigned char sig[YH_SIGNATURE_BYTES],
+                  const unsigned char public_key[YH_PUBLIC_KEY_BYTES], const void *msg, size_t len);
+
+/* Reads a public key file (64 hex characters, optionally after a
+ * "yaohao-public-key-v1" line) or a hex string. */
+int yh_key_read_public(unsigned char out[YH_PUBLIC_KEY_BYTES], const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
