@@ -45,6 +45,14 @@ const char *cli_db_path(const char *option);
 /* Opens the store at cli_db_path(option); prints the error and returns an exit code on failure. */
 int cli_open_store(yh_store **out, const char *option);
 
+/* The secret key path: --key, else the store's path with ".key" appended. */
+const char *cli_key_path(char *buf, size_t size, const char *key_option, const char *db_path);
+
+/* Opens the store for writing: loads the secret key (--key, or DB.key) and
+ * gives it to the store; *key must be freed after the store is closed. */
+int cli_open_store_signing(yh_store **out, yh_key **key, const char *db_option,
+                           const char *key_option);
+
 /* Parses a non-negative decimal; 0 on success. */
 int cli_parse_u64(uint64_t *out, const char *text);
 
@@ -65,6 +73,9 @@ void cli_scan_progress_done(void);
 /* Writes text and a newline to path. */
 int cli_write_text(const char *path, const char *text);
 
+/* Creates a secret key file at key_path (0600) and gives the key to the store. */
+int cli_key_create(yh_store *store, const char *key_path);
+
 /* The steps the demo shares with the commands. */
 int cli_plan_add(yh_store *store, const char *path);
 int cli_commit_run(yh_store *store, const char *task_id, const char *source, const char *output,
@@ -79,6 +90,7 @@ int cmd_commit(int argc, char **argv);
 int cmd_draw(int argc, char **argv);
 int cmd_transcript(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_key(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_log(int argc, char **argv);

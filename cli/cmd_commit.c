@@ -21,7 +21,8 @@ static const char usage[] =
 	"  -o, --output FILE      write the announcement JSON to FILE (default: stdout\n"
 	"                         with --json, else a summary only)\n"
 	"  --json                 print the announcement JSON\n"
-	"  --db FILE              the store (default: $YAOHAO_DB, then ./yaohao.db)\n";
+	"  --db FILE              the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
+	"  --key FILE             the secret signing key (default: the store's path + .key)\n";
 
 void cli_scan_progress(void *ctx, uint64_t rows)
 {
@@ -96,17 +97,19 @@ done:
 
 int cmd_commit(int argc, char **argv)
 {
-	enum { OPT_DB = 256, OPT_SOURCE, OPT_JSON };
+	enum { OPT_KEY = 250, OPT_DB = 256, OPT_SOURCE, OPT_JSON };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
+		{ "key", required_argument, NULL, OPT_KEY },
 		{ "entropy-source", required_argument, NULL, OPT_SOURCE },
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *db = NULL, *source = NULL, *output = NULL;
+	const char *db = NULL, *keyopt = NULL, *source = NULL, *output = NULL;
 	yh_store *store = NULL;
+	yh_key *key = NULL;
 	int c, rc, json = 0;
 
 	optind = 1;
@@ -114,6 +117,7 @@ int cmd_commit(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB: db = optarg; break;
+		case OPT_KEY: keyopt = optarg; break;
 		case OPT_SOURCE: source = optarg; break;
 		case OPT_JSON: json = 1; break;
 		case 'o': output = optarg; break;
@@ -126,9 +130,10 @@ int cmd_commit(int argc, char **argv)
 	if (!source || !*source)
 		return cli_usage_error("commit", "--entropy-source is required: name the public value the "
 		                       "draw will use");
-	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+	if ((rc = cli_open_store_signing(&store, &key, db, keyopt)) != CLI_OK)
 		return rc;
 	rc = cli_commit_run(store, argv[optind], source, output, json);
 	yh_store_close(store);
+	yh_key_free(key);
 	return rc;
 }

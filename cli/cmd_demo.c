@@ -104,6 +104,9 @@ int cmd_demo(int argc, char **argv)
 	printf("$ yaohao init --department %s --db %s\n", DEMO_DEPARTMENT, db);
 	if ((rc = yh_store_create(&store, db, DEMO_DEPARTMENT)) < 0)
 		return cli_fail(rc);
+	snprintf(file, sizeof(file), "%s.key", db);
+	if ((rc = cli_key_create(store, file)) != CLI_OK)
+		goto done;
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		yh_import_options opt;
 

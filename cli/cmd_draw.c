@@ -20,7 +20,8 @@ static const char usage[] =
 	"  --entropy VALUE    the public value named at commit (required)\n"
 	"  -o, --output FILE  write the transcript JSON to FILE\n"
 	"  --json             print the transcript JSON instead of the list\n"
-	"  --db FILE          the store (default: $YAOHAO_DB, then ./yaohao.db)\n";
+	"  --db FILE          the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
+	"  --key FILE         the secret signing key (default: the store's path + .key)\n";
 
 static const char transcript_usage[] =
 	"usage: yaohao transcript [--db FILE] [-o FILE] [--announcement] TASK-ID\n"
@@ -88,17 +89,19 @@ done:
 
 int cmd_draw(int argc, char **argv)
 {
-	enum { OPT_DB = 256, OPT_ENTROPY, OPT_JSON };
+	enum { OPT_KEY = 250, OPT_DB = 256, OPT_ENTROPY, OPT_JSON };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
+		{ "key", required_argument, NULL, OPT_KEY },
 		{ "entropy", required_argument, NULL, OPT_ENTROPY },
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *db = NULL, *value = NULL, *output = NULL;
+	const char *db = NULL, *keyopt = NULL, *value = NULL, *output = NULL;
 	yh_store *store = NULL;
+	yh_key *key = NULL;
 	int c, rc, json = 0;
 
 	optind = 1;
@@ -106,6 +109,7 @@ int cmd_draw(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB: db = optarg; break;
+		case OPT_KEY: keyopt = optarg; break;
 		case OPT_ENTROPY: value = optarg; break;
 		case OPT_JSON: json = 1; break;
 		case 'o': output = optarg; break;
@@ -117,10 +121,11 @@ int cmd_draw(int argc, char **argv)
 		return cli_usage_error("draw", "expected one TASK-ID");
 	if (!value || !*value)
 		return cli_usage_error("draw", "--entropy is required: the public value named at commit");
-	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+	if ((rc = cli_open_store_signing(&store, &key, db, keyopt)) != CLI_OK)
 		return rc;
 	rc = cli_draw_run(store, argv[optind], value, output, json);
 	yh_store_close(store);
+	yh_key_free(key);
 	return rc;
 }
 

@@ -19,6 +19,7 @@ static const char usage[] =
 	"Old versions of changed rows are kept (see 'yaohao stats --as-of').\n"
 	"\n"
 	"  --db FILE            the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
+	"  --key FILE           the secret signing key (default: the store's path + .key)\n"
 	"  --encoding ENC       utf-8 (default), gb18030 or gbk\n"
 	"  --partial            add and change the rows in FILE only; by default the\n"
 	"                       register becomes the file and absent rows are closed\n"
@@ -139,10 +140,11 @@ static int list_columns(const char *name)
 
 int cmd_import(int argc, char **argv)
 {
-	enum { OPT_DB = 256, OPT_ENCODING, OPT_PARTIAL, OPT_ACCEPT, OPT_DRY, OPT_MAX, OPT_JSON,
+	enum { OPT_KEY = 250, OPT_DB = 256, OPT_ENCODING, OPT_PARTIAL, OPT_ACCEPT, OPT_DRY, OPT_MAX, OPT_JSON,
 	       OPT_COLUMNS };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
+		{ "key", required_argument, NULL, OPT_KEY },
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
 		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		{ "accept-bad-check", no_argument, NULL, OPT_ACCEPT },
@@ -156,7 +158,8 @@ int cmd_import(int argc, char **argv)
 	yh_import_options opt;
 	yh_register_kind kind;
 	yh_store *store = NULL;
-	const char *db = NULL;
+	yh_key *key = NULL;
+	const char *db = NULL, *keyopt = NULL;
 	uint64_t max;
 	int c, rc, json = 0, columns = 0;
 
@@ -166,6 +169,7 @@ int cmd_import(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB: db = optarg; break;
+		case OPT_KEY: keyopt = optarg; break;
 		case OPT_ENCODING: opt.encoding = optarg; break;
 		case OPT_PARTIAL: opt.partial = 1; break;
 		case OPT_ACCEPT: opt.accept_bad_check = 1; break;
@@ -195,9 +199,10 @@ int cmd_import(int argc, char **argv)
 	    strcasecmp(opt.encoding, "gb18030") != 0 && strcasecmp(opt.encoding, "gbk") != 0)
 		return cli_usage_error("import", "unsupported encoding: '%s' (use utf-8, gb18030 or gbk)",
 		                       opt.encoding);
-	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+	if ((rc = cli_open_store_signing(&store, &key, db, keyopt)) != CLI_OK)
 		return rc;
 	rc = cli_import_run(store, kind, argv[optind + 1], &opt, json);
 	yh_store_close(store);
+	yh_key_free(key);
 	return rc;
 }

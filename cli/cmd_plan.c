@@ -17,6 +17,7 @@ static const char usage[] =
 	"  strata.rates.D: \"120%\" is over 100%\n"
 	"\n"
 	"  --db FILE  the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
+	"  --key FILE the secret signing key (default: the store's path + .key)\n"
 	"  --json     machine-readable list\n";
 
 static int print_info(void *ctx, const yh_task_info *info)
@@ -52,15 +53,17 @@ int cli_plan_add(yh_store *store, const char *path)
 
 int cmd_plan(int argc, char **argv)
 {
-	enum { OPT_DB = 256, OPT_JSON };
+	enum { OPT_KEY = 250, OPT_DB = 256, OPT_JSON };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
+		{ "key", required_argument, NULL, OPT_KEY },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *db = NULL, *sub;
+	const char *db = NULL, *keyopt = NULL, *sub;
 	yh_store *store = NULL;
+	yh_key *key = NULL;
 	yh_task *task = NULL;
 	json_t *list = NULL;
 	int c, rc, json = 0;
@@ -70,6 +73,7 @@ int cmd_plan(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB: db = optarg; break;
+		case OPT_KEY: keyopt = optarg; break;
 		case OPT_JSON: json = 1; break;
 		case 'h': fputs(usage, stdout); return CLI_OK;
 		default: return cli_bad_option("plan", argv);
@@ -87,7 +91,9 @@ int cmd_plan(int argc, char **argv)
 	} else {
 		return cli_usage_error("plan", "unknown subcommand: '%s' (use add, list or show)", sub);
 	}
-	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+	rc = strcmp(sub, "add") == 0 ? cli_open_store_signing(&store, &key, db, keyopt)
+	                             : cli_open_store(&store, db);
+	if (rc != CLI_OK)
 		return rc;
 	if (strcmp(sub, "add") == 0) {
 		rc = cli_plan_add(store, argv[optind]);
@@ -116,5 +122,6 @@ int cmd_plan(int argc, char **argv)
 	yh_task_free(task);
 	json_decref(list);
 	yh_store_close(store);
+	yh_key_free(key);
 	return rc;
 }

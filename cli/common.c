@@ -103,3 +103,42 @@ int cli_bad_option(const char *command, char **argv)
 		return cli_usage_error(command, "unknown option or missing value: '-%c'", optopt);
 	return cli_usage_error(command, "unknown option or missing value: '%s'", opt);
 }
+
+const char *cli_key_path(char *buf, size_t size, const char *key_option, const char *db_path)
+{
+	if (key_option)
+		return key_option;
+	snprintf(buf, size, "%s.key", db_path);
+	return buf;
+}
+
+int cli_open_store_signing(yh_store **out, yh_key **key, const char *db_option,
+                           const char *key_option)
+{
+	char buf[4096];
+	const char *path;
+	unsigned char pk[32];
+	int rc;
+
+	*key = NULL;
+	if ((rc = cli_open_store(out, db_option)) != CLI_OK)
+		return rc;
+	if (yh_store_public_key(pk, *out) != YH_OK) {
+		rc = cli_error(CLI_STORE, "the store has no signing key: '%s' (run 'yaohao key new "
+		               "--db %s' once; it signs the existing ledger entries)", yh_store_path(*out),
+		               yh_store_path(*out));
+		goto fail;
+	}
+	path = cli_key_path(buf, sizeof(buf), key_option, yh_store_path(*out));
+	if ((rc = yh_key_load(key, path)) < 0 || (rc = yh_store_set_key(*out, *key)) < 0) {
+		rc = cli_fail(rc);
+		goto fail;
+	}
+	return CLI_OK;
+fail:
+	yh_store_close(*out);
+	yh_key_free(*key);
+	*out = NULL;
+	*key = NULL;
+	return rc;
+}

@@ -7,6 +7,7 @@
 
 static const cli_command commands[] = {
 	{ "init", cmd_init, "create a store for a department" },
+	{ "key", cmd_key, "create or show the department's signing key" },
 	{ "import", cmd_import, "import a register file (entities, inspectors, conflicts, items)" },
 	{ "stats", cmd_stats, "show register statistics" },
 	{ "plan", cmd_plan, "add, list and show inspection tasks" },

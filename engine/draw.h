@@ -30,16 +30,20 @@ typedef struct {
 typedef struct {
 	char key[YH_STRATUM_KEY_MAX];
 	uint64_t population, k, reserves;
+	char rate[32];               /* the rate text used, "" when a count was */
 } yh_stratum;
+
+#define YH_ANNOUNCEMENT_FORMAT "yaohao-announcement/1"
+#define YH_TRANSCRIPT_FORMAT "yaohao-transcript/1"
 
 typedef struct {
 	const yh_task *task;
 	uint64_t freeze_seq;
 	yh_officer *officers;        /* eligible, by id */
-	size_t nofficers;
+	size_t nofficers, officers_cap;
 	unsigned char officer_root[32];
 	yh_recusal *recusals;        /* by (entity, inspector, reason) */
-	size_t nrecusals, nrecent;
+	size_t nrecusals, nrecent, recusals_cap;
 	unsigned char recusal_root[32];
 	char **excluded;             /* entity ids drawn recently, sorted */
 	size_t nexcluded;
@@ -51,6 +55,21 @@ typedef struct {
 /* Eligible officers as of freeze_seq: active, certificate valid on the draw
  * date, in one of the task's departments. */
 int yh_frozen_load_officers(yh_frozen *f, yh_store *store);
+
+/* The same from any source: offer each inspector row (register column order;
+ * ineligible rows are skipped), then finish: sorted by id, the root computed. */
+int yh_frozen_add_officer(yh_frozen *f, const char *const *row);
+int yh_frozen_finish_officers(yh_frozen *f);
+
+/* Recusals from any source: each conflict, the recent pairs (the
+ * announcement's list), then finish: sorted, the root computed. */
+int yh_frozen_add_recusal(yh_frozen *f, const char *entity_id, const char *inspector_id,
+                          const char *reason);
+int yh_frozen_add_recent(yh_frozen *f, json_t *recent_pairs);
+int yh_frozen_finish_recusals(yh_frozen *f);
+
+/* 1 if an entity row is in the task's population and not excluded. */
+int yh_frozen_entity_eligible(const yh_frozen *f, const char *const *row);
 
 /* Conflicts as of freeze_seq plus the recent pairs (from the store at commit
  * time, or from the announcement's list at draw time when recent != NULL). */
@@ -83,6 +102,32 @@ int yh_team_precheck(const yh_frozen *f, uint64_t selected);
  * (with roles and pair tickets) to `team` and charges their load. */
 int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
                    const char *entity_id, uint64_t rank);
+
+/* The strata as an announcement lists them (sorted by key). */
+int yh_frozen_strata_from_json(yh_frozen *f, json_t *strata);
+
+/* Selection (select.c): feed every eligible entity row, in any order, to
+ * yh_selector_add (a yh_entity_fn), then finish: the strata with cutoffs, the
+ * selected entities in rank order (with teams when `teams`), the reserves. */
+typedef struct yh_selector yh_selector;
+int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32],
+                    yh_scan_progress_fn progress, void *progress_ctx);
+int yh_selector_add(void *selector, const char *const *row);
+int yh_selector_finish(yh_selector *s, json_t **strata, json_t **selected, json_t **reserves,
+                       int teams);
+void yh_selector_free(yh_selector *s);
+
+/* The transcript: the announcement plus the reveal and the results (new reference). */
+json_t *yh_transcript_build(json_t *announcement, const unsigned char secret[32], const char *value,
+                            const unsigned char seed[32], json_t *strata, json_t *selected,
+                            json_t *reserves);
+
+/* Commitment and seed (docs/spec.md §6, §7). */
+void yh_commitment(unsigned char out[32], const unsigned char secret[32]);
+void yh_seed_derive(unsigned char seed[32], const unsigned char task_digest[32],
+                    const unsigned char entity_root[32], const unsigned char officer_root[32],
+                    const unsigned char recusal_root[32], const unsigned char secret[32],
+                    const char *value);
 
 /* Tickets (docs/spec.md). */
 void yh_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id);

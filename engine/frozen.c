@@ -47,61 +47,87 @@ static int split_specs(yh_officer *o)
 	return YH_OK;
 }
 
-int yh_frozen_load_officers(yh_frozen *f, yh_store *store)
+int yh_frozen_add_officer(yh_frozen *f, const char *const *row)
 {
 	const yh_task *t = f->task;
-	sqlite3_stmt *st = NULL;
-	yh_merkle *m = NULL;
-	size_t cap = 0, i, d;
-	int rc = YH_OK, step;
+	yh_officer *o;
+	size_t d, i;
 
+	if (strcmp(row[YH_I_STATUS], "active") != 0 || strcmp(row[YH_I_CERT], t->draw_date) < 0)
+		return 0;
+	for (d = 0; d < t->departments.n; d++)
+		if (strcmp(t->departments.v[d], row[YH_I_DEPARTMENT]) == 0)
+			break;
+	if (d == t->departments.n)
+		return 0;
+	if (f->nofficers == f->officers_cap) {
+		size_t cap = f->officers_cap ? f->officers_cap * 2 : 64;
+		yh_officer *p = realloc(f->officers, cap * sizeof(*p));
+
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		f->officers = p;
+		f->officers_cap = cap;
+	}
+	o = &f->officers[f->nofficers];
+	memset(o, 0, sizeof(*o));
+	f->nofficers++;
+	for (i = 0; i < YH_I_COLUMNS; i++)
+		if (!(o->row[i] = dup((const unsigned char *)row[i])))
+			return YH_ENOMEM;
+	return split_specs(o);
+}
+
+static int cmp_officer(const void *a, const void *b)
+{
+	return strcmp(((const yh_officer *)a)->row[YH_I_ID], ((const yh_officer *)b)->row[YH_I_ID]);
+}
+
+int yh_frozen_finish_officers(yh_frozen *f)
+{
+	yh_merkle *m = NULL;
+	size_t i;
+	int rc;
+
+	if (f->nofficers)
+		qsort(f->officers, f->nofficers, sizeof(*f->officers), cmp_officer);
+	for (i = 1; i < f->nofficers; i++)
+		if (strcmp(f->officers[i - 1].row[YH_I_ID], f->officers[i].row[YH_I_ID]) == 0)
+			return yh_error_set(YH_EDATA, "officer '%s' appears twice", f->officers[i].row[YH_I_ID]);
 	if ((rc = yh_merkle_new(&m)) < 0)
 		return rc;
+	for (i = 0; i < f->nofficers && rc == YH_OK; i++)
+		rc = yh_merkle_add_row(m, (const char *const *)f->officers[i].row, YH_I_COLUMNS);
+	yh_merkle_root(f->officer_root, m);
+	yh_merkle_free(m);
+	return rc;
+}
+
+int yh_frozen_load_officers(yh_frozen *f, yh_store *store)
+{
+	const char *row[YH_I_COLUMNS];
+	sqlite3_stmt *st = NULL;
+	int rc = YH_OK, step, i;
+
 	if (sqlite3_prepare_v2(store->db, "SELECT id, name, department, cert_valid_until, specialties, "
-	                       "status FROM inspector WHERE " AS_OF " AND status = 'active' AND "
-	                       "cert_valid_until >= ?2 ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
-		rc = yh_store_fail(store, "cannot read the officers");
-		goto done;
-	}
+	                       "status FROM inspector WHERE " AS_OF, -1, &st, NULL) != SQLITE_OK)
+		return yh_store_fail(store, "cannot read the officers");
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)f->freeze_seq);
-	sqlite3_bind_text(st, 2, t->draw_date, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *dep = (const char *)sqlite3_column_text(st, 2);
-		yh_officer *o;
-
-		for (d = 0; d < t->departments.n; d++)
-			if (strcmp(t->departments.v[d], dep) == 0)
-				break;
-		if (d == t->departments.n)
-			continue;
-		if (f->nofficers == cap) {
-			yh_officer *p;
-
-			cap = cap ? cap * 2 : 64;
-			if (!(p = realloc(f->officers, cap * sizeof(*p)))) {
-				rc = yh_error_set(YH_ENOMEM, "out of memory");
-				goto done;
-			}
-			f->officers = p;
+		for (i = 0; i < YH_I_COLUMNS; i++) {
+			row[i] = (const char *)sqlite3_column_text(st, i);
+			if (!row[i])
+				row[i] = "";
 		}
-		o = &f->officers[f->nofficers];
-		memset(o, 0, sizeof(*o));
-		f->nofficers++;
-		for (i = 0; i < YH_I_COLUMNS; i++)
-			if (!(o->row[i] = dup(sqlite3_column_text(st, (int)i)))) {
-				rc = YH_ENOMEM;
-				goto done;
-			}
-		if ((rc = split_specs(o)) < 0 ||
-		    (rc = yh_merkle_add_row(m, (const char *const *)o->row, YH_I_COLUMNS)) < 0)
+		if ((rc = yh_frozen_add_officer(f, row)) < 0)
 			goto done;
 	}
 	if (step != SQLITE_DONE)
 		rc = yh_store_fail(store, "cannot read the officers");
-	yh_merkle_root(f->officer_root, m);
+	else
+		rc = yh_frozen_finish_officers(f);
 done:
 	sqlite3_finalize(st);
-	yh_merkle_free(m);
 	return rc;
 }
 
@@ -115,15 +141,19 @@ static int cmp_recusal(const void *a, const void *b)
 	return c ? c : strcmp(x->reason, y->reason);
 }
 
-static int add_recusal(yh_frozen *f, size_t *cap, const char *e, const char *i, const char *r)
+int yh_frozen_add_recusal(yh_frozen *f, const char *e, const char *i, const char *r)
 {
 	yh_recusal *p;
 
-	if (f->nrecusals == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		if (!(p = realloc(f->recusals, *cap * sizeof(*p))))
+	if (!e || !i || !r)
+		return yh_error_set(YH_EDATA, "a recusal pair is incomplete");
+	if (f->nrecusals == f->recusals_cap) {
+		size_t cap = f->recusals_cap ? f->recusals_cap * 2 : 64;
+
+		if (!(p = realloc(f->recusals, cap * sizeof(*p))))
 			return yh_error_set(YH_ENOMEM, "out of memory");
 		f->recusals = p;
+		f->recusals_cap = cap;
 	}
 	p = &f->recusals[f->nrecusals];
 	p->entity_id = strdup(e);
@@ -135,11 +165,51 @@ static int add_recusal(yh_frozen *f, size_t *cap, const char *e, const char *i, 
 	return YH_OK;
 }
 
+int yh_frozen_add_recent(yh_frozen *f, json_t *recent)
+{
+	char reason[160];
+	json_t *p;
+	size_t i;
+	int rc;
+
+	if (!json_is_array(recent))
+		return yh_error_set(YH_EDATA, "the list of recent pairs is missing");
+	json_array_foreach(recent, i, p) {
+		if (!json_is_string(json_object_get(p, "task_id")))
+			return yh_error_set(YH_EDATA, "recent pair %zu has no task_id", i + 1);
+		snprintf(reason, sizeof(reason), "recent:%s", json_string_value(json_object_get(p, "task_id")));
+		if ((rc = yh_frozen_add_recusal(f, json_string_value(json_object_get(p, "entity_id")),
+		                                json_string_value(json_object_get(p, "inspector_id")), reason)) < 0)
+			return rc;
+		f->nrecent++;
+	}
+	return YH_OK;
+}
+
+int yh_frozen_finish_recusals(yh_frozen *f)
+{
+	yh_merkle *m = NULL;
+	size_t i;
+	int rc;
+
+	if (f->nrecusals)
+		qsort(f->recusals, f->nrecusals, sizeof(*f->recusals), cmp_recusal);
+	if ((rc = yh_merkle_new(&m)) < 0)
+		return rc;
+	for (i = 0; i < f->nrecusals && rc == YH_OK; i++) {
+		const char *row[3] = { f->recusals[i].entity_id, f->recusals[i].inspector_id,
+		                       f->recusals[i].reason };
+
+		rc = yh_merkle_add_row(m, row, 3);
+	}
+	yh_merkle_root(f->recusal_root, m);
+	yh_merkle_free(m);
+	return rc;
+}
+
 int yh_frozen_load_recusals(yh_frozen *f, yh_store *store, json_t *recent)
 {
 	sqlite3_stmt *st = NULL;
-	yh_merkle *m = NULL;
-	size_t cap = 0, i;
 	int rc = YH_OK, step;
 	char reason[160];
 
@@ -148,9 +218,9 @@ int yh_frozen_load_recusals(yh_frozen *f, yh_store *store, json_t *recent)
 		return yh_store_fail(store, "cannot read the conflicts");
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)f->freeze_seq);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = add_recusal(f, &cap, (const char *)sqlite3_column_text(st, 0),
-		                      (const char *)sqlite3_column_text(st, 1),
-		                      (const char *)sqlite3_column_text(st, 2))) < 0)
+		if ((rc = yh_frozen_add_recusal(f, (const char *)sqlite3_column_text(st, 0),
+		                                (const char *)sqlite3_column_text(st, 1),
+		                                (const char *)sqlite3_column_text(st, 2))) < 0)
 			goto done;
 	if (step != SQLITE_DONE) {
 		rc = yh_store_fail(store, "cannot read the conflicts");
@@ -159,16 +229,8 @@ int yh_frozen_load_recusals(yh_frozen *f, yh_store *store, json_t *recent)
 	sqlite3_finalize(st);
 	st = NULL;
 	if (recent) {
-		json_t *p;
-
-		json_array_foreach(recent, i, p) {
-			snprintf(reason, sizeof(reason), "recent:%s",
-			         json_string_value(json_object_get(p, "task_id")));
-			if ((rc = add_recusal(f, &cap, json_string_value(json_object_get(p, "entity_id")),
-			                      json_string_value(json_object_get(p, "inspector_id")), reason)) < 0)
-				goto done;
-			f->nrecent++;
-		}
+		if ((rc = yh_frozen_add_recent(f, recent)) < 0)
+			goto done;
 	} else if (f->task->pair_days > 0) {
 		/* pairs teamed by draws whose date lies within the window before this one */
 		if (sqlite3_prepare_v2(store->db, "SELECT entity_id, inspector_id, task_id FROM drawn_pair "
@@ -181,8 +243,8 @@ int yh_frozen_load_recusals(yh_frozen *f, yh_store *store, json_t *recent)
 		sqlite3_bind_int64(st, 2, f->task->pair_days);
 		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			snprintf(reason, sizeof(reason), "recent:%s", sqlite3_column_text(st, 2));
-			if ((rc = add_recusal(f, &cap, (const char *)sqlite3_column_text(st, 0),
-			                      (const char *)sqlite3_column_text(st, 1), reason)) < 0)
+			if ((rc = yh_frozen_add_recusal(f, (const char *)sqlite3_column_text(st, 0),
+			                                (const char *)sqlite3_column_text(st, 1), reason)) < 0)
 				goto done;
 			f->nrecent++;
 		}
@@ -191,20 +253,9 @@ int yh_frozen_load_recusals(yh_frozen *f, yh_store *store, json_t *recent)
 			goto done;
 		}
 	}
-	qsort(f->recusals, f->nrecusals, sizeof(*f->recusals), cmp_recusal);
-	if ((rc = yh_merkle_new(&m)) < 0)
-		goto done;
-	for (i = 0; i < f->nrecusals; i++) {
-		const char *row[3] = { f->recusals[i].entity_id, f->recusals[i].inspector_id,
-		                       f->recusals[i].reason };
-
-		if ((rc = yh_merkle_add_row(m, row, 3)) < 0)
-			goto done;
-	}
-	yh_merkle_root(f->recusal_root, m);
+	rc = yh_frozen_finish_recusals(f);
 done:
 	sqlite3_finalize(st);
-	yh_merkle_free(m);
 	return rc;
 }
 
@@ -263,6 +314,14 @@ done:
 	return rc;
 }
 
+int yh_frozen_entity_eligible(const yh_frozen *f, const char *const *row)
+{
+	if (!yh_task_population_match(f->task, row))
+		return 0;
+	/* bsearch() must not be given NULL, even for 0 items */
+	return !(f->nexcluded && bsearch(&row[YH_E_ID], f->excluded, f->nexcluded, sizeof(char *), cmp_str));
+}
+
 int yh_frozen_scan(yh_store *store, const yh_frozen *f, yh_entity_fn fn, void *ctx)
 {
 	const char *row[YH_E_COLUMNS];
@@ -280,9 +339,7 @@ int yh_frozen_scan(yh_store *store, const yh_frozen *f, yh_entity_fn fn, void *c
 			if (!row[i])
 				row[i] = "";
 		}
-		if (!yh_task_population_match(f->task, row))
-			continue;
-		if (f->nexcluded && bsearch(&row[YH_E_ID], f->excluded, f->nexcluded, sizeof(char *), cmp_str))
+		if (!yh_frozen_entity_eligible(f, row))
 			continue;
 		if ((rc = fn(ctx, row)) != 0)
 			break;
@@ -300,6 +357,8 @@ static int cmp_stratum_key(const void *key, const void *s)
 
 yh_stratum *yh_frozen_stratum(const yh_frozen *f, const char *key)
 {
+	if (!f->nstrata) /* bsearch() must not be given NULL, even for 0 items */
+		return NULL;
 	return bsearch(key, f->strata, f->nstrata, sizeof(*f->strata), cmp_stratum_key);
 }
 
@@ -346,4 +405,37 @@ void yh_frozen_clear(yh_frozen *f)
 	free(f->excluded);
 	free(f->strata);
 	memset(f, 0, sizeof(*f));
+}
+
+int yh_frozen_strata_from_json(yh_frozen *f, json_t *strata)
+{
+	json_t *s;
+	size_t i;
+
+	if (!json_is_array(strata))
+		return yh_error_set(YH_EDATA, "the strata are missing");
+	f->nstrata = json_array_size(strata);
+	if (!(f->strata = calloc(f->nstrata + 1, sizeof(*f->strata))))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	json_array_foreach(strata, i, s) {
+		yh_stratum *st = &f->strata[i];
+		json_t *key = json_object_get(s, "key"), *rate = json_object_get(s, "rate");
+
+		if (!json_is_string(key) || json_string_length(key) >= sizeof(st->key) ||
+		    !json_is_integer(json_object_get(s, "population")) ||
+		    !json_is_integer(json_object_get(s, "selected")) ||
+		    !json_is_integer(json_object_get(s, "reserves")) ||
+		    !json_is_string(rate) || json_string_length(rate) >= sizeof(st->rate))
+			return yh_error_set(YH_EDATA, "stratum %zu is malformed", i + 1);
+		strcpy(st->key, json_string_value(key));
+		strcpy(st->rate, json_string_value(rate));
+		st->population = (uint64_t)json_integer_value(json_object_get(s, "population"));
+		st->k = (uint64_t)json_integer_value(json_object_get(s, "selected"));
+		st->reserves = (uint64_t)json_integer_value(json_object_get(s, "reserves"));
+		if (i > 0 && strcmp(f->strata[i - 1].key, st->key) >= 0)
+			return yh_error_set(YH_EDATA, "the strata are not sorted by key at '%s'", st->key);
+		if (st->k + st->reserves > st->population)
+			return yh_error_set(YH_EDATA, "stratum '%s' selects more than its population", st->key);
+	}
+	return YH_OK;
 }

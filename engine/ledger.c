@@ -11,6 +11,18 @@
 #include "error.h"
 
 static const char ledger_tag[] = "yaohao:ledger-entry:v1";
+static const char signature_tag[] = "yaohao:ledger-signature:v1";
+
+size_t yh_ledger_signed_message_len(void)
+{
+	return sizeof(signature_tag) + 32;
+}
+
+void yh_ledger_signed_message(unsigned char out[64], const unsigned char hash[32])
+{
+	memcpy(out, signature_tag, sizeof(signature_tag));
+	memcpy(out + sizeof(signature_tag), hash, 32);
+}
 
 static void put_be(unsigned char *p, uint64_t v, int n)
 {
@@ -80,7 +92,7 @@ static int64_t now_utc(void)
 int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *payload)
 {
 	sqlite3_stmt *st = NULL;
-	unsigned char prev[32] = { 0 }, hash[32];
+	unsigned char prev[32] = { 0 }, hash[32], sig[YH_SIGNATURE_BYTES];
 	char stamp[32], *text = NULL;
 	yh_ledger_entry e;
 	time_t t = (time_t)now_utc();
@@ -89,6 +101,14 @@ int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *pa
 
 	if (!payload)
 		return yh_error_set(YH_ENOMEM, "out of memory building the ledger entry");
+	if (store->has_public_key && !store->key) {
+		char id[YH_KEY_ID_CHARS + 1];
+
+		json_decref(payload);
+		yh_key_id_of(id, store->public_key);
+		return yh_error_set(YH_ESTORE, "this store signs its ledger: its secret key %s is needed "
+		                    "(give --key FILE): '%s'", id, store->path);
+	}
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (json_object_set_new(payload, "time", json_string(stamp)) < 0) {
@@ -118,11 +138,22 @@ int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *pa
 	e.payload = text;
 	e.prev_hash = prev;
 	e.hash = NULL;
+	e.signature = NULL;
+	e.key_id = NULL;
 	yh_ledger_hash(hash, &e);
-	if (sqlite3_prepare_v2(store->db, "INSERT INTO ledger (seq, prev_hash, kind, payload, hash) "
-	                       "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(store->db, "INSERT INTO ledger (seq, prev_hash, kind, payload, hash, "
+	                       "signature, key_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL)
+	    != SQLITE_OK) {
 		rc = yh_store_fail(store, "cannot append to the ledger");
 		goto done;
+	}
+	if (store->key) {
+		unsigned char msg[64];
+
+		yh_ledger_signed_message(msg, hash);
+		yh_key_sign(sig, store->key, msg, yh_ledger_signed_message_len());
+		sqlite3_bind_blob(st, 6, sig, sizeof(sig), SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, yh_key_id(store->key), -1, SQLITE_STATIC);
 	}
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
 	sqlite3_bind_blob(st, 2, prev, 32, SQLITE_STATIC);
@@ -144,8 +175,8 @@ int yh_ledger_foreach(yh_store *store, uint64_t from, yh_ledger_entry_fn fn, voi
 	yh_ledger_entry e;
 	int rc = YH_OK, step;
 
-	if (sqlite3_prepare_v2(store->db, "SELECT seq, kind, payload, prev_hash, hash FROM ledger "
-	                       "WHERE seq >= ?1 ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store->db, "SELECT seq, kind, payload, prev_hash, hash, signature, key_id "
+	                       "FROM ledger WHERE seq >= ?1 ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
 		return yh_store_fail(store, "cannot read the ledger");
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -159,6 +190,8 @@ int yh_ledger_foreach(yh_store *store, uint64_t from, yh_ledger_entry_fn fn, voi
 		e.payload = (const char *)sqlite3_column_text(st, 2);
 		e.prev_hash = sqlite3_column_blob(st, 3);
 		e.hash = sqlite3_column_blob(st, 4);
+		e.signature = sqlite3_column_bytes(st, 5) == YH_SIGNATURE_BYTES ? sqlite3_column_blob(st, 5) : NULL;
+		e.key_id = (const char *)sqlite3_column_text(st, 6);
 		if ((rc = fn(ctx, &e)) != 0)
 			goto done;
 	}
@@ -167,4 +200,17 @@ int yh_ledger_foreach(yh_store *store, uint64_t from, yh_ledger_entry_fn fn, voi
 done:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int yh_ledger_verify_signature(const yh_ledger_entry *e, const unsigned char public_key[32])
+{
+	unsigned char msg[64];
+
+	if (!e->signature)
+		return yh_error_set(YH_EDATA, "entry %llu is not signed", (unsigned long long)e->seq);
+	yh_ledger_signed_message(msg, e->hash);
+	if (yh_key_verify(e->signature, public_key, msg, yh_ledger_signed_message_len()) != YH_OK)
+		return yh_error_set(YH_EDATA, "entry %llu: the signature does not verify with the store's "
+		                    "key", (unsigned long long)e->seq);
+	return YH_OK;
 }

@@ -103,6 +103,136 @@ done:
  * mode is stored in the file, so it is set only on a file known to be ours. */
 static const char wal_sql[] = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
 
+static int load_public_key(yh_store *store)
+{
+	sqlite3_stmt *st = NULL;
+	size_t len = 0;
+	int rc = YH_OK;
+
+	if (sqlite3_prepare_v2(store->db, "SELECT value FROM meta WHERE key = 'public_key'", -1, &st, NULL)
+	    != SQLITE_OK)
+		return yh_store_fail(store, "cannot read the store's key");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *hex = (const char *)sqlite3_column_text(st, 0);
+
+		if (!hex || sodium_hex2bin(store->public_key, 32, hex, strlen(hex), NULL, &len, NULL) != 0 ||
+		    len != 32)
+			rc = yh_error_set(YH_ESTORE, "the store's public key is damaged: '%s'", store->path);
+		else
+			store->has_public_key = 1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_store_public_key(unsigned char out[32], const yh_store *store)
+{
+	if (!store->has_public_key)
+		return yh_error_set(YH_ENOTFOUND, "the store has no signing key yet: '%s' (run 'yaohao key "
+		                    "new')", store->path);
+	memcpy(out, store->public_key, 32);
+	return YH_OK;
+}
+
+/* Signs every unsigned entry with the adopted key.  The ledger refuses
+ * UPDATE, so the trigger is lifted for this one statement inside the
+ * migration's transaction and restored before it commits. */
+static int sign_existing(yh_store *s, const yh_key *key, uint64_t *count)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	unsigned char msg[64], sig[YH_SIGNATURE_BYTES];
+	int rc = YH_OK, step;
+
+	*count = 0;
+	if ((rc = yh_store_exec(s, "DROP TRIGGER ledger_no_update")) < 0)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT seq, hash FROM ledger WHERE signature IS NULL ORDER BY seq",
+	                       -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "UPDATE ledger SET signature = ?1, key_id = ?2 WHERE seq = ?3",
+	                       -1, &upd, NULL) != SQLITE_OK) {
+		rc = yh_store_fail(s, "cannot sign the ledger");
+		goto done;
+	}
+	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(sel, 1) != 32) {
+			rc = yh_error_set(YH_ESTORE, "ledger entry %lld has a malformed hash: '%s'",
+			                  sqlite3_column_int64(sel, 0), s->path);
+			goto done;
+		}
+		yh_ledger_signed_message(msg, sqlite3_column_blob(sel, 1));
+		yh_key_sign(sig, key, msg, yh_ledger_signed_message_len());
+		sqlite3_bind_blob(upd, 1, sig, sizeof(sig), SQLITE_TRANSIENT);
+		sqlite3_bind_text(upd, 2, yh_key_id(key), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(upd, 3, sqlite3_column_int64(sel, 0));
+		if (sqlite3_step(upd) != SQLITE_DONE) {
+			rc = yh_store_fail(s, "cannot sign the ledger");
+			goto done;
+		}
+		sqlite3_reset(upd);
+		(*count)++;
+	}
+	if (step != SQLITE_DONE)
+		rc = yh_store_fail(s, "cannot sign the ledger");
+done:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	if (yh_store_exec(s, "CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger "
+	                     "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END") < 0 && rc == YH_OK)
+		rc = YH_ESTORE;
+	return rc;
+}
+
+int yh_store_set_key(yh_store *s, const yh_key *key)
+{
+	unsigned char pk[32];
+	char hex[65], have_id[YH_KEY_ID_CHARS + 1];
+	sqlite3_stmt *st = NULL;
+	uint64_t signed_count = 0, seq;
+	int rc;
+
+	yh_key_public(pk, key);
+	if (s->has_public_key) {
+		if (sodium_memcmp(pk, s->public_key, 32) != 0) {
+			yh_key_id_of(have_id, s->public_key);
+			return yh_error_set(YH_ESTORE, "key %s is not the signing key of this store (%s): '%s'",
+			                    yh_key_id(key), have_id, s->path);
+		}
+		s->key = key;
+		return YH_OK;
+	}
+	sodium_bin2hex(hex, sizeof(hex), pk, 32);
+	if ((rc = yh_store_begin(s)) < 0)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO meta (key, value) VALUES ('public_key', ?1)",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = yh_store_fail(s, "cannot record the key");
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = yh_store_fail(s, "cannot record the key");
+		goto done;
+	}
+	if ((rc = sign_existing(s, key, &signed_count)) < 0 || (rc = yh_ledger_next_seq(&seq, s)) < 0)
+		goto done;
+	memcpy(s->public_key, pk, 32);
+	s->has_public_key = 1;
+	s->key = key;
+	rc = yh_ledger_append(s, seq, "key", json_pack("{s:s, s:s, s:I}", "public_key", hex,
+	                                               "key_id", yh_key_id(key),
+	                                               "signed_existing", (json_int_t)signed_count));
+	if (rc == YH_OK)
+		rc = yh_store_commit(s);
+done:
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		yh_store_rollback(s);
+		s->has_public_key = 0;
+		s->key = NULL;
+	}
+	return rc;
+}
+
 static int connect(yh_store **out, const char *path, int flags)
 {
 	yh_store *s;
@@ -221,7 +351,8 @@ int yh_store_open(yh_store **out, const char *path)
 			goto done;
 		}
 	}
-	rc = load_department(s);
+	if ((rc = load_department(s)) == YH_OK)
+		rc = load_public_key(s);
 done:
 	if (rc < 0) {
 		yh_store_close(s);

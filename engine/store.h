@@ -6,12 +6,16 @@
 #include <sqlite3.h>
 #include <jansson.h>
 
+#include "yaohao/key.h"
 #include "yaohao/store.h"
 
 struct yh_store {
 	sqlite3 *db;
 	char *path;
 	char *department;
+	int has_public_key;                    /* the ledger is signed */
+	unsigned char public_key[32];
+	const yh_key *key;                     /* borrowed; NULL until yh_store_set_key */
 };
 
 /* Reports an SQLite failure on the store as YH_ESTORE: "<what>: <sqlite msg>: '<path>'". */
@@ -34,6 +38,10 @@ int yh_ledger_next_seq(uint64_t *seq, yh_store *store);
 /* yh_ledger_append takes ownership of payload (a NULL payload is an out-of-memory
  * failure), whatever it returns. */
 int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *payload);
+
+/* The message an entry's signature covers: TAG("yaohao:ledger-signature:v1") || hash. */
+void yh_ledger_signed_message(unsigned char out[64], const unsigned char hash[32]);
+size_t yh_ledger_signed_message_len(void);
 
 /* The schema, as the list of migrations from version 0. */
 int yh_schema_migrate(yh_store *store, int from);

@@ -47,6 +47,12 @@ int yh_draw_commit(char **announcement, uint64_t *seq, yh_store *store, const ch
 int yh_draw_run(char **transcript, uint64_t *seq, yh_store *store, const char *task_id,
                 const char *entropy_value, yh_scan_progress_fn on_progress, void *progress_ctx);
 
+/* Recomputes a drawn task's transcript from the store's registers as of its
+ * freeze, the recorded announcement and the transcript's secret and entropy
+ * value, recording nothing (the audit compares it with the recorded bytes). */
+int yh_draw_replay(char **transcript, yh_store *store, const char *task_id,
+                   const char *announcement, const char *recorded_transcript);
+
 /* The recorded announcement / transcript of a task (free() the result). */
 int yh_draw_announcement(char **out, yh_store *store, const char *task_id);
 int yh_draw_transcript(char **out, yh_store *store, const char *task_id);

@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "key.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -28,6 +29,8 @@ typedef struct {
 	const char *payload;     /* canonical JSON, UTF-8 */
 	const unsigned char *prev_hash;  /* YH_LEDGER_HASH_BYTES */
 	const unsigned char *hash;       /* YH_LEDGER_HASH_BYTES */
+	const unsigned char *signature;  /* YH_SIGNATURE_BYTES, or NULL if unsigned */
+	const char *key_id;              /* the signer's key id, or NULL */
 } yh_ledger_entry;
 
 /* The sequence number of the newest entry (0 for none). */
@@ -41,6 +44,9 @@ int yh_ledger_foreach(yh_store *store, uint64_t from, yh_ledger_entry_fn fn, voi
 
 /* Recomputes an entry's hash from its fields (docs/spec.md, "ledger"). */
 void yh_ledger_hash(unsigned char out[YH_LEDGER_HASH_BYTES], const yh_ledger_entry *entry);
+
+/* YH_OK if the entry's signature is valid for public_key, else YH_EDATA. */
+int yh_ledger_verify_signature(const yh_ledger_entry *entry, const unsigned char public_key[32]);
 
 #ifdef __cplusplus
 }

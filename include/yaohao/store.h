@@ -11,6 +11,8 @@
 #ifndef YAOHAO_STORE_H
 #define YAOHAO_STORE_H
 
+#include "key.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -44,6 +46,20 @@ const char *yh_store_path(const yh_store *store);
 
 /* 1 if `code` is a well-formed department code, else 0. */
 int yh_store_department_valid(const char *code);
+
+/*
+ * Gives the store the department's signing key (borrowed: keep it alive
+ * until the store is closed).  Every ledger entry appended afterwards is
+ * signed.  A store that has no key yet adopts this one: it records the public
+ * key, signs every entry written so far and appends a "key" entry saying so,
+ * in one transaction (the documented migration of unsigned stores).  A store
+ * that has a key refuses another (YH_ESTORE).  Once a store has a key, an
+ * append without it fails, naming the key needed.
+ */
+int yh_store_set_key(yh_store *store, const yh_key *key);
+
+/* The store's public key; YH_ENOTFOUND if the store has none yet. */
+int yh_store_public_key(unsigned char out[32], const yh_store *store);
 
 #ifdef __cplusplus
 }

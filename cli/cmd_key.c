@@ -1,0 +1,111 @@
+/* cmd_key.c — yaohao key new|show: the department's Ed25519 signing key. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: yaohao key new [--db FILE] [--key FILE]\n"
+	"       yaohao key show [--db FILE] [-o FILE]\n"
+	"\n"
+	"The department signs every ledger entry and every published document with an\n"
+	"Ed25519 key.  'yaohao init' creates it; 'key new' creates one for a store that\n"
+	"has none yet (a store made before signing existed): it signs every existing\n"
+	"ledger entry and records that as a ledger entry of its own.\n"
+	"'key show' prints the public key and its id, or writes the public key file\n"
+	"that verifiers pass to 'yaohao verify --pubkey'.\n"
+	"\n"
+	"The secret key file is DB.key beside the store unless --key names another;\n"
+	"it is created with mode 0600 and refused when group or others can read it.\n"
+	"Keep a copy offline: without it the store can no longer be written.\n"
+	"\n"
+	"  --db FILE        the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
+	"  --key FILE       the secret key file (default: DB.key)\n"
+	"  -o, --output F   'key show': write the public key file F\n";
+
+/* Creates a key file and gives the key to the store (used by init and key new). */
+int cli_key_create(yh_store *store, const char *key_path)
+{
+	yh_key *key = NULL;
+	int rc;
+
+	if ((rc = yh_key_generate(&key)) < 0 || (rc = yh_key_save(key, key_path)) < 0) {
+		yh_key_free(key);
+		return cli_fail(rc);
+	}
+	if ((rc = yh_store_set_key(store, key)) < 0) {
+		yh_key_free(key);
+		remove(key_path);
+		return cli_fail(rc);
+	}
+	printf("created signing key %s in '%s' (mode 0600; keep a copy offline)\n", yh_key_id(key),
+	       key_path);
+	yh_key_free(key);
+	return CLI_OK;
+}
+
+int cmd_key(int argc, char **argv)
+{
+	enum { OPT_DB = 256, OPT_KEY };
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = NULL, *keyopt = NULL, *output = NULL, *sub;
+	char buf[4096], hex[65], id[YH_KEY_ID_CHARS + 1];
+	unsigned char pk[32];
+	yh_store *store = NULL;
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: db = optarg; break;
+		case OPT_KEY: keyopt = optarg; break;
+		case 'o': output = optarg; break;
+		case 'h': fputs(usage, stdout); return CLI_OK;
+		default: return cli_bad_option("key", argv);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("key", "expected 'new' or 'show'");
+	sub = argv[optind];
+	if (strcmp(sub, "new") != 0 && strcmp(sub, "show") != 0)
+		return cli_usage_error("key", "unknown subcommand: '%s' (use new or show)", sub);
+	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+		return rc;
+	if (strcmp(sub, "new") == 0) {
+		if (yh_store_public_key(pk, store) == YH_OK) {
+			yh_key_id_of(id, pk);
+			rc = cli_error(CLI_STORE, "the store has a signing key already (%s): '%s'", id,
+			               yh_store_path(store));
+		} else {
+			rc = cli_key_create(store, cli_key_path(buf, sizeof(buf), keyopt, yh_store_path(store)));
+		}
+	} else if ((rc = yh_store_public_key(pk, store)) < 0) {
+		rc = cli_fail(rc);
+	} else {
+		sodium_bin2hex(hex, sizeof(hex), pk, 32);
+		yh_key_id_of(id, pk);
+		if (output) {
+			char text[128];
+
+			snprintf(text, sizeof(text), "yaohao-public-key-v1\n%s", hex);
+			rc = cli_write_text(output, text);
+			if (rc == CLI_OK)
+				printf("wrote public key %s to '%s'\n", id, output);
+		} else {
+			printf("public key %s\nkey id     %s\n", hex, id);
+			rc = CLI_OK;
+		}
+	}
+	yh_store_close(store);
+	return rc;
+}

@@ -1,0 +1,305 @@
+/* select.c — tickets, the bounded per-stratum heaps, selection, reserves, cutoffs, and the
+ * transcript they make up: shared by the draw, its audit replay and the store-free verifier. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "draw.h"
+#include "error.h"
+
+static const char commit_tag[] = "yaohao:commit:v1";
+static const char seed_tag[] = "yaohao:seed:v1";
+
+typedef struct {
+	unsigned char ticket[32];
+	char id[24];
+	char *name;
+	size_t stratum;
+} drawn;
+
+typedef struct {
+	drawn *v;          /* a max-heap by (ticket, id) of the cap lowest tickets seen */
+	size_t n, cap;
+	uint64_t seen;
+} heap;
+
+struct yh_selector {
+	yh_frozen *f;
+	heap *heaps;       /* parallel to f->strata */
+	unsigned char seed[32];
+	uint64_t rows;
+	yh_scan_progress_fn progress;
+	void *progress_ctx;
+};
+
+void yh_commitment(unsigned char out[32], const unsigned char secret[32])
+{
+	crypto_hash_sha256_state st;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)commit_tag, sizeof(commit_tag));
+	crypto_hash_sha256_update(&st, secret, 32);
+	crypto_hash_sha256_final(&st, out);
+}
+
+void yh_seed_derive(unsigned char seed[32], const unsigned char task_digest[32],
+                    const unsigned char entity_root[32], const unsigned char officer_root[32],
+                    const unsigned char recusal_root[32], const unsigned char secret[32],
+                    const char *value)
+{
+	crypto_hash_sha256_state st;
+	unsigned char len[4];
+	size_t n = strlen(value);
+
+	len[0] = (unsigned char)(n >> 24);
+	len[1] = (unsigned char)(n >> 16);
+	len[2] = (unsigned char)(n >> 8);
+	len[3] = (unsigned char)n;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)seed_tag, sizeof(seed_tag));
+	crypto_hash_sha256_update(&st, task_digest, 32);
+	crypto_hash_sha256_update(&st, entity_root, 32);
+	crypto_hash_sha256_update(&st, officer_root, 32);
+	crypto_hash_sha256_update(&st, recusal_root, 32);
+	crypto_hash_sha256_update(&st, secret, 32);
+	crypto_hash_sha256_update(&st, len, 4);
+	crypto_hash_sha256_update(&st, (const unsigned char *)value, n);
+	crypto_hash_sha256_final(&st, seed);
+}
+
+static int cmp_drawn(const drawn *a, const drawn *b)
+{
+	int c = memcmp(a->ticket, b->ticket, 32);
+
+	return c ? c : strcmp(a->id, b->id);
+}
+
+static int cmp_drawn_q(const void *a, const void *b)
+{
+	return cmp_drawn(a, b);
+}
+
+static void sift_down(heap *h, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		drawn tmp;
+
+		if (l < h->n && cmp_drawn(&h->v[l], &h->v[m]) > 0)
+			m = l;
+		if (r < h->n && cmp_drawn(&h->v[r], &h->v[m]) > 0)
+			m = r;
+		if (m == i)
+			return;
+		tmp = h->v[i];
+		h->v[i] = h->v[m];
+		h->v[m] = tmp;
+		i = m;
+	}
+}
+
+static void sift_up(heap *h, size_t i)
+{
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		drawn tmp;
+
+		if (cmp_drawn(&h->v[p], &h->v[i]) >= 0)
+			return;
+		tmp = h->v[i];
+		h->v[i] = h->v[p];
+		h->v[p] = tmp;
+		i = p;
+	}
+}
+
+int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32],
+                    yh_scan_progress_fn progress, void *progress_ctx)
+{
+	yh_selector *s = calloc(1, sizeof(*s));
+	size_t i;
+
+	*out = NULL;
+	if (!s || !(s->heaps = calloc(f->nstrata + 1, sizeof(*s->heaps)))) {
+		free(s);
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	}
+	s->f = f;
+	memcpy(s->seed, seed, 32);
+	s->progress = progress;
+	s->progress_ctx = progress_ctx;
+	for (i = 0; i < f->nstrata; i++) {
+		const yh_stratum *st = &f->strata[i];
+		/* one more than selected + reserves when possible: its ticket is the cutoff */
+		uint64_t room = st->k + (st->reserves ? st->reserves : 1);
+
+		s->heaps[i].cap = (size_t)(room < st->population ? room : st->population);
+		if (s->heaps[i].cap && !(s->heaps[i].v = calloc(s->heaps[i].cap, sizeof(drawn)))) {
+			yh_selector_free(s);
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		}
+	}
+	*out = s;
+	return YH_OK;
+}
+
+void yh_selector_free(yh_selector *s)
+{
+	size_t i, j;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->f->nstrata; i++) {
+		for (j = 0; j < s->heaps[i].n; j++)
+			free(s->heaps[i].v[j].name);
+		free(s->heaps[i].v);
+	}
+	free(s->heaps);
+	free(s);
+}
+
+int yh_selector_add(void *ctx, const char *const *row)
+{
+	yh_selector *s = ctx;
+	char key[YH_STRATUM_KEY_MAX];
+	yh_stratum *st;
+	heap *h;
+	drawn e;
+	int rc;
+
+	if ((rc = yh_task_stratum_key(key, sizeof(key), s->f->task, row)) < 0)
+		return rc;
+	st = yh_frozen_stratum(s->f, key);
+	if (!st)
+		return yh_error_set(YH_EDATA, "entity '%s' falls in stratum '%s', which the commitment "
+		                    "does not have", row[YH_E_ID], key);
+	h = &s->heaps[st - s->f->strata];
+	h->seen++;
+	if (++s->rows % 65536 == 0 && s->progress)
+		s->progress(s->progress_ctx, s->rows);
+	if (h->cap == 0)
+		return 0;
+	if (strlen(row[YH_E_ID]) >= sizeof(e.id))
+		return yh_error_set(YH_EDATA, "entity id is too long: '%s'", row[YH_E_ID]);
+	yh_ticket(e.ticket, s->seed, row[YH_E_ID]);
+	strcpy(e.id, row[YH_E_ID]);
+	e.stratum = (size_t)(st - s->f->strata);
+	if (h->n == h->cap && cmp_drawn(&e, &h->v[0]) >= 0)
+		return 0;
+	if (!(e.name = strdup(row[YH_E_NAME])))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	if (h->n < h->cap) {
+		h->v[h->n++] = e;
+		sift_up(h, h->n - 1);
+	} else {
+		free(h->v[0].name);
+		h->v[0] = e;
+		sift_down(h, 0);
+	}
+	return 0;
+}
+
+int yh_selector_finish(yh_selector *s, json_t **strata_out, json_t **selected_out,
+                       json_t **reserves_out, int teams)
+{
+	yh_frozen *f = s->f;
+	json_t *strata = json_array(), *selected = json_array(), *reserves = json_array();
+	drawn *all = NULL;
+	size_t nall = 0, i, j;
+	char hex[65];
+	int rc = YH_OK;
+
+	*strata_out = *selected_out = *reserves_out = NULL;
+	if (!strata || !selected || !reserves) {
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < f->nstrata; i++) {
+		heap *h = &s->heaps[i];
+		yh_stratum *st = &f->strata[i];
+		drawn *p;
+
+		if (h->seen != st->population) {
+			rc = yh_error_set(YH_EDATA, "stratum '%s' has %llu eligible entities, the commitment "
+			                  "says %llu", st->key, (unsigned long long)h->seen,
+			                  (unsigned long long)st->population);
+			goto done;
+		}
+		if (h->n)
+			qsort(h->v, h->n, sizeof(drawn), cmp_drawn_q);
+		if (h->n > st->k)
+			yh_hex(hex, h->v[st->k].ticket, 32);
+		json_array_append_new(strata, json_pack("{s:s, s:I, s:I, s:I, s:s, s:o}",
+		                      "key", st->key, "population", (json_int_t)st->population,
+		                      "selected", (json_int_t)st->k, "reserves", (json_int_t)st->reserves,
+		                      "rate", st->rate, "cutoff", h->n > st->k ? json_string(hex) : json_null()));
+		for (j = st->k; j < st->k + st->reserves && j < h->n; j++) {
+			yh_hex(hex, h->v[j].ticket, 32);
+			json_array_append_new(reserves, json_pack("{s:s, s:I, s:s, s:s, s:s}",
+			                      "stratum", st->key, "order", (json_int_t)(j - st->k + 1),
+			                      "id", h->v[j].id, "name", h->v[j].name, "ticket", hex));
+		}
+		if (!(p = realloc(all, (nall + st->k + 1) * sizeof(*all)))) {
+			rc = yh_error_set(YH_ENOMEM, "out of memory");
+			goto done;
+		}
+		all = p;
+		memcpy(all + nall, h->v, (size_t)st->k * sizeof(*all));
+		nall += (size_t)st->k;
+	}
+	/* ranks and teams, in global ticket order */
+	if (nall)
+		qsort(all, nall, sizeof(*all), cmp_drawn_q);
+	for (i = 0; i < nall; i++) {
+		json_t *entry;
+
+		yh_hex(hex, all[i].ticket, 32);
+		entry = json_pack("{s:I, s:s, s:s, s:s, s:s}", "rank", (json_int_t)(i + 1), "id", all[i].id,
+		                  "name", all[i].name, "stratum", f->strata[all[i].stratum].key, "ticket", hex);
+		if (!entry) {
+			rc = yh_error_set(YH_ENOMEM, "out of memory");
+			goto done;
+		}
+		json_array_append_new(selected, entry);
+		if (teams) {
+			json_t *team = json_array();
+
+			json_object_set_new(entry, "team", team);
+			if ((rc = yh_team_assign(team, f, s->seed, all[i].id, i + 1)) < 0)
+				goto done;
+		}
+	}
+	*strata_out = strata;
+	*selected_out = selected;
+	*reserves_out = reserves;
+	strata = selected = reserves = NULL;
+done:
+	free(all);
+	json_decref(strata);
+	json_decref(selected);
+	json_decref(reserves);
+	return rc;
+}
+
+json_t *yh_transcript_build(json_t *ann, const unsigned char secret[32], const char *value,
+                            const unsigned char seed[32], json_t *strata, json_t *selected,
+                            json_t *reserves)
+{
+	json_t *tr = json_deep_copy(ann);
+	char hex[65];
+
+	if (!tr)
+		return NULL;
+	json_object_set_new(tr, "format", json_string(YH_TRANSCRIPT_FORMAT));
+	json_object_set_new(tr, "entropy_value", json_string(value));
+	yh_hex(hex, secret, 32);
+	json_object_set_new(tr, "secret", json_string(hex));
+	yh_hex(hex, seed, 32);
+	json_object_set_new(tr, "seed", json_string(hex));
+	json_object_set(tr, "strata", strata);
+	json_object_set(tr, "selected", selected);
+	json_object_set(tr, "reserves", reserves);
+	return tr;
+}
