@@ -91,6 +91,12 @@ int cmd_draw(int argc, char **argv);
 int cmd_transcript(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_key(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+int cli_publish_run(yh_store *store, const char *task_id, const char *output);
+int cli_verify_run(const char *document, const yh_verify_inputs *inputs, int json);
+void cli_print_report(json_t *report);
 int cmd_import(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_log(int argc, char **argv);

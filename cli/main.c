@@ -13,6 +13,8 @@ static const cli_command commands[] = {
 	{ "plan", cmd_plan, "add, list and show inspection tasks" },
 	{ "commit", cmd_commit, "freeze a task and commit to a secret" },
 	{ "draw", cmd_draw, "draw a committed task: selection and teams" },
+	{ "publish", cmd_publish, "write the signed public document of a draw" },
+	{ "verify", cmd_verify, "check a published draw document, with no store" },
 	{ "transcript", cmd_transcript, "print a task's recorded announcement or transcript" },
 	{ "export", cmd_export, "write a register as canonical CSV, as of any ledger entry" },
 	{ "log", cmd_log, "list the ledger entries" },

@@ -43,16 +43,30 @@ static void node(unsigned char out[32], const unsigned char *l, const unsigned c
 	crypto_hash_sha256_final(&st, out);
 }
 
-void yh_merkle_add(yh_merkle *m, const void *data, size_t len)
+void yh_merkle_leaf_hash(unsigned char out[YH_HASH_BYTES], const void *data, size_t len)
 {
 	crypto_hash_sha256_state st;
 	const unsigned char zero = 0x00;
-	unsigned level = 0;
 
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, &zero, 1);
 	crypto_hash_sha256_update(&st, data, len);
-	crypto_hash_sha256_final(&st, m->stack[m->depth]);
+	crypto_hash_sha256_final(&st, out);
+}
+
+void yh_merkle_add(yh_merkle *m, const void *data, size_t len)
+{
+	unsigned char h[YH_HASH_BYTES];
+
+	yh_merkle_leaf_hash(h, data, len);
+	yh_merkle_add_hash(m, h);
+}
+
+void yh_merkle_add_hash(yh_merkle *m, const unsigned char leaf_hash[YH_HASH_BYTES])
+{
+	unsigned level = 0;
+
+	memcpy(m->stack[m->depth], leaf_hash, YH_HASH_BYTES);
 	/* merge equal-sized subtrees, like a binary counter */
 	while (m->depth > 0 && m->levels[m->depth - 1] == level) {
 		node(m->stack[m->depth - 1], m->stack[m->depth - 1], m->stack[m->depth]);
@@ -121,4 +135,95 @@ void yh_merkle_root(unsigned char out[YH_HASH_BYTES], const yh_merkle *m)
 uint64_t yh_merkle_count(const yh_merkle *m)
 {
 	return m->count;
+}
+
+/* MTH of leaves[lo, hi) */
+static void subtree(unsigned char out[32], const unsigned char *leaves, uint64_t lo, uint64_t hi)
+{
+	uint64_t n = hi - lo, k = 1;
+	unsigned char l[32], r[32];
+
+	if (n == 1) {
+		memcpy(out, leaves + lo * 32, 32);
+		return;
+	}
+	while (k * 2 < n)
+		k *= 2;
+	subtree(l, leaves, lo, lo + k);
+	subtree(r, leaves, lo + k, hi);
+	node(out, l, r);
+}
+
+int yh_merkle_path(unsigned char **out, size_t *npath, const unsigned char *leaves, uint64_t n,
+                   uint64_t index)
+{
+	unsigned char *path = malloc(64 * 32), tmp[64][32];
+	uint64_t lo = 0, hi = n;
+	size_t depth = 0, i;
+
+	*out = NULL;
+	*npath = 0;
+	if (!path)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	if (index >= n) {
+		free(path);
+		return yh_error_set(YH_EINVAL, "leaf %llu is outside a tree of %llu",
+		                    (unsigned long long)index, (unsigned long long)n);
+	}
+	/* walk down from the root; the sibling subtrees are collected top-down */
+	while (hi - lo > 1) {
+		uint64_t k = 1;
+
+		while (k * 2 < hi - lo)
+			k *= 2;
+		if (index < lo + k) {
+			subtree(tmp[depth++], leaves, lo + k, hi);
+			hi = lo + k;
+		} else {
+			subtree(tmp[depth++], leaves, lo, lo + k);
+			lo += k;
+		}
+	}
+	/* the audit path lists them bottom-up */
+	for (i = 0; i < depth; i++)
+		memcpy(path + i * 32, tmp[depth - 1 - i], 32);
+	*out = path;
+	*npath = depth;
+	return YH_OK;
+}
+
+int yh_merkle_verify_path(const unsigned char root[YH_HASH_BYTES],
+                          const unsigned char leaf_hash[YH_HASH_BYTES], uint64_t index, uint64_t size,
+                          const unsigned char *path, size_t npath)
+{
+	uint64_t fn = index, sn;
+	unsigned char r[32];
+	size_t i;
+
+	if (index >= size)
+		return yh_error_set(YH_EDATA, "leaf %llu is outside a tree of %llu",
+		                    (unsigned long long)index, (unsigned long long)size);
+	sn = size - 1;
+	memcpy(r, leaf_hash, 32);
+	for (i = 0; i < npath; i++) {
+		const unsigned char *p = path + i * 32;
+
+		if (sn == 0)
+			return yh_error_set(YH_EDATA, "the audit path is too long");
+		if ((fn & 1) || fn == sn) {
+			node(r, p, r);
+			if (!(fn & 1))
+				while (!(fn & 1) && fn != 0) {
+					fn >>= 1;
+					sn >>= 1;
+				}
+		} else {
+			node(r, r, p);
+		}
+		fn >>= 1;
+		sn >>= 1;
+	}
+	if (sn != 0 || memcmp(r, root, 32) != 0)
+		return yh_error_set(YH_EDATA, "the audit path does not lead to the committed root");
+	return YH_OK;
 }

@@ -31,5 +31,6 @@
 #include "draw.h"
 #include "jcs.h"
 #include "key.h"
+#include "document.h"
 
 #endif

@@ -1,0 +1,840 @@
+/* document.c — the signed public draw document: publishing it, and verifying it with no store. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "yaohao/csv.h"
+#include "yaohao/document.h"
+#include "yaohao/draw.h"
+#include "yaohao/jcs.h"
+#include "yaohao/key.h"
+#include "yaohao/merkle.h"
+#include "yaohao/register.h"
+#include "draw.h"
+#include "store.h"
+#include "error.h"
+
+/* ---- publish --------------------------------------------------------------------------- */
+
+static int query_ledger_link(json_t *link, yh_store *store, const char *task_id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = YH_OK;
+
+	if (sqlite3_prepare_v2(store->db, "SELECT c.seq, d.seq, l.hash FROM task_commit c "
+	                       "JOIN task_draw d ON d.task_id = c.task_id JOIN ledger l ON l.seq = d.seq "
+	                       "WHERE c.task_id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return yh_store_fail(store, "cannot read the draw's ledger entries");
+	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 2) != 32) {
+		rc = yh_error_set(YH_ENOTFOUND, "task is not drawn: '%s'", task_id);
+	} else {
+		char hex[65];
+
+		yh_hex(hex, sqlite3_column_blob(st, 2), 32);
+		json_object_set_new(link, "commit_seq", json_integer(sqlite3_column_int64(st, 0)));
+		json_object_set_new(link, "draw_seq", json_integer(sqlite3_column_int64(st, 1)));
+		json_object_set_new(link, "draw_entry_hash", json_string(hex));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_document_publish(char **out, yh_store *store, const char *task_id)
+{
+	json_t *doc = NULL, *link = json_object();
+	unsigned char pk[32], sig[YH_SIGNATURE_BYTES];
+	char *transcript = NULL, *canonical = NULL, *pretty = NULL, hex[129];
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	if (!store->key)
+		return yh_error_set(YH_ESTORE, "publishing signs the document: the store's secret key is "
+		                    "needed (give --key FILE): '%s'", store->path);
+	if ((rc = yh_draw_transcript(&transcript, store, task_id)) < 0 ||
+	    (rc = query_ledger_link(link, store, task_id)) < 0)
+		goto done;
+	if (!(doc = json_loads(transcript, 0, NULL))) {
+		rc = yh_error_set(YH_ESTORE, "the transcript of task '%s' is damaged", task_id);
+		goto done;
+	}
+	yh_key_public(pk, store->key);
+	yh_hex(hex, pk, 32);
+	json_object_set_new(doc, "format", json_string(YH_DOCUMENT_FORMAT));
+	json_object_set(doc, "ledger", link);
+	json_object_set_new(doc, "signer", json_pack("{s:s, s:s}", "public_key", hex,
+	                                             "key_id", yh_key_id(store->key)));
+	if ((rc = yh_jcs_dump(&canonical, doc)) < 0)
+		goto done;
+	yh_key_sign(sig, store->key, canonical, strlen(canonical));
+	yh_hex(hex, sig, sizeof(sig));
+	json_object_set_new(doc, "signature", json_string(hex));
+	if (!(pretty = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS))) {
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+		goto done;
+	}
+	n = strlen(pretty);
+	if (!(*out = malloc(n + 2))) {
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+		goto done;
+	}
+	memcpy(*out, pretty, n);
+	(*out)[n] = '\n';
+	(*out)[n + 1] = '\0';
+done:
+	free(transcript);
+	free(canonical);
+	free(pretty);
+	json_decref(doc);
+	json_decref(link);
+	return rc;
+}
+
+/* ---- the report ------------------------------------------------------------------------ */
+
+typedef struct {
+	json_t *checks, *guarantees;
+	int failed;
+} report;
+
+static void check(report *r, const char *name, const char *status, const char *fmt, ...)
+	YH_PRINTF(4, 5);
+
+static void check(report *r, const char *name, const char *status, const char *fmt, ...)
+{
+	char detail[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	if (strcmp(status, "failed") == 0)
+		r->failed++;
+	json_array_append_new(r->checks, json_pack("{s:s, s:s, s:s}", "check", name, "status", status,
+	                                           "detail", detail));
+}
+
+static void guarantee(report *r, const char *fmt, ...) YH_PRINTF(2, 3);
+
+static void guarantee(report *r, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	json_array_append_new(r->guarantees, json_string(text));
+}
+
+/* ---- helpers --------------------------------------------------------------------------- */
+
+static int read_file(char **out, size_t *len, const char *path, size_t max)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL, *p;
+	size_t cap = 0, n;
+
+	*out = NULL;
+	*len = 0;
+	if (!fp)
+		return yh_error_set(YH_EIO, "cannot open the file: '%s'", path);
+	do {
+		if (*len + 1 >= cap) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > max + 1 || !(p = realloc(buf, cap))) {
+				free(buf);
+				fclose(fp);
+				return yh_error_set(cap > max + 1 ? YH_EDATA : YH_ENOMEM,
+				                    "the file is too large: '%s'", path);
+			}
+			buf = p;
+		}
+		n = fread(buf + *len, 1, cap - *len - 1, fp);
+		*len += n;
+	} while (n > 0);
+	fclose(fp);
+	buf[*len] = '\0';
+	*out = buf;
+	return YH_OK;
+}
+
+static int get_hex(unsigned char *out, size_t n, json_t *v)
+{
+	size_t len = 0;
+	const char *s = json_string_value(v);
+
+	if (!s || strlen(s) != 2 * n)
+		return -1;
+	for (len = 0; len < 2 * n; len++)
+		if (!((s[len] >= '0' && s[len] <= '9') || (s[len] >= 'a' && s[len] <= 'f')))
+			return -1; /* lower case only: the hex in documents is canonical */
+	return sodium_hex2bin(out, n, s, 2 * n, NULL, &len, NULL) == 0 && len == n ? 0 : -1;
+}
+
+static json_t *path_get(json_t *v, const char *a, const char *b)
+{
+	v = json_object_get(v, a);
+	return b ? json_object_get(v, b) : v;
+}
+
+/* The member names and where they must be: a document missing any is not checked further. */
+static int shape(report *r, json_t *doc)
+{
+	static const struct { const char *a, *b; int type; } need[] = {
+		{ "task", NULL, JSON_OBJECT }, { "task_id", NULL, JSON_STRING },
+		{ "task_digest", NULL, JSON_STRING }, { "department", NULL, JSON_STRING },
+		{ "freeze_seq", NULL, JSON_INTEGER },
+		{ "entities", "count", JSON_INTEGER }, { "entities", "root", JSON_STRING },
+		{ "entities", "excluded", JSON_ARRAY },
+		{ "inspectors", "count", JSON_INTEGER }, { "inspectors", "root", JSON_STRING },
+		{ "recusals", "count", JSON_INTEGER }, { "recusals", "root", JSON_STRING },
+		{ "recusals", "recent_pairs", JSON_ARRAY },
+		{ "strata", NULL, JSON_ARRAY }, { "load_cap", NULL, JSON_INTEGER },
+		{ "commitment", NULL, JSON_STRING }, { "entropy_source", NULL, JSON_STRING },
+		{ "entropy_value", NULL, JSON_STRING }, { "secret", NULL, JSON_STRING },
+		{ "seed", NULL, JSON_STRING }, { "selected", NULL, JSON_ARRAY },
+		{ "reserves", NULL, JSON_ARRAY }, { "signer", "public_key", JSON_STRING },
+		{ "signer", "key_id", JSON_STRING }, { "signature", NULL, JSON_STRING },
+	};
+	size_t i;
+
+	if (!json_is_object(doc)) {
+		check(r, "document", "failed", "not a JSON object");
+		return -1;
+	}
+	if (!json_is_string(json_object_get(doc, "format")) ||
+	    strcmp(json_string_value(json_object_get(doc, "format")), YH_DOCUMENT_FORMAT) != 0) {
+		check(r, "document", "failed", "format is not \"%s\"", YH_DOCUMENT_FORMAT);
+		return -1;
+	}
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		json_t *v = path_get(doc, need[i].a, need[i].b);
+
+		if (!v || (int)json_typeof(v) != need[i].type) {
+			check(r, "document", "failed", "member %s%s%s is missing or of the wrong type", need[i].a,
+			      need[i].b ? "." : "", need[i].b ? need[i].b : "");
+			return -1;
+		}
+	}
+	check(r, "document", "passed", "%s for task '%s' of %s", YH_DOCUMENT_FORMAT,
+	      json_string_value(json_object_get(doc, "task_id")),
+	      json_string_value(json_object_get(doc, "department")));
+	return 0;
+}
+
+/* The first place two arrays of results differ, described by the entity id there. */
+static void describe_difference(char *buf, size_t size, json_t *want, json_t *got, const char *what)
+{
+	size_t i, n = json_array_size(want) > json_array_size(got) ? json_array_size(want)
+	                                                            : json_array_size(got);
+
+	for (i = 0; i < n; i++) {
+		json_t *a = json_array_get(want, i), *b = json_array_get(got, i);
+
+		if (!a || !b || !json_equal(a, b)) {
+			const char *ida = json_string_value(json_object_get(a, "id"));
+			const char *idb = json_string_value(json_object_get(b, "id"));
+			const char *key = json_string_value(json_object_get(a, "key"));
+
+			if (key)
+				snprintf(buf, size, "%s: stratum '%s' differs from the replay", what, key);
+			else if (ida && idb && strcmp(ida, idb) == 0)
+				snprintf(buf, size, "%s #%zu ('%s') differs from the replay (ticket, team or name)",
+				         what, i + 1, ida);
+			else
+				snprintf(buf, size, "%s #%zu: the document has '%s', the replay gives '%s'", what,
+				         i + 1, idb ? idb : "(none)", ida ? ida : "(none)");
+			return;
+		}
+	}
+	snprintf(buf, size, "%s differ", what);
+}
+
+/* ---- reading canonical register files --------------------------------------------------- */
+
+typedef int (*row_fn)(void *ctx, const char *const *row, uint64_t line);
+
+/* Reads a canonical register file (yaohao export): header exactly the column names. */
+static int read_register(const char *path, yh_register_kind kind, row_fn fn, void *ctx,
+                         char *err, size_t errsize)
+{
+	const yh_register_column *cols;
+	const char *row[16];
+	size_t n = yh_register_columns(&cols, kind), i;
+	yh_csv *csv = NULL;
+	int r, rc = YH_OK;
+
+	if ((rc = yh_csv_open(&csv, path, NULL)) < 0) {
+		snprintf(err, errsize, "%s", yh_error_message());
+		return rc;
+	}
+	r = yh_csv_next(csv);
+	if (r <= 0 || yh_csv_nfields(csv) != n) {
+		snprintf(err, errsize, "%s:1: the header is not that of the canonical %s file "
+		         "(yaohao export %s)", path, yh_register_name(kind), yh_register_name(kind));
+		rc = YH_EDATA;
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(yh_csv_field(csv, i, NULL), cols[i].name) != 0) {
+			snprintf(err, errsize, "%s:1: column %zu is '%s', the canonical %s file has '%s'", path,
+			         i + 1, yh_csv_field(csv, i, NULL), yh_register_name(kind), cols[i].name);
+			rc = YH_EDATA;
+			goto done;
+		}
+	}
+	while ((r = yh_csv_next(csv)) > 0) {
+		if (yh_csv_nfields(csv) != n) {
+			snprintf(err, errsize, "%s:%llu: %zu fields, the header has %zu", path,
+			         (unsigned long long)yh_csv_line(csv), yh_csv_nfields(csv), n);
+			rc = YH_EDATA;
+			goto done;
+		}
+		for (i = 0; i < n; i++)
+			row[i] = yh_csv_field(csv, i, NULL);
+		if ((rc = fn(ctx, row, yh_csv_line(csv))) < 0) {
+			snprintf(err, errsize, "%s:%llu: %s", path, (unsigned long long)yh_csv_line(csv),
+			         yh_error_message());
+			goto done;
+		}
+	}
+	if (r < 0) {
+		snprintf(err, errsize, "%s", yh_error_message());
+		rc = r;
+	}
+done:
+	yh_csv_free(csv);
+	return rc;
+}
+
+typedef struct {
+	char id[24];
+	unsigned char leaf[32];
+} leaf_entry;
+
+typedef struct {
+	yh_frozen *f;
+	yh_selector *sel;
+	leaf_entry *leaves;
+	size_t n, cap;
+} entity_reader;
+
+static int entity_row(void *ctx, const char *const *row, uint64_t line)
+{
+	entity_reader *er = ctx;
+	unsigned char buf[8192];
+	size_t len;
+
+	(void)line;
+	if (!yh_frozen_entity_eligible(er->f, row))
+		return 0;
+	if (strlen(row[YH_E_ID]) >= sizeof(er->leaves[0].id))
+		return yh_error_set(YH_EDATA, "entity id is too long: '%s'", row[YH_E_ID]);
+	if (!(len = yh_merkle_encode_row(buf, sizeof(buf), row, YH_E_COLUMNS)))
+		return yh_error_set(YH_EDATA, "entity row is too long: '%s'", row[YH_E_ID]);
+	if (er->n == er->cap) {
+		size_t cap = er->cap ? er->cap * 2 : 4096;
+		leaf_entry *p = realloc(er->leaves, cap * sizeof(*p));
+
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		er->leaves = p;
+		er->cap = cap;
+	}
+	strcpy(er->leaves[er->n].id, row[YH_E_ID]);
+	yh_merkle_leaf_hash(er->leaves[er->n].leaf, buf, len);
+	er->n++;
+	return yh_selector_add(er->sel, row);
+}
+
+static int cmp_leaf(const void *a, const void *b)
+{
+	return strcmp(((const leaf_entry *)a)->id, ((const leaf_entry *)b)->id);
+}
+
+static int officer_row(void *ctx, const char *const *row, uint64_t line)
+{
+	(void)line;
+	return yh_frozen_add_officer(ctx, row);
+}
+
+static int conflict_row(void *ctx, const char *const *row, uint64_t line)
+{
+	(void)line;
+	/* canonical conflicts: inspector_id, entity_id, reason */
+	return yh_frozen_add_recusal(ctx, row[1], row[0], row[2]);
+}
+
+static void check_root(report *r, const char *name, json_t *obj, const unsigned char root[32],
+                       uint64_t count, const char *path)
+{
+	unsigned char want[32];
+	char hex[65];
+
+	yh_hex(hex, root, 32);
+	if (get_hex(want, 32, json_object_get(obj, "root")) != 0 || memcmp(want, root, 32) != 0)
+		check(r, name, "failed", "'%s' gives root %.16s…, the document commits to %.16s…", path, hex,
+		      json_string_value(json_object_get(obj, "root")));
+	else if ((uint64_t)json_integer_value(json_object_get(obj, "count")) != count)
+		check(r, name, "failed", "'%s' gives %llu rows, the document %lld", path,
+		      (unsigned long long)count, (long long)json_integer_value(json_object_get(obj, "count")));
+	else
+		check(r, name, "passed", "'%s' gives the committed root and count (%llu)", path,
+		      (unsigned long long)count);
+}
+
+/* ---- the checks that need no register file --------------------------------------------- */
+
+static int cmp_ticket_id(const unsigned char *ta, const char *ia, const unsigned char *tb, const char *ib)
+{
+	int c = memcmp(ta, tb, 32);
+
+	return c ? c : strcmp(ia, ib);
+}
+
+/* Tickets, pair tickets and the selection rules the document states about itself. */
+static void check_internal(report *r, json_t *doc, yh_frozen *f, const unsigned char seed[32])
+{
+	json_t *selected = json_object_get(doc, "selected"), *reserves = json_object_get(doc, "reserves");
+	json_t *e, *m;
+	size_t i, j, nteams = 0, bad_tickets = 0, bad_pairs = 0;
+	unsigned char t[32], prev[32], cut[32];
+	const char *prev_id = NULL, *fault = NULL;
+	uint64_t *count = calloc(f->nstrata + 1, sizeof(uint64_t)), *rcount = calloc(f->nstrata + 1, sizeof(uint64_t));
+	char why[512] = "", first_bad[160] = "";
+	json_t *load = json_object();
+
+	if (!count || !rcount || !load)
+		goto done;
+	json_array_foreach(selected, i, e) {
+		const char *id = json_string_value(json_object_get(e, "id"));
+		yh_stratum *st = id ? yh_frozen_stratum(f, json_string_value(json_object_get(e, "stratum")) ?
+		                                        json_string_value(json_object_get(e, "stratum")) : "") : NULL;
+		unsigned char have[32];
+
+		if (!id || !st || get_hex(have, 32, json_object_get(e, "ticket")) != 0 ||
+		    json_integer_value(json_object_get(e, "rank")) != (json_int_t)(i + 1)) {
+			snprintf(why, sizeof(why), "selected #%zu is malformed (id, stratum, ticket or rank)", i + 1);
+			goto bad;
+		}
+		yh_ticket(t, seed, id);
+		if (memcmp(t, have, 32) != 0 && !bad_tickets++)
+			snprintf(first_bad, sizeof(first_bad), "selected '%s'", id);
+		if (prev_id && cmp_ticket_id(prev, prev_id, have, id) >= 0 && !fault)
+			fault = "the selected entities are not in ticket order";
+		memcpy(prev, have, 32);
+		prev_id = id;
+		count[st - f->strata]++;
+		{
+			json_t *c = json_object_get(json_array_get(json_object_get(doc, "strata"),
+			                                           (size_t)(st - f->strata)), "cutoff");
+
+			if (!json_is_null(c) && (get_hex(cut, 32, c) != 0 || memcmp(have, cut, 32) >= 0) && !fault)
+				fault = "a selected ticket is not below its stratum's cutoff";
+		}
+		/* the team */
+		{
+			json_t *team = json_object_get(e, "team");
+			unsigned char pprev[32];
+			size_t q;
+
+			if (!json_is_array(team) || json_array_size(team) != f->task->team_size) {
+				snprintf(why, sizeof(why), "the team of '%s' does not have %u members", id,
+				         f->task->team_size);
+				goto bad;
+			}
+			nteams++;
+			json_array_foreach(team, j, m) {
+				const char *oid = json_string_value(json_object_get(m, "id"));
+				const char *role = json_string_value(json_object_get(m, "role"));
+				unsigned char pt[32];
+				json_t *l;
+
+				if (!oid || !role || get_hex(have, 32, json_object_get(m, "pair_ticket")) != 0) {
+					snprintf(why, sizeof(why), "a member of the team of '%s' is malformed", id);
+					goto bad;
+				}
+				yh_pair_ticket(pt, seed, id, oid);
+				if (memcmp(pt, have, 32) != 0 && !bad_pairs++ && !*first_bad)
+					snprintf(first_bad, sizeof(first_bad), "the pair ticket of '%s' with '%s'", id, oid);
+				if (strcmp(role, j == 0 ? "leader" : "member") != 0 && !fault)
+					fault = "a team's first member is not its only leader";
+				if (j > 0 && memcmp(pprev, have, 32) >= 0 && !fault)
+					fault = "a team's members are not in pair-ticket order";
+				memcpy(pprev, have, 32);
+				for (q = 0; q < j; q++)
+					if (strcmp(json_string_value(json_object_get(json_array_get(team, q), "id")), oid) == 0 && !fault)
+						fault = "an officer appears twice in one team";
+				l = json_object_get(load, oid);
+				json_object_set_new(load, oid, json_integer(l ? json_integer_value(l) + 1 : 1));
+				if ((uint64_t)json_integer_value(json_object_get(load, oid)) > f->load_cap && !fault)
+					fault = "an officer's load exceeds the load cap";
+			}
+		}
+	}
+	json_array_foreach(reserves, i, e) {
+		const char *id = json_string_value(json_object_get(e, "id"));
+		const char *sk = json_string_value(json_object_get(e, "stratum"));
+		yh_stratum *st = sk ? yh_frozen_stratum(f, sk) : NULL;
+		unsigned char have[32];
+		json_t *c;
+
+		if (!id || !st || get_hex(have, 32, json_object_get(e, "ticket")) != 0) {
+			snprintf(why, sizeof(why), "reserve #%zu is malformed", i + 1);
+			goto bad;
+		}
+		yh_ticket(t, seed, id);
+		if (memcmp(t, have, 32) != 0 && !bad_tickets++)
+			snprintf(first_bad, sizeof(first_bad), "reserve '%s'", id);
+		rcount[st - f->strata]++;
+		if (json_integer_value(json_object_get(e, "order")) != (json_int_t)rcount[st - f->strata] && !fault)
+			fault = "the reserves are not numbered 1, 2, … within their stratum";
+		c = json_object_get(json_array_get(json_object_get(doc, "strata"), (size_t)(st - f->strata)),
+		                    "cutoff");
+		if ((get_hex(cut, 32, c) != 0 || memcmp(have, cut, 32) < 0) && !fault)
+			fault = "a reserve's ticket is below its stratum's cutoff";
+	}
+	for (i = 0; i < f->nstrata && !fault; i++) {
+		if (count[i] != f->strata[i].k)
+			fault = "a stratum has a different number of selected entities than it states";
+		else if (rcount[i] != f->strata[i].reserves)
+			fault = "a stratum has a different number of reserves than it states";
+	}
+	if (bad_tickets || bad_pairs)
+		check(r, "tickets", "failed", "%zu ticket(s) and %zu pair ticket(s) do not follow from the "
+		      "seed; the first: %s", bad_tickets, bad_pairs, first_bad);
+	else
+		check(r, "tickets", "passed", "all %zu tickets of selected entities and reserves, and the "
+		      "pair tickets of all %zu teams, follow from the seed", json_array_size(selected) +
+		      json_array_size(reserves), nteams);
+	if (fault)
+		check(r, "selection rules", "failed", "%s", fault);
+	else
+		check(r, "selection rules", "passed", "per stratum: k selected below the cutoff, r reserves "
+		      "at or above it in order; teams of %u led by the lowest pair ticket; load at most %llu",
+		      f->task->team_size, (unsigned long long)f->load_cap);
+	goto done;
+bad:
+	check(r, "selection rules", "failed", "%s", why);
+done:
+	free(count);
+	free(rcount);
+	json_decref(load);
+}
+
+/* ---- verify ---------------------------------------------------------------------------- */
+
+static int is_placeholder_source(const char *source)
+{
+	static const char *const words[] = { "", "none", "demo", "test", "无", NULL };
+	size_t i;
+
+	for (i = 0; words[i]; i++)
+		if (strncmp(source, words[i], strlen(words[i])) == 0 &&
+		    (strlen(words[i]) > 0 || !*source))
+			return 1;
+	return 0;
+}
+
+static void replay_registers(report *r, json_t *doc, yh_frozen *f, const unsigned char seed[32],
+                             const yh_verify_inputs *in)
+{
+	entity_reader er;
+	yh_merkle *m = NULL;
+	json_t *strata = NULL, *selected = NULL, *reserves = NULL;
+	char err[1024], diff[512];
+	unsigned char root[32];
+	int teams = 0, officers_ok = 0;
+	size_t i;
+
+	memset(&er, 0, sizeof(er));
+	if (in->inspectors) {
+		if (read_register(in->inspectors, YH_REGISTER_INSPECTORS, officer_row, f, err, sizeof(err)) < 0 ||
+		    yh_frozen_finish_officers(f) < 0) {
+			check(r, "officer register", "failed", "%s", *err ? err : yh_error_message());
+		} else {
+			check_root(r, "officer register", json_object_get(doc, "inspectors"), f->officer_root,
+			           f->nofficers, in->inspectors);
+			officers_ok = r->failed == 0;
+		}
+	} else {
+		check(r, "officer register", "skipped", "no --inspectors file given");
+	}
+	*err = '\0';
+	if (in->conflicts) {
+		if (read_register(in->conflicts, YH_REGISTER_CONFLICTS, conflict_row, f, err, sizeof(err)) < 0 ||
+		    yh_frozen_add_recent(f, path_get(doc, "recusals", "recent_pairs")) < 0 ||
+		    yh_frozen_finish_recusals(f) < 0) {
+			check(r, "recusals", "failed", "%s", *err ? err : yh_error_message());
+			officers_ok = 0;
+		} else {
+			size_t before = (size_t)r->failed;
+
+			check_root(r, "recusals", json_object_get(doc, "recusals"), f->recusal_root, f->nrecusals,
+			           in->conflicts);
+			officers_ok = officers_ok && (size_t)r->failed == before;
+		}
+	} else {
+		check(r, "recusals", "skipped", "no --conflicts file given");
+		officers_ok = 0;
+	}
+	if (!in->entities) {
+		check(r, "entity register", "skipped", "no --entities file given");
+		check(r, "selection replay", "skipped", "needs --entities");
+		return;
+	}
+	teams = officers_ok;
+	*err = '\0';
+	er.f = f;
+	if (yh_selector_new(&er.sel, f, seed, NULL, NULL) < 0 ||
+	    read_register(in->entities, YH_REGISTER_ENTITIES, entity_row, &er, err, sizeof(err)) < 0) {
+		check(r, "entity register", "failed", "%s", *err ? err : yh_error_message());
+		goto done;
+	}
+	if (er.n)
+		qsort(er.leaves, er.n, sizeof(*er.leaves), cmp_leaf);
+	for (i = 1; i < er.n; i++) {
+		if (strcmp(er.leaves[i - 1].id, er.leaves[i].id) == 0) {
+			check(r, "entity register", "failed", "'%s': entity '%s' appears twice", in->entities,
+			      er.leaves[i].id);
+			goto done;
+		}
+	}
+	if (yh_merkle_new(&m) < 0)
+		goto done;
+	for (i = 0; i < er.n; i++)
+		yh_merkle_add_hash(m, er.leaves[i].leaf);
+	yh_merkle_root(root, m);
+	{
+		size_t before = (size_t)r->failed;
+
+		check_root(r, "entity register", json_object_get(doc, "entities"), root, er.n, in->entities);
+		if ((size_t)r->failed != before) {
+			check(r, "selection replay", "skipped", "the entity register does not match the commitment");
+			goto done;
+		}
+	}
+	if (yh_selector_finish(er.sel, &strata, &selected, &reserves, teams) < 0) {
+		check(r, "selection replay", "failed", "%s", yh_error_message());
+		goto done;
+	}
+	if (!teams) {
+		json_t *e, *copy = json_deep_copy(json_object_get(doc, "selected"));
+
+		json_array_foreach(copy, i, e)
+			json_object_del(e, "team");
+		if (!json_equal(copy, selected)) {
+			describe_difference(diff, sizeof(diff), selected, copy, "selected");
+			check(r, "selection replay", "failed", "%s", diff);
+		} else if (!json_equal(strata, json_object_get(doc, "strata"))) {
+			describe_difference(diff, sizeof(diff), strata, json_object_get(doc, "strata"), "strata");
+			check(r, "selection replay", "failed", "%s", diff);
+		} else if (!json_equal(reserves, json_object_get(doc, "reserves"))) {
+			describe_difference(diff, sizeof(diff), reserves, json_object_get(doc, "reserves"), "reserves");
+			check(r, "selection replay", "failed", "%s", diff);
+		} else {
+			check(r, "selection replay", "passed", "the %zu selected entities, the cutoffs and the "
+			      "%zu reserves are exactly what the register gives, in any row order",
+			      json_array_size(selected), json_array_size(reserves));
+		}
+		json_decref(copy);
+		check(r, "team replay", "skipped", "needs matching --inspectors and --conflicts");
+		goto done;
+	}
+	if (!json_equal(strata, json_object_get(doc, "strata"))) {
+		describe_difference(diff, sizeof(diff), strata, json_object_get(doc, "strata"), "strata");
+		check(r, "selection replay", "failed", "%s", diff);
+	} else if (!json_equal(reserves, json_object_get(doc, "reserves"))) {
+		describe_difference(diff, sizeof(diff), reserves, json_object_get(doc, "reserves"), "reserves");
+		check(r, "selection replay", "failed", "%s", diff);
+	} else if (!json_equal(selected, json_object_get(doc, "selected"))) {
+		describe_difference(diff, sizeof(diff), selected, json_object_get(doc, "selected"), "selected");
+		check(r, "selection replay", "failed", "%s", diff);
+	} else {
+		check(r, "selection replay", "passed", "the %zu selected entities with their teams, the "
+		      "cutoffs and the %zu reserves are exactly what the registers give, in any row order",
+		      json_array_size(selected), json_array_size(reserves));
+	}
+done:
+	yh_selector_free(er.sel);
+	yh_merkle_free(m);
+	free(er.leaves);
+	json_decref(strata);
+	json_decref(selected);
+	json_decref(reserves);
+}
+
+int yh_document_verify(json_t **out, const char *path, const yh_verify_inputs *inputs)
+{
+	static const yh_verify_inputs none;
+	const yh_verify_inputs *in = inputs ? inputs : &none;
+	report r = { json_array(), json_array(), 0 };
+	json_t *doc = NULL, *unsigned_doc = NULL;
+	yh_task *task = NULL;
+	yh_frozen f;
+	json_error_t jerr;
+	unsigned char pk[32], pin[32], sig[64], digest[32], want[32], secret[32], seed[32],
+	              eroot[32], oroot[32], rroot[32];
+	char *text = NULL, *canonical = NULL, *task_text = NULL, id[YH_KEY_ID_CHARS + 1];
+	const char *value;
+	size_t len;
+	int rc, core_ok = 0;
+
+	*out = NULL;
+	memset(&f, 0, sizeof(f));
+	if (!r.checks || !r.guarantees) {
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = read_file(&text, &len, path, 1u << 30)) < 0)
+		goto done;
+	if (!(doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr))) {
+		rc = yh_error_set(YH_EDATA, "%s:%d:%d: not a JSON document: %s", path, jerr.line,
+		                  jerr.column, jerr.text);
+		goto done;
+	}
+	rc = YH_OK;
+	if (shape(&r, doc) < 0)
+		goto finish;
+
+	/* signature over the JCS bytes of the document without its signature */
+	unsigned_doc = json_deep_copy(doc);
+	json_object_del(unsigned_doc, "signature");
+	if (get_hex(pk, 32, path_get(doc, "signer", "public_key")) != 0 ||
+	    get_hex(sig, 64, json_object_get(doc, "signature")) != 0) {
+		check(&r, "signature", "failed", "the public key or the signature is not lower-case hex of "
+		      "the right length");
+	} else if (yh_jcs_dump(&canonical, unsigned_doc) < 0) {
+		check(&r, "signature", "failed", "the document cannot be put in canonical form: %s",
+		      yh_error_message());
+	} else if (yh_key_verify(sig, pk, canonical, strlen(canonical)) != YH_OK) {
+		check(&r, "signature", "failed", "the Ed25519 signature does not match the document: it "
+		      "was changed after signing, or signed by another key");
+	} else {
+		yh_key_id_of(id, pk);
+		if (strcmp(id, json_string_value(path_get(doc, "signer", "key_id"))) != 0)
+			check(&r, "signature", "failed", "signer.key_id is not the id of signer.public_key (%s)", id);
+		else
+			check(&r, "signature", "passed", "Ed25519 over the canonical (JCS) document, key %s", id);
+	}
+	if (in->public_key) {
+		if (yh_key_read_public(pin, in->public_key) < 0)
+			check(&r, "signer key", "failed", "%s", yh_error_message());
+		else if (sodium_memcmp(pin, pk, 32) != 0)
+			check(&r, "signer key", "failed", "the document is signed by key %s, not by the key given",
+			      json_string_value(path_get(doc, "signer", "key_id")));
+		else
+			check(&r, "signer key", "passed", "signed by the key given");
+	} else {
+		check(&r, "signer key", "skipped", "no --pubkey given: the signature shows the document is "
+		      "intact, not whose key signed it");
+	}
+
+	/* the task and its digest */
+	if (yh_jcs_dump(&task_text, json_object_get(doc, "task")) < 0 ||
+	    yh_task_parse(&task, task_text, strlen(task_text), "task") < 0) {
+		check(&r, "task digest", "failed", "the task is not a valid task: %s", yh_error_message());
+		goto finish;
+	}
+	yh_task_digest(digest, task);
+	if (strcmp(yh_task_canonical(task), task_text) != 0)
+		check(&r, "task digest", "failed", "the task is not in its normalised form");
+	else if (get_hex(want, 32, json_object_get(doc, "task_digest")) != 0 || memcmp(want, digest, 32) != 0)
+		check(&r, "task digest", "failed", "task_digest is not the digest of the task");
+	else if (strcmp(yh_task_id(task), json_string_value(json_object_get(doc, "task_id"))) != 0)
+		check(&r, "task digest", "failed", "task_id is not the task's id");
+	else
+		check(&r, "task digest", "passed", "the task '%s' hashes to task_digest", yh_task_id(task));
+
+	/* commitment and seed */
+	value = json_string_value(json_object_get(doc, "entropy_value"));
+	if (get_hex(secret, 32, json_object_get(doc, "secret")) != 0 ||
+	    get_hex(want, 32, json_object_get(doc, "commitment")) != 0) {
+		check(&r, "commitment", "failed", "the secret or the commitment is not 32 bytes of hex");
+		goto finish;
+	}
+	yh_commitment(digest, secret);
+	if (memcmp(digest, want, 32) != 0)
+		check(&r, "commitment", "failed", "the revealed secret does not open the commitment");
+	else
+		check(&r, "commitment", "passed", "the revealed secret opens the commitment %.16s…",
+		      json_string_value(json_object_get(doc, "commitment")));
+	yh_task_digest(digest, task);
+	if (get_hex(eroot, 32, path_get(doc, "entities", "root")) != 0 ||
+	    get_hex(oroot, 32, path_get(doc, "inspectors", "root")) != 0 ||
+	    get_hex(rroot, 32, path_get(doc, "recusals", "root")) != 0 ||
+	    get_hex(want, 32, json_object_get(doc, "seed")) != 0) {
+		check(&r, "seed", "failed", "a root or the seed is not 32 bytes of hex");
+		goto finish;
+	}
+	yh_seed_derive(seed, digest, eroot, oroot, rroot, secret, value);
+	if (memcmp(seed, want, 32) != 0) {
+		check(&r, "seed", "failed", "the seed is not SHA-256 of the task digest, the three roots, "
+		      "the secret and the entropy value");
+		goto finish;
+	}
+	check(&r, "seed", "passed", "derived from the task digest, the three register roots, the "
+	      "secret and the entropy value \"%s\"", value);
+
+	/* tickets and the rules the document states */
+	f.task = task;
+	f.load_cap = (uint64_t)json_integer_value(json_object_get(doc, "load_cap"));
+	if (yh_frozen_strata_from_json(&f, json_object_get(doc, "strata")) < 0 ||
+	    yh_frozen_load_excluded(&f, NULL, path_get(doc, "entities", "excluded")) < 0) {
+		check(&r, "selection rules", "failed", "%s", yh_error_message());
+		goto finish;
+	}
+	core_ok = r.failed == 0;
+	check_internal(&r, doc, &f, seed);
+	core_ok = core_ok && r.failed == 0;
+	replay_registers(&r, doc, &f, seed, in);
+
+finish:
+	if (r.failed == 0 && core_ok) {
+		guarantee(&r, "the published tickets, selection and teams follow from the seed, and the "
+		          "seed from the committed task and registers, the revealed secret and the public "
+		          "value");
+		if (is_placeholder_source(json_string_value(json_object_get(doc, "entropy_source"))))
+			guarantee(&r, "NOT guaranteed: no external entropy source was named (\"%s\"): the "
+			          "department knew every input and could have retried the draw until it liked "
+			          "the result", json_string_value(json_object_get(doc, "entropy_source")));
+		else
+			guarantee(&r, "the department could not choose the outcome after committing, provided "
+			          "the announcement (commitment %.16s…) was public before \"%s\" was known and "
+			          "\"%s\" is what that source published: check both independently",
+			          json_string_value(json_object_get(doc, "commitment")),
+			          json_string_value(json_object_get(doc, "entropy_source")),
+			          json_string_value(json_object_get(doc, "entropy_value")));
+		if (!in->entities)
+			guarantee(&r, "not checked: that every eligible entity took part (give --entities with "
+			          "the published register)");
+		if (!in->inspectors || !in->conflicts)
+			guarantee(&r, "not checked: the teams against the officer register and recusals (give "
+			          "--inspectors and --conflicts)");
+		if (!in->public_key)
+			guarantee(&r, "not checked: whose key signed (give --pubkey with the department's "
+			          "published key)");
+	} else {
+		guarantee(&r, "nothing is guaranteed: %d check(s) failed", r.failed ? r.failed : 1);
+	}
+	*out = json_pack("{s:b, s:s, s:O, s:O}", "ok", r.failed == 0 && core_ok, "document", path,
+	                 "checks", r.checks, "guarantees", r.guarantees);
+	if (!*out)
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+done:
+	json_decref(r.checks);
+	json_decref(r.guarantees);
+	json_decref(doc);
+	json_decref(unsigned_doc);
+	yh_frozen_clear(&f);
+	yh_task_free(task);
+	free(text);
+	free(canonical);
+	free(task_text);
+	return rc;
+}

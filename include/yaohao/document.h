@@ -1,0 +1,50 @@
+/*
+ * yaohao/document.h — the public draw document: publishing it from the store
+ * and verifying it anywhere, with no store (docs/spec.md §13).
+ *
+ * The document (format "yaohao-draw/1") is the draw's transcript — task,
+ * announcement, register digests, strata with cutoffs, entropy source and
+ * value, revealed secret, seed, every selected entity with its ticket, rank
+ * and team, the reserves — plus the ledger entries it came from, the signer's
+ * public key, and an Ed25519 signature over the JCS bytes of the document
+ * without its "signature" member.
+ */
+#ifndef YAOHAO_DOCUMENT_H
+#define YAOHAO_DOCUMENT_H
+
+#include <jansson.h>
+
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define YH_DOCUMENT_FORMAT "yaohao-draw/1"
+
+/* Builds and signs the document of a drawn task; *out is the document as
+ * readable JSON (indented, keys sorted, ending in a newline; free() it).
+ * The store must hold its key (yh_store_set_key). */
+int yh_document_publish(char **out, yh_store *store, const char *task_id);
+
+typedef struct {
+	const char *entities;     /* canonical register files (yaohao export), or NULL */
+	const char *inspectors;
+	const char *conflicts;
+	const char *public_key;   /* a public key file or hex to pin the signer, or NULL */
+} yh_verify_inputs;
+
+/*
+ * Verifies a draw document without a store.  *report (a new JSON object,
+ * json_decref it) holds "ok" (true only if every check passed), "checks" —
+ * each {"check", "status": "passed" | "failed" | "skipped", "detail"} — and
+ * "guarantees", sentences saying what the checks do and do not establish.
+ * Returns YH_OK when the report was produced (read "ok" for the verdict);
+ * YH_EIO / YH_EDATA when the document cannot be read at all.
+ */
+int yh_document_verify(json_t **report, const char *document_path, const yh_verify_inputs *inputs);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
