@@ -69,6 +69,7 @@ int cmd_demo(int argc, char **argv)
 	char dirbuf[PATH_MAX], db[PATH_MAX + 16], file[PATH_MAX * 2];
 	const char *dir = NULL, *fixtures_opt = NULL, *fixtures;
 	yh_store *store = NULL;
+	yh_key *key = NULL;
 	size_t i;
 	int c, rc;
 
@@ -107,6 +108,12 @@ int cmd_demo(int argc, char **argv)
 	snprintf(file, sizeof(file), "%s.key", db);
 	if ((rc = cli_key_create(store, file)) != CLI_OK)
 		goto done;
+	/* cli_key_create frees its copy of the key, which the store only borrows: give the store
+	 * one that lives until it is closed, to sign the demo's entries */
+	if ((rc = yh_key_load(&key, file)) < 0 || (rc = yh_store_set_key(store, key)) < 0) {
+		rc = cli_fail(rc);
+		goto done;
+	}
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		yh_import_options opt;
 
@@ -138,5 +145,6 @@ int cmd_demo(int argc, char **argv)
 	printf("\nthe store is %s; try: yaohao log --db %s\n", db, db);
 done:
 	yh_store_close(store);
+	yh_key_free(key);
 	return rc;
 }

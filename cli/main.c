@@ -15,6 +15,8 @@ static const cli_command commands[] = {
 	{ "draw", cmd_draw, "draw a committed task: selection and teams" },
 	{ "publish", cmd_publish, "write the signed public document of a draw" },
 	{ "verify", cmd_verify, "check a published draw document, with no store" },
+	{ "prove", cmd_prove, "write one entity's proof about a draw" },
+	{ "verify-proof", cmd_verify_proof, "check an entity's proof against a draw document" },
 	{ "transcript", cmd_transcript, "print a task's recorded announcement or transcript" },
 	{ "export", cmd_export, "write a register as canonical CSV, as of any ledger entry" },
 	{ "log", cmd_log, "list the ledger entries" },
@@ -35,7 +37,7 @@ static void usage(FILE *out)
 	        "\n"
 	        "commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 	        "\n"
 	        "Every command that uses a store takes --db FILE (default: $YAOHAO_DB, then ./yaohao.db).\n"

@@ -14,6 +14,7 @@
 #include "yaohao/merkle.h"
 #include "yaohao/register.h"
 #include "draw.h"
+#include "report.h"
 #include "store.h"
 #include "error.h"
 
@@ -94,94 +95,6 @@ done:
 	return rc;
 }
 
-/* ---- the report ------------------------------------------------------------------------ */
-
-typedef struct {
-	json_t *checks, *guarantees;
-	int failed;
-} report;
-
-static void check(report *r, const char *name, const char *status, const char *fmt, ...)
-	YH_PRINTF(4, 5);
-
-static void check(report *r, const char *name, const char *status, const char *fmt, ...)
-{
-	char detail[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	if (strcmp(status, "failed") == 0)
-		r->failed++;
-	json_array_append_new(r->checks, json_pack("{s:s, s:s, s:s}", "check", name, "status", status,
-	                                           "detail", detail));
-}
-
-static void guarantee(report *r, const char *fmt, ...) YH_PRINTF(2, 3);
-
-static void guarantee(report *r, const char *fmt, ...)
-{
-	char text[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	json_array_append_new(r->guarantees, json_string(text));
-}
-
-/* ---- helpers --------------------------------------------------------------------------- */
-
-static int read_file(char **out, size_t *len, const char *path, size_t max)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL, *p;
-	size_t cap = 0, n;
-
-	*out = NULL;
-	*len = 0;
-	if (!fp)
-		return yh_error_set(YH_EIO, "cannot open the file: '%s'", path);
-	do {
-		if (*len + 1 >= cap) {
-			cap = cap ? cap * 2 : 65536;
-			if (cap > max + 1 || !(p = realloc(buf, cap))) {
-				free(buf);
-				fclose(fp);
-				return yh_error_set(cap > max + 1 ? YH_EDATA : YH_ENOMEM,
-				                    "the file is too large: '%s'", path);
-			}
-			buf = p;
-		}
-		n = fread(buf + *len, 1, cap - *len - 1, fp);
-		*len += n;
-	} while (n > 0);
-	fclose(fp);
-	buf[*len] = '\0';
-	*out = buf;
-	return YH_OK;
-}
-
-static int get_hex(unsigned char *out, size_t n, json_t *v)
-{
-	size_t len = 0;
-	const char *s = json_string_value(v);
-
-	if (!s || strlen(s) != 2 * n)
-		return -1;
-	for (len = 0; len < 2 * n; len++)
-		if (!((s[len] >= '0' && s[len] <= '9') || (s[len] >= 'a' && s[len] <= 'f')))
-			return -1; /* lower case only: the hex in documents is canonical */
-	return sodium_hex2bin(out, n, s, 2 * n, NULL, &len, NULL) == 0 && len == n ? 0 : -1;
-}
-
-static json_t *path_get(json_t *v, const char *a, const char *b)
-{
-	v = json_object_get(v, a);
-	return b ? json_object_get(v, b) : v;
-}
-
 /* The member names and where they must be: a document missing any is not checked further. */
 static int shape(report *r, json_t *doc)
 {
@@ -204,24 +117,24 @@ static int shape(report *r, json_t *doc)
 	size_t i;
 
 	if (!json_is_object(doc)) {
-		check(r, "document", "failed", "not a JSON object");
+		yh_report_check(r, "document", "failed", "not a JSON object");
 		return -1;
 	}
 	if (!json_is_string(json_object_get(doc, "format")) ||
 	    strcmp(json_string_value(json_object_get(doc, "format")), YH_DOCUMENT_FORMAT) != 0) {
-		check(r, "document", "failed", "format is not \"%s\"", YH_DOCUMENT_FORMAT);
+		yh_report_check(r, "document", "failed", "format is not \"%s\"", YH_DOCUMENT_FORMAT);
 		return -1;
 	}
 	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
-		json_t *v = path_get(doc, need[i].a, need[i].b);
+		json_t *v = yh_json_path(doc, need[i].a, need[i].b);
 
 		if (!v || (int)json_typeof(v) != need[i].type) {
-			check(r, "document", "failed", "member %s%s%s is missing or of the wrong type", need[i].a,
+			yh_report_check(r, "document", "failed", "member %s%s%s is missing or of the wrong type", need[i].a,
 			      need[i].b ? "." : "", need[i].b ? need[i].b : "");
 			return -1;
 		}
 	}
-	check(r, "document", "passed", "%s for task '%s' of %s", YH_DOCUMENT_FORMAT,
+	yh_report_check(r, "document", "passed", "%s for task '%s' of %s", YH_DOCUMENT_FORMAT,
 	      json_string_value(json_object_get(doc, "task_id")),
 	      json_string_value(json_object_get(doc, "department")));
 	return 0;
@@ -377,14 +290,14 @@ static void check_root(report *r, const char *name, json_t *obj, const unsigned 
 	char hex[65];
 
 	yh_hex(hex, root, 32);
-	if (get_hex(want, 32, json_object_get(obj, "root")) != 0 || memcmp(want, root, 32) != 0)
-		check(r, name, "failed", "'%s' gives root %.16s…, the document commits to %.16s…", path, hex,
+	if (yh_get_hex(want, 32, json_object_get(obj, "root")) != 0 || memcmp(want, root, 32) != 0)
+		yh_report_check(r, name, "failed", "'%s' gives root %.16s…, the document commits to %.16s…", path, hex,
 		      json_string_value(json_object_get(obj, "root")));
 	else if ((uint64_t)json_integer_value(json_object_get(obj, "count")) != count)
-		check(r, name, "failed", "'%s' gives %llu rows, the document %lld", path,
+		yh_report_check(r, name, "failed", "'%s' gives %llu rows, the document %lld", path,
 		      (unsigned long long)count, (long long)json_integer_value(json_object_get(obj, "count")));
 	else
-		check(r, name, "passed", "'%s' gives the committed root and count (%llu)", path,
+		yh_report_check(r, name, "passed", "'%s' gives the committed root and count (%llu)", path,
 		      (unsigned long long)count);
 }
 
@@ -417,7 +330,7 @@ static void check_internal(report *r, json_t *doc, yh_frozen *f, const unsigned 
 		                                        json_string_value(json_object_get(e, "stratum")) : "") : NULL;
 		unsigned char have[32];
 
-		if (!id || !st || get_hex(have, 32, json_object_get(e, "ticket")) != 0 ||
+		if (!id || !st || yh_get_hex(have, 32, json_object_get(e, "ticket")) != 0 ||
 		    json_integer_value(json_object_get(e, "rank")) != (json_int_t)(i + 1)) {
 			snprintf(why, sizeof(why), "selected #%zu is malformed (id, stratum, ticket or rank)", i + 1);
 			goto bad;
@@ -434,7 +347,7 @@ static void check_internal(report *r, json_t *doc, yh_frozen *f, const unsigned 
 			json_t *c = json_object_get(json_array_get(json_object_get(doc, "strata"),
 			                                           (size_t)(st - f->strata)), "cutoff");
 
-			if (!json_is_null(c) && (get_hex(cut, 32, c) != 0 || memcmp(have, cut, 32) >= 0) && !fault)
+			if (!json_is_null(c) && (yh_get_hex(cut, 32, c) != 0 || memcmp(have, cut, 32) >= 0) && !fault)
 				fault = "a selected ticket is not below its stratum's cutoff";
 		}
 		/* the team */
@@ -455,7 +368,7 @@ static void check_internal(report *r, json_t *doc, yh_frozen *f, const unsigned 
 				unsigned char pt[32];
 				json_t *l;
 
-				if (!oid || !role || get_hex(have, 32, json_object_get(m, "pair_ticket")) != 0) {
+				if (!oid || !role || yh_get_hex(have, 32, json_object_get(m, "pair_ticket")) != 0) {
 					snprintf(why, sizeof(why), "a member of the team of '%s' is malformed", id);
 					goto bad;
 				}
@@ -484,7 +397,7 @@ static void check_internal(report *r, json_t *doc, yh_frozen *f, const unsigned 
 		unsigned char have[32];
 		json_t *c;
 
-		if (!id || !st || get_hex(have, 32, json_object_get(e, "ticket")) != 0) {
+		if (!id || !st || yh_get_hex(have, 32, json_object_get(e, "ticket")) != 0) {
 			snprintf(why, sizeof(why), "reserve #%zu is malformed", i + 1);
 			goto bad;
 		}
@@ -496,7 +409,7 @@ static void check_internal(report *r, json_t *doc, yh_frozen *f, const unsigned 
 			fault = "the reserves are not numbered 1, 2, … within their stratum";
 		c = json_object_get(json_array_get(json_object_get(doc, "strata"), (size_t)(st - f->strata)),
 		                    "cutoff");
-		if ((get_hex(cut, 32, c) != 0 || memcmp(have, cut, 32) < 0) && !fault)
+		if ((yh_get_hex(cut, 32, c) != 0 || memcmp(have, cut, 32) < 0) && !fault)
 			fault = "a reserve's ticket is below its stratum's cutoff";
 	}
 	for (i = 0; i < f->nstrata && !fault; i++) {
@@ -506,21 +419,21 @@ static void check_internal(report *r, json_t *doc, yh_frozen *f, const unsigned 
 			fault = "a stratum has a different number of reserves than it states";
 	}
 	if (bad_tickets || bad_pairs)
-		check(r, "tickets", "failed", "%zu ticket(s) and %zu pair ticket(s) do not follow from the "
+		yh_report_check(r, "tickets", "failed", "%zu ticket(s) and %zu pair ticket(s) do not follow from the "
 		      "seed; the first: %s", bad_tickets, bad_pairs, first_bad);
 	else
-		check(r, "tickets", "passed", "all %zu tickets of selected entities and reserves, and the "
+		yh_report_check(r, "tickets", "passed", "all %zu tickets of selected entities and reserves, and the "
 		      "pair tickets of all %zu teams, follow from the seed", json_array_size(selected) +
 		      json_array_size(reserves), nteams);
 	if (fault)
-		check(r, "selection rules", "failed", "%s", fault);
+		yh_report_check(r, "selection rules", "failed", "%s", fault);
 	else
-		check(r, "selection rules", "passed", "per stratum: k selected below the cutoff, r reserves "
+		yh_report_check(r, "selection rules", "passed", "per stratum: k selected below the cutoff, r reserves "
 		      "at or above it in order; teams of %u led by the lowest pair ticket; load at most %llu",
 		      f->task->team_size, (unsigned long long)f->load_cap);
 	goto done;
 bad:
-	check(r, "selection rules", "failed", "%s", why);
+	yh_report_check(r, "selection rules", "failed", "%s", why);
 done:
 	free(count);
 	free(rcount);
@@ -556,21 +469,21 @@ static void replay_registers(report *r, json_t *doc, yh_frozen *f, const unsigne
 	if (in->inspectors) {
 		if (read_register(in->inspectors, YH_REGISTER_INSPECTORS, officer_row, f, err, sizeof(err)) < 0 ||
 		    yh_frozen_finish_officers(f) < 0) {
-			check(r, "officer register", "failed", "%s", *err ? err : yh_error_message());
+			yh_report_check(r, "officer register", "failed", "%s", *err ? err : yh_error_message());
 		} else {
 			check_root(r, "officer register", json_object_get(doc, "inspectors"), f->officer_root,
 			           f->nofficers, in->inspectors);
 			officers_ok = r->failed == 0;
 		}
 	} else {
-		check(r, "officer register", "skipped", "no --inspectors file given");
+		yh_report_check(r, "officer register", "skipped", "no --inspectors file given");
 	}
 	*err = '\0';
 	if (in->conflicts) {
 		if (read_register(in->conflicts, YH_REGISTER_CONFLICTS, conflict_row, f, err, sizeof(err)) < 0 ||
-		    yh_frozen_add_recent(f, path_get(doc, "recusals", "recent_pairs")) < 0 ||
+		    yh_frozen_add_recent(f, yh_json_path(doc, "recusals", "recent_pairs")) < 0 ||
 		    yh_frozen_finish_recusals(f) < 0) {
-			check(r, "recusals", "failed", "%s", *err ? err : yh_error_message());
+			yh_report_check(r, "recusals", "failed", "%s", *err ? err : yh_error_message());
 			officers_ok = 0;
 		} else {
 			size_t before = (size_t)r->failed;
@@ -580,12 +493,12 @@ static void replay_registers(report *r, json_t *doc, yh_frozen *f, const unsigne
 			officers_ok = officers_ok && (size_t)r->failed == before;
 		}
 	} else {
-		check(r, "recusals", "skipped", "no --conflicts file given");
+		yh_report_check(r, "recusals", "skipped", "no --conflicts file given");
 		officers_ok = 0;
 	}
 	if (!in->entities) {
-		check(r, "entity register", "skipped", "no --entities file given");
-		check(r, "selection replay", "skipped", "needs --entities");
+		yh_report_check(r, "entity register", "skipped", "no --entities file given");
+		yh_report_check(r, "selection replay", "skipped", "needs --entities");
 		return;
 	}
 	teams = officers_ok;
@@ -593,14 +506,14 @@ static void replay_registers(report *r, json_t *doc, yh_frozen *f, const unsigne
 	er.f = f;
 	if (yh_selector_new(&er.sel, f, seed, NULL, NULL) < 0 ||
 	    read_register(in->entities, YH_REGISTER_ENTITIES, entity_row, &er, err, sizeof(err)) < 0) {
-		check(r, "entity register", "failed", "%s", *err ? err : yh_error_message());
+		yh_report_check(r, "entity register", "failed", "%s", *err ? err : yh_error_message());
 		goto done;
 	}
 	if (er.n)
 		qsort(er.leaves, er.n, sizeof(*er.leaves), cmp_leaf);
 	for (i = 1; i < er.n; i++) {
 		if (strcmp(er.leaves[i - 1].id, er.leaves[i].id) == 0) {
-			check(r, "entity register", "failed", "'%s': entity '%s' appears twice", in->entities,
+			yh_report_check(r, "entity register", "failed", "'%s': entity '%s' appears twice", in->entities,
 			      er.leaves[i].id);
 			goto done;
 		}
@@ -615,12 +528,12 @@ static void replay_registers(report *r, json_t *doc, yh_frozen *f, const unsigne
 
 		check_root(r, "entity register", json_object_get(doc, "entities"), root, er.n, in->entities);
 		if ((size_t)r->failed != before) {
-			check(r, "selection replay", "skipped", "the entity register does not match the commitment");
+			yh_report_check(r, "selection replay", "skipped", "the entity register does not match the commitment");
 			goto done;
 		}
 	}
 	if (yh_selector_finish(er.sel, &strata, &selected, &reserves, teams) < 0) {
-		check(r, "selection replay", "failed", "%s", yh_error_message());
+		yh_report_check(r, "selection replay", "failed", "%s", yh_error_message());
 		goto done;
 	}
 	if (!teams) {
@@ -630,33 +543,33 @@ static void replay_registers(report *r, json_t *doc, yh_frozen *f, const unsigne
 			json_object_del(e, "team");
 		if (!json_equal(copy, selected)) {
 			describe_difference(diff, sizeof(diff), selected, copy, "selected");
-			check(r, "selection replay", "failed", "%s", diff);
+			yh_report_check(r, "selection replay", "failed", "%s", diff);
 		} else if (!json_equal(strata, json_object_get(doc, "strata"))) {
 			describe_difference(diff, sizeof(diff), strata, json_object_get(doc, "strata"), "strata");
-			check(r, "selection replay", "failed", "%s", diff);
+			yh_report_check(r, "selection replay", "failed", "%s", diff);
 		} else if (!json_equal(reserves, json_object_get(doc, "reserves"))) {
 			describe_difference(diff, sizeof(diff), reserves, json_object_get(doc, "reserves"), "reserves");
-			check(r, "selection replay", "failed", "%s", diff);
+			yh_report_check(r, "selection replay", "failed", "%s", diff);
 		} else {
-			check(r, "selection replay", "passed", "the %zu selected entities, the cutoffs and the "
+			yh_report_check(r, "selection replay", "passed", "the %zu selected entities, the cutoffs and the "
 			      "%zu reserves are exactly what the register gives, in any row order",
 			      json_array_size(selected), json_array_size(reserves));
 		}
 		json_decref(copy);
-		check(r, "team replay", "skipped", "needs matching --inspectors and --conflicts");
+		yh_report_check(r, "team replay", "skipped", "needs matching --inspectors and --conflicts");
 		goto done;
 	}
 	if (!json_equal(strata, json_object_get(doc, "strata"))) {
 		describe_difference(diff, sizeof(diff), strata, json_object_get(doc, "strata"), "strata");
-		check(r, "selection replay", "failed", "%s", diff);
+		yh_report_check(r, "selection replay", "failed", "%s", diff);
 	} else if (!json_equal(reserves, json_object_get(doc, "reserves"))) {
 		describe_difference(diff, sizeof(diff), reserves, json_object_get(doc, "reserves"), "reserves");
-		check(r, "selection replay", "failed", "%s", diff);
+		yh_report_check(r, "selection replay", "failed", "%s", diff);
 	} else if (!json_equal(selected, json_object_get(doc, "selected"))) {
 		describe_difference(diff, sizeof(diff), selected, json_object_get(doc, "selected"), "selected");
-		check(r, "selection replay", "failed", "%s", diff);
+		yh_report_check(r, "selection replay", "failed", "%s", diff);
 	} else {
-		check(r, "selection replay", "passed", "the %zu selected entities with their teams, the "
+		yh_report_check(r, "selection replay", "passed", "the %zu selected entities with their teams, the "
 		      "cutoffs and the %zu reserves are exactly what the registers give, in any row order",
 		      json_array_size(selected), json_array_size(reserves));
 	}
@@ -691,7 +604,7 @@ int yh_document_verify(json_t **out, const char *path, const yh_verify_inputs *i
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = read_file(&text, &len, path, 1u << 30)) < 0)
+	if ((rc = yh_read_file(&text, &len, path, 1u << 30)) < 0)
 		goto done;
 	if (!(doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr))) {
 		rc = yh_error_set(YH_EDATA, "%s:%d:%d: not a JSON document: %s", path, jerr.line,
@@ -705,88 +618,88 @@ int yh_document_verify(json_t **out, const char *path, const yh_verify_inputs *i
 	/* signature over the JCS bytes of the document without its signature */
 	unsigned_doc = json_deep_copy(doc);
 	json_object_del(unsigned_doc, "signature");
-	if (get_hex(pk, 32, path_get(doc, "signer", "public_key")) != 0 ||
-	    get_hex(sig, 64, json_object_get(doc, "signature")) != 0) {
-		check(&r, "signature", "failed", "the public key or the signature is not lower-case hex of "
+	if (yh_get_hex(pk, 32, yh_json_path(doc, "signer", "public_key")) != 0 ||
+	    yh_get_hex(sig, 64, json_object_get(doc, "signature")) != 0) {
+		yh_report_check(&r, "signature", "failed", "the public key or the signature is not lower-case hex of "
 		      "the right length");
 	} else if (yh_jcs_dump(&canonical, unsigned_doc) < 0) {
-		check(&r, "signature", "failed", "the document cannot be put in canonical form: %s",
+		yh_report_check(&r, "signature", "failed", "the document cannot be put in canonical form: %s",
 		      yh_error_message());
 	} else if (yh_key_verify(sig, pk, canonical, strlen(canonical)) != YH_OK) {
-		check(&r, "signature", "failed", "the Ed25519 signature does not match the document: it "
+		yh_report_check(&r, "signature", "failed", "the Ed25519 signature does not match the document: it "
 		      "was changed after signing, or signed by another key");
 	} else {
 		yh_key_id_of(id, pk);
-		if (strcmp(id, json_string_value(path_get(doc, "signer", "key_id"))) != 0)
-			check(&r, "signature", "failed", "signer.key_id is not the id of signer.public_key (%s)", id);
+		if (strcmp(id, json_string_value(yh_json_path(doc, "signer", "key_id"))) != 0)
+			yh_report_check(&r, "signature", "failed", "signer.key_id is not the id of signer.public_key (%s)", id);
 		else
-			check(&r, "signature", "passed", "Ed25519 over the canonical (JCS) document, key %s", id);
+			yh_report_check(&r, "signature", "passed", "Ed25519 over the canonical (JCS) document, key %s", id);
 	}
 	if (in->public_key) {
 		if (yh_key_read_public(pin, in->public_key) < 0)
-			check(&r, "signer key", "failed", "%s", yh_error_message());
+			yh_report_check(&r, "signer key", "failed", "%s", yh_error_message());
 		else if (sodium_memcmp(pin, pk, 32) != 0)
-			check(&r, "signer key", "failed", "the document is signed by key %s, not by the key given",
-			      json_string_value(path_get(doc, "signer", "key_id")));
+			yh_report_check(&r, "signer key", "failed", "the document is signed by key %s, not by the key given",
+			      json_string_value(yh_json_path(doc, "signer", "key_id")));
 		else
-			check(&r, "signer key", "passed", "signed by the key given");
+			yh_report_check(&r, "signer key", "passed", "signed by the key given");
 	} else {
-		check(&r, "signer key", "skipped", "no --pubkey given: the signature shows the document is "
+		yh_report_check(&r, "signer key", "skipped", "no --pubkey given: the signature shows the document is "
 		      "intact, not whose key signed it");
 	}
 
 	/* the task and its digest */
 	if (yh_jcs_dump(&task_text, json_object_get(doc, "task")) < 0 ||
 	    yh_task_parse(&task, task_text, strlen(task_text), "task") < 0) {
-		check(&r, "task digest", "failed", "the task is not a valid task: %s", yh_error_message());
+		yh_report_check(&r, "task digest", "failed", "the task is not a valid task: %s", yh_error_message());
 		goto finish;
 	}
 	yh_task_digest(digest, task);
 	if (strcmp(yh_task_canonical(task), task_text) != 0)
-		check(&r, "task digest", "failed", "the task is not in its normalised form");
-	else if (get_hex(want, 32, json_object_get(doc, "task_digest")) != 0 || memcmp(want, digest, 32) != 0)
-		check(&r, "task digest", "failed", "task_digest is not the digest of the task");
+		yh_report_check(&r, "task digest", "failed", "the task is not in its normalised form");
+	else if (yh_get_hex(want, 32, json_object_get(doc, "task_digest")) != 0 || memcmp(want, digest, 32) != 0)
+		yh_report_check(&r, "task digest", "failed", "task_digest is not the digest of the task");
 	else if (strcmp(yh_task_id(task), json_string_value(json_object_get(doc, "task_id"))) != 0)
-		check(&r, "task digest", "failed", "task_id is not the task's id");
+		yh_report_check(&r, "task digest", "failed", "task_id is not the task's id");
 	else
-		check(&r, "task digest", "passed", "the task '%s' hashes to task_digest", yh_task_id(task));
+		yh_report_check(&r, "task digest", "passed", "the task '%s' hashes to task_digest", yh_task_id(task));
 
 	/* commitment and seed */
 	value = json_string_value(json_object_get(doc, "entropy_value"));
-	if (get_hex(secret, 32, json_object_get(doc, "secret")) != 0 ||
-	    get_hex(want, 32, json_object_get(doc, "commitment")) != 0) {
-		check(&r, "commitment", "failed", "the secret or the commitment is not 32 bytes of hex");
+	if (yh_get_hex(secret, 32, json_object_get(doc, "secret")) != 0 ||
+	    yh_get_hex(want, 32, json_object_get(doc, "commitment")) != 0) {
+		yh_report_check(&r, "commitment", "failed", "the secret or the commitment is not 32 bytes of hex");
 		goto finish;
 	}
 	yh_commitment(digest, secret);
 	if (memcmp(digest, want, 32) != 0)
-		check(&r, "commitment", "failed", "the revealed secret does not open the commitment");
+		yh_report_check(&r, "commitment", "failed", "the revealed secret does not open the commitment");
 	else
-		check(&r, "commitment", "passed", "the revealed secret opens the commitment %.16s…",
+		yh_report_check(&r, "commitment", "passed", "the revealed secret opens the commitment %.16s…",
 		      json_string_value(json_object_get(doc, "commitment")));
 	yh_task_digest(digest, task);
-	if (get_hex(eroot, 32, path_get(doc, "entities", "root")) != 0 ||
-	    get_hex(oroot, 32, path_get(doc, "inspectors", "root")) != 0 ||
-	    get_hex(rroot, 32, path_get(doc, "recusals", "root")) != 0 ||
-	    get_hex(want, 32, json_object_get(doc, "seed")) != 0) {
-		check(&r, "seed", "failed", "a root or the seed is not 32 bytes of hex");
+	if (yh_get_hex(eroot, 32, yh_json_path(doc, "entities", "root")) != 0 ||
+	    yh_get_hex(oroot, 32, yh_json_path(doc, "inspectors", "root")) != 0 ||
+	    yh_get_hex(rroot, 32, yh_json_path(doc, "recusals", "root")) != 0 ||
+	    yh_get_hex(want, 32, json_object_get(doc, "seed")) != 0) {
+		yh_report_check(&r, "seed", "failed", "a root or the seed is not 32 bytes of hex");
 		goto finish;
 	}
 	yh_seed_derive(seed, digest, eroot, oroot, rroot, secret, value);
 	if (memcmp(seed, want, 32) != 0) {
-		check(&r, "seed", "failed", "the seed is not SHA-256 of the task digest, the three roots, "
+		yh_report_check(&r, "seed", "failed", "the seed is not SHA-256 of the task digest, the three roots, "
 		      "the secret and the entropy value");
 		goto finish;
 	}
-	check(&r, "seed", "passed", "derived from the task digest, the three register roots, the "
+	yh_report_check(&r, "seed", "passed", "derived from the task digest, the three register roots, the "
 	      "secret and the entropy value \"%s\"", value);
 
 	/* tickets and the rules the document states */
 	f.task = task;
 	f.load_cap = (uint64_t)json_integer_value(json_object_get(doc, "load_cap"));
 	if (yh_frozen_strata_from_json(&f, json_object_get(doc, "strata")) < 0 ||
-	    yh_frozen_load_excluded(&f, NULL, path_get(doc, "entities", "excluded")) < 0) {
-		check(&r, "selection rules", "failed", "%s", yh_error_message());
+	    yh_frozen_load_excluded(&f, NULL, yh_json_path(doc, "entities", "excluded")) < 0) {
+		yh_report_check(&r, "selection rules", "failed", "%s", yh_error_message());
 		goto finish;
 	}
 	core_ok = r.failed == 0;
@@ -796,31 +709,31 @@ int yh_document_verify(json_t **out, const char *path, const yh_verify_inputs *i
 
 finish:
 	if (r.failed == 0 && core_ok) {
-		guarantee(&r, "the published tickets, selection and teams follow from the seed, and the "
+		yh_report_guarantee(&r, "the published tickets, selection and teams follow from the seed, and the "
 		          "seed from the committed task and registers, the revealed secret and the public "
 		          "value");
 		if (is_placeholder_source(json_string_value(json_object_get(doc, "entropy_source"))))
-			guarantee(&r, "NOT guaranteed: no external entropy source was named (\"%s\"): the "
+			yh_report_guarantee(&r, "NOT guaranteed: no external entropy source was named (\"%s\"): the "
 			          "department knew every input and could have retried the draw until it liked "
 			          "the result", json_string_value(json_object_get(doc, "entropy_source")));
 		else
-			guarantee(&r, "the department could not choose the outcome after committing, provided "
+			yh_report_guarantee(&r, "the department could not choose the outcome after committing, provided "
 			          "the announcement (commitment %.16s…) was public before \"%s\" was known and "
 			          "\"%s\" is what that source published: check both independently",
 			          json_string_value(json_object_get(doc, "commitment")),
 			          json_string_value(json_object_get(doc, "entropy_source")),
 			          json_string_value(json_object_get(doc, "entropy_value")));
 		if (!in->entities)
-			guarantee(&r, "not checked: that every eligible entity took part (give --entities with "
+			yh_report_guarantee(&r, "not checked: that every eligible entity took part (give --entities with "
 			          "the published register)");
 		if (!in->inspectors || !in->conflicts)
-			guarantee(&r, "not checked: the teams against the officer register and recusals (give "
+			yh_report_guarantee(&r, "not checked: the teams against the officer register and recusals (give "
 			          "--inspectors and --conflicts)");
 		if (!in->public_key)
-			guarantee(&r, "not checked: whose key signed (give --pubkey with the department's "
+			yh_report_guarantee(&r, "not checked: whose key signed (give --pubkey with the department's "
 			          "published key)");
 	} else {
-		guarantee(&r, "nothing is guaranteed: %d check(s) failed", r.failed ? r.failed : 1);
+		yh_report_guarantee(&r, "nothing is guaranteed: %d check(s) failed", r.failed ? r.failed : 1);
 	}
 	*out = json_pack("{s:b, s:s, s:O, s:O}", "ok", r.failed == 0 && core_ok, "document", path,
 	                 "checks", r.checks, "guarantees", r.guarantees);

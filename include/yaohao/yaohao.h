@@ -32,5 +32,6 @@
 #include "jcs.h"
 #include "key.h"
 #include "document.h"
+#include "proof.h"
 
 #endif

@@ -1,0 +1,83 @@
+/* report.c — verification reports and the readers the verifiers share. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "report.h"
+
+void yh_report_check(report *r, const char *name, const char *status, const char *fmt, ...)
+{
+	char detail[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	if (strcmp(status, "failed") == 0)
+		r->failed++;
+	json_array_append_new(r->checks, json_pack("{s:s, s:s, s:s}", "check", name, "status", status,
+	                                           "detail", detail));
+}
+
+void yh_report_guarantee(report *r, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	json_array_append_new(r->guarantees, json_string(text));
+}
+
+int yh_read_file(char **out, size_t *len, const char *path, size_t max)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL, *p;
+	size_t cap = 0, n;
+
+	*out = NULL;
+	*len = 0;
+	if (!fp)
+		return yh_error_set(YH_EIO, "cannot open the file: '%s'", path);
+	do {
+		if (*len + 1 >= cap) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > max + 1 || !(p = realloc(buf, cap))) {
+				free(buf);
+				fclose(fp);
+				return yh_error_set(cap > max + 1 ? YH_EDATA : YH_ENOMEM,
+				                    "the file is too large: '%s'", path);
+			}
+			buf = p;
+		}
+		n = fread(buf + *len, 1, cap - *len - 1, fp);
+		*len += n;
+	} while (n > 0);
+	fclose(fp);
+	buf[*len] = '\0';
+	*out = buf;
+	return YH_OK;
+}
+
+int yh_get_hex(unsigned char *out, size_t n, json_t *v)
+{
+	size_t len = 0;
+	const char *s = json_string_value(v);
+
+	if (!s || strlen(s) != 2 * n)
+		return -1;
+	for (len = 0; len < 2 * n; len++)
+		if (!((s[len] >= '0' && s[len] <= '9') || (s[len] >= 'a' && s[len] <= 'f')))
+			return -1; /* lower case only: the hex in documents is canonical */
+	return sodium_hex2bin(out, n, s, 2 * n, NULL, &len, NULL) == 0 && len == n ? 0 : -1;
+}
+
+json_t *yh_json_path(json_t *v, const char *a, const char *b)
+{
+	v = json_object_get(v, a);
+	return b ? json_object_get(v, b) : v;
+}

@@ -1,0 +1,30 @@
+/* Private: verification reports (a list of checks and guarantees) and the small
+ * readers the verifiers share. */
+#ifndef YH_ENGINE_REPORT_H
+#define YH_ENGINE_REPORT_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "error.h"
+
+typedef struct {
+	json_t *checks, *guarantees;
+	int failed;
+} report;
+
+/* Appends {"check": name, "status": status, "detail": ...}; "failed" counts. */
+void yh_report_check(report *r, const char *name, const char *status, const char *fmt, ...)
+	YH_PRINTF(4, 5);
+void yh_report_guarantee(report *r, const char *fmt, ...) YH_PRINTF(2, 3);
+
+/* Reads a whole file (at most max bytes), NUL-terminated. */
+int yh_read_file(char **out, size_t *len, const char *path, size_t max);
+
+/* Lower-case hex of exactly n bytes into out; 0 or -1. */
+int yh_get_hex(unsigned char *out, size_t n, json_t *v);
+
+/* v[a] or v[a][b]. */
+json_t *yh_json_path(json_t *v, const char *a, const char *b);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * yaohao/proof.h — one entity's proof about a draw (docs/spec.md §14).
+ *
+ * For an entity in the frozen eligible register: its row, the RFC 6962
+ * inclusion path from its leaf to the committed entity root, its ticket, its
+ * stratum's cutoff and whether it was selected.  For an id that was not in
+ * it: the inclusion paths of its neighbours in id order, which are adjacent
+ * leaves, so nothing lies between them.  yh_proof_verify checks a proof
+ * against a draw document alone: no register, no store.
+ */
+#ifndef YAOHAO_PROOF_H
+#define YAOHAO_PROOF_H
+
+#include <jansson.h>
+
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define YH_PROOF_FORMAT "yaohao-proof/1"
+
+/* Makes the proof for entity_id in drawn task task_id; *out is readable JSON (free() it). */
+int yh_proof_make(char **out, yh_store *store, const char *task_id, const char *entity_id);
+
+/* Checks a proof file against a draw document (whose own signature, commitment,
+ * seed and tickets are checked too).  *report has the shape of
+ * yh_document_verify's report, plus "selected" (true/false) when it holds. */
+int yh_proof_verify(json_t **report, const char *proof_path, const char *document_path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
