@@ -94,6 +94,7 @@ int cmd_key(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_prove(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_verify_proof(int argc, char **argv);
 
 int cli_publish_run(yh_store *store, const char *task_id, const char *output);

@@ -17,6 +17,7 @@ static const cli_command commands[] = {
 	{ "verify", cmd_verify, "check a published draw document, with no store" },
 	{ "prove", cmd_prove, "write one entity's proof about a draw" },
 	{ "verify-proof", cmd_verify_proof, "check an entity's proof against a draw document" },
+	{ "audit", cmd_audit, "replay the whole ledger and every draw" },
 	{ "transcript", cmd_transcript, "print a task's recorded announcement or transcript" },
 	{ "export", cmd_export, "write a register as canonical CSV, as of any ledger entry" },
 	{ "log", cmd_log, "list the ledger entries" },

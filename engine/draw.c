@@ -279,15 +279,33 @@ static int check_root(json_t *obj, const unsigned char root[32], const char *wha
 	return YH_OK;
 }
 
+typedef struct {
+	yh_selector *sel;
+	yh_merkle *m;
+} rooted;
+
+/* Feeds the selector and, for the audit, rebuilds the entity root in the same pass. */
+static int select_and_hash(void *ctx, const char *const *row)
+{
+	rooted *r = ctx;
+	int rc;
+
+	if (r->m && (rc = yh_merkle_add_row(r->m, row, YH_E_COLUMNS)) < 0)
+		return rc;
+	return yh_selector_add(r->sel, row);
+}
+
 /*
  * Computes the transcript of a committed task from the store's registers as
  * of the freeze, without recording anything: the draw records it, the audit
- * compares it with what was recorded.
+ * compares it with what was recorded (and, with check_root, also rebuilds the
+ * entity root; the draw relies on the commit's).
  */
 static int compute(char **text, json_t **selected_out, yh_store *store, const yh_task *task,
-                   json_t *ann, const unsigned char secret[32], const char *value,
+                   json_t *ann, const unsigned char secret[32], const char *value, int check_entities,
                    yh_scan_progress_fn on_progress, void *progress_ctx)
 {
+	rooted feed = { NULL, NULL };
 	yh_frozen f;
 	yh_selector *sel = NULL;
 	json_t *strata = NULL, *selected = NULL, *reserves = NULL, *tr = NULL;
@@ -319,8 +337,21 @@ static int compute(char **text, json_t **selected_out, yh_store *store, const yh
 	yh_task_digest(digest, task);
 	yh_seed_derive(seed, digest, entity_root, f.officer_root, f.recusal_root, secret, value);
 	if ((rc = yh_selector_new(&sel, &f, seed, on_progress, progress_ctx)) < 0 ||
-	    (rc = yh_frozen_scan(store, &f, yh_selector_add, sel)) < 0)
+	    (check_entities && (rc = yh_merkle_new(&feed.m)) < 0))
 		goto done;
+	feed.sel = sel;
+	if ((rc = yh_frozen_scan(store, &f, select_and_hash, &feed)) < 0)
+		goto done;
+	if (feed.m) {
+		unsigned char root[32];
+
+		yh_merkle_root(root, feed.m);
+		if (memcmp(root, entity_root, 32) != 0) {
+			rc = yh_error_set(YH_ESTORE, "the entities as of the commitment no longer give the "
+			                  "committed root: task '%s'", task_id);
+			goto done;
+		}
+	}
 	if ((rc = yh_selector_finish(sel, &strata, &selected, &reserves, 1)) < 0) {
 		if (rc == YH_EDATA && strncmp(yh_error_message(), "stratum", 7) == 0)
 			rc = yh_error_set(YH_ESTORE, "%s: the store changed since the commit of task '%s'",
@@ -339,6 +370,7 @@ static int compute(char **text, json_t **selected_out, yh_store *store, const yh
 	}
 done:
 	yh_selector_free(sel);
+	yh_merkle_free(feed.m);
 	json_decref(strata);
 	json_decref(selected);
 	json_decref(reserves);
@@ -460,7 +492,8 @@ int yh_draw_run(char **out, uint64_t *seq_out, yh_store *store, const char *task
 		goto done;
 	}
 	if ((rc = load_commit(&ann, secret, store, task_id, 1)) < 0 ||
-	    (rc = compute(&text, &selected, store, task, ann, secret, value, on_progress, progress_ctx)) < 0 ||
+	    (rc = compute(&text, &selected, store, task, ann, secret, value, 0, on_progress,
+	                  progress_ctx)) < 0 ||
 	    (rc = yh_ledger_head(&head, store)) < 0)
 		goto done;
 	if (!(tr = json_loads(text, 0, NULL))) {
@@ -513,7 +546,7 @@ int yh_draw_replay(char **out, yh_store *store, const char *task_id, const char 
 	}
 	if ((rc = yh_task_get(&task, store, task_id)) < 0)
 		goto done;
-	rc = compute(out, NULL, store, task, ann, secret, value, NULL, NULL);
+	rc = compute(out, NULL, store, task, ann, secret, value, 1, NULL, NULL);
 done:
 	sodium_memzero(secret, sizeof(secret));
 	json_decref(ann);

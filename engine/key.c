@@ -59,6 +59,11 @@ int yh_key_generate(yh_key **out)
 	return rc;
 }
 
+int yh_key_copy(yh_key **out, const yh_key *key)
+{
+	return yh_key_from_seed(out, key->seed);
+}
+
 void yh_key_free(yh_key *k)
 {
 	if (!k)

@@ -197,8 +197,8 @@ int yh_store_set_key(yh_store *s, const yh_key *key)
 			return yh_error_set(YH_ESTORE, "key %s is not the signing key of this store (%s): '%s'",
 			                    yh_key_id(key), have_id, s->path);
 		}
-		s->key = key;
-		return YH_OK;
+		yh_key_free(s->key);
+		return yh_key_copy(&s->key, key);
 	}
 	sodium_bin2hex(hex, sizeof(hex), pk, 32);
 	if ((rc = yh_store_begin(s)) < 0)
@@ -217,7 +217,8 @@ int yh_store_set_key(yh_store *s, const yh_key *key)
 		goto done;
 	memcpy(s->public_key, pk, 32);
 	s->has_public_key = 1;
-	s->key = key;
+	if ((rc = yh_key_copy(&s->key, key)) < 0)
+		goto done;
 	rc = yh_ledger_append(s, seq, "key", json_pack("{s:s, s:s, s:I}", "public_key", hex,
 	                                               "key_id", yh_key_id(key),
 	                                               "signed_existing", (json_int_t)signed_count));
@@ -228,6 +229,7 @@ done:
 	if (rc < 0) {
 		yh_store_rollback(s);
 		s->has_public_key = 0;
+		yh_key_free(s->key);
 		s->key = NULL;
 	}
 	return rc;
@@ -367,6 +369,7 @@ void yh_store_close(yh_store *store)
 	if (!store)
 		return;
 	sqlite3_close_v2(store->db);
+	yh_key_free(store->key);
 	free(store->path);
 	free(store->department);
 	free(store);

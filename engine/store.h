@@ -15,7 +15,7 @@ struct yh_store {
 	char *department;
 	int has_public_key;                    /* the ledger is signed */
 	unsigned char public_key[32];
-	const yh_key *key;                     /* borrowed; NULL until yh_store_set_key */
+	yh_key *key;                           /* the store's copy; NULL until yh_store_set_key */
 };
 
 /* Reports an SQLite failure on the store as YH_ESTORE: "<what>: <sqlite msg>: '<path>'". */

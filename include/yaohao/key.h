@@ -34,6 +34,9 @@ int yh_key_save(const yh_key *key, const char *path);
  * group or others read it, YH_ENOTFOUND when it is missing. */
 int yh_key_load(yh_key **out, const char *path);
 
+/* A copy of a key (for an owner that outlives the original). */
+int yh_key_copy(yh_key **out, const yh_key *key);
+
 /* NULL-safe; wipes the secret. */
 void yh_key_free(yh_key *key);
 

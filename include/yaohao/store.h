@@ -48,8 +48,8 @@ const char *yh_store_path(const yh_store *store);
 int yh_store_department_valid(const char *code);
 
 /*
- * Gives the store the department's signing key (borrowed: keep it alive
- * until the store is closed).  Every ledger entry appended afterwards is
+ * Gives the store the department's signing key (the store keeps its own
+ * copy, wiped when the store is closed).  Every ledger entry appended afterwards is
  * signed.  A store that has no key yet adopts this one: it records the public
  * key, signs every entry written so far and appends a "key" entry saying so,
  * in one transaction (the documented migration of unsigned stores).  A store

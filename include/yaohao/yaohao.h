@@ -33,5 +33,6 @@
 #include "key.h"
 #include "document.h"
 #include "proof.h"
+#include "audit.h"
 
 #endif

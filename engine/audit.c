@@ -1,0 +1,316 @@
+/* audit.c — walking the ledger: chain, signatures, imports, commits, and a replay of every draw. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "yaohao/audit.h"
+#include "yaohao/jcs.h"
+#include "yaohao/ledger.h"
+#include "draw.h"
+#include "register.h"
+#include "report.h"
+#include "store.h"
+#include "error.h"
+
+typedef struct {
+	yh_store *store;
+	report *r;
+	uint64_t expected;
+	unsigned char prev[32];
+	int has_key;
+	unsigned char pk[32];
+	char key_id[YH_KEY_ID_CHARS + 1];
+	json_t *from_counts[YH_REGISTER_COUNT], *to_counts[YH_REGISTER_COUNT];
+	json_t *announcements;       /* task id -> announcement text, from the commit entries */
+	uint64_t draws;
+	yh_scan_progress_fn progress;
+	void *progress_ctx;
+	char reason[1024];
+	uint64_t fail_seq;
+	char fail_kind[32];
+} auditor;
+
+static int fail(auditor *a, const yh_ledger_entry *e, const char *fmt, ...) YH_PRINTF(3, 4);
+
+static int fail(auditor *a, const yh_ledger_entry *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->reason, sizeof(a->reason), fmt, ap);
+	va_end(ap);
+	a->fail_seq = e ? e->seq : a->expected;
+	snprintf(a->fail_kind, sizeof(a->fail_kind), "%s", e ? e->kind : "?");
+	return 1; /* stops the walk */
+}
+
+/* register -> {seq: rows} for valid_from and valid_to, in one pass each */
+static int count_versions(auditor *a)
+{
+	static const char *const tables[YH_REGISTER_COUNT] = { "entity", "inspector", "conflict", "item" };
+	char sql[256];
+	int k, w;
+
+	for (k = 0; k < YH_REGISTER_COUNT; k++) {
+		for (w = 0; w < 2; w++) {
+			sqlite3_stmt *st = NULL;
+			json_t *map = json_object();
+
+			snprintf(sql, sizeof(sql), "SELECT %s, count(*) FROM %s WHERE %s IS NOT NULL GROUP BY 1",
+			         w ? "valid_to" : "valid_from", tables[k], w ? "valid_to" : "valid_from");
+			if (!map || sqlite3_prepare_v2(a->store->db, sql, -1, &st, NULL) != SQLITE_OK) {
+				json_decref(map);
+				return yh_store_fail(a->store, "cannot read the registers");
+			}
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				char key[32];
+
+				snprintf(key, sizeof(key), "%lld", sqlite3_column_int64(st, 0));
+				json_object_set_new(map, key, json_integer(sqlite3_column_int64(st, 1)));
+			}
+			sqlite3_finalize(st);
+			if (w)
+				a->to_counts[k] = map;
+			else
+				a->from_counts[k] = map;
+		}
+	}
+	return YH_OK;
+}
+
+static json_int_t counted(json_t *map, uint64_t seq)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "%llu", (unsigned long long)seq);
+	return json_integer_value(json_object_get(map, key));
+}
+
+static int stored_text(char **out, yh_store *store, const char *sql, const char *task_id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = YH_ENOTFOUND;
+
+	*out = NULL;
+	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return yh_store_fail(store, "cannot read the draws");
+	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+		*out = strdup((const char *)sqlite3_column_text(st, 0));
+		rc = *out ? YH_OK : YH_ENOMEM;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
+{
+	const char *task_id = json_string_value(json_object_get(payload, "task_id"));
+	char *text = NULL, *stored = NULL, *replayed = NULL;
+	int stop = 0;
+
+	if (strcmp(e->kind, "import") == 0) {
+		yh_register_kind k;
+		json_int_t added = json_integer_value(json_object_get(payload, "added")),
+		           changed = json_integer_value(json_object_get(payload, "changed")),
+		           closed = json_integer_value(json_object_get(payload, "closed"));
+
+		if (yh_register_lookup(&k, json_string_value(json_object_get(payload, "register")) ?
+		                       json_string_value(json_object_get(payload, "register")) : "") < 0)
+			return fail(a, e, "the import names no known register");
+		if (counted(a->from_counts[k], e->seq) != added + changed)
+			return fail(a, e, "the %s register has %lld row versions from this import, the entry "
+			            "records %lld added + %lld changed: register rows were changed around the ledger",
+			            yh_register_name(k), (long long)counted(a->from_counts[k], e->seq),
+			            (long long)added, (long long)changed);
+		if (counted(a->to_counts[k], e->seq) != changed + closed)
+			return fail(a, e, "the %s register has %lld row versions closed by this import, the "
+			            "entry records %lld changed + %lld closed: register rows were changed around "
+			            "the ledger", yh_register_name(k), (long long)counted(a->to_counts[k], e->seq),
+			            (long long)changed, (long long)closed);
+	} else if (strcmp(e->kind, "key") == 0) {
+		char hex[65];
+
+		sodium_bin2hex(hex, sizeof(hex), a->pk, 32);
+		if (!a->has_key || !json_is_string(json_object_get(payload, "public_key")) ||
+		    strcmp(json_string_value(json_object_get(payload, "public_key")), hex) != 0)
+			return fail(a, e, "the key entry names another key than the store's");
+	} else if (strcmp(e->kind, "commit") == 0) {
+		if (!task_id || yh_jcs_dump(&text, json_object_get(payload, "announcement")) < 0)
+			return fail(a, e, "the commit entry has no announcement");
+		json_object_set_new(a->announcements, task_id, json_string(text));
+		if (stored_text(&stored, a->store, "SELECT announcement FROM task_commit WHERE task_id = ?1",
+		                task_id) < 0 || strcmp(stored, text) != 0)
+			stop = fail(a, e, "the stored announcement of task '%s' differs from the one in the "
+			            "ledger", task_id);
+	} else if (strcmp(e->kind, "draw") == 0) {
+		unsigned char digest[32];
+		char hex[65];
+		const char *ann = task_id ? json_string_value(json_object_get(a->announcements, task_id)) : NULL;
+
+		if (!ann) {
+			stop = fail(a, e, "a draw of task '%s' with no commit entry before it",
+			            task_id ? task_id : "?");
+			goto done;
+		}
+		if (stored_text(&stored, a->store, "SELECT transcript FROM task_draw WHERE task_id = ?1",
+		                task_id) < 0) {
+			stop = fail(a, e, "the transcript of task '%s' is missing", task_id);
+			goto done;
+		}
+		crypto_hash_sha256(digest, (const unsigned char *)stored, strlen(stored));
+		sodium_bin2hex(hex, sizeof(hex), digest, 32);
+		if (!json_is_string(json_object_get(payload, "transcript_sha256")) ||
+		    strcmp(hex, json_string_value(json_object_get(payload, "transcript_sha256"))) != 0) {
+			stop = fail(a, e, "the stored transcript of task '%s' is not the one the ledger recorded "
+			            "(its SHA-256 differs)", task_id);
+			goto done;
+		}
+		if (a->progress)
+			a->progress(a->progress_ctx, e->seq);
+		if (yh_draw_replay(&replayed, a->store, task_id, ann, stored) < 0) {
+			stop = fail(a, e, "replaying the draw of task '%s' fails: %s", task_id, yh_error_message());
+			goto done;
+		}
+		if (strcmp(replayed, stored) != 0) {
+			stop = fail(a, e, "replaying the draw of task '%s' from the registers as of its freeze "
+			            "gives another transcript than the recorded one", task_id);
+			goto done;
+		}
+		a->draws++;
+	}
+done:
+	free(text);
+	free(stored);
+	free(replayed);
+	return stop;
+}
+
+static int visit(void *ctx, const yh_ledger_entry *e)
+{
+	auditor *a = ctx;
+	unsigned char h[32];
+	json_t *payload;
+	char *canonical = NULL;
+	int stop;
+
+	if (e->seq != a->expected) {
+		yh_ledger_entry gap = *e;
+
+		gap.seq = a->expected;
+		return fail(a, &gap, "entry %llu is missing: the ledger goes from %llu to %llu (an entry "
+		            "was deleted)", (unsigned long long)a->expected,
+		            (unsigned long long)(a->expected - 1), (unsigned long long)e->seq);
+	}
+	if (memcmp(e->prev_hash, a->prev, 32) != 0)
+		return fail(a, e, "its prev_hash is not the hash of entry %llu (an entry before it was "
+		            "removed or replaced)", (unsigned long long)(e->seq - 1));
+	yh_ledger_hash(h, e);
+	if (memcmp(h, e->hash, 32) != 0)
+		return fail(a, e, "its hash does not match its content: it was changed after it was "
+		            "written");
+	if (!(payload = json_loads(e->payload, 0, NULL)) || yh_jcs_dump(&canonical, payload) < 0 ||
+	    strcmp(canonical, e->payload) != 0) {
+		json_decref(payload);
+		free(canonical);
+		return fail(a, e, "its payload is not canonical JSON");
+	}
+	free(canonical);
+	if (!a->has_key) {
+		json_decref(payload);
+		return fail(a, e, "it is not signed: the store has no signing key (run 'yaohao key new')");
+	}
+	if (!e->signature || yh_ledger_verify_signature(e, a->pk) != YH_OK) {
+		json_decref(payload);
+		return fail(a, e, "its signature does not verify with the store's key %s (it was changed, "
+		            "or re-signed with another key)", a->key_id);
+	}
+	if (!e->key_id || strcmp(e->key_id, a->key_id) != 0) {
+		json_decref(payload);
+		return fail(a, e, "it names signing key '%s', not the store's key %s",
+		            e->key_id ? e->key_id : "(none)", a->key_id);
+	}
+	stop = check_kind(a, e, payload);
+	json_decref(payload);
+	if (stop)
+		return stop;
+	memcpy(a->prev, e->hash, 32);
+	a->expected++;
+	return 0;
+}
+
+int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
+                 yh_scan_progress_fn on_draw, void *progress_ctx)
+{
+	report r = { json_array(), json_array(), 0 };
+	auditor a;
+	unsigned char pin[32];
+	int rc, k;
+
+	*out = NULL;
+	memset(&a, 0, sizeof(a));
+	a.store = store;
+	a.r = &r;
+	a.expected = 1;
+	a.progress = on_draw;
+	a.progress_ctx = progress_ctx;
+	a.announcements = json_object();
+	a.has_key = yh_store_public_key(a.pk, store) == YH_OK;
+	if (a.has_key)
+		yh_key_id_of(a.key_id, a.pk);
+	if (!r.checks || !r.guarantees || !a.announcements) {
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (public_key) {
+		if ((rc = yh_key_read_public(pin, public_key)) < 0)
+			goto done;
+		if (!a.has_key || sodium_memcmp(pin, a.pk, 32) != 0) {
+			yh_report_check(&r, "signing key", "failed", "the store's key %s is not the key given",
+			                a.has_key ? a.key_id : "(none)");
+		} else {
+			yh_report_check(&r, "signing key", "passed", "the store's key %s is the key given", a.key_id);
+		}
+	} else {
+		yh_report_check(&r, "signing key", "skipped", "no --pubkey given: the ledger is checked "
+		                "against the key the store holds");
+	}
+	if ((rc = count_versions(&a)) < 0)
+		goto done;
+	rc = yh_ledger_foreach(store, 1, visit, &a);
+	if (rc < 0)
+		goto done;
+	rc = YH_OK;
+	if (a.fail_seq) {
+		yh_report_check(&r, "ledger", "failed", "entry %llu (%s): %s", (unsigned long long)a.fail_seq,
+		                a.fail_kind, a.reason);
+	} else {
+		yh_report_check(&r, "ledger", "passed", "%llu entries: no gap, hash chain intact, every hash "
+		                "matches its content, every entry signed by key %s",
+		                (unsigned long long)(a.expected - 1), a.key_id);
+		yh_report_check(&r, "draws", "passed", "%llu draw(s) replayed from the registers as of their "
+		                "freeze: every transcript identical", (unsigned long long)a.draws);
+		yh_report_guarantee(&r, "the ledger has not been changed since each entry was signed, except "
+		                    "by someone holding the secret key; entries removed from the end leave no "
+		                    "trace here: compare the last entry's hash with the published documents");
+	}
+	*out = json_pack("{s:b, s:I, s:I, s:O, s:O, s:o}", "ok", r.failed == 0, "entries",
+	                 (json_int_t)(a.expected - 1), "draws_replayed", (json_int_t)a.draws,
+	                 "checks", r.checks, "guarantees", r.guarantees,
+	                 "first_failure", a.fail_seq ? json_pack("{s:I, s:s, s:s}", "seq",
+	                 (json_int_t)a.fail_seq, "kind", a.fail_kind, "reason", a.reason) : json_null());
+	if (!*out)
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+done:
+	for (k = 0; k < YH_REGISTER_COUNT; k++) {
+		json_decref(a.from_counts[k]);
+		json_decref(a.to_counts[k]);
+	}
+	json_decref(a.announcements);
+	json_decref(r.checks);
+	json_decref(r.guarantees);
+	return rc;
+}

@@ -1,0 +1,36 @@
+/*
+ * yaohao/audit.h — replaying the whole ledger of a store.
+ *
+ * The audit walks the ledger from entry 1: the sequence has no gap, each
+ * entry's prev_hash is the previous entry's hash, each hash matches the
+ * entry's content, each payload is canonical JSON, each entry is signed by the
+ * store's key; imports match the register rows that carry their sequence;
+ * commits match the stored announcements; and every draw is replayed from the
+ * registers as of its freeze and must give the recorded transcript, byte for
+ * byte.  It stops at the first entry that fails and names it.
+ */
+#ifndef YAOHAO_AUDIT_H
+#define YAOHAO_AUDIT_H
+
+#include <jansson.h>
+
+#include "draw.h"
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * *report (json_decref it): "ok", "entries" (how many were checked),
+ * "draws_replayed", "checks" (as yh_document_verify's), "first_failure"
+ * ({"seq", "kind", "reason"} or null) and "guarantees".  `public_key` (a file
+ * or hex, may be NULL) pins the key the ledger must be signed with.
+ */
+int yh_audit_run(json_t **report, yh_store *store, const char *public_key,
+                 yh_scan_progress_fn on_draw, void *progress_ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
