@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 
 #define DEMO_DEPARTMENT "330100-SCJG"
@@ -23,8 +25,10 @@ static const char usage[] =
 	"Runs the main job on the bundled fixtures: creates a store in DIR for\n"
 	"department " DEMO_DEPARTMENT ", imports the entity, inspector, conflict and\n"
 	"check-item registers, prints the register statistics, adds the task\n"
-	"fixtures/" DEMO_TASK_FILE ", commits it and draws it: the drawn entities with\n"
-	"their teams, the announcement and the transcript are written into DIR.\n"
+	"fixtures/" DEMO_TASK_FILE ", commits it and draws it (the drawn entities with\n"
+	"their teams), publishes the signed draw document with the frozen registers\n"
+	"and the public key, and verifies it as the public would, with no store.\n"
+	"Everything is written into DIR.\n"
 	"\n"
 	"  --dir DIR       where to work (created if missing; must not hold a store);\n"
 	"                  default: a new temporary folder, whose path is printed\n"
@@ -51,6 +55,70 @@ static const char *find_fixtures(const char *option)
 	return YAOHAO_INSTALLED_FIXTURES_DIR;
 }
 
+/* The public side: the signed document, the frozen registers and the key beside it,
+ * then the check anyone can run with no store. */
+static int publish_and_verify(yh_store *store, const char *dir)
+{
+	static const struct { yh_register_kind kind; const char *file; } regs[] = {
+		{ YH_REGISTER_ENTITIES, "entities.frozen.csv" },
+		{ YH_REGISTER_INSPECTORS, "inspectors.frozen.csv" },
+		{ YH_REGISTER_CONFLICTS, "conflicts.frozen.csv" },
+	};
+	char doc[PATH_MAX * 2], path[3][PATH_MAX * 2], pub[PATH_MAX * 2], hex[65], *tr = NULL;
+	unsigned char pk[32];
+	yh_verify_inputs in;
+	json_t *t = NULL;
+	uint64_t freeze;
+	size_t i;
+	int rc;
+
+	snprintf(doc, sizeof(doc), "%s/draw.json", dir);
+	printf("\n$ yaohao publish %s -o %s\n", DEMO_TASK, doc);
+	fflush(stdout);
+	if ((rc = cli_publish_run(store, DEMO_TASK, doc)) != CLI_OK)
+		return rc;
+	if ((rc = yh_draw_transcript(&tr, store, DEMO_TASK)) < 0 || !(t = json_loads(tr, 0, NULL))) {
+		free(tr);
+		return cli_fail(rc < 0 ? rc : YH_ESTORE);
+	}
+	freeze = (uint64_t)json_integer_value(json_object_get(t, "freeze_seq"));
+	json_decref(t);
+	free(tr);
+	for (i = 0; i < 3; i++) {
+		FILE *fp;
+
+		snprintf(path[i], sizeof(path[i]), "%s/%s", dir, regs[i].file);
+		printf("$ yaohao export %s --as-of %llu -o %s\n", yh_register_name(regs[i].kind),
+		       (unsigned long long)freeze, path[i]);
+		if (!(fp = fopen(path[i], "wb")))
+			return cli_error(CLI_BAD_DATA, "cannot write the file: '%s'", path[i]);
+		rc = yh_register_export(fp, store, regs[i].kind, freeze);
+		if (fclose(fp) != 0 || rc < 0)
+			return rc < 0 ? cli_fail(rc) : cli_error(CLI_BAD_DATA, "cannot write the file: '%s'", path[i]);
+	}
+	snprintf(pub, sizeof(pub), "%s/public-key.txt", dir);
+	printf("$ yaohao key show -o %s\n", pub);
+	if ((rc = yh_store_public_key(pk, store)) < 0)
+		return cli_fail(rc);
+	sodium_bin2hex(hex, sizeof(hex), pk, 32);
+	{
+		char text[100];
+
+		snprintf(text, sizeof(text), "yaohao-public-key-v1\n%s", hex);
+		if ((rc = cli_write_text(pub, text)) != CLI_OK)
+			return rc;
+	}
+	printf("\n$ yaohao verify %s --entities %s --inspectors %s --conflicts %s --pubkey %s\n", doc,
+	       path[0], path[1], path[2], pub);
+	fflush(stdout);
+	memset(&in, 0, sizeof(in));
+	in.entities = path[0];
+	in.inspectors = path[1];
+	in.conflicts = path[2];
+	in.public_key = pub;
+	return cli_verify_run(doc, &in, 0);
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	enum { OPT_DIR = 256, OPT_FIXTURES };
@@ -70,6 +138,7 @@ int cmd_demo(int argc, char **argv)
 	const char *dir = NULL, *fixtures_opt = NULL, *fixtures;
 	yh_store *store = NULL;
 	yh_key *key = NULL;
+	struct stat st;
 	size_t i;
 	int c, rc;
 
@@ -102,6 +171,9 @@ int cmd_demo(int argc, char **argv)
 	printf("demo folder: %s\n", dir);
 	printf("fixtures:    %s\n\n", fixtures);
 	snprintf(db, sizeof(db), "%s/yaohao.db", dir);
+	snprintf(file, sizeof(file), "%s.key", db);
+	if (stat(file, &st) == 0)
+		return cli_error(CLI_STORE, "key file exists already: '%s' (demo needs a fresh folder)", file);
 	printf("$ yaohao init --department %s --db %s\n", DEMO_DEPARTMENT, db);
 	if ((rc = yh_store_create(&store, db, DEMO_DEPARTMENT)) < 0)
 		return cli_fail(rc);
@@ -142,7 +214,9 @@ int cmd_demo(int argc, char **argv)
 	fflush(stdout);
 	if ((rc = cli_draw_run(store, DEMO_TASK, DEMO_VALUE, file, 0)) != CLI_OK)
 		goto done;
-	printf("\nthe store is %s; try: yaohao log --db %s\n", db, db);
+	if ((rc = publish_and_verify(store, dir)) != CLI_OK)
+		goto done;
+	printf("\nthe store is %s; try: yaohao log --db %s; yaohao audit --db %s\n", db, db, db);
 done:
 	yh_store_close(store);
 	yh_key_free(key);

@@ -199,7 +199,9 @@ int cmd_import(int argc, char **argv)
 	    strcasecmp(opt.encoding, "gb18030") != 0 && strcasecmp(opt.encoding, "gbk") != 0)
 		return cli_usage_error("import", "unsupported encoding: '%s' (use utf-8, gb18030 or gbk)",
 		                       opt.encoding);
-	if ((rc = cli_open_store_signing(&store, &key, db, keyopt)) != CLI_OK)
+	/* a dry run writes nothing, so it needs no key */
+	rc = opt.dry_run ? cli_open_store(&store, db) : cli_open_store_signing(&store, &key, db, keyopt);
+	if (rc != CLI_OK)
 		return rc;
 	rc = cli_import_run(store, kind, argv[optind + 1], &opt, json);
 	yh_store_close(store);

@@ -130,7 +130,11 @@ int cli_open_store_signing(yh_store **out, yh_key **key, const char *db_option,
 		goto fail;
 	}
 	path = cli_key_path(buf, sizeof(buf), key_option, yh_store_path(*out));
-	if ((rc = yh_key_load(key, path)) < 0 || (rc = yh_store_set_key(*out, *key)) < 0) {
+	if ((rc = yh_key_load(key, path)) == YH_ENOTFOUND) {
+		rc = cli_error(CLI_STORE, "the store's secret key is not at '%s' (give --key FILE)", path);
+		goto fail;
+	}
+	if (rc < 0 || (rc = yh_store_set_key(*out, *key)) < 0) {
 		rc = cli_fail(rc);
 		goto fail;
 	}

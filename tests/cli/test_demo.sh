@@ -21,7 +21,18 @@ assert_stdout_contains "conflicts (回避): 15"
 assert_stdout_contains "check items: 8"
 assert_stdout_contains "try: yaohao log --db d1/yaohao.db"
 assert_file_exists d1/yaohao.db "demo leaves d1/yaohao.db"
-assert_eq 5 "$(db_count d1/yaohao.db ledger)" "the demo store has init + 4 imports"
+# The demo's ledger: init, the signing key, the four imports, then the task,
+# its commitment and its draw.
+DEMO_KINDS="init key import import import import task commit draw"
+DEMO_N=$(printf '%s\n' "$DEMO_KINDS" | wc -w)
+assert_eq "$DEMO_N" "$(db_count d1/yaohao.db ledger)" "the demo store has init + key + 4 imports + task, commit, draw ($DEMO_N entries)"
+# The store signs its ledger with a new key beside it, as 'yaohao init' does.
+assert_stdout_contains "created signing key " "demo creates a signing key"
+assert_file_exists d1/yaohao.db.key "demo leaves the secret key d1/yaohao.db.key"
+assert_eq 600 "$(stat -c %a d1/yaohao.db.key)" "the demo's key file has mode 600"
+assert_eq "$(db_count d1/yaohao.db ledger)" \
+	"$(sqlite3 d1/yaohao.db "select count(*) from ledger where length(signature) = 64 and key_id = (select json_extract(payload, '\$.key_id') from ledger where kind = 'key')")" \
+	"every entry of the demo ledger is signed by the demo's key"
 
 # The store is a normal store: other commands use it, with the same statistics.
 yh stats --db d1/yaohao.db
@@ -29,16 +40,32 @@ assert_exit 0 "stats on the demo store"
 assert_stdout_contains "entities: 300 (on the abnormal-operations list: 15)"
 yh log --db d1/yaohao.db
 assert_exit 0 "log on the demo store"
-assert_eq "init import import import import" "$(printf '%s\n' "$STDOUT" | awk '{ print $2 }' | tr '\n' ' ' | sed 's/ $//')" \
-	"the demo ledger: init then four imports"
+assert_eq "$DEMO_KINDS" "$(printf '%s\n' "$STDOUT" | awk '{ print $2 }' | tr '\n' ' ' | sed 's/ $//')" \
+	"the demo ledger: init, key, four imports, task, commit, draw"
+# The demo's key is the store's key: later writes with it are accepted.
+yh import --db d1/yaohao.db --dry-run items "$FIXTURES/items.csv"
+assert_exit 0 "the demo store accepts its key file (DB.key)"
 
-# Again on the same DIR: the store exists, exit 4, the store untouched.
+# Again on the same DIR: the store exists, exit 4, the store and key untouched.
 before=$(sqlite3 d1/yaohao.db .dump)
+before_key=$(cat d1/yaohao.db.key)
 yh demo --dir d1
 assert_exit 4 "demo on a DIR that holds a store exits 4"
 assert_stderr_contains "d1/yaohao.db" "the message names the existing store"
 assert_stderr_contains "exists"
 assert_eq "$before" "$(sqlite3 d1/yaohao.db .dump)" "the existing demo store is unchanged"
+assert_eq "$before_key" "$(cat d1/yaohao.db.key)" "the existing demo key file is unchanged"
+
+# A DIR that holds a key file but no store: refused like 'yaohao init' refuses
+# it (exit 4, naming the key file), the key file untouched and no store left
+# behind (a store without its key could never be written).
+mkdir dk
+printf 'not mine\n' > dk/yaohao.db.key
+yh demo --dir dk
+assert_exit 4 "demo on a DIR that holds a key file exits 4"
+assert_stderr_contains "dk/yaohao.db.key" "the message names the existing key file"
+assert_eq "not mine" "$(cat dk/yaohao.db.key)" "the existing key file is unchanged"
+assert_no_file dk/yaohao.db "no store without its key is left behind"
 
 # An existing empty folder is fine.
 mkdir d2

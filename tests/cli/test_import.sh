@@ -4,28 +4,39 @@ source "$TESTLIB"
 
 ENTITY_COLS="id,name,type,region,industry,risk,status,abnormal"
 
+# The newest ledger entry of a store.
+ledger_head() { sqlite3 "$1" "select max(seq) from ledger"; }
+
 yh init --department 330100-SCJG --db a.db
 assert_exit 0 "init"
+# A new store holds its init entry and the key entry; imports come after them.
+INIT_ENTRIES=$(db_count a.db ledger)
+assert_eq "init key" "$(sqlite3 a.db "select kind from ledger order by seq" | tr '\n' ' ' | sed 's/ $//')" \
+	"a new store's ledger: init, key"
 
-# import REGISTER FILE ROWS SEQ — a first import: every row added.
+# import REGISTER FILE ROWS — a first import: every row added, as the entry
+# after the ledger's head, which it becomes.
 import_ok() {
+	local seq=$(($(ledger_head a.db) + 1))
 	yh import --db a.db "$1" "$FIXTURES/$2"
 	assert_exit 0 "import $1 $2 exits 0"
-	assert_stdout_contains "imported $FIXTURES/$2 into $1 as ledger entry $4: $3 rows, $3 added, 0 changed, 0 unchanged, 0 closed" \
-		"import $1: the summary counts $3 rows added as ledger entry $4"
+	assert_stdout_contains "imported $FIXTURES/$2 into $1 as ledger entry $seq: $3 rows, $3 added, 0 changed, 0 unchanged, 0 closed" \
+		"import $1: the summary counts $3 rows added as ledger entry $seq"
 	assert_stdout_contains "sha256 " "import $1: the summary has the file's sha256"
 	assert_stderr_empty "import $1: no diagnostics"
+	assert_eq "$seq|import|$1" "$(sqlite3 a.db "select seq, kind, json_extract(payload, '\$.register') from ledger where seq = (select max(seq) from ledger)")" \
+		"import $1: entry $seq is the ledger's head, the import of $1"
 }
-import_ok entities entities.csv 300 2
-import_ok inspectors inspectors.csv 40 3
-import_ok conflicts conflicts.csv 15 4
-import_ok items items.csv 8 5
+import_ok entities entities.csv 300
+import_ok inspectors inspectors.csv 40
+import_ok conflicts conflicts.csv 15
+import_ok items items.csv 8
 
 assert_eq 300 "$(sqlite3 a.db "select count(*) from entity where valid_to is null")" "300 current entities"
 assert_eq 40 "$(sqlite3 a.db "select count(*) from inspector where valid_to is null")" "40 current inspectors"
 assert_eq 15 "$(sqlite3 a.db "select count(*) from conflict where valid_to is null")" "15 current conflicts"
 assert_eq 8 "$(sqlite3 a.db "select count(*) from item where valid_to is null")" "8 current items"
-assert_eq 5 "$(db_count a.db ledger)" "init + 4 imports in the ledger"
+assert_eq $((INIT_ENTRIES + 4)) "$(db_count a.db ledger)" "init + key + 4 imports in the ledger"
 
 # The sha256 in the summary is the file's.
 yh import --db a.db --dry-run entities "$FIXTURES/entities.csv"
@@ -45,6 +56,7 @@ assert_eq 1 "$(sqlite3 a.db "select count(*) from item where code = 'SP-01'")" "
 
 # --json: the summary parses and has the keys.
 yh init --department 330100-SCJG --db j.db
+J_SEQ=$(($(ledger_head j.db) + 1))
 yh import --db j.db --json entities "$FIXTURES/entities.csv"
 assert_exit 0 "import --json exits 0"
 printf '%s\n' "$STDOUT" > j.json
@@ -53,7 +65,8 @@ for key in register file sha256 dry_run seq rows added changed unchanged closed 
 	assert_stdout_contains "\"$key\":" "import --json has key $key"
 done
 assert_eq entities "$(json_get j.json '$.register')" "json register"
-assert_eq 2 "$(json_get j.json '$.seq')" "json seq"
+assert_eq "$J_SEQ" "$(json_get j.json '$.seq')" "json seq: the entry after the new store's head"
+assert_eq "import" "$(sqlite3 j.db "select kind from ledger where seq = $J_SEQ")" "json seq names the import's ledger entry"
 assert_eq 300 "$(json_get j.json '$.rows')" "json rows"
 assert_eq 300 "$(json_get j.json '$.added')" "json added"
 assert_eq 0 "$(json_get j.json '$.closed')" "json closed"

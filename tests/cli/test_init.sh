@@ -2,22 +2,37 @@
 # department code, $YAOHAO_DB and --db, and commands on a missing store.
 source "$TESTLIB"
 
-# A new store: exit 0, the file exists, the ledger holds the init entry.
+# A new store: exit 0, the file exists, the ledger holds the init entry and,
+# right after it, the entry that adopts the signing key (DB.key, beside it).
 yh init --department 330100-SCJG --db a.db
 assert_exit 0 "init creates a store"
 assert_stdout_contains "created store 'a.db' for department 330100-SCJG"
+assert_stdout_contains "created signing key " "init reports the signing key it created"
 assert_file_exists a.db
+assert_file_exists a.db.key "init creates the secret key file beside the store"
 assert_eq 1 "$(sqlite3 a.db "select count(*) from ledger where kind = 'init'")" "one init entry in the ledger"
-assert_eq 1 "$(sqlite3 a.db "select count(*) from ledger")" "the ledger holds only the init entry"
+assert_eq "1|init
+2|key" "$(sqlite3 a.db "select seq, kind from ledger order by seq")" \
+	"the ledger holds only the init entry and then the key entry"
 assert_eq 0 "$(db_count a.db entity)" "a new store has no entities"
 
-# Never overwrite an existing store; the message names the path.
+# Never overwrite an existing store; the message names the path.  (--key names
+# a new key file, so that it is the store, not its key file, that is refused.)
 before=$(sqlite3 a.db .dump)
-yh init --department 330100-STHJ --db a.db
+before_key=$(cat a.db.key)
+yh init --department 330100-STHJ --db a.db --key other.key
 assert_exit 4 "init on an existing store exits 4"
 assert_stderr_contains "a.db" "the message names the existing store"
 assert_stderr_contains "exists"
 assert_eq "$before" "$(sqlite3 a.db .dump)" "the existing store is unchanged"
+assert_no_file other.key "no key file is created for a store that is refused"
+# The same with the default key file, which exists too: refused, both unchanged.
+yh init --department 330100-STHJ --db a.db
+assert_exit 4 "init on an existing store and key file exits 4"
+assert_stderr_contains "a.db" "the message names the existing store or its key file"
+assert_stderr_contains "exists"
+assert_eq "$before" "$(sqlite3 a.db .dump)" "the existing store is still unchanged"
+assert_eq "$before_key" "$(cat a.db.key)" "the existing key file is unchanged"
 
 # Nor any other existing file.
 printf 'precious\n' > notes.txt
@@ -25,12 +40,14 @@ yh init --department 330100-SCJG --db notes.txt
 assert_exit 4 "init on an existing non-store file exits 4"
 assert_stderr_contains "notes.txt"
 assert_eq precious "$(cat notes.txt)" "the existing file is unchanged"
+assert_no_file notes.txt.key "no key file is left for a refused store"
 
 # Department codes: upper-case letters, digits and '-'.
 for bad in bad 330100-scjg '330100 SCJG' '330100_SCJG' '' '部门'; do
 	yh init --department "$bad" --db bad.db
 	assert_exit 2 "bad department code '$bad' exits 2"
 	assert_no_file bad.db "no store is left behind for department '$bad'"
+	assert_no_file bad.db.key "no key file is left behind for department '$bad'"
 done
 yh init --department bad --db bad.db
 assert_stderr_contains "invalid department code 'bad'"
@@ -61,6 +78,7 @@ mkdir env && cd env || exit 1
 YAOHAO_DB=from-env.db yh init --department 330100-SCJG
 assert_exit 0 "init with \$YAOHAO_DB"
 assert_file_exists from-env.db "\$YAOHAO_DB names the store"
+assert_file_exists from-env.db.key "the key file follows \$YAOHAO_DB"
 assert_no_file yaohao.db "no ./yaohao.db when \$YAOHAO_DB is set"
 
 # ... and --db overrides it.
@@ -80,6 +98,7 @@ assert_exit 0 "log --db wins over a \$YAOHAO_DB that does not exist"
 YAOHAO_DB="" yh init --department 330100-SCJG
 assert_exit 0 "init with neither --db nor \$YAOHAO_DB"
 assert_file_exists yaohao.db "the default store is ./yaohao.db"
+assert_file_exists yaohao.db.key "the default key file is ./yaohao.db.key"
 yh stats
 assert_exit 0 "stats finds ./yaohao.db by default"
 cd "$T" || exit 1

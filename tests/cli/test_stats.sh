@@ -2,17 +2,27 @@
 # the totals from fixtures/README.md, and --as-of errors.
 source "$TESTLIB"
 
+# The ledger entry an import reports in its summary ("... as ledger entry N: ...").
+import_seq() { printf '%s\n' "$STDOUT" | sed -n 's/.* as ledger entry \([0-9][0-9]*\): .*/\1/p'; }
+
 yh init --department 330100-SCJG --db s.db
 for r in entities inspectors conflicts items; do
 	yh import --db s.db "$r" "$FIXTURES/$r.csv"
 	assert_exit 0 "import $r"
+	[ "$r" = entities ] && ENTITIES_SEQ=$(import_seq)
 done
+# The head: the last import's entry, which is the newest in the ledger.
+HEAD=$(import_seq)
+assert_eq "$HEAD" "$(sqlite3 s.db "select max(seq) from ledger")" "the last import ($HEAD) is the ledger's head"
+assert_eq "import import import import" \
+	"$(sqlite3 s.db "select kind from ledger where seq >= $ENTITIES_SEQ order by seq" | tr '\n' ' ' | sed 's/ $//')" \
+	"the four imports are entries $ENTITIES_SEQ..$HEAD"
 
 # Text output.
 yh stats --db s.db
 assert_exit 0 "stats exits 0"
 assert_stderr_empty "stats prints nothing on stderr"
-assert_stdout_contains "department 330100-SCJG, registers as of ledger entry 5"
+assert_stdout_contains "department 330100-SCJG, registers as of ledger entry $HEAD"
 assert_stdout_contains "entities: 300 (on the abnormal-operations list: 15)"
 assert_stdout_contains "浙江省" "the province names are printed"
 assert_stdout_contains "广东省"
@@ -32,7 +42,7 @@ assert_stdout_contains '"total": 300' "the JSON has entities.total 300"
 j() { json_get s.json "$1"; }
 assert_eq 300 "$(j '$.entities.total')" "entities.total 300"
 assert_eq 15 "$(j '$.entities.abnormal')" "entities.abnormal 15"
-assert_eq 5 "$(j '$.as_of')" "as_of 5"
+assert_eq "$HEAD" "$(j '$.as_of')" "as_of $HEAD (the head)"
 assert_eq 330100-SCJG "$(j '$.department')" "department"
 # 存续 175 + 在业 55 + 开业 40 = 270 active; 注销 10, 吊销 8, 迁出 5, 停业 4, 撤销 3.
 assert_eq "270 10 8 5 4 3" \
@@ -59,13 +69,14 @@ assert_eq 15 "$(j '$.conflicts.total')" "conflicts.total 15"
 assert_eq 8 "$(j '$.items.total')" "items.total 8"
 
 # The text and JSON agree on the totals.
-yh stats --db s.db --as-of 5
+yh stats --db s.db --as-of "$HEAD"
 assert_exit 0 "stats --as-of the head"
 assert_stdout_contains "entities: 300"
-yh stats --db s.db --as-of 2 --json
+yh stats --db s.db --as-of "$ENTITIES_SEQ" --json
 printf '%s\n' "$STDOUT" > s2.json
 assert_eq "300 0 0 0" "$(for k in entities inspectors conflicts items; do printf '%s ' "$(json_get s2.json "\$.$k.total")"; done | sed 's/ $//')" \
-	"as of entry 2 only the entities are there"
+	"as of entry $ENTITIES_SEQ (the entities import) only the entities are there"
+assert_eq "$ENTITIES_SEQ" "$(json_get s2.json '$.as_of')" "stats --as-of $ENTITIES_SEQ --json: as_of $ENTITIES_SEQ"
 
 # --as-of: 0 and garbage are usage errors.
 for bad in 0 x -1 1x '' 2.5 18446744073709551616; do
@@ -74,11 +85,11 @@ for bad in 0 x -1 1x '' 2.5 18446744073709551616; do
 	assert_stderr_contains "--as-of" "stats --as-of '$bad': the message names the option"
 done
 # Beyond the head: non-zero, with a message naming the head.
-for past in 6 1000 18446744073709551615; do
+for past in $((HEAD + 1)) 1000 18446744073709551615; do
 	yh stats --db s.db --as-of "$past"
 	assert_exit_nonzero "stats --as-of $past (past the head) fails"
 	assert_stderr_contains "$past" "stats --as-of $past: the message names the sequence"
-	assert_stderr_contains "head (5)" "stats --as-of $past: the message names the head"
+	assert_stderr_contains "head ($HEAD)" "stats --as-of $past: the message names the head"
 	assert_eq "" "$STDOUT" "stats --as-of $past prints no statistics"
 done
 
@@ -89,12 +100,20 @@ yh stats --db s.db --frob
 assert_exit 2 "stats with an unknown option exits 2"
 
 # An empty store.
+# A new store's head is its last entry: the key entry, right after init.
 yh init --department 330100-STHJ --db e.db
+E_HEAD=$(sqlite3 e.db "select max(seq) from ledger")
+assert_eq "key" "$(sqlite3 e.db "select kind from ledger where seq = $E_HEAD")" "a new store's head is the key entry"
 yh stats --db e.db --json
 assert_exit 0 "stats on an empty store"
 printf '%s\n' "$STDOUT" > e.json
-assert_eq "0 0 0 0 1" "$(for k in entities inspectors conflicts items; do printf '%s ' "$(json_get e.json "\$.$k.total")"; done)$(json_get e.json '$.as_of')" \
-	"an empty store has no rows, as of entry 1"
+assert_eq "0 0 0 0 $E_HEAD" "$(for k in entities inspectors conflicts items; do printf '%s ' "$(json_get e.json "\$.$k.total")"; done)$(json_get e.json '$.as_of')" \
+	"an empty store has no rows, as of its head (entry $E_HEAD)"
+yh stats --db e.db --as-of 1 --json
+assert_exit 0 "stats --as-of the init entry"
+printf '%s\n' "$STDOUT" > e1.json
+assert_eq "0 0 0 0 1" "$(for k in entities inspectors conflicts items; do printf '%s ' "$(json_get e1.json "\$.$k.total")"; done)$(json_get e1.json '$.as_of')" \
+	"an empty store has no rows as of entry 1 (init) either"
 assert_eq 330100-STHJ "$(json_get e.json '$.department')" "the empty store's department"
 
 finish

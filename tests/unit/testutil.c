@@ -63,14 +63,41 @@ static char *sb_take(sbuf *b)
 	return b->s;
 }
 
-char *tu_mkdtemp(void)
+/*
+ * Every test directory lives inside one directory per test program, made
+ * before the first test runs and removed when the program exits.  A failed
+ * assertion ends a forked test with _exit(), skipping its teardown; what it
+ * leaves behind goes with the program's directory.
+ */
+static char session_dir[4096];
+static pid_t session_pid;
+
+static void session_end(void)
+{
+	if (session_dir[0] && getpid() == session_pid) /* not in forked tests */
+		tu_rmtree(session_dir);
+}
+
+__attribute__((constructor)) static void session_begin(void)
 {
 	const char *base = getenv("TMPDIR");
-	char tmpl[4096];
 
 	if (!base || !*base)
 		base = "/tmp";
-	snprintf(tmpl, sizeof(tmpl), "%s/yaohao-unit-XXXXXX", base);
+	snprintf(session_dir, sizeof(session_dir), "%s/yaohao-unit-XXXXXX", base);
+	if (!mkdtemp(session_dir)) {
+		fprintf(stderr, "mkdtemp(%s): %s\n", session_dir, strerror(errno));
+		exit(EXIT_FAILURE);
+	}
+	session_pid = getpid();
+	atexit(session_end);
+}
+
+char *tu_mkdtemp(void)
+{
+	char tmpl[4096 + 32];
+
+	snprintf(tmpl, sizeof(tmpl), "%s/test-XXXXXX", session_dir);
 	ck_assert_msg(mkdtemp(tmpl) != NULL, "mkdtemp(%s): %s", tmpl, strerror(errno));
 	return strdup(tmpl);
 }

@@ -29,12 +29,14 @@
 /* The per-test temporary directory (valid between tu_setup and tu_teardown). */
 extern char *tu_dir;
 
-/* Checked fixture: makes tu_dir (mkdtemp under $TMPDIR or /tmp) and pins
- * SOURCE_DATE_EPOCH; tu_teardown removes tu_dir with everything in it. */
+/* Checked fixture: makes tu_dir and pins SOURCE_DATE_EPOCH; tu_teardown
+ * removes tu_dir with everything in it.  Test directories are made inside one
+ * directory per test program ($TMPDIR or /tmp, "yaohao-unit-XXXXXX"), which
+ * is removed when the program exits, with whatever failed tests left there. */
 void tu_setup(void);
 void tu_teardown(void);
 
-/* A new temporary directory and its recursive removal. */
+/* A new temporary directory (inside the program's) and a recursive removal. */
 char *tu_mkdtemp(void);
 void tu_rmtree(const char *dir);
 

@@ -6,6 +6,8 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/yaohao-vectors-XXXXXX")
 trap 'rm -rf "$out"' EXIT
 "$mkvectors" "$fixtures" "$out" || { echo "0 passed, 1 failed"; exit 1; }
 pass=0 fail=0
+if cmp -s "$out/test-key.pub" "$fixtures/vectors/test-key.pub"; then pass=$((pass + 1)); else
+	echo "FAIL test-key.pub differs"; fail=$((fail + 1)); fi
 for case_dir in "$out"/*/; do
 	name=$(basename "$case_dir")
 	for f in "$case_dir"*; do

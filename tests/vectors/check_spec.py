@@ -592,6 +592,38 @@ def check_case(rep, case, d):
             rep.fail(case, name + " byte for byte", diff.lstrip("."))
 
 
+def check_document(rep, case, d, transcript, pubkey_hex):
+    """§13: draw.json is the transcript with format, ledger and signer, signed over the
+    canonical text of the document without its signature; §15: the key id."""
+    path = os.path.join(d, "draw.json")
+    if not os.path.isfile(path):
+        rep.fail(case, "draw.json", "missing")
+        return
+    doc = read_json(path)
+    rep.check(case, "draw.json format (§13)", doc.get("format"), "yaohao-draw/1")
+    body = {k: v for k, v in doc.items() if k not in ("format", "ledger", "signer", "signature")}
+    rep.check(case, "draw.json holds the transcript (§13)", body,
+              {k: v for k, v in transcript.items() if k != "format"})
+    signer = doc.get("signer", {})
+    pk = bytes.fromhex(signer.get("public_key", ""))
+    rep.check(case, "signer.key_id (§15)", signer.get("key_id"),
+              hashlib.sha256(pk).hexdigest()[:16])
+    rep.check(case, "signer is the test vector key (§15)", signer.get("public_key"), pubkey_hex)
+    unsigned = {k: v for k, v in doc.items() if k != "signature"}
+    message = canonical(unsigned).encode("utf-8")
+    try:
+        import nacl.exceptions
+        import nacl.signing
+    except ImportError:
+        print("skip %s: draw.json signature (python3-nacl is not installed)" % case)
+        return
+    try:
+        nacl.signing.VerifyKey(pk).verify(message, bytes.fromhex(doc.get("signature", "")))
+        rep.check(case, "draw.json signature over the JCS bytes (§13)", None, None)
+    except (nacl.exceptions.BadSignatureError, ValueError) as err:
+        rep.fail(case, "draw.json signature over the JCS bytes (§13)", str(err))
+
+
 def check_history(rep, docs):
     """§4 frozen lists, recomputed from the other cases' transcripts. Assumes the cases are
     successive draws of one store (same department), each drawn before the next case (higher
@@ -628,11 +660,14 @@ def main():
     if not cases:
         rep.fail(args.vectors_dir, "cases", "no case directory with a transcript.json")
     docs = {}
+    key_file = os.path.join(args.vectors_dir, "test-key.pub")
+    pubkey_hex = open(key_file, encoding="ascii").read().split()[-1] if os.path.isfile(key_file) else None
     for case in cases:
         try:
             check_case(rep, case, os.path.join(args.vectors_dir, case))
             docs[case] = tuple(read_json(os.path.join(args.vectors_dir, case, f))
                                for f in ("announcement.json", "transcript.json"))
+            check_document(rep, case, os.path.join(args.vectors_dir, case), docs[case][1], pubkey_hex)
         except Exception as err:                          # a malformed case is a failure
             rep.fail(case, "case", "%s: %s" % (type(err).__name__, err))
     try:

@@ -7,8 +7,9 @@
  * For each case (food, joint, edge, repeat, nocap, in this order, in one store) it
  * reads FIXTURES_DIR/vectors/CASE/task.json and writes into OUT_DIR/CASE/:
  * secret.hex, entropy.txt, the canonical registers as of the freeze
- * (entities.csv, inspectors.csv, conflicts.csv), announcement.json and
- * transcript.json.  The test suite runs it and compares with the committed
+ * (entities.csv, inspectors.csv, conflicts.csv), announcement.json,
+ * transcript.json and draw.json (the published document, signed with a test
+ * key derived from a fixed seed; its public key is OUT_DIR/test-key.pub).  The test suite runs it and compares with the committed
  * files; regenerate them with `build/tests/mkvectors fixtures fixtures/vectors`.
  */
 #include <errno.h>
@@ -43,6 +44,20 @@ static int write_text(const char *dir, const char *name, const char *text)
 	return 0;
 }
 
+static int write_raw(const char *dir, const char *name, const char *text)
+{
+	char path[8192];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "wb");
+	if (!fp || fputs(text, fp) < 0 || fclose(fp) != 0) {
+		fprintf(stderr, "mkvectors: cannot write '%s'\n", path);
+		return 1;
+	}
+	return 0;
+}
+
 static int export(const char *dir, const char *name, yh_store *s, yh_register_kind k, uint64_t seq)
 {
 	char path[4096];
@@ -65,6 +80,7 @@ int main(int argc, char **argv)
 	char db[4000], path[4096], dir[4096], secret_hex[65], entropy[64], label[64];
 	unsigned char secret[YH_SECRET_BYTES];
 	yh_store *store = NULL;
+	yh_key *key = NULL;
 	size_t i;
 
 	if (argc != 3) {
@@ -77,6 +93,20 @@ int main(int argc, char **argv)
 	unlink(db);
 	if (yh_store_create(&store, db, "330100-SCJG") < 0)
 		return fail("create");
+	/* Ed25519 signatures are deterministic: a fixed key gives fixed documents */
+	crypto_hash_sha256(secret, (const unsigned char *)"yaohao test vector key", 22);
+	if (yh_key_from_seed(&key, secret) < 0 || yh_store_set_key(store, key) < 0)
+		return fail("key");
+	{
+		unsigned char pk[32];
+		char text[100];
+
+		yh_key_public(pk, key);
+		sodium_bin2hex(secret_hex, sizeof(secret_hex), pk, sizeof(pk));
+		snprintf(text, sizeof(text), "yaohao-public-key-v1\n%s", secret_hex);
+		if (write_text(argv[2], "test-key.pub", text))
+			return 1;
+	}
 	for (i = 0; i < 4; i++) {
 		yh_import_report rep;
 
@@ -87,7 +117,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		yh_commit_options opt;
 		yh_task *task = NULL;
-		char *ann = NULL, *tr = NULL;
+		char *ann = NULL, *tr = NULL, *doc = NULL;
 		uint64_t seq, freeze;
 
 		snprintf(dir, sizeof(dir), "%s/%s", argv[2], cases[i]);
@@ -108,17 +138,22 @@ int main(int argc, char **argv)
 			return fail("commit");
 		if (yh_draw_run(&tr, &seq, store, yh_task_id(task), entropy, NULL, NULL) < 0)
 			return fail("draw");
+		if (yh_document_publish(&doc, store, yh_task_id(task)) < 0)
+			return fail("publish");
 		if (write_text(dir, "secret.hex", secret_hex) || write_text(dir, "entropy.txt", entropy) ||
 		    write_text(dir, "announcement.json", ann) || write_text(dir, "transcript.json", tr) ||
+		    write_raw(dir, "draw.json", doc) ||
 		    export(dir, "entities.csv", store, YH_REGISTER_ENTITIES, freeze) ||
 		    export(dir, "inspectors.csv", store, YH_REGISTER_INSPECTORS, freeze) ||
 		    export(dir, "conflicts.csv", store, YH_REGISTER_CONFLICTS, freeze))
 			return 1;
 		free(ann);
 		free(tr);
+		free(doc);
 		yh_task_free(task);
 	}
 	yh_store_close(store);
+	yh_key_free(key);
 	unlink(db);
 	snprintf(path, sizeof(path), "%s-wal", db);
 	unlink(path);

@@ -1,0 +1,1751 @@
+/* test_draw.c — commit, reveal and draw through the public API (yaohao/draw.h, docs/spec.md §4-§10). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "testutil.h"
+#include "store.h" /* private: struct yh_store, to fingerprint the task tables */
+
+#define FOOD "T-2026-12-FOOD"
+#define FOOD_VALUE "public value for food"
+#define SCJG "330100-SCJG"
+#define STHJ "330100-STHJ"
+/* as tests/vectors/mkvectors.c names it, so that the food vector comes out byte for byte */
+#define SOURCE "test vector: a fixed public value"
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+/* Check marks every passing ck_assert with a write(2); the loops over thousands of rows use
+ * these instead, which only act on a failure. */
+#define REQUIRE(cond, ...) do { if (!(cond)) ck_abort_msg(__VA_ARGS__); } while (0)
+#define REQUIRE_STR(a, b) do { \
+	const char *a_ = (a), *b_ = (b); \
+	if (!a_ || !b_ || strcmp(a_, b_) != 0) \
+		ck_abort_msg("%s == %s: '%s' != '%s'", #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
+} while (0)
+#define REQUIRE_INT(a, b) do { \
+	long long a_ = (long long)(a), b_ = (long long)(b); \
+	if (a_ != b_) \
+		ck_abort_msg("%s == %s: %lld != %lld", #a, #b, a_, b_); \
+} while (0)
+
+/* Lowercase hex of 32 bytes into out. */
+static const char *hex32(char out[65], const unsigned char *p)
+{
+	sodium_bin2hex(out, 65, p, 32);
+	return out;
+}
+
+typedef struct {
+	char *s;
+	size_t len, cap;
+} buf;
+
+static void b_add(buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->s = realloc(b->s, cap);
+		ck_assert_ptr_nonnull(b->s);
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void b_fmt(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void b_fmt(buf *b, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	ck_assert(n >= 0 && (size_t)n < sizeof(tmp));
+	b_add(b, tmp, (size_t)n);
+}
+
+static char *b_take(buf *b)
+{
+	if (!b->s)
+		b_add(b, "", 0);
+	return b->s;
+}
+
+static void pinned_secret(unsigned char out[32], const char *label)
+{
+	crypto_hash_sha256(out, (const unsigned char *)label, strlen(label));
+}
+
+static yh_store *store_named(const char *name)
+{
+	yh_store *store = NULL;
+	int rc = yh_store_create(&store, tu_path(name), TU_DEPARTMENT);
+
+	ck_assert_msg(rc == YH_OK, "yh_store_create(%s): %d %s", name, rc, yh_error_message());
+	return store;
+}
+
+static void import_set(yh_store *store, const char *entities, const char *inspectors, const char *conflicts)
+{
+	yh_import_report rep;
+
+	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, entities, NULL);
+	tu_import_ok(&rep, store, YH_REGISTER_INSPECTORS, inspectors, NULL);
+	tu_import_ok(&rep, store, YH_REGISTER_CONFLICTS, conflicts, NULL);
+	tu_import_ok(&rep, store, YH_REGISTER_ITEMS, tu_fixture("items.csv"), NULL);
+}
+
+/* A store holding the four fixture registers (ledger entries 1-5). */
+static yh_store *fixture_store(const char *name)
+{
+	yh_store *store = store_named(name);
+
+	import_set(store, tu_fixture("entities.csv"), tu_fixture("inspectors.csv"), tu_fixture("conflicts.csv"));
+	ck_assert_uint_eq(tu_ledger_head(store), 5);
+	return store;
+}
+
+/* The store tests/vectors/mkvectors.c draws the vectors in: signed with a key from a fixed
+ * seed, then the four fixture registers.  *key must outlive the store. */
+static yh_store *vector_store(const char *name, yh_key **key)
+{
+	yh_store *store = store_named(name);
+	unsigned char seed[32];
+
+	crypto_hash_sha256(seed, (const unsigned char *)"yaohao test vector key", 22);
+	ck_assert_int_eq(yh_key_from_seed(key, seed), YH_OK);
+	ck_assert_msg(yh_store_set_key(store, *key) == YH_OK, "%s", yh_error_message());
+	import_set(store, tu_fixture("entities.csv"), tu_fixture("inspectors.csv"), tu_fixture("conflicts.csv"));
+	return store;
+}
+
+static void add_task_file(yh_store *store, const char *path)
+{
+	yh_task *t = NULL;
+	uint64_t seq;
+
+	ck_assert_msg(yh_task_load_file(&t, path) == YH_OK, "%s: %s", path, yh_error_message());
+	ck_assert_msg(yh_task_add(&seq, store, t) == YH_OK, "%s", yh_error_message());
+	yh_task_free(t);
+}
+
+static void add_task(yh_store *store, const char *json)
+{
+	yh_task *t = NULL;
+	uint64_t seq;
+
+	ck_assert_msg(yh_task_parse(&t, json, strlen(json), "task") == YH_OK, "%s\n%s", yh_error_message(), json);
+	ck_assert_msg(yh_task_add(&seq, store, t) == YH_OK, "%s", yh_error_message());
+	yh_task_free(t);
+}
+
+static char *commit_ok(yh_store *store, const char *task_id, const char *secret_label)
+{
+	unsigned char secret[32];
+	yh_commit_options opt;
+	char *ann = NULL;
+	uint64_t seq = 0;
+	int rc;
+
+	pinned_secret(secret, secret_label);
+	memset(&opt, 0, sizeof(opt));
+	opt.entropy_source = SOURCE;
+	opt.secret = secret;
+	rc = yh_draw_commit(&ann, &seq, store, task_id, &opt);
+	ck_assert_msg(rc == YH_OK, "commit %s: %d %s", task_id, rc, yh_error_message());
+	ck_assert_ptr_nonnull(ann);
+	ck_assert_uint_eq(seq, tu_ledger_head(store));
+	return ann;
+}
+
+static int commit_rc(yh_store *store, const char *task_id)
+{
+	unsigned char secret[32];
+	yh_commit_options opt;
+	char *ann = (char *)0x1;
+	uint64_t seq = 99;
+	int rc;
+
+	pinned_secret(secret, "commit_rc");
+	memset(&opt, 0, sizeof(opt));
+	opt.entropy_source = SOURCE;
+	opt.secret = secret;
+	rc = yh_draw_commit(&ann, &seq, store, task_id, &opt);
+	if (rc != YH_OK) {
+		ck_assert_ptr_null(ann);
+		ck_assert_uint_eq(seq, 0);
+	} else {
+		free(ann);
+	}
+	return rc;
+}
+
+static char *draw_ok(yh_store *store, const char *task_id, const char *value)
+{
+	char *tr = NULL;
+	uint64_t seq = 0;
+	int rc = yh_draw_run(&tr, &seq, store, task_id, value, NULL, NULL);
+
+	ck_assert_msg(rc == YH_OK, "draw %s: %d %s", task_id, rc, yh_error_message());
+	ck_assert_ptr_nonnull(tr);
+	ck_assert_uint_eq(seq, tu_ledger_head(store));
+	return tr;
+}
+
+static json_t *jparse(const char *text)
+{
+	json_error_t err;
+	json_t *j = json_loads(text, 0, &err);
+
+	ck_assert_msg(j != NULL, "bad JSON: %s", err.text);
+	return j;
+}
+
+static const char *jstr(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	REQUIRE(json_is_string(v), "member '%s' is not a string", key);
+	return json_string_value(v);
+}
+
+static json_int_t jint(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	REQUIRE(json_is_integer(v), "member '%s' is not an integer", key);
+	return json_integer_value(v);
+}
+
+/* The selected ids of a transcript in rank order, joined by ','. */
+static char *selected_ids(const char *transcript)
+{
+	json_t *t = jparse(transcript), *e;
+	buf b = { 0 };
+	size_t i;
+
+	json_array_foreach(json_object_get(t, "selected"), i, e)
+		b_fmt(&b, "%s%s", i ? "," : "", jstr(e, "id"));
+	json_decref(t);
+	return b_take(&b);
+}
+
+static int id_listed(const char *list, const char *id)
+{
+	const char *p = list;
+	size_t n = strlen(id);
+
+	while ((p = strstr(p, id)) != NULL) {
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+static void dump_sql(buf *b, yh_store *store, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int i, step;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(store->db, sql, -1, &st, NULL), SQLITE_OK);
+	b_fmt(b, "== %s\n", sql);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < sqlite3_column_count(st); i++) {
+			if (i)
+				b_add(b, "|", 1);
+			if (sqlite3_column_type(st, i) == SQLITE_BLOB)
+				b_fmt(b, "%s", tu_hex(sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i)));
+			else if (sqlite3_column_type(st, i) == SQLITE_NULL)
+				b_add(b, "NULL", 4);
+			else
+				b_add(b, (const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+		}
+		b_add(b, "\n", 1);
+	}
+	ck_assert_int_eq(step, SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/* Everything in the store, the task tables included. */
+static char *fingerprint(yh_store *store)
+{
+	char *base = tu_store_fingerprint(store);
+	buf b = { 0 };
+
+	b_add(&b, base, strlen(base));
+	free(base);
+	dump_sql(&b, store, "SELECT * FROM task ORDER BY id");
+	dump_sql(&b, store, "SELECT * FROM task_commit ORDER BY task_id");
+	dump_sql(&b, store, "SELECT * FROM task_draw ORDER BY task_id");
+	dump_sql(&b, store, "SELECT * FROM drawn_entity ORDER BY task_id, entity_id");
+	dump_sql(&b, store, "SELECT * FROM drawn_pair ORDER BY task_id, entity_id, inspector_id");
+	return b_take(&b);
+}
+
+static int secret_is_stored(yh_store *store, const char *task_id)
+{
+	sqlite3_stmt *st = NULL;
+	int n;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(store->db, "SELECT secret IS NOT NULL FROM task_commit WHERE task_id = ?1",
+	                                    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static const char *state_of(yh_store *store, const char *task_id)
+{
+	const char *state = NULL;
+
+	ck_assert_int_eq(yh_task_state(&state, store, task_id), YH_OK);
+	return state;
+}
+
+/* Lines of a file, each with its terminator. */
+typedef struct {
+	char *text;
+	char **line;
+	size_t *len;
+	size_t n;
+} lines;
+
+static void lines_read(lines *l, const char *path)
+{
+	size_t total, cap = 0;
+	char *p, *end;
+
+	memset(l, 0, sizeof(*l));
+	l->text = tu_read(path, &total);
+	for (p = l->text, end = p + total; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+
+		if (l->n == cap) {
+			cap = cap ? cap * 2 : 512;
+			l->line = realloc(l->line, cap * sizeof(char *));
+			l->len = realloc(l->len, cap * sizeof(size_t));
+			ck_assert(l->line && l->len);
+		}
+		l->line[l->n] = p;
+		l->len[l->n++] = n;
+		p += n;
+	}
+}
+
+static void lines_free(lines *l)
+{
+	free(l->text);
+	free(l->line);
+	free(l->len);
+}
+
+/* The first comma-separated field of a line (into out). */
+static void first_field(char *out, size_t size, const char *line, size_t len, unsigned field)
+{
+	size_t i = 0, o = 0;
+	unsigned f = 0;
+
+	for (i = 0; i < len && line[i] != '\n' && line[i] != '\r'; i++) {
+		if (line[i] == ',') {
+			f++;
+			continue;
+		}
+		if (f == field && o + 1 < size)
+			out[o++] = line[i];
+	}
+	out[o] = '\0';
+}
+
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+	/* xorshift64*: a fixed sequence for a fixed seed */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 2685821657736338717ull;
+}
+
+/* Writes `path` as a copy of `src` with the data rows in a fixed shuffled order. */
+static void write_shuffled(const char *path, const char *src, uint64_t seed)
+{
+	lines l;
+	size_t i, *perm;
+	FILE *fp;
+
+	lines_read(&l, src);
+	ck_assert_uint_gt(l.n, 3);
+	perm = calloc(l.n, sizeof(size_t));
+	for (i = 0; i < l.n; i++)
+		perm[i] = i;
+	rng_state = seed;
+	for (i = l.n - 1; i > 1; i--) { /* Fisher-Yates over lines 1..n-1; the header stays */
+		size_t j = 1 + (size_t)(rng() % i), tmp = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = tmp;
+	}
+	fp = fopen(path, "wb");
+	ck_assert_ptr_nonnull(fp);
+	for (i = 0; i < l.n; i++)
+		ck_assert_uint_eq(fwrite(l.line[perm[i]], 1, l.len[perm[i]], fp), l.len[perm[i]]);
+	ck_assert_int_eq(fclose(fp), 0);
+	free(perm);
+	lines_free(&l);
+	{
+		char *a = tu_read(src, NULL), *b = tu_read(path, NULL);
+
+		ck_assert_msg(strcmp(a, b) != 0, "the shuffle left %s as it was", src);
+		ck_assert_uint_eq(strlen(a), strlen(b));
+		free(a);
+		free(b);
+	}
+}
+
+/* ---- the worked example and determinism --------------------------------------------------- */
+
+START_TEST(test_food_vector)
+{
+	yh_key *key = NULL;
+	yh_store *store = vector_store("food.db", &key);
+	char *ann, *tr, *golden_ann, *golden_tr;
+	json_t *t, *first, *leader;
+	unsigned char secret[32], commitment[32], buf2[64];
+	uint64_t freeze;
+
+	add_task_file(store, tu_fixture("task-food.json"));
+	freeze = tu_ledger_head(store);
+	ck_assert_str_eq(state_of(store, FOOD), "planned");
+	ann = commit_ok(store, FOOD, "yaohao test vector food");
+	ck_assert_str_eq(state_of(store, FOOD), "committed");
+	ck_assert_int_eq(secret_is_stored(store, FOOD), 1);
+	ck_assert_ptr_null(strstr(ann, "\"secret\""));
+	tr = draw_ok(store, FOOD, FOOD_VALUE);
+	ck_assert_str_eq(state_of(store, FOOD), "drawn");
+	/* the secret is public now and no longer kept in the commitment row */
+	ck_assert_int_eq(secret_is_stored(store, FOOD), 0);
+
+	/* the committed vectors (files end with one LF that is not part of the text) */
+	golden_ann = tu_read(tu_fixture("vectors/food/announcement.json"), NULL);
+	golden_tr = tu_read(tu_fixture("vectors/food/transcript.json"), NULL);
+	ck_assert_uint_gt(strlen(golden_ann), 1);
+	golden_ann[strlen(golden_ann) - 1] = '\0';
+	golden_tr[strlen(golden_tr) - 1] = '\0';
+	ck_assert_msg(strcmp(ann, golden_ann) == 0, "the announcement differs from fixtures/vectors/food");
+	ck_assert_msg(strcmp(tr, golden_tr) == 0, "the transcript differs from fixtures/vectors/food");
+
+	/* the recorded texts are the returned ones */
+	{
+		char *a2 = NULL, *t2 = NULL;
+
+		ck_assert_int_eq(yh_draw_announcement(&a2, store, FOOD), YH_OK);
+		ck_assert_int_eq(yh_draw_transcript(&t2, store, FOOD), YH_OK);
+		ck_assert_str_eq(a2, ann);
+		ck_assert_str_eq(t2, tr);
+		free(a2);
+		free(t2);
+	}
+
+	/* docs/spec.md §12 */
+	t = jparse(tr);
+	ck_assert_str_eq(jstr(t, "task_digest"), "1ca5b1d476b64276c3260683c564c07f81005fbaadcd163d4115e2554ec69f17");
+	ck_assert_str_eq(jstr(t, "secret"), "050f0ad7b4d2c22690ae1e1daa250c48d2781a73b3e597a34492d3094faca28b");
+	ck_assert_str_eq(jstr(t, "commitment"), "9e2eb2c6e62c6796c4f2e25f13307ba5986e53327ed6d66d64ea42dbf4affea9");
+	ck_assert_str_eq(jstr(t, "seed"), "6f50ce7117555105c64535b0aa909d848624969e323a6625359d303c87d8047f");
+	ck_assert_str_eq(jstr(json_object_get(t, "entities"), "root"),
+	                 "3fb51b3da428fcdd52ce0adcaa829a66172722367dc7d62b4284b58efbb8fd2d");
+	ck_assert_int_eq(jint(json_object_get(t, "entities"), "count"), 136);
+	ck_assert_str_eq(jstr(json_object_get(t, "inspectors"), "root"),
+	                 "c32993e53e97cb37b17c0b426eabb3c0475886d0fcdf025a3b5d0c70345e77fa");
+	ck_assert_int_eq(jint(json_object_get(t, "inspectors"), "count"), 18);
+	ck_assert_str_eq(jstr(json_object_get(t, "recusals"), "root"),
+	                 "af40f9faf0fe1716ad143cb41eaac690bd26afec71803373a71c5d029af9c72e");
+	ck_assert_int_eq(jint(json_object_get(t, "recusals"), "count"), 15);
+	ck_assert_str_eq(jstr(t, "entropy_value"), FOOD_VALUE);
+	ck_assert_int_eq(jint(t, "freeze_seq"), (json_int_t)freeze);
+	ck_assert_uint_eq(json_array_size(json_object_get(t, "selected")), 17);
+	first = json_array_get(json_object_get(t, "selected"), 0);
+	ck_assert_str_eq(jstr(first, "id"), "92330109MA53QQ247E");
+	ck_assert_str_eq(jstr(first, "ticket"), "00f7e111bd99c34a4ac04c8e5be2025e790d2d66e8a3ab3e12b2b2483e6d5e06");
+	leader = json_array_get(json_object_get(first, "team"), 0);
+	ck_assert_str_eq(jstr(leader, "role"), "leader");
+	ck_assert_str_eq(jstr(leader, "id"), "33010020230002");
+	ck_assert_str_eq(jstr(leader, "pair_ticket"), "169a576d6711e521ab7ec3a5a29c8fe2fcb318027446336d2891f0a030f97bd2");
+	/* the commitment opens */
+	pinned_secret(secret, "yaohao test vector food");
+	memcpy(buf2, "yaohao:commit:v1", 17);
+	memcpy(buf2 + 17, secret, 32);
+	crypto_hash_sha256(commitment, buf2, 49);
+	ck_assert_str_eq(tu_hex(commitment, 32), jstr(t, "commitment"));
+	json_decref(t);
+	free(golden_ann);
+	free(golden_tr);
+	free(ann);
+	free(tr);
+	yh_store_close(store);
+	yh_key_free(key);
+}
+END_TEST
+
+START_TEST(test_two_stores_identical)
+{
+	yh_store *a = fixture_store("a.db"), *b = fixture_store("b.db");
+	char *ann_a, *ann_b, *tr_a, *tr_b;
+
+	add_task_file(a, tu_fixture("task-food.json"));
+	add_task_file(b, tu_fixture("task-food.json"));
+	ann_a = commit_ok(a, FOOD, "two stores");
+	ann_b = commit_ok(b, FOOD, "two stores");
+	ck_assert_str_eq(ann_a, ann_b);
+	tr_a = draw_ok(a, FOOD, "2026-12-01 的公开值");
+	tr_b = draw_ok(b, FOOD, "2026-12-01 的公开值");
+	ck_assert_msg(strcmp(tr_a, tr_b) == 0, "two stores drew different transcripts");
+	/* and the ledger records the same transcript digest */
+	{
+		char *pa = tu_ledger_payload(a, tu_ledger_head(a), NULL), *pb = tu_ledger_payload(b, tu_ledger_head(b), NULL);
+		unsigned char d[32];
+
+		ck_assert_str_eq(pa, pb);
+		crypto_hash_sha256(d, (const unsigned char *)tr_a, strlen(tr_a));
+		ck_assert_ptr_nonnull(strstr(pa, tu_hex(d, 32)));
+		free(pa);
+		free(pb);
+	}
+	free(ann_a);
+	free(ann_b);
+	free(tr_a);
+	free(tr_b);
+	yh_store_close(a);
+	yh_store_close(b);
+}
+END_TEST
+
+START_TEST(test_shuffled_files_identical)
+{
+	yh_store *a = fixture_store("plain.db"), *b = store_named("shuffled.db");
+	char *ann_a, *ann_b, *tr_a, *tr_b;
+
+	write_shuffled(tu_path("entities.csv"), tu_fixture("entities.csv"), 0x9e3779b97f4a7c15ull);
+	write_shuffled(tu_path("inspectors.csv"), tu_fixture("inspectors.csv"), 0x1234567887654321ull);
+	write_shuffled(tu_path("conflicts.csv"), tu_fixture("conflicts.csv"), 0x0badc0ffee0ddf00ull);
+	import_set(b, tu_path("entities.csv"), tu_path("inspectors.csv"), tu_path("conflicts.csv"));
+	add_task_file(a, tu_fixture("task-food.json"));
+	add_task_file(b, tu_fixture("task-food.json"));
+	ann_a = commit_ok(a, FOOD, "shuffle");
+	ann_b = commit_ok(b, FOOD, "shuffle");
+	ck_assert_msg(strcmp(ann_a, ann_b) == 0, "row order changed the announcement");
+	tr_a = draw_ok(a, FOOD, FOOD_VALUE);
+	tr_b = draw_ok(b, FOOD, FOOD_VALUE);
+	ck_assert_msg(strcmp(tr_a, tr_b) == 0, "row order changed the transcript");
+	free(ann_a);
+	free(ann_b);
+	free(tr_a);
+	free(tr_b);
+	yh_store_close(a);
+	yh_store_close(b);
+}
+END_TEST
+
+START_TEST(test_entropy_changes_selection)
+{
+	yh_store *a = fixture_store("a.db"), *b = fixture_store("b.db");
+	char *ann_a, *ann_b, *tr_a, *tr_b, *ids_a, *ids_b;
+	json_t *ja, *jb;
+
+	add_task_file(a, tu_fixture("task-food.json"));
+	add_task_file(b, tu_fixture("task-food.json"));
+	ann_a = commit_ok(a, FOOD, "entropy");
+	ann_b = commit_ok(b, FOOD, "entropy");
+	ck_assert_str_eq(ann_a, ann_b);
+	tr_a = draw_ok(a, FOOD, "drand quicknet round 24000000");
+	tr_b = draw_ok(b, FOOD, "drand quicknet round 24000001");
+	ids_a = selected_ids(tr_a);
+	ids_b = selected_ids(tr_b);
+	ck_assert_msg(strcmp(ids_a, ids_b) != 0, "one character of entropy left the selection as it was");
+	ja = jparse(tr_a);
+	jb = jparse(tr_b);
+	ck_assert_str_ne(jstr(ja, "seed"), jstr(jb, "seed"));
+	ck_assert_str_eq(jstr(ja, "secret"), jstr(jb, "secret"));
+	/* the same number drawn either way */
+	ck_assert_uint_eq(json_array_size(json_object_get(ja, "selected")), json_array_size(json_object_get(jb, "selected")));
+	json_decref(ja);
+	json_decref(jb);
+	free(ids_a);
+	free(ids_b);
+	free(ann_a);
+	free(ann_b);
+	free(tr_a);
+	free(tr_b);
+	yh_store_close(a);
+	yh_store_close(b);
+}
+END_TEST
+
+/* ---- the order of operations --------------------------------------------------------------- */
+
+START_TEST(test_lifecycle_errors)
+{
+	yh_store *store = fixture_store("life.db");
+	yh_commit_options opt;
+	char *out = (char *)0x1, *tr, *again, *fp_before;
+	uint64_t seq = 7, head;
+
+	add_task_file(store, tu_fixture("task-food.json"));
+	/* draw before commit */
+	head = tu_ledger_head(store);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, FOOD_VALUE, NULL, NULL), YH_ENOTFOUND);
+	ck_assert_ptr_null(out);
+	ck_assert_uint_eq(seq, 0);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "not committed"));
+	ck_assert_uint_eq(tu_ledger_head(store), head);
+	ck_assert_int_eq(yh_draw_transcript(&out, store, FOOD), YH_ENOTFOUND);
+	ck_assert_int_eq(yh_draw_announcement(&out, store, FOOD), YH_ENOTFOUND);
+	/* unknown tasks */
+	ck_assert_int_eq(commit_rc(store, "T-NONE"), YH_ENOTFOUND);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, "T-NONE", FOOD_VALUE, NULL, NULL), YH_ENOTFOUND);
+	/* a commit must name its entropy source */
+	memset(&opt, 0, sizeof(opt));
+	ck_assert_int_eq(yh_draw_commit(&out, &seq, store, FOOD, &opt), YH_EINVAL);
+	ck_assert_int_eq(yh_draw_commit(&out, &seq, store, FOOD, NULL), YH_EINVAL);
+	opt.entropy_source = "";
+	ck_assert_int_eq(yh_draw_commit(&out, &seq, store, FOOD, &opt), YH_EINVAL);
+	opt.entropy_source = "bad\ncontrol";
+	ck_assert_int_eq(yh_draw_commit(&out, &seq, store, FOOD, &opt), YH_EINVAL);
+	ck_assert_uint_eq(tu_ledger_head(store), head);
+	ck_assert_str_eq(state_of(store, FOOD), "planned");
+
+	free(commit_ok(store, FOOD, "life"));
+	ck_assert_uint_eq(tu_ledger_head(store), head + 1);
+	/* commit twice: refused, nothing written */
+	fp_before = fingerprint(store);
+	ck_assert_int_eq(commit_rc(store, FOOD), YH_EEXIST);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "committed already"));
+	/* entropy values must be non-empty clean text of at most 1024 bytes */
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "", NULL, NULL), YH_EINVAL);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, NULL, NULL, NULL), YH_EINVAL);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "tab\there", NULL, NULL), YH_EINVAL);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "\xff\xfe", NULL, NULL), YH_EINVAL);
+	{
+		char big[1026];
+
+		memset(big, 'v', 1025);
+		big[1025] = '\0';
+		ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, big, NULL, NULL), YH_EINVAL);
+	}
+	{
+		char *fp_after = fingerprint(store);
+
+		ck_assert_str_eq(fp_before, fp_after);
+		free(fp_after);
+	}
+	free(fp_before);
+
+	tr = draw_ok(store, FOOD, FOOD_VALUE);
+	head = tu_ledger_head(store);
+	fp_before = fingerprint(store);
+	/* drawing twice: YH_EEXIST, the ledger head and the transcript unchanged */
+	out = (char *)0x1;
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, FOOD_VALUE, NULL, NULL), YH_EEXIST);
+	ck_assert_ptr_null(out);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "drawn already"));
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "another value", NULL, NULL), YH_EEXIST);
+	ck_assert_int_eq(commit_rc(store, FOOD), YH_EEXIST);
+	ck_assert_uint_eq(tu_ledger_head(store), head);
+	ck_assert_int_eq(yh_draw_transcript(&again, store, FOOD), YH_OK);
+	ck_assert_str_eq(again, tr);
+	{
+		char *fp_after = fingerprint(store);
+
+		ck_assert_str_eq(fp_before, fp_after);
+		free(fp_after);
+	}
+	free(fp_before);
+	free(again);
+	free(tr);
+	yh_store_close(store);
+}
+END_TEST
+
+START_TEST(test_commit_random_secret)
+{
+	/* without a pinned secret: a fresh one each time, never in the announcement */
+	yh_store *a = fixture_store("a.db"), *b = fixture_store("b.db");
+	yh_commit_options opt;
+	char *ann_a = NULL, *ann_b = NULL, *tr;
+	uint64_t seq;
+	json_t *ja, *jb, *jt;
+	unsigned char secret[32], digest[32], buf2[49];
+	size_t len;
+
+	add_task_file(a, tu_fixture("task-food.json"));
+	add_task_file(b, tu_fixture("task-food.json"));
+	memset(&opt, 0, sizeof(opt));
+	opt.entropy_source = "drand quicknet round 24000000";
+	ck_assert_int_eq(yh_draw_commit(&ann_a, &seq, a, FOOD, &opt), YH_OK);
+	ck_assert_int_eq(yh_draw_commit(&ann_b, &seq, b, FOOD, &opt), YH_OK);
+	ja = jparse(ann_a);
+	jb = jparse(ann_b);
+	ck_assert_str_ne(jstr(ja, "commitment"), jstr(jb, "commitment"));
+	ck_assert_str_eq(jstr(ja, "entropy_source"), "drand quicknet round 24000000");
+	ck_assert_str_eq(jstr(ja, "format"), "yaohao-announcement/1");
+	ck_assert_str_eq(jstr(ja, "department"), TU_DEPARTMENT);
+	ck_assert_ptr_null(json_object_get(ja, "secret"));
+	tr = draw_ok(a, FOOD, "x");
+	jt = jparse(tr);
+	ck_assert_str_eq(jstr(jt, "format"), "yaohao-transcript/1");
+	ck_assert_int_eq(sodium_hex2bin(secret, 32, jstr(jt, "secret"), 64, NULL, &len, NULL), 0);
+	ck_assert_uint_eq(len, 32);
+	memcpy(buf2, "yaohao:commit:v1", 17);
+	memcpy(buf2 + 17, secret, 32);
+	crypto_hash_sha256(digest, buf2, 49);
+	ck_assert_str_eq(tu_hex(digest, 32), jstr(ja, "commitment"));
+	ck_assert_str_eq(jstr(jt, "commitment"), jstr(ja, "commitment"));
+	json_decref(ja);
+	json_decref(jb);
+	json_decref(jt);
+	free(ann_a);
+	free(ann_b);
+	free(tr);
+	yh_store_close(a);
+	yh_store_close(b);
+}
+END_TEST
+
+/* ---- frozen registers ---------------------------------------------------------------------- */
+
+START_TEST(test_import_after_commit)
+{
+	/* store b draws as committed; store a gets, between commit and draw, registers that drop
+	 * every entity b drew, put every officer b teamed on leave, and make every pair b formed a
+	 * conflict.  a must still draw exactly what b drew. */
+	yh_store *a = fixture_store("a.db"), *b = fixture_store("b.db");
+	char *ann_a, *ann_b, *tr_a, *tr_b, id[64], *reg_before, *reg_after;
+	buf officers = { 0 };
+	json_t *t, *e, *m;
+	yh_import_report rep;
+	lines l;
+	size_t i, j;
+	FILE *ent, *insp, *conf;
+
+	add_task_file(a, tu_fixture("task-food.json"));
+	add_task_file(b, tu_fixture("task-food.json"));
+	ann_a = commit_ok(a, FOOD, "frozen");
+	ann_b = commit_ok(b, FOOD, "frozen");
+	tr_b = draw_ok(b, FOOD, FOOD_VALUE);
+	t = jparse(tr_b);
+
+	ent = fopen(tu_path("entities-after.csv"), "wb");
+	conf = fopen(tu_path("conflicts-after.csv"), "wb");
+	ck_assert(ent && conf);
+	fputs("entity_id,inspector_id,reason\n", conf);
+	json_array_foreach(json_object_get(t, "selected"), i, e)
+		json_array_foreach(json_object_get(e, "team"), j, m) {
+			fprintf(conf, "%s,%s,后来发现的利害关系\n", jstr(e, "id"), jstr(m, "id"));
+			b_fmt(&officers, ",%s,", jstr(m, "id"));
+		}
+	ck_assert_int_eq(fclose(conf), 0);
+	/* drop the selected entities and the reserves */
+	lines_read(&l, tu_fixture("entities.csv"));
+	for (i = 0; i < l.n; i++) {
+		first_field(id, sizeof(id), l.line[i], l.len[i], 0);
+		if (!strstr(tr_b, id) || i == 0)
+			fwrite(l.line[i], 1, l.len[i], ent);
+	}
+	lines_free(&l);
+	ck_assert_int_eq(fclose(ent), 0);
+	insp = fopen(tu_path("inspectors-after.csv"), "wb");
+	ck_assert_ptr_nonnull(insp);
+	lines_read(&l, tu_fixture("inspectors.csv"));
+	for (i = 0; i < l.n; i++) {
+		char probe[80];
+
+		first_field(id, sizeof(id), l.line[i], l.len[i], 1);
+		snprintf(probe, sizeof(probe), ",%s,", id);
+		if (i > 0 && strstr(officers.s, probe)) {
+			/* the status is the last column: replace it */
+			const char *last = memrchr(l.line[i], ',', l.len[i]);
+
+			fwrite(l.line[i], 1, (size_t)(last - l.line[i]), insp);
+			fputs(",休假\n", insp);
+		} else {
+			fwrite(l.line[i], 1, l.len[i], insp);
+		}
+	}
+	lines_free(&l);
+	ck_assert_int_eq(fclose(insp), 0);
+
+	reg_before = tu_register_dump(a, YH_REGISTER_ENTITIES, 0);
+	tu_import_ok(&rep, a, YH_REGISTER_ENTITIES, tu_path("entities-after.csv"), NULL);
+	ck_assert_uint_eq(rep.closed, 17 + json_array_size(json_object_get(t, "reserves")));
+	tu_import_ok(&rep, a, YH_REGISTER_INSPECTORS, tu_path("inspectors-after.csv"), NULL);
+	ck_assert_uint_gt(rep.changed, 0);
+	tu_import_ok(&rep, a, YH_REGISTER_CONFLICTS, tu_path("conflicts-after.csv"), NULL);
+	ck_assert_uint_eq(rep.added, 34);
+	reg_after = tu_register_dump(a, YH_REGISTER_ENTITIES, 0);
+	ck_assert_str_ne(reg_before, reg_after);
+
+	tr_a = draw_ok(a, FOOD, FOOD_VALUE);
+	ck_assert_msg(strcmp(tr_a, tr_b) == 0, "imports after the commit changed the draw");
+	ck_assert_str_eq(ann_a, ann_b);
+	json_decref(t);
+	free(officers.s);
+	free(reg_before);
+	free(reg_after);
+	free(ann_a);
+	free(ann_b);
+	free(tr_a);
+	free(tr_b);
+	yh_store_close(a);
+	yh_store_close(b);
+}
+END_TEST
+
+/* ---- exclusion of recently drawn entities and recent pairs --------------------------------- */
+
+/* A task over the food population that draws all of it. */
+static void add_all_task(yh_store *store, const char *id, const char *date, int exclude_days, int pair_days)
+{
+	char json[1024];
+
+	snprintf(json, sizeof(json),
+	         "{\"id\":\"%s\",\"title\":\"全部\",\"departments\":[\"" SCJG "\"],\"draw_date\":\"%s\","
+	         "\"population\":{\"regions\":[\"3301\"],\"industries\":[\"F52\",\"H62\",\"C14\"]},"
+	         "\"strata\":{\"rates\":{\"*\":\"100%%\"}},\"exclude_drawn_within_days\":%d,"
+	         "\"avoid_repeat_pair_within_days\":%d,\"team\":{\"size\":2}}",
+	         id, date, exclude_days, pair_days);
+	add_task(store, json);
+}
+
+START_TEST(test_exclusion_window)
+{
+	yh_store *store = fixture_store("x.db");
+	char *ann, *tr, *food_ids, *ids, *food_tr;
+	json_t *a, *ex, *e, *m, *food, *recent;
+	size_t i, j, k;
+	static const struct { const char *id, *date; int exclude, pairs, excluded; } x[] = {
+		{ "X1", "2027-06-01", 365, 0, 1 },    /* inside the window */
+		{ "X2", "2027-12-01", 365, 0, 1 },    /* exactly 365 days later: still inside */
+		{ "X3", "2027-12-02", 365, 730, 0 },  /* 366 days: outside; pairs still avoided */
+		{ "X4", "2026-11-30", 365, 0, 0 },    /* a task dated before the earlier draw */
+		{ "X5", "2027-06-01", 0, 0, 0 },      /* no exclusion asked for */
+	};
+
+	add_task_file(store, tu_fixture("task-food.json"));
+	free(commit_ok(store, FOOD, "exclusion"));
+	food_tr = draw_ok(store, FOOD, FOOD_VALUE);
+	food_ids = selected_ids(food_tr);
+	food = jparse(food_tr);
+	ck_assert_uint_eq(json_array_size(json_object_get(food, "selected")), 17);
+
+	/* commit all five after the food draw, before drawing any of them */
+	for (i = 0; i < 5; i++) {
+		add_all_task(store, x[i].id, x[i].date, x[i].exclude, x[i].pairs);
+		ann = commit_ok(store, x[i].id, x[i].id);
+		a = jparse(ann);
+		ex = json_object_get(json_object_get(a, "entities"), "excluded");
+		if (x[i].excluded) {
+			/* the food draw's selection, sorted, and nothing else (not its reserves) */
+			buf b = { 0 };
+			const char *prev = "";
+
+			ck_assert_uint_eq(json_array_size(ex), 17);
+			json_array_foreach(ex, j, e) {
+				ck_assert_msg(id_listed(food_ids, json_string_value(e)), "%s excludes %s", x[i].id,
+				              json_string_value(e));
+				ck_assert_int_lt(strcmp(prev, json_string_value(e)), 0);
+				prev = json_string_value(e);
+				b_fmt(&b, "%s ", prev);
+			}
+			free(b.s);
+			ck_assert_int_eq(jint(json_object_get(a, "entities"), "count"), 136 - 17);
+		} else {
+			ck_assert_uint_eq(json_array_size(ex), 0);
+			ck_assert_int_eq(jint(json_object_get(a, "entities"), "count"), 136);
+		}
+		recent = json_object_get(json_object_get(a, "recusals"), "recent_pairs");
+		ck_assert_uint_eq(json_array_size(recent), x[i].pairs ? 34 : 0);
+		ck_assert_int_eq(jint(json_object_get(a, "recusals"), "count"), 15 + (x[i].pairs ? 34 : 0));
+		json_decref(a);
+		free(ann);
+	}
+	for (i = 0; i < 5; i++) {
+		json_t *t;
+
+		tr = draw_ok(store, x[i].id, "exclusion value");
+		ids = selected_ids(tr);
+		t = jparse(tr);
+		ck_assert_uint_eq(json_array_size(json_object_get(t, "selected")), x[i].excluded ? 119 : 136);
+		json_array_foreach(json_object_get(food, "selected"), j, e) {
+			int in = id_listed(ids, jstr(e, "id"));
+
+			ck_assert_msg(in == !x[i].excluded, "%s: food's %s is %sselected", x[i].id, jstr(e, "id"),
+			              in ? "" : "not ");
+		}
+		/* reserves of the earlier draw are not excluded */
+		json_array_foreach(json_object_get(food, "reserves"), j, e)
+			ck_assert_msg(id_listed(ids, jstr(e, "id")), "%s: food reserve %s not drawn", x[i].id,
+			              jstr(e, "id"));
+		if (x[i].pairs) {
+			/* no team repeats a pair teamed by the food draw */
+			json_t *se;
+
+			json_array_foreach(json_object_get(t, "selected"), j, se) {
+				json_t *fe;
+				size_t fi;
+
+				json_array_foreach(json_object_get(food, "selected"), fi, fe) {
+					json_t *fm;
+					size_t fmi;
+
+					if (strcmp(jstr(se, "id"), jstr(fe, "id")) != 0)
+						continue;
+					json_array_foreach(json_object_get(fe, "team"), fmi, fm)
+						json_array_foreach(json_object_get(se, "team"), k, m)
+							ck_assert_msg(strcmp(jstr(m, "id"), jstr(fm, "id")) != 0,
+							              "%s: pair %s/%s repeated", x[i].id, jstr(se, "id"), jstr(m, "id"));
+				}
+			}
+		}
+		json_decref(t);
+		free(ids);
+		free(tr);
+	}
+	json_decref(food);
+	free(food_ids);
+	free(food_tr);
+	yh_store_close(store);
+}
+END_TEST
+
+/* ---- rules that cannot be met ---------------------------------------------------------------- */
+
+/* The food task with `team` and `departments` replaced, under a new id. */
+static void add_food_variant(yh_store *store, const char *id, const char *departments, const char *strata,
+                             const char *team)
+{
+	char json[2048];
+
+	snprintf(json, sizeof(json),
+	         "{\"id\":\"%s\",\"title\":\"不可行\",\"departments\":%s,\"draw_date\":\"2026-12-01\","
+	         "\"population\":{\"regions\":[\"3301\"],\"industries\":[\"F52\",\"H62\",\"C14\"]},"
+	         "\"strata\":%s,\"reserve_rate\":\"20%%\",\"team\":%s}",
+	         id, departments, strata, team);
+	add_task(store, json);
+}
+
+#define FOOD_STRATA "{\"by\":[\"risk\"],\"rates\":{\"A\":\"5%\",\"B\":\"10%\",\"C\":\"20%\",\"D\":\"50%\"," \
+                    "\"*\":\"10%\"},\"min\":1}"
+
+START_TEST(test_infeasible_commit)
+{
+	static const struct { const char *id, *departments, *strata, *team, *want, *want2; } cases[] = {
+		{ "I-SPECIALTY", "[\"" SCJG "\"]", FOOD_STRATA,
+		  "{\"size\":2,\"specialties\":[\"不存在的专业\"]}",
+		  "specialty '不存在的专业' is held by 0 eligible officers", NULL },
+		{ "I-QUOTA", "[\"" SCJG "\",\"330100-XXXX\"]", FOOD_STRATA,
+		  "{\"size\":2,\"per_department\":{\"" SCJG "\":1,\"330100-XXXX\":1}}",
+		  "department '330100-XXXX' has 0 eligible officers", NULL },
+		{ "I-QUOTA2", "[\"" SCJG "\",\"" STHJ "\"]", FOOD_STRATA,
+		  "{\"size\":13,\"per_department\":{\"" SCJG "\":1,\"" STHJ "\":12}}",
+		  "department '" STHJ "' has 11 eligible officers", NULL },
+		{ "I-CAP", "[\"" SCJG "\"]", FOOD_STRATA, "{\"size\":2,\"load_cap\":1}",
+		  "load cap 1: 18 officers can fill 18 seats, 34 are needed", "raise team.load_cap" },
+		{ "I-SIZE", "[\"" SCJG "\"]", FOOD_STRATA, "{\"size\":20}",
+		  "team size 20 needs 20 officers, only 18 are eligible", NULL },
+		{ "I-RATE", "[\"" SCJG "\"]", "{\"by\":[\"risk\"],\"rates\":{\"A\":\"5%\"}}", "{\"size\":2}",
+		  "no rate or count for stratum '-'", NULL },
+		{ "I-SPECCAP", "[\"" SCJG "\"]", FOOD_STRATA,
+		  "{\"size\":2,\"specialties\":[\"价格\"],\"load_cap\":2}",
+		  "specialty '价格' is held by", "raise team.load_cap" },
+	};
+	yh_store *store = fixture_store("inf.db");
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *before, *after, *out = NULL;
+		uint64_t head;
+
+		add_food_variant(store, cases[i].id, cases[i].departments, cases[i].strata, cases[i].team);
+		head = tu_ledger_head(store);
+		before = fingerprint(store);
+		ck_assert_msg(commit_rc(store, cases[i].id) == YH_EDATA, "%s committed", cases[i].id);
+		ck_assert_msg(strstr(yh_error_message(), cases[i].want) != NULL, "%s: '%s' lacks '%s'", cases[i].id,
+		              yh_error_message(), cases[i].want);
+		if (cases[i].want2)
+			ck_assert_msg(strstr(yh_error_message(), cases[i].want2) != NULL, "%s: '%s' lacks '%s'",
+			              cases[i].id, yh_error_message(), cases[i].want2);
+		ck_assert_ptr_nonnull(strstr(yh_error_message(), cases[i].id));
+		ck_assert_uint_eq(tu_ledger_head(store), head);
+		after = fingerprint(store);
+		ck_assert_msg(strcmp(before, after) == 0, "%s: a failed commit changed the store", cases[i].id);
+		ck_assert_str_eq(state_of(store, cases[i].id), "planned");
+		ck_assert_int_eq(yh_draw_announcement(&out, store, cases[i].id), YH_ENOTFOUND);
+		free(before);
+		free(after);
+	}
+	yh_store_close(store);
+}
+END_TEST
+
+typedef struct {
+	buf ids;             /* ",id," for each row that passes */
+	const char *date;
+	int which;           /* 0: SCJG officers eligible on date; 1: the same holding 食品 */
+	const char *region, *industry;
+} row_filter;
+
+static int pick_officer(void *ctx, const char *const *v, size_t n)
+{
+	row_filter *f = ctx;
+
+	ck_assert_uint_eq(n, 6);
+	if (strcmp(v[2], SCJG) == 0 && strcmp(v[5], "active") == 0 && strcmp(v[3], f->date) >= 0 &&
+	    (f->which == 0 || strstr(v[4], "食品")))
+		b_fmt(&f->ids, "%s,", v[0]);
+	return 0;
+}
+
+static int pick_entity(void *ctx, const char *const *v, size_t n)
+{
+	row_filter *f = ctx;
+
+	ck_assert_uint_eq(n, 8);
+	if (strcmp(v[6], "active") == 0 && strncmp(v[3], f->region, strlen(f->region)) == 0 &&
+	    strncmp(v[4], f->industry, strlen(f->industry)) == 0)
+		b_fmt(&f->ids, "%s,", v[0]);
+	return 0;
+}
+
+START_TEST(test_draw_time_team_failure)
+{
+	/* The pre-check counts officers but not recusals: conflicts that cover every officer for
+	 * one entity (and, for a second task, every holder of the required specialty for another)
+	 * pass the commit and stop the draw, which must then record nothing. */
+	yh_store *store = fixture_store("dt.db");
+	row_filter off = { { 0 }, "2026-12-01", 0, NULL, NULL }, food_off = { { 0 }, "2026-12-01", 1, NULL, NULL };
+	row_filter c14 = { { 0 }, NULL, 0, "3301", "C14" }, f52 = { { 0 }, NULL, 0, "3301", "F52" };
+	char e1[32], e2[32], *p, *q, *before, *after, *out = (char *)0x1;
+	yh_import_report rep;
+	uint64_t head, seq = 5;
+	FILE *fp;
+	int n1 = 0, n2 = 0;
+
+	ck_assert_int_eq(yh_register_foreach(store, YH_REGISTER_INSPECTORS, 0, pick_officer, &off), YH_OK);
+	ck_assert_int_eq(yh_register_foreach(store, YH_REGISTER_INSPECTORS, 0, pick_officer, &food_off), YH_OK);
+	ck_assert_int_eq(yh_register_foreach(store, YH_REGISTER_ENTITIES, 0, pick_entity, &c14), YH_OK);
+	ck_assert_int_eq(yh_register_foreach(store, YH_REGISTER_ENTITIES, 0, pick_entity, &f52), YH_OK);
+	ck_assert_ptr_nonnull(c14.ids.s);
+	ck_assert_ptr_nonnull(f52.ids.s);
+	snprintf(e1, sizeof(e1), "%.*s", (int)(strchr(c14.ids.s, ',') - c14.ids.s), c14.ids.s);
+	snprintf(e2, sizeof(e2), "%.*s", (int)(strchr(f52.ids.s, ',') - f52.ids.s), f52.ids.s);
+
+	fp = fopen(tu_path("conflicts-all.csv"), "wb");
+	ck_assert_ptr_nonnull(fp);
+	fputs("entity_id,inspector_id,reason\n", fp);
+	for (p = off.ids.s; (q = strchr(p, ',')) != NULL; p = q + 1, n1++)
+		fprintf(fp, "%s,%.*s,全员回避\n", e1, (int)(q - p), p);
+	for (p = food_off.ids.s; (q = strchr(p, ',')) != NULL; p = q + 1, n2++)
+		fprintf(fp, "%s,%.*s,食品专业回避\n", e2, (int)(q - p), p);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(n1, 18);
+	ck_assert_int_gt(n2, 2);
+	tu_import_ok(&rep, store, YH_REGISTER_CONFLICTS, tu_path("conflicts-all.csv"), NULL);
+
+	add_task(store, "{\"id\":\"DT-ALL\",\"title\":\"全员回避\",\"departments\":[\"" SCJG "\"],"
+	                "\"draw_date\":\"2026-12-01\",\"population\":{\"regions\":[\"3301\"],\"industries\":[\"C14\"]},"
+	                "\"strata\":{\"rates\":{\"*\":\"100%\"}},\"team\":{\"size\":2,\"load_cap\":1000}}");
+	add_task(store, "{\"id\":\"DT-SPEC\",\"title\":\"专业回避\",\"departments\":[\"" SCJG "\"],"
+	                "\"draw_date\":\"2026-12-01\",\"population\":{\"regions\":[\"3301\"],\"industries\":[\"F52\"]},"
+	                "\"strata\":{\"rates\":{\"*\":\"100%\"}},"
+	                "\"team\":{\"size\":2,\"specialties\":[\"食品\"],\"load_cap\":1000}}");
+	free(commit_ok(store, "DT-ALL", "dt"));
+	free(commit_ok(store, "DT-SPEC", "dt"));
+
+	head = tu_ledger_head(store);
+	before = fingerprint(store);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, "DT-ALL", "value", NULL, NULL), YH_EDATA);
+	ck_assert_ptr_null(out);
+	ck_assert_uint_eq(seq, 0);
+	ck_assert_msg(strstr(yh_error_message(), e1) && strstr(yh_error_message(), "(rank ") &&
+	              strstr(yh_error_message(), "cannot form a team") &&
+	              strstr(yh_error_message(), "recusals"), "DT-ALL: %s", yh_error_message());
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, "DT-SPEC", "value", NULL, NULL), YH_EDATA);
+	ck_assert_msg(strstr(yh_error_message(), e2) && strstr(yh_error_message(), "(rank ") &&
+	              strstr(yh_error_message(), "specialty '食品'"), "DT-SPEC: %s", yh_error_message());
+	ck_assert_uint_eq(tu_ledger_head(store), head);
+	after = fingerprint(store);
+	ck_assert_msg(strcmp(before, after) == 0, "a failed draw changed the store");
+	ck_assert_str_eq(state_of(store, "DT-ALL"), "committed");
+	ck_assert_str_eq(state_of(store, "DT-SPEC"), "committed");
+	ck_assert_int_eq(secret_is_stored(store, "DT-ALL"), 1);
+	ck_assert_int_eq(yh_draw_transcript(&out, store, "DT-ALL"), YH_ENOTFOUND);
+	free(before);
+	free(after);
+	free(off.ids.s);
+	free(food_off.ids.s);
+	free(c14.ids.s);
+	free(f52.ids.s);
+	yh_store_close(store);
+}
+END_TEST
+
+/* ---- a large generated draw, checked against docs/spec.md ---------------------------------- */
+
+#define NENT 6000
+#define NOFF 210          /* 120 SCJG, 80 STHJ, 10 in a department the task does not use */
+#define NCONF 500
+#define DRAW_DATE "2026-12-01"
+#define LOAD_CAP 40
+#define BIG_VALUE "drand quicknet round 24000000: 8a6f…"
+
+typedef struct {
+	char id[19], name[40], type[32], region[7], industry[8], risk[2], status[16], abnormal[2];
+	int eligible;
+	unsigned char ticket[32];
+} g_entity;
+
+typedef struct {
+	char id[16], name[32], department[16], cert[11], specs[64], status[16];
+	int eligible, food, drug;
+	uint64_t load, seen_load;
+} g_officer;
+
+typedef struct {
+	char entity[19], officer[16], reason[32];
+} g_conflict;
+
+static g_entity *ge;
+static g_officer go[NOFF];
+static g_conflict gc[NCONF];
+
+static int cmp_conflict(const void *a, const void *b)
+{
+	const g_conflict *x = a, *y = b;
+	int c = strcmp(x->entity, y->entity);
+
+	return c ? c : strcmp(x->officer, y->officer);
+}
+
+static int recused(const char *entity, const char *officer)
+{
+	g_conflict key;
+
+	snprintf(key.entity, sizeof(key.entity), "%s", entity);
+	snprintf(key.officer, sizeof(key.officer), "%s", officer);
+	return bsearch(&key, gc, NCONF, sizeof(gc[0]), cmp_conflict) != NULL;
+}
+
+static g_officer *officer_by_id(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < NOFF; i++)
+		if (strcmp(go[i].id, id) == 0)
+			return &go[i];
+	return NULL;
+}
+
+static void generate_registers(void)
+{
+	static const char *const regions[] = { "330102", "330105", "330106", "330108", "330109", "330110",
+	                                       "330111", "330112", "320102", "440305" };
+	static const char *const industries[] = { "F5211", "H6210", "C1411", "I6510", "", "F52" };
+	static const char *const types[] = { "有限责任公司", "个体工商户", "股份有限公司" };
+	static const char *const other_status[] = { "deregistered", "suspended", "revoked" };
+	FILE *fp;
+	size_t i, j;
+
+	ge = calloc(NENT, sizeof(*ge));
+	ck_assert_ptr_nonnull(ge);
+	rng_state = 0x5eed5eed5eed5eedull;
+	fp = fopen(tu_path("big-entities.csv"), "wb");
+	ck_assert_ptr_nonnull(fp);
+	fputs("id,name,type,region,industry,risk,status,abnormal\n", fp);
+	for (i = 0; i < NENT; i++) {
+		g_entity *e = &ge[i];
+		char first17[18];
+		unsigned r = (unsigned)(rng() % 100);
+
+		snprintf(e->region, sizeof(e->region), "%s", regions[rng() % 10]);
+		snprintf(first17, sizeof(first17), "91%sMA%07zu", e->region, (i * 7919) % 10000000);
+		snprintf(e->id, sizeof(e->id), "%s%c", first17, yh_uscc_check_char(first17));
+		REQUIRE_INT(yh_uscc_check(NULL, e->id, 18), YH_USCC_OK);
+		snprintf(e->name, sizeof(e->name), "测试企业%05zu号", i);
+		snprintf(e->type, sizeof(e->type), "%s", types[rng() % 3]);
+		snprintf(e->industry, sizeof(e->industry), "%s", industries[rng() % 6]);
+		snprintf(e->risk, sizeof(e->risk), "%s", r < 40 ? "A" : r < 70 ? "B" : r < 90 ? "C" : r < 95 ? "D" : "");
+		r = (unsigned)(rng() % 100);
+		snprintf(e->status, sizeof(e->status), "%s", r < 90 ? "active" : other_status[r % 3]);
+		snprintf(e->abnormal, sizeof(e->abnormal), "%s", rng() % 20 == 0 ? "1" : "0");
+		e->eligible = strcmp(e->status, "active") == 0;
+		fprintf(fp, "%s,%s,%s,%s,%s,%s,%s,%s\n", e->id, e->name, e->type, e->region, e->industry, e->risk,
+		        e->status, e->abnormal);
+	}
+	ck_assert_int_eq(fclose(fp), 0);
+
+	fp = fopen(tu_path("big-inspectors.csv"), "wb");
+	ck_assert_ptr_nonnull(fp);
+	fputs("id,name,department,cert_valid_until,specialties,status\n", fp);
+	for (i = 0; i < NOFF; i++) {
+		g_officer *o = &go[i];
+		unsigned r = (unsigned)(rng() % 100), s = (unsigned)(rng() % 100);
+
+		snprintf(o->id, sizeof(o->id), "3301%010zu", 2025000000 + i * 37);
+		snprintf(o->name, sizeof(o->name), "检查员%03zu", i);
+		snprintf(o->department, sizeof(o->department), "%s", i < 120 ? SCJG : i < 200 ? STHJ : "330100-WSJK");
+		/* certificates: mostly valid; some expired; two on the edge of the draw date */
+		snprintf(o->cert, sizeof(o->cert), "%s", i == 7 ? DRAW_DATE : i == 8 ? "2026-11-30"
+		         : r < 10 ? "2026-06-30" : "2028-12-31");
+		r = (unsigned)(rng() % 100);
+		snprintf(o->status, sizeof(o->status), "%s", r < 8 ? "on_leave" : r < 11 ? "suspended"
+		         : r < 13 ? "left" : "active");
+		/* specialties, sorted by UTF-8 bytes as stored: 产品质量 < 广告 < 药品 < 食品 */
+		o->food = s < 60;
+		o->drug = (s >= 35 && s < 95) || s % 7 == 0;
+		snprintf(o->specs, sizeof(o->specs), "%s%s%s%s", s % 3 == 0 ? "广告" : "",
+		         (s % 3 == 0 && (o->drug || o->food)) ? ";" : "", o->drug ? "药品" : "",
+		         o->drug && o->food ? ";食品" : o->food ? "食品" : "");
+		o->eligible = strcmp(o->status, "active") == 0 && strcmp(o->cert, DRAW_DATE) >= 0 &&
+		              (strcmp(o->department, SCJG) == 0 || strcmp(o->department, STHJ) == 0);
+		fprintf(fp, "%s,%s,%s,%s,%s,%s\n", o->id, o->name, o->department, o->cert, o->specs, o->status);
+	}
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(go[7].eligible, strcmp(go[7].status, "active") == 0);
+
+	/* conflicts: unique random pairs over a pool of 400 entities and all officers */
+	fp = fopen(tu_path("big-conflicts.csv"), "wb");
+	ck_assert_ptr_nonnull(fp);
+	fputs("entity_id,inspector_id,reason\n", fp);
+	for (i = 0; i < NCONF;) {
+		g_entity *e = &ge[(rng() % 400) * 15];
+		g_officer *o = &go[rng() % NOFF];
+
+		for (j = 0; j < i; j++)
+			if (strcmp(gc[j].entity, e->id) == 0 && strcmp(gc[j].officer, o->id) == 0)
+				break;
+		if (j < i)
+			continue;
+		snprintf(gc[i].entity, sizeof(gc[i].entity), "%s", e->id);
+		snprintf(gc[i].officer, sizeof(gc[i].officer), "%s", o->id);
+		snprintf(gc[i].reason, sizeof(gc[i].reason), "随机回避%zu", i);
+		fprintf(fp, "%s,%s,%s\n", e->id, o->id, gc[i].reason);
+		i++;
+	}
+	ck_assert_int_eq(fclose(fp), 0);
+	qsort(gc, NCONF, sizeof(gc[0]), cmp_conflict);
+}
+
+static const char big_task[] =
+	"{\"id\":\"T-BIG\",\"title\":\"大规模联合抽查\",\"departments\":[\"" SCJG "\",\"" STHJ "\"],"
+	"\"items\":[\"SP-01\"],\"draw_date\":\"" DRAW_DATE "\","
+	"\"strata\":{\"by\":[\"risk\"],\"rates\":{\"A\":\"30%\",\"B\":\"40%\",\"C\":\"60%\",\"D\":\"100%\","
+	"\"*\":\"20%\"}},\"reserve_rate\":\"10%\","
+	"\"team\":{\"size\":2,\"per_department\":{\"" SCJG "\":1,\"" STHJ "\":1},"
+	"\"specialties\":[\"食品\",\"药品\"],\"load_cap\":40}}";
+
+/* k for a stratum of the big task: ceil(n * rate), written out here from the task. */
+static void big_sizes(const char *key, uint64_t n, uint64_t *k, uint64_t *r, const char **rate)
+{
+	uint64_t pct = !strcmp(key, "A") ? 30 : !strcmp(key, "B") ? 40 : !strcmp(key, "C") ? 60
+	             : !strcmp(key, "D") ? 100 : 20;
+
+	*rate = !strcmp(key, "A") ? "30%" : !strcmp(key, "B") ? "40%" : !strcmp(key, "C") ? "60%"
+	      : !strcmp(key, "D") ? "100%" : "20%";
+	*k = (n * pct + 99) / 100;
+	*r = (*k * 10 + 99) / 100;
+	if (*r > n - *k)
+		*r = n - *k;
+}
+
+static void hash_parts(unsigned char out[32], const void *a, size_t alen, const void *b, size_t blen,
+                       const void *c, size_t clen)
+{
+	crypto_hash_sha256_state st;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, a, alen);
+	crypto_hash_sha256_update(&st, b, blen);
+	if (c)
+		crypto_hash_sha256_update(&st, c, clen);
+	crypto_hash_sha256_final(&st, out);
+}
+
+static void ticket_of(unsigned char out[32], const unsigned char seed[32], const char *id)
+{
+	hash_parts(out, seed, 32, "yaohao:ticket:v1", 17, id, strlen(id));
+}
+
+static void pair_ticket_of(unsigned char out[32], const unsigned char seed[32], const char *e, const char *o)
+{
+	unsigned char tmp[64];
+
+	REQUIRE(strlen(e) + 1 + strlen(o) < sizeof(tmp), "ids too long");
+	memcpy(tmp, e, strlen(e) + 1);
+	memcpy(tmp + strlen(e) + 1, o, strlen(o));
+	hash_parts(out, seed, 32, "yaohao:pair:v1", 15, tmp, strlen(e) + 1 + strlen(o));
+}
+
+static void unhex32(unsigned char out[32], const char *hex)
+{
+	size_t len = 0;
+
+	ck_assert_msg(hex && strlen(hex) == 64, "not 64 hex digits: %s", hex ? hex : "(null)");
+	ck_assert_int_eq(sodium_hex2bin(out, 32, hex, 64, NULL, &len, NULL), 0);
+	ck_assert_uint_eq(len, 32);
+}
+
+/* Leaf data of a row (docs/spec.md §2) added to a Merkle tree. */
+static void add_row(yh_merkle *m, const char *const *f, size_t n)
+{
+	unsigned char data[1024];
+	size_t i, off = 0;
+
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(f[i]);
+
+		REQUIRE(off + 4 + len < sizeof(data), "row too long");
+		data[off++] = (unsigned char)(len >> 24);
+		data[off++] = (unsigned char)(len >> 16);
+		data[off++] = (unsigned char)(len >> 8);
+		data[off++] = (unsigned char)len;
+		memcpy(data + off, f[i], len);
+		off += len;
+	}
+	yh_merkle_add(m, data, off);
+}
+
+static int cmp_entity_id(const void *a, const void *b)
+{
+	return strcmp(((const g_entity *)a)->id, ((const g_entity *)b)->id);
+}
+
+static int cmp_entity_ptr_ticket(const void *a, const void *b)
+{
+	const g_entity *x = *(g_entity *const *)a, *y = *(g_entity *const *)b;
+	int c = memcmp(x->ticket, y->ticket, 32);
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+typedef struct {
+	g_officer *o;
+	unsigned char pt[32];
+	uint64_t load;
+	int specialist, member;
+} g_cand;
+
+static int cmp_cand(const void *a, const void *b)      /* candidate order: load, pair ticket, id */
+{
+	const g_cand *x = a, *y = b;
+	int c;
+
+	if (x->load != y->load)
+		return x->load < y->load ? -1 : 1;
+	c = memcmp(x->pt, y->pt, 32);
+	return c ? c : strcmp(x->o->id, y->o->id);
+}
+
+static int cmp_fill(const void *a, const void *b)      /* filling order: load, non-specialists first */
+{
+	const g_cand *x = *(g_cand *const *)a, *y = *(g_cand *const *)b;
+	int c;
+
+	if (x->load != y->load)
+		return x->load < y->load ? -1 : 1;
+	if (x->specialist != y->specialist)
+		return x->specialist - y->specialist;
+	c = memcmp(x->pt, y->pt, 32);
+	return c ? c : strcmp(x->o->id, y->o->id);
+}
+
+static int cmp_member_pt(const void *a, const void *b)  /* team order: pair ticket, id */
+{
+	const g_cand *x = *(g_cand *const *)a, *y = *(g_cand *const *)b;
+	int c = memcmp(x->pt, y->pt, 32);
+
+	return c ? c : strcmp(x->o->id, y->o->id);
+}
+
+static int seat_open(const g_officer *o, const int seats[2])
+{
+	return strcmp(o->department, SCJG) == 0 ? seats[0] > 0 : strcmp(o->department, STHJ) == 0 ? seats[1] > 0 : 0;
+}
+
+static void take_seat(const g_officer *o, int seats[2])
+{
+	seats[strcmp(o->department, SCJG) == 0 ? 0 : 1]--;
+}
+
+static int holds(const g_officer *o, const char *s)
+{
+	return strcmp(s, "食品") == 0 ? o->food : o->drug;
+}
+
+/* docs/spec.md §9, written out again: the expected team of one entity, members in team order. */
+static size_t expected_team(g_cand **team, g_cand *c, g_cand **fill, const unsigned char seed[32],
+                            const g_entity *e, uint64_t cap)
+{
+	static const char *const specialties[] = { "食品", "药品" };
+	int seats[2] = { 1, 1 };
+	size_t n = 0, i, s, nteam = 0;
+
+	for (i = 0; i < NOFF; i++) {
+		g_officer *o = &go[i];
+
+		if (!o->eligible || o->load >= cap || recused(e->id, o->id))
+			continue;
+		c[n].o = o;
+		c[n].load = o->load;
+		c[n].specialist = o->food || o->drug;
+		c[n].member = 0;
+		pair_ticket_of(c[n].pt, seed, e->id, o->id);
+		n++;
+	}
+	qsort(c, n, sizeof(*c), cmp_cand);
+	for (i = 0; i < n; i++)
+		fill[i] = &c[i];
+	qsort(fill, n, sizeof(*fill), cmp_fill);
+	for (s = 0; s < 2; s++) {
+		for (i = 0; i < nteam; i++)
+			if (holds(team[i]->o, specialties[s]))
+				break;
+		if (i < nteam)
+			continue;
+		for (i = 0; i < n; i++)
+			if (!c[i].member && holds(c[i].o, specialties[s]) && seat_open(c[i].o, seats))
+				break;
+		REQUIRE(i < n, "the spec's algorithm finds no %s holder for %s", specialties[s], e->id);
+		c[i].member = 1;
+		take_seat(c[i].o, seats);
+		team[nteam++] = &c[i];
+	}
+	for (i = 0; i < n && nteam < 2; i++)
+		if (!fill[i]->member && seat_open(fill[i]->o, seats)) {
+			fill[i]->member = 1;
+			take_seat(fill[i]->o, seats);
+			team[nteam++] = fill[i];
+		}
+	REQUIRE(nteam == 2, "the spec's algorithm cannot fill the team of %s", e->id);
+	qsort(team, nteam, sizeof(*team), cmp_member_pt);
+	for (i = 0; i < nteam; i++)
+		team[i]->o->load++;
+	return nteam;
+}
+
+START_TEST(test_large_generated_draw)
+{
+	yh_store *store = store_named("big.db");
+	yh_import_report rep;
+	char *ann_text, *tr_text, hb[65];
+	json_t *ann, *tr, *ann_strata, *tr_strata, *selected, *reserves, *e, *m;
+	unsigned char seed[32], secret[32], want[32], root[32], task_digest[32], eroot[32], oroot[32], rroot[32];
+	unsigned char len4[4];
+	g_entity **eligible, **by_rank, **group;
+	g_cand *cands = calloc(NOFF, sizeof(g_cand)), **fill = calloc(NOFF, sizeof(g_cand *)), *team[4];
+	yh_merkle *mk;
+	size_t neligible = 0, noff = 0, i, j, nstrata = 0, nreserves = 0, total_k = 0, ngroup;
+	uint64_t cap, max_load = 0;
+	crypto_hash_sha256_state st;
+	static const char *const keys[] = { "-", "A", "B", "C", "D" }; /* sorted by bytes */
+
+	ck_assert(cands && fill);
+	generate_registers();
+	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("big-entities.csv"), NULL);
+	REQUIRE_INT(rep.added, NENT);
+	tu_import_ok(&rep, store, YH_REGISTER_INSPECTORS, tu_path("big-inspectors.csv"), NULL);
+	REQUIRE_INT(rep.added, NOFF);
+	tu_import_ok(&rep, store, YH_REGISTER_CONFLICTS, tu_path("big-conflicts.csv"), NULL);
+	REQUIRE_INT(rep.added, NCONF);
+	add_task(store, big_task);
+	ann_text = commit_ok(store, "T-BIG", "a large draw");
+	tr_text = draw_ok(store, "T-BIG", BIG_VALUE);
+	ann = jparse(ann_text);
+	tr = jparse(tr_text);
+
+	/* §2, §4: counts and roots, from the generated rows */
+	qsort(ge, NENT, sizeof(*ge), cmp_entity_id);
+	eligible = calloc(NENT, sizeof(*eligible));
+	by_rank = calloc(NENT, sizeof(*by_rank));
+	group = calloc(NENT, sizeof(*group));
+	ck_assert(eligible && by_rank && group);
+	REQUIRE_INT(yh_merkle_new(&mk), YH_OK);
+	for (i = 0; i < NENT; i++)
+		if (ge[i].eligible) {
+			const char *f[8] = { ge[i].id, ge[i].name, ge[i].type, ge[i].region, ge[i].industry, ge[i].risk,
+			                     ge[i].status, ge[i].abnormal };
+
+			add_row(mk, f, 8);
+			eligible[neligible++] = &ge[i];
+		}
+	yh_merkle_root(root, mk);
+	yh_merkle_free(mk);
+	REQUIRE_INT(jint(json_object_get(ann, "entities"), "count"), (json_int_t)neligible);
+	REQUIRE_STR(jstr(json_object_get(ann, "entities"), "root"), hex32(hb, root));
+	REQUIRE_INT(json_array_size(json_object_get(json_object_get(ann, "entities"), "excluded")), 0);
+	REQUIRE_INT(yh_merkle_new(&mk), YH_OK);
+	for (i = 0; i < NOFF; i++) /* generated in id order */
+		if (go[i].eligible) {
+			const char *f[6] = { go[i].id, go[i].name, go[i].department, go[i].cert, go[i].specs, go[i].status };
+
+			REQUIRE(i == 0 || strcmp(go[i - 1].id, go[i].id) < 0, "officers out of order");
+			add_row(mk, f, 6);
+			noff++;
+		}
+	yh_merkle_root(root, mk);
+	yh_merkle_free(mk);
+	REQUIRE_INT(jint(json_object_get(ann, "inspectors"), "count"), (json_int_t)noff);
+	REQUIRE_STR(jstr(json_object_get(ann, "inspectors"), "root"), hex32(hb, root));
+	REQUIRE_INT(yh_merkle_new(&mk), YH_OK);
+	for (i = 0; i < NCONF; i++) { /* by entity, inspector, reason: one reason per pair */
+		const char *f[3] = { gc[i].entity, gc[i].officer, gc[i].reason };
+
+		add_row(mk, f, 3);
+	}
+	yh_merkle_root(root, mk);
+	yh_merkle_free(mk);
+	REQUIRE_INT(jint(json_object_get(ann, "recusals"), "count"), NCONF);
+	REQUIRE_STR(jstr(json_object_get(ann, "recusals"), "root"), hex32(hb, root));
+	REQUIRE_INT(json_array_size(json_object_get(json_object_get(ann, "recusals"), "recent_pairs")), 0);
+	cap = (uint64_t)jint(ann, "load_cap");
+	REQUIRE_INT(cap, LOAD_CAP);
+
+	/* §6: the commitment opens; §7: the seed */
+	pinned_secret(secret, "a large draw");
+	REQUIRE_STR(jstr(tr, "secret"), hex32(hb, secret));
+	hash_parts(want, "yaohao:commit:v1", 17, secret, 32, NULL, 0);
+	REQUIRE_STR(jstr(ann, "commitment"), hex32(hb, want));
+	unhex32(task_digest, jstr(ann, "task_digest"));
+	unhex32(eroot, jstr(json_object_get(ann, "entities"), "root"));
+	unhex32(oroot, jstr(json_object_get(ann, "inspectors"), "root"));
+	unhex32(rroot, jstr(json_object_get(ann, "recusals"), "root"));
+	{
+		yh_task *t = NULL;
+
+		REQUIRE_INT(yh_task_get(&t, store, "T-BIG"), YH_OK);
+		yh_task_digest(want, t);
+		REQUIRE_STR(hex32(hb, want), jstr(ann, "task_digest"));
+		hash_parts(want, "yaohao:task:v1", 15, yh_task_canonical(t), strlen(yh_task_canonical(t)), NULL, 0);
+		REQUIRE_STR(hex32(hb, want), jstr(ann, "task_digest"));
+		yh_task_free(t);
+	}
+	len4[0] = len4[1] = len4[2] = 0;
+	len4[3] = (unsigned char)strlen(BIG_VALUE);
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)"yaohao:seed:v1", 15);
+	crypto_hash_sha256_update(&st, task_digest, 32);
+	crypto_hash_sha256_update(&st, eroot, 32);
+	crypto_hash_sha256_update(&st, oroot, 32);
+	crypto_hash_sha256_update(&st, rroot, 32);
+	crypto_hash_sha256_update(&st, secret, 32);
+	crypto_hash_sha256_update(&st, len4, 4);
+	crypto_hash_sha256_update(&st, (const unsigned char *)BIG_VALUE, strlen(BIG_VALUE));
+	crypto_hash_sha256_final(&st, seed);
+	REQUIRE_STR(jstr(tr, "seed"), hex32(hb, seed));
+	REQUIRE_STR(jstr(tr, "entropy_value"), BIG_VALUE);
+
+	/* §5, §8: strata, tickets, selection, reserves, cutoffs */
+	for (i = 0; i < neligible; i++)
+		ticket_of(eligible[i]->ticket, seed, eligible[i]->id);
+	ann_strata = json_object_get(ann, "strata");
+	tr_strata = json_object_get(tr, "strata");
+	reserves = json_object_get(tr, "reserves");
+	for (j = 0; j < 5; j++) {
+		uint64_t k, r;
+		const char *rate;
+		json_t *as = json_array_get(ann_strata, nstrata), *ts = json_array_get(tr_strata, nstrata);
+
+		for (ngroup = 0, i = 0; i < neligible; i++)
+			if (strcmp(eligible[i]->risk[0] ? eligible[i]->risk : "-", keys[j]) == 0)
+				group[ngroup++] = eligible[i];
+		REQUIRE(ngroup > 0, "stratum %s is empty", keys[j]);
+		qsort(group, ngroup, sizeof(*group), cmp_entity_ptr_ticket);
+		big_sizes(keys[j], ngroup, &k, &r, &rate);
+		REQUIRE(as != NULL, "stratum %s missing", keys[j]);
+		REQUIRE_STR(jstr(as, "key"), keys[j]);
+		REQUIRE_INT(jint(as, "population"), (json_int_t)ngroup);
+		REQUIRE_INT(jint(as, "selected"), (json_int_t)k);
+		REQUIRE_INT(jint(as, "reserves"), (json_int_t)r);
+		REQUIRE_STR(jstr(as, "rate"), rate);
+		REQUIRE_STR(jstr(ts, "key"), keys[j]);
+		REQUIRE_INT(jint(ts, "selected"), (json_int_t)k);
+		REQUIRE_INT(jint(ts, "reserves"), (json_int_t)r);
+		if (k < ngroup) {
+			unsigned char cut[32];
+
+			REQUIRE_STR(jstr(ts, "cutoff"), hex32(hb, group[k]->ticket));
+			unhex32(cut, jstr(ts, "cutoff"));
+			for (i = 0; i < ngroup; i++)
+				REQUIRE_INT(memcmp(group[i]->ticket, cut, 32) < 0, i < k);
+		} else {
+			REQUIRE(json_is_null(json_object_get(ts, "cutoff")), "stratum %s: k = n needs a null cutoff",
+			              keys[j]);
+		}
+		for (i = 0; i < k; i++)
+			by_rank[total_k + i] = group[i];
+		total_k += k;
+		for (i = 0; i < r; i++) {
+			json_t *rv = json_array_get(reserves, nreserves + i);
+
+			REQUIRE(rv != NULL, "reserve missing");
+			REQUIRE_STR(jstr(rv, "stratum"), keys[j]);
+			REQUIRE_INT(jint(rv, "order"), (json_int_t)(i + 1));
+			REQUIRE_STR(jstr(rv, "id"), group[k + i]->id);
+			REQUIRE_STR(jstr(rv, "name"), group[k + i]->name);
+			REQUIRE_STR(jstr(rv, "ticket"), hex32(hb, group[k + i]->ticket));
+			REQUIRE(strcmp(jstr(rv, "ticket"), jstr(ts, "cutoff")) >= 0, "reserve %s is below the cutoff", jstr(rv, "id"));
+		}
+		nreserves += r;
+		nstrata++;
+	}
+	REQUIRE_INT(json_array_size(ann_strata), nstrata);
+	REQUIRE_INT(json_array_size(tr_strata), nstrata);
+	REQUIRE_INT(json_array_size(reserves), nreserves);
+	ck_assert_uint_gt(total_k, 1500); /* a few thousand teams */
+
+	/* ranks: all selected in ticket order */
+	qsort(by_rank, total_k, sizeof(*by_rank), cmp_entity_ptr_ticket);
+	selected = json_object_get(tr, "selected");
+	REQUIRE_INT(json_array_size(selected), total_k);
+	json_array_foreach(selected, i, e) {
+		const g_entity *g = by_rank[i];
+		unsigned char t[32];
+
+		REQUIRE_INT(jint(e, "rank"), (json_int_t)(i + 1));
+		REQUIRE_STR(jstr(e, "id"), g->id);
+		REQUIRE_STR(jstr(e, "name"), g->name);
+		REQUIRE_STR(jstr(e, "stratum"), g->risk[0] ? g->risk : "-");
+		ticket_of(t, seed, jstr(e, "id"));
+		REQUIRE_STR(jstr(e, "ticket"), hex32(hb, t));
+		{
+			/* below its stratum's cutoff */
+			json_t *ts;
+			size_t si;
+
+			json_array_foreach(tr_strata, si, ts)
+				if (strcmp(jstr(ts, "key"), jstr(e, "stratum")) == 0 && !json_is_null(json_object_get(ts, "cutoff")))
+					REQUIRE(strcmp(jstr(e, "ticket"), jstr(ts, "cutoff")) < 0, "selected %s is not below the cutoff",
+					        jstr(e, "id"));
+		}
+	}
+
+	/* §9: every team, as the spec's algorithm forms it, and its properties */
+	json_array_foreach(selected, i, e) {
+		json_t *tm = json_object_get(e, "team");
+		size_t nteam = expected_team(team, cands, fill, seed, by_rank[i], cap), nscjg = 0, nsthj = 0;
+		int food = 0, drug = 0;
+		unsigned char prev[32];
+
+		REQUIRE(json_array_size(tm) >= 2, "rank %zu: a team of fewer than 2", i + 1);
+		REQUIRE(json_array_size(tm) == nteam, "rank %zu: team of %zu, expected %zu", i + 1,
+		              json_array_size(tm), nteam);
+		json_array_foreach(tm, j, m) {
+			g_officer *o = officer_by_id(jstr(m, "id"));
+			unsigned char pt[32];
+
+			REQUIRE(strcmp(jstr(m, "id"), team[j]->o->id) == 0, "rank %zu (%s) member %zu: %s, the spec gives %s",
+			              i + 1, jstr(e, "id"), j, jstr(m, "id"), team[j]->o->id);
+			REQUIRE(o != NULL, "unknown officer %s", jstr(m, "id"));
+			/* eligible: active, certificate valid on the draw date, a task department */
+			REQUIRE(o->eligible && strcmp(o->status, "active") == 0 && strcmp(o->cert, DRAW_DATE) >= 0,
+			              "officer %s is not eligible", o->id);
+			REQUIRE(!recused(jstr(e, "id"), o->id), "conflict pair %s/%s teamed", jstr(e, "id"), o->id);
+			REQUIRE_STR(jstr(m, "name"), o->name);
+			REQUIRE_STR(jstr(m, "department"), o->department);
+			nscjg += strcmp(o->department, SCJG) == 0;
+			nsthj += strcmp(o->department, STHJ) == 0;
+			food |= o->food;
+			drug |= o->drug;
+			pair_ticket_of(pt, seed, jstr(e, "id"), o->id);
+			REQUIRE_STR(jstr(m, "pair_ticket"), hex32(hb, pt));
+			/* team order: pair ticket; the first leads */
+			REQUIRE_STR(jstr(m, "role"), j == 0 ? "leader" : "member");
+			if (j > 0)
+				REQUIRE(memcmp(prev, pt, 32) < 0, "rank %zu: members not in pair-ticket order", i + 1);
+			memcpy(prev, pt, 32);
+			o->seen_load++;
+		}
+		REQUIRE(nscjg == 1 && nsthj == 1, "rank %zu: seats %zu/%zu", i + 1, nscjg, nsthj);
+		REQUIRE(food && drug, "rank %zu: a required specialty is missing", i + 1);
+	}
+	for (i = 0; i < NOFF; i++) {
+		REQUIRE(go[i].seen_load <= cap, "officer %s has %llu teams, cap %llu", go[i].id,
+		              (unsigned long long)go[i].seen_load, (unsigned long long)cap);
+		REQUIRE_INT(go[i].seen_load, go[i].load);
+		if (!go[i].eligible)
+			REQUIRE_INT(go[i].seen_load, 0);
+		if (go[i].seen_load > max_load)
+			max_load = go[i].seen_load;
+	}
+	/* the cap binds: some officer reaches it */
+	REQUIRE_INT(max_load, cap);
+
+	free(eligible);
+	free(by_rank);
+	free(group);
+	free(cands);
+	free(fill);
+	free(ge);
+	json_decref(ann);
+	json_decref(tr);
+	free(ann_text);
+	free(tr_text);
+	yh_store_close(store);
+}
+END_TEST
+
+static Suite *draw_suite(void)
+{
+	Suite *s = suite_create("draw");
+	TCase *tc = tcase_create("draw"), *big = tcase_create("large");
+
+	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_food_vector);
+	tcase_add_test(tc, test_two_stores_identical);
+	tcase_add_test(tc, test_shuffled_files_identical);
+	tcase_add_test(tc, test_entropy_changes_selection);
+	tcase_add_test(tc, test_lifecycle_errors);
+	tcase_add_test(tc, test_commit_random_secret);
+	tcase_add_test(tc, test_import_after_commit);
+	tcase_add_test(tc, test_exclusion_window);
+	tcase_add_test(tc, test_infeasible_commit);
+	tcase_add_test(tc, test_draw_time_team_failure);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(big, tu_setup, tu_teardown);
+	tcase_set_timeout(big, 300);
+	tcase_add_test(big, test_large_generated_draw);
+	suite_add_tcase(s, big);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	if (sodium_init() < 0)
+		return EXIT_FAILURE;
+	sr = srunner_create(draw_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

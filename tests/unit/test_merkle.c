@@ -1,0 +1,350 @@
+/* test_merkle.c — register digests as RFC 6962 Merkle roots (yaohao/merkle.h, docs/spec.md §2). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <sodium.h>
+
+#include "testutil.h"
+
+typedef struct {
+	const unsigned char *data;
+	size_t len;
+} leaf;
+
+/* An independent, recursive MTH() exactly as RFC 6962 §2.1 defines it. */
+static void ref_mth(unsigned char out[32], const leaf *d, size_t n)
+{
+	crypto_hash_sha256_state st;
+	unsigned char l[32], r[32], b;
+	size_t k;
+
+	if (n == 0) {
+		crypto_hash_sha256(out, (const unsigned char *)"", 0);
+		return;
+	}
+	crypto_hash_sha256_init(&st);
+	if (n == 1) {
+		b = 0x00;
+		crypto_hash_sha256_update(&st, &b, 1);
+		crypto_hash_sha256_update(&st, d[0].data, d[0].len);
+		crypto_hash_sha256_final(&st, out);
+		return;
+	}
+	for (k = 1; k * 2 < n; k *= 2)
+		;
+	ref_mth(l, d, k);
+	ref_mth(r, d + k, n - k);
+	b = 0x01;
+	crypto_hash_sha256_update(&st, &b, 1);
+	crypto_hash_sha256_update(&st, l, 32);
+	crypto_hash_sha256_update(&st, r, 32);
+	crypto_hash_sha256_final(&st, out);
+}
+
+/* Leaves of varied lengths (0..40 bytes), deterministic. */
+static unsigned char leafbuf[2048][41];
+static leaf leaves[2048];
+
+static void make_leaves(void)
+{
+	size_t i, j;
+
+	for (i = 0; i < 2048; i++) {
+		leaves[i].len = (i * 7) % 41;
+		for (j = 0; j < leaves[i].len; j++)
+			leafbuf[i][j] = (unsigned char)(i * 31 + j * 17 + 3);
+		leaves[i].data = leafbuf[i];
+	}
+}
+
+static yh_merkle *merkle_new(void)
+{
+	yh_merkle *m = NULL;
+
+	ck_assert_int_eq(yh_merkle_new(&m), YH_OK);
+	ck_assert_ptr_nonnull(m);
+	return m;
+}
+
+static void root_of(unsigned char out[32], size_t n)
+{
+	yh_merkle *m = merkle_new();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		yh_merkle_add(m, leaves[i].data, leaves[i].len);
+	ck_assert_uint_eq(yh_merkle_count(m), n);
+	yh_merkle_root(out, m);
+	yh_merkle_free(m);
+}
+
+START_TEST(test_empty)
+{
+	unsigned char got[32];
+
+	root_of(got, 0);
+	/* SHA-256 of nothing */
+	ck_assert_str_eq(tu_hex(got, 32), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	yh_merkle_free(NULL);
+}
+END_TEST
+
+START_TEST(test_small_counts)
+{
+	static const size_t counts[] = { 0, 1, 2, 3, 5, 7, 8 };
+	unsigned char got[32], want[32];
+	size_t i;
+
+	make_leaves();
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		root_of(got, counts[i]);
+		ref_mth(want, leaves, counts[i]);
+		ck_assert_msg(memcmp(got, want, 32) == 0, "%zu leaves: root %s, expected %s", counts[i],
+		              tu_hex(got, 32), tu_hex(want, 32));
+	}
+}
+END_TEST
+
+START_TEST(test_one_leaf_and_two)
+{
+	/* written out by hand: leaf = H(0x00 || d), node = H(0x01 || l || r) */
+	unsigned char got[32], l0[32], l1[32], want[32], buf[65];
+	yh_merkle *m = merkle_new();
+
+	buf[0] = 0x00;
+	memcpy(buf + 1, "abc", 3);
+	crypto_hash_sha256(l0, buf, 4);
+	yh_merkle_add(m, "abc", 3);
+	yh_merkle_root(got, m);
+	ck_assert_str_eq(tu_hex(got, 32), tu_hex(l0, 32));
+	buf[0] = 0x00;
+	crypto_hash_sha256(l1, buf, 1); /* the empty leaf */
+	yh_merkle_add(m, "", 0);
+	buf[0] = 0x01;
+	memcpy(buf + 1, l0, 32);
+	memcpy(buf + 33, l1, 32);
+	crypto_hash_sha256(want, buf, 65);
+	yh_merkle_root(got, m);
+	ck_assert_str_eq(tu_hex(got, 32), tu_hex(want, 32));
+	yh_merkle_free(m);
+}
+END_TEST
+
+START_TEST(test_ct_vectors)
+{
+	/* The Certificate Transparency reference vectors (leaves "", 00, 10, 2021, 3031, 40..43,
+	 * 50..57, 60..6f), as in the RFC 6962 reference implementations. */
+	static const char *const roots[] = {
+		"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+		"fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+		"aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+		"d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+		"4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+		"76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+		"ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+		"5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+	};
+	unsigned char data[8][16], got[32];
+	size_t lens[8] = { 0, 1, 1, 2, 2, 4, 8, 16 }, i, j;
+	yh_merkle *m = merkle_new();
+
+	data[1][0] = 0x00;
+	data[2][0] = 0x10;
+	for (i = 3; i < 8; i++)
+		for (j = 0; j < lens[i]; j++)
+			data[i][j] = (unsigned char)(((i - 1) << 4) + j);
+	for (i = 0; i < 8; i++) {
+		yh_merkle_add(m, data[i], lens[i]);
+		yh_merkle_root(got, m);
+		ck_assert_msg(strcmp(tu_hex(got, 32), roots[i]) == 0, "%zu leaves: %s, expected %s", i + 1,
+		              tu_hex(got, 32), roots[i]);
+	}
+	yh_merkle_free(m);
+}
+END_TEST
+
+START_TEST(test_incremental)
+{
+	/* adding more leaves after taking a root: every prefix's root stays right */
+	unsigned char got[32], again[32], want[32];
+	yh_merkle *m = merkle_new();
+	size_t n;
+
+	make_leaves();
+	yh_merkle_root(got, m);
+	ref_mth(want, leaves, 0);
+	ck_assert_str_eq(tu_hex(got, 32), tu_hex(want, 32));
+	for (n = 1; n <= 300; n++) {
+		yh_merkle_add(m, leaves[n - 1].data, leaves[n - 1].len);
+		yh_merkle_root(got, m);
+		yh_merkle_root(again, m);
+		ref_mth(want, leaves, n);
+		ck_assert_msg(memcmp(got, want, 32) == 0, "after %zu adds: %s, expected %s", n, tu_hex(got, 32),
+		              tu_hex(want, 32));
+		ck_assert_msg(memcmp(got, again, 32) == 0, "taking the root changed the tree at %zu", n);
+		ck_assert_uint_eq(yh_merkle_count(m), n);
+	}
+	yh_merkle_free(m);
+}
+END_TEST
+
+START_TEST(test_powers_of_two_edges)
+{
+	static const size_t counts[] = { 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 1023, 1024,
+	                                 1025, 2047, 2048 };
+	unsigned char got[32], want[32];
+	size_t i;
+
+	make_leaves();
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		root_of(got, counts[i]);
+		ref_mth(want, leaves, counts[i]);
+		ck_assert_msg(memcmp(got, want, 32) == 0, "%zu leaves", counts[i]);
+	}
+}
+END_TEST
+
+START_TEST(test_order_matters)
+{
+	unsigned char a[32], b[32];
+	yh_merkle *m = merkle_new();
+
+	yh_merkle_add(m, "x", 1);
+	yh_merkle_add(m, "y", 1);
+	yh_merkle_root(a, m);
+	yh_merkle_free(m);
+	m = merkle_new();
+	yh_merkle_add(m, "y", 1);
+	yh_merkle_add(m, "x", 1);
+	yh_merkle_root(b, m);
+	yh_merkle_free(m);
+	ck_assert_msg(memcmp(a, b, 32) != 0, "the root must depend on the order of leaves");
+}
+END_TEST
+
+START_TEST(test_row_encoding)
+{
+	/* u32 big-endian length, then the bytes, for each field */
+	static const unsigned char want[] = {
+		0, 0, 0, 2, 'a', 'b',
+		0, 0, 0, 0,
+		0, 0, 0, 3, 0xe4, 0xb8, 0xad, /* 中 */
+		0, 0, 0, 1, ','
+	};
+	const char *fields[] = { "ab", "", "\xe4\xb8\xad", "," };
+	unsigned char buf[64];
+	size_t n;
+
+	memset(buf, 0xaa, sizeof(buf));
+	n = yh_merkle_encode_row(buf, sizeof(buf), fields, 4);
+	ck_assert_uint_eq(n, sizeof(want));
+	ck_assert_msg(memcmp(buf, want, sizeof(want)) == 0, "encoding: %s", tu_hex(buf, n));
+	/* exactly enough room, and one byte too little */
+	ck_assert_uint_eq(yh_merkle_encode_row(buf, sizeof(want), fields, 4), sizeof(want));
+	ck_assert_uint_eq(yh_merkle_encode_row(buf, sizeof(want) - 1, fields, 4), 0);
+	ck_assert_uint_eq(yh_merkle_encode_row(buf, 3, fields, 1), 0);
+	/* a long field: 300 bytes, length 00 00 01 2c */
+	{
+		char longf[301];
+		const char *one[] = { longf };
+		unsigned char big[400];
+
+		memset(longf, 'z', 300);
+		longf[300] = '\0';
+		ck_assert_uint_eq(yh_merkle_encode_row(big, sizeof(big), one, 1), 304);
+		ck_assert_str_eq(tu_hex(big, 4), "0000012c");
+		ck_assert_int_eq(big[4], 'z');
+		ck_assert_int_eq(big[303], 'z');
+	}
+}
+END_TEST
+
+START_TEST(test_add_row)
+{
+	/* add_row = add of the canonical encoding; an entity row of docs/spec.md §1 */
+	const char *row[] = { "92330109MA53QQ247E", "萧山区徐记饭店", "个体工商户", "330109", "H62", "A",
+	                      "active", "0" };
+	const char *other[] = { "a", "b" };
+	unsigned char enc[512], a[32], b[32], leafh[32], pre[513];
+	yh_merkle *m1 = merkle_new(), *m2 = merkle_new();
+	size_t n = yh_merkle_encode_row(enc, sizeof(enc), row, 8), i, want_len = 0;
+
+	for (i = 0; i < 8; i++)
+		want_len += 4 + strlen(row[i]);
+	ck_assert_uint_eq(n, want_len);
+	ck_assert_int_eq(yh_merkle_add_row(m1, row, 8), YH_OK);
+	yh_merkle_add(m2, enc, n);
+	yh_merkle_root(a, m1);
+	yh_merkle_root(b, m2);
+	ck_assert_str_eq(tu_hex(a, 32), tu_hex(b, 32));
+	pre[0] = 0x00;
+	memcpy(pre + 1, enc, n);
+	crypto_hash_sha256(leafh, pre, n + 1);
+	ck_assert_str_eq(tu_hex(a, 32), tu_hex(leafh, 32));
+	/* rows of different sizes keep agreeing (the row buffer grows) */
+	for (i = 0; i < 50; i++) {
+		ck_assert_int_eq(yh_merkle_add_row(m1, i % 2 ? row : other, i % 2 ? 8 : 2), YH_OK);
+		n = yh_merkle_encode_row(enc, sizeof(enc), i % 2 ? row : other, i % 2 ? 8 : 2);
+		yh_merkle_add(m2, enc, n);
+	}
+	yh_merkle_root(a, m1);
+	yh_merkle_root(b, m2);
+	ck_assert_str_eq(tu_hex(a, 32), tu_hex(b, 32));
+	ck_assert_uint_eq(yh_merkle_count(m1), 51);
+	yh_merkle_free(m1);
+	yh_merkle_free(m2);
+}
+END_TEST
+
+START_TEST(test_field_boundaries)
+{
+	/* ("ab","c") and ("a","bc") have the same bytes but different rows */
+	const char *x[] = { "ab", "c" }, *y[] = { "a", "bc" };
+	unsigned char a[32], b[32];
+	yh_merkle *m1 = merkle_new(), *m2 = merkle_new();
+
+	ck_assert_int_eq(yh_merkle_add_row(m1, x, 2), YH_OK);
+	ck_assert_int_eq(yh_merkle_add_row(m2, y, 2), YH_OK);
+	yh_merkle_root(a, m1);
+	yh_merkle_root(b, m2);
+	ck_assert_msg(memcmp(a, b, 32) != 0, "field boundaries must count");
+	yh_merkle_free(m1);
+	yh_merkle_free(m2);
+}
+END_TEST
+
+static Suite *merkle_suite(void)
+{
+	Suite *s = suite_create("merkle");
+	TCase *tc = tcase_create("merkle");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_empty);
+	tcase_add_test(tc, test_small_counts);
+	tcase_add_test(tc, test_one_leaf_and_two);
+	tcase_add_test(tc, test_ct_vectors);
+	tcase_add_test(tc, test_incremental);
+	tcase_add_test(tc, test_powers_of_two_edges);
+	tcase_add_test(tc, test_order_matters);
+	tcase_add_test(tc, test_row_encoding);
+	tcase_add_test(tc, test_add_row);
+	tcase_add_test(tc, test_field_boundaries);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	if (sodium_init() < 0)
+		return EXIT_FAILURE;
+	sr = srunner_create(merkle_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
