@@ -136,27 +136,21 @@ static const char *const words[] = { "华兴", "恒泰", "众诚", "佳禾", "�
 static const char *const trades[] = { "食品", "餐饮", "贸易", "科技", "建筑", "物流", "商贸",
 	"服务", "电子", "农业", "文化", "药业" };
 
-int main(int argc, char **argv)
-{
-	const char *regions = "fixtures/regions.csv";
-	uint64_t n, seed = 20261128, i;
-	int a;
+static const char *const surnames[] = { "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴",
+	"徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗" };
+static const char *const given[] = { "伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰",
+	"涛", "明", "超", "秀英", "建华", "晓东", "丽华", "志强", "海燕", "子涵" };
+static const char *const departments[] = { "330100-SCJG", "330100-STHJ", "330100-SWJ", "330100-YJJ" };
+static const char *const specialties[] = { "食品", "特种设备", "药品", "广告", "产品质量", "价格",
+	"环境监测", "固体废物", "税务稽查", "安全生产" };
 
-	if (argc < 3 || strcmp(argv[1], "entities") != 0) {
-		fprintf(stderr, "usage: yaohao-gen entities N [--seed S] [--regions FILE] > FILE\n");
-		return 2;
-	}
-	n = strtoull(argv[2], NULL, 10);
-	for (a = 3; a + 1 < argc; a += 2) {
-		if (strcmp(argv[a], "--seed") == 0)
-			seed = strtoull(argv[a + 1], NULL, 10);
-		else if (strcmp(argv[a], "--regions") == 0)
-			regions = argv[a + 1];
-	}
-	if (load_regions(regions) < 0)
-		return 3;
-	rng_state = seed;
-	printf("统一社会信用代码,企业名称,市场主体类型,区划代码,行业代码,风险等级,登记状态,经营异常名录\r\n");
+static int write_entities(FILE *fp, FILE *conflicts, uint64_t n, uint64_t ninspectors)
+{
+	uint64_t i;
+
+	fprintf(fp, "统一社会信用代码,企业名称,市场主体类型,区划代码,行业代码,风险等级,登记状态,经营异常名录\r\n");
+	if (conflicts)
+		fprintf(conflicts, "inspector_id,entity_id,reason\n");
 	for (i = 0; i < n; i++) {
 		const char *region = pick_region(), *status, *risk;
 		unsigned r = below(1000);
@@ -166,10 +160,81 @@ int main(int argc, char **argv)
 		risk = r < 550 ? "A" : r < 850 ? "B" : r < 960 ? "C" : "D";
 		r = below(1000);
 		status = r < 900 ? "存续" : r < 950 ? "注销" : r < 980 ? "吊销" : r < 990 ? "迁出" : "停业";
-		printf("%s,%s%s%s有限公司%llu,%s,%s,%s,%s,%s,%s\r\n", id,
-		       words[below(16)], words[below(16)], trades[below(12)], (unsigned long long)i,
-		       types[below(9)], region, industries[below(18)], risk, status,
-		       below(100) < 4 ? "是" : "否");
+		fprintf(fp, "%s,%s%s%s有限公司%llu,%s,%s,%s,%s,%s,%s\r\n", id,
+		        words[below(16)], words[below(16)], trades[below(12)], (unsigned long long)i,
+		        types[below(9)], region, industries[below(18)], risk, status,
+		        below(100) < 4 ? "是" : "否");
+		/* about one entity in a thousand has a conflict with one officer */
+		if (conflicts && ninspectors && below(1000) == 0)
+			fprintf(conflicts, "INSP%07u,%s,%s\n", below((unsigned)ninspectors), id,
+			        below(2) ? "近亲属任职" : "当事人申请回避");
 	}
-	return 0;
+	return ferror(fp) || (conflicts && ferror(conflicts)) ? -1 : 0;
+}
+
+static int write_inspectors(FILE *fp, uint64_t n)
+{
+	uint64_t i;
+
+	fprintf(fp, "执法证号,姓名,部门,专业领域,执法证有效期至,状态\n");
+	for (i = 0; i < n; i++) {
+		unsigned r = below(100), a = below(10), b = below(10);
+
+		fprintf(fp, "INSP%07llu,%s%s,%s,%s%s%s,%s,%s\n", (unsigned long long)i, surnames[below(20)],
+		        given[below(20)], departments[i % 4], specialties[a], a != b ? ";" : "",
+		        a != b ? specialties[b] : "", r < 5 ? "2025-06-30" : "2027-12-31",
+		        r < 93 ? "在岗" : r < 97 ? "休假" : "停职");
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
+static FILE *open_out(const char *dir, const char *name)
+{
+	char path[4096];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(fp = fopen(path, "wb")))
+		fprintf(stderr, "yaohao-gen: cannot write '%s'\n", path);
+	return fp;
+}
+
+int main(int argc, char **argv)
+{
+	const char *regions = "fixtures/regions.csv";
+	uint64_t n, seed = 20261128, ninspectors;
+	FILE *ent = NULL, *ins = NULL, *con = NULL;
+	int a, rc;
+
+	if (argc < 3 || (strcmp(argv[1], "entities") != 0 && strcmp(argv[1], "registers") != 0)) {
+		fprintf(stderr, "usage: yaohao-gen entities N [--seed S] [--regions FILE] > entities.csv\n"
+		        "       yaohao-gen registers N DIR [--seed S] [--regions FILE]\n"
+		        "         writes DIR/entities.csv (N rows), DIR/inspectors.csv (N/2000 officers,\n"
+		        "         at least 40, in four departments) and DIR/conflicts.csv (about N/1000)\n");
+		return 2;
+	}
+	n = strtoull(argv[2], NULL, 10);
+	a = strcmp(argv[1], "registers") == 0 ? 4 : 3;
+	if (a == 4 && argc < 4) {
+		fprintf(stderr, "yaohao-gen: registers needs N and DIR\n");
+		return 2;
+	}
+	for (; a + 1 < argc; a += 2) {
+		if (strcmp(argv[a], "--seed") == 0)
+			seed = strtoull(argv[a + 1], NULL, 10);
+		else if (strcmp(argv[a], "--regions") == 0)
+			regions = argv[a + 1];
+	}
+	if (load_regions(regions) < 0)
+		return 3;
+	rng_state = seed;
+	if (strcmp(argv[1], "entities") == 0)
+		return write_entities(stdout, NULL, n, 0) ? 3 : 0;
+	ninspectors = n / 2000 < 40 ? 40 : n / 2000;
+	if (!(ent = open_out(argv[3], "entities.csv")) || !(ins = open_out(argv[3], "inspectors.csv")) ||
+	    !(con = open_out(argv[3], "conflicts.csv")))
+		return 3;
+	rc = write_entities(ent, con, n, ninspectors) || write_inspectors(ins, ninspectors);
+	rc |= fclose(ent) | fclose(ins) | fclose(con);
+	return rc ? 3 : 0;
 }

@@ -82,7 +82,6 @@ int cli_commit_run(yh_store *store, const char *task_id, const char *source, con
                    int json);
 int cli_draw_run(yh_store *store, const char *task_id, const char *value, const char *output,
                  int json);
-void cli_print_draw(const char *transcript);
 
 int cmd_init(int argc, char **argv);
 int cmd_plan(int argc, char **argv);

@@ -33,56 +33,106 @@ static const char transcript_usage[] =
 	"  -o, --output FILE  write it to FILE instead of stdout\n"
 	"  --db FILE          the store (default: $YAOHAO_DB, then ./yaohao.db)\n";
 
-void cli_print_draw(const char *transcript)
-{
-	json_t *t = json_loads(transcript, 0, NULL), *e, *m;
-	size_t i, j;
+#define SHOWN 30
 
-	printf("%-5s %-18s %-8s %s\n", "rank", "entity", "stratum", "name / team (leader first)");
-	json_array_foreach(json_object_get(t, "selected"), i, e) {
-		printf("%-5lld %-18s %-8s %s\n", (long long)json_integer_value(json_object_get(e, "rank")),
-		       json_string_value(json_object_get(e, "id")),
-		       json_string_value(json_object_get(e, "stratum")),
-		       json_string_value(json_object_get(e, "name")));
-		printf("%34s", "");
-		json_array_foreach(json_object_get(e, "team"), j, m)
-			printf("%s%s %s (%s)", j ? ", " : "team: ", json_string_value(json_object_get(m, "name")),
-			       json_string_value(json_object_get(m, "id")),
-			       json_string_value(json_object_get(m, "department")));
-		printf("\n");
-	}
-	printf("reserves (备选), in order within each stratum:\n");
-	json_array_foreach(json_object_get(t, "reserves"), i, e)
-		printf("  %-8s %2lld. %s %s\n", json_string_value(json_object_get(e, "stratum")),
-		       (long long)json_integer_value(json_object_get(e, "order")),
-		       json_string_value(json_object_get(e, "id")),
-		       json_string_value(json_object_get(e, "name")));
-	printf("seed %s\n", json_string_value(json_object_get(t, "seed")));
-	json_decref(t);
+typedef struct {
+	json_t *first;      /* the first SHOWN selected entities */
+	uint64_t count;
+} shown;
+
+/* The seed and the reserves are small: they come from the recorded draw entry and the
+ * transcript's reserves, without parsing the whole transcript again. */
+static int print_seed(void *ctx, const yh_ledger_entry *e)
+{
+	json_t *p = json_loads(e->payload, 0, NULL);
+
+	(void)ctx;
+	if (p && strcmp(e->kind, "draw") == 0)
+		printf("seed %s\n", json_string_value(json_object_get(p, "seed")));
+	json_decref(p);
+	return 1;
+}
+
+static int keep_reserve(void *ctx, const json_t *entry)
+{
+	shown *s = ctx;
+
+	if (json_array_size(s->first) < SHOWN)
+		json_array_append_new(s->first, json_deep_copy(entry));
+	s->count++;
+	return 0;
+}
+
+static int keep_first(void *ctx, const json_t *entry)
+{
+	shown *s = ctx;
+
+	if (s->count++ < SHOWN)
+		json_array_append_new(s->first, json_deep_copy(entry));
+	return 0;
+}
+
+static void print_entry(const json_t *e)
+{
+	json_t *m;
+	size_t j;
+
+	printf("%-5lld %-18s %-8s %s\n", (long long)json_integer_value(json_object_get(e, "rank")),
+	       json_string_value(json_object_get(e, "id")), json_string_value(json_object_get(e, "stratum")),
+	       json_string_value(json_object_get(e, "name")));
+	printf("%34s", "");
+	json_array_foreach(json_object_get(e, "team"), j, m)
+		printf("%s%s %s (%s)", j ? ", " : "team: ", json_string_value(json_object_get(m, "name")),
+		       json_string_value(json_object_get(m, "id")),
+		       json_string_value(json_object_get(m, "department")));
+	printf("\n");
 }
 
 int cli_draw_run(yh_store *store, const char *task_id, const char *value, const char *output,
                  int json)
 {
+	shown s = { json_array(), 0 }, res = { json_array(), 0 };
+	yh_draw_options opt = { cli_scan_progress, "drawing", keep_first, &s, keep_reserve, &res };
 	char *tr = NULL;
 	uint64_t seq;
+	json_t *e;
+	size_t i;
 	int rc;
 
-	rc = yh_draw_run(&tr, &seq, store, task_id, value, cli_scan_progress, "drawing");
+	rc = yh_draw_run(&tr, &seq, store, task_id, value, &opt);
 	cli_scan_progress_done();
-	if (rc < 0)
+	if (rc < 0) {
+		json_decref(s.first);
+		json_decref(res.first);
 		return cli_fail(rc);
+	}
 	if (output && (rc = cli_write_text(output, tr)) != CLI_OK)
 		goto done;
 	if (json) {
 		printf("%s\n", tr);
-	} else {
-		printf("drew task %s as ledger entry %llu\n", task_id, (unsigned long long)seq);
-		cli_print_draw(tr);
-		if (output)
-			printf("transcript written to %s\n", output);
+		goto done;
 	}
+	printf("drew task %s as ledger entry %llu: %llu selected\n", task_id, (unsigned long long)seq,
+	       (unsigned long long)s.count);
+	printf("%-5s %-18s %-8s %s\n", "rank", "entity", "stratum", "name / team (leader first)");
+	json_array_foreach(s.first, i, e)
+		print_entry(e);
+	if (s.count > SHOWN)
+		printf("… and %llu more: see the transcript (yaohao transcript %s)\n",
+		       (unsigned long long)(s.count - SHOWN), task_id);
+	printf("reserves (备选), in order within each stratum:\n");
+	json_array_foreach(res.first, i, e)
+		printf("  %-8s %2lld. %s %s\n", json_string_value(json_object_get(e, "stratum")),
+		       (long long)json_integer_value(json_object_get(e, "order")),
+		       json_string_value(json_object_get(e, "id")), json_string_value(json_object_get(e, "name")));
+	if (res.count > SHOWN)
+		printf("  … and %llu more\n", (unsigned long long)(res.count - SHOWN));
+	yh_ledger_foreach(store, seq, print_seed, NULL);
+	if (output)
+		printf("transcript written to %s\n", output);
 done:
+	json_decref(s.first);
+	json_decref(res.first);
 	free(tr);
 	return rc;
 }

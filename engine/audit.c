@@ -81,12 +81,43 @@ static int count_versions(auditor *a)
 	return YH_OK;
 }
 
+/* The rows of a register carrying seq; the entry is then taken off the map, so that
+ * whatever is left at the end carries a sequence that wrote nothing to that register. */
 static json_int_t counted(json_t *map, uint64_t seq)
 {
 	char key[32];
+	json_int_t n;
 
 	snprintf(key, sizeof(key), "%llu", (unsigned long long)seq);
-	return json_integer_value(json_object_get(map, key));
+	n = json_integer_value(json_object_get(map, key));
+	json_object_del(map, key);
+	return n;
+}
+
+/* After the walk: register rows whose valid_from or valid_to names no import of that register. */
+static int stray_versions(auditor *a)
+{
+	int k, w;
+
+	for (k = 0; k < YH_REGISTER_COUNT; k++) {
+		for (w = 0; w < 2; w++) {
+			json_t *map = w ? a->to_counts[k] : a->from_counts[k];
+			const char *key;
+			json_t *v;
+
+			json_object_foreach(map, key, v) {
+				yh_ledger_entry e = { 0 };
+
+				e.seq = strtoull(key, NULL, 10);
+				e.kind = "register";
+				return fail(a, &e, "%lld %s row version(s) %s at entry %s, which is not an import of "
+				            "that register: register rows were changed around the ledger",
+				            (long long)json_integer_value(v), yh_register_name((yh_register_kind)k),
+				            w ? "were closed" : "begin", key);
+			}
+		}
+	}
+	return 0;
 }
 
 static int stored_text(char **out, yh_store *store, const char *sql, const char *task_id)
@@ -121,16 +152,17 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 		if (yh_register_lookup(&k, json_string_value(json_object_get(payload, "register")) ?
 		                       json_string_value(json_object_get(payload, "register")) : "") < 0)
 			return fail(a, e, "the import names no known register");
-		if (counted(a->from_counts[k], e->seq) != added + changed)
+		json_int_t from = counted(a->from_counts[k], e->seq), to = counted(a->to_counts[k], e->seq);
+
+		if (from != added + changed)
 			return fail(a, e, "the %s register has %lld row versions from this import, the entry "
 			            "records %lld added + %lld changed: register rows were changed around the ledger",
-			            yh_register_name(k), (long long)counted(a->from_counts[k], e->seq),
-			            (long long)added, (long long)changed);
-		if (counted(a->to_counts[k], e->seq) != changed + closed)
+			            yh_register_name(k), (long long)from, (long long)added, (long long)changed);
+		if (to != changed + closed)
 			return fail(a, e, "the %s register has %lld row versions closed by this import, the "
 			            "entry records %lld changed + %lld closed: register rows were changed around "
-			            "the ledger", yh_register_name(k), (long long)counted(a->to_counts[k], e->seq),
-			            (long long)changed, (long long)closed);
+			            "the ledger", yh_register_name(k), (long long)to, (long long)changed,
+			            (long long)closed);
 	} else if (strcmp(e->kind, "key") == 0) {
 		char hex[65];
 
@@ -201,6 +233,7 @@ static int visit(void *ctx, const yh_ledger_entry *e)
 		yh_ledger_entry gap = *e;
 
 		gap.seq = a->expected;
+		gap.kind = "missing";
 		return fail(a, &gap, "entry %llu is missing: the ledger goes from %llu to %llu (an entry "
 		            "was deleted)", (unsigned long long)a->expected,
 		            (unsigned long long)(a->expected - 1), (unsigned long long)e->seq);
@@ -283,6 +316,8 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 	rc = yh_ledger_foreach(store, 1, visit, &a);
 	if (rc < 0)
 		goto done;
+	if (!a.fail_seq)
+		stray_versions(&a);
 	rc = YH_OK;
 	if (a.fail_seq) {
 		yh_report_check(&r, "ledger", "failed", "entry %llu (%s): %s", (unsigned long long)a.fail_seq,

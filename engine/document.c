@@ -13,6 +13,7 @@
 #include "yaohao/key.h"
 #include "yaohao/merkle.h"
 #include "yaohao/register.h"
+#include "yaohao/task.h"
 #include "draw.h"
 #include "report.h"
 #include "store.h"
@@ -49,6 +50,7 @@ int yh_document_publish(char **out, yh_store *store, const char *task_id)
 	json_t *doc = NULL, *link = json_object();
 	unsigned char pk[32], sig[YH_SIGNATURE_BYTES];
 	char *transcript = NULL, *canonical = NULL, *pretty = NULL, hex[129];
+	const char *state;
 	size_t n;
 	int rc;
 
@@ -56,6 +58,13 @@ int yh_document_publish(char **out, yh_store *store, const char *task_id)
 	if (!store->key)
 		return yh_error_set(YH_ESTORE, "publishing signs the document: the store's secret key is "
 		                    "needed (give --key FILE): '%s'", store->path);
+	if ((rc = yh_task_state(&state, store, task_id)) < 0)
+		goto done;
+	if (strcmp(state, "drawn") != 0) {
+		rc = yh_error_set(YH_ENOTFOUND, "task is %s, not drawn: '%s' (run 'yaohao %s' first)", state,
+		                  task_id, strcmp(state, "planned") == 0 ? "commit" : "draw");
+		goto done;
+	}
 	if ((rc = yh_draw_transcript(&transcript, store, task_id)) < 0 ||
 	    (rc = query_ledger_link(link, store, task_id)) < 0)
 		goto done;
@@ -454,26 +463,66 @@ static int is_placeholder_source(const char *source)
 	return 0;
 }
 
+/* Compares each replayed selected entity with the document's, as the replay makes them. */
+typedef struct {
+	json_t *doc_selected;
+	int teams;
+	size_t count;
+	char diff[512];
+} comparer;
+
+static int compare_entry(void *ctx, json_t *entry)
+{
+	comparer *c = ctx;
+	json_t *theirs = json_array_get(c->doc_selected, c->count), *copy = NULL;
+	const char *mine = json_string_value(json_object_get(entry, "id"));
+
+	c->count++;
+	if (*c->diff)
+		return 0;
+	if (theirs && !c->teams) {
+		copy = json_deep_copy(theirs);
+		json_object_del(copy, "team");
+		theirs = copy;
+	}
+	if (!theirs || !json_equal(theirs, entry)) {
+		const char *other = json_string_value(json_object_get(theirs, "id"));
+
+		if (other && strcmp(other, mine) == 0)
+			snprintf(c->diff, sizeof(c->diff), "selected #%zu ('%s') differs from the replay "
+			         "(ticket, team or name)", c->count, mine);
+		else
+			snprintf(c->diff, sizeof(c->diff), "selected #%zu: the document has '%s', the replay "
+			         "gives '%s'", c->count, other ? other : "(none)", mine);
+	}
+	json_decref(copy);
+	return 0;
+}
+
 static void replay_registers(report *r, json_t *doc, yh_frozen *f, const unsigned char seed[32],
                              const yh_verify_inputs *in)
 {
 	entity_reader er;
+	comparer cmp;
 	yh_merkle *m = NULL;
-	json_t *strata = NULL, *selected = NULL, *reserves = NULL;
-	char err[1024], diff[512];
+	json_t *strata = NULL, *reserves = NULL;
+	char err[1024] = "", diff[512];
 	unsigned char root[32];
 	int teams = 0, officers_ok = 0;
 	size_t i;
 
 	memset(&er, 0, sizeof(er));
+	memset(&cmp, 0, sizeof(cmp));
 	if (in->inspectors) {
 		if (read_register(in->inspectors, YH_REGISTER_INSPECTORS, officer_row, f, err, sizeof(err)) < 0 ||
 		    yh_frozen_finish_officers(f) < 0) {
 			yh_report_check(r, "officer register", "failed", "%s", *err ? err : yh_error_message());
 		} else {
+			size_t before = (size_t)r->failed;
+
 			check_root(r, "officer register", json_object_get(doc, "inspectors"), f->officer_root,
 			           f->nofficers, in->inspectors);
-			officers_ok = r->failed == 0;
+			officers_ok = (size_t)r->failed == before;
 		}
 	} else {
 		yh_report_check(r, "officer register", "skipped", "no --inspectors file given");
@@ -532,53 +581,36 @@ static void replay_registers(report *r, json_t *doc, yh_frozen *f, const unsigne
 			goto done;
 		}
 	}
-	if (yh_selector_finish(er.sel, &strata, &selected, &reserves, teams) < 0) {
+	cmp.doc_selected = json_object_get(doc, "selected");
+	cmp.teams = teams;
+	if (yh_selector_finish(er.sel, &strata, &reserves, teams, compare_entry, &cmp) < 0) {
 		yh_report_check(r, "selection replay", "failed", "%s", yh_error_message());
 		goto done;
 	}
-	if (!teams) {
-		json_t *e, *copy = json_deep_copy(json_object_get(doc, "selected"));
-
-		json_array_foreach(copy, i, e)
-			json_object_del(e, "team");
-		if (!json_equal(copy, selected)) {
-			describe_difference(diff, sizeof(diff), selected, copy, "selected");
-			yh_report_check(r, "selection replay", "failed", "%s", diff);
-		} else if (!json_equal(strata, json_object_get(doc, "strata"))) {
-			describe_difference(diff, sizeof(diff), strata, json_object_get(doc, "strata"), "strata");
-			yh_report_check(r, "selection replay", "failed", "%s", diff);
-		} else if (!json_equal(reserves, json_object_get(doc, "reserves"))) {
-			describe_difference(diff, sizeof(diff), reserves, json_object_get(doc, "reserves"), "reserves");
-			yh_report_check(r, "selection replay", "failed", "%s", diff);
-		} else {
-			yh_report_check(r, "selection replay", "passed", "the %zu selected entities, the cutoffs and the "
-			      "%zu reserves are exactly what the register gives, in any row order",
-			      json_array_size(selected), json_array_size(reserves));
-		}
-		json_decref(copy);
-		yh_report_check(r, "team replay", "skipped", "needs matching --inspectors and --conflicts");
-		goto done;
-	}
-	if (!json_equal(strata, json_object_get(doc, "strata"))) {
+	if (!*cmp.diff && cmp.count != json_array_size(cmp.doc_selected))
+		snprintf(cmp.diff, sizeof(cmp.diff), "the replay selects %zu entities, the document lists %zu",
+		         cmp.count, json_array_size(cmp.doc_selected));
+	if (*cmp.diff) {
+		yh_report_check(r, "selection replay", "failed", "%s", cmp.diff);
+	} else if (!json_equal(strata, json_object_get(doc, "strata"))) {
 		describe_difference(diff, sizeof(diff), strata, json_object_get(doc, "strata"), "strata");
 		yh_report_check(r, "selection replay", "failed", "%s", diff);
 	} else if (!json_equal(reserves, json_object_get(doc, "reserves"))) {
 		describe_difference(diff, sizeof(diff), reserves, json_object_get(doc, "reserves"), "reserves");
 		yh_report_check(r, "selection replay", "failed", "%s", diff);
-	} else if (!json_equal(selected, json_object_get(doc, "selected"))) {
-		describe_difference(diff, sizeof(diff), selected, json_object_get(doc, "selected"), "selected");
-		yh_report_check(r, "selection replay", "failed", "%s", diff);
 	} else {
-		yh_report_check(r, "selection replay", "passed", "the %zu selected entities with their teams, the "
-		      "cutoffs and the %zu reserves are exactly what the registers give, in any row order",
-		      json_array_size(selected), json_array_size(reserves));
+		yh_report_check(r, "selection replay", "passed", "the %zu selected entities%s, the cutoffs and "
+		                "the %zu reserves are exactly what the register%s give%s, in any row order",
+		                cmp.count, teams ? " with their teams" : "", json_array_size(reserves),
+		                teams ? "s" : "", teams ? "" : "s");
 	}
+	if (!teams)
+		yh_report_check(r, "team replay", "skipped", "needs matching --inspectors and --conflicts");
 done:
 	yh_selector_free(er.sel);
 	yh_merkle_free(m);
 	free(er.leaves);
 	json_decref(strata);
-	json_decref(selected);
 	json_decref(reserves);
 }
 

@@ -284,6 +284,45 @@ typedef struct {
 	yh_merkle *m;
 } rooted;
 
+/* The selected entities' canonical texts, joined by ',' as they are drawn. */
+typedef struct {
+	char *text;
+	size_t len, cap;
+	yh_selected_emit emit;   /* also passed each entry (recording, printing), or NULL */
+	void *emit_ctx;
+} streamed;
+
+static int stream_entry(void *ctx, json_t *entry)
+{
+	streamed *s = ctx;
+	char *one = NULL;
+	size_t n;
+	int rc;
+
+	if ((rc = yh_jcs_dump(&one, entry)) < 0)
+		return rc;
+	n = strlen(one);
+	if (s->len + n + 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1u << 16;
+		char *p;
+
+		while (cap < s->len + n + 2)
+			cap *= 2;
+		if (!(p = realloc(s->text, cap))) {
+			free(one);
+			return yh_error_set(YH_ENOMEM, "out of memory building the transcript");
+		}
+		s->text = p;
+		s->cap = cap;
+	}
+	if (s->len)
+		s->text[s->len++] = ',';
+	memcpy(s->text + s->len, one, n + 1);
+	s->len += n;
+	free(one);
+	return s->emit ? s->emit(s->emit_ctx, entry) : 0;
+}
+
 /* Feeds the selector and, for the audit, rebuilds the entity root in the same pass. */
 static int select_and_hash(void *ctx, const char *const *row)
 {
@@ -301,15 +340,17 @@ static int select_and_hash(void *ctx, const char *const *row)
  * compares it with what was recorded (and, with check_root, also rebuilds the
  * entity root; the draw relies on the commit's).
  */
-static int compute(char **text, json_t **selected_out, yh_store *store, const yh_task *task,
+static int compute(char **text, unsigned char seed[32], yh_store *store, const yh_task *task,
                    json_t *ann, const unsigned char secret[32], const char *value, int check_entities,
-                   yh_scan_progress_fn on_progress, void *progress_ctx)
+                   yh_selected_emit emit, void *emit_ctx, yh_scan_progress_fn on_progress,
+                   void *progress_ctx)
 {
 	rooted feed = { NULL, NULL };
+	streamed out = { NULL, 0, 0, emit, emit_ctx };
 	yh_frozen f;
 	yh_selector *sel = NULL;
-	json_t *strata = NULL, *selected = NULL, *reserves = NULL, *tr = NULL;
-	unsigned char digest[32], entity_root[32], seed[32];
+	json_t *strata = NULL, *reserves = NULL;
+	unsigned char digest[32], entity_root[32];
 	const char *task_id = task->id;
 	int rc;
 
@@ -352,48 +393,72 @@ static int compute(char **text, json_t **selected_out, yh_store *store, const yh
 			goto done;
 		}
 	}
-	if ((rc = yh_selector_finish(sel, &strata, &selected, &reserves, 1)) < 0) {
+	if ((rc = yh_selector_finish(sel, &strata, &reserves, 1, stream_entry, &out)) < 0) {
 		if (rc == YH_EDATA && strncmp(yh_error_message(), "stratum", 7) == 0)
 			rc = yh_error_set(YH_ESTORE, "%s: the store changed since the commit of task '%s'",
 			                  yh_error_message(), task_id);
 		goto done;
 	}
-	if (!(tr = yh_transcript_build(ann, secret, value, seed, strata, selected, reserves))) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory building the transcript");
-		goto done;
-	}
-	if ((rc = yh_jcs_dump(text, tr)) < 0)
-		goto done;
-	if (selected_out) {
-		*selected_out = selected;
-		selected = NULL;
-	}
+	rc = yh_transcript_text(text, ann, secret, value, seed, strata, reserves,
+	                        out.text ? out.text : "", out.len);
 done:
 	yh_selector_free(sel);
 	yh_merkle_free(feed.m);
+	free(out.text);
 	json_decref(strata);
-	json_decref(selected);
 	json_decref(reserves);
-	json_decref(tr);
 	yh_frozen_clear(&f);
 	return rc;
 }
 
-static int record_draw(yh_store *store, const char *task_id, const char *draw_date, uint64_t seq,
-                       const char *text, json_t *selected, const char *seed_hex)
+/* Records each selected entity and its team as it is drawn (inside the draw's transaction):
+ * later tasks read them for their exclusion windows. */
+typedef struct {
+	sqlite3_stmt *ins_e, *ins_p;
+	const char *task_id, *draw_date;
+	yh_store *store;
+	uint64_t count;
+	yh_draw_selected_fn user;
+	void *user_ctx;
+} recorder;
+
+static int record_entry(void *ctx, json_t *e)
 {
-	sqlite3_stmt *st = NULL, *ins_e = NULL, *ins_p = NULL;
+	recorder *r = ctx;
+	const char *id = json_string_value(json_object_get(e, "id"));
+	json_t *m;
+	size_t j;
+
+	sqlite3_bind_text(r->ins_e, 1, r->task_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->ins_e, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->ins_e, 3, r->draw_date, -1, SQLITE_STATIC);
+	if (sqlite3_step(r->ins_e) != SQLITE_DONE)
+		return yh_store_fail(r->store, "cannot record the drawn entities");
+	sqlite3_reset(r->ins_e);
+	json_array_foreach(json_object_get(e, "team"), j, m) {
+		sqlite3_bind_text(r->ins_p, 1, r->task_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(r->ins_p, 2, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(r->ins_p, 3, json_string_value(json_object_get(m, "id")), -1, SQLITE_STATIC);
+		sqlite3_bind_text(r->ins_p, 4, r->draw_date, -1, SQLITE_STATIC);
+		if (sqlite3_step(r->ins_p) != SQLITE_DONE)
+			return yh_store_fail(r->store, "cannot record the teams");
+		sqlite3_reset(r->ins_p);
+	}
+	r->count++;
+	return r->user ? r->user(r->user_ctx, e) : 0;
+}
+
+static int record_draw(yh_store *store, const char *task_id, uint64_t seq, const char *text,
+                       uint64_t selected, const unsigned char seed[32])
+{
+	sqlite3_stmt *st = NULL;
 	unsigned char digest[32];
-	json_t *e, *m, *payload;
-	size_t i, j;
+	json_t *payload;
 	int rc = YH_OK;
 
 	if (sqlite3_prepare_v2(store->db, "INSERT INTO task_draw (task_id, seq, transcript) "
-	                       "VALUES (?1, ?2, ?3)", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(store->db, "INSERT INTO drawn_entity (task_id, entity_id, draw_date) "
-	                       "VALUES (?1, ?2, ?3)", -1, &ins_e, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(store->db, "INSERT INTO drawn_pair (task_id, entity_id, inspector_id, "
-	                       "draw_date) VALUES (?1, ?2, ?3, ?4)", -1, &ins_p, NULL) != SQLITE_OK) {
+	                       "VALUES (?1, ?2, ?3)", -1, &st, NULL) != SQLITE_OK) {
+		st = NULL;
 		rc = yh_store_fail(store, "cannot record the draw");
 		goto done;
 	}
@@ -403,30 +468,6 @@ static int record_draw(yh_store *store, const char *task_id, const char *draw_da
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = yh_store_fail(store, "cannot record the draw");
 		goto done;
-	}
-	json_array_foreach(selected, i, e) {
-		const char *id = json_string_value(json_object_get(e, "id"));
-
-		sqlite3_bind_text(ins_e, 1, task_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins_e, 2, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins_e, 3, draw_date, -1, SQLITE_STATIC);
-		if (sqlite3_step(ins_e) != SQLITE_DONE) {
-			rc = yh_store_fail(store, "cannot record the drawn entities");
-			goto done;
-		}
-		sqlite3_reset(ins_e);
-		json_array_foreach(json_object_get(e, "team"), j, m) {
-			sqlite3_bind_text(ins_p, 1, task_id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins_p, 2, id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins_p, 3, json_string_value(json_object_get(m, "id")), -1,
-			                  SQLITE_STATIC);
-			sqlite3_bind_text(ins_p, 4, draw_date, -1, SQLITE_STATIC);
-			if (sqlite3_step(ins_p) != SQLITE_DONE) {
-				rc = yh_store_fail(store, "cannot record the teams");
-				goto done;
-			}
-			sqlite3_reset(ins_p);
-		}
 	}
 	sqlite3_finalize(st);
 	/* the secret is public in the transcript now; the store need not hold it twice */
@@ -442,14 +483,12 @@ static int record_draw(yh_store *store, const char *task_id, const char *draw_da
 		goto done;
 	}
 	crypto_hash_sha256(digest, (const unsigned char *)text, strlen(text));
-	payload = json_pack("{s:s, s:o, s:s, s:I}", "task_id", task_id,
-	                    "transcript_sha256", hex_json(digest, 32), "seed", seed_hex,
-	                    "selected", (json_int_t)json_array_size(selected));
+	payload = json_pack("{s:s, s:o, s:o, s:I}", "task_id", task_id,
+	                    "transcript_sha256", hex_json(digest, 32), "seed", hex_json(seed, 32),
+	                    "selected", (json_int_t)selected);
 	rc = yh_ledger_append(store, seq, "draw", payload);
 done:
 	sqlite3_finalize(st);
-	sqlite3_finalize(ins_e);
-	sqlite3_finalize(ins_p);
 	return rc;
 }
 
@@ -464,17 +503,39 @@ static int check_value(const char *value, const char *task_id)
 	return YH_OK;
 }
 
-int yh_draw_run(char **out, uint64_t *seq_out, yh_store *store, const char *task_id,
-                const char *value, yh_scan_progress_fn on_progress, void *progress_ctx)
+/* Hands the reserves to the caller; they are few, so parsing just that member is cheap:
+ * it follows "reserves": in the canonical text. */
+static void pass_reserves(const char *text, const yh_draw_options *opt)
 {
+	const char *at = strstr(text, "\"reserves\":[");
+	json_error_t err;
+	json_t *list, *e;
+	size_t i;
+
+	if (!at)
+		return;
+	list = json_loads(at + strlen("\"reserves\":"), JSON_DISABLE_EOF_CHECK, &err);
+	json_array_foreach(list, i, e)
+		if (opt->on_reserve(opt->reserve_ctx, e) != 0)
+			break;
+	json_decref(list);
+}
+
+int yh_draw_run(char **out, uint64_t *seq_out, yh_store *store, const char *task_id,
+                const char *value, const yh_draw_options *options)
+{
+	static const yh_draw_options defaults;
+	const yh_draw_options *opt = options ? options : &defaults;
 	yh_task *task = NULL;
-	json_t *ann = NULL, *selected = NULL, *tr = NULL;
-	unsigned char secret[YH_SECRET_BYTES];
+	json_t *ann = NULL;
+	unsigned char secret[YH_SECRET_BYTES], seed[32];
+	recorder rec;
 	uint64_t head;
 	const char *state;
 	char *text = NULL;
 	int rc, in_tx = 0;
 
+	memset(&rec, 0, sizeof(rec));
 	sodium_memzero(secret, sizeof(secret));
 	if (out)
 		*out = NULL;
@@ -491,19 +552,27 @@ int yh_draw_run(char **out, uint64_t *seq_out, yh_store *store, const char *task
 		rc = yh_error_set(YH_EEXIST, "task is drawn already: '%s' (a draw is never repeated)", task_id);
 		goto done;
 	}
-	if ((rc = load_commit(&ann, secret, store, task_id, 1)) < 0 ||
-	    (rc = compute(&text, &selected, store, task, ann, secret, value, 0, on_progress,
-	                  progress_ctx)) < 0 ||
-	    (rc = yh_ledger_head(&head, store)) < 0)
-		goto done;
-	if (!(tr = json_loads(text, 0, NULL))) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(store->db, "INSERT INTO drawn_entity (task_id, entity_id, draw_date) "
+	                       "VALUES (?1, ?2, ?3)", -1, &rec.ins_e, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(store->db, "INSERT INTO drawn_pair (task_id, entity_id, inspector_id, "
+	                       "draw_date) VALUES (?1, ?2, ?3, ?4)", -1, &rec.ins_p, NULL) != SQLITE_OK) {
+		rc = yh_store_fail(store, "cannot record the draw");
 		goto done;
 	}
-	if ((rc = record_draw(store, task_id, task->draw_date, head + 1, text, selected,
-	                      json_string_value(json_object_get(tr, "seed")))) < 0 ||
+	rec.task_id = task_id;
+	rec.draw_date = task->draw_date;
+	rec.store = store;
+	rec.user = opt->on_selected;
+	rec.user_ctx = opt->selected_ctx;
+	if ((rc = load_commit(&ann, secret, store, task_id, 1)) < 0 ||
+	    (rc = compute(&text, seed, store, task, ann, secret, value, 0, record_entry, &rec,
+	                  opt->on_progress, opt->progress_ctx)) < 0 ||
+	    (rc = yh_ledger_head(&head, store)) < 0 ||
+	    (rc = record_draw(store, task_id, head + 1, text, rec.count, seed)) < 0 ||
 	    (rc = yh_store_commit(store)) < 0)
 		goto done;
+	if (opt->on_reserve)
+		pass_reserves(text, opt);
 	in_tx = 0;
 	if (seq_out)
 		*seq_out = head + 1;
@@ -513,12 +582,12 @@ int yh_draw_run(char **out, uint64_t *seq_out, yh_store *store, const char *task
 	}
 done:
 	sodium_memzero(secret, sizeof(secret));
+	sqlite3_finalize(rec.ins_e);
+	sqlite3_finalize(rec.ins_p);
 	if (in_tx)
 		yh_store_rollback(store);
 	free(text);
 	json_decref(ann);
-	json_decref(selected);
-	json_decref(tr);
 	yh_task_free(task);
 	return rc;
 }
@@ -546,7 +615,11 @@ int yh_draw_replay(char **out, yh_store *store, const char *task_id, const char 
 	}
 	if ((rc = yh_task_get(&task, store, task_id)) < 0)
 		goto done;
-	rc = compute(out, NULL, store, task, ann, secret, value, 1, NULL, NULL);
+	{
+		unsigned char seed[32];
+
+		rc = compute(out, seed, store, task, ann, secret, value, 1, NULL, NULL, NULL, NULL);
+	}
 done:
 	sodium_memzero(secret, sizeof(secret));
 	json_decref(ann);

@@ -107,20 +107,23 @@ int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
 int yh_frozen_strata_from_json(yh_frozen *f, json_t *strata);
 
 /* Selection (select.c): feed every eligible entity row, in any order, to
- * yh_selector_add (a yh_entity_fn), then finish: the strata with cutoffs, the
- * selected entities in rank order (with teams when `teams`), the reserves. */
+ * yh_selector_add (a yh_entity_fn), then finish: the strata with cutoffs and
+ * the reserves are returned, and each selected entity, in rank order (with its
+ * team when `teams`), is passed to emit and then freed. */
+typedef int (*yh_selected_emit)(void *ctx, json_t *entry);
 typedef struct yh_selector yh_selector;
 int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32],
                     yh_scan_progress_fn progress, void *progress_ctx);
 int yh_selector_add(void *selector, const char *const *row);
-int yh_selector_finish(yh_selector *s, json_t **strata, json_t **selected, json_t **reserves,
-                       int teams);
+int yh_selector_finish(yh_selector *s, json_t **strata, json_t **reserves, int teams,
+                       yh_selected_emit emit, void *emit_ctx);
 void yh_selector_free(yh_selector *s);
 
-/* The transcript: the announcement plus the reveal and the results (new reference). */
-json_t *yh_transcript_build(json_t *announcement, const unsigned char secret[32], const char *value,
-                            const unsigned char seed[32], json_t *strata, json_t *selected,
-                            json_t *reserves);
+/* The transcript's canonical text: the announcement plus the reveal and the
+ * results, "selected" given as the canonical texts of its entries joined by ','. */
+int yh_transcript_text(char **out, json_t *announcement, const unsigned char secret[32],
+                       const char *value, const unsigned char seed[32], json_t *strata,
+                       json_t *reserves, const char *selected, size_t selected_len);
 
 /* Commitment and seed (docs/spec.md §6, §7). */
 void yh_commitment(unsigned char out[32], const unsigned char secret[32]);

@@ -8,6 +8,47 @@
 
 #include "report.h"
 
+/* Length of the valid UTF-8 sequence at s (as jansson accepts it), or 0. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+/* Makes a formatted text valid UTF-8, so that JSON can hold it: vsnprintf may have cut a
+ * character in two, and a path or a value quoted from a file may hold any bytes.  Each byte
+ * that is not part of a valid sequence becomes '?'. */
+static void utf8_clean(char *text)
+{
+	unsigned char *s = (unsigned char *)text;
+
+	while (*s) {
+		size_t n = utf8_sequence(s);
+
+		if (n == 0)
+			*s++ = '?';
+		else
+			s += n;
+	}
+}
+
 void yh_report_check(report *r, const char *name, const char *status, const char *fmt, ...)
 {
 	char detail[1024];
@@ -16,6 +57,7 @@ void yh_report_check(report *r, const char *name, const char *status, const char
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
+	utf8_clean(detail);
 	if (strcmp(status, "failed") == 0)
 		r->failed++;
 	json_array_append_new(r->checks, json_pack("{s:s, s:s, s:s}", "check", name, "status", status,
@@ -30,6 +72,7 @@ void yh_report_guarantee(report *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	utf8_clean(text);
 	json_array_append_new(r->guarantees, json_string(text));
 }
 

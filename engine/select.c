@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "yaohao/jcs.h"
 #include "draw.h"
 #include "error.h"
 
@@ -201,18 +202,18 @@ int yh_selector_add(void *ctx, const char *const *row)
 	return 0;
 }
 
-int yh_selector_finish(yh_selector *s, json_t **strata_out, json_t **selected_out,
-                       json_t **reserves_out, int teams)
+int yh_selector_finish(yh_selector *s, json_t **strata_out, json_t **reserves_out, int teams,
+                       yh_selected_emit emit, void *emit_ctx)
 {
 	yh_frozen *f = s->f;
-	json_t *strata = json_array(), *selected = json_array(), *reserves = json_array();
+	json_t *strata = json_array(), *reserves = json_array();
 	drawn *all = NULL;
 	size_t nall = 0, i, j;
 	char hex[65];
 	int rc = YH_OK;
 
-	*strata_out = *selected_out = *reserves_out = NULL;
-	if (!strata || !selected || !reserves) {
+	*strata_out = *reserves_out = NULL;
+	if (!strata || !reserves) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -249,7 +250,8 @@ int yh_selector_finish(yh_selector *s, json_t **strata_out, json_t **selected_ou
 		memcpy(all + nall, h->v, (size_t)st->k * sizeof(*all));
 		nall += (size_t)st->k;
 	}
-	/* ranks and teams, in global ticket order */
+	/* ranks and teams, in global ticket order; each entry goes out as it is made, so that
+	 * memory stays small however many are selected */
 	if (nall)
 		qsort(all, nall, sizeof(*all), cmp_drawn_q);
 	for (i = 0; i < nall; i++) {
@@ -262,36 +264,46 @@ int yh_selector_finish(yh_selector *s, json_t **strata_out, json_t **selected_ou
 			rc = yh_error_set(YH_ENOMEM, "out of memory");
 			goto done;
 		}
-		json_array_append_new(selected, entry);
 		if (teams) {
 			json_t *team = json_array();
 
 			json_object_set_new(entry, "team", team);
-			if ((rc = yh_team_assign(team, f, s->seed, all[i].id, i + 1)) < 0)
+			if ((rc = yh_team_assign(team, f, s->seed, all[i].id, i + 1)) < 0) {
+				json_decref(entry);
 				goto done;
+			}
 		}
+		rc = emit(emit_ctx, entry);
+		json_decref(entry);
+		if (rc < 0)
+			goto done;
 	}
 	*strata_out = strata;
-	*selected_out = selected;
 	*reserves_out = reserves;
-	strata = selected = reserves = NULL;
+	strata = reserves = NULL;
 done:
 	free(all);
 	json_decref(strata);
-	json_decref(selected);
 	json_decref(reserves);
 	return rc;
 }
 
-json_t *yh_transcript_build(json_t *ann, const unsigned char secret[32], const char *value,
-                            const unsigned char seed[32], json_t *strata, json_t *selected,
-                            json_t *reserves)
+int yh_transcript_text(char **out, json_t *ann, const unsigned char secret[32], const char *value,
+                       const unsigned char seed[32], json_t *strata, json_t *reserves,
+                       const char *selected, size_t selected_len)
 {
-	json_t *tr = json_deep_copy(ann);
-	char hex[65];
+	static const char slot[] = "\"selected\":[]";
+	json_t *tr = json_deep_copy(ann), *none = json_array();
+	char hex[65], *text = NULL, *at, *p;
+	size_t head, len;
+	int rc;
 
-	if (!tr)
-		return NULL;
+	*out = NULL;
+	if (!tr || !none) {
+		json_decref(tr);
+		json_decref(none);
+		return yh_error_set(YH_ENOMEM, "out of memory building the transcript");
+	}
 	json_object_set_new(tr, "format", json_string(YH_TRANSCRIPT_FORMAT));
 	json_object_set_new(tr, "entropy_value", json_string(value));
 	yh_hex(hex, secret, 32);
@@ -299,7 +311,29 @@ json_t *yh_transcript_build(json_t *ann, const unsigned char secret[32], const c
 	yh_hex(hex, seed, 32);
 	json_object_set_new(tr, "seed", json_string(hex));
 	json_object_set(tr, "strata", strata);
-	json_object_set(tr, "selected", selected);
 	json_object_set(tr, "reserves", reserves);
-	return tr;
+	json_object_set_new(tr, "selected", none);
+	rc = yh_jcs_dump(&text, tr);
+	json_decref(tr);
+	if (rc < 0)
+		return rc;
+	/* the one top-level "selected" member is written empty, then the streamed
+	 * entries are put in its place: same bytes as serialising it whole */
+	if (!(at = strstr(text, slot))) {
+		free(text);
+		return yh_error_set(YH_ERROR, "the transcript has no place for its selected entities");
+	}
+	head = (size_t)(at - text) + sizeof(slot) - 2;
+	len = strlen(text);
+	if (!(p = malloc(len + selected_len + 1))) {
+		free(text);
+		return yh_error_set(YH_ENOMEM, "out of memory building the transcript");
+	}
+	memcpy(p, text, head);
+	memcpy(p + head, selected, selected_len);
+	memcpy(p + head + selected_len, text + head, len - head + 1);
+	free(text);
+	*out = p;
+	return YH_OK;
 }
+

@@ -135,38 +135,17 @@ typedef struct {
 	unsigned char ticket[32];
 	yh_officer *officer;
 	int specialist;       /* holds one of the task's required specialties */
+	int quota;            /* index of its department's seats, or -1 */
 } candidate;
 
-/* Least-loaded first keeps the load balanced (and the default cap reachable);
- * among equals the pair ticket decides. */
-static int cmp_candidate(const void *a, const void *b)
+static int cmp_load(const void *a, const void *b)
 {
 	const candidate *x = a, *y = b;
-	int c;
 
-	if (x->officer->load != y->officer->load)
-		return x->officer->load < y->officer->load ? -1 : 1;
-	c = memcmp(x->ticket, y->ticket, 32);
-	return c ? c : strcmp(x->officer->row[YH_I_ID], y->officer->row[YH_I_ID]);
+	return (x->officer->load > y->officer->load) - (x->officer->load < y->officer->load);
 }
 
-static int cmp_member(const void *a, const void *b);
-
-/* Filling the free seats: least-loaded first, and among equals officers who
- * hold none of the required specialties, so that specialists stay free for
- * the teams that need them. */
-static int cmp_filler(const void *a, const void *b)
-{
-	const candidate *x = *(const candidate *const *)a, *y = *(const candidate *const *)b;
-
-	if (x->officer->load != y->officer->load)
-		return x->officer->load < y->officer->load ? -1 : 1;
-	if (x->specialist != y->specialist)
-		return x->specialist - y->specialist;
-	return cmp_member(x, y);
-}
-
-static int cmp_member(const void *a, const void *b)
+static int cmp_ticket(const void *a, const void *b)
 {
 	const candidate *x = a, *y = b;
 	int c = memcmp(x->ticket, y->ticket, 32);
@@ -174,14 +153,59 @@ static int cmp_member(const void *a, const void *b)
 	return c ? c : strcmp(x->officer->row[YH_I_ID], y->officer->row[YH_I_ID]);
 }
 
+/* Within one load level, filling order puts non-specialists first. */
+static int cmp_filler(const void *a, const void *b)
+{
+	const candidate *x = *(const candidate *const *)a, *y = *(const candidate *const *)b;
+
+	return x->specialist != y->specialist ? x->specialist - y->specialist : cmp_ticket(x, y);
+}
+
+static int cmp_member_ptr(const void *a, const void *b)
+{
+	return cmp_ticket(*(const candidate *const *)a, *(const candidate *const *)b);
+}
+
+/*
+ * Candidate order is (load, pair ticket, id) and filling order (load,
+ * specialist, pair ticket, id): both are load first, so the pair tickets of a
+ * load level are computed only when the walk reaches it.  The result is the
+ * one a full sort would give (docs/spec.md §9), with far fewer hashes, since
+ * balanced loads keep the lowest level small.
+ */
+typedef struct {
+	candidate *c;              /* sorted by load; levels [0, ready) are sorted by ticket */
+	size_t n, ready;
+	const unsigned char *seed;
+	const char *entity_id;
+} levels;
+
+/* Materialises the next load level; 0 when there is none. */
+static int next_level(levels *lv)
+{
+	size_t end = lv->ready, i;
+
+	if (lv->ready == lv->n)
+		return 0;
+	while (end < lv->n && lv->c[end].officer->load == lv->c[lv->ready].officer->load)
+		end++;
+	for (i = lv->ready; i < end; i++)
+		yh_pair_ticket(lv->c[i].ticket, lv->seed, lv->entity_id, lv->c[i].officer->row[YH_I_ID]);
+	qsort(lv->c + lv->ready, end - lv->ready, sizeof(candidate), cmp_ticket);
+	lv->ready = end;
+	return 1;
+}
+
 int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
                    const char *entity_id, uint64_t rank)
 {
 	const yh_task *t = f->task;
-	candidate *c = calloc(f->nofficers + 1, sizeof(*c)), **fill = calloc(f->nofficers + 1, sizeof(*fill));
+	candidate *c = malloc((f->nofficers + 1) * sizeof(*c)), *members[32];
+	candidate **fill = malloc((f->nofficers + 1) * sizeof(*fill));
 	unsigned remaining[64] = { 0 }, any_left = t->team_size;
-	size_t n = 0, i, s, members[32], nmembers = 0;
+	size_t n = 0, i, s, nmembers = 0, lo, hi;
 	char *taken = calloc(f->nofficers + 1, 1);
+	levels lv;
 	int rc = YH_OK;
 
 	if (!c || !taken || !fill) {
@@ -190,40 +214,55 @@ int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
 	}
 	for (i = 0; i < t->quota_departments.n && i < 64; i++)
 		remaining[i] = t->quota_counts[i];
+	/* the recusals of this entity, found once */
+	for (lo = 0, hi = f->nrecusals; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(f->recusals[mid].entity_id, entity_id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < f->nrecusals && strcmp(f->recusals[hi].entity_id, entity_id) == 0; hi++)
+		;
 	for (i = 0; i < f->nofficers; i++) {
 		yh_officer *o = &f->officers[i];
 
-		if (o->load >= f->load_cap || yh_frozen_recused(f, entity_id, o->row[YH_I_ID]))
+		if (o->load >= f->load_cap || (hi > lo && yh_frozen_recused(f, entity_id, o->row[YH_I_ID])))
 			continue;
-		yh_pair_ticket(c[n].ticket, seed, entity_id, o->row[YH_I_ID]);
 		c[n].officer = o;
+		c[n].specialist = 0;
 		for (s = 0; s < t->specialties.n && !c[n].specialist; s++)
 			c[n].specialist = holds(o, t->specialties.v[s]);
+		c[n].quota = quota_index(t, o->row[YH_I_DEPARTMENT]);
 		n++;
 	}
-	qsort(c, n, sizeof(*c), cmp_candidate);
-	for (i = 0; i < n; i++)
-		fill[i] = &c[i];
-	qsort(fill, n, sizeof(*fill), cmp_filler);
+	if (n)
+		qsort(c, n, sizeof(*c), cmp_load);
+	lv.c = c;
+	lv.n = n;
+	lv.ready = 0;
+	lv.seed = seed;
+	lv.entity_id = entity_id;
 
-#define SEAT_OPEN(o) (t->quota_departments.n ? \
-	(quota_index(t, (o)->row[YH_I_DEPARTMENT]) >= 0 && \
-	 remaining[quota_index(t, (o)->row[YH_I_DEPARTMENT])] > 0) : any_left > 0)
+#define SEAT_OPEN(x) (t->quota_departments.n ? ((x)->quota >= 0 && remaining[(x)->quota] > 0) : any_left > 0)
 #define TAKE(idx) do { \
-	taken[idx] = 1; members[nmembers++] = (idx); \
-	if (t->quota_departments.n) remaining[quota_index(t, c[idx].officer->row[YH_I_DEPARTMENT])]--; \
-	else any_left--; } while (0)
+	taken[idx] = 1; members[nmembers++] = &c[idx]; \
+	if (t->quota_departments.n) remaining[c[idx].quota]--; else any_left--; } while (0)
 
-	/* 1: each required specialty, in the task's order, by the lowest pair ticket holding it */
+	/* 1: each required specialty, in the task's order, by the first holder in candidate order */
 	for (s = 0; s < t->specialties.n; s++) {
 		for (i = 0; i < nmembers; i++)
-			if (holds(c[members[i]].officer, t->specialties.v[s]))
+			if (holds(members[i]->officer, t->specialties.v[s]))
 				break;
 		if (i < nmembers)
 			continue;
-		for (i = 0; i < n; i++)
-			if (!taken[i] && holds(c[i].officer, t->specialties.v[s]) && SEAT_OPEN(c[i].officer))
+		for (i = 0;; i++) {
+			if (i == lv.ready && !next_level(&lv))
 				break;
+			if (!taken[i] && holds(c[i].officer, t->specialties.v[s]) && SEAT_OPEN(&c[i]))
+				break;
+		}
 		if (i == n) {
 			rc = yh_error_set(YH_EDATA, "cannot form a team for entity '%s' (rank %llu): no eligible "
 			                  "officer holding specialty '%s' is left (after recusals, certificate "
@@ -234,12 +273,21 @@ int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
 		}
 		TAKE(i);
 	}
-	/* 2: the remaining seats, in filling order */
-	for (i = 0; i < n && nmembers < t->team_size; i++) {
-		size_t idx = (size_t)(fill[i] - c);
+	/* 2: the remaining seats, level by level in filling order */
+	for (lo = 0; nmembers < t->team_size && lo < n; lo = hi) {
+		size_t m = 0;
 
-		if (!taken[idx] && SEAT_OPEN(c[idx].officer))
-			TAKE(idx);
+		while (lv.ready <= lo)
+			next_level(&lv);
+		for (hi = lo; hi < n && c[hi].officer->load == c[lo].officer->load; hi++)
+			fill[m++] = &c[hi];
+		qsort(fill, m, sizeof(*fill), cmp_filler);
+		for (i = 0; i < m && nmembers < t->team_size; i++) {
+			size_t idx = (size_t)(fill[i] - c);
+
+			if (!taken[idx] && SEAT_OPEN(&c[idx]))
+				TAKE(idx);
+		}
 	}
 	if (nmembers < t->team_size) {
 		if (t->quota_departments.n) {
@@ -262,21 +310,17 @@ int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
 #undef SEAT_OPEN
 #undef TAKE
 	/* members in pair-ticket order; the first leads */
-	for (i = 0, s = 0; i < n; i++)
-		if (taken[i])
-			c[s++] = c[i];
-	qsort(c, s, sizeof(*c), cmp_member);
-	for (i = 0; i < s; i++) {
+	qsort(members, nmembers, sizeof(*members), cmp_member_ptr);
+	for (i = 0; i < nmembers; i++) {
 		char hex[65];
-		yh_officer *o = c[i].officer;
+		yh_officer *o = members[i]->officer;
 
-		yh_hex(hex, c[i].ticket, 32);
+		yh_hex(hex, members[i]->ticket, 32);
 		o->load++;
 		if (json_array_append_new(team, json_pack("{s:s, s:s, s:s, s:s, s:s}",
 		                          "id", o->row[YH_I_ID], "name", o->row[YH_I_NAME],
 		                          "department", o->row[YH_I_DEPARTMENT],
-		                          "role", json_array_size(team) == 0 ? "leader" : "member",
-		                          "pair_ticket", hex)) < 0) {
+		                          "role", i == 0 ? "leader" : "member", "pair_ticket", hex)) < 0) {
 			rc = yh_error_set(YH_ENOMEM, "out of memory");
 			goto done;
 		}

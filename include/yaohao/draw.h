@@ -20,6 +20,7 @@
 #define YAOHAO_DRAW_H
 
 #include <stdint.h>
+#include <jansson.h>
 
 #include "store.h"
 
@@ -42,10 +43,25 @@ typedef struct {
 int yh_draw_commit(char **announcement, uint64_t *seq, yh_store *store, const char *task_id,
                    const yh_commit_options *options);
 
+/* Each selected entity, in rank order, as it is drawn: {rank, id, name,
+ * stratum, ticket, team: [{id, name, department, role, pair_ticket}]}. */
+typedef int (*yh_draw_selected_fn)(void *ctx, const json_t *entry);
+
+typedef struct {
+	yh_scan_progress_fn on_progress;   /* entities scanned, now and then */
+	void *progress_ctx;
+	yh_draw_selected_fn on_selected;   /* may be NULL */
+	void *selected_ctx;
+	yh_draw_selected_fn on_reserve;    /* each reserve {stratum, order, id, name, ticket}; may be NULL */
+	void *reserve_ctx;
+} yh_draw_options;
+
 /* Draws a committed task with the public entropy value.  *transcript
- * (canonical JSON, free() it) may be NULL.  Drawing twice is YH_EEXIST. */
+ * (canonical JSON, free() it) may be NULL; options may be NULL.  Drawing
+ * twice is YH_EEXIST.  Memory stays O(selected): entries are passed on as
+ * they are drawn, not kept. */
 int yh_draw_run(char **transcript, uint64_t *seq, yh_store *store, const char *task_id,
-                const char *entropy_value, yh_scan_progress_fn on_progress, void *progress_ctx);
+                const char *entropy_value, const yh_draw_options *options);
 
 /* Recomputes a drawn task's transcript from the store's registers as of its
  * freeze, the recorded announcement and the transcript's secret and entropy

@@ -197,7 +197,7 @@ static char *draw_ok(yh_store *store, const char *task_id, const char *value)
 {
 	char *tr = NULL;
 	uint64_t seq = 0;
-	int rc = yh_draw_run(&tr, &seq, store, task_id, value, NULL, NULL);
+	int rc = yh_draw_run(&tr, &seq, store, task_id, value, NULL);
 
 	ck_assert_msg(rc == YH_OK, "draw %s: %d %s", task_id, rc, yh_error_message());
 	ck_assert_ptr_nonnull(tr);
@@ -356,7 +356,7 @@ static void lines_free(lines *l)
 	free(l->len);
 }
 
-/* The first comma-separated field of a line (into out). */
+/* Field number `field` (0-based) of an unquoted CSV line, into out. */
 static void first_field(char *out, size_t size, const char *line, size_t len, unsigned field)
 {
 	size_t i = 0, o = 0;
@@ -611,7 +611,7 @@ START_TEST(test_lifecycle_errors)
 	add_task_file(store, tu_fixture("task-food.json"));
 	/* draw before commit */
 	head = tu_ledger_head(store);
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, FOOD_VALUE, NULL, NULL), YH_ENOTFOUND);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, FOOD_VALUE, NULL), YH_ENOTFOUND);
 	ck_assert_ptr_null(out);
 	ck_assert_uint_eq(seq, 0);
 	ck_assert_ptr_nonnull(strstr(yh_error_message(), "not committed"));
@@ -620,7 +620,7 @@ START_TEST(test_lifecycle_errors)
 	ck_assert_int_eq(yh_draw_announcement(&out, store, FOOD), YH_ENOTFOUND);
 	/* unknown tasks */
 	ck_assert_int_eq(commit_rc(store, "T-NONE"), YH_ENOTFOUND);
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, "T-NONE", FOOD_VALUE, NULL, NULL), YH_ENOTFOUND);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, "T-NONE", FOOD_VALUE, NULL), YH_ENOTFOUND);
 	/* a commit must name its entropy source */
 	memset(&opt, 0, sizeof(opt));
 	ck_assert_int_eq(yh_draw_commit(&out, &seq, store, FOOD, &opt), YH_EINVAL);
@@ -639,16 +639,16 @@ START_TEST(test_lifecycle_errors)
 	ck_assert_int_eq(commit_rc(store, FOOD), YH_EEXIST);
 	ck_assert_ptr_nonnull(strstr(yh_error_message(), "committed already"));
 	/* entropy values must be non-empty clean text of at most 1024 bytes */
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "", NULL, NULL), YH_EINVAL);
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, NULL, NULL, NULL), YH_EINVAL);
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "tab\there", NULL, NULL), YH_EINVAL);
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "\xff\xfe", NULL, NULL), YH_EINVAL);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "", NULL), YH_EINVAL);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, NULL, NULL), YH_EINVAL);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "tab\there", NULL), YH_EINVAL);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "\xff\xfe", NULL), YH_EINVAL);
 	{
 		char big[1026];
 
 		memset(big, 'v', 1025);
 		big[1025] = '\0';
-		ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, big, NULL, NULL), YH_EINVAL);
+		ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, big, NULL), YH_EINVAL);
 	}
 	{
 		char *fp_after = fingerprint(store);
@@ -663,10 +663,10 @@ START_TEST(test_lifecycle_errors)
 	fp_before = fingerprint(store);
 	/* drawing twice: YH_EEXIST, the ledger head and the transcript unchanged */
 	out = (char *)0x1;
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, FOOD_VALUE, NULL, NULL), YH_EEXIST);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, FOOD_VALUE, NULL), YH_EEXIST);
 	ck_assert_ptr_null(out);
 	ck_assert_ptr_nonnull(strstr(yh_error_message(), "drawn already"));
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "another value", NULL, NULL), YH_EEXIST);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "another value", NULL), YH_EEXIST);
 	ck_assert_int_eq(commit_rc(store, FOOD), YH_EEXIST);
 	ck_assert_uint_eq(tu_ledger_head(store), head);
 	ck_assert_int_eq(yh_draw_transcript(&again, store, FOOD), YH_OK);
@@ -708,7 +708,13 @@ START_TEST(test_commit_random_secret)
 	ck_assert_str_eq(jstr(ja, "format"), "yaohao-announcement/1");
 	ck_assert_str_eq(jstr(ja, "department"), TU_DEPARTMENT);
 	ck_assert_ptr_null(json_object_get(ja, "secret"));
-	tr = draw_ok(a, FOOD, "x");
+	{
+		char value[1025]; /* the longest value allowed: 1024 bytes */
+
+		memset(value, 'v', 1024);
+		value[1024] = '\0';
+		tr = draw_ok(a, FOOD, value);
+	}
 	jt = jparse(tr);
 	ck_assert_str_eq(jstr(jt, "format"), "yaohao-transcript/1");
 	ck_assert_int_eq(sodium_hex2bin(secret, 32, jstr(jt, "secret"), 64, NULL, &len, NULL), 0);
@@ -1081,13 +1087,13 @@ START_TEST(test_draw_time_team_failure)
 
 	head = tu_ledger_head(store);
 	before = fingerprint(store);
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, "DT-ALL", "value", NULL, NULL), YH_EDATA);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, "DT-ALL", "value", NULL), YH_EDATA);
 	ck_assert_ptr_null(out);
 	ck_assert_uint_eq(seq, 0);
 	ck_assert_msg(strstr(yh_error_message(), e1) && strstr(yh_error_message(), "(rank ") &&
 	              strstr(yh_error_message(), "cannot form a team") &&
 	              strstr(yh_error_message(), "recusals"), "DT-ALL: %s", yh_error_message());
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, "DT-SPEC", "value", NULL, NULL), YH_EDATA);
+	ck_assert_int_eq(yh_draw_run(&out, &seq, store, "DT-SPEC", "value", NULL), YH_EDATA);
 	ck_assert_msg(strstr(yh_error_message(), e2) && strstr(yh_error_message(), "(rank ") &&
 	              strstr(yh_error_message(), "specialty '食品'"), "DT-SPEC: %s", yh_error_message());
 	ck_assert_uint_eq(tu_ledger_head(store), head);
@@ -1103,6 +1109,144 @@ START_TEST(test_draw_time_team_failure)
 	free(food_off.ids.s);
 	free(c14.ids.s);
 	free(f52.ids.s);
+	yh_store_close(store);
+}
+END_TEST
+
+/* ---- the default load cap and the stratum key limit ---------------------------------------- */
+
+typedef struct {
+	uint64_t n, scjg, sthj, food;
+} officer_counts;
+
+static int count_officer(void *ctx, const char *const *v, size_t n)
+{
+	officer_counts *c = ctx;
+	int dep_scjg = strcmp(v[2], SCJG) == 0, dep_sthj = strcmp(v[2], STHJ) == 0;
+
+	(void)n;
+	if (strcmp(v[5], "active") != 0 || strcmp(v[3], "2026-12-01") < 0 || !(dep_scjg || dep_sthj))
+		return 0;
+	c->n++;
+	c->scjg += dep_scjg;
+	c->sthj += dep_sthj;
+	c->food += strstr(v[4], "食品") != NULL;
+	return 0;
+}
+
+static uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+	return (a + b - 1) / b;
+}
+
+static uint64_t max3(uint64_t a, uint64_t b, uint64_t c)
+{
+	return a > b ? (a > c ? a : c) : (b > c ? b : c);
+}
+
+START_TEST(test_default_load_cap)
+{
+	/* docs/spec.md §5: without team.load_cap the cap is the largest of ceil(K * size / N), per
+	 * department ceil(K * seats / N_d), per specialty ceil(K / H_s); and it can be met. */
+	static const char *const teams[] = {
+		"{\"size\":2}",
+		"{\"size\":2,\"per_department\":{\"" SCJG "\":1,\"" STHJ "\":1}}",
+		"{\"size\":2,\"per_department\":{\"" SCJG "\":1,\"" STHJ "\":1},\"specialties\":[\"食品\"]}",
+	};
+	yh_store *store = fixture_store("cap.db");
+	officer_counts c = { 0, 0, 0, 0 };
+	uint64_t k = 136, want[3];
+	size_t i;
+
+	ck_assert_int_eq(yh_register_foreach(store, YH_REGISTER_INSPECTORS, 0, count_officer, &c), YH_OK);
+	ck_assert_uint_eq(c.n, c.scjg + c.sthj);
+	want[0] = ceil_div(k * 2, c.n);
+	want[1] = max3(want[0], ceil_div(k, c.scjg), ceil_div(k, c.sthj));
+	want[2] = max3(want[1], ceil_div(k, c.food), 0);
+	/* the three rules each decide one case */
+	ck_assert_uint_lt(want[0], want[1]);
+	ck_assert_uint_lt(want[1], want[2]);
+	for (i = 0; i < 3; i++) {
+		char id[16], json[1024], *ann, *tr;
+		json_t *a, *t, *e, *m;
+		size_t j, l, loads[64] = { 0 }, nloads = 0;
+		char seen[64][16];
+
+		snprintf(id, sizeof(id), "CAP-%zu", i);
+		snprintf(json, sizeof(json),
+		         "{\"id\":\"%s\",\"title\":\"默认上限\",\"departments\":[\"" SCJG "\",\"" STHJ "\"],"
+		         "\"draw_date\":\"2026-12-01\",\"population\":{\"regions\":[\"3301\"],"
+		         "\"industries\":[\"F52\",\"H62\",\"C14\"]},\"strata\":{\"rates\":{\"*\":\"100%%\"}},"
+		         "\"team\":%s}", id, teams[i]);
+		add_task(store, json);
+		ann = commit_ok(store, id, id);
+		a = jparse(ann);
+		ck_assert_int_eq(jint(json_object_get(a, "inspectors"), "count"), (json_int_t)c.n);
+		ck_assert_msg(jint(a, "load_cap") == (json_int_t)want[i], "%s: load cap %lld, expected %llu", id,
+		              (long long)jint(a, "load_cap"), (unsigned long long)want[i]);
+		/* the balanced order meets it: the draw succeeds and nobody goes over */
+		tr = draw_ok(store, id, "cap value");
+		t = jparse(tr);
+		ck_assert_uint_eq(json_array_size(json_object_get(t, "selected")), k);
+		json_array_foreach(json_object_get(t, "selected"), j, e)
+			json_array_foreach(json_object_get(e, "team"), l, m) {
+				size_t x;
+
+				for (x = 0; x < nloads && strcmp(seen[x], jstr(m, "id")) != 0; x++)
+					;
+				if (x == nloads) {
+					ck_assert_uint_lt(nloads, 64);
+					snprintf(seen[nloads++], sizeof(seen[0]), "%s", jstr(m, "id"));
+				}
+				loads[x]++;
+				ck_assert_msg(loads[x] <= want[i], "%s: officer %s over the cap", id, jstr(m, "id"));
+			}
+		json_decref(a);
+		json_decref(t);
+		free(ann);
+		free(tr);
+	}
+	yh_store_close(store);
+}
+END_TEST
+
+START_TEST(test_long_stratum_key)
+{
+	/* docs/spec.md §5: a stratum key longer than 511 bytes stops the commit */
+	yh_store *store = fixture_store("long.db");
+	yh_import_report rep;
+	char type[601], line[1024], *before, *after;
+	lines l;
+	FILE *fp;
+	size_t i;
+
+	memset(type, 'x', 600);
+	type[600] = '\0';
+	lines_read(&l, tu_fixture("entities.csv"));
+	fp = fopen(tu_path("long.csv"), "wb");
+	ck_assert_ptr_nonnull(fp);
+	fputs("id,name,type,region,industry,risk,status,abnormal\n", fp);
+	for (i = 1; i < 4; i++) {
+		char id[32];
+
+		first_field(id, sizeof(id), l.line[i], l.len[i], 0);
+		snprintf(line, sizeof(line), "%s,长类型%zu,%s,330106,F52,A,active,0\n", id, i, i == 2 ? type : "短");
+		fputs(line, fp);
+	}
+	ck_assert_int_eq(fclose(fp), 0);
+	lines_free(&l);
+	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("long.csv"), NULL);
+	add_task(store, "{\"id\":\"LONG\",\"title\":\"长键\",\"departments\":[\"" SCJG "\"],"
+	                "\"draw_date\":\"2026-12-01\",\"strata\":{\"by\":[\"type\"],\"rates\":{\"*\":\"100%\"}},"
+	                "\"team\":{\"size\":2}}");
+	before = fingerprint(store);
+	ck_assert_int_eq(commit_rc(store, "LONG"), YH_EDATA);
+	ck_assert_msg(strstr(yh_error_message(), "longer than 511 bytes") != NULL, "%s", yh_error_message());
+	after = fingerprint(store);
+	ck_assert_str_eq(before, after);
+	ck_assert_str_eq(state_of(store, "LONG"), "planned");
+	free(before);
+	free(after);
 	yh_store_close(store);
 }
 END_TEST
@@ -1728,6 +1872,8 @@ static Suite *draw_suite(void)
 	tcase_add_test(tc, test_exclusion_window);
 	tcase_add_test(tc, test_infeasible_commit);
 	tcase_add_test(tc, test_draw_time_team_failure);
+	tcase_add_test(tc, test_default_load_cap);
+	tcase_add_test(tc, test_long_stratum_key);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(big, tu_setup, tu_teardown);
 	tcase_set_timeout(big, 300);

@@ -158,6 +158,19 @@ START_TEST(test_canonical_stable)
 }
 END_TEST
 
+START_TEST(test_canonical_member_order)
+{
+	/* RFC 8785: member names sorted as UTF-16 code units, so U+1F600 (D83D DE00) sorts before
+	 * U+FF21 (FF21), although its UTF-8 bytes (F0 ...) sort after (EF ...) */
+	yh_task *t = parse_ok(HEAD "\"strata\":{\"rates\":{\"\xef\xbc\xa1\":\"3%\",\"\xf0\x9f\x98\x80\":\"2%\","
+	                      "\"z\":\"1%\",\"Z\":\"4%\"}}," TEAM "}");
+
+	ck_assert_ptr_nonnull(strstr(yh_task_canonical(t),
+		"\"rates\":{\"Z\":\"4%\",\"z\":\"1%\",\"\xf0\x9f\x98\x80\":\"2%\",\"\xef\xbc\xa1\":\"3%\"}"));
+	yh_task_free(t);
+}
+END_TEST
+
 START_TEST(test_digest_changes)
 {
 	/* any rule changes the digest */
@@ -743,6 +756,7 @@ static Suite *task_suite(void)
 	tcase_add_test(tc, test_example_task);
 	tcase_add_test(tc, test_normalised_defaults);
 	tcase_add_test(tc, test_canonical_stable);
+	tcase_add_test(tc, test_canonical_member_order);
 	tcase_add_test(tc, test_digest_changes);
 	tcase_add_test(tc, test_full_task_accepted);
 	tcase_add_test(tc, test_rate_errors);

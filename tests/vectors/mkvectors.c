@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 		opt.secret = secret;
 		if (yh_draw_commit(&ann, &seq, store, yh_task_id(task), &opt) < 0)
 			return fail("commit");
-		if (yh_draw_run(&tr, &seq, store, yh_task_id(task), entropy, NULL, NULL) < 0)
+		if (yh_draw_run(&tr, &seq, store, yh_task_id(task), entropy, NULL) < 0)
 			return fail("draw");
 		if (yh_document_publish(&doc, store, yh_task_id(task)) < 0)
 			return fail("publish");

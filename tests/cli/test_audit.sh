@@ -1,0 +1,357 @@
+# test_audit.sh — yaohao audit (docs/spec.md §11): the whole ledger walked
+# (no gap, the hash chain, every hash, canonical payloads, every signature by
+# the store's key), every import against the register rows it wrote, every
+# commit against the stored announcement, every draw replayed.  Each kind of
+# tampering done with the sqlite3 shell fails, naming the first entry that
+# fails and why; the append-only triggers refuse UPDATE and DELETE.
+source "$TESTLIB"
+
+TASK_ID=T-2026-12-FOOD
+TAG_SIG='yaohao:ledger-signature:v1'
+
+yh demo --dir d1
+assert_exit 0 "demo exits 0"
+sqlite3 d1/yaohao.db ".backup a.db"
+cp -p d1/yaohao.db.key a.db.key
+cp d1/public-key.txt pub.txt
+KID=$(json_get d1/draw.json '$.signer.key_id')
+N=$(db_count a.db ledger)
+assert_eq "init key import import import import task commit draw" \
+	"$(sqlite3 a.db "select group_concat(kind, ' ') from (select kind from ledger order by seq)")" "the demo ledger"
+SEL=$(json_get d1/draw.json '$.selected[0].id')
+OUT=$(awk -F, 'NR > 1 && substr($4, 1, 4) != "3301" && $0 !~ /"/ { print $1; exit }' d1/entities.frozen.csv)
+assert_eq 18 "${#OUT}" "an entity outside the task's population: $OUT"
+
+# A second store, with a key of its own.
+yh init --department 330100-SCJG --db b.db
+assert_exit 0 "init b.db"
+yh key show --db b.db -o b.pub
+BKID=$(sqlite3 b.db "select json_extract(payload, '\$.key_id') from ledger where kind = 'key'")
+assert_ne "$KID" "$BKID" "b.db has another key"
+
+check_line() { printf '%s\n' "$STDOUT" | grep -E "^(ok|FAILED|skipped) +$1  " | head -n 1; }
+assert_check() {
+	local line
+	line=$(check_line "$2")
+	case $line in
+	"$1 "*) ;;
+	*) _fail "$4" "the '$2' line is not '$1': ${line:-(no such line)}"; return ;;
+	esac
+	if [ -n "$3" ] && ! printf '%s' "$line" | grep -qF -- "$3"; then
+		_fail "$4" "the '$2' line lacks: $3" "it is: $line"
+		return
+	fi
+	_pass "$4"
+}
+# tampered NAME: a fresh copy of a.db as NAME.db (with its key file).
+tampered() {
+	rm -f "$1.db"
+	sqlite3 a.db ".backup '$1.db'"
+	cp -p a.db.key "$1.db.key"
+}
+# audit_fails DB SEQ KIND REASON DESC: audit exits 1 and names entry SEQ (KIND)
+# with REASON, in the text report and in --json.
+audit_fails() {
+	local db=$1 seq=$2 kind=$3 reason=$4 desc=$5
+	yh audit --db "$db"
+	assert_exit 1 "$desc: audit exits 1"
+	assert_check FAILED ledger "entry $seq ($kind): $reason" "$desc: the ledger check names entry $seq ($kind) and why"
+	assert_eq 1 "$(printf '%s\n' "$STDOUT" | grep -c '^FAILED ')" "$desc: one failed check"
+	assert_stdout_contains "NOT VERIFIED: a check failed" "$desc: NOT VERIFIED"
+	assert_stdout_not_contains "ok      draws" "$desc: no draws line claims success"
+	yh audit --db "$db" --json
+	assert_exit 1 "$desc: audit --json exits 1"
+	cp "$T/.stdout" audit.json
+	assert_eq "1|0|$seq|$kind" "$(json_valid audit.json)|$(json_get audit.json '$.ok')|$(json_get audit.json '$.first_failure.seq')|$(json_get audit.json '$.first_failure.kind')" \
+		"$desc: --json is well-formed with ok false and first_failure $seq ($kind)"
+	case $(json_get audit.json '$.first_failure.reason') in
+	*"$reason"*) _pass "$desc: --json gives the reason" ;;
+	*) _fail "$desc: --json gives the reason" "reason: $(json_get audit.json '$.first_failure.reason')" ;;
+	esac
+}
+# entry_hash DB SEQ: the entry's hash recomputed from the spec (§11) with sha256sum.
+entry_hash() {
+	local kind
+	kind=$(sqlite3 "$1" "select kind from ledger where seq = $2")
+	{
+		printf 'yaohao:ledger-entry:v1\0'
+		printf '%016x' "$2" | xxd -r -p
+		sqlite3 "$1" "select hex(prev_hash) from ledger where seq = $2" | xxd -r -p
+		printf '%08x' "${#kind}" | xxd -r -p
+		printf '%s' "$kind"
+		sqlite3 "$1" "select printf('%08x', length(cast(payload as blob))) from ledger where seq = $2" | xxd -r -p
+		sqlite3 "$1" "select hex(payload) from ledger where seq = $2" | xxd -r -p
+	} | sha256sum | cut -c 1-64
+}
+
+# ---- the honest store ---------------------------------------------------------------
+
+yh audit --db a.db
+assert_exit 0 "audit of the demo store exits 0"
+assert_stderr_empty "audit prints nothing on stderr (not a terminal: no progress)"
+assert_check skipped "signing key" "no --pubkey given" "without --pubkey the key is the store's own"
+assert_check ok ledger "$N entries: no gap, hash chain intact, every hash matches its content, every entry signed by key $KID" "the ledger check names the entries and the key"
+assert_check ok draws "1 draw(s) replayed from the registers as of their freeze: every transcript identical" "the draw is replayed"
+assert_stdout_contains "entries removed from the end leave no trace here" "the guarantee says what audit cannot see"
+assert_eq "verified: every check passed" "$(printf '%s\n' "$STDOUT" | tail -n 1)" "the report ends verified"
+yh audit --db a.db --pubkey pub.txt
+assert_exit 0 "audit --pubkey with the store's public key exits 0"
+assert_check ok "signing key" "the store's key $KID is the key given" "--pubkey: the key is the one given"
+YAOHAO_DB=a.db yh audit
+assert_exit 0 "audit uses \$YAOHAO_DB"
+yh audit --db a.db --json
+assert_exit 0 "audit --json exits 0"
+cp "$T/.stdout" audit.json
+assert_eq "1|1|$N|1|" "$(json_valid audit.json)|$(json_get audit.json '$.ok')|$(json_get audit.json '$.entries')|$(json_get audit.json '$.draws_replayed')|$(json_get audit.json '$.first_failure')" \
+	"audit --json: well-formed, ok, $N entries, 1 draw replayed, no first_failure"
+assert_eq "$(sqlite3 a.db "select lower(hex(hash)) from ledger where seq = 9")" "$(entry_hash a.db 9)" \
+	"the draw entry's hash is recomputed from the spec with sha256sum"
+assert_eq "$(json_get d1/draw.json '$.ledger.draw_entry_hash')" "$(sqlite3 a.db "select lower(hex(hash)) from ledger where seq = $(json_get d1/draw.json '$.ledger.draw_seq')")" \
+	"the published document's draw_entry_hash is the draw entry's hash"
+
+# ---- the triggers ---------------------------------------------------------------------
+
+before=$(sqlite3 a.db .dump)
+run sqlite3 a.db "update ledger set payload = '{}' where seq = 3"
+assert_exit_nonzero "UPDATE on ledger is refused"
+assert_stderr_contains "the ledger is append-only" "the trigger says the ledger is append-only (UPDATE)"
+run sqlite3 a.db "update ledger set signature = null"
+assert_exit_nonzero "UPDATE of the signatures is refused"
+run sqlite3 a.db "delete from ledger where seq = $N"
+assert_exit_nonzero "DELETE on ledger is refused"
+assert_stderr_contains "the ledger is append-only" "the trigger says the ledger is append-only (DELETE)"
+run sqlite3 a.db "PRAGMA foreign_keys=OFF; delete from ledger"
+assert_exit_nonzero "DELETE of the whole ledger is refused"
+run sqlite3 a.db "update task_draw set transcript = '{}'"
+assert_exit_nonzero "UPDATE on task_draw is refused"
+assert_stderr_contains "draws are append-only"
+run sqlite3 a.db "delete from task_draw"
+assert_exit_nonzero "DELETE on task_draw is refused"
+assert_eq "$before" "$(sqlite3 a.db .dump)" "the refused statements changed nothing"
+yh audit --db a.db
+assert_exit 0 "audit still passes"
+
+# ---- the ledger itself -------------------------------------------------------------------
+
+tampered payload
+sqlite3 payload.db "drop trigger ledger_no_update;
+	update ledger set payload = replace(payload, '\"rows\":300', '\"rows\":301') where seq = 3"
+assert_ne "$(sqlite3 a.db "select payload from ledger where seq = 3")" "$(sqlite3 payload.db "select payload from ledger where seq = 3")" "payload.db: entry 3's payload changed"
+audit_fails payload.db 3 import "its hash does not match its content: it was changed after it was written" "a payload changed"
+
+# A payload changed and its hash recomputed (so the chain from it is consistent
+# up to the signature): the signature no longer verifies.
+tampered rehash
+sqlite3 rehash.db "drop trigger ledger_no_update; update ledger set payload = replace(payload, '\"selected\":', '\"selected\":1') where seq = $N"
+sqlite3 rehash.db "update ledger set hash = x'$(entry_hash rehash.db "$N")' where seq = $N"
+assert_ne "$(sqlite3 a.db "select hex(hash) from ledger where seq = $N")" "$(sqlite3 rehash.db "select hex(hash) from ledger where seq = $N")" "rehash.db: the last entry has a new, matching hash"
+audit_fails rehash.db "$N" draw "its signature does not verify with the store's key $KID (it was changed, or re-signed with another key)" "a payload changed with its hash recomputed"
+
+tampered noncanon
+sqlite3 noncanon.db "drop trigger ledger_no_update; update ledger set payload = ' ' || payload where seq = 4"
+sqlite3 noncanon.db "update ledger set hash = x'$(entry_hash noncanon.db 4)' where seq = 4"
+audit_fails noncanon.db 4 import "its payload is not canonical JSON" "a non-canonical payload with a matching hash"
+
+tampered prev
+sqlite3 prev.db "drop trigger ledger_no_update; update ledger set prev_hash = zeroblob(32) where seq = 4"
+audit_fails prev.db 4 import "its prev_hash is not the hash of entry 3" "a broken prev_hash"
+
+tampered gap
+sqlite3 gap.db "PRAGMA foreign_keys=OFF; drop trigger ledger_no_delete; delete from ledger where seq = 5"
+assert_eq $((N - 1)) "$(db_count gap.db ledger)" "gap.db: entry 5 deleted"
+yh audit --db gap.db
+assert_exit 1 "an entry deleted from the middle: exit 1"
+assert_check FAILED ledger "entry 5 is missing: the ledger goes from 4 to 6 (an entry was deleted)" "a deleted entry: the gap is named"
+yh audit --db gap.db --json
+cp "$T/.stdout" audit.json
+assert_eq "0|5" "$(json_get audit.json '$.ok')|$(json_get audit.json '$.first_failure.seq')" "a deleted entry: --json first_failure seq 5"
+# The deleted entry's kind is not known: it is not labelled with the kind of
+# the entry after the gap (entry 7 was a task entry, entry 8 is a commit).
+tampered gap7
+sqlite3 gap7.db "PRAGMA foreign_keys=OFF; drop trigger ledger_no_delete; delete from ledger where seq = 7"
+yh audit --db gap7.db
+assert_exit 1 "entry 7 (task) deleted: exit 1"
+assert_check FAILED ledger "entry 7 is missing: the ledger goes from 6 to 8" "entry 7 deleted: the gap is named"
+assert_stdout_not_contains "entry 7 (commit)" "the missing entry 7 is not labelled as a commit (that is entry 8's kind)"
+
+tampered tail
+sqlite3 tail.db "PRAGMA foreign_keys=OFF; drop trigger ledger_no_delete; delete from ledger where seq = $N"
+yh audit --db tail.db
+assert_exit 0 "an entry cut off the end leaves no trace for audit (spec §11)"
+assert_ne "$(json_get d1/draw.json '$.ledger.draw_entry_hash')" "$(sqlite3 tail.db "select lower(hex(hash)) from ledger order by seq desc limit 1")" \
+	"…but the last hash differs from the published draw_entry_hash"
+
+# ---- signatures and keys ------------------------------------------------------------------
+
+# Another store's signature of its own entry 1 (a valid signature by another
+# key over another hash) put on entry 1.
+tampered sig1
+sqlite3 sig1.db "attach 'b.db' as b; drop trigger main.ledger_no_update;
+	update main.ledger set signature = (select signature from b.ledger where seq = 1),
+	                       key_id = (select key_id from b.ledger where seq = 1) where seq = 1"
+assert_eq "$(sqlite3 b.db "select hex(signature) from ledger where seq = 1")" "$(sqlite3 sig1.db "select hex(signature) from ledger where seq = 1")" \
+	"sig1.db: entry 1 carries b.db's signature"
+audit_fails sig1.db 1 init "its signature does not verify with the store's key $KID" "another store's signature"
+
+# Only the key id changed.
+tampered keyid
+sqlite3 keyid.db "drop trigger ledger_no_update; update ledger set key_id = '$BKID' where seq = 4"
+audit_fails keyid.db 4 import "it names signing key '$BKID', not the store's key $KID" "another key id"
+
+# The store's public key replaced by b's (nothing re-signed): entry 1 fails.
+tampered metakey
+sqlite3 metakey.db "attach 'b.db' as b; update main.meta set value = (select value from b.meta where key = 'public_key') where key = 'public_key'"
+audit_fails metakey.db 1 init "its signature does not verify with the store's key $BKID" "the store's key replaced"
+yh audit --db metakey.db --pubkey pub.txt
+assert_check FAILED "signing key" "the store's key $BKID is not the key given" "the store's key replaced: --pubkey tells"
+
+# Entries really re-signed with b's key (Ed25519 over TAG ‖ hash, as the
+# engine signs), with openssl.
+if command -v openssl >/dev/null && command -v xxd >/dev/null &&
+	printf '302e020100300506032b657004220420%s' "$(sed -n 2p b.db.key)" | xxd -r -p > b.der &&
+	printf 'x' > probe.bin && openssl pkeyutl -sign -inkey b.der -keyform DER -rawin -in probe.bin -out /dev/null 2>/dev/null; then
+	BPUB=$(sed -n 2p b.pub)
+	printf '302a300506032b6570032100%s' "$BPUB" | xxd -r -p > b.pub.der
+	sign_entry() { # DB SEQ: b's signature of the entry, in hex
+		{ printf '%s\0' "$TAG_SIG"; sqlite3 "$1" "select hex(hash) from ledger where seq = $2" | xxd -r -p; } > msg.bin
+		openssl pkeyutl -sign -inkey b.der -keyform DER -rawin -in msg.bin -out sig.bin && xxd -p -c 64 sig.bin
+	}
+	tampered resign
+	S=$(sign_entry resign.db 3)
+	openssl pkeyutl -verify -pubin -inkey b.pub.der -keyform DER -rawin -in msg.bin -sigfile sig.bin >/dev/null 2>&1 &&
+		_pass "the forged signature is valid under b's key" || _fail "the forged signature is valid under b's key"
+	sqlite3 resign.db "drop trigger ledger_no_update; update ledger set signature = x'$S', key_id = '$BKID' where seq = 3"
+	audit_fails resign.db 3 import "its signature does not verify with the store's key $KID (it was changed, or re-signed with another key)" \
+		"an entry re-signed with another key"
+
+	# The whole ledger re-signed with b's key and the store told b's key is its
+	# own: every signature holds, the key entry still names the department's key.
+	tampered resignall
+	sqlite3 resignall.db "drop trigger ledger_no_update; update meta set value = '$BPUB' where key = 'public_key'"
+	for ((s = 1; s <= N; s++)); do
+		sqlite3 resignall.db "update ledger set signature = x'$(sign_entry resignall.db "$s")', key_id = '$BKID' where seq = $s"
+	done
+	audit_fails resignall.db 2 key "the key entry names another key than the store's" "the whole ledger re-signed with another key"
+	yh audit --db resignall.db --pubkey pub.txt
+	assert_exit 1 "re-signed ledger with the department's --pubkey: exit 1"
+	assert_check FAILED "signing key" "the store's key $BKID is not the key given" "re-signed ledger: --pubkey names the store's key"
+
+	# The whole ledger rewritten by the holder of b's key: the key entry made to
+	# name b's key, every hash from it on recomputed and every entry re-signed.
+	# Only the department's public key (or the published draw_entry_hash) tells.
+	tampered rewrite
+	APUB=$(sed -n 2p pub.txt)
+	sqlite3 rewrite.db "drop trigger ledger_no_update; update meta set value = '$BPUB' where key = 'public_key';
+		update ledger set payload = replace(replace(payload, '$APUB', '$BPUB'), '$KID', '$BKID') where seq = 2"
+	for ((s = 2; s <= N; s++)); do
+		sqlite3 rewrite.db "update ledger set prev_hash = (select hash from ledger where seq = $((s - 1))) where seq = $s"
+		sqlite3 rewrite.db "update ledger set hash = x'$(entry_hash rewrite.db "$s")' where seq = $s"
+	done
+	for ((s = 1; s <= N; s++)); do
+		sqlite3 rewrite.db "update ledger set signature = x'$(sign_entry rewrite.db "$s")', key_id = '$BKID' where seq = $s"
+	done
+	yh audit --db rewrite.db
+	assert_exit 0 "a ledger rewritten and re-signed with another key passes without --pubkey (the store's own key is b's)"
+	assert_check ok ledger "every entry signed by key $BKID" "the rewritten ledger names b's key"
+	yh audit --db rewrite.db --pubkey pub.txt
+	assert_exit 1 "the rewritten ledger fails with the department's --pubkey"
+	assert_check FAILED "signing key" "the store's key $BKID is not the key given" "the rewritten ledger: --pubkey tells"
+	assert_ne "$(json_get d1/draw.json '$.ledger.draw_entry_hash')" "$(sqlite3 rewrite.db "select lower(hex(hash)) from ledger where seq = $N")" \
+		"the rewritten ledger's draw entry hash differs from the published one"
+else
+	echo "note: openssl cannot sign with Ed25519 here: the re-signing checks are skipped"
+fi
+
+# --pubkey of another store.
+yh audit --db a.db --pubkey b.pub
+assert_exit 1 "audit --pubkey of another store exits 1"
+assert_check FAILED "signing key" "the store's key $KID is not the key given" "another store's --pubkey: the signing key check fails"
+assert_check ok ledger "" "another store's --pubkey: the ledger itself holds"
+yh audit --db a.db --pubkey b.pub --json
+cp "$T/.stdout" audit.json
+assert_eq "1|0" "$(json_valid audit.json)|$(json_get audit.json '$.ok')" "another store's --pubkey: --json ok false"
+yh audit --db a.db --pubkey missing.txt
+assert_exit 3 "audit --pubkey with a missing file exits 3"
+assert_stderr_contains "missing.txt" "the message names the key file"
+
+# ---- the registers -------------------------------------------------------------------------
+
+# A drawn entity's name: the draw replay fails.
+tampered ename
+sqlite3 ename.db "update entity set name = name || '（改）' where id = '$SEL'"
+assert_eq 1 "$(sqlite3 ename.db "select count(*) from entity where name like '%（改）'")" "ename.db: one entity renamed"
+audit_fails ename.db 9 draw "replaying the draw of task '$TASK_ID' fails: the entities as of the commitment no longer give the committed root" \
+	"a drawn entity's name changed"
+# An officer's name: the officer root.
+LEADER=$(json_get d1/draw.json '$.selected[0].team[0].id')
+tampered oname
+sqlite3 oname.db "update inspector set name = name || '（改）' where id = '$LEADER'"
+audit_fails oname.db 9 draw "replaying the draw of task '$TASK_ID' fails: the officers as of the commitment no longer give the committed root" "a team leader's name changed"
+
+# A row inserted by hand, carrying the entities import's seq.
+tampered insert
+sqlite3 insert.db "insert into entity select '91330100MA27YYYY0$(uscc_check_char 91330100MA27YYYY0)', name, type, region, industry, risk, status, abnormal, valid_from, null from entity where id = '$OUT'"
+audit_fails insert.db 3 import "the entities register has 301 row versions from this import, the entry records 300 added + 0 changed: register rows were changed around the ledger" \
+	"an entity row inserted by hand"
+# A row closed by hand at the entities import.
+tampered close3
+sqlite3 close3.db "update entity set valid_to = 3 where id = '$OUT'"
+audit_fails close3.db 3 import "the entities register has 1 row versions closed by this import, the entry records 0 changed + 0 closed" \
+	"an entity row closed by hand"
+# A row deleted by hand.
+tampered cdel
+sqlite3 cdel.db "delete from conflict where inspector_id = (select inspector_id from conflict order by inspector_id limit 1)"
+audit_fails cdel.db 5 import "the conflicts register has 14 row versions from this import, the entry records 15 added + 0 changed" \
+	"a conflict row deleted by hand"
+
+# Register rows that carry the seq of an entry which is not an import of
+# that register were written around the ledger too: an entity closed at the
+# commit entry, at the items import, or added at the draw entry.
+tampered close8
+sqlite3 close8.db "update entity set valid_to = 8 where id = '$OUT'"
+yh stats --db close8.db
+assert_stdout_contains "entities: 299" "close8.db: the register now has 299 entities"
+yh audit --db close8.db
+assert_exit 1 "an entity closed by hand at the commit entry (seq 8): audit exits 1"
+assert_check FAILED ledger "" "an entity closed at seq 8: the ledger check fails"
+tampered close6
+sqlite3 close6.db "update entity set valid_to = 6 where id = '$OUT'"
+yh audit --db close6.db
+assert_exit 1 "an entity closed by hand at the items import (seq 6): audit exits 1"
+tampered insert9
+sqlite3 insert9.db "insert into entity select '91330100MA27YYYY0$(uscc_check_char 91330100MA27YYYY0)', name, type, region, industry, risk, status, abnormal, 9, null from entity where id = '$OUT'"
+yh audit --db insert9.db
+assert_exit 1 "an entity added by hand at the draw entry (seq 9): audit exits 1"
+
+# ---- the stored draw ---------------------------------------------------------------------
+
+tampered transcript
+sqlite3 transcript.db "drop trigger task_draw_no_update;
+	update task_draw set transcript = replace(transcript, '\"id\":\"$SEL\",\"name\":\"', '\"id\":\"$SEL\",\"name\":\"改')"
+assert_ne "$(sqlite3 a.db "select transcript from task_draw")" "$(sqlite3 transcript.db "select transcript from task_draw")" "transcript.db: the stored transcript changed"
+audit_fails transcript.db 9 draw "the stored transcript of task '$TASK_ID' is not the one the ledger recorded (its SHA-256 differs)" \
+	"a stored transcript changed"
+
+tampered announcement
+sqlite3 announcement.db "update task_commit set announcement = replace(announcement, '\"entropy_source\":\"demo', '\"entropy_source\":\"drand')"
+audit_fails announcement.db 8 commit "the stored announcement of task '$TASK_ID' differs from the one in the ledger" \
+	"a stored announcement changed"
+
+# ---- a store without signatures, and usage ----------------------------------------------
+
+yh init --department 330100-SCJG --db u.db
+triggers=$(sqlite3 u.db "select sql || ';' from sqlite_master where type = 'trigger' and tbl_name = 'ledger'")
+sqlite3 u.db "drop trigger ledger_no_update; drop trigger ledger_no_delete;
+	delete from ledger where kind = 'key'; update ledger set signature = null, key_id = null;
+	delete from meta where key = 'public_key'; $triggers"
+audit_fails u.db 1 init "it is not signed: the store has no signing key (run 'yaohao key new')" "an unsigned store"
+
+yh audit --db "$T/none.db"
+assert_exit 4 "audit of a missing store exits 4"
+assert_no_file "$T/none.db" "audit creates no store"
+yh audit --db a.db extra
+assert_exit 2 "audit with an argument exits 2"
+yh audit --help
+assert_exit 0 "audit --help exits 0"
+
+finish

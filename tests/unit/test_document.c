@@ -1,0 +1,1471 @@
+/* test_document.c — the signed public draw document: publishing it from a store and verifying it
+ * with no store (yaohao/document.h, docs/spec.md §13). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "testutil.h"
+
+#define FOOD "T-2026-12-FOOD"
+#define FOOD_VALUE "public value for food"
+#define SOURCE "test vector: a fixed public value"   /* as tests/vectors/mkvectors.c */
+#define VECTOR_EPOCH "1796083200"                    /* as tests/vectors/mkvectors.c */
+#define FREEZE 7                                     /* the food vector's freeze_seq */
+
+/* The check names of yh_document_verify, in the order it reports them. */
+#define CORE_OK "document=passed,signature=passed,signer key=skipped,task digest=passed," \
+	"commitment=passed,seed=passed,tickets=passed,selection rules=passed"
+
+/* ---- helpers --------------------------------------------------------------------------- */
+
+typedef struct {
+	char *s;
+	size_t len, cap;
+} buf;
+
+static void b_add(buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->s = realloc(b->s, cap);
+		ck_assert_ptr_nonnull(b->s);
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void b_str(buf *b, const char *s)
+{
+	b_add(b, s, strlen(s));
+}
+
+static char *b_take(buf *b)
+{
+	if (!b->s)
+		b_add(b, "", 0);
+	return b->s;
+}
+
+/* The test vector key: the seed is SHA-256("yaohao test vector key"). */
+static yh_key *vector_key(void)
+{
+	unsigned char seed[32];
+	yh_key *key = NULL;
+
+	crypto_hash_sha256(seed, (const unsigned char *)"yaohao test vector key", 22);
+	ck_assert_int_eq(yh_key_from_seed(&key, seed), YH_OK);
+	return key;
+}
+
+/* A store with the fixture registers and the food task drawn, made exactly as
+ * tests/vectors/mkvectors.c makes it (so that its document is fixtures/vectors/food/draw.json).
+ * With key NULL the store is never given a key (an unsigned store). */
+static yh_store *drawn_store(const char *name, const yh_key *key)
+{
+	static const struct { yh_register_kind kind; const char *file; } regs[] = {
+		{ YH_REGISTER_ENTITIES, "entities.csv" }, { YH_REGISTER_INSPECTORS, "inspectors.csv" },
+		{ YH_REGISTER_CONFLICTS, "conflicts.csv" }, { YH_REGISTER_ITEMS, "items.csv" },
+	};
+	yh_store *store = NULL;
+	yh_task *task = NULL;
+	yh_commit_options opt;
+	yh_import_report rep;
+	unsigned char secret[32];
+	uint64_t seq;
+	size_t i;
+	int rc;
+
+	setenv("SOURCE_DATE_EPOCH", VECTOR_EPOCH, 1);
+	rc = yh_store_create(&store, tu_path(name), TU_DEPARTMENT);
+	ck_assert_msg(rc == YH_OK, "%s", yh_error_message());
+	if (key)
+		ck_assert_msg(yh_store_set_key(store, key) == YH_OK, "%s", yh_error_message());
+	for (i = 0; i < 4; i++)
+		tu_import_ok(&rep, store, regs[i].kind, tu_fixture(regs[i].file), NULL);
+	ck_assert_int_eq(yh_task_load_file(&task, tu_fixture("vectors/food/task.json")), YH_OK);
+	ck_assert_int_eq(yh_task_add(&seq, store, task), YH_OK);
+	yh_task_free(task);
+	crypto_hash_sha256(secret, (const unsigned char *)"yaohao test vector food", 23);
+	memset(&opt, 0, sizeof(opt));
+	opt.entropy_source = SOURCE;
+	opt.secret = secret;
+	rc = yh_draw_commit(NULL, &seq, store, FOOD, &opt);
+	ck_assert_msg(rc == YH_OK, "commit: %s", yh_error_message());
+	rc = yh_draw_run(NULL, &seq, store, FOOD, FOOD_VALUE, NULL);
+	ck_assert_msg(rc == YH_OK, "draw: %s", yh_error_message());
+	ck_assert_uint_eq(seq, key ? 9 : 8); /* a signed store has its "key" entry 2 */
+	return store;
+}
+
+/* Publishes the food draw into tu_dir/name; returns the text (free it). */
+static char *publish(yh_store *store, const char *name)
+{
+	char *doc = NULL;
+	int rc = yh_document_publish(&doc, store, FOOD);
+
+	ck_assert_msg(rc == YH_OK, "publish: %d %s", rc, yh_error_message());
+	ck_assert_ptr_nonnull(doc);
+	tu_write_str(tu_path(name), doc);
+	return doc;
+}
+
+/* The registers as of the freeze, as yaohao export writes them. */
+static void export_registers(yh_store *store)
+{
+	static const struct { yh_register_kind kind; const char *file; } regs[] = {
+		{ YH_REGISTER_ENTITIES, "entities.csv" }, { YH_REGISTER_INSPECTORS, "inspectors.csv" },
+		{ YH_REGISTER_CONFLICTS, "conflicts.csv" },
+	};
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		FILE *fp = fopen(tu_path(regs[i].file), "wb");
+
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_int_eq(yh_register_export(fp, store, regs[i].kind, FREEZE), YH_OK);
+		ck_assert_int_eq(fclose(fp), 0);
+	}
+}
+
+/* The one drawn store of most tests, with its document in doc.json and, with `registers`, the
+ * canonical register files beside it. */
+typedef struct {
+	yh_key *key;
+	yh_store *store;
+	char *text;
+	json_t *doc;
+} fixture;
+
+static void fixture_open(fixture *fx, int registers)
+{
+	json_error_t err;
+
+	fx->key = vector_key();
+	fx->store = drawn_store("yaohao.db", fx->key);
+	fx->text = publish(fx->store, "doc.json");
+	fx->doc = json_loads(fx->text, 0, &err);
+	ck_assert_msg(fx->doc != NULL, "%s", err.text);
+	if (registers)
+		export_registers(fx->store);
+}
+
+static void fixture_close(fixture *fx)
+{
+	json_decref(fx->doc);
+	free(fx->text);
+	yh_store_close(fx->store);
+	yh_key_free(fx->key);
+}
+
+static json_t *verify(const char *path, const yh_verify_inputs *in)
+{
+	json_t *rep = NULL;
+	int rc = yh_document_verify(&rep, path, in);
+
+	ck_assert_msg(rc == YH_OK, "verify %s: %d %s", path, rc, yh_error_message());
+	ck_assert_ptr_nonnull(rep);
+	ck_assert(json_is_boolean(json_object_get(rep, "ok")));
+	ck_assert(json_is_array(json_object_get(rep, "checks")));
+	ck_assert(json_is_array(json_object_get(rep, "guarantees")));
+	return rep;
+}
+
+static int report_ok(json_t *rep)
+{
+	return json_is_true(json_object_get(rep, "ok"));
+}
+
+/* The status of a named check ("absent" if the report has none). */
+static const char *status(json_t *rep, const char *name)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "checks"), i, c)
+		if (strcmp(json_string_value(json_object_get(c, "check")), name) == 0)
+			return json_string_value(json_object_get(c, "status"));
+	return "absent";
+}
+
+static const char *detail(json_t *rep, const char *name)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "checks"), i, c)
+		if (strcmp(json_string_value(json_object_get(c, "check")), name) == 0)
+			return json_string_value(json_object_get(c, "detail"));
+	return "";
+}
+
+/* "check=status,..." for the whole report (malloc'd). */
+static char *statuses(json_t *rep)
+{
+	buf b = { 0 };
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "checks"), i, c) {
+		if (i)
+			b_str(&b, ",");
+		b_str(&b, json_string_value(json_object_get(c, "check")));
+		b_str(&b, "=");
+		b_str(&b, json_string_value(json_object_get(c, "status")));
+	}
+	return b_take(&b);
+}
+
+#define ASSERT_STATUSES(rep, want) do { \
+	char *got_ = statuses(rep); \
+	ck_assert_msg(strcmp(got_, (want)) == 0, "checks\n got: %s\nwant: %s", got_, (want)); \
+	free(got_); \
+} while (0)
+
+#define ASSERT_STATUS(rep, name, want) \
+	ck_assert_msg(strcmp(status((rep), (name)), (want)) == 0, "check '%s' is %s, expected %s (%s)", \
+	              (name), status((rep), (name)), (want), detail((rep), (name)))
+
+/* Writes a document as publish does: indented, keys sorted, final LF. */
+static void write_doc(const char *path, json_t *doc)
+{
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+	buf b = { 0 };
+
+	ck_assert_ptr_nonnull(text);
+	b_str(&b, text);
+	b_str(&b, "\n");
+	tu_write_str(path, b.s);
+	free(text);
+	free(b.s);
+}
+
+/* The canonical text spec §3 defines, produced with jansson alone: for this document (ASCII
+ * member names, no control characters in strings, integers only) sorted compact JSON is JCS. */
+static char *canonical_independent(json_t *doc)
+{
+	char *s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+/* Signs doc anew with key, as publish would (spec §13). */
+static void resign(json_t *doc, const yh_key *key)
+{
+	unsigned char sig[64];
+	char *canonical;
+
+	json_object_del(doc, "signature");
+	canonical = canonical_independent(doc);
+	yh_key_sign(sig, key, canonical, strlen(canonical));
+	json_object_set_new(doc, "signature", json_string(tu_hex(sig, 64)));
+	free(canonical);
+}
+
+/* A different character of the same kind (hex digit, digit, upper-case letter, other ASCII). */
+static char other_char(char c)
+{
+	if (c >= '0' && c <= '8')
+		return (char)(c + 1);
+	if (c == '9')
+		return '0';
+	if (c >= 'a' && c <= 'e')
+		return (char)(c + 1);
+	if (c == 'f')
+		return 'a';
+	if (c >= 'A' && c <= 'Y')
+		return (char)(c + 1);
+	if (c == 'Z')
+		return 'A';
+	if (c >= 'g' && c < 'z')
+		return (char)(c + 1);
+	if (c == 'z')
+		return 'a';
+	return c == ' ' ? '_' : ' ';
+}
+
+/* Lines of a text file (the text is modified: each line NUL-terminated, without its LF). */
+typedef struct {
+	char *text;
+	char *line[1024];
+	size_t n;
+} lines;
+
+static void lines_read(lines *l, const char *path)
+{
+	char *p;
+
+	memset(l, 0, sizeof(*l));
+	l->text = tu_read(path, NULL);
+	for (p = l->text; *p;) {
+		char *nl = strchr(p, '\n');
+
+		ck_assert_msg(nl != NULL, "%s: the last line has no LF", path);
+		*nl = '\0';
+		ck_assert_uint_lt(l->n, 1024);
+		l->line[l->n++] = p;
+		p = nl + 1;
+	}
+}
+
+/* The index of the line that starts with `prefix`. */
+static size_t lines_find(const lines *l, const char *prefix)
+{
+	size_t i;
+
+	for (i = 1; i < l->n; i++)
+		if (strncmp(l->line[i], prefix, strlen(prefix)) == 0)
+			return i;
+	ck_abort_msg("no line starts with '%s'", prefix);
+	return 0;
+}
+
+/* Writes the lines in the order of `order` (n indexes; a line may repeat or be left out),
+ * replacing line `swap` by `with` when with != NULL. */
+static void lines_write(const lines *l, const char *path, const size_t *order, size_t n, size_t swap,
+                        const char *with)
+{
+	buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		b_str(&b, with && order[i] == swap ? with : l->line[order[i]]);
+		b_str(&b, "\n");
+	}
+	tu_write_str(path, b_take(&b));
+	free(b.s);
+}
+
+static size_t *identity(size_t n)
+{
+	size_t *o = calloc(n + 1, sizeof(size_t)), i;
+
+	ck_assert_ptr_nonnull(o);
+	for (i = 0; i < n; i++)
+		o[i] = i;
+	return o;
+}
+
+/* A copy of the register file `name` with one edit, in tu_dir/out:
+ * 'c' changes the line starting with `prefix` to `with`, 'r' removes it, 'd' writes it twice,
+ * 'h' replaces the header by `with`. */
+static void edit_register(const char *name, const char *out, char op, const char *prefix, const char *with)
+{
+	lines l;
+	size_t *o, n, at = 0, i;
+
+	lines_read(&l, tu_path(name));
+	n = l.n;
+	o = identity(n + 1);
+	if (op != 'h')
+		at = lines_find(&l, prefix);
+	switch (op) {
+	case 'c':
+		lines_write(&l, tu_path(out), o, n, at, with);
+		break;
+	case 'h':
+		lines_write(&l, tu_path(out), o, n, 0, with);
+		break;
+	case 'r':
+		for (i = at; i + 1 < n; i++)
+			o[i] = o[i + 1];
+		lines_write(&l, tu_path(out), o, n - 1, (size_t)-1, NULL);
+		break;
+	case 'd':
+		for (i = n; i > at; i--)
+			o[i] = o[i - 1];
+		lines_write(&l, tu_path(out), o, n + 1, (size_t)-1, NULL);
+		break;
+	default:
+		ck_abort_msg("bad op");
+	}
+	free(o);
+	free(l.text);
+}
+
+/* The data rows of a register file in a fixed shuffled order (header first). */
+static void shuffle_register(const char *name, const char *out, uint64_t seed)
+{
+	lines l;
+	size_t *o, i;
+	uint64_t x = seed;
+
+	lines_read(&l, tu_path(name));
+	o = identity(l.n);
+	for (i = l.n - 1; i > 1; i--) {
+		size_t j, t;
+
+		x ^= x >> 12;
+		x ^= x << 25;
+		x ^= x >> 27;
+		j = 1 + (size_t)((x * 2685821657736338717ull) % i);
+		t = o[i];
+		o[i] = o[j];
+		o[j] = t;
+	}
+	lines_write(&l, tu_path(out), o, l.n, (size_t)-1, NULL);
+	{
+		char *a = tu_read(tu_path(name), NULL), *b = tu_read(tu_path(out), NULL);
+
+		ck_assert_msg(strcmp(a, b) != 0, "the shuffle left %s as it was", name);
+		ck_assert_uint_eq(strlen(a), strlen(b));
+		free(a);
+		free(b);
+	}
+	free(o);
+	free(l.text);
+}
+
+/* ---- publishing ------------------------------------------------------------------------ */
+
+START_TEST(test_publish_is_the_vector)
+{
+	fixture fx;
+	char *golden;
+
+	fixture_open(&fx, 1);
+	/* made as mkvectors makes it, the document is the committed vector byte for byte */
+	golden = tu_read(tu_fixture("vectors/food/draw.json"), NULL);
+	ck_assert_msg(strcmp(fx.text, golden) == 0, "the document differs from fixtures/vectors/food/draw.json");
+	free(golden);
+	/* and so are the register files as of the freeze */
+	{
+		static const char *const names[] = { "entities.csv", "inspectors.csv", "conflicts.csv" };
+		size_t i;
+
+		for (i = 0; i < 3; i++) {
+			char golden_path[64], *a, *b;
+
+			snprintf(golden_path, sizeof(golden_path), "vectors/food/%s", names[i]);
+			a = tu_read(tu_path(names[i]), NULL);
+			b = tu_read(tu_fixture(golden_path), NULL);
+			ck_assert_msg(strcmp(a, b) == 0, "%s differs from the vector", names[i]);
+			free(a);
+			free(b);
+		}
+	}
+	/* publishing again gives the same bytes (Ed25519 is deterministic) */
+	{
+		char *again = publish(fx.store, "again.json");
+
+		ck_assert_str_eq(again, fx.text);
+		free(again);
+	}
+	fixture_close(&fx);
+}
+END_TEST
+
+START_TEST(test_publish_signature_per_spec)
+{
+	fixture fx;
+	json_t *doc, *tr, *strip;
+	unsigned char pk[32], sig[64], h[32], want_pk[32];
+	char *canonical, *jcs = NULL, *transcript = NULL, *pretty;
+	size_t len;
+
+	fixture_open(&fx, 0);
+	/* the file: indented JSON, keys sorted, one final LF */
+	len = strlen(fx.text);
+	ck_assert_uint_gt(len, 2);
+	ck_assert_int_eq(fx.text[len - 1], '\n');
+	ck_assert_int_ne(fx.text[len - 2], '\n');
+	ck_assert_ptr_nonnull(strstr(fx.text, "\n  \"commitment\": "));
+	pretty = json_dumps(fx.doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+	ck_assert_uint_eq(strlen(pretty) + 1, len);
+	ck_assert_int_eq(strncmp(pretty, fx.text, len - 1), 0);
+	free(pretty);
+
+	/* spec §13, as the Python snippet does it, with libsodium: pop the signature, serialise the
+	 * rest canonically, verify with signer.public_key */
+	doc = json_deep_copy(fx.doc);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "format")), "yaohao-draw/1");
+	ck_assert_uint_eq(strlen(json_string_value(json_object_get(doc, "signature"))), 128);
+	ck_assert_int_eq(sodium_hex2bin(sig, 64, json_string_value(json_object_get(doc, "signature")), 128,
+	                                NULL, &len, NULL), 0);
+	ck_assert_uint_eq(len, 64);
+	json_object_del(doc, "signature");
+	ck_assert_int_eq(sodium_hex2bin(pk, 32, json_string_value(json_object_get(json_object_get(doc, "signer"),
+	                                                                           "public_key")), 64, NULL, &len, NULL), 0);
+	ck_assert_uint_eq(len, 32);
+	canonical = canonical_independent(doc);
+	ck_assert_int_eq(crypto_sign_verify_detached(sig, (const unsigned char *)canonical, strlen(canonical), pk), 0);
+	/* the engine's JCS gives the same bytes here */
+	ck_assert_int_eq(yh_jcs_dump(&jcs, doc), YH_OK);
+	ck_assert_str_eq(jcs, canonical);
+	/* one changed byte and the signature no longer holds */
+	canonical[10] ^= 1;
+	ck_assert_int_ne(crypto_sign_verify_detached(sig, (const unsigned char *)canonical, strlen(canonical), pk), 0);
+
+	/* the signer is the store's key, named by its id */
+	yh_key_public(want_pk, fx.key);
+	ck_assert_mem_eq(pk, want_pk, 32);
+	crypto_hash_sha256(h, pk, 32);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(doc, "signer"), "key_id")), tu_hex(h, 8));
+	ck_assert_uint_eq(json_object_size(json_object_get(doc, "signer")), 2);
+
+	/* the ledger link: the commit and draw entries, and the draw entry's hash */
+	{
+		json_t *link = json_object_get(doc, "ledger");
+		char *kind = NULL, *payload;
+
+		ck_assert_uint_eq(json_object_size(link), 3);
+		ck_assert_int_eq(json_integer_value(json_object_get(link, "commit_seq")), 8);
+		ck_assert_int_eq(json_integer_value(json_object_get(link, "draw_seq")), 9);
+		payload = tu_ledger_payload(fx.store, 8, &kind);
+		ck_assert_str_eq(kind, "commit");
+		free(kind);
+		free(payload);
+		payload = tu_ledger_payload(fx.store, 9, &kind);
+		ck_assert_str_eq(kind, "draw");
+		free(kind);
+		free(payload);
+		ck_assert_uint_eq(tu_ledger_head(fx.store), 9);
+	}
+	/* the rest of the document is the transcript */
+	ck_assert_int_eq(yh_draw_transcript(&transcript, fx.store, FOOD), YH_OK);
+	tr = json_loads(transcript, 0, NULL);
+	ck_assert_ptr_nonnull(tr);
+	ck_assert_str_eq(json_string_value(json_object_get(tr, "format")), "yaohao-transcript/1");
+	strip = json_deep_copy(doc);
+	json_object_del(strip, "ledger");
+	json_object_del(strip, "signer");
+	json_object_del(strip, "format");
+	json_object_del(tr, "format");
+	ck_assert_msg(json_equal(strip, tr), "the document is not the transcript plus ledger, signer, signature");
+	json_decref(strip);
+	json_decref(tr);
+	free(transcript);
+	free(canonical);
+	free(jcs);
+	json_decref(doc);
+	fixture_close(&fx);
+}
+END_TEST
+
+/* The draw entry's hash, read through the public ledger API. */
+static int find_hash(void *ctx, const yh_ledger_entry *e)
+{
+	char *out = ctx;
+
+	if (e->seq == 9) {
+		snprintf(out, 65, "%s", tu_hex(e->hash, 32));
+		return 1;
+	}
+	return 0;
+}
+
+START_TEST(test_publish_draw_entry_hash)
+{
+	fixture fx;
+	char hash[65] = "";
+
+	fixture_open(&fx, 0);
+	ck_assert_int_eq(yh_ledger_foreach(fx.store, 1, find_hash, hash), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(fx.doc, "ledger"), "draw_entry_hash")),
+	                 hash);
+	fixture_close(&fx);
+}
+END_TEST
+
+START_TEST(test_publish_needs_key)
+{
+	yh_key *key = vector_key();
+	yh_store *store = drawn_store("signed.db", key), *unsigned_store;
+	char *doc = (char *)0x1, *first;
+
+	first = publish(store, "first.json");
+	yh_store_close(store);
+	/* reopened, the store has its public key but not the secret one */
+	ck_assert_int_eq(yh_store_open(&store, tu_path("signed.db")), YH_OK);
+	ck_assert_int_eq(yh_document_publish(&doc, store, FOOD), YH_ESTORE);
+	ck_assert_ptr_null(doc);
+	ck_assert_msg(strstr(yh_error_message(), "key") != NULL, "%s", yh_error_message());
+	/* given the key, it publishes the same document */
+	ck_assert_int_eq(yh_store_set_key(store, key), YH_OK);
+	doc = publish(store, "second.json");
+	ck_assert_str_eq(doc, first);
+	free(doc);
+	/* a task that is not drawn, or does not exist */
+	doc = (char *)0x1;
+	ck_assert_int_eq(yh_document_publish(&doc, store, "NO-SUCH-TASK"), YH_ENOTFOUND);
+	ck_assert_ptr_null(doc);
+	yh_store_close(store);
+	free(first);
+
+	/* a store that never had a key cannot publish */
+	unsigned_store = drawn_store("unsigned.db", NULL);
+	doc = (char *)0x1;
+	ck_assert_int_eq(yh_document_publish(&doc, unsigned_store, FOOD), YH_ESTORE);
+	ck_assert_ptr_null(doc);
+	yh_store_close(unsigned_store);
+	yh_key_free(key);
+}
+END_TEST
+
+/* ---- verifying a good document --------------------------------------------------------- */
+
+START_TEST(test_verify_ok_without_registers)
+{
+	fixture fx;
+	json_t *rep;
+	const char *src = NULL;
+	json_t *g;
+	size_t i;
+	int placeholder = 0;
+
+	fixture_open(&fx, 0);
+	rep = verify(tu_path("doc.json"), NULL);
+	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,recusals=skipped,"
+	                "entity register=skipped,selection replay=skipped");
+	/* what is not checked is said so; the source "test vector: ..." is no external entropy */
+	src = json_string_value(json_object_get(fx.doc, "entropy_source"));
+	ck_assert_str_eq(src, SOURCE);
+	json_array_foreach(json_object_get(rep, "guarantees"), i, g)
+		if (strstr(json_string_value(g), "NOT guaranteed") && strstr(json_string_value(g), "external entropy"))
+			placeholder = 1;
+	ck_assert_msg(placeholder, "no warning about the placeholder entropy source");
+	ck_assert_str_eq(json_string_value(json_object_get(rep, "document")), tu_path("doc.json"));
+	json_decref(rep);
+
+	/* verify with an empty inputs struct is the same */
+	{
+		yh_verify_inputs in;
+
+		memset(&in, 0, sizeof(in));
+		rep = verify(tu_path("doc.json"), &in);
+		ck_assert(report_ok(rep));
+		ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,recusals=skipped,"
+		                "entity register=skipped,selection replay=skipped");
+		json_decref(rep);
+	}
+	fixture_close(&fx);
+}
+END_TEST
+
+START_TEST(test_verify_ok_with_registers)
+{
+	fixture fx;
+	yh_verify_inputs in;
+	json_t *rep;
+
+	fixture_open(&fx, 1);
+	memset(&in, 0, sizeof(in));
+	in.entities = tu_path("entities.csv");
+	in.inspectors = tu_path("inspectors.csv");
+	in.conflicts = tu_path("conflicts.csv");
+	rep = verify(tu_path("doc.json"), &in);
+	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=passed,recusals=passed,"
+	                "entity register=passed,selection replay=passed");
+	json_decref(rep);
+
+	/* the entities alone: the selection is replayed, the teams are not */
+	memset(&in, 0, sizeof(in));
+	in.entities = tu_path("entities.csv");
+	rep = verify(tu_path("doc.json"), &in);
+	ck_assert(report_ok(rep));
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,recusals=skipped,"
+	                "entity register=passed,selection replay=passed,team replay=skipped");
+	json_decref(rep);
+
+	/* officers and recusals without the entities */
+	memset(&in, 0, sizeof(in));
+	in.inspectors = tu_path("inspectors.csv");
+	in.conflicts = tu_path("conflicts.csv");
+	rep = verify(tu_path("doc.json"), &in);
+	ck_assert(report_ok(rep));
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=passed,recusals=passed,"
+	                "entity register=skipped,selection replay=skipped");
+	json_decref(rep);
+
+	/* entities and officers but no conflicts: no team replay */
+	memset(&in, 0, sizeof(in));
+	in.entities = tu_path("entities.csv");
+	in.inspectors = tu_path("inspectors.csv");
+	rep = verify(tu_path("doc.json"), &in);
+	ck_assert(report_ok(rep));
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=passed,recusals=skipped,"
+	                "entity register=passed,selection replay=passed,team replay=skipped");
+	json_decref(rep);
+	fixture_close(&fx);
+}
+END_TEST
+
+START_TEST(test_verify_shuffled_registers)
+{
+	fixture fx;
+	yh_verify_inputs in;
+	json_t *rep;
+	uint64_t seeds[3] = { 0x9e3779b97f4a7c15ull, 0x1234567887654321ull, 0x0badc0ffee0ddf00ull };
+	int round;
+
+	fixture_open(&fx, 1);
+	for (round = 0; round < 3; round++) {
+		shuffle_register("entities.csv", "e.csv", seeds[round]);
+		shuffle_register("inspectors.csv", "i.csv", seeds[(round + 1) % 3]);
+		shuffle_register("conflicts.csv", "c.csv", seeds[(round + 2) % 3]);
+		memset(&in, 0, sizeof(in));
+		in.entities = tu_path("e.csv");
+		in.inspectors = tu_path("i.csv");
+		in.conflicts = tu_path("c.csv");
+		rep = verify(tu_path("doc.json"), &in);
+		ck_assert_msg(report_ok(rep), "round %d: %s", round, json_dumps(rep, 0));
+		ASSERT_STATUSES(rep, CORE_OK ",officer register=passed,recusals=passed,"
+		                "entity register=passed,selection replay=passed");
+		json_decref(rep);
+	}
+	fixture_close(&fx);
+}
+END_TEST
+
+START_TEST(test_verify_committed_vectors)
+{
+	static const char *const cases[] = { "food", "joint", "edge", "repeat", "nocap" };
+	char path[5][64];
+	yh_verify_inputs in;
+	json_t *rep;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(path[0], 64, "vectors/%s/draw.json", cases[i]);
+		snprintf(path[1], 64, "vectors/%s/entities.csv", cases[i]);
+		snprintf(path[2], 64, "vectors/%s/inspectors.csv", cases[i]);
+		snprintf(path[3], 64, "vectors/%s/conflicts.csv", cases[i]);
+		memset(&in, 0, sizeof(in));
+		in.entities = tu_fixture(path[1]);
+		in.inspectors = tu_fixture(path[2]);
+		in.conflicts = tu_fixture(path[3]);
+		in.public_key = tu_fixture("vectors/test-key.pub");
+		rep = verify(tu_fixture(path[0]), &in);
+		ck_assert_msg(report_ok(rep), "%s: %s", cases[i], json_dumps(rep, 0));
+		ASSERT_STATUSES(rep, "document=passed,signature=passed,signer key=passed,task digest=passed,"
+		                "commitment=passed,seed=passed,tickets=passed,selection rules=passed,"
+		                "officer register=passed,recusals=passed,entity register=passed,"
+		                "selection replay=passed");
+		json_decref(rep);
+	}
+}
+END_TEST
+
+/* ---- tampered documents ------------------------------------------------------------------ */
+
+typedef json_t *(*locator)(json_t *doc);
+
+static json_t *sel(json_t *doc, size_t i)
+{
+	json_t *a = json_object_get(doc, "selected");
+
+	return json_array_get(a, i == (size_t)-1 ? json_array_size(a) - 1 : i);
+}
+
+static json_t *first_id(json_t *d) { return json_object_get(sel(d, 0), "id"); }
+static json_t *last_id(json_t *d) { return json_object_get(sel(d, (size_t)-1), "id"); }
+static json_t *first_ticket(json_t *d) { return json_object_get(sel(d, 0), "ticket"); }
+static json_t *last_ticket(json_t *d) { return json_object_get(sel(d, (size_t)-1), "ticket"); }
+static json_t *member_id(json_t *d)
+{
+	return json_object_get(json_array_get(json_object_get(sel(d, 3), "team"), 1), "id");
+}
+static json_t *leader_id(json_t *d)
+{
+	return json_object_get(json_array_get(json_object_get(sel(d, 0), "team"), 0), "id");
+}
+static json_t *pair_ticket(json_t *d)
+{
+	return json_object_get(json_array_get(json_object_get(sel(d, 2), "team"), 0), "pair_ticket");
+}
+static json_t *reserve_ticket(json_t *d)
+{
+	return json_object_get(json_array_get(json_object_get(d, "reserves"), 0), "ticket");
+}
+static json_t *reserve_id(json_t *d)
+{
+	return json_object_get(json_array_get(json_object_get(d, "reserves"), 1), "id");
+}
+static json_t *seed(json_t *d) { return json_object_get(d, "seed"); }
+static json_t *secret(json_t *d) { return json_object_get(d, "secret"); }
+static json_t *entropy_value(json_t *d) { return json_object_get(d, "entropy_value"); }
+
+typedef struct {
+	const char *what;
+	locator at;
+	const char *fail[3];     /* checks that must fail, besides the signature */
+	const char *pass[4];     /* checks that must still pass */
+} field_case;
+
+static const field_case fields[] = {
+	{ "selected[0].id", first_id, { "tickets" }, { "document", "task digest", "commitment", "seed" } },
+	{ "selected[last].id", last_id, { "tickets" }, { "document", "task digest", "commitment", "seed" } },
+	{ "selected[0].ticket", first_ticket, { "tickets" }, { "document", "task digest", "commitment", "seed" } },
+	{ "selected[last].ticket", last_ticket, { "tickets" }, { "document", "task digest", "commitment", "seed" } },
+	{ "selected[0].team[0].id", leader_id, { "tickets" }, { "document", "commitment", "seed" } },
+	{ "selected[3].team[1].id", member_id, { "tickets" }, { "document", "commitment", "seed" } },
+	{ "selected[2].team[0].pair_ticket", pair_ticket, { "tickets" }, { "document", "commitment", "seed" } },
+	{ "reserves[0].ticket", reserve_ticket, { "tickets" }, { "document", "commitment", "seed" } },
+	{ "reserves[1].id", reserve_id, { "tickets" }, { "document", "commitment", "seed" } },
+	{ "seed", seed, { "seed" }, { "document", "task digest", "commitment" } },
+	{ "secret", secret, { "commitment", "seed" }, { "document", "task digest" } },
+	{ "entropy_value", entropy_value, { "seed" }, { "document", "task digest", "commitment" } },
+};
+
+/* Changes byte i of the field, writes the document (re-signed or not) and verifies it. */
+static void check_changed_byte(fixture *fx, const field_case *fc, size_t i, int resigned)
+{
+	json_t *doc = json_deep_copy(fx->doc), *rep;
+	char *value = strdup(json_string_value(fc->at(doc))), was;
+	size_t k;
+
+	was = value[i];
+	value[i] = other_char(value[i]);
+	if (value[i] == was)
+		ck_abort_msg("%s: cannot change byte %zu ('%c')", fc->what, i, was);
+	ck_assert_int_eq(json_string_set(fc->at(doc), value), 0);
+	if (resigned)
+		resign(doc, fx->key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), NULL);
+	if (report_ok(rep))
+		ck_abort_msg("%s byte %zu changed ('%c' -> '%c'%s): the document still verifies", fc->what, i, was,
+		             value[i], resigned ? ", re-signed" : "");
+	if (strcmp(status(rep, "signature"), resigned ? "passed" : "failed") != 0)
+		ck_abort_msg("%s byte %zu%s: signature is %s", fc->what, i, resigned ? " (re-signed)" : "",
+		             status(rep, "signature"));
+	for (k = 0; k < 3 && fc->fail[k]; k++)
+		if (strcmp(status(rep, fc->fail[k]), "failed") != 0)
+			ck_abort_msg("%s byte %zu%s: check '%s' is %s, expected failed", fc->what, i,
+			             resigned ? " (re-signed)" : "", fc->fail[k], status(rep, fc->fail[k]));
+	for (k = 0; k < 4 && fc->pass[k]; k++)
+		if (strcmp(status(rep, fc->pass[k]), "passed") != 0)
+			ck_abort_msg("%s byte %zu%s: check '%s' is %s, expected passed (%s)", fc->what, i,
+			             resigned ? " (re-signed)" : "", fc->pass[k], status(rep, fc->pass[k]),
+			             detail(rep, fc->pass[k]));
+	json_decref(rep);
+	json_decref(doc);
+	free(value);
+}
+
+START_TEST(test_tampered_values)
+{
+	fixture fx;
+	size_t f, i;
+
+	fixture_open(&fx, 0);
+	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+		json_t *v = fields[f].at(fx.doc);
+
+		ck_assert_msg(json_is_string(v), "%s is not in the document", fields[f].what);
+		for (i = 0; i < json_string_length(v); i++) {
+			check_changed_byte(&fx, &fields[f], i, 0);
+			check_changed_byte(&fx, &fields[f], i, 1);
+		}
+	}
+	fixture_close(&fx);
+}
+END_TEST
+
+START_TEST(test_tampered_with_registers)
+{
+	fixture fx;
+	yh_verify_inputs in;
+	json_t *doc, *rep;
+	char id[32];
+
+	fixture_open(&fx, 1);
+	memset(&in, 0, sizeof(in));
+	in.entities = tu_path("entities.csv");
+	in.inspectors = tu_path("inspectors.csv");
+	in.conflicts = tu_path("conflicts.csv");
+
+	/* a selected entity swapped for a reserve, with its ticket, and re-signed: the tickets and
+	 * the rules the document states may hold, the replay does not */
+	doc = json_deep_copy(fx.doc);
+	{
+		json_t *s0 = sel(doc, 0), *r0 = json_array_get(json_object_get(doc, "reserves"), 0);
+
+		snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(s0, "id")));
+		json_object_set(s0, "name", json_object_get(r0, "name"));
+		json_object_set(s0, "id", json_object_get(r0, "id"));
+		json_object_set(s0, "ticket", json_object_get(r0, "ticket"));
+	}
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), &in);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "signature", "passed");
+	ck_assert_msg(strcmp(status(rep, "tickets"), "failed") == 0 ||
+	              strcmp(status(rep, "selection rules"), "failed") == 0 ||
+	              strcmp(status(rep, "selection replay"), "failed") == 0, "%s", json_dumps(rep, 0));
+	json_decref(rep);
+	json_decref(doc);
+
+	/* a name changed and re-signed: only the replay against the register can tell */
+	doc = json_deep_copy(fx.doc);
+	json_object_set_new(sel(doc, 4), "name", json_string("某某公司"));
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), NULL);
+	ck_assert_msg(report_ok(rep), "names are not checked without the register");
+	json_decref(rep);
+	rep = verify(tu_path("bad.json"), &in);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "signature", "passed");
+	ASSERT_STATUS(rep, "tickets", "passed");
+	ASSERT_STATUS(rep, "entity register", "passed");
+	ASSERT_STATUS(rep, "selection replay", "failed");
+	ck_assert_ptr_nonnull(strstr(detail(rep, "selection replay"), "#5"));
+	json_decref(rep);
+	json_decref(doc);
+
+	/* the task changed and re-signed: its digest no longer matches */
+	doc = json_deep_copy(fx.doc);
+	json_object_set_new(json_object_get(doc, "task"), "title", json_string("另一个任务"));
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), NULL);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "signature", "passed");
+	ASSERT_STATUS(rep, "task digest", "failed");
+	json_decref(rep);
+	json_decref(doc);
+
+	/* the committed entity root changed and re-signed: the seed no longer follows */
+	doc = json_deep_copy(fx.doc);
+	{
+		char root[65];
+
+		snprintf(root, sizeof(root), "%s",
+		         json_string_value(json_object_get(json_object_get(doc, "entities"), "root")));
+		root[0] = other_char(root[0]);
+		json_object_set_new(json_object_get(doc, "entities"), "root", json_string(root));
+	}
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), &in);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "seed", "failed");
+	json_decref(rep);
+	json_decref(doc);
+	fixture_close(&fx);
+}
+END_TEST
+
+START_TEST(test_tampered_signature)
+{
+	fixture fx;
+	json_t *doc, *rep;
+	char sig[129];
+	size_t i;
+
+	fixture_open(&fx, 0);
+	snprintf(sig, sizeof(sig), "%s", json_string_value(json_object_get(fx.doc, "signature")));
+	/* every hex digit of the signature */
+	for (i = 0; i < 128; i++) {
+		char bad[129];
+
+		memcpy(bad, sig, sizeof(bad));
+		bad[i] = other_char(bad[i]);
+		doc = json_deep_copy(fx.doc);
+		json_object_set_new(doc, "signature", json_string(bad));
+		write_doc(tu_path("bad.json"), doc);
+		rep = verify(tu_path("bad.json"), NULL);
+		if (report_ok(rep) || strcmp(status(rep, "signature"), "failed") != 0)
+			ck_abort_msg("signature digit %zu changed: %s", i, status(rep, "signature"));
+		/* nothing else is wrong */
+		if (strcmp(status(rep, "seed"), "passed") != 0 || strcmp(status(rep, "tickets"), "passed") != 0)
+			ck_abort_msg("signature digit %zu changed: other checks failed too", i);
+		json_decref(rep);
+		json_decref(doc);
+	}
+	/* upper case, short, missing */
+	{
+		static const char *const bad[] = { "short", "" };
+		char upper[129];
+
+		for (i = 0; i < 128; i++)
+			upper[i] = (char)(sig[i] >= 'a' && sig[i] <= 'f' ? sig[i] - 32 : sig[i]);
+		upper[128] = '\0';
+		ck_assert_str_ne(upper, sig);
+		doc = json_deep_copy(fx.doc);
+		json_object_set_new(doc, "signature", json_string(upper));
+		write_doc(tu_path("bad.json"), doc);
+		rep = verify(tu_path("bad.json"), NULL);
+		ck_assert(!report_ok(rep));
+		ASSERT_STATUS(rep, "signature", "failed");
+		json_decref(rep);
+		json_decref(doc);
+		for (i = 0; i < 2; i++) {
+			doc = json_deep_copy(fx.doc);
+			json_object_set_new(doc, "signature", json_string(bad[i]));
+			write_doc(tu_path("bad.json"), doc);
+			rep = verify(tu_path("bad.json"), NULL);
+			ck_assert(!report_ok(rep));
+			ASSERT_STATUS(rep, "signature", "failed");
+			json_decref(rep);
+			json_decref(doc);
+		}
+		doc = json_deep_copy(fx.doc);
+		json_object_del(doc, "signature");
+		write_doc(tu_path("bad.json"), doc);
+		rep = verify(tu_path("bad.json"), NULL);
+		ck_assert(!report_ok(rep));
+		ASSERT_STATUS(rep, "document", "failed");
+		json_decref(rep);
+		json_decref(doc);
+	}
+	/* signed by another key that the document names: intact, but not the department's */
+	{
+		yh_key *other = NULL;
+		unsigned char pk[32];
+
+		ck_assert_int_eq(yh_key_generate(&other), YH_OK);
+		yh_key_public(pk, other);
+		doc = json_deep_copy(fx.doc);
+		json_object_set_new(json_object_get(doc, "signer"), "public_key", json_string(tu_hex(pk, 32)));
+		json_object_set_new(json_object_get(doc, "signer"), "key_id", json_string(yh_key_id(other)));
+		write_doc(tu_path("bad.json"), doc);
+		/* the old signature does not hold for the new signer */
+		rep = verify(tu_path("bad.json"), NULL);
+		ck_assert(!report_ok(rep));
+		ASSERT_STATUS(rep, "signature", "failed");
+		json_decref(rep);
+		/* re-signed by it, it holds — only pinning the key tells */
+		resign(doc, other);
+		write_doc(tu_path("other.json"), doc);
+		rep = verify(tu_path("other.json"), NULL);
+		ck_assert(report_ok(rep));
+		json_decref(rep);
+		json_decref(doc);
+		yh_key_free(other);
+	}
+	/* a key id that is not that of the public key */
+	doc = json_deep_copy(fx.doc);
+	json_object_set_new(json_object_get(doc, "signer"), "key_id", json_string("0123456789abcdef"));
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), NULL);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "signature", "failed");
+	ck_assert_ptr_nonnull(strstr(detail(rep, "signature"), "key_id"));
+	json_decref(rep);
+	json_decref(doc);
+
+	/* layout does not matter, only the JSON value: compact, keys unsorted */
+	{
+		char *text = json_dumps(fx.doc, JSON_COMPACT);
+
+		tu_write_str(tu_path("compact.json"), text);
+		free(text);
+		rep = verify(tu_path("compact.json"), NULL);
+		ck_assert(report_ok(rep));
+		json_decref(rep);
+	}
+	fixture_close(&fx);
+}
+END_TEST
+
+START_TEST(test_pinned_key)
+{
+	fixture fx;
+	yh_verify_inputs in;
+	yh_key *other = NULL;
+	unsigned char pk[32];
+	char text[128];
+	json_t *rep;
+
+	fixture_open(&fx, 0);
+	memset(&in, 0, sizeof(in));
+	/* the right key as a public key file and as hex */
+	yh_key_public(pk, fx.key);
+	snprintf(text, sizeof(text), "yaohao-public-key-v1\n%s\n", tu_hex(pk, 32));
+	tu_write_str(tu_path("dept.pub"), text);
+	in.public_key = tu_path("dept.pub");
+	rep = verify(tu_path("doc.json"), &in);
+	ck_assert(report_ok(rep));
+	ASSERT_STATUS(rep, "signer key", "passed");
+	json_decref(rep);
+	snprintf(text, sizeof(text), "%s", tu_hex(pk, 32));
+	in.public_key = text;
+	rep = verify(tu_path("doc.json"), &in);
+	ck_assert(report_ok(rep));
+	ASSERT_STATUS(rep, "signer key", "passed");
+	json_decref(rep);
+	in.public_key = tu_fixture("vectors/test-key.pub");
+	rep = verify(tu_path("doc.json"), &in);
+	ck_assert(report_ok(rep));
+	ASSERT_STATUS(rep, "signer key", "passed");
+	json_decref(rep);
+
+	/* another key */
+	ck_assert_int_eq(yh_key_generate(&other), YH_OK);
+	yh_key_public(pk, other);
+	snprintf(text, sizeof(text), "yaohao-public-key-v1\n%s\n", tu_hex(pk, 32));
+	tu_write_str(tu_path("other.pub"), text);
+	in.public_key = tu_path("other.pub");
+	rep = verify(tu_path("doc.json"), &in);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "signer key", "failed");
+	ASSERT_STATUS(rep, "signature", "passed");
+	json_decref(rep);
+	/* a document re-signed by that other key passes the signature but not the pin */
+	{
+		json_t *doc = json_deep_copy(fx.doc);
+
+		json_object_set_new(json_object_get(doc, "signer"), "public_key", json_string(tu_hex(pk, 32)));
+		json_object_set_new(json_object_get(doc, "signer"), "key_id", json_string(yh_key_id(other)));
+		resign(doc, other);
+		write_doc(tu_path("forged.json"), doc);
+		json_decref(doc);
+		in.public_key = tu_fixture("vectors/test-key.pub");
+		rep = verify(tu_path("forged.json"), &in);
+		ck_assert(!report_ok(rep));
+		ASSERT_STATUS(rep, "signature", "passed");
+		ASSERT_STATUS(rep, "signer key", "failed");
+		json_decref(rep);
+	}
+	/* junk and a missing key file */
+	tu_write_str(tu_path("junk.pub"), "not a key\n");
+	in.public_key = tu_path("junk.pub");
+	rep = verify(tu_path("doc.json"), &in);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "signer key", "failed");
+	json_decref(rep);
+	in.public_key = tu_path("missing.pub");
+	rep = verify(tu_path("doc.json"), &in);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "signer key", "failed");
+	json_decref(rep);
+	yh_key_free(other);
+	fixture_close(&fx);
+}
+END_TEST
+
+/* ---- tampered register files ----------------------------------------------------------- */
+
+/* Verifies with the three register files, `name` replaced by tu_dir/bad.csv. */
+static json_t *verify_with(const char *name)
+{
+	yh_verify_inputs in;
+
+	memset(&in, 0, sizeof(in));
+	in.entities = tu_path(strcmp(name, "entities.csv") ? "entities.csv" : "bad.csv");
+	in.inspectors = tu_path(strcmp(name, "inspectors.csv") ? "inspectors.csv" : "bad.csv");
+	in.conflicts = tu_path(strcmp(name, "conflicts.csv") ? "conflicts.csv" : "bad.csv");
+	return verify(tu_path("doc.json"), &in);
+}
+
+/* The line of a register file that starts with prefix, with field `field` replaced. */
+static char *line_with_field(const char *name, const char *prefix, unsigned field, const char *value)
+{
+	lines l;
+	buf b = { 0 };
+	const char *p;
+	unsigned f = 0;
+	size_t at;
+
+	lines_read(&l, tu_path(name));
+	at = lines_find(&l, prefix);
+	for (p = l.line[at]; ; p++) {
+		if (f == field) {
+			b_str(&b, value);
+			while (*p && *p != ',')
+				p++;
+		}
+		if (!*p)
+			break;
+		b_add(&b, p, 1);
+		if (*p == ',')
+			f++;
+	}
+	free(l.text);
+	return b_take(&b);
+}
+
+static void expect_register_fails(const char *name, const char *check, const char *why)
+{
+	json_t *rep = verify_with(name);
+
+	if (report_ok(rep) || strcmp(status(rep, check), "failed") != 0)
+		ck_abort_msg("%s %s: check '%s' is %s (%s)", name, why, check, status(rep, check),
+		             json_dumps(rep, 0));
+	/* the document itself is still fine */
+	ck_assert_str_eq(status(rep, "signature"), "passed");
+	ck_assert_str_eq(status(rep, "tickets"), "passed");
+	json_decref(rep);
+}
+
+START_TEST(test_tampered_registers)
+{
+	fixture fx;
+	char entity[32], officer[32], *line;
+	json_t *rep;
+
+	fixture_open(&fx, 1);
+	/* a selected entity and an officer who is on a team: both are in the committed sets */
+	snprintf(entity, sizeof(entity), "%s,", json_string_value(first_id(fx.doc)));
+	snprintf(officer, sizeof(officer), "%s,", json_string_value(leader_id(fx.doc)));
+
+	/* control: an unchanged copy passes */
+	edit_register("entities.csv", "bad.csv", 'c', entity, NULL);
+	rep = verify_with("entities.csv");
+	ck_assert(report_ok(rep));
+	json_decref(rep);
+
+	/* entities: a changed row (name, risk), a removed row, a duplicated row, a wrong header */
+	line = line_with_field("entities.csv", entity, 1, "改名的饭店");
+	edit_register("entities.csv", "bad.csv", 'c', entity, line);
+	free(line);
+	expect_register_fails("entities.csv", "entity register", "changed name");
+	{
+		json_t *r = verify_with("entities.csv");
+
+		ASSERT_STATUS(r, "selection replay", "skipped");
+		json_decref(r);
+	}
+	line = line_with_field("entities.csv", entity, 5, "D");
+	edit_register("entities.csv", "bad.csv", 'c', entity, line);
+	free(line);
+	expect_register_fails("entities.csv", "entity register", "changed risk");
+	edit_register("entities.csv", "bad.csv", 'r', entity, NULL);
+	expect_register_fails("entities.csv", "entity register", "row removed");
+	edit_register("entities.csv", "bad.csv", 'd', entity, NULL);
+	expect_register_fails("entities.csv", "entity register", "row duplicated");
+	{
+		json_t *r = verify_with("entities.csv");
+
+		ck_assert_msg(strstr(detail(r, "entity register"), "appears twice") != NULL, "%s",
+		              detail(r, "entity register"));
+		json_decref(r);
+	}
+	edit_register("entities.csv", "bad.csv", 'h', NULL, "id,name,type,region,industry,status,risk,abnormal");
+	expect_register_fails("entities.csv", "entity register", "header with two columns swapped");
+	edit_register("entities.csv", "bad.csv", 'h', NULL, "统一社会信用代码,企业名称,市场主体类型,区划代码,行业代码,风险等级,登记状态,经营异常名录");
+	expect_register_fails("entities.csv", "entity register", "import header");
+	edit_register("entities.csv", "bad.csv", 'h', NULL, "id,name,type,region,industry,risk,status");
+	expect_register_fails("entities.csv", "entity register", "header with a column missing");
+
+	/* inspectors */
+	line = line_with_field("inspectors.csv", officer, 1, "冒名");
+	edit_register("inspectors.csv", "bad.csv", 'c', officer, line);
+	free(line);
+	expect_register_fails("inspectors.csv", "officer register", "changed name");
+	line = line_with_field("inspectors.csv", officer, 3, "2026-11-30");
+	edit_register("inspectors.csv", "bad.csv", 'c', officer, line);
+	free(line);
+	expect_register_fails("inspectors.csv", "officer register", "certificate expired before the draw");
+	edit_register("inspectors.csv", "bad.csv", 'r', officer, NULL);
+	expect_register_fails("inspectors.csv", "officer register", "row removed");
+	edit_register("inspectors.csv", "bad.csv", 'd', officer, NULL);
+	expect_register_fails("inspectors.csv", "officer register", "row duplicated");
+	{
+		json_t *r = verify_with("inspectors.csv");
+
+		ck_assert_msg(strstr(detail(r, "officer register"), "appears twice") != NULL, "%s",
+		              detail(r, "officer register"));
+		json_decref(r);
+	}
+	edit_register("inspectors.csv", "bad.csv", 'h', NULL, "id,name,department,cert_valid_until,status,specialties");
+	expect_register_fails("inspectors.csv", "officer register", "header with two columns swapped");
+
+	/* conflicts: the rows of the second line (any conflict row counts) */
+	{
+		lines l;
+		char prefix[64];
+
+		lines_read(&l, tu_path("conflicts.csv"));
+		ck_assert_uint_gt(l.n, 2);
+		snprintf(prefix, sizeof(prefix), "%s", l.line[1]);
+		free(l.text);
+		line = line_with_field("conflicts.csv", prefix, 2, "另一个理由");
+		edit_register("conflicts.csv", "bad.csv", 'c', prefix, line);
+		free(line);
+		expect_register_fails("conflicts.csv", "recusals", "changed reason");
+		edit_register("conflicts.csv", "bad.csv", 'r', prefix, NULL);
+		expect_register_fails("conflicts.csv", "recusals", "row removed");
+		edit_register("conflicts.csv", "bad.csv", 'd', prefix, NULL);
+		expect_register_fails("conflicts.csv", "recusals", "row duplicated");
+		edit_register("conflicts.csv", "bad.csv", 'h', NULL, "entity_id,inspector_id,reason");
+		expect_register_fails("conflicts.csv", "recusals", "header of the import format");
+	}
+
+	/* a register file that does not exist */
+	{
+		yh_verify_inputs in;
+
+		memset(&in, 0, sizeof(in));
+		in.entities = tu_path("missing.csv");
+		rep = verify(tu_path("doc.json"), &in);
+		ck_assert(!report_ok(rep));
+		ASSERT_STATUS(rep, "entity register", "failed");
+		json_decref(rep);
+	}
+	fixture_close(&fx);
+}
+END_TEST
+
+/* A failed check is reported even when its detail would not be valid UTF-8: a long path cut in
+ * the middle of a character, or a path holding bytes that are not UTF-8. */
+START_TEST(test_failure_details_any_bytes)
+{
+	fixture fx;
+	yh_verify_inputs in;
+	json_t *rep;
+	char name[2048];
+	int pad, i;
+
+	fixture_open(&fx, 0);
+	for (pad = 0; pad < 3; pad++) {
+		size_t n = 0;
+
+		for (i = 0; i < pad; i++)
+			name[n++] = 'a';
+		for (i = 0; i < 600; i++) {
+			memcpy(name + n, "\xE4\xB8\xAD", 3); /* 中 */
+			n += 3;
+		}
+		memcpy(name + n, ".csv", 5);
+		memset(&in, 0, sizeof(in));
+		in.entities = tu_path(name);
+		rep = verify(tu_path("doc.json"), &in);
+		ck_assert(!report_ok(rep));
+		ASSERT_STATUS(rep, "entity register", "failed");
+		ASSERT_STATUS(rep, "selection replay", "absent");
+		json_decref(rep);
+	}
+	memset(&in, 0, sizeof(in));
+	in.inspectors = tu_path("missing\xFF\xFE.csv");
+	rep = verify(tu_path("doc.json"), &in);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "officer register", "failed");
+	ck_assert_ptr_nonnull(strstr(detail(rep, "officer register"), "missing??.csv"));
+	json_decref(rep);
+	fixture_close(&fx);
+}
+END_TEST
+
+/* ---- documents that cannot be read -------------------------------------------------------- */
+
+START_TEST(test_unreadable_documents)
+{
+	fixture fx;
+	json_t *rep = (json_t *)0x1, *doc;
+
+	fixture_open(&fx, 0);
+	/* missing file */
+	ck_assert_int_eq(yh_document_verify(&rep, tu_path("missing.json"), NULL), YH_EIO);
+	ck_assert_ptr_null(rep);
+	/* not JSON: empty, text, a truncated document */
+	tu_write_str(tu_path("bad.json"), "");
+	rep = (json_t *)0x1;
+	ck_assert_int_eq(yh_document_verify(&rep, tu_path("bad.json"), NULL), YH_EDATA);
+	ck_assert_ptr_null(rep);
+	tu_write_str(tu_path("bad.json"), "this is not JSON\n");
+	ck_assert_int_eq(yh_document_verify(&rep, tu_path("bad.json"), NULL), YH_EDATA);
+	tu_write(tu_path("bad.json"), fx.text, strlen(fx.text) / 2);
+	ck_assert_int_eq(yh_document_verify(&rep, tu_path("bad.json"), NULL), YH_EDATA);
+	ck_assert_ptr_null(rep);
+	/* a member given twice is refused rather than one of them silently used */
+	{
+		buf b = { 0 };
+
+		b_str(&b, "{\"seed\": \"00\",");
+		b_str(&b, fx.text + 1);
+		tu_write_str(tu_path("bad.json"), b.s);
+		free(b.s);
+		ck_assert_int_eq(yh_document_verify(&rep, tu_path("bad.json"), NULL), YH_EDATA);
+	}
+
+	/* JSON, but not a draw document: reported, not an error */
+	tu_write_str(tu_path("bad.json"), "[1, 2, 3]\n");
+	rep = verify(tu_path("bad.json"), NULL);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUSES(rep, "document=failed");
+	json_decref(rep);
+	doc = json_deep_copy(fx.doc);
+	json_object_set_new(doc, "format", json_string("yaohao-transcript/1"));
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), NULL);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUSES(rep, "document=failed");
+	json_decref(rep);
+	json_decref(doc);
+	/* a member missing or of the wrong type */
+	{
+		static const char *const members[] = { "seed", "secret", "selected", "reserves", "strata",
+		                                       "task", "signer", "entities", "load_cap" };
+		size_t i;
+
+		for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+			doc = json_deep_copy(fx.doc);
+			json_object_del(doc, members[i]);
+			resign(doc, fx.key);
+			write_doc(tu_path("bad.json"), doc);
+			rep = verify(tu_path("bad.json"), NULL);
+			ck_assert_msg(!report_ok(rep), "without %s", members[i]);
+			ASSERT_STATUSES(rep, "document=failed");
+			json_decref(rep);
+			json_object_set_new(doc, members[i], json_is_string(json_object_get(fx.doc, members[i])) ?
+			                    json_integer(1) : json_string("x"));
+			resign(doc, fx.key);
+			write_doc(tu_path("bad.json"), doc);
+			rep = verify(tu_path("bad.json"), NULL);
+			ck_assert_msg(!report_ok(rep), "with %s of another type", members[i]);
+			ASSERT_STATUSES(rep, "document=failed");
+			json_decref(rep);
+			json_decref(doc);
+		}
+	}
+	fixture_close(&fx);
+}
+END_TEST
+
+static Suite *document_suite(void)
+{
+	Suite *s = suite_create("document");
+	TCase *tc = tcase_create("document");
+
+	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_publish_is_the_vector);
+	tcase_add_test(tc, test_publish_signature_per_spec);
+	tcase_add_test(tc, test_publish_draw_entry_hash);
+	tcase_add_test(tc, test_publish_needs_key);
+	tcase_add_test(tc, test_verify_ok_without_registers);
+	tcase_add_test(tc, test_verify_ok_with_registers);
+	tcase_add_test(tc, test_verify_shuffled_registers);
+	tcase_add_test(tc, test_verify_committed_vectors);
+	tcase_add_test(tc, test_tampered_values);
+	tcase_add_test(tc, test_tampered_with_registers);
+	tcase_add_test(tc, test_tampered_signature);
+	tcase_add_test(tc, test_pinned_key);
+	tcase_add_test(tc, test_tampered_registers);
+	tcase_add_test(tc, test_failure_details_any_bytes);
+	tcase_add_test(tc, test_unreadable_documents);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	if (sodium_init() < 0)
+		return EXIT_FAILURE;
+	sr = srunner_create(document_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
