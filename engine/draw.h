@@ -134,6 +134,7 @@ void yh_seed_derive(unsigned char seed[32], const unsigned char task_digest[32],
 
 /* Tickets (docs/spec.md). */
 void yh_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id);
+void yh_pair_key(unsigned char out[32], const unsigned char seed[32], const char *entity_id);
 void yh_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
                     const char *inspector_id);
 

@@ -277,7 +277,7 @@ int yh_store_create(yh_store **out, const char *path, const char *department)
 		                    "digits and '-', e.g. 330100-SCJG)", department ? department : "");
 	if (stat(path, &sb) == 0)
 		return yh_error_set(YH_EEXIST, "store exists already: '%s'", path);
-	if ((rc = connect(&s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) < 0)
+	if ((rc = connect(&s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)) < 0)
 		return rc;
 	if ((rc = yh_store_exec(s, wal_sql)) < 0 || (rc = yh_store_begin(s)) < 0)
 		goto done;
@@ -325,7 +325,7 @@ int yh_store_open(yh_store **out, const char *path)
 	if (stat(path, &sb) != 0)
 		return yh_error_set(errno == ENOENT ? YH_ENOTFOUND : YH_ESTORE,
 		                    "no store at '%s' (create one with 'yaohao init', or give --db)", path);
-	if ((rc = connect(&s, path, SQLITE_OPEN_READWRITE)) < 0)
+	if ((rc = connect(&s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX)) < 0)
 		return rc;
 	if ((rc = int_pragma(s, "PRAGMA application_id", &app)) < 0 ||
 	    (rc = int_pragma(s, "PRAGMA user_version", &version)) < 0)

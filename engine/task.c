@@ -632,47 +632,63 @@ int yh_task_population_match(const yh_task *t, const char *const *e)
 	return 1;
 }
 
+/* Appends n bytes, escaping what would make keys ambiguous (docs/spec.md §5). */
+static size_t key_append(char *buf, size_t off, size_t size, const char *v, size_t n)
+{
+	size_t k;
+
+	if (n == 0) {
+		if (off + 1 < size)
+			buf[off] = '-';
+		return off + 1;
+	}
+	if (!memchr(v, '%', n) && !memchr(v, '/', n) && !(n == 1 && v[0] == '-')) {
+		if (off + n < size)
+			memcpy(buf + off, v, n);
+		return off + n;
+	}
+	for (k = 0; k < n; k++) {
+		const char *esc = v[k] == '%' ? "%25" : v[k] == '/' ? "%2F" : (v[k] == '-' && n == 1) ? "%2D" : NULL;
+		size_t len = esc ? 3 : 1;
+
+		if (off + len < size)
+			memcpy(buf + off, esc ? esc : v + k, len);
+		off += len;
+	}
+	return off;
+}
+
 int yh_task_stratum_key(char *buf, size_t size, const yh_task *t, const char *const *e)
 {
-	size_t i, k, off = 0;
+	size_t i, off = 0;
 
 	if (t->nby == 0) {
 		snprintf(buf, size, "all");
 		return YH_OK;
 	}
-	buf[0] = '\0';
 	for (i = 0; i < t->nby; i++) {
 		const char *v = "";
 		size_t n = 0;
 
 		switch (t->by[i]) {
 		case YH_BY_RISK: v = e[E_RISK]; n = strlen(v); break;
-		case YH_BY_PROVINCE: v = e[E_REGION]; n = 2; break;
-		case YH_BY_CITY: v = e[E_REGION]; n = 4; break;
+		case YH_BY_PROVINCE: v = e[E_REGION]; n = strlen(v) < 2 ? strlen(v) : 2; break;
+		case YH_BY_CITY: v = e[E_REGION]; n = strlen(v) < 4 ? strlen(v) : 4; break;
 		case YH_BY_INDUSTRY_SECTION: v = e[E_INDUSTRY]; n = *v ? 1 : 0; break;
 		case YH_BY_TYPE: v = e[E_TYPE]; n = strlen(v); break;
 		default: break;
 		}
-		if (i)
-			off += (size_t)snprintf(buf + off, off < size ? size - off : 0, "/");
-		if (n == 0) {
-			off += (size_t)snprintf(buf + off, off < size ? size - off : 0, "-");
-			continue;
+		if (i) {
+			if (off + 1 < size)
+				buf[off] = '/';
+			off++;
 		}
-		/* '%', '/' and a lone '-' are escaped so that distinct values give distinct keys */
-		for (k = 0; k < n; k++) {
-			const char *esc = v[k] == '%' ? "%25" : v[k] == '/' ? "%2F"
-			                : (v[k] == '-' && n == 1) ? "%2D" : NULL;
-
-			if (esc)
-				off += (size_t)snprintf(buf + off, off < size ? size - off : 0, "%s", esc);
-			else
-				off += (size_t)snprintf(buf + off, off < size ? size - off : 0, "%c", v[k]);
-		}
+		off = key_append(buf, off, size, v, n);
 	}
 	if (off >= size)
 		return yh_error_set(YH_EDATA, "entity '%s': its stratum key is longer than %zu bytes",
 		                    e[0], size - 1);
+	buf[off] = '\0';
 	return YH_OK;
 }
 

@@ -22,19 +22,37 @@ void yh_ticket(unsigned char out[32], const unsigned char seed[32], const char *
 	crypto_hash_sha256_final(&st, out);
 }
 
-void yh_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
-                    const char *inspector_id)
+void yh_pair_key(unsigned char out[32], const unsigned char seed[32], const char *entity_id)
 {
 	crypto_hash_sha256_state st;
-	const unsigned char nul = 0;
 
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, seed, 32);
 	crypto_hash_sha256_update(&st, (const unsigned char *)pair_tag, sizeof(pair_tag));
 	crypto_hash_sha256_update(&st, (const unsigned char *)entity_id, strlen(entity_id));
-	crypto_hash_sha256_update(&st, &nul, 1);
+	crypto_hash_sha256_final(&st, out);
+}
+
+/* Two steps so that each officer costs one SHA-256 block: the entity's pair key is
+ * made once, and 32 bytes of key plus an officer id fit in a single block. */
+static void pair_ticket_from_key(unsigned char out[32], const unsigned char key[32],
+                                 const char *inspector_id)
+{
+	crypto_hash_sha256_state st;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, key, 32);
 	crypto_hash_sha256_update(&st, (const unsigned char *)inspector_id, strlen(inspector_id));
 	crypto_hash_sha256_final(&st, out);
+}
+
+void yh_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
+                    const char *inspector_id)
+{
+	unsigned char key[32];
+
+	yh_pair_key(key, seed, entity_id);
+	pair_ticket_from_key(out, key, inspector_id);
 }
 
 static int holds(const yh_officer *o, const char *specialty)
@@ -176,8 +194,7 @@ static int cmp_member_ptr(const void *a, const void *b)
 typedef struct {
 	candidate *c;              /* sorted by load; levels [0, ready) are sorted by ticket */
 	size_t n, ready;
-	const unsigned char *seed;
-	const char *entity_id;
+	unsigned char key[32];     /* the entity's pair key */
 } levels;
 
 /* Materialises the next load level; 0 when there is none. */
@@ -190,7 +207,7 @@ static int next_level(levels *lv)
 	while (end < lv->n && lv->c[end].officer->load == lv->c[lv->ready].officer->load)
 		end++;
 	for (i = lv->ready; i < end; i++)
-		yh_pair_ticket(lv->c[i].ticket, lv->seed, lv->entity_id, lv->c[i].officer->row[YH_I_ID]);
+		pair_ticket_from_key(lv->c[i].ticket, lv->key, lv->c[i].officer->row[YH_I_ID]);
 	qsort(lv->c + lv->ready, end - lv->ready, sizeof(candidate), cmp_ticket);
 	lv->ready = end;
 	return 1;
@@ -242,8 +259,7 @@ int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
 	lv.c = c;
 	lv.n = n;
 	lv.ready = 0;
-	lv.seed = seed;
-	lv.entity_id = entity_id;
+	yh_pair_key(lv.key, seed, entity_id);
 
 #define SEAT_OPEN(x) (t->quota_departments.n ? ((x)->quota >= 0 && remaining[(x)->quota] > 0) : any_left > 0)
 #define TAKE(idx) do { \

@@ -3,7 +3,8 @@
  * registers (with their history), the tasks and the append-only ledger.
  *
  * A yh_store is an opaque handle owned by the caller; close it with
- * yh_store_close().  The file uses WAL, foreign keys, application_id
+ * yh_store_close().  One handle is used by one thread at a time (the SQLite
+ * connection is opened without its own mutex); open one per thread.  The file uses WAL, foreign keys, application_id
  * 0x5948414F ("YHAO") and PRAGMA user_version for the schema version; an
  * older schema is migrated on open (the migration is itself a ledger entry),
  * a newer one is refused.

@@ -313,15 +313,17 @@ yh stats --db close8.db
 assert_stdout_contains "entities: 299" "close8.db: the register now has 299 entities"
 yh audit --db close8.db
 assert_exit 1 "an entity closed by hand at the commit entry (seq 8): audit exits 1"
-assert_check FAILED ledger "" "an entity closed at seq 8: the ledger check fails"
+assert_check FAILED ledger "entry 8 (" "an entity closed at seq 8: the ledger check names entry 8"
 tampered close6
 sqlite3 close6.db "update entity set valid_to = 6 where id = '$OUT'"
 yh audit --db close6.db
 assert_exit 1 "an entity closed by hand at the items import (seq 6): audit exits 1"
+assert_check FAILED ledger "entry 6 (" "an entity closed at seq 6: the ledger check names entry 6"
 tampered insert9
 sqlite3 insert9.db "insert into entity select '91330100MA27YYYY0$(uscc_check_char 91330100MA27YYYY0)', name, type, region, industry, risk, status, abnormal, 9, null from entity where id = '$OUT'"
 yh audit --db insert9.db
 assert_exit 1 "an entity added by hand at the draw entry (seq 9): audit exits 1"
+assert_check FAILED ledger "entry 9 (" "an entity added at seq 9: the ledger check names entry 9"
 
 # ---- the stored draw ---------------------------------------------------------------------
 

@@ -93,7 +93,7 @@ static yh_store *drawn_store(const char *name, const yh_key *key)
 		ck_assert_msg(yh_store_set_key(store, key) == YH_OK, "%s", yh_error_message());
 	for (i = 0; i < 4; i++)
 		tu_import_ok(&rep, store, regs[i].kind, tu_fixture(regs[i].file), NULL);
-	ck_assert_int_eq(yh_task_load_file(&task, tu_fixture("vectors/food/task.json")), YH_OK);
+	ck_assert_int_eq(yh_task_load_file(&task, tu_fixture("task-food.json")), YH_OK);
 	ck_assert_int_eq(yh_task_add(&seq, store, task), YH_OK);
 	yh_task_free(task);
 	crypto_hash_sha256(secret, (const unsigned char *)"yaohao test vector food", 23);

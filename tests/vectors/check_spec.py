@@ -338,8 +338,8 @@ def ticket(seed, entity_id):
 
 
 def pair_ticket(seed, entity_id, officer_id):
-    return sha256(seed, TAG("yaohao:pair:v1"), entity_id.encode("utf-8"), b"\x00",
-                  officer_id.encode("utf-8"))
+    pair_key = sha256(seed, TAG("yaohao:pair:v1"), entity_id.encode("utf-8"))
+    return sha256(pair_key, officer_id.encode("utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------
