@@ -319,6 +319,41 @@ static int cmp_ticket_id(const unsigned char *ta, const char *ia, const unsigned
 	return c ? c : strcmp(ia, ib);
 }
 
+/* The sizes the task's rules give each stratum of the stated population, the rate text they
+ * name, and the load cap the task fixes (docs/spec.md §5); 0, or -1 with why filled in. */
+static int check_sizes(char *why, size_t size, const yh_frozen *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nstrata; i++) {
+		const yh_stratum *st = &f->strata[i];
+		uint64_t k = 0, res = 0;
+
+		if (yh_task_stratum_size(&k, &res, f->task, st->key, st->population) < 0) {
+			snprintf(why, size, "%s", yh_error_message());
+			return -1;
+		}
+		if (k != st->k || res != st->reserves) {
+			snprintf(why, size, "stratum '%s' of %llu entities states %llu selected and %llu reserves; "
+			         "the task's rules give %llu and %llu", st->key, (unsigned long long)st->population,
+			         (unsigned long long)st->k, (unsigned long long)st->reserves, (unsigned long long)k,
+			         (unsigned long long)res);
+			return -1;
+		}
+		if (strcmp(st->rate, yh_task_stratum_rate(f->task, st->key)) != 0) {
+			snprintf(why, size, "stratum '%s' names the rate \"%s\"; the task's rule is \"%s\"", st->key,
+			         st->rate, yh_task_stratum_rate(f->task, st->key));
+			return -1;
+		}
+	}
+	if (f->task->load_cap && f->load_cap != f->task->load_cap) {
+		snprintf(why, size, "the load cap is %llu; the task fixes it at %llu",
+		         (unsigned long long)f->load_cap, (unsigned long long)f->task->load_cap);
+		return -1;
+	}
+	return 0;
+}
+
 /* Tickets, pair tickets and the selection rules the document states about itself. */
 static void check_internal(report *r, json_t *doc, yh_frozen *f, const unsigned char seed[32])
 {
@@ -328,11 +363,13 @@ static void check_internal(report *r, json_t *doc, yh_frozen *f, const unsigned 
 	unsigned char t[32], prev[32], cut[32];
 	const char *prev_id = NULL, *fault = NULL;
 	uint64_t *count = calloc(f->nstrata + 1, sizeof(uint64_t)), *rcount = calloc(f->nstrata + 1, sizeof(uint64_t));
-	char why[512] = "", first_bad[160] = "";
+	char why[512] = "", first_bad[160] = "", sizes[512];
 	json_t *load = json_object();
 
 	if (!count || !rcount || !load)
 		goto done;
+	if (check_sizes(sizes, sizeof(sizes), f) < 0)
+		fault = sizes;
 	json_array_foreach(selected, i, e) {
 		const char *id = json_string_value(json_object_get(e, "id"));
 		yh_stratum *st = id ? yh_frozen_stratum(f, json_string_value(json_object_get(e, "stratum")) ?
@@ -553,7 +590,7 @@ static void replay_registers(report *r, json_t *doc, yh_frozen *f, const unsigne
 	teams = officers_ok;
 	*err = '\0';
 	er.f = f;
-	if (yh_selector_new(&er.sel, f, seed, NULL, NULL) < 0 ||
+	if (yh_selector_new(&er.sel, f, seed, 0, NULL, NULL) < 0 ||
 	    read_register(in->entities, YH_REGISTER_ENTITIES, entity_row, &er, err, sizeof(err)) < 0) {
 		yh_report_check(r, "entity register", "failed", "%s", *err ? err : yh_error_message());
 		goto done;

@@ -342,8 +342,8 @@ static int select_and_hash(void *ctx, const char *const *row)
  */
 static int compute(char **text, unsigned char seed[32], yh_store *store, const yh_task *task,
                    json_t *ann, const unsigned char secret[32], const char *value, int check_entities,
-                   yh_selected_emit emit, void *emit_ctx, yh_scan_progress_fn on_progress,
-                   void *progress_ctx)
+                   yh_selected_emit emit, void *emit_ctx, int threads,
+                   yh_scan_progress_fn on_progress, void *progress_ctx)
 {
 	rooted feed = { NULL, NULL };
 	streamed out = { NULL, 0, 0, emit, emit_ctx };
@@ -377,7 +377,7 @@ static int compute(char **text, unsigned char seed[32], yh_store *store, const y
 		goto done;
 	yh_task_digest(digest, task);
 	yh_seed_derive(seed, digest, entity_root, f.officer_root, f.recusal_root, secret, value);
-	if ((rc = yh_selector_new(&sel, &f, seed, on_progress, progress_ctx)) < 0 ||
+	if ((rc = yh_selector_new(&sel, &f, seed, threads, on_progress, progress_ctx)) < 0 ||
 	    (check_entities && (rc = yh_merkle_new(&feed.m)) < 0))
 		goto done;
 	feed.sel = sel;
@@ -566,7 +566,7 @@ int yh_draw_run(char **out, uint64_t *seq_out, yh_store *store, const char *task
 	rec.user_ctx = opt->selected_ctx;
 	if ((rc = load_commit(&ann, secret, store, task_id, 1)) < 0 ||
 	    (rc = compute(&text, seed, store, task, ann, secret, value, 0, record_entry, &rec,
-	                  opt->on_progress, opt->progress_ctx)) < 0 ||
+	                  opt->threads, opt->on_progress, opt->progress_ctx)) < 0 ||
 	    (rc = yh_ledger_head(&head, store)) < 0 ||
 	    (rc = record_draw(store, task_id, head + 1, text, rec.count, seed)) < 0 ||
 	    (rc = yh_store_commit(store)) < 0)
@@ -618,7 +618,7 @@ int yh_draw_replay(char **out, yh_store *store, const char *task_id, const char 
 	{
 		unsigned char seed[32];
 
-		rc = compute(out, seed, store, task, ann, secret, value, 1, NULL, NULL, NULL, NULL);
+		rc = compute(out, seed, store, task, ann, secret, value, 1, NULL, NULL, 0, NULL, NULL);
 	}
 done:
 	sodium_memzero(secret, sizeof(secret));

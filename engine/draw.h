@@ -112,7 +112,9 @@ int yh_frozen_strata_from_json(yh_frozen *f, json_t *strata);
  * team when `teams`), is passed to emit and then freed. */
 typedef int (*yh_selected_emit)(void *ctx, json_t *entry);
 typedef struct yh_selector yh_selector;
-int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32],
+/* threads: 1 hashes on the calling thread, 2 on a worker beside it, 0 picks by
+ * the number of processors. */
+int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32], int threads,
                     yh_scan_progress_fn progress, void *progress_ctx);
 int yh_selector_add(void *selector, const char *const *row);
 int yh_selector_finish(yh_selector *s, json_t **strata, json_t **reserves, int teams,

@@ -276,9 +276,15 @@ int yh_frozen_load_excluded(yh_frozen *f, yh_store *store, json_t *list)
 		f->excluded = calloc(json_array_size(list) + 1, sizeof(char *));
 		if (!f->excluded)
 			return yh_error_set(YH_ENOMEM, "out of memory");
-		json_array_foreach(list, i, v)
+		json_array_foreach(list, i, v) {
+			if (!json_is_string(v))
+				return yh_error_set(YH_EDATA, "entities.excluded holds something else than an id");
 			if (!(f->excluded[f->nexcluded++] = strdup(json_string_value(v))))
 				return yh_error_set(YH_ENOMEM, "out of memory");
+		}
+		/* the lookup bisects: a list given out of order must still be found in */
+		if (f->nexcluded)
+			qsort(f->excluded, f->nexcluded, sizeof(char *), cmp_str);
 		return YH_OK;
 	}
 	if (f->task->exclude_days <= 0)
@@ -434,7 +440,11 @@ int yh_frozen_strata_from_json(yh_frozen *f, json_t *strata)
 		st->reserves = (uint64_t)json_integer_value(json_object_get(s, "reserves"));
 		if (i > 0 && strcmp(f->strata[i - 1].key, st->key) >= 0)
 			return yh_error_set(YH_EDATA, "the strata are not sorted by key at '%s'", st->key);
-		if (st->k + st->reserves > st->population)
+		if (json_integer_value(json_object_get(s, "population")) < 0 ||
+		    json_integer_value(json_object_get(s, "selected")) < 0 ||
+		    json_integer_value(json_object_get(s, "reserves")) < 0)
+			return yh_error_set(YH_EDATA, "stratum '%s' has a negative size", st->key);
+		if (st->k > st->population || st->reserves > st->population - st->k)
 			return yh_error_set(YH_EDATA, "stratum '%s' selects more than its population", st->key);
 	}
 	return YH_OK;

@@ -1,8 +1,10 @@
 /* select.c — tickets, the bounded per-stratum heaps, selection, reserves, cutoffs, and the
  * transcript they make up: shared by the draw, its audit replay and the store-free verifier. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -26,6 +28,22 @@ typedef struct {
 	uint64_t seen;
 } heap;
 
+/*
+ * With two threads, the thread that reads the rows (SQLite or a CSV file) only
+ * finds each row's stratum and queues (id, name, stratum) in batches; a worker
+ * hashes the tickets and keeps the heaps.  The heaps end up the same whatever
+ * the order or the split: each keeps the lowest (ticket, id) pairs it is shown.
+ */
+#define BATCH_ROWS 1024
+#define BATCHES 4
+
+typedef struct {
+	struct { char id[24]; uint32_t stratum, name; } row[BATCH_ROWS];
+	size_t n;
+	char *names;
+	size_t names_len, names_cap;
+} batch;
+
 struct yh_selector {
 	yh_frozen *f;
 	heap *heaps;       /* parallel to f->strata */
@@ -33,7 +51,106 @@ struct yh_selector {
 	uint64_t rows;
 	yh_scan_progress_fn progress;
 	void *progress_ctx;
+	/* the pipeline (threads > 1) */
+	int threaded;
+	pthread_t worker;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, emptied;
+	batch *batches[BATCHES];
+	size_t head, tail, queued;   /* ring of filled batches; the producer fills batches[head] */
+	int done, worker_rc;
+	char worker_error[512];
 };
+
+static int push(yh_selector *s, const char *id, const char *name, size_t stratum);
+
+static void *work(void *arg)
+{
+	yh_selector *s = arg;
+
+	for (;;) {
+		batch *b;
+		size_t i;
+
+		pthread_mutex_lock(&s->lock);
+		while (s->queued == 0 && !s->done)
+			pthread_cond_wait(&s->filled, &s->lock);
+		if (s->queued == 0 && s->done) {
+			pthread_mutex_unlock(&s->lock);
+			return NULL;
+		}
+		b = s->batches[s->tail];
+		pthread_mutex_unlock(&s->lock);
+		for (i = 0; i < b->n && s->worker_rc == 0; i++)
+			if (push(s, b->row[i].id, b->names + b->row[i].name, b->row[i].stratum) < 0) {
+				s->worker_rc = yh_error_code();
+				snprintf(s->worker_error, sizeof(s->worker_error), "%s", yh_error_message());
+			}
+		b->n = 0;
+		b->names_len = 0;
+		pthread_mutex_lock(&s->lock);
+		s->tail = (s->tail + 1) % BATCHES;
+		s->queued--;
+		pthread_cond_signal(&s->emptied);
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
+/* Hands the batch being filled to the worker and waits for a free one. */
+static void hand_over(yh_selector *s)
+{
+	pthread_mutex_lock(&s->lock);
+	s->queued++;
+	s->head = (s->head + 1) % BATCHES;
+	pthread_cond_signal(&s->filled);
+	while (s->queued == BATCHES - 1)
+		pthread_cond_wait(&s->emptied, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int queue_row(yh_selector *s, const char *id, const char *name, size_t stratum)
+{
+	batch *b = s->batches[s->head];
+	size_t n = strlen(name) + 1;
+
+	if (b->names_len + n > b->names_cap) {
+		size_t cap = b->names_cap ? b->names_cap * 2 : 1u << 18;
+		char *p;
+
+		while (cap < b->names_len + n)
+			cap *= 2;
+		if (!(p = realloc(b->names, cap)))
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		b->names = p;
+		b->names_cap = cap;
+	}
+	strcpy(b->row[b->n].id, id);
+	memcpy(b->names + b->names_len, name, n);
+	b->row[b->n].name = (uint32_t)b->names_len;
+	b->row[b->n].stratum = (uint32_t)stratum;
+	b->names_len += n;
+	if (++b->n == BATCH_ROWS)
+		hand_over(s);
+	return YH_OK;
+}
+
+/* Ends the pipeline: the last batch, then the worker's end; its error, if any. */
+static int drain(yh_selector *s)
+{
+	if (!s->threaded)
+		return YH_OK;
+	if (s->batches[s->head]->n)
+		hand_over(s);
+	pthread_mutex_lock(&s->lock);
+	s->done = 1;
+	pthread_cond_signal(&s->filled);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->worker, NULL);
+	s->threaded = 0;
+	if (s->worker_rc)
+		return yh_error_set(s->worker_rc, "%s", s->worker_error);
+	return YH_OK;
+}
 
 void yh_commitment(unsigned char out[32], const unsigned char secret[32])
 {
@@ -116,7 +233,7 @@ static void sift_up(heap *h, size_t i)
 	}
 }
 
-int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32],
+int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32], int threads,
                     yh_scan_progress_fn progress, void *progress_ctx)
 {
 	yh_selector *s = calloc(1, sizeof(*s));
@@ -142,6 +259,25 @@ int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32
 			return yh_error_set(YH_ENOMEM, "out of memory");
 		}
 	}
+	if (threads == 0)
+		threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+	if (threads > 1) {
+		for (i = 0; i < BATCHES; i++)
+			if (!(s->batches[i] = calloc(1, sizeof(batch)))) {
+				yh_selector_free(s);
+				return yh_error_set(YH_ENOMEM, "out of memory");
+			}
+		pthread_mutex_init(&s->lock, NULL);
+		pthread_cond_init(&s->filled, NULL);
+		pthread_cond_init(&s->emptied, NULL);
+		if (pthread_create(&s->worker, NULL, work, s) == 0) {
+			s->threaded = 1;
+		} else {
+			pthread_mutex_destroy(&s->lock);
+			pthread_cond_destroy(&s->filled);
+			pthread_cond_destroy(&s->emptied);
+		}
+	}
 	*out = s;
 	return YH_OK;
 }
@@ -152,6 +288,17 @@ void yh_selector_free(yh_selector *s)
 
 	if (!s)
 		return;
+	if (s->threaded) {
+		drain(s);
+		pthread_mutex_destroy(&s->lock);
+		pthread_cond_destroy(&s->filled);
+		pthread_cond_destroy(&s->emptied);
+	}
+	for (i = 0; i < BATCHES; i++) {
+		if (s->batches[i])
+			free(s->batches[i]->names);
+		free(s->batches[i]);
+	}
 	for (i = 0; i < s->f->nstrata; i++) {
 		for (j = 0; j < s->heaps[i].n; j++)
 			free(s->heaps[i].v[j].name);
@@ -161,13 +308,36 @@ void yh_selector_free(yh_selector *s)
 	free(s);
 }
 
+/* The ticket and the heap: the part the worker does when there are two threads. */
+static int push(yh_selector *s, const char *id, const char *name, size_t stratum)
+{
+	heap *h = &s->heaps[stratum];
+	drawn e;
+
+	yh_ticket(e.ticket, s->seed, id);
+	strcpy(e.id, id);
+	e.stratum = stratum;
+	if (h->n == h->cap && cmp_drawn(&e, &h->v[0]) >= 0)
+		return 0;
+	if (!(e.name = strdup(name)))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	if (h->n < h->cap) {
+		h->v[h->n++] = e;
+		sift_up(h, h->n - 1);
+	} else {
+		free(h->v[0].name);
+		h->v[0] = e;
+		sift_down(h, 0);
+	}
+	return 0;
+}
+
 int yh_selector_add(void *ctx, const char *const *row)
 {
 	yh_selector *s = ctx;
 	char key[YH_STRATUM_KEY_MAX];
 	yh_stratum *st;
 	heap *h;
-	drawn e;
 	int rc;
 
 	if ((rc = yh_task_stratum_key(key, sizeof(key), s->f->task, row)) < 0)
@@ -182,24 +352,11 @@ int yh_selector_add(void *ctx, const char *const *row)
 		s->progress(s->progress_ctx, s->rows);
 	if (h->cap == 0)
 		return 0;
-	if (strlen(row[YH_E_ID]) >= sizeof(e.id))
+	if (strlen(row[YH_E_ID]) >= sizeof(((drawn *)0)->id))
 		return yh_error_set(YH_EDATA, "entity id is too long: '%s'", row[YH_E_ID]);
-	yh_ticket(e.ticket, s->seed, row[YH_E_ID]);
-	strcpy(e.id, row[YH_E_ID]);
-	e.stratum = (size_t)(st - s->f->strata);
-	if (h->n == h->cap && cmp_drawn(&e, &h->v[0]) >= 0)
-		return 0;
-	if (!(e.name = strdup(row[YH_E_NAME])))
-		return yh_error_set(YH_ENOMEM, "out of memory");
-	if (h->n < h->cap) {
-		h->v[h->n++] = e;
-		sift_up(h, h->n - 1);
-	} else {
-		free(h->v[0].name);
-		h->v[0] = e;
-		sift_down(h, 0);
-	}
-	return 0;
+	if (s->threaded)
+		return queue_row(s, row[YH_E_ID], row[YH_E_NAME], (size_t)(st - s->f->strata));
+	return push(s, row[YH_E_ID], row[YH_E_NAME], (size_t)(st - s->f->strata));
 }
 
 int yh_selector_finish(yh_selector *s, json_t **strata_out, json_t **reserves_out, int teams,
@@ -213,6 +370,8 @@ int yh_selector_finish(yh_selector *s, json_t **strata_out, json_t **reserves_ou
 	int rc = YH_OK;
 
 	*strata_out = *reserves_out = NULL;
+	if ((rc = drain(s)) < 0)
+		goto done;
 	if (!strata || !reserves) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;

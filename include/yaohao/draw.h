@@ -54,6 +54,7 @@ typedef struct {
 	void *selected_ctx;
 	yh_draw_selected_fn on_reserve;    /* each reserve {stratum, order, id, name, ticket}; may be NULL */
 	void *reserve_ctx;
+	int threads;                       /* 0: two when the machine has them; 1: one (same bytes) */
 } yh_draw_options;
 
 /* Draws a committed task with the public entropy value.  *transcript

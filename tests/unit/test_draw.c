@@ -1593,6 +1593,42 @@ static size_t expected_team(g_cand **team, g_cand *c, g_cand **fill, const unsig
 	return nteam;
 }
 
+/* Two threads (the scan beside a hashing worker) give the same bytes as one. */
+START_TEST(test_threads_identical)
+{
+	yh_store *one = store_named("one.db"), *two = store_named("two.db");
+	yh_draw_options opt;
+	yh_import_report rep;
+	char *a = NULL, *b = NULL, *ann;
+	uint64_t seq;
+
+	generate_registers();
+	tu_import_ok(&rep, one, YH_REGISTER_ENTITIES, tu_path("big-entities.csv"), NULL);
+	tu_import_ok(&rep, two, YH_REGISTER_ENTITIES, tu_path("big-entities.csv"), NULL);
+	tu_import_ok(&rep, one, YH_REGISTER_INSPECTORS, tu_path("big-inspectors.csv"), NULL);
+	tu_import_ok(&rep, two, YH_REGISTER_INSPECTORS, tu_path("big-inspectors.csv"), NULL);
+	tu_import_ok(&rep, one, YH_REGISTER_CONFLICTS, tu_path("big-conflicts.csv"), NULL);
+	tu_import_ok(&rep, two, YH_REGISTER_CONFLICTS, tu_path("big-conflicts.csv"), NULL);
+	add_task(one, big_task);
+	add_task(two, big_task);
+	ann = commit_ok(one, "T-BIG", "threads");
+	free(ann);
+	ann = commit_ok(two, "T-BIG", "threads");
+	free(ann);
+	memset(&opt, 0, sizeof(opt));
+	opt.threads = 1;
+	ck_assert_int_eq(yh_draw_run(&a, &seq, one, "T-BIG", BIG_VALUE, &opt), YH_OK);
+	opt.threads = 2;
+	ck_assert_int_eq(yh_draw_run(&b, &seq, two, "T-BIG", BIG_VALUE, &opt), YH_OK);
+	ck_assert_uint_gt(strlen(a), 100000); /* thousands selected: many batches crossed */
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	yh_store_close(one);
+	yh_store_close(two);
+}
+END_TEST
+
 START_TEST(test_large_generated_draw)
 {
 	yh_store *store = store_named("big.db");
@@ -1877,6 +1913,7 @@ static Suite *draw_suite(void)
 	tcase_add_checked_fixture(big, tu_setup, tu_teardown);
 	tcase_set_timeout(big, 300);
 	tcase_add_test(big, test_large_generated_draw);
+	tcase_add_test(big, test_threads_identical);
 	suite_add_tcase(s, big);
 	return s;
 }
