@@ -47,7 +47,7 @@ static int query_ledger_link(json_t *link, yh_store *store, const char *task_id)
 
 int yh_document_publish(char **out, yh_store *store, const char *task_id)
 {
-	json_t *doc = NULL, *link = json_object();
+	json_t *doc = NULL, *link = NULL;
 	unsigned char pk[32], sig[YH_SIGNATURE_BYTES];
 	char *transcript = NULL, *canonical = NULL, *pretty = NULL, hex[129];
 	const char *state;
@@ -58,6 +58,8 @@ int yh_document_publish(char **out, yh_store *store, const char *task_id)
 	if (!store->key)
 		return yh_error_set(YH_ESTORE, "publishing signs the document: the store's secret key is "
 		                    "needed (give --key FILE): '%s'", store->path);
+	if (!(link = json_object()))
+		return yh_error_set(YH_ENOMEM, "out of memory");
 	if ((rc = yh_task_state(&state, store, task_id)) < 0)
 		goto done;
 	if (strcmp(state, "drawn") != 0) {

@@ -632,9 +632,12 @@ static int read_text(char **out, yh_store *store, const char *sql, const char *t
                      const char *what)
 {
 	sqlite3_stmt *st = NULL;
+	const char *state;
 	int rc = YH_OK;
 
 	*out = NULL;
+	if ((rc = yh_task_state(&state, store, task_id)) < 0)
+		return rc; /* "no such task" */
 	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return yh_store_fail(store, "cannot read the task");
 	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);

@@ -238,6 +238,20 @@ done:
 	return rc;
 }
 
+/* The rank, team and reserve order a proof states are the document's (null where it has none). */
+static int results_agree(json_t *proof, json_t *doc, const char *id)
+{
+	json_t *sel = find_result(json_object_get(doc, "selected"), id);
+	json_t *res = find_result(json_object_get(doc, "reserves"), id);
+	json_t *rank = json_object_get(proof, "rank"), *order = json_object_get(proof, "reserve_order");
+
+	if (sel ? !json_equal(rank, json_object_get(sel, "rank")) ||
+	          !json_equal(json_object_get(proof, "team"), json_object_get(sel, "team"))
+	        : (!json_is_null(rank) || json_object_get(proof, "team") != NULL))
+		return 0;
+	return res ? json_equal(order, json_object_get(res, "order")) : json_is_null(order);
+}
+
 /* The leaf hash of a row given as an object of the canonical columns; -1 if malformed. */
 static int row_leaf(unsigned char out[32], json_t *obj, const char **row)
 {
@@ -398,6 +412,9 @@ int yh_proof_verify(json_t **out, const char *proof_path, const char *document_p
 		if (selected != in_selected || json_is_true(json_object_get(proof, "selected")) != selected)
 			yh_report_check(&r, "selection", "failed", "the ticket says %s, the document's list says %s",
 			                selected ? "selected" : "not selected", in_selected ? "selected" : "not selected");
+		else if (!results_agree(proof, doc, id))
+			yh_report_check(&r, "selection", "failed", "the proof's rank, team or reserve order is not "
+			                "the document's");
 		else
 			yh_report_check(&r, "selection", "passed", "'%s' was %s", id,
 			                selected ? "selected" : "not selected");

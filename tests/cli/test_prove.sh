@@ -375,11 +375,22 @@ assert_exit 2 "verify-proof with one argument exits 2"
 yh prove --db "$DB" T-NONE "$SEL"
 assert_exit 4 "prove of an unknown task exits 4"
 assert_stderr_contains "T-NONE"
+assert_stderr_contains "no such task" "prove of an unknown task says there is no such task (as publish, draw and plan show say)"
+assert_stderr_not_contains "run 'yaohao draw'" "an unknown task is not sent to 'yaohao draw'"
 yh prove --db "$DB" "$TASK_ID"
 assert_exit 2 "prove without an entity exits 2"
 yh prove --db "$T/none.db" "$TASK_ID" "$SEL"
 assert_exit 4 "prove on a missing store exits 4"
 assert_no_file "$T/none.db" "prove creates no store"
+# The results a proof states must be the document's: a made-up team or rank fails.
+pset p-sel.json x.json '$.team[0].id' "'33010099999999'"
+yh verify-proof x.json draw.json
+assert_exit 1 "a proof with a made-up team member fails"
+assert_stdout_contains "the proof's rank, team or reserve order is not the document's" "the team is checked against the document"
+pset p-sel.json x.json '$.rank' "9999"
+yh verify-proof x.json draw.json
+assert_exit 1 "a proof with a made-up rank fails"
+
 # A committed task that is not drawn yet.
 yh init --department 330100-SCJG --db c.db
 for r in entities inspectors conflicts; do yh import --db c.db "$r" "$FIXTURES/$r.csv"; done
