@@ -122,7 +122,9 @@ static int shape(report *r, json_t *doc)
 		{ "commitment", NULL, JSON_STRING }, { "entropy_source", NULL, JSON_STRING },
 		{ "entropy_value", NULL, JSON_STRING }, { "secret", NULL, JSON_STRING },
 		{ "seed", NULL, JSON_STRING }, { "selected", NULL, JSON_ARRAY },
-		{ "reserves", NULL, JSON_ARRAY }, { "signer", "public_key", JSON_STRING },
+		{ "reserves", NULL, JSON_ARRAY },
+		{ "ledger", "commit_seq", JSON_INTEGER }, { "ledger", "draw_seq", JSON_INTEGER },
+		{ "ledger", "draw_entry_hash", JSON_STRING }, { "signer", "public_key", JSON_STRING },
 		{ "signer", "key_id", JSON_STRING }, { "signature", NULL, JSON_STRING },
 	};
 	size_t i;
@@ -336,14 +338,14 @@ static int check_sizes(char *why, size_t size, const yh_frozen *f)
 			return -1;
 		}
 		if (k != st->k || res != st->reserves) {
-			snprintf(why, size, "stratum '%s' of %llu entities states %llu selected and %llu reserves; "
+			snprintf(why, size, "stratum '%.200s' of %llu entities states %llu selected and %llu reserves; "
 			         "the task's rules give %llu and %llu", st->key, (unsigned long long)st->population,
 			         (unsigned long long)st->k, (unsigned long long)st->reserves, (unsigned long long)k,
 			         (unsigned long long)res);
 			return -1;
 		}
 		if (strcmp(st->rate, yh_task_stratum_rate(f->task, st->key)) != 0) {
-			snprintf(why, size, "stratum '%s' names the rate \"%s\"; the task's rule is \"%s\"", st->key,
+			snprintf(why, size, "stratum '%.200s' names the rate \"%.31s\"; the task's rule is \"%.31s\"", st->key,
 			         st->rate, yh_task_stratum_rate(f->task, st->key));
 			return -1;
 		}

@@ -279,12 +279,13 @@ int yh_frozen_load_excluded(yh_frozen *f, yh_store *store, json_t *list)
 		json_array_foreach(list, i, v) {
 			if (!json_is_string(v))
 				return yh_error_set(YH_EDATA, "entities.excluded holds something else than an id");
+			/* the lookup bisects: the list must be as the commit writes it (docs/spec.md §4) */
+			if (i > 0 && strcmp(f->excluded[i - 1], json_string_value(v)) >= 0)
+				return yh_error_set(YH_EDATA, "entities.excluded is not sorted without repeats at "
+				                    "'%s'", json_string_value(v));
 			if (!(f->excluded[f->nexcluded++] = strdup(json_string_value(v))))
 				return yh_error_set(YH_ENOMEM, "out of memory");
 		}
-		/* the lookup bisects: a list given out of order must still be found in */
-		if (f->nexcluded)
-			qsort(f->excluded, f->nexcluded, sizeof(char *), cmp_str);
 		return YH_OK;
 	}
 	if (f->task->exclude_days <= 0)

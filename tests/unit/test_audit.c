@@ -641,6 +641,26 @@ START_TEST(test_unsigned_store)
 		rep = audit(tu_hex(pk, 32));
 		ck_assert_str_eq(status(rep, "signing key"), "failed");
 		json_decref(rep);
+
+		/* adopting a key signs every entry and records it: then the audit passes */
+		{
+			yh_store *store = open_store();
+			char *payload, *kind = NULL;
+
+			ck_assert_int_eq(yh_store_set_key(store, key), YH_OK);
+			ck_assert_uint_eq(tu_ledger_head(store), SEQ_HEAD);
+			payload = tu_ledger_payload(store, SEQ_HEAD, &kind);
+			ck_assert_str_eq(kind, "key");
+			ck_assert_ptr_nonnull(strstr(payload, "\"signed_existing\":11"));
+			free(payload);
+			free(kind);
+			yh_store_close(store);
+		}
+		rep = audit(tu_hex(pk, 32));
+		ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
+		ck_assert_int_eq(json_integer_value(json_object_get(rep, "entries")), SEQ_HEAD);
+		ck_assert_int_eq(json_integer_value(json_object_get(rep, "draws_replayed")), 2);
+		json_decref(rep);
 		yh_key_free(key);
 	}
 }
@@ -793,6 +813,101 @@ START_TEST(test_changed_transcript_and_announcement)
 }
 END_TEST
 
+/* Rewrites the stored transcript of the last draw (entry SEQ_HEAD) with `edit` applied, and
+ * makes its ledger entry agree — transcript_sha256, hash, signature — as only the key holder can. */
+static void forge_last_draw(const yh_key *key, const char *from, const char *to)
+{
+	sqlite3 *db = raw_open();
+	sqlite3_stmt *st = NULL;
+	char *payload = NULL, *kind = NULL, *tr = NULL, *forged, *p, *newpayload;
+	unsigned char digest[32], prev[32], h[32];
+	yh_ledger_entry e;
+	json_t *pl;
+
+	{
+		yh_store *store = open_store();
+
+		payload = tu_ledger_payload(store, SEQ_HEAD, &kind);
+		ck_assert_str_eq(kind, "draw");
+		ck_assert_int_eq(yh_draw_transcript(&tr, store, REPEAT), YH_OK);
+		yh_store_close(store);
+	}
+	p = strstr(tr, from);
+	ck_assert_msg(p != NULL, "'%s' is not in the transcript", from);
+	forged = malloc(strlen(tr) + strlen(to) + 1);
+	memcpy(forged, tr, (size_t)(p - tr));
+	strcpy(forged + (p - tr), to);
+	strcat(forged, p + strlen(from));
+	raw_exec(db, "DROP TRIGGER task_draw_no_update; DROP TRIGGER ledger_no_update");
+	ck_assert_int_eq(raw_changes(db, "UPDATE task_draw SET transcript = ?1 WHERE task_id = '" REPEAT "'",
+	                             forged), 1);
+	crypto_hash_sha256(digest, (const unsigned char *)forged, strlen(forged));
+	pl = json_loads(payload, 0, NULL);
+	json_object_set_new(pl, "transcript_sha256", json_string(tu_hex(digest, 32)));
+	ck_assert_int_eq(yh_jcs_dump(&newpayload, pl), YH_OK);
+	json_decref(pl);
+	entry_hash(db, SEQ_HEAD - 1, prev);
+	memset(&e, 0, sizeof(e));
+	e.seq = SEQ_HEAD;
+	e.kind = "draw";
+	e.payload = newpayload;
+	e.prev_hash = prev;
+	yh_ledger_hash(h, &e);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE ledger SET payload = ?1, hash = ?2 WHERE seq = ?3", -1,
+	                                    &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, newpayload, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, h, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, SEQ_HEAD);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	resign_entry(db, SEQ_HEAD, key, NULL);
+	raw_close(db);
+	free(payload);
+	free(kind);
+	free(tr);
+	free(forged);
+	free(newpayload);
+}
+
+/* A result rewritten by the key holder, with its ledger entry made to agree: only the replay can
+ * tell. */
+START_TEST(test_forged_result_resigned)
+{
+	yh_key *key = test_key("audit key");
+
+	/* control: the forgery machinery itself, with no change, leaves a store that passes */
+	build_store(key);
+	forge_last_draw(key, "\"rank\":1,", "\"rank\":1,");
+	{
+		json_t *rep = audit(NULL);
+
+		ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
+		json_decref(rep);
+	}
+	/* the first team's roles swapped */
+	build_store(key);
+	forge_last_draw(key, "\"role\":\"leader\"", "\"role\":\"member\"");
+	expect_failure(audit(NULL), SEQ_HEAD, "draw", "gives another transcript");
+	/* the seed of the record */
+	build_store(key);
+	{
+		yh_store *store = open_store();
+		char *tr = NULL, seed[80];
+		json_t *t;
+
+		ck_assert_int_eq(yh_draw_transcript(&tr, store, REPEAT), YH_OK);
+		t = json_loads(tr, 0, NULL);
+		snprintf(seed, sizeof(seed), "\"seed\":\"%s\"", json_string_value(json_object_get(t, "seed")));
+		json_decref(t);
+		free(tr);
+		yh_store_close(store);
+		forge_last_draw(key, seed, "\"seed\":\"0000000000000000000000000000000000000000000000000000000000000000\"");
+	}
+	expect_failure(audit(NULL), SEQ_HEAD, "draw", "gives another transcript");
+	yh_key_free(key);
+}
+END_TEST
+
 /* The lists a commit fixes from earlier draws (spec §4) come from tables the ledger does not
  * cover; the audit recomputes them from the earlier draws' transcripts. */
 START_TEST(test_exclusions_follow_from_earlier_draws)
@@ -879,6 +994,7 @@ static Suite *audit_suite(void)
 	tcase_add_test(tc, test_extra_register_row);
 	tcase_add_test(tc, test_changed_transcript_and_announcement);
 	tcase_add_test(tc, test_exclusions_follow_from_earlier_draws);
+	tcase_add_test(tc, test_forged_result_resigned);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -961,6 +961,254 @@ START_TEST(test_tampered_with_registers)
 }
 END_TEST
 
+/* A document whose stratum selects one entity fewer than the task's rules give (spec §5), made
+ * consistent otherwise — the dropped entity becomes the first reserve and sets the cutoff — and
+ * re-signed: the department drew fewer than its own task says. */
+static json_t *forge_smaller_stratum(json_t *good, const char *key_of_stratum)
+{
+	json_t *doc = json_deep_copy(good), *strata = json_object_get(doc, "strata"), *st = NULL, *e, *x = NULL;
+	json_t *selected = json_object_get(doc, "selected"), *reserves = json_object_get(doc, "reserves");
+	json_int_t k, r, order;
+	size_t i, xi = 0, first_reserve = (size_t)-1;
+
+	json_array_foreach(strata, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "key")), key_of_stratum) == 0)
+			st = e;
+	ck_assert_ptr_nonnull(st);
+	k = json_integer_value(json_object_get(st, "selected"));
+	r = json_integer_value(json_object_get(st, "reserves"));
+	ck_assert_int_ge(k, 2);
+	ck_assert_int_ge(r, 1);
+	/* the stratum's selected entity with the highest ticket (the last in rank order) */
+	json_array_foreach(selected, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "stratum")), key_of_stratum) == 0) {
+			x = e;
+			xi = i;
+		}
+	ck_assert_ptr_nonnull(x);
+	json_incref(x);
+	json_array_remove(selected, xi);
+	json_array_foreach(selected, i, e)
+		json_object_set_new(e, "rank", json_integer((json_int_t)i + 1));
+	/* it becomes reserve 1; the others move down and the last falls off */
+	json_array_foreach(reserves, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "stratum")), key_of_stratum) == 0) {
+			if (first_reserve == (size_t)-1)
+				first_reserve = i;
+			order = json_integer_value(json_object_get(e, "order")) + 1;
+			json_object_set_new(e, "order", json_integer(order));
+		}
+	ck_assert_uint_ne(first_reserve, (size_t)-1);
+	json_array_insert_new(reserves, first_reserve, json_pack("{s:s, s:i, s:O, s:O, s:O}", "stratum",
+	                      key_of_stratum, "order", 1, "id", json_object_get(x, "id"), "name",
+	                      json_object_get(x, "name"), "ticket", json_object_get(x, "ticket")));
+	json_array_foreach(reserves, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "stratum")), key_of_stratum) == 0 &&
+		    json_integer_value(json_object_get(e, "order")) > r) {
+			json_array_remove(reserves, i);
+			break;
+		}
+	json_object_set(st, "cutoff", json_object_get(x, "ticket"));
+	json_object_set_new(st, "selected", json_integer(k - 1));
+	json_decref(x);
+	return doc;
+}
+
+START_TEST(test_stratum_sizes_follow_the_task)
+{
+	fixture fx;
+	yh_verify_inputs in;
+	json_t *doc, *rep;
+
+	fixture_open(&fx, 1);
+	memset(&in, 0, sizeof(in));
+	in.entities = tu_path("entities.csv");
+	/* stratum A: 66 entities at 5%, ceil: 4 selected, 1 reserve (spec §12) */
+	doc = forge_smaller_stratum(fx.doc, "A");
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), &in);
+	ck_assert_msg(!report_ok(rep), "a stratum smaller than the task's rate verifies: %s", json_dumps(rep, 0));
+	ASSERT_STATUS(rep, "signature", "passed");
+	ASSERT_STATUS(rep, "tickets", "passed");
+	ASSERT_STATUS(rep, "selection rules", "failed");
+	ck_assert_msg(strstr(detail(rep, "selection rules"), "'A'") != NULL, "%s", detail(rep, "selection rules"));
+	json_decref(rep);
+	/* without the register too: the sizes follow from the task and the stated populations */
+	rep = verify(tu_path("bad.json"), NULL);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "selection rules", "failed");
+	json_decref(rep);
+	json_decref(doc);
+
+	/* one reserve fewer than the reserve rate gives */
+	doc = json_deep_copy(fx.doc);
+	{
+		json_t *e, *strata = json_object_get(doc, "strata"), *reserves = json_object_get(doc, "reserves");
+		size_t i;
+
+		json_array_foreach(strata, i, e)
+			if (strcmp(json_string_value(json_object_get(e, "key")), "B") == 0)
+				json_object_set_new(e, "reserves", json_integer(json_integer_value(json_object_get(e, "reserves")) - 1));
+		json_array_foreach(reserves, i, e)
+			if (strcmp(json_string_value(json_object_get(e, "stratum")), "B") == 0) {
+				json_array_remove(reserves, i);
+				break;
+			}
+	}
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), &in);
+	ck_assert_msg(!report_ok(rep), "a stratum with fewer reserves than the task's verifies");
+	ASSERT_STATUS(rep, "selection rules", "failed");
+	json_decref(rep);
+	json_decref(doc);
+
+	/* the rate text the stratum names */
+	doc = json_deep_copy(fx.doc);
+	json_object_set_new(json_array_get(json_object_get(doc, "strata"), 1), "rate", json_string("4%"));
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), NULL);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "selection rules", "failed");
+	json_decref(rep);
+	json_decref(doc);
+
+	/* the load cap the task fixes (4) */
+	doc = json_deep_copy(fx.doc);
+	json_object_set_new(doc, "load_cap", json_integer(9));
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), NULL);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "selection rules", "failed");
+	json_decref(rep);
+	json_decref(doc);
+	fixture_close(&fx);
+}
+END_TEST
+
+/* entities.excluded is sorted without repeats (spec §4); the verifier relies on it and says so
+ * when it is not (the repeat vector is the one with exclusions). */
+START_TEST(test_excluded_list_order)
+{
+	yh_key *key = vector_key();
+	yh_verify_inputs in;
+	json_error_t err;
+	json_t *doc, *good, *x, *rep;
+
+	good = json_load_file(tu_fixture("vectors/repeat/draw.json"), 0, &err);
+	ck_assert_msg(good != NULL, "%s", err.text);
+	ck_assert_uint_gt(json_array_size(json_object_get(json_object_get(good, "entities"), "excluded")), 2);
+	memset(&in, 0, sizeof(in));
+	in.entities = tu_fixture("vectors/repeat/entities.csv");
+	/* control: re-signed as it is, it verifies */
+	doc = json_deep_copy(good);
+	resign(doc, key);
+	write_doc(tu_path("x.json"), doc);
+	rep = verify(tu_path("x.json"), &in);
+	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
+	json_decref(rep);
+	json_decref(doc);
+	/* two ids swapped */
+	doc = json_deep_copy(good);
+	x = json_object_get(json_object_get(doc, "entities"), "excluded");
+	{
+		json_t *a = json_incref(json_array_get(x, 0));
+
+		json_array_set(x, 0, json_array_get(x, 1));
+		json_array_set_new(x, 1, a);
+	}
+	resign(doc, key);
+	write_doc(tu_path("x.json"), doc);
+	rep = verify(tu_path("x.json"), &in);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "selection rules", "failed");
+	ck_assert_msg(strstr(detail(rep, "selection rules"), "sorted") != NULL, "%s", detail(rep, "selection rules"));
+	json_decref(rep);
+	json_decref(doc);
+	/* an id twice */
+	doc = json_deep_copy(good);
+	x = json_object_get(json_object_get(doc, "entities"), "excluded");
+	json_array_insert(x, 1, json_array_get(x, 0));
+	resign(doc, key);
+	write_doc(tu_path("x.json"), doc);
+	rep = verify(tu_path("x.json"), NULL);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "selection rules", "failed");
+	json_decref(rep);
+	json_decref(doc);
+	json_decref(good);
+	yh_key_free(key);
+}
+END_TEST
+
+/* Hostile documents are reported on, not crashed on. */
+START_TEST(test_hostile_members)
+{
+	fixture fx;
+	yh_verify_inputs in;
+	json_t *doc, *rep;
+
+	fixture_open(&fx, 1);
+	memset(&in, 0, sizeof(in));
+	in.entities = tu_path("entities.csv");
+	in.inspectors = tu_path("inspectors.csv");
+	in.conflicts = tu_path("conflicts.csv");
+	/* entities.excluded holding a number */
+	doc = json_deep_copy(fx.doc);
+	json_array_append_new(json_object_get(json_object_get(doc, "entities"), "excluded"), json_integer(1));
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), &in);
+	ck_assert(!report_ok(rep));
+	json_decref(rep);
+	json_decref(doc);
+	/* recent pairs with numbers for ids */
+	doc = json_deep_copy(fx.doc);
+	json_array_append_new(json_object_get(json_object_get(doc, "recusals"), "recent_pairs"),
+	                      json_pack("{s:i, s:i, s:s}", "entity_id", 1, "inspector_id", 2, "task_id", "T"));
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), &in);
+	ck_assert(!report_ok(rep));
+	json_decref(rep);
+	json_decref(doc);
+	/* negative and huge sizes */
+	doc = json_deep_copy(fx.doc);
+	json_object_set_new(json_array_get(json_object_get(doc, "strata"), 0), "population", json_integer(-1));
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), &in);
+	ck_assert(!report_ok(rep));
+	json_decref(rep);
+	json_decref(doc);
+	doc = json_deep_copy(fx.doc);
+	json_object_set_new(json_array_get(json_object_get(doc, "strata"), 0), "reserves", json_integer(-1));
+	json_object_set_new(doc, "load_cap", json_integer(-1));
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), &in);
+	ck_assert(!report_ok(rep));
+	json_decref(rep);
+	json_decref(doc);
+	/* team members that are not objects, selected entries that are not objects */
+	doc = json_deep_copy(fx.doc);
+	json_array_append_new(json_object_get(json_array_get(json_object_get(doc, "selected"), 0), "team"),
+	                      json_integer(7));
+	json_array_append_new(json_object_get(doc, "selected"), json_string("x"));
+	json_array_append_new(json_object_get(doc, "reserves"), json_null());
+	resign(doc, fx.key);
+	write_doc(tu_path("bad.json"), doc);
+	rep = verify(tu_path("bad.json"), &in);
+	ck_assert(!report_ok(rep));
+	json_decref(rep);
+	json_decref(doc);
+	fixture_close(&fx);
+}
+END_TEST
+
 START_TEST(test_tampered_signature)
 {
 	fixture fx;
@@ -1400,10 +1648,28 @@ START_TEST(test_unreadable_documents)
 	ASSERT_STATUSES(rep, "document=failed");
 	json_decref(rep);
 	json_decref(doc);
+	/* the ledger link is part of the document (spec §13) */
+	{
+		static const char *const link[] = { "commit_seq", "draw_seq", "draw_entry_hash" };
+		size_t i;
+
+		for (i = 0; i < 3; i++) {
+			doc = json_deep_copy(fx.doc);
+			json_object_del(json_object_get(doc, "ledger"), link[i]);
+			resign(doc, fx.key);
+			write_doc(tu_path("bad.json"), doc);
+			rep = verify(tu_path("bad.json"), NULL);
+			ck_assert_msg(!report_ok(rep), "without ledger.%s", link[i]);
+			ASSERT_STATUSES(rep, "document=failed");
+			json_decref(rep);
+			json_decref(doc);
+		}
+	}
 	/* a member missing or of the wrong type */
 	{
 		static const char *const members[] = { "seed", "secret", "selected", "reserves", "strata",
-		                                       "task", "signer", "entities", "load_cap" };
+		                                       "task", "signer", "entities", "load_cap", "ledger",
+		                                       "format", "entropy_value", "commitment" };
 		size_t i;
 
 		for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
@@ -1448,6 +1714,9 @@ static Suite *document_suite(void)
 	tcase_add_test(tc, test_tampered_values);
 	tcase_add_test(tc, test_tampered_with_registers);
 	tcase_add_test(tc, test_tampered_signature);
+	tcase_add_test(tc, test_stratum_sizes_follow_the_task);
+	tcase_add_test(tc, test_hostile_members);
+	tcase_add_test(tc, test_excluded_list_order);
 	tcase_add_test(tc, test_pinned_key);
 	tcase_add_test(tc, test_tampered_registers);
 	tcase_add_test(tc, test_failure_details_any_bytes);
