@@ -599,7 +599,10 @@ static void replay_registers(report *r, json_t *doc, yh_frozen *f, const unsigne
 		yh_report_check(r, "entity register", "failed", "%s", *err ? err : yh_error_message());
 		goto done;
 	}
-	if (er.n)
+	/* a canonical file is in id order already; only a reordered one needs sorting */
+	for (i = 1; i < er.n && strcmp(er.leaves[i - 1].id, er.leaves[i].id) < 0; i++)
+		;
+	if (i < er.n)
 		qsort(er.leaves, er.n, sizeof(*er.leaves), cmp_leaf);
 	for (i = 1; i < er.n; i++) {
 		if (strcmp(er.leaves[i - 1].id, er.leaves[i].id) == 0) {
