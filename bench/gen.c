@@ -202,15 +202,16 @@ static FILE *open_out(const char *dir, const char *name)
 int main(int argc, char **argv)
 {
 	const char *regions = "fixtures/regions.csv";
-	uint64_t n, seed = 20261128, ninspectors;
+	uint64_t n, seed = 20261128, ninspectors, officers = 0;
 	FILE *ent = NULL, *ins = NULL, *con = NULL;
 	int a, rc;
 
 	if (argc < 3 || (strcmp(argv[1], "entities") != 0 && strcmp(argv[1], "registers") != 0)) {
 		fprintf(stderr, "usage: yaohao-gen entities N [--seed S] [--regions FILE] > entities.csv\n"
-		        "       yaohao-gen registers N DIR [--seed S] [--regions FILE]\n"
-		        "         writes DIR/entities.csv (N rows), DIR/inspectors.csv (N/2000 officers,\n"
-		        "         at least 40, in four departments) and DIR/conflicts.csv (about N/1000)\n");
+		        "       yaohao-gen registers N DIR [--seed S] [--regions FILE] [--officers M]\n"
+		        "         writes DIR/entities.csv (N rows), DIR/inspectors.csv (M officers, default\n"
+		        "         N/2000 and at least 40, in four departments) and DIR/conflicts.csv\n"
+		        "         (about N/1000)\n");
 		return 2;
 	}
 	n = strtoull(argv[2], NULL, 10);
@@ -224,13 +225,18 @@ int main(int argc, char **argv)
 			seed = strtoull(argv[a + 1], NULL, 10);
 		else if (strcmp(argv[a], "--regions") == 0)
 			regions = argv[a + 1];
+		else if (strcmp(argv[a], "--officers") == 0)
+			officers = strtoull(argv[a + 1], NULL, 10);
 	}
 	if (load_regions(regions) < 0)
 		return 3;
 	rng_state = seed;
 	if (strcmp(argv[1], "entities") == 0)
 		return write_entities(stdout, NULL, n, 0) ? 3 : 0;
-	ninspectors = n / 2000 < 40 ? 40 : n / 2000;
+	if (!officers)
+		ninspectors = n / 2000 < 40 ? 40 : n / 2000;
+	else
+		ninspectors = officers;
 	if (!(ent = open_out(argv[3], "entities.csv")) || !(ins = open_out(argv[3], "inspectors.csv")) ||
 	    !(con = open_out(argv[3], "conflicts.csv")))
 		return 3;

@@ -184,6 +184,32 @@ static int cmp_member_ptr(const void *a, const void *b)
 	return cmp_ticket(*(const candidate *const *)a, *(const candidate *const *)b);
 }
 
+/* Orders candidates by load.  Balanced loads span a few values, so a pass per value
+ * beats a sort of every officer for every entity; a wide span falls back to qsort. */
+static void group_by_load(candidate *c, size_t n)
+{
+	uint64_t lo = UINT64_MAX, hi = 0, l;
+	candidate *tmp;
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		lo = c[i].officer->load < lo ? c[i].officer->load : lo;
+		hi = c[i].officer->load > hi ? c[i].officer->load : hi;
+	}
+	if (n < 2 || lo == hi)
+		return;
+	if (hi - lo > 8 || !(tmp = malloc(n * sizeof(*tmp)))) {
+		qsort(c, n, sizeof(*c), cmp_load);
+		return;
+	}
+	for (l = lo; l <= hi; l++)
+		for (i = 0; i < n; i++)
+			if (c[i].officer->load == l)
+				tmp[m++] = c[i];
+	memcpy(c, tmp, n * sizeof(*c));
+	free(tmp);
+}
+
 /*
  * Candidate order is (load, pair ticket, id) and filling order (load,
  * specialist, pair ticket, id): both are load first, so the pair tickets of a
@@ -254,8 +280,7 @@ int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
 		c[n].quota = quota_index(t, o->row[YH_I_DEPARTMENT]);
 		n++;
 	}
-	if (n)
-		qsort(c, n, sizeof(*c), cmp_load);
+	group_by_load(c, n);
 	lv.c = c;
 	lv.n = n;
 	lv.ready = 0;
