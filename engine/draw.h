@@ -122,10 +122,11 @@ int yh_selector_finish(yh_selector *s, json_t **strata, json_t **reserves, int t
 void yh_selector_free(yh_selector *s);
 
 /* The transcript's canonical text: the announcement plus the reveal and the
- * results, "selected" given as the canonical texts of its entries joined by ','. */
+ * results, "selected" given as the canonical texts of its entries joined by ','
+ * in a malloc'd buffer that becomes the transcript (*selected is taken). */
 int yh_transcript_text(char **out, json_t *announcement, const unsigned char secret[32],
                        const char *value, const unsigned char seed[32], json_t *strata,
-                       json_t *reserves, const char *selected, size_t selected_len);
+                       json_t *reserves, char **selected, size_t selected_len);
 
 /* Commitment and seed (docs/spec.md §6, §7). */
 void yh_commitment(unsigned char out[32], const unsigned char secret[32]);

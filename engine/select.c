@@ -449,7 +449,7 @@ done:
 
 int yh_transcript_text(char **out, json_t *ann, const unsigned char secret[32], const char *value,
                        const unsigned char seed[32], json_t *strata, json_t *reserves,
-                       const char *selected, size_t selected_len)
+                       char **selected, size_t selected_len)
 {
 	static const char slot[] = "\"selected\":[]";
 	json_t *tr = json_deep_copy(ann), *none = json_array();
@@ -477,19 +477,21 @@ int yh_transcript_text(char **out, json_t *ann, const unsigned char secret[32], 
 	if (rc < 0)
 		return rc;
 	/* the one top-level "selected" member is written empty, then the streamed
-	 * entries are put in its place: same bytes as serialising it whole */
+	 * entries are put in its place: same bytes as serialising it whole.  The
+	 * entries' buffer grows into the transcript, so it is never held twice. */
 	if (!(at = strstr(text, slot))) {
 		free(text);
 		return yh_error_set(YH_ERROR, "the transcript has no place for its selected entities");
 	}
 	head = (size_t)(at - text) + sizeof(slot) - 2;
 	len = strlen(text);
-	if (!(p = malloc(len + selected_len + 1))) {
+	if (!(p = realloc(*selected, len + selected_len + 1))) {
 		free(text);
 		return yh_error_set(YH_ENOMEM, "out of memory building the transcript");
 	}
+	*selected = NULL;
+	memmove(p + head, p, selected_len);
 	memcpy(p, text, head);
-	memcpy(p + head, selected, selected_len);
 	memcpy(p + head + selected_len, text + head, len - head + 1);
 	free(text);
 	*out = p;
