@@ -99,6 +99,10 @@ int cmd_verify_proof(int argc, char **argv);
 int cli_publish_run(yh_store *store, const char *task_id, const char *output);
 int cli_verify_run(const char *document, const yh_verify_inputs *inputs, int json);
 void cli_print_report(json_t *report);
+
+/* Prints a verification report (as text or JSON), releases it, and returns
+ * CLI_OK when it holds, CLI_CHECK_FAILED when not. */
+int cli_report_exit(json_t *report, int json);
 int cmd_import(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_log(int argc, char **argv);

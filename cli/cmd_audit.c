@@ -41,7 +41,7 @@ int cmd_audit(int argc, char **argv)
 	const char *db = NULL, *pubkey = NULL;
 	yh_store *store = NULL;
 	json_t *report = NULL;
-	int c, rc, json = 0, ok;
+	int c, rc, json = 0;
 
 	optind = 1;
 	opterr = 0;
@@ -63,12 +63,5 @@ int cmd_audit(int argc, char **argv)
 	yh_store_close(store);
 	if (rc < 0)
 		return cli_fail(rc);
-	ok = json_is_true(json_object_get(report, "ok"));
-	if (json) {
-		cli_print_json(report);
-	} else {
-		cli_print_report(report);
-		json_decref(report);
-	}
-	return ok ? CLI_OK : CLI_CHECK_FAILED;
+	return cli_report_exit(report, json);
 }

@@ -81,7 +81,7 @@ int cmd_verify_proof(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	json_t *report = NULL;
-	int c, rc, json = 0, ok;
+	int c, rc, json = 0;
 
 	optind = 1;
 	opterr = 0;
@@ -96,12 +96,5 @@ int cmd_verify_proof(int argc, char **argv)
 		return cli_usage_error("verify-proof", "expected PROOF and DOCUMENT");
 	if ((rc = yh_proof_verify(&report, argv[optind], argv[optind + 1])) < 0)
 		return cli_fail(rc);
-	ok = json_is_true(json_object_get(report, "ok"));
-	if (json) {
-		cli_print_json(report);
-	} else {
-		cli_print_report(report);
-		json_decref(report);
-	}
-	return ok ? CLI_OK : CLI_CHECK_FAILED;
+	return cli_report_exit(report, json);
 }

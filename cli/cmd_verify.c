@@ -44,14 +44,10 @@ void cli_print_report(json_t *report)
 	                                                          : "NOT VERIFIED: a check failed");
 }
 
-int cli_verify_run(const char *document, const yh_verify_inputs *in, int json)
+int cli_report_exit(json_t *report, int json)
 {
-	json_t *report = NULL;
-	int rc, ok;
+	int ok = json_is_true(json_object_get(report, "ok"));
 
-	if ((rc = yh_document_verify(&report, document, in)) < 0)
-		return cli_fail(rc);
-	ok = json_is_true(json_object_get(report, "ok"));
 	if (json) {
 		cli_print_json(report);
 	} else {
@@ -59,6 +55,16 @@ int cli_verify_run(const char *document, const yh_verify_inputs *in, int json)
 		json_decref(report);
 	}
 	return ok ? CLI_OK : CLI_CHECK_FAILED;
+}
+
+int cli_verify_run(const char *document, const yh_verify_inputs *in, int json)
+{
+	json_t *report = NULL;
+	int rc;
+
+	if ((rc = yh_document_verify(&report, document, in)) < 0)
+		return cli_fail(rc);
+	return cli_report_exit(report, json);
 }
 
 int cmd_verify(int argc, char **argv)

@@ -455,19 +455,34 @@ static int record_draw(yh_store *store, const char *task_id, uint64_t seq, const
 	json_t *payload;
 	int rc = YH_OK;
 
+	size_t len = strlen(text), off;
+	sqlite3_blob *blob = NULL;
+
 	if (sqlite3_prepare_v2(store->db, "INSERT INTO task_draw (task_id, seq, transcript) "
-	                       "VALUES (?1, ?2, ?3)", -1, &st, NULL) != SQLITE_OK) {
+	                       "VALUES (?1, ?2, zeroblob(?3))", -1, &st, NULL) != SQLITE_OK) {
 		st = NULL;
 		rc = yh_store_fail(store, "cannot record the draw");
 		goto done;
 	}
 	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-	sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
+	if (sqlite3_step(st) != SQLITE_DONE ||
+	    sqlite3_blob_open(store->db, "main", "task_draw", "transcript",
+	                      sqlite3_last_insert_rowid(store->db), 1, &blob) != SQLITE_OK) {
 		rc = yh_store_fail(store, "cannot record the draw");
 		goto done;
 	}
+	/* in pieces: a single bind would copy the whole transcript into one record */
+	for (off = 0; off < len && rc == YH_OK; off += 1u << 20) {
+		int n = (int)(len - off < (1u << 20) ? len - off : (1u << 20));
+
+		if (sqlite3_blob_write(blob, text + off, n, (int)off) != SQLITE_OK)
+			rc = yh_store_fail(store, "cannot record the transcript");
+	}
+	sqlite3_blob_close(blob);
+	if (rc < 0)
+		goto done;
 	sqlite3_finalize(st);
 	/* the secret is public in the transcript now; the store need not hold it twice */
 	if (sqlite3_prepare_v2(store->db, "UPDATE task_commit SET secret = NULL WHERE task_id = ?1",

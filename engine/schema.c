@@ -70,11 +70,13 @@ static const char *const migrations[] = {
 	"  secret BLOB,\n"
 	"  announcement TEXT NOT NULL\n"
 	") WITHOUT ROWID;\n"
+	/* a rowid table: the transcript, tens of MB for a large draw, is written in
+	 * pieces through incremental blob I/O rather than as one record in memory */
 	"CREATE TABLE task_draw (\n"
 	"  task_id TEXT PRIMARY KEY REFERENCES task(id),\n"
 	"  seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
-	"  transcript TEXT NOT NULL\n"
-	") WITHOUT ROWID;\n"
+	"  transcript BLOB NOT NULL\n"
+	");\n"
 	"CREATE TABLE drawn_entity (\n"
 	"  task_id TEXT NOT NULL REFERENCES task(id), entity_id TEXT NOT NULL, draw_date TEXT NOT NULL,\n"
 	"  PRIMARY KEY (task_id, entity_id)\n"

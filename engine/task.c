@@ -8,6 +8,7 @@
 
 #include "yaohao/jcs.h"
 #include "task.h"
+#include "report.h"
 #include "store.h"
 #include "text.h"
 #include "error.h"
@@ -561,37 +562,14 @@ done:
 
 int yh_task_load_file(yh_task **out, const char *path)
 {
-	FILE *fp = fopen(path, "rb");
 	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
+	size_t len;
 	int rc;
 
 	*out = NULL;
-	if (!fp)
-		return yh_error_set(YH_EIO, "cannot open the task file: '%s'", path);
-	do {
-		if (len == cap) {
-			char *p;
-
-			cap = cap ? cap * 2 : 8192;
-			if (cap > (1u << 24)) {
-				fclose(fp);
-				free(buf);
-				return yh_error_set(YH_EDATA, "task file is larger than 16 MiB: '%s'", path);
-			}
-			if (!(p = realloc(buf, cap))) {
-				fclose(fp);
-				free(buf);
-				return yh_error_set(YH_ENOMEM, "out of memory");
-			}
-			buf = p;
-		}
-		n = fread(buf + len, 1, cap - len, fp);
-		len += n;
-	} while (n > 0);
-	rc = ferror(fp) ? yh_error_set(YH_EIO, "cannot read the task file: '%s'", path)
-	                : yh_task_parse(out, buf, len, path);
-	fclose(fp);
+	if ((rc = yh_read_file(&buf, &len, path, 1u << 24)) < 0)
+		return rc;
+	rc = yh_task_parse(out, buf, len, path);
 	free(buf);
 	return rc;
 }

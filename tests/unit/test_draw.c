@@ -267,7 +267,10 @@ static void dump_sql(buf *b, yh_store *store, const char *sql)
 		for (i = 0; i < sqlite3_column_count(st); i++) {
 			if (i)
 				b_add(b, "|", 1);
-			if (sqlite3_column_type(st, i) == SQLITE_BLOB)
+			if (sqlite3_column_type(st, i) == SQLITE_BLOB && sqlite3_column_bytes(st, i) > 256)
+				/* a transcript: its bytes, as text */
+				b_add(b, sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i));
+			else if (sqlite3_column_type(st, i) == SQLITE_BLOB)
 				b_fmt(b, "%s", tu_hex(sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i)));
 			else if (sqlite3_column_type(st, i) == SQLITE_NULL)
 				b_add(b, "NULL", 4);
