@@ -17,7 +17,7 @@
 
 typedef struct {
 	yh_store *store;
-	report *r;
+	yh_report *r;
 	uint64_t expected;
 	unsigned char prev[32];
 	int has_key;
@@ -411,7 +411,7 @@ static int visit(void *ctx, const yh_ledger_entry *e)
 int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
                  yh_scan_progress_fn on_draw, void *progress_ctx)
 {
-	report r = { json_array(), json_array(), 0 };
+	yh_report r = { json_array(), json_array(), 0 };
 	auditor a;
 	unsigned char pin[32];
 	int rc, k;

@@ -107,7 +107,7 @@ done:
 }
 
 /* The member names and where they must be: a document missing any is not checked further. */
-static int shape(report *r, json_t *doc)
+static int shape(yh_report *r, json_t *doc)
 {
 	static const struct { const char *a, *b; int type; } need[] = {
 		{ "task", NULL, JSON_OBJECT }, { "task_id", NULL, JSON_STRING },
@@ -296,7 +296,7 @@ static int conflict_row(void *ctx, const char *const *row, uint64_t line)
 	return yh_frozen_add_recusal(ctx, row[1], row[0], row[2]);
 }
 
-static void check_root(report *r, const char *name, json_t *obj, const unsigned char root[32],
+static void check_root(yh_report *r, const char *name, json_t *obj, const unsigned char root[32],
                        uint64_t count, const char *path)
 {
 	unsigned char want[32];
@@ -359,7 +359,7 @@ static int check_sizes(char *why, size_t size, const yh_frozen *f)
 }
 
 /* Tickets, pair tickets and the selection rules the document states about itself. */
-static void check_internal(report *r, json_t *doc, yh_frozen *f, const unsigned char seed[32])
+static void check_internal(yh_report *r, json_t *doc, yh_frozen *f, const unsigned char seed[32])
 {
 	json_t *selected = json_object_get(doc, "selected"), *reserves = json_object_get(doc, "reserves");
 	json_t *e, *m;
@@ -540,7 +540,7 @@ static int compare_entry(void *ctx, json_t *entry)
 	return 0;
 }
 
-static void replay_registers(report *r, json_t *doc, yh_frozen *f, const unsigned char seed[32],
+static void replay_registers(yh_report *r, json_t *doc, yh_frozen *f, const unsigned char seed[32],
                              const yh_verify_inputs *in)
 {
 	entity_reader er;
@@ -662,7 +662,7 @@ int yh_document_verify(json_t **out, const char *path, const yh_verify_inputs *i
 {
 	static const yh_verify_inputs none;
 	const yh_verify_inputs *in = inputs ? inputs : &none;
-	report r = { json_array(), json_array(), 0 };
+	yh_report r = { json_array(), json_array(), 0 };
 	json_t *doc = NULL, *unsigned_doc = NULL;
 	yh_task *task = NULL;
 	yh_frozen f;

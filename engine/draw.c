@@ -9,6 +9,7 @@
 #include "yaohao/ledger.h"
 #include "yaohao/merkle.h"
 #include "draw.h"
+#include "report.h"
 #include "store.h"
 #include "text.h"
 #include "error.h"
@@ -20,14 +21,6 @@ static json_t *hex_json(const unsigned char *b, size_t n)
 
 	yh_hex(h, b, n);
 	return json_string(h);
-}
-
-static int unhex(unsigned char *out, size_t n, const char *hex)
-{
-	size_t len;
-
-	return hex && strlen(hex) == 2 * n &&
-	       sodium_hex2bin(out, n, hex, 2 * n, NULL, &len, NULL) == 0 && len == n ? 0 : -1;
 }
 
 /* ---- commit ---------------------------------------------------------------------------- */
@@ -272,7 +265,7 @@ static int check_root(json_t *obj, const unsigned char root[32], const char *wha
 {
 	unsigned char want[32];
 
-	if (unhex(want, 32, json_string_value(json_object_get(obj, "root"))) != 0 ||
+	if (yh_get_hex(want, 32, json_object_get(obj, "root")) != 0 ||
 	    memcmp(want, root, 32) != 0)
 		return yh_error_set(YH_ESTORE, "the %s as of the commitment no longer give the committed "
 		                    "root: task '%s'", what, task_id);
@@ -361,8 +354,7 @@ static int compute(char **text, unsigned char seed[32], yh_store *store, const y
 	f.load_cap = (uint64_t)json_integer_value(json_object_get(ann, "load_cap"));
 	if (!json_is_array(json_object_get(json_object_get(ann, "recusals"), "recent_pairs")) ||
 	    !json_is_array(json_object_get(json_object_get(ann, "entities"), "excluded")) ||
-	    unhex(entity_root, 32, json_string_value(json_object_get(json_object_get(ann, "entities"),
-	                                                             "root"))) != 0) {
+	    yh_get_hex(entity_root, 32, json_object_get(json_object_get(ann, "entities"), "root")) != 0) {
 		rc = yh_error_set(YH_ESTORE, "the announcement of task '%s' is damaged", task_id);
 		goto done;
 	}
@@ -622,7 +614,7 @@ int yh_draw_replay(char **out, yh_store *store, const char *task_id, const char 
 		goto done;
 	}
 	value = json_string_value(json_object_get(tr, "entropy_value"));
-	if (unhex(secret, 32, json_string_value(json_object_get(tr, "secret"))) != 0 || !value) {
+	if (yh_get_hex(secret, 32, json_object_get(tr, "secret")) != 0 || !value) {
 		rc = yh_error_set(YH_EDATA, "the transcript of task '%s' lacks its secret or entropy value",
 		                  task_id);
 		goto done;

@@ -141,6 +141,6 @@ void yh_pair_key(unsigned char out[32], const unsigned char seed[32], const char
 void yh_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
                     const char *inspector_id);
 
-void yh_hex(char *out, const unsigned char *in, size_t n);
+#include "report.h" /* yh_hex */
 
 #endif

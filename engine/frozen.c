@@ -12,11 +12,6 @@
 
 #define AS_OF "valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)"
 
-void yh_hex(char *out, const unsigned char *in, size_t n)
-{
-	sodium_bin2hex(out, n * 2 + 1, in, n);
-}
-
 static char *dup(const unsigned char *s)
 {
 	char *d = strdup(s ? (const char *)s : "");

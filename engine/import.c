@@ -9,6 +9,7 @@
 #include "yaohao/csv.h"
 #include "yaohao/import.h"
 #include "register.h"
+#include "report.h"
 #include "store.h"
 #include "text.h"
 #include "error.h"
@@ -443,11 +444,6 @@ done:
 	return rc;
 }
 
-static void hex(char *out, const unsigned char *in, size_t n)
-{
-	sodium_bin2hex(out, n * 2 + 1, in, n);
-}
-
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -461,7 +457,7 @@ static int record(importer *im)
 	char sha[65];
 	json_t *payload;
 
-	hex(sha, im->rep->sha256, 32);
+	yh_hex(sha, im->rep->sha256, 32);
 	payload = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I}",
 	                    "register", im->reg->name,
 	                    "file", base_name(im->path),

@@ -311,7 +311,7 @@ static int leaf_included(json_t *item, const unsigned char root[32], uint64_t si
 
 int yh_proof_verify(json_t **out, const char *proof_path, const char *document_path)
 {
-	report r = { json_array(), json_array(), 0 };
+	yh_report r = { json_array(), json_array(), 0 };
 	json_t *doc_report = NULL, *proof = NULL, *doc = NULL, *c;
 	yh_task *task = NULL;
 	yh_frozen f;

@@ -49,7 +49,7 @@ static void utf8_clean(char *text)
 	}
 }
 
-void yh_report_check(report *r, const char *name, const char *status, const char *fmt, ...)
+void yh_report_check(yh_report *r, const char *name, const char *status, const char *fmt, ...)
 {
 	char detail[1024];
 	va_list ap;
@@ -64,7 +64,7 @@ void yh_report_check(report *r, const char *name, const char *status, const char
 	                                           "detail", detail));
 }
 
-void yh_report_guarantee(report *r, const char *fmt, ...)
+void yh_report_guarantee(yh_report *r, const char *fmt, ...)
 {
 	char text[1024];
 	va_list ap;
@@ -123,4 +123,9 @@ json_t *yh_json_path(json_t *v, const char *a, const char *b)
 {
 	v = json_object_get(v, a);
 	return b ? json_object_get(v, b) : v;
+}
+
+void yh_hex(char *out, const unsigned char *in, size_t n)
+{
+	sodium_bin2hex(out, n * 2 + 1, in, n);
 }

@@ -11,18 +11,21 @@
 typedef struct {
 	json_t *checks, *guarantees;
 	int failed;
-} report;
+} yh_report;
 
 /* Appends {"check": name, "status": status, "detail": ...}; "failed" counts. */
-void yh_report_check(report *r, const char *name, const char *status, const char *fmt, ...)
+void yh_report_check(yh_report *r, const char *name, const char *status, const char *fmt, ...)
 	YH_PRINTF(4, 5);
-void yh_report_guarantee(report *r, const char *fmt, ...) YH_PRINTF(2, 3);
+void yh_report_guarantee(yh_report *r, const char *fmt, ...) YH_PRINTF(2, 3);
 
 /* Reads a whole file (at most max bytes), NUL-terminated. */
 int yh_read_file(char **out, size_t *len, const char *path, size_t max);
 
 /* Lower-case hex of exactly n bytes into out; 0 or -1. */
 int yh_get_hex(unsigned char *out, size_t n, json_t *v);
+
+/* Lower-case hex of n bytes into out (2n + 1 bytes). */
+void yh_hex(char *out, const unsigned char *in, size_t n);
 
 /* v[a] or v[a][b]. */
 json_t *yh_json_path(json_t *v, const char *a, const char *b);
