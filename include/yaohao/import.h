@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "error.h"
 #include "register.h"
 #include "store.h"
 
@@ -30,6 +31,7 @@ typedef struct {
 	const char *column;    /* the column's header as written in the file, or NULL */
 	const char *message;   /* lower case, no trailing period */
 	int warning;           /* 1: reported but does not stop the import */
+	yh_hint hint;          /* what the user could do about it, or YH_HINT_NONE */
 } yh_diagnostic;
 
 typedef void (*yh_diagnostic_fn)(void *ctx, const yh_diagnostic *diag);
