@@ -26,6 +26,9 @@ typedef struct {
 	const char *summary;
 } cli_command;
 
+/* The engine's hint in the command line's words (" (run 'yaohao commit' first)"), or "". */
+const char *cli_hint_words(yh_hint hint);
+
 /* Prints "yaohao: <message>" to stderr; returns the exit code for an engine code. */
 int cli_fail(int engine_code);
 

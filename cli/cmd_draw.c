@@ -42,19 +42,6 @@ typedef struct {
 	uint64_t count;
 } shown;
 
-/* The seed and the reserves are small: they come from the recorded draw entry and the
- * transcript's reserves, without parsing the whole transcript again. */
-static int print_seed(void *ctx, const yh_ledger_entry *e)
-{
-	json_t *p = json_loads(e->payload, 0, NULL);
-
-	(void)ctx;
-	if (p && strcmp(e->kind, "draw") == 0)
-		printf("seed %s\n", json_string_value(json_object_get(p, "seed")));
-	json_decref(p);
-	return 1;
-}
-
 static int keep_reserve(void *ctx, const json_t *entry)
 {
 	shown *s = ctx;
@@ -99,12 +86,12 @@ int cli_draw_run(yh_store *store, const char *task_id, const char *value, const 
 	yh_draw_options opt = { cli_scan_progress, "drawing", keep_first, &s, keep_reserve, &res,
 	                        cli_threads };
 	char *tr = NULL;
-	uint64_t seq;
+	yh_draw_result dr;
 	json_t *e;
 	size_t i;
 	int rc;
 
-	rc = yh_draw_run(&tr, &seq, store, task_id, value, &opt);
+	rc = yh_draw_run(&tr, &dr, store, task_id, value, &opt);
 	cli_scan_progress_done();
 	if (rc < 0) {
 		json_decref(s.first);
@@ -117,7 +104,7 @@ int cli_draw_run(yh_store *store, const char *task_id, const char *value, const 
 		printf("%s\n", tr);
 		goto done;
 	}
-	printf("drew task %s as ledger entry %llu: %llu selected\n", task_id, (unsigned long long)seq,
+	printf("drew task %s as ledger entry %llu: %llu selected\n", task_id, (unsigned long long)dr.seq,
 	       (unsigned long long)s.count);
 	printf("%-5s %-18s %-8s %s\n", "rank", "entity", "stratum", "name / team (leader first)");
 	json_array_foreach(s.first, i, e)
@@ -132,7 +119,10 @@ int cli_draw_run(yh_store *store, const char *task_id, const char *value, const 
 		       json_string_value(json_object_get(e, "id")), json_string_value(json_object_get(e, "name")));
 	if (res.count > SHOWN)
 		printf("  … and %llu more\n", (unsigned long long)(res.count - SHOWN));
-	yh_ledger_foreach(store, seq, print_seed, NULL);
+	printf("seed ");
+	for (i = 0; i < sizeof(dr.seed); i++)
+		printf("%02x", dr.seed[i]);
+	printf("\n");
 	if (output)
 		printf("transcript written to %s\n", output);
 done:

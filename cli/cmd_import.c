@@ -44,8 +44,8 @@ static void on_diagnostic(void *ctx, const yh_diagnostic *d)
 	const char *column = d->column ? d->column : d->line <= 1 ? "header" : "row";
 
 	(void)ctx;
-	fprintf(stderr, "%s:%llu: %s: %s%s\n", d->file, (unsigned long long)d->line, column,
-	        d->warning ? "warning: " : "", d->message);
+	fprintf(stderr, "%s:%llu: %s: %s%s%s\n", d->file, (unsigned long long)d->line, column,
+	        d->warning ? "warning: " : "", d->message, cli_hint_words(d->hint));
 }
 
 static void on_progress(void *ctx, uint64_t done, uint64_t total, uint64_t rows)

@@ -27,8 +27,8 @@ static int print_info(void *ctx, const yh_task_info *info)
 	if (list)
 		return json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:I}", "id", info->id,
 		                             "title", info->title, "draw_date", info->draw_date,
-		                             "state", info->state, "added_seq", (json_int_t)info->added_seq));
-	printf("%-24s %-10s %-10s %s\n", info->id, info->draw_date, info->state, info->title);
+		                             "state", yh_task_state_name(info->state), "added_seq", (json_int_t)info->added_seq));
+	printf("%-24s %-10s %-10s %s\n", info->id, info->draw_date, yh_task_state_name(info->state), info->title);
 	return 0;
 }
 
@@ -98,16 +98,16 @@ int cmd_plan(int argc, char **argv)
 	if (strcmp(sub, "add") == 0) {
 		rc = cli_plan_add(store, argv[optind]);
 	} else if (strcmp(sub, "show") == 0) {
-		const char *state;
+		yh_task_state state;
 
 		if ((rc = yh_task_get(&task, store, argv[optind])) < 0 ||
-		    (rc = yh_task_state(&state, store, argv[optind])) < 0) {
+		    (rc = yh_task_state_get(&state, store, argv[optind])) < 0) {
 			rc = cli_fail(rc);
 		} else {
 			json_error_t err;
 			json_t *doc = json_loads(yh_task_canonical(task), 0, &err);
 
-			json_object_set_new(doc, "state", json_string(state));
+			json_object_set_new(doc, "state", json_string(yh_task_state_name(state)));
 			rc = cli_print_json(doc);
 		}
 	} else {

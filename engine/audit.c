@@ -12,7 +12,7 @@
 #include "draw.h"
 #include "register.h"
 #include "report.h"
-#include "store.h"
+#include "store/store.h"
 #include "error.h"
 
 typedef struct {
@@ -48,35 +48,31 @@ static int fail(auditor *a, const yh_ledger_entry *e, const char *fmt, ...)
 	return 1; /* stops the walk */
 }
 
+static int add_count(void *ctx, uint64_t seq, uint64_t rows)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "%llu", (unsigned long long)seq);
+	return json_object_set_new(ctx, key, json_integer((json_int_t)rows)) ? YH_ENOMEM : 0;
+}
+
 /* register -> {seq: rows} for valid_from and valid_to, in one pass each */
 static int count_versions(auditor *a)
 {
-	static const char *const tables[YH_REGISTER_COUNT] = { "entity", "inspector", "conflict", "item" };
-	char sql[256];
-	int k, w;
+	int k, w, rc;
 
 	for (k = 0; k < YH_REGISTER_COUNT; k++) {
 		for (w = 0; w < 2; w++) {
-			sqlite3_stmt *st = NULL;
 			json_t *map = json_object();
 
-			snprintf(sql, sizeof(sql), "SELECT %s, count(*) FROM %s WHERE %s IS NOT NULL GROUP BY 1",
-			         w ? "valid_to" : "valid_from", tables[k], w ? "valid_to" : "valid_from");
-			if (!map || sqlite3_prepare_v2(a->store->db, sql, -1, &st, NULL) != SQLITE_OK) {
-				json_decref(map);
-				return yh_store_fail(a->store, "cannot read the registers");
-			}
-			while (sqlite3_step(st) == SQLITE_ROW) {
-				char key[32];
-
-				snprintf(key, sizeof(key), "%lld", sqlite3_column_int64(st, 0));
-				json_object_set_new(map, key, json_integer(sqlite3_column_int64(st, 1)));
-			}
-			sqlite3_finalize(st);
+			if (!map)
+				return yh_error_set(YH_ENOMEM, "out of memory");
 			if (w)
 				a->to_counts[k] = map;
 			else
 				a->from_counts[k] = map;
+			if ((rc = yh_register_version_counts(a->store, (yh_register_kind)k, w, add_count, map)) != 0)
+				return rc < 0 ? rc : yh_error_set(YH_ENOMEM, "out of memory");
 		}
 	}
 	return YH_OK;
@@ -119,23 +115,6 @@ static int stray_versions(auditor *a)
 		}
 	}
 	return 0;
-}
-
-static int stored_text(char **out, yh_store *store, const char *sql, const char *task_id)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = YH_ENOTFOUND;
-
-	*out = NULL;
-	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return yh_store_fail(store, "cannot read the draws");
-	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-		*out = strdup((const char *)sqlite3_column_text(st, 0));
-		rc = *out ? YH_OK : YH_ENOMEM;
-	}
-	sqlite3_finalize(st);
-	return rc;
 }
 
 /* ---- the lists a commit fixes from earlier draws (docs/spec.md §4) ---------------------- */
@@ -301,8 +280,7 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 		if (!task_id || yh_jcs_dump(&text, json_object_get(payload, "announcement")) < 0)
 			return fail(a, e, "the commit entry has no announcement");
 		json_object_set_new(a->announcements, task_id, json_string(text));
-		if (stored_text(&stored, a->store, "SELECT announcement FROM task_commit WHERE task_id = ?1",
-		                task_id) < 0 || strcmp(stored, text) != 0)
+		if (yh_draw_store_load_commit(&stored, NULL, a->store, task_id) < 0 || strcmp(stored, text) != 0)
 			stop = fail(a, e, "the stored announcement of task '%s' differs from the one in the "
 			            "ledger", task_id);
 		else
@@ -317,8 +295,7 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 			            task_id ? task_id : "?");
 			goto done;
 		}
-		if (stored_text(&stored, a->store, "SELECT transcript FROM task_draw WHERE task_id = ?1",
-		                task_id) < 0) {
+		if (yh_draw_store_load_transcript(&stored, a->store, task_id) < 0) {
 			stop = fail(a, e, "the transcript of task '%s' is missing", task_id);
 			goto done;
 		}

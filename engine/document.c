@@ -16,33 +16,25 @@
 #include "yaohao/task.h"
 #include "draw.h"
 #include "report.h"
-#include "store.h"
+#include "store/store.h"
 #include "error.h"
 
 /* ---- publish --------------------------------------------------------------------------- */
 
 static int query_ledger_link(json_t *link, yh_store *store, const char *task_id)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = YH_OK;
+	uint64_t commit_seq, draw_seq;
+	unsigned char hash[32];
+	char hex[65];
+	int rc;
 
-	if (sqlite3_prepare_v2(store->db, "SELECT c.seq, d.seq, l.hash FROM task_commit c "
-	                       "JOIN task_draw d ON d.task_id = c.task_id JOIN ledger l ON l.seq = d.seq "
-	                       "WHERE c.task_id = ?1", -1, &st, NULL) != SQLITE_OK)
-		return yh_store_fail(store, "cannot read the draw's ledger entries");
-	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 2) != 32) {
-		rc = yh_error_set(YH_ENOTFOUND, "task is not drawn: '%s'", task_id);
-	} else {
-		char hex[65];
-
-		yh_hex(hex, sqlite3_column_blob(st, 2), 32);
-		json_object_set_new(link, "commit_seq", json_integer(sqlite3_column_int64(st, 0)));
-		json_object_set_new(link, "draw_seq", json_integer(sqlite3_column_int64(st, 1)));
-		json_object_set_new(link, "draw_entry_hash", json_string(hex));
-	}
-	sqlite3_finalize(st);
-	return rc;
+	if ((rc = yh_draw_store_refs(&commit_seq, &draw_seq, hash, store, task_id)) < 0)
+		return rc;
+	yh_hex(hex, hash, 32);
+	json_object_set_new(link, "commit_seq", json_integer((json_int_t)commit_seq));
+	json_object_set_new(link, "draw_seq", json_integer((json_int_t)draw_seq));
+	json_object_set_new(link, "draw_entry_hash", json_string(hex));
+	return YH_OK;
 }
 
 int yh_document_publish(char **out, yh_store *store, const char *task_id)
@@ -50,21 +42,24 @@ int yh_document_publish(char **out, yh_store *store, const char *task_id)
 	json_t *doc = NULL, *link = NULL;
 	unsigned char pk[32], sig[YH_SIGNATURE_BYTES];
 	char *transcript = NULL, *canonical = NULL, *pretty = NULL, hex[129];
-	const char *state;
+	const yh_key *key = yh_store_signing_key(store);
+	yh_task_state state;
 	size_t n;
 	int rc;
 
 	*out = NULL;
-	if (!store->key)
-		return yh_error_set(YH_ESTORE, "publishing signs the document: the store's secret key is "
-		                    "needed (give --key FILE): '%s'", store->path);
+	if (!key)
+		return yh_error_set_hint(YH_ESTORE, YH_HINT_NEEDS_KEY, yh_store_path(store), "publishing "
+		                         "signs the document: the store's secret key is needed: '%s'",
+		                         yh_store_path(store));
 	if (!(link = json_object()))
 		return yh_error_set(YH_ENOMEM, "out of memory");
-	if ((rc = yh_task_state(&state, store, task_id)) < 0)
+	if ((rc = yh_task_state_get(&state, store, task_id)) < 0)
 		goto done;
-	if (strcmp(state, "drawn") != 0) {
-		rc = yh_error_set(YH_ENOTFOUND, "task is %s, not drawn: '%s' (run 'yaohao %s' first)", state,
-		                  task_id, strcmp(state, "planned") == 0 ? "commit" : "draw");
+	if (state != YH_TASK_DRAWN) {
+		rc = yh_error_set_hint(YH_ENOTFOUND, state == YH_TASK_PLANNED ? YH_HINT_NEEDS_COMMIT :
+		                       YH_HINT_NEEDS_DRAW, task_id, "task is %s, not drawn: '%s'",
+		                       yh_task_state_name(state), task_id);
 		goto done;
 	}
 	if ((rc = yh_draw_transcript(&transcript, store, task_id)) < 0 ||
@@ -74,15 +69,15 @@ int yh_document_publish(char **out, yh_store *store, const char *task_id)
 		rc = yh_error_set(YH_ESTORE, "the transcript of task '%s' is damaged", task_id);
 		goto done;
 	}
-	yh_key_public(pk, store->key);
+	yh_key_public(pk, key);
 	yh_hex(hex, pk, 32);
 	json_object_set_new(doc, "format", json_string(YH_DOCUMENT_FORMAT));
 	json_object_set(doc, "ledger", link);
 	json_object_set_new(doc, "signer", json_pack("{s:s, s:s}", "public_key", hex,
-	                                             "key_id", yh_key_id(store->key)));
+	                                             "key_id", yh_key_id(key)));
 	if ((rc = yh_jcs_dump(&canonical, doc)) < 0)
 		goto done;
-	yh_key_sign(sig, store->key, canonical, strlen(canonical));
+	yh_key_sign(sig, key, canonical, strlen(canonical));
 	yh_hex(hex, sig, sizeof(sig));
 	json_object_set_new(doc, "signature", json_string(hex));
 	if (!(pretty = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS))) {

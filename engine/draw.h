@@ -6,13 +6,9 @@
 #include <jansson.h>
 
 #include "yaohao/draw.h"
+#include "register.h"
 #include "task.h"
 
-/* Entity register columns, in storage order. */
-enum { YH_E_ID, YH_E_NAME, YH_E_TYPE, YH_E_REGION, YH_E_INDUSTRY, YH_E_RISK, YH_E_STATUS,
-       YH_E_ABNORMAL, YH_E_COLUMNS };
-/* Inspector register columns, in storage order. */
-enum { YH_I_ID, YH_I_NAME, YH_I_DEPARTMENT, YH_I_CERT, YH_I_SPECIALTIES, YH_I_STATUS, YH_I_COLUMNS };
 
 typedef struct {
 	char *row[YH_I_COLUMNS];

@@ -6,15 +6,13 @@
 #include <sodium.h>
 
 #include "yaohao/merkle.h"
+#include "store/store.h"
 #include "draw.h"
-#include "store.h"
 #include "error.h"
 
-#define AS_OF "valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)"
-
-static char *dup(const unsigned char *s)
+static char *dup(const char *s)
 {
-	char *d = strdup(s ? (const char *)s : "");
+	char *d = strdup(s ? s : "");
 
 	if (!d)
 		yh_error_set(YH_ENOMEM, "out of memory");
@@ -68,7 +66,7 @@ int yh_frozen_add_officer(yh_frozen *f, const char *const *row)
 	memset(o, 0, sizeof(*o));
 	f->nofficers++;
 	for (i = 0; i < YH_I_COLUMNS; i++)
-		if (!(o->row[i] = dup((const unsigned char *)row[i])))
+		if (!(o->row[i] = dup(row[i])))
 			return YH_ENOMEM;
 	return split_specs(o);
 }
@@ -98,32 +96,17 @@ int yh_frozen_finish_officers(yh_frozen *f)
 	return rc;
 }
 
+static int offer_officer(void *ctx, const char *const *row, size_t n)
+{
+	(void)n;
+	return yh_frozen_add_officer(ctx, row);
+}
+
 int yh_frozen_load_officers(yh_frozen *f, yh_store *store)
 {
-	const char *row[YH_I_COLUMNS];
-	sqlite3_stmt *st = NULL;
-	int rc = YH_OK, step, i;
+	int rc = yh_register_foreach(store, YH_REGISTER_INSPECTORS, f->freeze_seq, offer_officer, f);
 
-	if (sqlite3_prepare_v2(store->db, "SELECT id, name, department, cert_valid_until, specialties, "
-	                       "status FROM inspector WHERE " AS_OF, -1, &st, NULL) != SQLITE_OK)
-		return yh_store_fail(store, "cannot read the officers");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)f->freeze_seq);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < YH_I_COLUMNS; i++) {
-			row[i] = (const char *)sqlite3_column_text(st, i);
-			if (!row[i])
-				row[i] = "";
-		}
-		if ((rc = yh_frozen_add_officer(f, row)) < 0)
-			goto done;
-	}
-	if (step != SQLITE_DONE)
-		rc = yh_store_fail(store, "cannot read the officers");
-	else
-		rc = yh_frozen_finish_officers(f);
-done:
-	sqlite3_finalize(st);
-	return rc;
+	return rc < 0 ? rc : yh_frozen_finish_officers(f);
 }
 
 static int cmp_recusal(const void *a, const void *b)
@@ -202,56 +185,37 @@ int yh_frozen_finish_recusals(yh_frozen *f)
 	return rc;
 }
 
+static int offer_conflict(void *ctx, const char *const *row, size_t n)
+{
+	(void)n;
+	return yh_frozen_add_recusal(ctx, row[YH_C_ENTITY], row[YH_C_INSPECTOR], row[YH_C_REASON]);
+}
+
+static int offer_recent(void *ctx, const char *entity_id, const char *inspector_id,
+                        const char *task_id)
+{
+	yh_frozen *f = ctx;
+	char reason[160];
+	int rc;
+
+	snprintf(reason, sizeof(reason), "recent:%s", task_id);
+	if ((rc = yh_frozen_add_recusal(f, entity_id, inspector_id, reason)) == YH_OK)
+		f->nrecent++;
+	return rc;
+}
+
 int yh_frozen_load_recusals(yh_frozen *f, yh_store *store, json_t *recent)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = YH_OK, step;
-	char reason[160];
+	int rc;
 
-	if (sqlite3_prepare_v2(store->db, "SELECT entity_id, inspector_id, reason FROM conflict WHERE "
-	                       AS_OF, -1, &st, NULL) != SQLITE_OK)
-		return yh_store_fail(store, "cannot read the conflicts");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)f->freeze_seq);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = yh_frozen_add_recusal(f, (const char *)sqlite3_column_text(st, 0),
-		                                (const char *)sqlite3_column_text(st, 1),
-		                                (const char *)sqlite3_column_text(st, 2))) < 0)
-			goto done;
-	if (step != SQLITE_DONE) {
-		rc = yh_store_fail(store, "cannot read the conflicts");
-		goto done;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (recent) {
-		if ((rc = yh_frozen_add_recent(f, recent)) < 0)
-			goto done;
-	} else if (f->task->pair_days > 0) {
-		/* pairs teamed by draws whose date lies within the window before this one */
-		if (sqlite3_prepare_v2(store->db, "SELECT entity_id, inspector_id, task_id FROM drawn_pair "
-		                       "WHERE draw_date <= ?1 AND julianday(?1) - julianday(draw_date) <= ?2",
-		                       -1, &st, NULL) != SQLITE_OK) {
-			rc = yh_store_fail(store, "cannot read earlier draws");
-			goto done;
-		}
-		sqlite3_bind_text(st, 1, f->task->draw_date, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, f->task->pair_days);
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			snprintf(reason, sizeof(reason), "recent:%s", sqlite3_column_text(st, 2));
-			if ((rc = yh_frozen_add_recusal(f, (const char *)sqlite3_column_text(st, 0),
-			                                (const char *)sqlite3_column_text(st, 1), reason)) < 0)
-				goto done;
-			f->nrecent++;
-		}
-		if (step != SQLITE_DONE) {
-			rc = yh_store_fail(store, "cannot read earlier draws");
-			goto done;
-		}
-	}
-	rc = yh_frozen_finish_recusals(f);
-done:
-	sqlite3_finalize(st);
-	return rc;
+	if ((rc = yh_register_foreach(store, YH_REGISTER_CONFLICTS, f->freeze_seq, offer_conflict, f)) < 0)
+		return rc;
+	if (recent)
+		rc = yh_frozen_add_recent(f, recent);
+	else if (f->task->pair_days > 0) /* pairs teamed by draws dated within the window before this one */
+		rc = yh_draw_store_recent_pairs(store, f->task->draw_date, f->task->pair_days,
+		                                offer_recent, f);
+	return rc < 0 ? rc : yh_frozen_finish_recusals(f);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -259,58 +223,63 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+typedef struct {
+	yh_frozen *f;
+	size_t cap;
+} id_list;
+
+static int offer_excluded(void *ctx, const char *id)
+{
+	id_list *l = ctx;
+	yh_frozen *f = l->f;
+
+	if (f->nexcluded == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		char **p = realloc(f->excluded, cap * sizeof(*p));
+
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		f->excluded = p;
+		l->cap = cap;
+	}
+	if (!(f->excluded[f->nexcluded] = dup(id)))
+		return YH_ENOMEM;
+	f->nexcluded++;
+	return 0;
+}
+
+static int excluded_from_list(yh_frozen *f, json_t *list)
+{
+	json_t *v;
+	size_t i;
+
+	f->excluded = calloc(json_array_size(list) + 1, sizeof(char *));
+	if (!f->excluded)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	json_array_foreach(list, i, v) {
+		if (!json_is_string(v))
+			return yh_error_set(YH_EDATA, "entities.excluded holds something else than an id");
+		/* the lookup bisects: the list must be as the commit writes it (docs/spec.md §4) */
+		if (i > 0 && strcmp(f->excluded[i - 1], json_string_value(v)) >= 0)
+			return yh_error_set(YH_EDATA, "entities.excluded is not sorted without repeats at "
+			                    "'%s'", json_string_value(v));
+		if (!(f->excluded[f->nexcluded++] = strdup(json_string_value(v))))
+			return yh_error_set(YH_ENOMEM, "out of memory");
+	}
+	return YH_OK;
+}
+
 int yh_frozen_load_excluded(yh_frozen *f, yh_store *store, json_t *list)
 {
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0, i;
-	int rc = YH_OK, step;
+	id_list l = { f, 0 };
+	int rc;
 
-	if (list) {
-		json_t *v;
-
-		f->excluded = calloc(json_array_size(list) + 1, sizeof(char *));
-		if (!f->excluded)
-			return yh_error_set(YH_ENOMEM, "out of memory");
-		json_array_foreach(list, i, v) {
-			if (!json_is_string(v))
-				return yh_error_set(YH_EDATA, "entities.excluded holds something else than an id");
-			/* the lookup bisects: the list must be as the commit writes it (docs/spec.md §4) */
-			if (i > 0 && strcmp(f->excluded[i - 1], json_string_value(v)) >= 0)
-				return yh_error_set(YH_EDATA, "entities.excluded is not sorted without repeats at "
-				                    "'%s'", json_string_value(v));
-			if (!(f->excluded[f->nexcluded++] = strdup(json_string_value(v))))
-				return yh_error_set(YH_ENOMEM, "out of memory");
-		}
-		return YH_OK;
-	}
+	if (list)
+		return excluded_from_list(f, list);
 	if (f->task->exclude_days <= 0)
 		return YH_OK;
-	if (sqlite3_prepare_v2(store->db, "SELECT DISTINCT entity_id FROM drawn_entity WHERE "
-	                       "draw_date <= ?1 AND julianday(?1) - julianday(draw_date) <= ?2 "
-	                       "ORDER BY entity_id", -1, &st, NULL) != SQLITE_OK)
-		return yh_store_fail(store, "cannot read earlier draws");
-	sqlite3_bind_text(st, 1, f->task->draw_date, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, f->task->exclude_days);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (f->nexcluded == cap) {
-			char **p;
-
-			cap = cap ? cap * 2 : 64;
-			if (!(p = realloc(f->excluded, cap * sizeof(*p)))) {
-				rc = yh_error_set(YH_ENOMEM, "out of memory");
-				goto done;
-			}
-			f->excluded = p;
-		}
-		if (!(f->excluded[f->nexcluded++] = dup(sqlite3_column_text(st, 0)))) {
-			rc = YH_ENOMEM;
-			goto done;
-		}
-	}
-	if (step != SQLITE_DONE)
-		rc = yh_store_fail(store, "cannot read earlier draws");
-done:
-	sqlite3_finalize(st);
+	rc = yh_draw_store_recent_entities(store, f->task->draw_date, f->task->exclude_days,
+	                                   offer_excluded, &l);
 	if (rc == YH_OK && f->nexcluded) /* qsort() must not be given NULL, even for 0 items */
 		qsort(f->excluded, f->nexcluded, sizeof(char *), cmp_str);
 	return rc;
@@ -324,32 +293,25 @@ int yh_frozen_entity_eligible(const yh_frozen *f, const char *const *row)
 	return !(f->nexcluded && bsearch(&row[YH_E_ID], f->excluded, f->nexcluded, sizeof(char *), cmp_str));
 }
 
+typedef struct {
+	const yh_frozen *f;
+	yh_entity_fn fn;
+	void *ctx;
+} scan;
+
+static int offer_entity(void *ctx, const char *const *row, size_t n)
+{
+	scan *sc = ctx;
+
+	(void)n;
+	return yh_frozen_entity_eligible(sc->f, row) ? sc->fn(sc->ctx, row) : 0;
+}
+
 int yh_frozen_scan(yh_store *store, const yh_frozen *f, yh_entity_fn fn, void *ctx)
 {
-	const char *row[YH_E_COLUMNS];
-	sqlite3_stmt *st = NULL;
-	int rc = YH_OK, step, i;
+	scan sc = { f, fn, ctx };
 
-	if (sqlite3_prepare_v2(store->db, "SELECT id, name, type, region, industry, risk, status, "
-	                       "abnormal FROM entity WHERE " AS_OF " ORDER BY id", -1, &st, NULL)
-	    != SQLITE_OK)
-		return yh_store_fail(store, "cannot read the entities");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)f->freeze_seq);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < YH_E_COLUMNS; i++) {
-			row[i] = (const char *)sqlite3_column_text(st, i);
-			if (!row[i])
-				row[i] = "";
-		}
-		if (!yh_frozen_entity_eligible(f, row))
-			continue;
-		if ((rc = fn(ctx, row)) != 0)
-			break;
-	}
-	if (rc == YH_OK && step != SQLITE_DONE)
-		rc = yh_store_fail(store, "cannot read the entities");
-	sqlite3_finalize(st);
-	return rc;
+	return yh_register_foreach(store, YH_REGISTER_ENTITIES, f->freeze_seq, offer_entity, &sc);
 }
 
 static int cmp_stratum_key(const void *key, const void *s)

@@ -10,11 +10,11 @@
 #include "yaohao/import.h"
 #include "register.h"
 #include "report.h"
-#include "store.h"
+#include "store/store.h"
 #include "text.h"
 #include "error.h"
 
-#define MAX_COLUMNS 16
+#define MAX_COLUMNS YH_REGISTER_MAX_COLUMNS
 #define PROGRESS_EVERY 8192
 #define KEY_SEP "\x1f" /* control characters never occur in values, so keys join unambiguously */
 
@@ -39,7 +39,8 @@ typedef struct {
 	yh_rule_ctx rule;
 	uint64_t seq;
 	int fast;                          /* no current rows: every row is new, no lookups */
-	sqlite3_stmt *ins, *cur, *close_one, *seen;
+	yh_hint hint;                      /* given with the next diagnostic */
+	yh_register_writer *writer;
 	duplicate *dups;
 	size_t ndups, capdups;
 	json_t *bad_ids;
@@ -69,6 +70,7 @@ static void report(importer *im, uint64_t line, int column, int warning, const c
 	d.column = column < 0 ? NULL : im->header[column];
 	d.message = msg;
 	d.warning = warning;
+	d.hint = im->hint;
 	im->opt->on_diagnostic(im->opt->diagnostic_ctx, &d);
 }
 
@@ -109,8 +111,10 @@ static int read_header(importer *im, yh_csv *csv)
 
 		im->column_of[f] = -1;
 		yh_text_trim(&s, &len);
-		if (yh_text_check(s, len, why, sizeof(why)) != 0) {
+		if ((r = yh_text_check(s, len, why, sizeof(why))) != 0) {
+			im->hint = r == YH_TEXT_NOT_UTF8 ? YH_HINT_TRY_GB18030 : YH_HINT_NONE;
 			report(im, 1, -1, 0, "header field %zu: %s", f + 1, why);
+			im->hint = YH_HINT_NONE;
 			continue;
 		}
 		for (c = 0; c < im->reg->ncolumns; c++) {
@@ -189,9 +193,12 @@ static int read_row(importer *im, yh_csv *csv, int quiet)
 		}
 		im->rule.loose = im->loose[c];
 		im->rule.bad_check = 0;
+		im->rule.hint = YH_HINT_NONE;
 		if (col->rule(v, &im->rule, why, sizeof(why)) != 0) {
+			im->hint = im->rule.hint;
 			if (!quiet)
 				report(im, line, (int)c, 0, "%s", why);
+			im->hint = YH_HINT_NONE;
 			bad = 1;
 			continue;
 		}
@@ -231,67 +238,6 @@ static size_t row_key(importer *im, char *out, size_t size)
 	return n;
 }
 
-static int prepare(importer *im, sqlite3_stmt **st, const char *sql)
-{
-	if (sqlite3_prepare_v2(im->store->db, sql, -1, st, NULL) != SQLITE_OK)
-		return yh_store_fail(im->store, "cannot prepare the import");
-	return YH_OK;
-}
-
-static int prepare_all(importer *im)
-{
-	const yh_register_desc *d = im->reg;
-	char sql[2048], cols[512] = "", params[256] = "", keys[256] = "";
-	size_t c;
-	int rc;
-
-	for (c = 0; c < d->ncolumns; c++) {
-		char p[48];
-
-		strcat(cols, c ? ", " : "");
-		strcat(cols, d->columns[c].pub.name);
-		snprintf(p, sizeof(p), "%s?%zu", c ? ", " : "", c + 1);
-		strcat(params, p);
-		if (c < d->nkey) {
-			snprintf(p, sizeof(p), " AND %s = ?%zu", d->columns[c].pub.name, c + 2);
-			strcat(keys, p);
-		}
-	}
-	snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, valid_from) VALUES (%s, ?%zu)",
-	         d->table, cols, params, d->ncolumns + 1);
-	if ((rc = prepare(im, &im->ins, sql)) < 0)
-		return rc;
-	if (im->fast)
-		return YH_OK;
-	/* ?1 is the sequence, keys follow from ?2 (both lookups share the numbering) */
-	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE valid_to IS NULL%s AND ?1 IS NOT NULL",
-	         cols, d->table, keys);
-	if ((rc = prepare(im, &im->cur, sql)) < 0)
-		return rc;
-	snprintf(sql, sizeof(sql), "UPDATE %s SET valid_to = ?1 WHERE valid_to IS NULL%s",
-	         d->table, keys);
-	if ((rc = prepare(im, &im->close_one, sql)) < 0)
-		return rc;
-	if ((rc = yh_store_exec(im->store, "CREATE TEMP TABLE IF NOT EXISTS yh_seen "
-	                        "(k TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.yh_seen;")) < 0)
-		return rc;
-	return prepare(im, &im->seen, "INSERT INTO temp.yh_seen (k) VALUES (?1)");
-}
-
-static int step_done(importer *im, sqlite3_stmt *st, int *constraint)
-{
-	int r = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (r == SQLITE_DONE)
-		return YH_OK;
-	if (constraint && (r & 0xff) == SQLITE_CONSTRAINT) {
-		*constraint = 1;
-		return YH_OK;
-	}
-	return yh_store_fail(im->store, "cannot write the register");
-}
-
 static int note_duplicate(importer *im, uint64_t line)
 {
 	char key[YH_FIELD_MAX * 2];
@@ -317,66 +263,25 @@ static int note_duplicate(importer *im, uint64_t line)
 	return YH_OK;
 }
 
-static void bind_values(importer *im, sqlite3_stmt *st, int first, size_t n)
-{
-	size_t c;
-
-	for (c = 0; c < n; c++)
-		sqlite3_bind_text(st, first + (int)c, im->values[c].s, (int)im->values[c].len,
-		                  SQLITE_STATIC);
-}
-
 static int write_row(importer *im, uint64_t line)
 {
-	const yh_register_desc *d = im->reg;
-	int dup = 0, rc, r;
-	size_t c;
+	const char *values[MAX_COLUMNS];
+	size_t lens[MAX_COLUMNS], c;
+	yh_put_outcome outcome;
+	int rc;
 
-	if (!im->fast) {
-		char key[YH_FIELD_MAX * 2];
-		size_t klen = row_key(im, key, sizeof(key));
-
-		sqlite3_bind_text(im->seen, 1, key, (int)klen, SQLITE_STATIC);
-		if ((rc = step_done(im, im->seen, &dup)) < 0)
-			return rc;
-		if (dup)
-			return note_duplicate(im, line);
-		sqlite3_bind_int64(im->cur, 1, (sqlite3_int64)im->seq);
-		bind_values(im, im->cur, 2, d->nkey);
-		r = sqlite3_step(im->cur);
-		if (r == SQLITE_ROW) {
-			for (c = 0; c < d->ncolumns; c++) {
-				const void *old = sqlite3_column_text(im->cur, (int)c);
-				size_t olen = (size_t)sqlite3_column_bytes(im->cur, (int)c);
-
-				if (olen != im->values[c].len || memcmp(old, im->values[c].s, olen) != 0)
-					break;
-			}
-			sqlite3_reset(im->cur);
-			if (c == d->ncolumns) {
-				im->rep->unchanged++;
-				return YH_OK;
-			}
-			sqlite3_bind_int64(im->close_one, 1, (sqlite3_int64)im->seq);
-			bind_values(im, im->close_one, 2, d->nkey);
-			if ((rc = step_done(im, im->close_one, NULL)) < 0)
-				return rc;
-			im->rep->changed++;
-		} else {
-			sqlite3_reset(im->cur);
-			if (r != SQLITE_DONE)
-				return yh_store_fail(im->store, "cannot read the register");
-			im->rep->added++;
-		}
+	for (c = 0; c < im->reg->ncolumns; c++) {
+		values[c] = im->values[c].s;
+		lens[c] = im->values[c].len;
 	}
-	bind_values(im, im->ins, 1, d->ncolumns);
-	sqlite3_bind_int64(im->ins, (int)d->ncolumns + 1, (sqlite3_int64)im->seq);
-	if ((rc = step_done(im, im->ins, &dup)) < 0)
+	if ((rc = yh_register_writer_put(&outcome, im->writer, values, lens)) < 0)
 		return rc;
-	if (dup)
-		return note_duplicate(im, line); /* only reachable on the fast path */
-	if (im->fast)
-		im->rep->added++;
+	switch (outcome) {
+	case YH_PUT_DUPLICATE: return note_duplicate(im, line);
+	case YH_PUT_ADDED: im->rep->added++; break;
+	case YH_PUT_CHANGED: im->rep->changed++; break;
+	case YH_PUT_UNCHANGED: im->rep->unchanged++; break;
+	}
 	return YH_OK;
 }
 
@@ -475,47 +380,6 @@ static int record(importer *im)
 	return yh_ledger_append(im->store, im->seq, "import", payload);
 }
 
-static int close_absent(importer *im)
-{
-	const yh_register_desc *d = im->reg;
-	char sql[1024], key[256] = "";
-	sqlite3_stmt *st = NULL;
-	size_t c;
-	int rc;
-
-	for (c = 0; c < d->nkey; c++) {
-		strcat(key, c ? " || char(31) || " : "");
-		strcat(key, d->columns[c].pub.name);
-	}
-	snprintf(sql, sizeof(sql), "UPDATE %s SET valid_to = ?1 WHERE valid_to IS NULL AND "
-	         "valid_from < ?1 AND %s NOT IN (SELECT k FROM temp.yh_seen)", d->table, key);
-	if ((rc = prepare(im, &st, sql)) < 0)
-		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)im->seq);
-	rc = step_done(im, st, NULL);
-	im->rep->closed = (uint64_t)sqlite3_changes(im->store->db);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int has_current_rows(importer *im, int *out)
-{
-	char sql[256];
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM %s WHERE valid_to IS NULL)",
-	         im->reg->table);
-	if ((rc = prepare(im, &st, sql)) < 0)
-		return rc;
-	if (sqlite3_step(st) != SQLITE_ROW)
-		rc = yh_store_fail(im->store, "cannot read the register");
-	else
-		*out = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static void progress(importer *im, yh_csv *csv)
 {
 	if (im->opt->on_progress)
@@ -551,16 +415,15 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 		goto done;
 	if ((rc = read_header(&im, csv)) < 0)
 		goto done;
-	/* A large register touches pages all over two B-trees; without a big
-	 * cache every row costs a read from the WAL.  Restored below. */
-	if ((rc = yh_store_exec(store, "PRAGMA cache_size = -262144")) < 0 ||
-	    (rc = yh_store_begin(store)) < 0)
+	yh_store_bulk(store, 1);
+	if ((rc = yh_store_begin(store)) < 0)
 		goto done;
 	in_tx = 1;
-	if ((rc = yh_ledger_next_seq(&im.seq, store)) < 0 || (rc = has_current_rows(&im, &current)) < 0)
+	if ((rc = yh_ledger_next_seq(&im.seq, store)) < 0 ||
+	    (rc = yh_register_has_current(&current, store, kind)) < 0)
 		goto done;
 	im.fast = !current;
-	if ((rc = prepare_all(&im)) < 0)
+	if ((rc = yh_register_writer_open(&im.writer, store, kind, im.seq, im.fast)) < 0)
 		goto done;
 	while ((r = yh_csv_next(csv)) != 0) {
 		if (r < 0) {
@@ -600,14 +463,16 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 		goto done;
 	}
 	if (rep->rows == 0 && !im.opt->partial && !im.fast) {
+		im.hint = YH_HINT_PARTIAL_IMPORT;
 		report(&im, 2, -1, 0, "file has no data rows: a full import would close every current "
-		       "row of %s (use --partial to import nothing)", im.reg->name);
+		       "row of %s", im.reg->name);
+		im.hint = YH_HINT_NONE;
 		rc = yh_error_set(YH_EDATA, "no rows in '%s', nothing imported", path);
 		goto done;
 	}
 	if ((rc = yh_csv_sha256(rep->sha256, csv)) < 0)
 		goto done;
-	if (!im.opt->partial && !im.fast && (rc = close_absent(&im)) < 0)
+	if (!im.opt->partial && (rc = yh_register_writer_close_absent(&rep->closed, im.writer)) < 0)
 		goto done;
 	if (im.opt->dry_run) {
 		rc = YH_OK;
@@ -618,13 +483,10 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	in_tx = 0;
 	rep->seq = im.seq;
 done:
-	sqlite3_finalize(im.ins);
-	sqlite3_finalize(im.cur);
-	sqlite3_finalize(im.close_one);
-	sqlite3_finalize(im.seen);
+	yh_register_writer_free(im.writer);
 	if (in_tx)
 		yh_store_rollback(store);
-	sqlite3_exec(store->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+	yh_store_bulk(store, 0);
 	yh_csv_free(csv);
 	for (i = 0; i < MAX_COLUMNS; i++)
 		free(im.header[i]);

@@ -1,13 +1,13 @@
-/* ledger.c — appending and reading the hash-chained ledger. */
+/* ledger.c — the ledger's entry hash and signed message (docs/spec.md, "ledger"); the
+ * entries themselves are kept by the storage layer (store/ledger_store.c). */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
 #include "yaohao/jcs.h"
 #include "yaohao/ledger.h"
-#include "store.h"
+#include "ledger.h"
 #include "error.h"
 
 static const char ledger_tag[] = "yaohao:ledger-entry:v1";
@@ -50,156 +50,6 @@ void yh_ledger_hash(unsigned char out[YH_LEDGER_HASH_BYTES], const yh_ledger_ent
 	crypto_hash_sha256_update(&st, num, 4);
 	crypto_hash_sha256_update(&st, (const unsigned char *)e->payload, plen);
 	crypto_hash_sha256_final(&st, out);
-}
-
-int yh_ledger_next_seq(uint64_t *seq, yh_store *store)
-{
-	uint64_t head = 0;
-	int rc = yh_ledger_head(&head, store);
-
-	*seq = head + 1;
-	return rc;
-}
-
-int yh_ledger_head(uint64_t *seq, yh_store *store)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = YH_OK;
-
-	*seq = 0;
-	if (sqlite3_prepare_v2(store->db, "SELECT coalesce(max(seq), 0) FROM ledger", -1, &st, NULL)
-	    != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
-		rc = yh_store_fail(store, "cannot read the ledger");
-	else
-		*seq = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int64_t now_utc(void)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-
-	if (sde && *sde) {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (*end == '\0' && v >= 0)
-			return v;
-	}
-	return (int64_t)time(NULL);
-}
-
-int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *payload)
-{
-	sqlite3_stmt *st = NULL;
-	unsigned char prev[32] = { 0 }, hash[32], sig[YH_SIGNATURE_BYTES];
-	char stamp[32], *text = NULL;
-	yh_ledger_entry e;
-	time_t t = (time_t)now_utc();
-	struct tm tm;
-	int rc = YH_OK;
-
-	if (!payload)
-		return yh_error_set(YH_ENOMEM, "out of memory building the ledger entry");
-	if (store->has_public_key && !store->key) {
-		char id[YH_KEY_ID_CHARS + 1];
-
-		json_decref(payload);
-		yh_key_id_of(id, store->public_key);
-		return yh_error_set(YH_ESTORE, "this store signs its ledger: its secret key %s is needed "
-		                    "(give --key FILE): '%s'", id, store->path);
-	}
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (json_object_set_new(payload, "time", json_string(stamp)) < 0) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory building the ledger entry");
-		goto done;
-	}
-	if ((rc = yh_jcs_dump(&text, payload)) < 0)
-		goto done;
-	if (seq > 1) {
-		if (sqlite3_prepare_v2(store->db, "SELECT hash FROM ledger WHERE seq = ?1", -1, &st, NULL)
-		    != SQLITE_OK) {
-			rc = yh_store_fail(store, "cannot read the ledger");
-			goto done;
-		}
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)(seq - 1));
-		if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 0) != 32) {
-			rc = yh_error_set(YH_ESTORE, "ledger entry %llu is missing: '%s'",
-			                  (unsigned long long)(seq - 1), store->path);
-			goto done;
-		}
-		memcpy(prev, sqlite3_column_blob(st, 0), 32);
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	e.seq = seq;
-	e.kind = kind;
-	e.payload = text;
-	e.prev_hash = prev;
-	e.hash = NULL;
-	e.signature = NULL;
-	e.key_id = NULL;
-	yh_ledger_hash(hash, &e);
-	if (sqlite3_prepare_v2(store->db, "INSERT INTO ledger (seq, prev_hash, kind, payload, hash, "
-	                       "signature, key_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL)
-	    != SQLITE_OK) {
-		rc = yh_store_fail(store, "cannot append to the ledger");
-		goto done;
-	}
-	if (store->key) {
-		unsigned char msg[64];
-
-		yh_ledger_signed_message(msg, hash);
-		yh_key_sign(sig, store->key, msg, yh_ledger_signed_message_len());
-		sqlite3_bind_blob(st, 6, sig, sizeof(sig), SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, yh_key_id(store->key), -1, SQLITE_STATIC);
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
-	sqlite3_bind_blob(st, 2, prev, 32, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 5, hash, 32, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = yh_store_fail(store, "cannot append to the ledger");
-done:
-	sqlite3_finalize(st);
-	free(text);
-	json_decref(payload);
-	return rc;
-}
-
-int yh_ledger_foreach(yh_store *store, uint64_t from, yh_ledger_entry_fn fn, void *ctx)
-{
-	sqlite3_stmt *st = NULL;
-	yh_ledger_entry e;
-	int rc = YH_OK, step;
-
-	if (sqlite3_prepare_v2(store->db, "SELECT seq, kind, payload, prev_hash, hash, signature, key_id "
-	                       "FROM ledger WHERE seq >= ?1 ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
-		return yh_store_fail(store, "cannot read the ledger");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 3) != 32 || sqlite3_column_bytes(st, 4) != 32) {
-			rc = yh_error_set(YH_ESTORE, "ledger entry %lld has a malformed hash: '%s'",
-			                  sqlite3_column_int64(st, 0), store->path);
-			goto done;
-		}
-		e.seq = (uint64_t)sqlite3_column_int64(st, 0);
-		e.kind = (const char *)sqlite3_column_text(st, 1);
-		e.payload = (const char *)sqlite3_column_text(st, 2);
-		e.prev_hash = sqlite3_column_blob(st, 3);
-		e.hash = sqlite3_column_blob(st, 4);
-		e.signature = sqlite3_column_bytes(st, 5) == YH_SIGNATURE_BYTES ? sqlite3_column_blob(st, 5) : NULL;
-		e.key_id = (const char *)sqlite3_column_text(st, 6);
-		if ((rc = fn(ctx, &e)) != 0)
-			goto done;
-	}
-	if (step != SQLITE_DONE)
-		rc = yh_store_fail(store, "cannot read the ledger");
-done:
-	sqlite3_finalize(st);
-	return rc;
 }
 
 int yh_ledger_verify_signature(const yh_ledger_entry *e, const unsigned char public_key[32])

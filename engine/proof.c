@@ -11,7 +11,7 @@
 #include "yaohao/register.h"
 #include "draw.h"
 #include "report.h"
-#include "store.h"
+#include "store/store.h"
 #include "error.h"
 
 typedef struct {
@@ -94,35 +94,40 @@ static json_t *neighbour(json_t *row, const unsigned char *leaves, size_t n, uin
 	                 "path", path_json(leaves, n, index));
 }
 
+typedef struct {
+	char *buf;
+	size_t size;
+	const yh_frozen *f;
+	const char *id;
+} absence;
+
+static int explain_row(void *ctx, const char *const *row, size_t n)
+{
+	absence *a = ctx;
+
+	(void)n;
+	if (!yh_task_population_match(a->f->task, row))
+		snprintf(a->buf, a->size, "'%s' was in the register (status %s, region %s, industry %s, "
+		         "risk %s) but outside the task's population", a->id, row[YH_E_STATUS],
+		         row[YH_E_REGION], *row[YH_E_INDUSTRY] ? row[YH_E_INDUSTRY] : "-",
+		         *row[YH_E_RISK] ? row[YH_E_RISK] : "-");
+	else
+		snprintf(a->buf, a->size, "'%s' was in the register but excluded: drawn by an earlier task "
+		         "within the exclusion window", a->id);
+	return 0;
+}
+
 /* Why an entity that is not in the eligible register is not, as of the freeze. */
 static void explain_absence(char *buf, size_t size, yh_store *store, const yh_frozen *f,
                             const char *id)
 {
-	sqlite3_stmt *st = NULL;
-	const char *row[YH_E_COLUMNS];
-	int i;
+	absence a = { buf, size, f, id };
 
 	snprintf(buf, size, "'%s' was not in the entity register as of ledger entry %llu", id,
 	         (unsigned long long)f->freeze_seq);
-	if (sqlite3_prepare_v2(store->db, "SELECT id, name, type, region, industry, risk, status, abnormal "
-	                       "FROM entity WHERE id = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR "
-	                       "valid_to > ?2)", -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)f->freeze_seq);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		for (i = 0; i < YH_E_COLUMNS; i++)
-			row[i] = (const char *)sqlite3_column_text(st, i);
-		if (!yh_task_population_match(f->task, row))
-			snprintf(buf, size, "'%s' was in the register (status %s, region %s, industry %s, "
-			         "risk %s) but outside the task's population", id, row[YH_E_STATUS],
-			         row[YH_E_REGION], *row[YH_E_INDUSTRY] ? row[YH_E_INDUSTRY] : "-",
-			         *row[YH_E_RISK] ? row[YH_E_RISK] : "-");
-		else
-			snprintf(buf, size, "'%s' was in the register but excluded: drawn by an earlier task "
-			         "within the exclusion window", id);
-	}
-	sqlite3_finalize(st);
+	if (yh_register_find(store, YH_REGISTER_ENTITIES, f->freeze_seq, id, explain_row, &a) < 0)
+		snprintf(buf, size, "'%s' was not in the entity register as of ledger entry %llu", id,
+		         (unsigned long long)f->freeze_seq);
 }
 
 static json_t *find_result(json_t *list, const char *id)

@@ -1,50 +1,50 @@
-/* register.c — the four register descriptors and reading a register as of a sequence. */
+/* register.c — the four register descriptors: columns, header aliases and value rules.
+ * Reading and writing the rows is the storage layer's (store/register_store.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "register.h"
-#include "store.h"
 #include "error.h"
 
 #define ALIASES(...) (const char *const[]){ __VA_ARGS__, NULL }
 #define COLUMN(name, aliases, required, rule_text, rule) \
 	{ { name, aliases, required, rule_text }, NULL, "", rule }
 
-static const yh_column_desc entity_columns[] = {
-	COLUMN("id", ALIASES("统一社会信用代码", "社会信用代码", "信用代码", "uscc", "id", "entity_id"), 1,
+static const yh_column_desc entity_columns[YH_E_COLUMNS] = {
+	[YH_E_ID] = COLUMN("id", ALIASES("统一社会信用代码", "社会信用代码", "信用代码", "uscc", "id", "entity_id"), 1,
 	       "18-character credit code (GB 32100) with a valid check character", yh_rule_uscc),
-	COLUMN("name", ALIASES("企业名称", "市场主体名称", "主体名称", "名称", "name"), 1,
+	[YH_E_NAME] = COLUMN("name", ALIASES("企业名称", "市场主体名称", "主体名称", "名称", "name"), 1,
 	       "text", yh_rule_text),
-	COLUMN("type", ALIASES("市场主体类型", "企业类型", "主体类型", "类型", "type"), 0,
+	[YH_E_TYPE] = COLUMN("type", ALIASES("市场主体类型", "企业类型", "主体类型", "类型", "type"), 0,
 	       "text, e.g. 有限责任公司, 个体工商户", yh_rule_text),
-	{ { "region", ALIASES("区划代码", "行政区划代码", "登记机关代码", "region"), 0,
+	[YH_E_REGION] = { { "region", ALIASES("区划代码", "行政区划代码", "登记机关代码", "region"), 0,
 	    "6-digit division code (GB/T 2260); empty: positions 3-8 of the credit code; "
 	    "a 登记机关 column holding names instead of codes is accepted the same way" },
 	  ALIASES("登记机关"), "", yh_rule_region },
-	COLUMN("industry", ALIASES("行业代码", "国民经济行业代码", "行业", "industry"), 0,
+	[YH_E_INDUSTRY] = COLUMN("industry", ALIASES("行业代码", "国民经济行业代码", "行业", "industry"), 0,
 	       "GB/T 4754 code: section letter A-T and 0, 2, 3 or 4 digits, e.g. F52", yh_rule_industry),
-	COLUMN("risk", ALIASES("风险等级", "信用风险分类", "风险分类", "risk"), 0,
+	[YH_E_RISK] = COLUMN("risk", ALIASES("风险等级", "信用风险分类", "风险分类", "risk"), 0,
 	       "A, B, C, D (低, 一般, 较高, 高) or empty for unclassified", yh_rule_risk),
-	{ { "status", ALIASES("登记状态", "经营状态", "状态", "status"), 0,
+	[YH_E_STATUS] = { { "status", ALIASES("登记状态", "经营状态", "状态", "status"), 0,
 	    "存续/在业/开业 (active), 注销, 吊销, 撤销, 迁出, 停业/歇业, 清算; absent column: active" },
 	  NULL, "active", yh_rule_entity_status },
-	{ { "abnormal", ALIASES("经营异常名录", "列入经营异常名录", "经营异常", "abnormal"), 0,
+	[YH_E_ABNORMAL] = { { "abnormal", ALIASES("经营异常名录", "列入经营异常名录", "经营异常", "abnormal"), 0,
 	    "是/否, Y/N, yes/no, true/false, 1/0; empty: 否" },
 	  NULL, "0", yh_rule_flag },
 };
 
-static const yh_column_desc inspector_columns[] = {
-	COLUMN("id", ALIASES("执法证号", "执法证件号", "执法证编号", "证件号", "id", "inspector_id"), 1,
+static const yh_column_desc inspector_columns[YH_I_COLUMNS] = {
+	[YH_I_ID] = COLUMN("id", ALIASES("执法证号", "执法证件号", "执法证编号", "证件号", "id", "inspector_id"), 1,
 	       "certificate number: 1-32 letters, digits, '-', '_' or '.'", yh_rule_code),
-	COLUMN("name", ALIASES("姓名", "name"), 1, "text", yh_rule_text),
-	COLUMN("department", ALIASES("部门代码", "部门", "所属部门", "department"), 1,
+	[YH_I_NAME] = COLUMN("name", ALIASES("姓名", "name"), 1, "text", yh_rule_text),
+	[YH_I_DEPARTMENT] = COLUMN("department", ALIASES("部门代码", "部门", "所属部门", "department"), 1,
 	       "department code, e.g. 330100-SCJG", yh_rule_department),
-	COLUMN("cert_valid_until", ALIASES("执法证有效期至", "证件有效期至", "有效期至", "证件有效期",
+	[YH_I_CERT] = COLUMN("cert_valid_until", ALIASES("执法证有效期至", "证件有效期至", "有效期至", "证件有效期",
 	                                   "cert_valid_until", "valid_until"), 1,
 	       "date YYYY-MM-DD", yh_rule_date),
-	COLUMN("specialties", ALIASES("专业领域", "专业", "业务专长", "specialties"), 0,
+	[YH_I_SPECIALTIES] = COLUMN("specialties", ALIASES("专业领域", "专业", "业务专长", "specialties"), 0,
 	       "list separated by ';' (also '；', '、', '|'), stored sorted", yh_rule_specialties),
-	{ { "status", ALIASES("在岗状态", "状态", "status"), 0,
+	[YH_I_STATUS] = { { "status", ALIASES("在岗状态", "状态", "status"), 0,
 	    "在岗/在职 (active), 休假/请假/病假 (on_leave), 停职 (suspended), 离职/调离/退休 (left); "
 	    "absent column: active" },
 	  NULL, "active", yh_rule_inspector_status },
@@ -76,13 +76,13 @@ static yh_register_column pub_conflicts[NCOL(conflict_columns)];
 static yh_register_column pub_items[NCOL(item_columns)];
 
 static const yh_register_desc registers[YH_REGISTER_COUNT] = {
-	{ "entities", "entity", "entity", entity_columns, NCOL(entity_columns), 1,
+	{ "entities", "entity", entity_columns, NCOL(entity_columns), 1,
 	  yh_rule_entity_finish, pub_entities },
-	{ "inspectors", "inspector", "inspector", inspector_columns, NCOL(inspector_columns), 1,
+	{ "inspectors", "inspector", inspector_columns, NCOL(inspector_columns), 1,
 	  NULL, pub_inspectors },
-	{ "conflicts", "conflict", "conflict", conflict_columns, NCOL(conflict_columns), 2,
+	{ "conflicts", "conflict", conflict_columns, NCOL(conflict_columns), 2,
 	  NULL, pub_conflicts },
-	{ "items", "item", "item", item_columns, NCOL(item_columns), 1, NULL, pub_items },
+	{ "items", "item", item_columns, NCOL(item_columns), 1, NULL, pub_items },
 };
 
 const yh_register_desc *yh_register_desc_get(yh_register_kind kind)
@@ -130,76 +130,4 @@ size_t yh_register_key_count(yh_register_kind kind)
 	const yh_register_desc *d = yh_register_desc_get(kind);
 
 	return d ? d->nkey : 0;
-}
-
-/* "valid as of" as an SQL condition on parameter ?1 (0 = current). */
-static const char as_of_sql[] =
-	"(CASE WHEN ?1 = 0 THEN valid_to IS NULL "
-	"ELSE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1) END)";
-
-int yh_register_count(uint64_t *out, yh_store *store, yh_register_kind kind, uint64_t as_of)
-{
-	const yh_register_desc *d = yh_register_desc_get(kind);
-	sqlite3_stmt *st = NULL;
-	char sql[512];
-	int rc = YH_OK;
-
-	*out = 0;
-	if (!d)
-		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE %s", d->table, as_of_sql);
-	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		rc = yh_store_fail(store, "cannot count the register");
-		goto done;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = yh_store_fail(store, "cannot count the register");
-		goto done;
-	}
-	*out = (uint64_t)sqlite3_column_int64(st, 0);
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int yh_register_foreach(yh_store *store, yh_register_kind kind, uint64_t as_of,
-                        yh_register_row_fn fn, void *ctx)
-{
-	const yh_register_desc *d = yh_register_desc_get(kind);
-	const char *values[16];
-	sqlite3_stmt *st = NULL;
-	char sql[1024], cols[512] = "", keys[256] = "";
-	size_t i;
-	int rc = YH_OK, step;
-
-	if (!d)
-		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
-	for (i = 0; i < d->ncolumns; i++) {
-		strcat(cols, i ? ", " : "");
-		strcat(cols, d->columns[i].pub.name);
-		if (i < d->nkey) {
-			strcat(keys, i ? ", " : "");
-			strcat(keys, d->columns[i].pub.name);
-		}
-	}
-	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s ORDER BY %s", cols, d->table,
-	         as_of_sql, keys);
-	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return yh_store_fail(store, "cannot read the register");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < d->ncolumns; i++) {
-			values[i] = (const char *)sqlite3_column_text(st, (int)i);
-			if (!values[i])
-				values[i] = "";
-		}
-		if ((rc = fn(ctx, values, d->ncolumns)) != 0)
-			goto done;
-	}
-	if (step != SQLITE_DONE)
-		rc = yh_store_fail(store, "cannot read the register");
-done:
-	sqlite3_finalize(st);
-	return rc;
 }

@@ -4,9 +4,21 @@
 
 #include <stddef.h>
 
+#include "yaohao/error.h"
 #include "yaohao/register.h"
 
 #define YH_FIELD_MAX 4096
+
+/* Column indices of the entity and inspector registers: the order of the one
+ * column list in register.c (storage order, canonical file order, Merkle row order). */
+enum { YH_E_ID, YH_E_NAME, YH_E_TYPE, YH_E_REGION, YH_E_INDUSTRY, YH_E_RISK, YH_E_STATUS,
+       YH_E_ABNORMAL, YH_E_COLUMNS };
+enum { YH_I_ID, YH_I_NAME, YH_I_DEPARTMENT, YH_I_CERT, YH_I_SPECIALTIES, YH_I_STATUS, YH_I_COLUMNS };
+/* Conflict register columns. */
+enum { YH_C_INSPECTOR, YH_C_ENTITY, YH_C_REASON, YH_C_COLUMNS };
+
+/* The most columns a register has. */
+#define YH_REGISTER_MAX_COLUMNS 16
 
 /* A value being normalised: starts as the trimmed field, may be pointed at
  * a constant or at buf. */
@@ -20,6 +32,7 @@ typedef struct {
 	int accept_bad_check;
 	int bad_check;      /* set by a rule when it accepted a bad check character */
 	int loose;          /* the column was read through a loose alias */
+	yh_hint hint;       /* set by a rule that fails: what the user could do */
 } yh_rule_ctx;
 
 /* Normalises v in place; 0 ok, -1 with a reason in why. */
@@ -39,7 +52,6 @@ typedef int (*yh_row_finish_fn)(yh_value *values, char *why, size_t whysize);
 typedef struct {
 	const char *name;
 	const char *singular;
-	const char *table;
 	const yh_column_desc *columns;
 	size_t ncolumns;
 	size_t nkey;

@@ -55,12 +55,15 @@ static int map_value(yh_value *v, const mapping *table, const char *accepted,
 
 int yh_rule_text(yh_value *v, yh_rule_ctx *ctx, char *why, size_t whysize)
 {
-	(void)ctx;
+	int r;
+
 	if (v->len > YH_FIELD_MAX) {
 		snprintf(why, whysize, "is %zu bytes long, the limit is %d", v->len, YH_FIELD_MAX);
 		return -1;
 	}
-	return yh_text_check(v->s, v->len, why, whysize);
+	if ((r = yh_text_check(v->s, v->len, why, whysize)) == YH_TEXT_NOT_UTF8)
+		ctx->hint = YH_HINT_TRY_GB18030;
+	return r ? -1 : 0;
 }
 
 int yh_rule_uscc(yh_value *v, yh_rule_ctx *ctx, char *why, size_t whysize)
@@ -87,6 +90,8 @@ int yh_rule_uscc(yh_value *v, yh_rule_ctx *ctx, char *why, size_t whysize)
 	}
 	yh_uscc_explain(tmp, sizeof(tmp), &res);
 	snprintf(why, whysize, "'%.*s': %s", (int)v->len, v->s, tmp);
+	if (res.status == YH_USCC_BAD_CHECK)
+		ctx->hint = YH_HINT_ACCEPT_BAD_CHECK;
 	return -1;
 }
 

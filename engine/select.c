@@ -382,7 +382,7 @@ int yh_selector_finish(yh_selector *s, json_t **strata_out, json_t **reserves_ou
 		drawn *p;
 
 		if (h->seen != st->population) {
-			rc = yh_error_set(YH_EDATA, "stratum '%s' has %llu eligible entities, the commitment "
+			rc = yh_error_set(YH_ESTALE, "stratum '%s' has %llu eligible entities, the commitment "
 			                  "says %llu", st->key, (unsigned long long)h->seen,
 			                  (unsigned long long)st->population);
 			goto done;

@@ -4,7 +4,8 @@
 
 #include "yaohao/stats.h"
 #include "yaohao/ledger.h"
-#include "store.h"
+#include "yaohao/register.h"
+#include "store/store.h"
 #include "error.h"
 
 static const struct { const char *code, *name; } provinces[] = {
@@ -42,72 +43,61 @@ const char *yh_stats_section_name(char section)
 	return section >= 'A' && section <= 'T' ? sections[section - 'A'] : NULL;
 }
 
-#define AS_OF "(CASE WHEN ?1 = 0 THEN valid_to IS NULL " \
-	"ELSE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1) END)"
-
 typedef enum { AS_OBJECT, AS_PROVINCES, AS_SECTIONS } shape;
 
-/* Runs "SELECT key, count(*) ... GROUP BY key" and adds the result to obj under name. */
-static int group(json_t *obj, const char *name, yh_store *store, uint64_t as_of,
-                 const char *expr, const char *table, shape how)
+typedef struct {
+	json_t *out;
+	shape how;
+} grouping;
+
+static int add_group(void *ctx, const char *key, uint64_t rows)
 {
-	json_t *out = how == AS_OBJECT ? json_object() : json_array();
-	sqlite3_stmt *st = NULL;
-	char sql[512];
-	int rc = YH_OK, step;
+	grouping *g = ctx;
+	const char *label;
 
-	snprintf(sql, sizeof(sql), "SELECT %s, count(*) FROM %s WHERE " AS_OF " GROUP BY 1 ORDER BY 1",
-	         expr, table);
-	if (!out)
+	if (g->how == AS_OBJECT)
+		return json_object_set_new(g->out, *key ? key : "unclassified", json_integer((json_int_t)rows));
+	label = g->how == AS_PROVINCES ? yh_stats_province_name(key) : yh_stats_section_name(*key);
+	return json_array_append_new(g->out, json_pack("{s:s, s:s, s:I}",
+	                             g->how == AS_PROVINCES ? "code" : "section", key,
+	                             "name", label ? label : *key ? "(unknown)" : "(not given)",
+	                             "count", (json_int_t)rows));
+}
+
+/* Adds the counts per value of a grouping to obj under name. */
+static int group(json_t *obj, const char *name, yh_store *store, uint64_t as_of, yh_group which,
+                 shape how)
+{
+	grouping g = { how == AS_OBJECT ? json_object() : json_array(), how };
+	int rc;
+
+	if (!g.out)
 		return yh_error_set(YH_ENOMEM, "out of memory");
-	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		rc = yh_store_fail(store, "cannot compute statistics");
-		goto done;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(st, 0);
-		json_int_t n = sqlite3_column_int64(st, 1);
-		const char *label;
-
-		key = key ? key : "";
-		if (how == AS_OBJECT) {
-			json_object_set_new(out, *key ? key : "unclassified", json_integer(n));
-			continue;
-		}
-		label = how == AS_PROVINCES ? yh_stats_province_name(key) : yh_stats_section_name(*key);
-		json_array_append_new(out, json_pack("{s:s, s:s, s:I}", how == AS_PROVINCES ? "code" : "section",
-		                                     key, "name", label ? label : *key ? "(unknown)" : "(not given)", "count", n));
-	}
-	if (step != SQLITE_DONE)
-		rc = yh_store_fail(store, "cannot compute statistics");
-done:
-	sqlite3_finalize(st);
-	if (rc == YH_OK)
-		json_object_set(obj, name, out);
-	json_decref(out);
+	if ((rc = yh_stats_group(store, as_of, which, add_group, &g)) == YH_OK)
+		json_object_set(obj, name, g.out);
+	else if (rc > 0)
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+	json_decref(g.out);
 	return rc;
 }
 
-static int total(json_t *obj, yh_store *store, uint64_t as_of, const char *table, const char *where)
+static int total(json_t *obj, yh_store *store, uint64_t as_of, yh_register_kind kind)
 {
-	sqlite3_stmt *st = NULL;
-	char sql[256];
-	int rc = YH_OK;
+	uint64_t n;
+	int rc = yh_register_count(&n, store, kind, as_of);
 
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE " AS_OF "%s", table, where);
-	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		rc = yh_store_fail(store, "cannot compute statistics");
-		goto done;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = yh_store_fail(store, "cannot compute statistics");
-		goto done;
-	}
-	json_object_set_new(obj, *where ? "abnormal" : "total", json_integer(sqlite3_column_int64(st, 0)));
-done:
-	sqlite3_finalize(st);
+	if (rc == YH_OK)
+		json_object_set_new(obj, "total", json_integer((json_int_t)n));
+	return rc;
+}
+
+static int abnormal(json_t *obj, yh_store *store, uint64_t as_of)
+{
+	uint64_t n;
+	int rc = yh_stats_abnormal(&n, store, as_of);
+
+	if (rc == YH_OK)
+		json_object_set_new(obj, "abnormal", json_integer((json_int_t)n));
 	return rc;
 }
 
@@ -130,21 +120,21 @@ int yh_stats_compute(json_t **out, yh_store *store, uint64_t as_of)
 		                  (unsigned long long)as_of, (unsigned long long)head);
 		goto done;
 	}
-	if ((rc = total(ent, store, as_of, "entity", "")) < 0 ||
-	    (rc = group(ent, "by_status", store, as_of, "status", "entity", AS_OBJECT)) < 0 ||
-	    (rc = group(ent, "by_risk", store, as_of, "risk", "entity", AS_OBJECT)) < 0 ||
-	    (rc = group(ent, "by_province", store, as_of, "substr(region, 1, 2)", "entity", AS_PROVINCES)) < 0 ||
-	    (rc = group(ent, "by_industry_section", store, as_of, "substr(industry, 1, 1)", "entity",
+	if ((rc = total(ent, store, as_of, YH_REGISTER_ENTITIES)) < 0 ||
+	    (rc = group(ent, "by_status", store, as_of, YH_GROUP_ENTITY_STATUS, AS_OBJECT)) < 0 ||
+	    (rc = group(ent, "by_risk", store, as_of, YH_GROUP_ENTITY_RISK, AS_OBJECT)) < 0 ||
+	    (rc = group(ent, "by_province", store, as_of, YH_GROUP_ENTITY_PROVINCE, AS_PROVINCES)) < 0 ||
+	    (rc = group(ent, "by_industry_section", store, as_of, YH_GROUP_ENTITY_SECTION,
 	                AS_SECTIONS)) < 0 ||
-	    (rc = total(ent, store, as_of, "entity", " AND abnormal = 1")) < 0 ||
-	    (rc = total(insp, store, as_of, "inspector", "")) < 0 ||
-	    (rc = group(insp, "by_department", store, as_of, "department", "inspector", AS_OBJECT)) < 0 ||
-	    (rc = group(insp, "by_status", store, as_of, "status", "inspector", AS_OBJECT)) < 0 ||
-	    (rc = total(conf, store, as_of, "conflict", "")) < 0 ||
-	    (rc = total(items, store, as_of, "item", "")) < 0 ||
-	    (rc = group(items, "by_department", store, as_of, "department", "item", AS_OBJECT)) < 0)
+	    (rc = abnormal(ent, store, as_of)) < 0 ||
+	    (rc = total(insp, store, as_of, YH_REGISTER_INSPECTORS)) < 0 ||
+	    (rc = group(insp, "by_department", store, as_of, YH_GROUP_INSPECTOR_DEPARTMENT, AS_OBJECT)) < 0 ||
+	    (rc = group(insp, "by_status", store, as_of, YH_GROUP_INSPECTOR_STATUS, AS_OBJECT)) < 0 ||
+	    (rc = total(conf, store, as_of, YH_REGISTER_CONFLICTS)) < 0 ||
+	    (rc = total(items, store, as_of, YH_REGISTER_ITEMS)) < 0 ||
+	    (rc = group(items, "by_department", store, as_of, YH_GROUP_ITEM_DEPARTMENT, AS_OBJECT)) < 0)
 		goto done;
-	json_object_set_new(root, "department", json_string(store->department));
+	json_object_set_new(root, "department", json_string(yh_store_department(store)));
 	json_object_set_new(root, "as_of", json_integer((json_int_t)(as_of ? as_of : head)));
 	json_object_set(root, "entities", ent);
 	json_object_set(root, "inspectors", insp);

@@ -9,11 +9,10 @@
 #include "yaohao/jcs.h"
 #include "task.h"
 #include "report.h"
-#include "store.h"
+#include "register.h"
 #include "text.h"
 #include "error.h"
 
-enum { E_ID, E_NAME, E_TYPE, E_REGION, E_INDUSTRY, E_RISK, E_STATUS, E_ABNORMAL };
 
 static const char *const by_names[YH_BY_COUNT] = {
 	"risk", "province", "city", "industry_section", "type"
@@ -595,17 +594,17 @@ static int list_has(const yh_strings *l, const char *s, size_t prefix_of)
 
 int yh_task_population_match(const yh_task *t, const char *const *e)
 {
-	if (!list_has(&t->status, e[E_STATUS], 0))
+	if (!list_has(&t->status, e[YH_E_STATUS], 0))
 		return 0;
-	if (t->regions.n && !list_has(&t->regions, e[E_REGION], 1))
+	if (t->regions.n && !list_has(&t->regions, e[YH_E_REGION], 1))
 		return 0;
-	if (t->industries.n && !list_has(&t->industries, e[E_INDUSTRY], 1))
+	if (t->industries.n && !list_has(&t->industries, e[YH_E_INDUSTRY], 1))
 		return 0;
-	if (t->types.n && !list_has(&t->types, e[E_TYPE], 0))
+	if (t->types.n && !list_has(&t->types, e[YH_E_TYPE], 0))
 		return 0;
-	if (t->risks.n && !list_has(&t->risks, e[E_RISK], 0))
+	if (t->risks.n && !list_has(&t->risks, e[YH_E_RISK], 0))
 		return 0;
-	if (t->abnormal >= 0 && (e[E_ABNORMAL][0] == '1') != t->abnormal)
+	if (t->abnormal >= 0 && (e[YH_E_ABNORMAL][0] == '1') != t->abnormal)
 		return 0;
 	return 1;
 }
@@ -649,11 +648,11 @@ int yh_task_stratum_key(char *buf, size_t size, const yh_task *t, const char *co
 		size_t n = 0;
 
 		switch (t->by[i]) {
-		case YH_BY_RISK: v = e[E_RISK]; n = strlen(v); break;
-		case YH_BY_PROVINCE: v = e[E_REGION]; n = strlen(v) < 2 ? strlen(v) : 2; break;
-		case YH_BY_CITY: v = e[E_REGION]; n = strlen(v) < 4 ? strlen(v) : 4; break;
-		case YH_BY_INDUSTRY_SECTION: v = e[E_INDUSTRY]; n = *v ? 1 : 0; break;
-		case YH_BY_TYPE: v = e[E_TYPE]; n = strlen(v); break;
+		case YH_BY_RISK: v = e[YH_E_RISK]; n = strlen(v); break;
+		case YH_BY_PROVINCE: v = e[YH_E_REGION]; n = strlen(v) < 2 ? strlen(v) : 2; break;
+		case YH_BY_CITY: v = e[YH_E_REGION]; n = strlen(v) < 4 ? strlen(v) : 4; break;
+		case YH_BY_INDUSTRY_SECTION: v = e[YH_E_INDUSTRY]; n = *v ? 1 : 0; break;
+		case YH_BY_TYPE: v = e[YH_E_TYPE]; n = strlen(v); break;
 		default: break;
 		}
 		if (i) {

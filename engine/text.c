@@ -49,8 +49,8 @@ int yh_text_check(const char *str, size_t len, char *why, size_t whysize)
 	return 0;
 bad:
 	snprintf(why, whysize, "invalid UTF-8 at byte %zu (0x%02x); is the file in another "
-	         "encoding? try --encoding gb18030", i + 1, s[i]);
-	return -1;
+	         "encoding?", i + 1, s[i]);
+	return YH_TEXT_NOT_UTF8;
 }
 
 void yh_text_trim(const char **sp, size_t *lenp)

@@ -7,8 +7,10 @@
 /*
  * Checks that s[0..len) is well-formed UTF-8 (no overlong forms, no
  * surrogates, nothing above U+10FFFF) without control characters (C0, DEL,
- * C1).  Returns 0 when it is, else -1 with a reason in why.
+ * C1).  Returns 0 when it is, else YH_TEXT_NOT_UTF8 (the bytes may be in another
+ * encoding) or YH_TEXT_CONTROL, with a reason in why.
  */
+enum { YH_TEXT_NOT_UTF8 = -2, YH_TEXT_CONTROL = -1 };
 int yh_text_check(const char *s, size_t len, char *why, size_t whysize);
 
 /* Trims ASCII spaces, tabs and U+3000 (ideographic space) at both ends. */

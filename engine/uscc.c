@@ -83,8 +83,7 @@ void yh_uscc_explain(char *buf, size_t size, const yh_uscc_result *res)
 			         res->position, c);
 		break;
 	case YH_USCC_BAD_CHECK:
-		snprintf(buf, size, "check character is '%c', expected '%c' "
-		         "(use --accept-bad-check to accept it on record)", res->found, res->expected);
+		snprintf(buf, size, "check character is '%c', expected '%c'", res->found, res->expected);
 		break;
 	}
 }

@@ -57,11 +57,19 @@ typedef struct {
 	int threads;                       /* 0: two when the machine has them; 1: one (same bytes) */
 } yh_draw_options;
 
+/* What a draw recorded. */
+typedef struct {
+	uint64_t seq;                         /* the ledger entry of the draw */
+	uint64_t selected, reserves;          /* how many */
+	unsigned char seed[32];
+	unsigned char transcript_sha256[32];  /* of the transcript's bytes, as the ledger entry says */
+} yh_draw_result;
+
 /* Draws a committed task with the public entropy value.  *transcript
- * (canonical JSON, free() it) may be NULL; options may be NULL.  Drawing
- * twice is YH_EEXIST.  Memory stays O(selected): entries are passed on as
- * they are drawn, not kept. */
-int yh_draw_run(char **transcript, uint64_t *seq, yh_store *store, const char *task_id,
+ * (canonical JSON, free() it) and result may be NULL; options may be NULL.
+ * Drawing twice is YH_EEXIST.  Memory stays O(selected): entries are passed
+ * on as they are drawn, not kept. */
+int yh_draw_run(char **transcript, yh_draw_result *result, yh_store *store, const char *task_id,
                 const char *entropy_value, const yh_draw_options *options);
 
 /* Recomputes a drawn task's transcript from the store's registers as of its

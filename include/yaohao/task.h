@@ -49,19 +49,31 @@ int yh_task_add(uint64_t *seq, yh_store *store, const yh_task *task);
 /* Loads a recorded task; YH_ENOTFOUND if there is none. */
 int yh_task_get(yh_task **out, yh_store *store, const char *id);
 
+/* Where a task stands in its cycle. */
+typedef enum {
+	YH_TASK_PLANNED = 0,
+	YH_TASK_COMMITTED,
+	YH_TASK_DRAWN
+} yh_task_state;
+
+/* "planned", "committed", "drawn". */
+const char *yh_task_state_name(yh_task_state state);
+
 typedef struct {
 	const char *id;
 	const char *title;
 	const char *draw_date;
-	const char *state;       /* "planned", "committed", "drawn" */
+	yh_task_state state;
 	uint64_t added_seq;
 } yh_task_info;
 
+/* Calls fn for each recorded task, by draw date and id; a non-zero return stops
+ * the walk and is returned. */
 typedef int (*yh_task_fn)(void *ctx, const yh_task_info *info);
 int yh_task_foreach(yh_store *store, yh_task_fn fn, void *ctx);
 
-/* The state of one task ("planned", "committed", "drawn"). */
-int yh_task_state(const char **state, yh_store *store, const char *id);
+/* The state of one task; YH_ENOTFOUND if there is none. */
+int yh_task_state_get(yh_task_state *out, yh_store *store, const char *id);
 
 #ifdef __cplusplus
 }

@@ -10,7 +10,10 @@
 #include <sqlite3.h>
 
 #include "testutil.h"
-#include "store.h" /* private: struct yh_store, to fingerprint the task tables */
+
+/* yh_draw_run's result, where a test does not look at it */
+static yh_draw_result tu_draw_result;
+#include "store/sqlite.h" /* private: struct yh_store, to fingerprint the task tables */
 
 #define FOOD "T-2026-12-FOOD"
 #define FOOD_VALUE "public value for food"
@@ -196,12 +199,12 @@ static int commit_rc(yh_store *store, const char *task_id)
 static char *draw_ok(yh_store *store, const char *task_id, const char *value)
 {
 	char *tr = NULL;
-	uint64_t seq = 0;
-	int rc = yh_draw_run(&tr, &seq, store, task_id, value, NULL);
+	yh_draw_result dr;
+	int rc = yh_draw_run(&tr, &dr, store, task_id, value, NULL);
 
 	ck_assert_msg(rc == YH_OK, "draw %s: %d %s", task_id, rc, yh_error_message());
 	ck_assert_ptr_nonnull(tr);
-	ck_assert_uint_eq(seq, tu_ledger_head(store));
+	ck_assert_uint_eq(dr.seq, tu_ledger_head(store));
 	return tr;
 }
 
@@ -315,10 +318,10 @@ static int secret_is_stored(yh_store *store, const char *task_id)
 
 static const char *state_of(yh_store *store, const char *task_id)
 {
-	const char *state = NULL;
+	yh_task_state st;
 
-	ck_assert_int_eq(yh_task_state(&state, store, task_id), YH_OK);
-	return state;
+	ck_assert_int_eq(yh_task_state_get(&st, store, task_id), YH_OK);
+	return yh_task_state_name(st);
 }
 
 /* Lines of a file, each with its terminator. */
@@ -614,16 +617,17 @@ START_TEST(test_lifecycle_errors)
 	add_task_file(store, tu_fixture("task-food.json"));
 	/* draw before commit */
 	head = tu_ledger_head(store);
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, FOOD_VALUE, NULL), YH_ENOTFOUND);
+	tu_draw_result.seq = 7;
+	ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, FOOD_VALUE, NULL), YH_ENOTFOUND);
 	ck_assert_ptr_null(out);
-	ck_assert_uint_eq(seq, 0);
+	ck_assert_uint_eq(tu_draw_result.seq, 0);
 	ck_assert_ptr_nonnull(strstr(yh_error_message(), "not committed"));
 	ck_assert_uint_eq(tu_ledger_head(store), head);
 	ck_assert_int_eq(yh_draw_transcript(&out, store, FOOD), YH_ENOTFOUND);
 	ck_assert_int_eq(yh_draw_announcement(&out, store, FOOD), YH_ENOTFOUND);
 	/* unknown tasks */
 	ck_assert_int_eq(commit_rc(store, "T-NONE"), YH_ENOTFOUND);
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, "T-NONE", FOOD_VALUE, NULL), YH_ENOTFOUND);
+	ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, "T-NONE", FOOD_VALUE, NULL), YH_ENOTFOUND);
 	/* a commit must name its entropy source */
 	memset(&opt, 0, sizeof(opt));
 	ck_assert_int_eq(yh_draw_commit(&out, &seq, store, FOOD, &opt), YH_EINVAL);
@@ -642,16 +646,16 @@ START_TEST(test_lifecycle_errors)
 	ck_assert_int_eq(commit_rc(store, FOOD), YH_EEXIST);
 	ck_assert_ptr_nonnull(strstr(yh_error_message(), "committed already"));
 	/* entropy values must be non-empty clean text of at most 1024 bytes */
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "", NULL), YH_EINVAL);
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, NULL, NULL), YH_EINVAL);
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "tab\there", NULL), YH_EINVAL);
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "\xff\xfe", NULL), YH_EINVAL);
+	ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, "", NULL), YH_EINVAL);
+	ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, NULL, NULL), YH_EINVAL);
+	ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, "tab\there", NULL), YH_EINVAL);
+	ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, "\xff\xfe", NULL), YH_EINVAL);
 	{
 		char big[1026];
 
 		memset(big, 'v', 1025);
 		big[1025] = '\0';
-		ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, big, NULL), YH_EINVAL);
+		ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, big, NULL), YH_EINVAL);
 	}
 	{
 		char *fp_after = fingerprint(store);
@@ -666,10 +670,10 @@ START_TEST(test_lifecycle_errors)
 	fp_before = fingerprint(store);
 	/* drawing twice: YH_EEXIST, the ledger head and the transcript unchanged */
 	out = (char *)0x1;
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, FOOD_VALUE, NULL), YH_EEXIST);
+	ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, FOOD_VALUE, NULL), YH_EEXIST);
 	ck_assert_ptr_null(out);
 	ck_assert_ptr_nonnull(strstr(yh_error_message(), "drawn already"));
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, FOOD, "another value", NULL), YH_EEXIST);
+	ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, "another value", NULL), YH_EEXIST);
 	ck_assert_int_eq(commit_rc(store, FOOD), YH_EEXIST);
 	ck_assert_uint_eq(tu_ledger_head(store), head);
 	ck_assert_int_eq(yh_draw_transcript(&again, store, FOOD), YH_OK);
@@ -1053,7 +1057,7 @@ START_TEST(test_draw_time_team_failure)
 	row_filter c14 = { { 0 }, NULL, 0, "3301", "C14" }, f52 = { { 0 }, NULL, 0, "3301", "F52" };
 	char e1[32], e2[32], *p, *q, *before, *after, *out = (char *)0x1;
 	yh_import_report rep;
-	uint64_t head, seq = 5;
+	uint64_t head;
 	FILE *fp;
 	int n1 = 0, n2 = 0;
 
@@ -1090,13 +1094,14 @@ START_TEST(test_draw_time_team_failure)
 
 	head = tu_ledger_head(store);
 	before = fingerprint(store);
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, "DT-ALL", "value", NULL), YH_EDATA);
+	tu_draw_result.seq = 7;
+	ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, "DT-ALL", "value", NULL), YH_EDATA);
 	ck_assert_ptr_null(out);
-	ck_assert_uint_eq(seq, 0);
+	ck_assert_uint_eq(tu_draw_result.seq, 0);
 	ck_assert_msg(strstr(yh_error_message(), e1) && strstr(yh_error_message(), "(rank ") &&
 	              strstr(yh_error_message(), "cannot form a team") &&
 	              strstr(yh_error_message(), "recusals"), "DT-ALL: %s", yh_error_message());
-	ck_assert_int_eq(yh_draw_run(&out, &seq, store, "DT-SPEC", "value", NULL), YH_EDATA);
+	ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, "DT-SPEC", "value", NULL), YH_EDATA);
 	ck_assert_msg(strstr(yh_error_message(), e2) && strstr(yh_error_message(), "(rank ") &&
 	              strstr(yh_error_message(), "specialty '食品'"), "DT-SPEC: %s", yh_error_message());
 	ck_assert_uint_eq(tu_ledger_head(store), head);
@@ -1603,7 +1608,6 @@ START_TEST(test_threads_identical)
 	yh_draw_options opt;
 	yh_import_report rep;
 	char *a = NULL, *b = NULL, *ann;
-	uint64_t seq;
 
 	generate_registers();
 	tu_import_ok(&rep, one, YH_REGISTER_ENTITIES, tu_path("big-entities.csv"), NULL);
@@ -1620,9 +1624,9 @@ START_TEST(test_threads_identical)
 	free(ann);
 	memset(&opt, 0, sizeof(opt));
 	opt.threads = 1;
-	ck_assert_int_eq(yh_draw_run(&a, &seq, one, "T-BIG", BIG_VALUE, &opt), YH_OK);
+	ck_assert_int_eq(yh_draw_run(&a, &tu_draw_result, one, "T-BIG", BIG_VALUE, &opt), YH_OK);
 	opt.threads = 2;
-	ck_assert_int_eq(yh_draw_run(&b, &seq, two, "T-BIG", BIG_VALUE, &opt), YH_OK);
+	ck_assert_int_eq(yh_draw_run(&b, &tu_draw_result, two, "T-BIG", BIG_VALUE, &opt), YH_OK);
 	ck_assert_uint_gt(strlen(a), 100000); /* thousands selected: many batches crossed */
 	ck_assert_str_eq(a, b);
 	free(a);

@@ -9,7 +9,7 @@
 #include <sqlite3.h>
 
 #include "testutil.h"
-#include "store.h" /* private: the store's sqlite3 handle, to look at every row version */
+#include "store/sqlite.h" /* private: the store's sqlite3 handle, to look at every row version */
 
 /* ---- building file versions from the fixtures ---------------------------------------------- */
 

@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 
 #include "testutil.h"
-#include "store.h" /* private: the store's sqlite3 handle */
+#include "store/sqlite.h" /* private: the store's sqlite3 handle */
 
 /* ---- helpers ---------------------------------------------------------------- */
 

@@ -459,7 +459,7 @@ static int collect(void *ctx, const yh_task_info *info)
 
 	ck_assert_int_lt(l->n, 8);
 	snprintf(l->ids[l->n], sizeof(l->ids[0]), "%s", info->id);
-	snprintf(l->states[l->n], sizeof(l->states[0]), "%s", info->state);
+	snprintf(l->states[l->n], sizeof(l->states[0]), "%s", yh_task_state_name(info->state));
 	l->n++;
 	return 0;
 }
@@ -469,7 +469,7 @@ START_TEST(test_store_tasks)
 	yh_store *store = tu_store_new();
 	yh_task *t = NULL, *got = NULL, *t2;
 	uint64_t seq = 0, head;
-	const char *state;
+	yh_task_state state;
 	char *payload, *kind;
 	unsigned char d1[32], d2[32];
 	listing l;
@@ -499,8 +499,8 @@ START_TEST(test_store_tasks)
 	yh_task_digest(d1, t);
 	yh_task_digest(d2, got);
 	ck_assert_str_eq(tu_hex(d1, 32), tu_hex(d2, 32));
-	ck_assert_int_eq(yh_task_state(&state, store, "T-2026-12-FOOD"), YH_OK);
-	ck_assert_str_eq(state, "planned");
+	ck_assert_int_eq(yh_task_state_get(&state, store, "T-2026-12-FOOD"), YH_OK);
+	ck_assert_str_eq(yh_task_state_name(state), "planned");
 
 	/* unknown ids */
 	yh_task_free(got);
@@ -508,7 +508,7 @@ START_TEST(test_store_tasks)
 	ck_assert_int_eq(yh_task_get(&got, store, "T-NONE"), YH_ENOTFOUND);
 	ck_assert_ptr_null(got);
 	ck_assert_ptr_nonnull(strstr(yh_error_message(), "T-NONE"));
-	ck_assert_int_eq(yh_task_state(&state, store, "T-NONE"), YH_ENOTFOUND);
+	ck_assert_int_eq(yh_task_state_get(&state, store, "T-NONE"), YH_ENOTFOUND);
 
 	/* a second task; the list is by draw date, then id */
 	t2 = parse_ok("{\"id\":\"A-EARLY\",\"title\":\"早\",\"departments\":[\"330100-SCJG\"],"

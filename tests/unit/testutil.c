@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 
 #include "testutil.h"
-#include "store.h" /* private: struct yh_store, for the fingerprint */
+#include "store/sqlite.h" /* private: struct yh_store, for the fingerprint */
 
 char *tu_dir;
 
@@ -266,6 +266,7 @@ void tu_collect(void *ctx, const yh_diagnostic *diag)
 	d->has_column = diag->column != NULL;
 	snprintf(d->column, sizeof(d->column), "%s", diag->column ? diag->column : "");
 	snprintf(d->message, sizeof(d->message), "%s", diag->message);
+	d->hint = diag->hint;
 	d->warning = diag->warning;
 }
 

@@ -67,6 +67,7 @@ typedef struct {
 	int has_column;
 	char message[512];
 	int warning;
+	yh_hint hint;
 } tu_diag;
 
 typedef struct {

@@ -1,4 +1,5 @@
-/* store.c — opening, creating and migrating the SQLite store. */
+/* store/store.c — the SQLite connection: creating, opening and migrating the file,
+ * transactions, and adopting the department's signing key. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,8 @@
 
 #include <sodium.h>
 
+#include "ledger.h"
+#include "sqlite.h"
 #include "store.h"
 #include "error.h"
 
@@ -22,6 +25,54 @@ int yh_store_exec(yh_store *store, const char *sql)
 	if (sqlite3_exec(store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return yh_store_fail(store, "store statement failed");
 	return YH_OK;
+}
+
+int yh_store_prepare(yh_store *store, sqlite3_stmt **st, const char *sql, const char *what)
+{
+	if (sqlite3_prepare_v2(store->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return yh_store_fail(store, what);
+	}
+	return YH_OK;
+}
+
+int yh_store_step_done(yh_store *store, sqlite3_stmt *st, int *constraint, const char *what)
+{
+	int r = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (r == SQLITE_DONE)
+		return YH_OK;
+	if (constraint && (r & 0xff) == SQLITE_CONSTRAINT) {
+		*constraint = 1;
+		return YH_OK;
+	}
+	return yh_store_fail(store, what);
+}
+
+const char *yh_store_text(sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+
+	return s ? s : "";
+}
+
+const yh_key *yh_store_signing_key(const yh_store *store)
+{
+	return store->key;
+}
+
+int yh_store_signs(const yh_store *store)
+{
+	return store->has_public_key;
+}
+
+void yh_store_bulk(yh_store *store, int on)
+{
+	/* A large register touches pages all over two B-trees; without a big cache
+	 * every row costs a read from the WAL. */
+	sqlite3_exec(store->db, on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000",
+	             NULL, NULL, NULL);
 }
 
 int yh_store_begin(yh_store *store)
@@ -128,8 +179,8 @@ static int load_public_key(yh_store *store)
 int yh_store_public_key(unsigned char out[32], const yh_store *store)
 {
 	if (!store->has_public_key)
-		return yh_error_set(YH_ENOTFOUND, "the store has no signing key yet: '%s' (run 'yaohao key "
-		                    "new')", store->path);
+		return yh_error_set_hint(YH_ENOTFOUND, YH_HINT_NEEDS_NEW_KEY, store->path,
+		                         "the store has no signing key yet: '%s'", store->path);
 	memcpy(out, store->public_key, 32);
 	return YH_OK;
 }
@@ -176,8 +227,7 @@ static int sign_existing(yh_store *s, const yh_key *key, uint64_t *count)
 done:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(upd);
-	if (yh_store_exec(s, "CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger "
-	                     "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END") < 0 && rc == YH_OK)
+	if (yh_store_exec(s, yh_schema_ledger_no_update) < 0 && rc == YH_OK)
 		rc = YH_ESTORE;
 	return rc;
 }
@@ -323,8 +373,8 @@ int yh_store_open(yh_store **out, const char *path)
 
 	*out = NULL;
 	if (stat(path, &sb) != 0)
-		return yh_error_set(errno == ENOENT ? YH_ENOTFOUND : YH_ESTORE,
-		                    "no store at '%s' (create one with 'yaohao init', or give --db)", path);
+		return yh_error_set_hint(errno == ENOENT ? YH_ENOTFOUND : YH_ESTORE, YH_HINT_CREATE_STORE,
+		                         path, "no store at '%s'", path);
 	if ((rc = connect(&s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX)) < 0)
 		return rc;
 	if ((rc = int_pragma(s, "PRAGMA application_id", &app)) < 0 ||

@@ -1,7 +1,7 @@
-/* schema.c — the store's schema as an ordered list of migrations. */
+/* store/schema.c — the store's schema as an ordered list of migrations. */
 #include <stdio.h>
 
-#include "store.h"
+#include "sqlite.h"
 #include "error.h"
 
 #define REGISTER_HISTORY \
@@ -13,6 +13,10 @@
  * migration that has shipped: add the next one and raise
  * YH_STORE_SCHEMA_VERSION.
  */
+const char yh_schema_ledger_no_update[] =
+	"CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger "
+	"BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END";
+
 static const char *const migrations[] = {
 	/* 0 -> 1: meta, ledger, the four registers with history. */
 	"PRAGMA application_id = 1497907535;\n"

@@ -1,0 +1,250 @@
+/* store/draw_store.c — what a draw leaves in the store: the commitment (the secret until
+ * the draw, the announcement), the transcript, and the drawn entities and pairs that later
+ * tasks' exclusion windows read. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sqlite.h"
+#include "store.h"
+#include "error.h"
+
+#define SECRET_BYTES 32
+
+int yh_draw_store_commit(yh_store *store, const char *task_id, uint64_t seq,
+                         const unsigned char secret[32], const char *announcement)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = yh_store_prepare(store, &st, "INSERT INTO task_commit (task_id, seq, secret, "
+	                           "announcement) VALUES (?1, ?2, ?3, ?4)",
+	                           "cannot record the commitment")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+	sqlite3_bind_blob(st, 3, secret, SECRET_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, announcement, -1, SQLITE_STATIC);
+	rc = yh_store_step_done(store, st, NULL, "cannot record the commitment");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_draw_store_load_commit(char **announcement, unsigned char *secret, yh_store *store,
+                              const char *task_id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*announcement = NULL;
+	if ((rc = yh_store_prepare(store, &st, "SELECT secret, announcement FROM task_commit "
+	                           "WHERE task_id = ?1", "cannot read the commitment")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = yh_error_set_hint(YH_ENOTFOUND, YH_HINT_NEEDS_COMMIT, task_id,
+		                       "task is not committed: '%s'", task_id);
+		goto done;
+	}
+	if (secret) {
+		if (sqlite3_column_bytes(st, 0) != SECRET_BYTES) {
+			rc = yh_error_set(YH_ESTORE, "the committed secret is missing or damaged: task '%s'",
+			                  task_id);
+			goto done;
+		}
+		memcpy(secret, sqlite3_column_blob(st, 0), SECRET_BYTES);
+	}
+	if (!(*announcement = strdup(yh_store_text(st, 1))))
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* In pieces: a single bind would copy the whole transcript into one record. */
+static int write_blob(yh_store *store, sqlite3_int64 rowid, const char *text, size_t len)
+{
+	sqlite3_blob *blob = NULL;
+	size_t off;
+	int rc = YH_OK;
+
+	if (sqlite3_blob_open(store->db, "main", "task_draw", "transcript", rowid, 1, &blob) != SQLITE_OK)
+		return yh_store_fail(store, "cannot record the draw");
+	for (off = 0; off < len && rc == YH_OK; off += 1u << 20) {
+		int n = (int)(len - off < (1u << 20) ? len - off : (1u << 20));
+
+		if (sqlite3_blob_write(blob, text + off, n, (int)off) != SQLITE_OK)
+			rc = yh_store_fail(store, "cannot record the transcript");
+	}
+	sqlite3_blob_close(blob);
+	return rc;
+}
+
+int yh_draw_store_transcript(yh_store *store, const char *task_id, uint64_t seq,
+                             const char *transcript, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = yh_store_prepare(store, &st, "INSERT INTO task_draw (task_id, seq, transcript) "
+	                           "VALUES (?1, ?2, zeroblob(?3))", "cannot record the draw")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
+	if ((rc = yh_store_step_done(store, st, NULL, "cannot record the draw")) < 0 ||
+	    (rc = write_blob(store, sqlite3_last_insert_rowid(store->db), transcript, len)) < 0)
+		goto done;
+	sqlite3_finalize(st);
+	/* the secret is public in the transcript now; the store need not hold it twice */
+	if ((rc = yh_store_prepare(store, &st, "UPDATE task_commit SET secret = NULL WHERE task_id = ?1",
+	                           "cannot close the commitment")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
+	rc = yh_store_step_done(store, st, NULL, "cannot close the commitment");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_draw_store_load_transcript(char **transcript, yh_store *store, const char *task_id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*transcript = NULL;
+	if ((rc = yh_store_prepare(store, &st, "SELECT transcript FROM task_draw WHERE task_id = ?1",
+	                           "cannot read the task")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = yh_error_set_hint(YH_ENOTFOUND, YH_HINT_NEEDS_DRAW, task_id,
+		                       "task has no draw yet: '%s'", task_id);
+	else if (!(*transcript = strdup(yh_store_text(st, 0))))
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_draw_store_refs(uint64_t *commit_seq, uint64_t *draw_seq, unsigned char draw_hash[32],
+                       yh_store *store, const char *task_id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = yh_store_prepare(store, &st, "SELECT c.seq, d.seq, l.hash FROM task_commit c "
+	                           "JOIN task_draw d ON d.task_id = c.task_id JOIN ledger l ON l.seq = d.seq "
+	                           "WHERE c.task_id = ?1", "cannot read the draw's ledger entries")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 2) != 32) {
+		rc = yh_error_set(YH_ENOTFOUND, "task is not drawn: '%s'", task_id);
+	} else {
+		*commit_seq = (uint64_t)sqlite3_column_int64(st, 0);
+		*draw_seq = (uint64_t)sqlite3_column_int64(st, 1);
+		memcpy(draw_hash, sqlite3_column_blob(st, 2), 32);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+struct yh_draw_recorder {
+	yh_store *store;
+	sqlite3_stmt *entity, *pair;
+	char *task_id, *draw_date;
+};
+
+int yh_draw_recorder_open(yh_draw_recorder **out, yh_store *store, const char *task_id,
+                          const char *draw_date)
+{
+	yh_draw_recorder *r = calloc(1, sizeof(*r));
+	int rc;
+
+	*out = NULL;
+	if (!r || !(r->task_id = strdup(task_id)) || !(r->draw_date = strdup(draw_date))) {
+		yh_draw_recorder_free(r);
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	}
+	r->store = store;
+	if ((rc = yh_store_prepare(store, &r->entity, "INSERT INTO drawn_entity (task_id, entity_id, "
+	                           "draw_date) VALUES (?1, ?2, ?3)", "cannot record the draw")) < 0 ||
+	    (rc = yh_store_prepare(store, &r->pair, "INSERT INTO drawn_pair (task_id, entity_id, "
+	                           "inspector_id, draw_date) VALUES (?1, ?2, ?3, ?4)",
+	                           "cannot record the draw")) < 0) {
+		yh_draw_recorder_free(r);
+		return rc;
+	}
+	*out = r;
+	return YH_OK;
+}
+
+int yh_draw_recorder_entity(yh_draw_recorder *r, const char *entity_id)
+{
+	sqlite3_bind_text(r->entity, 1, r->task_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->entity, 2, entity_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->entity, 3, r->draw_date, -1, SQLITE_STATIC);
+	return yh_store_step_done(r->store, r->entity, NULL, "cannot record the drawn entities");
+}
+
+int yh_draw_recorder_pair(yh_draw_recorder *r, const char *entity_id, const char *inspector_id)
+{
+	sqlite3_bind_text(r->pair, 1, r->task_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->pair, 2, entity_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->pair, 3, inspector_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->pair, 4, r->draw_date, -1, SQLITE_STATIC);
+	return yh_store_step_done(r->store, r->pair, NULL, "cannot record the teams");
+}
+
+void yh_draw_recorder_free(yh_draw_recorder *r)
+{
+	if (!r)
+		return;
+	sqlite3_finalize(r->entity);
+	sqlite3_finalize(r->pair);
+	free(r->task_id);
+	free(r->draw_date);
+	free(r);
+}
+
+int yh_draw_store_recent_entities(yh_store *store, const char *date, int64_t days,
+                                  yh_id_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	if ((rc = yh_store_prepare(store, &st, "SELECT DISTINCT entity_id FROM drawn_entity WHERE "
+	                           "draw_date <= ?1 AND julianday(?1) - julianday(draw_date) <= ?2 "
+	                           "ORDER BY entity_id", "cannot read earlier draws")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, days);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(ctx, yh_store_text(st, 0))) != 0)
+			goto done;
+	if (step != SQLITE_DONE)
+		rc = yh_store_fail(store, "cannot read earlier draws");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_draw_store_recent_pairs(yh_store *store, const char *date, int64_t days,
+                               yh_pair_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	if ((rc = yh_store_prepare(store, &st, "SELECT entity_id, inspector_id, task_id FROM drawn_pair "
+	                           "WHERE draw_date <= ?1 AND julianday(?1) - julianday(draw_date) <= ?2",
+	                           "cannot read earlier draws")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, days);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(ctx, yh_store_text(st, 0), yh_store_text(st, 1), yh_store_text(st, 2))) != 0)
+			goto done;
+	if (step != SQLITE_DONE)
+		rc = yh_store_fail(store, "cannot read earlier draws");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}

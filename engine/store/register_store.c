@@ -1,0 +1,156 @@
+/* store/register_store.c — reading the registers as of a ledger sequence, and the row
+ * version counts the audit compares with the imports. */
+#include <stdio.h>
+#include <string.h>
+
+#include "register.h"
+#include "sqlite.h"
+#include "store.h"
+#include "error.h"
+
+static const char *const tables[YH_REGISTER_COUNT] = { "entity", "inspector", "conflict", "item" };
+
+const char *yh_register_table(yh_register_kind kind)
+{
+	return kind < YH_REGISTER_COUNT ? tables[kind] : NULL;
+}
+
+int yh_register_count(uint64_t *out, yh_store *store, yh_register_kind kind, uint64_t as_of)
+{
+	const yh_register_desc *d = yh_register_desc_get(kind);
+	sqlite3_stmt *st = NULL;
+	char sql[512];
+	int rc = YH_OK;
+
+	*out = 0;
+	if (!d)
+		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE %s", tables[kind], YH_SQL_AS_OF);
+	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = yh_store_fail(store, "cannot count the register");
+		goto done;
+	}
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = yh_store_fail(store, "cannot count the register");
+		goto done;
+	}
+	*out = (uint64_t)sqlite3_column_int64(st, 0);
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_register_foreach(yh_store *store, yh_register_kind kind, uint64_t as_of,
+                        yh_register_row_fn fn, void *ctx)
+{
+	const yh_register_desc *d = yh_register_desc_get(kind);
+	const char *values[YH_REGISTER_MAX_COLUMNS];
+	sqlite3_stmt *st = NULL;
+	char sql[1024], cols[512] = "", keys[256] = "";
+	size_t i;
+	int rc = YH_OK, step;
+
+	if (!d)
+		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
+	for (i = 0; i < d->ncolumns; i++) {
+		strcat(cols, i ? ", " : "");
+		strcat(cols, d->columns[i].pub.name);
+		if (i < d->nkey) {
+			strcat(keys, i ? ", " : "");
+			strcat(keys, d->columns[i].pub.name);
+		}
+	}
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s ORDER BY %s", cols, tables[kind],
+	         YH_SQL_AS_OF, keys);
+	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return yh_store_fail(store, "cannot read the register");
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < d->ncolumns; i++)
+			values[i] = yh_store_text(st, (int)i);
+		if ((rc = fn(ctx, values, d->ncolumns)) != 0)
+			goto done;
+	}
+	if (step != SQLITE_DONE)
+		rc = yh_store_fail(store, "cannot read the register");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_register_version_counts(yh_store *store, yh_register_kind kind, int closing,
+                               yh_version_count_fn fn, void *ctx)
+{
+	const char *col = closing ? "valid_to" : "valid_from";
+	sqlite3_stmt *st = NULL;
+	char sql[256];
+	int rc = YH_OK, step;
+
+	if (kind >= YH_REGISTER_COUNT)
+		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
+	snprintf(sql, sizeof(sql), "SELECT %s, count(*) FROM %s WHERE %s IS NOT NULL GROUP BY 1 ORDER BY 1",
+	         col, tables[kind], col);
+	if ((rc = yh_store_prepare(store, &st, sql, "cannot read the registers")) < 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(ctx, (uint64_t)sqlite3_column_int64(st, 0),
+		             (uint64_t)sqlite3_column_int64(st, 1))) != 0)
+			goto done;
+	if (step != SQLITE_DONE)
+		rc = yh_store_fail(store, "cannot read the registers");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_register_has_current(int *out, yh_store *store, yh_register_kind kind)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[256];
+	int rc;
+
+	*out = 0;
+	if (kind >= YH_REGISTER_COUNT)
+		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
+	snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM %s WHERE valid_to IS NULL)", tables[kind]);
+	if ((rc = yh_store_prepare(store, &st, sql, "cannot read the register")) < 0)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = yh_store_fail(store, "cannot read the register");
+	else
+		*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_register_find(yh_store *store, yh_register_kind kind, uint64_t as_of, const char *key,
+                     yh_register_row_fn fn, void *ctx)
+{
+	const yh_register_desc *d = yh_register_desc_get(kind);
+	const char *values[YH_REGISTER_MAX_COLUMNS];
+	sqlite3_stmt *st = NULL;
+	char sql[1024], cols[512] = "";
+	size_t i;
+	int rc;
+
+	if (!d || d->nkey != 1)
+		return yh_error_set(YH_EINVAL, "register %d has no single key", (int)kind);
+	for (i = 0; i < d->ncolumns; i++) {
+		strcat(cols, i ? ", " : "");
+		strcat(cols, d->columns[i].pub.name);
+	}
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s AND %s = ?2", cols, tables[kind],
+	         YH_SQL_AS_OF, d->columns[0].pub.name);
+	if ((rc = yh_store_prepare(store, &st, sql, "cannot read the register")) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		for (i = 0; i < d->ncolumns; i++)
+			values[i] = yh_store_text(st, (int)i);
+		rc = fn(ctx, values, d->ncolumns);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,56 @@
+/*
+ * store/sqlite.h — private to the storage layer: the SQLite store's handle and
+ * the helpers every file of engine/store/ uses.  Nothing outside engine/store/ may
+ * include this header (unit tests excepted, to look at rows directly).
+ */
+#ifndef YH_ENGINE_STORE_SQLITE_H
+#define YH_ENGINE_STORE_SQLITE_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "yaohao/key.h"
+#include "yaohao/register.h"
+#include "yaohao/store.h"
+
+struct yh_store {
+	sqlite3 *db;
+	char *path;
+	char *department;
+	int has_public_key;                    /* the ledger is signed */
+	unsigned char public_key[32];
+	yh_key *key;                           /* the store's copy; NULL until yh_store_set_key */
+};
+
+/* "valid as of ?1" for a register table's rows; ?1 = 0 means the current rows.
+ * The one definition of "as of" in the project (docs/spec.md, registers). */
+#define YH_SQL_AS_OF "(CASE WHEN ?1 = 0 THEN valid_to IS NULL " \
+	"ELSE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1) END)"
+
+/* Reports an SQLite failure on the store as YH_ESTORE: "<what>: <sqlite msg>: '<path>'". */
+int yh_store_fail(yh_store *store, const char *what);
+
+/* Runs SQL without results; YH_ESTORE with the message on failure. */
+int yh_store_exec(yh_store *store, const char *sql);
+
+/* Prepares a statement; YH_ESTORE naming `what` on failure. */
+int yh_store_prepare(yh_store *store, sqlite3_stmt **st, const char *sql, const char *what);
+
+/* Steps a statement that returns no row and resets it: YH_OK on SQLITE_DONE; when
+ * constraint is not NULL a constraint violation sets *constraint and is not an error. */
+int yh_store_step_done(yh_store *store, sqlite3_stmt *st, int *constraint, const char *what);
+
+/* A text column, "" for NULL. */
+const char *yh_store_text(sqlite3_stmt *st, int col);
+
+/* The schema, as the list of migrations from version 0. */
+/* The table that holds a register (register_store.c). */
+const char *yh_register_table(yh_register_kind kind);
+
+int yh_schema_migrate(yh_store *store, int from);
+
+/* The ledger's append-only triggers (schema.c): dropped and restored around the
+ * one documented rewrite, the signing of existing entries when a key is adopted. */
+extern const char yh_schema_ledger_no_update[];
+
+#endif

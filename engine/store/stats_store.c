@@ -1,0 +1,59 @@
+/* store/stats_store.c — grouped counts over the registers as of a ledger sequence. */
+#include <stdio.h>
+
+#include "sqlite.h"
+#include "store.h"
+#include "error.h"
+
+static const struct {
+	const char *expr, *table;
+} groups[] = {
+	[YH_GROUP_ENTITY_STATUS] = { "status", "entity" },
+	[YH_GROUP_ENTITY_PROVINCE] = { "substr(region, 1, 2)", "entity" },
+	[YH_GROUP_ENTITY_SECTION] = { "substr(industry, 1, 1)", "entity" },
+	[YH_GROUP_ENTITY_RISK] = { "risk", "entity" },
+	[YH_GROUP_INSPECTOR_DEPARTMENT] = { "department", "inspector" },
+	[YH_GROUP_INSPECTOR_STATUS] = { "status", "inspector" },
+	[YH_GROUP_ITEM_DEPARTMENT] = { "department", "item" },
+};
+
+int yh_stats_group(yh_store *store, uint64_t as_of, yh_group which, yh_group_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[512];
+	int rc, step;
+
+	if ((unsigned)which >= sizeof(groups) / sizeof(groups[0]))
+		return yh_error_set(YH_EINVAL, "unknown grouping %d", (int)which);
+	snprintf(sql, sizeof(sql), "SELECT %s, count(*) FROM %s WHERE " YH_SQL_AS_OF
+	         " GROUP BY 1 ORDER BY 1", groups[which].expr, groups[which].table);
+	if ((rc = yh_store_prepare(store, &st, sql, "cannot compute statistics")) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(ctx, yh_store_text(st, 0), (uint64_t)sqlite3_column_int64(st, 1))) != 0)
+			goto done;
+	if (step != SQLITE_DONE)
+		rc = yh_store_fail(store, "cannot compute statistics");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_stats_abnormal(uint64_t *out, yh_store *store, uint64_t as_of)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*out = 0;
+	if ((rc = yh_store_prepare(store, &st, "SELECT count(*) FROM entity WHERE " YH_SQL_AS_OF
+	                           " AND abnormal = 1", "cannot compute statistics")) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = yh_store_fail(store, "cannot compute statistics");
+	else
+		*out = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}

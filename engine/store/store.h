@@ -1,0 +1,165 @@
+/*
+ * store/store.h — the storage layer: everything the engine keeps, behind one
+ * interface.  Only the files in engine/store/ speak SQL; every other module
+ * reads and writes through these functions and never sees a database handle.
+ * A second backend (PostgreSQL) implements this header (docs/internals.md).
+ *
+ * Nouns: the connection and its transactions (store.c), the ledger
+ * (ledger_store.c), the registers with their history (register_store.c,
+ * register_writer.c), register statistics (stats_store.c), tasks
+ * (task_store.c) and draws — commitments, transcripts, drawn entities and
+ * pairs (draw_store.c).
+ */
+#ifndef YH_ENGINE_STORE_STORE_H
+#define YH_ENGINE_STORE_STORE_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "yaohao/key.h"
+#include "yaohao/ledger.h"
+#include "yaohao/register.h"
+#include "yaohao/store.h"
+#include "yaohao/task.h"
+
+/* ---- connection and transactions (store.c) ---- */
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  rollback is safe to call twice. */
+int yh_store_begin(yh_store *store);
+int yh_store_commit(yh_store *store);
+void yh_store_rollback(yh_store *store);
+
+/* The store's signing key (its own copy), or NULL before yh_store_set_key. */
+const yh_key *yh_store_signing_key(const yh_store *store);
+
+/* 1 when the store's ledger is signed (it has a public key). */
+int yh_store_signs(const yh_store *store);
+
+/* A hint for a big batch of writes (an import): a large page cache, or back to normal. */
+void yh_store_bulk(yh_store *store, int on);
+
+/* ---- ledger (ledger_store.c) ---- */
+
+/* Inside a transaction: the sequence the next entry will take. */
+int yh_ledger_next_seq(uint64_t *seq, yh_store *store);
+
+/*
+ * Appends the entry `seq` of `kind` (payload serialised canonically; "time" is
+ * added from the clock, or from $SOURCE_DATE_EPOCH when set, so that tests can
+ * pin it), chained to the previous entry and signed with the store's key.
+ * Takes ownership of payload (a NULL payload is an out-of-memory failure),
+ * whatever it returns.
+ */
+int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *payload);
+
+/* ---- registers (register_store.c, register_writer.c) ---- */
+
+/* Calls fn with the row of a single-key register whose key is `key`, as of
+ * as_of (0: current), if there is one; YH_OK either way. */
+int yh_register_find(yh_store *store, yh_register_kind kind, uint64_t as_of, const char *key,
+                     yh_register_row_fn fn, void *ctx);
+
+/* For the audit: how many row versions of a register begin (closing = 0) or end
+ * (closing = 1) at each ledger sequence; fn(ctx, seq, rows) in sequence order. */
+typedef int (*yh_version_count_fn)(void *ctx, uint64_t seq, uint64_t rows);
+int yh_register_version_counts(yh_store *store, yh_register_kind kind, int closing,
+                               yh_version_count_fn fn, void *ctx);
+
+/* 1 if the register has current rows. */
+int yh_register_has_current(int *out, yh_store *store, yh_register_kind kind);
+
+/*
+ * Writing one import into a register, inside the caller's transaction: each
+ * row is put with its values in column order; the writer compares it with
+ * the current version and adds, changes or leaves it.  A row whose key was
+ * put before in the same import is a duplicate (not written).
+ */
+typedef enum {
+	YH_PUT_ADDED = 0, YH_PUT_CHANGED, YH_PUT_UNCHANGED, YH_PUT_DUPLICATE
+} yh_put_outcome;
+
+typedef struct yh_register_writer yh_register_writer;
+
+/* `empty`: the register has no current rows, so every row is new and nothing is
+ * looked up (a first import at insert speed). */
+int yh_register_writer_open(yh_register_writer **out, yh_store *store, yh_register_kind kind,
+                            uint64_t seq, int empty);
+/* values[i] with lens[i] bytes, in column order. */
+int yh_register_writer_put(yh_put_outcome *outcome, yh_register_writer *w,
+                           const char *const *values, const size_t *lens);
+/* Closes the current rows the import did not put; *closed is their number. */
+int yh_register_writer_close_absent(uint64_t *closed, yh_register_writer *w);
+void yh_register_writer_free(yh_register_writer *w);
+
+/* ---- statistics (stats_store.c) ---- */
+
+typedef enum {
+	YH_GROUP_ENTITY_STATUS = 0,
+	YH_GROUP_ENTITY_PROVINCE,      /* the first two digits of the region */
+	YH_GROUP_ENTITY_SECTION,       /* the industry's section letter */
+	YH_GROUP_ENTITY_RISK,
+	YH_GROUP_INSPECTOR_DEPARTMENT,
+	YH_GROUP_INSPECTOR_STATUS,
+	YH_GROUP_ITEM_DEPARTMENT
+} yh_group;
+
+/* fn(ctx, key, rows) per value of the grouping, in key order ("" for none). */
+typedef int (*yh_group_fn)(void *ctx, const char *key, uint64_t rows);
+int yh_stats_group(yh_store *store, uint64_t as_of, yh_group group, yh_group_fn fn, void *ctx);
+
+/* Entities as of as_of that are on the abnormal-operations list. */
+int yh_stats_abnormal(uint64_t *out, yh_store *store, uint64_t as_of);
+
+/* ---- tasks (task_store.c) ---- */
+
+/* Records a task's canonical text (YH_EEXIST if the id is taken), in the caller's transaction. */
+int yh_task_store_insert(yh_store *store, const char *id, const char *canonical,
+                         const char *draw_date, uint64_t seq);
+
+/* The canonical text of a recorded task (free() it); YH_ENOTFOUND if none. */
+int yh_task_store_get(char **canonical, yh_store *store, const char *id);
+
+/* ---- draws (draw_store.c) ---- */
+
+/* The commitment of a task: its secret (kept until the draw) and announcement. */
+int yh_draw_store_commit(yh_store *store, const char *task_id, uint64_t seq,
+                         const unsigned char secret[32], const char *announcement);
+
+/* Reads the commitment: the announcement (free() it) and, when secret is not NULL,
+ * the secret (YH_ESTORE when it is gone or damaged).  YH_ENOTFOUND if not committed. */
+int yh_draw_store_load_commit(char **announcement, unsigned char *secret, yh_store *store,
+                              const char *task_id);
+
+/* Records the transcript of a draw (in pieces: it may be large) and forgets the
+ * secret, which the transcript now reveals. */
+int yh_draw_store_transcript(yh_store *store, const char *task_id, uint64_t seq,
+                             const char *transcript, size_t len);
+
+/* The recorded transcript (free() it); YH_ENOTFOUND if the task is not drawn. */
+int yh_draw_store_load_transcript(char **transcript, yh_store *store, const char *task_id);
+
+/* The ledger sequences of a task's commit and draw entries and the draw entry's hash. */
+int yh_draw_store_refs(uint64_t *commit_seq, uint64_t *draw_seq, unsigned char draw_hash[32],
+                       yh_store *store, const char *task_id);
+
+/* Recording who was drawn and who inspects them, for later exclusion windows. */
+typedef struct yh_draw_recorder yh_draw_recorder;
+int yh_draw_recorder_open(yh_draw_recorder **out, yh_store *store, const char *task_id,
+                          const char *draw_date);
+int yh_draw_recorder_entity(yh_draw_recorder *r, const char *entity_id);
+int yh_draw_recorder_pair(yh_draw_recorder *r, const char *entity_id, const char *inspector_id);
+void yh_draw_recorder_free(yh_draw_recorder *r);
+
+/* Entities drawn by tasks dated within `days` before `date` (inclusive), each once,
+ * in id order. */
+typedef int (*yh_id_fn)(void *ctx, const char *id);
+int yh_draw_store_recent_entities(yh_store *store, const char *date, int64_t days,
+                                  yh_id_fn fn, void *ctx);
+
+/* (entity, officer, task) pairs teamed by draws dated within `days` before `date`. */
+typedef int (*yh_pair_fn)(void *ctx, const char *entity_id, const char *inspector_id,
+                          const char *task_id);
+int yh_draw_store_recent_pairs(yh_store *store, const char *date, int64_t days,
+                               yh_pair_fn fn, void *ctx);
+
+#endif
