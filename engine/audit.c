@@ -9,6 +9,7 @@
 #include "yaohao/audit.h"
 #include "yaohao/jcs.h"
 #include "yaohao/ledger.h"
+#include "digest.h"
 #include "draw.h"
 #include "register.h"
 #include "report.h"
@@ -299,7 +300,7 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 			stop = fail(a, e, "the transcript of task '%s' is missing", task_id);
 			goto done;
 		}
-		crypto_hash_sha256(digest, (const unsigned char *)stored, strlen(stored));
+		yh_digest_transcript(digest, stored, strlen(stored));
 		sodium_bin2hex(hex, sizeof(hex), digest, 32);
 		if (!json_is_string(json_object_get(payload, "transcript_sha256")) ||
 		    strcmp(hex, json_string_value(json_object_get(payload, "transcript_sha256"))) != 0) {

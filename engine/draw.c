@@ -223,7 +223,7 @@ static int record_draw(yh_draw_result *res, yh_store *store, const char *task_id
 	res->seq = seq;
 	res->selected = selected;
 	memcpy(res->seed, seed, 32);
-	crypto_hash_sha256(res->transcript_sha256, (const unsigned char *)text, len);
+	yh_digest_transcript(res->transcript_sha256, text, len);
 	return yh_ledger_append(store, seq, "draw",
 	                        json_pack("{s:s, s:o, s:o, s:I}", "task_id", task_id,
 	                                  "transcript_sha256", hex_json(res->transcript_sha256, 32),

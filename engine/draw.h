@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "yaohao/draw.h"
+#include "digest.h"
 #include "register.h"
 #include "task.h"
 
@@ -123,19 +124,6 @@ void yh_selector_free(yh_selector *s);
 int yh_transcript_text(char **out, json_t *announcement, const unsigned char secret[32],
                        const char *value, const unsigned char seed[32], json_t *strata,
                        json_t *reserves, char **selected, size_t selected_len);
-
-/* Commitment and seed (docs/spec.md §6, §7). */
-void yh_commitment(unsigned char out[32], const unsigned char secret[32]);
-void yh_seed_derive(unsigned char seed[32], const unsigned char task_digest[32],
-                    const unsigned char entity_root[32], const unsigned char officer_root[32],
-                    const unsigned char recusal_root[32], const unsigned char secret[32],
-                    const char *value);
-
-/* Tickets (docs/spec.md). */
-void yh_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id);
-void yh_pair_key(unsigned char out[32], const unsigned char seed[32], const char *entity_id);
-void yh_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
-                    const char *inspector_id);
 
 #include "report.h" /* yh_hex */
 

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "yaohao/key.h"
+#include "digest.h"
 #include "error.h"
 
 #define SECRET_HEADER "yaohao-secret-key-v1"
@@ -24,10 +25,7 @@ struct yh_key {
 
 void yh_key_id_of(char out[YH_KEY_ID_CHARS + 1], const unsigned char pk[YH_PUBLIC_KEY_BYTES])
 {
-	unsigned char h[32];
-
-	crypto_hash_sha256(h, pk, YH_PUBLIC_KEY_BYTES);
-	sodium_bin2hex(out, YH_KEY_ID_CHARS + 1, h, YH_KEY_ID_CHARS / 2);
+	yh_digest_key_id(out, pk);
 }
 
 int yh_key_from_seed(yh_key **out, const unsigned char seed[32])

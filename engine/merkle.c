@@ -2,9 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "yaohao/merkle.h"
+#include "digest.h"
 #include "error.h"
 
 /* One perfect subtree per set bit of the leaf count: 64 levels suffice. */
@@ -31,27 +30,9 @@ void yh_merkle_free(yh_merkle *m)
 	free(m);
 }
 
-static void node(unsigned char out[32], const unsigned char *l, const unsigned char *r)
-{
-	crypto_hash_sha256_state st;
-	const unsigned char one = 0x01;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, &one, 1);
-	crypto_hash_sha256_update(&st, l, 32);
-	crypto_hash_sha256_update(&st, r, 32);
-	crypto_hash_sha256_final(&st, out);
-}
-
 void yh_merkle_leaf_hash(unsigned char out[YH_HASH_BYTES], const void *data, size_t len)
 {
-	crypto_hash_sha256_state st;
-	const unsigned char zero = 0x00;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, &zero, 1);
-	crypto_hash_sha256_update(&st, data, len);
-	crypto_hash_sha256_final(&st, out);
+	yh_digest_leaf(out, data, len);
 }
 
 void yh_merkle_add(yh_merkle *m, const void *data, size_t len)
@@ -69,7 +50,7 @@ void yh_merkle_add_hash(yh_merkle *m, const unsigned char leaf_hash[YH_HASH_BYTE
 	memcpy(m->stack[m->depth], leaf_hash, YH_HASH_BYTES);
 	/* merge equal-sized subtrees, like a binary counter */
 	while (m->depth > 0 && m->levels[m->depth - 1] == level) {
-		node(m->stack[m->depth - 1], m->stack[m->depth - 1], m->stack[m->depth]);
+		yh_digest_node(m->stack[m->depth - 1], m->stack[m->depth - 1], m->stack[m->depth]);
 		m->depth--;
 		level++;
 	}
@@ -122,13 +103,13 @@ void yh_merkle_root(unsigned char out[YH_HASH_BYTES], const yh_merkle *m)
 	size_t i;
 
 	if (m->depth == 0) {
-		crypto_hash_sha256(out, NULL, 0);
+		yh_digest_empty(out);
 		return;
 	}
 	/* fold the subtrees from the smallest (rightmost) to the largest */
 	memcpy(acc, m->stack[m->depth - 1], 32);
 	for (i = m->depth - 1; i > 0; i--)
-		node(acc, m->stack[i - 1], acc);
+		yh_digest_node(acc, m->stack[i - 1], acc);
 	memcpy(out, acc, 32);
 }
 
@@ -151,7 +132,7 @@ static void subtree(unsigned char out[32], const unsigned char *leaves, uint64_t
 		k *= 2;
 	subtree(l, leaves, lo, lo + k);
 	subtree(r, leaves, lo + k, hi);
-	node(out, l, r);
+	yh_digest_node(out, l, r);
 }
 
 int yh_merkle_path(unsigned char **out, size_t *npath, const unsigned char *leaves, uint64_t n,
@@ -211,14 +192,14 @@ int yh_merkle_verify_path(const unsigned char root[YH_HASH_BYTES],
 		if (sn == 0)
 			return yh_error_set(YH_EDATA, "the audit path is too long");
 		if ((fn & 1) || fn == sn) {
-			node(r, p, r);
+			yh_digest_node(r, p, r);
 			if (!(fn & 1))
 				while (!(fn & 1) && fn != 0) {
 					fn >>= 1;
 					sn >>= 1;
 				}
 		} else {
-			node(r, r, p);
+			yh_digest_node(r, r, p);
 		}
 		fn >>= 1;
 		sn >>= 1;

@@ -12,9 +12,6 @@
 #include "draw.h"
 #include "error.h"
 
-static const char commit_tag[] = "yaohao:commit:v1";
-static const char seed_tag[] = "yaohao:seed:v1";
-
 typedef struct {
 	unsigned char ticket[32];
 	char id[24];
@@ -150,41 +147,6 @@ static int drain(yh_selector *s)
 	if (s->worker_rc)
 		return yh_error_set(s->worker_rc, "%s", s->worker_error);
 	return YH_OK;
-}
-
-void yh_commitment(unsigned char out[32], const unsigned char secret[32])
-{
-	crypto_hash_sha256_state st;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)commit_tag, sizeof(commit_tag));
-	crypto_hash_sha256_update(&st, secret, 32);
-	crypto_hash_sha256_final(&st, out);
-}
-
-void yh_seed_derive(unsigned char seed[32], const unsigned char task_digest[32],
-                    const unsigned char entity_root[32], const unsigned char officer_root[32],
-                    const unsigned char recusal_root[32], const unsigned char secret[32],
-                    const char *value)
-{
-	crypto_hash_sha256_state st;
-	unsigned char len[4];
-	size_t n = strlen(value);
-
-	len[0] = (unsigned char)(n >> 24);
-	len[1] = (unsigned char)(n >> 16);
-	len[2] = (unsigned char)(n >> 8);
-	len[3] = (unsigned char)n;
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)seed_tag, sizeof(seed_tag));
-	crypto_hash_sha256_update(&st, task_digest, 32);
-	crypto_hash_sha256_update(&st, entity_root, 32);
-	crypto_hash_sha256_update(&st, officer_root, 32);
-	crypto_hash_sha256_update(&st, recusal_root, 32);
-	crypto_hash_sha256_update(&st, secret, 32);
-	crypto_hash_sha256_update(&st, len, 4);
-	crypto_hash_sha256_update(&st, (const unsigned char *)value, n);
-	crypto_hash_sha256_final(&st, seed);
 }
 
 static int cmp_drawn(const drawn *a, const drawn *b)

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "yaohao/jcs.h"
+#include "digest.h"
 #include "task.h"
 #include "report.h"
 #include "register.h"
@@ -516,15 +517,12 @@ void yh_task_free(yh_task *t)
 	free(t);
 }
 
-static const char task_tag[] = "yaohao:task:v1";
-
 int yh_task_parse(yh_task **out, const char *text, size_t len, const char *source)
 {
 	parser p = { source, 0 };
 	yh_task *t = calloc(1, sizeof(*t));
 	json_t *in = NULL, *norm = NULL, *again = NULL;
 	json_error_t jerr;
-	crypto_hash_sha256_state st;
 	int rc;
 
 	*out = NULL;
@@ -545,10 +543,7 @@ int yh_task_parse(yh_task **out, const char *text, size_t len, const char *sourc
 	norm = NULL;
 	if ((rc = yh_jcs_dump(&t->canonical, t->doc)) < 0)
 		goto done;
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)task_tag, sizeof(task_tag));
-	crypto_hash_sha256_update(&st, (const unsigned char *)t->canonical, strlen(t->canonical));
-	crypto_hash_sha256_final(&st, t->digest);
+	yh_digest_task(t->digest, t->canonical);
 	*out = t;
 	t = NULL;
 done:

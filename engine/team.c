@@ -1,4 +1,5 @@
-/* team.c — pair tickets and the team of each selected entity (docs/spec.md, "teams"). */
+/* team.c — the team of each selected entity (docs/spec.md §9): candidates by load and pair
+ * ticket, seats, specialties, the load cap; the commit-time pre-check and default cap. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,53 +8,6 @@
 
 #include "draw.h"
 #include "error.h"
-
-static const char ticket_tag[] = "yaohao:ticket:v1";
-static const char pair_tag[] = "yaohao:pair:v1";
-
-void yh_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id)
-{
-	crypto_hash_sha256_state st;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, seed, 32);
-	crypto_hash_sha256_update(&st, (const unsigned char *)ticket_tag, sizeof(ticket_tag));
-	crypto_hash_sha256_update(&st, (const unsigned char *)entity_id, strlen(entity_id));
-	crypto_hash_sha256_final(&st, out);
-}
-
-void yh_pair_key(unsigned char out[32], const unsigned char seed[32], const char *entity_id)
-{
-	crypto_hash_sha256_state st;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, seed, 32);
-	crypto_hash_sha256_update(&st, (const unsigned char *)pair_tag, sizeof(pair_tag));
-	crypto_hash_sha256_update(&st, (const unsigned char *)entity_id, strlen(entity_id));
-	crypto_hash_sha256_final(&st, out);
-}
-
-/* Two steps so that each officer costs one SHA-256 block: the entity's pair key is
- * made once, and 32 bytes of key plus an officer id fit in a single block. */
-static void pair_ticket_from_key(unsigned char out[32], const unsigned char key[32],
-                                 const char *inspector_id)
-{
-	crypto_hash_sha256_state st;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, key, 32);
-	crypto_hash_sha256_update(&st, (const unsigned char *)inspector_id, strlen(inspector_id));
-	crypto_hash_sha256_final(&st, out);
-}
-
-void yh_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
-                    const char *inspector_id)
-{
-	unsigned char key[32];
-
-	yh_pair_key(key, seed, entity_id);
-	pair_ticket_from_key(out, key, inspector_id);
-}
 
 static int holds(const yh_officer *o, const char *specialty)
 {
@@ -233,7 +187,7 @@ static int next_level(levels *lv)
 	while (end < lv->n && lv->c[end].officer->load == lv->c[lv->ready].officer->load)
 		end++;
 	for (i = lv->ready; i < end; i++)
-		pair_ticket_from_key(lv->c[i].ticket, lv->key, lv->c[i].officer->row[YH_I_ID]);
+		yh_pair_ticket_from_key(lv->c[i].ticket, lv->key, lv->c[i].officer->row[YH_I_ID]);
 	qsort(lv->c + lv->ready, end - lv->ready, sizeof(candidate), cmp_ticket);
 	lv->ready = end;
 	return 1;

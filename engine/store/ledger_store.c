@@ -4,7 +4,7 @@
 #include <time.h>
 
 #include "yaohao/jcs.h"
-#include "ledger.h"
+#include "digest.h"
 #include "sqlite.h"
 #include "store.h"
 #include "error.h"

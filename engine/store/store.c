@@ -8,7 +8,7 @@
 
 #include <sodium.h>
 
-#include "ledger.h"
+#include "digest.h"
 #include "sqlite.h"
 #include "store.h"
 #include "error.h"
