@@ -535,6 +535,18 @@ static int compare_entry(void *ctx, json_t *entry)
 	return 0;
 }
 
+static int compare_selected(void *ctx, const yh_selected *e)
+{
+	json_t *entry = yh_selected_json(e);
+	int rc;
+
+	if (!entry)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	rc = compare_entry(ctx, entry);
+	json_decref(entry);
+	return rc;
+}
+
 static void replay_registers(yh_report *r, json_t *doc, yh_frozen *f, const unsigned char seed[32],
                              const yh_verify_inputs *in)
 {
@@ -542,6 +554,7 @@ static void replay_registers(yh_report *r, json_t *doc, yh_frozen *f, const unsi
 	comparer cmp;
 	yh_merkle *m = NULL;
 	json_t *strata = NULL, *reserves = NULL;
+	const yh_selection *selection;
 	char err[1024] = "", diff[512];
 	unsigned char root[32];
 	int teams = 0, officers_ok = 0;
@@ -622,10 +635,12 @@ static void replay_registers(yh_report *r, json_t *doc, yh_frozen *f, const unsi
 	}
 	cmp.doc_selected = json_object_get(doc, "selected");
 	cmp.teams = teams;
-	if (yh_selector_finish(er.sel, &strata, &reserves, teams, compare_entry, &cmp) < 0) {
+	if (yh_selector_finish(&selection, er.sel, teams, compare_selected, &cmp) < 0) {
 		yh_report_check(r, "selection replay", "failed", "%s", yh_error_message());
 		goto done;
 	}
+	strata = yh_selection_strata_json(selection);
+	reserves = yh_selection_reserves_json(selection);
 	if (!*cmp.diff && cmp.count != json_array_size(cmp.doc_selected))
 		snprintf(cmp.diff, sizeof(cmp.diff), "the replay selects %zu entities, the document lists %zu",
 		         cmp.count, json_array_size(cmp.doc_selected));

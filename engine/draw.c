@@ -56,23 +56,31 @@ typedef struct {
 	yh_merkle *m;
 } rooted;
 
+/* Each drawn entry, typed and as the transcript writes it. */
+typedef int (*entry_fn)(void *ctx, const yh_selected *e, const json_t *entry);
+
 /* The selected entities' canonical texts, joined by ',' as they are drawn. */
 typedef struct {
 	char *text;
 	size_t len, cap;
-	yh_selected_emit emit;   /* also passed each entry (recording, printing), or NULL */
+	entry_fn emit;           /* also passed each entry (recording, printing), or NULL */
 	void *emit_ctx;
 } streamed;
 
-static int stream_entry(void *ctx, json_t *entry)
+static int stream_entry(void *ctx, const yh_selected *e)
 {
 	streamed *s = ctx;
+	json_t *entry = yh_selected_json(e);
 	char *one = NULL;
 	size_t n;
 	int rc;
 
-	if ((rc = yh_jcs_dump(&one, entry)) < 0)
+	if (!entry)
+		return yh_error_set(YH_ENOMEM, "out of memory building the transcript");
+	if ((rc = yh_jcs_dump(&one, entry)) < 0) {
+		json_decref(entry);
 		return rc;
+	}
 	n = strlen(one);
 	if (s->len + n + 2 > s->cap) {
 		size_t cap = s->cap ? s->cap + s->cap / 2 : 1u << 16; /* x1.5: less slack at the end */
@@ -82,6 +90,7 @@ static int stream_entry(void *ctx, json_t *entry)
 			cap += cap / 2;
 		if (!(p = realloc(s->text, cap))) {
 			free(one);
+			json_decref(entry);
 			return yh_error_set(YH_ENOMEM, "out of memory building the transcript");
 		}
 		s->text = p;
@@ -92,7 +101,9 @@ static int stream_entry(void *ctx, json_t *entry)
 	memcpy(s->text + s->len, one, n + 1);
 	s->len += n;
 	free(one);
-	return s->emit ? s->emit(s->emit_ctx, entry) : 0;
+	rc = s->emit ? s->emit(s->emit_ctx, e, entry) : 0;
+	json_decref(entry);
+	return rc;
 }
 
 /* Feeds the selector and, for the audit, rebuilds the entity root in the same pass. */
@@ -114,13 +125,14 @@ static int select_and_hash(void *ctx, const char *const *row)
  */
 static int compute(char **text, unsigned char seed[32], yh_store *store, const yh_task *task,
                    json_t *ann, const unsigned char secret[32], const char *value, int check_entities,
-                   yh_selected_emit emit, void *emit_ctx, int threads,
+                   entry_fn emit, void *emit_ctx, int threads,
                    yh_scan_progress_fn on_progress, void *progress_ctx, json_t **reserves_out)
 {
 	rooted feed = { NULL, NULL };
 	streamed out = { NULL, 0, 0, emit, emit_ctx };
 	yh_frozen f;
 	yh_selector *sel = NULL;
+	const yh_selection *selection;
 	json_t *strata = NULL, *reserves = NULL;
 	unsigned char digest[32], entity_root[32];
 	const char *task_id = task->id;
@@ -164,10 +176,15 @@ static int compute(char **text, unsigned char seed[32], yh_store *store, const y
 			goto done;
 		}
 	}
-	if ((rc = yh_selector_finish(sel, &strata, &reserves, 1, stream_entry, &out)) < 0) {
+	if ((rc = yh_selector_finish(&selection, sel, 1, stream_entry, &out)) < 0) {
 		if (rc == YH_ESTALE)
 			rc = yh_error_set(YH_ESTORE, "%s: the store changed since the commit of task '%s'",
 			                  yh_error_message(), task_id);
+		goto done;
+	}
+	if (!(strata = yh_selection_strata_json(selection)) ||
+	    !(reserves = yh_selection_reserves_json(selection))) {
+		rc = yh_error_set(YH_ENOMEM, "out of memory building the transcript");
 		goto done;
 	}
 	if ((rc = yh_transcript_text(text, ann, secret, value, seed, strata, reserves, &out.text,
@@ -194,21 +211,19 @@ typedef struct {
 	void *user_ctx;
 } recorder;
 
-static int record_entry(void *ctx, json_t *e)
+static int record_entry(void *ctx, const yh_selected *e, const json_t *entry)
 {
 	recorder *r = ctx;
-	const char *id = json_string_value(json_object_get(e, "id"));
-	json_t *m;
 	size_t j;
 	int rc;
 
-	if ((rc = yh_draw_recorder_entity(r->rec, id)) < 0)
+	if ((rc = yh_draw_recorder_entity(r->rec, e->id)) < 0)
 		return rc;
-	json_array_foreach(json_object_get(e, "team"), j, m)
-		if ((rc = yh_draw_recorder_pair(r->rec, id, json_string_value(json_object_get(m, "id")))) < 0)
+	for (j = 0; j < e->team.n; j++)
+		if ((rc = yh_draw_recorder_pair(r->rec, e->id, e->team.members[j].officer->row[YH_I_ID])) < 0)
 			return rc;
 	r->count++;
-	return r->user ? r->user(r->user_ctx, e) : 0;
+	return r->user ? r->user(r->user_ctx, entry) : 0;
 }
 
 static int record_draw(yh_draw_result *res, yh_store *store, const char *task_id, uint64_t seq,

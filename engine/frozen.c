@@ -7,7 +7,7 @@
 
 #include "yaohao/merkle.h"
 #include "store/store.h"
-#include "draw.h"
+#include "frozen.h"
 #include "error.h"
 
 static char *dup(const char *s)

@@ -1,5 +1,5 @@
-/* select.c — tickets, the bounded per-stratum heaps, selection, reserves, cutoffs, and the
- * transcript they make up: shared by the draw, its audit replay and the store-free verifier. */
+/* select.c — tickets, the bounded per-stratum heaps, selection, reserves and cutoffs
+ * (docs/spec.md §8): shared by the draw, its audit replay and the store-free verifier. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +8,8 @@
 
 #include <sodium.h>
 
-#include "yaohao/jcs.h"
-#include "draw.h"
+#include "digest.h"
+#include "select.h"
 #include "error.h"
 
 typedef struct {
@@ -57,6 +57,12 @@ struct yh_selector {
 	size_t head, tail, queued;   /* ring of filled batches; the producer fills batches[head] */
 	int done, worker_rc;
 	char worker_error[512];
+	/* the results, kept until the selector is freed */
+	unsigned char (*cutoffs)[32];
+	int *has_cutoff;
+	yh_reserve *reserves;
+	size_t nreserves;
+	yh_selection selection;
 };
 
 static int push(yh_selector *s, const char *id, const char *name, size_t stratum);
@@ -267,6 +273,9 @@ void yh_selector_free(yh_selector *s)
 		free(s->heaps[i].v);
 	}
 	free(s->heaps);
+	free(s->cutoffs);
+	free(s->has_cutoff);
+	free(s->reserves);
 	free(s);
 }
 
@@ -321,142 +330,89 @@ int yh_selector_add(void *ctx, const char *const *row)
 	return push(s, row[YH_E_ID], row[YH_E_NAME], (size_t)(st - s->f->strata));
 }
 
-int yh_selector_finish(yh_selector *s, json_t **strata_out, json_t **reserves_out, int teams,
-                       yh_selected_emit emit, void *emit_ctx)
+/* Sorts each stratum's heap, checks its count, and keeps its cutoff and reserves;
+ * the selected entities of every stratum are gathered into *all. */
+static int close_strata(yh_selector *s, drawn **all, size_t *nall)
 {
 	yh_frozen *f = s->f;
-	json_t *strata = json_array(), *reserves = json_array();
-	drawn *all = NULL;
-	size_t nall = 0, i, j;
-	char hex[65];
-	int rc = YH_OK;
+	size_t i, j;
 
-	*strata_out = *reserves_out = NULL;
-	if ((rc = drain(s)) < 0)
-		goto done;
-	if (!strata || !reserves) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory");
-		goto done;
-	}
+	if (!(s->cutoffs = calloc(f->nstrata + 1, 32)) ||
+	    !(s->has_cutoff = calloc(f->nstrata + 1, sizeof(int))))
+		return yh_error_set(YH_ENOMEM, "out of memory");
 	for (i = 0; i < f->nstrata; i++) {
 		heap *h = &s->heaps[i];
-		yh_stratum *st = &f->strata[i];
+		const yh_stratum *st = &f->strata[i];
 		drawn *p;
+		yh_reserve *r;
 
-		if (h->seen != st->population) {
-			rc = yh_error_set(YH_ESTALE, "stratum '%s' has %llu eligible entities, the commitment "
-			                  "says %llu", st->key, (unsigned long long)h->seen,
-			                  (unsigned long long)st->population);
-			goto done;
-		}
+		if (h->seen != st->population)
+			return yh_error_set(YH_ESTALE, "stratum '%s' has %llu eligible entities, the commitment "
+			                    "says %llu", st->key, (unsigned long long)h->seen,
+			                    (unsigned long long)st->population);
 		if (h->n)
 			qsort(h->v, h->n, sizeof(drawn), cmp_drawn_q);
-		if (h->n > st->k)
-			yh_hex(hex, h->v[st->k].ticket, 32);
-		json_array_append_new(strata, json_pack("{s:s, s:I, s:I, s:I, s:s, s:o}",
-		                      "key", st->key, "population", (json_int_t)st->population,
-		                      "selected", (json_int_t)st->k, "reserves", (json_int_t)st->reserves,
-		                      "rate", st->rate, "cutoff", h->n > st->k ? json_string(hex) : json_null()));
+		if ((s->has_cutoff[i] = h->n > st->k))
+			memcpy(s->cutoffs[i], h->v[st->k].ticket, 32);
 		for (j = st->k; j < st->k + st->reserves && j < h->n; j++) {
-			yh_hex(hex, h->v[j].ticket, 32);
-			json_array_append_new(reserves, json_pack("{s:s, s:I, s:s, s:s, s:s}",
-			                      "stratum", st->key, "order", (json_int_t)(j - st->k + 1),
-			                      "id", h->v[j].id, "name", h->v[j].name, "ticket", hex));
+			if (!(r = realloc(s->reserves, (s->nreserves + 1) * sizeof(*r))))
+				return yh_error_set(YH_ENOMEM, "out of memory");
+			s->reserves = r;
+			r = &s->reserves[s->nreserves++];
+			r->stratum = st;
+			r->order = j - st->k + 1;
+			r->id = h->v[j].id;
+			r->name = h->v[j].name;
+			memcpy(r->ticket, h->v[j].ticket, 32);
 		}
-		if (!(p = realloc(all, (nall + st->k + 1) * sizeof(*all)))) {
-			rc = yh_error_set(YH_ENOMEM, "out of memory");
-			goto done;
-		}
-		all = p;
-		memcpy(all + nall, h->v, (size_t)st->k * sizeof(*all));
-		nall += (size_t)st->k;
+		if (!(p = realloc(*all, (*nall + st->k + 1) * sizeof(**all))))
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		*all = p;
+		memcpy(*all + *nall, h->v, (size_t)st->k * sizeof(**all));
+		*nall += (size_t)st->k;
 	}
+	return YH_OK;
+}
+
+int yh_selector_finish(const yh_selection **selection, yh_selector *s, int teams,
+                       yh_selected_fn emit, void *emit_ctx)
+{
+	yh_frozen *f = s->f;
+	drawn *all = NULL;
+	size_t nall = 0, i;
+	int rc;
+
+	*selection = NULL;
+	if ((rc = drain(s)) < 0 || (rc = close_strata(s, &all, &nall)) < 0)
+		goto done;
 	/* ranks and teams, in global ticket order; each entry goes out as it is made, so that
 	 * memory stays small however many are selected */
 	if (nall)
 		qsort(all, nall, sizeof(*all), cmp_drawn_q);
 	for (i = 0; i < nall; i++) {
-		json_t *entry;
+		yh_selected e;
 
-		yh_hex(hex, all[i].ticket, 32);
-		entry = json_pack("{s:I, s:s, s:s, s:s, s:s}", "rank", (json_int_t)(i + 1), "id", all[i].id,
-		                  "name", all[i].name, "stratum", f->strata[all[i].stratum].key, "ticket", hex);
-		if (!entry) {
-			rc = yh_error_set(YH_ENOMEM, "out of memory");
+		e.rank = i + 1;
+		e.id = all[i].id;
+		e.name = all[i].name;
+		e.stratum = &f->strata[all[i].stratum];
+		memcpy(e.ticket, all[i].ticket, 32);
+		e.has_team = teams;
+		e.team.n = 0;
+		if (teams && (rc = yh_team_assign(&e.team, f, s->seed, e.id, e.rank)) < 0)
 			goto done;
-		}
-		if (teams) {
-			json_t *team = json_array();
-
-			json_object_set_new(entry, "team", team);
-			if ((rc = yh_team_assign(team, f, s->seed, all[i].id, i + 1)) < 0) {
-				json_decref(entry);
-				goto done;
-			}
-		}
-		rc = emit(emit_ctx, entry);
-		json_decref(entry);
-		if (rc < 0)
+		if ((rc = emit(emit_ctx, &e)) < 0)
 			goto done;
 	}
-	*strata_out = strata;
-	*reserves_out = reserves;
-	strata = reserves = NULL;
+	s->selection.frozen = f;
+	s->selection.cutoffs = (const unsigned char (*)[32])s->cutoffs;
+	s->selection.has_cutoff = s->has_cutoff;
+	s->selection.reserves = s->reserves;
+	s->selection.nreserves = s->nreserves;
+	*selection = &s->selection;
+	rc = YH_OK;
 done:
 	free(all);
-	json_decref(strata);
-	json_decref(reserves);
 	return rc;
-}
-
-int yh_transcript_text(char **out, json_t *ann, const unsigned char secret[32], const char *value,
-                       const unsigned char seed[32], json_t *strata, json_t *reserves,
-                       char **selected, size_t selected_len)
-{
-	static const char slot[] = "\"selected\":[]";
-	json_t *tr = json_deep_copy(ann), *none = json_array();
-	char hex[65], *text = NULL, *at, *p;
-	size_t head, len;
-	int rc;
-
-	*out = NULL;
-	if (!tr || !none) {
-		json_decref(tr);
-		json_decref(none);
-		return yh_error_set(YH_ENOMEM, "out of memory building the transcript");
-	}
-	json_object_set_new(tr, "format", json_string(YH_TRANSCRIPT_FORMAT));
-	json_object_set_new(tr, "entropy_value", json_string(value));
-	yh_hex(hex, secret, 32);
-	json_object_set_new(tr, "secret", json_string(hex));
-	yh_hex(hex, seed, 32);
-	json_object_set_new(tr, "seed", json_string(hex));
-	json_object_set(tr, "strata", strata);
-	json_object_set(tr, "reserves", reserves);
-	json_object_set_new(tr, "selected", none);
-	rc = yh_jcs_dump(&text, tr);
-	json_decref(tr);
-	if (rc < 0)
-		return rc;
-	/* the one top-level "selected" member is written empty, then the streamed
-	 * entries are put in its place: same bytes as serialising it whole.  The
-	 * entries' buffer grows into the transcript, so it is never held twice. */
-	if (!(at = strstr(text, slot))) {
-		free(text);
-		return yh_error_set(YH_ERROR, "the transcript has no place for its selected entities");
-	}
-	head = (size_t)(at - text) + sizeof(slot) - 2;
-	len = strlen(text);
-	if (!(p = realloc(*selected, len + selected_len + 1))) {
-		free(text);
-		return yh_error_set(YH_ENOMEM, "out of memory building the transcript");
-	}
-	*selected = NULL;
-	memmove(p + head, p, selected_len);
-	memcpy(p, text, head);
-	memcpy(p + head + selected_len, text + head, len - head + 1);
-	free(text);
-	*out = p;
-	return YH_OK;
 }
 

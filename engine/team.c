@@ -6,7 +6,9 @@
 
 #include <sodium.h>
 
-#include "draw.h"
+#include "digest.h"
+#include "report.h"
+#include "team.h"
 #include "error.h"
 
 static int holds(const yh_officer *o, const char *specialty)
@@ -193,11 +195,11 @@ static int next_level(levels *lv)
 	return 1;
 }
 
-int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
+int yh_team_assign(yh_team *team, yh_frozen *f, const unsigned char seed[32],
                    const char *entity_id, uint64_t rank)
 {
 	const yh_task *t = f->task;
-	candidate *c = malloc((f->nofficers + 1) * sizeof(*c)), *members[32];
+	candidate *c = malloc((f->nofficers + 1) * sizeof(*c)), *members[YH_TEAM_MAX];
 	candidate **fill = malloc((f->nofficers + 1) * sizeof(*fill));
 	unsigned remaining[64] = { 0 }, any_left = t->team_size;
 	size_t n = 0, i, s, nmembers = 0, lo, hi;
@@ -306,19 +308,11 @@ int yh_team_assign(json_t *team, yh_frozen *f, const unsigned char seed[32],
 #undef TAKE
 	/* members in pair-ticket order; the first leads */
 	qsort(members, nmembers, sizeof(*members), cmp_member_ptr);
+	team->n = nmembers;
 	for (i = 0; i < nmembers; i++) {
-		char hex[65];
-		yh_officer *o = members[i]->officer;
-
-		yh_hex(hex, members[i]->ticket, 32);
-		o->load++;
-		if (json_array_append_new(team, json_pack("{s:s, s:s, s:s, s:s, s:s}",
-		                          "id", o->row[YH_I_ID], "name", o->row[YH_I_NAME],
-		                          "department", o->row[YH_I_DEPARTMENT],
-		                          "role", i == 0 ? "leader" : "member", "pair_ticket", hex)) < 0) {
-			rc = yh_error_set(YH_ENOMEM, "out of memory");
-			goto done;
-		}
+		members[i]->officer->load++;
+		team->members[i].officer = members[i]->officer;
+		memcpy(team->members[i].pair_ticket, members[i]->ticket, 32);
 	}
 done:
 	free(c);

@@ -1,0 +1,95 @@
+/*
+ * frozen.h — private: the frozen inputs of a draw (docs/spec.md §4–§5): the
+ * eligible officers and their root, the recusals (conflicts and recent pairs)
+ * and their root, the entities excluded by earlier draws, the strata with
+ * their sizes, and the load cap.  Filled from the store at commit and draw
+ * time, or from a published document and register files by a verifier: the
+ * add/finish functions take rows from any source.
+ */
+#ifndef YH_ENGINE_FROZEN_H
+#define YH_ENGINE_FROZEN_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "yaohao/store.h"
+#include "register.h"
+#include "task.h"
+
+typedef struct {
+	char *row[YH_I_COLUMNS];
+	char **specs;                /* specialties split at ';' */
+	size_t nspecs;
+	uint64_t load;               /* seats taken in this draw */
+} yh_officer;
+
+typedef struct {
+	char *entity_id, *inspector_id, *reason;
+} yh_recusal;
+
+#define YH_STRATUM_KEY_MAX 512
+
+typedef struct {
+	char key[YH_STRATUM_KEY_MAX];
+	uint64_t population, k, reserves;
+	char rate[32];               /* the rate text used, "" when a count was */
+} yh_stratum;
+
+typedef struct {
+	const yh_task *task;
+	uint64_t freeze_seq;
+	yh_officer *officers;        /* eligible, by id */
+	size_t nofficers, officers_cap;
+	unsigned char officer_root[32];
+	yh_recusal *recusals;        /* by (entity, inspector, reason) */
+	size_t nrecusals, nrecent, recusals_cap;
+	unsigned char recusal_root[32];
+	char **excluded;             /* entity ids drawn recently, sorted */
+	size_t nexcluded;
+	yh_stratum *strata;          /* by key */
+	size_t nstrata;
+	uint64_t load_cap;
+} yh_frozen;
+
+/* Eligible officers as of freeze_seq: active, certificate valid on the draw
+ * date, in one of the task's departments. */
+int yh_frozen_load_officers(yh_frozen *f, yh_store *store);
+
+/* The same from any source: offer each inspector row (register column order;
+ * ineligible rows are skipped), then finish: sorted by id, the root computed. */
+int yh_frozen_add_officer(yh_frozen *f, const char *const *row);
+int yh_frozen_finish_officers(yh_frozen *f);
+
+/* Recusals from any source: each conflict, the recent pairs (the
+ * announcement's list), then finish: sorted, the root computed. */
+int yh_frozen_add_recusal(yh_frozen *f, const char *entity_id, const char *inspector_id,
+                          const char *reason);
+int yh_frozen_add_recent(yh_frozen *f, json_t *recent_pairs);
+int yh_frozen_finish_recusals(yh_frozen *f);
+
+/* 1 if an entity row is in the task's population and not excluded. */
+int yh_frozen_entity_eligible(const yh_frozen *f, const char *const *row);
+
+/* Conflicts as of freeze_seq plus the recent pairs (from the store at commit
+ * time, or from the announcement's list at draw time when recent != NULL). */
+int yh_frozen_load_recusals(yh_frozen *f, yh_store *store, json_t *recent);
+
+/* Entities drawn recently (from the store, or from the announcement's list). */
+int yh_frozen_load_excluded(yh_frozen *f, yh_store *store, json_t *list);
+
+/* Calls fn for each eligible entity row as of freeze_seq, in id order. */
+typedef int (*yh_entity_fn)(void *ctx, const char *const *row);
+int yh_frozen_scan(yh_store *store, const yh_frozen *f, yh_entity_fn fn, void *ctx);
+
+/* The stratum with this key, or NULL. */
+yh_stratum *yh_frozen_stratum(const yh_frozen *f, const char *key);
+
+/* 1 if the pair must not meet. */
+int yh_frozen_recused(const yh_frozen *f, const char *entity_id, const char *inspector_id);
+
+/* The strata as an announcement lists them (sorted by key). */
+int yh_frozen_strata_from_json(yh_frozen *f, json_t *strata);
+
+void yh_frozen_clear(yh_frozen *f);
+
+#endif

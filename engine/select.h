@@ -1,0 +1,63 @@
+/*
+ * select.h — private: the selection (docs/spec.md §8): every eligible entity's
+ * ticket, the k lowest per stratum in bounded heaps (memory O(k), rows in any
+ * order), the reserves and cutoffs, then ranks and teams in global ticket
+ * order.  Shared by the draw, its audit replay and the store-free verifier;
+ * the results are typed here and turned into JSON only by transcript.c.
+ */
+#ifndef YH_ENGINE_SELECT_H
+#define YH_ENGINE_SELECT_H
+
+#include <stdint.h>
+
+#include "yaohao/draw.h"
+#include "frozen.h"
+#include "team.h"
+
+/* One selected entity, valid during the emit call only. */
+typedef struct {
+	uint64_t rank;
+	const char *id, *name;
+	const yh_stratum *stratum;
+	unsigned char ticket[32];
+	int has_team;
+	yh_team team;
+} yh_selected;
+
+/* A reserve (备选): the next in ticket order after a stratum's selected ones. */
+typedef struct {
+	const yh_stratum *stratum;
+	uint64_t order;              /* 1-based within the stratum */
+	const char *id, *name;
+	unsigned char ticket[32];
+} yh_reserve;
+
+/* What the selection leaves besides the selected entities, owned by the selector. */
+typedef struct {
+	const yh_frozen *frozen;
+	const unsigned char (*cutoffs)[32];  /* per stratum: the (k+1)-th ticket */
+	const int *has_cutoff;               /* 0 when the stratum has no (k+1)-th entity */
+	const yh_reserve *reserves;          /* by stratum key, then order */
+	size_t nreserves;
+} yh_selection;
+
+typedef int (*yh_selected_fn)(void *ctx, const yh_selected *entry);
+typedef struct yh_selector yh_selector;
+
+/* threads: 1 hashes on the calling thread, 2 on a worker beside it, 0 picks by
+ * the number of processors (the result is the same). */
+int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32], int threads,
+                    yh_scan_progress_fn progress, void *progress_ctx);
+
+/* Feeds one eligible entity row (a yh_entity_fn). */
+int yh_selector_add(void *selector, const char *const *row);
+
+/* Ends the feed: YH_ESTALE when a stratum's count differs from the commitment.
+ * Each selected entity, in rank order (with its team when `teams`), is passed to
+ * emit; *selection then stays valid until the selector is freed. */
+int yh_selector_finish(const yh_selection **selection, yh_selector *s, int teams,
+                       yh_selected_fn emit, void *emit_ctx);
+
+void yh_selector_free(yh_selector *s);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * team.h — private: the team of each selected entity (docs/spec.md §9), the
+ * load cap the counts allow, and the commit-time check that the rules can be
+ * met at all.
+ */
+#ifndef YH_ENGINE_TEAM_H
+#define YH_ENGINE_TEAM_H
+
+#include <stdint.h>
+
+#include "frozen.h"
+
+/* A team never has more members than this (the task parser's limit). */
+#define YH_TEAM_MAX 32
+
+typedef struct {
+	const yh_officer *officer;
+	unsigned char pair_ticket[32];
+} yh_member;
+
+/* Members in pair-ticket order; the first leads. */
+typedef struct {
+	yh_member members[YH_TEAM_MAX];
+	size_t n;
+} yh_team;
+
+/* The smallest load cap the counts allow: the largest of ceil(seats / officers),
+ * for each department with seats ceil(k * seats / its officers), and for each
+ * required specialty ceil(k / its holders); 0 when there are no officers. */
+uint64_t yh_team_default_cap(const yh_frozen *f, uint64_t selected);
+
+/* Checks the team rules can be met at all (commit-time pre-check). */
+int yh_team_precheck(const yh_frozen *f, uint64_t selected);
+
+/* Forms the team of one selected entity (rank names it in a failure) and charges
+ * the members' load. */
+int yh_team_assign(yh_team *team, yh_frozen *f, const unsigned char seed[32],
+                   const char *entity_id, uint64_t rank);
+
+#endif
