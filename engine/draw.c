@@ -11,6 +11,7 @@
 #include "yaohao/ledger.h"
 #include "yaohao/merkle.h"
 #include "store/store.h"
+#include "announcement.h"
 #include "draw.h"
 #include "report.h"
 #include "text.h"
@@ -40,12 +41,10 @@ static int load_commit(json_t **ann, unsigned char secret[YH_SECRET_BYTES], yh_s
 	return rc;
 }
 
-static int check_root(json_t *obj, const unsigned char root[32], const char *what, const char *task_id)
+static int check_root(const unsigned char want[32], const unsigned char root[32], const char *what,
+                      const char *task_id)
 {
-	unsigned char want[32];
-
-	if (yh_get_hex(want, 32, json_object_get(obj, "root")) != 0 ||
-	    memcmp(want, root, 32) != 0)
+	if (memcmp(want, root, 32) != 0)
 		return yh_error_set(YH_ESTORE, "the %s as of the commitment no longer give the committed "
 		                    "root: task '%s'", what, task_id);
 	return YH_OK;
@@ -134,32 +133,30 @@ static int compute(char **text, unsigned char seed[32], yh_store *store, const y
 	yh_selector *sel = NULL;
 	const yh_selection *selection;
 	json_t *strata = NULL, *reserves = NULL;
-	unsigned char digest[32], entity_root[32];
+	yh_announcement a;
+	unsigned char digest[32];
 	const char *task_id = task->id;
 	int rc;
 
 	memset(&f, 0, sizeof(f));
 	*text = NULL;
-	f.task = task;
-	f.freeze_seq = (uint64_t)json_integer_value(json_object_get(ann, "freeze_seq"));
-	f.load_cap = (uint64_t)json_integer_value(json_object_get(ann, "load_cap"));
-	if (!json_is_array(json_object_get(json_object_get(ann, "recusals"), "recent_pairs")) ||
-	    !json_is_array(json_object_get(json_object_get(ann, "entities"), "excluded")) ||
-	    yh_get_hex(entity_root, 32, json_object_get(json_object_get(ann, "entities"), "root")) != 0) {
-		rc = yh_error_set(YH_ESTORE, "the announcement of task '%s' is damaged", task_id);
+	if (yh_announcement_read(&a, ann) < 0) {
+		rc = yh_error_set(YH_ESTORE, "the announcement of task '%s' is damaged: %s", task_id,
+		                  yh_error_message());
 		goto done;
 	}
+	f.task = task;
+	f.freeze_seq = a.freeze_seq;
+	f.load_cap = a.load_cap;
 	if ((rc = yh_frozen_load_officers(&f, store)) < 0 ||
-	    (rc = yh_frozen_load_recusals(&f, store, json_object_get(json_object_get(ann, "recusals"),
-	                                                             "recent_pairs"))) < 0 ||
-	    (rc = yh_frozen_load_excluded(&f, store, json_object_get(json_object_get(ann, "entities"),
-	                                                              "excluded"))) < 0 ||
-	    (rc = check_root(json_object_get(ann, "inspectors"), f.officer_root, "officers", task_id)) < 0 ||
-	    (rc = check_root(json_object_get(ann, "recusals"), f.recusal_root, "recusals", task_id)) < 0 ||
-	    (rc = yh_frozen_strata_from_json(&f, json_object_get(ann, "strata"))) < 0)
+	    (rc = yh_frozen_load_recusals(&f, store, a.recent_pairs)) < 0 ||
+	    (rc = yh_frozen_load_excluded(&f, store, a.excluded)) < 0 ||
+	    (rc = check_root(a.officer_root, f.officer_root, "officers", task_id)) < 0 ||
+	    (rc = check_root(a.recusal_root, f.recusal_root, "recusals", task_id)) < 0 ||
+	    (rc = yh_frozen_strata_from_json(&f, a.strata)) < 0)
 		goto done;
 	yh_task_digest(digest, task);
-	yh_seed_derive(seed, digest, entity_root, f.officer_root, f.recusal_root, secret, value);
+	yh_seed_derive(seed, digest, a.entity_root, f.officer_root, f.recusal_root, secret, value);
 	if ((rc = yh_selector_new(&sel, &f, seed, threads, on_progress, progress_ctx)) < 0 ||
 	    (check_entities && (rc = yh_merkle_new(&feed.m)) < 0))
 		goto done;
@@ -170,7 +167,7 @@ static int compute(char **text, unsigned char seed[32], yh_store *store, const y
 		unsigned char root[32];
 
 		yh_merkle_root(root, feed.m);
-		if (memcmp(root, entity_root, 32) != 0) {
+		if (memcmp(root, a.entity_root, 32) != 0) {
 			rc = yh_error_set(YH_ESTORE, "the entities as of the commitment no longer give the "
 			                  "committed root: task '%s'", task_id);
 			goto done;
