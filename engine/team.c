@@ -195,128 +195,191 @@ static int next_level(levels *lv)
 	return 1;
 }
 
-int yh_team_assign(yh_team *team, yh_frozen *f, const unsigned char seed[32],
-                   const char *entity_id, uint64_t rank)
-{
-	const yh_task *t = f->task;
-	candidate *c = malloc((f->nofficers + 1) * sizeof(*c)), *members[YH_TEAM_MAX];
-	candidate **fill = malloc((f->nofficers + 1) * sizeof(*fill));
-	unsigned remaining[64] = { 0 }, any_left = t->team_size;
-	size_t n = 0, i, s, nmembers = 0, lo, hi;
-	char *taken = calloc(f->nofficers + 1, 1);
+/* One team being formed: the candidates of one entity and the seats still open. */
+typedef struct {
+	const yh_task *t;
+	yh_frozen *f;
+	const char *entity_id;
+	uint64_t rank;
+	candidate *c;              /* the candidates, grouped by load */
+	size_t n;
+	candidate **fill;          /* scratch: one load level in filling order */
+	char *taken;               /* per candidate */
+	candidate *members[YH_TEAM_MAX];
+	size_t nmembers;
+	unsigned remaining[64];    /* seats left per department with seats */
+	unsigned any_left;         /* seats left when the task gives no department seats */
 	levels lv;
-	int rc = YH_OK;
+} forming;
 
-	if (!c || !taken || !fill) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < t->quota_departments.n && i < 64; i++)
-		remaining[i] = t->quota_counts[i];
+/* The officers below the load cap with no recusal for this entity. */
+static void gather(forming *fm)
+{
+	const yh_task *t = fm->t;
+	yh_frozen *f = fm->f;
+	size_t lo, hi, i, s;
+
 	/* the recusals of this entity, found once */
 	for (lo = 0, hi = f->nrecusals; lo < hi;) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (strcmp(f->recusals[mid].entity_id, entity_id) < 0)
+		if (strcmp(f->recusals[mid].entity_id, fm->entity_id) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (hi = lo; hi < f->nrecusals && strcmp(f->recusals[hi].entity_id, entity_id) == 0; hi++)
+	for (hi = lo; hi < f->nrecusals && strcmp(f->recusals[hi].entity_id, fm->entity_id) == 0; hi++)
 		;
 	for (i = 0; i < f->nofficers; i++) {
 		yh_officer *o = &f->officers[i];
+		candidate *c = &fm->c[fm->n];
 
-		if (o->load >= f->load_cap || (hi > lo && yh_frozen_recused(f, entity_id, o->row[YH_I_ID])))
+		if (o->load >= f->load_cap || (hi > lo && yh_frozen_recused(f, fm->entity_id, o->row[YH_I_ID])))
 			continue;
-		c[n].officer = o;
-		c[n].specialist = 0;
-		for (s = 0; s < t->specialties.n && !c[n].specialist; s++)
-			c[n].specialist = holds(o, t->specialties.v[s]);
-		c[n].quota = quota_index(t, o->row[YH_I_DEPARTMENT]);
-		n++;
+		c->officer = o;
+		c->specialist = 0;
+		for (s = 0; s < t->specialties.n && !c->specialist; s++)
+			c->specialist = holds(o, t->specialties.v[s]);
+		c->quota = quota_index(t, o->row[YH_I_DEPARTMENT]);
+		fm->n++;
 	}
-	group_by_load(c, n);
-	lv.c = c;
-	lv.n = n;
-	lv.ready = 0;
-	yh_pair_key(lv.key, seed, entity_id);
+}
 
-#define SEAT_OPEN(x) (t->quota_departments.n ? ((x)->quota >= 0 && remaining[(x)->quota] > 0) : any_left > 0)
-#define TAKE(idx) do { \
-	taken[idx] = 1; members[nmembers++] = &c[idx]; \
-	if (t->quota_departments.n) remaining[c[idx].quota]--; else any_left--; } while (0)
+static int seat_open(const forming *fm, const candidate *x)
+{
+	if (fm->t->quota_departments.n)
+		return x->quota >= 0 && fm->remaining[x->quota] > 0;
+	return fm->any_left > 0;
+}
 
-	/* 1: each required specialty, in the task's order, by the first holder in candidate order */
+static void take(forming *fm, size_t idx)
+{
+	fm->taken[idx] = 1;
+	fm->members[fm->nmembers++] = &fm->c[idx];
+	if (fm->t->quota_departments.n)
+		fm->remaining[fm->c[idx].quota]--;
+	else
+		fm->any_left--;
+}
+
+/* Step 1: each required specialty, in the task's order, by the first holder in candidate order. */
+static int take_specialists(forming *fm)
+{
+	const yh_task *t = fm->t;
+	size_t s, i;
+
 	for (s = 0; s < t->specialties.n; s++) {
-		for (i = 0; i < nmembers; i++)
-			if (holds(members[i]->officer, t->specialties.v[s]))
+		for (i = 0; i < fm->nmembers; i++)
+			if (holds(fm->members[i]->officer, t->specialties.v[s]))
 				break;
-		if (i < nmembers)
+		if (i < fm->nmembers)
 			continue;
 		for (i = 0;; i++) {
-			if (i == lv.ready && !next_level(&lv))
+			if (i == fm->lv.ready && !next_level(&fm->lv))
 				break;
-			if (!taken[i] && holds(c[i].officer, t->specialties.v[s]) && SEAT_OPEN(&c[i]))
+			if (!fm->taken[i] && holds(fm->c[i].officer, t->specialties.v[s]) && seat_open(fm, &fm->c[i]))
 				break;
 		}
-		if (i == n) {
-			rc = yh_error_set(YH_EDATA, "cannot form a team for entity '%s' (rank %llu): no eligible "
-			                  "officer holding specialty '%s' is left (after recusals, certificate "
-			                  "dates, department seats and load cap %llu)", entity_id,
-			                  (unsigned long long)rank, t->specialties.v[s],
-			                  (unsigned long long)f->load_cap);
-			goto done;
-		}
-		TAKE(i);
+		if (i == fm->n)
+			return yh_error_set(YH_EDATA, "cannot form a team for entity '%s' (rank %llu): no "
+			                    "eligible officer holding specialty '%s' is left (after recusals, "
+			                    "certificate dates, department seats and load cap %llu)",
+			                    fm->entity_id, (unsigned long long)fm->rank, t->specialties.v[s],
+			                    (unsigned long long)fm->f->load_cap);
+		take(fm, i);
 	}
-	/* 2: the remaining seats, level by level in filling order */
-	for (lo = 0; nmembers < t->team_size && lo < n; lo = hi) {
+	return YH_OK;
+}
+
+/* Step 2: the remaining seats, level by level in filling order. */
+static void fill_seats(forming *fm)
+{
+	size_t lo, hi, i;
+
+	for (lo = 0; fm->nmembers < fm->t->team_size && lo < fm->n; lo = hi) {
 		size_t m = 0;
 
-		while (lv.ready <= lo)
-			next_level(&lv);
-		for (hi = lo; hi < n && c[hi].officer->load == c[lo].officer->load; hi++)
-			fill[m++] = &c[hi];
-		qsort(fill, m, sizeof(*fill), cmp_filler);
-		for (i = 0; i < m && nmembers < t->team_size; i++) {
-			size_t idx = (size_t)(fill[i] - c);
+		while (fm->lv.ready <= lo)
+			next_level(&fm->lv);
+		for (hi = lo; hi < fm->n && fm->c[hi].officer->load == fm->c[lo].officer->load; hi++)
+			fm->fill[m++] = &fm->c[hi];
+		qsort(fm->fill, m, sizeof(*fm->fill), cmp_filler);
+		for (i = 0; i < m && fm->nmembers < fm->t->team_size; i++) {
+			size_t idx = (size_t)(fm->fill[i] - fm->c);
 
-			if (!taken[idx] && SEAT_OPEN(&c[idx]))
-				TAKE(idx);
+			if (!fm->taken[idx] && seat_open(fm, &fm->c[idx]))
+				take(fm, idx);
 		}
 	}
-	if (nmembers < t->team_size) {
-		if (t->quota_departments.n) {
-			for (i = 0; i < t->quota_departments.n && remaining[i] == 0; i++)
-				;
-			rc = yh_error_set(YH_EDATA, "cannot form a team for entity '%s' (rank %llu): department "
-			                  "'%s' has no eligible officer left for its %u seat(s) (after recusals, "
-			                  "certificate dates and load cap %llu)", entity_id,
-			                  (unsigned long long)rank, t->quota_departments.v[i], t->quota_counts[i],
-			                  (unsigned long long)f->load_cap);
-		} else {
-			rc = yh_error_set(YH_EDATA, "cannot form a team for entity '%s' (rank %llu): only %zu "
-			                  "eligible officers are left, the team needs %u (after recusals, "
-			                  "certificate dates and load cap %llu)", entity_id,
-			                  (unsigned long long)rank, nmembers, t->team_size,
-			                  (unsigned long long)f->load_cap);
-		}
+}
+
+/* Names the rule that left seats empty. */
+static int too_few(const forming *fm)
+{
+	const yh_task *t = fm->t;
+	size_t i;
+
+	if (t->quota_departments.n) {
+		for (i = 0; i < t->quota_departments.n && fm->remaining[i] == 0; i++)
+			;
+		return yh_error_set(YH_EDATA, "cannot form a team for entity '%s' (rank %llu): department "
+		                    "'%s' has no eligible officer left for its %u seat(s) (after recusals, "
+		                    "certificate dates and load cap %llu)", fm->entity_id,
+		                    (unsigned long long)fm->rank, t->quota_departments.v[i], t->quota_counts[i],
+		                    (unsigned long long)fm->f->load_cap);
+	}
+	return yh_error_set(YH_EDATA, "cannot form a team for entity '%s' (rank %llu): only %zu "
+	                    "eligible officers are left, the team needs %u (after recusals, "
+	                    "certificate dates and load cap %llu)", fm->entity_id,
+	                    (unsigned long long)fm->rank, fm->nmembers, t->team_size,
+	                    (unsigned long long)fm->f->load_cap);
+}
+
+int yh_team_assign(yh_team *team, yh_frozen *f, const unsigned char seed[32],
+                   const char *entity_id, uint64_t rank)
+{
+	forming fm;
+	size_t i;
+	int rc = YH_OK;
+
+	memset(&fm, 0, sizeof(fm));
+	fm.t = f->task;
+	fm.f = f;
+	fm.entity_id = entity_id;
+	fm.rank = rank;
+	fm.any_left = fm.t->team_size;
+	fm.c = malloc((f->nofficers + 1) * sizeof(*fm.c));
+	fm.fill = malloc((f->nofficers + 1) * sizeof(*fm.fill));
+	fm.taken = calloc(f->nofficers + 1, 1);
+	if (!fm.c || !fm.taken || !fm.fill) {
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
-#undef SEAT_OPEN
-#undef TAKE
+	for (i = 0; i < fm.t->quota_departments.n && i < 64; i++)
+		fm.remaining[i] = fm.t->quota_counts[i];
+	gather(&fm);
+	group_by_load(fm.c, fm.n);
+	fm.lv.c = fm.c;
+	fm.lv.n = fm.n;
+	yh_pair_key(fm.lv.key, seed, entity_id);
+	if ((rc = take_specialists(&fm)) < 0)
+		goto done;
+	fill_seats(&fm);
+	if (fm.nmembers < fm.t->team_size) {
+		rc = too_few(&fm);
+		goto done;
+	}
 	/* members in pair-ticket order; the first leads */
-	qsort(members, nmembers, sizeof(*members), cmp_member_ptr);
-	team->n = nmembers;
-	for (i = 0; i < nmembers; i++) {
-		members[i]->officer->load++;
-		team->members[i].officer = members[i]->officer;
-		memcpy(team->members[i].pair_ticket, members[i]->ticket, 32);
+	qsort(fm.members, fm.nmembers, sizeof(*fm.members), cmp_member_ptr);
+	team->n = fm.nmembers;
+	for (i = 0; i < fm.nmembers; i++) {
+		fm.members[i]->officer->load++;
+		team->members[i].officer = fm.members[i]->officer;
+		memcpy(team->members[i].pair_ticket, fm.members[i]->ticket, 32);
 	}
 done:
-	free(c);
-	free(fill);
-	free(taken);
+	free(fm.c);
+	free(fm.fill);
+	free(fm.taken);
 	return rc;
 }
