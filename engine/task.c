@@ -270,12 +270,14 @@ static const char *const strata_keys[] = { "by", "rates", "counts", "min", "max"
 static const char *const team_keys[] = { "size", "per_department", "specialties", "load_cap", NULL };
 
 /* Validates `in` into t (whose strings point into `in`) and builds the normalised document. */
-static int parse_doc(parser *p, yh_task *t, json_t *in, json_t **normalised)
+/* The texts a task's normalised form needs besides what yh_task holds. */
+typedef struct {
+	const char *note, *rounding, *reserve;
+	json_t *quota;               /* team.per_department, borrowed, or NULL */
+} extras;
+
+static int parse_head(parser *p, yh_task *t, json_t *in, extras *x)
 {
-	json_t *pop, *strata, *team, *v, *norm = NULL, *npop, *nstrata, *nteam, *by, *quota;
-	const char *s, *reserve = "0", *rounding = "ceil", *note = NULL;
-	json_int_t days, size, cap, ex_days;
-	size_t i;
 	int rc;
 
 	if (!json_is_object(in))
@@ -287,7 +289,7 @@ static int parse_doc(parser *p, yh_task *t, json_t *in, json_t **normalised)
 	if (!is_code(t->id, 64))
 		return fail(p, "id", "\"%s\" is not a task id (1-64 letters, digits, '-', '_', '.')", t->id);
 	if ((rc = get_string(p, &t->title, in, "title", "title", 1)) < 0 ||
-	    (rc = get_string(p, &note, in, "note", "note", 0)) < 0 ||
+	    (rc = get_string(p, &x->note, in, "note", "note", 0)) < 0 ||
 	    (rc = get_string(p, &t->draw_date, in, "draw_date", "draw_date", 1)) < 0)
 		return rc;
 	if (!yh_text_is_date(t->draw_date, strlen(t->draw_date)))
@@ -299,9 +301,14 @@ static int parse_doc(parser *p, yh_task *t, json_t *in, json_t **normalised)
 		return rc;
 	if (t->departments.n == 0)
 		return fail(p, "departments", "at least one department is required");
+	return YH_OK;
+}
 
-	/* population */
-	pop = json_object_get(in, "population");
+static int parse_population(parser *p, yh_task *t, json_t *in)
+{
+	json_t *pop = json_object_get(in, "population"), *v;
+	int rc;
+
 	if (pop && !json_is_object(pop))
 		return fail(p, "population", "must be an object");
 	if (!pop)
@@ -344,33 +351,48 @@ static int parse_doc(parser *p, yh_task *t, json_t *in, json_t **normalised)
 		t->status.v[0] = active[0];
 		t->status.n = 1;
 	}
+	return YH_OK;
+}
 
-	/* strata */
-	strata = json_object_get(in, "strata");
+static int parse_by(parser *p, yh_task *t, json_t *by)
+{
+	json_t *v;
+	size_t i;
+
+	if (!json_is_array(by) || json_array_size(by) > YH_BY_COUNT)
+		return fail(p, "strata.by", "must be a list of risk, province, city, industry_section, type");
+	json_array_foreach(by, i, v) {
+		char path[64];
+		size_t k, j;
+
+		snprintf(path, sizeof(path), "strata.by[%zu]", i);
+		for (k = 0; k < YH_BY_COUNT; k++)
+			if (json_is_string(v) && strcmp(json_string_value(v), by_names[k]) == 0)
+				break;
+		if (k == YH_BY_COUNT)
+			return fail(p, path, "must be one of risk, province, city, industry_section, type");
+		for (j = 0; j < t->nby; j++)
+			if (t->by[j] == (yh_stratum_by)k)
+				return fail(p, path, "\"%s\" is listed twice", by_names[k]);
+		t->by[t->nby++] = (yh_stratum_by)k;
+	}
+	return YH_OK;
+}
+
+/* strata, reserve_rate and the two windows */
+static int parse_strata(parser *p, yh_task *t, json_t *in, extras *x)
+{
+	json_t *strata = json_object_get(in, "strata");
+	json_int_t days, ex_days;
+	const char *s;
+	int rc;
+
 	if (!strata || !json_is_object(strata))
 		return fail(p, "strata", strata ? "must be an object" : "is required (at least \"rates\")");
 	if ((rc = check_keys(p, strata, "strata", strata_keys)) < 0)
 		return rc;
-	by = json_object_get(strata, "by");
-	if (by) {
-		if (!json_is_array(by) || json_array_size(by) > YH_BY_COUNT)
-			return fail(p, "strata.by", "must be a list of risk, province, city, industry_section, type");
-		json_array_foreach(by, i, v) {
-			char path[64];
-			size_t k, j;
-
-			snprintf(path, sizeof(path), "strata.by[%zu]", i);
-			for (k = 0; k < YH_BY_COUNT; k++)
-				if (json_is_string(v) && strcmp(json_string_value(v), by_names[k]) == 0)
-					break;
-			if (k == YH_BY_COUNT)
-				return fail(p, path, "must be one of risk, province, city, industry_section, type");
-			for (j = 0; j < t->nby; j++)
-				if (t->by[j] == (yh_stratum_by)k)
-					return fail(p, path, "\"%s\" is listed twice", by_names[k]);
-			t->by[t->nby++] = (yh_stratum_by)k;
-		}
-	}
+	if (json_object_get(strata, "by") && (rc = parse_by(p, t, json_object_get(strata, "by"))) < 0)
+		return rc;
 	if ((rc = get_stratum_map(p, &t->rates, strata, "rates", 1)) < 0 ||
 	    (rc = get_stratum_map(p, &t->counts, strata, "counts", 0)) < 0 ||
 	    (rc = get_stratum_map(p, &t->mins, strata, "min", 0)) < 0 ||
@@ -381,15 +403,15 @@ static int parse_doc(parser *p, yh_task *t, json_t *in, json_t **normalised)
 	if ((rc = get_string(p, &s, strata, "rounding", "strata.rounding", 0)) < 0)
 		return rc;
 	if (s) {
-		rounding = s;
+		x->rounding = s;
 		if (yh_rounding_parse(&t->rounding, s) < 0)
 			return fail(p, "strata.rounding", "%s", yh_error_message());
 	}
 	if ((rc = get_string(p, &s, in, "reserve_rate", "reserve_rate", 0)) < 0)
 		return rc;
 	if (s)
-		reserve = s;
-	if (yh_rate_parse(&t->reserve_rate, reserve) < 0)
+		x->reserve = s;
+	if (yh_rate_parse(&t->reserve_rate, x->reserve) < 0)
 		return fail(p, "reserve_rate", "%s", yh_error_message());
 	if ((rc = get_int(p, &ex_days, in, "exclude_drawn_within_days", "exclude_drawn_within_days",
 	                  0, 36600, 0)) < 0 ||
@@ -398,9 +420,49 @@ static int parse_doc(parser *p, yh_task *t, json_t *in, json_t **normalised)
 		return rc;
 	t->exclude_days = ex_days;
 	t->pair_days = days;
+	return YH_OK;
+}
 
-	/* team */
-	team = json_object_get(in, "team");
+static int parse_quota(parser *p, yh_task *t, json_t *quota)
+{
+	const char *dep;
+	unsigned sum = 0;
+	json_t *v;
+
+	if (!json_is_object(quota))
+		return fail(p, "team.per_department", "must be an object of counts by department");
+	t->quota_departments.v = calloc(json_object_size(quota) + 1, sizeof(char *));
+	t->quota_counts = calloc(json_object_size(quota) + 1, sizeof(unsigned));
+	if (!t->quota_departments.v || !t->quota_counts)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	json_object_foreach(quota, dep, v) {
+		char path[128];
+		size_t k;
+
+		snprintf(path, sizeof(path), "team.per_department.%s", dep);
+		for (k = 0; k < t->departments.n; k++)
+			if (strcmp(t->departments.v[k], dep) == 0)
+				break;
+		if (k == t->departments.n)
+			return fail(p, path, "is not one of the task's departments");
+		if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 20)
+			return fail(p, path, "must be a whole number from 1 to 20");
+		t->quota_departments.v[t->quota_departments.n] = (char *)dep;
+		t->quota_counts[t->quota_departments.n++] = (unsigned)json_integer_value(v);
+		sum += (unsigned)json_integer_value(v);
+	}
+	if (sum != t->team_size)
+		return fail(p, "team.per_department", "counts add up to %u, team.size is %u: every "
+		            "seat must belong to a department", sum, t->team_size);
+	return YH_OK;
+}
+
+static int parse_team(parser *p, yh_task *t, json_t *in, extras *x)
+{
+	json_t *team = json_object_get(in, "team");
+	json_int_t size, cap;
+	int rc;
+
 	if (!team || !json_is_object(team))
 		return fail(p, "team", team ? "must be an object" : "is required (at least \"size\")");
 	if ((rc = check_keys(p, team, "team", team_keys)) < 0)
@@ -420,43 +482,20 @@ static int parse_doc(parser *p, yh_task *t, json_t *in, json_t **normalised)
 	t->load_cap = (uint64_t)cap;
 	if ((rc = get_strings(p, &t->specialties, team, "specialties", "team.specialties", NULL, NULL)) < 0)
 		return rc;
-	quota = json_object_get(team, "per_department");
+	x->quota = json_object_get(team, "per_department");
 	t->quota_departments.v = NULL;
 	t->quota_departments.n = 0;
-	if (quota && json_is_object(quota) && json_object_size(quota) == 0)
-		quota = NULL; /* the normalised form writes "no quotas" as {} */
-	if (quota) {
-		const char *dep;
-		unsigned sum = 0;
+	if (x->quota && json_is_object(x->quota) && json_object_size(x->quota) == 0)
+		x->quota = NULL; /* the normalised form writes "no quotas" as {} */
+	return x->quota ? parse_quota(p, t, x->quota) : YH_OK;
+}
 
-		if (!json_is_object(quota))
-			return fail(p, "team.per_department", "must be an object of counts by department");
-		t->quota_departments.v = calloc(json_object_size(quota) + 1, sizeof(char *));
-		t->quota_counts = calloc(json_object_size(quota) + 1, sizeof(unsigned));
-		if (!t->quota_departments.v || !t->quota_counts)
-			return yh_error_set(YH_ENOMEM, "out of memory");
-		json_object_foreach(quota, dep, v) {
-			char path[128];
-			size_t k;
+/* The normalised document: every default written out. */
+static json_t *normalise(const yh_task *t, const extras *x)
+{
+	json_t *npop, *by, *nstrata, *nteam, *norm;
+	size_t i;
 
-			snprintf(path, sizeof(path), "team.per_department.%s", dep);
-			for (k = 0; k < t->departments.n; k++)
-				if (strcmp(t->departments.v[k], dep) == 0)
-					break;
-			if (k == t->departments.n)
-				return fail(p, path, "is not one of the task's departments");
-			if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 20)
-				return fail(p, path, "must be a whole number from 1 to 20");
-			t->quota_departments.v[t->quota_departments.n] = (char *)dep;
-			t->quota_counts[t->quota_departments.n++] = (unsigned)json_integer_value(v);
-			sum += (unsigned)json_integer_value(v);
-		}
-		if (sum != t->team_size)
-			return fail(p, "team.per_department", "counts add up to %u, team.size is %u: every "
-			            "seat must belong to a department", sum, t->team_size);
-	}
-
-	/* the normalised document: every default written out */
 	npop = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}",
 	                 "status", strings_json(&t->status), "regions", strings_json(&t->regions),
 	                 "industries", strings_json(&t->industries), "types", strings_json(&t->types),
@@ -466,22 +505,32 @@ static int parse_doc(parser *p, yh_task *t, json_t *in, json_t **normalised)
 	for (i = 0; by && i < t->nby; i++)
 		json_array_append_new(by, json_string(by_names[t->by[i]]));
 	nstrata = json_pack("{s:o, s:O, s:O, s:O, s:O, s:s}", "by", by, "rates", t->rates,
-	                    "counts", t->counts, "min", t->mins, "max", t->maxs, "rounding", rounding);
+	                    "counts", t->counts, "min", t->mins, "max", t->maxs, "rounding", x->rounding);
 	nteam = json_pack("{s:i, s:o, s:o, s:o}", "size", (int)t->team_size,
-	                  "per_department", quota ? json_incref(quota) : json_object(),
+	                  "per_department", x->quota ? json_incref(x->quota) : json_object(),
 	                  "specialties", strings_json(&t->specialties),
 	                  "load_cap", t->load_cap ? json_integer((json_int_t)t->load_cap) : json_null());
 	norm = json_pack("{s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:s, s:I, s:o, s:I}",
 	                 "id", t->id, "title", t->title,
 	                 "departments", strings_json(&t->departments), "items", strings_json(&t->items),
 	                 "draw_date", t->draw_date, "population", npop, "strata", nstrata,
-	                 "reserve_rate", reserve, "exclude_drawn_within_days", (json_int_t)t->exclude_days,
+	                 "reserve_rate", x->reserve, "exclude_drawn_within_days", (json_int_t)t->exclude_days,
 	                 "team", nteam, "avoid_repeat_pair_within_days", (json_int_t)t->pair_days);
-	if (!norm)
+	if (norm && x->note)
+		json_object_set_new(norm, "note", json_string(x->note));
+	return norm;
+}
+
+static int parse_doc(parser *p, yh_task *t, json_t *in, json_t **normalised)
+{
+	extras x = { NULL, "ceil", "0", NULL };
+	int rc;
+
+	if ((rc = parse_head(p, t, in, &x)) < 0 || (rc = parse_population(p, t, in)) < 0 ||
+	    (rc = parse_strata(p, t, in, &x)) < 0 || (rc = parse_team(p, t, in, &x)) < 0)
+		return rc;
+	if (!(*normalised = normalise(t, &x)))
 		return yh_error_set(YH_ENOMEM, "out of memory normalising the task");
-	if (note)
-		json_object_set_new(norm, "note", json_string(note));
-	*normalised = norm;
 	return YH_OK;
 }
 
