@@ -387,13 +387,47 @@ static void progress(importer *im, yh_csv *csv)
 		                     yh_csv_bytes_total(csv), im->rep->rows);
 }
 
+/* Every data row: read, normalised, written; bad rows are reported and the walk goes on. */
+static int read_rows(importer *im, yh_csv *csv)
+{
+	int r, rc;
+
+	while ((r = yh_csv_next(csv)) != 0) {
+		if (r < 0) {
+			size_t f = yh_csv_error_field(csv);
+			int col = f >= 1 && f <= im->nheader ? im->column_of[f - 1] : -1;
+
+			if (r != YH_EDATA)
+				return r;
+			if (col >= 0)
+				report(im, yh_csv_error_line(csv), col, 0, "%s", yh_csv_error_reason(csv));
+			else
+				report(im, yh_csv_error_line(csv), -1, 0, "field %zu: %s", f,
+				       yh_csv_error_reason(csv));
+			continue;
+		}
+		im->rep->rows++;
+		if (im->rep->rows % PROGRESS_EVERY == 0)
+			progress(im, csv);
+		if ((r = read_row(im, csv, 0)) != 0) {
+			if (r != -1)
+				return r;
+			continue;
+		}
+		if ((rc = write_row(im, yh_csv_line(csv))) < 0)
+			return rc;
+	}
+	progress(im, csv);
+	return YH_OK;
+}
+
 int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind,
                    const char *path, const yh_import_options *opt)
 {
 	static const yh_import_options defaults;
 	importer im;
 	yh_csv *csv = NULL;
-	int rc, r, current = 0, in_tx = 0;
+	int rc, current = 0, in_tx = 0;
 	size_t i;
 
 	memset(rep, 0, sizeof(*rep));
@@ -425,36 +459,8 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	im.fast = !current;
 	if ((rc = yh_register_writer_open(&im.writer, store, kind, im.seq, im.fast)) < 0)
 		goto done;
-	while ((r = yh_csv_next(csv)) != 0) {
-		if (r < 0) {
-			size_t f = yh_csv_error_field(csv);
-			int col = f >= 1 && f <= im.nheader ? im.column_of[f - 1] : -1;
-
-			if (r != YH_EDATA) {
-				rc = r;
-				goto done;
-			}
-			if (col >= 0)
-				report(&im, yh_csv_error_line(csv), col, 0, "%s", yh_csv_error_reason(csv));
-			else
-				report(&im, yh_csv_error_line(csv), -1, 0, "field %zu: %s", f,
-				       yh_csv_error_reason(csv));
-			continue;
-		}
-		rep->rows++;
-		if (rep->rows % PROGRESS_EVERY == 0)
-			progress(&im, csv);
-		if ((r = read_row(&im, csv, 0)) != 0) {
-			if (r != -1) {
-				rc = r;
-				goto done;
-			}
-			continue;
-		}
-		if ((rc = write_row(&im, yh_csv_line(csv))) < 0)
-			goto done;
-	}
-	progress(&im, csv);
+	if ((rc = read_rows(&im, csv)) < 0)
+		goto done;
 	if (im.ndups && (rc = name_first_lines(&im)) < 0)
 		goto done;
 	if (rep->errors) {
