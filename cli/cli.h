@@ -79,12 +79,29 @@ int cli_write_text(const char *path, const char *text);
 /* Creates a secret key file at key_path (0600) and gives the key to the store. */
 int cli_key_create(yh_store *store, const char *key_path);
 
+/* What 'yaohao commit' is given; the demo fills one in too. */
+typedef struct {
+	const char *db, *key;
+	const char *task_id;
+	const char *source;   /* --entropy-source */
+	const char *output;   /* -o: the announcement is written there too */
+	int json;
+} cli_commit_args;
+
+/* What 'yaohao draw' is given; the demo fills one in too. */
+typedef struct {
+	const char *db, *key;
+	const char *task_id;
+	const char *value;    /* --entropy */
+	const char *output;   /* -o: the transcript is written there too */
+	int json;
+	int threads;          /* --threads; 0: automatic */
+} cli_draw_args;
+
 /* The steps the demo shares with the commands. */
 int cli_plan_add(yh_store *store, const char *path);
-int cli_commit_run(yh_store *store, const char *task_id, const char *source, const char *output,
-                   int json);
-int cli_draw_run(yh_store *store, const char *task_id, const char *value, const char *output,
-                 int json);
+int cli_commit_run(yh_store *store, const cli_commit_args *args);
+int cli_draw_run(yh_store *store, const cli_draw_args *args);
 
 int cmd_init(int argc, char **argv);
 int cmd_plan(int argc, char **argv);

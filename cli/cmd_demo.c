@@ -207,12 +207,14 @@ int cmd_demo(int argc, char **argv)
 	snprintf(file, sizeof(file), "%s/announcement.json", dir);
 	printf("\n$ yaohao commit %s --entropy-source '%s' -o %s\n", DEMO_TASK, DEMO_SOURCE, file);
 	fflush(stdout);
-	if ((rc = cli_commit_run(store, DEMO_TASK, DEMO_SOURCE, file, 0)) != CLI_OK)
+	if ((rc = cli_commit_run(store, &(cli_commit_args){ .task_id = DEMO_TASK,
+	                         .source = DEMO_SOURCE, .output = file })) != CLI_OK)
 		goto done;
 	snprintf(file, sizeof(file), "%s/transcript.json", dir);
 	printf("\n$ yaohao draw %s --entropy '%s' -o %s\n", DEMO_TASK, DEMO_VALUE, file);
 	fflush(stdout);
-	if ((rc = cli_draw_run(store, DEMO_TASK, DEMO_VALUE, file, 0)) != CLI_OK)
+	if ((rc = cli_draw_run(store, &(cli_draw_args){ .task_id = DEMO_TASK,
+	                       .value = DEMO_VALUE, .output = file })) != CLI_OK)
 		goto done;
 	if ((rc = publish_and_verify(store, dir)) != CLI_OK)
 		goto done;

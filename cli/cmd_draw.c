@@ -77,41 +77,38 @@ static void print_entry(const json_t *e)
 	printf("\n");
 }
 
-int cli_threads; /* --threads, 0: automatic */
-
-int cli_draw_run(yh_store *store, const char *task_id, const char *value, const char *output,
-                 int json)
+int cli_draw_run(yh_store *store, const cli_draw_args *args)
 {
 	shown s = { json_array(), 0 }, res = { json_array(), 0 };
 	yh_draw_options opt = { cli_scan_progress, "drawing", keep_first, &s, keep_reserve, &res,
-	                        cli_threads };
+	                        args->threads };
 	char *tr = NULL;
 	yh_draw_result dr;
 	json_t *e;
 	size_t i;
 	int rc;
 
-	rc = yh_draw_run(&tr, &dr, store, task_id, value, &opt);
+	rc = yh_draw_run(&tr, &dr, store, args->task_id, args->value, &opt);
 	cli_scan_progress_done();
 	if (rc < 0) {
 		json_decref(s.first);
 		json_decref(res.first);
 		return cli_fail(rc);
 	}
-	if (output && (rc = cli_write_text(output, tr)) != CLI_OK)
+	if (args->output && (rc = cli_write_text(args->output, tr)) != CLI_OK)
 		goto done;
-	if (json) {
+	if (args->json) {
 		printf("%s\n", tr);
 		goto done;
 	}
-	printf("drew task %s as ledger entry %llu: %llu selected\n", task_id, (unsigned long long)dr.seq,
-	       (unsigned long long)s.count);
+	printf("drew task %s as ledger entry %llu: %llu selected\n", args->task_id,
+	       (unsigned long long)dr.seq, (unsigned long long)s.count);
 	printf("%-5s %-18s %-8s %s\n", "rank", "entity", "stratum", "name / team (leader first)");
 	json_array_foreach(s.first, i, e)
 		print_entry(e);
 	if (s.count > SHOWN)
 		printf("… and %llu more: see the transcript (yaohao transcript %s)\n",
-		       (unsigned long long)(s.count - SHOWN), task_id);
+		       (unsigned long long)(s.count - SHOWN), args->task_id);
 	printf("reserves (备选), in order within each stratum:\n");
 	json_array_foreach(res.first, i, e)
 		printf("  %-8s %2lld. %s %s\n", json_string_value(json_object_get(e, "stratum")),
@@ -123,8 +120,8 @@ int cli_draw_run(yh_store *store, const char *task_id, const char *value, const 
 	for (i = 0; i < sizeof(dr.seed); i++)
 		printf("%02x", dr.seed[i]);
 	printf("\n");
-	if (output)
-		printf("transcript written to %s\n", output);
+	if (args->output)
+		printf("transcript written to %s\n", args->output);
 done:
 	json_decref(s.first);
 	json_decref(res.first);
@@ -145,36 +142,37 @@ int cmd_draw(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *db = NULL, *keyopt = NULL, *value = NULL, *output = NULL;
+	cli_draw_args a = { 0 };
 	yh_store *store = NULL;
 	yh_key *key = NULL;
-	int c, rc, json = 0;
+	int c, rc;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_DB: db = optarg; break;
-		case OPT_KEY: keyopt = optarg; break;
-		case OPT_ENTROPY: value = optarg; break;
-		case OPT_JSON: json = 1; break;
+		case OPT_DB: a.db = optarg; break;
+		case OPT_KEY: a.key = optarg; break;
+		case OPT_ENTROPY: a.value = optarg; break;
+		case OPT_JSON: a.json = 1; break;
 		case OPT_THREADS:
 			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
 				return cli_usage_error("draw", "--threads takes 1 or 2: '%s'", optarg);
-			cli_threads = atoi(optarg);
+			a.threads = atoi(optarg);
 			break;
-		case 'o': output = optarg; break;
+		case 'o': a.output = optarg; break;
 		case 'h': fputs(usage, stdout); return CLI_OK;
 		default: return cli_bad_option("draw", argv);
 		}
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("draw", "expected one TASK-ID");
-	if (!value || !*value)
+	a.task_id = argv[optind];
+	if (!a.value || !*a.value)
 		return cli_usage_error("draw", "--entropy is required: the public value named at commit");
-	if ((rc = cli_open_store_signing(&store, &key, db, keyopt)) != CLI_OK)
+	if ((rc = cli_open_store_signing(&store, &key, a.db, a.key)) != CLI_OK)
 		return rc;
-	rc = cli_draw_run(store, argv[optind], value, output, json);
+	rc = cli_draw_run(store, &a);
 	yh_store_close(store);
 	yh_key_free(key);
 	return rc;
