@@ -10,6 +10,8 @@
 #include <jansson.h>
 #include <yaohao/yaohao.h>
 
+#include "opt.h"
+
 /* Exit codes (docs/formats.md, "exit codes"). */
 enum {
 	CLI_OK = 0,
@@ -38,9 +40,6 @@ int cli_error(int exit_code, const char *fmt, ...) __attribute__((format(printf,
 /* Prints a usage error and the hint to run --help; returns CLI_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/* After getopt_long returned '?' or ':': reports the option at fault; returns CLI_USAGE. */
-int cli_bad_option(const char *command, char **argv);
 
 /* The store path: --db, else $YAOHAO_DB, else ./yaohao.db. */
 const char *cli_db_path(const char *option);

@@ -1,5 +1,4 @@
 /* cmd_commit.c — yaohao commit: freeze a task and commit to a secret. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +22,16 @@ static const char usage[] =
 	"  --json                 print the announcement JSON\n"
 	"  --db FILE              the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
 	"  --key FILE             the secret signing key (default: the store's path + .key)\n";
+
+static const cli_opt_spec options[] = {
+	CLI_VALUE(cli_commit_args, db, "db", 0),
+	CLI_VALUE(cli_commit_args, key, "key", 0),
+	CLI_VALUE(cli_commit_args, source, "entropy-source", 0),
+	CLI_VALUE(cli_commit_args, output, "output", 'o'),
+	CLI_FLAG(cli_commit_args, json, "json", 0),
+	CLI_ARG(cli_commit_args, task_id, "TASK-ID"),
+	CLI_END
+};
 
 void cli_scan_progress(void *ctx, uint64_t rows)
 {
@@ -96,37 +105,13 @@ done:
 
 int cmd_commit(int argc, char **argv)
 {
-	enum { OPT_KEY = 250, OPT_DB = 256, OPT_SOURCE, OPT_JSON };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "entropy-source", required_argument, NULL, OPT_SOURCE },
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	cli_commit_args a = { 0 };
 	yh_store *store = NULL;
 	yh_key *key = NULL;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: a.db = optarg; break;
-		case OPT_KEY: a.key = optarg; break;
-		case OPT_SOURCE: a.source = optarg; break;
-		case OPT_JSON: a.json = 1; break;
-		case 'o': a.output = optarg; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("commit", argv);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("commit", "expected one TASK-ID");
-	a.task_id = argv[optind];
+	if ((rc = cli_opt_parse(&a, options, "commit", usage, argc, argv)) != CLI_PARSED)
+		return rc;
 	if (!a.source || !*a.source)
 		return cli_usage_error("commit", "--entropy-source is required: name the public value the "
 		                       "draw will use");

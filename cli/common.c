@@ -1,6 +1,5 @@
 /* common.c — error reporting, store opening and number parsing for the commands. */
 #include <errno.h>
-#include <getopt.h>
 #include <string.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -114,15 +113,6 @@ int cli_print_json(json_t *value)
 	json_decref(value);
 	fputc('\n', stdout);
 	return rc == 0 ? CLI_OK : cli_error(CLI_INTERNAL, "cannot write the output");
-}
-
-int cli_bad_option(const char *command, char **argv)
-{
-	const char *opt = argv[optind - 1];
-
-	if (optopt && optopt < 256 && strncmp(opt, "--", 2) != 0)
-		return cli_usage_error(command, "unknown option or missing value: '-%c'", optopt);
-	return cli_usage_error(command, "unknown option or missing value: '%s'", opt);
 }
 
 const char *cli_key_path(char *buf, size_t size, const char *key_option, const char *db_path)
