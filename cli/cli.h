@@ -28,11 +28,15 @@ typedef struct {
 	const char *summary;
 } cli_command;
 
-/* The engine's hint in the command line's words (" (run 'yaohao commit' first)"), or "". */
+/* Prints "yaohao: <message> (<hint>)" to stderr; returns the exit code for an engine code. */
+int cli_fail(int engine_code);
+
+/* What the user could do about an engine failure, as " (...)" naming our commands
+ * and flags; "" when the hint has no words here. */
 const char *cli_hint_words(yh_hint hint);
 
-/* Prints "yaohao: <message>" to stderr; returns the exit code for an engine code. */
-int cli_fail(int engine_code);
+/* The same for a hint given by its yh_hint_name(), as in a report's "hint"; "" for NULL. */
+const char *cli_hint_words_named(const char *name);
 
 /* Prints "yaohao: <formatted>" to stderr and returns exit_code. */
 int cli_error(int exit_code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -48,9 +48,10 @@ void cli_print_report(json_t *report)
 	json_array_foreach(json_object_get(report, "checks"), i, c) {
 		const char *status = json_string_value(json_object_get(c, "status"));
 
-		printf("%-7s %-17s %s\n", strcmp(status, "passed") == 0 ? "ok" : strcmp(status, "failed") == 0 ?
+		printf("%-7s %-17s %s%s\n", strcmp(status, "passed") == 0 ? "ok" : strcmp(status, "failed") == 0 ?
 		       "FAILED" : "skipped", json_string_value(json_object_get(c, "check")),
-		       json_string_value(json_object_get(c, "detail")));
+		       json_string_value(json_object_get(c, "detail")),
+		       cli_hint_words_named(json_string_value(json_object_get(c, "hint"))));
 	}
 	printf("\n");
 	json_array_foreach(json_object_get(report, "guarantees"), i, c)
