@@ -10,6 +10,8 @@
 #include <jansson.h>
 #include <yaohao/yaohao.h>
 
+#include "opt.h"
+
 /* Exit codes (docs/formats.md, "exit codes"). */
 enum {
 	CLI_OK = 0,
@@ -26,11 +28,15 @@ typedef struct {
 	const char *summary;
 } cli_command;
 
-/* The engine's hint in the command line's words (" (run 'yaohao commit' first)"), or "". */
+/* Prints "yaohao: <message> (<hint>)" to stderr; returns the exit code for an engine code. */
+int cli_fail(int engine_code);
+
+/* What the user could do about an engine failure, as " (...)" naming our commands
+ * and flags; "" when the hint has no words here. */
 const char *cli_hint_words(yh_hint hint);
 
-/* Prints "yaohao: <message>" to stderr; returns the exit code for an engine code. */
-int cli_fail(int engine_code);
+/* The same for a hint given by its yh_hint_name(), as in a report's "hint"; "" for NULL. */
+const char *cli_hint_words_named(const char *name);
 
 /* Prints "yaohao: <formatted>" to stderr and returns exit_code. */
 int cli_error(int exit_code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -38,9 +44,6 @@ int cli_error(int exit_code, const char *fmt, ...) __attribute__((format(printf,
 /* Prints a usage error and the hint to run --help; returns CLI_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/* After getopt_long returned '?' or ':': reports the option at fault; returns CLI_USAGE. */
-int cli_bad_option(const char *command, char **argv);
 
 /* The store path: --db, else $YAOHAO_DB, else ./yaohao.db. */
 const char *cli_db_path(const char *option);
@@ -79,12 +82,29 @@ int cli_write_text(const char *path, const char *text);
 /* Creates a secret key file at key_path (0600) and gives the key to the store. */
 int cli_key_create(yh_store *store, const char *key_path);
 
+/* What 'yaohao commit' is given; the demo fills one in too. */
+typedef struct {
+	const char *db, *key;
+	const char *task_id;
+	const char *source;   /* --entropy-source */
+	const char *output;   /* -o: the announcement is written there too */
+	int json;
+} cli_commit_args;
+
+/* What 'yaohao draw' is given; the demo fills one in too. */
+typedef struct {
+	const char *db, *key;
+	const char *task_id;
+	const char *value;    /* --entropy */
+	const char *output;   /* -o: the transcript is written there too */
+	int json;
+	int threads;          /* --threads; 0: automatic */
+} cli_draw_args;
+
 /* The steps the demo shares with the commands. */
 int cli_plan_add(yh_store *store, const char *path);
-int cli_commit_run(yh_store *store, const char *task_id, const char *source, const char *output,
-                   int json);
-int cli_draw_run(yh_store *store, const char *task_id, const char *value, const char *output,
-                 int json);
+int cli_commit_run(yh_store *store, const cli_commit_args *args);
+int cli_draw_run(yh_store *store, const cli_draw_args *args);
 
 int cmd_init(int argc, char **argv);
 int cmd_plan(int argc, char **argv);

@@ -1,5 +1,4 @@
 /* cmd_audit.c — yaohao audit: replay the whole ledger. */
-#include <getopt.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -21,6 +20,18 @@ static const char usage[] =
 	"\n"
 	"exit status: 0 the ledger holds, 1 an entry fails, 4 the store cannot be read\n";
 
+typedef struct {
+	const char *db, *pubkey;
+	int json;
+} audit_args;
+
+static const cli_opt_spec options[] = {
+	CLI_VALUE(audit_args, db, "db", 0),
+	CLI_VALUE(audit_args, pubkey, "pubkey", 0),
+	CLI_FLAG(audit_args, json, "json", 0),
+	CLI_END
+};
+
 static void on_draw(void *ctx, uint64_t seq)
 {
 	(void)ctx;
@@ -30,38 +41,19 @@ static void on_draw(void *ctx, uint64_t seq)
 
 int cmd_audit(int argc, char **argv)
 {
-	enum { OPT_DB = 256, OPT_PUB, OPT_JSON };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "pubkey", required_argument, NULL, OPT_PUB },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *pubkey = NULL;
+	audit_args a = { 0 };
 	yh_store *store = NULL;
 	json_t *report = NULL;
-	int c, rc, json = 0;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: db = optarg; break;
-		case OPT_PUB: pubkey = optarg; break;
-		case OPT_JSON: json = 1; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("audit", argv);
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("audit", "unexpected argument: '%s'", argv[optind]);
-	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+	if ((rc = cli_opt_parse(&a, options, "audit", usage, argc, argv)) != CLI_PARSED)
 		return rc;
-	rc = yh_audit_run(&report, store, pubkey, on_draw, NULL);
+	if ((rc = cli_open_store(&store, a.db)) != CLI_OK)
+		return rc;
+	rc = yh_audit_run(&report, store, a.pubkey, on_draw, NULL);
 	cli_scan_progress_done();
 	yh_store_close(store);
 	if (rc < 0)
 		return cli_fail(rc);
-	return cli_report_exit(report, json);
+	return cli_report_exit(report, a.json);
 }

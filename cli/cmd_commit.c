@@ -1,5 +1,4 @@
 /* cmd_commit.c — yaohao commit: freeze a task and commit to a secret. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +23,16 @@ static const char usage[] =
 	"  --db FILE              the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
 	"  --key FILE             the secret signing key (default: the store's path + .key)\n";
 
+static const cli_opt_spec options[] = {
+	CLI_VALUE(cli_commit_args, db, "db", 0),
+	CLI_VALUE(cli_commit_args, key, "key", 0),
+	CLI_VALUE(cli_commit_args, source, "entropy-source", 0),
+	CLI_VALUE(cli_commit_args, output, "output", 'o'),
+	CLI_FLAG(cli_commit_args, json, "json", 0),
+	CLI_ARG(cli_commit_args, task_id, "TASK-ID"),
+	CLI_END
+};
+
 void cli_scan_progress(void *ctx, uint64_t rows)
 {
 	const char *what = ctx;
@@ -47,8 +56,7 @@ int cli_write_text(const char *path, const char *text)
 	return CLI_OK;
 }
 
-int cli_commit_run(yh_store *store, const char *task_id, const char *source, const char *output,
-                   int json)
+int cli_commit_run(yh_store *store, const cli_commit_args *args)
 {
 	yh_commit_options opt;
 	char *ann = NULL;
@@ -56,23 +64,23 @@ int cli_commit_run(yh_store *store, const char *task_id, const char *source, con
 	int rc;
 
 	memset(&opt, 0, sizeof(opt));
-	opt.entropy_source = source;
+	opt.entropy_source = args->source;
 	opt.on_progress = cli_scan_progress;
 	opt.progress_ctx = "freezing";
-	rc = yh_draw_commit(&ann, &seq, store, task_id, &opt);
+	rc = yh_draw_commit(&ann, &seq, store, args->task_id, &opt);
 	cli_scan_progress_done();
 	if (rc < 0)
 		return cli_fail(rc);
-	if (output && (rc = cli_write_text(output, ann)) != CLI_OK)
+	if (args->output && (rc = cli_write_text(args->output, ann)) != CLI_OK)
 		goto done;
-	if (json) {
+	if (args->json) {
 		rc = cli_print_json(json_loads(ann, 0, NULL));
 	} else {
 		json_t *a = json_loads(ann, 0, NULL), *s;
 		size_t i;
 
-		printf("committed task %s as ledger entry %llu (registers frozen at entry %lld)\n", task_id,
-		       (unsigned long long)seq, (long long)json_integer_value(json_object_get(a, "freeze_seq")));
+		printf("committed task %s as ledger entry %llu (registers frozen at entry %lld)\n",
+		       args->task_id, (unsigned long long)seq, (long long)json_integer_value(json_object_get(a, "freeze_seq")));
 		printf("  eligible entities %lld, officers %lld, recusal pairs %lld, load cap %lld\n",
 		       (long long)json_integer_value(json_object_get(json_object_get(a, "entities"), "count")),
 		       (long long)json_integer_value(json_object_get(json_object_get(a, "inspectors"), "count")),
@@ -85,9 +93,9 @@ int cli_commit_run(yh_store *store, const char *task_id, const char *source, con
 			       (long long)json_integer_value(json_object_get(s, "selected")),
 			       (long long)json_integer_value(json_object_get(s, "reserves")));
 		printf("  commitment %s\n  entropy source: %s\n",
-		       json_string_value(json_object_get(a, "commitment")), source);
-		if (output)
-			printf("  announcement written to %s\n", output);
+		       json_string_value(json_object_get(a, "commitment")), args->source);
+		if (args->output)
+			printf("  announcement written to %s\n", args->output);
 		json_decref(a);
 	}
 done:
@@ -97,42 +105,19 @@ done:
 
 int cmd_commit(int argc, char **argv)
 {
-	enum { OPT_KEY = 250, OPT_DB = 256, OPT_SOURCE, OPT_JSON };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "entropy-source", required_argument, NULL, OPT_SOURCE },
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *keyopt = NULL, *source = NULL, *output = NULL;
+	cli_commit_args a = { 0 };
 	yh_store *store = NULL;
 	yh_key *key = NULL;
-	int c, rc, json = 0;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: db = optarg; break;
-		case OPT_KEY: keyopt = optarg; break;
-		case OPT_SOURCE: source = optarg; break;
-		case OPT_JSON: json = 1; break;
-		case 'o': output = optarg; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("commit", argv);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("commit", "expected one TASK-ID");
-	if (!source || !*source)
+	if ((rc = cli_opt_parse(&a, options, "commit", usage, argc, argv)) != CLI_PARSED)
+		return rc;
+	if (!a.source || !*a.source)
 		return cli_usage_error("commit", "--entropy-source is required: name the public value the "
 		                       "draw will use");
-	if ((rc = cli_open_store_signing(&store, &key, db, keyopt)) != CLI_OK)
+	if ((rc = cli_open_store_signing(&store, &key, a.db, a.key)) != CLI_OK)
 		return rc;
-	rc = cli_commit_run(store, argv[optind], source, output, json);
+	rc = cli_commit_run(store, &a);
 	yh_store_close(store);
 	yh_key_free(key);
 	return rc;

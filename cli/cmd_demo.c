@@ -1,6 +1,5 @@
 /* cmd_demo.c — yaohao demo: the main job on the bundled fixtures, end to end. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +33,16 @@ static const char usage[] =
 	"                  default: a new temporary folder, whose path is printed\n"
 	"  --fixtures DIR  the fixture files (default: $YAOHAO_FIXTURES, the source\n"
 	"                  tree's fixtures/, then the installed copy)\n";
+
+typedef struct {
+	const char *dir, *fixtures;
+} demo_args;
+
+static const cli_opt_spec options[] = {
+	CLI_VALUE(demo_args, dir, "dir", 0),
+	CLI_VALUE(demo_args, fixtures, "fixtures", 0),
+	CLI_END
+};
 
 static int is_dir(const char *path)
 {
@@ -121,13 +130,6 @@ static int publish_and_verify(yh_store *store, const char *dir)
 
 int cmd_demo(int argc, char **argv)
 {
-	enum { OPT_DIR = 256, OPT_FIXTURES };
-	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, OPT_DIR },
-		{ "fixtures", required_argument, NULL, OPT_FIXTURES },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const struct { yh_register_kind kind; const char *file; } steps[] = {
 		{ YH_REGISTER_ENTITIES, "entities.csv" },
 		{ YH_REGISTER_INSPECTORS, "inspectors.csv" },
@@ -135,26 +137,18 @@ int cmd_demo(int argc, char **argv)
 		{ YH_REGISTER_ITEMS, "items.csv" },
 	};
 	char dirbuf[PATH_MAX], db[PATH_MAX + 16], file[PATH_MAX * 2];
-	const char *dir = NULL, *fixtures_opt = NULL, *fixtures;
+	demo_args a = { 0 };
+	const char *dir, *fixtures;
 	yh_store *store = NULL;
 	yh_key *key = NULL;
 	struct stat st;
 	size_t i;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DIR: dir = optarg; break;
-		case OPT_FIXTURES: fixtures_opt = optarg; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("demo", argv);
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("demo", "unexpected argument: '%s'", argv[optind]);
-	fixtures = find_fixtures(fixtures_opt);
+	if ((rc = cli_opt_parse(&a, options, "demo", usage, argc, argv)) != CLI_PARSED)
+		return rc;
+	fixtures = find_fixtures(a.fixtures);
+	dir = a.dir;
 	if (!is_dir(fixtures))
 		return cli_error(CLI_BAD_DATA, "fixtures not found: '%s' (give --fixtures DIR)", fixtures);
 	if (!dir) {
@@ -207,12 +201,14 @@ int cmd_demo(int argc, char **argv)
 	snprintf(file, sizeof(file), "%s/announcement.json", dir);
 	printf("\n$ yaohao commit %s --entropy-source '%s' -o %s\n", DEMO_TASK, DEMO_SOURCE, file);
 	fflush(stdout);
-	if ((rc = cli_commit_run(store, DEMO_TASK, DEMO_SOURCE, file, 0)) != CLI_OK)
+	if ((rc = cli_commit_run(store, &(cli_commit_args){ .task_id = DEMO_TASK,
+	                         .source = DEMO_SOURCE, .output = file })) != CLI_OK)
 		goto done;
 	snprintf(file, sizeof(file), "%s/transcript.json", dir);
 	printf("\n$ yaohao draw %s --entropy '%s' -o %s\n", DEMO_TASK, DEMO_VALUE, file);
 	fflush(stdout);
-	if ((rc = cli_draw_run(store, DEMO_TASK, DEMO_VALUE, file, 0)) != CLI_OK)
+	if ((rc = cli_draw_run(store, &(cli_draw_args){ .task_id = DEMO_TASK,
+	                       .value = DEMO_VALUE, .output = file })) != CLI_OK)
 		goto done;
 	if ((rc = publish_and_verify(store, dir)) != CLI_OK)
 		goto done;

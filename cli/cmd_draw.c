@@ -1,5 +1,4 @@
 /* cmd_draw.c — yaohao draw: reveal, draw, assign teams; and yaohao transcript. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,39 @@ static const char transcript_usage[] =
 	"  --announcement     the commit's announcement instead of the transcript\n"
 	"  -o, --output FILE  write it to FILE instead of stdout\n"
 	"  --db FILE          the store (default: $YAOHAO_DB, then ./yaohao.db)\n";
+
+/* --threads: the scan and the hashing on one core or side by side */
+static int parse_threads(void *out, const char *text)
+{
+	if (strcmp(text, "1") != 0 && strcmp(text, "2") != 0)
+		return -1;
+	*(int *)out = text[0] - '0';
+	return 0;
+}
+
+static const cli_opt_spec draw_options[] = {
+	CLI_VALUE(cli_draw_args, db, "db", 0),
+	CLI_VALUE(cli_draw_args, key, "key", 0),
+	CLI_VALUE(cli_draw_args, value, "entropy", 0),
+	CLI_VALUE(cli_draw_args, output, "output", 'o'),
+	CLI_FLAG(cli_draw_args, json, "json", 0),
+	CLI_PARSE(cli_draw_args, threads, "threads", 0, parse_threads, "takes 1 or 2"),
+	CLI_ARG(cli_draw_args, task_id, "TASK-ID"),
+	CLI_END
+};
+
+typedef struct {
+	const char *db, *output, *task_id;
+	int announcement;
+} transcript_args;
+
+static const cli_opt_spec transcript_options[] = {
+	CLI_VALUE(transcript_args, db, "db", 0),
+	CLI_FLAG(transcript_args, announcement, "announcement", 0),
+	CLI_VALUE(transcript_args, output, "output", 'o'),
+	CLI_ARG(transcript_args, task_id, "TASK-ID"),
+	CLI_END
+};
 
 #define SHOWN 30
 
@@ -77,41 +109,38 @@ static void print_entry(const json_t *e)
 	printf("\n");
 }
 
-int cli_threads; /* --threads, 0: automatic */
-
-int cli_draw_run(yh_store *store, const char *task_id, const char *value, const char *output,
-                 int json)
+int cli_draw_run(yh_store *store, const cli_draw_args *args)
 {
 	shown s = { json_array(), 0 }, res = { json_array(), 0 };
 	yh_draw_options opt = { cli_scan_progress, "drawing", keep_first, &s, keep_reserve, &res,
-	                        cli_threads };
+	                        args->threads };
 	char *tr = NULL;
 	yh_draw_result dr;
 	json_t *e;
 	size_t i;
 	int rc;
 
-	rc = yh_draw_run(&tr, &dr, store, task_id, value, &opt);
+	rc = yh_draw_run(&tr, &dr, store, args->task_id, args->value, &opt);
 	cli_scan_progress_done();
 	if (rc < 0) {
 		json_decref(s.first);
 		json_decref(res.first);
 		return cli_fail(rc);
 	}
-	if (output && (rc = cli_write_text(output, tr)) != CLI_OK)
+	if (args->output && (rc = cli_write_text(args->output, tr)) != CLI_OK)
 		goto done;
-	if (json) {
+	if (args->json) {
 		printf("%s\n", tr);
 		goto done;
 	}
-	printf("drew task %s as ledger entry %llu: %llu selected\n", task_id, (unsigned long long)dr.seq,
-	       (unsigned long long)s.count);
+	printf("drew task %s as ledger entry %llu: %llu selected\n", args->task_id,
+	       (unsigned long long)dr.seq, (unsigned long long)s.count);
 	printf("%-5s %-18s %-8s %s\n", "rank", "entity", "stratum", "name / team (leader first)");
 	json_array_foreach(s.first, i, e)
 		print_entry(e);
 	if (s.count > SHOWN)
 		printf("… and %llu more: see the transcript (yaohao transcript %s)\n",
-		       (unsigned long long)(s.count - SHOWN), task_id);
+		       (unsigned long long)(s.count - SHOWN), args->task_id);
 	printf("reserves (备选), in order within each stratum:\n");
 	json_array_foreach(res.first, i, e)
 		printf("  %-8s %2lld. %s %s\n", json_string_value(json_object_get(e, "stratum")),
@@ -123,8 +152,8 @@ int cli_draw_run(yh_store *store, const char *task_id, const char *value, const 
 	for (i = 0; i < sizeof(dr.seed); i++)
 		printf("%02x", dr.seed[i]);
 	printf("\n");
-	if (output)
-		printf("transcript written to %s\n", output);
+	if (args->output)
+		printf("transcript written to %s\n", args->output);
 done:
 	json_decref(s.first);
 	json_decref(res.first);
@@ -134,47 +163,18 @@ done:
 
 int cmd_draw(int argc, char **argv)
 {
-	enum { OPT_KEY = 250, OPT_DB = 256, OPT_ENTROPY, OPT_JSON, OPT_THREADS };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "entropy", required_argument, NULL, OPT_ENTROPY },
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "threads", required_argument, NULL, OPT_THREADS },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *keyopt = NULL, *value = NULL, *output = NULL;
+	cli_draw_args a = { 0 };
 	yh_store *store = NULL;
 	yh_key *key = NULL;
-	int c, rc, json = 0;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: db = optarg; break;
-		case OPT_KEY: keyopt = optarg; break;
-		case OPT_ENTROPY: value = optarg; break;
-		case OPT_JSON: json = 1; break;
-		case OPT_THREADS:
-			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
-				return cli_usage_error("draw", "--threads takes 1 or 2: '%s'", optarg);
-			cli_threads = atoi(optarg);
-			break;
-		case 'o': output = optarg; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("draw", argv);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("draw", "expected one TASK-ID");
-	if (!value || !*value)
-		return cli_usage_error("draw", "--entropy is required: the public value named at commit");
-	if ((rc = cli_open_store_signing(&store, &key, db, keyopt)) != CLI_OK)
+	if ((rc = cli_opt_parse(&a, draw_options, "draw", usage, argc, argv)) != CLI_PARSED)
 		return rc;
-	rc = cli_draw_run(store, argv[optind], value, output, json);
+	if (!a.value || !*a.value)
+		return cli_usage_error("draw", "--entropy is required: the public value named at commit");
+	if ((rc = cli_open_store_signing(&store, &key, a.db, a.key)) != CLI_OK)
+		return rc;
+	rc = cli_draw_run(store, &a);
 	yh_store_close(store);
 	yh_key_free(key);
 	return rc;
@@ -182,40 +182,22 @@ int cmd_draw(int argc, char **argv)
 
 int cmd_transcript(int argc, char **argv)
 {
-	enum { OPT_DB = 256, OPT_ANN };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "announcement", no_argument, NULL, OPT_ANN },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *output = NULL;
+	transcript_args a = { 0 };
 	yh_store *store = NULL;
 	char *text = NULL;
-	int c, rc, ann = 0;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: db = optarg; break;
-		case OPT_ANN: ann = 1; break;
-		case 'o': output = optarg; break;
-		case 'h': fputs(transcript_usage, stdout); return CLI_OK;
-		default: return cli_bad_option("transcript", argv);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("transcript", "expected one TASK-ID");
-	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+	rc = cli_opt_parse(&a, transcript_options, "transcript", transcript_usage, argc, argv);
+	if (rc != CLI_PARSED)
 		return rc;
-	rc = ann ? yh_draw_announcement(&text, store, argv[optind])
-	         : yh_draw_transcript(&text, store, argv[optind]);
+	if ((rc = cli_open_store(&store, a.db)) != CLI_OK)
+		return rc;
+	rc = a.announcement ? yh_draw_announcement(&text, store, a.task_id)
+	                    : yh_draw_transcript(&text, store, a.task_id);
 	if (rc < 0)
 		rc = cli_fail(rc);
-	else if (output)
-		rc = cli_write_text(output, text);
+	else if (a.output)
+		rc = cli_write_text(a.output, text);
 	else
 		rc = printf("%s\n", text) < 0 ? CLI_INTERNAL : CLI_OK;
 	free(text);

@@ -1,5 +1,4 @@
 /* cmd_import.c — yaohao import: load a register file, all or nothing. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -32,6 +31,39 @@ static const char usage[] =
 	"Columns are matched by header, Chinese or English, in any order; unknown\n"
 	"columns are ignored with a warning.  'yaohao import --columns REGISTER'\n"
 	"lists the headers accepted; docs/formats.md has the rules.\n";
+
+typedef struct {
+	const char *db, *key;
+	yh_import_options opt;
+	int json, columns;
+	cli_args args;        /* REGISTER FILE, or REGISTER with --columns */
+} import_args;
+
+/* --max-errors: 1 to 1000000 */
+static int parse_max_errors(void *out, const char *text)
+{
+	uint64_t max;
+
+	if (cli_parse_u64(&max, text) != 0 || max == 0 || max > 1000000)
+		return -1;
+	*(unsigned *)out = (unsigned)max;
+	return 0;
+}
+
+static const cli_opt_spec options[] = {
+	CLI_VALUE(import_args, db, "db", 0),
+	CLI_VALUE(import_args, key, "key", 0),
+	CLI_VALUE(import_args, opt.encoding, "encoding", 0),
+	CLI_FLAG(import_args, opt.partial, "partial", 0),
+	CLI_FLAG(import_args, opt.accept_bad_check, "accept-bad-check", 0),
+	CLI_FLAG(import_args, opt.dry_run, "dry-run", 0),
+	CLI_PARSE(import_args, opt.max_errors, "max-errors", 0, parse_max_errors,
+	          "needs a number from 1 to 1000000"),
+	CLI_FLAG(import_args, json, "json", 0),
+	CLI_FLAG(import_args, columns, "columns", 0),
+	CLI_REST(import_args, args),
+	CLI_END
+};
 
 typedef struct {
 	int tty;
@@ -140,70 +172,35 @@ static int list_columns(const char *name)
 
 int cmd_import(int argc, char **argv)
 {
-	enum { OPT_KEY = 250, OPT_DB = 256, OPT_ENCODING, OPT_PARTIAL, OPT_ACCEPT, OPT_DRY, OPT_MAX, OPT_JSON,
-	       OPT_COLUMNS };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "encoding", required_argument, NULL, OPT_ENCODING },
-		{ "partial", no_argument, NULL, OPT_PARTIAL },
-		{ "accept-bad-check", no_argument, NULL, OPT_ACCEPT },
-		{ "dry-run", no_argument, NULL, OPT_DRY },
-		{ "max-errors", required_argument, NULL, OPT_MAX },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "columns", no_argument, NULL, OPT_COLUMNS },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	yh_import_options opt;
+	import_args a = { 0 };
+	const char *enc;
 	yh_register_kind kind;
 	yh_store *store = NULL;
 	yh_key *key = NULL;
-	const char *db = NULL, *keyopt = NULL;
-	uint64_t max;
-	int c, rc, json = 0, columns = 0;
+	int rc;
 
-	memset(&opt, 0, sizeof(opt));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: db = optarg; break;
-		case OPT_KEY: keyopt = optarg; break;
-		case OPT_ENCODING: opt.encoding = optarg; break;
-		case OPT_PARTIAL: opt.partial = 1; break;
-		case OPT_ACCEPT: opt.accept_bad_check = 1; break;
-		case OPT_DRY: opt.dry_run = 1; break;
-		case OPT_MAX:
-			if (cli_parse_u64(&max, optarg) != 0 || max == 0 || max > 1000000)
-				return cli_usage_error("import", "--max-errors needs a number from 1 to "
-				                       "1000000: '%s'", optarg);
-			opt.max_errors = (unsigned)max;
-			break;
-		case OPT_JSON: json = 1; break;
-		case OPT_COLUMNS: columns = 1; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("import", argv);
-		}
-	}
-	if (columns) {
-		if (argc - optind != 1)
+	if ((rc = cli_opt_parse(&a, options, "import", usage, argc, argv)) != CLI_PARSED)
+		return rc;
+	if (a.columns) {
+		if (a.args.count != 1)
 			return cli_usage_error("import", "--columns takes one register name");
-		return list_columns(argv[optind]);
+		return list_columns(a.args.v[0]);
 	}
-	if (argc - optind != 2)
+	if (a.args.count != 2)
 		return cli_usage_error("import", "expected REGISTER and FILE");
-	if ((rc = yh_register_lookup(&kind, argv[optind])) < 0)
+	if ((rc = yh_register_lookup(&kind, a.args.v[0])) < 0)
 		return cli_usage_error("import", "%s", yh_error_message());
-	if (opt.encoding && strcasecmp(opt.encoding, "utf-8") != 0 && strcasecmp(opt.encoding, "utf8") != 0 &&
-	    strcasecmp(opt.encoding, "gb18030") != 0 && strcasecmp(opt.encoding, "gbk") != 0)
+	enc = a.opt.encoding;
+	if (enc && strcasecmp(enc, "utf-8") != 0 && strcasecmp(enc, "utf8") != 0 &&
+	    strcasecmp(enc, "gb18030") != 0 && strcasecmp(enc, "gbk") != 0)
 		return cli_usage_error("import", "unsupported encoding: '%s' (use utf-8, gb18030 or gbk)",
-		                       opt.encoding);
+		                       enc);
 	/* a dry run writes nothing, so it needs no key */
-	rc = opt.dry_run ? cli_open_store(&store, db) : cli_open_store_signing(&store, &key, db, keyopt);
+	rc = a.opt.dry_run ? cli_open_store(&store, a.db)
+	                   : cli_open_store_signing(&store, &key, a.db, a.key);
 	if (rc != CLI_OK)
 		return rc;
-	rc = cli_import_run(store, kind, argv[optind + 1], &opt, json);
+	rc = cli_import_run(store, kind, a.args.v[1], &a.opt, a.json);
 	yh_store_close(store);
 	yh_key_free(key);
 	return rc;

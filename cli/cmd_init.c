@@ -1,5 +1,4 @@
 /* cmd_init.c — yaohao init: create a department's store. */
-#include <getopt.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,47 +19,41 @@ static const char usage[] =
 	"  --key FILE         where to create the secret key (default: the store's path\n"
 	"                     with .key appended, e.g. yaohao.db.key; mode 0600)\n";
 
+typedef struct {
+	const char *department, *db, *key;
+} init_args;
+
+static const cli_opt_spec options[] = {
+	CLI_VALUE(init_args, department, "department", 0),
+	CLI_VALUE(init_args, db, "db", 0),
+	CLI_VALUE(init_args, key, "key", 0),
+	CLI_END
+};
+
 int cmd_init(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "department", required_argument, NULL, 'd' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *department = NULL, *db = NULL, *keyopt = NULL, *key_path;
+	init_args a = { 0 };
+	const char *key_path;
 	char buf[4096];
 	struct stat st;
 	yh_store *store = NULL;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': department = optarg; break;
-		case 'b': db = optarg; break;
-		case 'k': keyopt = optarg; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("init", argv);
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("init", "unexpected argument: '%s'", argv[optind]);
-	if (!department)
+	if ((rc = cli_opt_parse(&a, options, "init", usage, argc, argv)) != CLI_PARSED)
+		return rc;
+	if (!a.department)
 		return cli_usage_error("init", "--department is required");
-	key_path = cli_key_path(buf, sizeof(buf), keyopt, cli_db_path(db));
+	key_path = cli_key_path(buf, sizeof(buf), a.key, cli_db_path(a.db));
 	if (stat(key_path, &st) == 0)
 		return cli_error(CLI_STORE, "key file exists already: '%s' (give another --key, or "
 		                 "remove it if it belongs to no store)", key_path);
-	if ((rc = yh_store_create(&store, cli_db_path(db), department)) < 0)
+	if ((rc = yh_store_create(&store, cli_db_path(a.db), a.department)) < 0)
 		return cli_fail(rc);
 	printf("created store '%s' for department %s\n", yh_store_path(store),
 	       yh_store_department(store));
 	rc = cli_key_create(store, key_path);
 	yh_store_close(store);
 	if (rc != CLI_OK)
-		unlink(cli_db_path(db)); /* a store without its key would be unusable */
+		unlink(cli_db_path(a.db)); /* a store without its key would be unusable */
 	return rc;
 }

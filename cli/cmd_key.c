@@ -1,5 +1,4 @@
 /* cmd_key.c — yaohao key new|show: the department's Ed25519 signing key. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,6 +25,19 @@ static const char usage[] =
 	"  --key FILE       the secret key file (default: DB.key)\n"
 	"  -o, --output F   'key show': write the public key file F\n";
 
+typedef struct {
+	const char *db, *key, *output;
+	cli_args args;        /* new or show */
+} key_args;
+
+static const cli_opt_spec options[] = {
+	CLI_VALUE(key_args, db, "db", 0),
+	CLI_VALUE(key_args, key, "key", 0),
+	CLI_VALUE(key_args, output, "output", 'o'),
+	CLI_REST(key_args, args),
+	CLI_END
+};
+
 /* Creates a key file and gives the key to the store (used by init and key new). */
 int cli_key_create(yh_store *store, const char *key_path)
 {
@@ -49,37 +61,21 @@ int cli_key_create(yh_store *store, const char *key_path)
 
 int cmd_key(int argc, char **argv)
 {
-	enum { OPT_DB = 256, OPT_KEY };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *keyopt = NULL, *output = NULL, *sub;
+	key_args a = { 0 };
+	const char *sub;
 	char buf[4096], hex[65], id[YH_KEY_ID_CHARS + 1];
 	unsigned char pk[32];
 	yh_store *store = NULL;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: db = optarg; break;
-		case OPT_KEY: keyopt = optarg; break;
-		case 'o': output = optarg; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("key", argv);
-		}
-	}
-	if (argc - optind != 1)
+	if ((rc = cli_opt_parse(&a, options, "key", usage, argc, argv)) != CLI_PARSED)
+		return rc;
+	if (a.args.count != 1)
 		return cli_usage_error("key", "expected 'new' or 'show'");
-	sub = argv[optind];
+	sub = a.args.v[0];
 	if (strcmp(sub, "new") != 0 && strcmp(sub, "show") != 0)
 		return cli_usage_error("key", "unknown subcommand: '%s' (use new or show)", sub);
-	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+	if ((rc = cli_open_store(&store, a.db)) != CLI_OK)
 		return rc;
 	if (strcmp(sub, "new") == 0) {
 		if (yh_store_public_key(pk, store) == YH_OK) {
@@ -87,20 +83,20 @@ int cmd_key(int argc, char **argv)
 			rc = cli_error(CLI_STORE, "the store has a signing key already (%s): '%s'", id,
 			               yh_store_path(store));
 		} else {
-			rc = cli_key_create(store, cli_key_path(buf, sizeof(buf), keyopt, yh_store_path(store)));
+			rc = cli_key_create(store, cli_key_path(buf, sizeof(buf), a.key, yh_store_path(store)));
 		}
 	} else if ((rc = yh_store_public_key(pk, store)) < 0) {
 		rc = cli_fail(rc);
 	} else {
 		sodium_bin2hex(hex, sizeof(hex), pk, 32);
 		yh_key_id_of(id, pk);
-		if (output) {
+		if (a.output) {
 			char text[128];
 
 			snprintf(text, sizeof(text), "yaohao-public-key-v1\n%s", hex);
-			rc = cli_write_text(output, text);
+			rc = cli_write_text(a.output, text);
 			if (rc == CLI_OK)
-				printf("wrote public key %s to '%s'\n", id, output);
+				printf("wrote public key %s to '%s'\n", id, a.output);
 		} else {
 			printf("public key %s\nkey id     %s\n", hex, id);
 			rc = CLI_OK;

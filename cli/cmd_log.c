@@ -1,5 +1,4 @@
 /* cmd_log.c — yaohao log: list the ledger entries. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include <sodium.h>
@@ -13,6 +12,17 @@ static const char usage[] =
 	"\n"
 	"  --db FILE  the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
 	"  --json     one JSON object per line\n";
+
+typedef struct {
+	const char *db;
+	int json;
+} log_args;
+
+static const cli_opt_spec options[] = {
+	CLI_VALUE(log_args, db, "db", 0),
+	CLI_FLAG(log_args, json, "json", 0),
+	CLI_END
+};
 
 static int print_entry(void *ctx, const yh_ledger_entry *e)
 {
@@ -30,32 +40,15 @@ static int print_entry(void *ctx, const yh_ledger_entry *e)
 
 int cmd_log(int argc, char **argv)
 {
-	enum { OPT_DB = 256, OPT_JSON };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL;
+	log_args a = { 0 };
 	yh_store *store = NULL;
-	int c, rc, json = 0;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: db = optarg; break;
-		case OPT_JSON: json = 1; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("log", argv);
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("log", "unexpected argument: '%s'", argv[optind]);
-	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+	if ((rc = cli_opt_parse(&a, options, "log", usage, argc, argv)) != CLI_PARSED)
 		return rc;
-	rc = yh_ledger_foreach(store, 1, print_entry, &json);
+	if ((rc = cli_open_store(&store, a.db)) != CLI_OK)
+		return rc;
+	rc = yh_ledger_foreach(store, 1, print_entry, &a.json);
 	yh_store_close(store);
 	return rc < 0 ? cli_fail(rc) : CLI_OK;
 }

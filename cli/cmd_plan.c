@@ -1,5 +1,4 @@
 /* cmd_plan.c — yaohao plan add|list|show: the inspection tasks (抽查任务). */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +18,20 @@ static const char usage[] =
 	"  --db FILE  the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
 	"  --key FILE the secret signing key (default: the store's path + .key)\n"
 	"  --json     machine-readable list\n";
+
+typedef struct {
+	const char *db, *key;
+	int json;
+	cli_args args;        /* the subcommand and its argument */
+} plan_args;
+
+static const cli_opt_spec options[] = {
+	CLI_VALUE(plan_args, db, "db", 0),
+	CLI_VALUE(plan_args, key, "key", 0),
+	CLI_FLAG(plan_args, json, "json", 0),
+	CLI_REST(plan_args, args),
+	CLI_END
+};
 
 static int print_info(void *ctx, const yh_task_info *info)
 {
@@ -53,55 +66,40 @@ int cli_plan_add(yh_store *store, const char *path)
 
 int cmd_plan(int argc, char **argv)
 {
-	enum { OPT_KEY = 250, OPT_DB = 256, OPT_JSON };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *keyopt = NULL, *sub;
+	plan_args a = { 0 };
+	const char *sub, *arg;
 	yh_store *store = NULL;
 	yh_key *key = NULL;
 	yh_task *task = NULL;
 	json_t *list = NULL;
-	int c, rc, json = 0;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: db = optarg; break;
-		case OPT_KEY: keyopt = optarg; break;
-		case OPT_JSON: json = 1; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("plan", argv);
-		}
-	}
-	if (optind >= argc)
+	if ((rc = cli_opt_parse(&a, options, "plan", usage, argc, argv)) != CLI_PARSED)
+		return rc;
+	if (a.args.count == 0)
 		return cli_usage_error("plan", "expected add, list or show");
-	sub = argv[optind++];
+	sub = a.args.v[0];
+	arg = a.args.v[1];
 	if (strcmp(sub, "add") == 0 || strcmp(sub, "show") == 0) {
-		if (argc - optind != 1)
+		if (a.args.count != 2)
 			return cli_usage_error("plan", "'plan %s' takes one argument", sub);
 	} else if (strcmp(sub, "list") == 0) {
-		if (argc != optind)
+		if (a.args.count != 1)
 			return cli_usage_error("plan", "'plan list' takes no argument");
 	} else {
 		return cli_usage_error("plan", "unknown subcommand: '%s' (use add, list or show)", sub);
 	}
-	rc = strcmp(sub, "add") == 0 ? cli_open_store_signing(&store, &key, db, keyopt)
-	                             : cli_open_store(&store, db);
+	rc = strcmp(sub, "add") == 0 ? cli_open_store_signing(&store, &key, a.db, a.key)
+	                             : cli_open_store(&store, a.db);
 	if (rc != CLI_OK)
 		return rc;
 	if (strcmp(sub, "add") == 0) {
-		rc = cli_plan_add(store, argv[optind]);
+		rc = cli_plan_add(store, arg);
 	} else if (strcmp(sub, "show") == 0) {
 		yh_task_state state;
 
-		if ((rc = yh_task_get(&task, store, argv[optind])) < 0 ||
-		    (rc = yh_task_state_get(&state, store, argv[optind])) < 0) {
+		if ((rc = yh_task_get(&task, store, arg)) < 0 ||
+		    (rc = yh_task_state_get(&state, store, arg)) < 0) {
 			rc = cli_fail(rc);
 		} else {
 			json_error_t err;
@@ -111,12 +109,12 @@ int cmd_plan(int argc, char **argv)
 			rc = cli_print_json(doc);
 		}
 	} else {
-		if (json && !(list = json_array()))
+		if (a.json && !(list = json_array()))
 			rc = cli_error(CLI_INTERNAL, "out of memory");
 		else if ((rc = yh_task_foreach(store, print_info, list)) < 0)
 			rc = cli_fail(rc);
 		else
-			rc = json ? cli_print_json(list) : CLI_OK;
+			rc = a.json ? cli_print_json(list) : CLI_OK;
 		list = NULL;
 	}
 	yh_task_free(task);

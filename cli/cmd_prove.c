@@ -1,5 +1,4 @@
 /* cmd_prove.c — yaohao prove and verify-proof: one entity's proof about a draw. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,42 +30,49 @@ static const char verify_usage[] =
 	"\n"
 	"exit status: 0 the proof holds, 1 it does not, 3 a file cannot be read\n";
 
+typedef struct {
+	const char *db, *output, *task_id, *entity_id;
+} prove_args;
+
+static const cli_opt_spec prove_options[] = {
+	CLI_VALUE(prove_args, db, "db", 0),
+	CLI_VALUE(prove_args, output, "output", 'o'),
+	CLI_ARG(prove_args, task_id, "TASK-ID"),
+	CLI_ARG(prove_args, entity_id, "ENTITY-ID"),
+	CLI_END
+};
+
+typedef struct {
+	const char *proof, *document;
+	int json;
+} verify_proof_args;
+
+static const cli_opt_spec verify_options[] = {
+	CLI_FLAG(verify_proof_args, json, "json", 0),
+	CLI_ARG(verify_proof_args, proof, "PROOF"),
+	CLI_ARG(verify_proof_args, document, "DOCUMENT"),
+	CLI_END
+};
+
 int cmd_prove(int argc, char **argv)
 {
-	enum { OPT_DB = 256 };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *output = NULL;
+	prove_args a = { 0 };
 	yh_store *store = NULL;
 	char *proof = NULL;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: db = optarg; break;
-		case 'o': output = optarg; break;
-		case 'h': fputs(prove_usage, stdout); return CLI_OK;
-		default: return cli_bad_option("prove", argv);
-		}
-	}
-	if (argc - optind != 2)
-		return cli_usage_error("prove", "expected TASK-ID and ENTITY-ID");
-	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+	if ((rc = cli_opt_parse(&a, prove_options, "prove", prove_usage, argc, argv)) != CLI_PARSED)
 		return rc;
-	if ((rc = yh_proof_make(&proof, store, argv[optind], argv[optind + 1])) < 0)
+	if ((rc = cli_open_store(&store, a.db)) != CLI_OK)
+		return rc;
+	if ((rc = yh_proof_make(&proof, store, a.task_id, a.entity_id)) < 0)
 		rc = cli_fail(rc);
-	else if (output)
-		rc = cli_write_text(output, proof);
+	else if (a.output)
+		rc = cli_write_text(a.output, proof);
 	else
 		rc = printf("%s\n", proof) < 0 ? CLI_INTERNAL : CLI_OK;
-	if (rc == CLI_OK && output)
-		printf("wrote the proof for %s to %s\n", argv[optind + 1], output);
+	if (rc == CLI_OK && a.output)
+		printf("wrote the proof for %s to %s\n", a.entity_id, a.output);
 	free(proof);
 	yh_store_close(store);
 	return rc;
@@ -74,27 +80,14 @@ int cmd_prove(int argc, char **argv)
 
 int cmd_verify_proof(int argc, char **argv)
 {
-	enum { OPT_JSON = 256 };
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	verify_proof_args a = { 0 };
 	json_t *report = NULL;
-	int c, rc, json = 0;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON: json = 1; break;
-		case 'h': fputs(verify_usage, stdout); return CLI_OK;
-		default: return cli_bad_option("verify-proof", argv);
-		}
-	}
-	if (argc - optind != 2)
-		return cli_usage_error("verify-proof", "expected PROOF and DOCUMENT");
-	if ((rc = yh_proof_verify(&report, argv[optind], argv[optind + 1])) < 0)
+	rc = cli_opt_parse(&a, verify_options, "verify-proof", verify_usage, argc, argv);
+	if (rc != CLI_PARSED)
+		return rc;
+	if ((rc = yh_proof_verify(&report, a.proof, a.document)) < 0)
 		return cli_fail(rc);
-	return cli_report_exit(report, json);
+	return cli_report_exit(report, a.json);
 }

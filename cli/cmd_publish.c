@@ -1,5 +1,4 @@
 /* cmd_publish.c — yaohao publish: the signed public draw document. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,6 +18,18 @@ static const char usage[] =
 	"  -o, --output FILE  where to write the document (required)\n"
 	"  --db FILE          the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
 	"  --key FILE         the secret signing key (default: the store's path + .key)\n";
+
+typedef struct {
+	const char *db, *key, *output, *task_id;
+} publish_args;
+
+static const cli_opt_spec options[] = {
+	CLI_VALUE(publish_args, db, "db", 0),
+	CLI_VALUE(publish_args, key, "key", 0),
+	CLI_VALUE(publish_args, output, "output", 'o'),
+	CLI_ARG(publish_args, task_id, "TASK-ID"),
+	CLI_END
+};
 
 int cli_publish_run(yh_store *store, const char *task_id, const char *output)
 {
@@ -40,37 +51,18 @@ int cli_publish_run(yh_store *store, const char *task_id, const char *output)
 
 int cmd_publish(int argc, char **argv)
 {
-	enum { OPT_KEY = 250, OPT_DB = 256 };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL, *keyopt = NULL, *output = NULL;
+	publish_args a = { 0 };
 	yh_store *store = NULL;
 	yh_key *key = NULL;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: db = optarg; break;
-		case OPT_KEY: keyopt = optarg; break;
-		case 'o': output = optarg; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("publish", argv);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("publish", "expected one TASK-ID");
-	if (!output)
-		return cli_usage_error("publish", "-o FILE is required");
-	if ((rc = cli_open_store_signing(&store, &key, db, keyopt)) != CLI_OK)
+	if ((rc = cli_opt_parse(&a, options, "publish", usage, argc, argv)) != CLI_PARSED)
 		return rc;
-	rc = cli_publish_run(store, argv[optind], output);
+	if (!a.output)
+		return cli_usage_error("publish", "-o FILE is required");
+	if ((rc = cli_open_store_signing(&store, &key, a.db, a.key)) != CLI_OK)
+		return rc;
+	rc = cli_publish_run(store, a.task_id, a.output);
 	yh_store_close(store);
 	yh_key_free(key);
 	return rc;

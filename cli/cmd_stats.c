@@ -1,5 +1,4 @@
 /* cmd_stats.c — yaohao stats: counts over the registers. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +14,19 @@ static const char usage[] =
 	"  --db FILE    the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
 	"  --as-of SEQ  the registers as they were at ledger entry SEQ (see 'yaohao log')\n"
 	"  --json       machine-readable output\n";
+
+typedef struct {
+	const char *db;
+	uint64_t as_of;
+	int json;
+} stats_args;
+
+static const cli_opt_spec options[] = {
+	CLI_VALUE(stats_args, db, "db", 0),
+	CLI_PARSE(stats_args, as_of, "as-of", 0, cli_opt_seq, "needs a ledger sequence number"),
+	CLI_FLAG(stats_args, json, "json", 0),
+	CLI_END
+};
 
 static void print_object(const char *title, json_t *obj)
 {
@@ -75,39 +87,15 @@ int cli_stats_print(yh_store *store, uint64_t as_of, int json)
 
 int cmd_stats(int argc, char **argv)
 {
-	enum { OPT_DB = 256, OPT_AS_OF, OPT_JSON };
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "as-of", required_argument, NULL, OPT_AS_OF },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *db = NULL;
+	stats_args a = { 0 };
 	yh_store *store = NULL;
-	uint64_t as_of = 0;
-	int c, rc, json = 0;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DB: db = optarg; break;
-		case OPT_AS_OF:
-			if (cli_parse_u64(&as_of, optarg) != 0 || as_of == 0)
-				return cli_usage_error("stats", "--as-of needs a ledger sequence number: '%s'",
-				                       optarg);
-			break;
-		case OPT_JSON: json = 1; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("stats", argv);
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("stats", "unexpected argument: '%s'", argv[optind]);
-	if ((rc = cli_open_store(&store, db)) != CLI_OK)
+	if ((rc = cli_opt_parse(&a, options, "stats", usage, argc, argv)) != CLI_PARSED)
 		return rc;
-	rc = cli_stats_print(store, as_of, json);
+	if ((rc = cli_open_store(&store, a.db)) != CLI_OK)
+		return rc;
+	rc = cli_stats_print(store, a.as_of, a.json);
 	yh_store_close(store);
 	return rc;
 }

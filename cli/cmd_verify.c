@@ -1,5 +1,4 @@
 /* cmd_verify.c — yaohao verify: check a published draw document, with no store. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +24,22 @@ static const char usage[] =
 	"\n"
 	"exit status: 0 every check passed, 1 a check failed, 3 the document cannot be read\n";
 
+typedef struct {
+	yh_verify_inputs in;
+	const char *document;
+	int json;
+} verify_args;
+
+static const cli_opt_spec options[] = {
+	CLI_VALUE(verify_args, in.entities, "entities", 0),
+	CLI_VALUE(verify_args, in.inspectors, "inspectors", 0),
+	CLI_VALUE(verify_args, in.conflicts, "conflicts", 0),
+	CLI_VALUE(verify_args, in.public_key, "pubkey", 0),
+	CLI_FLAG(verify_args, json, "json", 0),
+	CLI_ARG(verify_args, document, "DOCUMENT"),
+	CLI_END
+};
+
 void cli_print_report(json_t *report)
 {
 	json_t *c;
@@ -33,9 +48,10 @@ void cli_print_report(json_t *report)
 	json_array_foreach(json_object_get(report, "checks"), i, c) {
 		const char *status = json_string_value(json_object_get(c, "status"));
 
-		printf("%-7s %-17s %s\n", strcmp(status, "passed") == 0 ? "ok" : strcmp(status, "failed") == 0 ?
+		printf("%-7s %-17s %s%s\n", strcmp(status, "passed") == 0 ? "ok" : strcmp(status, "failed") == 0 ?
 		       "FAILED" : "skipped", json_string_value(json_object_get(c, "check")),
-		       json_string_value(json_object_get(c, "detail")));
+		       json_string_value(json_object_get(c, "detail")),
+		       cli_hint_words_named(json_string_value(json_object_get(c, "hint"))));
 	}
 	printf("\n");
 	json_array_foreach(json_object_get(report, "guarantees"), i, c)
@@ -69,34 +85,10 @@ int cli_verify_run(const char *document, const yh_verify_inputs *in, int json)
 
 int cmd_verify(int argc, char **argv)
 {
-	enum { OPT_ENT = 256, OPT_INS, OPT_CON, OPT_PUB, OPT_JSON };
-	static const struct option longopts[] = {
-		{ "entities", required_argument, NULL, OPT_ENT },
-		{ "inspectors", required_argument, NULL, OPT_INS },
-		{ "conflicts", required_argument, NULL, OPT_CON },
-		{ "pubkey", required_argument, NULL, OPT_PUB },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	yh_verify_inputs in;
-	int c, json = 0;
+	verify_args a = { 0 };
+	int rc;
 
-	memset(&in, 0, sizeof(in));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_ENT: in.entities = optarg; break;
-		case OPT_INS: in.inspectors = optarg; break;
-		case OPT_CON: in.conflicts = optarg; break;
-		case OPT_PUB: in.public_key = optarg; break;
-		case OPT_JSON: json = 1; break;
-		case 'h': fputs(usage, stdout); return CLI_OK;
-		default: return cli_bad_option("verify", argv);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("verify", "expected one DOCUMENT");
-	return cli_verify_run(argv[optind], &in, json);
+	if ((rc = cli_opt_parse(&a, options, "verify", usage, argc, argv)) != CLI_PARSED)
+		return rc;
+	return cli_verify_run(a.document, &a.in, a.json);
 }

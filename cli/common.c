@@ -1,33 +1,11 @@
 /* common.c — error reporting, store opening and number parsing for the commands. */
 #include <errno.h>
-#include <getopt.h>
 #include <string.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
-
-const char *cli_hint_words(yh_hint hint)
-{
-	switch (hint) {
-	case YH_HINT_CREATE_STORE: return " (create one with 'yaohao init', or give --db)";
-	case YH_HINT_NEEDS_KEY: return " (give --key FILE)";
-	case YH_HINT_NEEDS_NEW_KEY: return " (run 'yaohao key new')";
-	case YH_HINT_NEEDS_COMMIT: return " (run 'yaohao commit' first)";
-	case YH_HINT_NEEDS_DRAW: return " (run 'yaohao draw' first)";
-	case YH_HINT_LIST_TASKS: return " (see 'yaohao plan list')";
-	case YH_HINT_RUN_AUDIT: return " (run 'yaohao audit')";
-	case YH_HINT_PARTIAL_IMPORT: return " (use --partial to import nothing)";
-	case YH_HINT_ACCEPT_BAD_CHECK: return " (use --accept-bad-check to accept it on record)";
-	case YH_HINT_TRY_GB18030: return " (try --encoding gb18030)";
-	case YH_HINT_GIVE_PUBLIC_KEY: return " (give --pubkey FILE)";
-	case YH_HINT_GIVE_ENTITIES: return " (give --entities FILE)";
-	case YH_HINT_GIVE_INSPECTORS: return " (give --inspectors FILE)";
-	case YH_HINT_GIVE_CONFLICTS: return " (give --conflicts FILE)";
-	default: return "";
-	}
-}
 
 int cli_fail(int code)
 {
@@ -114,15 +92,6 @@ int cli_print_json(json_t *value)
 	json_decref(value);
 	fputc('\n', stdout);
 	return rc == 0 ? CLI_OK : cli_error(CLI_INTERNAL, "cannot write the output");
-}
-
-int cli_bad_option(const char *command, char **argv)
-{
-	const char *opt = argv[optind - 1];
-
-	if (optopt && optopt < 256 && strncmp(opt, "--", 2) != 0)
-		return cli_usage_error(command, "unknown option or missing value: '-%c'", optopt);
-	return cli_usage_error(command, "unknown option or missing value: '%s'", opt);
 }
 
 const char *cli_key_path(char *buf, size_t size, const char *key_option, const char *db_path)
