@@ -73,7 +73,7 @@ static int publish_and_verify(yh_store *store, const char *dir)
 		{ YH_REGISTER_INSPECTORS, "inspectors.frozen.csv" },
 		{ YH_REGISTER_CONFLICTS, "conflicts.frozen.csv" },
 	};
-	char doc[PATH_MAX * 2], path[3][PATH_MAX * 2], pub[PATH_MAX * 2], hex[65], *tr = NULL;
+	char doc[PATH_MAX * 2], path[3][PATH_MAX * 2], pub[PATH_MAX * 2], *tr = NULL;
 	unsigned char pk[32];
 	yh_verify_inputs in;
 	json_t *t = NULL;
@@ -109,14 +109,8 @@ static int publish_and_verify(yh_store *store, const char *dir)
 	printf("$ yaohao key show -o %s\n", pub);
 	if ((rc = yh_store_public_key(pk, store)) < 0)
 		return cli_fail(rc);
-	sodium_bin2hex(hex, sizeof(hex), pk, 32);
-	{
-		char text[100];
-
-		snprintf(text, sizeof(text), "yaohao-public-key-v1\n%s", hex);
-		if ((rc = cli_write_text(pub, text)) != CLI_OK)
-			return rc;
-	}
+	if ((rc = yh_key_write_public(pk, pub)) < 0)
+		return cli_fail(rc);
 	printf("\n$ yaohao verify %s --entities %s --inspectors %s --conflicts %s --pubkey %s\n", doc,
 	       path[0], path[1], path[2], pub);
 	fflush(stdout);

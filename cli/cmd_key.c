@@ -91,11 +91,9 @@ int cmd_key(int argc, char **argv)
 		sodium_bin2hex(hex, sizeof(hex), pk, 32);
 		yh_key_id_of(id, pk);
 		if (a.output) {
-			char text[128];
-
-			snprintf(text, sizeof(text), "yaohao-public-key-v1\n%s", hex);
-			rc = cli_write_text(a.output, text);
-			if (rc == CLI_OK)
+			if ((rc = yh_key_write_public(pk, a.output)) < 0)
+				rc = cli_fail(rc);
+			else
 				printf("wrote public key %s to '%s'\n", id, a.output);
 		} else {
 			printf("public key %s\nkey id     %s\n", hex, id);

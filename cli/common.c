@@ -15,6 +15,7 @@ int cli_fail(int code)
 	case YH_EIO:
 		return CLI_BAD_DATA;
 	case YH_ESTORE:
+	case YH_ESTALE:
 	case YH_EEXIST:
 	case YH_ENOTFOUND:
 		return CLI_STORE;

@@ -178,3 +178,18 @@ int yh_key_read_public(unsigned char out[YH_PUBLIC_KEY_BYTES], const char *path)
 		return yh_error_set(YH_EDATA, "not a public key file: '%s'", path);
 	return YH_OK;
 }
+
+int yh_key_write_public(const unsigned char public_key[YH_PUBLIC_KEY_BYTES], const char *path)
+{
+	char hex[65];
+	FILE *fp = fopen(path, "w");
+	int bad;
+
+	if (!fp)
+		return yh_error_set(YH_EIO, "cannot write the file: %s: '%s'", strerror(errno), path);
+	sodium_bin2hex(hex, sizeof(hex), public_key, YH_PUBLIC_KEY_BYTES);
+	bad = fprintf(fp, PUBLIC_HEADER "\n%s\n", hex) < 0;
+	if (fclose(fp) != 0 || bad)
+		return yh_error_set(YH_EIO, "cannot write the file: '%s'", path);
+	return YH_OK;
+}

@@ -50,6 +50,10 @@ void yh_key_sign(unsigned char sig[YH_SIGNATURE_BYTES], const yh_key *key, const
 int yh_key_verify(const unsigned char sig[YH_SIGNATURE_BYTES],
                   const unsigned char public_key[YH_PUBLIC_KEY_BYTES], const void *msg, size_t len);
 
+/* Writes a public key file: "yaohao-public-key-v1", a line break, 64 hex digits and
+ * a line break (what yh_key_read_public reads).  An existing file is replaced. */
+int yh_key_write_public(const unsigned char public_key[YH_PUBLIC_KEY_BYTES], const char *path);
+
 /* Reads a public key file (64 hex characters, optionally after a
  * "yaohao-public-key-v1" line) or a hex string. */
 int yh_key_read_public(unsigned char out[YH_PUBLIC_KEY_BYTES], const char *path);

@@ -398,6 +398,30 @@ static int read_public_text(unsigned char out[32], const char *text)
 	return yh_key_read_public(out, path);
 }
 
+/* yh_key_write_public writes what yh_key_read_public reads, and says why it cannot. */
+START_TEST(test_write_public)
+{
+	unsigned char pk[YH_PUBLIC_KEY_BYTES], back[YH_PUBLIC_KEY_BYTES];
+	yh_key *k = NULL;
+	char *text;
+	size_t len;
+
+	ck_assert_int_eq(yh_key_generate(&k), YH_OK);
+	yh_key_public(pk, k);
+	ck_assert_int_eq(yh_key_write_public(pk, tu_path("pub.txt")), YH_OK);
+	text = tu_read(tu_path("pub.txt"), &len);
+	ck_assert_uint_eq(len, strlen("yaohao-public-key-v1\n") + 64 + 1);
+	ck_assert_int_eq(strncmp(text, "yaohao-public-key-v1\n", 21), 0);
+	ck_assert_int_eq(text[len - 1], '\n');
+	free(text);
+	ck_assert_int_eq(yh_key_read_public(back, tu_path("pub.txt")), YH_OK);
+	ck_assert_mem_eq(back, pk, sizeof(pk));
+	ck_assert_int_eq(yh_key_write_public(pk, tu_path("no-such-dir/pub.txt")), YH_EIO);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "no-such-dir/pub.txt"));
+	yh_key_free(k);
+}
+END_TEST
+
 START_TEST(test_read_public)
 {
 	unsigned char pk[32], want[32];
@@ -464,6 +488,7 @@ static Suite *key_suite(void)
 	tcase_add_test(tc, test_sign_verify);
 	tcase_add_test(tc, test_rfc8032_vector);
 	tcase_add_test(tc, test_read_public);
+	tcase_add_test(tc, test_write_public);
 	suite_add_tcase(s, tc);
 	return s;
 }
