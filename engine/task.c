@@ -1,4 +1,5 @@
-/* task.c — parsing, validating, normalising and storing inspection tasks. */
+/* task.c — parsing, validating and normalising inspection tasks; the stratum and population
+ * rules the draw reads from them.  Recording them is task_record.c's. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

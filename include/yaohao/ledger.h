@@ -5,9 +5,10 @@
  * draws) is one entry: a sequence number, the previous entry's hash, a kind,
  * a canonical JSON payload and the entry's own hash.  Register rows name the
  * sequence of the import that wrote them, so "the register as of sequence S"
- * is well defined.  The entry hash is defined in docs/spec.md; the signature
- * column is reserved for Ed25519 signatures and is NULL until signing exists.
- * Entries are written by the engine only; this header reads them.
+ * is well defined.  The entry hash is defined in docs/spec.md §11.  Once the
+ * store has a key (yh_store_set_key) every entry carries an Ed25519 signature
+ * over its hash; a store that never had one holds unsigned entries.  Entries
+ * are written by the engine only; this header reads them.
  */
 #ifndef YAOHAO_LEDGER_H
 #define YAOHAO_LEDGER_H
