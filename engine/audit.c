@@ -33,6 +33,7 @@ typedef struct {
 	char reason[1024];
 	uint64_t fail_seq;
 	char fail_kind[32];
+	yh_hint fail_hint;           /* what the user could do about the failure */
 } auditor;
 
 static int fail(auditor *a, const yh_ledger_entry *e, const char *fmt, ...) YH_PRINTF(3, 4);
@@ -365,7 +366,8 @@ static int visit(void *ctx, const yh_ledger_entry *e)
 	free(canonical);
 	if (!a->has_key) {
 		json_decref(payload);
-		return fail(a, e, "it is not signed: the store has no signing key (run 'yaohao key new')");
+		a->fail_hint = YH_HINT_NEEDS_NEW_KEY;
+		return fail(a, e, "it is not signed: the store has no signing key");
 	}
 	if (!e->signature || yh_ledger_verify_signature(e, a->pk) != YH_OK) {
 		json_decref(payload);
@@ -384,6 +386,15 @@ static int visit(void *ctx, const yh_ledger_entry *e)
 	memcpy(a->prev, e->hash, 32);
 	a->expected++;
 	return 0;
+}
+
+/* Gives the last check a hint: what a front end could tell its user to do. */
+static void hint_last(yh_report *r, yh_hint hint)
+{
+	json_t *check = json_array_get(r->checks, json_array_size(r->checks) - 1);
+
+	if (hint != YH_HINT_NONE && check)
+		json_object_set_new(check, "hint", json_string(yh_hint_name(hint)));
 }
 
 int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
@@ -420,8 +431,9 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 			yh_report_check(&r, "signing key", "passed", "the store's key %s is the key given", a.key_id);
 		}
 	} else {
-		yh_report_check(&r, "signing key", "skipped", "no --pubkey given: the ledger is checked "
+		yh_report_check(&r, "signing key", "skipped", "no public key given: the ledger is checked "
 		                "against the key the store holds");
+		hint_last(&r, YH_HINT_GIVE_PUBLIC_KEY);
 	}
 	if ((rc = count_versions(&a)) < 0)
 		goto done;
@@ -434,6 +446,7 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 	if (a.fail_seq) {
 		yh_report_check(&r, "ledger", "failed", "entry %llu (%s): %s", (unsigned long long)a.fail_seq,
 		                a.fail_kind, a.reason);
+		hint_last(&r, a.fail_hint);
 	} else {
 		yh_report_check(&r, "ledger", "passed", "%llu entries: no gap, hash chain intact, every hash "
 		                "matches its content, every entry signed by key %s",
@@ -447,8 +460,9 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 	*out = json_pack("{s:b, s:I, s:I, s:O, s:O, s:o}", "ok", r.failed == 0, "entries",
 	                 (json_int_t)(a.expected - 1), "draws_replayed", (json_int_t)a.draws,
 	                 "checks", r.checks, "guarantees", r.guarantees,
-	                 "first_failure", a.fail_seq ? json_pack("{s:I, s:s, s:s}", "seq",
-	                 (json_int_t)a.fail_seq, "kind", a.fail_kind, "reason", a.reason) : json_null());
+	                 "first_failure", a.fail_seq ? json_pack("{s:I, s:s, s:s, s:s*}", "seq",
+	                 (json_int_t)a.fail_seq, "kind", a.fail_kind, "reason", a.reason, "hint",
+	                 a.fail_hint ? yh_hint_name(a.fail_hint) : NULL) : json_null());
 	if (!*out)
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 done:

@@ -23,8 +23,9 @@ extern "C" {
 
 /*
  * *report (json_decref it): "ok", "entries" (how many were checked),
- * "draws_replayed", "checks" (as yh_document_verify's), "first_failure"
- * ({"seq", "kind", "reason"} or null) and "guarantees".  `public_key` (a file
+ * "draws_replayed", "checks" (as yh_document_verify's; a check may carry a
+ * "hint", the yh_hint_name() of what the user could do), "first_failure"
+ * ({"seq", "kind", "reason"[, "hint"]} or null) and "guarantees".  `public_key` (a file
  * or hex, may be NULL) pins the key the ledger must be signed with.
  */
 int yh_audit_run(json_t **report, yh_store *store, const char *public_key,

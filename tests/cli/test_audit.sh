@@ -89,7 +89,7 @@ entry_hash() {
 yh audit --db a.db
 assert_exit 0 "audit of the demo store exits 0"
 assert_stderr_empty "audit prints nothing on stderr (not a terminal: no progress)"
-assert_check skipped "signing key" "no --pubkey given" "without --pubkey the key is the store's own"
+assert_check skipped "signing key" "no public key given: the ledger is checked against the key the store holds (give --pubkey FILE)" "without --pubkey the key is the store's own, and the hint names --pubkey"
 assert_check ok ledger "$N entries: no gap, hash chain intact, every hash matches its content, every entry signed by key $KID" "the ledger check names the entries and the key"
 assert_check ok draws "1 draw(s) replayed from the registers as of their freeze: every transcript identical" "the draw is replayed"
 assert_stdout_contains "entries removed from the end leave no trace here" "the guarantee says what audit cannot see"
@@ -346,7 +346,11 @@ triggers=$(sqlite3 u.db "select sql || ';' from sqlite_master where type = 'trig
 sqlite3 u.db "drop trigger ledger_no_update; drop trigger ledger_no_delete;
 	delete from ledger where kind = 'key'; update ledger set signature = null, key_id = null;
 	delete from meta where key = 'public_key'; $triggers"
-audit_fails u.db 1 init "it is not signed: the store has no signing key (run 'yaohao key new')" "an unsigned store"
+audit_fails u.db 1 init "it is not signed: the store has no signing key" "an unsigned store"
+assert_eq "needs_new_key" "$(json_get audit.json '$.first_failure.hint')" "an unsigned store: --json carries the hint, not the command"
+yh audit --db u.db
+assert_check FAILED ledger "entry 1 (init): it is not signed: the store has no signing key (run 'yaohao key new')" \
+	"an unsigned store: the text report names the command that signs it"
 
 yh audit --db "$T/none.db"
 assert_exit 4 "audit of a missing store exits 4"
