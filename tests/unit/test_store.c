@@ -14,48 +14,6 @@
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static sqlite3 *raw_open(const char *path)
-{
-	sqlite3 *db = NULL;
-
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
-	                 SQLITE_OK);
-	return db;
-}
-
-static long long raw_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v;
-
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
-	              sqlite3_errmsg(db));
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-static char *raw_text(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	char *v;
-
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
-	              sqlite3_errmsg(db));
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return v;
-}
-
-static void raw_exec(sqlite3 *db, const char *sql)
-{
-	char *err = NULL;
-
-	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK, "%s: %s", sql, err);
-}
-
 /* A store with a few ledger entries: init and three imports. */
 static yh_store *store_with_history(void)
 {
@@ -197,28 +155,28 @@ START_TEST(test_file_format)
 	sqlite3 *db;
 	char *mode;
 
-	ck_assert_int_eq(raw_int(store->db, "PRAGMA foreign_keys"), 1);
-	mode = raw_text(store->db, "PRAGMA journal_mode");
+	ck_assert_int_eq(tu_sql_int(store->db, "PRAGMA foreign_keys"), 1);
+	mode = tu_sql_text(store->db, "PRAGMA journal_mode");
 	ck_assert_str_eq(mode, "wal");
 	free(mode);
 	yh_store_close(store);
 
-	db = raw_open(tu_path("yaohao.db"));
-	mode = raw_text(db, "PRAGMA journal_mode");
+	db = tu_sql_open(tu_path("yaohao.db"));
+	mode = tu_sql_text(db, "PRAGMA journal_mode");
 	ck_assert_str_eq(mode, "wal");
-	ck_assert_int_eq(raw_int(db, "PRAGMA user_version"), YH_STORE_SCHEMA_VERSION);
-	ck_assert_int_eq(raw_int(db, "PRAGMA application_id"), 0x5948414F);
-	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM meta WHERE key = 'department' "
+	ck_assert_int_eq(tu_sql_int(db, "PRAGMA user_version"), YH_STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(tu_sql_int(db, "PRAGMA application_id"), 0x5948414F);
+	ck_assert_int_eq(tu_sql_int(db, "SELECT count(*) FROM meta WHERE key = 'department' "
 	                             "AND value = '330100-SCJG'"), 1);
 	free(mode);
-	mode = raw_text(db, "PRAGMA integrity_check");
+	mode = tu_sql_text(db, "PRAGMA integrity_check");
 	ck_assert_str_eq(mode, "ok");
 	free(mode);
 	sqlite3_close(db);
 
 	/* reopening keeps foreign keys on for the new connection */
 	ck_assert_int_eq(yh_store_open(&store, tu_path("yaohao.db")), YH_OK);
-	ck_assert_int_eq(raw_int(store->db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(tu_sql_int(store->db, "PRAGMA foreign_keys"), 1);
 	yh_store_close(store);
 }
 END_TEST
@@ -255,12 +213,12 @@ END_TEST
 START_TEST(test_open_foreign_sqlite)
 {
 	const char *path = tu_path("other.db");
-	sqlite3 *db = raw_open(path);
+	sqlite3 *db = tu_sql_open(path);
 	yh_store *store = (yh_store *)1;
 	size_t len_before, len_after;
 	char *before, *after, *mode;
 
-	raw_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (42);");
+	tu_sql_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (42);");
 	sqlite3_close(db);
 	before = tu_read(path, &len_before);
 
@@ -272,10 +230,10 @@ START_TEST(test_open_foreign_sqlite)
 	ck_assert_uint_eq(len_after, len_before);
 	ck_assert_msg(memcmp(before, after, len_before) == 0, "the foreign file was modified");
 	ck_assert_msg(!tu_file_exists(tu_path("other.db-wal")), "a WAL file was left behind");
-	db = raw_open(path);
-	mode = raw_text(db, "PRAGMA journal_mode");
+	db = tu_sql_open(path);
+	mode = tu_sql_text(db, "PRAGMA journal_mode");
 	ck_assert_str_eq(mode, "delete");
-	ck_assert_int_eq(raw_int(db, "SELECT x FROM t"), 42);
+	ck_assert_int_eq(tu_sql_int(db, "SELECT x FROM t"), 42);
 	sqlite3_close(db);
 	free(mode);
 	free(before);
@@ -321,9 +279,9 @@ START_TEST(test_open_newer_schema)
 	char sql[64];
 
 	yh_store_close(store);
-	db = raw_open(tu_path("yaohao.db"));
+	db = tu_sql_open(tu_path("yaohao.db"));
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", YH_STORE_SCHEMA_VERSION + 1);
-	raw_exec(db, sql);
+	tu_sql_exec(db, sql);
 	sqlite3_close(db);
 
 	store = (yh_store *)1;
@@ -331,9 +289,9 @@ START_TEST(test_open_newer_schema)
 	ck_assert_ptr_null(store);
 	ck_assert_ptr_nonnull(strstr(yh_error_message(), "newer"));
 
-	db = raw_open(tu_path("yaohao.db"));
-	ck_assert_int_eq(raw_int(db, "PRAGMA user_version"), YH_STORE_SCHEMA_VERSION + 1);
-	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM ledger"), 1);
+	db = tu_sql_open(tu_path("yaohao.db"));
+	ck_assert_int_eq(tu_sql_int(db, "PRAGMA user_version"), YH_STORE_SCHEMA_VERSION + 1);
+	ck_assert_int_eq(tu_sql_int(db, "SELECT count(*) FROM ledger"), 1);
 	sqlite3_close(db);
 }
 END_TEST
@@ -345,8 +303,8 @@ START_TEST(test_open_without_department)
 	sqlite3 *db;
 
 	yh_store_close(store);
-	db = raw_open(tu_path("yaohao.db"));
-	raw_exec(db, "DELETE FROM meta");
+	db = tu_sql_open(tu_path("yaohao.db"));
+	tu_sql_exec(db, "DELETE FROM meta");
 	sqlite3_close(db);
 	store = (yh_store *)1;
 	ck_assert_int_eq(yh_store_open(&store, tu_path("yaohao.db")), YH_ESTORE);
@@ -558,7 +516,7 @@ START_TEST(test_ledger_append_only)
 	int rc;
 
 	yh_store_close(store);
-	db = raw_open(tu_path("yaohao.db"));
+	db = tu_sql_open(tu_path("yaohao.db"));
 	rc = sqlite3_exec(db, "UPDATE ledger SET payload = '{}' WHERE seq = 2", NULL, NULL, &err);
 	ck_assert_int_eq(rc & 0xff, SQLITE_CONSTRAINT);
 	ck_assert_msg(err && strstr(err, "append-only"), "%s", err ? err : "(none)");
@@ -576,7 +534,7 @@ START_TEST(test_ledger_append_only)
 	rc = sqlite3_exec(db, "INSERT INTO ledger (seq, prev_hash, kind, payload, hash) "
 	                      "VALUES (5, zeroblob(32), 'x', '{}', zeroblob(31))", NULL, NULL, NULL);
 	ck_assert_int_eq(rc & 0xff, SQLITE_CONSTRAINT);
-	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM ledger"), 4);
+	ck_assert_int_eq(tu_sql_int(db, "SELECT count(*) FROM ledger"), 4);
 	sqlite3_close(db);
 
 	ck_assert_int_eq(yh_store_open(&store, tu_path("yaohao.db")), YH_OK);
@@ -823,10 +781,9 @@ END_TEST
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
-	TCase *tc = tcase_create("store");
-	TCase *lg = tcase_create("ledger");
+	TCase *tc = tu_tcase(s, "store", TU_TMPDIR, 60);
+	TCase *lg = tu_tcase(s, "ledger", TU_TMPDIR, 60);
 
-	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
 	tcase_add_test(tc, test_create);
 	tcase_add_test(tc, test_department_validation);
 	tcase_add_test(tc, test_create_refuses_existing);
@@ -838,10 +795,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_open_not_sqlite);
 	tcase_add_test(tc, test_open_newer_schema);
 	tcase_add_test(tc, test_open_without_department);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
 
-	tcase_add_checked_fixture(lg, tu_setup, tu_teardown);
 	tcase_add_test(lg, test_ledger_chain);
 	tcase_add_test(lg, test_ledger_foreach_from_and_stop);
 	tcase_add_test(lg, test_ledger_hash_covers_fields);
@@ -850,18 +804,7 @@ static Suite *store_suite(void)
 	tcase_add_test(lg, test_source_date_epoch);
 	tcase_add_test(lg, test_payload_canonical);
 	tcase_add_test(lg, test_set_key_migrates_unsigned_store);
-	tcase_set_timeout(lg, 60);
-	suite_add_tcase(s, lg);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(store_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(store_suite)

@@ -44,16 +44,6 @@ static void parse_bad(const char *json, const char *want, const char *want2)
 		ck_assert_msg(strstr(msg, want2) != NULL, "message '%s' lacks '%s'\n%s", msg, want2, json);
 }
 
-static void digest_of_text(unsigned char out[32], const char *canonical)
-{
-	crypto_hash_sha256_state st;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)"yaohao:task:v1", 15); /* with the 0x00 */
-	crypto_hash_sha256_update(&st, (const unsigned char *)canonical, strlen(canonical));
-	crypto_hash_sha256_final(&st, out);
-}
-
 /* ---- parsing, normalisation, digest ------------------------------------------------------ */
 
 START_TEST(test_example_task)
@@ -68,7 +58,7 @@ START_TEST(test_example_task)
 	yh_task_digest(d, t);
 	/* docs/spec.md §12 */
 	ck_assert_str_eq(tu_hex(d, 32), "1ca5b1d476b64276c3260683c564c07f81005fbaadcd163d4115e2554ec69f17");
-	digest_of_text(want, yh_task_canonical(t));
+	tu_spec_task_digest(want, yh_task_canonical(t));
 	ck_assert_str_eq(tu_hex(d, 32), tu_hex(want, 32));
 	/* the parsed rules */
 	ck_assert_uint_eq(t->departments.n, 1);
@@ -108,7 +98,7 @@ START_TEST(test_normalised_defaults)
 		"\"team\":{\"load_cap\":null,\"per_department\":{},\"size\":2,\"specialties\":[]},"
 		"\"title\":\"t\"}");
 	yh_task_digest(d, t);
-	digest_of_text(want, yh_task_canonical(t));
+	tu_spec_task_digest(want, yh_task_canonical(t));
 	ck_assert_str_eq(tu_hex(d, 32), tu_hex(want, 32));
 	ck_assert_uint_eq(t->status.n, 1);
 	ck_assert_str_eq(t->status.v[0], "active");
@@ -749,10 +739,8 @@ END_TEST
 static Suite *task_suite(void)
 {
 	Suite *s = suite_create("task");
-	TCase *tc = tcase_create("task");
+	TCase *tc = tu_tcase(s, "task", TU_TMPDIR, 60);
 
-	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_example_task);
 	tcase_add_test(tc, test_normalised_defaults);
 	tcase_add_test(tc, test_canonical_stable);
@@ -773,17 +761,7 @@ static Suite *task_suite(void)
 	tcase_add_test(tc, test_stratum_sizes);
 	tcase_add_test(tc, test_stratum_size_rules);
 	tcase_add_test(tc, test_days_from_date);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(task_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(task_suite)
