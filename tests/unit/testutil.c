@@ -276,6 +276,16 @@ yh_store *tu_store_new(void)
 	return store;
 }
 
+yh_task *tu_task(const char *json)
+{
+	yh_task *t = NULL;
+	int rc = yh_task_parse(&t, json, strlen(json), "test.json");
+
+	ck_assert_msg(rc == YH_OK, "yh_task_parse failed: %d %s\n%s", rc, yh_error_message(), json);
+	ck_assert_ptr_nonnull(t);
+	return t;
+}
+
 void tu_collect(void *ctx, const yh_diagnostic *diag)
 {
 	tu_diags *ds = ctx;

@@ -150,6 +150,9 @@ const char *tu_hex(const unsigned char *p, size_t n);
 /* The n bytes written in `hex` (exactly 2n hex digits, or the test aborts). */
 void tu_unhex(unsigned char *out, size_t n, const char *hex);
 
+/* A task parsed from JSON text (source "test.json"); the test aborts if it is refused. */
+yh_task *tu_task(const char *json);
+
 /* ---- text, JSON and numbers ------------------------------------------------------------- */
 
 /* A growable NUL-terminated string; start from { 0 }, free(b.s) when done. */
