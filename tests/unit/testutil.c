@@ -691,6 +691,75 @@ void tu_spec_pair_ticket(unsigned char out[32], const unsigned char seed[32], co
 	hash_buf(out, &b);
 }
 
+void tu_spec_ledger_hash(unsigned char out[32], const yh_ledger_entry *e)
+{
+	tu_buf b = { 0 };
+	unsigned char seq[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		seq[i] = (unsigned char)(e->seq >> (56 - 8 * i));
+	put_tag(&b, "yaohao:ledger-entry:v1");
+	tu_buf_add(&b, seq, 8);
+	tu_buf_add(&b, e->prev_hash, 32);
+	put_u32(&b, strlen(e->kind));
+	tu_buf_str(&b, e->kind);
+	put_u32(&b, strlen(e->payload));
+	tu_buf_str(&b, e->payload);
+	hash_buf(out, &b);
+}
+
+typedef struct {
+	const unsigned char *public_key;
+	char key_id[YH_KEY_ID_CHARS + 1];
+	uint64_t n;
+	unsigned char last[32];
+} ledger_walk;
+
+static int check_entry(void *ctx, const yh_ledger_entry *e)
+{
+	ledger_walk *w = ctx;
+	unsigned char h[32];
+	tu_buf msg = { 0 };
+
+	TU_REQUIRE(e->seq == w->n + 1, "entry %llu after entry %llu", (unsigned long long)e->seq,
+	           (unsigned long long)w->n);
+	TU_REQUIRE(memcmp(e->prev_hash, w->last, 32) == 0, "entry %llu: prev_hash %s, the entry before "
+	           "has %s", (unsigned long long)e->seq, tu_hex(e->prev_hash, 32), tu_hex(w->last, 32));
+	tu_spec_ledger_hash(h, e);
+	TU_REQUIRE(memcmp(h, e->hash, 32) == 0, "entry %llu: hash %s, the spec gives %s",
+	           (unsigned long long)e->seq, tu_hex(e->hash, 32), tu_hex(h, 32));
+	if (w->public_key) {
+		TU_REQUIRE(e->signature != NULL, "entry %llu (%s) is not signed", (unsigned long long)e->seq,
+		           e->kind);
+		TU_REQUIRE_STR(e->key_id, w->key_id);
+		put_tag(&msg, "yaohao:ledger-signature:v1");
+		tu_buf_add(&msg, e->hash, 32);
+		TU_REQUIRE(crypto_sign_verify_detached(e->signature, (const unsigned char *)msg.s, msg.len,
+		                                       w->public_key) == 0,
+		           "entry %llu: the signature does not verify", (unsigned long long)e->seq);
+		free(msg.s);
+	}
+	memcpy(w->last, e->hash, 32);
+	w->n++;
+	return 0;
+}
+
+uint64_t tu_ledger_check(yh_store *store, const unsigned char *public_key)
+{
+	ledger_walk w;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.public_key = public_key;
+	if (public_key)
+		yh_key_id_of(w.key_id, public_key);
+	rc = yh_ledger_foreach(store, 1, check_entry, &w);
+	ck_assert_msg(rc == YH_OK, "yh_ledger_foreach: %d %s", rc, yh_error_message());
+	ck_assert_uint_eq(w.n, tu_ledger_head(store));
+	return w.n;
+}
+
 /* MTH(D[lo, hi)) of RFC 6962 over the rows' leaf data. */
 static void mth(unsigned char out[32], const char *const *rows, size_t nfields, size_t lo, size_t hi)
 {

@@ -205,6 +205,15 @@ void tu_spec_pair_key(unsigned char out[32], const unsigned char seed[32], const
 void tu_spec_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
                          const char *officer_id);                                   /* §9 */
 
+/* The hash of a ledger entry (§11). */
+void tu_spec_ledger_hash(unsigned char out[32], const yh_ledger_entry *e);
+
+/* Walks the whole ledger checking §11: seq from 1 without a gap, prev_hash the hash before
+ * (32 zero bytes for entry 1), hash recomputed with tu_spec_ledger_hash; with public_key, each
+ * entry signed by it (libsodium on TAG("yaohao:ledger-signature:v1") ‖ hash) under its key id.
+ * Returns the number of entries. */
+uint64_t tu_ledger_check(yh_store *store, const unsigned char *public_key);
+
 /* The Merkle root (§2, RFC 6962) over rows[0..nrows) of nfields fields each
  * (row-major), each row's leaf data u32(len) ‖ bytes per field. */
 void tu_spec_root(unsigned char out[32], const char *const *rows, size_t nfields, size_t nrows);
