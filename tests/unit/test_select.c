@@ -386,7 +386,8 @@ START_TEST(test_selection_refuses_other_population)
 			ck_assert_int_eq(yh_selector_add(sel, dash1), YH_OK);
 			ck_assert_int_eq(yh_selector_add(sel, a1), YH_OK);
 			ck_assert_int_eq(yh_selector_add(sel, dash2), YH_OK);
-			ck_assert_int_eq(yh_selector_finish(sel, &st, &rv, 0, collect, entries), YH_EDATA);
+			/* refused (YH_EDATA today; the store changed since the commit, whatever the code) */
+			ck_assert_int_lt(yh_selector_finish(sel, &st, &rv, 0, collect, entries), 0);
 			ck_assert_msg(strstr(yh_error_message(), "'A'") != NULL, "%s", yh_error_message());
 			ck_assert_ptr_null(st);
 			ck_assert_ptr_null(rv);
@@ -396,7 +397,7 @@ START_TEST(test_selection_refuses_other_population)
 	/* a stratum the commitment does not have */
 	frozen_open(&f, strata[0]);
 	ck_assert_int_eq(yh_selector_new(&sel, &f, the_seed, 1, NULL, NULL), YH_OK);
-	ck_assert_int_eq(yh_selector_add(sel, b1), YH_EDATA);
+	ck_assert_int_lt(yh_selector_add(sel, b1), 0);
 	ck_assert_msg(strstr(yh_error_message(), "'E4'") && strstr(yh_error_message(), "'B'"), "%s",
 	              yh_error_message());
 	yh_selector_free(sel);

@@ -35,6 +35,7 @@ START_TEST(test_check_accepts)
 }
 END_TEST
 
+/* Refused with a negative result (the kind of fault may have its own code) and a reason. */
 START_TEST(test_check_refuses)
 {
 	static const struct {
@@ -61,13 +62,13 @@ START_TEST(test_check_refuses)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why[0] = '\0';
-		ck_assert_msg(yh_text_check(bad[i].s, bad[i].len, why, sizeof(why)) == -1, "case %zu accepted", i);
+		ck_assert_msg(yh_text_check(bad[i].s, bad[i].len, why, sizeof(why)) < 0, "case %zu accepted", i);
 		ck_assert_msg(strstr(why, bad[i].why) != NULL, "case %zu: '%s' lacks '%s'", i, why, bad[i].why);
 	}
 	/* the reason gives the byte (1-based) */
-	ck_assert_int_eq(yh_text_check("abc\x01", 4, why, sizeof(why)), -1);
+	ck_assert_int_lt(yh_text_check("abc\x01", 4, why, sizeof(why)), 0);
 	ck_assert_msg(strstr(why, "byte 4") != NULL, "%s", why);
-	ck_assert_int_eq(yh_text_check("中\xFF", 4, why, sizeof(why)), -1);
+	ck_assert_int_lt(yh_text_check("中\xFF", 4, why, sizeof(why)), 0);
 	ck_assert_msg(strstr(why, "byte 4") != NULL, "%s", why);
 }
 END_TEST
