@@ -12,15 +12,16 @@ static _Thread_local yh_hint last_hint;
 static _Thread_local char last_message[MESSAGE_MAX];
 static _Thread_local char last_subject[256];
 
-/* Formats into a local buffer first: an argument may be yh_error_message()
- * itself, and vsnprintf must not write over its own source. */
+/* Formats into local buffers first: an argument may be yh_error_message() or
+ * yh_error_subject() itself, and a copy must not write over its own source. */
 static int set(int code, yh_hint hint, const char *subject, const char *fmt, va_list ap)
 {
-	char buf[MESSAGE_MAX];
+	char buf[MESSAGE_MAX], subj[sizeof(last_subject)];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	snprintf(subj, sizeof(subj), "%s", subject ? subject : "");
 	memcpy(last_message, buf, sizeof(buf));
-	snprintf(last_subject, sizeof(last_subject), "%s", subject ? subject : "");
+	memcpy(last_subject, subj, sizeof(subj));
 	last_code = code;
 	last_hint = hint;
 	return code;

@@ -378,6 +378,7 @@ int yh_frozen_strata_from_json(yh_frozen *f, json_t *strata)
 
 	if (!json_is_array(strata))
 		return yh_error_set(YH_EDATA, "the strata are missing");
+	free(f->strata);
 	f->nstrata = json_array_size(strata);
 	if (!(f->strata = calloc(f->nstrata + 1, sizeof(*f->strata))))
 		return yh_error_set(YH_ENOMEM, "out of memory");

@@ -25,16 +25,6 @@ static yh_draw_result tu_draw_result;
 enum { SEQ_ENTITIES = 3, SEQ_INSPECTORS = 4, SEQ_CONFLICTS = 5, SEQ_ITEMS = 6, SEQ_TASK = 7,
        SEQ_COMMIT = 8, SEQ_DRAW = 9, SEQ_DRAW2 = 12, SEQ_HEAD = 12 };
 
-static yh_key *test_key(const char *label)
-{
-	unsigned char seed[32];
-	yh_key *key = NULL;
-
-	crypto_hash_sha256(seed, (const unsigned char *)label, strlen(label));
-	ck_assert_int_eq(yh_key_from_seed(&key, seed), YH_OK);
-	return key;
-}
-
 /* A later food task that excludes the entities drawn within 365 days and avoids the pairs
  * teamed within 730 (as fixtures/vectors/repeat/task.json). */
 static const char repeat_task[] =
@@ -194,17 +184,6 @@ static json_t *audit(const char *public_key)
 	return rep;
 }
 
-static const char *status(json_t *rep, const char *name)
-{
-	json_t *c;
-	size_t i;
-
-	json_array_foreach(json_object_get(rep, "checks"), i, c)
-		if (strcmp(json_string_value(json_object_get(c, "check")), name) == 0)
-			return json_string_value(json_object_get(c, "status"));
-	return "absent";
-}
-
 /* The audit fails at entry seq (of kind `kind`) for a reason containing `why`. */
 static void expect_failure(json_t *rep, uint64_t seq, const char *kind, const char *why)
 {
@@ -221,7 +200,7 @@ static void expect_failure(json_t *rep, uint64_t seq, const char *kind, const ch
 	              "first failure at an entry of kind %s, expected %s: %s",
 	              json_string_value(json_object_get(ff, "kind")), kind, reason);
 	ck_assert_msg(strstr(reason, why) != NULL, "reason '%s' does not say '%s'", reason, why);
-	ck_assert_str_eq(status(rep, "ledger"), "failed");
+	ck_assert_str_eq(tu_check_status(rep, "ledger"), "failed");
 	/* the entries before it were checked; rows outside any import are found after the walk */
 	ck_assert_int_eq(json_integer_value(json_object_get(rep, "entries")),
 	                 strcmp(kind, "register") == 0 ? SEQ_HEAD : (json_int_t)seq - 1);
@@ -229,22 +208,6 @@ static void expect_failure(json_t *rep, uint64_t seq, const char *kind, const ch
 }
 
 /* ---- tampering through SQLite ------------------------------------------------------------- */
-
-static sqlite3 *raw_open(void)
-{
-	sqlite3 *db = NULL;
-
-	ck_assert_int_eq(sqlite3_open(tu_path("yaohao.db"), &db), SQLITE_OK);
-	return db;
-}
-
-static void raw_exec(sqlite3 *db, const char *sql)
-{
-	char *err = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-		ck_abort_msg("%s: %s", sql, err ? err : "?");
-}
 
 /* Runs sql (one statement with at most one text parameter ?1, or NULL). */
 static int raw_changes(sqlite3 *db, const char *sql, const char *param)
@@ -257,11 +220,6 @@ static int raw_changes(sqlite3 *db, const char *sql, const char *param)
 	ck_assert_msg(sqlite3_step(st) == SQLITE_DONE, "%s: %s", sql, sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return sqlite3_changes(db);
-}
-
-static void raw_close(sqlite3 *db)
-{
-	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
 }
 
 static void entry_hash(sqlite3 *db, uint64_t seq, unsigned char out[32])
@@ -288,7 +246,7 @@ static void resign_entry(sqlite3 *db, uint64_t seq, const yh_key *key, const cha
 	memcpy(msg, tag, sizeof(tag));
 	entry_hash(db, seq, msg + sizeof(tag));
 	yh_key_sign(sig, key, msg, sizeof(msg));
-	raw_exec(db, "DROP TRIGGER IF EXISTS ledger_no_update");
+	tu_sql_exec(db, "DROP TRIGGER IF EXISTS ledger_no_update");
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE ledger SET signature = ?1, key_id = ?2 WHERE seq = ?3",
 	                                    -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_blob(st, 1, sig, 64, SQLITE_TRANSIENT);
@@ -320,7 +278,7 @@ static char *first_selected(void)
 
 START_TEST(test_audit_ok)
 {
-	yh_key *key = test_key("audit key");
+	yh_key *key = tu_key_from_label("audit key");
 	yh_store *store;
 	json_t *rep = NULL;
 	progress p;
@@ -333,9 +291,9 @@ START_TEST(test_audit_ok)
 	ck_assert_int_eq(json_integer_value(json_object_get(rep, "entries")), SEQ_HEAD);
 	ck_assert_int_eq(json_integer_value(json_object_get(rep, "draws_replayed")), 2);
 	ck_assert(json_is_null(json_object_get(rep, "first_failure")));
-	ck_assert_str_eq(status(rep, "signing key"), "skipped");
-	ck_assert_str_eq(status(rep, "ledger"), "passed");
-	ck_assert_str_eq(status(rep, "draws"), "passed");
+	ck_assert_str_eq(tu_check_status(rep, "signing key"), "skipped");
+	ck_assert_str_eq(tu_check_status(rep, "ledger"), "passed");
+	ck_assert_str_eq(tu_check_status(rep, "draws"), "passed");
 	ck_assert_uint_gt(json_array_size(json_object_get(rep, "guarantees")), 0);
 	/* each draw was announced to the progress callback with its entry */
 	ck_assert_uint_eq(p.n, 2);
@@ -355,21 +313,21 @@ START_TEST(test_audit_ok)
 		snprintf(text, sizeof(text), "%s", tu_hex(pk, 32));
 		rep = audit(text);
 		ck_assert(json_is_true(json_object_get(rep, "ok")));
-		ck_assert_str_eq(status(rep, "signing key"), "passed");
+		ck_assert_str_eq(tu_check_status(rep, "signing key"), "passed");
 		json_decref(rep);
 		snprintf(text, sizeof(text), "yaohao-public-key-v1\n%s\n", tu_hex(pk, 32));
 		tu_write_str(tu_path("dept.pub"), text);
 		rep = audit(tu_path("dept.pub"));
 		ck_assert(json_is_true(json_object_get(rep, "ok")));
-		ck_assert_str_eq(status(rep, "signing key"), "passed");
+		ck_assert_str_eq(tu_check_status(rep, "signing key"), "passed");
 		json_decref(rep);
 	}
 	/* re-signing an entry with the store's own key, per spec §11, changes nothing */
 	{
-		sqlite3 *db = raw_open();
+		sqlite3 *db = tu_sql_open(tu_path("yaohao.db"));
 
 		resign_entry(db, SEQ_CONFLICTS, key, NULL);
-		raw_close(db);
+		tu_sql_close(db);
 		rep = audit(NULL);
 		ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
 		json_decref(rep);
@@ -380,7 +338,7 @@ END_TEST
 
 START_TEST(test_audit_counts_draws)
 {
-	yh_key *key = test_key("audit key");
+	yh_key *key = tu_key_from_label("audit key");
 	yh_store *store = tu_store_new();
 	yh_import_report rep;
 	json_t *r = NULL;
@@ -433,23 +391,23 @@ END_TEST
 
 START_TEST(test_changed_payload)
 {
-	yh_key *key = test_key("audit key");
+	yh_key *key = tu_key_from_label("audit key");
 	sqlite3 *db;
 
 	build_store(key);
-	db = raw_open();
-	raw_exec(db, "DROP TRIGGER ledger_no_update");
+	db = tu_sql_open(tu_path("yaohao.db"));
+	tu_sql_exec(db, "DROP TRIGGER ledger_no_update");
 	ck_assert_int_eq(raw_changes(db, "UPDATE ledger SET payload = replace(payload, '\"rows\":300', "
 	                             "'\"rows\":299') WHERE seq = 3", NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_ENTITIES, "import", "hash does not match");
 
 	/* the kind, in a later entry */
 	build_store(key);
-	db = raw_open();
-	raw_exec(db, "DROP TRIGGER ledger_no_update");
+	db = tu_sql_open(tu_path("yaohao.db"));
+	tu_sql_exec(db, "DROP TRIGGER ledger_no_update");
 	ck_assert_int_eq(raw_changes(db, "UPDATE ledger SET kind = 'import' WHERE seq = 7", NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_TASK, "import", "hash does not match");
 	yh_key_free(key);
 }
@@ -458,7 +416,7 @@ END_TEST
 START_TEST(test_payload_not_canonical)
 {
 	/* rewritten with whitespace, rehashed and re-signed by the key holder: still refused */
-	yh_key *key = test_key("audit key");
+	yh_key *key = tu_key_from_label("audit key");
 	yh_store *store;
 	sqlite3 *db;
 	unsigned char h[32];
@@ -479,7 +437,7 @@ START_TEST(test_payload_not_canonical)
 	}
 	spaced[n] = '\0';
 	ck_assert_str_ne(spaced, payload);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	memset(&e, 0, sizeof(e));
 	e.seq = SEQ_HEAD;
 	e.kind = kind;
@@ -491,7 +449,7 @@ START_TEST(test_payload_not_canonical)
 		e.prev_hash = prev;
 		yh_ledger_hash(h, &e);
 	}
-	raw_exec(db, "DROP TRIGGER ledger_no_update");
+	tu_sql_exec(db, "DROP TRIGGER ledger_no_update");
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE ledger SET payload = ?1, hash = ?2 WHERE seq = ?3",
 	                                    -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_text(st, 1, spaced, -1, SQLITE_TRANSIENT);
@@ -500,7 +458,7 @@ START_TEST(test_payload_not_canonical)
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
 	resign_entry(db, SEQ_HEAD, key, NULL);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_HEAD, "draw", "not canonical");
 	free(payload);
 	free(kind);
@@ -511,33 +469,33 @@ END_TEST
 
 START_TEST(test_deleted_entry)
 {
-	yh_key *key = test_key("audit key");
+	yh_key *key = tu_key_from_label("audit key");
 	sqlite3 *db;
 
 	/* a middle entry */
 	build_store(key);
-	db = raw_open();
-	raw_exec(db, "DROP TRIGGER ledger_no_delete");
+	db = tu_sql_open(tu_path("yaohao.db"));
+	tu_sql_exec(db, "DROP TRIGGER ledger_no_delete");
 	ck_assert_int_eq(raw_changes(db, "DELETE FROM ledger WHERE seq = 5", NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_CONFLICTS, "missing", "entry 5 is missing");
 
 	/* the first entry */
 	build_store(key);
-	db = raw_open();
-	raw_exec(db, "DROP TRIGGER ledger_no_delete");
+	db = tu_sql_open(tu_path("yaohao.db"));
+	tu_sql_exec(db, "DROP TRIGGER ledger_no_delete");
 	ck_assert_int_eq(raw_changes(db, "DELETE FROM ledger WHERE seq = 1", NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), 1, "missing", "entry 1 is missing");
 
 	/* an entry deleted and the later ones renumbered: the chain breaks */
 	build_store(key);
-	db = raw_open();
-	raw_exec(db, "DROP TRIGGER ledger_no_delete; DROP TRIGGER ledger_no_update");
+	db = tu_sql_open(tu_path("yaohao.db"));
+	tu_sql_exec(db, "DROP TRIGGER ledger_no_delete; DROP TRIGGER ledger_no_update");
 	ck_assert_int_eq(raw_changes(db, "DELETE FROM ledger WHERE seq = 6", NULL), 1);
-	raw_exec(db, "UPDATE ledger SET seq = -seq WHERE seq > 6");
-	raw_exec(db, "UPDATE ledger SET seq = -seq - 1 WHERE seq < 0");
-	raw_close(db);
+	tu_sql_exec(db, "UPDATE ledger SET seq = -seq WHERE seq > 6");
+	tu_sql_exec(db, "UPDATE ledger SET seq = -seq - 1 WHERE seq < 0");
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_ITEMS, "task", "prev_hash");
 	yh_key_free(key);
 }
@@ -545,43 +503,43 @@ END_TEST
 
 START_TEST(test_resigned_with_another_key)
 {
-	yh_key *key = test_key("audit key"), *other = test_key("another key");
+	yh_key *key = tu_key_from_label("audit key"), *other = tu_key_from_label("another key");
 	sqlite3 *db;
 
 	ck_assert_str_ne(yh_key_id(key), yh_key_id(other));
 	/* re-signed and named by the other key */
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	resign_entry(db, SEQ_INSPECTORS, other, NULL);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_INSPECTORS, "import", "signature does not verify");
 
 	/* re-signed by the other key but naming the store's */
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	resign_entry(db, SEQ_DRAW, other, yh_key_id(key));
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_DRAW, "draw", "signature does not verify");
 
 	/* signed by the store's key but naming another */
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	resign_entry(db, SEQ_COMMIT, key, yh_key_id(other));
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_COMMIT, "commit", "names signing key");
 
 	/* the signature removed */
 	build_store(key);
-	db = raw_open();
-	raw_exec(db, "DROP TRIGGER ledger_no_update");
+	db = tu_sql_open(tu_path("yaohao.db"));
+	tu_sql_exec(db, "DROP TRIGGER ledger_no_update");
 	ck_assert_int_eq(raw_changes(db, "UPDATE ledger SET signature = NULL WHERE seq = 10", NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), 10, "task", "signature does not verify");
 
 	/* the whole ledger re-signed with another key, and the store's key replaced by it: the
 	 * ledger holds together, the recorded key entry does not (and a pinned key catches it) */
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	{
 		unsigned char pk[32];
 		uint64_t s;
@@ -592,7 +550,7 @@ START_TEST(test_resigned_with_another_key)
 		ck_assert_int_eq(raw_changes(db, "UPDATE meta SET value = ?1 WHERE key = 'public_key'",
 		                             tu_hex(pk, 32)), 1);
 	}
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), 2, "key", "key entry names another key");
 	yh_key_free(key);
 	yh_key_free(other);
@@ -601,7 +559,7 @@ END_TEST
 
 START_TEST(test_pinned_wrong_key)
 {
-	yh_key *key = test_key("audit key"), *other = test_key("another key");
+	yh_key *key = tu_key_from_label("audit key"), *other = tu_key_from_label("another key");
 	unsigned char pk[32];
 	json_t *rep;
 
@@ -609,9 +567,9 @@ START_TEST(test_pinned_wrong_key)
 	yh_key_public(pk, other);
 	rep = audit(tu_hex(pk, 32));
 	ck_assert(json_is_false(json_object_get(rep, "ok")));
-	ck_assert_str_eq(status(rep, "signing key"), "failed");
+	ck_assert_str_eq(tu_check_status(rep, "signing key"), "failed");
 	/* the ledger itself is intact */
-	ck_assert_str_eq(status(rep, "ledger"), "passed");
+	ck_assert_str_eq(tu_check_status(rep, "ledger"), "passed");
 	ck_assert(json_is_null(json_object_get(rep, "first_failure")));
 	json_decref(rep);
 	/* an unreadable pin is an error */
@@ -637,12 +595,12 @@ START_TEST(test_unsigned_store)
 	expect_failure(rep, 1, "init", "not signed");
 	/* pinning a key to an unsigned store fails that check too */
 	{
-		yh_key *key = test_key("audit key");
+		yh_key *key = tu_key_from_label("audit key");
 		unsigned char pk[32];
 
 		yh_key_public(pk, key);
 		rep = audit(tu_hex(pk, 32));
-		ck_assert_str_eq(status(rep, "signing key"), "failed");
+		ck_assert_str_eq(tu_check_status(rep, "signing key"), "failed");
 		json_decref(rep);
 
 		/* adopting a key signs every entry and records it: then the audit passes */
@@ -671,42 +629,42 @@ END_TEST
 
 START_TEST(test_changed_register_row)
 {
-	yh_key *key = test_key("audit key");
+	yh_key *key = tu_key_from_label("audit key");
 	char *id;
 	sqlite3 *db;
 
 	/* the name of an entity the first draw selected: the replay gives another transcript */
 	build_store(key);
 	id = first_selected();
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE entity SET name = name || '改' WHERE id = ?1", id), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw of task '" FOOD "'");
 
 	/* its risk: another stratum */
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE entity SET risk = CASE risk WHEN 'D' THEN 'A' ELSE 'D' END "
 	                             "WHERE id = ?1", id), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw");
 
 	/* an officer of the first draw's teams made inactive */
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE inspector SET status = 'left' WHERE id = (SELECT inspector_id "
 	                             "FROM drawn_pair WHERE task_id = ?1 ORDER BY entity_id, inspector_id LIMIT 1)",
 	                             FOOD), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw");
 
 	/* a conflict's reason: another recusal root */
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE conflict SET reason = reason || '!' WHERE "
 	                             "(inspector_id, entity_id) = (SELECT inspector_id, entity_id FROM conflict "
 	                             "ORDER BY 1, 2 LIMIT 1)", NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw");
 	free(id);
 	yh_key_free(key);
@@ -715,48 +673,48 @@ END_TEST
 
 START_TEST(test_extra_register_row)
 {
-	yh_key *key = test_key("audit key");
+	yh_key *key = tu_key_from_label("audit key");
 	sqlite3 *db;
 
 	/* a row version that claims to come from the entities import */
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "INSERT INTO entity (id, name, type, region, industry, risk, status, "
 	                             "abnormal, valid_from, valid_to) VALUES ('91330100MA00000000', '幽灵公司', "
 	                             "'有限责任公司', '330106', 'F521', 'A', 'active', 0, 3, NULL)", NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_ENTITIES, "import", "row versions from this import");
 
 	/* one of the inspectors import, closed by the conflicts import */
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "INSERT INTO inspector (id, name, department, cert_valid_until, "
 	                             "specialties, status, valid_from, valid_to) VALUES ('33010099999999', "
 	                             "'某人', '330100-SCJG', '2030-12-31', '食品', 'active', 4, 5)", NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_INSPECTORS, "import", "row versions from this import");
 
 	/* rows whose sequence is not an import of their register: from a draw entry, after the last
 	 * draw (so that no replay sees it), closed by another register's import, beyond the head */
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "INSERT INTO entity (id, name, type, region, industry, risk, status, "
 	                             "abnormal, valid_from, valid_to) VALUES ('91330100MA00000000', '幽灵公司', "
 	                             "'有限责任公司', '330106', 'F521', 'A', 'active', 0, 12, NULL)", NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), 12, "register", "not an import of that register");
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE inspector SET valid_to = 5 WHERE id = (SELECT min(id) FROM "
 	                             "inspector WHERE department <> '330100-SCJG')", NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), 5, "register", "not an import of that register");
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE conflict SET valid_from = 99 WHERE (inspector_id, entity_id) = "
 	                             "(SELECT inspector_id, entity_id FROM conflict ORDER BY 1, 2 LIMIT 1)",
 	                             NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	{
 		json_t *rep = audit(NULL);
 
@@ -765,18 +723,18 @@ START_TEST(test_extra_register_row)
 	}
 
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "INSERT INTO conflict (inspector_id, entity_id, reason, valid_from, "
 	                             "valid_to) VALUES ('33010020200001', '91330100MA00000000', '亲属', 99, NULL)",
 	                             NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), 99, "register", "not an import of that register");
 
 	/* a row removed */
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "DELETE FROM item WHERE code = (SELECT min(code) FROM item)", NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_ITEMS, "import", "row versions from this import");
 	yh_key_free(key);
 }
@@ -784,33 +742,33 @@ END_TEST
 
 START_TEST(test_changed_transcript_and_announcement)
 {
-	yh_key *key = test_key("audit key");
+	yh_key *key = tu_key_from_label("audit key");
 	sqlite3 *db;
 
 	/* the stored transcript */
 	build_store(key);
-	db = raw_open();
-	raw_exec(db, "DROP TRIGGER task_draw_no_update");
+	db = tu_sql_open(tu_path("yaohao.db"));
+	tu_sql_exec(db, "DROP TRIGGER task_draw_no_update");
 	ck_assert_int_eq(raw_changes(db, "UPDATE task_draw SET transcript = replace(transcript, "
 	                             "'\"rank\":1,', '\"rank\":1, ') WHERE task_id = ?1", FOOD), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_DRAW, "draw", "stored transcript");
 
 	/* in the second draw */
 	build_store(key);
-	db = raw_open();
-	raw_exec(db, "DROP TRIGGER task_draw_no_update");
+	db = tu_sql_open(tu_path("yaohao.db"));
+	tu_sql_exec(db, "DROP TRIGGER task_draw_no_update");
 	ck_assert_int_eq(raw_changes(db, "UPDATE task_draw SET transcript = replace(transcript, "
 	                             "'\"leader\"', '\"member\"') WHERE task_id = ?1", REPEAT), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_DRAW2, "draw", "stored transcript");
 
 	/* the stored announcement */
 	build_store(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE task_commit SET announcement = replace(announcement, "
 	                             "'\"load_cap\":4', '\"load_cap\":5') WHERE task_id = ?1", FOOD), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_COMMIT, "commit", "stored announcement");
 	yh_key_free(key);
 }
@@ -820,7 +778,7 @@ END_TEST
  * makes its ledger entry agree — transcript_sha256, hash, signature — as only the key holder can. */
 static void forge_last_draw(const yh_key *key, const char *from, const char *to)
 {
-	sqlite3 *db = raw_open();
+	sqlite3 *db = tu_sql_open(tu_path("yaohao.db"));
 	sqlite3_stmt *st = NULL;
 	char *payload = NULL, *kind = NULL, *tr = NULL, *forged, *p, *newpayload;
 	unsigned char digest[32], prev[32], h[32];
@@ -841,7 +799,7 @@ static void forge_last_draw(const yh_key *key, const char *from, const char *to)
 	memcpy(forged, tr, (size_t)(p - tr));
 	strcpy(forged + (p - tr), to);
 	strcat(forged, p + strlen(from));
-	raw_exec(db, "DROP TRIGGER task_draw_no_update; DROP TRIGGER ledger_no_update");
+	tu_sql_exec(db, "DROP TRIGGER task_draw_no_update; DROP TRIGGER ledger_no_update");
 	ck_assert_int_eq(raw_changes(db, "UPDATE task_draw SET transcript = ?1 WHERE task_id = '" REPEAT "'",
 	                             forged), 1);
 	crypto_hash_sha256(digest, (const unsigned char *)forged, strlen(forged));
@@ -864,7 +822,7 @@ static void forge_last_draw(const yh_key *key, const char *from, const char *to)
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
 	resign_entry(db, SEQ_HEAD, key, NULL);
-	raw_close(db);
+	tu_sql_close(db);
 	free(payload);
 	free(kind);
 	free(tr);
@@ -876,7 +834,7 @@ static void forge_last_draw(const yh_key *key, const char *from, const char *to)
  * tell. */
 START_TEST(test_forged_result_resigned)
 {
-	yh_key *key = test_key("audit key");
+	yh_key *key = tu_key_from_label("audit key");
 
 	/* control: the forgery machinery itself, with no change, leaves a store that passes */
 	build_store(key);
@@ -915,7 +873,7 @@ END_TEST
  * cover; the audit recomputes them from the earlier draws' transcripts. */
 START_TEST(test_exclusions_follow_from_earlier_draws)
 {
-	yh_key *key = test_key("audit key");
+	yh_key *key = tu_key_from_label("audit key");
 	char *id;
 	sqlite3 *db;
 	json_t *rep;
@@ -943,34 +901,34 @@ START_TEST(test_exclusions_follow_from_earlier_draws)
 	 * excluded, and nothing else shows it */
 	build_first(key);
 	id = first_selected();
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "DELETE FROM drawn_entity WHERE entity_id = ?1", id), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	build_second(key);
 	expect_failure(audit(NULL), 11, "commit", "excluded");
 
 	/* an entity that was not drawn put on the record: it is excluded */
 	build_first(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "INSERT INTO drawn_entity (task_id, entity_id, draw_date) SELECT task_id, "
 	                             "'91330109MA2CEQ3H3Y', draw_date FROM drawn_entity LIMIT 1", NULL), 1);
-	raw_close(db);
+	tu_sql_close(db);
 	build_second(key);
 	expect_failure(audit(NULL), 11, "commit", "excluded");
 
 	/* a pair of the first draw's teams taken off the record */
 	build_first(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "DELETE FROM drawn_pair WHERE entity_id = ?1", id), 2);
-	raw_close(db);
+	tu_sql_close(db);
 	build_second(key);
 	expect_failure(audit(NULL), 11, "commit", "recent_pairs");
 
 	/* the first draw's date moved back out of the window */
 	build_first(key);
-	db = raw_open();
+	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE drawn_entity SET draw_date = '2020-01-01'", NULL) > 0, 1);
-	raw_close(db);
+	tu_sql_close(db);
 	build_second(key);
 	expect_failure(audit(NULL), 11, "commit", "excluded");
 	free(id);
@@ -981,10 +939,8 @@ END_TEST
 static Suite *audit_suite(void)
 {
 	Suite *s = suite_create("audit");
-	TCase *tc = tcase_create("audit");
+	TCase *tc = tu_tcase(s, "audit", TU_TMPDIR, 60);
 
-	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_audit_ok);
 	tcase_add_test(tc, test_audit_counts_draws);
 	tcase_add_test(tc, test_changed_payload);
@@ -998,20 +954,7 @@ static Suite *audit_suite(void)
 	tcase_add_test(tc, test_changed_transcript_and_announcement);
 	tcase_add_test(tc, test_exclusions_follow_from_earlier_draws);
 	tcase_add_test(tc, test_forged_result_resigned);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr;
-	int failed;
-
-	if (sodium_init() < 0)
-		return EXIT_FAILURE;
-	sr = srunner_create(audit_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(audit_suite)

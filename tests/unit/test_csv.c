@@ -801,10 +801,10 @@ END_TEST
 static Suite *csv_suite(void)
 {
 	Suite *s = suite_create("csv");
-	TCase *rfc = tcase_create("rfc4180");
-	TCase *err = tcase_create("errors");
-	TCase *enc = tcase_create("encodings");
-	TCase *io = tcase_create("io");
+	TCase *rfc = tu_tcase(s, "rfc4180", 0, 60);
+	TCase *err = tu_tcase(s, "errors", TU_TMPDIR, 60);
+	TCase *enc = tu_tcase(s, "encodings", TU_TMPDIR, 60);
+	TCase *io = tu_tcase(s, "io", TU_TMPDIR, 60);
 
 	tcase_add_test(rfc, test_simple_lf);
 	tcase_add_test(rfc, test_crlf);
@@ -819,10 +819,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(rfc, test_quoted_empty_field);
 	tcase_add_test(rfc, test_field_bytes_as_they_are);
 	tcase_add_test(rfc, test_large_input);
-	tcase_set_timeout(rfc, 60);
-	suite_add_tcase(s, rfc);
 
-	tcase_add_checked_fixture(err, tu_setup, tu_teardown);
 	tcase_add_test(err, test_quote_inside_unquoted_field);
 	tcase_add_test(err, test_text_after_closing_quote);
 	tcase_add_test(err, test_bare_cr);
@@ -831,10 +828,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(err, test_record_size_limit);
 	tcase_add_test(err, test_field_count_limit);
 	tcase_add_test(err, test_recovery_sequence);
-	tcase_set_timeout(err, 60);
-	suite_add_tcase(s, err);
 
-	tcase_add_checked_fixture(enc, tu_setup, tu_teardown);
 	tcase_add_test(enc, test_gb18030_decoding);
 	tcase_add_test(enc, test_utf8_names);
 	tcase_add_test(enc, test_gb18030_bom);
@@ -843,26 +837,12 @@ static Suite *csv_suite(void)
 	tcase_add_test(enc, test_gb18030_invalid_bytes);
 	tcase_add_test(enc, test_gb18030_truncated_at_end);
 	tcase_add_test(enc, test_unsupported_encoding);
-	tcase_set_timeout(enc, 60);
-	suite_add_tcase(s, enc);
 
-	tcase_add_checked_fixture(io, tu_setup, tu_teardown);
 	tcase_add_test(io, test_sha256_of_raw_bytes);
 	tcase_add_test(io, test_sha256_large_and_before_end);
 	tcase_add_test(io, test_open_file);
 	tcase_add_test(io, test_buffer_name);
-	tcase_set_timeout(io, 60);
-	suite_add_tcase(s, io);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(csv_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(csv_suite)

@@ -27,50 +27,6 @@ static yh_draw_result tu_draw_result;
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-typedef struct {
-	char *s;
-	size_t len, cap;
-} buf;
-
-static void b_add(buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->s = realloc(b->s, cap);
-		ck_assert_ptr_nonnull(b->s);
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void b_str(buf *b, const char *s)
-{
-	b_add(b, s, strlen(s));
-}
-
-static char *b_take(buf *b)
-{
-	if (!b->s)
-		b_add(b, "", 0);
-	return b->s;
-}
-
-/* The test vector key: the seed is SHA-256("yaohao test vector key"). */
-static yh_key *vector_key(void)
-{
-	unsigned char seed[32];
-	yh_key *key = NULL;
-
-	crypto_hash_sha256(seed, (const unsigned char *)"yaohao test vector key", 22);
-	ck_assert_int_eq(yh_key_from_seed(&key, seed), YH_OK);
-	return key;
-}
-
 /* A store with the fixture registers and the food task drawn, made exactly as
  * tests/vectors/mkvectors.c makes it (so that its document is fixtures/vectors/food/draw.json).
  * With key NULL the store is never given a key (an unsigned store). */
@@ -154,7 +110,7 @@ static void fixture_open(fixture *fx, int registers)
 {
 	json_error_t err;
 
-	fx->key = vector_key();
+	fx->key = tu_key_from_label(TU_VECTOR_KEY);
 	fx->store = drawn_store("yaohao.db", fx->key);
 	fx->text = publish(fx->store, "doc.json");
 	fx->doc = json_loads(fx->text, 0, &err);
@@ -189,44 +145,21 @@ static int report_ok(json_t *rep)
 	return json_is_true(json_object_get(rep, "ok"));
 }
 
-/* The status of a named check ("absent" if the report has none). */
-static const char *status(json_t *rep, const char *name)
-{
-	json_t *c;
-	size_t i;
-
-	json_array_foreach(json_object_get(rep, "checks"), i, c)
-		if (strcmp(json_string_value(json_object_get(c, "check")), name) == 0)
-			return json_string_value(json_object_get(c, "status"));
-	return "absent";
-}
-
-static const char *detail(json_t *rep, const char *name)
-{
-	json_t *c;
-	size_t i;
-
-	json_array_foreach(json_object_get(rep, "checks"), i, c)
-		if (strcmp(json_string_value(json_object_get(c, "check")), name) == 0)
-			return json_string_value(json_object_get(c, "detail"));
-	return "";
-}
-
 /* "check=status,..." for the whole report (malloc'd). */
 static char *statuses(json_t *rep)
 {
-	buf b = { 0 };
+	tu_buf b = { 0 };
 	json_t *c;
 	size_t i;
 
 	json_array_foreach(json_object_get(rep, "checks"), i, c) {
 		if (i)
-			b_str(&b, ",");
-		b_str(&b, json_string_value(json_object_get(c, "check")));
-		b_str(&b, "=");
-		b_str(&b, json_string_value(json_object_get(c, "status")));
+			tu_buf_str(&b, ",");
+		tu_buf_str(&b, json_string_value(json_object_get(c, "check")));
+		tu_buf_str(&b, "=");
+		tu_buf_str(&b, json_string_value(json_object_get(c, "status")));
 	}
-	return b_take(&b);
+	return tu_buf_take(&b);
 }
 
 #define ASSERT_STATUSES(rep, want) do { \
@@ -236,18 +169,18 @@ static char *statuses(json_t *rep)
 } while (0)
 
 #define ASSERT_STATUS(rep, name, want) \
-	ck_assert_msg(strcmp(status((rep), (name)), (want)) == 0, "check '%s' is %s, expected %s (%s)", \
-	              (name), status((rep), (name)), (want), detail((rep), (name)))
+	ck_assert_msg(strcmp(tu_check_status((rep), (name)), (want)) == 0, "check '%s' is %s, expected %s (%s)", \
+	              (name), tu_check_status((rep), (name)), (want), tu_check_detail((rep), (name)))
 
 /* Writes a document as publish does: indented, keys sorted, final LF. */
 static void write_doc(const char *path, json_t *doc)
 {
 	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
-	buf b = { 0 };
+	tu_buf b = { 0 };
 
 	ck_assert_ptr_nonnull(text);
-	b_str(&b, text);
-	b_str(&b, "\n");
+	tu_buf_str(&b, text);
+	tu_buf_str(&b, "\n");
 	tu_write_str(path, b.s);
 	free(text);
 	free(b.s);
@@ -339,14 +272,14 @@ static size_t lines_find(const lines *l, const char *prefix)
 static void lines_write(const lines *l, const char *path, const size_t *order, size_t n, size_t swap,
                         const char *with)
 {
-	buf b = { 0 };
+	tu_buf b = { 0 };
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		b_str(&b, with && order[i] == swap ? with : l->line[order[i]]);
-		b_str(&b, "\n");
+		tu_buf_str(&b, with && order[i] == swap ? with : l->line[order[i]]);
+		tu_buf_str(&b, "\n");
 	}
-	tu_write_str(path, b_take(&b));
+	tu_write_str(path, tu_buf_take(&b));
 	free(b.s);
 }
 
@@ -407,12 +340,8 @@ static void shuffle_register(const char *name, const char *out, uint64_t seed)
 	lines_read(&l, tu_path(name));
 	o = identity(l.n);
 	for (i = l.n - 1; i > 1; i--) {
-		size_t j, t;
+		size_t j = 1 + (size_t)(tu_rng(&x) % i), t;
 
-		x ^= x >> 12;
-		x ^= x << 25;
-		x ^= x >> 27;
-		j = 1 + (size_t)((x * 2685821657736338717ull) % i);
 		t = o[i];
 		o[i] = o[j];
 		o[j] = t;
@@ -583,7 +512,7 @@ END_TEST
 
 START_TEST(test_publish_needs_key)
 {
-	yh_key *key = vector_key();
+	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
 	yh_store *store = drawn_store("signed.db", key), *unsigned_store;
 	char *doc = (char *)0x1, *first;
 
@@ -842,18 +771,18 @@ static void check_changed_byte(fixture *fx, const field_case *fc, size_t i, int 
 	if (report_ok(rep))
 		ck_abort_msg("%s byte %zu changed ('%c' -> '%c'%s): the document still verifies", fc->what, i, was,
 		             value[i], resigned ? ", re-signed" : "");
-	if (strcmp(status(rep, "signature"), resigned ? "passed" : "failed") != 0)
+	if (strcmp(tu_check_status(rep, "signature"), resigned ? "passed" : "failed") != 0)
 		ck_abort_msg("%s byte %zu%s: signature is %s", fc->what, i, resigned ? " (re-signed)" : "",
-		             status(rep, "signature"));
+		             tu_check_status(rep, "signature"));
 	for (k = 0; k < 3 && fc->fail[k]; k++)
-		if (strcmp(status(rep, fc->fail[k]), "failed") != 0)
+		if (strcmp(tu_check_status(rep, fc->fail[k]), "failed") != 0)
 			ck_abort_msg("%s byte %zu%s: check '%s' is %s, expected failed", fc->what, i,
-			             resigned ? " (re-signed)" : "", fc->fail[k], status(rep, fc->fail[k]));
+			             resigned ? " (re-signed)" : "", fc->fail[k], tu_check_status(rep, fc->fail[k]));
 	for (k = 0; k < 4 && fc->pass[k]; k++)
-		if (strcmp(status(rep, fc->pass[k]), "passed") != 0)
+		if (strcmp(tu_check_status(rep, fc->pass[k]), "passed") != 0)
 			ck_abort_msg("%s byte %zu%s: check '%s' is %s, expected passed (%s)", fc->what, i,
-			             resigned ? " (re-signed)" : "", fc->pass[k], status(rep, fc->pass[k]),
-			             detail(rep, fc->pass[k]));
+			             resigned ? " (re-signed)" : "", fc->pass[k], tu_check_status(rep, fc->pass[k]),
+			             tu_check_detail(rep, fc->pass[k]));
 	json_decref(rep);
 	json_decref(doc);
 	free(value);
@@ -907,9 +836,9 @@ START_TEST(test_tampered_with_registers)
 	rep = verify(tu_path("bad.json"), &in);
 	ck_assert(!report_ok(rep));
 	ASSERT_STATUS(rep, "signature", "passed");
-	ck_assert_msg(strcmp(status(rep, "tickets"), "failed") == 0 ||
-	              strcmp(status(rep, "selection rules"), "failed") == 0 ||
-	              strcmp(status(rep, "selection replay"), "failed") == 0, "%s", json_dumps(rep, 0));
+	ck_assert_msg(strcmp(tu_check_status(rep, "tickets"), "failed") == 0 ||
+	              strcmp(tu_check_status(rep, "selection rules"), "failed") == 0 ||
+	              strcmp(tu_check_status(rep, "selection replay"), "failed") == 0, "%s", json_dumps(rep, 0));
 	json_decref(rep);
 	json_decref(doc);
 
@@ -927,7 +856,7 @@ START_TEST(test_tampered_with_registers)
 	ASSERT_STATUS(rep, "tickets", "passed");
 	ASSERT_STATUS(rep, "entity register", "passed");
 	ASSERT_STATUS(rep, "selection replay", "failed");
-	ck_assert_ptr_nonnull(strstr(detail(rep, "selection replay"), "#5"));
+	ck_assert_ptr_nonnull(strstr(tu_check_detail(rep, "selection replay"), "#5"));
 	json_decref(rep);
 	json_decref(doc);
 
@@ -1035,7 +964,7 @@ START_TEST(test_stratum_sizes_follow_the_task)
 	ASSERT_STATUS(rep, "signature", "passed");
 	ASSERT_STATUS(rep, "tickets", "passed");
 	ASSERT_STATUS(rep, "selection rules", "failed");
-	ck_assert_msg(strstr(detail(rep, "selection rules"), "'A'") != NULL, "%s", detail(rep, "selection rules"));
+	ck_assert_msg(strstr(tu_check_detail(rep, "selection rules"), "'A'") != NULL, "%s", tu_check_detail(rep, "selection rules"));
 	json_decref(rep);
 	/* without the register too: the sizes follow from the task and the stated populations */
 	rep = verify(tu_path("bad.json"), NULL);
@@ -1096,7 +1025,7 @@ END_TEST
  * when it is not (the repeat vector is the one with exclusions). */
 START_TEST(test_excluded_list_order)
 {
-	yh_key *key = vector_key();
+	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
 	yh_verify_inputs in;
 	json_error_t err;
 	json_t *doc, *good, *x, *rep;
@@ -1128,7 +1057,7 @@ START_TEST(test_excluded_list_order)
 	rep = verify(tu_path("x.json"), &in);
 	ck_assert(!report_ok(rep));
 	ASSERT_STATUS(rep, "selection rules", "failed");
-	ck_assert_msg(strstr(detail(rep, "selection rules"), "sorted") != NULL, "%s", detail(rep, "selection rules"));
+	ck_assert_msg(strstr(tu_check_detail(rep, "selection rules"), "sorted") != NULL, "%s", tu_check_detail(rep, "selection rules"));
 	json_decref(rep);
 	json_decref(doc);
 	/* an id twice */
@@ -1231,10 +1160,10 @@ START_TEST(test_tampered_signature)
 		json_object_set_new(doc, "signature", json_string(bad));
 		write_doc(tu_path("bad.json"), doc);
 		rep = verify(tu_path("bad.json"), NULL);
-		if (report_ok(rep) || strcmp(status(rep, "signature"), "failed") != 0)
-			ck_abort_msg("signature digit %zu changed: %s", i, status(rep, "signature"));
+		if (report_ok(rep) || strcmp(tu_check_status(rep, "signature"), "failed") != 0)
+			ck_abort_msg("signature digit %zu changed: %s", i, tu_check_status(rep, "signature"));
 		/* nothing else is wrong */
-		if (strcmp(status(rep, "seed"), "passed") != 0 || strcmp(status(rep, "tickets"), "passed") != 0)
+		if (strcmp(tu_check_status(rep, "seed"), "passed") != 0 || strcmp(tu_check_status(rep, "tickets"), "passed") != 0)
 			ck_abort_msg("signature digit %zu changed: other checks failed too", i);
 		json_decref(rep);
 		json_decref(doc);
@@ -1308,7 +1237,7 @@ START_TEST(test_tampered_signature)
 	rep = verify(tu_path("bad.json"), NULL);
 	ck_assert(!report_ok(rep));
 	ASSERT_STATUS(rep, "signature", "failed");
-	ck_assert_ptr_nonnull(strstr(detail(rep, "signature"), "key_id"));
+	ck_assert_ptr_nonnull(strstr(tu_check_detail(rep, "signature"), "key_id"));
 	json_decref(rep);
 	json_decref(doc);
 
@@ -1420,7 +1349,7 @@ static json_t *verify_with(const char *name)
 static char *line_with_field(const char *name, const char *prefix, unsigned field, const char *value)
 {
 	lines l;
-	buf b = { 0 };
+	tu_buf b = { 0 };
 	const char *p;
 	unsigned f = 0;
 	size_t at;
@@ -1429,30 +1358,30 @@ static char *line_with_field(const char *name, const char *prefix, unsigned fiel
 	at = lines_find(&l, prefix);
 	for (p = l.line[at]; ; p++) {
 		if (f == field) {
-			b_str(&b, value);
+			tu_buf_str(&b, value);
 			while (*p && *p != ',')
 				p++;
 		}
 		if (!*p)
 			break;
-		b_add(&b, p, 1);
+		tu_buf_add(&b, p, 1);
 		if (*p == ',')
 			f++;
 	}
 	free(l.text);
-	return b_take(&b);
+	return tu_buf_take(&b);
 }
 
 static void expect_register_fails(const char *name, const char *check, const char *why)
 {
 	json_t *rep = verify_with(name);
 
-	if (report_ok(rep) || strcmp(status(rep, check), "failed") != 0)
-		ck_abort_msg("%s %s: check '%s' is %s (%s)", name, why, check, status(rep, check),
+	if (report_ok(rep) || strcmp(tu_check_status(rep, check), "failed") != 0)
+		ck_abort_msg("%s %s: check '%s' is %s (%s)", name, why, check, tu_check_status(rep, check),
 		             json_dumps(rep, 0));
 	/* the document itself is still fine */
-	ck_assert_str_eq(status(rep, "signature"), "passed");
-	ck_assert_str_eq(status(rep, "tickets"), "passed");
+	ck_assert_str_eq(tu_check_status(rep, "signature"), "passed");
+	ck_assert_str_eq(tu_check_status(rep, "tickets"), "passed");
 	json_decref(rep);
 }
 
@@ -1495,8 +1424,8 @@ START_TEST(test_tampered_registers)
 	{
 		json_t *r = verify_with("entities.csv");
 
-		ck_assert_msg(strstr(detail(r, "entity register"), "appears twice") != NULL, "%s",
-		              detail(r, "entity register"));
+		ck_assert_msg(strstr(tu_check_detail(r, "entity register"), "appears twice") != NULL, "%s",
+		              tu_check_detail(r, "entity register"));
 		json_decref(r);
 	}
 	edit_register("entities.csv", "bad.csv", 'h', NULL, "id,name,type,region,industry,status,risk,abnormal");
@@ -1522,8 +1451,8 @@ START_TEST(test_tampered_registers)
 	{
 		json_t *r = verify_with("inspectors.csv");
 
-		ck_assert_msg(strstr(detail(r, "officer register"), "appears twice") != NULL, "%s",
-		              detail(r, "officer register"));
+		ck_assert_msg(strstr(tu_check_detail(r, "officer register"), "appears twice") != NULL, "%s",
+		              tu_check_detail(r, "officer register"));
 		json_decref(r);
 	}
 	edit_register("inspectors.csv", "bad.csv", 'h', NULL, "id,name,department,cert_valid_until,status,specialties");
@@ -1599,7 +1528,7 @@ START_TEST(test_failure_details_any_bytes)
 	rep = verify(tu_path("doc.json"), &in);
 	ck_assert(!report_ok(rep));
 	ASSERT_STATUS(rep, "officer register", "failed");
-	ck_assert_ptr_nonnull(strstr(detail(rep, "officer register"), "missing??.csv"));
+	ck_assert_ptr_nonnull(strstr(tu_check_detail(rep, "officer register"), "missing??.csv"));
 	json_decref(rep);
 	fixture_close(&fx);
 }
@@ -1628,10 +1557,10 @@ START_TEST(test_unreadable_documents)
 	ck_assert_ptr_null(rep);
 	/* a member given twice is refused rather than one of them silently used */
 	{
-		buf b = { 0 };
+		tu_buf b = { 0 };
 
-		b_str(&b, "{\"seed\": \"00\",");
-		b_str(&b, fx.text + 1);
+		tu_buf_str(&b, "{\"seed\": \"00\",");
+		tu_buf_str(&b, fx.text + 1);
 		tu_write_str(tu_path("bad.json"), b.s);
 		free(b.s);
 		ck_assert_int_eq(yh_document_verify(&rep, tu_path("bad.json"), NULL), YH_EDATA);
@@ -1702,10 +1631,8 @@ END_TEST
 static Suite *document_suite(void)
 {
 	Suite *s = suite_create("document");
-	TCase *tc = tcase_create("document");
+	TCase *tc = tu_tcase(s, "document", TU_TMPDIR, 60);
 
-	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_publish_is_the_vector);
 	tcase_add_test(tc, test_publish_signature_per_spec);
 	tcase_add_test(tc, test_publish_draw_entry_hash);
@@ -1724,20 +1651,7 @@ static Suite *document_suite(void)
 	tcase_add_test(tc, test_tampered_registers);
 	tcase_add_test(tc, test_failure_details_any_bytes);
 	tcase_add_test(tc, test_unreadable_documents);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr;
-	int failed;
-
-	if (sodium_init() < 0)
-		return EXIT_FAILURE;
-	sr = srunner_create(document_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(document_suite)

@@ -24,74 +24,6 @@ static yh_draw_result tu_draw_result;
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
-/* Check marks every passing ck_assert with a write(2); the loops over thousands of rows use
- * these instead, which only act on a failure. */
-#define REQUIRE(cond, ...) do { if (!(cond)) ck_abort_msg(__VA_ARGS__); } while (0)
-#define REQUIRE_STR(a, b) do { \
-	const char *a_ = (a), *b_ = (b); \
-	if (!a_ || !b_ || strcmp(a_, b_) != 0) \
-		ck_abort_msg("%s == %s: '%s' != '%s'", #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
-} while (0)
-#define REQUIRE_INT(a, b) do { \
-	long long a_ = (long long)(a), b_ = (long long)(b); \
-	if (a_ != b_) \
-		ck_abort_msg("%s == %s: %lld != %lld", #a, #b, a_, b_); \
-} while (0)
-
-/* Lowercase hex of 32 bytes into out. */
-static const char *hex32(char out[65], const unsigned char *p)
-{
-	sodium_bin2hex(out, 65, p, 32);
-	return out;
-}
-
-typedef struct {
-	char *s;
-	size_t len, cap;
-} buf;
-
-static void b_add(buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->s = realloc(b->s, cap);
-		ck_assert_ptr_nonnull(b->s);
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void b_fmt(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void b_fmt(buf *b, const char *fmt, ...)
-{
-	char tmp[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	ck_assert(n >= 0 && (size_t)n < sizeof(tmp));
-	b_add(b, tmp, (size_t)n);
-}
-
-static char *b_take(buf *b)
-{
-	if (!b->s)
-		b_add(b, "", 0);
-	return b->s;
-}
-
-static void pinned_secret(unsigned char out[32], const char *label)
-{
-	crypto_hash_sha256(out, (const unsigned char *)label, strlen(label));
-}
-
 static yh_store *store_named(const char *name)
 {
 	yh_store *store = NULL;
@@ -126,10 +58,8 @@ static yh_store *fixture_store(const char *name)
 static yh_store *vector_store(const char *name, yh_key **key)
 {
 	yh_store *store = store_named(name);
-	unsigned char seed[32];
 
-	crypto_hash_sha256(seed, (const unsigned char *)"yaohao test vector key", 22);
-	ck_assert_int_eq(yh_key_from_seed(key, seed), YH_OK);
+	*key = tu_key_from_label(TU_VECTOR_KEY);
 	ck_assert_msg(yh_store_set_key(store, *key) == YH_OK, "%s", yh_error_message());
 	import_set(store, tu_fixture("entities.csv"), tu_fixture("inspectors.csv"), tu_fixture("conflicts.csv"));
 	return store;
@@ -163,7 +93,7 @@ static char *commit_ok(yh_store *store, const char *task_id, const char *secret_
 	uint64_t seq = 0;
 	int rc;
 
-	pinned_secret(secret, secret_label);
+	tu_sha256_label(secret, secret_label);
 	memset(&opt, 0, sizeof(opt));
 	opt.entropy_source = SOURCE;
 	opt.secret = secret;
@@ -182,7 +112,7 @@ static int commit_rc(yh_store *store, const char *task_id)
 	uint64_t seq = 99;
 	int rc;
 
-	pinned_secret(secret, "commit_rc");
+	tu_sha256_label(secret, "commit_rc");
 	memset(&opt, 0, sizeof(opt));
 	opt.entropy_source = SOURCE;
 	opt.secret = secret;
@@ -208,42 +138,17 @@ static char *draw_ok(yh_store *store, const char *task_id, const char *value)
 	return tr;
 }
 
-static json_t *jparse(const char *text)
-{
-	json_error_t err;
-	json_t *j = json_loads(text, 0, &err);
-
-	ck_assert_msg(j != NULL, "bad JSON: %s", err.text);
-	return j;
-}
-
-static const char *jstr(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	REQUIRE(json_is_string(v), "member '%s' is not a string", key);
-	return json_string_value(v);
-}
-
-static json_int_t jint(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	REQUIRE(json_is_integer(v), "member '%s' is not an integer", key);
-	return json_integer_value(v);
-}
-
 /* The selected ids of a transcript in rank order, joined by ','. */
 static char *selected_ids(const char *transcript)
 {
-	json_t *t = jparse(transcript), *e;
-	buf b = { 0 };
+	json_t *t = tu_json(transcript), *e;
+	tu_buf b = { 0 };
 	size_t i;
 
 	json_array_foreach(json_object_get(t, "selected"), i, e)
-		b_fmt(&b, "%s%s", i ? "," : "", jstr(e, "id"));
+		tu_buf_fmt(&b, "%s%s", i ? "," : "", tu_jstr(e, "id"));
 	json_decref(t);
-	return b_take(&b);
+	return tu_buf_take(&b);
 }
 
 static int id_listed(const char *list, const char *id)
@@ -259,28 +164,28 @@ static int id_listed(const char *list, const char *id)
 	return 0;
 }
 
-static void dump_sql(buf *b, yh_store *store, const char *sql)
+static void dump_sql(tu_buf *b, yh_store *store, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	int i, step;
 
 	ck_assert_int_eq(sqlite3_prepare_v2(store->db, sql, -1, &st, NULL), SQLITE_OK);
-	b_fmt(b, "== %s\n", sql);
+	tu_buf_fmt(b, "== %s\n", sql);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		for (i = 0; i < sqlite3_column_count(st); i++) {
 			if (i)
-				b_add(b, "|", 1);
+				tu_buf_add(b, "|", 1);
 			if (sqlite3_column_type(st, i) == SQLITE_BLOB && sqlite3_column_bytes(st, i) > 256)
 				/* a transcript: its bytes, as text */
-				b_add(b, sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i));
+				tu_buf_add(b, sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i));
 			else if (sqlite3_column_type(st, i) == SQLITE_BLOB)
-				b_fmt(b, "%s", tu_hex(sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i)));
+				tu_buf_fmt(b, "%s", tu_hex(sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i)));
 			else if (sqlite3_column_type(st, i) == SQLITE_NULL)
-				b_add(b, "NULL", 4);
+				tu_buf_add(b, "NULL", 4);
 			else
-				b_add(b, (const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+				tu_buf_add(b, (const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
 		}
-		b_add(b, "\n", 1);
+		tu_buf_add(b, "\n", 1);
 	}
 	ck_assert_int_eq(step, SQLITE_DONE);
 	sqlite3_finalize(st);
@@ -290,16 +195,16 @@ static void dump_sql(buf *b, yh_store *store, const char *sql)
 static char *fingerprint(yh_store *store)
 {
 	char *base = tu_store_fingerprint(store);
-	buf b = { 0 };
+	tu_buf b = { 0 };
 
-	b_add(&b, base, strlen(base));
+	tu_buf_add(&b, base, strlen(base));
 	free(base);
 	dump_sql(&b, store, "SELECT * FROM task ORDER BY id");
 	dump_sql(&b, store, "SELECT * FROM task_commit ORDER BY task_id");
 	dump_sql(&b, store, "SELECT * FROM task_draw ORDER BY task_id");
 	dump_sql(&b, store, "SELECT * FROM drawn_entity ORDER BY task_id, entity_id");
 	dump_sql(&b, store, "SELECT * FROM drawn_pair ORDER BY task_id, entity_id, inspector_id");
-	return b_take(&b);
+	return tu_buf_take(&b);
 }
 
 static int secret_is_stored(yh_store *store, const char *task_id)
@@ -381,14 +286,7 @@ static void first_field(char *out, size_t size, const char *line, size_t len, un
 
 static uint64_t rng_state;
 
-static uint64_t rng(void)
-{
-	/* xorshift64*: a fixed sequence for a fixed seed */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ull;
-}
+#define rng() tu_rng(&rng_state)
 
 /* Writes `path` as a copy of `src` with the data rows in a fixed shuffled order. */
 static void write_shuffled(const char *path, const char *src, uint64_t seed)
@@ -471,36 +369,36 @@ START_TEST(test_food_vector)
 	}
 
 	/* docs/spec.md §12 */
-	t = jparse(tr);
-	ck_assert_str_eq(jstr(t, "task_digest"), "1ca5b1d476b64276c3260683c564c07f81005fbaadcd163d4115e2554ec69f17");
-	ck_assert_str_eq(jstr(t, "secret"), "050f0ad7b4d2c22690ae1e1daa250c48d2781a73b3e597a34492d3094faca28b");
-	ck_assert_str_eq(jstr(t, "commitment"), "9e2eb2c6e62c6796c4f2e25f13307ba5986e53327ed6d66d64ea42dbf4affea9");
-	ck_assert_str_eq(jstr(t, "seed"), "6f50ce7117555105c64535b0aa909d848624969e323a6625359d303c87d8047f");
-	ck_assert_str_eq(jstr(json_object_get(t, "entities"), "root"),
+	t = tu_json(tr);
+	ck_assert_str_eq(tu_jstr(t, "task_digest"), "1ca5b1d476b64276c3260683c564c07f81005fbaadcd163d4115e2554ec69f17");
+	ck_assert_str_eq(tu_jstr(t, "secret"), "050f0ad7b4d2c22690ae1e1daa250c48d2781a73b3e597a34492d3094faca28b");
+	ck_assert_str_eq(tu_jstr(t, "commitment"), "9e2eb2c6e62c6796c4f2e25f13307ba5986e53327ed6d66d64ea42dbf4affea9");
+	ck_assert_str_eq(tu_jstr(t, "seed"), "6f50ce7117555105c64535b0aa909d848624969e323a6625359d303c87d8047f");
+	ck_assert_str_eq(tu_jstr(json_object_get(t, "entities"), "root"),
 	                 "3fb51b3da428fcdd52ce0adcaa829a66172722367dc7d62b4284b58efbb8fd2d");
-	ck_assert_int_eq(jint(json_object_get(t, "entities"), "count"), 136);
-	ck_assert_str_eq(jstr(json_object_get(t, "inspectors"), "root"),
+	ck_assert_int_eq(tu_jint(json_object_get(t, "entities"), "count"), 136);
+	ck_assert_str_eq(tu_jstr(json_object_get(t, "inspectors"), "root"),
 	                 "c32993e53e97cb37b17c0b426eabb3c0475886d0fcdf025a3b5d0c70345e77fa");
-	ck_assert_int_eq(jint(json_object_get(t, "inspectors"), "count"), 18);
-	ck_assert_str_eq(jstr(json_object_get(t, "recusals"), "root"),
+	ck_assert_int_eq(tu_jint(json_object_get(t, "inspectors"), "count"), 18);
+	ck_assert_str_eq(tu_jstr(json_object_get(t, "recusals"), "root"),
 	                 "af40f9faf0fe1716ad143cb41eaac690bd26afec71803373a71c5d029af9c72e");
-	ck_assert_int_eq(jint(json_object_get(t, "recusals"), "count"), 15);
-	ck_assert_str_eq(jstr(t, "entropy_value"), FOOD_VALUE);
-	ck_assert_int_eq(jint(t, "freeze_seq"), (json_int_t)freeze);
+	ck_assert_int_eq(tu_jint(json_object_get(t, "recusals"), "count"), 15);
+	ck_assert_str_eq(tu_jstr(t, "entropy_value"), FOOD_VALUE);
+	ck_assert_int_eq(tu_jint(t, "freeze_seq"), (json_int_t)freeze);
 	ck_assert_uint_eq(json_array_size(json_object_get(t, "selected")), 17);
 	first = json_array_get(json_object_get(t, "selected"), 0);
-	ck_assert_str_eq(jstr(first, "id"), "92330109MA53QQ247E");
-	ck_assert_str_eq(jstr(first, "ticket"), "00f7e111bd99c34a4ac04c8e5be2025e790d2d66e8a3ab3e12b2b2483e6d5e06");
+	ck_assert_str_eq(tu_jstr(first, "id"), "92330109MA53QQ247E");
+	ck_assert_str_eq(tu_jstr(first, "ticket"), "00f7e111bd99c34a4ac04c8e5be2025e790d2d66e8a3ab3e12b2b2483e6d5e06");
 	leader = json_array_get(json_object_get(first, "team"), 0);
-	ck_assert_str_eq(jstr(leader, "role"), "leader");
-	ck_assert_str_eq(jstr(leader, "id"), "33010020210001");
-	ck_assert_str_eq(jstr(leader, "pair_ticket"), "0d11430d3834050039a5aeb653ecfd5c9b82ec4c7293af31851809998fdbdee6");
+	ck_assert_str_eq(tu_jstr(leader, "role"), "leader");
+	ck_assert_str_eq(tu_jstr(leader, "id"), "33010020210001");
+	ck_assert_str_eq(tu_jstr(leader, "pair_ticket"), "0d11430d3834050039a5aeb653ecfd5c9b82ec4c7293af31851809998fdbdee6");
 	/* the commitment opens */
-	pinned_secret(secret, "yaohao test vector food");
+	tu_sha256_label(secret, "yaohao test vector food");
 	memcpy(buf2, "yaohao:commit:v1", 17);
 	memcpy(buf2 + 17, secret, 32);
 	crypto_hash_sha256(commitment, buf2, 49);
-	ck_assert_str_eq(tu_hex(commitment, 32), jstr(t, "commitment"));
+	ck_assert_str_eq(tu_hex(commitment, 32), tu_jstr(t, "commitment"));
 	json_decref(t);
 	free(golden_ann);
 	free(golden_tr);
@@ -586,10 +484,10 @@ START_TEST(test_entropy_changes_selection)
 	ids_a = selected_ids(tr_a);
 	ids_b = selected_ids(tr_b);
 	ck_assert_msg(strcmp(ids_a, ids_b) != 0, "one character of entropy left the selection as it was");
-	ja = jparse(tr_a);
-	jb = jparse(tr_b);
-	ck_assert_str_ne(jstr(ja, "seed"), jstr(jb, "seed"));
-	ck_assert_str_eq(jstr(ja, "secret"), jstr(jb, "secret"));
+	ja = tu_json(tr_a);
+	jb = tu_json(tr_b);
+	ck_assert_str_ne(tu_jstr(ja, "seed"), tu_jstr(jb, "seed"));
+	ck_assert_str_eq(tu_jstr(ja, "secret"), tu_jstr(jb, "secret"));
 	/* the same number drawn either way */
 	ck_assert_uint_eq(json_array_size(json_object_get(ja, "selected")), json_array_size(json_object_get(jb, "selected")));
 	json_decref(ja);
@@ -708,12 +606,12 @@ START_TEST(test_commit_random_secret)
 	opt.entropy_source = "drand quicknet round 24000000";
 	ck_assert_int_eq(yh_draw_commit(&ann_a, &seq, a, FOOD, &opt), YH_OK);
 	ck_assert_int_eq(yh_draw_commit(&ann_b, &seq, b, FOOD, &opt), YH_OK);
-	ja = jparse(ann_a);
-	jb = jparse(ann_b);
-	ck_assert_str_ne(jstr(ja, "commitment"), jstr(jb, "commitment"));
-	ck_assert_str_eq(jstr(ja, "entropy_source"), "drand quicknet round 24000000");
-	ck_assert_str_eq(jstr(ja, "format"), "yaohao-announcement/1");
-	ck_assert_str_eq(jstr(ja, "department"), TU_DEPARTMENT);
+	ja = tu_json(ann_a);
+	jb = tu_json(ann_b);
+	ck_assert_str_ne(tu_jstr(ja, "commitment"), tu_jstr(jb, "commitment"));
+	ck_assert_str_eq(tu_jstr(ja, "entropy_source"), "drand quicknet round 24000000");
+	ck_assert_str_eq(tu_jstr(ja, "format"), "yaohao-announcement/1");
+	ck_assert_str_eq(tu_jstr(ja, "department"), TU_DEPARTMENT);
 	ck_assert_ptr_null(json_object_get(ja, "secret"));
 	{
 		char value[1025]; /* the longest value allowed: 1024 bytes */
@@ -722,15 +620,15 @@ START_TEST(test_commit_random_secret)
 		value[1024] = '\0';
 		tr = draw_ok(a, FOOD, value);
 	}
-	jt = jparse(tr);
-	ck_assert_str_eq(jstr(jt, "format"), "yaohao-transcript/1");
-	ck_assert_int_eq(sodium_hex2bin(secret, 32, jstr(jt, "secret"), 64, NULL, &len, NULL), 0);
+	jt = tu_json(tr);
+	ck_assert_str_eq(tu_jstr(jt, "format"), "yaohao-transcript/1");
+	ck_assert_int_eq(sodium_hex2bin(secret, 32, tu_jstr(jt, "secret"), 64, NULL, &len, NULL), 0);
 	ck_assert_uint_eq(len, 32);
 	memcpy(buf2, "yaohao:commit:v1", 17);
 	memcpy(buf2 + 17, secret, 32);
 	crypto_hash_sha256(digest, buf2, 49);
-	ck_assert_str_eq(tu_hex(digest, 32), jstr(ja, "commitment"));
-	ck_assert_str_eq(jstr(jt, "commitment"), jstr(ja, "commitment"));
+	ck_assert_str_eq(tu_hex(digest, 32), tu_jstr(ja, "commitment"));
+	ck_assert_str_eq(tu_jstr(jt, "commitment"), tu_jstr(ja, "commitment"));
 	json_decref(ja);
 	json_decref(jb);
 	json_decref(jt);
@@ -751,7 +649,7 @@ START_TEST(test_import_after_commit)
 	 * conflict.  a must still draw exactly what b drew. */
 	yh_store *a = fixture_store("a.db"), *b = fixture_store("b.db");
 	char *ann_a, *ann_b, *tr_a, *tr_b, id[64], *reg_before, *reg_after;
-	buf officers = { 0 };
+	tu_buf officers = { 0 };
 	json_t *t, *e, *m;
 	yh_import_report rep;
 	lines l;
@@ -763,7 +661,7 @@ START_TEST(test_import_after_commit)
 	ann_a = commit_ok(a, FOOD, "frozen");
 	ann_b = commit_ok(b, FOOD, "frozen");
 	tr_b = draw_ok(b, FOOD, FOOD_VALUE);
-	t = jparse(tr_b);
+	t = tu_json(tr_b);
 
 	ent = fopen(tu_path("entities-after.csv"), "wb");
 	conf = fopen(tu_path("conflicts-after.csv"), "wb");
@@ -771,8 +669,8 @@ START_TEST(test_import_after_commit)
 	fputs("entity_id,inspector_id,reason\n", conf);
 	json_array_foreach(json_object_get(t, "selected"), i, e)
 		json_array_foreach(json_object_get(e, "team"), j, m) {
-			fprintf(conf, "%s,%s,后来发现的利害关系\n", jstr(e, "id"), jstr(m, "id"));
-			b_fmt(&officers, ",%s,", jstr(m, "id"));
+			fprintf(conf, "%s,%s,后来发现的利害关系\n", tu_jstr(e, "id"), tu_jstr(m, "id"));
+			tu_buf_fmt(&officers, ",%s,", tu_jstr(m, "id"));
 		}
 	ck_assert_int_eq(fclose(conf), 0);
 	/* drop the selected entities and the reserves */
@@ -865,18 +763,18 @@ START_TEST(test_exclusion_window)
 	free(commit_ok(store, FOOD, "exclusion"));
 	food_tr = draw_ok(store, FOOD, FOOD_VALUE);
 	food_ids = selected_ids(food_tr);
-	food = jparse(food_tr);
+	food = tu_json(food_tr);
 	ck_assert_uint_eq(json_array_size(json_object_get(food, "selected")), 17);
 
 	/* commit all five after the food draw, before drawing any of them */
 	for (i = 0; i < 5; i++) {
 		add_all_task(store, x[i].id, x[i].date, x[i].exclude, x[i].pairs);
 		ann = commit_ok(store, x[i].id, x[i].id);
-		a = jparse(ann);
+		a = tu_json(ann);
 		ex = json_object_get(json_object_get(a, "entities"), "excluded");
 		if (x[i].excluded) {
 			/* the food draw's selection, sorted, and nothing else (not its reserves) */
-			buf b = { 0 };
+			tu_buf b = { 0 };
 			const char *prev = "";
 
 			ck_assert_uint_eq(json_array_size(ex), 17);
@@ -885,17 +783,17 @@ START_TEST(test_exclusion_window)
 				              json_string_value(e));
 				ck_assert_int_lt(strcmp(prev, json_string_value(e)), 0);
 				prev = json_string_value(e);
-				b_fmt(&b, "%s ", prev);
+				tu_buf_fmt(&b, "%s ", prev);
 			}
 			free(b.s);
-			ck_assert_int_eq(jint(json_object_get(a, "entities"), "count"), 136 - 17);
+			ck_assert_int_eq(tu_jint(json_object_get(a, "entities"), "count"), 136 - 17);
 		} else {
 			ck_assert_uint_eq(json_array_size(ex), 0);
-			ck_assert_int_eq(jint(json_object_get(a, "entities"), "count"), 136);
+			ck_assert_int_eq(tu_jint(json_object_get(a, "entities"), "count"), 136);
 		}
 		recent = json_object_get(json_object_get(a, "recusals"), "recent_pairs");
 		ck_assert_uint_eq(json_array_size(recent), x[i].pairs ? 34 : 0);
-		ck_assert_int_eq(jint(json_object_get(a, "recusals"), "count"), 15 + (x[i].pairs ? 34 : 0));
+		ck_assert_int_eq(tu_jint(json_object_get(a, "recusals"), "count"), 15 + (x[i].pairs ? 34 : 0));
 		json_decref(a);
 		free(ann);
 	}
@@ -904,18 +802,18 @@ START_TEST(test_exclusion_window)
 
 		tr = draw_ok(store, x[i].id, "exclusion value");
 		ids = selected_ids(tr);
-		t = jparse(tr);
+		t = tu_json(tr);
 		ck_assert_uint_eq(json_array_size(json_object_get(t, "selected")), x[i].excluded ? 119 : 136);
 		json_array_foreach(json_object_get(food, "selected"), j, e) {
-			int in = id_listed(ids, jstr(e, "id"));
+			int in = id_listed(ids, tu_jstr(e, "id"));
 
-			ck_assert_msg(in == !x[i].excluded, "%s: food's %s is %sselected", x[i].id, jstr(e, "id"),
+			ck_assert_msg(in == !x[i].excluded, "%s: food's %s is %sselected", x[i].id, tu_jstr(e, "id"),
 			              in ? "" : "not ");
 		}
 		/* reserves of the earlier draw are not excluded */
 		json_array_foreach(json_object_get(food, "reserves"), j, e)
-			ck_assert_msg(id_listed(ids, jstr(e, "id")), "%s: food reserve %s not drawn", x[i].id,
-			              jstr(e, "id"));
+			ck_assert_msg(id_listed(ids, tu_jstr(e, "id")), "%s: food reserve %s not drawn", x[i].id,
+			              tu_jstr(e, "id"));
 		if (x[i].pairs) {
 			/* no team repeats a pair teamed by the food draw */
 			json_t *se;
@@ -928,12 +826,12 @@ START_TEST(test_exclusion_window)
 					json_t *fm;
 					size_t fmi;
 
-					if (strcmp(jstr(se, "id"), jstr(fe, "id")) != 0)
+					if (strcmp(tu_jstr(se, "id"), tu_jstr(fe, "id")) != 0)
 						continue;
 					json_array_foreach(json_object_get(fe, "team"), fmi, fm)
 						json_array_foreach(json_object_get(se, "team"), k, m)
-							ck_assert_msg(strcmp(jstr(m, "id"), jstr(fm, "id")) != 0,
-							              "%s: pair %s/%s repeated", x[i].id, jstr(se, "id"), jstr(m, "id"));
+							ck_assert_msg(strcmp(tu_jstr(m, "id"), tu_jstr(fm, "id")) != 0,
+							              "%s: pair %s/%s repeated", x[i].id, tu_jstr(se, "id"), tu_jstr(m, "id"));
 				}
 			}
 		}
@@ -1019,7 +917,7 @@ START_TEST(test_infeasible_commit)
 END_TEST
 
 typedef struct {
-	buf ids;             /* ",id," for each row that passes */
+	tu_buf ids;            /* ",id," for each row that passes */
 	const char *date;
 	int which;           /* 0: SCJG officers eligible on date; 1: the same holding 食品 */
 	const char *region, *industry;
@@ -1032,7 +930,7 @@ static int pick_officer(void *ctx, const char *const *v, size_t n)
 	ck_assert_uint_eq(n, 6);
 	if (strcmp(v[2], SCJG) == 0 && strcmp(v[5], "active") == 0 && strcmp(v[3], f->date) >= 0 &&
 	    (f->which == 0 || strstr(v[4], "食品")))
-		b_fmt(&f->ids, "%s,", v[0]);
+		tu_buf_fmt(&f->ids, "%s,", v[0]);
 	return 0;
 }
 
@@ -1043,7 +941,7 @@ static int pick_entity(void *ctx, const char *const *v, size_t n)
 	ck_assert_uint_eq(n, 8);
 	if (strcmp(v[6], "active") == 0 && strncmp(v[3], f->region, strlen(f->region)) == 0 &&
 	    strncmp(v[4], f->industry, strlen(f->industry)) == 0)
-		b_fmt(&f->ids, "%s,", v[0]);
+		tu_buf_fmt(&f->ids, "%s,", v[0]);
 	return 0;
 }
 
@@ -1188,26 +1086,26 @@ START_TEST(test_default_load_cap)
 		         "\"team\":%s}", id, teams[i]);
 		add_task(store, json);
 		ann = commit_ok(store, id, id);
-		a = jparse(ann);
-		ck_assert_int_eq(jint(json_object_get(a, "inspectors"), "count"), (json_int_t)c.n);
-		ck_assert_msg(jint(a, "load_cap") == (json_int_t)want[i], "%s: load cap %lld, expected %llu", id,
-		              (long long)jint(a, "load_cap"), (unsigned long long)want[i]);
+		a = tu_json(ann);
+		ck_assert_int_eq(tu_jint(json_object_get(a, "inspectors"), "count"), (json_int_t)c.n);
+		ck_assert_msg(tu_jint(a, "load_cap") == (json_int_t)want[i], "%s: load cap %lld, expected %llu", id,
+		              (long long)tu_jint(a, "load_cap"), (unsigned long long)want[i]);
 		/* the balanced order meets it: the draw succeeds and nobody goes over */
 		tr = draw_ok(store, id, "cap value");
-		t = jparse(tr);
+		t = tu_json(tr);
 		ck_assert_uint_eq(json_array_size(json_object_get(t, "selected")), k);
 		json_array_foreach(json_object_get(t, "selected"), j, e)
 			json_array_foreach(json_object_get(e, "team"), l, m) {
 				size_t x;
 
-				for (x = 0; x < nloads && strcmp(seen[x], jstr(m, "id")) != 0; x++)
+				for (x = 0; x < nloads && strcmp(seen[x], tu_jstr(m, "id")) != 0; x++)
 					;
 				if (x == nloads) {
 					ck_assert_uint_lt(nloads, 64);
-					snprintf(seen[nloads++], sizeof(seen[0]), "%s", jstr(m, "id"));
+					snprintf(seen[nloads++], sizeof(seen[0]), "%s", tu_jstr(m, "id"));
 				}
 				loads[x]++;
-				ck_assert_msg(loads[x] <= want[i], "%s: officer %s over the cap", id, jstr(m, "id"));
+				ck_assert_msg(loads[x] <= want[i], "%s: officer %s over the cap", id, tu_jstr(m, "id"));
 			}
 		json_decref(a);
 		json_decref(t);
@@ -1339,7 +1237,7 @@ static void generate_registers(void)
 		snprintf(e->region, sizeof(e->region), "%s", regions[rng() % 10]);
 		snprintf(first17, sizeof(first17), "91%sMA%07zu", e->region, (i * 7919) % 10000000);
 		snprintf(e->id, sizeof(e->id), "%s%c", first17, yh_uscc_check_char(first17));
-		REQUIRE_INT(yh_uscc_check(NULL, e->id, 18), YH_USCC_OK);
+		TU_REQUIRE_INT(yh_uscc_check(NULL, e->id, 18), YH_USCC_OK);
 		snprintf(e->name, sizeof(e->name), "测试企业%05zu号", i);
 		snprintf(e->type, sizeof(e->type), "%s", types[rng() % 3]);
 		snprintf(e->industry, sizeof(e->industry), "%s", industries[rng() % 6]);
@@ -1427,42 +1325,6 @@ static void big_sizes(const char *key, uint64_t n, uint64_t *k, uint64_t *r, con
 		*r = n - *k;
 }
 
-static void hash_parts(unsigned char out[32], const void *a, size_t alen, const void *b, size_t blen,
-                       const void *c, size_t clen)
-{
-	crypto_hash_sha256_state st;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, a, alen);
-	crypto_hash_sha256_update(&st, b, blen);
-	if (c)
-		crypto_hash_sha256_update(&st, c, clen);
-	crypto_hash_sha256_final(&st, out);
-}
-
-static void ticket_of(unsigned char out[32], const unsigned char seed[32], const char *id)
-{
-	hash_parts(out, seed, 32, "yaohao:ticket:v1", 17, id, strlen(id));
-}
-
-static void pair_ticket_of(unsigned char out[32], const unsigned char seed[32], const char *e, const char *o)
-{
-	unsigned char key[32];
-
-	/* docs/spec.md §9: pair_key(e) = SHA-256(seed || TAG || e); ticket = SHA-256(key || o) */
-	hash_parts(key, seed, 32, "yaohao:pair:v1", 15, e, strlen(e));
-	hash_parts(out, key, 32, o, strlen(o), NULL, 0);
-}
-
-static void unhex32(unsigned char out[32], const char *hex)
-{
-	size_t len = 0;
-
-	ck_assert_msg(hex && strlen(hex) == 64, "not 64 hex digits: %s", hex ? hex : "(null)");
-	ck_assert_int_eq(sodium_hex2bin(out, 32, hex, 64, NULL, &len, NULL), 0);
-	ck_assert_uint_eq(len, 32);
-}
-
 /* Leaf data of a row (docs/spec.md §2) added to a Merkle tree. */
 static void add_row(yh_merkle *m, const char *const *f, size_t n)
 {
@@ -1472,7 +1334,7 @@ static void add_row(yh_merkle *m, const char *const *f, size_t n)
 	for (i = 0; i < n; i++) {
 		size_t len = strlen(f[i]);
 
-		REQUIRE(off + 4 + len < sizeof(data), "row too long");
+		TU_REQUIRE(off + 4 + len < sizeof(data), "row too long");
 		data[off++] = (unsigned char)(len >> 24);
 		data[off++] = (unsigned char)(len >> 16);
 		data[off++] = (unsigned char)(len >> 8);
@@ -1567,7 +1429,7 @@ static size_t expected_team(g_cand **team, g_cand *c, g_cand **fill, const unsig
 		c[n].load = o->load;
 		c[n].specialist = o->food || o->drug;
 		c[n].member = 0;
-		pair_ticket_of(c[n].pt, seed, e->id, o->id);
+		tu_spec_pair_ticket(c[n].pt, seed, e->id, o->id);
 		n++;
 	}
 	qsort(c, n, sizeof(*c), cmp_cand);
@@ -1583,7 +1445,7 @@ static size_t expected_team(g_cand **team, g_cand *c, g_cand **fill, const unsig
 		for (i = 0; i < n; i++)
 			if (!c[i].member && holds(c[i].o, specialties[s]) && seat_open(c[i].o, seats))
 				break;
-		REQUIRE(i < n, "the spec's algorithm finds no %s holder for %s", specialties[s], e->id);
+		TU_REQUIRE(i < n, "the spec's algorithm finds no %s holder for %s", specialties[s], e->id);
 		c[i].member = 1;
 		take_seat(c[i].o, seats);
 		team[nteam++] = &c[i];
@@ -1594,7 +1456,7 @@ static size_t expected_team(g_cand **team, g_cand *c, g_cand **fill, const unsig
 			take_seat(fill[i]->o, seats);
 			team[nteam++] = fill[i];
 		}
-	REQUIRE(nteam == 2, "the spec's algorithm cannot fill the team of %s", e->id);
+	TU_REQUIRE(nteam == 2, "the spec's algorithm cannot fill the team of %s", e->id);
 	qsort(team, nteam, sizeof(*team), cmp_member_pt);
 	for (i = 0; i < nteam; i++)
 		team[i]->o->load++;
@@ -1640,31 +1502,29 @@ START_TEST(test_large_generated_draw)
 {
 	yh_store *store = store_named("big.db");
 	yh_import_report rep;
-	char *ann_text, *tr_text, hb[65];
+	char *ann_text, *tr_text;
 	json_t *ann, *tr, *ann_strata, *tr_strata, *selected, *reserves, *e, *m;
 	unsigned char seed[32], secret[32], want[32], root[32], task_digest[32], eroot[32], oroot[32], rroot[32];
-	unsigned char len4[4];
 	g_entity **eligible, **by_rank, **group;
 	g_cand *cands = calloc(NOFF, sizeof(g_cand)), **fill = calloc(NOFF, sizeof(g_cand *)), *team[4];
 	yh_merkle *mk;
 	size_t neligible = 0, noff = 0, i, j, nstrata = 0, nreserves = 0, total_k = 0, ngroup;
 	uint64_t cap, max_load = 0;
-	crypto_hash_sha256_state st;
 	static const char *const keys[] = { "-", "A", "B", "C", "D" }; /* sorted by bytes */
 
 	ck_assert(cands && fill);
 	generate_registers();
 	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("big-entities.csv"), NULL);
-	REQUIRE_INT(rep.added, NENT);
+	TU_REQUIRE_INT(rep.added, NENT);
 	tu_import_ok(&rep, store, YH_REGISTER_INSPECTORS, tu_path("big-inspectors.csv"), NULL);
-	REQUIRE_INT(rep.added, NOFF);
+	TU_REQUIRE_INT(rep.added, NOFF);
 	tu_import_ok(&rep, store, YH_REGISTER_CONFLICTS, tu_path("big-conflicts.csv"), NULL);
-	REQUIRE_INT(rep.added, NCONF);
+	TU_REQUIRE_INT(rep.added, NCONF);
 	add_task(store, big_task);
 	ann_text = commit_ok(store, "T-BIG", "a large draw");
 	tr_text = draw_ok(store, "T-BIG", BIG_VALUE);
-	ann = jparse(ann_text);
-	tr = jparse(tr_text);
+	ann = tu_json(ann_text);
+	tr = tu_json(tr_text);
 
 	/* §2, §4: counts and roots, from the generated rows */
 	qsort(ge, NENT, sizeof(*ge), cmp_entity_id);
@@ -1672,7 +1532,7 @@ START_TEST(test_large_generated_draw)
 	by_rank = calloc(NENT, sizeof(*by_rank));
 	group = calloc(NENT, sizeof(*group));
 	ck_assert(eligible && by_rank && group);
-	REQUIRE_INT(yh_merkle_new(&mk), YH_OK);
+	TU_REQUIRE_INT(yh_merkle_new(&mk), YH_OK);
 	for (i = 0; i < NENT; i++)
 		if (ge[i].eligible) {
 			const char *f[8] = { ge[i].id, ge[i].name, ge[i].type, ge[i].region, ge[i].industry, ge[i].risk,
@@ -1683,23 +1543,23 @@ START_TEST(test_large_generated_draw)
 		}
 	yh_merkle_root(root, mk);
 	yh_merkle_free(mk);
-	REQUIRE_INT(jint(json_object_get(ann, "entities"), "count"), (json_int_t)neligible);
-	REQUIRE_STR(jstr(json_object_get(ann, "entities"), "root"), hex32(hb, root));
-	REQUIRE_INT(json_array_size(json_object_get(json_object_get(ann, "entities"), "excluded")), 0);
-	REQUIRE_INT(yh_merkle_new(&mk), YH_OK);
+	TU_REQUIRE_INT(tu_jint(json_object_get(ann, "entities"), "count"), (json_int_t)neligible);
+	TU_REQUIRE_STR(tu_jstr(json_object_get(ann, "entities"), "root"), tu_hex(root, 32));
+	TU_REQUIRE_INT(json_array_size(json_object_get(json_object_get(ann, "entities"), "excluded")), 0);
+	TU_REQUIRE_INT(yh_merkle_new(&mk), YH_OK);
 	for (i = 0; i < NOFF; i++) /* generated in id order */
 		if (go[i].eligible) {
 			const char *f[6] = { go[i].id, go[i].name, go[i].department, go[i].cert, go[i].specs, go[i].status };
 
-			REQUIRE(i == 0 || strcmp(go[i - 1].id, go[i].id) < 0, "officers out of order");
+			TU_REQUIRE(i == 0 || strcmp(go[i - 1].id, go[i].id) < 0, "officers out of order");
 			add_row(mk, f, 6);
 			noff++;
 		}
 	yh_merkle_root(root, mk);
 	yh_merkle_free(mk);
-	REQUIRE_INT(jint(json_object_get(ann, "inspectors"), "count"), (json_int_t)noff);
-	REQUIRE_STR(jstr(json_object_get(ann, "inspectors"), "root"), hex32(hb, root));
-	REQUIRE_INT(yh_merkle_new(&mk), YH_OK);
+	TU_REQUIRE_INT(tu_jint(json_object_get(ann, "inspectors"), "count"), (json_int_t)noff);
+	TU_REQUIRE_STR(tu_jstr(json_object_get(ann, "inspectors"), "root"), tu_hex(root, 32));
+	TU_REQUIRE_INT(yh_merkle_new(&mk), YH_OK);
 	for (i = 0; i < NCONF; i++) { /* by entity, inspector, reason: one reason per pair */
 		const char *f[3] = { gc[i].entity, gc[i].officer, gc[i].reason };
 
@@ -1707,49 +1567,38 @@ START_TEST(test_large_generated_draw)
 	}
 	yh_merkle_root(root, mk);
 	yh_merkle_free(mk);
-	REQUIRE_INT(jint(json_object_get(ann, "recusals"), "count"), NCONF);
-	REQUIRE_STR(jstr(json_object_get(ann, "recusals"), "root"), hex32(hb, root));
-	REQUIRE_INT(json_array_size(json_object_get(json_object_get(ann, "recusals"), "recent_pairs")), 0);
-	cap = (uint64_t)jint(ann, "load_cap");
-	REQUIRE_INT(cap, LOAD_CAP);
+	TU_REQUIRE_INT(tu_jint(json_object_get(ann, "recusals"), "count"), NCONF);
+	TU_REQUIRE_STR(tu_jstr(json_object_get(ann, "recusals"), "root"), tu_hex(root, 32));
+	TU_REQUIRE_INT(json_array_size(json_object_get(json_object_get(ann, "recusals"), "recent_pairs")), 0);
+	cap = (uint64_t)tu_jint(ann, "load_cap");
+	TU_REQUIRE_INT(cap, LOAD_CAP);
 
 	/* §6: the commitment opens; §7: the seed */
-	pinned_secret(secret, "a large draw");
-	REQUIRE_STR(jstr(tr, "secret"), hex32(hb, secret));
-	hash_parts(want, "yaohao:commit:v1", 17, secret, 32, NULL, 0);
-	REQUIRE_STR(jstr(ann, "commitment"), hex32(hb, want));
-	unhex32(task_digest, jstr(ann, "task_digest"));
-	unhex32(eroot, jstr(json_object_get(ann, "entities"), "root"));
-	unhex32(oroot, jstr(json_object_get(ann, "inspectors"), "root"));
-	unhex32(rroot, jstr(json_object_get(ann, "recusals"), "root"));
+	tu_sha256_label(secret, "a large draw");
+	TU_REQUIRE_STR(tu_jstr(tr, "secret"), tu_hex(secret, 32));
+	tu_spec_commitment(want, secret);
+	TU_REQUIRE_STR(tu_jstr(ann, "commitment"), tu_hex(want, 32));
+	tu_unhex(task_digest, 32, tu_jstr(ann, "task_digest"));
+	tu_unhex(eroot, 32, tu_jstr(json_object_get(ann, "entities"), "root"));
+	tu_unhex(oroot, 32, tu_jstr(json_object_get(ann, "inspectors"), "root"));
+	tu_unhex(rroot, 32, tu_jstr(json_object_get(ann, "recusals"), "root"));
 	{
 		yh_task *t = NULL;
 
-		REQUIRE_INT(yh_task_get(&t, store, "T-BIG"), YH_OK);
+		TU_REQUIRE_INT(yh_task_get(&t, store, "T-BIG"), YH_OK);
 		yh_task_digest(want, t);
-		REQUIRE_STR(hex32(hb, want), jstr(ann, "task_digest"));
-		hash_parts(want, "yaohao:task:v1", 15, yh_task_canonical(t), strlen(yh_task_canonical(t)), NULL, 0);
-		REQUIRE_STR(hex32(hb, want), jstr(ann, "task_digest"));
+		TU_REQUIRE_STR(tu_hex(want, 32), tu_jstr(ann, "task_digest"));
+		tu_spec_task_digest(want, yh_task_canonical(t));
+		TU_REQUIRE_STR(tu_hex(want, 32), tu_jstr(ann, "task_digest"));
 		yh_task_free(t);
 	}
-	len4[0] = len4[1] = len4[2] = 0;
-	len4[3] = (unsigned char)strlen(BIG_VALUE);
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)"yaohao:seed:v1", 15);
-	crypto_hash_sha256_update(&st, task_digest, 32);
-	crypto_hash_sha256_update(&st, eroot, 32);
-	crypto_hash_sha256_update(&st, oroot, 32);
-	crypto_hash_sha256_update(&st, rroot, 32);
-	crypto_hash_sha256_update(&st, secret, 32);
-	crypto_hash_sha256_update(&st, len4, 4);
-	crypto_hash_sha256_update(&st, (const unsigned char *)BIG_VALUE, strlen(BIG_VALUE));
-	crypto_hash_sha256_final(&st, seed);
-	REQUIRE_STR(jstr(tr, "seed"), hex32(hb, seed));
-	REQUIRE_STR(jstr(tr, "entropy_value"), BIG_VALUE);
+	tu_spec_seed(seed, task_digest, eroot, oroot, rroot, secret, BIG_VALUE);
+	TU_REQUIRE_STR(tu_jstr(tr, "seed"), tu_hex(seed, 32));
+	TU_REQUIRE_STR(tu_jstr(tr, "entropy_value"), BIG_VALUE);
 
 	/* §5, §8: strata, tickets, selection, reserves, cutoffs */
 	for (i = 0; i < neligible; i++)
-		ticket_of(eligible[i]->ticket, seed, eligible[i]->id);
+		tu_spec_ticket(eligible[i]->ticket, seed, eligible[i]->id);
 	ann_strata = json_object_get(ann, "strata");
 	tr_strata = json_object_get(tr, "strata");
 	reserves = json_object_get(tr, "reserves");
@@ -1761,27 +1610,27 @@ START_TEST(test_large_generated_draw)
 		for (ngroup = 0, i = 0; i < neligible; i++)
 			if (strcmp(eligible[i]->risk[0] ? eligible[i]->risk : "-", keys[j]) == 0)
 				group[ngroup++] = eligible[i];
-		REQUIRE(ngroup > 0, "stratum %s is empty", keys[j]);
+		TU_REQUIRE(ngroup > 0, "stratum %s is empty", keys[j]);
 		qsort(group, ngroup, sizeof(*group), cmp_entity_ptr_ticket);
 		big_sizes(keys[j], ngroup, &k, &r, &rate);
-		REQUIRE(as != NULL, "stratum %s missing", keys[j]);
-		REQUIRE_STR(jstr(as, "key"), keys[j]);
-		REQUIRE_INT(jint(as, "population"), (json_int_t)ngroup);
-		REQUIRE_INT(jint(as, "selected"), (json_int_t)k);
-		REQUIRE_INT(jint(as, "reserves"), (json_int_t)r);
-		REQUIRE_STR(jstr(as, "rate"), rate);
-		REQUIRE_STR(jstr(ts, "key"), keys[j]);
-		REQUIRE_INT(jint(ts, "selected"), (json_int_t)k);
-		REQUIRE_INT(jint(ts, "reserves"), (json_int_t)r);
+		TU_REQUIRE(as != NULL, "stratum %s missing", keys[j]);
+		TU_REQUIRE_STR(tu_jstr(as, "key"), keys[j]);
+		TU_REQUIRE_INT(tu_jint(as, "population"), (json_int_t)ngroup);
+		TU_REQUIRE_INT(tu_jint(as, "selected"), (json_int_t)k);
+		TU_REQUIRE_INT(tu_jint(as, "reserves"), (json_int_t)r);
+		TU_REQUIRE_STR(tu_jstr(as, "rate"), rate);
+		TU_REQUIRE_STR(tu_jstr(ts, "key"), keys[j]);
+		TU_REQUIRE_INT(tu_jint(ts, "selected"), (json_int_t)k);
+		TU_REQUIRE_INT(tu_jint(ts, "reserves"), (json_int_t)r);
 		if (k < ngroup) {
 			unsigned char cut[32];
 
-			REQUIRE_STR(jstr(ts, "cutoff"), hex32(hb, group[k]->ticket));
-			unhex32(cut, jstr(ts, "cutoff"));
+			TU_REQUIRE_STR(tu_jstr(ts, "cutoff"), tu_hex(group[k]->ticket, 32));
+			tu_unhex(cut, 32, tu_jstr(ts, "cutoff"));
 			for (i = 0; i < ngroup; i++)
-				REQUIRE_INT(memcmp(group[i]->ticket, cut, 32) < 0, i < k);
+				TU_REQUIRE_INT(memcmp(group[i]->ticket, cut, 32) < 0, i < k);
 		} else {
-			REQUIRE(json_is_null(json_object_get(ts, "cutoff")), "stratum %s: k = n needs a null cutoff",
+			TU_REQUIRE(json_is_null(json_object_get(ts, "cutoff")), "stratum %s: k = n needs a null cutoff",
 			              keys[j]);
 		}
 		for (i = 0; i < k; i++)
@@ -1790,45 +1639,45 @@ START_TEST(test_large_generated_draw)
 		for (i = 0; i < r; i++) {
 			json_t *rv = json_array_get(reserves, nreserves + i);
 
-			REQUIRE(rv != NULL, "reserve missing");
-			REQUIRE_STR(jstr(rv, "stratum"), keys[j]);
-			REQUIRE_INT(jint(rv, "order"), (json_int_t)(i + 1));
-			REQUIRE_STR(jstr(rv, "id"), group[k + i]->id);
-			REQUIRE_STR(jstr(rv, "name"), group[k + i]->name);
-			REQUIRE_STR(jstr(rv, "ticket"), hex32(hb, group[k + i]->ticket));
-			REQUIRE(strcmp(jstr(rv, "ticket"), jstr(ts, "cutoff")) >= 0, "reserve %s is below the cutoff", jstr(rv, "id"));
+			TU_REQUIRE(rv != NULL, "reserve missing");
+			TU_REQUIRE_STR(tu_jstr(rv, "stratum"), keys[j]);
+			TU_REQUIRE_INT(tu_jint(rv, "order"), (json_int_t)(i + 1));
+			TU_REQUIRE_STR(tu_jstr(rv, "id"), group[k + i]->id);
+			TU_REQUIRE_STR(tu_jstr(rv, "name"), group[k + i]->name);
+			TU_REQUIRE_STR(tu_jstr(rv, "ticket"), tu_hex(group[k + i]->ticket, 32));
+			TU_REQUIRE(strcmp(tu_jstr(rv, "ticket"), tu_jstr(ts, "cutoff")) >= 0, "reserve %s is below the cutoff", tu_jstr(rv, "id"));
 		}
 		nreserves += r;
 		nstrata++;
 	}
-	REQUIRE_INT(json_array_size(ann_strata), nstrata);
-	REQUIRE_INT(json_array_size(tr_strata), nstrata);
-	REQUIRE_INT(json_array_size(reserves), nreserves);
+	TU_REQUIRE_INT(json_array_size(ann_strata), nstrata);
+	TU_REQUIRE_INT(json_array_size(tr_strata), nstrata);
+	TU_REQUIRE_INT(json_array_size(reserves), nreserves);
 	ck_assert_uint_gt(total_k, 1500); /* a few thousand teams */
 
 	/* ranks: all selected in ticket order */
 	qsort(by_rank, total_k, sizeof(*by_rank), cmp_entity_ptr_ticket);
 	selected = json_object_get(tr, "selected");
-	REQUIRE_INT(json_array_size(selected), total_k);
+	TU_REQUIRE_INT(json_array_size(selected), total_k);
 	json_array_foreach(selected, i, e) {
 		const g_entity *g = by_rank[i];
 		unsigned char t[32];
 
-		REQUIRE_INT(jint(e, "rank"), (json_int_t)(i + 1));
-		REQUIRE_STR(jstr(e, "id"), g->id);
-		REQUIRE_STR(jstr(e, "name"), g->name);
-		REQUIRE_STR(jstr(e, "stratum"), g->risk[0] ? g->risk : "-");
-		ticket_of(t, seed, jstr(e, "id"));
-		REQUIRE_STR(jstr(e, "ticket"), hex32(hb, t));
+		TU_REQUIRE_INT(tu_jint(e, "rank"), (json_int_t)(i + 1));
+		TU_REQUIRE_STR(tu_jstr(e, "id"), g->id);
+		TU_REQUIRE_STR(tu_jstr(e, "name"), g->name);
+		TU_REQUIRE_STR(tu_jstr(e, "stratum"), g->risk[0] ? g->risk : "-");
+		tu_spec_ticket(t, seed, tu_jstr(e, "id"));
+		TU_REQUIRE_STR(tu_jstr(e, "ticket"), tu_hex(t, 32));
 		{
 			/* below its stratum's cutoff */
 			json_t *ts;
 			size_t si;
 
 			json_array_foreach(tr_strata, si, ts)
-				if (strcmp(jstr(ts, "key"), jstr(e, "stratum")) == 0 && !json_is_null(json_object_get(ts, "cutoff")))
-					REQUIRE(strcmp(jstr(e, "ticket"), jstr(ts, "cutoff")) < 0, "selected %s is not below the cutoff",
-					        jstr(e, "id"));
+				if (strcmp(tu_jstr(ts, "key"), tu_jstr(e, "stratum")) == 0 && !json_is_null(json_object_get(ts, "cutoff")))
+					TU_REQUIRE(strcmp(tu_jstr(e, "ticket"), tu_jstr(ts, "cutoff")) < 0, "selected %s is not below the cutoff",
+					        tu_jstr(e, "id"));
 		}
 	}
 
@@ -1839,49 +1688,49 @@ START_TEST(test_large_generated_draw)
 		int food = 0, drug = 0;
 		unsigned char prev[32];
 
-		REQUIRE(json_array_size(tm) >= 2, "rank %zu: a team of fewer than 2", i + 1);
-		REQUIRE(json_array_size(tm) == nteam, "rank %zu: team of %zu, expected %zu", i + 1,
+		TU_REQUIRE(json_array_size(tm) >= 2, "rank %zu: a team of fewer than 2", i + 1);
+		TU_REQUIRE(json_array_size(tm) == nteam, "rank %zu: team of %zu, expected %zu", i + 1,
 		              json_array_size(tm), nteam);
 		json_array_foreach(tm, j, m) {
-			g_officer *o = officer_by_id(jstr(m, "id"));
+			g_officer *o = officer_by_id(tu_jstr(m, "id"));
 			unsigned char pt[32];
 
-			REQUIRE(strcmp(jstr(m, "id"), team[j]->o->id) == 0, "rank %zu (%s) member %zu: %s, the spec gives %s",
-			              i + 1, jstr(e, "id"), j, jstr(m, "id"), team[j]->o->id);
-			REQUIRE(o != NULL, "unknown officer %s", jstr(m, "id"));
+			TU_REQUIRE(strcmp(tu_jstr(m, "id"), team[j]->o->id) == 0, "rank %zu (%s) member %zu: %s, the spec gives %s",
+			              i + 1, tu_jstr(e, "id"), j, tu_jstr(m, "id"), team[j]->o->id);
+			TU_REQUIRE(o != NULL, "unknown officer %s", tu_jstr(m, "id"));
 			/* eligible: active, certificate valid on the draw date, a task department */
-			REQUIRE(o->eligible && strcmp(o->status, "active") == 0 && strcmp(o->cert, DRAW_DATE) >= 0,
+			TU_REQUIRE(o->eligible && strcmp(o->status, "active") == 0 && strcmp(o->cert, DRAW_DATE) >= 0,
 			              "officer %s is not eligible", o->id);
-			REQUIRE(!recused(jstr(e, "id"), o->id), "conflict pair %s/%s teamed", jstr(e, "id"), o->id);
-			REQUIRE_STR(jstr(m, "name"), o->name);
-			REQUIRE_STR(jstr(m, "department"), o->department);
+			TU_REQUIRE(!recused(tu_jstr(e, "id"), o->id), "conflict pair %s/%s teamed", tu_jstr(e, "id"), o->id);
+			TU_REQUIRE_STR(tu_jstr(m, "name"), o->name);
+			TU_REQUIRE_STR(tu_jstr(m, "department"), o->department);
 			nscjg += strcmp(o->department, SCJG) == 0;
 			nsthj += strcmp(o->department, STHJ) == 0;
 			food |= o->food;
 			drug |= o->drug;
-			pair_ticket_of(pt, seed, jstr(e, "id"), o->id);
-			REQUIRE_STR(jstr(m, "pair_ticket"), hex32(hb, pt));
+			tu_spec_pair_ticket(pt, seed, tu_jstr(e, "id"), o->id);
+			TU_REQUIRE_STR(tu_jstr(m, "pair_ticket"), tu_hex(pt, 32));
 			/* team order: pair ticket; the first leads */
-			REQUIRE_STR(jstr(m, "role"), j == 0 ? "leader" : "member");
+			TU_REQUIRE_STR(tu_jstr(m, "role"), j == 0 ? "leader" : "member");
 			if (j > 0)
-				REQUIRE(memcmp(prev, pt, 32) < 0, "rank %zu: members not in pair-ticket order", i + 1);
+				TU_REQUIRE(memcmp(prev, pt, 32) < 0, "rank %zu: members not in pair-ticket order", i + 1);
 			memcpy(prev, pt, 32);
 			o->seen_load++;
 		}
-		REQUIRE(nscjg == 1 && nsthj == 1, "rank %zu: seats %zu/%zu", i + 1, nscjg, nsthj);
-		REQUIRE(food && drug, "rank %zu: a required specialty is missing", i + 1);
+		TU_REQUIRE(nscjg == 1 && nsthj == 1, "rank %zu: seats %zu/%zu", i + 1, nscjg, nsthj);
+		TU_REQUIRE(food && drug, "rank %zu: a required specialty is missing", i + 1);
 	}
 	for (i = 0; i < NOFF; i++) {
-		REQUIRE(go[i].seen_load <= cap, "officer %s has %llu teams, cap %llu", go[i].id,
+		TU_REQUIRE(go[i].seen_load <= cap, "officer %s has %llu teams, cap %llu", go[i].id,
 		              (unsigned long long)go[i].seen_load, (unsigned long long)cap);
-		REQUIRE_INT(go[i].seen_load, go[i].load);
+		TU_REQUIRE_INT(go[i].seen_load, go[i].load);
 		if (!go[i].eligible)
-			REQUIRE_INT(go[i].seen_load, 0);
+			TU_REQUIRE_INT(go[i].seen_load, 0);
 		if (go[i].seen_load > max_load)
 			max_load = go[i].seen_load;
 	}
 	/* the cap binds: some officer reaches it */
-	REQUIRE_INT(max_load, cap);
+	TU_REQUIRE_INT(max_load, cap);
 
 	free(eligible);
 	free(by_rank);
@@ -1900,10 +1749,8 @@ END_TEST
 static Suite *draw_suite(void)
 {
 	Suite *s = suite_create("draw");
-	TCase *tc = tcase_create("draw"), *big = tcase_create("large");
+	TCase *tc = tu_tcase(s, "draw", TU_TMPDIR, 120), *big = tu_tcase(s, "large", TU_TMPDIR, 300);
 
-	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
-	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_food_vector);
 	tcase_add_test(tc, test_two_stores_identical);
 	tcase_add_test(tc, test_shuffled_files_identical);
@@ -1916,25 +1763,9 @@ static Suite *draw_suite(void)
 	tcase_add_test(tc, test_draw_time_team_failure);
 	tcase_add_test(tc, test_default_load_cap);
 	tcase_add_test(tc, test_long_stratum_key);
-	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(big, tu_setup, tu_teardown);
-	tcase_set_timeout(big, 300);
 	tcase_add_test(big, test_large_generated_draw);
 	tcase_add_test(big, test_threads_identical);
-	suite_add_tcase(s, big);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr;
-	int failed;
-
-	if (sodium_init() < 0)
-		return EXIT_FAILURE;
-	sr = srunner_create(draw_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(draw_suite)

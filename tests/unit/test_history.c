@@ -107,18 +107,6 @@ static void import_v2(yh_store *store, uint64_t want_seq)
 	ck_assert_uint_eq(rep.unchanged, 298);
 }
 
-static long long raw_int(yh_store *store, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(store->db, sql, -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 /* ---- tests ----------------------------------------------------------------------------------- */
 
 START_TEST(test_full_import_counts)
@@ -235,12 +223,12 @@ START_TEST(test_versions_kept)
 
 	import_v1(store);
 	import_v2(store, 3);
-	ck_assert_int_eq(raw_int(store, "SELECT count(*) FROM entity"), 302);
-	ck_assert_int_eq(raw_int(store, "SELECT count(*) FROM entity WHERE valid_to = 3"), 2);
-	ck_assert_int_eq(raw_int(store, "SELECT count(*) FROM entity WHERE valid_from = 3"), 2);
-	ck_assert_int_eq(raw_int(store, "SELECT count(*) FROM entity WHERE valid_to IS NULL"), 300);
-	ck_assert_int_eq(raw_int(store, "SELECT count(*) FROM entity WHERE id = '" CHANGED_ID "'"), 2);
-	ck_assert_int_eq(raw_int(store, "SELECT count(*) FROM entity WHERE id = '" REMOVED_ID "' "
+	ck_assert_int_eq(tu_sql_int(store->db, "SELECT count(*) FROM entity"), 302);
+	ck_assert_int_eq(tu_sql_int(store->db, "SELECT count(*) FROM entity WHERE valid_to = 3"), 2);
+	ck_assert_int_eq(tu_sql_int(store->db, "SELECT count(*) FROM entity WHERE valid_from = 3"), 2);
+	ck_assert_int_eq(tu_sql_int(store->db, "SELECT count(*) FROM entity WHERE valid_to IS NULL"), 300);
+	ck_assert_int_eq(tu_sql_int(store->db, "SELECT count(*) FROM entity WHERE id = '" CHANGED_ID "'"), 2);
+	ck_assert_int_eq(tu_sql_int(store->db, "SELECT count(*) FROM entity WHERE id = '" REMOVED_ID "' "
 	                                "AND valid_from = 2 AND valid_to = 3"), 1);
 	yh_store_close(store);
 }
@@ -316,7 +304,7 @@ START_TEST(test_reimport_identical)
 	free(after);
 	after = tu_register_dump(store, YH_REGISTER_ENTITIES, 3);
 	ck_assert_str_eq(before, after);
-	ck_assert_int_eq(raw_int(store, "SELECT count(*) FROM entity"), 300);
+	ck_assert_int_eq(tu_sql_int(store->db, "SELECT count(*) FROM entity"), 300);
 	p2 = tu_ledger_payload(store, 2, NULL);
 	p3 = tu_ledger_payload(store, 3, NULL);
 	j2 = json_loads(p2, 0, NULL);
@@ -614,10 +602,8 @@ END_TEST
 static Suite *history_suite(void)
 {
 	Suite *s = suite_create("history");
-	TCase *tc = tcase_create("history");
+	TCase *tc = tu_tcase(s, "history", TU_TMPDIR, 60);
 
-	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_full_import_counts);
 	tcase_add_test(tc, test_rows_as_of);
 	tcase_add_test(tc, test_dump_as_of);
@@ -630,17 +616,7 @@ static Suite *history_suite(void)
 	tcase_add_test(tc, test_registers_independent);
 	tcase_add_test(tc, test_inspector_change);
 	tcase_add_test(tc, test_register_api);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(history_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(history_suite)

@@ -59,22 +59,6 @@ static json_t *payload_json(yh_store *store, uint64_t seq)
 	return j;
 }
 
-static json_int_t jint(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	ck_assert_msg(json_is_integer(v), "payload key '%s' is not an integer", key);
-	return json_integer_value(v);
-}
-
-static const char *jstr(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	ck_assert_msg(json_is_string(v), "payload key '%s' is not a string", key);
-	return json_string_value(v);
-}
-
 static void file_sha256(unsigned char out[32], const char *path)
 {
 	size_t len;
@@ -162,19 +146,19 @@ START_TEST(test_fixture_imports_cleanly)
 	ck_assert_mem_eq(rep.sha256, sha, 32);
 	sodium_bin2hex(hex, sizeof(hex), sha, 32);
 	p = payload_json(store, 2);
-	ck_assert_str_eq(jstr(p, "sha256"), hex);
-	ck_assert_str_eq(jstr(p, "register"), fixtures[_i].name);
-	ck_assert_str_eq(jstr(p, "file"), fixtures[_i].file);
-	ck_assert_str_eq(jstr(p, "encoding"), "utf-8");
-	ck_assert_str_eq(jstr(p, "mode"), "full");
-	ck_assert_str_eq(jstr(p, "time"), "2026-01-01T00:00:00Z");
+	ck_assert_str_eq(tu_jstr(p, "sha256"), hex);
+	ck_assert_str_eq(tu_jstr(p, "register"), fixtures[_i].name);
+	ck_assert_str_eq(tu_jstr(p, "file"), fixtures[_i].file);
+	ck_assert_str_eq(tu_jstr(p, "encoding"), "utf-8");
+	ck_assert_str_eq(tu_jstr(p, "mode"), "full");
+	ck_assert_str_eq(tu_jstr(p, "time"), "2026-01-01T00:00:00Z");
 	ck_assert(json_is_false(json_object_get(p, "accept_bad_check")));
 	ck_assert_ptr_null(json_object_get(p, "bad_check_accepted"));
-	ck_assert_int_eq(jint(p, "rows"), (json_int_t)fixtures[_i].rows);
-	ck_assert_int_eq(jint(p, "added"), (json_int_t)fixtures[_i].rows);
-	ck_assert_int_eq(jint(p, "changed"), 0);
-	ck_assert_int_eq(jint(p, "unchanged"), 0);
-	ck_assert_int_eq(jint(p, "closed"), 0);
+	ck_assert_int_eq(tu_jint(p, "rows"), (json_int_t)fixtures[_i].rows);
+	ck_assert_int_eq(tu_jint(p, "added"), (json_int_t)fixtures[_i].rows);
+	ck_assert_int_eq(tu_jint(p, "changed"), 0);
+	ck_assert_int_eq(tu_jint(p, "unchanged"), 0);
+	ck_assert_int_eq(tu_jint(p, "closed"), 0);
 	json_decref(p);
 	/* the other registers are untouched */
 	{
@@ -303,11 +287,11 @@ START_TEST(test_gb18030_same_register)
 	ck_assert_mem_eq(rb.sha256, sha, 32);
 	ck_assert(memcmp(ra.sha256, rb.sha256, 32) != 0);
 	p = payload_json(b, 2);
-	ck_assert_str_eq(jstr(p, "encoding"), "gb18030");
-	ck_assert_str_eq(jstr(p, "file"), "entities-gb18030.csv");
+	ck_assert_str_eq(tu_jstr(p, "encoding"), "gb18030");
+	ck_assert_str_eq(tu_jstr(p, "file"), "entities-gb18030.csv");
 	json_decref(p);
 	p = payload_json(c, 2);
-	ck_assert_str_eq(jstr(p, "encoding"), "gbk");
+	ck_assert_str_eq(tu_jstr(p, "encoding"), "gbk");
 	json_decref(p);
 
 	/* importing the GB18030 file over the UTF-8 one changes nothing */
@@ -854,11 +838,11 @@ START_TEST(test_accept_bad_check)
 	ck_assert(json_is_array(list));
 	ck_assert_uint_eq(json_array_size(list), 2);
 	e = json_array_get(list, 0);
-	ck_assert_str_eq(jstr(e, "id"), "91350211M0000XUF46");
-	ck_assert_int_eq(jint(e, "line"), 4);
+	ck_assert_str_eq(tu_jstr(e, "id"), "91350211M0000XUF46");
+	ck_assert_int_eq(tu_jint(e, "line"), 4);
 	e = json_array_get(list, 1);
-	ck_assert_str_eq(jstr(e, "id"), "92330182MA6Q605491");
-	ck_assert_int_eq(jint(e, "line"), 7);
+	ck_assert_str_eq(tu_jstr(e, "id"), "92330182MA6Q605491");
+	ck_assert_int_eq(tu_jint(e, "line"), 7);
 	json_decref(p);
 	yh_store_close(store);
 }
@@ -894,7 +878,7 @@ START_TEST(test_accept_bad_check_is_narrow)
 	                 YH_OK);
 	ck_assert_uint_eq(rep.bad_check_accepted, 1);
 	p = payload_json(store, rep.seq);
-	ck_assert_str_eq(jstr(json_array_get(json_object_get(p, "bad_check_accepted"), 0), "id"),
+	ck_assert_str_eq(tu_jstr(json_array_get(json_object_get(p, "bad_check_accepted"), 0), "id"),
 	                 make_bad_uscc(5));
 	json_decref(p);
 	yh_store_close(store);
@@ -1400,7 +1384,7 @@ START_TEST(test_partial_mode_recorded)
 	opt.partial = 1;
 	tu_import_ok(&rep, store, YH_REGISTER_ITEMS, tu_fixture("items.csv"), &opt);
 	p = payload_json(store, rep.seq);
-	ck_assert_str_eq(jstr(p, "mode"), "partial");
+	ck_assert_str_eq(tu_jstr(p, "mode"), "partial");
 	json_decref(p);
 	yh_store_close(store);
 }
@@ -1409,20 +1393,13 @@ END_TEST
 static Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
-	TCase *fx = tcase_create("fixtures");
-	TCase *enc = tcase_create("encodings");
-	TCase *hdr = tcase_create("headers");
-	TCase *brk = tcase_create("broken");
-	TCase *opt = tcase_create("options");
-	TCase *val = tcase_create("values");
-	TCase *all[] = { fx, enc, hdr, brk, opt, val };
-	size_t i;
+	TCase *fx = tu_tcase(s, "fixtures", TU_TMPDIR, 60);
+	TCase *enc = tu_tcase(s, "encodings", TU_TMPDIR, 60);
+	TCase *hdr = tu_tcase(s, "headers", TU_TMPDIR, 60);
+	TCase *brk = tu_tcase(s, "broken", TU_TMPDIR, 60);
+	TCase *opt = tu_tcase(s, "options", TU_TMPDIR, 60);
+	TCase *val = tu_tcase(s, "values", TU_TMPDIR, 60);
 
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		tcase_add_checked_fixture(all[i], tu_setup, tu_teardown);
-		tcase_set_timeout(all[i], 60);
-		suite_add_tcase(s, all[i]);
-	}
 	tcase_add_loop_test(fx, test_fixture_imports_cleanly, 0,
 	                    (int)(sizeof(fixtures) / sizeof(fixtures[0])));
 	tcase_add_test(fx, test_all_fixtures_one_store);
@@ -1470,17 +1447,10 @@ static Suite *import_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	load_expectations();
 	if (ngroups != 8) {
 		fprintf(stderr, "broken-diagnostics.tsv: %zu fixtures, expected 8\n", ngroups);
 		return EXIT_FAILURE;
 	}
-	sr = srunner_create(import_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(import_suite());
 }

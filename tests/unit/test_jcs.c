@@ -343,7 +343,7 @@ END_TEST
 static Suite *jcs_suite(void)
 {
 	Suite *s = suite_create("jcs");
-	TCase *tc = tcase_create("jcs");
+	TCase *tc = tu_tcase(s, "jcs", 0, 0);
 
 	tcase_add_test(tc, test_utf16_order_differs_from_utf8);
 	tcase_add_test(tc, test_rfc8785_sorting_example);
@@ -358,17 +358,7 @@ static Suite *jcs_suite(void)
 	tcase_add_test(tc, test_nested);
 	tcase_add_test(tc, test_depth);
 	tcase_add_test(tc, test_big_document_stable);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(jcs_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(jcs_suite)

@@ -19,21 +19,12 @@
 #define RFC_PK "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
 #define RFC_SIG "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
 
-static void unhex(unsigned char *out, size_t n, const char *hex)
-{
-	size_t len = 0;
-
-	ck_assert_uint_eq(strlen(hex), 2 * n);
-	ck_assert_int_eq(sodium_hex2bin(out, n, hex, 2 * n, NULL, &len, NULL), 0);
-	ck_assert_uint_eq(len, n);
-}
-
 static yh_key *rfc_key(void)
 {
 	unsigned char seed[32];
 	yh_key *k = (yh_key *)0x1;
 
-	unhex(seed, 32, RFC_SEED);
+	tu_unhex(seed, 32, RFC_SEED);
 	ck_assert_int_eq(yh_key_from_seed(&k, seed), YH_OK);
 	ck_assert_ptr_nonnull(k);
 	return k;
@@ -103,7 +94,7 @@ START_TEST(test_save_load_round_trip)
 
 		memcpy(hex, text + strlen(SECRET_HEADER) + 1, 64);
 		hex[64] = '\0';
-		unhex(seed, 32, hex);
+		tu_unhex(seed, 32, hex);
 		ck_assert_int_eq(yh_key_from_seed(&m, seed), YH_OK);
 		ck_assert_str_eq(pk_hex(m), want_pk);
 		yh_key_free(m);
@@ -295,7 +286,7 @@ START_TEST(test_key_id)
 
 	/* the RFC 8032 key: SHA-256(d75a98..511a) starts with these 16 hex digits */
 	k = rfc_key();
-	unhex(pk, 32, RFC_PK);
+	tu_unhex(pk, 32, RFC_PK);
 	crypto_hash_sha256(h, pk, 32);
 	ck_assert_str_eq(yh_key_id(k), tu_hex(h, 8));
 	yh_key_free(k);
@@ -353,8 +344,8 @@ START_TEST(test_rfc8032_vector)
 	ck_assert_str_eq(pk_hex(k), RFC_PK);
 	yh_key_sign(sig, k, "", 0);
 	ck_assert_str_eq(tu_hex(sig, 64), RFC_SIG);
-	unhex(want_sig, 64, RFC_SIG);
-	unhex(pk, 32, RFC_PK);
+	tu_unhex(want_sig, 64, RFC_SIG);
+	tu_unhex(pk, 32, RFC_PK);
 	ck_assert_int_eq(yh_key_verify(want_sig, pk, "", 0), YH_OK);
 	/* deterministic: the same seed gives the same key and the same signatures */
 	ck_assert_str_eq(pk_hex(again), RFC_PK);
@@ -426,7 +417,7 @@ START_TEST(test_read_public)
 {
 	unsigned char pk[32], want[32];
 
-	unhex(want, 32, RFC_PK);
+	tu_unhex(want, 32, RFC_PK);
 	/* the public key file format of spec §15, with and without its final LF */
 	memset(pk, 0, 32);
 	ck_assert_int_eq(read_public_text(pk, PUBLIC_HEADER "\n" RFC_PK "\n"), YH_OK);
@@ -476,9 +467,8 @@ END_TEST
 static Suite *key_suite(void)
 {
 	Suite *s = suite_create("key");
-	TCase *tc = tcase_create("key");
+	TCase *tc = tu_tcase(s, "key", TU_TMPDIR, 0);
 
-	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
 	tcase_add_test(tc, test_save_load_round_trip);
 	tcase_add_test(tc, test_saved_mode_0600);
 	tcase_add_test(tc, test_load_refuses_readable_by_others);
@@ -489,20 +479,7 @@ static Suite *key_suite(void)
 	tcase_add_test(tc, test_rfc8032_vector);
 	tcase_add_test(tc, test_read_public);
 	tcase_add_test(tc, test_write_public);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr;
-	int failed;
-
-	if (sodium_init() < 0)
-		return EXIT_FAILURE;
-	sr = srunner_create(key_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(key_suite)

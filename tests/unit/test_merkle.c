@@ -318,9 +318,8 @@ END_TEST
 static Suite *merkle_suite(void)
 {
 	Suite *s = suite_create("merkle");
-	TCase *tc = tcase_create("merkle");
+	TCase *tc = tu_tcase(s, "merkle", 0, 60);
 
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_small_counts);
 	tcase_add_test(tc, test_one_leaf_and_two);
@@ -331,20 +330,7 @@ static Suite *merkle_suite(void)
 	tcase_add_test(tc, test_row_encoding);
 	tcase_add_test(tc, test_add_row);
 	tcase_add_test(tc, test_field_boundaries);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr;
-	int failed;
-
-	if (sodium_init() < 0)
-		return EXIT_FAILURE;
-	sr = srunner_create(merkle_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(merkle_suite)

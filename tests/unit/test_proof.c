@@ -395,24 +395,13 @@ static json_t *check_proof(json_t *proof)
 	return rep;
 }
 
-static const char *status(json_t *rep, const char *name)
-{
-	json_t *c;
-	size_t i;
-
-	json_array_foreach(json_object_get(rep, "checks"), i, c)
-		if (strcmp(json_string_value(json_object_get(c, "check")), name) == 0)
-			return json_string_value(json_object_get(c, "status"));
-	return "absent";
-}
-
 /* The proof, changed by `edit`, must fail with check `name` failed. */
 static void expect_fails(json_t *proof, const char *name, const char *why)
 {
 	json_t *rep = check_proof(proof);
 
-	if (json_is_true(json_object_get(rep, "ok")) || strcmp(status(rep, name), "failed") != 0)
-		ck_abort_msg("%s: check '%s' is %s: %s", why, name, status(rep, name), json_dumps(rep, 0));
+	if (json_is_true(json_object_get(rep, "ok")) || strcmp(tu_check_status(rep, name), "failed") != 0)
+		ck_abort_msg("%s: check '%s' is %s: %s", why, name, tu_check_status(rep, name), json_dumps(rep, 0));
 	json_decref(rep);
 }
 
@@ -499,9 +488,9 @@ START_TEST(test_every_included_entity)
 		rep = check_proof(p);
 		if (!json_is_true(json_object_get(rep, "ok")))
 			ck_abort_msg("proof of %s does not verify: %s", id, json_dumps(rep, 0));
-		ck_assert_str_eq(status(rep, "inclusion"), "passed");
-		ck_assert_str_eq(status(rep, "ticket"), "passed");
-		ck_assert_str_eq(status(rep, "selection"), "passed");
+		ck_assert_str_eq(tu_check_status(rep, "inclusion"), "passed");
+		ck_assert_str_eq(tu_check_status(rep, "ticket"), "passed");
+		ck_assert_str_eq(tu_check_status(rep, "selection"), "passed");
 		ck_assert_int_eq(json_is_true(json_object_get(rep, "selected")), selected);
 		json_decref(rep);
 		json_decref(p);
@@ -568,7 +557,7 @@ static json_t *absent_ok(fixture *fx, const char *id, const char *note_has)
 	rep = check_proof(p);
 	if (!json_is_true(json_object_get(rep, "ok")))
 		ck_abort_msg("absence proof of %s does not verify: %s", id, json_dumps(rep, 0));
-	ck_assert_str_eq(status(rep, "absence"), "passed");
+	ck_assert_str_eq(tu_check_status(rep, "absence"), "passed");
 	ck_assert_ptr_null(json_object_get(rep, "selected"));
 	json_decref(rep);
 	return p;
@@ -961,8 +950,8 @@ START_TEST(test_against_bad_documents)
 	json_decref(doc);
 	rep = check_proof(proof);
 	ck_assert(json_is_false(json_object_get(rep, "ok")));
-	ck_assert_str_eq(status(rep, "signature"), "failed");
-	ck_assert_str_eq(status(rep, "proof"), "skipped");
+	ck_assert_str_eq(tu_check_status(rep, "signature"), "failed");
+	ck_assert_str_eq(tu_check_status(rep, "proof"), "skipped");
 	json_decref(rep);
 	/* files that cannot be read */
 	rep = (json_t *)0x1;
@@ -978,7 +967,7 @@ START_TEST(test_against_bad_documents)
 	tu_write_str(tu_path("proof.json"), "{\"format\": \"yaohao-draw/1\"}");
 	ck_assert_int_eq(yh_proof_verify(&rep, tu_path("proof.json"), tu_path("doc.json")), YH_OK);
 	ck_assert(json_is_false(json_object_get(rep, "ok")));
-	ck_assert_str_eq(status(rep, "proof"), "failed");
+	ck_assert_str_eq(tu_check_status(rep, "proof"), "failed");
 	json_decref(rep);
 	json_decref(proof);
 
@@ -996,32 +985,16 @@ END_TEST
 static Suite *proof_suite(void)
 {
 	Suite *s = suite_create("proof");
-	TCase *merkle = tcase_create("merkle"), *tc = tcase_create("proof");
+	TCase *merkle = tu_tcase(s, "merkle", 0, 0), *tc = tu_tcase(s, "proof", TU_TMPDIR, 60);
 
 	tcase_add_test(merkle, test_paths_small_trees);
 	tcase_add_test(merkle, test_paths_known_shape);
-	suite_add_tcase(s, merkle);
-	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_every_included_entity);
 	tcase_add_test(tc, test_absent_entities);
 	tcase_add_test(tc, test_tampered_inclusion);
 	tcase_add_test(tc, test_tampered_absence);
 	tcase_add_test(tc, test_against_bad_documents);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr;
-	int failed;
-
-	if (sodium_init() < 0)
-		return EXIT_FAILURE;
-	sr = srunner_create(proof_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(proof_suite)

@@ -279,9 +279,8 @@ END_TEST
 static Suite *rate_suite(void)
 {
 	Suite *s = suite_create("rate");
-	TCase *tc = tcase_create("rate");
+	TCase *tc = tu_tcase(s, "rate", 0, 60);
 
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_parse_valid);
 	tcase_add_test(tc, test_parse_errors);
 	tcase_add_test(tc, test_apply_zero_population);
@@ -291,17 +290,7 @@ static Suite *rate_suite(void)
 	tcase_add_test(tc, test_apply_large_population);
 	tcase_add_test(tc, test_apply_sweep);
 	tcase_add_test(tc, test_rounding_names);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(rate_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(rate_suite)

@@ -355,10 +355,8 @@ END_TEST
 static Suite *stats_suite(void)
 {
 	Suite *s = suite_create("stats");
-	TCase *tc = tcase_create("stats");
+	TCase *tc = tu_tcase(s, "stats", TU_TMPDIR, 60);
 
-	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_totals);
 	tcase_add_test(tc, test_by_status_and_risk);
 	tcase_add_test(tc, test_by_province);
@@ -369,17 +367,7 @@ static Suite *stats_suite(void)
 	tcase_add_test(tc, test_empty_store);
 	tcase_add_test(tc, test_unknown_province);
 	tcase_add_test(tc, test_names);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(stats_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(stats_suite)

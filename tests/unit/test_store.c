@@ -1,73 +1,15 @@
-/* test_store.c — creating and opening the store, and the hash-chained ledger
- * (yaohao/store.h, yaohao/ledger.h). */
+/* test_store.c — creating and opening the store, and adopting a signing key (yaohao/store.h);
+ * the ledger itself is test_ledger.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <sqlite3.h>
 
 #include "testutil.h"
 #include "store/sqlite.h" /* private: the store's sqlite3 handle */
-
-/* ---- helpers ---------------------------------------------------------------- */
-
-static sqlite3 *raw_open(const char *path)
-{
-	sqlite3 *db = NULL;
-
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
-	                 SQLITE_OK);
-	return db;
-}
-
-static long long raw_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v;
-
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
-	              sqlite3_errmsg(db));
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-static char *raw_text(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	char *v;
-
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
-	              sqlite3_errmsg(db));
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return v;
-}
-
-static void raw_exec(sqlite3 *db, const char *sql)
-{
-	char *err = NULL;
-
-	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK, "%s: %s", sql, err);
-}
-
-/* A store with a few ledger entries: init and three imports. */
-static yh_store *store_with_history(void)
-{
-	yh_store *store = tu_store_new();
-	yh_import_report rep;
-
-	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_fixture("entities.csv"), NULL);
-	tu_import_ok(&rep, store, YH_REGISTER_INSPECTORS, tu_fixture("inspectors.csv"), NULL);
-	tu_import_ok(&rep, store, YH_REGISTER_ITEMS, tu_fixture("items.csv"), NULL);
-	ck_assert_uint_eq(tu_ledger_head(store), 4);
-	return store;
-}
 
 /* ---- create ------------------------------------------------------------------- */
 
@@ -197,28 +139,28 @@ START_TEST(test_file_format)
 	sqlite3 *db;
 	char *mode;
 
-	ck_assert_int_eq(raw_int(store->db, "PRAGMA foreign_keys"), 1);
-	mode = raw_text(store->db, "PRAGMA journal_mode");
+	ck_assert_int_eq(tu_sql_int(store->db, "PRAGMA foreign_keys"), 1);
+	mode = tu_sql_text(store->db, "PRAGMA journal_mode");
 	ck_assert_str_eq(mode, "wal");
 	free(mode);
 	yh_store_close(store);
 
-	db = raw_open(tu_path("yaohao.db"));
-	mode = raw_text(db, "PRAGMA journal_mode");
+	db = tu_sql_open(tu_path("yaohao.db"));
+	mode = tu_sql_text(db, "PRAGMA journal_mode");
 	ck_assert_str_eq(mode, "wal");
-	ck_assert_int_eq(raw_int(db, "PRAGMA user_version"), YH_STORE_SCHEMA_VERSION);
-	ck_assert_int_eq(raw_int(db, "PRAGMA application_id"), 0x5948414F);
-	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM meta WHERE key = 'department' "
+	ck_assert_int_eq(tu_sql_int(db, "PRAGMA user_version"), YH_STORE_SCHEMA_VERSION);
+	ck_assert_int_eq(tu_sql_int(db, "PRAGMA application_id"), 0x5948414F);
+	ck_assert_int_eq(tu_sql_int(db, "SELECT count(*) FROM meta WHERE key = 'department' "
 	                             "AND value = '330100-SCJG'"), 1);
 	free(mode);
-	mode = raw_text(db, "PRAGMA integrity_check");
+	mode = tu_sql_text(db, "PRAGMA integrity_check");
 	ck_assert_str_eq(mode, "ok");
 	free(mode);
 	sqlite3_close(db);
 
 	/* reopening keeps foreign keys on for the new connection */
 	ck_assert_int_eq(yh_store_open(&store, tu_path("yaohao.db")), YH_OK);
-	ck_assert_int_eq(raw_int(store->db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(tu_sql_int(store->db, "PRAGMA foreign_keys"), 1);
 	yh_store_close(store);
 }
 END_TEST
@@ -255,12 +197,12 @@ END_TEST
 START_TEST(test_open_foreign_sqlite)
 {
 	const char *path = tu_path("other.db");
-	sqlite3 *db = raw_open(path);
+	sqlite3 *db = tu_sql_open(path);
 	yh_store *store = (yh_store *)1;
 	size_t len_before, len_after;
 	char *before, *after, *mode;
 
-	raw_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (42);");
+	tu_sql_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (42);");
 	sqlite3_close(db);
 	before = tu_read(path, &len_before);
 
@@ -272,10 +214,10 @@ START_TEST(test_open_foreign_sqlite)
 	ck_assert_uint_eq(len_after, len_before);
 	ck_assert_msg(memcmp(before, after, len_before) == 0, "the foreign file was modified");
 	ck_assert_msg(!tu_file_exists(tu_path("other.db-wal")), "a WAL file was left behind");
-	db = raw_open(path);
-	mode = raw_text(db, "PRAGMA journal_mode");
+	db = tu_sql_open(path);
+	mode = tu_sql_text(db, "PRAGMA journal_mode");
 	ck_assert_str_eq(mode, "delete");
-	ck_assert_int_eq(raw_int(db, "SELECT x FROM t"), 42);
+	ck_assert_int_eq(tu_sql_int(db, "SELECT x FROM t"), 42);
 	sqlite3_close(db);
 	free(mode);
 	free(before);
@@ -321,9 +263,9 @@ START_TEST(test_open_newer_schema)
 	char sql[64];
 
 	yh_store_close(store);
-	db = raw_open(tu_path("yaohao.db"));
+	db = tu_sql_open(tu_path("yaohao.db"));
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", YH_STORE_SCHEMA_VERSION + 1);
-	raw_exec(db, sql);
+	tu_sql_exec(db, sql);
 	sqlite3_close(db);
 
 	store = (yh_store *)1;
@@ -331,9 +273,9 @@ START_TEST(test_open_newer_schema)
 	ck_assert_ptr_null(store);
 	ck_assert_ptr_nonnull(strstr(yh_error_message(), "newer"));
 
-	db = raw_open(tu_path("yaohao.db"));
-	ck_assert_int_eq(raw_int(db, "PRAGMA user_version"), YH_STORE_SCHEMA_VERSION + 1);
-	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM ledger"), 1);
+	db = tu_sql_open(tu_path("yaohao.db"));
+	ck_assert_int_eq(tu_sql_int(db, "PRAGMA user_version"), YH_STORE_SCHEMA_VERSION + 1);
+	ck_assert_int_eq(tu_sql_int(db, "SELECT count(*) FROM ledger"), 1);
 	sqlite3_close(db);
 }
 END_TEST
@@ -345,8 +287,8 @@ START_TEST(test_open_without_department)
 	sqlite3 *db;
 
 	yh_store_close(store);
-	db = raw_open(tu_path("yaohao.db"));
-	raw_exec(db, "DELETE FROM meta");
+	db = tu_sql_open(tu_path("yaohao.db"));
+	tu_sql_exec(db, "DELETE FROM meta");
 	sqlite3_close(db);
 	store = (yh_store *)1;
 	ck_assert_int_eq(yh_store_open(&store, tu_path("yaohao.db")), YH_ESTORE);
@@ -354,336 +296,11 @@ START_TEST(test_open_without_department)
 }
 END_TEST
 
-/* ---- ledger ---------------------------------------------------------------------- */
-
-typedef struct {
-	uint64_t n, last_seq;
-	unsigned char last_hash[YH_LEDGER_HASH_BYTES];
-	char kinds[16][16];
-} chain_walk;
-
-static int walk_chain(void *ctx, const yh_ledger_entry *e)
-{
-	chain_walk *w = ctx;
-	unsigned char h[YH_LEDGER_HASH_BYTES];
-	static const unsigned char zero[YH_LEDGER_HASH_BYTES];
-
-	ck_assert_uint_eq(e->seq, w->last_seq + 1);
-	if (e->seq == 1)
-		ck_assert_mem_eq(e->prev_hash, zero, YH_LEDGER_HASH_BYTES);
-	else
-		ck_assert_mem_eq(e->prev_hash, w->last_hash, YH_LEDGER_HASH_BYTES);
-	yh_ledger_hash(h, e);
-	ck_assert_msg(memcmp(h, e->hash, YH_LEDGER_HASH_BYTES) == 0, "entry %llu: hash %s stored %s",
-	              (unsigned long long)e->seq, tu_hex(h, 32), tu_hex(e->hash, 32));
-	/* the payload is JSON */
-	{
-		json_error_t jerr;
-		json_t *j = json_loads(e->payload, 0, &jerr);
-
-		ck_assert_msg(j != NULL, "entry %llu payload: %s", (unsigned long long)e->seq, jerr.text);
-		ck_assert(json_is_object(j));
-		json_decref(j);
-	}
-	if (w->n < 16)
-		snprintf(w->kinds[w->n], sizeof(w->kinds[0]), "%s", e->kind);
-	memcpy(w->last_hash, e->hash, YH_LEDGER_HASH_BYTES);
-	w->last_seq = e->seq;
-	w->n++;
-	return 0;
-}
-
-START_TEST(test_ledger_chain)
-{
-	yh_store *store = store_with_history();
-	chain_walk w;
-
-	memset(&w, 0, sizeof(w));
-	ck_assert_int_eq(yh_ledger_foreach(store, 0, walk_chain, &w), 0);
-	ck_assert_uint_eq(w.n, 4);
-	ck_assert_str_eq(w.kinds[0], "init");
-	ck_assert_str_eq(w.kinds[1], "import");
-	ck_assert_str_eq(w.kinds[3], "import");
-	ck_assert_uint_eq(w.last_seq, tu_ledger_head(store));
-
-	/* the chain survives closing and opening */
-	yh_store_close(store);
-	ck_assert_int_eq(yh_store_open(&store, tu_path("yaohao.db")), YH_OK);
-	memset(&w, 0, sizeof(w));
-	ck_assert_int_eq(yh_ledger_foreach(store, 1, walk_chain, &w), 0);
-	ck_assert_uint_eq(w.n, 4);
-	yh_store_close(store);
-}
-END_TEST
-
-typedef struct {
-	uint64_t seen[16];
-	size_t n;
-	uint64_t stop_at;
-} seq_walk;
-
-static int collect_seq(void *ctx, const yh_ledger_entry *e)
-{
-	seq_walk *w = ctx;
-
-	w->seen[w->n++] = e->seq;
-	return e->seq == w->stop_at ? 7 : 0;
-}
-
-/* foreach starts at `from` and a non-zero return stops the walk and is returned. */
-START_TEST(test_ledger_foreach_from_and_stop)
-{
-	yh_store *store = store_with_history();
-	seq_walk w;
-
-	memset(&w, 0, sizeof(w));
-	ck_assert_int_eq(yh_ledger_foreach(store, 3, collect_seq, &w), 0);
-	ck_assert_uint_eq(w.n, 2);
-	ck_assert_uint_eq(w.seen[0], 3);
-	ck_assert_uint_eq(w.seen[1], 4);
-
-	memset(&w, 0, sizeof(w));
-	w.stop_at = 2;
-	ck_assert_int_eq(yh_ledger_foreach(store, 1, collect_seq, &w), 7);
-	ck_assert_uint_eq(w.n, 2);
-
-	memset(&w, 0, sizeof(w));
-	ck_assert_int_eq(yh_ledger_foreach(store, 5, collect_seq, &w), 0);
-	ck_assert_uint_eq(w.n, 0);
-	yh_store_close(store);
-}
-END_TEST
-
-/* The hash covers every field: change one and it changes. */
-START_TEST(test_ledger_hash_covers_fields)
-{
-	unsigned char prev[32] = { 0 }, prev2[32] = { 0 }, h0[32], h[32];
-	yh_ledger_entry e = { .seq = 2, .kind = "import", .payload = "{\"a\":1}", .prev_hash = prev };
-
-	prev2[31] = 1;
-	yh_ledger_hash(h0, &e);
-	yh_ledger_hash(h, &e);
-	ck_assert_mem_eq(h, h0, 32);          /* deterministic */
-	e.seq = 3;
-	yh_ledger_hash(h, &e);
-	ck_assert(memcmp(h, h0, 32) != 0);
-	e.seq = 2;
-	e.kind = "importx";
-	yh_ledger_hash(h, &e);
-	ck_assert(memcmp(h, h0, 32) != 0);
-	e.kind = "import";
-	e.payload = "{\"a\":2}";
-	yh_ledger_hash(h, &e);
-	ck_assert(memcmp(h, h0, 32) != 0);
-	e.payload = "{\"a\":1}";
-	e.prev_hash = prev2;
-	yh_ledger_hash(h, &e);
-	ck_assert(memcmp(h, h0, 32) != 0);
-	/* kind and payload are length-prefixed: moving bytes between them changes the hash */
-	e.prev_hash = prev;
-	e.kind = "import{";
-	e.payload = "\"a\":1}";
-	yh_ledger_hash(h, &e);
-	ck_assert(memcmp(h, h0, 32) != 0);
-}
-END_TEST
-
-/* docs/spec.md, "Ledger entries": SHA-256 over the tag and its NUL, u64 seq,
- * prev_hash, u32-prefixed kind and payload, all big-endian. */
-static void spec_hash(unsigned char out[32], const yh_ledger_entry *e)
-{
-	static const char tag[] = "yaohao:ledger-entry:v1";
-	size_t klen = strlen(e->kind), plen = strlen(e->payload), n = 0;
-	unsigned char *buf = malloc(sizeof(tag) + 8 + 32 + 4 + klen + 4 + plen);
-	int i;
-
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(sizeof(tag), 23); /* 22 ASCII bytes and one zero byte */
-	memcpy(buf, tag, sizeof(tag));
-	n = sizeof(tag);
-	for (i = 7; i >= 0; i--)
-		buf[n++] = (unsigned char)(e->seq >> (8 * i));
-	memcpy(buf + n, e->prev_hash, 32);
-	n += 32;
-	for (i = 3; i >= 0; i--)
-		buf[n++] = (unsigned char)(klen >> (8 * i));
-	memcpy(buf + n, e->kind, klen);
-	n += klen;
-	for (i = 3; i >= 0; i--)
-		buf[n++] = (unsigned char)(plen >> (8 * i));
-	memcpy(buf + n, e->payload, plen);
-	n += plen;
-	crypto_hash_sha256(out, buf, n);
-	free(buf);
-}
-
-static int check_spec_hash(void *ctx, const yh_ledger_entry *e)
-{
-	unsigned char h[32];
-
-	spec_hash(h, e);
-	ck_assert_msg(memcmp(h, e->hash, 32) == 0, "entry %llu: stored %s, spec gives %s",
-	              (unsigned long long)e->seq, tu_hex(e->hash, 32), tu_hex(h, 32));
-	(*(int *)ctx)++;
-	return 0;
-}
-
-START_TEST(test_ledger_hash_matches_spec)
-{
-	yh_store *store = store_with_history();
-	unsigned char prev[32], h[32], s[32];
-	yh_ledger_entry e = { .seq = 0x0102030405060708ULL, .kind = "k", .payload = "{\"x\":\"\u4e2d\"}", .prev_hash = prev };
-	int n = 0;
-	size_t i;
-
-	ck_assert_int_eq(yh_ledger_foreach(store, 1, check_spec_hash, &n), 0);
-	ck_assert_int_eq(n, 4);
-	/* a synthetic entry with every byte of seq and prev_hash distinct */
-	for (i = 0; i < 32; i++)
-		prev[i] = (unsigned char)(0xA0 + i);
-	yh_ledger_hash(h, &e);
-	spec_hash(s, &e);
-	ck_assert_mem_eq(h, s, 32);
-	yh_store_close(store);
-}
-END_TEST
-
-/* The ledger table refuses UPDATE and DELETE, whoever asks. */
-START_TEST(test_ledger_append_only)
-{
-	yh_store *store = store_with_history();
-	char *before = tu_store_fingerprint(store), *after;
-	sqlite3 *db;
-	char *err = NULL;
-	int rc;
-
-	yh_store_close(store);
-	db = raw_open(tu_path("yaohao.db"));
-	rc = sqlite3_exec(db, "UPDATE ledger SET payload = '{}' WHERE seq = 2", NULL, NULL, &err);
-	ck_assert_int_eq(rc & 0xff, SQLITE_CONSTRAINT);
-	ck_assert_msg(err && strstr(err, "append-only"), "%s", err ? err : "(none)");
-	sqlite3_free(err);
-	err = NULL;
-	rc = sqlite3_exec(db, "DELETE FROM ledger WHERE seq = 4", NULL, NULL, &err);
-	ck_assert_int_eq(rc & 0xff, SQLITE_CONSTRAINT);
-	ck_assert_msg(err && strstr(err, "append-only"), "%s", err ? err : "(none)");
-	sqlite3_free(err);
-	rc = sqlite3_exec(db, "DELETE FROM ledger", NULL, NULL, NULL);
-	ck_assert_int_eq(rc & 0xff, SQLITE_CONSTRAINT);
-	rc = sqlite3_exec(db, "UPDATE ledger SET hash = hash", NULL, NULL, NULL);
-	ck_assert_int_eq(rc & 0xff, SQLITE_CONSTRAINT);
-	/* hashes must be 32 bytes */
-	rc = sqlite3_exec(db, "INSERT INTO ledger (seq, prev_hash, kind, payload, hash) "
-	                      "VALUES (5, zeroblob(32), 'x', '{}', zeroblob(31))", NULL, NULL, NULL);
-	ck_assert_int_eq(rc & 0xff, SQLITE_CONSTRAINT);
-	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM ledger"), 4);
-	sqlite3_close(db);
-
-	ck_assert_int_eq(yh_store_open(&store, tu_path("yaohao.db")), YH_OK);
-	after = tu_store_fingerprint(store);
-	ck_assert_str_eq(before, after);
-	yh_store_close(store);
-	free(before);
-	free(after);
-}
-END_TEST
-
-/* $SOURCE_DATE_EPOCH pins the "time" of payloads, so identical histories hash alike. */
-START_TEST(test_source_date_epoch)
-{
-	yh_store *a = NULL, *b = NULL;
-	char *pa, *pb;
-	json_t *j;
-	chain_walk wa, wb;
-
-	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-	ck_assert_int_eq(yh_store_create(&a, tu_path("a.db"), "330100-SCJG"), YH_OK);
-	ck_assert_int_eq(yh_store_create(&b, tu_path("b.db"), "330100-SCJG"), YH_OK);
-	pa = tu_ledger_payload(a, 1, NULL);
-	pb = tu_ledger_payload(b, 1, NULL);
-	j = json_loads(pa, 0, NULL);
-	ck_assert_ptr_nonnull(j);
-	ck_assert_str_eq(json_string_value(json_object_get(j, "time")), "2023-11-14T22:13:20Z");
-	json_decref(j);
-	ck_assert_str_eq(pa, pb);
-	memset(&wa, 0, sizeof(wa));
-	memset(&wb, 0, sizeof(wb));
-	ck_assert_int_eq(yh_ledger_foreach(a, 1, walk_chain, &wa), 0);
-	ck_assert_int_eq(yh_ledger_foreach(b, 1, walk_chain, &wb), 0);
-	ck_assert_mem_eq(wa.last_hash, wb.last_hash, 32);
-	free(pa);
-	free(pb);
-	yh_store_close(b);
-
-	/* another time gives another entry */
-	setenv("SOURCE_DATE_EPOCH", "0", 1);
-	ck_assert_int_eq(yh_store_create(&b, tu_path("c.db"), "330100-SCJG"), YH_OK);
-	pb = tu_ledger_payload(b, 1, NULL);
-	ck_assert_ptr_nonnull(strstr(pb, "\"time\":\"1970-01-01T00:00:00Z\""));
-	memset(&wb, 0, sizeof(wb));
-	ck_assert_int_eq(yh_ledger_foreach(b, 1, walk_chain, &wb), 0);
-	ck_assert(memcmp(wa.last_hash, wb.last_hash, 32) != 0);
-	free(pb);
-	yh_store_close(a);
-	yh_store_close(b);
-}
-END_TEST
-
-/* Payloads are canonical: compact, keys sorted. */
-START_TEST(test_payload_canonical)
-{
-	yh_store *store = store_with_history();
-	char *p = tu_ledger_payload(store, 1, NULL), want[128];
-
-	snprintf(want, sizeof(want), "{\"department\":\"330100-SCJG\",\"schema_version\":%d,"
-	         "\"time\":\"2026-01-01T00:00:00Z\"}", YH_STORE_SCHEMA_VERSION);
-	ck_assert_str_eq(p, want);
-	free(p);
-	p = tu_ledger_payload(store, 2, NULL);
-	ck_assert_ptr_null(strstr(p, ", "));
-	ck_assert_ptr_null(strstr(p, "\": "));
-	{
-		json_t *j = json_loads(p, 0, NULL);
-		char *again = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-
-		ck_assert_str_eq(p, again);
-		free(again);
-		json_decref(j);
-	}
-	free(p);
-	yh_store_close(store);
-}
-END_TEST
-
 /* ---- signing ---------------------------------------------------------------------- */
 
 typedef struct {
-	const unsigned char *public_key;
-	const char *key_id;
 	uint64_t n, unsigned_n;
 } sig_walk;
-
-/* Every entry is signed by the key: the engine's check and libsodium's on the
- * message of docs/spec.md, the tag and its NUL then the entry hash. */
-static int check_signed(void *ctx, const yh_ledger_entry *e)
-{
-	static const char tag[] = "yaohao:ledger-signature:v1";
-	sig_walk *w = ctx;
-	unsigned char msg[sizeof(tag) + YH_LEDGER_HASH_BYTES];
-
-	ck_assert_msg(e->signature != NULL, "entry %llu (%s) is not signed", (unsigned long long)e->seq,
-	              e->kind);
-	ck_assert_msg(e->key_id != NULL, "entry %llu has no key id", (unsigned long long)e->seq);
-	ck_assert_str_eq(e->key_id, w->key_id);
-	ck_assert_msg(yh_ledger_verify_signature(e, w->public_key) == YH_OK, "entry %llu: %s",
-	              (unsigned long long)e->seq, yh_error_message());
-	memcpy(msg, tag, sizeof(tag));
-	memcpy(msg + sizeof(tag), e->hash, YH_LEDGER_HASH_BYTES);
-	ck_assert_msg(crypto_sign_verify_detached(e->signature, msg, sizeof(msg), w->public_key) == 0,
-	              "entry %llu: libsodium rejects the signature", (unsigned long long)e->seq);
-	w->n++;
-	return 0;
-}
 
 static int count_unsigned(void *ctx, const yh_ledger_entry *e)
 {
@@ -713,7 +330,6 @@ START_TEST(test_set_key_migrates_unsigned_store)
 	char id[YH_KEY_ID_CHARS + 1], *payload, *kind, *before, *after;
 	uint64_t earlier, head;
 	sig_walk w;
-	chain_walk cw;
 	json_t *j;
 
 	/* yh_store_create makes an unsigned ledger */
@@ -737,16 +353,9 @@ START_TEST(test_set_key_migrates_unsigned_store)
 	ck_assert_int_eq(yh_store_public_key(got, store), YH_OK);
 	ck_assert_mem_eq(got, pk, YH_PUBLIC_KEY_BYTES);
 
-	/* every entry is signed, the earlier ones and the key entry */
-	memset(&w, 0, sizeof(w));
-	w.public_key = pk;
-	w.key_id = yh_key_id(key);
-	ck_assert_int_eq(yh_ledger_foreach(store, 1, check_signed, &w), 0);
-	ck_assert_uint_eq(w.n, head);
-	/* signing changed no hash: the chain still holds */
-	memset(&cw, 0, sizeof(cw));
-	ck_assert_int_eq(yh_ledger_foreach(store, 1, walk_chain, &cw), 0);
-	ck_assert_uint_eq(cw.n, head);
+	/* every entry is signed, the earlier ones and the key entry; signing changed no hash:
+	 * the chain still holds */
+	ck_assert_uint_eq(tu_ledger_check(store, pk), head);
 
 	/* the last entry says so */
 	payload = tu_ledger_payload(store, head, &kind);
@@ -763,11 +372,7 @@ START_TEST(test_set_key_migrates_unsigned_store)
 	/* appends are signed from now on */
 	tu_import_ok(&rep, store, YH_REGISTER_ITEMS, tu_fixture("items.csv"), NULL);
 	ck_assert_uint_eq(tu_ledger_head(store), head + 1);
-	memset(&w, 0, sizeof(w));
-	w.public_key = pk;
-	w.key_id = yh_key_id(key);
-	ck_assert_int_eq(yh_ledger_foreach(store, 1, check_signed, &w), 0);
-	ck_assert_uint_eq(w.n, head + 1);
+	ck_assert_uint_eq(tu_ledger_check(store, pk), head + 1);
 	head++;
 
 	/* a second, different key is refused, and changes nothing */
@@ -807,11 +412,7 @@ START_TEST(test_set_key_migrates_unsigned_store)
 	ck_assert_int_eq(yh_store_set_key(store, key), YH_OK);
 	ck_assert_uint_eq(tu_ledger_head(store), head); /* no second key entry */
 	tu_import_ok(&rep, store, YH_REGISTER_CONFLICTS, tu_fixture("conflicts.csv"), NULL);
-	memset(&w, 0, sizeof(w));
-	w.public_key = pk;
-	w.key_id = yh_key_id(key);
-	ck_assert_int_eq(yh_ledger_foreach(store, 1, check_signed, &w), 0);
-	ck_assert_uint_eq(w.n, head + 1);
+	ck_assert_uint_eq(tu_ledger_check(store, pk), head + 1);
 	yh_store_close(store);
 	yh_key_free(other);
 	yh_key_free(key);
@@ -823,10 +424,9 @@ END_TEST
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
-	TCase *tc = tcase_create("store");
-	TCase *lg = tcase_create("ledger");
+	TCase *tc = tu_tcase(s, "store", TU_TMPDIR, 60);
+	TCase *key = tu_tcase(s, "key", TU_TMPDIR, 60);
 
-	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
 	tcase_add_test(tc, test_create);
 	tcase_add_test(tc, test_department_validation);
 	tcase_add_test(tc, test_create_refuses_existing);
@@ -838,30 +438,9 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_open_not_sqlite);
 	tcase_add_test(tc, test_open_newer_schema);
 	tcase_add_test(tc, test_open_without_department);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
 
-	tcase_add_checked_fixture(lg, tu_setup, tu_teardown);
-	tcase_add_test(lg, test_ledger_chain);
-	tcase_add_test(lg, test_ledger_foreach_from_and_stop);
-	tcase_add_test(lg, test_ledger_hash_covers_fields);
-	tcase_add_test(lg, test_ledger_hash_matches_spec);
-	tcase_add_test(lg, test_ledger_append_only);
-	tcase_add_test(lg, test_source_date_epoch);
-	tcase_add_test(lg, test_payload_canonical);
-	tcase_add_test(lg, test_set_key_migrates_unsigned_store);
-	tcase_set_timeout(lg, 60);
-	suite_add_tcase(s, lg);
+	tcase_add_test(key, test_set_key_migrates_unsigned_store);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(store_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(store_suite)

@@ -18,16 +18,6 @@
 #define TEAM "\"team\":{\"size\":2}"
 #define MINIMAL HEAD RATES "," TEAM "}"
 
-static yh_task *parse_ok(const char *json)
-{
-	yh_task *t = NULL;
-	int rc = yh_task_parse(&t, json, strlen(json), SRC);
-
-	ck_assert_msg(rc == YH_OK, "yh_task_parse failed: %d %s\n%s", rc, yh_error_message(), json);
-	ck_assert_ptr_nonnull(t);
-	return t;
-}
-
 /* The parse fails with YH_EDATA; the message holds every NULL-terminated `want`. */
 static void parse_bad(const char *json, const char *want, const char *want2)
 {
@@ -44,16 +34,6 @@ static void parse_bad(const char *json, const char *want, const char *want2)
 		ck_assert_msg(strstr(msg, want2) != NULL, "message '%s' lacks '%s'\n%s", msg, want2, json);
 }
 
-static void digest_of_text(unsigned char out[32], const char *canonical)
-{
-	crypto_hash_sha256_state st;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)"yaohao:task:v1", 15); /* with the 0x00 */
-	crypto_hash_sha256_update(&st, (const unsigned char *)canonical, strlen(canonical));
-	crypto_hash_sha256_final(&st, out);
-}
-
 /* ---- parsing, normalisation, digest ------------------------------------------------------ */
 
 START_TEST(test_example_task)
@@ -68,7 +48,7 @@ START_TEST(test_example_task)
 	yh_task_digest(d, t);
 	/* docs/spec.md §12 */
 	ck_assert_str_eq(tu_hex(d, 32), "1ca5b1d476b64276c3260683c564c07f81005fbaadcd163d4115e2554ec69f17");
-	digest_of_text(want, yh_task_canonical(t));
+	tu_spec_task_digest(want, yh_task_canonical(t));
 	ck_assert_str_eq(tu_hex(d, 32), tu_hex(want, 32));
 	/* the parsed rules */
 	ck_assert_uint_eq(t->departments.n, 1);
@@ -95,7 +75,7 @@ END_TEST
 
 START_TEST(test_normalised_defaults)
 {
-	yh_task *t = parse_ok(MINIMAL);
+	yh_task *t = tu_task(MINIMAL);
 	unsigned char d[32], want[32];
 
 	ck_assert_str_eq(yh_task_canonical(t),
@@ -108,7 +88,7 @@ START_TEST(test_normalised_defaults)
 		"\"team\":{\"load_cap\":null,\"per_department\":{},\"size\":2,\"specialties\":[]},"
 		"\"title\":\"t\"}");
 	yh_task_digest(d, t);
-	digest_of_text(want, yh_task_canonical(t));
+	tu_spec_task_digest(want, yh_task_canonical(t));
 	ck_assert_str_eq(tu_hex(d, 32), tu_hex(want, 32));
 	ck_assert_uint_eq(t->status.n, 1);
 	ck_assert_str_eq(t->status.v[0], "active");
@@ -132,7 +112,7 @@ START_TEST(test_canonical_stable)
 		"  \"population\": {\"status\": [\"active\"], \"abnormal\": null},\n"
 		"  \"draw_date\": \"2026-12-01\", \"departments\": [\"330100-SCJG\"], \"items\": [],\n"
 		"  \"title\": \"t\", \"id\": \"T1\"\n}\n";
-	yh_task *ta = parse_ok(a), *tb = parse_ok(b), *tc;
+	yh_task *ta = tu_task(a), *tb = tu_task(b), *tc;
 	unsigned char da[32], db[32], dc[32];
 	const char *canon = yh_task_canonical(ta);
 
@@ -141,7 +121,7 @@ START_TEST(test_canonical_stable)
 	yh_task_digest(db, tb);
 	ck_assert_str_eq(tu_hex(da, 32), tu_hex(db, 32));
 	/* parsing the canonical form gives it back */
-	tc = parse_ok(canon);
+	tc = tu_task(canon);
 	ck_assert_str_eq(yh_task_canonical(tc), canon);
 	yh_task_digest(dc, tc);
 	ck_assert_str_eq(tu_hex(dc, 32), tu_hex(da, 32));
@@ -162,7 +142,7 @@ START_TEST(test_canonical_member_order)
 {
 	/* RFC 8785: member names sorted as UTF-16 code units, so U+1F600 (D83D DE00) sorts before
 	 * U+FF21 (FF21), although its UTF-8 bytes (F0 ...) sort after (EF ...) */
-	yh_task *t = parse_ok(HEAD "\"strata\":{\"rates\":{\"\xef\xbc\xa1\":\"3%\",\"\xf0\x9f\x98\x80\":\"2%\","
+	yh_task *t = tu_task(HEAD "\"strata\":{\"rates\":{\"\xef\xbc\xa1\":\"3%\",\"\xf0\x9f\x98\x80\":\"2%\","
 	                      "\"z\":\"1%\",\"Z\":\"4%\"}}," TEAM "}");
 
 	ck_assert_ptr_nonnull(strstr(yh_task_canonical(t),
@@ -187,7 +167,7 @@ START_TEST(test_digest_changes)
 	size_t i, j;
 
 	for (i = 0; i < 6; i++) {
-		yh_task *t = parse_ok(variants[i]);
+		yh_task *t = tu_task(variants[i]);
 		unsigned char d[32];
 
 		yh_task_digest(d, t);
@@ -201,7 +181,7 @@ END_TEST
 
 START_TEST(test_full_task_accepted)
 {
-	yh_task *t = parse_ok(
+	yh_task *t = tu_task(
 		"{\"id\":\"T-2027.01_a\",\"title\":\"联合\",\"note\":\"n\","
 		"\"departments\":[\"330100-SCJG\",\"330100-STHJ\"],\"items\":[\"SP-01\",\"HB-01\"],"
 		"\"draw_date\":\"2028-02-29\","
@@ -372,9 +352,9 @@ START_TEST(test_draw_date_errors)
 	parse_bad("{\"id\":\"T1\",\"title\":\"t\",\"departments\":[\"330100-SCJG\"]," RATES "," TEAM "}",
 	          "draw_date: is required", NULL);
 	/* leap days that exist */
-	yh_task_free(parse_ok("{\"id\":\"T1\",\"title\":\"t\",\"departments\":[\"330100-SCJG\"],"
+	yh_task_free(tu_task("{\"id\":\"T1\",\"title\":\"t\",\"departments\":[\"330100-SCJG\"],"
 	                      "\"draw_date\":\"2028-02-29\"," RATES "," TEAM "}"));
-	yh_task_free(parse_ok("{\"id\":\"T1\",\"title\":\"t\",\"departments\":[\"330100-SCJG\"],"
+	yh_task_free(tu_task("{\"id\":\"T1\",\"title\":\"t\",\"departments\":[\"330100-SCJG\"],"
 	                      "\"draw_date\":\"2000-02-29\"," RATES "," TEAM "}"));
 }
 END_TEST
@@ -511,7 +491,7 @@ START_TEST(test_store_tasks)
 	ck_assert_int_eq(yh_task_state_get(&state, store, "T-NONE"), YH_ENOTFOUND);
 
 	/* a second task; the list is by draw date, then id */
-	t2 = parse_ok("{\"id\":\"A-EARLY\",\"title\":\"早\",\"departments\":[\"330100-SCJG\"],"
+	t2 = tu_task("{\"id\":\"A-EARLY\",\"title\":\"早\",\"departments\":[\"330100-SCJG\"],"
 	              "\"draw_date\":\"2026-06-01\"," RATES "," TEAM "}");
 	ck_assert_int_eq(yh_task_add(&seq, store, t2), YH_OK);
 	ck_assert_uint_eq(seq, 3);
@@ -545,11 +525,11 @@ START_TEST(test_stratum_keys)
 {
 	const char *r1[] = ROW("有限责任公司", "330106", "F5211", "A", "active", "0");
 	const char *r2[] = ROW("", "440305", "", "", "active", "0");
-	yh_task *all = parse_ok(MINIMAL);
-	yh_task *risk = parse_ok(HEAD "\"strata\":{\"by\":[\"risk\"],\"rates\":{\"*\":\"5%\"}}," TEAM "}");
-	yh_task *five = parse_ok(HEAD "\"strata\":{\"by\":[\"risk\",\"province\",\"city\",\"industry_section\","
+	yh_task *all = tu_task(MINIMAL);
+	yh_task *risk = tu_task(HEAD "\"strata\":{\"by\":[\"risk\"],\"rates\":{\"*\":\"5%\"}}," TEAM "}");
+	yh_task *five = tu_task(HEAD "\"strata\":{\"by\":[\"risk\",\"province\",\"city\",\"industry_section\","
 	                         "\"type\"],\"rates\":{\"*\":\"5%\"}}," TEAM "}");
-	yh_task *rev = parse_ok(HEAD "\"strata\":{\"by\":[\"type\",\"city\",\"risk\"],\"rates\":{\"*\":\"5%\"}},"
+	yh_task *rev = tu_task(HEAD "\"strata\":{\"by\":[\"type\",\"city\",\"risk\"],\"rates\":{\"*\":\"5%\"}},"
 	                        TEAM "}");
 
 	key_is(all, r1, "all");
@@ -606,12 +586,12 @@ START_TEST(test_population_match)
 	const char *risk_c[] = ROW("个体工商户", "330106", "F5211", "C", "active", "0");
 	const char *risk_none[] = ROW("个体工商户", "330106", "F5211", "", "active", "0");
 	const char *abn[] = ROW("个体工商户", "330106", "F5211", "A", "active", "1");
-	yh_task *dflt = parse_ok(MINIMAL);
-	yh_task *t = parse_ok(HEAD "\"population\":{\"status\":[\"active\",\"suspended\"],"
+	yh_task *dflt = tu_task(MINIMAL);
+	yh_task *t = tu_task(HEAD "\"population\":{\"status\":[\"active\",\"suspended\"],"
 	                      "\"regions\":[\"3301\",\"44\"],\"industries\":[\"F52\",\"H\"],"
 	                      "\"types\":[\"个体工商户\"],\"risk\":[\"A\",\"B\"],\"abnormal\":false},"
 	                      RATES "," TEAM "}");
-	yh_task *abn_only = parse_ok(HEAD "\"population\":{\"abnormal\":true}," RATES "," TEAM "}");
+	yh_task *abn_only = tu_task(HEAD "\"population\":{\"abnormal\":true}," RATES "," TEAM "}");
 
 	/* default: status active, anything else goes */
 	ck_assert_int_eq(yh_task_population_match(dflt, active), 1);
@@ -656,7 +636,7 @@ static void size_is(const yh_task *t, const char *key, uint64_t n, uint64_t want
 
 START_TEST(test_stratum_sizes)
 {
-	yh_task *t = parse_ok(HEAD "\"strata\":{\"by\":[\"risk\"],\"rates\":{\"A\":\"5%\",\"B\":\"10%\",\"*\":\"10%\","
+	yh_task *t = tu_task(HEAD "\"strata\":{\"by\":[\"risk\"],\"rates\":{\"A\":\"5%\",\"B\":\"10%\",\"*\":\"10%\","
 	                      "\"H\":\"100%\",\"Z\":\"0%\"},\"counts\":{\"C\":7},\"min\":1,\"max\":{\"B\":3}},"
 	                      "\"reserve_rate\":\"20%\"," TEAM "}");
 	uint64_t k, r;
@@ -686,19 +666,19 @@ END_TEST
 START_TEST(test_stratum_size_rules)
 {
 	/* a rule named for the stratum beats a "*" default; at the same level a count beats a rate */
-	yh_task *a = parse_ok(HEAD "\"strata\":{\"rates\":{\"A\":\"50%\",\"B\":\"10%\",\"*\":\"20%\"},"
+	yh_task *a = tu_task(HEAD "\"strata\":{\"rates\":{\"A\":\"50%\",\"B\":\"10%\",\"*\":\"20%\"},"
 	                      "\"counts\":{\"*\":2,\"B\":4}}," TEAM "}");
 	/* no rule for a key: an error naming the stratum */
-	yh_task *b = parse_ok(HEAD "\"strata\":{\"rates\":{\"A\":\"50%\"}}," TEAM "}");
+	yh_task *b = tu_task(HEAD "\"strata\":{\"rates\":{\"A\":\"50%\"}}," TEAM "}");
 	/* min above max: min first, then max, then n */
-	yh_task *c = parse_ok(HEAD "\"strata\":{\"rates\":{\"*\":\"1%\"},\"min\":5,\"max\":3}," TEAM "}");
+	yh_task *c = tu_task(HEAD "\"strata\":{\"rates\":{\"*\":\"1%\"},\"min\":5,\"max\":3}," TEAM "}");
 	/* floor and half_up apply to the size and to the reserves */
-	yh_task *d = parse_ok(HEAD "\"strata\":{\"rates\":{\"*\":\"12.5%\"},\"rounding\":\"floor\"},"
+	yh_task *d = tu_task(HEAD "\"strata\":{\"rates\":{\"*\":\"12.5%\"},\"rounding\":\"floor\"},"
 	                      "\"reserve_rate\":\"20%\"," TEAM "}");
-	yh_task *e = parse_ok(HEAD "\"strata\":{\"rates\":{\"*\":\"12.5%\"},\"rounding\":\"half_up\"},"
+	yh_task *e = tu_task(HEAD "\"strata\":{\"rates\":{\"*\":\"12.5%\"},\"rounding\":\"half_up\"},"
 	                      "\"reserve_rate\":\"50%\"," TEAM "}");
 	/* max 0 and reserves 100% */
-	yh_task *f = parse_ok(HEAD "\"strata\":{\"rates\":{\"*\":\"50%\"},\"max\":{\"*\":0,\"A\":2}},"
+	yh_task *f = tu_task(HEAD "\"strata\":{\"rates\":{\"*\":\"50%\"},\"max\":{\"*\":0,\"A\":2}},"
 	                      "\"reserve_rate\":\"100%\"," TEAM "}");
 	uint64_t k, r;
 
@@ -749,10 +729,8 @@ END_TEST
 static Suite *task_suite(void)
 {
 	Suite *s = suite_create("task");
-	TCase *tc = tcase_create("task");
+	TCase *tc = tu_tcase(s, "task", TU_TMPDIR, 60);
 
-	tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
-	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_example_task);
 	tcase_add_test(tc, test_normalised_defaults);
 	tcase_add_test(tc, test_canonical_stable);
@@ -773,17 +751,7 @@ static Suite *task_suite(void)
 	tcase_add_test(tc, test_stratum_sizes);
 	tcase_add_test(tc, test_stratum_size_rules);
 	tcase_add_test(tc, test_days_from_date);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(task_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(task_suite)

@@ -354,8 +354,8 @@ END_TEST
 static Suite *uscc_suite(void)
 {
 	Suite *s = suite_create("uscc");
-	TCase *tc = tcase_create("core");
-	TCase *fx = tcase_create("fixtures");
+	TCase *tc = tu_tcase(s, "core", 0, 0);
+	TCase *fx = tu_tcase(s, "fixtures", 0, 0);
 	size_t nvec = sizeof(valid_vectors) / sizeof(valid_vectors[0]);
 
 	tcase_add_loop_test(tc, test_valid_vectors, 0, (int)nvec);
@@ -370,22 +370,11 @@ static Suite *uscc_suite(void)
 	tcase_add_test(tc, test_non_ascii);
 	tcase_add_test(tc, test_check_char);
 	tcase_add_test(tc, test_explain);
-	suite_add_tcase(s, tc);
 
 	tcase_add_test(fx, test_check_char_zero);
 	tcase_add_test(fx, test_check_char_y);
 	tcase_add_test(fx, test_fixture_register_all_valid);
-	suite_add_tcase(s, fx);
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(uscc_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+TU_MAIN(uscc_suite)

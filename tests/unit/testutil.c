@@ -15,15 +15,39 @@
 #include "testutil.h"
 #include "store/sqlite.h" /* private: struct yh_store, for the fingerprint */
 
+/* ---- running a suite ---------------------------------------------------------------------- */
+
+int tu_run(Suite *suite)
+{
+	SRunner *sr;
+	int failed;
+
+	if (sodium_init() < 0) {
+		fprintf(stderr, "sodium_init failed\n");
+		return EXIT_FAILURE;
+	}
+	sr = srunner_create(suite);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+TCase *tu_tcase(Suite *s, const char *name, unsigned flags, unsigned timeout)
+{
+	TCase *tc = tcase_create(name);
+
+	if (flags & TU_TMPDIR)
+		tcase_add_checked_fixture(tc, tu_setup, tu_teardown);
+	if (timeout)
+		tcase_set_timeout(tc, timeout);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
 char *tu_dir;
 
-/* A growable string. */
-typedef struct {
-	char *s;
-	size_t len, cap;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
+void tu_buf_add(tu_buf *b, const void *data, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
@@ -34,33 +58,34 @@ static void sb_add(sbuf *b, const char *s, size_t n)
 		ck_assert_msg(b->s != NULL, "out of memory");
 		b->cap = cap;
 	}
-	memcpy(b->s + b->len, s, n);
+	if (n)
+		memcpy(b->s + b->len, data, n);
 	b->len += n;
 	b->s[b->len] = '\0';
 }
 
-static void sb_str(sbuf *b, const char *s)
+void tu_buf_str(tu_buf *b, const char *s)
 {
-	sb_add(b, s, strlen(s));
+	tu_buf_add(b, s, strlen(s));
 }
 
-static void sb_fmt(sbuf *b, const char *fmt, ...)
+void tu_buf_fmt(tu_buf *b, const char *fmt, ...)
 {
-	char tmp[256];
+	char tmp[1024];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	ck_assert_msg(n >= 0 && (size_t)n < sizeof(tmp), "sb_fmt overflow");
-	sb_add(b, tmp, (size_t)n);
+	ck_assert_msg(n >= 0 && (size_t)n < sizeof(tmp), "tu_buf_fmt overflow");
+	tu_buf_add(b, tmp, (size_t)n);
 }
 
-static char *sb_take(sbuf *b)
+char *tu_buf_take(tu_buf *b)
 {
 	if (!b->s)
-		sb_add(b, "", 0);
+		tu_buf_add(b, "", 0);
 	return b->s;
 }
 
@@ -181,18 +206,18 @@ void tu_write_str(const char *path, const char *s)
 char *tu_read(const char *path, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
-	sbuf b = { 0 };
+	tu_buf b = { 0 };
 	char tmp[65536];
 	size_t n;
 
 	ck_assert_msg(fp != NULL, "cannot read %s: %s", path, strerror(errno));
 	while ((n = fread(tmp, 1, sizeof(tmp), fp)) > 0)
-		sb_add(&b, tmp, n);
+		tu_buf_add(&b, tmp, n);
 	ck_assert_msg(!ferror(fp), "read error on %s", path);
 	fclose(fp);
 	if (len)
 		*len = b.len;
-	return sb_take(&b);
+	return tu_buf_take(&b);
 }
 
 int tu_file_exists(const char *path)
@@ -249,6 +274,16 @@ yh_store *tu_store_new(void)
 	ck_assert_msg(rc == YH_OK, "yh_store_create: %d %s", rc, yh_error_message());
 	ck_assert_ptr_nonnull(store);
 	return store;
+}
+
+yh_task *tu_task(const char *json)
+{
+	yh_task *t = NULL;
+	int rc = yh_task_parse(&t, json, strlen(json), "test.json");
+
+	ck_assert_msg(rc == YH_OK, "yh_task_parse failed: %d %s\n%s", rc, yh_error_message(), json);
+	ck_assert_ptr_nonnull(t);
+	return t;
 }
 
 void tu_collect(void *ctx, const yh_diagnostic *diag)
@@ -321,26 +356,26 @@ void tu_import_ok(yh_import_report *rep, yh_store *store, yh_register_kind kind,
 
 static int dump_row(void *ctx, const char *const *values, size_t n)
 {
-	sbuf *b = ctx;
+	tu_buf *b = ctx;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		ck_assert_ptr_nonnull(values[i]);
 		if (i)
-			sb_str(b, "|");
-		sb_str(b, values[i]);
+			tu_buf_str(b, "|");
+		tu_buf_str(b, values[i]);
 	}
-	sb_str(b, "\n");
+	tu_buf_str(b, "\n");
 	return 0;
 }
 
 char *tu_register_dump(yh_store *store, yh_register_kind kind, uint64_t as_of)
 {
-	sbuf b = { 0 };
+	tu_buf b = { 0 };
 	int rc = yh_register_foreach(store, kind, as_of, dump_row, &b);
 
 	ck_assert_msg(rc == YH_OK, "yh_register_foreach: %d %s", rc, yh_error_message());
-	return sb_take(&b);
+	return tu_buf_take(&b);
 }
 
 uint64_t tu_register_count(yh_store *store, yh_register_kind kind, uint64_t as_of)
@@ -360,7 +395,7 @@ typedef struct {
 static int find_row(void *ctx, const char *const *values, size_t n)
 {
 	row_search *s = ctx;
-	sbuf b = { 0 };
+	tu_buf b = { 0 };
 
 	if (strcmp(values[0], s->key) != 0)
 		return 0;
@@ -429,7 +464,7 @@ char *tu_store_fingerprint(yh_store *store)
 		"SELECT * FROM conflict ORDER BY inspector_id, entity_id, valid_from",
 		"SELECT * FROM item ORDER BY code, valid_from",
 	};
-	sbuf b = { 0 };
+	tu_buf b = { 0 };
 	size_t t;
 
 	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
@@ -437,33 +472,33 @@ char *tu_store_fingerprint(yh_store *store)
 		int step, i;
 
 		ck_assert_int_eq(sqlite3_prepare_v2(store->db, tables[t], -1, &st, NULL), SQLITE_OK);
-		sb_fmt(&b, "== %s\n", tables[t]);
+		tu_buf_fmt(&b, "== %s\n", tables[t]);
 		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			for (i = 0; i < sqlite3_column_count(st); i++) {
 				if (i)
-					sb_str(&b, "|");
+					tu_buf_str(&b, "|");
 				if (sqlite3_column_type(st, i) == SQLITE_BLOB &&
 				    sqlite3_column_bytes(st, i) > 256) { /* a transcript: its digest stands for it */
 					unsigned char h[32];
 
 					crypto_hash_sha256(h, sqlite3_column_blob(st, i),
 					                   (unsigned long long)sqlite3_column_bytes(st, i));
-					sb_str(&b, "sha256:");
-					sb_str(&b, tu_hex(h, 32));
+					tu_buf_str(&b, "sha256:");
+					tu_buf_str(&b, tu_hex(h, 32));
 				} else if (sqlite3_column_type(st, i) == SQLITE_BLOB)
-					sb_str(&b, tu_hex(sqlite3_column_blob(st, i),
+					tu_buf_str(&b, tu_hex(sqlite3_column_blob(st, i),
 					                  (size_t)sqlite3_column_bytes(st, i)));
 				else if (sqlite3_column_type(st, i) == SQLITE_NULL)
-					sb_str(&b, "NULL");
+					tu_buf_str(&b, "NULL");
 				else
-					sb_str(&b, (const char *)sqlite3_column_text(st, i));
+					tu_buf_str(&b, (const char *)sqlite3_column_text(st, i));
 			}
-			sb_str(&b, "\n");
+			tu_buf_str(&b, "\n");
 		}
 		ck_assert_int_eq(step, SQLITE_DONE);
 		sqlite3_finalize(st);
 	}
-	return sb_take(&b);
+	return tu_buf_take(&b);
 }
 
 const char *tu_hex(const unsigned char *p, size_t n)
@@ -478,4 +513,338 @@ const char *tu_hex(const unsigned char *p, size_t n)
 		sprintf(out + 2 * i, "%02x", p[i]);
 	out[2 * n] = '\0';
 	return out;
+}
+
+void tu_unhex(unsigned char *out, size_t n, const char *hex)
+{
+	size_t len = 0;
+
+	ck_assert_msg(strlen(hex) == 2 * n, "tu_unhex: '%s' is not %zu bytes", hex, n);
+	ck_assert_int_eq(sodium_hex2bin(out, n, hex, 2 * n, NULL, &len, NULL), 0);
+	ck_assert_uint_eq(len, n);
+}
+
+/* ---- JSON ------------------------------------------------------------------------------------ */
+
+json_t *tu_json(const char *text)
+{
+	json_error_t err;
+	json_t *j = json_loads(text, 0, &err);
+
+	ck_assert_msg(j != NULL, "bad JSON (%s): %.200s", err.text, text);
+	return j;
+}
+
+const char *tu_jstr(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	TU_REQUIRE(json_is_string(v), "member '%s' is not a string", key);
+	return json_string_value(v);
+}
+
+json_int_t tu_jint(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	TU_REQUIRE(json_is_integer(v), "member '%s' is not an integer", key);
+	return json_integer_value(v);
+}
+
+static json_t *find_check(json_t *rep, const char *name)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "checks"), i, c)
+		if (strcmp(json_string_value(json_object_get(c, "check")), name) == 0)
+			return c;
+	return NULL;
+}
+
+const char *tu_check_status(json_t *rep, const char *name)
+{
+	json_t *c = find_check(rep, name);
+
+	return c ? json_string_value(json_object_get(c, "status")) : "absent";
+}
+
+const char *tu_check_detail(json_t *rep, const char *name)
+{
+	json_t *c = find_check(rep, name);
+
+	return c ? json_string_value(json_object_get(c, "detail")) : "";
+}
+
+/* ---- numbers and keys ------------------------------------------------------------------------ */
+
+uint64_t tu_rng(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 2685821657736338717ull;
+}
+
+void tu_sha256_label(unsigned char out[32], const char *label)
+{
+	crypto_hash_sha256(out, (const unsigned char *)label, strlen(label));
+}
+
+yh_key *tu_key_from_label(const char *label)
+{
+	unsigned char seed[32];
+	yh_key *key = NULL;
+
+	tu_sha256_label(seed, label);
+	ck_assert_msg(yh_key_from_seed(&key, seed) == YH_OK, "yh_key_from_seed: %s", yh_error_message());
+	ck_assert_ptr_nonnull(key);
+	return key;
+}
+
+/* ---- docs/spec.md ------------------------------------------------------------------------------ */
+
+static void put_tag(tu_buf *b, const char *tag)
+{
+	tu_buf_add(b, tag, strlen(tag) + 1); /* the ASCII and one zero byte */
+}
+
+static void put_u32(tu_buf *b, size_t n)
+{
+	unsigned char be[4] = { (unsigned char)(n >> 24), (unsigned char)(n >> 16),
+	                        (unsigned char)(n >> 8), (unsigned char)n };
+
+	ck_assert_uint_lt(n, 1ull << 32);
+	tu_buf_add(b, be, 4);
+}
+
+static void hash_buf(unsigned char out[32], tu_buf *b)
+{
+	crypto_hash_sha256(out, (const unsigned char *)tu_buf_take(b), b->len);
+	free(b->s);
+}
+
+void tu_spec_task_digest(unsigned char out[32], const char *canonical)
+{
+	tu_buf b = { 0 };
+
+	put_tag(&b, "yaohao:task:v1");
+	tu_buf_str(&b, canonical);
+	hash_buf(out, &b);
+}
+
+void tu_spec_commitment(unsigned char out[32], const unsigned char secret[32])
+{
+	tu_buf b = { 0 };
+
+	put_tag(&b, "yaohao:commit:v1");
+	tu_buf_add(&b, secret, 32);
+	hash_buf(out, &b);
+}
+
+void tu_spec_seed(unsigned char out[32], const unsigned char task_digest[32],
+                  const unsigned char entity_root[32], const unsigned char officer_root[32],
+                  const unsigned char recusal_root[32], const unsigned char secret[32],
+                  const char *value)
+{
+	tu_buf b = { 0 };
+
+	put_tag(&b, "yaohao:seed:v1");
+	tu_buf_add(&b, task_digest, 32);
+	tu_buf_add(&b, entity_root, 32);
+	tu_buf_add(&b, officer_root, 32);
+	tu_buf_add(&b, recusal_root, 32);
+	tu_buf_add(&b, secret, 32);
+	put_u32(&b, strlen(value));
+	tu_buf_str(&b, value);
+	hash_buf(out, &b);
+}
+
+void tu_spec_ticket(unsigned char out[32], const unsigned char seed[32], const char *id)
+{
+	tu_buf b = { 0 };
+
+	tu_buf_add(&b, seed, 32);
+	put_tag(&b, "yaohao:ticket:v1");
+	tu_buf_str(&b, id);
+	hash_buf(out, &b);
+}
+
+void tu_spec_pair_key(unsigned char out[32], const unsigned char seed[32], const char *entity_id)
+{
+	tu_buf b = { 0 };
+
+	tu_buf_add(&b, seed, 32);
+	put_tag(&b, "yaohao:pair:v1");
+	tu_buf_str(&b, entity_id);
+	hash_buf(out, &b);
+}
+
+void tu_spec_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
+                         const char *officer_id)
+{
+	tu_buf b = { 0 };
+	unsigned char key[32];
+
+	tu_spec_pair_key(key, seed, entity_id);
+	tu_buf_add(&b, key, 32);
+	tu_buf_str(&b, officer_id);
+	hash_buf(out, &b);
+}
+
+void tu_spec_ledger_hash(unsigned char out[32], const yh_ledger_entry *e)
+{
+	tu_buf b = { 0 };
+	unsigned char seq[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		seq[i] = (unsigned char)(e->seq >> (56 - 8 * i));
+	put_tag(&b, "yaohao:ledger-entry:v1");
+	tu_buf_add(&b, seq, 8);
+	tu_buf_add(&b, e->prev_hash, 32);
+	put_u32(&b, strlen(e->kind));
+	tu_buf_str(&b, e->kind);
+	put_u32(&b, strlen(e->payload));
+	tu_buf_str(&b, e->payload);
+	hash_buf(out, &b);
+}
+
+typedef struct {
+	const unsigned char *public_key;
+	char key_id[YH_KEY_ID_CHARS + 1];
+	uint64_t n;
+	unsigned char last[32];
+} ledger_walk;
+
+static int check_entry(void *ctx, const yh_ledger_entry *e)
+{
+	ledger_walk *w = ctx;
+	unsigned char h[32];
+	tu_buf msg = { 0 };
+
+	TU_REQUIRE(e->seq == w->n + 1, "entry %llu after entry %llu", (unsigned long long)e->seq,
+	           (unsigned long long)w->n);
+	TU_REQUIRE(memcmp(e->prev_hash, w->last, 32) == 0, "entry %llu: prev_hash %s, the entry before "
+	           "has %s", (unsigned long long)e->seq, tu_hex(e->prev_hash, 32), tu_hex(w->last, 32));
+	tu_spec_ledger_hash(h, e);
+	TU_REQUIRE(memcmp(h, e->hash, 32) == 0, "entry %llu: hash %s, the spec gives %s",
+	           (unsigned long long)e->seq, tu_hex(e->hash, 32), tu_hex(h, 32));
+	if (w->public_key) {
+		TU_REQUIRE(e->signature != NULL, "entry %llu (%s) is not signed", (unsigned long long)e->seq,
+		           e->kind);
+		TU_REQUIRE_STR(e->key_id, w->key_id);
+		put_tag(&msg, "yaohao:ledger-signature:v1");
+		tu_buf_add(&msg, e->hash, 32);
+		TU_REQUIRE(crypto_sign_verify_detached(e->signature, (const unsigned char *)msg.s, msg.len,
+		                                       w->public_key) == 0,
+		           "entry %llu: the signature does not verify", (unsigned long long)e->seq);
+		free(msg.s);
+	}
+	memcpy(w->last, e->hash, 32);
+	w->n++;
+	return 0;
+}
+
+uint64_t tu_ledger_check(yh_store *store, const unsigned char *public_key)
+{
+	ledger_walk w;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.public_key = public_key;
+	if (public_key)
+		yh_key_id_of(w.key_id, public_key);
+	rc = yh_ledger_foreach(store, 1, check_entry, &w);
+	ck_assert_msg(rc == YH_OK, "yh_ledger_foreach: %d %s", rc, yh_error_message());
+	ck_assert_uint_eq(w.n, tu_ledger_head(store));
+	return w.n;
+}
+
+/* MTH(D[lo, hi)) of RFC 6962 over the rows' leaf data. */
+static void mth(unsigned char out[32], const char *const *rows, size_t nfields, size_t lo, size_t hi)
+{
+	tu_buf b = { 0 };
+	size_t k = 1, f;
+
+	if (hi - lo == 1) {
+		tu_buf_add(&b, "\0", 1);
+		for (f = 0; f < nfields; f++) {
+			put_u32(&b, strlen(rows[lo * nfields + f]));
+			tu_buf_str(&b, rows[lo * nfields + f]);
+		}
+	} else {
+		unsigned char l[32], r[32];
+
+		while (2 * k < hi - lo)   /* the largest power of two smaller than the count */
+			k *= 2;
+		mth(l, rows, nfields, lo, lo + k);
+		mth(r, rows, nfields, lo + k, hi);
+		tu_buf_add(&b, "\1", 1);
+		tu_buf_add(&b, l, 32);
+		tu_buf_add(&b, r, 32);
+	}
+	hash_buf(out, &b);
+}
+
+void tu_spec_root(unsigned char out[32], const char *const *rows, size_t nfields, size_t nrows)
+{
+	if (nrows == 0)
+		crypto_hash_sha256(out, (const unsigned char *)"", 0);
+	else
+		mth(out, rows, nfields, 0, nrows);
+}
+
+/* ---- SQLite ------------------------------------------------------------------------------------ */
+
+sqlite3 *tu_sql_open(const char *path)
+{
+	sqlite3 *db = NULL;
+
+	ck_assert_msg(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) ==
+	              SQLITE_OK, "sqlite3_open_v2(%s): %s", path, db ? sqlite3_errmsg(db) : "?");
+	return db;
+}
+
+void tu_sql_exec(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		ck_abort_msg("%s: %s", sql, err ? err : "?");
+}
+
+static sqlite3_stmt *one_row(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+	              sqlite3_errmsg(db));
+	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "%s: no row (%s)", sql, sqlite3_errmsg(db));
+	return st;
+}
+
+long long tu_sql_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = one_row(db, sql);
+	long long v = sqlite3_column_int64(st, 0);
+
+	sqlite3_finalize(st);
+	return v;
+}
+
+char *tu_sql_text(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = one_row(db, sql);
+	const unsigned char *t = sqlite3_column_text(st, 0);
+	char *v = strdup(t ? (const char *)t : "");
+
+	sqlite3_finalize(st);
+	ck_assert_ptr_nonnull(v);
+	return v;
+}
+
+void tu_sql_close(sqlite3 *db)
+{
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
 }

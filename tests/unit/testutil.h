@@ -11,8 +11,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <check.h>
+#include <jansson.h>
+#include <sqlite3.h>
 
 #include "yaohao/yaohao.h"
 
@@ -22,6 +25,38 @@
 #ifndef YAOHAO_TEST_DATA_DIR
 #error "YAOHAO_TEST_DATA_DIR must be defined by the build"
 #endif
+
+/* ---- running a suite ------------------------------------------------------------------- */
+
+/* Runs every test of the suite (after sodium_init()) and returns the exit
+ * status of the program: EXIT_SUCCESS when none failed. */
+int tu_run(Suite *suite);
+
+/* The whole main() of a suite's program. */
+#define TU_MAIN(suite_fn) \
+	int main(void) \
+	{ \
+		return tu_run(suite_fn()); \
+	}
+
+/* A test case named `name`, added to s: with flags TU_TMPDIR it runs each test
+ * between tu_setup() and tu_teardown(); timeout in seconds, 0 for Check's. */
+#define TU_TMPDIR 1
+TCase *tu_tcase(Suite *s, const char *name, unsigned flags, unsigned timeout);
+
+/* Check marks every passing ck_assert with a write(2); loops over thousands of
+ * rows use these instead, which only act on a failure. */
+#define TU_REQUIRE(cond, ...) do { if (!(cond)) ck_abort_msg(__VA_ARGS__); } while (0)
+#define TU_REQUIRE_STR(a, b) do { \
+	const char *a_ = (a), *b_ = (b); \
+	if (!a_ || !b_ || strcmp(a_, b_) != 0) \
+		ck_abort_msg("%s == %s: '%s' != '%s'", #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
+} while (0)
+#define TU_REQUIRE_INT(a, b) do { \
+	long long a_ = (long long)(a), b_ = (long long)(b); \
+	if (a_ != b_) \
+		ck_abort_msg("%s == %s: %lld != %lld", #a, #b, a_, b_); \
+} while (0)
 
 /* The department code used for test stores. */
 #define TU_DEPARTMENT "330100-SCJG"
@@ -112,5 +147,84 @@ char *tu_store_fingerprint(yh_store *store);
 
 /* Lowercase hex of n bytes (static ring buffer). */
 const char *tu_hex(const unsigned char *p, size_t n);
+
+/* The n bytes written in `hex` (exactly 2n hex digits, or the test aborts). */
+void tu_unhex(unsigned char *out, size_t n, const char *hex);
+
+/* A task parsed from JSON text (source "test.json"); the test aborts if it is refused. */
+yh_task *tu_task(const char *json);
+
+/* ---- text, JSON and numbers ------------------------------------------------------------- */
+
+/* A growable NUL-terminated string; start from { 0 }, free(b.s) when done. */
+typedef struct {
+	char *s;
+	size_t len, cap;
+} tu_buf;
+
+void tu_buf_add(tu_buf *b, const void *data, size_t n);
+void tu_buf_str(tu_buf *b, const char *s);
+void tu_buf_fmt(tu_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *tu_buf_take(tu_buf *b);                     /* b->s, never NULL ("" when empty) */
+
+/* Parses JSON text (the test aborts if it is not JSON). */
+json_t *tu_json(const char *text);
+
+/* A member that must be a string / an integer (the test aborts if it is not). */
+const char *tu_jstr(json_t *obj, const char *key);
+json_int_t tu_jint(json_t *obj, const char *key);
+
+/* The status of the check named `name` in a verification report ({"checks":
+ * [{"check", "status", "detail"}…]}), "absent" if there is none; its detail, or "". */
+const char *tu_check_status(json_t *rep, const char *name);
+const char *tu_check_detail(json_t *rep, const char *name);
+
+/* xorshift64*: the next number of a fixed sequence for a fixed (non-zero) seed. */
+uint64_t tu_rng(uint64_t *state);
+
+/* SHA-256 of a label's bytes: pinned secrets and key seeds. */
+void tu_sha256_label(unsigned char out[32], const char *label);
+
+/* The Ed25519 key whose seed is SHA-256(label); "yaohao test vector key" is the
+ * key tests/vectors/mkvectors.c signs the vectors with. */
+#define TU_VECTOR_KEY "yaohao test vector key"
+yh_key *tu_key_from_label(const char *label);
+
+/* ---- docs/spec.md, recomputed here ------------------------------------------------------
+ * Independent of the engine's code: each lays out the bytes the spec names
+ * (TAG(x) = the ASCII of x and one zero byte, u32 = 4 bytes big-endian) and
+ * hashes them with one crypto_hash_sha256 call. */
+
+void tu_spec_task_digest(unsigned char out[32], const char *canonical);              /* §3 */
+void tu_spec_commitment(unsigned char out[32], const unsigned char secret[32]);      /* §6 */
+void tu_spec_seed(unsigned char out[32], const unsigned char task_digest[32],
+                  const unsigned char entity_root[32], const unsigned char officer_root[32],
+                  const unsigned char recusal_root[32], const unsigned char secret[32],
+                  const char *value);                                                /* §7 */
+void tu_spec_ticket(unsigned char out[32], const unsigned char seed[32], const char *id); /* §8 */
+void tu_spec_pair_key(unsigned char out[32], const unsigned char seed[32], const char *entity_id);
+void tu_spec_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
+                         const char *officer_id);                                   /* §9 */
+
+/* The hash of a ledger entry (§11). */
+void tu_spec_ledger_hash(unsigned char out[32], const yh_ledger_entry *e);
+
+/* Walks the whole ledger checking §11: seq from 1 without a gap, prev_hash the hash before
+ * (32 zero bytes for entry 1), hash recomputed with tu_spec_ledger_hash; with public_key, each
+ * entry signed by it (libsodium on TAG("yaohao:ledger-signature:v1") ‖ hash) under its key id.
+ * Returns the number of entries. */
+uint64_t tu_ledger_check(yh_store *store, const unsigned char *public_key);
+
+/* The Merkle root (§2, RFC 6962) over rows[0..nrows) of nfields fields each
+ * (row-major), each row's leaf data u32(len) ‖ bytes per field. */
+void tu_spec_root(unsigned char out[32], const char *const *rows, size_t nfields, size_t nrows);
+
+/* ---- SQLite, bypassing the engine ------------------------------------------------------- */
+
+sqlite3 *tu_sql_open(const char *path);           /* read-write */
+void tu_sql_exec(sqlite3 *db, const char *sql);   /* aborts with SQLite's message on failure */
+long long tu_sql_int(sqlite3 *db, const char *sql);  /* the first column of the one row */
+char *tu_sql_text(sqlite3 *db, const char *sql);     /* the same as text (malloc'd) */
+void tu_sql_close(sqlite3 *db);
 
 #endif
