@@ -1,7 +1,10 @@
 /* announcement.c — reading a commit's announcement into typed fields (docs/spec.md §6). */
+#include <stdlib.h>
 #include <string.h>
 
+#include "yaohao/jcs.h"
 #include "announcement.h"
+#include "digest.h"
 #include "report.h"
 #include "error.h"
 
@@ -32,6 +35,7 @@ static int get_array(json_t **out, json_t *ann, const char *a, const char *b)
 
 int yh_announcement_read(yh_announcement *out, json_t *ann)
 {
+	char *text;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -45,15 +49,30 @@ int yh_announcement_read(yh_announcement *out, json_t *ann)
 	    (rc = get_hash(out->commitment, ann, "commitment", NULL)) < 0 ||
 	    (rc = get_count(&out->freeze_seq, ann, "freeze_seq", NULL)) < 0 ||
 	    (rc = get_count(&out->load_cap, ann, "load_cap", NULL)) < 0 ||
+	    (rc = get_count(&out->chain_seq, ann, "chain", "seq")) < 0 ||
+	    (rc = get_array(&out->earlier, ann, "earlier", NULL)) < 0 ||
 	    (rc = get_count(&out->entities, ann, "entities", "count")) < 0 ||
+	    (rc = get_count(&out->eligible_entities, ann, "entities", "eligible")) < 0 ||
 	    (rc = get_hash(out->entity_root, ann, "entities", "root")) < 0 ||
 	    (rc = get_array(&out->excluded, ann, "entities", "excluded")) < 0 ||
 	    (rc = get_count(&out->officers, ann, "inspectors", "count")) < 0 ||
+	    (rc = get_count(&out->eligible_officers, ann, "inspectors", "eligible")) < 0 ||
 	    (rc = get_hash(out->officer_root, ann, "inspectors", "root")) < 0 ||
-	    (rc = get_count(&out->recusals, ann, "recusals", "count")) < 0 ||
-	    (rc = get_hash(out->recusal_root, ann, "recusals", "root")) < 0 ||
-	    (rc = get_array(&out->recent_pairs, ann, "recusals", "recent_pairs")) < 0 ||
+	    (rc = get_count(&out->conflicts, ann, "conflicts", "count")) < 0 ||
+	    (rc = get_hash(out->conflict_root, ann, "conflicts", "root")) < 0 ||
+	    (rc = get_array(&out->recent_pairs, ann, "recent_pairs", NULL)) < 0 ||
 	    (rc = get_array(&out->strata, ann, "strata", NULL)) < 0)
 		return rc;
+	if (out->chain_seq < 1)
+		return yh_error_set(YH_EDATA, "chain.seq: must be 1 or more");
+	if (json_is_null(yh_json_path(ann, "chain", "prev")) != (out->chain_seq == 1))
+		return yh_error_set(YH_EDATA, "chain.prev: must be null for the first announcement only");
+	if (out->chain_seq > 1 && (rc = get_hash(out->prev, ann, "chain", "prev")) < 0)
+		return rc;
+	out->has_prev = out->chain_seq > 1;
+	if (yh_jcs_dump(&text, ann) < 0)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	yh_digest_announcement(out->digest, text);
+	free(text);
 	return YH_OK;
 }

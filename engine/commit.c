@@ -24,12 +24,20 @@ static json_t *hex_json(const unsigned char *b, size_t n)
 
 typedef struct {
 	yh_frozen *f;
-	yh_merkle *m;
+	yh_merkle *m;                /* over every entity row */
 	size_t cap;
-	uint64_t rows;
+	uint64_t rows, eligible;
 	yh_scan_progress_fn progress;
 	void *progress_ctx;
 } census;
+
+/* What the announcement says besides the frozen inputs. */
+typedef struct {
+	uint64_t entities, eligible;
+	unsigned char entity_root[32], commitment[32];
+	json_t *chain, *earlier;     /* taken */
+	const char *source;
+} announced;
 
 /* Keeps f->strata sorted by key as new strata turn up. */
 static yh_stratum *add_stratum(census *c, const char *key)
@@ -56,6 +64,15 @@ static yh_stratum *add_stratum(census *c, const char *key)
 	return &f->strata[pos];
 }
 
+static int root_entity(void *ctx, const char *const *row)
+{
+	census *c = ctx;
+
+	if (++c->rows % 65536 == 0 && c->progress)
+		c->progress(c->progress_ctx, c->rows);
+	return yh_merkle_add_row(c->m, row, YH_E_COLUMNS);
+}
+
 static int count_entity(void *ctx, const char *const *row)
 {
 	census *c = ctx;
@@ -63,20 +80,18 @@ static int count_entity(void *ctx, const char *const *row)
 	yh_stratum *s;
 	int rc;
 
-	if ((rc = yh_merkle_add_row(c->m, row, YH_E_COLUMNS)) < 0 ||
-	    (rc = yh_task_stratum_key(key, sizeof(key), c->f->task, row)) < 0)
+	if ((rc = yh_task_stratum_key(key, sizeof(key), c->f->task, row)) < 0)
 		return rc;
 	if (!(s = yh_frozen_stratum(c->f, key)) && !(s = add_stratum(c, key)))
 		return YH_ENOMEM;
 	s->population++;
-	if (++c->rows % 65536 == 0 && c->progress)
-		c->progress(c->progress_ctx, c->rows);
+	c->eligible++;
 	return 0;
 }
 
 /* Freezes the registers as of the ledger head: officers, recusals, exclusions, then one
  * pass over the entities for their root and the strata; sizes, load cap, pre-check. */
-static int freeze(yh_frozen *f, census *c, unsigned char entity_root[32], yh_store *store,
+static int freeze(yh_frozen *f, census *c, announced *a, yh_store *store,
                   const yh_commit_options *opt)
 {
 	uint64_t total_k = 0;
@@ -89,9 +104,11 @@ static int freeze(yh_frozen *f, census *c, unsigned char entity_root[32], yh_sto
 	if ((rc = yh_frozen_load_officers(f, store)) < 0 ||
 	    (rc = yh_frozen_load_recusals(f, store, NULL)) < 0 ||
 	    (rc = yh_frozen_load_excluded(f, store, NULL)) < 0 ||
-	    (rc = yh_merkle_new(&c->m)) < 0 || (rc = yh_frozen_scan(store, f, count_entity, c)) < 0)
+	    (rc = yh_merkle_new(&c->m)) < 0 || (rc = yh_frozen_scan(store, f, root_entity, count_entity, c)) < 0)
 		return rc;
-	yh_merkle_root(entity_root, c->m);
+	yh_merkle_root(a->entity_root, c->m);
+	a->entities = c->rows;
+	a->eligible = c->eligible;
 	for (i = 0; i < f->nstrata; i++) {
 		yh_stratum *s = &f->strata[i];
 
@@ -103,9 +120,45 @@ static int freeze(yh_frozen *f, census *c, unsigned char entity_root[32], yh_sto
 	return yh_team_precheck(f, total_k);
 }
 
-/* The announcement (docs/spec.md §5): everything the draw will be bound to. */
-static json_t *announce(const yh_frozen *f, uint64_t entities, const unsigned char entity_root[32],
-                        const unsigned char commitment[32], yh_store *store, const char *source)
+/* The earlier draws that fed the exclusions and recent pairs, named (docs/spec.md §6). */
+static int add_earlier(void *ctx, const char *task_id, const char *draw_date, const char *sha)
+{
+	return json_array_append_new(ctx, json_pack("{s:s, s:s, s:s}", "task_id", task_id,
+	                             "draw_date", draw_date, "transcript_sha256", sha)) ? YH_ENOMEM : 0;
+}
+
+static int earlier_draws(json_t **out, const yh_task *t, yh_store *store)
+{
+	int64_t days = t->exclude_days > t->pair_days ? t->exclude_days : t->pair_days;
+	int rc = YH_OK;
+
+	if (!(*out = json_array()))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	if (days > 0 && (rc = yh_draw_store_earlier(store, t->draw_date, days, add_earlier, *out)) > 0)
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+	return rc;
+}
+
+/* The link to the store's previous announcement: {seq, prev}. */
+static int chain_link(json_t **out, yh_store *store)
+{
+	unsigned char digest[32];
+	char *prev = NULL;
+	uint64_t count;
+	int rc;
+
+	if ((rc = yh_draw_store_chain_head(&prev, &count, store)) < 0)
+		return rc;
+	if (prev)
+		yh_digest_announcement(digest, prev);
+	*out = json_pack("{s:I, s:o}", "seq", (json_int_t)(count + 1),
+	                 "prev", prev ? hex_json(digest, 32) : json_null());
+	free(prev);
+	return *out ? YH_OK : yh_error_set(YH_ENOMEM, "out of memory");
+}
+
+/* The announcement (docs/spec.md §6): everything the draw will be bound to. */
+static json_t *announce(const yh_frozen *f, announced *a, yh_store *store)
 {
 	json_t *strata = json_array(), *excluded = json_array(), *recent = json_array();
 	unsigned char digest[32];
@@ -128,24 +181,27 @@ static json_t *announce(const yh_frozen *f, uint64_t entities, const unsigned ch
 			                      "inspector_id", f->recusals[i].inspector_id,
 			                      "task_id", f->recusals[i].reason + 7));
 	yh_task_digest(digest, f->task);
-	return json_pack("{s:s, s:s, s:s, s:o, s:O, s:I, s:{s:I, s:o, s:o}, s:o, s:{s:I, s:o}, "
-	                 "s:{s:I, s:o, s:o}, s:I, s:o, s:s}",
+	return json_pack("{s:s, s:s, s:s, s:o, s:O, s:I, s:o, s:o, s:{s:I, s:I, s:o, s:o}, s:o, "
+	                 "s:{s:I, s:I, s:o}, s:{s:I, s:o}, s:o, s:I, s:o, s:s}",
 	                 "format", YH_ANNOUNCEMENT_FORMAT,
 	                 "department", yh_store_department(store),
 	                 "task_id", f->task->id,
 	                 "task_digest", hex_json(digest, 32),
 	                 "task", f->task->doc,
 	                 "freeze_seq", (json_int_t)f->freeze_seq,
-	                 "entities", "count", (json_int_t)entities,
-	                 "root", hex_json(entity_root, 32), "excluded", excluded,
+	                 "chain", a->chain,
+	                 "earlier", a->earlier,
+	                 "entities", "count", (json_int_t)a->entities, "eligible", (json_int_t)a->eligible,
+	                 "root", hex_json(a->entity_root, 32), "excluded", excluded,
 	                 "strata", strata,
-	                 "inspectors", "count", (json_int_t)f->nofficers,
-	                 "root", hex_json(f->officer_root, 32),
-	                 "recusals", "count", (json_int_t)f->nrecusals,
-	                 "root", hex_json(f->recusal_root, 32), "recent_pairs", recent,
+	                 "inspectors", "count", (json_int_t)f->nofficer_rows,
+	                 "eligible", (json_int_t)f->nofficers, "root", hex_json(f->officer_root, 32),
+	                 "conflicts", "count", (json_int_t)f->nconflict_rows,
+	                 "root", hex_json(f->conflict_root, 32),
+	                 "recent_pairs", recent,
 	                 "load_cap", (json_int_t)f->load_cap,
-	                 "commitment", hex_json(commitment, 32),
-	                 "entropy_source", source);
+	                 "commitment", hex_json(a->commitment, 32),
+	                 "entropy_source", a->source);
 }
 
 static int commit_record(yh_store *store, const char *task_id, uint64_t seq, const unsigned char *secret,
@@ -179,7 +235,8 @@ int yh_draw_commit(char **out, uint64_t *seq_out, yh_store *store, const char *t
 	yh_task *task = NULL;
 	yh_frozen f;
 	census c;
-	unsigned char secret[YH_SECRET_BYTES], commitment[32], entity_root[32];
+	unsigned char secret[YH_SECRET_BYTES];
+	announced a = { 0 };
 	json_t *ann = NULL;
 	yh_task_state state;
 	char *text = NULL;
@@ -208,15 +265,18 @@ int yh_draw_commit(char **out, uint64_t *seq_out, yh_store *store, const char *t
 		goto done;
 	f.task = task;
 	f.freeze_seq = head;
-	if ((rc = freeze(&f, &c, entity_root, store, opt)) < 0)
+	a.source = opt->entropy_source;
+	if ((rc = freeze(&f, &c, &a, store, opt)) < 0 || (rc = chain_link(&a.chain, store)) < 0 ||
+	    (rc = earlier_draws(&a.earlier, task, store)) < 0)
 		goto done;
 	if (opt->secret)
 		memcpy(secret, opt->secret, YH_SECRET_BYTES);
 	else
 		randombytes_buf(secret, YH_SECRET_BYTES);
-	yh_commitment(commitment, secret);
-	if (!(ann = announce(&f, yh_merkle_count(c.m), entity_root, commitment, store,
-	                     opt->entropy_source))) {
+	yh_commitment(a.commitment, secret);
+	ann = announce(&f, &a, store);
+	a.chain = a.earlier = NULL;
+	if (!ann) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory building the announcement");
 		goto done;
 	}
@@ -237,6 +297,8 @@ done:
 		yh_store_rollback(store);
 	free(text);
 	json_decref(ann);
+	json_decref(a.chain);
+	json_decref(a.earlier);
 	yh_merkle_free(c.m);
 	yh_frozen_clear(&f);
 	yh_task_free(task);

@@ -5,12 +5,15 @@
 
 #include "digest.h"
 
-/* Each tag is hashed with its terminating NUL: the 0x00 after the tag in the spec. */
+/* A TAG() is hashed with its terminating NUL: the 0x00 after the tag in the spec. */
 static const char task_tag[] = "yaohao:task:v1";
 static const char commit_tag[] = "yaohao:commit:v1";
-static const char seed_tag[] = "yaohao:seed:v1";
-static const char ticket_tag[] = "yaohao:ticket:v1";
-static const char pair_tag[] = "yaohao:pair:v1";
+static const char announcement_tag[] = "yaohao:announcement:v2";
+static const char seed_tag[] = "yaohao:seed:v2";
+/* ticket tags are padded to 32 bytes (§8), not terminated */
+static const char ticket_tag[] = "yaohao:ticket:v2";
+static const char officer_tag[] = "yaohao:officer:v2";
+static const char pair_tag[] = "yaohao:pair:v2";
 static const char ledger_tag[] = "yaohao:ledger-entry:v1";
 static const char signature_tag[] = "yaohao:ledger-signature:v1";
 
@@ -70,10 +73,18 @@ void yh_commitment(unsigned char out[32], const unsigned char secret[32])
 	crypto_hash_sha256_final(&st, out);
 }
 
-void yh_seed_derive(unsigned char seed[32], const unsigned char task_digest[32],
-                    const unsigned char entity_root[32], const unsigned char officer_root[32],
-                    const unsigned char recusal_root[32], const unsigned char secret[32],
-                    const char *value)
+void yh_digest_announcement(unsigned char out[32], const char *canonical)
+{
+	crypto_hash_sha256_state st;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)announcement_tag, sizeof(announcement_tag));
+	crypto_hash_sha256_update(&st, (const unsigned char *)canonical, strlen(canonical));
+	crypto_hash_sha256_final(&st, out);
+}
+
+void yh_seed_derive(unsigned char seed[32], const unsigned char announcement_digest[32],
+                    const unsigned char secret[32], const char *value)
 {
 	crypto_hash_sha256_state st;
 	unsigned char len[4];
@@ -82,57 +93,59 @@ void yh_seed_derive(unsigned char seed[32], const unsigned char task_digest[32],
 	put_be(len, n, 4);
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, (const unsigned char *)seed_tag, sizeof(seed_tag));
-	crypto_hash_sha256_update(&st, task_digest, 32);
-	crypto_hash_sha256_update(&st, entity_root, 32);
-	crypto_hash_sha256_update(&st, officer_root, 32);
-	crypto_hash_sha256_update(&st, recusal_root, 32);
+	crypto_hash_sha256_update(&st, announcement_digest, 32);
 	crypto_hash_sha256_update(&st, secret, 32);
 	crypto_hash_sha256_update(&st, len, 4);
 	crypto_hash_sha256_update(&st, (const unsigned char *)value, n);
 	crypto_hash_sha256_final(&st, seed);
 }
 
-/* seed || tag || id: the ticket and the pair key differ only in the tag. */
-static void seeded(unsigned char out[32], const unsigned char seed[32], const char *tag, size_t taglen,
-                   const char *id)
+/* The state after the first block: seed || the tag padded with zero bytes to 32. */
+static void first_block(crypto_hash_sha256_state *st, const unsigned char seed[32], const char *tag)
 {
-	crypto_hash_sha256_state st;
+	unsigned char pad[32] = { 0 };
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, seed, 32);
-	crypto_hash_sha256_update(&st, (const unsigned char *)tag, taglen);
-	crypto_hash_sha256_update(&st, (const unsigned char *)id, strlen(id));
+	memcpy(pad, tag, strlen(tag));
+	crypto_hash_sha256_init(st);
+	crypto_hash_sha256_update(st, seed, 32);
+	crypto_hash_sha256_update(st, pad, 32);
+}
+
+void yh_ticketer_init(yh_ticketer *t, const unsigned char seed[32])
+{
+	first_block(&t->ticket, seed, ticket_tag);
+	first_block(&t->officer, seed, officer_tag);
+	first_block(&t->pair, seed, pair_tag);
+}
+
+void yh_ticket(unsigned char out[32], const yh_ticketer *t, const char *entity_id)
+{
+	crypto_hash_sha256_state st = t->ticket;
+
+	crypto_hash_sha256_update(&st, (const unsigned char *)entity_id, strlen(entity_id));
 	crypto_hash_sha256_final(&st, out);
 }
 
-void yh_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id)
+void yh_officer_ticket(unsigned char out[32], const yh_ticketer *t, uint32_t level,
+                       const char *officer_id)
 {
-	seeded(out, seed, ticket_tag, sizeof(ticket_tag), entity_id);
-}
+	crypto_hash_sha256_state st = t->officer;
+	unsigned char l[4];
 
-void yh_pair_key(unsigned char out[32], const unsigned char seed[32], const char *entity_id)
-{
-	seeded(out, seed, pair_tag, sizeof(pair_tag), entity_id);
-}
-
-void yh_pair_ticket_from_key(unsigned char out[32], const unsigned char key[32],
-                             const char *inspector_id)
-{
-	crypto_hash_sha256_state st;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, key, 32);
-	crypto_hash_sha256_update(&st, (const unsigned char *)inspector_id, strlen(inspector_id));
+	put_be(l, level, 4);
+	crypto_hash_sha256_update(&st, l, 4);
+	crypto_hash_sha256_update(&st, (const unsigned char *)officer_id, strlen(officer_id));
 	crypto_hash_sha256_final(&st, out);
 }
 
-void yh_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
-                    const char *inspector_id)
+void yh_pair_ticket(unsigned char out[32], const yh_ticketer *t, const char *entity_id,
+                    const char *officer_id)
 {
-	unsigned char key[32];
+	crypto_hash_sha256_state st = t->pair;
 
-	yh_pair_key(key, seed, entity_id);
-	yh_pair_ticket_from_key(out, key, inspector_id);
+	crypto_hash_sha256_update(&st, (const unsigned char *)entity_id, strlen(entity_id));
+	crypto_hash_sha256_update(&st, (const unsigned char *)officer_id, strlen(officer_id));
+	crypto_hash_sha256_final(&st, out);
 }
 
 void yh_ledger_hash(unsigned char out[YH_LEDGER_HASH_BYTES], const yh_ledger_entry *e)

@@ -9,6 +9,9 @@
 #define YH_ENGINE_DIGEST_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include <sodium.h>
 
 #include "yaohao/ledger.h"
 
@@ -24,24 +27,33 @@ void yh_digest_task(unsigned char out[32], const char *canonical);
 /* §6 The commitment: SHA-256("yaohao:commit:v1" 0x00 || secret). */
 void yh_commitment(unsigned char out[32], const unsigned char secret[32]);
 
-/* §7 The seed: SHA-256("yaohao:seed:v1" 0x00 || task digest || entity root || officer root ||
- * recusal root || secret || len32(value) || value). */
-void yh_seed_derive(unsigned char seed[32], const unsigned char task_digest[32],
-                    const unsigned char entity_root[32], const unsigned char officer_root[32],
-                    const unsigned char recusal_root[32], const unsigned char secret[32],
-                    const char *value);
+/* §6 The announcement's digest, which the seed and the next announcement's chain link
+ * bind: SHA-256(TAG("yaohao:announcement:v2") || canonical announcement). */
+void yh_digest_announcement(unsigned char out[32], const char *canonical);
 
-/* §8 An entity's ticket: SHA-256(seed || "yaohao:ticket:v1" 0x00 || id). */
-void yh_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id);
+/* §7 The seed: SHA-256(TAG("yaohao:seed:v2") || announcement digest || secret ||
+ * u32(len value) || value). */
+void yh_seed_derive(unsigned char seed[32], const unsigned char announcement_digest[32],
+                    const unsigned char secret[32], const char *value);
 
-/* §9 Pair tickets in two steps, so that each officer costs one SHA-256 block:
- * key = SHA-256(seed || "yaohao:pair:v1" 0x00 || entity id), then
- * ticket = SHA-256(key || officer id). */
-void yh_pair_key(unsigned char out[32], const unsigned char seed[32], const char *entity_id);
-void yh_pair_ticket_from_key(unsigned char out[32], const unsigned char key[32],
-                             const char *inspector_id);
-void yh_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
-                    const char *inspector_id);
+/*
+ * §8, §9 Tickets.  Each is SHA-256 of a 64-byte first block, seed || PAD32(tag) (the tag's
+ * ASCII bytes then zero bytes up to 32), and a short tail; the first blocks are hashed once
+ * per seed, so that each ticket costs one SHA-256 compression:
+ *   ticket(e)             tag "yaohao:ticket:v2",  tail e
+ *   officer_ticket(L, o)  tag "yaohao:officer:v2", tail u32(L) || o
+ *   pair_ticket(e, o)     tag "yaohao:pair:v2",    tail e || o   (e is 18 bytes)
+ */
+typedef struct {
+	crypto_hash_sha256_state ticket, officer, pair;
+} yh_ticketer;
+
+void yh_ticketer_init(yh_ticketer *t, const unsigned char seed[32]);
+void yh_ticket(unsigned char out[32], const yh_ticketer *t, const char *entity_id);
+void yh_officer_ticket(unsigned char out[32], const yh_ticketer *t, uint32_t level,
+                       const char *officer_id);
+void yh_pair_ticket(unsigned char out[32], const yh_ticketer *t, const char *entity_id,
+                    const char *officer_id);
 
 /* §11 A draw entry's transcript_sha256: plain SHA-256 of the transcript's bytes. */
 void yh_digest_transcript(unsigned char out[32], const char *transcript, size_t len);

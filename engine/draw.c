@@ -105,15 +105,15 @@ static int stream_entry(void *ctx, const yh_selected *e)
 	return rc;
 }
 
-/* Feeds the selector and, for the audit, rebuilds the entity root in the same pass. */
-static int select_and_hash(void *ctx, const char *const *row)
+/* For the audit, the entity root is rebuilt in the same pass as the selection. */
+static int hash_row(void *ctx, const char *const *row)
 {
-	rooted *r = ctx;
-	int rc;
+	return yh_merkle_add_row(((rooted *)ctx)->m, row, YH_E_COLUMNS);
+}
 
-	if (r->m && (rc = yh_merkle_add_row(r->m, row, YH_E_COLUMNS)) < 0)
-		return rc;
-	return yh_selector_add(r->sel, row);
+static int select_row(void *ctx, const char *const *row)
+{
+	return yh_selector_add(((rooted *)ctx)->sel, row);
 }
 
 /*
@@ -134,7 +134,6 @@ static int compute(char **text, unsigned char seed[32], yh_store *store, const y
 	const yh_selection *selection;
 	json_t *strata = NULL, *reserves = NULL;
 	yh_announcement a;
-	unsigned char digest[32];
 	const char *task_id = task->id;
 	int rc;
 
@@ -152,16 +151,15 @@ static int compute(char **text, unsigned char seed[32], yh_store *store, const y
 	    (rc = yh_frozen_load_recusals(&f, store, a.recent_pairs)) < 0 ||
 	    (rc = yh_frozen_load_excluded(&f, store, a.excluded)) < 0 ||
 	    (rc = check_root(a.officer_root, f.officer_root, "officers", task_id)) < 0 ||
-	    (rc = check_root(a.recusal_root, f.recusal_root, "recusals", task_id)) < 0 ||
+	    (rc = check_root(a.conflict_root, f.conflict_root, "conflicts", task_id)) < 0 ||
 	    (rc = yh_frozen_strata_from_json(&f, a.strata)) < 0)
 		goto done;
-	yh_task_digest(digest, task);
-	yh_seed_derive(seed, digest, a.entity_root, f.officer_root, f.recusal_root, secret, value);
+	yh_seed_derive(seed, a.digest, secret, value);
 	if ((rc = yh_selector_new(&sel, &f, seed, threads, on_progress, progress_ctx)) < 0 ||
 	    (check_entities && (rc = yh_merkle_new(&feed.m)) < 0))
 		goto done;
 	feed.sel = sel;
-	if ((rc = yh_frozen_scan(store, &f, select_and_hash, &feed)) < 0)
+	if ((rc = yh_frozen_scan(store, &f, feed.m ? hash_row : NULL, select_row, &feed)) < 0)
 		goto done;
 	if (feed.m) {
 		unsigned char root[32];

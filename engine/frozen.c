@@ -7,6 +7,7 @@
 
 #include "yaohao/merkle.h"
 #include "store/store.h"
+#include "digest.h"
 #include "frozen.h"
 #include "error.h"
 
@@ -40,18 +41,91 @@ static int split_specs(yh_officer *o)
 	return YH_OK;
 }
 
-int yh_frozen_add_officer(yh_frozen *f, const char *const *row)
+/* Keeps a row's key and leaf hash for a root over every row. */
+static int add_leaf(yh_leaf **v, size_t *n, size_t *cap, const char *key, const char *key2,
+                    const char *const *row, size_t ncols)
+{
+	unsigned char buf[(YH_FIELD_MAX + 4) * YH_REGISTER_MAX_COLUMNS];
+	size_t len = yh_merkle_encode_row(buf, sizeof(buf), row, ncols);
+	yh_leaf *l;
+
+	if (!len)
+		return yh_error_set(YH_EDATA, "a row of '%s' is too long", key);
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+
+		if (!(l = realloc(*v, c * sizeof(*l))))
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		*v = l;
+		*cap = c;
+	}
+	l = &(*v)[*n];
+	yh_digest_leaf(l->leaf, buf, len);
+	l->key = strdup(key);
+	l->key2 = key2 ? strdup(key2) : NULL;
+	(*n)++;
+	if (!l->key || (key2 && !l->key2))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	return YH_OK;
+}
+
+static int cmp_leaf(const void *a, const void *b)
+{
+	const yh_leaf *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c || !x->key2 ? c : strcmp(x->key2, y->key2);
+}
+
+/* Sorts the leaves by key, refuses a repeated key, and computes their root. */
+static int leaves_root(unsigned char root[32], yh_leaf *v, size_t n, const char *what)
+{
+	yh_merkle *m = NULL;
+	size_t i;
+	int rc;
+
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_leaf);
+	for (i = 1; i < n; i++)
+		if (cmp_leaf(&v[i - 1], &v[i]) == 0)
+			return yh_error_set(YH_EDATA, "%s '%s%s%s' appears twice", what, v[i].key,
+			                    v[i].key2 ? "/" : "", v[i].key2 ? v[i].key2 : "");
+	if ((rc = yh_merkle_new(&m)) < 0)
+		return rc;
+	for (i = 0; i < n; i++)
+		yh_merkle_add_hash(m, v[i].leaf);
+	yh_merkle_root(root, m);
+	yh_merkle_free(m);
+	return YH_OK;
+}
+
+yh_out_reason yh_frozen_officer_reason(const yh_frozen *f, const char *const *row)
 {
 	const yh_task *t = f->task;
-	yh_officer *o;
-	size_t d, i;
+	size_t d;
 
-	if (strcmp(row[YH_I_STATUS], "active") != 0 || strcmp(row[YH_I_CERT], t->draw_date) < 0)
-		return 0;
+	if (strcmp(row[YH_I_STATUS], "active") != 0)
+		return YH_OUT_STATUS;
+	if (strcmp(row[YH_I_CERT], t->draw_date) < 0)
+		return YH_OUT_CERTIFICATE;
 	for (d = 0; d < t->departments.n; d++)
 		if (strcmp(t->departments.v[d], row[YH_I_DEPARTMENT]) == 0)
-			break;
-	if (d == t->departments.n)
+			return YH_ELIGIBLE;
+	return YH_OUT_DEPARTMENT;
+}
+
+int yh_frozen_add_officer(yh_frozen *f, const char *const *row)
+{
+	yh_out_reason why;
+	yh_officer *o;
+	size_t i;
+	int rc;
+
+	if ((rc = add_leaf(&f->officer_rows, &f->nofficer_rows, &f->officer_rows_cap, row[YH_I_ID],
+	                   NULL, row, YH_I_COLUMNS)) < 0)
+		return rc;
+	f->officers_out[why = yh_frozen_officer_reason(f, row)]++;
+	if (why != YH_ELIGIBLE)
 		return 0;
 	if (f->nofficers == f->officers_cap) {
 		size_t cap = f->officers_cap ? f->officers_cap * 2 : 64;
@@ -78,22 +152,9 @@ static int cmp_officer(const void *a, const void *b)
 
 int yh_frozen_finish_officers(yh_frozen *f)
 {
-	yh_merkle *m = NULL;
-	size_t i;
-	int rc;
-
 	if (f->nofficers)
 		qsort(f->officers, f->nofficers, sizeof(*f->officers), cmp_officer);
-	for (i = 1; i < f->nofficers; i++)
-		if (strcmp(f->officers[i - 1].row[YH_I_ID], f->officers[i].row[YH_I_ID]) == 0)
-			return yh_error_set(YH_EDATA, "officer '%s' appears twice", f->officers[i].row[YH_I_ID]);
-	if ((rc = yh_merkle_new(&m)) < 0)
-		return rc;
-	for (i = 0; i < f->nofficers && rc == YH_OK; i++)
-		rc = yh_merkle_add_row(m, (const char *const *)f->officers[i].row, YH_I_COLUMNS);
-	yh_merkle_root(f->officer_root, m);
-	yh_merkle_free(m);
-	return rc;
+	return leaves_root(f->officer_root, f->officer_rows, f->nofficer_rows, "officer");
 }
 
 static int offer_officer(void *ctx, const char *const *row, size_t n)
@@ -143,6 +204,16 @@ int yh_frozen_add_recusal(yh_frozen *f, const char *e, const char *i, const char
 	return YH_OK;
 }
 
+int yh_frozen_add_conflict(yh_frozen *f, const char *const *row)
+{
+	int rc;
+
+	if ((rc = add_leaf(&f->conflict_rows, &f->nconflict_rows, &f->conflict_rows_cap,
+	                   row[YH_C_INSPECTOR], row[YH_C_ENTITY], row, YH_C_COLUMNS)) < 0)
+		return rc;
+	return yh_frozen_add_recusal(f, row[YH_C_ENTITY], row[YH_C_INSPECTOR], row[YH_C_REASON]);
+}
+
 int yh_frozen_add_recent(yh_frozen *f, json_t *recent)
 {
 	char reason[160];
@@ -166,29 +237,15 @@ int yh_frozen_add_recent(yh_frozen *f, json_t *recent)
 
 int yh_frozen_finish_recusals(yh_frozen *f)
 {
-	yh_merkle *m = NULL;
-	size_t i;
-	int rc;
-
 	if (f->nrecusals)
 		qsort(f->recusals, f->nrecusals, sizeof(*f->recusals), cmp_recusal);
-	if ((rc = yh_merkle_new(&m)) < 0)
-		return rc;
-	for (i = 0; i < f->nrecusals && rc == YH_OK; i++) {
-		const char *row[3] = { f->recusals[i].entity_id, f->recusals[i].inspector_id,
-		                       f->recusals[i].reason };
-
-		rc = yh_merkle_add_row(m, row, 3);
-	}
-	yh_merkle_root(f->recusal_root, m);
-	yh_merkle_free(m);
-	return rc;
+	return leaves_root(f->conflict_root, f->conflict_rows, f->nconflict_rows, "conflict");
 }
 
 static int offer_conflict(void *ctx, const char *const *row, size_t n)
 {
 	(void)n;
-	return yh_frozen_add_recusal(ctx, row[YH_C_ENTITY], row[YH_C_INSPECTOR], row[YH_C_REASON]);
+	return yh_frozen_add_conflict(ctx, row);
 }
 
 static int offer_recent(void *ctx, const char *entity_id, const char *inspector_id,
@@ -285,6 +342,23 @@ int yh_frozen_load_excluded(yh_frozen *f, yh_store *store, json_t *list)
 	return rc;
 }
 
+yh_out_reason yh_frozen_entity_reason(const yh_frozen *f, const char *const *row)
+{
+	size_t i;
+
+	for (i = 0; i < f->task->status.n; i++)
+		if (strcmp(f->task->status.v[i], row[YH_E_STATUS]) == 0)
+			break;
+	if (i == f->task->status.n)
+		return YH_OUT_STATUS;
+	if (!yh_task_population_match(f->task, row))
+		return YH_OUT_FILTER;
+	/* bsearch() must not be given NULL, even for 0 items */
+	if (f->nexcluded && bsearch(&row[YH_E_ID], f->excluded, f->nexcluded, sizeof(char *), cmp_str))
+		return YH_OUT_EXCLUDED;
+	return YH_ELIGIBLE;
+}
+
 int yh_frozen_entity_eligible(const yh_frozen *f, const char *const *row)
 {
 	if (!yh_task_population_match(f->task, row))
@@ -295,21 +369,25 @@ int yh_frozen_entity_eligible(const yh_frozen *f, const char *const *row)
 
 typedef struct {
 	const yh_frozen *f;
-	yh_entity_fn fn;
+	yh_entity_fn every_row, eligible;
 	void *ctx;
 } scan;
 
 static int offer_entity(void *ctx, const char *const *row, size_t n)
 {
 	scan *sc = ctx;
+	int rc;
 
 	(void)n;
-	return yh_frozen_entity_eligible(sc->f, row) ? sc->fn(sc->ctx, row) : 0;
+	if (sc->every_row && (rc = sc->every_row(sc->ctx, row)) != 0)
+		return rc;
+	return yh_frozen_entity_eligible(sc->f, row) ? sc->eligible(sc->ctx, row) : 0;
 }
 
-int yh_frozen_scan(yh_store *store, const yh_frozen *f, yh_entity_fn fn, void *ctx)
+int yh_frozen_scan(yh_store *store, const yh_frozen *f, yh_entity_fn every_row,
+                   yh_entity_fn eligible, void *ctx)
 {
-	scan sc = { f, fn, ctx };
+	scan sc = { f, every_row, eligible, ctx };
 
 	return yh_register_foreach(store, YH_REGISTER_ENTITIES, f->freeze_seq, offer_entity, &sc);
 }
@@ -324,6 +402,18 @@ yh_stratum *yh_frozen_stratum(const yh_frozen *f, const char *key)
 	if (!f->nstrata) /* bsearch() must not be given NULL, even for 0 items */
 		return NULL;
 	return bsearch(key, f->strata, f->nstrata, sizeof(*f->strata), cmp_stratum_key);
+}
+
+static int cmp_officer_id(const void *key, const void *o)
+{
+	return strcmp(key, ((const yh_officer *)o)->row[YH_I_ID]);
+}
+
+yh_officer *yh_frozen_officer(const yh_frozen *f, const char *id)
+{
+	if (!f->nofficers) /* bsearch() must not be given NULL, even for 0 items */
+		return NULL;
+	return bsearch(id, f->officers, f->nofficers, sizeof(*f->officers), cmp_officer_id);
 }
 
 int yh_frozen_recused(const yh_frozen *f, const char *entity_id, const char *inspector_id)
@@ -358,6 +448,14 @@ void yh_frozen_clear(yh_frozen *f)
 		free(f->officers[i].specs);
 	}
 	free(f->officers);
+	for (i = 0; i < f->nofficer_rows; i++)
+		free(f->officer_rows[i].key);
+	free(f->officer_rows);
+	for (i = 0; i < f->nconflict_rows; i++) {
+		free(f->conflict_rows[i].key);
+		free(f->conflict_rows[i].key2);
+	}
+	free(f->conflict_rows);
 	for (i = 0; i < f->nrecusals; i++) {
 		free(f->recusals[i].entity_id);
 		free(f->recusals[i].inspector_id);

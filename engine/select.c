@@ -44,7 +44,7 @@ typedef struct {
 struct yh_selector {
 	yh_frozen *f;
 	heap *heaps;       /* parallel to f->strata */
-	unsigned char seed[32];
+	yh_ticketer tk;
 	uint64_t rows;
 	yh_scan_progress_fn progress;
 	void *progress_ctx;
@@ -213,7 +213,7 @@ int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32
 		return yh_error_set(YH_ENOMEM, "out of memory");
 	}
 	s->f = f;
-	memcpy(s->seed, seed, 32);
+	yh_ticketer_init(&s->tk, seed);
 	s->progress = progress;
 	s->progress_ctx = progress_ctx;
 	for (i = 0; i < f->nstrata; i++) {
@@ -285,7 +285,7 @@ static int push(yh_selector *s, const char *id, const char *name, size_t stratum
 	heap *h = &s->heaps[stratum];
 	drawn e;
 
-	yh_ticket(e.ticket, s->seed, id);
+	yh_ticket(e.ticket, &s->tk, id);
 	strcpy(e.id, id);
 	e.stratum = stratum;
 	if (h->n == h->cap && cmp_drawn(&e, &h->v[0]) >= 0)
@@ -378,12 +378,14 @@ int yh_selector_finish(const yh_selection **selection, yh_selector *s, int teams
                        yh_selected_fn emit, void *emit_ctx)
 {
 	yh_frozen *f = s->f;
+	yh_teamer *teamer = NULL;
 	drawn *all = NULL;
 	size_t nall = 0, i;
 	int rc;
 
 	*selection = NULL;
-	if ((rc = drain(s)) < 0 || (rc = close_strata(s, &all, &nall)) < 0)
+	if ((rc = drain(s)) < 0 || (rc = close_strata(s, &all, &nall)) < 0 ||
+	    (teams && (rc = yh_teamer_new(&teamer, f, &s->tk)) < 0))
 		goto done;
 	/* ranks and teams, in global ticket order; each entry goes out as it is made, so that
 	 * memory stays small however many are selected */
@@ -399,7 +401,7 @@ int yh_selector_finish(const yh_selection **selection, yh_selector *s, int teams
 		memcpy(e.ticket, all[i].ticket, 32);
 		e.has_team = teams;
 		e.team.n = 0;
-		if (teams && (rc = yh_team_assign(&e.team, f, s->seed, e.id, e.rank)) < 0)
+		if (teams && (rc = yh_team_assign(&e.team, teamer, e.id, e.rank)) < 0)
 			goto done;
 		if ((rc = emit(emit_ctx, &e)) < 0)
 			goto done;
@@ -412,6 +414,7 @@ int yh_selector_finish(const yh_selection **selection, yh_selector *s, int teams
 	*selection = &s->selection;
 	rc = YH_OK;
 done:
+	yh_teamer_free(teamer);
 	free(all);
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* team.c — the team of each selected entity (docs/spec.md §9): candidates by load and pair
+/* team.c — the team of each selected entity (docs/spec.md §9): candidates by load and officer
  * ticket, seats, specialties, the load cap; the commit-time pre-check and default cap. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,122 +105,238 @@ int yh_team_precheck(const yh_frozen *f, uint64_t selected)
 	return YH_OK;
 }
 
-typedef struct {
-	unsigned char ticket[32];
-	yh_officer *officer;
-	int specialist;       /* holds one of the task's required specialties */
-	int quota;            /* index of its department's seats, or -1 */
-} candidate;
-
-static int cmp_load(const void *a, const void *b)
-{
-	const candidate *x = a, *y = b;
-
-	return (x->officer->load > y->officer->load) - (x->officer->load < y->officer->load);
-}
-
-static int cmp_ticket(const void *a, const void *b)
-{
-	const candidate *x = a, *y = b;
-	int c = memcmp(x->ticket, y->ticket, 32);
-
-	return c ? c : strcmp(x->officer->row[YH_I_ID], y->officer->row[YH_I_ID]);
-}
-
-/* Within one load level, filling order puts non-specialists first. */
-static int cmp_filler(const void *a, const void *b)
-{
-	const candidate *x = *(const candidate *const *)a, *y = *(const candidate *const *)b;
-
-	return x->specialist != y->specialist ? x->specialist - y->specialist : cmp_ticket(x, y);
-}
-
-static int cmp_member_ptr(const void *a, const void *b)
-{
-	return cmp_ticket(*(const candidate *const *)a, *(const candidate *const *)b);
-}
-
-/* Orders candidates by load.  Balanced loads span a few values, so a pass per value
- * beats a sort of every officer for every entity; a wide span falls back to qsort. */
-static void group_by_load(candidate *c, size_t n)
-{
-	uint64_t lo = UINT64_MAX, hi = 0, l;
-	candidate *tmp;
-	size_t i, m = 0;
-
-	for (i = 0; i < n; i++) {
-		lo = c[i].officer->load < lo ? c[i].officer->load : lo;
-		hi = c[i].officer->load > hi ? c[i].officer->load : hi;
-	}
-	if (n < 2 || lo == hi)
-		return;
-	if (hi - lo > 8 || !(tmp = malloc(n * sizeof(*tmp)))) {
-		qsort(c, n, sizeof(*c), cmp_load);
-		return;
-	}
-	for (l = lo; l <= hi; l++)
-		for (i = 0; i < n; i++)
-			if (c[i].officer->load == l)
-				tmp[m++] = c[i];
-	memcpy(c, tmp, n * sizeof(*c));
-	free(tmp);
-}
-
 /*
- * Candidate order is (load, pair ticket, id) and filling order (load,
- * specialist, pair ticket, id): both are load first, so the pair tickets of a
- * load level are computed only when the walk reaches it.  The result is the
- * one a full sort would give (docs/spec.md §9), with far fewer hashes, since
- * balanced loads keep the lowest level small.
+ * Officers waiting for a seat, in candidate order (docs/spec.md §9): one min-heap per load
+ * level and group, by (officer ticket of that level, id).  A group is a department with
+ * seats (or all officers when the task names none) and whether the officer is a specialist.
+ * An officer is in the heap of its current load; taking it out and putting it one level up
+ * costs one ticket and O(log n), so a team costs O(size · log officers), whatever the size
+ * of the register.
  */
 typedef struct {
-	candidate *c;              /* sorted by load; levels [0, ready) are sorted by ticket */
-	size_t n, ready;
-	unsigned char key[32];     /* the entity's pair key */
-} levels;
+	uint32_t *v;
+	size_t n, cap;
+} heap;
 
-/* Materialises the next load level; 0 when there is none. */
-static int next_level(levels *lv)
+typedef struct {
+	unsigned char ticket[32];    /* officer_ticket(load, id) */
+	int group;                   /* -1: can never take a seat (a department without seats) */
+	int specialist;
+	char blocked;                /* recused for, or already in, the team being formed */
+} waiting;
+
+struct yh_teamer {
+	yh_frozen *f;
+	const yh_ticketer *tk;
+	waiting *w;                  /* parallel to f->officers */
+	size_t ngroups;              /* departments with seats (1 when none), times 2 */
+	heap *levels;                /* levels[L * ngroups + g] */
+	uint64_t nlevels, low;       /* levels allocated; the lowest that may hold someone */
+	uint32_t *stash;             /* popped while looking, put back after */
+	size_t nstash, capstash;
+	uint32_t *recused;           /* blocked for the entity at hand, to unblock after */
+	size_t nrecused, caprecused;
+};
+
+static int before(const yh_teamer *t, uint32_t a, uint32_t b)
 {
-	size_t end = lv->ready, i;
+	int c = memcmp(t->w[a].ticket, t->w[b].ticket, 32);
 
-	if (lv->ready == lv->n)
-		return 0;
-	while (end < lv->n && lv->c[end].officer->load == lv->c[lv->ready].officer->load)
-		end++;
-	for (i = lv->ready; i < end; i++)
-		yh_pair_ticket_from_key(lv->c[i].ticket, lv->key, lv->c[i].officer->row[YH_I_ID]);
-	qsort(lv->c + lv->ready, end - lv->ready, sizeof(candidate), cmp_ticket);
-	lv->ready = end;
-	return 1;
+	return c ? c < 0 : strcmp(t->f->officers[a].row[YH_I_ID], t->f->officers[b].row[YH_I_ID]) < 0;
 }
 
-/* One team being formed: the candidates of one entity and the seats still open. */
+static int heap_push(yh_teamer *t, heap *h, uint32_t x)
+{
+	size_t i;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 8;
+		uint32_t *p = realloc(h->v, cap * sizeof(*p));
+
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		h->v = p;
+		h->cap = cap;
+	}
+	for (i = h->n++; i > 0 && before(t, x, h->v[(i - 1) / 2]); i = (i - 1) / 2)
+		h->v[i] = h->v[(i - 1) / 2];
+	h->v[i] = x;
+	return YH_OK;
+}
+
+static uint32_t heap_pop(yh_teamer *t, heap *h)
+{
+	uint32_t top = h->v[0], last = h->v[--h->n];
+	size_t i = 0, c;
+
+	for (; (c = 2 * i + 1) < h->n; i = c) {
+		if (c + 1 < h->n && before(t, h->v[c + 1], h->v[c]))
+			c++;
+		if (!before(t, h->v[c], last))
+			break;
+		h->v[i] = h->v[c];
+	}
+	if (h->n)
+		h->v[i] = last;
+	return top;
+}
+
+static heap *level_heap(yh_teamer *t, uint64_t level, int group)
+{
+	return &t->levels[level * t->ngroups + (size_t)group];
+}
+
+/* Puts an officer in the heap of its current load, with that level's ticket. */
+static int enqueue(yh_teamer *t, uint32_t x)
+{
+	const yh_officer *o = &t->f->officers[x];
+
+	if (t->w[x].group < 0 || o->load >= t->f->load_cap)
+		return YH_OK;
+	if (o->load >= t->nlevels) {
+		uint64_t n = o->load + 8;
+		heap *p = realloc(t->levels, n * t->ngroups * sizeof(*p));
+
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		memset(p + t->nlevels * t->ngroups, 0, (n - t->nlevels) * t->ngroups * sizeof(*p));
+		t->levels = p;
+		t->nlevels = n;
+	}
+	yh_officer_ticket(t->w[x].ticket, t->tk, (uint32_t)o->load, o->row[YH_I_ID]);
+	return heap_push(t, level_heap(t, o->load, t->w[x].group), x);
+}
+
+int yh_teamer_new(yh_teamer **out, yh_frozen *f, const yh_ticketer *tk)
+{
+	const yh_task *task = f->task;
+	yh_teamer *t = calloc(1, sizeof(*t));
+	size_t i, s;
+	int rc = YH_OK;
+
+	*out = NULL;
+	if (!t || !(t->w = calloc(f->nofficers + 1, sizeof(*t->w)))) {
+		free(t);
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	}
+	t->f = f;
+	t->tk = tk;
+	t->ngroups = 2 * (task->quota_departments.n ? task->quota_departments.n : 1);
+	for (i = 0; i < f->nofficers && rc == YH_OK; i++) {
+		yh_officer *o = &f->officers[i];
+		int q = task->quota_departments.n ? quota_index(task, o->row[YH_I_DEPARTMENT]) : 0;
+
+		for (s = 0; s < task->specialties.n && !t->w[i].specialist; s++)
+			t->w[i].specialist = holds(o, task->specialties.v[s]);
+		t->w[i].group = q < 0 ? -1 : 2 * q + t->w[i].specialist;
+		rc = enqueue(t, (uint32_t)i);
+	}
+	if (rc < 0) {
+		yh_teamer_free(t);
+		return rc;
+	}
+	*out = t;
+	return YH_OK;
+}
+
+void yh_teamer_free(yh_teamer *t)
+{
+	uint64_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nlevels * t->ngroups; i++)
+		free(t->levels[i].v);
+	free(t->levels);
+	free(t->w);
+	free(t->stash);
+	free(t->recused);
+	free(t);
+}
+
+/* One team being formed. */
 typedef struct {
-	const yh_task *t;
-	yh_frozen *f;
+	yh_teamer *t;
+	const yh_task *task;
 	const char *entity_id;
 	uint64_t rank;
-	candidate *c;              /* the candidates, grouped by load */
-	size_t n;
-	candidate **fill;          /* scratch: one load level in filling order */
-	char *taken;               /* per candidate */
-	candidate *members[YH_TEAM_MAX];
+	uint32_t members[YH_TEAM_MAX];
 	size_t nmembers;
-	unsigned remaining[64];    /* seats left per department with seats */
-	unsigned any_left;         /* seats left when the task gives no department seats */
-	levels lv;
+	unsigned remaining[64];      /* seats left per department with seats */
+	unsigned any_left;           /* seats left when the task gives no department seats */
 } forming;
 
-/* The officers below the load cap with no recusal for this entity. */
-static void gather(forming *fm)
+static int seats_open(const forming *fm, int group)
 {
-	const yh_task *t = fm->t;
-	yh_frozen *f = fm->f;
-	size_t lo, hi, i, s;
+	return fm->task->quota_departments.n ? fm->remaining[group / 2] > 0 : fm->any_left > 0;
+}
 
-	/* the recusals of this entity, found once */
-	for (lo = 0, hi = f->nrecusals; lo < hi;) {
+static void take(forming *fm, uint32_t x)
+{
+	fm->t->w[x].blocked = 1;
+	fm->members[fm->nmembers++] = x;
+	if (fm->task->quota_departments.n)
+		fm->remaining[fm->t->w[x].group / 2]--;
+	else
+		fm->any_left--;
+}
+
+static int append(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		uint32_t *p = realloc(*v, c * sizeof(*p));
+
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		*v = p;
+		*cap = c;
+	}
+	(*v)[(*n)++] = x;
+	return YH_OK;
+}
+
+static int stash(yh_teamer *t, uint32_t x)
+{
+	return append(&t->stash, &t->nstash, &t->capstash, x);
+}
+
+static int unstash(yh_teamer *t, heap *h)
+{
+	int rc = YH_OK;
+
+	while (t->nstash && rc == YH_OK)
+		rc = heap_push(t, h, t->stash[--t->nstash]);
+	return rc;
+}
+
+/* Pops the first officer of h, in candidate order, that is not blocked and holds `specialty`
+ * (any, when NULL); the others popped on the way go back.  *found is -1 when there is none. */
+static int pop_first(int64_t *found, yh_teamer *t, heap *h, const char *specialty)
+{
+	int rc;
+
+	*found = -1;
+	while (h->n) {
+		uint32_t x = heap_pop(t, h);
+
+		if (!t->w[x].blocked && (!specialty || holds(&t->f->officers[x], specialty))) {
+			*found = x;
+			break;
+		}
+		if ((rc = stash(t, x)) < 0)
+			return rc;
+	}
+	return unstash(t, h);
+}
+
+/* Blocks the officers recused for this entity (conflicts and recent pairs). */
+static int block_recused(forming *fm)
+{
+	const yh_frozen *f = fm->t->f;
+	size_t lo = 0, hi = f->nrecusals;
+
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (strcmp(f->recusals[mid].entity_id, fm->entity_id) < 0)
@@ -228,158 +344,198 @@ static void gather(forming *fm)
 		else
 			hi = mid;
 	}
-	for (hi = lo; hi < f->nrecusals && strcmp(f->recusals[hi].entity_id, fm->entity_id) == 0; hi++)
-		;
-	for (i = 0; i < f->nofficers; i++) {
-		yh_officer *o = &f->officers[i];
-		candidate *c = &fm->c[fm->n];
+	for (; lo < f->nrecusals && strcmp(f->recusals[lo].entity_id, fm->entity_id) == 0; lo++) {
+		const yh_officer *o = yh_frozen_officer(f, f->recusals[lo].inspector_id);
+		uint32_t x;
 
-		if (o->load >= f->load_cap || (hi > lo && yh_frozen_recused(f, fm->entity_id, o->row[YH_I_ID])))
+		int rc;
+
+		if (!o || fm->t->w[x = (uint32_t)(o - f->officers)].blocked)
 			continue;
-		c->officer = o;
-		c->specialist = 0;
-		for (s = 0; s < t->specialties.n && !c->specialist; s++)
-			c->specialist = holds(o, t->specialties.v[s]);
-		c->quota = quota_index(t, o->row[YH_I_DEPARTMENT]);
-		fm->n++;
-	}
-}
-
-static int seat_open(const forming *fm, const candidate *x)
-{
-	if (fm->t->quota_departments.n)
-		return x->quota >= 0 && fm->remaining[x->quota] > 0;
-	return fm->any_left > 0;
-}
-
-static void take(forming *fm, size_t idx)
-{
-	fm->taken[idx] = 1;
-	fm->members[fm->nmembers++] = &fm->c[idx];
-	if (fm->t->quota_departments.n)
-		fm->remaining[fm->c[idx].quota]--;
-	else
-		fm->any_left--;
-}
-
-/* Step 1: each required specialty, in the task's order, by the first holder in candidate order. */
-static int take_specialists(forming *fm)
-{
-	const yh_task *t = fm->t;
-	size_t s, i;
-
-	for (s = 0; s < t->specialties.n; s++) {
-		for (i = 0; i < fm->nmembers; i++)
-			if (holds(fm->members[i]->officer, t->specialties.v[s]))
-				break;
-		if (i < fm->nmembers)
-			continue;
-		for (i = 0;; i++) {
-			if (i == fm->lv.ready && !next_level(&fm->lv))
-				break;
-			if (!fm->taken[i] && holds(fm->c[i].officer, t->specialties.v[s]) && seat_open(fm, &fm->c[i]))
-				break;
-		}
-		if (i == fm->n)
-			return yh_error_set(YH_EDATA, "cannot form a team for entity '%s' (rank %llu): no "
-			                    "eligible officer holding specialty '%s' is left (after recusals, "
-			                    "certificate dates, department seats and load cap %llu)",
-			                    fm->entity_id, (unsigned long long)fm->rank, t->specialties.v[s],
-			                    (unsigned long long)fm->f->load_cap);
-		take(fm, i);
+		if ((rc = append(&fm->t->recused, &fm->t->nrecused, &fm->t->caprecused, x)) < 0)
+			return rc;
+		fm->t->w[x].blocked = 1;
 	}
 	return YH_OK;
 }
 
-/* Step 2: the remaining seats, level by level in filling order. */
-static void fill_seats(forming *fm)
+/* Step 3 of §9: each required specialty, in the task's order, by the first holder in
+ * candidate order (load, officer ticket, id) who can take a seat. */
+static int take_specialists(forming *fm)
 {
-	size_t lo, hi, i;
+	yh_teamer *t = fm->t;
+	const yh_task *task = fm->task;
+	size_t s, i;
+	int rc;
 
-	for (lo = 0; fm->nmembers < fm->t->team_size && lo < fm->n; lo = hi) {
-		size_t m = 0;
+	for (s = 0; s < task->specialties.n; s++) {
+		const char *spec = task->specialties.v[s];
+		int64_t best = -1;
+		uint64_t level;
 
-		while (fm->lv.ready <= lo)
-			next_level(&fm->lv);
-		for (hi = lo; hi < fm->n && fm->c[hi].officer->load == fm->c[lo].officer->load; hi++)
-			fm->fill[m++] = &fm->c[hi];
-		qsort(fm->fill, m, sizeof(*fm->fill), cmp_filler);
-		for (i = 0; i < m && fm->nmembers < fm->t->team_size; i++) {
-			size_t idx = (size_t)(fm->fill[i] - fm->c);
+		for (i = 0; i < fm->nmembers && !holds(&t->f->officers[fm->members[i]], spec); i++)
+			;
+		if (i < fm->nmembers)
+			continue;
+		for (level = t->low; level < t->nlevels && best < 0; level++) {
+			int g, best_g = -1;
 
-			if (!fm->taken[idx] && seat_open(fm, &fm->c[idx]))
-				take(fm, idx);
+			for (g = 1; g < (int)t->ngroups; g += 2) {
+				int64_t x;
+
+				if (!seats_open(fm, g))
+					continue;
+				if ((rc = pop_first(&x, t, level_heap(t, level, g), spec)) < 0)
+					return rc;
+				if (x < 0)
+					continue;
+				if (best < 0 || before(t, (uint32_t)x, (uint32_t)best)) {
+					if (best >= 0 && (rc = heap_push(t, level_heap(t, level, best_g),
+					                                 (uint32_t)best)) < 0)
+						return rc;
+					best = x;
+					best_g = g;
+				} else if ((rc = heap_push(t, level_heap(t, level, g), (uint32_t)x)) < 0) {
+					return rc;
+				}
+			}
 		}
+		if (best < 0)
+			return yh_error_set(YH_EDATA, "cannot form a team for entity '%s' (rank %llu): no "
+			                    "eligible officer holding specialty '%s' is left (after recusals, "
+			                    "certificate dates, department seats and load cap %llu)",
+			                    fm->entity_id, (unsigned long long)fm->rank, spec,
+			                    (unsigned long long)t->f->load_cap);
+		take(fm, (uint32_t)best);
 	}
+	return YH_OK;
+}
+
+/* Step 4 of §9: the open seats in filling order (load, non-specialists first, officer
+ * ticket, id).  Seats belong to departments, so each department's group fills alone. */
+static int fill_seats(forming *fm)
+{
+	yh_teamer *t = fm->t;
+	uint64_t level;
+	int rc;
+
+	for (level = t->low; level < t->nlevels && fm->nmembers < fm->task->team_size; level++) {
+		int specialist, g;
+
+		for (specialist = 0; specialist < 2; specialist++)
+			for (g = specialist; g < (int)t->ngroups; g += 2)
+				while (seats_open(fm, g) && fm->nmembers < fm->task->team_size) {
+					int64_t x;
+
+					if ((rc = pop_first(&x, t, level_heap(t, level, g), NULL)) < 0)
+						return rc;
+					if (x < 0)
+						break;
+					take(fm, (uint32_t)x);
+				}
+	}
+	return YH_OK;
 }
 
 /* Names the rule that left seats empty. */
 static int too_few(const forming *fm)
 {
-	const yh_task *t = fm->t;
+	const yh_task *task = fm->task;
 	size_t i;
 
-	if (t->quota_departments.n) {
-		for (i = 0; i < t->quota_departments.n && fm->remaining[i] == 0; i++)
+	if (task->quota_departments.n) {
+		for (i = 0; i < task->quota_departments.n && fm->remaining[i] == 0; i++)
 			;
 		return yh_error_set(YH_EDATA, "cannot form a team for entity '%s' (rank %llu): department "
 		                    "'%s' has no eligible officer left for its %u seat(s) (after recusals, "
 		                    "certificate dates and load cap %llu)", fm->entity_id,
-		                    (unsigned long long)fm->rank, t->quota_departments.v[i], t->quota_counts[i],
-		                    (unsigned long long)fm->f->load_cap);
+		                    (unsigned long long)fm->rank, task->quota_departments.v[i],
+		                    task->quota_counts[i], (unsigned long long)fm->t->f->load_cap);
 	}
 	return yh_error_set(YH_EDATA, "cannot form a team for entity '%s' (rank %llu): only %zu "
 	                    "eligible officers are left, the team needs %u (after recusals, "
 	                    "certificate dates and load cap %llu)", fm->entity_id,
-	                    (unsigned long long)fm->rank, fm->nmembers, t->team_size,
-	                    (unsigned long long)fm->f->load_cap);
+	                    (unsigned long long)fm->rank, fm->nmembers, task->team_size,
+	                    (unsigned long long)fm->t->f->load_cap);
 }
 
-int yh_team_assign(yh_team *team, yh_frozen *f, const unsigned char seed[32],
-                   const char *entity_id, uint64_t rank)
+/* Step 5: members by pair ticket, the first leads; each goes one level up. */
+static int seat_members(yh_team *team, forming *fm)
+{
+	yh_teamer *t = fm->t;
+	size_t i, j;
+	int rc = YH_OK;
+
+	team->n = fm->nmembers;
+	for (i = 0; i < fm->nmembers; i++) {
+		yh_member m;
+
+		m.officer = &t->f->officers[fm->members[i]];
+		yh_pair_ticket(m.pair_ticket, t->tk, fm->entity_id, m.officer->row[YH_I_ID]);
+		for (j = i; j > 0; j--) {  /* insertion: a team is small */
+			int c = memcmp(team->members[j - 1].pair_ticket, m.pair_ticket, 32);
+
+			if (c < 0 || (c == 0 && strcmp(team->members[j - 1].officer->row[YH_I_ID],
+			                               m.officer->row[YH_I_ID]) < 0))
+				break;
+			team->members[j] = team->members[j - 1];
+		}
+		team->members[j] = m;
+	}
+	for (i = 0; i < fm->nmembers && rc == YH_OK; i++) {
+		t->f->officers[fm->members[i]].load++;
+		t->w[fm->members[i]].blocked = 0;
+		rc = enqueue(t, fm->members[i]);
+	}
+	return rc;
+}
+
+/* Puts back the members of a team that could not be formed. */
+static void give_back(forming *fm)
+{
+	size_t i;
+
+	for (i = 0; i < fm->nmembers; i++) {
+		uint32_t x = fm->members[i];
+
+		fm->t->w[x].blocked = 0;
+		heap_push(fm->t, level_heap(fm->t, fm->t->f->officers[x].load, fm->t->w[x].group), x);
+	}
+}
+
+int yh_team_assign(yh_team *team, yh_teamer *t, const char *entity_id, uint64_t rank)
 {
 	forming fm;
 	size_t i;
-	int rc = YH_OK;
+	int rc;
 
 	memset(&fm, 0, sizeof(fm));
-	fm.t = f->task;
-	fm.f = f;
+	fm.t = t;
+	fm.task = t->f->task;
 	fm.entity_id = entity_id;
 	fm.rank = rank;
-	fm.any_left = fm.t->team_size;
-	fm.c = malloc((f->nofficers + 1) * sizeof(*fm.c));
-	fm.fill = malloc((f->nofficers + 1) * sizeof(*fm.fill));
-	fm.taken = calloc(f->nofficers + 1, 1);
-	if (!fm.c || !fm.taken || !fm.fill) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory");
-		goto done;
+	fm.any_left = fm.task->team_size;
+	team->n = 0;
+	for (i = 0; i < fm.task->quota_departments.n && i < 64; i++)
+		fm.remaining[i] = fm.task->quota_counts[i];
+	while (t->low < t->nlevels) {  /* levels only empty from below */
+		int g, empty = 1;
+
+		for (g = 0; g < (int)t->ngroups && empty; g++)
+			empty = level_heap(t, t->low, g)->n == 0;
+		if (!empty)
+			break;
+		t->low++;
 	}
-	for (i = 0; i < fm.t->quota_departments.n && i < 64; i++)
-		fm.remaining[i] = fm.t->quota_counts[i];
-	gather(&fm);
-	group_by_load(fm.c, fm.n);
-	fm.lv.c = fm.c;
-	fm.lv.n = fm.n;
-	yh_pair_key(fm.lv.key, seed, entity_id);
-	if ((rc = take_specialists(&fm)) < 0)
-		goto done;
-	fill_seats(&fm);
-	if (fm.nmembers < fm.t->team_size) {
+	if ((rc = block_recused(&fm)) == YH_OK && (rc = take_specialists(&fm)) == YH_OK &&
+	    (rc = fill_seats(&fm)) == YH_OK && fm.nmembers < fm.task->team_size)
 		rc = too_few(&fm);
-		goto done;
+	for (i = 0; i < t->nrecused; i++)
+		t->w[t->recused[i]].blocked = 0;
+	t->nrecused = 0;
+	if (rc < 0) {
+		give_back(&fm);
+		return rc;
 	}
-	/* members in pair-ticket order; the first leads */
-	qsort(fm.members, fm.nmembers, sizeof(*fm.members), cmp_member_ptr);
-	team->n = fm.nmembers;
-	for (i = 0; i < fm.nmembers; i++) {
-		fm.members[i]->officer->load++;
-		team->members[i].officer = fm.members[i]->officer;
-		memcpy(team->members[i].pair_ticket, fm.members[i]->ticket, 32);
-	}
-done:
-	free(fm.c);
-	free(fm.fill);
-	free(fm.taken);
-	return rc;
+	return seat_members(team, &fm);
 }

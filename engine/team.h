@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "digest.h"
 #include "frozen.h"
 
 /* A team never has more members than this (the task parser's limit). */
@@ -32,9 +33,14 @@ uint64_t yh_team_default_cap(const yh_frozen *f, uint64_t selected);
 /* Checks the team rules can be met at all (commit-time pre-check). */
 int yh_team_precheck(const yh_frozen *f, uint64_t selected);
 
-/* Forms the team of one selected entity (rank names it in a failure) and charges
+/* The officers of a draw waiting for seats, by load level (docs/spec.md §9): made once per
+ * draw, after the frozen officers and recusals and before the first team. */
+typedef struct yh_teamer yh_teamer;
+int yh_teamer_new(yh_teamer **out, yh_frozen *f, const yh_ticketer *tickets);
+void yh_teamer_free(yh_teamer *t);
+
+/* Forms the team of the next selected entity (rank names it in a failure) and charges
  * the members' load. */
-int yh_team_assign(yh_team *team, yh_frozen *f, const unsigned char seed[32],
-                   const char *entity_id, uint64_t rank);
+int yh_team_assign(yh_team *team, yh_teamer *t, const char *entity_id, uint64_t rank);
 
 #endif

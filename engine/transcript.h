@@ -11,8 +11,8 @@
 
 #include "select.h"
 
-#define YH_ANNOUNCEMENT_FORMAT "yaohao-announcement/1"
-#define YH_TRANSCRIPT_FORMAT "yaohao-transcript/1"
+#define YH_ANNOUNCEMENT_FORMAT "yaohao-announcement/2"
+#define YH_TRANSCRIPT_FORMAT "yaohao-transcript/2"
 
 /* {rank, id, name, stratum, ticket[, team: [{id, name, department, role, pair_ticket}]]}. */
 json_t *yh_selected_json(const yh_selected *e);

@@ -248,3 +248,47 @@ done:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int yh_draw_store_chain_head(char **announcement, uint64_t *count, yh_store *store)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*announcement = NULL;
+	*count = 0;
+	if ((rc = yh_store_prepare(store, &st, "SELECT announcement, (SELECT count(*) FROM task_commit) "
+	                           "FROM task_commit ORDER BY seq DESC LIMIT 1",
+	                           "cannot read the announcements")) < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*count = (uint64_t)sqlite3_column_int64(st, 1);
+		if (!(*announcement = strdup(yh_store_text(st, 0))))
+			rc = yh_error_set(YH_ENOMEM, "out of memory");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_draw_store_earlier(yh_store *store, const char *date, int64_t days, yh_earlier_fn fn,
+                          void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	if ((rc = yh_store_prepare(store, &st, "SELECT d.task_id, t.draw_date, "
+	                           "json_extract(l.payload, '$.transcript_sha256') FROM task_draw d "
+	                           "JOIN task t ON t.id = d.task_id JOIN ledger l ON l.seq = d.seq "
+	                           "WHERE t.draw_date <= ?1 AND julianday(?1) - julianday(t.draw_date) <= ?2 "
+	                           "ORDER BY d.task_id", "cannot read earlier draws")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, days);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(ctx, yh_store_text(st, 0), yh_store_text(st, 1), yh_store_text(st, 2))) != 0)
+			goto done;
+	if (step != SQLITE_DONE)
+		rc = yh_store_fail(store, "cannot read earlier draws");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -142,6 +142,17 @@ int yh_draw_store_load_transcript(char **transcript, yh_store *store, const char
 int yh_draw_store_refs(uint64_t *commit_seq, uint64_t *draw_seq, unsigned char draw_hash[32],
                        yh_store *store, const char *task_id);
 
+/* The newest commitment's announcement (free() it; NULL when there is none yet) and how
+ * many commitments the store holds: the chain the next announcement links to. */
+int yh_draw_store_chain_head(char **announcement, uint64_t *count, yh_store *store);
+
+/* The draws dated within `days` before `date` (inclusive), by task id: fn(ctx, task id,
+ * draw date, the transcript's SHA-256 as the draw entry records it). */
+typedef int (*yh_earlier_fn)(void *ctx, const char *task_id, const char *draw_date,
+                             const char *transcript_sha256);
+int yh_draw_store_earlier(yh_store *store, const char *date, int64_t days, yh_earlier_fn fn,
+                          void *ctx);
+
 /* Recording who was drawn and who inspects them, for later exclusion windows. */
 typedef struct yh_draw_recorder yh_draw_recorder;
 int yh_draw_recorder_open(yh_draw_recorder **out, yh_store *store, const char *task_id,
