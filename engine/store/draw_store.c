@@ -292,3 +292,21 @@ done:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int yh_draw_store_announcements(yh_store *store, yh_text_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	if ((rc = yh_store_prepare(store, &st, "SELECT announcement FROM task_commit ORDER BY seq",
+	                           "cannot read the announcements")) < 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(ctx, yh_store_text(st, 0))) != 0)
+			goto done;
+	if (step != SQLITE_DONE)
+		rc = yh_store_fail(store, "cannot read the announcements");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}

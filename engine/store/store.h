@@ -142,6 +142,10 @@ int yh_draw_store_load_transcript(char **transcript, yh_store *store, const char
 int yh_draw_store_refs(uint64_t *commit_seq, uint64_t *draw_seq, unsigned char draw_hash[32],
                        yh_store *store, const char *task_id);
 
+/* Every announcement the store has made, in the order of their commit entries. */
+typedef int (*yh_text_fn)(void *ctx, const char *text);
+int yh_draw_store_announcements(yh_store *store, yh_text_fn fn, void *ctx);
+
 /* The newest commitment's announcement (free() it; NULL when there is none yet) and how
  * many commitments the store holds: the chain the next announcement links to. */
 int yh_draw_store_chain_head(char **announcement, uint64_t *count, yh_store *store);

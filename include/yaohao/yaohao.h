@@ -34,5 +34,6 @@
 #include "document.h"
 #include "proof.h"
 #include "audit.h"
+#include "feed.h"
 
 #endif
