@@ -1,18 +1,27 @@
 #!/usr/bin/env python3
-"""Independent recomputation of the yaohao draw vectors from docs/spec.md alone.
+"""Independent recomputation of the yaohao draw vectors (format /2) from docs/spec.md alone.
 
-Usage: python3 check_spec.py [VECTORS_DIR]     (default: <repo>/fixtures/vectors)
+Usage: python3 check_spec.py [--self-test] [VECTORS_DIR]   (default: <repo>/fixtures/vectors)
 
 Written from the specification (docs/spec.md, with docs/tasks.md for the task defaults it
-points to), without reading the C implementation. Every case directory holds task.json,
-secret.hex, entropy.txt, the canonical register files (entities.csv, inspectors.csv,
-conflicts.csv), announcement.json and transcript.json. Section numbers (§n) refer to spec.md.
+points to) without reading the C implementation. Section numbers (§n) refer to spec.md.
 
-Inputs taken from announcement.json as given (no rule derives them from the case's files):
-the store's `department`, `freeze_seq`, `entropy_source`, and the frozen lists
-`entities.excluded` and `recusals.recent_pairs` (§4: they come from the store's earlier
-draws). Those lists are checked for form, and then against the other cases' transcripts,
-which the vectors produce as successive draws of one store (check_history).
+VECTORS_DIR holds one directory per case (successive draws of one store), each with task.json,
+secret.hex, entropy.txt, the canonical register files as of the freeze (entities.csv,
+inspectors.csv, conflicts.csv: every row, §1), announcement.json, transcript.json and
+draw.json; beside them test-key.pub (§15) and feed.json (§16).
+
+For every case the announcement is rebuilt from task.json, the three registers, secret.hex and
+the earlier cases' transcripts; only the members that no rule derives are taken from
+announcement.json as given: `department`, `freeze_seq`, `entropy_source`, `chain`, `earlier`
+and `commitment` (the commitment is then checked to open with secret.hex). `entities.excluded`
+and `recent_pairs` are recomputed from the earlier draws the `earlier` list names, found among
+the other cases by their transcript SHA-256. The `earlier` lists themselves, the chain and the
+feed are checked across cases at the end.
+
+Output: one line per check, "ok ..." or "FAIL ...", "skip ..." for a check that could not run
+(not counted as passed), "info ..." for numbers reported without a published value to compare
+with; the last line is "N passed, M failed[, K skipped]". Exit status 1 on any failure.
 """
 
 import argparse
@@ -22,6 +31,7 @@ import hashlib
 import io
 import json
 import os
+import subprocess
 import sys
 
 # ---------------------------------------------------------------------------------------------
@@ -37,8 +47,23 @@ def TAG(text):
     return text.encode("ascii") + b"\x00"
 
 
+def PAD32(text):
+    """ASCII bytes of text followed by zero bytes up to 32 bytes in all (text is shorter)."""
+    b = text.encode("ascii")
+    assert len(b) < 32
+    return b + b"\x00" * (32 - len(b))
+
+
 def u32(n):
     return n.to_bytes(4, "big")
+
+
+def u64(n):
+    return n.to_bytes(8, "big")
+
+
+def utf8(s):
+    return s.encode("utf-8")
 
 
 def read_bytes(path):
@@ -50,13 +75,130 @@ def read_json(path):
     return json.loads(read_bytes(path).decode("utf-8"))
 
 
-def canonical(obj):
-    """§3: members sorted by key, no whitespace, only '"' and '\\' escaped, UTF-8."""
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def canonical(v):
+    """§3: RFC 8785 (JCS) as the spec gives it: members sorted by UTF-16 code units."""
+    if isinstance(v, dict):
+        keys = sorted(v, key=lambda k: k.encode("utf-16-be"))
+        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + canonical(v[k])
+                              for k in keys) + "}"
+    if isinstance(v, list):
+        return "[" + ",".join(canonical(x) for x in v) + "]"
+    if isinstance(v, float):
+        raise ValueError("a float in a document (§3: yaohao's documents hold none)")
+    return json.dumps(v, ensure_ascii=False)
+
+
+def canonical_bytes(v):
+    return utf8(canonical(v))
+
+
+def by_bytes(s):
+    """"Sorted" means by UTF-8 bytes (§ preamble)."""
+    return s.encode("utf-8")
 
 
 class DrawFailed(Exception):
     pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+
+def short(v):
+    s = json.dumps(v, ensure_ascii=False, sort_keys=True)
+    return s if len(s) <= 140 else s[:137] + "..."
+
+
+def first_diff(exp, got, path=""):
+    """The first difference between two JSON values, as text, or None."""
+    where = path + ": " if path else ""
+    if type(exp) is not type(got):
+        return "%sexpected %s got %s" % (where, short(exp), short(got))
+    if isinstance(exp, dict):
+        for k in sorted(set(exp) | set(got)):
+            if k not in got:
+                return "%s.%s: member missing (expected %s)" % (path, k, short(exp[k]))
+            if k not in exp:
+                return "%s.%s: unexpected member (got %s)" % (path, k, short(got[k]))
+            d = first_diff(exp[k], got[k], "%s.%s" % (path, k))
+            if d:
+                return d
+        return None
+    if isinstance(exp, list):
+        for i, (a, b) in enumerate(zip(exp, got)):
+            d = first_diff(a, b, "%s[%d]" % (path, i))
+            if d:
+                return d
+        if len(exp) != len(got):
+            return "%s: expected %d elements got %d" % (path, len(exp), len(got))
+        return None
+    return None if exp == got else "%sexpected %s got %s" % (where, short(exp), short(got))
+
+
+class Report:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+
+    def check(self, case, what, expected, got, path=""):
+        """expected: the published value; got: the value recomputed here."""
+        d = first_diff(expected, got, path)
+        if d is None:
+            self.ok(case, what)
+        else:
+            self.fail(case, what, d.lstrip("."))
+        return d is None
+
+    def truth(self, case, what, cond, detail=""):
+        if cond:
+            self.ok(case, what)
+        else:
+            self.fail(case, what, detail or "does not hold")
+        return bool(cond)
+
+    def problems(self, case, what, problems):
+        return self.truth(case, what, not problems, "; ".join(problems[:5]) + (
+            " (and %d more)" % (len(problems) - 5) if len(problems) > 5 else ""))
+
+    def ok(self, case, what):
+        self.passed += 1
+        print("ok   %s: %s" % (case, what))
+
+    def fail(self, case, what, detail):
+        self.failed += 1
+        print("FAIL %s: %s: %s" % (case, what, detail))
+
+    def skip(self, case, what, why):
+        self.skipped += 1
+        print("skip %s: %s: SKIPPED, %s" % (case, what, why))
+
+    def info(self, case, what):
+        print("info %s: %s" % (case, what))
+
+
+def bytes_check(rep, case, what, published, mine):
+    """Compares a published file (canonical text + one LF, §3) with a value rebuilt here."""
+    text = mine if isinstance(mine, bytes) else canonical_bytes(mine)
+    if published == text + b"\n":
+        return rep.ok(case, what) or True
+    if not published.endswith(b"\n") or published.endswith(b"\n\n"):
+        detail = "the file does not end with exactly one LF after the canonical text (§3)"
+        if published.rstrip(b"\n") != text:
+            detail += ", and the text differs"
+        rep.fail(case, what, detail)
+        return False
+    body = published[:-1]
+    try:
+        diff = first_diff(json.loads(body.decode("utf-8")), json.loads(text.decode("utf-8")))
+    except ValueError as err:
+        diff = "the published file is not JSON: %s" % err
+    if diff is None:
+        at = next((i for i, (a, b) in enumerate(zip(body, text)) if a != b),
+                  min(len(body), len(text)))
+        diff = "same JSON value, bytes differ at offset %d: published %r, rebuilt %r" % (
+            at, body[at:at + 40], text[at:at + 40])
+    rep.fail(case, what, diff.lstrip("."))
+    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,6 +212,10 @@ COLUMNS = {
 KEYS = {"entities": ("id",), "inspectors": ("id",), "conflicts": ("inspector_id", "entity_id")}
 
 
+def row_key(register, row):
+    return tuple(by_bytes(row[k]) for k in KEYS[register])
+
+
 def csv_field(value):
     """§1: a field containing ',' or '"' is quoted with inner '"' doubled; others as they are."""
     if "," in value or '"' in value:
@@ -77,35 +223,80 @@ def csv_field(value):
     return value
 
 
+def canonical_csv(register, rows):
+    lines = [",".join(COLUMNS[register])]
+    lines += [",".join(csv_field(r[c]) for c in COLUMNS[register]) for r in rows]
+    return utf8("".join(line + "\n" for line in lines))
+
+
 def read_register(path, register):
-    """Parses a canonical CSV file; returns (rows as dicts, list of problems with its form)."""
+    """Reads a register file as a verifier must (§1: RFC 4180, CRLF and a BOM accepted, rows in
+    any order, sorted here by key). Returns (rows sorted by key, raw bytes, problems that make
+    the file unusable)."""
     data = read_bytes(path)
     problems = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        problems.append("starts with a byte-order mark")
-    if b"\r" in data:
-        problems.append("contains CR")
-    if not data.endswith(b"\n"):
-        problems.append("last line does not end with LF")
-    text = data.decode("utf-8")
-    records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    text = body.decode("utf-8")
+    records = [r for r in csv.reader(io.StringIO(text, newline=""), strict=True)]
     cols = COLUMNS[register]
     if not records or records[0] != cols:
         problems.append("header is %r, expected %r" % (records[0] if records else None, cols))
+        return [], data, problems
     rows = []
     for n, rec in enumerate(records[1:], start=2):
         if len(rec) != len(cols):
-            problems.append("line %d has %d fields, expected %d" % (n, len(rec), len(cols)))
+            problems.append("record %d has %d fields, expected %d" % (n, len(rec), len(cols)))
             continue
         rows.append(dict(zip(cols, rec)))
-    # Re-serialise: the canonical form is unique, so the bytes must come back unchanged.
-    again = "".join(",".join(csv_field(f) for f in rec) + "\n" for rec in records)
-    if again.encode("utf-8") != data:
-        problems.append("not in canonical form (re-serialisation differs)")
-    keys = [tuple(r[k] for k in KEYS[register]) for r in rows]
-    if keys != sorted(keys) or len(set(keys)) != len(keys):
-        problems.append("rows not sorted by key, or a key repeats")
-    return rows, problems
+    rows.sort(key=lambda r: row_key(register, r))
+    keys = [row_key(register, r) for r in rows]
+    dups = sorted({k for a, k in zip(keys, keys[1:]) if a == k})
+    if dups:
+        problems.append("key repeated: %s" % ", ".join("/".join(x.decode() for x in k)
+                                                      for k in dups))
+    return rows, data, problems
+
+
+def register_domain_problems(register, rows):
+    """§1 value domains (as stored). Reported, but the digests do not depend on them."""
+    out = []
+    for r in rows:
+        if register == "entities":
+            ind = r["industry"]
+            if len(r["id"]) != 18:
+                out.append("%s: id is not 18 characters" % r["id"])
+            if not (len(r["region"]) == 6 and r["region"].isascii() and r["region"].isdigit()):
+                out.append("%s: region %r" % (r["id"], r["region"]))
+            if ind and not ("A" <= ind[0] <= "T" and len(ind) - 1 in (0, 2, 3, 4)
+                            and ind[1:].isascii() and (ind[1:].isdigit() or ind[1:] == "")):
+                out.append("%s: industry %r" % (r["id"], ind))
+            if r["risk"] not in ("A", "B", "C", "D", ""):
+                out.append("%s: risk %r" % (r["id"], r["risk"]))
+            if r["status"] not in ("active", "deregistered", "revoked", "cancelled",
+                                   "moved_out", "suspended", "liquidating"):
+                out.append("%s: status %r" % (r["id"], r["status"]))
+            if r["abnormal"] not in ("0", "1"):
+                out.append("%s: abnormal %r" % (r["id"], r["abnormal"]))
+        elif register == "inspectors":
+            try:
+                ok = datetime.date.fromisoformat(r["cert_valid_until"]).isoformat() == \
+                    r["cert_valid_until"]
+            except ValueError:
+                ok = False
+            if not ok:
+                out.append("%s: cert_valid_until %r" % (r["id"], r["cert_valid_until"]))
+            sp = r["specialties"]
+            if sp:
+                parts = sp.split(";")
+                if parts != sorted(set(parts), key=by_bytes) or "" in parts:
+                    out.append("%s: specialties %r not sorted/unique" % (r["id"], sp))
+            if r["status"] not in ("active", "on_leave", "suspended", "left"):
+                out.append("%s: status %r" % (r["id"], r["status"]))
+    return out
+
+
+def specialties_of(officer):
+    return officer["specialties"].split(";") if officer["specialties"] else []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,38 +304,80 @@ def read_register(path, register):
 
 
 def leaf_data(fields):
-    out = b""
-    for f in fields:
-        b = f.encode("utf-8")
-        out += u32(len(b)) + b
-    return out
+    return b"".join(u32(len(utf8(f))) + utf8(f) for f in fields)
 
 
-def merkle_root(leaves):
-    if not leaves:
-        return sha256(b"")
-    if len(leaves) == 1:
-        return sha256(b"\x00", leaves[0])
+def leaf_hash(data):
+    return sha256(b"\x00", data)
+
+
+def split_point(n):
+    """The largest power of two smaller than n (n > 1)."""
     k = 1
-    while k * 2 < len(leaves):          # the largest power of two smaller than n
+    while k * 2 < n:
         k *= 2
-    return sha256(b"\x01", merkle_root(leaves[:k]), merkle_root(leaves[k:]))
+    return k
+
+
+def mth(hashes):
+    """MTH over leaf hashes (the leaf hashing already done)."""
+    if not hashes:
+        return sha256(b"")
+    if len(hashes) == 1:
+        return hashes[0]
+    k = split_point(len(hashes))
+    return sha256(b"\x01", mth(hashes[:k]), mth(hashes[k:]))
+
+
+def register_leaves(register, rows):
+    """§2: entity and officer rows, all fields in column order; conflict rows in the column
+    order inspector_id, entity_id, reason. Rows already sorted by the register's key."""
+    return [leaf_hash(leaf_data([r[c] for c in COLUMNS[register]])) for r in rows]
+
+
+def audit_path(hashes, m):
+    """RFC 6962 §2.1.1 PATH(m, D[n]), from the leaf up."""
+    n = len(hashes)
+    if n <= 1:
+        return []
+    k = split_point(n)
+    if m < k:
+        return audit_path(hashes[:k], m) + [mth(hashes[k:])]
+    return audit_path(hashes[k:], m - k) + [mth(hashes[:k])]
+
+
+def verify_inclusion(leaf, index, size, path, root):
+    """RFC 9162 §2.1.3.2."""
+    if index >= size:
+        return False
+    fn, sn, r = index, size - 1, leaf
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = sha256(b"\x01", p, r)
+            if not fn & 1:
+                while not fn & 1 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = sha256(b"\x01", r, p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
 
 
 # ---------------------------------------------------------------------------------------------
-# §3 Tasks: normalisation (defaults from docs/tasks.md) and the task digest
+# §3 Tasks: normalisation (defaults from §3's table and docs/tasks.md) and the task digest
 
 
 def normalise_task(t):
-    """Fills in the defaults of §3 / docs/tasks.md. Assumed where neither document states a
-    default: items [], population lists [], strata.rates/counts/min/max {}, team.specialties
-    [], team.per_department {}, team.load_cap null."""
     pop = t.get("population") or {}
     st = t["strata"]
     team = t["team"]
 
     def bound(v):                       # a plain number becomes {"*": n}
-        return {"*": v} if isinstance(v, int) else dict(v or {})
+        return {"*": v} if isinstance(v, int) and not isinstance(v, bool) else dict(v or {})
 
     n = {
         "id": t["id"], "title": t["title"],
@@ -181,39 +414,93 @@ def normalise_task(t):
 
 
 def task_digest(task):
-    return sha256(TAG("yaohao:task:v1"), canonical(task).encode("utf-8"))
+    return sha256(TAG("yaohao:task:v1"), canonical_bytes(task))
+
+
+def day(text):
+    return datetime.date.fromisoformat(text)
 
 
 # ---------------------------------------------------------------------------------------------
 # §4 Eligibility and exclusions
 
-
-def eligible_entities(entities, task, excluded):
-    pop, excl = task["population"], set(excluded)
-
-    def passes(e):
-        return (e["status"] in pop["status"]
-                and (not pop["regions"] or any(e["region"].startswith(p) for p in pop["regions"]))
-                and (not pop["industries"]
-                     or any(e["industry"].startswith(p) for p in pop["industries"]))
-                and (not pop["types"] or e["type"] in pop["types"])
-                and (not pop["risk"] or e["risk"] in pop["risk"])
-                and (pop["abnormal"] is None or e["abnormal"] == ("1" if pop["abnormal"] else "0"))
-                and e["id"] not in excl)
-    return sorted(filter(passes, entities), key=lambda e: e["id"].encode())
+ENTITY_REASONS = ("status", "filter", "exclusion window")
+OFFICER_REASONS = ("status", "certificate expired", "department")
 
 
-def eligible_officers(inspectors, task):
-    out = [o for o in inspectors
-           if o["status"] == "active" and o["cert_valid_until"] >= task["draw_date"]
-           and o["department"] in task["departments"]]
-    return sorted(out, key=lambda o: o["id"].encode())
+def entity_reason(e, task, excluded):
+    """The first rule of §4 the row fails, or None when it is eligible."""
+    pop = task["population"]
+    if e["status"] not in pop["status"]:
+        return "status"
+    if ((pop["regions"] and not any(e["region"].startswith(p) for p in pop["regions"]))
+            or (pop["industries"]
+                and not any(e["industry"].startswith(p) for p in pop["industries"]))
+            or (pop["types"] and e["type"] not in pop["types"])
+            or (pop["risk"] and e["risk"] not in pop["risk"])
+            or (pop["abnormal"] is True and e["abnormal"] != "1")
+            or (pop["abnormal"] is False and e["abnormal"] != "0")):
+        return "filter"
+    if e["id"] in excluded:
+        return "exclusion window"
+    return None
 
 
-def recusal_rows(conflicts, recent_pairs):
-    rows = [(c["entity_id"], c["inspector_id"], c["reason"]) for c in conflicts]
-    rows += [(p["entity_id"], p["inspector_id"], "recent:" + p["task_id"]) for p in recent_pairs]
-    return sorted(rows, key=lambda r: tuple(f.encode() for f in r))
+def officer_reason(o, task):
+    if o["status"] != "active":
+        return "status"
+    if not o["cert_valid_until"] >= task["draw_date"]:
+        return "certificate expired"
+    if o["department"] not in task["departments"]:
+        return "department"
+    return None
+
+
+def partition(rows, reason_of, reasons):
+    eligible, counts = [], dict.fromkeys(reasons, 0)
+    for r in rows:
+        why = reason_of(r)
+        if why is None:
+            eligible.append(r)
+        else:
+            counts[why] += 1
+    return eligible, counts
+
+
+def earlier_within(earlier_docs, task, window):
+    """The earlier draws (each a dict with task and transcript) whose draw date D' satisfies
+    D' <= D and D - D' <= W; none when W = 0 (the window is disabled)."""
+    if window <= 0:
+        return []
+    D = day(task["draw_date"])
+    return [x for x in earlier_docs
+            if day(x["task"]["draw_date"]) <= D
+            and (D - day(x["task"]["draw_date"])).days <= window]
+
+
+def excluded_list(task, earlier_docs):
+    """§4: every entity selected (not the reserves) by an earlier draw within W, sorted."""
+    W = task["exclude_drawn_within_days"]
+    ids = {s["id"] for x in earlier_within(earlier_docs, task, W)
+           for s in x["transcript"]["selected"]}
+    return sorted(ids, key=by_bytes)
+
+
+def recent_pairs_list(task, earlier_docs):
+    """§4: one entry per member of each team of an earlier draw within W."""
+    W = task["avoid_repeat_pair_within_days"]
+    pairs = [{"entity_id": s["id"], "inspector_id": m["id"], "task_id": x["task"]["id"]}
+             for x in earlier_within(earlier_docs, task, W)
+             for s in x["transcript"]["selected"] for m in s["team"]]
+    return sorted(pairs, key=lambda p: (by_bytes(p["entity_id"]), by_bytes(p["inspector_id"]),
+                                        by_bytes("recent:" + p["task_id"])))
+
+
+def recusal_pairs(conflicts, recent_pairs):
+    """§4 recusal rows, as the set of (entity_id, inspector_id) they name."""
+    out = {(c["entity_id"], c["inspector_id"]) for c in conflicts}
+    out |= {(p["entity_id"], p["inspector_id"]) for p in recent_pairs}
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,7 +508,7 @@ def recusal_rows(conflicts, recent_pairs):
 
 
 def escape_key_value(v):
-    """§5: empty -> '-'; '%' -> '%25', '/' -> '%2F'; a value that is exactly '-' -> '%2D'."""
+    """§5: empty -> '-'; exactly '-' -> '%2D'; inside a value '%' -> '%25', '/' -> '%2F'."""
     if v == "":
         return "-"
     if v == "-":
@@ -235,24 +522,26 @@ def stratum_key(e, by):
     values = {"risk": e["risk"], "province": e["region"][:2], "city": e["region"][:4],
               "industry_section": e["industry"][:1], "type": e["type"]}
     key = "/".join(escape_key_value(values[b]) for b in by)
-    if len(key.encode()) > 511:
-        raise DrawFailed("stratum key longer than 511 bytes")
+    if len(utf8(key)) > 511:
+        raise DrawFailed("stratum key longer than 511 bytes: the commit stops (§5)")
     return key
 
 
 def parse_rate(text):
-    """Decimal text: digits, optionally '.' and digits, optionally '%'; exact num/den <= 1."""
+    """§5: digits, optionally '.' and digits, optionally '%'; exact num/den, not reduced."""
     body, den = text, 1
     if body.endswith("%"):
         body, den = body[:-1], 100
     whole, dot, frac = body.partition(".")
-    digits = lambda x: x.isascii() and x.isdigit()
+
+    def digits(x):
+        return x != "" and x.isascii() and x.isdigit()
     if not digits(whole) or (dot and not digits(frac)):
-        raise ValueError("bad rate text %r" % text)
+        raise ValueError("%r is not a rate (§5)" % text)
     num = int(whole + frac)
     den *= 10 ** len(frac)
     if den > 10 ** 8 or num > den:
-        raise ValueError("rate %r out of range" % text)
+        raise ValueError("rate %r refused (§5: den above 10^8 or above 1)" % text)
     return num, den
 
 
@@ -275,8 +564,7 @@ def rule(obj, key):
 
 def stratum_sizes(key, n, task):
     st = task["strata"]
-    # §5 step 1: counts[K], rates[K], counts["*"], rates["*"], in this order.
-    rate_text = ""
+    rate_text = None
     if key in st["counts"]:
         base = st["counts"][key]
     elif key in st["rates"]:
@@ -286,8 +574,8 @@ def stratum_sizes(key, n, task):
     elif "*" in st["rates"]:
         rate_text = st["rates"]["*"]
     else:
-        raise DrawFailed("stratum %s has neither a count nor a rate" % key)
-    if rate_text:
+        raise DrawFailed("stratum %s has neither a count nor a rate: the commit fails" % key)
+    if rate_text is not None:
         base = round_frac(n, parse_rate(rate_text), st["rounding"])
     lo, hi = rule(st["min"], key), rule(st["max"], key)
     if lo is not None and base < lo:
@@ -296,356 +584,892 @@ def stratum_sizes(key, n, task):
         base = hi
     k = min(base, n)
     r = min(round_frac(k, parse_rate(task["reserve_rate"]), st["rounding"]), n - k)
-    return k, r, rate_text
+    return k, r, rate_text if rate_text is not None else ""
+
+
+def ceil_div(a, b):
+    return -(-a // b)
 
 
 def load_cap(task, total_k, officers):
-    """§5: team.load_cap, else the largest of the per-officer, per-department and
-    per-specialty ceilings (terms with a zero divisor left out; 0 without officers)."""
     team = task["team"]
     if team["load_cap"] is not None:
         return team["load_cap"]
     if not officers:
         return 0
-    ceil = lambda a, b: -(-a // b)
-    terms = [ceil(total_k * team["size"], len(officers))]
+    terms = [ceil_div(total_k * team["size"], len(officers))]
     for d, seats in team["per_department"].items():
         n_d = sum(1 for o in officers if o["department"] == d)
         if n_d:
-            terms.append(ceil(total_k * seats, n_d))
+            terms.append(ceil_div(total_k * seats, n_d))
     for s in team["specialties"]:
-        h_s = sum(1 for o in officers if s in o["specialties"].split(";"))
+        h_s = sum(1 for o in officers if s in specialties_of(o))
         if h_s:
-            terms.append(ceil(total_k, h_s))
+            terms.append(ceil_div(total_k, h_s))
     return max(terms)
 
 
+def precheck_problems(task, total_k, officers, cap):
+    """§5 commit pre-check: the conditions whose failure stops the commit."""
+    team, out = task["team"], []
+    N = len(officers)
+    if N < team["size"]:
+        out.append("N = %d < team.size %d" % (N, team["size"]))
+    if N * cap < total_k * team["size"]:
+        out.append("N x cap = %d < K x size = %d" % (N * cap, total_k * team["size"]))
+    for d, seats in team["per_department"].items():
+        n_d = sum(1 for o in officers if o["department"] == d)
+        if n_d < seats or n_d * cap < total_k * seats:
+            out.append("department %s: N_d = %d, seats %d, cap %d" % (d, n_d, seats, cap))
+    for s in team["specialties"]:
+        h_s = sum(1 for o in officers if s in specialties_of(o))
+        if h_s * cap < total_k:
+            out.append("specialty %s: H_s x cap = %d < K = %d" % (s, h_s * cap, total_k))
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
-# §6 commitment, §7 seed, §8 tickets
+# §6 commitment and announcement digest, §7 seed, §8 and §9 tickets
 
 
 def commitment(secret):
     return sha256(TAG("yaohao:commit:v1"), secret)
 
 
-def seed_of(digest, eroot, oroot, rroot, secret, value):
-    v = value.encode("utf-8")
-    return sha256(TAG("yaohao:seed:v1"), digest, eroot, oroot, rroot, secret, u32(len(v)), v)
+def announcement_digest(announcement):
+    return sha256(TAG("yaohao:announcement:v2"), canonical_bytes(announcement))
+
+
+def seed_of(ann_digest, secret, value):
+    v = utf8(value)
+    return sha256(TAG("yaohao:seed:v2"), ann_digest, secret, u32(len(v)), v)
 
 
 def ticket(seed, entity_id):
-    return sha256(seed, TAG("yaohao:ticket:v1"), entity_id.encode("utf-8"))
+    return sha256(seed, PAD32("yaohao:ticket:v2"), utf8(entity_id))
+
+
+def officer_ticket(seed, level, officer_id):
+    return sha256(seed, PAD32("yaohao:officer:v2"), u32(level), utf8(officer_id))
 
 
 def pair_ticket(seed, entity_id, officer_id):
-    pair_key = sha256(seed, TAG("yaohao:pair:v1"), entity_id.encode("utf-8"))
-    return sha256(pair_key, officer_id.encode("utf-8"))
+    return sha256(seed, PAD32("yaohao:pair:v2"), utf8(entity_id), utf8(officer_id))
 
 
 # ---------------------------------------------------------------------------------------------
 # §9 Teams
 
 
-def form_team(seed, e, rank, officers, recused, load, cap, team_rule):
-    # Step 1: candidate order = current load (lowest first), pair ticket, officer id; fixed
-    # when the entity's turn begins.
-    pairs = sorted((load[o["id"]], pair_ticket(seed, e["id"], o["id"]), o["id"].encode(), o)
-                   for o in officers
-                   if load[o["id"]] < cap and (e["id"], o["id"]) not in recused)
-    cands = [(pt, o) for _, pt, _, o in pairs]
-    per_dept, size = team_rule["per_department"], team_rule["size"]
-    open_seats = dict(per_dept)
-    members = []                                     # (pair ticket, officer)
+class Teams:
+    def __init__(self, seed, officers, recused, cap, team_rule):
+        self.seed, self.officers, self.recused = seed, officers, recused
+        self.cap, self.rule = cap, team_rule
+        self.load = {o["id"]: 0 for o in officers}
+        self._oticket = {}
 
-    def can_seat(o):
-        if per_dept:
-            return open_seats.get(o["department"], 0) > 0
-        return len(members) < size
+    def oticket(self, level, oid):
+        k = (level, oid)
+        if k not in self._oticket:
+            self._oticket[k] = officer_ticket(self.seed, level, oid)
+        return self._oticket[k]
 
-    def take(pt, o):
-        if per_dept:
-            open_seats[o["department"]] -= 1
-        members.append((pt, o))
+    def form(self, e, rank):
+        load, rule_ = self.load, self.rule
+        specs = rule_["specialties"]
+        # 1. candidates, in candidate order: load, officer_ticket(load, o), id
+        cands = [o for o in self.officers
+                 if load[o["id"]] < self.cap and (e["id"], o["id"]) not in self.recused]
+        cands.sort(key=lambda o: (load[o["id"]], self.oticket(load[o["id"]], o["id"]),
+                                  by_bytes(o["id"])))
+        # 2. seats
+        per_dept, size = rule_["per_department"], rule_["size"]
+        open_seats = dict(per_dept)
+        members = []
 
-    def is_member(o):
-        return any(m["id"] == o["id"] for _, m in members)
+        def can_seat(o):
+            if per_dept:
+                return open_seats.get(o["department"], 0) > 0
+            return len(members) < size
 
-    for s in team_rule["specialties"]:              # step 3
-        if any(s in m["specialties"].split(";") for _, m in members):
-            continue
-        for pt, o in cands:
-            if not is_member(o) and s in o["specialties"].split(";") and can_seat(o):
-                take(pt, o)
+        def take(o):
+            if per_dept:
+                open_seats[o["department"]] -= 1
+            members.append(o)
+
+        def is_member(o):
+            return any(m["id"] == o["id"] for m in members)
+
+        # 3. specialties, in the listed order, candidates in candidate order
+        for s in specs:
+            if any(s in specialties_of(m) for m in members):
+                continue
+            for o in cands:
+                if not is_member(o) and s in specialties_of(o) and can_seat(o):
+                    take(o)
+                    break
+            else:
+                raise DrawFailed("entity %s (rank %d): no candidate holds %s and can take a "
+                                 "seat (§9 step 3)" % (e["id"], rank, s))
+        # 4. fill, in filling order: load, non-specialists first, officer ticket, id
+        filling = sorted(cands, key=lambda o: (
+            load[o["id"]], any(s in specialties_of(o) for s in specs),
+            self.oticket(load[o["id"]], o["id"]), by_bytes(o["id"])))
+        for o in filling:
+            if len(members) == size:
                 break
-        else:
-            raise DrawFailed("entity %s (rank %d): no candidate holds %s" % (e["id"], rank, s))
-    # step 4: filling order = load, non-specialists first, pair ticket, id
-    specialist = lambda o: any(s in o["specialties"].split(";") for s in team_rule["specialties"])
-    filling = sorted(cands, key=lambda c: (load[c[1]["id"]], specialist(c[1]), c[0],
-                                           c[1]["id"].encode()))
-    for pt, o in filling:
-        if len(members) == size:
-            break
-        if not is_member(o) and can_seat(o):
-            take(pt, o)
-    if len(members) < size:
-        raise DrawFailed("entity %s (rank %d): candidates ran out" % (e["id"], rank))
-    members.sort(key=lambda m: (m[0], m[1]["id"].encode()))   # step 5
-    team = []
-    for i, (pt, o) in enumerate(members):
-        load[o["id"]] += 1
-        team.append({"id": o["id"], "name": o["name"], "department": o["department"],
-                     "role": "leader" if i == 0 else "member", "pair_ticket": pt.hex()})
-    return team
+            if not is_member(o) and can_seat(o):
+                take(o)
+        if len(members) < size:
+            raise DrawFailed("entity %s (rank %d): the candidates ran out (§9 step 4)"
+                             % (e["id"], rank))
+        # 5. members by pair ticket (ties by id); the first leads
+        pts = {m["id"]: pair_ticket(self.seed, e["id"], m["id"]) for m in members}
+        members.sort(key=lambda m: (pts[m["id"]], by_bytes(m["id"])))
+        team = []
+        for i, m in enumerate(members):
+            load[m["id"]] += 1
+            team.append({"id": m["id"], "name": m["name"], "department": m["department"],
+                         "role": "leader" if i == 0 else "member",
+                         "pair_ticket": pts[m["id"]].hex()})
+        return team
 
 
 # ---------------------------------------------------------------------------------------------
-# Comparison and reporting
+# §10 Rebuilding
+
+ANN_FORMAT, TR_FORMAT = "yaohao-announcement/2", "yaohao-transcript/2"
+DOC_FORMAT, PROOF_FORMAT, FEED_FORMAT = "yaohao-draw/2", "yaohao-proof/2", "yaohao-feed/2"
 
 
-def first_diff(exp, got, path=""):
-    """The first difference between two JSON values, as text, or None."""
-    where = path + ": " if path else ""
-    if type(exp) is not type(got):
-        return "%sexpected %s got %s" % (where, short(exp), short(got))
-    if isinstance(exp, dict):
-        for k in sorted(set(exp) | set(got)):
-            if k not in got:
-                return "%s.%s: member missing (expected %s)" % (path, k, short(exp[k]))
-            if k not in exp:
-                return "%s.%s: unexpected member (got %s)" % (path, k, short(got[k]))
-            d = first_diff(exp[k], got[k], "%s.%s" % (path, k))
-            if d:
-                return d
-        return None
-    if isinstance(exp, list):
-        for i, (a, b) in enumerate(zip(exp, got)):
-            d = first_diff(a, b, "%s[%d]" % (path, i))
-            if d:
-                return d
-        if len(exp) != len(got):
-            return "%s: expected %d elements got %d" % (path, len(exp), len(got))
-        return None
-    return None if exp == got else "%sexpected %s got %s" % (where, short(exp), short(got))
+def announcement_from_transcript(tr):
+    a = {k: v for k, v in tr.items()
+         if k not in ("entropy_value", "secret", "seed", "selected", "reserves")}
+    a["strata"] = [{k: v for k, v in s.items() if k != "cutoff"} for s in tr["strata"]]
+    a["format"] = ANN_FORMAT
+    return a
 
 
-def short(v):
-    s = json.dumps(v, ensure_ascii=False, sort_keys=True)
-    return s if len(s) <= 120 else s[:117] + "..."
+def transcript_from_document(doc):
+    t = {k: v for k, v in doc.items() if k not in ("ledger", "signer", "signature")}
+    t["format"] = TR_FORMAT
+    return t
 
 
-class Report:
-    def __init__(self):
-        self.passed = self.failed = 0
+def transcript_sha256(tr):
+    return hashlib.sha256(canonical_bytes(tr)).hexdigest()
 
-    def check(self, case, what, expected, got, path=""):
-        d = first_diff(expected, got, path)
-        if d is None:
-            self.passed += 1
-            print("ok   %s: %s" % (case, what))
+
+# ---------------------------------------------------------------------------------------------
+# §13, §15, §16 signatures and keys
+
+
+def key_id(public_key):
+    return hashlib.sha256(public_key).hexdigest()[:16]
+
+
+def read_public_key(path):
+    """§15: 'yaohao-public-key-v1' LF <64 hex digits> LF."""
+    lines = read_bytes(path).decode("ascii").split("\n")
+    if len(lines) != 3 or lines[0] != "yaohao-public-key-v1" or lines[2] != "" \
+            or len(lines[1]) != 64:
+        raise ValueError("%s is not a yaohao-public-key-v1 file" % path)
+    return bytes.fromhex(lines[1])
+
+
+def check_signature(rep, case, what, doc, pubkey):
+    """§13 / §16: the signature over the canonical text of the document without `signature`,
+    by `signer.public_key`, which must be the given key and carry its key id."""
+    signer = doc.get("signer") or {}
+    try:
+        pk = bytes.fromhex(signer.get("public_key", ""))
+    except ValueError:
+        pk = b""
+    rep.check(case, what + ": signer.key_id is the key's id (§15)", signer.get("key_id"),
+              key_id(pk))
+    if pubkey is None:
+        rep.skip(case, what + ": signer is test-key.pub", "no test-key.pub")
+    else:
+        rep.check(case, what + ": signer is test-key.pub (§15)", signer.get("public_key"),
+                  pubkey.hex())
+    unsigned = {k: v for k, v in doc.items() if k != "signature"}
+    message = canonical_bytes(unsigned)
+    try:
+        import nacl.exceptions
+        import nacl.signing
+    except ImportError:
+        rep.skip(case, what + ": Ed25519 signature",
+                 "PyNaCl (python3-nacl) is not importable; the signature was NOT checked")
+        return
+    try:
+        sig = bytes.fromhex(doc.get("signature", ""))
+        nacl.signing.VerifyKey(pubkey if pubkey is not None else pk).verify(message, sig)
+        rep.ok(case, what + ": Ed25519 signature over the canonical text without "
+                            "`signature` (§13)")
+    except (nacl.exceptions.BadSignatureError, ValueError, TypeError) as err:
+        rep.fail(case, what + ": Ed25519 signature (§13)", "%s: %s" % (type(err).__name__, err))
+
+
+# ---------------------------------------------------------------------------------------------
+# §13 The rules a draw document states about itself (checked without the registers)
+
+
+def check_document_rules(rep, case, doc):
+    """§13 first group: what `yaohao verify` checks with the document alone: task digest,
+    commitment, seed from the rebuilt announcement, every ticket and pair ticket, ranks in
+    ticket order, k selected below the cutoff and r reserves numbered 1..r at or above it,
+    teams of team.size with distinct members in pair-ticket order led by the first, no officer
+    above the load cap, and the strata sizes from their populations and the task's rules."""
+    tr = transcript_from_document(doc)
+    ann = announcement_from_transcript(tr)
+    task = ann["task"]
+    p = []
+    if normalise_task(task) != task:
+        p.append("task is not normalised")
+    if task_digest(task).hex() != ann["task_digest"] or ann["task_id"] != task["id"]:
+        p.append("task_digest or task_id does not match the task")
+    secret = bytes.fromhex(tr["secret"])
+    if commitment(secret).hex() != ann["commitment"]:
+        p.append("the secret does not open the commitment")
+    seed = seed_of(announcement_digest(ann), secret, tr["entropy_value"])
+    if seed.hex() != tr["seed"]:
+        p.append("seed is not the one from the rebuilt announcement")
+    seed = bytes.fromhex(tr["seed"])
+    sel, res = tr["selected"], tr["reserves"]
+    if [s["rank"] for s in sel] != list(range(1, len(sel) + 1)):
+        p.append("ranks are not 1..n")
+    order = [(bytes.fromhex(s["ticket"]), by_bytes(s["id"])) for s in sel]
+    if order != sorted(order) or len(set(order)) != len(order):
+        p.append("selected not in ticket order")
+    for s in sel + res:
+        if ticket(seed, s["id"]).hex() != s["ticket"]:
+            p.append("%s: ticket does not recompute" % s["id"])
+    strata = {s["key"]: s for s in tr["strata"]}
+    for key, s in strata.items():
+        mine = [x for x in sel if x["stratum"] == key]
+        rs = [x for x in res if x["stratum"] == key]
+        if len(mine) != s["selected"]:
+            p.append("stratum %s: %d selected, announced %d" % (key, len(mine), s["selected"]))
+        if [x["order"] for x in rs] != list(range(1, len(rs) + 1)) or len(rs) != s["reserves"]:
+            p.append("stratum %s: reserves not numbered 1..r or not r of them" % key)
+        co = s["cutoff"]
+        if co is None:
+            if s["selected"] != s["population"] or rs:
+                p.append("stratum %s: cutoff null but k < n or reserves present" % key)
         else:
-            self.fail(case, what, d.lstrip("."))  # first difference, expected vs got
+            if any(x["ticket"] >= co for x in mine):
+                p.append("stratum %s: a selected ticket is not below the cutoff" % key)
+            if any(x["ticket"] < co for x in rs):
+                p.append("stratum %s: a reserve ticket is below the cutoff" % key)
+            if rs and rs[0]["ticket"] != co:
+                p.append("stratum %s: reserve 1 is not the (k+1)-th entity" % key)
+        rt = [(bytes.fromhex(x["ticket"]), by_bytes(x["id"])) for x in rs]
+        if rt != sorted(rt):
+            p.append("stratum %s: reserves not in ticket order" % key)
+        try:
+            k, r, rate_text = stratum_sizes(key, s["population"], task)
+            if (k, r, rate_text) != (s["selected"], s["reserves"], s["rate"]):
+                p.append("stratum %s: sizes %r, recomputed %r" % (
+                    key, (s["selected"], s["reserves"], s["rate"]), (k, r, rate_text)))
+        except (DrawFailed, ValueError) as err:
+            p.append("stratum %s: %s" % (key, err))
+    if [s["key"] for s in tr["strata"]] != sorted(strata, key=by_bytes):
+        p.append("strata not sorted by key")
+    if any(x["stratum"] not in strata for x in sel + res):
+        p.append("an entity names an unknown stratum")
+    loads = {}
+    size = task["team"]["size"]
+    for s in sel:
+        team = s["team"]
+        ids = [m["id"] for m in team]
+        if len(team) != size or len(set(ids)) != len(ids):
+            p.append("rank %d: team of %d (distinct %d), size %d" % (
+                s["rank"], len(team), len(set(ids)), size))
+        pts = [(bytes.fromhex(m["pair_ticket"]), by_bytes(m["id"])) for m in team]
+        if pts != sorted(pts):
+            p.append("rank %d: team not in pair-ticket order" % s["rank"])
+        if [m["role"] for m in team] != ["leader"] + ["member"] * (len(team) - 1):
+            p.append("rank %d: roles are not leader then members" % s["rank"])
+        for m in team:
+            if pair_ticket(seed, s["id"], m["id"]).hex() != m["pair_ticket"]:
+                p.append("rank %d: pair ticket of %s does not recompute" % (s["rank"], m["id"]))
+            loads[m["id"]] = loads.get(m["id"], 0) + 1
+    over = sorted(o for o, n in loads.items() if n > ann["load_cap"])
+    if over:
+        p.append("officers above the load cap %d: %s" % (ann["load_cap"], ", ".join(over)))
+    rep.problems(case, "draw.json states rules that hold on the document alone (§13)", p)
+    src = ann.get("entropy_source") or ""
+    if src == "" or src.startswith(("none", "demo", "test")):
+        rep.info(case, "entropy source %r: no external entropy (§13)" % src)
 
-    def expect_none(self, case, what, problems):
-        if problems:
-            self.fail(case, what, "; ".join(problems))
+
+# ---------------------------------------------------------------------------------------------
+# §14 Entity proofs
+
+
+def make_proof(doc, entity_rows, task, excluded, tickets, key_of, pos_rank, pos_reserve,
+               entity_id):
+    """Builds a yaohao-proof/2 object for entity_id from the registers (§14)."""
+    hashes = register_leaves("entities", entity_rows)
+    ids = [e["id"] for e in entity_rows]
+
+    def leaf(i):
+        return {"leaf_index": i, "row": dict(entity_rows[i]),
+                "path": [h.hex() for h in audit_path(hashes, i)]}
+    p = {"format": PROOF_FORMAT, "task_id": doc["task_id"], "entity_id": entity_id,
+         "entities_root": doc["entities"]["root"], "tree_size": len(entity_rows),
+         "seed": doc["seed"]}
+    if entity_id in ids:
+        i = ids.index(entity_id)
+        p["included"] = True
+        p.update(leaf(i))
+        why = entity_reason(entity_rows[i], task, set(excluded))
+        p["eligible"] = why is None
+        if why is not None:
+            p["reason"] = why
         else:
-            self.check(case, what, None, None)
+            key = key_of[entity_id]
+            st = next(s for s in doc["strata"] if s["key"] == key)
+            p.update({"stratum": key, "ticket": tickets[entity_id].hex(), "cutoff": st["cutoff"],
+                      "selected": entity_id in pos_rank, "rank": pos_rank.get(entity_id),
+                      "reserve_order": pos_reserve.get(entity_id)})
+            if entity_id in pos_rank:
+                p["team"] = next(s["team"] for s in doc["selected"] if s["id"] == entity_id)
+    else:
+        p["included"] = False
+        after = next((i for i, x in enumerate(ids) if by_bytes(x) > by_bytes(entity_id)),
+                     len(ids))
+        p["before"] = leaf(after - 1) if after > 0 else None
+        p["after"] = leaf(after) if after < len(ids) else None
+        p["note"] = "not in the register as of the freeze"
+    return p
 
-    def fail(self, case, what, detail):
-        self.failed += 1
-        print("FAIL %s: %s: %s" % (case, what, detail))
+
+def verify_proof(proof, doc):
+    """§14 verify-proof against a (verified) document; returns a list of problems."""
+    p = []
+    if proof.get("format") != PROOF_FORMAT:
+        return ["format %r" % proof.get("format")]
+    if (proof["task_id"], proof["entities_root"], proof["tree_size"], proof["seed"]) != \
+            (doc["task_id"], doc["entities"]["root"], doc["entities"]["count"], doc["seed"]):
+        p.append("task, root, size or seed differ from the document")
+    root, size = bytes.fromhex(proof["entities_root"]), proof["tree_size"]
+
+    def leads(x):
+        row = x["row"]
+        if list(row) != COLUMNS["entities"] and sorted(row) != sorted(COLUMNS["entities"]):
+            return False
+        lh = leaf_hash(leaf_data([row[c] for c in COLUMNS["entities"]]))
+        return verify_inclusion(lh, x["leaf_index"], size,
+                                [bytes.fromhex(h) for h in x["path"]], root)
+    eid = proof["entity_id"]
+    if proof["included"]:
+        if not leads(proof):
+            p.append("the row's path does not lead to the root")
+        if proof["row"]["id"] != eid:
+            p.append("the row is not the entity's")
+        task = doc["task"]
+        why = entity_reason(proof["row"], task, set(doc["entities"]["excluded"]))
+        if (why is None) != proof["eligible"] or (why is not None and proof.get("reason") != why):
+            p.append("eligibility/reason %r, recomputed %r" % (proof.get("reason"), why))
+        if why is None:
+            seed = bytes.fromhex(doc["seed"])
+            if ticket(seed, eid).hex() != proof["ticket"]:
+                p.append("ticket does not recompute")
+            if stratum_key(proof["row"], task["strata"]["by"]) != proof["stratum"]:
+                p.append("stratum does not recompute")
+            st = next((s for s in doc["strata"] if s["key"] == proof["stratum"]), None)
+            if st is None or st["cutoff"] != proof["cutoff"]:
+                p.append("cutoff is not the document's")
+            below = proof["cutoff"] is None or proof["ticket"] < proof["cutoff"]
+            if below != proof["selected"]:
+                p.append("selected is not 'ticket below the cutoff'")
+            in_list = any(s["id"] == eid for s in doc["selected"])
+            if in_list != proof["selected"]:
+                p.append("the document's list disagrees")
+    else:
+        b, a = proof["before"], proof["after"]
+        for x in (b, a):
+            if x is not None and not leads(x):
+                p.append("a neighbour's path does not lead to the root")
+        if b is not None and not by_bytes(b["row"]["id"]) < by_bytes(eid):
+            p.append("before does not sort before the id")
+        if a is not None and not by_bytes(eid) < by_bytes(a["row"]["id"]):
+            p.append("after does not sort after the id")
+        if b is None and (a is None or a["leaf_index"] != 0):
+            p.append("no before, and after is not leaf 0")
+        if a is None and (b is None or b["leaf_index"] != size - 1):
+            p.append("no after, and before is not the last leaf")
+        if a is not None and b is not None and a["leaf_index"] != b["leaf_index"] + 1:
+            p.append("neighbours not adjacent")
+    return p
 
 
 # ---------------------------------------------------------------------------------------------
 # One case
 
 
-def check_case(rep, case, d):
-    ann, tr, task_in = (read_json(os.path.join(d, f))
-                        for f in ("announcement.json", "transcript.json", "task.json"))
-    secret = bytes.fromhex(read_bytes(os.path.join(d, "secret.hex")).decode("ascii").strip())
-    value = read_bytes(os.path.join(d, "entropy.txt")).decode("utf-8")
-    if value.endswith("\n"):             # the file's line end is not part of the value
-        value = value[:-1]
-    if len(secret) != 32 or not 1 <= len(value.encode("utf-8")) <= 1024:
-        rep.fail(case, "inputs", "secret must be 32 bytes, the value 1-1024 bytes (§6, §7)")
-        return
+def load_case(d):
+    c = {"dir": d}
+    for f in ("task", "announcement", "transcript", "draw"):
+        path = os.path.join(d, f + ".json")
+        c[f + "_raw"] = read_bytes(path) if os.path.isfile(path) else None
+        c[f] = json.loads(c[f + "_raw"].decode("utf-8")) if c[f + "_raw"] is not None else None
+    return c
 
-    regs = {}
-    for name in ("entities", "inspectors", "conflicts"):   # §1
-        regs[name], problems = read_register(os.path.join(d, name + ".csv"), name)
-        rep.expect_none(case, "%s.csv canonical (§1)" % name, problems)
 
-    task = ann["task"]                                       # §3
-    rep.check(case, "task normalised (§3, docs/tasks.md)", task, normalise_task(task_in))
+def one_line_file(path):
+    """§3: secret.hex and entropy.txt hold the value followed by one LF, not part of it."""
+    raw = read_bytes(path)
+    if not raw.endswith(b"\n"):
+        raise ValueError("%s does not end with LF" % os.path.basename(path))
+    return raw[:-1].decode("utf-8")
+
+
+def check_case(rep, case, c, history, pubkey):
+    """Recomputes one case. history maps transcript SHA-256 -> earlier case (loaded)."""
+    d, ann, tr = c["dir"], c["announcement"], c["transcript"]
+    secret = bytes.fromhex(one_line_file(os.path.join(d, "secret.hex")))
+    value = one_line_file(os.path.join(d, "entropy.txt"))
+    rep.truth(case, "secret.hex is 32 bytes, entropy.txt 1-1024 bytes (§6, §7)",
+              len(secret) == 32 and 1 <= len(utf8(value)) <= 1024)
+    if ann is None or tr is None:
+        rep.fail(case, "case files", "announcement.json or transcript.json missing")
+        return None
+    rep.check(case, "announcement format", ann.get("format"), ANN_FORMAT)
+    rep.check(case, "transcript format", tr.get("format"), TR_FORMAT)
+
+    # §1, §2: registers, every row as of the freeze
+    regs, counts, roots, hashes = {}, {}, {}, {}
+    for name in ("entities", "inspectors", "conflicts"):
+        rows, raw, problems = read_register(os.path.join(d, name + ".csv"), name)
+        if not rep.problems(case, "%s.csv read as RFC 4180, header, unique keys (§1)" % name,
+                            problems):
+            return None
+        rep.truth(case, "%s.csv is in canonical form (§1: as `yaohao export` writes)" % name,
+                  raw == canonical_csv(name, rows),
+                  "not byte-identical to the canonical CSV of its rows")
+        rep.problems(case, "%s.csv values in their domains (§1)" % name,
+                     register_domain_problems(name, rows))
+        regs[name] = rows
+        hashes[name] = register_leaves(name, rows)
+        roots[name] = mth(hashes[name]).hex()
+        counts[name] = len(rows)
+    # §14 cross-check of the tree: every leaf's RFC 6962 path verifies (RFC 9162) to the root
+    root_e = bytes.fromhex(roots["entities"])
+    bad = [i for i in range(len(hashes["entities"]))
+           if not verify_inclusion(hashes["entities"][i], i, len(hashes["entities"]),
+                                   audit_path(hashes["entities"], i), root_e)]
+    rep.truth(case, "every entity leaf's audit path leads to the entity root (§2, §14)",
+              not bad, "leaves %r" % bad[:5])
+
+    # §3 task
+    task_in = c["task"]
+    task = normalise_task(task_in)
+    rep.check(case, "announcement.task = task.json normalised (§3)", ann.get("task"), task,
+              "task")
     digest = task_digest(task)
-    rep.check(case, "task_digest", ann["task_digest"], digest.hex())
+    rep.check(case, "task_digest (§3)", ann.get("task_digest"), digest.hex())
+    rep.check(case, "task_id", ann.get("task_id"), task["id"])
 
-    excluded = ann["entities"]["excluded"]                   # §4
-    recent = ann["recusals"]["recent_pairs"]
-    pair_key = lambda p: (p["entity_id"], p["inspector_id"], p["task_id"])
-    rep.expect_none(case, "frozen lists sorted, without repeats", [
-        "%s is not sorted or repeats an element" % name for name, ok in (
-            ("entities.excluded", excluded == sorted(set(excluded))),
-            ("recusals.recent_pairs", recent == sorted(recent, key=pair_key)
-             and len(set(map(pair_key, recent))) == len(recent))) if not ok])
-    ents = eligible_entities(regs["entities"], task, excluded)
-    offs = eligible_officers(regs["inspectors"], task)
-    recs = recusal_rows(regs["conflicts"], recent)
-    eroot = merkle_root([leaf_data([e[c] for c in COLUMNS["entities"]]) for e in ents])
-    oroot = merkle_root([leaf_data([o[c] for c in COLUMNS["inspectors"]]) for o in offs])
-    rroot = merkle_root([leaf_data(r) for r in recs])
-    rep.check(case, "entity count and root", ann["entities"],
-              {"count": len(ents), "root": eroot.hex(), "excluded": excluded})
-    rep.check(case, "officer count and root", ann["inspectors"],
-              {"count": len(offs), "root": oroot.hex()})
-    rep.check(case, "recusal count and root", ann["recusals"],
-              {"count": len(recs), "root": rroot.hex(), "recent_pairs": recent})
+    # §4 earlier draws named by the announcement -> excluded and recent pairs
+    earlier = ann.get("earlier", [])
+    named, missing = [], []
+    for x in earlier:
+        h = history.get(x.get("transcript_sha256"))
+        if h is None:
+            missing.append(x.get("task_id"))
+            continue
+        named.append(h)
+        rep.check(case, "earlier %s is the draw named (task id, draw date, transcript SHA-256)"
+                  % x.get("task_id"), x,
+                  {"task_id": h["task"]["id"], "draw_date": h["task"]["draw_date"],
+                   "transcript_sha256": h["sha"]})
+    if missing:
+        rep.fail(case, "earlier draws available", "named but not among the cases: %s"
+                 % ", ".join(map(str, missing)))
+        excluded = ann["entities"]["excluded"]
+        recent = ann["recent_pairs"]
+        rep.info(case, "taking entities.excluded and recent_pairs from announcement.json")
+    else:
+        excluded = excluded_list(task, [{"task": h["task"], "transcript": h["transcript"]}
+                                        for h in named])
+        recent = recent_pairs_list(task, [{"task": h["task"], "transcript": h["transcript"]}
+                                          for h in named])
+        rep.check(case, "entities.excluded from the earlier draws (%d ids) (§4)"
+                  % len(excluded), ann.get("entities", {}).get("excluded"), excluded)
+        rep.check(case, "recent_pairs from the earlier draws (%d pairs) (§4)" % len(recent),
+                  ann.get("recent_pairs"), recent)
 
-    by_key = {}                                              # §5
+    # §4 eligibility with reasons
+    excl_set = set(excluded)
+    ents, ereasons = partition(regs["entities"], lambda e: entity_reason(e, task, excl_set),
+                               ENTITY_REASONS)
+    offs, oreasons = partition(regs["inspectors"], lambda o: officer_reason(o, task),
+                               OFFICER_REASONS)
+    rep.info(case, "entities: %d rows, %d eligible; left out: %s" % (
+        len(regs["entities"]), len(ents), ", ".join("%s %d" % kv for kv in ereasons.items())))
+    rep.info(case, "officers: %d rows, %d eligible; left out: %s" % (
+        len(regs["inspectors"]), len(offs), ", ".join("%s %d" % kv for kv in oreasons.items())))
+    stale = [x for x in excluded if x not in {e["id"] for e in regs["entities"]}]
+    if stale:
+        rep.info(case, "%d excluded ids are not rows of the register" % len(stale))
+    rep.check(case, "entities count, eligible, root, excluded (§2, §4)", ann.get("entities"),
+              {"count": counts["entities"], "eligible": len(ents), "root": roots["entities"],
+               "excluded": excluded}, "entities")
+    rep.check(case, "inspectors count, eligible, root (§2, §4)", ann.get("inspectors"),
+              {"count": counts["inspectors"], "eligible": len(offs),
+               "root": roots["inspectors"]}, "inspectors")
+    rep.check(case, "conflicts count, root (§2)", ann.get("conflicts"),
+              {"count": counts["conflicts"], "root": roots["conflicts"]}, "conflicts")
+
+    # §5 strata, sizes, load cap
+    by_key = {}
     for e in ents:
         by_key.setdefault(stratum_key(e, task["strata"]["by"]), []).append(e)
+    key_of = {e["id"]: k for k, es in by_key.items() for e in es}
     strata = []
     try:
-        for key in sorted(by_key, key=lambda k: k.encode()):
+        for key in sorted(by_key, key=by_bytes):
             k, r, rate_text = stratum_sizes(key, len(by_key[key]), task)
             strata.append({"key": key, "population": len(by_key[key]), "selected": k,
                            "reserves": r, "rate": rate_text})
-        cap = load_cap(task, sum(s["selected"] for s in strata), offs)
+        total_k = sum(s["selected"] for s in strata)
+        cap = load_cap(task, total_k, offs)
     except (DrawFailed, ValueError) as err:
-        rep.fail(case, "strata", str(err))
-        return
-    rep.check(case, "strata: keys, populations, k, reserves, rates", ann["strata"], strata,
-              "strata")
-    rep.check(case, "load_cap", ann["load_cap"], cap)
+        rep.fail(case, "strata (§5)", str(err))
+        return None
+    rep.check(case, "strata: keys, populations, k, reserves, rate texts (§5)",
+              ann.get("strata"), strata, "strata")
+    rep.check(case, "load_cap (%s) (§5)" % ("task" if task["team"]["load_cap"] is not None
+                                           else "default"), ann.get("load_cap"), cap)
+    rep.problems(case, "commit pre-check holds (§5)", precheck_problems(task, total_k, offs,
+                                                                         cap))
 
-    commit = commitment(secret)                              # §6
-    rep.check(case, "commitment", ann["commitment"], commit.hex())
+    # §6 commitment, announcement, digest
+    commit = commitment(secret).hex()
+    rep.check(case, "secret.hex opens the commitment (§6)", ann.get("commitment"), commit)
+    chain = ann.get("chain")
+    chain_ok = (isinstance(chain, dict) and set(chain) == {"seq", "prev"}
+                and isinstance(chain["seq"], int) and chain["seq"] >= 1
+                and (chain["prev"] is None) == (chain["seq"] == 1)
+                and (chain["prev"] is None or (isinstance(chain["prev"], str)
+                                               and len(chain["prev"]) == 64)))
+    rep.truth(case, "chain is {seq >= 1, prev: null exactly when seq is 1, else hex} (§6)",
+              chain_ok, "chain = %s" % short(chain))
     announcement = {
-        "format": "yaohao-announcement/1", "department": ann["department"],
+        "format": ANN_FORMAT, "department": ann.get("department"),
         "task_id": task["id"], "task": task, "task_digest": digest.hex(),
-        "freeze_seq": ann["freeze_seq"],
-        "entities": {"count": len(ents), "root": eroot.hex(), "excluded": excluded},
-        "inspectors": {"count": len(offs), "root": oroot.hex()},
-        "recusals": {"count": len(recs), "root": rroot.hex(), "recent_pairs": recent},
-        "strata": strata, "load_cap": cap, "commitment": commit.hex(),
-        "entropy_source": ann["entropy_source"],
+        "freeze_seq": ann.get("freeze_seq"), "chain": chain, "earlier": earlier,
+        "entities": {"count": counts["entities"], "eligible": len(ents),
+                     "root": roots["entities"], "excluded": excluded},
+        "inspectors": {"count": counts["inspectors"], "eligible": len(offs),
+                       "root": roots["inspectors"]},
+        "conflicts": {"count": counts["conflicts"], "root": roots["conflicts"]},
+        "recent_pairs": recent, "strata": strata, "load_cap": cap, "commitment": commit,
+        "entropy_source": ann.get("entropy_source"),
     }
+    rep.check(case, "announcement: every member (§6)", ann, announcement)
+    bytes_check(rep, case, "announcement.json byte for byte (§6)", c["announcement_raw"],
+                announcement)
+    rep.truth(case, "earlier sorted by task id (§6)",
+              [x.get("task_id") for x in earlier]
+              == sorted((x.get("task_id") for x in earlier), key=by_bytes))
+    adigest = announcement_digest(announcement)
 
-    seed = seed_of(digest, eroot, oroot, rroot, secret, value)   # §7
-    rep.check(case, "seed", tr["seed"], seed.hex())
+    # §7 seed
+    seed = seed_of(adigest, secret, value)
+    rep.check(case, "seed (§7)", tr.get("seed"), seed.hex())
+    rep.check(case, "transcript secret and entropy_value", [tr.get("secret"),
+              tr.get("entropy_value")], [secret.hex(), value])
 
-    tickets = {e["id"]: ticket(seed, e["id"]) for e in ents}    # §8
-    order = lambda e: (tickets[e["id"]], e["id"].encode())
+    # §8 tickets, selection, cutoffs, reserves
+    tickets = {e["id"]: ticket(seed, e["id"]) for e in ents}
+
+    def order(e):
+        return (tickets[e["id"]], by_bytes(e["id"]))
     selected, reserves, tr_strata = [], [], []
+    pos_reserve = {}
     for s in strata:
         members = sorted(by_key[s["key"]], key=order)
         k, r = s["selected"], s["reserves"]
         selected += [(e, s["key"]) for e in members[:k]]
-        reserves += [{"stratum": s["key"], "order": i + 1, "id": e["id"], "name": e["name"],
-                      "ticket": tickets[e["id"]].hex()} for i, e in enumerate(members[k:k + r])]
+        for i, e in enumerate(members[k:k + r]):
+            reserves.append({"stratum": s["key"], "order": i + 1, "id": e["id"],
+                             "name": e["name"], "ticket": tickets[e["id"]].hex()})
+            pos_reserve[e["id"]] = i + 1
         cutoff = tickets[members[k]["id"]].hex() if k < len(members) else None
         tr_strata.append(dict(s, cutoff=cutoff))
-        pub = next((x for x in tr.get("strata", []) if x.get("key") == s["key"]), {})
-        rep.check(case, "stratum %s cutoff" % s["key"], pub.get("cutoff", "(absent)"), cutoff)
-    selected.sort(key=lambda es: order(es[0]))               # §9: rank = ticket order
+    pub_strata = tr.get("strata", [])
+    rep.check(case, "cutoffs (§8)", [{"key": x.get("key"), "cutoff": x.get("cutoff")}
+                                     for x in pub_strata],
+              [{"key": x["key"], "cutoff": x["cutoff"]} for x in tr_strata], "strata")
+    selected.sort(key=lambda es: order(es[0]))
+    pos_rank = {e["id"]: i + 1 for i, (e, _) in enumerate(selected)}
     tr_sel = tr.get("selected", [])
-    rep.check(case, "selected entities and tickets",
-              [{"id": x.get("id"), "ticket": x.get("ticket")} for x in tr_sel],
-              [{"id": e["id"], "ticket": tickets[e["id"]].hex()} for e, _ in selected],
+    rep.check(case, "selection: ranks, ids, names, strata, tickets (%d) (§8, §9)"
+              % len(selected),
+              [{k: x.get(k) for k in ("rank", "id", "name", "stratum", "ticket")}
+               for x in tr_sel],
+              [{"rank": i + 1, "id": e["id"], "name": e["name"], "stratum": key,
+                "ticket": tickets[e["id"]].hex()} for i, (e, key) in enumerate(selected)],
               "selected")
-    rep.check(case, "ranks", [{"rank": x.get("rank")} for x in tr_sel],
-              [{"rank": i + 1} for i in range(len(selected))], "selected")
-    rep.check(case, "reserves", tr.get("reserves"), reserves, "reserves")
+    rep.check(case, "reserves (%d) (§8)" % len(reserves), tr.get("reserves"), reserves,
+              "reserves")
 
-    recused = {(r[0], r[1]) for r in recs}                   # §9
-    load_of = {o["id"]: 0 for o in offs}
+    # §9 teams
+    teams = Teams(seed, offs, recusal_pairs(regs["conflicts"], recent), cap, task["team"])
     out_sel = []
     try:
         for i, (e, key) in enumerate(selected):
-            team = form_team(seed, e, i + 1, offs, recused, load_of, cap, task["team"])
+            team = teams.form(e, i + 1)
             out_sel.append({"rank": i + 1, "id": e["id"], "name": e["name"], "stratum": key,
                             "ticket": tickets[e["id"]].hex(), "team": team})
     except DrawFailed as err:
-        rep.fail(case, "teams", str(err))
-        return
-    rep.check(case, "teams", [{"id": x.get("id"), "team": x.get("team")} for x in tr_sel],
-              [{"id": x["id"], "team": x["team"]} for x in out_sel], "selected")
+        rep.fail(case, "teams (§9)", str(err))
+        return None
+    rep.check(case, "teams: members, roles, pair tickets (§9)",
+              [{"rank": x.get("rank"), "team": x.get("team")} for x in tr_sel],
+              [{"rank": x["rank"], "team": x["team"]} for x in out_sel], "selected")
+    loads = sorted(teams.load.values())
+    rep.info(case, "loads: max %d, min %d over %d eligible officers, cap %d; %d officer tickets"
+             % (loads[-1] if loads else 0, loads[0] if loads else 0, len(loads), cap,
+                len(teams._oticket)))
 
-    transcript = dict(announcement, format="yaohao-transcript/1", entropy_value=value,
+    # §10 transcript
+    transcript = dict(announcement, format=TR_FORMAT, entropy_value=value,
                       secret=secret.hex(), seed=seed.hex(), strata=tr_strata,
-                      selected=out_sel, reserves=reserves)   # §10
-    for name, obj in (("transcript.json", transcript), ("announcement.json", announcement)):
-        raw = read_bytes(os.path.join(d, name))
-        text = raw[:-1] if raw.endswith(b"\n") else raw
-        mine = canonical(obj).encode("utf-8")
-        if mine == text:
-            rep.check(case, name + " byte for byte", None, None)
-        else:
-            diff = first_diff(json.loads(text), obj)
-            if diff is None:
-                at = next((i for i, (a, b) in enumerate(zip(text, mine)) if a != b),
-                          min(len(text), len(mine)))
-                diff = "same JSON value, bytes differ at offset %d: expected %r got %r" % (
-                    at, text[at:at + 40], mine[at:at + 40])
-            rep.fail(case, name + " byte for byte", diff.lstrip("."))
+                      selected=out_sel, reserves=reserves)
+    bytes_check(rep, case, "transcript.json byte for byte (§10)", c["transcript_raw"],
+                transcript)
+    bytes_check(rep, case, "announcement rebuilt from transcript.json = announcement.json "
+                           "(§10)", c["announcement_raw"], announcement_from_transcript(tr))
 
-
-def check_document(rep, case, d, transcript, pubkey_hex):
-    """§13: draw.json is the transcript with format, ledger and signer, signed over the
-    canonical text of the document without its signature; §15: the key id."""
-    path = os.path.join(d, "draw.json")
-    if not os.path.isfile(path):
+    # §13 draw document
+    doc = c["draw"]
+    if doc is None:
         rep.fail(case, "draw.json", "missing")
-        return
-    doc = read_json(path)
-    rep.check(case, "draw.json format (§13)", doc.get("format"), "yaohao-draw/1")
-    body = {k: v for k, v in doc.items() if k not in ("format", "ledger", "signer", "signature")}
-    rep.check(case, "draw.json holds the transcript (§13)", body,
-              {k: v for k, v in transcript.items() if k != "format"})
-    signer = doc.get("signer", {})
-    pk = bytes.fromhex(signer.get("public_key", ""))
-    rep.check(case, "signer.key_id (§15)", signer.get("key_id"),
-              hashlib.sha256(pk).hexdigest()[:16])
-    rep.check(case, "signer is the test vector key (§15)", signer.get("public_key"), pubkey_hex)
-    unsigned = {k: v for k, v in doc.items() if k != "signature"}
-    message = canonical(unsigned).encode("utf-8")
-    try:
-        import nacl.exceptions
-        import nacl.signing
-    except ImportError:
-        print("skip %s: draw.json signature (python3-nacl is not installed)" % case)
-        return
-    try:
-        nacl.signing.VerifyKey(pk).verify(message, bytes.fromhex(doc.get("signature", "")))
-        rep.check(case, "draw.json signature over the JCS bytes (§13)", None, None)
-    except (nacl.exceptions.BadSignatureError, ValueError) as err:
-        rep.fail(case, "draw.json signature over the JCS bytes (§13)", str(err))
+    else:
+        rep.check(case, "draw.json format (§13)", doc.get("format"), DOC_FORMAT)
+        rep.truth(case, "draw.json has ledger {commit_seq, draw_seq, draw_entry_hash} (§13)",
+                  isinstance(doc.get("ledger"), dict) and set(doc["ledger"]) ==
+                  {"commit_seq", "draw_seq", "draw_entry_hash"},
+                  "ledger = %s" % short(doc.get("ledger")))
+        bytes_check(rep, case, "transcript rebuilt from draw.json = transcript.json (§10)",
+                    c["transcript_raw"], transcript_from_document(doc))
+        check_signature(rep, case, "draw.json", doc, pubkey)
+        try:
+            check_document_rules(rep, case, doc)
+        except (KeyError, TypeError, ValueError) as err:
+            rep.fail(case, "draw.json rules (§13)", "%s: %s" % (type(err).__name__, err))
+        led = doc.get("ledger") or {}
+        if isinstance(led.get("commit_seq"), int):
+            rep.info(case, "freeze_seq %s, commit_seq %s, draw_seq %s (the ledger is checked "
+                     "only by the audit of the store, §13)" % (
+                         ann.get("freeze_seq"), led.get("commit_seq"), led.get("draw_seq")))
+
+    # §14 proofs: build and verify one for a selected, an ineligible and an absent entity
+    if doc is not None:
+        pdoc = dict(transcript)
+        samples = []
+        if selected:
+            samples.append(selected[0][0]["id"])
+        inel = next((e["id"] for e in regs["entities"]
+                     if entity_reason(e, task, excl_set) is not None), None)
+        if inel:
+            samples.append(inel)
+        samples += ["000000000000000000", "ZZZZZZZZZZZZZZZZZZ"]
+        if len(regs["entities"]) > 1:
+            a, b = regs["entities"][0]["id"], regs["entities"][1]["id"]
+            mid = a[:-1] + chr(ord(a[-1]) + 1)
+            if by_bytes(a) < by_bytes(mid) < by_bytes(b):
+                samples.append(mid)
+        probs = []
+        for eid in samples:
+            pr = make_proof(pdoc, regs["entities"], task, excluded, tickets, key_of, pos_rank,
+                            pos_reserve, eid)
+            probs += ["%s: %s" % (eid, x) for x in verify_proof(pr, pdoc)]
+        rep.problems(case, "proofs /2 built from the registers verify (%d ids) (§14)"
+                     % len(samples), probs)
+        for f in sorted(os.listdir(d)):
+            if f.startswith("proof") and f.endswith(".json"):
+                rep.problems(case, "%s verifies against draw.json (§14)" % f,
+                             verify_proof(read_json(os.path.join(d, f)),
+                                          transcript_from_document(doc)))
+    return {"announcement": announcement, "digest": adigest.hex(), "transcript": transcript}
 
 
-def check_history(rep, docs):
-    """§4 frozen lists, recomputed from the other cases' transcripts. Assumes the cases are
-    successive draws of one store (same department), each drawn before the next case (higher
-    freeze_seq) was committed, and recent pairs kept per (entity, officer, task)."""
-    day = lambda a: datetime.date.fromisoformat(a["task"]["draw_date"])
-    for case, (ann, _) in sorted(docs.items()):
-        task, D = ann["task"], day(ann)
-        earlier = [(a, tr) for a, tr in docs.values() if a["department"] == ann["department"]
-                   and a["freeze_seq"] < ann["freeze_seq"] and day(a) <= D]
-        W = task["exclude_drawn_within_days"]
-        excl = sorted({s["id"] for a, tr in earlier if W > 0 and (D - day(a)).days <= W
-                       for s in tr["selected"]})
-        W = task["avoid_repeat_pair_within_days"]
-        pairs = sorted(({"entity_id": s["id"], "inspector_id": m["id"],
-                         "task_id": a["task"]["id"]}
-                        for a, tr in earlier if W > 0 and (D - day(a)).days <= W
-                        for s in tr["selected"] for m in s["team"]),
-                       key=lambda p: (p["entity_id"], p["inspector_id"], p["task_id"]))
-        rep.check(case, "entities.excluded = earlier vectors' selections (§4)",
-                  ann["entities"]["excluded"], excl)
-        rep.check(case, "recusals.recent_pairs = earlier vectors' teams (§4)",
-                  ann["recusals"]["recent_pairs"], pairs)
+# ---------------------------------------------------------------------------------------------
+# Across cases: earlier lists, chain, feed
+
+
+def check_history(rep, cases, loaded):
+    """Recomputes each case's `earlier` list from the other cases: a draw recorded before this
+    task was committed (its ledger draw_seq < this commit_seq, from draw.json; failing that,
+    an earlier chain.seq), dated D' <= D with D - D' <= the larger window (> 0)."""
+    for name in cases:
+        c = loaded[name]
+        ann = c["announcement"]
+        task = ann["task"]
+        led = (c["draw"] or {}).get("ledger") or {}
+        W = max(task["exclude_drawn_within_days"], task["avoid_repeat_pair_within_days"])
+        cands = []
+        for other in cases:
+            o = loaded[other]
+            if other == name or o["transcript"] is None:
+                continue
+            oled = (o["draw"] or {}).get("ledger") or {}
+            if isinstance(led.get("commit_seq"), int) and isinstance(oled.get("draw_seq"), int):
+                before = oled["draw_seq"] < led["commit_seq"]
+            else:
+                before = o["announcement"]["chain"]["seq"] < ann["chain"]["seq"]
+            if before:
+                cands.append({"task": o["announcement"]["task"], "transcript": o["transcript"],
+                              "sha": o["sha"]})
+        mine = sorted(({"task_id": x["task"]["id"], "draw_date": x["task"]["draw_date"],
+                        "transcript_sha256": x["sha"]}
+                       for x in earlier_within(cands, task, W)),
+                      key=lambda x: by_bytes(x["task_id"]))
+        rep.check(name, "earlier = the earlier cases within the larger window %d (§4, §6)" % W,
+                  ann.get("earlier"), mine, "earlier")
+    # chain among the cases
+    by_seq = {loaded[n]["announcement"]["chain"]["seq"]: n for n in cases}
+    rep.truth("all", "cases have distinct chain.seq", len(by_seq) == len(cases))
+    for seq in sorted(by_seq):
+        n = by_seq[seq]
+        prev = loaded[n]["announcement"]["chain"]["prev"]
+        if seq - 1 in by_seq:
+            p = by_seq[seq - 1]
+            rep.check(n, "chain.prev = announcement digest of %s (seq %d) (§6)" % (p, seq - 1),
+                      prev, announcement_digest(loaded[p]["announcement"]).hex())
+        elif seq == 1:
+            rep.check(n, "chain.prev is null at seq 1 (§6)", prev, None)
+        else:
+            rep.info(n, "chain.seq %d: the previous announcement is not a case; checked "
+                     "against the feed" % seq)
+
+
+def check_feed(rep, path, cases, loaded, pubkey):
+    if not os.path.isfile(path):
+        rep.fail("feed", "feed.json", "missing")
+        return
+    feed = read_json(path)
+    rep.check("feed", "format (§16)", feed.get("format"), FEED_FORMAT)
+    rep.truth("feed", "members format, department, announcements, signer, signature (§16)",
+              set(feed) == {"format", "department", "announcements", "signer", "signature"},
+              "members %s" % sorted(feed))
+    check_signature(rep, "feed", "feed.json", feed, pubkey)
+    anns = feed.get("announcements") or []
+    rep.check("feed", "announcements numbered 1..n without a gap (%d) (§16)" % len(anns),
+              [a.get("chain", {}).get("seq") for a in anns], list(range(1, len(anns) + 1)))
+    links = []
+    for i, a in enumerate(anns):
+        want = None if i == 0 else announcement_digest(anns[i - 1]).hex()
+        if a.get("chain", {}).get("prev") != want:
+            links.append("seq %d: prev %s, expected %s" % (i + 1, a.get("chain", {}).get("prev"),
+                                                           want))
+    rep.problems("feed", "first prev null, each prev = digest of the one before (§16)", links)
+    rep.truth("feed", "every announcement names the feed's department (§16)",
+              all(a.get("department") == feed.get("department") for a in anns))
+    rep.truth("feed", "every announcement has format %s (§16)" % ANN_FORMAT,
+              all(a.get("format") == ANN_FORMAT for a in anns))
+    for n in cases:
+        c = loaded[n]
+        if c["transcript"] is None:
+            continue
+        if c["draw"] is not None:
+            a = announcement_from_transcript(transcript_from_document(c["draw"]))
+            src = "draw.json"
+        else:
+            a = announcement_from_transcript(c["transcript"])
+            src = "transcript.json"
+        seq = a["chain"]["seq"]
+        if not 1 <= seq <= len(anns):
+            rep.fail(n, "announcement in the feed (§16)", "chain.seq %d not in the feed" % seq)
+            continue
+        rep.check(n, "announcement rebuilt from %s has the digest of the feed's at seq %d "
+                     "(§16)" % (src, seq), announcement_digest(anns[seq - 1]).hex(),
+                  announcement_digest(a).hex())
+        rep.truth(n, "feed's announcement at seq %d is announcement.json byte for byte" % seq,
+                  canonical_bytes(anns[seq - 1]) + b"\n" == c["announcement_raw"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-tests of this script's own reading of the spec (no vector needed)
+
+
+def self_tests(rep, with_shell):
+    S = "self"
+    rep.check(S, "PAD32 layouts (§8, §9): tag lengths 16, 17, 14; 64-byte first block",
+              [len(b"yaohao:ticket:v2"), len(b"yaohao:officer:v2"), len(b"yaohao:pair:v2"),
+               len(bytes(32) + PAD32("yaohao:ticket:v2"))], [16, 17, 14, 64])
+    rep.check(S, "TAG(\"yaohao:task:v1\") is 15 bytes (§ notation)", len(TAG("yaohao:task:v1")),
+              15)
+    rep.check(S, "rates (§5): 12.5% = 125/1000, 0.05 = 5/100, 1 = 1/1, 0 = 0/1",
+              [parse_rate(x) for x in ("12.5%", "0.05", "1", "0")],
+              [(125, 1000), (5, 100), (1, 1), (0, 1)])
+    refused = []
+    for x in (".5", "5.", "5 %", "101%", "1.000000001", "", "%", "1.5"):
+        try:
+            parse_rate(x)
+        except ValueError:
+            refused.append(x)
+    rep.check(S, "rates refused (§5)", refused,
+              [".5", "5.", "5 %", "101%", "1.000000001", "", "%", "1.5"])
+    rep.check(S, "rounding (§5): ceil/floor/half_up of 66x5%, 43x10%, 5x50%",
+              [round_frac(n, parse_rate(r), m) for n, r in ((66, "5%"), (43, "10%"), (5, "50%"))
+               for m in ("ceil", "floor", "half_up")], [4, 3, 3, 5, 4, 4, 3, 2, 3])
+    rep.check(S, "stratum key escaping (§5)",
+              [escape_key_value(v) for v in ("", "-", "a/b", "5%", "%2F", "--")],
+              ["-", "%2D", "a%2Fb", "5%25", "%252F", "--"])
+    astral, bmp = "\U0001F600", "\uFF01"
+    rep.check(S, "JCS key order by UTF-16 code units, not code points (§3)",
+              canonical({bmp: 1, astral: 2, "a": 3}), '{"a":3,"%s":2,"%s":1}' % (astral, bmp))
+    rep.check(S, "JCS escapes (§3)", canonical({"k": "\"\\\b\f\n\r\t\x01\x1f/é"}),
+              '{"k":"\\"\\\\\\b\\f\\n\\r\\t\\u0001\\u001f/é"}')
+    # Merkle: 7 leaves is 4 + (2 + 1), nothing duplicated; against an explicit expansion
+    L = [leaf_hash(bytes([i])) for i in range(7)]
+    n = lambda a, b: sha256(b"\x01", a, b)
+    rep.check(S, "Merkle tree shape for 7 leaves: 4 + (2 + 1) (§2)", mth(L).hex(),
+              n(n(n(L[0], L[1]), n(L[2], L[3])), n(n(L[4], L[5]), L[6])).hex())
+    rep.check(S, "MTH of no leaves = SHA-256(\"\") (§2)", mth([]).hex(),
+              hashlib.sha256(b"").hexdigest())
+    rep.check(S, "row leaf data (§2)", leaf_data(["ab", "", "é"]).hex(),
+              "00000002616200000000" + "00000002c3a9")
+    paths_ok = all(verify_inclusion(L[i], i, m, audit_path(L[:m], i), mth(L[:m]))
+                   for m in range(1, 8) for i in range(m))
+    rep.truth(S, "RFC 6962 audit paths verify by RFC 9162 for trees of 1..7 leaves (§14)",
+              paths_ok)
+    if not with_shell:
+        return
+    seed = hashlib.sha256(b"self-test seed").hexdigest()
+    eid, oid = "92330109MA53QQ247E", "33010020210001"
+
+    def sh(script):
+        return subprocess.run(["bash", "-c", script], capture_output=True, check=True,
+                              env=dict(os.environ, SEED_HEX=seed, ID=eid, OID=oid)
+                              ).stdout.decode().split()[0]
+    try:
+        rep.check(S, "ticket = the §8 shell one-liner", sh(
+            "(printf %s \"$SEED_HEX\" | xxd -r -p; printf 'yaohao:ticket:v2'; "
+            "head -c 16 /dev/zero; printf %s \"$ID\") | sha256sum"),
+            ticket(bytes.fromhex(seed), eid).hex())
+        rep.check(S, "officer ticket = the §9 layout in a shell (level 3)", sh(
+            "(printf %s \"$SEED_HEX\" | xxd -r -p; printf 'yaohao:officer:v2'; "
+            "head -c 15 /dev/zero; printf '\\0\\0\\0\\3'; printf %s \"$OID\") | sha256sum"),
+            officer_ticket(bytes.fromhex(seed), 3, oid).hex())
+        rep.check(S, "pair ticket = the §9 layout in a shell", sh(
+            "(printf %s \"$SEED_HEX\" | xxd -r -p; printf 'yaohao:pair:v2'; "
+            "head -c 18 /dev/zero; printf %s \"$ID$OID\") | sha256sum"),
+            pair_ticket(bytes.fromhex(seed), eid, oid).hex())
+        rep.check(S, "commitment = the §12 shell form", sh(
+            "(printf 'yaohao:commit:v1\\0'; printf %s \"$SEED_HEX\" | xxd -r -p) | sha256sum"),
+            commitment(bytes.fromhex(seed)).hex())
+    except (OSError, subprocess.CalledProcessError, IndexError) as err:
+        rep.skip(S, "shell one-liners", "bash, xxd or sha256sum unavailable (%s)" % err)
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main():
@@ -653,29 +1477,78 @@ def main():
     default = os.path.join(os.path.dirname(os.path.dirname(here)), "fixtures", "vectors")
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("vectors_dir", nargs="?", default=default)
+    ap.add_argument("--self-test", action="store_true",
+                    help="also check the byte layouts against the spec's shell one-liners")
     args = ap.parse_args()
     rep = Report()
-    cases = sorted(c for c in os.listdir(args.vectors_dir)
-                   if os.path.isfile(os.path.join(args.vectors_dir, c, "transcript.json")))
-    if not cases:
-        rep.fail(args.vectors_dir, "cases", "no case directory with a transcript.json")
-    docs = {}
-    key_file = os.path.join(args.vectors_dir, "test-key.pub")
-    pubkey_hex = open(key_file, encoding="ascii").read().split()[-1] if os.path.isfile(key_file) else None
-    for case in cases:
-        try:
-            check_case(rep, case, os.path.join(args.vectors_dir, case))
-            docs[case] = tuple(read_json(os.path.join(args.vectors_dir, case, f))
-                               for f in ("announcement.json", "transcript.json"))
-            check_document(rep, case, os.path.join(args.vectors_dir, case), docs[case][1], pubkey_hex)
-        except Exception as err:                          # a malformed case is a failure
-            rep.fail(case, "case", "%s: %s" % (type(err).__name__, err))
+    self_tests(rep, args.self_test)
+
+    vd = args.vectors_dir
+    key_file = os.path.join(vd, "test-key.pub")
+    pubkey = None
     try:
-        check_history(rep, docs)
+        pubkey = read_public_key(key_file)
+        what = "test-key.pub is the key of seed SHA-256(\"yaohao test vector key\") (§15)"
+        derived = test_key_public()
+        if derived is None:
+            rep.skip("key", what, "PyNaCl (python3-nacl) is not importable")
+        else:
+            rep.check("key", what, pubkey.hex(), derived)
+    except (OSError, ValueError) as err:
+        rep.fail("key", "test-key.pub", str(err))
+
+    names = sorted(c for c in os.listdir(vd)
+                   if os.path.isfile(os.path.join(vd, c, "announcement.json")))
+    if not names:
+        rep.fail(vd, "cases", "no case directory with an announcement.json")
+    loaded = {}
+    for n in names:
+        try:
+            loaded[n] = load_case(os.path.join(vd, n))
+            tr = loaded[n]["transcript"]
+            loaded[n]["sha"] = transcript_sha256(tr) if tr is not None else None
+        except (OSError, ValueError) as err:
+            rep.fail(n, "case files", "%s: %s" % (type(err).__name__, err))
+
+    def seq_of(n):
+        try:
+            return (0, loaded[n]["announcement"]["chain"]["seq"], n)
+        except (KeyError, TypeError):
+            return (1, 0, n)
+    cases = sorted(loaded, key=seq_of)
+    rep.info("all", "cases in chain order: %s" % ", ".join(cases))
+    history = {}
+    for n in cases:
+        try:
+            check_case(rep, n, loaded[n], history, pubkey)
+        except Exception as err:                          # a malformed case is a failure
+            rep.fail(n, "case", "%s: %s" % (type(err).__name__, err))
+        c = loaded[n]
+        if c["transcript"] is not None:
+            history[c["sha"]] = {"task": c["transcript"]["task"], "transcript": c["transcript"],
+                                 "sha": c["sha"]}
+    try:
+        check_history(rep, cases, loaded)
     except Exception as err:
         rep.fail("all", "history", "%s: %s" % (type(err).__name__, err))
-    print("%d passed, %d failed" % (rep.passed, rep.failed))
+    try:
+        check_feed(rep, os.path.join(vd, "feed.json"), cases, loaded, pubkey)
+    except Exception as err:
+        rep.fail("feed", "feed", "%s: %s" % (type(err).__name__, err))
+    tail = ", %d skipped" % rep.skipped if rep.skipped else ""
+    print("%d passed, %d failed%s" % (rep.passed, rep.failed, tail))
     return 1 if rep.failed else 0
+
+
+def test_key_public():
+    """§15: the test vectors' key has seed SHA-256("yaohao test vector key"); derived with
+    PyNaCl when available, None otherwise."""
+    try:
+        import nacl.signing
+    except ImportError:
+        return None
+    sk = nacl.signing.SigningKey(hashlib.sha256(b"yaohao test vector key").digest())
+    return bytes(sk.verify_key).hex()
 
 
 if __name__ == "__main__":
