@@ -100,8 +100,7 @@ static int bare_insert(const char *csv_path, const char *db_path)
 
 static int limit(const char *db_path, long long seq)
 {
-	static const char tag[] = "yaohao:ticket:v1";
-	unsigned char seed[32] = { 1 }, t[32], acc = 0;
+	unsigned char seed[32] = { 1 }, tag[32] = "yaohao:ticket:v2", t[32], acc = 0;
 	crypto_hash_sha256_state st0, st;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *q = NULL;
@@ -114,7 +113,7 @@ static int limit(const char *db_path, long long seq)
 	sqlite3_bind_int64(q, 1, seq);
 	crypto_hash_sha256_init(&st0);
 	crypto_hash_sha256_update(&st0, seed, 32);
-	crypto_hash_sha256_update(&st0, (const unsigned char *)tag, sizeof(tag));
+	crypto_hash_sha256_update(&st0, tag, sizeof(tag)); /* PAD32: the first block is hashed once */
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		st = st0;
 		crypto_hash_sha256_update(&st, sqlite3_column_text(q, 0), (unsigned long long)sqlite3_column_bytes(q, 0));
