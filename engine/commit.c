@@ -175,7 +175,7 @@ static json_t *announce(const yh_frozen *f, announced *a, yh_store *store)
 	for (i = 0; i < f->nexcluded; i++)
 		json_array_append_new(excluded, json_string(f->excluded[i]));
 	for (i = 0; i < f->nrecusals; i++)
-		if (strncmp(f->recusals[i].reason, "recent:", 7) == 0)
+		if (f->recusals[i].recent)
 			json_array_append_new(recent, json_pack("{s:s, s:s, s:s}",
 			                      "entity_id", f->recusals[i].entity_id,
 			                      "inspector_id", f->recusals[i].inspector_id,

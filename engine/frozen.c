@@ -198,6 +198,7 @@ int yh_frozen_add_recusal(yh_frozen *f, const char *e, const char *i, const char
 	p->entity_id = strdup(e);
 	p->inspector_id = strdup(i);
 	p->reason = strdup(r);
+	p->recent = 0;
 	f->nrecusals++;
 	if (!p->entity_id || !p->inspector_id || !p->reason)
 		return yh_error_set(YH_ENOMEM, "out of memory");
@@ -230,6 +231,7 @@ int yh_frozen_add_recent(yh_frozen *f, json_t *recent)
 		if ((rc = yh_frozen_add_recusal(f, json_string_value(json_object_get(p, "entity_id")),
 		                                json_string_value(json_object_get(p, "inspector_id")), reason)) < 0)
 			return rc;
+		f->recusals[f->nrecusals - 1].recent = 1;
 		f->nrecent++;
 	}
 	return YH_OK;
@@ -256,8 +258,10 @@ static int offer_recent(void *ctx, const char *entity_id, const char *inspector_
 	int rc;
 
 	snprintf(reason, sizeof(reason), "recent:%s", task_id);
-	if ((rc = yh_frozen_add_recusal(f, entity_id, inspector_id, reason)) == YH_OK)
+	if ((rc = yh_frozen_add_recusal(f, entity_id, inspector_id, reason)) == YH_OK) {
+		f->recusals[f->nrecusals - 1].recent = 1;
 		f->nrecent++;
+	}
 	return rc;
 }
 

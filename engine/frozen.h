@@ -25,6 +25,7 @@ typedef struct {
 
 typedef struct {
 	char *entity_id, *inspector_id, *reason;
+	int recent;                  /* from recent_pairs, not a conflict row */
 } yh_recusal;
 
 #define YH_STRATUM_KEY_MAX 512
