@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "common.h"
 #include "error.h"
 #include "register.h"
 #include "store.h"
@@ -65,8 +66,8 @@ typedef struct {
  * YH_EIO when it cannot be read; YH_ESTORE on a store failure.  The report
  * is filled in every case.
  */
-int yh_import_file(yh_import_report *report, yh_store *store, yh_register_kind kind,
-                   const char *path, const yh_import_options *options);
+YH_EXTERN int yh_import_file(yh_import_report *report, yh_store *store, yh_register_kind kind,
+                             const char *path, const yh_import_options *options);
 
 #ifdef __cplusplus
 }
