@@ -30,7 +30,7 @@ extern "C" {
  * or hex, may be NULL) pins the key the ledger must be signed with.
  */
 YH_EXTERN int yh_audit_run(json_t **report, yh_store *store, const char *public_key,
-                           yh_scan_progress_fn on_draw, void *progress_ctx);
+                           yh_scan_progress_fn on_draw, void *progress_ctx) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

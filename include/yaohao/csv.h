@@ -31,15 +31,15 @@ typedef struct yh_csv yh_csv;
 
 /* Opens `path`.  `encoding` is NULL or "utf-8" for UTF-8, or "gb18030"/"gbk"
  * (any case); anything else is YH_EINVAL. */
-YH_EXTERN int yh_csv_open(yh_csv **out, const char *path, const char *encoding);
+YH_EXTERN int yh_csv_open(yh_csv **out, const char *path, const char *encoding) YH_WARN_UNUSED;
 
 /* Reads from memory; `name` is used in messages.  The data is copied. */
 YH_EXTERN int yh_csv_open_buffer(yh_csv **out, const void *data, size_t len,
-                                 const char *name, const char *encoding);
+                                 const char *name, const char *encoding) YH_WARN_UNUSED;
 
 /* Reads the next record: 1 when one was read, 0 at the end of the file,
  * a negative code on error (the message names the file and line). */
-YH_EXTERN int yh_csv_next(yh_csv *csv);
+YH_EXTERN int yh_csv_next(yh_csv *csv) YH_WARN_UNUSED;
 
 /* The fields of the current record.  Field text is NUL-terminated and stays
  * valid until the next call to yh_csv_next(). */
@@ -69,7 +69,7 @@ YH_EXTERN uint64_t yh_csv_bytes_read(const yh_csv *csv);
 YH_EXTERN uint64_t yh_csv_bytes_total(const yh_csv *csv);
 
 /* After yh_csv_next() returned 0: the SHA-256 of every raw byte of the file. */
-YH_EXTERN int yh_csv_sha256(unsigned char out[32], const yh_csv *csv);
+YH_EXTERN int yh_csv_sha256(unsigned char out[32], const yh_csv *csv) YH_WARN_UNUSED;
 
 /* NULL-safe. */
 YH_EXTERN void yh_csv_free(yh_csv *csv);

@@ -41,8 +41,8 @@ typedef struct {
 } yh_commit_options;
 
 /* Commits a planned task.  *announcement (canonical JSON, free() it) may be NULL. */
-YH_EXTERN int yh_draw_commit(char **announcement, uint64_t *seq, yh_store *store, const char *task_id,
-                             const yh_commit_options *options);
+YH_EXTERN int yh_draw_commit(char **announcement, uint64_t *seq, yh_store *store,
+                             const char *task_id, const yh_commit_options *options) YH_WARN_UNUSED;
 
 /* Each selected entity, in rank order, as it is drawn: {rank, id, name,
  * stratum, ticket, team: [{id, name, department, role, pair_ticket}]}. */
@@ -70,18 +70,20 @@ typedef struct {
  * (canonical JSON, free() it) and result may be NULL; options may be NULL.
  * Drawing twice is YH_EEXIST.  Memory stays O(selected): entries are passed
  * on as they are drawn, not kept. */
-YH_EXTERN int yh_draw_run(char **transcript, yh_draw_result *result, yh_store *store, const char *task_id,
-                          const char *entropy_value, const yh_draw_options *options);
+YH_EXTERN int yh_draw_run(char **transcript, yh_draw_result *result, yh_store *store,
+                          const char *task_id, const char *entropy_value,
+                          const yh_draw_options *options) YH_WARN_UNUSED;
 
 /* Recomputes a drawn task's transcript from the store's registers as of its
  * freeze, the recorded announcement and the transcript's secret and entropy
  * value, recording nothing (the audit compares it with the recorded bytes). */
 YH_EXTERN int yh_draw_replay(char **transcript, yh_store *store, const char *task_id,
-                             const char *announcement, const char *recorded_transcript);
+                             const char *announcement,
+                             const char *recorded_transcript) YH_WARN_UNUSED;
 
 /* The recorded announcement / transcript of a task (free() the result). */
-YH_EXTERN int yh_draw_announcement(char **out, yh_store *store, const char *task_id);
-YH_EXTERN int yh_draw_transcript(char **out, yh_store *store, const char *task_id);
+YH_EXTERN int yh_draw_announcement(char **out, yh_store *store, const char *task_id) YH_WARN_UNUSED;
+YH_EXTERN int yh_draw_transcript(char **out, yh_store *store, const char *task_id) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

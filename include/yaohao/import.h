@@ -67,7 +67,7 @@ typedef struct {
  * is filled in every case.
  */
 YH_EXTERN int yh_import_file(yh_import_report *report, yh_store *store, yh_register_kind kind,
-                             const char *path, const yh_import_options *options);
+                             const char *path, const yh_import_options *options) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

@@ -21,7 +21,7 @@ extern "C" {
 #endif
 
 /* *out is a NUL-terminated string to free(). */
-YH_EXTERN int yh_jcs_dump(char **out, const json_t *value);
+YH_EXTERN int yh_jcs_dump(char **out, const json_t *value) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

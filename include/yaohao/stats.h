@@ -20,7 +20,7 @@ extern "C" {
  * (0: current) into a new JSON object owned by the caller (json_decref).
  * The shape is documented in docs/formats.md ("stats").
  */
-YH_EXTERN int yh_stats_compute(json_t **out, yh_store *store, uint64_t as_of);
+YH_EXTERN int yh_stats_compute(json_t **out, yh_store *store, uint64_t as_of) YH_WARN_UNUSED;
 
 /* The name of a province-level division code ("33" -> "浙江省"), or NULL. */
 YH_EXTERN const char *yh_stats_province_name(const char *code2);

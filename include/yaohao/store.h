@@ -32,10 +32,11 @@ typedef struct yh_store yh_store;
  * such as "330100-SCJG": upper-case letters, digits and '-', 1-32 long).
  * YH_EEXIST if the file exists.  The first ledger entry records the creation.
  */
-YH_EXTERN int yh_store_create(yh_store **out, const char *path, const char *department);
+YH_EXTERN int yh_store_create(yh_store **out, const char *path,
+                              const char *department) YH_WARN_UNUSED;
 
 /* Opens an existing store; YH_ENOTFOUND if there is no file at `path`. */
-YH_EXTERN int yh_store_open(yh_store **out, const char *path);
+YH_EXTERN int yh_store_open(yh_store **out, const char *path) YH_WARN_UNUSED;
 
 /* NULL-safe. */
 YH_EXTERN void yh_store_close(yh_store *store);
@@ -58,10 +59,10 @@ YH_EXTERN int yh_store_department_valid(const char *code);
  * that has a key refuses another (YH_ESTORE).  Once a store has a key, an
  * append without it fails, naming the key needed.
  */
-YH_EXTERN int yh_store_set_key(yh_store *store, const yh_key *key);
+YH_EXTERN int yh_store_set_key(yh_store *store, const yh_key *key) YH_WARN_UNUSED;
 
 /* The store's public key; YH_ENOTFOUND if the store has none yet. */
-YH_EXTERN int yh_store_public_key(unsigned char out[32], const yh_store *store);
+YH_EXTERN int yh_store_public_key(unsigned char out[32], const yh_store *store) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }
