@@ -3,6 +3,7 @@
  * yaohao draw tool for 双随机、一公开 supervision.
  *
  * Modules, one header each:
+ *   version.h   the version of the headers and of the library
  *   error.h     result codes and the per-thread error message
  *   uscc.h      统一社会信用代码 validation (GB 32100)
  *   csv.h       streaming RFC 4180 reader with GB18030 support
@@ -15,7 +16,7 @@
 #ifndef YAOHAO_YAOHAO_H
 #define YAOHAO_YAOHAO_H
 
-#define YH_VERSION "0.1.0"
+#include <yaohao/version.h> /* generated: YH_VERSION, yh_version() */
 
 #include "error.h"
 #include "uscc.h"
