@@ -24,7 +24,7 @@ typedef struct yh_store yh_store;
 /* The schema version this library writes. */
 #define YH_STORE_SCHEMA_VERSION 2
 
-/* Default file name when neither --db nor $YAOHAO_DB is given. */
+/* The store's file name when the caller names none (the CLI: $YAOHAO_DB, then this). */
 #define YH_STORE_DEFAULT_PATH "yaohao.db"
 
 /*
