@@ -33,7 +33,13 @@ extern "C" {
 
 typedef void (*yh_scan_progress_fn)(void *ctx, uint64_t rows);
 
+/* Options structs carry their version first, so that a library built with more members
+ * still reads an older caller's struct right: initialise with the _INIT macro. */
+#define YH_COMMIT_OPTIONS_VERSION 1
+#define YH_COMMIT_OPTIONS_INIT { .version = YH_COMMIT_OPTIONS_VERSION }
+
 typedef struct {
+	unsigned int version;            /* YH_COMMIT_OPTIONS_VERSION */
 	const char *entropy_source;      /* required: what public value will be used, and when */
 	const unsigned char *secret;     /* NULL: from the CSPRNG; tests may pin YH_SECRET_BYTES */
 	yh_scan_progress_fn on_progress;
@@ -48,7 +54,11 @@ YH_EXTERN int yh_draw_commit(char **announcement, uint64_t *seq, yh_store *store
  * stratum, ticket, team: [{id, name, department, role, pair_ticket}]}. */
 typedef int (*yh_draw_selected_fn)(void *ctx, const json_t *entry);
 
+#define YH_DRAW_OPTIONS_VERSION 1
+#define YH_DRAW_OPTIONS_INIT { .version = YH_DRAW_OPTIONS_VERSION }
+
 typedef struct {
+	unsigned int version;              /* YH_DRAW_OPTIONS_VERSION */
 	yh_scan_progress_fn on_progress;   /* entities scanned, now and then */
 	void *progress_ctx;
 	yh_draw_selected_fn on_selected;   /* may be NULL */

@@ -39,7 +39,11 @@ typedef void (*yh_diagnostic_fn)(void *ctx, const yh_diagnostic *diag);
 typedef void (*yh_progress_fn)(void *ctx, uint64_t bytes_done, uint64_t bytes_total,
                                uint64_t rows);
 
+#define YH_IMPORT_OPTIONS_VERSION 1
+#define YH_IMPORT_OPTIONS_INIT { .version = YH_IMPORT_OPTIONS_VERSION }
+
 typedef struct {
+	unsigned int version;         /* YH_IMPORT_OPTIONS_VERSION: initialise with YH_IMPORT_OPTIONS_INIT */
 	const char *encoding;         /* NULL or "utf-8"; "gb18030" or "gbk" */
 	int partial;                  /* 1: leave rows absent from the file as they are */
 	int accept_bad_check;         /* 1: accept credit codes whose check character fails */
