@@ -79,7 +79,8 @@ static int bare_insert(const char *csv_path, const char *db_path)
 	if (sqlite3_prepare_v2(db, "INSERT INTO entity VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, NULL)",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return 1;
-	yh_csv_next(csv); /* the header */
+	if (yh_csv_next(csv) < 0) /* the header */
+		return 1;
 	while ((r = yh_csv_next(csv)) > 0) {
 		for (i = 0; i < 8; i++) {
 			size_t len;

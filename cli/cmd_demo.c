@@ -175,9 +175,9 @@ int cmd_demo(int argc, char **argv)
 		goto done;
 	}
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		yh_import_options opt;
+		yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 
-		memset(&opt, 0, sizeof(opt));
+		opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 		snprintf(file, sizeof(file), "%s/%s", fixtures, steps[i].file);
 		printf("$ yaohao import %s %s\n", yh_register_name(steps[i].kind), file);
 		fflush(stdout);

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "common.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -25,7 +26,7 @@ extern "C" {
 /* Builds and signs the document of a drawn task; *out is the document as
  * readable JSON (indented, keys sorted, ending in a newline; free() it).
  * The store must hold its key (yh_store_set_key). */
-int yh_document_publish(char **out, yh_store *store, const char *task_id);
+YH_EXTERN int yh_document_publish(char **out, yh_store *store, const char *task_id) YH_WARN_UNUSED;
 
 typedef struct {
 	const char *entities;     /* canonical register files (yaohao export), or NULL */
@@ -42,7 +43,8 @@ typedef struct {
  * Returns YH_OK when the report was produced (read "ok" for the verdict);
  * YH_EIO / YH_EDATA when the document cannot be read at all.
  */
-int yh_document_verify(json_t **report, const char *document_path, const yh_verify_inputs *inputs);
+YH_EXTERN int yh_document_verify(json_t **report, const char *document_path,
+                                 const yh_verify_inputs *inputs) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "common.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -22,12 +23,14 @@ extern "C" {
 #define YH_PROOF_FORMAT "yaohao-proof/1"
 
 /* Makes the proof for entity_id in drawn task task_id; *out is readable JSON (free() it). */
-int yh_proof_make(char **out, yh_store *store, const char *task_id, const char *entity_id);
+YH_EXTERN int yh_proof_make(char **out, yh_store *store, const char *task_id,
+                            const char *entity_id) YH_WARN_UNUSED;
 
 /* Checks a proof file against a draw document (whose own signature, commitment,
  * seed and tickets are checked too).  *report has the shape of
  * yh_document_verify's report, plus "selected" (true/false) when it holds. */
-int yh_proof_verify(json_t **report, const char *proof_path, const char *document_path);
+YH_EXTERN int yh_proof_verify(json_t **report, const char *proof_path,
+                              const char *document_path) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

@@ -38,7 +38,7 @@ static yh_store *drawn_store(const char *name, const yh_key *key)
 	};
 	yh_store *store = NULL;
 	yh_task *task = NULL;
-	yh_commit_options opt;
+	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
 	yh_import_report rep;
 	unsigned char secret[32];
 	uint64_t seq;
@@ -56,7 +56,7 @@ static yh_store *drawn_store(const char *name, const yh_key *key)
 	ck_assert_int_eq(yh_task_add(&seq, store, task), YH_OK);
 	yh_task_free(task);
 	crypto_hash_sha256(secret, (const unsigned char *)"yaohao test vector food", 23);
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 	opt.entropy_source = SOURCE;
 	opt.secret = secret;
 	rc = yh_draw_commit(NULL, &seq, store, FOOD, &opt);

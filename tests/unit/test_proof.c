@@ -287,7 +287,7 @@ static void fixture_open(fixture *fx)
 		{ YH_REGISTER_CONFLICTS, "conflicts.csv" }, { YH_REGISTER_ITEMS, "items.csv" },
 	};
 	unsigned char seed[32];
-	yh_commit_options opt;
+	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
 	yh_import_report rep;
 	yh_task *task = NULL;
 	json_error_t err;
@@ -308,7 +308,7 @@ static void fixture_open(fixture *fx)
 	yh_task_free(task);
 	ck_assert_uint_eq(seq, FREEZE);
 	crypto_hash_sha256(seed, (const unsigned char *)"proof test secret", 17);
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 	opt.entropy_source = "drand quicknet round 24000000";
 	opt.secret = seed;
 	rc = yh_draw_commit(NULL, &seq, fx->store, FOOD, &opt);

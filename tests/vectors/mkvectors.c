@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 			return fail(path);
 	}
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		yh_commit_options opt;
+		yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
 		yh_task *task = NULL;
 		char *ann = NULL, *tr = NULL, *doc = NULL;
 		uint64_t seq, freeze;
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 		crypto_hash_sha256(secret, (const unsigned char *)label, strlen(label));
 		sodium_bin2hex(secret_hex, sizeof(secret_hex), secret, sizeof(secret));
 		snprintf(entropy, sizeof(entropy), "public value for %s", cases[i]);
-		memset(&opt, 0, sizeof(opt));
+		opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 		opt.entropy_source = "test vector: a fixed public value";
 		opt.secret = secret;
 		if (yh_draw_commit(&ann, &seq, store, yh_task_id(task), &opt) < 0)
