@@ -115,8 +115,8 @@ static int read_register(const char *path, yh_register_kind kind, row_fn fn, voi
 	}
 	r = yh_csv_next(csv);
 	if (r <= 0 || yh_csv_nfields(csv) != n) {
-		snprintf(err, errsize, "%s:1: the header is not that of the canonical %s file "
-		         "(yaohao export %s)", path, yh_register_name(kind), yh_register_name(kind));
+		snprintf(err, errsize, "%s:1: the header is not that of the canonical %s file (the "
+		         "register as exported)", path, yh_register_name(kind));
 		rc = YH_EDATA;
 		goto done;
 	}
@@ -493,7 +493,7 @@ static void replay_registers(yh_report *r, json_t *doc, yh_frozen *f, const unsi
 			officers_ok = (size_t)r->failed == before;
 		}
 	} else {
-		yh_report_check(r, "officer register", "skipped", "no --inspectors file given");
+		yh_report_skip(r, "officer register", YH_HINT_GIVE_INSPECTORS, "no officer register file given");
 	}
 	*err = '\0';
 	if (in->conflicts) {
@@ -510,12 +510,12 @@ static void replay_registers(yh_report *r, json_t *doc, yh_frozen *f, const unsi
 			officers_ok = officers_ok && (size_t)r->failed == before;
 		}
 	} else {
-		yh_report_check(r, "recusals", "skipped", "no --conflicts file given");
+		yh_report_skip(r, "recusals", YH_HINT_GIVE_CONFLICTS, "no conflicts file given");
 		officers_ok = 0;
 	}
 	if (!in->entities) {
-		yh_report_check(r, "entity register", "skipped", "no --entities file given");
-		yh_report_check(r, "selection replay", "skipped", "needs --entities");
+		yh_report_skip(r, "entity register", YH_HINT_GIVE_ENTITIES, "no entity register file given");
+		yh_report_skip(r, "selection replay", YH_HINT_GIVE_ENTITIES, "needs the entity register file");
 		return;
 	}
 	teams = officers_ok;
@@ -548,7 +548,7 @@ static void replay_registers(yh_report *r, json_t *doc, yh_frozen *f, const unsi
 
 		check_root(r, "entity register", json_object_get(doc, "entities"), root, er.n, in->entities);
 		if ((size_t)r->failed != before) {
-			yh_report_check(r, "selection replay", "skipped", "the entity register does not match the commitment");
+			yh_report_skip(r, "selection replay", YH_HINT_NONE, "the entity register does not match the commitment");
 			goto done;
 		}
 	}
@@ -578,7 +578,9 @@ static void replay_registers(yh_report *r, json_t *doc, yh_frozen *f, const unsi
 		                teams ? "s" : "", teams ? "" : "s");
 	}
 	if (!teams)
-		yh_report_check(r, "team replay", "skipped", "needs matching --inspectors and --conflicts");
+		yh_report_skip(r, "team replay", !in->inspectors ? YH_HINT_GIVE_INSPECTORS : !in->conflicts ?
+		               YH_HINT_GIVE_CONFLICTS : YH_HINT_NONE,
+		               "needs the officer register and conflicts files that match the document");
 done:
 	yh_selector_free(er.sel);
 	yh_merkle_free(m);
@@ -649,7 +651,7 @@ int yh_document_verify(json_t **out, const char *path, const yh_verify_inputs *i
 		else
 			yh_report_check(&r, "signer key", "passed", "signed by the key given");
 	} else {
-		yh_report_check(&r, "signer key", "skipped", "no --pubkey given: the signature shows the document is "
+		yh_report_skip(&r, "signer key", YH_HINT_GIVE_PUBLIC_KEY, "no public key given: the signature shows the document is "
 		      "intact, not whose key signed it");
 	}
 
@@ -729,14 +731,14 @@ finish:
 			          json_string_value(json_object_get(doc, "entropy_source")),
 			          json_string_value(json_object_get(doc, "entropy_value")));
 		if (!in->entities)
-			yh_report_guarantee(&r, "not checked: that every eligible entity took part (give --entities with "
-			          "the published register)");
+			yh_report_guarantee(&r, "not checked: that every eligible entity took part (the published entity "
+			          "register was not given)");
 		if (!in->inspectors || !in->conflicts)
-			yh_report_guarantee(&r, "not checked: the teams against the officer register and recusals (give "
-			          "--inspectors and --conflicts)");
+			yh_report_guarantee(&r, "not checked: the teams against the officer register and recusals (the "
+			          "published officer register and conflicts were not both given)");
 		if (!in->public_key)
-			yh_report_guarantee(&r, "not checked: whose key signed (give --pubkey with the department's "
-			          "published key)");
+			yh_report_guarantee(&r, "not checked: whose key signed (the department's published public key was "
+			          "not given)");
 	} else {
 		yh_report_guarantee(&r, "nothing is guaranteed: %d check(s) failed", r.failed ? r.failed : 1);
 	}

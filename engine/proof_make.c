@@ -175,9 +175,9 @@ int yh_proof_make(char **out, yh_store *store, const char *task_id, const char *
 		goto done;
 	}
 	if ((uint64_t)json_integer_value(yh_json_path(tr, "entities", "count")) != c.n) {
-		rc = yh_error_set(YH_ESTORE, "the store's register as of the freeze has %zu eligible "
-		                  "entities, the draw committed to %lld (run 'yaohao audit')", c.n,
-		                  (long long)json_integer_value(yh_json_path(tr, "entities", "count")));
+		rc = yh_error_set_hint(YH_ESTORE, YH_HINT_RUN_AUDIT, task_id, "the store's register as of "
+		                       "the freeze has %zu eligible entities, the draw committed to %lld", c.n,
+		                       (long long)json_integer_value(yh_json_path(tr, "entities", "count")));
 		goto done;
 	}
 	if (c.index >= 0) {

@@ -118,7 +118,7 @@ int yh_proof_verify(json_t **out, const char *proof_path, const char *document_p
 		json_array_append(r.checks, c);
 	if (!json_is_true(json_object_get(doc_report, "ok"))) {
 		r.failed++;
-		yh_report_check(&r, "proof", "skipped", "the draw document itself does not verify");
+		yh_report_skip(&r, "proof", YH_HINT_NONE, "the draw document itself does not verify");
 		goto finish;
 	}
 	if ((rc = yh_read_file(&text, &len, proof_path, 1u << 24)) < 0)

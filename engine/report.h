@@ -16,6 +16,10 @@ typedef struct {
 /* Appends {"check": name, "status": status, "detail": ...}; "failed" counts. */
 void yh_report_check(yh_report *r, const char *name, const char *status, const char *fmt, ...)
 	YH_PRINTF(4, 5);
+/* Appends a skipped check with "hint": yh_hint_name(hint) when hint is not YH_HINT_NONE: what
+ * the reader could give to have the check run, for the front end to name in its own words. */
+void yh_report_skip(yh_report *r, const char *name, yh_hint hint, const char *fmt, ...)
+	YH_PRINTF(4, 5);
 void yh_report_guarantee(yh_report *r, const char *fmt, ...) YH_PRINTF(2, 3);
 
 /* Reads a whole file (at most max bytes), NUL-terminated. */

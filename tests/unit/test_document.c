@@ -30,7 +30,9 @@ static yh_draw_result tu_draw_result;
 /* A store with the fixture registers and the food task drawn, made exactly as
  * tests/vectors/mkvectors.c makes it (so that its document is fixtures/vectors/food/draw.json).
  * With key NULL the store is never given a key (an unsigned store). */
-static yh_store *drawn_store(const char *name, const yh_key *key)
+typedef enum { PLANNED, COMMITTED, DRAWN } stage;
+
+static yh_store *store_at(const char *name, const yh_key *key, stage until)
 {
 	static const struct { yh_register_kind kind; const char *file; } regs[] = {
 		{ YH_REGISTER_ENTITIES, "entities.csv" }, { YH_REGISTER_INSPECTORS, "inspectors.csv" },
@@ -55,16 +57,25 @@ static yh_store *drawn_store(const char *name, const yh_key *key)
 	ck_assert_int_eq(yh_task_load_file(&task, tu_fixture("task-food.json")), YH_OK);
 	ck_assert_int_eq(yh_task_add(&seq, store, task), YH_OK);
 	yh_task_free(task);
+	if (until == PLANNED)
+		return store;
 	crypto_hash_sha256(secret, (const unsigned char *)"yaohao test vector food", 23);
 	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 	opt.entropy_source = SOURCE;
 	opt.secret = secret;
 	rc = yh_draw_commit(NULL, &seq, store, FOOD, &opt);
 	ck_assert_msg(rc == YH_OK, "commit: %s", yh_error_message());
+	if (until == COMMITTED)
+		return store;
 	rc = yh_draw_run(NULL, &tu_draw_result, store, FOOD, FOOD_VALUE, NULL);
 	ck_assert_msg(rc == YH_OK, "draw: %s", yh_error_message());
 	ck_assert_uint_eq(tu_draw_result.seq, key ? 9 : 8); /* a signed store has its "key" entry 2 */
 	return store;
+}
+
+static yh_store *drawn_store(const char *name, const yh_key *key)
+{
+	return store_at(name, key, DRAWN);
 }
 
 /* Publishes the food draw into tu_dir/name; returns the text (free it). */
@@ -171,6 +182,19 @@ static char *statuses(json_t *rep)
 #define ASSERT_STATUS(rep, name, want) \
 	ck_assert_msg(strcmp(tu_check_status((rep), (name)), (want)) == 0, "check '%s' is %s, expected %s (%s)", \
 	              (name), tu_check_status((rep), (name)), (want), tu_check_detail((rep), (name)))
+
+/* The hint of a named check ("" when it has none). */
+static const char *hint(json_t *rep, const char *name)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "checks"), i, c)
+		if (strcmp(json_string_value(json_object_get(c, "check")), name) == 0)
+			return json_is_string(json_object_get(c, "hint")) ?
+			       json_string_value(json_object_get(c, "hint")) : "";
+	return "";
+}
 
 /* Writes a document as publish does: indented, keys sorted, final LF. */
 static void write_doc(const char *path, json_t *doc)
@@ -523,6 +547,8 @@ START_TEST(test_publish_needs_key)
 	ck_assert_int_eq(yh_document_publish(&doc, store, FOOD), YH_ESTORE);
 	ck_assert_ptr_null(doc);
 	ck_assert_msg(strstr(yh_error_message(), "key") != NULL, "%s", yh_error_message());
+	ck_assert_int_eq(yh_error_hint(), YH_HINT_NEEDS_KEY);
+	ck_assert_str_eq(yh_error_subject(), tu_path("signed.db"));
 	/* given the key, it publishes the same document */
 	ck_assert_int_eq(yh_store_set_key(store, key), YH_OK);
 	doc = publish(store, "second.json");
@@ -540,7 +566,35 @@ START_TEST(test_publish_needs_key)
 	doc = (char *)0x1;
 	ck_assert_int_eq(yh_document_publish(&doc, unsigned_store, FOOD), YH_ESTORE);
 	ck_assert_ptr_null(doc);
+	ck_assert_int_eq(yh_error_hint(), YH_HINT_NEEDS_KEY);
 	yh_store_close(unsigned_store);
+	yh_key_free(key);
+}
+END_TEST
+
+/* A task not drawn yet: the message names the task, the hint the step that is missing (the
+ * front end names its command); nothing in the message names a command. */
+START_TEST(test_publish_not_drawn)
+{
+	static const struct { stage at; const char *name; yh_hint hint; const char *state; } cases[] = {
+		{ PLANNED, "planned.db", YH_HINT_NEEDS_COMMIT, "planned" },
+		{ COMMITTED, "committed.db", YH_HINT_NEEDS_DRAW, "committed" },
+	};
+	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		yh_store *store = store_at(cases[i].name, key, cases[i].at);
+		char *doc = (char *)0x1;
+
+		ck_assert_int_eq(yh_document_publish(&doc, store, FOOD), YH_ENOTFOUND);
+		ck_assert_ptr_null(doc);
+		ck_assert_int_eq(yh_error_hint(), cases[i].hint);
+		ck_assert_str_eq(yh_error_subject(), FOOD);
+		ck_assert_msg(strstr(yh_error_message(), cases[i].state) && strstr(yh_error_message(), FOOD) &&
+		              !strstr(yh_error_message(), "yaohao"), "%s", yh_error_message());
+		yh_store_close(store);
+	}
 	yh_key_free(key);
 }
 END_TEST
@@ -569,6 +623,20 @@ START_TEST(test_verify_ok_without_registers)
 			placeholder = 1;
 	ck_assert_msg(placeholder, "no warning about the placeholder entropy source");
 	ck_assert_str_eq(json_string_value(json_object_get(rep, "document")), tu_path("doc.json"));
+	/* a skipped check names what would have it run; the others have no hint */
+	ck_assert_str_eq(hint(rep, "signer key"), "give_public_key");
+	ck_assert_str_eq(hint(rep, "officer register"), "give_inspectors");
+	ck_assert_str_eq(hint(rep, "recusals"), "give_conflicts");
+	ck_assert_str_eq(hint(rep, "entity register"), "give_entities");
+	ck_assert_str_eq(hint(rep, "selection replay"), "give_entities");
+	ck_assert_str_eq(hint(rep, "signature"), "");
+	ck_assert_str_eq(hint(rep, "tickets"), "");
+	/* and no check or guarantee names a command-line flag */
+	json_array_foreach(json_object_get(rep, "checks"), i, g)
+		ck_assert_msg(!strstr(json_string_value(json_object_get(g, "detail")), "--"), "%s",
+		              json_string_value(json_object_get(g, "detail")));
+	json_array_foreach(json_object_get(rep, "guarantees"), i, g)
+		ck_assert_msg(!strstr(json_string_value(g), "--"), "%s", json_string_value(g));
 	json_decref(rep);
 
 	/* verify with an empty inputs struct is the same */
@@ -610,6 +678,7 @@ START_TEST(test_verify_ok_with_registers)
 	ck_assert(report_ok(rep));
 	ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,recusals=skipped,"
 	                "entity register=passed,selection replay=passed,team replay=skipped");
+	ck_assert_str_eq(hint(rep, "team replay"), "give_inspectors");
 	json_decref(rep);
 
 	/* officers and recusals without the entities */
@@ -630,6 +699,8 @@ START_TEST(test_verify_ok_with_registers)
 	ck_assert(report_ok(rep));
 	ASSERT_STATUSES(rep, CORE_OK ",officer register=passed,recusals=skipped,"
 	                "entity register=passed,selection replay=passed,team replay=skipped");
+	ck_assert_str_eq(hint(rep, "team replay"), "give_conflicts");
+	ck_assert_str_eq(hint(rep, "recusals"), "give_conflicts");
 	json_decref(rep);
 	fixture_close(&fx);
 }
@@ -1637,6 +1708,7 @@ static Suite *document_suite(void)
 	tcase_add_test(tc, test_publish_signature_per_spec);
 	tcase_add_test(tc, test_publish_draw_entry_hash);
 	tcase_add_test(tc, test_publish_needs_key);
+	tcase_add_test(tc, test_publish_not_drawn);
 	tcase_add_test(tc, test_verify_ok_without_registers);
 	tcase_add_test(tc, test_verify_ok_with_registers);
 	tcase_add_test(tc, test_verify_shuffled_registers);
