@@ -129,8 +129,12 @@ int yh_read_file(char **out, size_t *len, const char *path, size_t max)
 
 int yh_get_hex(unsigned char *out, size_t n, json_t *v)
 {
+	return yh_unhex(out, n, json_string_value(v));
+}
+
+int yh_unhex(unsigned char *out, size_t n, const char *s)
+{
 	size_t len = 0;
-	const char *s = json_string_value(v);
 
 	if (!s || strlen(s) != 2 * n)
 		return -1;

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "testutil.h"
+#include "draw_doc.h"   /* the typed draw, as the verifier reads it */
 
 /* yh_draw_run's result, where a test does not look at it */
 static yh_draw_result tu_draw_result;
@@ -1699,6 +1700,269 @@ START_TEST(test_unreadable_documents)
 }
 END_TEST
 
+/* ---- documents held in memory ----------------------------------------------------------- */
+
+static json_t *verify_buffer(const char *data, size_t len, const yh_verify_inputs *in)
+{
+	json_t *rep = NULL;
+	int rc = yh_document_verify_buffer(&rep, data, len, in);
+
+	ck_assert_msg(rc == YH_OK, "verify buffer: %d %s", rc, yh_error_message());
+	ck_assert_ptr_nonnull(rep);
+	return rep;
+}
+
+/* The same report from the bytes as from the file, less the file's name. */
+START_TEST(test_buffer_good)
+{
+	fixture fx;
+	yh_verify_inputs in;
+	json_t *rep, *from_file;
+	char *ent, *ins, *con;
+	size_t nent, nins, ncon;
+
+	fixture_open(&fx, 1);
+	rep = verify_buffer(fx.text, strlen(fx.text), NULL);
+	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,recusals=skipped,"
+	                "entity register=skipped,selection replay=skipped");
+	ck_assert_ptr_null(json_object_get(rep, "document"));
+	from_file = verify(tu_path("doc.json"), NULL);
+	json_object_del(from_file, "document");
+	ck_assert(json_equal(rep, from_file));
+	json_decref(from_file);
+	json_decref(rep);
+
+	/* the register files held in memory too, in any row order */
+	shuffle_register("entities.csv", "e.csv", 7);
+	ent = tu_read(tu_path("e.csv"), &nent);
+	ins = tu_read(tu_path("inspectors.csv"), &nins);
+	con = tu_read(tu_path("conflicts.csv"), &ncon);
+	memset(&in, 0, sizeof(in));
+	in.entities_data = ent;
+	in.entities_len = nent;
+	in.inspectors_data = ins;
+	in.inspectors_len = nins;
+	in.conflicts_data = con;
+	in.conflicts_len = ncon;
+	rep = verify_buffer(fx.text, strlen(fx.text), &in);
+	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=passed,recusals=passed,"
+	                "entity register=passed,selection replay=passed");
+	ck_assert_msg(strstr(tu_check_detail(rep, "entity register"), "'entities' gives the committed root"), "%s",
+	              tu_check_detail(rep, "entity register"));
+	json_decref(rep);
+	/* a register held in memory that is not the committed one */
+	in.conflicts_len = ncon / 2;
+	rep = verify_buffer(fx.text, strlen(fx.text), &in);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "recusals", "failed");
+	json_decref(rep);
+	free(ent);
+	free(ins);
+	free(con);
+	fixture_close(&fx);
+}
+END_TEST
+
+/* Any one byte changed (whitespace aside) and the document no longer verifies: it is not JSON,
+ * or not a draw document, or a check fails. */
+START_TEST(test_buffer_one_byte_changed)
+{
+	fixture fx;
+	char *copy;
+	size_t len, i, tried = 0;
+
+	fixture_open(&fx, 0);
+	len = strlen(fx.text);
+	copy = malloc(len + 1);
+	ck_assert_ptr_nonnull(copy);
+	for (i = 0; i < len; i += 5) {
+		json_t *rep = NULL;
+		int rc;
+
+		if (fx.text[i] == ' ' || fx.text[i] == '\n')
+			continue;
+		memcpy(copy, fx.text, len + 1);
+		copy[i] = fx.text[i] == 'a' ? 'b' : 'a';
+		rc = yh_document_verify_buffer(&rep, copy, len, NULL);
+		if (rc == YH_OK) {
+			ck_assert_msg(!report_ok(rep), "byte %zu ('%c' -> '%c'): the document still verifies", i,
+			              fx.text[i], copy[i]);
+			json_decref(rep);
+		} else {
+			ck_assert_msg(rc == YH_EDATA && !rep, "byte %zu: %d %s", i, rc, yh_error_message());
+			ck_assert_msg(strncmp(yh_error_message(), "document:", 9) == 0, "%s", yh_error_message());
+		}
+		tried++;
+	}
+	ck_assert_uint_gt(tried, 500);
+	/* a ticket's digit: the signature and the tickets fail, nothing else */
+	{
+		const char *t = json_string_value(json_object_get(sel(fx.doc, 3), "ticket"));
+		char *at = strstr(fx.text, t);
+		json_t *rep;
+
+		ck_assert_ptr_nonnull(at);
+		memcpy(copy, fx.text, len + 1);
+		copy[at - fx.text + 10] = other_char(copy[at - fx.text + 10]);
+		rep = verify_buffer(copy, len, NULL);
+		ck_assert(!report_ok(rep));
+		ASSERT_STATUS(rep, "signature", "failed");
+		ASSERT_STATUS(rep, "tickets", "failed");
+		ASSERT_STATUS(rep, "seed", "passed");
+		json_decref(rep);
+	}
+	free(copy);
+	fixture_close(&fx);
+}
+END_TEST
+
+/* Bytes that are not a document are refused cleanly: an error for what is not JSON, a failed
+ * "document" check naming the member for JSON that is not a draw document. */
+START_TEST(test_buffer_garbage)
+{
+	static const char *const not_json[] = { "", " ", "{", "}", "nul", "1", "\"yaohao-draw/1\"",
+	                                        "{\"a\":}", "[1,]", "{\"seed\": \"\\ud800\"}",
+	                                        "{\"a\": 1, \"a\": 2}" };
+	static const struct { const char *json, *detail; } not_documents[] = {
+		{ "[]", "not a JSON object" },
+		{ "{}", "format is not \"yaohao-draw/1\"" },
+		{ "{\"format\": \"yaohao-draw/1\"}", "member task is missing or of the wrong type" },
+	};
+	unsigned char noise[4096];
+	json_t *rep;
+	size_t i;
+
+	for (i = 0; i < sizeof(not_json) / sizeof(not_json[0]); i++) {
+		rep = (json_t *)0x1;
+		ck_assert_int_eq(yh_document_verify_buffer(&rep, not_json[i], strlen(not_json[i]), NULL), YH_EDATA);
+		ck_assert_ptr_null(rep);
+		ck_assert_msg(strncmp(yh_error_message(), "document:", 9) == 0 &&
+		              strstr(yh_error_message(), "not a JSON document"), "%s", yh_error_message());
+	}
+	/* NUL bytes, and bytes that are not UTF-8 */
+	ck_assert_int_eq(yh_document_verify_buffer(&rep, "{\"a\": \"\0\"}", 9, NULL), YH_EDATA);
+	ck_assert_int_eq(yh_document_verify_buffer(&rep, "\xff\xfe\x00\x01", 4, NULL), YH_EDATA);
+	ck_assert_int_eq(yh_document_verify_buffer(&rep, "{\"a\": \"\xc3\x28\"}", 11, NULL), YH_EDATA);
+	/* noise, and noise after a good start */
+	randombytes_buf_deterministic(noise, sizeof(noise), (const unsigned char *)"0123456789abcdef0123456789abcdef");
+	for (i = 0; i < sizeof(noise); i += 512) {
+		rep = (json_t *)0x1;
+		ck_assert_int_eq(yh_document_verify_buffer(&rep, (const char *)noise + i, 512, NULL), YH_EDATA);
+		ck_assert_ptr_null(rep);
+	}
+	noise[0] = '{';
+	ck_assert_int_eq(yh_document_verify_buffer(&rep, (const char *)noise, sizeof(noise), NULL), YH_EDATA);
+	for (i = 0; i < sizeof(not_documents) / sizeof(not_documents[0]); i++) {
+		rep = verify_buffer(not_documents[i].json, strlen(not_documents[i].json), NULL);
+		ck_assert(!report_ok(rep));
+		ASSERT_STATUSES(rep, "document=failed");
+		ck_assert_str_eq(tu_check_detail(rep, "document"), not_documents[i].detail);
+		json_decref(rep);
+	}
+}
+END_TEST
+
+/* A malformed member is named by its path, and nothing else is checked. */
+START_TEST(test_malformed_member_paths)
+{
+	static const struct { const char *path; json_t *(*at)(json_t *); const char *detail; } cases[] = {
+		{ "pair_ticket", NULL, "selected[12].team[0].pair_ticket: not 64 hex digits" },
+		{ "ticket", NULL, "member reserves[1].ticket is missing or of the wrong type" },
+		{ "cutoff", NULL, "strata[2].cutoff: not 64 hex digits" },
+		{ "extra", NULL, "selected[3].zz: not a member of the format" },
+		{ "rank", NULL, "selected[0].rank: -1 is out of range (0 to 9007199254740991)" },
+	};
+	fixture fx;
+	size_t i;
+
+	fixture_open(&fx, 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *doc = json_deep_copy(fx.doc), *rep;
+		char *text;
+
+		if (i == 0)
+			json_object_set_new(json_array_get(json_object_get(sel(doc, 12), "team"), 0), "pair_ticket",
+			                    json_string("xyz"));
+		else if (i == 1)
+			json_object_set_new(json_array_get(json_object_get(doc, "reserves"), 1), "ticket", json_integer(5));
+		else if (i == 2)
+			json_object_set_new(json_array_get(json_object_get(doc, "strata"), 2), "cutoff",
+			                    json_string("00"));
+		else if (i == 3)
+			json_object_set_new(sel(doc, 3), "zz", json_true());
+		else
+			json_object_set_new(sel(doc, 0), "rank", json_integer(-1));
+		resign(doc, fx.key);
+		text = json_dumps(doc, JSON_COMPACT);
+		rep = verify_buffer(text, strlen(text), NULL);
+		ck_assert(!report_ok(rep));
+		ASSERT_STATUSES(rep, "document=failed");
+		ck_assert_str_eq(tu_check_detail(rep, "document"), cases[i].detail);
+		json_decref(rep);
+		free(text);
+		json_decref(doc);
+	}
+	fixture_close(&fx);
+}
+END_TEST
+
+/* The typed draw: a document and its transcript (what the audit replays) read the same, each
+ * only as what it is. */
+START_TEST(test_draw_doc_kinds)
+{
+	static const char *const cases[] = { "food", "joint", "edge", "repeat", "nocap" };
+	size_t c, i;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		char path[2][64];
+		json_t *dj, *tj;
+		yh_draw_doc *d = NULL, *t = NULL, *x = (yh_draw_doc *)0x1;
+
+		snprintf(path[0], 64, "vectors/%s/draw.json", cases[c]);
+		snprintf(path[1], 64, "vectors/%s/transcript.json", cases[c]);
+		dj = json_load_file(tu_fixture(path[0]), 0, NULL);
+		tj = json_load_file(tu_fixture(path[1]), 0, NULL);
+		ck_assert(dj && tj);
+		ck_assert_int_eq(yh_draw_doc_parse(&d, dj, YH_DRAW_DOCUMENT), YH_OK);
+		ck_assert_int_eq(yh_draw_doc_parse(&t, tj, YH_DRAW_TRANSCRIPT), YH_OK);
+		ck_assert_int_eq(yh_draw_doc_parse(&x, tj, YH_DRAW_DOCUMENT), YH_EDATA);
+		ck_assert_ptr_null(x);
+		ck_assert_str_eq(yh_error_message(), "format is not \"yaohao-draw/1\"");
+		ck_assert_int_eq(yh_draw_doc_parse(&x, dj, YH_DRAW_TRANSCRIPT), YH_EDATA);
+		ck_assert_ptr_nonnull(d->task);
+		ck_assert_ptr_nonnull(d->signed_text);
+		ck_assert(d->signature_ok && d->public_key.ok && d->seed.ok);
+		ck_assert_ptr_null(t->signed_text);
+		ck_assert_str_eq(t->task_text, d->task_text);
+		ck_assert_mem_eq(t->seed.bytes, d->seed.bytes, 32);
+		ck_assert_mem_eq(t->entities.root.bytes, d->entities.root.bytes, 32);
+		ck_assert_uint_eq(t->load_cap, d->load_cap);
+		ck_assert_uint_eq(t->nexcluded, d->nexcluded);
+		ck_assert_uint_eq(t->nrecent_pairs, d->nrecent_pairs);
+		ck_assert_uint_eq(t->nstrata, d->nstrata);
+		for (i = 0; i < d->nstrata; i++)
+			ck_assert(yh_doc_stratum_equal(&t->strata[i], &d->strata[i]));
+		ck_assert_uint_eq(t->nselected, json_array_size(json_object_get(dj, "selected")));
+		ck_assert_uint_eq(t->nselected, d->nselected);
+		for (i = 0; i < d->nselected; i++) {
+			ck_assert(yh_doc_selected_equal(&t->selected[i], &d->selected[i], 1));
+			ck_assert_uint_eq(d->selected[i].rank, i + 1);
+			ck_assert_ptr_eq(yh_draw_doc_selected(d, d->selected[i].id), &d->selected[i]);
+		}
+		ck_assert_uint_eq(t->nreserves, d->nreserves);
+		for (i = 0; i < d->nreserves; i++)
+			ck_assert(yh_doc_reserve_equal(&t->reserves[i], &d->reserves[i]));
+		yh_draw_doc_free(d);
+		yh_draw_doc_free(t);
+		yh_draw_doc_free(NULL);
+		json_decref(dj);
+		json_decref(tj);
+	}
+}
+END_TEST
+
 static Suite *document_suite(void)
 {
 	Suite *s = suite_create("document");
@@ -1723,6 +1987,11 @@ static Suite *document_suite(void)
 	tcase_add_test(tc, test_tampered_registers);
 	tcase_add_test(tc, test_failure_details_any_bytes);
 	tcase_add_test(tc, test_unreadable_documents);
+	tcase_add_test(tc, test_buffer_good);
+	tcase_add_test(tc, test_buffer_one_byte_changed);
+	tcase_add_test(tc, test_buffer_garbage);
+	tcase_add_test(tc, test_malformed_member_paths);
+	tcase_add_test(tc, test_draw_doc_kinds);
 	return s;
 }
 
