@@ -447,12 +447,18 @@ static void report_guarantees(yh_report *r, const yh_draw_doc *doc, const yh_ver
 int yh_document_report(json_t **out, const yh_draw_doc *doc, const char *malformed,
                        const yh_verify_inputs *inputs, const char *name)
 {
-	static const yh_verify_inputs none;
+	static const yh_verify_inputs none = YH_VERIFY_INPUTS_INIT;
 	const yh_verify_inputs *in = inputs ? inputs : &none;
 	yh_report r = { json_array(), json_array(), 0 };
 	int ok = 0, rc = YH_OK;
 
 	*out = NULL;
+	if (in->version != YH_VERIFY_INPUTS_VERSION) {
+		rc = yh_error_set(YH_EINVAL, "verify inputs of version %u: this library reads version %u "
+		                  "(initialise them with YH_VERIFY_INPUTS_INIT)", in->version,
+		                  YH_VERIFY_INPUTS_VERSION);
+		goto done;
+	}
 	if (!r.checks || !r.guarantees) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;

@@ -29,7 +29,11 @@ extern "C" {
  * The store must hold its key (yh_store_set_key). */
 YH_EXTERN int yh_document_publish(char **out, yh_store *store, const char *task_id) YH_WARN_UNUSED;
 
+#define YH_VERIFY_INPUTS_VERSION 1
+#define YH_VERIFY_INPUTS_INIT { .version = YH_VERIFY_INPUTS_VERSION }
+
 typedef struct {
+	unsigned int version;     /* YH_VERIFY_INPUTS_VERSION: initialise with YH_VERIFY_INPUTS_INIT */
 	const char *entities;     /* canonical register files (yaohao export), or NULL */
 	const char *inspectors;
 	const char *conflicts;

@@ -642,9 +642,9 @@ START_TEST(test_verify_ok_without_registers)
 
 	/* verify with an empty inputs struct is the same */
 	{
-		yh_verify_inputs in;
+		yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 
-		memset(&in, 0, sizeof(in));
+		in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 		rep = verify(tu_path("doc.json"), &in);
 		ck_assert(report_ok(rep));
 		ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,recusals=skipped,"
@@ -658,11 +658,11 @@ END_TEST
 START_TEST(test_verify_ok_with_registers)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *rep;
 
 	fixture_open(&fx, 1);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");
 	in.inspectors = tu_path("inspectors.csv");
 	in.conflicts = tu_path("conflicts.csv");
@@ -673,7 +673,7 @@ START_TEST(test_verify_ok_with_registers)
 	json_decref(rep);
 
 	/* the entities alone: the selection is replayed, the teams are not */
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");
 	rep = verify(tu_path("doc.json"), &in);
 	ck_assert(report_ok(rep));
@@ -683,7 +683,7 @@ START_TEST(test_verify_ok_with_registers)
 	json_decref(rep);
 
 	/* officers and recusals without the entities */
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.inspectors = tu_path("inspectors.csv");
 	in.conflicts = tu_path("conflicts.csv");
 	rep = verify(tu_path("doc.json"), &in);
@@ -693,7 +693,7 @@ START_TEST(test_verify_ok_with_registers)
 	json_decref(rep);
 
 	/* entities and officers but no conflicts: no team replay */
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");
 	in.inspectors = tu_path("inspectors.csv");
 	rep = verify(tu_path("doc.json"), &in);
@@ -710,7 +710,7 @@ END_TEST
 START_TEST(test_verify_shuffled_registers)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *rep;
 	uint64_t seeds[3] = { 0x9e3779b97f4a7c15ull, 0x1234567887654321ull, 0x0badc0ffee0ddf00ull };
 	int round;
@@ -720,7 +720,7 @@ START_TEST(test_verify_shuffled_registers)
 		shuffle_register("entities.csv", "e.csv", seeds[round]);
 		shuffle_register("inspectors.csv", "i.csv", seeds[(round + 1) % 3]);
 		shuffle_register("conflicts.csv", "c.csv", seeds[(round + 2) % 3]);
-		memset(&in, 0, sizeof(in));
+		in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 		in.entities = tu_path("e.csv");
 		in.inspectors = tu_path("i.csv");
 		in.conflicts = tu_path("c.csv");
@@ -738,7 +738,7 @@ START_TEST(test_verify_committed_vectors)
 {
 	static const char *const cases[] = { "food", "joint", "edge", "repeat", "nocap" };
 	char path[5][64];
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *rep;
 	size_t i;
 
@@ -747,7 +747,7 @@ START_TEST(test_verify_committed_vectors)
 		snprintf(path[1], 64, "vectors/%s/entities.csv", cases[i]);
 		snprintf(path[2], 64, "vectors/%s/inspectors.csv", cases[i]);
 		snprintf(path[3], 64, "vectors/%s/conflicts.csv", cases[i]);
-		memset(&in, 0, sizeof(in));
+		in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 		in.entities = tu_fixture(path[1]);
 		in.inspectors = tu_fixture(path[2]);
 		in.conflicts = tu_fixture(path[3]);
@@ -882,12 +882,12 @@ END_TEST
 START_TEST(test_tampered_with_registers)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *doc, *rep;
 	char id[32];
 
 	fixture_open(&fx, 1);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");
 	in.inspectors = tu_path("inspectors.csv");
 	in.conflicts = tu_path("conflicts.csv");
@@ -1021,11 +1021,11 @@ static json_t *forge_smaller_stratum(json_t *good, const char *key_of_stratum)
 START_TEST(test_stratum_sizes_follow_the_task)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *doc, *rep;
 
 	fixture_open(&fx, 1);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");
 	/* stratum A: 66 entities at 5%, ceil: 4 selected, 1 reserve (spec §12) */
 	doc = forge_smaller_stratum(fx.doc, "A");
@@ -1098,14 +1098,14 @@ END_TEST
 START_TEST(test_excluded_list_order)
 {
 	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_error_t err;
 	json_t *doc, *good, *x, *rep;
 
 	good = json_load_file(tu_fixture("vectors/repeat/draw.json"), 0, &err);
 	ck_assert_msg(good != NULL, "%s", err.text);
 	ck_assert_uint_gt(json_array_size(json_object_get(json_object_get(good, "entities"), "excluded")), 2);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_fixture("vectors/repeat/entities.csv");
 	/* control: re-signed as it is, it verifies */
 	doc = json_deep_copy(good);
@@ -1152,11 +1152,11 @@ END_TEST
 START_TEST(test_hostile_members)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *doc, *rep;
 
 	fixture_open(&fx, 1);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");
 	in.inspectors = tu_path("inspectors.csv");
 	in.conflicts = tu_path("conflicts.csv");
@@ -1330,14 +1330,14 @@ END_TEST
 START_TEST(test_pinned_key)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	yh_key *other = NULL;
 	unsigned char pk[32];
 	char text[128];
 	json_t *rep;
 
 	fixture_open(&fx, 0);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	/* the right key as a public key file and as hex */
 	yh_key_public(pk, fx.key);
 	snprintf(text, sizeof(text), "yaohao-public-key-v1\n%s\n", tu_hex(pk, 32));
@@ -1408,9 +1408,9 @@ END_TEST
 /* Verifies with the three register files, `name` replaced by tu_dir/bad.csv. */
 static json_t *verify_with(const char *name)
 {
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path(strcmp(name, "entities.csv") ? "entities.csv" : "bad.csv");
 	in.inspectors = tu_path(strcmp(name, "inspectors.csv") ? "inspectors.csv" : "bad.csv");
 	in.conflicts = tu_path(strcmp(name, "conflicts.csv") ? "conflicts.csv" : "bad.csv");
@@ -1553,9 +1553,9 @@ START_TEST(test_tampered_registers)
 
 	/* a register file that does not exist */
 	{
-		yh_verify_inputs in;
+		yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 
-		memset(&in, 0, sizeof(in));
+		in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 		in.entities = tu_path("missing.csv");
 		rep = verify(tu_path("doc.json"), &in);
 		ck_assert(!report_ok(rep));
@@ -1571,7 +1571,7 @@ END_TEST
 START_TEST(test_failure_details_any_bytes)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *rep;
 	char name[2048];
 	int pad, i;
@@ -1587,7 +1587,7 @@ START_TEST(test_failure_details_any_bytes)
 			n += 3;
 		}
 		memcpy(name + n, ".csv", 5);
-		memset(&in, 0, sizeof(in));
+		in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 		in.entities = tu_path(name);
 		rep = verify(tu_path("doc.json"), &in);
 		ck_assert(!report_ok(rep));
@@ -1595,7 +1595,7 @@ START_TEST(test_failure_details_any_bytes)
 		ASSERT_STATUS(rep, "selection replay", "absent");
 		json_decref(rep);
 	}
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.inspectors = tu_path("missing\xFF\xFE.csv");
 	rep = verify(tu_path("doc.json"), &in);
 	ck_assert(!report_ok(rep));
@@ -1716,7 +1716,7 @@ static json_t *verify_buffer(const char *data, size_t len, const yh_verify_input
 START_TEST(test_buffer_good)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *rep, *from_file;
 	char *ent, *ins, *con;
 	size_t nent, nins, ncon;
@@ -1738,7 +1738,7 @@ START_TEST(test_buffer_good)
 	ent = tu_read(tu_path("e.csv"), &nent);
 	ins = tu_read(tu_path("inspectors.csv"), &nins);
 	con = tu_read(tu_path("conflicts.csv"), &ncon);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities_data = ent;
 	in.entities_len = nent;
 	in.inspectors_data = ins;
@@ -1860,6 +1860,16 @@ START_TEST(test_buffer_garbage)
 		ASSERT_STATUSES(rep, "document=failed");
 		ck_assert_str_eq(tu_check_detail(rep, "document"), not_documents[i].detail);
 		json_decref(rep);
+	}
+	/* inputs of another version are refused, not misread */
+	{
+		yh_verify_inputs old = YH_VERIFY_INPUTS_INIT;
+
+		old.version = 7;
+		rep = (json_t *)0x1;
+		ck_assert_int_eq(yh_document_verify_buffer(&rep, "{}", 2, &old), YH_EINVAL);
+		ck_assert_ptr_null(rep);
+		ck_assert_ptr_nonnull(strstr(yh_error_message(), "YH_VERIFY_INPUTS_INIT"));
 	}
 }
 END_TEST
