@@ -85,7 +85,7 @@ int cli_verify_run(const char *document, const yh_verify_inputs *in, int json)
 
 int cmd_verify(int argc, char **argv)
 {
-	verify_args a = { 0 };
+	verify_args a = { .in = YH_VERIFY_INPUTS_INIT };
 	int rc;
 
 	if ((rc = cli_opt_parse(&a, options, "verify", usage, argc, argv)) != CLI_PARSED)
