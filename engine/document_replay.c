@@ -103,29 +103,80 @@ static int officer_row(void *ctx, const char *const *row)
 
 static int conflict_row(void *ctx, const char *const *row)
 {
-	/* canonical conflicts: inspector_id, entity_id, reason */
-	return yh_frozen_add_recusal(ctx, row[1], row[0], row[2]);
+	return yh_frozen_add_conflict(ctx, row);
 }
 
-/* Reports whether a register file gives the root and count the document committed to; 1 if
- * it does. */
-static int check_root(yh_report *r, const char *check, const yh_doc_register *reg,
-                      const unsigned char root[32], uint64_t count, const char *name)
+/* "; left out: 3 by status, 1 by certificate expired", or "" when none was. */
+static void left_out(char *buf, size_t size, const uint64_t *out)
 {
-	char hex[65], want[65];
+	static const char *const why[YH_OUT_COUNT] = { "", "status", "certificate expired", "department",
+	                                               "population filter", "exclusion window" };
+	size_t len = 0;
+	int k;
+
+	*buf = '\0';
+	for (k = 1; k < YH_OUT_COUNT; k++)
+		if (out[k] && len < size)
+			len += (size_t)snprintf(buf + len, size - len, "%s%llu by %s", len ? ", " : "; left out: ",
+			                        (unsigned long long)out[k], why[k]);
+}
+
+/* Reports whether a register file gives the root, the row count and the eligible count the
+ * document committed to (eligible: (uint64_t)-1 when the register has none); 1 if it does. */
+static int check_root(yh_report *r, const char *check, const yh_doc_register *reg,
+                      const unsigned char root[32], uint64_t count, uint64_t eligible,
+                      const uint64_t *out, const char *name)
+{
+	char hex[65], want[65], reasons[256] = "";
 
 	yh_hex(hex, root, 32);
 	yh_hex(want, reg->root.bytes, 32);
+	if (out)
+		left_out(reasons, sizeof(reasons), out);
 	if (memcmp(reg->root.bytes, root, 32) != 0)
 		yh_report_check(r, check, "failed", "'%s' gives root %.16s…, the document commits to %.16s…", name,
 		                hex, want);
 	else if (reg->count != count)
 		yh_report_check(r, check, "failed", "'%s' gives %llu rows, the document %llu", name,
 		                (unsigned long long)count, (unsigned long long)reg->count);
+	else if (eligible != (uint64_t)-1 && reg->eligible != eligible)
+		yh_report_check(r, check, "failed", "'%s' has %llu eligible rows by the task's rules, the "
+		                "document states %llu%s", name, (unsigned long long)eligible,
+		                (unsigned long long)reg->eligible, reasons);
+	else if (eligible != (uint64_t)-1)
+		yh_report_check(r, check, "passed", "'%s' gives the committed root and count (%llu rows, %llu "
+		                "eligible%s)", name, (unsigned long long)count, (unsigned long long)eligible,
+		                reasons);
 	else
 		yh_report_check(r, check, "passed", "'%s' gives the committed root and count (%llu)", name,
 		                (unsigned long long)count);
-	return memcmp(reg->root.bytes, root, 32) == 0 && reg->count == count;
+	return memcmp(reg->root.bytes, root, 32) == 0 && reg->count == count &&
+	       (eligible == (uint64_t)-1 || reg->eligible == eligible);
+}
+
+/* With the eligible officers known, the load cap the task left to the default (§5). */
+static void check_load_cap(yh_report *r, const yh_draw_doc *doc, const yh_frozen *f)
+{
+	uint64_t k = 0, cap;
+	size_t i;
+
+	for (i = 0; i < f->nstrata; i++)
+		k += f->strata[i].k;
+	if (f->task->load_cap) {
+		yh_report_check(r, "load cap", f->load_cap == f->task->load_cap ? "passed" : "failed",
+		                "the task fixes it at %llu; the document states %llu",
+		                (unsigned long long)f->task->load_cap, (unsigned long long)doc->load_cap);
+		return;
+	}
+	cap = yh_team_default_cap(f, k);
+	if (cap != doc->load_cap)
+		yh_report_check(r, "load cap", "failed", "the default for %llu selected and %zu eligible officers "
+		                "is %llu; the document states %llu", (unsigned long long)k, f->nofficers,
+		                (unsigned long long)cap, (unsigned long long)doc->load_cap);
+	else
+		yh_report_check(r, "load cap", "passed", "%llu, the default for %llu selected and %zu eligible "
+		                "officers (docs/spec.md §5)", (unsigned long long)cap, (unsigned long long)k,
+		                f->nofficers);
 }
 
 /* The officer register and the recusals; 1 when both are given and match, so that the teams
@@ -142,20 +193,21 @@ static int replay_officers(yh_report *r, const yh_draw_doc *doc, yh_frozen *f, c
 	else if (read_register(in, YH_REGISTER_INSPECTORS, officer_row, f, err, sizeof(err)) < 0 ||
 	         yh_frozen_finish_officers(f) < 0)
 		yh_report_check(r, "officer register", "failed", "%s", *err ? err : yh_error_message());
-	else
-		ok = check_root(r, "officer register", &doc->inspectors, f->officer_root, f->nofficers,
-		                inspectors);
+	else if ((ok = check_root(r, "officer register", &doc->inspectors, f->officer_root,
+	                          f->nofficer_rows, f->nofficers, f->officers_out, inspectors)))
+		check_load_cap(r, doc, f);
 	*err = '\0';
 	if (!conflicts) {
-		yh_report_skip(r, "recusals", YH_HINT_GIVE_CONFLICTS, "no conflicts file given");
+		yh_report_skip(r, "conflict register", YH_HINT_GIVE_CONFLICTS, "no conflicts file given");
 		return 0;
 	}
 	if (read_register(in, YH_REGISTER_CONFLICTS, conflict_row, f, err, sizeof(err)) < 0 ||
 	    yh_draw_doc_add_recent(f, doc) < 0 || yh_frozen_finish_recusals(f) < 0) {
-		yh_report_check(r, "recusals", "failed", "%s", *err ? err : yh_error_message());
+		yh_report_check(r, "conflict register", "failed", "%s", *err ? err : yh_error_message());
 		return 0;
 	}
-	return check_root(r, "recusals", &doc->recusals, f->recusal_root, f->nrecusals, conflicts) && ok;
+	return check_root(r, "conflict register", &doc->conflicts, f->conflict_root, f->nconflict_rows,
+	                  (uint64_t)-1, NULL, conflicts) && ok;
 }
 
 /* ---- the entity register ---------------------------------------------------------------- */
@@ -168,19 +220,19 @@ typedef struct {
 typedef struct {
 	yh_frozen *f;
 	yh_selector *sel;
-	leaf_entry *leaves;
+	leaf_entry *leaves;          /* every row's */
 	size_t n, cap;
+	uint64_t eligible, out[YH_OUT_COUNT];
 } entity_reader;
 
-/* Each eligible row: its leaf for the root, and into the selection. */
+/* Each row: its leaf for the root; each eligible one into the selection. */
 static int entity_row(void *ctx, const char *const *row)
 {
 	entity_reader *er = ctx;
-	unsigned char buf[8192];
+	unsigned char buf[(YH_FIELD_MAX + 4) * YH_E_COLUMNS];
+	yh_out_reason why;
 	size_t len;
 
-	if (!yh_frozen_entity_eligible(er->f, row))
-		return 0;
 	if (strlen(row[YH_E_ID]) >= sizeof(er->leaves[0].id))
 		return yh_error_set(YH_EDATA, "entity id is too long: '%s'", row[YH_E_ID]);
 	if (!(len = yh_merkle_encode_row(buf, sizeof(buf), row, YH_E_COLUMNS)))
@@ -197,6 +249,10 @@ static int entity_row(void *ctx, const char *const *row)
 	strcpy(er->leaves[er->n].id, row[YH_E_ID]);
 	yh_merkle_leaf_hash(er->leaves[er->n].leaf, buf, len);
 	er->n++;
+	er->out[why = yh_frozen_entity_reason(er->f, row)]++;
+	if (why != YH_ELIGIBLE)
+		return 0;
+	er->eligible++;
 	return yh_selector_add(er->sel, row);
 }
 
@@ -205,8 +261,8 @@ static int cmp_leaf(const void *a, const void *b)
 	return strcmp(((const leaf_entry *)a)->id, ((const leaf_entry *)b)->id);
 }
 
-/* Reads the eligible entities into er (and its selector) and checks their root and count;
- * 1 when they are what the document committed to. */
+/* Reads the entities into er (the eligible ones into its selector) and checks the root over
+ * every row and the counts; 1 when they are what the document committed to. */
 static int read_entities(yh_report *r, entity_reader *er, const yh_draw_doc *doc,
                          const yh_verify_inputs *in)
 {
@@ -241,7 +297,7 @@ static int read_entities(yh_report *r, entity_reader *er, const yh_draw_doc *doc
 		yh_merkle_add_hash(m, er->leaves[i].leaf);
 	yh_merkle_root(root, m);
 	yh_merkle_free(m);
-	ok = check_root(r, "entity register", &doc->entities, root, er->n, name);
+	ok = check_root(r, "entity register", &doc->entities, root, er->n, er->eligible, er->out, name);
 	if (!ok)
 		yh_report_skip(r, "selection replay", YH_HINT_NONE, "the entity register does not match the "
 		               "commitment");

@@ -102,26 +102,26 @@ static int check_commitment(yh_report *r, const yh_draw_doc *doc)
 	return 0;
 }
 
-/* The seed follows from the committed task and roots, the secret and the value (§7); -1 when
- * it does not, as nothing drawn from it can be checked then. */
+/* The seed follows from the announcement, the secret and the value (§7); -1 when it does not,
+ * as nothing drawn from it can be checked then. */
 static int check_seed(yh_report *r, const yh_draw_doc *doc, unsigned char seed[32])
 {
-	unsigned char digest[32];
+	char hex[65];
 
-	if (!doc->entities.root.ok || !doc->inspectors.root.ok || !doc->recusals.root.ok || !doc->seed.ok) {
+	if (!doc->entities.root.ok || !doc->inspectors.root.ok || !doc->conflicts.root.ok || !doc->seed.ok) {
 		yh_report_check(r, "seed", "failed", "a root or the seed is not 32 bytes of hex");
 		return -1;
 	}
-	yh_task_digest(digest, doc->task);
-	yh_seed_derive(seed, digest, doc->entities.root.bytes, doc->inspectors.root.bytes,
-	               doc->recusals.root.bytes, doc->secret.bytes, doc->entropy_value);
+	yh_seed_derive(seed, doc->announcement_digest, doc->secret.bytes, doc->entropy_value);
 	if (memcmp(seed, doc->seed.bytes, 32) != 0) {
-		yh_report_check(r, "seed", "failed", "the seed is not SHA-256 of the task digest, the three roots, "
-		                "the secret and the entropy value");
+		yh_report_check(r, "seed", "failed", "the seed is not SHA-256 of the announcement's digest, the "
+		                "secret and the entropy value");
 		return -1;
 	}
-	yh_report_check(r, "seed", "passed", "derived from the task digest, the three register roots, the "
-	                "secret and the entropy value \"%s\"", doc->entropy_value);
+	yh_hex(hex, doc->announcement_digest, 32);
+	yh_report_check(r, "seed", "passed", "derived from the announcement (digest %.16s…: task, register "
+	                "roots, exclusions, strata, load cap, commitment, chain), the secret and the entropy "
+	                "value \"%s\"", hex, doc->entropy_value);
 	return 0;
 }
 
@@ -203,22 +203,24 @@ static void check_tickets(yh_report *r, const yh_draw_doc *doc, const unsigned c
 	char first[3][160] = { "", "", "" };
 	size_t bad[3] = { 0, 0, 0 }, i, j;
 	unsigned char t[32];
+	yh_ticketer tk;
 
+	yh_ticketer_init(&tk, seed);
 	for (i = 0; i < doc->nselected; i++) {
 		const yh_doc_selected *e = &doc->selected[i];
 
-		yh_ticket(t, seed, e->id);
+		yh_ticket(t, &tk, e->id);
 		if (memcmp(t, e->ticket, 32) != 0 && !bad[0]++)
 			snprintf(first[0], sizeof(first[0]), "selected '%s'", e->id);
 		for (j = 0; j < e->nteam; j++) {
-			yh_pair_ticket(t, seed, e->id, e->team[j].id);
+			yh_pair_ticket(t, &tk, e->id, e->team[j].id);
 			if (memcmp(t, e->team[j].pair_ticket, 32) != 0 && !bad[2]++)
 				snprintf(first[2], sizeof(first[2]), "the pair ticket of '%s' with '%s'", e->id,
 				         e->team[j].id);
 		}
 	}
 	for (i = 0; i < doc->nreserves; i++) {
-		yh_ticket(t, seed, doc->reserves[i].id);
+		yh_ticket(t, &tk, doc->reserves[i].id);
 		if (memcmp(t, doc->reserves[i].ticket, 32) != 0 && !bad[1]++)
 			snprintf(first[1], sizeof(first[1]), "reserve '%s'", doc->reserves[i].id);
 	}

@@ -131,18 +131,13 @@ int yh_draw_doc_frozen(yh_frozen *f, const yh_draw_doc *doc)
 
 int yh_draw_doc_add_recent(yh_frozen *f, const yh_draw_doc *doc)
 {
-	char reason[160];                   /* as frozen.c: the reason text is hashed into the root */
 	size_t i;
 	int rc;
 
-	for (i = 0; i < doc->nrecent_pairs; i++) {
-		const yh_doc_pair *p = &doc->recent_pairs[i];
-
-		/* as the commit records a pair teamed by an earlier draw (frozen.c) */
-		snprintf(reason, sizeof(reason), "recent:%s", p->task_id);
-		if ((rc = yh_frozen_add_recusal(f, p->entity_id, p->inspector_id, reason)) < 0)
+	for (i = 0; i < doc->nrecent_pairs; i++)
+		if ((rc = yh_frozen_add_recent_pair(f, doc->recent_pairs[i].entity_id,
+		                                    doc->recent_pairs[i].inspector_id,
+		                                    doc->recent_pairs[i].task_id)) < 0)
 			return rc;
-		f->nrecent++;
-	}
 	return YH_OK;
 }

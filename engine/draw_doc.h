@@ -1,8 +1,8 @@
 /*
  * Private: a published draw (docs/spec.md §10, §13) as typed C values.
  *
- * This module owns reading a draw document ("yaohao-draw/1") or a transcript
- * ("yaohao-transcript/1"): yh_draw_doc_parse checks every member of the JSON
+ * This module owns reading a draw document ("yaohao-draw/2") or a transcript
+ * ("yaohao-transcript/2"): yh_draw_doc_parse checks every member of the JSON
  * value once — presence, type, range, length, hex, unknown members — and
  * gives a yh_draw_doc of plain C values, or YH_EDATA with a message that names
  * the member by its path ("selected[12].team[0].pair_ticket: not 64 hex
@@ -17,7 +17,9 @@
  * not lower-case hex of the right length, and the task with task = NULL and
  * task_error when it is not a valid task, so that the check names what is
  * wrong.  The rules between members (ranks, order, cutoffs, sizes, sorting)
- * are the verifier's.
+ * are the verifier's.  The parser also rebuilds the announcement and the
+ * transcript (docs/spec.md §10) for their digests: the seed and the chain
+ * read the one, the next draw's list of earlier draws names the other.
  *
  * Ownership: a yh_draw_doc holds a reference to the JSON value it was parsed
  * from, and its strings point into that value; its arrays and texts are its
@@ -73,9 +75,16 @@ typedef struct {
 } yh_doc_pair;
 
 typedef struct {
-	uint64_t count;
+	uint64_t count;                  /* every row as of the freeze */
+	uint64_t eligible;               /* entities and inspectors: the eligible rows */
 	yh_doc_hash root;
 } yh_doc_register;
+
+/* An earlier draw the announcement names (docs/spec.md §4, §6). */
+typedef struct {
+	const char *task_id, *draw_date;
+	unsigned char transcript_sha256[32];
+} yh_doc_earlier;
 
 typedef enum { YH_DRAW_DOCUMENT, YH_DRAW_TRANSCRIPT } yh_draw_doc_kind;
 
@@ -88,10 +97,15 @@ typedef struct {
 	char *task_error;                /* why */
 	yh_doc_hash task_digest;
 	uint64_t freeze_seq, load_cap;
-	yh_doc_register entities, inspectors, recusals;
+	uint64_t chain_seq;              /* the announcement's place in the department's chain */
+	int has_prev;
+	unsigned char chain_prev[32];    /* the previous announcement's digest (has_prev) */
+	yh_doc_earlier *earlier;         /* as listed */
+	size_t nearlier;
+	yh_doc_register entities, inspectors, conflicts;
 	const char **excluded;           /* entities.excluded, as listed */
 	size_t nexcluded;
-	yh_doc_pair *recent_pairs;       /* recusals.recent_pairs, as listed */
+	yh_doc_pair *recent_pairs;       /* recent_pairs, as listed */
 	size_t nrecent_pairs;
 	yh_doc_stratum *strata;
 	size_t nstrata;
@@ -110,6 +124,9 @@ typedef struct {
 	int signature_ok;                /* 0: not lower-case hex of 64 bytes */
 	char *signed_text;               /* the canonical text the signature covers, or NULL: */
 	char *signed_error;              /* why it has none */
+	/* rebuilt (docs/spec.md §10) */
+	unsigned char announcement_digest[32];
+	unsigned char transcript_sha256[32];
 } yh_draw_doc;
 
 /* Reads a document or a transcript from its JSON value (a reference is taken).

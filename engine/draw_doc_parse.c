@@ -6,8 +6,10 @@
 
 #include "yaohao/document.h"
 #include "yaohao/jcs.h"
+#include "digest.h"
 #include "draw_doc.h"
 #include "json_reader.h"
+#include "transcript.h"
 #include "report.h"
 #include "error.h"
 
@@ -135,11 +137,13 @@ static const struct {
 	{ "task", NULL, JSON_OBJECT, 0 }, { "task_id", NULL, JSON_STRING, 0 },
 	{ "task_digest", NULL, JSON_STRING, 0 }, { "department", NULL, JSON_STRING, 0 },
 	{ "freeze_seq", NULL, JSON_INTEGER, 0 },
-	{ "entities", "count", JSON_INTEGER, 0 }, { "entities", "root", JSON_STRING, 0 },
-	{ "entities", "excluded", JSON_ARRAY, 0 },
-	{ "inspectors", "count", JSON_INTEGER, 0 }, { "inspectors", "root", JSON_STRING, 0 },
-	{ "recusals", "count", JSON_INTEGER, 0 }, { "recusals", "root", JSON_STRING, 0 },
-	{ "recusals", "recent_pairs", JSON_ARRAY, 0 },
+	{ "chain", "seq", JSON_INTEGER, 0 }, { "earlier", NULL, JSON_ARRAY, 0 },
+	{ "entities", "count", JSON_INTEGER, 0 }, { "entities", "eligible", JSON_INTEGER, 0 },
+	{ "entities", "root", JSON_STRING, 0 }, { "entities", "excluded", JSON_ARRAY, 0 },
+	{ "inspectors", "count", JSON_INTEGER, 0 }, { "inspectors", "eligible", JSON_INTEGER, 0 },
+	{ "inspectors", "root", JSON_STRING, 0 },
+	{ "conflicts", "count", JSON_INTEGER, 0 }, { "conflicts", "root", JSON_STRING, 0 },
+	{ "recent_pairs", NULL, JSON_ARRAY, 0 },
 	{ "strata", NULL, JSON_ARRAY, 0 }, { "load_cap", NULL, JSON_INTEGER, 0 },
 	{ "commitment", NULL, JSON_STRING, 0 }, { "entropy_source", NULL, JSON_STRING, 0 },
 	{ "entropy_value", NULL, JSON_STRING, 0 }, { "secret", NULL, JSON_STRING, 0 },
@@ -153,10 +157,15 @@ static const struct {
 static int check_shape(json_t *json, yh_draw_doc_kind kind)
 {
 	const char *format = kind == YH_DRAW_DOCUMENT ? YH_DOCUMENT_FORMAT : YH_TRANSCRIPT_FORMAT;
+	const char *retired = kind == YH_DRAW_DOCUMENT ? "yaohao-draw/1" : "yaohao-transcript/1";
 	size_t i;
 
 	if (!json_is_object(json))
 		return yh_error_set(YH_EDATA, "not a JSON object");
+	if (json_is_string(json_object_get(json, "format")) &&
+	    strcmp(json_string_value(json_object_get(json, "format")), retired) == 0)
+		return yh_error_set(YH_EDATA, "format \"%s\" is retired: it was never published outside "
+		                    "yaohao's own tests; this verifier reads \"%s\"", retired, format);
 	if (!json_is_string(json_object_get(json, "format")) ||
 	    strcmp(json_string_value(json_object_get(json, "format")), format) != 0)
 		return yh_error_set(YH_EDATA, "format is not \"%s\"", format);
@@ -180,23 +189,62 @@ static int read_register(yh_jr *jr, yh_doc_register *out, json_t *doc, const cha
 	int rc;
 
 	if ((rc = yh_jr_object(jr, obj, names)) == YH_OK &&
-	    (rc = yh_jr_uint(jr, &out->count, obj, "count")) == YH_OK)
+	    (rc = yh_jr_uint(jr, &out->count, obj, "count")) == YH_OK &&
+	    (!json_object_get(obj, "eligible") ||
+	     (rc = yh_jr_uint(jr, &out->eligible, obj, "eligible")) == YH_OK))
 		rc = get_checked_hash(jr, &out->root, obj, "root");
+	yh_jr_leave(jr, was);
+	return rc;
+}
+
+static int read_earlier(yh_jr *jr, void *out, json_t *v)
+{
+	static const char *const names[] = { "task_id", "draw_date", "transcript_sha256", NULL };
+	yh_doc_earlier *e = out;
+	int rc;
+
+	if ((rc = yh_jr_object(jr, v, names)) < 0 ||
+	    (rc = yh_jr_text(jr, &e->task_id, v, "task_id", YH_DOC_TEXT_MAX)) < 0 ||
+	    (rc = yh_jr_text(jr, &e->draw_date, v, "draw_date", 10)) < 0)
+		return rc;
+	return yh_jr_hash(jr, e->transcript_sha256, v, "transcript_sha256");
+}
+
+/* chain: {seq, prev}; prev is null exactly for the first announcement. */
+static int read_chain(yh_jr *jr, yh_draw_doc *d, json_t *doc)
+{
+	static const char *const names[] = { "seq", "prev", NULL };
+	json_t *chain = json_object_get(doc, "chain");
+	size_t was = yh_jr_enter(jr, "chain");
+	int rc;
+
+	if ((rc = yh_jr_object(jr, chain, names)) == YH_OK &&
+	    (rc = yh_jr_uint(jr, &d->chain_seq, chain, "seq")) == YH_OK) {
+		if (d->chain_seq < 1)
+			rc = yh_error_set(YH_EDATA, "chain.seq: must be 1 or more");
+		else if ((d->has_prev = d->chain_seq > 1))
+			rc = yh_jr_hash(jr, d->chain_prev, chain, "prev");
+		else if (!json_is_null(json_object_get(chain, "prev")))
+			rc = yh_error_set(YH_EDATA, "chain.prev: must be null for the first announcement");
+	}
 	yh_jr_leave(jr, was);
 	return rc;
 }
 
 static int read_registers(yh_jr *jr, yh_draw_doc *d, json_t *doc)
 {
-	static const char *const entities[] = { "count", "root", "excluded", NULL };
-	static const char *const inspectors[] = { "count", "root", NULL };
-	static const char *const recusals[] = { "count", "root", "recent_pairs", NULL };
+	static const char *const entities[] = { "count", "eligible", "root", "excluded", NULL };
+	static const char *const inspectors[] = { "count", "eligible", "root", NULL };
+	static const char *const conflicts[] = { "count", "root", NULL };
 	size_t was;
 	int rc;
 
-	if ((rc = read_register(jr, &d->entities, doc, "entities", entities)) < 0 ||
+	if ((rc = read_chain(jr, d, doc)) < 0 ||
+	    (rc = yh_jr_array(jr, (void **)&d->earlier, &d->nearlier, sizeof(*d->earlier), doc, "earlier",
+	                      read_earlier)) < 0 ||
+	    (rc = read_register(jr, &d->entities, doc, "entities", entities)) < 0 ||
 	    (rc = read_register(jr, &d->inspectors, doc, "inspectors", inspectors)) < 0 ||
-	    (rc = read_register(jr, &d->recusals, doc, "recusals", recusals)) < 0)
+	    (rc = read_register(jr, &d->conflicts, doc, "conflicts", conflicts)) < 0)
 		return rc;
 	was = yh_jr_enter(jr, "entities");
 	rc = yh_jr_array(jr, (void **)&d->excluded, &d->nexcluded, sizeof(*d->excluded),
@@ -204,11 +252,46 @@ static int read_registers(yh_jr *jr, yh_draw_doc *d, json_t *doc)
 	yh_jr_leave(jr, was);
 	if (rc < 0)
 		return rc;
-	was = yh_jr_enter(jr, "recusals");
-	rc = yh_jr_array(jr, (void **)&d->recent_pairs, &d->nrecent_pairs, sizeof(*d->recent_pairs),
-	               json_object_get(doc, "recusals"), "recent_pairs", read_pair);
-	yh_jr_leave(jr, was);
-	return rc;
+	return yh_jr_array(jr, (void **)&d->recent_pairs, &d->nrecent_pairs, sizeof(*d->recent_pairs),
+	                   doc, "recent_pairs", read_pair);
+}
+
+/* The announcement and the transcript the document was made from (docs/spec.md §10), for
+ * their digests. */
+static int rebuild(yh_draw_doc *d, json_t *doc)
+{
+	static const char *const published[] = { "ledger", "signer", "signature", NULL };
+	static const char *const drawn[] = { "entropy_value", "secret", "seed", "selected", "reserves", NULL };
+	json_t *copy = json_copy(doc), *strata = NULL, *s;
+	char *text = NULL;
+	size_t i;
+	int rc = YH_ENOMEM;
+
+	for (i = 0; copy && published[i]; i++)
+		json_object_del(copy, published[i]);
+	if (!copy || json_object_set_new(copy, "format", json_string(YH_TRANSCRIPT_FORMAT)) < 0 ||
+	    (rc = yh_jcs_dump(&text, copy)) < 0)
+		goto done;
+	yh_digest_transcript(d->transcript_sha256, text, strlen(text));
+	free(text);
+	text = NULL;
+	rc = YH_ENOMEM;
+	for (i = 0; drawn[i]; i++)
+		json_object_del(copy, drawn[i]);
+	if (!(strata = json_deep_copy(json_object_get(doc, "strata"))))
+		goto done;
+	json_array_foreach(strata, i, s)
+		json_object_del(s, "cutoff");
+	if (json_object_set(copy, "strata", strata) < 0 ||
+	    json_object_set_new(copy, "format", json_string(YH_ANNOUNCEMENT_FORMAT)) < 0 ||
+	    (rc = yh_jcs_dump(&text, copy)) < 0)
+		goto done;
+	yh_digest_announcement(d->announcement_digest, text);
+done:
+	free(text);
+	json_decref(strata);
+	json_decref(copy);
+	return rc == YH_ENOMEM ? yh_error_set(YH_ENOMEM, "out of memory") : rc;
 }
 
 /* The task as its canonical text, parsed; a task that is not valid is the digest check's. */
@@ -300,10 +383,10 @@ int yh_draw_doc_parse(yh_draw_doc **out, json_t *json, yh_draw_doc_kind kind)
 {
 	/* a transcript has all but the last three */
 	static const char *const members[] = {
-		"format", "department", "task_id", "task", "task_digest", "freeze_seq", "entities",
-		"inspectors", "recusals", "strata", "load_cap", "commitment", "entropy_source",
-		"entropy_value", "secret", "seed", "selected", "reserves", "ledger", "signer", "signature",
-		NULL
+		"format", "department", "task_id", "task", "task_digest", "freeze_seq", "chain", "earlier",
+		"entities", "inspectors", "conflicts", "recent_pairs", "strata", "load_cap", "commitment",
+		"entropy_source", "entropy_value", "secret", "seed", "selected", "reserves", "ledger",
+		"signer", "signature", NULL
 	};
 	yh_draw_doc *d;
 	yh_jr jr;
@@ -320,6 +403,7 @@ int yh_draw_doc_parse(yh_draw_doc **out, json_t *json, yh_draw_doc_kind kind)
 	if ((rc = yh_jr_object(&jr, json, members)) < 0 ||
 	    (kind == YH_DRAW_TRANSCRIPT && (rc = no_signature(json)) < 0) ||
 	    (rc = read_draw(&jr, d, json)) < 0 || (rc = read_task(d, json)) < 0 ||
+	    (rc = rebuild(d, json)) < 0 ||
 	    (kind == YH_DRAW_DOCUMENT && (rc = read_signature(&jr, d, json)) < 0)) {
 		yh_draw_doc_free(d);
 		return rc;
@@ -340,6 +424,7 @@ void yh_draw_doc_free(yh_draw_doc *d)
 	free(d->reserves);
 	free(d->strata);
 	free(d->excluded);
+	free(d->earlier);
 	free(d->recent_pairs);
 	free(d->task_text);
 	free(d->task_error);

@@ -1,7 +1,7 @@
 /*
  * Private: an entity proof (docs/spec.md §14) as typed C values.
  *
- * This module owns reading a "yaohao-proof/1" proof: yh_proof_doc_parse reads
+ * This module owns reading a "yaohao-proof/2" proof: yh_proof_doc_parse reads
  * the JSON value once into a yh_proof_doc, which proof_verify.c checks against
  * a parsed draw (draw_doc.h).  A proof is judged part by part — the check that
  * fails names the part: "inclusion", "absence", "ticket", "selection" — so a
@@ -53,6 +53,12 @@ typedef struct {
 	int included;                    /* "included" is true */
 	yh_proof_leaf leaf;              /* an included entity's */
 	yh_proof_leaf before, after;     /* an absent one's neighbours */
+	yh_part_state eligible_state;
+	int eligible;                    /* "eligible" is true */
+	const char *reason;              /* why not, or NULL */
+	const char *stratum;             /* NULL when not a string */
+	int has_cutoff;                  /* "cutoff" is not null */
+	yh_doc_hash cutoff;              /* ok: well formed (hex, or null) */
 	yh_doc_hash ticket;
 	int selected;                    /* "selected" is true */
 	yh_part_state rank_state, reserve_order_state, team_state;

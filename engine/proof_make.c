@@ -36,7 +36,7 @@ static json_t *row_object(const char *const *row)
 static int collect(void *ctx, const char *const *row)
 {
 	collector *c = ctx;
-	unsigned char buf[8192];
+	unsigned char buf[(YH_FIELD_MAX + 4) * YH_E_COLUMNS];
 	size_t len;
 	int cmp;
 
@@ -93,42 +93,6 @@ static json_t *neighbour(json_t *row, const unsigned char *leaves, size_t n, uin
 	                 "path", path_json(leaves, n, index));
 }
 
-typedef struct {
-	char *buf;
-	size_t size;
-	const yh_frozen *f;
-	const char *id;
-} absence;
-
-static int explain_row(void *ctx, const char *const *row, size_t n)
-{
-	absence *a = ctx;
-
-	(void)n;
-	if (!yh_task_population_match(a->f->task, row))
-		snprintf(a->buf, a->size, "'%s' was in the register (status %s, region %s, industry %s, "
-		         "risk %s) but outside the task's population", a->id, row[YH_E_STATUS],
-		         row[YH_E_REGION], *row[YH_E_INDUSTRY] ? row[YH_E_INDUSTRY] : "-",
-		         *row[YH_E_RISK] ? row[YH_E_RISK] : "-");
-	else
-		snprintf(a->buf, a->size, "'%s' was in the register but excluded: drawn by an earlier task "
-		         "within the exclusion window", a->id);
-	return 0;
-}
-
-/* Why an entity that is not in the eligible register is not, as of the freeze. */
-static void explain_absence(char *buf, size_t size, yh_store *store, const yh_frozen *f,
-                            const char *id)
-{
-	absence a = { buf, size, f, id };
-
-	snprintf(buf, size, "'%s' was not in the entity register as of ledger entry %llu", id,
-	         (unsigned long long)f->freeze_seq);
-	if (yh_register_find(store, YH_REGISTER_ENTITIES, f->freeze_seq, id, explain_row, &a) < 0)
-		snprintf(buf, size, "'%s' was not in the entity register as of ledger entry %llu", id,
-		         (unsigned long long)f->freeze_seq);
-}
-
 static json_t *find_result(json_t *list, const char *id)
 {
 	json_t *e;
@@ -140,13 +104,85 @@ static json_t *find_result(json_t *list, const char *id)
 	return NULL;
 }
 
+static int ignore(void *ctx, const char *const *row)
+{
+	(void)ctx;
+	(void)row;
+	return 0;
+}
+
+static const char *reason_name(yh_out_reason why)
+{
+	switch (why) {
+	case YH_OUT_STATUS: return "status";
+	case YH_OUT_EXCLUDED: return "exclusion window";
+	default: return "filter";
+	}
+}
+
+/* What the draw did with an eligible entity: stratum, ticket against the cutoff, rank or
+ * reserve order, team (docs/spec.md §14). */
+static int draw_facts(json_t *proof, json_t *tr, yh_frozen *f, const char *const *row,
+                      const char *entity_id)
+{
+	char key[YH_STRATUM_KEY_MAX], hex[65];
+	unsigned char t[32], seed[32];
+	yh_ticketer tk;
+	yh_stratum *st;
+	json_t *sel, *res;
+	int rc;
+
+	if ((rc = yh_task_stratum_key(key, sizeof(key), f->task, row)) < 0 ||
+	    (rc = yh_frozen_strata_from_json(f, json_object_get(tr, "strata"))) < 0)
+		return rc;
+	st = yh_frozen_stratum(f, key);
+	yh_get_hex(seed, 32, json_object_get(tr, "seed"));
+	yh_ticketer_init(&tk, seed);
+	yh_ticket(t, &tk, entity_id);
+	yh_hex(hex, t, 32);
+	sel = find_result(json_object_get(tr, "selected"), entity_id);
+	res = find_result(json_object_get(tr, "reserves"), entity_id);
+	json_object_set_new(proof, "stratum", json_string(key));
+	json_object_set_new(proof, "ticket", json_string(hex));
+	json_object_set(proof, "cutoff", st ? json_object_get(json_array_get(json_object_get(tr, "strata"),
+	                                      (size_t)(st - f->strata)), "cutoff") : json_null());
+	json_object_set_new(proof, "selected", json_boolean(sel != NULL));
+	json_object_set(proof, "rank", sel ? json_object_get(sel, "rank") : json_null());
+	json_object_set(proof, "reserve_order", res ? json_object_get(res, "order") : json_null());
+	if (sel)
+		json_object_set(proof, "team", json_object_get(sel, "team"));
+	return YH_OK;
+}
+
+/* The included entity: its row and path, whether it was eligible, and what the draw did. */
+static int included(json_t *proof, json_t *tr, yh_frozen *f, const collector *c,
+                    const char *entity_id)
+{
+	const char *row[YH_E_COLUMNS];
+	const yh_register_column *cols;
+	yh_out_reason why;
+	size_t i;
+
+	yh_register_columns(&cols, YH_REGISTER_ENTITIES);
+	for (i = 0; i < YH_E_COLUMNS; i++)
+		row[i] = json_string_value(json_object_get(c->row, cols[i].name));
+	json_object_set_new(proof, "leaf_index", json_integer(c->index));
+	json_object_set(proof, "row", c->row);
+	json_object_set_new(proof, "path", path_json(c->leaves, c->n, (uint64_t)c->index));
+	why = yh_frozen_entity_reason(f, row);
+	json_object_set_new(proof, "eligible", json_boolean(why == YH_ELIGIBLE));
+	if (why != YH_ELIGIBLE)
+		return json_object_set_new(proof, "reason", json_string(reason_name(why))) ? YH_ENOMEM : YH_OK;
+	return draw_facts(proof, tr, f, row, entity_id);
+}
+
 int yh_proof_make(char **out, yh_store *store, const char *task_id, const char *entity_id)
 {
 	yh_task *task = NULL;
 	yh_frozen f;
 	collector c;
-	json_t *tr = NULL, *proof = NULL, *sel, *res;
-	char *text = NULL, note[512];
+	json_t *tr = NULL, *proof = NULL;
+	char *text = NULL;
 	int rc;
 
 	*out = NULL;
@@ -163,65 +199,31 @@ int yh_proof_make(char **out, yh_store *store, const char *task_id, const char *
 	f.task = task;
 	f.freeze_seq = (uint64_t)json_integer_value(json_object_get(tr, "freeze_seq"));
 	if ((rc = yh_frozen_load_excluded(&f, NULL, yh_json_path(tr, "entities", "excluded"))) < 0 ||
-	    (rc = yh_frozen_scan(store, &f, collect, &c)) < 0)
+	    (rc = yh_frozen_scan(store, &f, collect, ignore, &c)) < 0)
 		goto done;
-	proof = json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:b}", "format", YH_PROOF_FORMAT,
-	                  "task_id", task_id, "entity_id", entity_id,
-	                  "entities_root", yh_json_path(tr, "entities", "root"),
-	                  "tree_size", yh_json_path(tr, "entities", "count"),
-	                  "seed", json_object_get(tr, "seed"), "included", c.index >= 0);
-	if (!proof) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory");
-		goto done;
-	}
 	if ((uint64_t)json_integer_value(yh_json_path(tr, "entities", "count")) != c.n) {
 		rc = yh_error_set_hint(YH_ESTORE, YH_HINT_RUN_AUDIT, task_id, "the store's register as of "
-		                       "the freeze has %zu eligible entities, the draw committed to %lld", c.n,
+		                       "the freeze has %zu entities, the draw committed to %lld", c.n,
 		                       (long long)json_integer_value(yh_json_path(tr, "entities", "count")));
 		goto done;
 	}
+	if (!(proof = json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:b}", "format", YH_PROOF_FORMAT,
+	                        "task_id", task_id, "entity_id", entity_id,
+	                        "entities_root", yh_json_path(tr, "entities", "root"),
+	                        "tree_size", yh_json_path(tr, "entities", "count"),
+	                        "seed", json_object_get(tr, "seed"), "included", c.index >= 0))) {
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+		goto done;
+	}
 	if (c.index >= 0) {
-		char key[YH_STRATUM_KEY_MAX], hex[65];
-		unsigned char t[32];
-		const char *row[YH_E_COLUMNS];
-		const yh_register_column *cols;
-		yh_stratum *st;
-		size_t i;
-
-		yh_register_columns(&cols, YH_REGISTER_ENTITIES);
-		for (i = 0; i < YH_E_COLUMNS; i++)
-			row[i] = json_string_value(json_object_get(c.row, cols[i].name));
-		if ((rc = yh_task_stratum_key(key, sizeof(key), task, row)) < 0 ||
-		    (rc = yh_frozen_strata_from_json(&f, json_object_get(tr, "strata"))) < 0)
+		if ((rc = included(proof, tr, &f, &c, entity_id)) < 0)
 			goto done;
-		st = yh_frozen_stratum(&f, key);
-		{
-			unsigned char seed[32];
-
-			yh_get_hex(seed, 32, json_object_get(tr, "seed"));
-			yh_ticket(t, seed, entity_id);
-		}
-		yh_hex(hex, t, 32);
-		sel = find_result(json_object_get(tr, "selected"), entity_id);
-		res = find_result(json_object_get(tr, "reserves"), entity_id);
-		json_object_set_new(proof, "leaf_index", json_integer(c.index));
-		json_object_set(proof, "row", c.row);
-		json_object_set_new(proof, "path", path_json(c.leaves, c.n, (uint64_t)c.index));
-		json_object_set_new(proof, "stratum", json_string(key));
-		json_object_set_new(proof, "ticket", json_string(hex));
-		json_object_set(proof, "cutoff", st ? json_object_get(json_array_get(json_object_get(tr, "strata"),
-		                                      (size_t)(st - f.strata)), "cutoff") : json_null());
-		json_object_set_new(proof, "selected", json_boolean(sel != NULL));
-		json_object_set(proof, "rank", sel ? json_object_get(sel, "rank") : json_null());
-		json_object_set(proof, "reserve_order", res ? json_object_get(res, "order") : json_null());
-		if (sel)
-			json_object_set(proof, "team", json_object_get(sel, "team"));
 	} else {
-		explain_absence(note, sizeof(note), store, &f, entity_id);
 		json_object_set_new(proof, "before", neighbour(c.before, c.leaves, c.n, (uint64_t)c.before_index));
 		json_object_set_new(proof, "after", neighbour(c.after, c.leaves, c.n,
 		                    (uint64_t)(c.before ? c.before_index + 1 : 0)));
-		json_object_set_new(proof, "note", json_string(note));
+		json_object_set_new(proof, "note", json_pack("s++", "'", entity_id, "' was not in the entity "
+		                                             "register as of the freeze"));
 	}
 	if (!(text = (free(text), json_dumps(proof, JSON_INDENT(2) | JSON_SORT_KEYS)))) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");

@@ -126,6 +126,11 @@ static int read_results(yh_jr *jr, yh_proof_doc *p, json_t *json)
 	json_t *team = json_object_get(json, "team");
 	int rc;
 
+	p->stratum = json_string_value(json_object_get(json, "stratum"));
+	p->has_cutoff = !json_is_null(json_object_get(json, "cutoff"));
+	p->cutoff.ok = p->has_cutoff ?
+	               yh_unhex(p->cutoff.bytes, 32, json_string_value(json_object_get(json, "cutoff"))) == 0 :
+	               json_object_get(json, "cutoff") != NULL;
 	p->ticket.ok = yh_unhex(p->ticket.bytes, 32, json_string_value(json_object_get(json, "ticket"))) == 0;
 	p->selected = json_is_true(json_object_get(json, "selected"));
 	p->rank_state = number(&p->rank, json_object_get(json, "rank"));
@@ -146,8 +151,8 @@ static int read_proof(yh_jr *jr, yh_proof_doc *p, json_t *json)
 {
 	static const char *const names[] = {
 		"format", "task_id", "entity_id", "entities_root", "tree_size", "seed", "included",
-		"leaf_index", "row", "path", "stratum", "ticket", "cutoff", "selected", "rank",
-		"reserve_order", "team", "before", "after", "note", NULL
+		"leaf_index", "row", "path", "eligible", "reason", "stratum", "ticket", "cutoff", "selected",
+		"rank", "reserve_order", "team", "before", "after", "note", NULL
 	};
 	json_t *format = json_object_get(json, "format");
 	int rc;
@@ -164,6 +169,10 @@ static int read_proof(yh_jr *jr, yh_proof_doc *p, json_t *json)
 	p->seed.ok = yh_unhex(p->seed.bytes, 32, json_string_value(json_object_get(json, "seed"))) == 0;
 	p->included = json_is_true(json_object_get(json, "included"));
 	p->note = json_string_value(json_object_get(json, "note"));
+	p->eligible_state = json_is_boolean(json_object_get(json, "eligible")) ? YH_PART_GIVEN :
+	                    json_object_get(json, "eligible") ? YH_PART_MALFORMED : YH_PART_ABSENT;
+	p->eligible = json_is_true(json_object_get(json, "eligible"));
+	p->reason = json_string_value(json_object_get(json, "reason"));
 	if (p->included)
 		return keep(&p->leaf, read_leaf(jr, &p->leaf, json));
 	if ((rc = read_neighbour(jr, &p->before, json, "before")) < 0)

@@ -48,25 +48,34 @@ static int leaf_included(const yh_proof_leaf *leaf, const yh_draw_doc *doc)
 	                             leaf->path, leaf->npath);
 }
 
-/* The entity's ticket (§8) and, from its stratum's cutoff, whether it was selected; -1 when
- * the ticket cannot be checked or does not follow. */
+/* The entity's stratum and ticket (§8) and, from its stratum's cutoff, whether it was
+ * selected; -1 when the ticket cannot be checked or does not follow. */
 static int check_ticket(yh_report *r, const yh_proof_doc *p, const yh_draw_doc *doc)
 {
 	char key[YH_STRATUM_KEY_MAX], hex[65], cut[65] = "(none: all selected)";
 	const yh_doc_stratum *st = NULL;
 	unsigned char t[32];
+	yh_ticketer tk;
 	int selected;
 
-	if (!doc->task) {
-		yh_report_check(r, "ticket", "failed", "the document's task does not parse");
-		return -1;
-	}
 	if (yh_task_stratum_key(key, sizeof(key), doc->task, p->leaf.row) < 0 ||
 	    !(st = yh_draw_doc_stratum(doc, key))) {
 		yh_report_check(r, "ticket", "failed", "the row's stratum is not in the document");
 		return -1;
 	}
-	yh_ticket(t, doc->seed.bytes, p->entity_id);
+	if (!p->stratum || strcmp(p->stratum, key) != 0) {
+		yh_report_check(r, "ticket", "failed", "the proof names stratum '%s'; the row is in '%s'",
+		                p->stratum ? p->stratum : "(none)", key);
+		return -1;
+	}
+	if (!p->cutoff.ok || p->has_cutoff != st->has_cutoff ||
+	    (st->has_cutoff && memcmp(p->cutoff.bytes, st->cutoff, 32) != 0)) {
+		yh_report_check(r, "ticket", "failed", "the proof's cutoff is not the document's cutoff of "
+		                "stratum '%s'", key);
+		return -1;
+	}
+	yh_ticketer_init(&tk, doc->seed.bytes);
+	yh_ticket(t, &tk, p->entity_id);
 	if (!p->ticket.ok || memcmp(p->ticket.bytes, t, 32) != 0) {
 		yh_report_check(r, "ticket", "failed", "the proof's ticket is not SHA-256 of the seed, the tag and "
 		                "the id");
@@ -81,12 +90,61 @@ static int check_ticket(yh_report *r, const yh_proof_doc *p, const yh_draw_doc *
 	return selected;
 }
 
-/* An included entity: its leaf, its ticket, and its selection as the document lists it.
- * Returns whether it was selected, -1 when that was not reached. */
+static const char *reason_name(yh_out_reason why)
+{
+	switch (why) {
+	case YH_OUT_STATUS: return "status";
+	case YH_OUT_EXCLUDED: return "exclusion window";
+	default: return "filter";
+	}
+}
+
+/* Whether the row was eligible (§4), as the proof says; -1 when the proof says otherwise,
+ * 0 for an ineligible row (checked: not drawn), 1 for an eligible one. */
+static int check_eligible(yh_report *r, const yh_proof_doc *p, const yh_draw_doc *doc)
+{
+	yh_frozen f;
+	yh_out_reason why;
+	const char *id = p->entity_id;
+
+	memset(&f, 0, sizeof(f));
+	if (!doc->task || yh_draw_doc_frozen(&f, doc) < 0) {
+		yh_frozen_clear(&f);
+		yh_report_check(r, "eligibility", "failed", "the document's task or lists do not parse");
+		return -1;
+	}
+	why = yh_frozen_entity_reason(&f, p->leaf.row);
+	yh_frozen_clear(&f);
+	if (p->eligible_state != YH_PART_GIVEN || p->eligible != (why == YH_ELIGIBLE) ||
+	    (why != YH_ELIGIBLE && (!p->reason || strcmp(p->reason, reason_name(why)) != 0))) {
+		yh_report_check(r, "eligibility", "failed", "the proof says '%s' was %s; by the row and the "
+		                "task it was %s%s", id, p->eligible ? "eligible" : "not eligible",
+		                why == YH_ELIGIBLE ? "eligible" : "not eligible: ",
+		                why == YH_ELIGIBLE ? "" : reason_name(why));
+		return -1;
+	}
+	if (why == YH_ELIGIBLE) {
+		yh_report_check(r, "eligibility", "passed", "'%s' was eligible (docs/spec.md §4)", id);
+		return 1;
+	}
+	if (yh_draw_doc_selected(doc, id) || yh_draw_doc_reserve(doc, id))
+		yh_report_check(r, "eligibility", "failed", "'%s' was not eligible (%s), yet the document draws "
+		                "it", id, reason_name(why));
+	else
+		yh_report_check(r, "eligibility", "passed", "'%s' was in the register but not eligible: %s", id,
+		                reason_name(why));
+	if (r->failed == 0)
+		yh_report_guarantee(r, "'%s' was in the frozen register the draw committed to, not eligible "
+		                    "(%s), and not drawn", id, reason_name(why));
+	return 0;
+}
+
+/* An included entity: its leaf, its eligibility, its ticket, and its selection as the
+ * document lists it.  Returns whether it was selected, -1 when that was not reached. */
 static int check_included(yh_report *r, const yh_proof_doc *p, const yh_draw_doc *doc, int in_selected)
 {
 	const char *id = p->entity_id;
-	int selected;
+	int selected, eligible;
 
 	if (leaf_included(&p->leaf, doc) < 0) {
 		yh_report_check(r, "inclusion", "failed", "%s", yh_error_message());
@@ -99,6 +157,8 @@ static int check_included(yh_report *r, const yh_proof_doc *p, const yh_draw_doc
 	}
 	yh_report_check(r, "inclusion", "passed", "'%s' is leaf %llu of the committed entity register (%llu "
 	                "leaves)", id, (unsigned long long)p->leaf.index, (unsigned long long)doc->entities.count);
+	if ((eligible = check_eligible(r, p, doc)) <= 0)
+		return eligible < 0 ? -1 : 0;
 	if ((selected = check_ticket(r, p, doc)) < 0)
 		return -1;
 	if (selected != in_selected || p->selected != selected)
@@ -110,8 +170,8 @@ static int check_included(yh_report *r, const yh_proof_doc *p, const yh_draw_doc
 	else
 		yh_report_check(r, "selection", "passed", "'%s' was %s", id, selected ? "selected" : "not selected");
 	if (r->failed == 0)
-		yh_report_guarantee(r, "'%s' was in the frozen register the draw committed to, and it was %s by "
-		                    "its own ticket", id, selected ? "selected" : "not selected");
+		yh_report_guarantee(r, "'%s' was in the frozen register the draw committed to, eligible, and it "
+		                    "was %s by its own ticket", id, selected ? "selected" : "not selected");
 	return selected;
 }
 
@@ -127,7 +187,7 @@ static void check_absent(yh_report *r, const yh_proof_doc *p, const yh_draw_doc 
 		yh_report_check(r, "absence", "failed", "a neighbour's path does not verify: %s", yh_error_message());
 		return;
 	}
-	if ((bnull && anull && size != 0) || (bnull && ai != 0) || (anull && bi != size - 1) ||
+	if ((bnull && anull && size != 0) || (bnull && ai != 0) || (anull && size && bi != size - 1) ||
 	    (!bnull && !anull && ai != bi + 1) || (!bnull && strcmp(b->row[YH_E_ID], id) >= 0) ||
 	    (!anull && strcmp(a->row[YH_E_ID], id) <= 0)) {
 		yh_report_check(r, "absence", "failed", "the neighbours are not adjacent leaves around '%s'", id);
@@ -140,8 +200,8 @@ static void check_absent(yh_report *r, const yh_proof_doc *p, const yh_draw_doc 
 	yh_report_check(r, "absence", "passed", "'%s' sorts between adjacent leaves %s and %s of the committed "
 	                "register: it was not in it", id, bnull ? "(start)" : b->row[YH_E_ID],
 	                anull ? "(end)" : a->row[YH_E_ID]);
-	yh_report_guarantee(r, "'%s' was not in the frozen register the draw committed to%s%s", id,
-	                    p->note ? ": " : "", p->note ? p->note : "");
+	/* the proof's note is not signed: it is never shown as verified */
+	yh_report_guarantee(r, "'%s' was not in the frozen register the draw committed to", id);
 }
 
 /* The checks of a parsed proof against a document that verified; whether the entity was

@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define YH_DOCUMENT_FORMAT "yaohao-draw/1"
+#define YH_DOCUMENT_FORMAT "yaohao-draw/2"
 
 /* Builds and signs the document of a drawn task; *out is the document as
  * readable JSON (indented, keys sorted, ending in a newline; free() it).

@@ -21,7 +21,7 @@
 extern "C" {
 #endif
 
-#define YH_PROOF_FORMAT "yaohao-proof/1"
+#define YH_PROOF_FORMAT "yaohao-proof/2"
 
 /* Makes the proof for entity_id in drawn task task_id; *out is readable JSON (free() it). */
 YH_EXTERN int yh_proof_make(char **out, yh_store *store, const char *task_id,
