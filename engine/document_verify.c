@@ -412,6 +412,7 @@ static int run_checks(yh_report *r, const yh_draw_doc *doc, const yh_verify_inpu
 	check_internal(r, doc, &f, seed);
 	core_ok = core_ok && r->failed == 0;
 	yh_document_replay(r, doc, &f, seed, in);
+	yh_document_history(r, doc, in);
 done:
 	yh_frozen_clear(&f);
 	return core_ok;
@@ -444,6 +445,19 @@ static void report_guarantees(yh_report *r, const yh_draw_doc *doc, const yh_ver
 	if (!in->public_key)
 		yh_report_guarantee(r, "not checked: whose key signed (the department's published public key was "
 		                    "not given)");
+	if (in->feed)
+		yh_report_guarantee(r, "no announcement of this department was kept hidden up to this one (the "
+		                    "chain is unbroken); that it was public before the entropy value existed "
+		                    "needs a timestamp by an outside party (a notary, an RFC 3161 time stamp "
+		                    "authority, a transparency log)");
+	else
+		yh_report_guarantee(r, "not checked: that no other announcement was kept hidden (the department's "
+		                    "feed was not given)");
+	if (doc->nearlier > in->nearlier)
+		yh_report_guarantee(r, "not checked: the exclusions and recent pairs against the earlier draws "
+		                    "(their documents were not all given)");
+	yh_report_guarantee(r, "not checked without the store: the ledger sequence numbers and the draw "
+	                    "entry's hash (ledger); the audit of the store checks them");
 }
 
 int yh_document_report(json_t **out, const yh_draw_doc *doc, const char *malformed,

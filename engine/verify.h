@@ -34,4 +34,8 @@ const char *yh_verify_input_name(const yh_verify_inputs *in, yh_register_kind ki
 void yh_document_replay(yh_report *r, const yh_draw_doc *doc, yh_frozen *f,
                         const unsigned char seed[32], const yh_verify_inputs *in);
 
+/* The document among its department's other draws: the earlier draws' documents and the feed
+ * in `in` (docs/spec.md §4, §6, §16). */
+void yh_document_history(yh_report *r, const yh_draw_doc *doc, const yh_verify_inputs *in);
+
 #endif

@@ -42,6 +42,11 @@ typedef struct {
 	 * used when the path above is NULL (len bytes at data; the data is copied). */
 	const char *entities_data, *inspectors_data, *conflicts_data;
 	size_t entities_len, inspectors_len, conflicts_len;
+	/* The published documents of the earlier draws the announcement names (docs/spec.md §4):
+	 * the exclusions and recent pairs are recomputed from them. */
+	const char *const *earlier;
+	size_t nearlier;
+	const char *feed;         /* the department's feed of announcements (§16), or NULL */
 } yh_verify_inputs;
 
 /*

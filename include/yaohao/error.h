@@ -50,6 +50,8 @@ typedef enum {
 	YH_HINT_GIVE_ENTITIES,     /* a check was skipped: no entity register file */
 	YH_HINT_GIVE_INSPECTORS,   /* a check was skipped: no officer register file */
 	YH_HINT_GIVE_CONFLICTS,    /* a check was skipped: no conflicts file */
+	YH_HINT_GIVE_EARLIER,      /* a check was skipped: the earlier draws' documents were not given */
+	YH_HINT_GIVE_FEED,         /* a check was skipped: no feed of announcements */
 	YH_HINT_COUNT
 } yh_hint;
 

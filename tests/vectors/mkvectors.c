@@ -9,7 +9,8 @@
  * secret.hex, entropy.txt, the canonical registers as of the freeze
  * (entities.csv, inspectors.csv, conflicts.csv), announcement.json,
  * transcript.json and draw.json (the published document, signed with a test
- * key derived from a fixed seed; its public key is OUT_DIR/test-key.pub).  The test suite runs it and compares with the committed
+ * key derived from a fixed seed; its public key is OUT_DIR/test-key.pub), and after the last
+ * case OUT_DIR/feed.json, the store's feed of announcements.  The test suite runs it and compares with the committed
  * files; regenerate them with `build/tests/mkvectors fixtures fixtures/vectors`.
  */
 #include <errno.h>
@@ -154,6 +155,15 @@ int main(int argc, char **argv)
 		free(tr);
 		free(doc);
 		yh_task_free(task);
+	}
+	{
+		char *feed = NULL;
+
+		if (yh_feed_publish(&feed, store) < 0)
+			return fail("feed");
+		if (write_raw(argv[2], "feed.json", feed))
+			return 1;
+		free(feed);
 	}
 	yh_store_close(store);
 	yh_key_free(key);
