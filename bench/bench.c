@@ -79,7 +79,8 @@ static int bare_insert(const char *csv_path, const char *db_path)
 	if (sqlite3_prepare_v2(db, "INSERT INTO entity VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, NULL)",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return 1;
-	yh_csv_next(csv); /* the header */
+	if (yh_csv_next(csv) < 0) /* the header */
+		return 1;
 	while ((r = yh_csv_next(csv)) > 0) {
 		for (i = 0; i < 8; i++) {
 			size_t len;
@@ -100,8 +101,7 @@ static int bare_insert(const char *csv_path, const char *db_path)
 
 static int limit(const char *db_path, long long seq)
 {
-	static const char tag[] = "yaohao:ticket:v1";
-	unsigned char seed[32] = { 1 }, t[32], acc = 0;
+	unsigned char seed[32] = { 1 }, tag[32] = "yaohao:ticket:v2", t[32], acc = 0;
 	crypto_hash_sha256_state st0, st;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *q = NULL;
@@ -114,7 +114,7 @@ static int limit(const char *db_path, long long seq)
 	sqlite3_bind_int64(q, 1, seq);
 	crypto_hash_sha256_init(&st0);
 	crypto_hash_sha256_update(&st0, seed, 32);
-	crypto_hash_sha256_update(&st0, (const unsigned char *)tag, sizeof(tag));
+	crypto_hash_sha256_update(&st0, tag, sizeof(tag)); /* PAD32: the first block is hashed once */
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		st = st0;
 		crypto_hash_sha256_update(&st, sqlite3_column_text(q, 0), (unsigned long long)sqlite3_column_bytes(q, 0));

@@ -18,7 +18,7 @@ def main():
     entities, transcript = sys.argv[1], sys.argv[2]
     out = sys.argv[3] if len(sys.argv) > 3 else None
     tr = json.load(open(transcript, encoding="utf-8"))
-    prefix = bytes.fromhex(tr["seed"]) + b"yaohao:ticket:v1\0"
+    prefix = bytes.fromhex(tr["seed"]) + b"yaohao:ticket:v2".ljust(32, b"\0")  # docs/spec.md §8
     k = {s["key"]: s["selected"] for s in tr["strata"]}
     tickets = {key: [] for key in k}
     with open(entities, encoding="utf-8", newline="") as f:

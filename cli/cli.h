@@ -120,6 +120,8 @@ int cmd_audit(int argc, char **argv);
 int cmd_verify_proof(int argc, char **argv);
 
 int cli_publish_run(yh_store *store, const char *task_id, const char *output);
+int cli_feed_run(yh_store *store, const char *output);
+int cmd_feed(int argc, char **argv);
 int cli_verify_run(const char *document, const yh_verify_inputs *inputs, int json);
 void cli_print_report(json_t *report);
 

@@ -58,12 +58,12 @@ int cli_write_text(const char *path, const char *text)
 
 int cli_commit_run(yh_store *store, const cli_commit_args *args)
 {
-	yh_commit_options opt;
+	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
 	char *ann = NULL;
 	uint64_t seq;
 	int rc;
 
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 	opt.entropy_source = args->source;
 	opt.on_progress = cli_scan_progress;
 	opt.progress_ctx = "freezing";

@@ -75,7 +75,7 @@ static int publish_and_verify(yh_store *store, const char *dir)
 	};
 	char doc[PATH_MAX * 2], path[3][PATH_MAX * 2], pub[PATH_MAX * 2], *tr = NULL;
 	unsigned char pk[32];
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *t = NULL;
 	uint64_t freeze;
 	size_t i;
@@ -114,7 +114,7 @@ static int publish_and_verify(yh_store *store, const char *dir)
 	printf("\n$ yaohao verify %s --entities %s --inspectors %s --conflicts %s --pubkey %s\n", doc,
 	       path[0], path[1], path[2], pub);
 	fflush(stdout);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = path[0];
 	in.inspectors = path[1];
 	in.conflicts = path[2];
@@ -175,9 +175,9 @@ int cmd_demo(int argc, char **argv)
 		goto done;
 	}
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		yh_import_options opt;
+		yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 
-		memset(&opt, 0, sizeof(opt));
+		opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 		snprintf(file, sizeof(file), "%s/%s", fixtures, steps[i].file);
 		printf("$ yaohao import %s %s\n", yh_register_name(steps[i].kind), file);
 		fflush(stdout);

@@ -112,7 +112,7 @@ static void print_entry(const json_t *e)
 int cli_draw_run(yh_store *store, const cli_draw_args *args)
 {
 	shown s = { json_array(), 0 }, res = { json_array(), 0 };
-	yh_draw_options opt = { cli_scan_progress, "drawing", keep_first, &s, keep_reserve, &res,
+	yh_draw_options opt = { YH_DRAW_OPTIONS_VERSION, cli_scan_progress, "drawing", keep_first, &s, keep_reserve, &res,
 	                        args->threads };
 	char *tr = NULL;
 	yh_draw_result dr;

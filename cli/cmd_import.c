@@ -172,7 +172,7 @@ static int list_columns(const char *name)
 
 int cmd_import(int argc, char **argv)
 {
-	import_args a = { 0 };
+	import_args a = { .opt = YH_IMPORT_OPTIONS_INIT };
 	const char *enc;
 	yh_register_kind kind;
 	yh_store *store = NULL;

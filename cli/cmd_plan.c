@@ -7,27 +7,30 @@
 static const char usage[] =
 	"usage: yaohao plan add [--db FILE] TASK.json\n"
 	"       yaohao plan list [--db FILE] [--json]\n"
-	"       yaohao plan show [--db FILE] TASK-ID\n"
+	"       yaohao plan show [--db FILE] [--canonical] TASK-ID\n"
 	"\n"
 	"Records an inspection task (抽查任务) from a JSON file, lists the tasks with\n"
-	"their state (planned, committed, drawn), or prints one task in its\n"
-	"normalised form, every default written out.  The task format is in\n"
-	"docs/tasks.md; errors name the JSON path, e.g.\n"
+	"their state (planned, committed, drawn), or shows one task: its state, its\n"
+	"normalised form (every default written out) and its digest.  The task format\n"
+	"is in docs/tasks.md; errors name the JSON path, e.g.\n"
 	"  strata.rates.D: \"120%\" is over 100%\n"
 	"\n"
-	"  --db FILE  the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
-	"  --key FILE the secret signing key (default: the store's path + .key)\n"
-	"  --json     machine-readable list\n";
+	"  --db FILE    the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
+	"  --key FILE   the secret signing key (default: the store's path + .key)\n"
+	"  --json       machine-readable list\n"
+	"  --canonical  show: print only the normalised task's canonical text, the\n"
+	"               bytes its digest is taken over (docs/spec.md §3), and a line end\n";
 
 typedef struct {
 	const char *db, *key;
-	int json;
+	int json, canonical;
 	cli_args args;        /* the subcommand and its argument */
 } plan_args;
 
 static const cli_opt_spec options[] = {
 	CLI_VALUE(plan_args, db, "db", 0),
 	CLI_VALUE(plan_args, key, "key", 0),
+	CLI_FLAG(plan_args, canonical, "canonical", 0),
 	CLI_FLAG(plan_args, json, "json", 0),
 	CLI_REST(plan_args, args),
 	CLI_END
@@ -101,12 +104,20 @@ int cmd_plan(int argc, char **argv)
 		if ((rc = yh_task_get(&task, store, arg)) < 0 ||
 		    (rc = yh_task_state_get(&state, store, arg)) < 0) {
 			rc = cli_fail(rc);
+		} else if (a.canonical) {
+			printf("%s\n", yh_task_canonical(task));
+			rc = CLI_OK;
 		} else {
-			json_error_t err;
-			json_t *doc = json_loads(yh_task_canonical(task), 0, &err);
+			unsigned char digest[32];
+			char hex[65];
+			size_t i;
 
-			json_object_set_new(doc, "state", json_string(yh_task_state_name(state)));
-			rc = cli_print_json(doc);
+			yh_task_digest(digest, task);
+			for (i = 0; i < sizeof(digest); i++)
+				snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+			rc = cli_print_json(json_pack("{s:s, s:o, s:s}", "state", yh_task_state_name(state),
+			                              "task", json_loads(yh_task_canonical(task), 0, NULL),
+			                              "task_digest", hex));
 		}
 	} else {
 		if (a.json && !(list = json_array()))

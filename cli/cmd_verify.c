@@ -6,26 +6,34 @@
 
 static const char usage[] =
 	"usage: yaohao verify [--entities CSV] [--inspectors CSV] [--conflicts CSV]\n"
-	"                     [--pubkey FILE] [--json] DOCUMENT\n"
+	"                     [--pubkey FILE] [--earlier DOC]... [--feed FILE] [--json] DOCUMENT\n"
 	"\n"
 	"Checks a published draw document without any store: the signature (and the\n"
 	"signer, with --pubkey), the task digest, that the revealed secret opens the\n"
 	"commitment, the seed, every published ticket and pair ticket, and the rules\n"
 	"the document states about itself.  With the published register files it\n"
-	"also recomputes the register digests and replays the whole selection (and,\n"
-	"with all three files, the teams), whatever the order of the rows.\n"
+	"also recomputes the register digests, the eligible sets (and how many rows\n"
+	"each rule left out), the load cap, and replays the whole selection (and,\n"
+	"with all three files, the teams), whatever the order of the rows.  With the\n"
+	"documents of the earlier draws the announcement names it recomputes the\n"
+	"exclusions and recent pairs; with the department's feed it checks that the\n"
+	"announcement is in an unbroken chain, so that none was kept hidden.\n"
 	"Each check is printed on its own line, then what is and is not guaranteed.\n"
 	"\n"
 	"  --entities CSV    the entity register as of the freeze (yaohao export)\n"
 	"  --inspectors CSV  the officer register as of the freeze\n"
 	"  --conflicts CSV   the conflicts (回避) register as of the freeze\n"
 	"  --pubkey FILE     the department's public key file (or its hex)\n"
+	"  --earlier DOC     the published document of an earlier draw the announcement\n"
+	"                    names (repeat for each)\n"
+	"  --feed FILE       the department's feed of announcements (yaohao feed)\n"
 	"  --json            the report as JSON\n"
 	"\n"
 	"exit status: 0 every check passed, 1 a check failed, 3 the document cannot be read\n";
 
 typedef struct {
 	yh_verify_inputs in;
+	cli_list earlier;
 	const char *document;
 	int json;
 } verify_args;
@@ -35,6 +43,8 @@ static const cli_opt_spec options[] = {
 	CLI_VALUE(verify_args, in.inspectors, "inspectors", 0),
 	CLI_VALUE(verify_args, in.conflicts, "conflicts", 0),
 	CLI_VALUE(verify_args, in.public_key, "pubkey", 0),
+	CLI_LIST(verify_args, earlier, "earlier", 0),
+	CLI_VALUE(verify_args, in.feed, "feed", 0),
 	CLI_FLAG(verify_args, json, "json", 0),
 	CLI_ARG(verify_args, document, "DOCUMENT"),
 	CLI_END
@@ -85,10 +95,12 @@ int cli_verify_run(const char *document, const yh_verify_inputs *in, int json)
 
 int cmd_verify(int argc, char **argv)
 {
-	verify_args a = { 0 };
+	verify_args a = { .in = YH_VERIFY_INPUTS_INIT };
 	int rc;
 
 	if ((rc = cli_opt_parse(&a, options, "verify", usage, argc, argv)) != CLI_PARSED)
 		return rc;
+	a.in.earlier = a.earlier.v;
+	a.in.nearlier = a.earlier.n;
 	return cli_verify_run(a.document, &a.in, a.json);
 }

@@ -19,6 +19,8 @@ static const char *const words[YH_HINT_COUNT] = {
 	[YH_HINT_GIVE_ENTITIES] = " (give --entities FILE)",
 	[YH_HINT_GIVE_INSPECTORS] = " (give --inspectors FILE)",
 	[YH_HINT_GIVE_CONFLICTS] = " (give --conflicts FILE)",
+	[YH_HINT_GIVE_EARLIER] = " (give --earlier FILE for each)",
+	[YH_HINT_GIVE_FEED] = " (give --feed FILE)",
 };
 
 const char *cli_hint_words(yh_hint hint)

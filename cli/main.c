@@ -14,6 +14,7 @@ static const cli_command commands[] = {
 	{ "commit", cmd_commit, "freeze a task and commit to a secret" },
 	{ "draw", cmd_draw, "draw a committed task: selection and teams" },
 	{ "publish", cmd_publish, "write the signed public document of a draw" },
+	{ "feed", cmd_feed, "write the signed chain of every announcement, for publication" },
 	{ "verify", cmd_verify, "check a published draw document, with no store" },
 	{ "prove", cmd_prove, "write one entity's proof about a draw" },
 	{ "verify-proof", cmd_verify_proof, "check an entity's proof against a draw document" },

@@ -22,7 +22,7 @@ static int bad_option(const char *command, char **argv)
 
 static int takes_value(const cli_opt_spec *s)
 {
-	return s->type == CLI_OPT_VALUE || s->type == CLI_OPT_PARSE;
+	return s->type == CLI_OPT_VALUE || s->type == CLI_OPT_PARSE || s->type == CLI_OPT_LIST;
 }
 
 static int is_option(const cli_opt_spec *s)
@@ -38,6 +38,11 @@ static int store(void *args, const cli_opt_spec *s, const char *command, const c
 	case CLI_OPT_VALUE: *(const char **)at = value; break;
 	case CLI_OPT_FLAG: *(int *)at = 1; break;
 	case CLI_OPT_COUNT: (*(int *)at)++; break;
+	case CLI_OPT_LIST:
+		if (((cli_list *)at)->n == CLI_LIST_MAX)
+			return cli_usage_error(command, "--%s is given more than %d times", s->name, CLI_LIST_MAX);
+		((cli_list *)at)->v[((cli_list *)at)->n++] = value;
+		break;
 	case CLI_OPT_PARSE:
 		if (s->parse(at, value) != 0)
 			return cli_usage_error(command, "--%s %s: '%s'", s->name, s->expects, value);

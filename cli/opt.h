@@ -29,9 +29,17 @@ typedef enum {
 	CLI_OPT_FLAG,    /* --name: an int set to 1 */
 	CLI_OPT_COUNT,   /* --name, repeatable: an int counted up */
 	CLI_OPT_PARSE,   /* --name VALUE: converted and checked by the spec's parse() */
+	CLI_OPT_LIST,    /* --name VALUE, repeatable: appended to a cli_list */
 	CLI_OPT_ARG,     /* a positional argument, required, in table order: a const char * */
 	CLI_OPT_REST     /* all the positional arguments, unchecked: a cli_args */
 } cli_opt_type;
+
+/* The values of a repeatable option. */
+#define CLI_LIST_MAX 64
+typedef struct {
+	const char *v[CLI_LIST_MAX];
+	size_t n;
+} cli_list;
 
 /* The positional arguments of a command that checks them itself. */
 typedef struct {
@@ -61,6 +69,8 @@ typedef struct {
 	{ CLI_OPT_COUNT, name, alias, CLI_OPT_AT(T, member, int), NULL, NULL }
 #define CLI_PARSE(T, member, name, alias, parse, expects) \
 	{ CLI_OPT_PARSE, name, alias, offsetof(T, member), parse, expects }
+#define CLI_LIST(T, member, name, alias) \
+	{ CLI_OPT_LIST, name, alias, CLI_OPT_AT(T, member, cli_list), NULL, NULL }
 #define CLI_ARG(T, member, name) \
 	{ CLI_OPT_ARG, name, 0, CLI_OPT_AT(T, member, const char *), NULL, NULL }
 #define CLI_REST(T, member) \

@@ -11,6 +11,7 @@
 #include "yaohao/ledger.h"
 #include "digest.h"
 #include "draw.h"
+#include "windows.h"
 #include "register.h"
 #include "report.h"
 #include "store/store.h"
@@ -26,7 +27,11 @@ typedef struct {
 	char key_id[YH_KEY_ID_CHARS + 1];
 	json_t *from_counts[YH_REGISTER_COUNT], *to_counts[YH_REGISTER_COUNT];
 	json_t *announcements;       /* task id -> announcement text, from the commit entries */
-	json_t *history;             /* the draws checked so far: {day, task_id, selected} */
+	json_t *history;             /* the transcripts of the draws checked so far */
+	yh_past_draw *past;          /* the same, as the windows read them */
+	size_t npast;
+	uint64_t announced;          /* commits seen so far */
+	unsigned char last_announcement[32];
 	uint64_t draws;
 	yh_scan_progress_fn progress;
 	void *progress_ctx;
@@ -121,128 +126,82 @@ static int stray_versions(auditor *a)
 
 /* ---- the lists a commit fixes from earlier draws (docs/spec.md §4) ---------------------- */
 
-/* Remembers a draw that passed, for the commits after it: its date and what it selected. */
+/* Remembers a draw that passed, for the commits after it: its date, what it selected and
+ * the digest of its transcript. */
 static int remember_draw(auditor *a, const char *transcript)
 {
-	json_t *tr = json_loads(transcript, 0, NULL), *h = NULL;
-	const char *date = json_string_value(yh_json_path(json_object_get(tr, "task"), "draw_date", NULL));
+	json_t *tr = json_loads(transcript, 0, NULL);
+	yh_past_draw *p;
 
-	if (date && strlen(date) == 10 && json_is_array(json_object_get(tr, "selected")))
-		h = json_pack("{s:I, s:O, s:O}", "day", (json_int_t)yh_days_from_date(date),
-		              "task_id", json_object_get(tr, "task_id"), "selected", json_object_get(tr, "selected"));
-	json_decref(tr);
-	return h && json_array_append_new(a->history, h) == 0 ? 0 : -1;
-}
-
-typedef struct {
-	const char *entity, *inspector, *task;
-} recent_pair;
-
-static int cmp_text(const void *x, const void *y)
-{
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-static int cmp_recent(const void *x, const void *y)
-{
-	const recent_pair *p = x, *q = y;
-	int c = strcmp(p->entity, q->entity);
-
-	if (c == 0)
-		c = strcmp(p->inspector, q->inspector);
-	return c ? c : strcmp(p->task, q->task); /* as the reasons "recent:" || task_id */
+	if (!tr || json_array_append_new(a->history, tr) < 0)
+		return -1;
+	if (!(p = realloc(a->past, (a->npast + 1) * sizeof(*p))))
+		return -1;
+	a->past = p;
+	if (yh_past_draw_read(&a->past[a->npast], tr, transcript) < 0)
+		return -1;
+	a->npast++;
+	return 0;
 }
 
 /*
- * entities.excluded and recusals.recent_pairs are fixed at the commit from the draws recorded
- * before it, through tables the ledger does not cover: recompute them from the earlier draws'
- * transcripts (already checked) and compare.  1 (the walk stops) when they differ.
+ * The earlier draws, entities.excluded and recent_pairs are fixed at the commit from the draws
+ * recorded before it, through tables the ledger does not cover: recompute them from the
+ * earlier draws' transcripts (already checked) and compare.  1 (the walk stops) when they differ.
  */
 static int check_windows(auditor *a, const yh_ledger_entry *e, const char *task_id, json_t *ann)
 {
-	json_t *task = json_object_get(ann, "task"), *h, *s, *m;
-	json_t *want_x = json_array(), *want_p = json_array();
+	json_t *task = json_object_get(ann, "task"), *earlier = NULL, *excluded = NULL, *recent = NULL;
 	const char *date = json_string_value(json_object_get(task, "draw_date"));
 	json_int_t xw = json_integer_value(json_object_get(task, "exclude_drawn_within_days"));
 	json_int_t pw = json_integer_value(json_object_get(task, "avoid_repeat_pair_within_days"));
-	const char **ids = NULL;
-	recent_pair *pairs = NULL;
-	size_t nids = 0, npairs = 0, i, j, k;
-	int64_t day;
 	int stop = 0;
 
-	if (!want_x || !want_p || !date || strlen(date) != 10) {
-		stop = fail(a, e, "the announcement of task '%s' has no draw date", task_id);
-		goto done;
-	}
-	day = yh_days_from_date(date);
-	json_array_foreach(a->history, i, h) {
-		int64_t age = day - (int64_t)json_integer_value(json_object_get(h, "day"));
-		int in_x = xw > 0 && age >= 0 && age <= xw, in_p = pw > 0 && age >= 0 && age <= pw;
-		json_t *selected = json_object_get(h, "selected");
-		const void *p;
-
-		if (!in_x && !in_p)
-			continue;
-		p = realloc(ids, (nids + json_array_size(selected) + 1) * sizeof(*ids));
-		if (!p) {
-			stop = fail(a, e, "out of memory");
-			goto done;
-		}
-		ids = (const char **)p;
-		json_array_foreach(selected, j, s) {
-			const char *id = json_string_value(json_object_get(s, "id"));
-
-			if (!id)
-				continue;
-			if (in_x)
-				ids[nids++] = id;
-			if (!in_p)
-				continue;
-			p = realloc(pairs, (npairs + json_array_size(json_object_get(s, "team")) + 1) * sizeof(*pairs));
-			if (!p) {
-				stop = fail(a, e, "out of memory");
-				goto done;
-			}
-			pairs = (recent_pair *)p;
-			json_array_foreach(json_object_get(s, "team"), k, m) {
-				if (!json_is_string(json_object_get(m, "id")))
-					continue;
-				pairs[npairs].entity = id;
-				pairs[npairs].inspector = json_string_value(json_object_get(m, "id"));
-				pairs[npairs].task = json_string_value(json_object_get(h, "task_id"));
-				npairs++;
-			}
-		}
-	}
-	if (nids)
-		qsort(ids, nids, sizeof(*ids), cmp_text);
-	for (i = 0; i < nids; i++)
-		if (i == 0 || strcmp(ids[i - 1], ids[i]) != 0)
-			json_array_append_new(want_x, json_string(ids[i]));
-	if (npairs)
-		qsort(pairs, npairs, sizeof(*pairs), cmp_recent);
-	for (i = 0; i < npairs; i++)
-		json_array_append_new(want_p, json_pack("{s:s, s:s, s:s}", "entity_id", pairs[i].entity,
-		                                        "inspector_id", pairs[i].inspector, "task_id", pairs[i].task));
-	if (!json_equal(want_x, yh_json_path(ann, "entities", "excluded")))
+	if (!date || strlen(date) != 10)
+		return fail(a, e, "the announcement of task '%s' has no draw date", task_id);
+	if (yh_windows_compute(&earlier, &excluded, &recent, date, xw, pw, a->past, a->npast) < 0)
+		stop = fail(a, e, "%s", yh_error_message());
+	else if (!json_equal(earlier, json_object_get(ann, "earlier")))
+		stop = fail(a, e, "task '%s' names other earlier draws (earlier: %zu) than the draws before "
+		            "its commit within %lld days (%zu): the record of earlier draws was changed "
+		            "around the ledger", task_id, json_array_size(json_object_get(ann, "earlier")),
+		            (long long)(xw > pw ? xw : pw), json_array_size(earlier));
+	else if (!json_equal(excluded, yh_json_path(ann, "entities", "excluded")))
 		stop = fail(a, e, "task '%s' excludes other entities (entities.excluded: %zu) than those the "
 		            "draws before its commit selected within %lld days (%zu): the record of earlier "
 		            "draws was changed around the ledger", task_id,
 		            json_array_size(yh_json_path(ann, "entities", "excluded")), (long long)xw,
-		            json_array_size(want_x));
-	else if (!json_equal(want_p, yh_json_path(ann, "recusals", "recent_pairs")))
-		stop = fail(a, e, "task '%s' avoids other pairs (recusals.recent_pairs: %zu) than the teams of "
+		            json_array_size(excluded));
+	else if (!json_equal(recent, json_object_get(ann, "recent_pairs")))
+		stop = fail(a, e, "task '%s' avoids other pairs (recent_pairs: %zu) than the teams of "
 		            "the draws before its commit within %lld days (%zu): the record of earlier draws "
 		            "was changed around the ledger", task_id,
-		            json_array_size(yh_json_path(ann, "recusals", "recent_pairs")), (long long)pw,
-		            json_array_size(want_p));
-done:
-	free(ids);
-	free(pairs);
-	json_decref(want_x);
-	json_decref(want_p);
+		            json_array_size(json_object_get(ann, "recent_pairs")), (long long)pw,
+		            json_array_size(recent));
+	json_decref(earlier);
+	json_decref(excluded);
+	json_decref(recent);
 	return stop;
+}
+
+/* Each announcement links to the one before it (docs/spec.md §6). */
+static int check_chain(auditor *a, const yh_ledger_entry *e, const char *task_id, json_t *ann,
+                       const char *text)
+{
+	json_t *seq = yh_json_path(ann, "chain", "seq"), *prev = yh_json_path(ann, "chain", "prev");
+	char hex[65];
+
+	yh_hex(hex, a->last_announcement, 32);
+	if (!json_is_integer(seq) || (uint64_t)json_integer_value(seq) != a->announced + 1)
+		return fail(a, e, "the announcement of task '%s' is not number %llu of the chain: an "
+		            "announcement is missing", task_id, (unsigned long long)(a->announced + 1));
+	if (a->announced ? !json_is_string(prev) || strcmp(json_string_value(prev), hex) != 0
+	                 : !json_is_null(prev))
+		return fail(a, e, "the announcement of task '%s' does not link to the one before it",
+		            task_id);
+	yh_digest_announcement(a->last_announcement, text);
+	a->announced++;
+	return 0;
 }
 
 static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
@@ -286,7 +245,8 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 			stop = fail(a, e, "the stored announcement of task '%s' differs from the one in the "
 			            "ledger", task_id);
 		else
-			stop = check_windows(a, e, task_id, json_object_get(payload, "announcement"));
+			stop = check_chain(a, e, task_id, json_object_get(payload, "announcement"), text) ||
+			       check_windows(a, e, task_id, json_object_get(payload, "announcement"));
 	} else if (strcmp(e->kind, "draw") == 0) {
 		unsigned char digest[32];
 		char hex[65];
@@ -472,6 +432,7 @@ done:
 	}
 	json_decref(a.announcements);
 	json_decref(a.history);
+	free(a.past);
 	json_decref(r.checks);
 	json_decref(r.guarantees);
 	return rc;

@@ -175,7 +175,7 @@ static json_t *announce(const yh_frozen *f, announced *a, yh_store *store)
 	for (i = 0; i < f->nexcluded; i++)
 		json_array_append_new(excluded, json_string(f->excluded[i]));
 	for (i = 0; i < f->nrecusals; i++)
-		if (strncmp(f->recusals[i].reason, "recent:", 7) == 0)
+		if (f->recusals[i].recent)
 			json_array_append_new(recent, json_pack("{s:s, s:s, s:s}",
 			                      "entity_id", f->recusals[i].entity_id,
 			                      "inspector_id", f->recusals[i].inspector_id,
@@ -219,6 +219,10 @@ static int check_source(const yh_commit_options *opt, const char *task_id)
 {
 	char why[160];
 
+	if (opt && opt->version != YH_COMMIT_OPTIONS_VERSION)
+		return yh_error_set(YH_EINVAL, "commit options of version %u: this library reads version "
+		                    "%u (initialise them with YH_COMMIT_OPTIONS_INIT)", opt->version,
+		                    YH_COMMIT_OPTIONS_VERSION);
 	if (!opt || !opt->entropy_source || !*opt->entropy_source)
 		return yh_error_set(YH_EINVAL, "an entropy source must be named (e.g. \"drand quicknet "
 		                    "round 24000000\"): task '%s'", task_id);

@@ -268,7 +268,7 @@ static int pass_reserves(json_t *reserves, const yh_draw_options *opt, yh_draw_r
 int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char *task_id,
                 const char *value, const yh_draw_options *options)
 {
-	static const yh_draw_options defaults;
+	static const yh_draw_options defaults = YH_DRAW_OPTIONS_INIT;
 	const yh_draw_options *opt = options ? options : &defaults;
 	yh_task *task = NULL;
 	json_t *ann = NULL, *reserves = NULL;
@@ -286,6 +286,10 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 		*out = NULL;
 	if (result)
 		memset(result, 0, sizeof(*result));
+	if (opt->version != YH_DRAW_OPTIONS_VERSION)
+		return yh_error_set(YH_EINVAL, "draw options of version %u: this library reads version %u "
+		                    "(initialise them with YH_DRAW_OPTIONS_INIT)", opt->version,
+		                    YH_DRAW_OPTIONS_VERSION);
 	if ((rc = check_value(value, task_id)) < 0 || (rc = yh_task_get(&task, store, task_id)) < 0)
 		return rc;
 	if ((rc = yh_store_begin(store)) < 0)

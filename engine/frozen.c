@@ -198,6 +198,7 @@ int yh_frozen_add_recusal(yh_frozen *f, const char *e, const char *i, const char
 	p->entity_id = strdup(e);
 	p->inspector_id = strdup(i);
 	p->reason = strdup(r);
+	p->recent = 0;
 	f->nrecusals++;
 	if (!p->entity_id || !p->inspector_id || !p->reason)
 		return yh_error_set(YH_ENOMEM, "out of memory");
@@ -214,24 +215,35 @@ int yh_frozen_add_conflict(yh_frozen *f, const char *const *row)
 	return yh_frozen_add_recusal(f, row[YH_C_ENTITY], row[YH_C_INSPECTOR], row[YH_C_REASON]);
 }
 
+int yh_frozen_add_recent_pair(yh_frozen *f, const char *entity_id, const char *inspector_id,
+                              const char *task_id)
+{
+	char reason[YH_FIELD_MAX + 16];
+	int rc;
+
+	if (!task_id)
+		return yh_error_set(YH_EDATA, "a recent pair names no task");
+	snprintf(reason, sizeof(reason), "recent:%s", task_id);
+	if ((rc = yh_frozen_add_recusal(f, entity_id, inspector_id, reason)) < 0)
+		return rc;
+	f->recusals[f->nrecusals - 1].recent = 1;
+	f->nrecent++;
+	return YH_OK;
+}
+
 int yh_frozen_add_recent(yh_frozen *f, json_t *recent)
 {
-	char reason[160];
 	json_t *p;
 	size_t i;
 	int rc;
 
 	if (!json_is_array(recent))
 		return yh_error_set(YH_EDATA, "the list of recent pairs is missing");
-	json_array_foreach(recent, i, p) {
-		if (!json_is_string(json_object_get(p, "task_id")))
-			return yh_error_set(YH_EDATA, "recent pair %zu has no task_id", i + 1);
-		snprintf(reason, sizeof(reason), "recent:%s", json_string_value(json_object_get(p, "task_id")));
-		if ((rc = yh_frozen_add_recusal(f, json_string_value(json_object_get(p, "entity_id")),
-		                                json_string_value(json_object_get(p, "inspector_id")), reason)) < 0)
+	json_array_foreach(recent, i, p)
+		if ((rc = yh_frozen_add_recent_pair(f, json_string_value(json_object_get(p, "entity_id")),
+		                                    json_string_value(json_object_get(p, "inspector_id")),
+		                                    json_string_value(json_object_get(p, "task_id")))) < 0)
 			return rc;
-		f->nrecent++;
-	}
 	return YH_OK;
 }
 
@@ -251,14 +263,7 @@ static int offer_conflict(void *ctx, const char *const *row, size_t n)
 static int offer_recent(void *ctx, const char *entity_id, const char *inspector_id,
                         const char *task_id)
 {
-	yh_frozen *f = ctx;
-	char reason[160];
-	int rc;
-
-	snprintf(reason, sizeof(reason), "recent:%s", task_id);
-	if ((rc = yh_frozen_add_recusal(f, entity_id, inspector_id, reason)) == YH_OK)
-		f->nrecent++;
-	return rc;
+	return yh_frozen_add_recent_pair(ctx, entity_id, inspector_id, task_id);
 }
 
 int yh_frozen_load_recusals(yh_frozen *f, yh_store *store, json_t *recent)

@@ -25,6 +25,7 @@ typedef struct {
 
 typedef struct {
 	char *entity_id, *inspector_id, *reason;
+	int recent;                  /* from recent_pairs, not a conflict row */
 } yh_recusal;
 
 #define YH_STRATUM_KEY_MAX 512
@@ -92,6 +93,9 @@ int yh_frozen_add_conflict(yh_frozen *f, const char *const *row);
 int yh_frozen_add_recusal(yh_frozen *f, const char *entity_id, const char *inspector_id,
                           const char *reason);
 int yh_frozen_add_recent(yh_frozen *f, json_t *recent_pairs);
+/* One recent pair: the recusal (entity, inspector, "recent:" || task_id) of docs/spec.md §4. */
+int yh_frozen_add_recent_pair(yh_frozen *f, const char *entity_id, const char *inspector_id,
+                              const char *task_id);
 int yh_frozen_finish_recusals(yh_frozen *f);
 
 /* 1 if an entity row is in the task's population and not excluded. */

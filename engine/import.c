@@ -424,7 +424,7 @@ static int read_rows(importer *im, yh_csv *csv)
 int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind,
                    const char *path, const yh_import_options *opt)
 {
-	static const yh_import_options defaults;
+	static const yh_import_options defaults = YH_IMPORT_OPTIONS_INIT;
 	importer im;
 	yh_csv *csv = NULL;
 	int rc, current = 0, in_tx = 0;
@@ -441,6 +441,10 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	im.rule.accept_bad_check = im.opt->accept_bad_check;
 	if (!im.reg)
 		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
+	if (im.opt->version != YH_IMPORT_OPTIONS_VERSION)
+		return yh_error_set(YH_EINVAL, "import options of version %u: this library reads version "
+		                    "%u (initialise them with YH_IMPORT_OPTIONS_INIT)", im.opt->version,
+		                    YH_IMPORT_OPTIONS_VERSION);
 	if (!(im.bad_ids = json_array())) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;

@@ -49,19 +49,40 @@ static void utf8_clean(char *text)
 	}
 }
 
-void yh_report_check(yh_report *r, const char *name, const char *status, const char *fmt, ...)
+/* Appends one check; the hint, when there is one, says what the reader could give to have it
+ * run (a front end puts it in its own words). */
+static void add_check(yh_report *r, const char *name, const char *status, yh_hint hint,
+                      const char *fmt, va_list ap)
 {
 	char detail[1024];
-	va_list ap;
+	json_t *c;
 
-	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
 	utf8_clean(detail);
 	if (strcmp(status, "failed") == 0)
 		r->failed++;
-	json_array_append_new(r->checks, json_pack("{s:s, s:s, s:s}", "check", name, "status", status,
-	                                           "detail", detail));
+	c = json_pack("{s:s, s:s, s:s}", "check", name, "status", status, "detail", detail);
+	if (c && hint != YH_HINT_NONE)
+		json_object_set_new(c, "hint", json_string(yh_hint_name(hint)));
+	json_array_append_new(r->checks, c);
+}
+
+void yh_report_check(yh_report *r, const char *name, const char *status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_check(r, name, status, YH_HINT_NONE, fmt, ap);
+	va_end(ap);
+}
+
+void yh_report_skip(yh_report *r, const char *name, yh_hint hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_check(r, name, "skipped", hint, fmt, ap);
+	va_end(ap);
 }
 
 void yh_report_guarantee(yh_report *r, const char *fmt, ...)
@@ -108,8 +129,12 @@ int yh_read_file(char **out, size_t *len, const char *path, size_t max)
 
 int yh_get_hex(unsigned char *out, size_t n, json_t *v)
 {
+	return yh_unhex(out, n, json_string_value(v));
+}
+
+int yh_unhex(unsigned char *out, size_t n, const char *s)
+{
 	size_t len = 0;
-	const char *s = json_string_value(v);
 
 	if (!s || strlen(s) != 2 * n)
 		return -1;

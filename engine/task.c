@@ -761,7 +761,10 @@ int yh_task_stratum_size(uint64_t *k, uint64_t *reserves, const yh_task *t, cons
 	if (rule && is_count) {
 		base = (uint64_t)json_integer_value(rule);
 	} else if (rule) {
-		yh_rate_parse(&r, json_string_value(rule));
+		int rc = yh_rate_parse(&r, json_string_value(rule)); /* checked at parse, cannot fail */
+
+		if (rc != YH_OK)
+			return rc;
 		base = yh_rate_apply(r, n, t->rounding);
 	} else {
 		return yh_error_set(YH_EDATA, "task '%s': no rate or count for stratum '%s' (add it to "

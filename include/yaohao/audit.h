@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "common.h"
 #include "draw.h"
 #include "store.h"
 
@@ -28,8 +29,8 @@ extern "C" {
  * ({"seq", "kind", "reason"[, "hint"]} or null) and "guarantees".  `public_key` (a file
  * or hex, may be NULL) pins the key the ledger must be signed with.
  */
-int yh_audit_run(json_t **report, yh_store *store, const char *public_key,
-                 yh_scan_progress_fn on_draw, void *progress_ctx);
+YH_EXTERN int yh_audit_run(json_t **report, yh_store *store, const char *public_key,
+                           yh_scan_progress_fn on_draw, void *progress_ctx) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

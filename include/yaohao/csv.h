@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -29,20 +31,20 @@ typedef struct yh_csv yh_csv;
 
 /* Opens `path`.  `encoding` is NULL or "utf-8" for UTF-8, or "gb18030"/"gbk"
  * (any case); anything else is YH_EINVAL. */
-int yh_csv_open(yh_csv **out, const char *path, const char *encoding);
+YH_EXTERN int yh_csv_open(yh_csv **out, const char *path, const char *encoding) YH_WARN_UNUSED;
 
 /* Reads from memory; `name` is used in messages.  The data is copied. */
-int yh_csv_open_buffer(yh_csv **out, const void *data, size_t len,
-                       const char *name, const char *encoding);
+YH_EXTERN int yh_csv_open_buffer(yh_csv **out, const void *data, size_t len,
+                                 const char *name, const char *encoding) YH_WARN_UNUSED;
 
 /* Reads the next record: 1 when one was read, 0 at the end of the file,
  * a negative code on error (the message names the file and line). */
-int yh_csv_next(yh_csv *csv);
+YH_EXTERN int yh_csv_next(yh_csv *csv) YH_WARN_UNUSED;
 
 /* The fields of the current record.  Field text is NUL-terminated and stays
  * valid until the next call to yh_csv_next(). */
-size_t yh_csv_nfields(const yh_csv *csv);
-const char *yh_csv_field(const yh_csv *csv, size_t i, size_t *len);
+YH_EXTERN size_t yh_csv_nfields(const yh_csv *csv);
+YH_EXTERN const char *yh_csv_field(const yh_csv *csv, size_t i, size_t *len);
 
 /*
  * After yh_csv_next() failed: the line and 1-based field number where the
@@ -52,25 +54,25 @@ const char *yh_csv_field(const yh_csv *csv, size_t i, size_t *len);
  * from (an unterminated quote, undecodable bytes, a read error) the next call
  * returns 0.
  */
-uint64_t yh_csv_error_line(const yh_csv *csv);
-size_t yh_csv_error_field(const yh_csv *csv);
-const char *yh_csv_error_reason(const yh_csv *csv);
+YH_EXTERN uint64_t yh_csv_error_line(const yh_csv *csv);
+YH_EXTERN size_t yh_csv_error_field(const yh_csv *csv);
+YH_EXTERN const char *yh_csv_error_reason(const yh_csv *csv);
 
 /* 1-based physical line on which the current record starts. */
-uint64_t yh_csv_line(const yh_csv *csv);
+YH_EXTERN uint64_t yh_csv_line(const yh_csv *csv);
 
 /* The name given at open (the path). */
-const char *yh_csv_name(const yh_csv *csv);
+YH_EXTERN const char *yh_csv_name(const yh_csv *csv);
 
 /* Raw bytes consumed so far and the file size (0 if unknown): for progress. */
-uint64_t yh_csv_bytes_read(const yh_csv *csv);
-uint64_t yh_csv_bytes_total(const yh_csv *csv);
+YH_EXTERN uint64_t yh_csv_bytes_read(const yh_csv *csv);
+YH_EXTERN uint64_t yh_csv_bytes_total(const yh_csv *csv);
 
 /* After yh_csv_next() returned 0: the SHA-256 of every raw byte of the file. */
-int yh_csv_sha256(unsigned char out[32], const yh_csv *csv);
+YH_EXTERN int yh_csv_sha256(unsigned char out[32], const yh_csv *csv) YH_WARN_UNUSED;
 
 /* NULL-safe. */
-void yh_csv_free(yh_csv *csv);
+YH_EXTERN void yh_csv_free(yh_csv *csv);
 
 #ifdef __cplusplus
 }

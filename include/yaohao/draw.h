@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "common.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -32,7 +33,13 @@ extern "C" {
 
 typedef void (*yh_scan_progress_fn)(void *ctx, uint64_t rows);
 
+/* Options structs carry their version first, so that a library built with more members
+ * still reads an older caller's struct right: initialise with the _INIT macro. */
+#define YH_COMMIT_OPTIONS_VERSION 1
+#define YH_COMMIT_OPTIONS_INIT { .version = YH_COMMIT_OPTIONS_VERSION }
+
 typedef struct {
+	unsigned int version;            /* YH_COMMIT_OPTIONS_VERSION */
 	const char *entropy_source;      /* required: what public value will be used, and when */
 	const unsigned char *secret;     /* NULL: from the CSPRNG; tests may pin YH_SECRET_BYTES */
 	yh_scan_progress_fn on_progress;
@@ -40,14 +47,18 @@ typedef struct {
 } yh_commit_options;
 
 /* Commits a planned task.  *announcement (canonical JSON, free() it) may be NULL. */
-int yh_draw_commit(char **announcement, uint64_t *seq, yh_store *store, const char *task_id,
-                   const yh_commit_options *options);
+YH_EXTERN int yh_draw_commit(char **announcement, uint64_t *seq, yh_store *store,
+                             const char *task_id, const yh_commit_options *options) YH_WARN_UNUSED;
 
 /* Each selected entity, in rank order, as it is drawn: {rank, id, name,
  * stratum, ticket, team: [{id, name, department, role, pair_ticket}]}. */
 typedef int (*yh_draw_selected_fn)(void *ctx, const json_t *entry);
 
+#define YH_DRAW_OPTIONS_VERSION 1
+#define YH_DRAW_OPTIONS_INIT { .version = YH_DRAW_OPTIONS_VERSION }
+
 typedef struct {
+	unsigned int version;              /* YH_DRAW_OPTIONS_VERSION */
 	yh_scan_progress_fn on_progress;   /* entities scanned, now and then */
 	void *progress_ctx;
 	yh_draw_selected_fn on_selected;   /* may be NULL */
@@ -69,18 +80,20 @@ typedef struct {
  * (canonical JSON, free() it) and result may be NULL; options may be NULL.
  * Drawing twice is YH_EEXIST.  Memory stays O(selected): entries are passed
  * on as they are drawn, not kept. */
-int yh_draw_run(char **transcript, yh_draw_result *result, yh_store *store, const char *task_id,
-                const char *entropy_value, const yh_draw_options *options);
+YH_EXTERN int yh_draw_run(char **transcript, yh_draw_result *result, yh_store *store,
+                          const char *task_id, const char *entropy_value,
+                          const yh_draw_options *options) YH_WARN_UNUSED;
 
 /* Recomputes a drawn task's transcript from the store's registers as of its
  * freeze, the recorded announcement and the transcript's secret and entropy
  * value, recording nothing (the audit compares it with the recorded bytes). */
-int yh_draw_replay(char **transcript, yh_store *store, const char *task_id,
-                   const char *announcement, const char *recorded_transcript);
+YH_EXTERN int yh_draw_replay(char **transcript, yh_store *store, const char *task_id,
+                             const char *announcement,
+                             const char *recorded_transcript) YH_WARN_UNUSED;
 
 /* The recorded announcement / transcript of a task (free() the result). */
-int yh_draw_announcement(char **out, yh_store *store, const char *task_id);
-int yh_draw_transcript(char **out, yh_store *store, const char *task_id);
+YH_EXTERN int yh_draw_announcement(char **out, yh_store *store, const char *task_id) YH_WARN_UNUSED;
+YH_EXTERN int yh_draw_transcript(char **out, yh_store *store, const char *task_id) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

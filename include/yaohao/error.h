@@ -9,6 +9,8 @@
 #ifndef YAOHAO_ERROR_H
 #define YAOHAO_ERROR_H
 
+#include "common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -48,27 +50,29 @@ typedef enum {
 	YH_HINT_GIVE_ENTITIES,     /* a check was skipped: no entity register file */
 	YH_HINT_GIVE_INSPECTORS,   /* a check was skipped: no officer register file */
 	YH_HINT_GIVE_CONFLICTS,    /* a check was skipped: no conflicts file */
+	YH_HINT_GIVE_EARLIER,      /* a check was skipped: the earlier draws' documents were not given */
+	YH_HINT_GIVE_FEED,         /* a check was skipped: no feed of announcements */
 	YH_HINT_COUNT
 } yh_hint;
 
 /* The message of the last failure on this thread; never NULL. */
-const char *yh_error_message(void);
+YH_EXTERN const char *yh_error_message(void);
 
 /* The code of the last failure on this thread, YH_OK if none. */
-int yh_error_code(void);
+YH_EXTERN int yh_error_code(void);
 
 /* The hint of the last failure on this thread, YH_HINT_NONE if it has none. */
-yh_hint yh_error_hint(void);
+YH_EXTERN yh_hint yh_error_hint(void);
 
 /* The subject of the last failure (the task id, file or entity it is about),
  * when the engine named one; "" otherwise.  Never NULL. */
-const char *yh_error_subject(void);
+YH_EXTERN const char *yh_error_subject(void);
 
 /* A stable lower-case name for a hint ("needs_commit"), for machine output. */
-const char *yh_hint_name(yh_hint hint);
+YH_EXTERN const char *yh_hint_name(yh_hint hint);
 
 /* A short name for a code, e.g. "bad input data". */
-const char *yh_error_name(int code);
+YH_EXTERN const char *yh_error_name(int code);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,7 @@
 #ifndef YAOHAO_FEED_H
 #define YAOHAO_FEED_H
 
+#include "common.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -17,7 +18,7 @@ extern "C" {
 
 /* Writes the signed feed of the store (indented JSON, a final LF; free() it).  The store
  * must hold its key (yh_store_set_key). */
-int yh_feed_publish(char **out, yh_store *store);
+YH_EXTERN int yh_feed_publish(char **out, yh_store *store) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "common.h"
 #include "error.h"
 #include "register.h"
 #include "store.h"
@@ -38,7 +39,11 @@ typedef void (*yh_diagnostic_fn)(void *ctx, const yh_diagnostic *diag);
 typedef void (*yh_progress_fn)(void *ctx, uint64_t bytes_done, uint64_t bytes_total,
                                uint64_t rows);
 
+#define YH_IMPORT_OPTIONS_VERSION 1
+#define YH_IMPORT_OPTIONS_INIT { .version = YH_IMPORT_OPTIONS_VERSION }
+
 typedef struct {
+	unsigned int version;         /* YH_IMPORT_OPTIONS_VERSION: initialise with YH_IMPORT_OPTIONS_INIT */
 	const char *encoding;         /* NULL or "utf-8"; "gb18030" or "gbk" */
 	int partial;                  /* 1: leave rows absent from the file as they are */
 	int accept_bad_check;         /* 1: accept credit codes whose check character fails */
@@ -65,8 +70,8 @@ typedef struct {
  * YH_EIO when it cannot be read; YH_ESTORE on a store failure.  The report
  * is filled in every case.
  */
-int yh_import_file(yh_import_report *report, yh_store *store, yh_register_kind kind,
-                   const char *path, const yh_import_options *options);
+YH_EXTERN int yh_import_file(yh_import_report *report, yh_store *store, yh_register_kind kind,
+                             const char *path, const yh_import_options *options) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

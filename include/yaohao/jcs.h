@@ -14,12 +14,14 @@
 
 #include <jansson.h>
 
+#include "common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* *out is a NUL-terminated string to free(). */
-int yh_jcs_dump(char **out, const json_t *value);
+YH_EXTERN int yh_jcs_dump(char **out, const json_t *value) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

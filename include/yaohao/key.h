@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -22,41 +24,46 @@ extern "C" {
 
 typedef struct yh_key yh_key;
 
-int yh_key_generate(yh_key **out);
+YH_EXTERN int yh_key_generate(yh_key **out) YH_WARN_UNUSED;
 
 /* Derives the key from a 32-byte seed (tests and vectors only). */
-int yh_key_from_seed(yh_key **out, const unsigned char seed[32]);
+YH_EXTERN int yh_key_from_seed(yh_key **out, const unsigned char seed[32]) YH_WARN_UNUSED;
 
 /* Writes the secret key to a new file, mode 0600; YH_EEXIST if it exists. */
-int yh_key_save(const yh_key *key, const char *path);
+YH_EXTERN int yh_key_save(const yh_key *key, const char *path) YH_WARN_UNUSED;
 
 /* Reads a secret key file; YH_ESTORE (with how to fix it) when its mode lets
  * group or others read it, YH_ENOTFOUND when it is missing. */
-int yh_key_load(yh_key **out, const char *path);
+YH_EXTERN int yh_key_load(yh_key **out, const char *path) YH_WARN_UNUSED;
 
 /* A copy of a key (for an owner that outlives the original). */
-int yh_key_copy(yh_key **out, const yh_key *key);
+YH_EXTERN int yh_key_copy(yh_key **out, const yh_key *key) YH_WARN_UNUSED;
 
 /* NULL-safe; wipes the secret. */
-void yh_key_free(yh_key *key);
+YH_EXTERN void yh_key_free(yh_key *key);
 
-void yh_key_public(unsigned char out[YH_PUBLIC_KEY_BYTES], const yh_key *key);
-const char *yh_key_id(const yh_key *key);
-void yh_key_id_of(char out[YH_KEY_ID_CHARS + 1], const unsigned char public_key[YH_PUBLIC_KEY_BYTES]);
+YH_EXTERN void yh_key_public(unsigned char out[YH_PUBLIC_KEY_BYTES], const yh_key *key);
+YH_EXTERN const char *yh_key_id(const yh_key *key);
+YH_EXTERN void yh_key_id_of(char out[YH_KEY_ID_CHARS + 1],
+                            const unsigned char public_key[YH_PUBLIC_KEY_BYTES]);
 
-void yh_key_sign(unsigned char sig[YH_SIGNATURE_BYTES], const yh_key *key, const void *msg, size_t len);
+YH_EXTERN void yh_key_sign(unsigned char sig[YH_SIGNATURE_BYTES], const yh_key *key,
+                           const void *msg, size_t len);
 
 /* YH_OK if sig is a valid signature of msg by public_key, else YH_EDATA. */
-int yh_key_verify(const unsigned char sig[YH_SIGNATURE_BYTES],
-                  const unsigned char public_key[YH_PUBLIC_KEY_BYTES], const void *msg, size_t len);
+YH_EXTERN int yh_key_verify(const unsigned char sig[YH_SIGNATURE_BYTES],
+                            const unsigned char public_key[YH_PUBLIC_KEY_BYTES], const void *msg,
+                            size_t len) YH_WARN_UNUSED;
 
 /* Writes a public key file: "yaohao-public-key-v1", a line break, 64 hex digits and
  * a line break (what yh_key_read_public reads).  An existing file is replaced. */
-int yh_key_write_public(const unsigned char public_key[YH_PUBLIC_KEY_BYTES], const char *path);
+YH_EXTERN int yh_key_write_public(const unsigned char public_key[YH_PUBLIC_KEY_BYTES],
+                                  const char *path) YH_WARN_UNUSED;
 
 /* Reads a public key file (64 hex characters, optionally after a
  * "yaohao-public-key-v1" line) or a hex string. */
-int yh_key_read_public(unsigned char out[YH_PUBLIC_KEY_BYTES], const char *path);
+YH_EXTERN int yh_key_read_public(unsigned char out[YH_PUBLIC_KEY_BYTES],
+                                 const char *path) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

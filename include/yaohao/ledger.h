@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "common.h"
 #include "key.h"
 #include "store.h"
 
@@ -35,19 +36,22 @@ typedef struct {
 } yh_ledger_entry;
 
 /* The sequence number of the newest entry (0 for none). */
-int yh_ledger_head(uint64_t *seq, yh_store *store);
+YH_EXTERN int yh_ledger_head(uint64_t *seq, yh_store *store) YH_WARN_UNUSED;
 
 /* Calls fn for each entry with seq >= from, in order; the entry is valid
  * during the call only.  A non-zero return from fn stops the walk and is
  * returned. */
 typedef int (*yh_ledger_entry_fn)(void *ctx, const yh_ledger_entry *entry);
-int yh_ledger_foreach(yh_store *store, uint64_t from, yh_ledger_entry_fn fn, void *ctx);
+YH_EXTERN int yh_ledger_foreach(yh_store *store, uint64_t from, yh_ledger_entry_fn fn,
+                                void *ctx) YH_WARN_UNUSED;
 
 /* Recomputes an entry's hash from its fields (docs/spec.md, "ledger"). */
-void yh_ledger_hash(unsigned char out[YH_LEDGER_HASH_BYTES], const yh_ledger_entry *entry);
+YH_EXTERN void yh_ledger_hash(unsigned char out[YH_LEDGER_HASH_BYTES],
+                              const yh_ledger_entry *entry);
 
 /* YH_OK if the entry's signature is valid for public_key, else YH_EDATA. */
-int yh_ledger_verify_signature(const yh_ledger_entry *entry, const unsigned char public_key[32]);
+YH_EXTERN int yh_ledger_verify_signature(const yh_ledger_entry *entry,
+                                         const unsigned char public_key[32]) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

@@ -11,23 +11,33 @@
 #ifndef YAOHAO_PROOF_H
 #define YAOHAO_PROOF_H
 
+#include <stddef.h>
 #include <jansson.h>
 
+#include "common.h"
 #include "store.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define YH_PROOF_FORMAT "yaohao-proof/1"
+#define YH_PROOF_FORMAT "yaohao-proof/2"
 
 /* Makes the proof for entity_id in drawn task task_id; *out is readable JSON (free() it). */
-int yh_proof_make(char **out, yh_store *store, const char *task_id, const char *entity_id);
+YH_EXTERN int yh_proof_make(char **out, yh_store *store, const char *task_id,
+                            const char *entity_id) YH_WARN_UNUSED;
 
 /* Checks a proof file against a draw document (whose own signature, commitment,
  * seed and tickets are checked too).  *report has the shape of
- * yh_document_verify's report, plus "selected" (true/false) when it holds. */
-int yh_proof_verify(json_t **report, const char *proof_path, const char *document_path);
+ * yh_document_verify's report ("proof": the proof's path in place of
+ * "document"), plus "selected" (true/false) when it holds. */
+YH_EXTERN int yh_proof_verify(json_t **report, const char *proof_path,
+                              const char *document_path) YH_WARN_UNUSED;
+
+/* The same for a proof and a document held in memory (the proof at most 16 MiB,
+ * the document 1 GiB); the report has no "proof" member. */
+YH_EXTERN int yh_proof_verify_buffer(json_t **report, const char *proof, size_t proof_len,
+                                     const char *document, size_t document_len) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -30,14 +32,14 @@ typedef enum {
 #define YH_RATE_MAX_POPULATION 100000000000ull
 
 /* Parses text; YH_EDATA with a reason ("is over 100%") in the error message. */
-int yh_rate_parse(yh_rate *out, const char *text);
+YH_EXTERN int yh_rate_parse(yh_rate *out, const char *text) YH_WARN_UNUSED;
 
 /* round(n * rate) under the rule; n must not exceed YH_RATE_MAX_POPULATION. */
-uint64_t yh_rate_apply(yh_rate rate, uint64_t n, yh_rounding rounding);
+YH_EXTERN uint64_t yh_rate_apply(yh_rate rate, uint64_t n, yh_rounding rounding);
 
 /* "ceil", "floor", "half_up"; YH_EDATA otherwise. */
-int yh_rounding_parse(yh_rounding *out, const char *text);
-const char *yh_rounding_name(yh_rounding rounding);
+YH_EXTERN int yh_rounding_parse(yh_rounding *out, const char *text) YH_WARN_UNUSED;
+YH_EXTERN const char *yh_rounding_name(yh_rounding rounding);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -40,25 +41,26 @@ typedef struct {
 } yh_register_column;
 
 /* "entities", "inspectors", "conflicts", "items". */
-const char *yh_register_name(yh_register_kind kind);
+YH_EXTERN const char *yh_register_name(yh_register_kind kind);
 
 /* Accepts the names above and their singular forms; YH_EINVAL otherwise. */
-int yh_register_lookup(yh_register_kind *out, const char *name);
+YH_EXTERN int yh_register_lookup(yh_register_kind *out, const char *name) YH_WARN_UNUSED;
 
 /* The columns of a register in storage order; the first
  * yh_register_key_count() of them form the key. */
-size_t yh_register_columns(const yh_register_column **out, yh_register_kind kind);
-size_t yh_register_key_count(yh_register_kind kind);
+YH_EXTERN size_t yh_register_columns(const yh_register_column **out, yh_register_kind kind);
+YH_EXTERN size_t yh_register_key_count(yh_register_kind kind);
 
 /* Rows valid as of ledger sequence `as_of` (0: the current rows). */
-int yh_register_count(uint64_t *out, yh_store *store, yh_register_kind kind, uint64_t as_of);
+YH_EXTERN int yh_register_count(uint64_t *out, yh_store *store, yh_register_kind kind,
+                                uint64_t as_of) YH_WARN_UNUSED;
 
 /* Calls fn for each row valid as of `as_of` (0: current), in key order, with
  * the values in column order.  A non-zero return from fn stops the walk and
  * is returned. */
 typedef int (*yh_register_row_fn)(void *ctx, const char *const *values, size_t n);
-int yh_register_foreach(yh_store *store, yh_register_kind kind, uint64_t as_of,
-                        yh_register_row_fn fn, void *ctx);
+YH_EXTERN int yh_register_foreach(yh_store *store, yh_register_kind kind, uint64_t as_of,
+                                  yh_register_row_fn fn, void *ctx) YH_WARN_UNUSED;
 
 /*
  * Writes the register as of `as_of` (0: current) as canonical CSV to fp:
@@ -66,7 +68,8 @@ int yh_register_foreach(yh_store *store, yh_register_kind kind, uint64_t as_of,
  * field holding ',' or '"' is quoted with '"' doubled; UTF-8, LF line ends
  * (docs/spec.md, "canonical register files").
  */
-int yh_register_export(FILE *fp, yh_store *store, yh_register_kind kind, uint64_t as_of);
+YH_EXTERN int yh_register_export(FILE *fp, yh_store *store, yh_register_kind kind,
+                                 uint64_t as_of) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "common.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -19,13 +20,13 @@ extern "C" {
  * (0: current) into a new JSON object owned by the caller (json_decref).
  * The shape is documented in docs/formats.md ("stats").
  */
-int yh_stats_compute(json_t **out, yh_store *store, uint64_t as_of);
+YH_EXTERN int yh_stats_compute(json_t **out, yh_store *store, uint64_t as_of) YH_WARN_UNUSED;
 
 /* The name of a province-level division code ("33" -> "浙江省"), or NULL. */
-const char *yh_stats_province_name(const char *code2);
+YH_EXTERN const char *yh_stats_province_name(const char *code2);
 
 /* The name of a GB/T 4754-2017 industry section ('F' -> "批发和零售业"), or NULL. */
-const char *yh_stats_section_name(char section);
+YH_EXTERN const char *yh_stats_section_name(char section);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@
 #ifndef YAOHAO_STORE_H
 #define YAOHAO_STORE_H
 
+#include "common.h"
 #include "key.h"
 
 #ifdef __cplusplus
@@ -23,7 +24,7 @@ typedef struct yh_store yh_store;
 /* The schema version this library writes. */
 #define YH_STORE_SCHEMA_VERSION 2
 
-/* Default file name when neither --db nor $YAOHAO_DB is given. */
+/* The store's file name when the caller names none (the CLI: $YAOHAO_DB, then this). */
 #define YH_STORE_DEFAULT_PATH "yaohao.db"
 
 /*
@@ -31,22 +32,23 @@ typedef struct yh_store yh_store;
  * such as "330100-SCJG": upper-case letters, digits and '-', 1-32 long).
  * YH_EEXIST if the file exists.  The first ledger entry records the creation.
  */
-int yh_store_create(yh_store **out, const char *path, const char *department);
+YH_EXTERN int yh_store_create(yh_store **out, const char *path,
+                              const char *department) YH_WARN_UNUSED;
 
 /* Opens an existing store; YH_ENOTFOUND if there is no file at `path`. */
-int yh_store_open(yh_store **out, const char *path);
+YH_EXTERN int yh_store_open(yh_store **out, const char *path) YH_WARN_UNUSED;
 
 /* NULL-safe. */
-void yh_store_close(yh_store *store);
+YH_EXTERN void yh_store_close(yh_store *store);
 
 /* The department code given at creation.  Owned by the store. */
-const char *yh_store_department(const yh_store *store);
+YH_EXTERN const char *yh_store_department(const yh_store *store);
 
 /* The path given at open.  Owned by the store. */
-const char *yh_store_path(const yh_store *store);
+YH_EXTERN const char *yh_store_path(const yh_store *store);
 
 /* 1 if `code` is a well-formed department code, else 0. */
-int yh_store_department_valid(const char *code);
+YH_EXTERN int yh_store_department_valid(const char *code);
 
 /*
  * Gives the store the department's signing key (the store keeps its own
@@ -57,10 +59,10 @@ int yh_store_department_valid(const char *code);
  * that has a key refuses another (YH_ESTORE).  Once a store has a key, an
  * append without it fails, naming the key needed.
  */
-int yh_store_set_key(yh_store *store, const yh_key *key);
+YH_EXTERN int yh_store_set_key(yh_store *store, const yh_key *key) YH_WARN_UNUSED;
 
 /* The store's public key; YH_ENOTFOUND if the store has none yet. */
-int yh_store_public_key(unsigned char out[32], const yh_store *store);
+YH_EXTERN int yh_store_public_key(unsigned char out[32], const yh_store *store) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -24,30 +25,31 @@ extern "C" {
 typedef struct yh_task yh_task;
 
 /* Parses and validates a task document; `source` names it in messages. */
-int yh_task_parse(yh_task **out, const char *text, size_t len, const char *source);
+YH_EXTERN int yh_task_parse(yh_task **out, const char *text, size_t len,
+                            const char *source) YH_WARN_UNUSED;
 
 /* Reads and parses a task file. */
-int yh_task_load_file(yh_task **out, const char *path);
+YH_EXTERN int yh_task_load_file(yh_task **out, const char *path) YH_WARN_UNUSED;
 
 /* NULL-safe. */
-void yh_task_free(yh_task *task);
+YH_EXTERN void yh_task_free(yh_task *task);
 
-const char *yh_task_id(const yh_task *task);
-const char *yh_task_title(const yh_task *task);
-const char *yh_task_draw_date(const yh_task *task);
+YH_EXTERN const char *yh_task_id(const yh_task *task);
+YH_EXTERN const char *yh_task_title(const yh_task *task);
+YH_EXTERN const char *yh_task_draw_date(const yh_task *task);
 
 /* The canonical JSON (owned by the task). */
-const char *yh_task_canonical(const yh_task *task);
+YH_EXTERN const char *yh_task_canonical(const yh_task *task);
 
 /* SHA-256 of the tag and the canonical form. */
-void yh_task_digest(unsigned char out[32], const yh_task *task);
+YH_EXTERN void yh_task_digest(unsigned char out[32], const yh_task *task);
 
 /* Records the task in the store (a ledger entry "task"); YH_EEXIST if a
  * task with this id exists. */
-int yh_task_add(uint64_t *seq, yh_store *store, const yh_task *task);
+YH_EXTERN int yh_task_add(uint64_t *seq, yh_store *store, const yh_task *task) YH_WARN_UNUSED;
 
 /* Loads a recorded task; YH_ENOTFOUND if there is none. */
-int yh_task_get(yh_task **out, yh_store *store, const char *id);
+YH_EXTERN int yh_task_get(yh_task **out, yh_store *store, const char *id) YH_WARN_UNUSED;
 
 /* Where a task stands in its cycle. */
 typedef enum {
@@ -57,7 +59,7 @@ typedef enum {
 } yh_task_state;
 
 /* "planned", "committed", "drawn". */
-const char *yh_task_state_name(yh_task_state state);
+YH_EXTERN const char *yh_task_state_name(yh_task_state state);
 
 typedef struct {
 	const char *id;
@@ -70,10 +72,10 @@ typedef struct {
 /* Calls fn for each recorded task, by draw date and id; a non-zero return stops
  * the walk and is returned. */
 typedef int (*yh_task_fn)(void *ctx, const yh_task_info *info);
-int yh_task_foreach(yh_store *store, yh_task_fn fn, void *ctx);
+YH_EXTERN int yh_task_foreach(yh_store *store, yh_task_fn fn, void *ctx) YH_WARN_UNUSED;
 
 /* The state of one task; YH_ENOTFOUND if there is none. */
-int yh_task_state_get(yh_task_state *out, yh_store *store, const char *id);
+YH_EXTERN int yh_task_state_get(yh_task_state *out, yh_store *store, const char *id) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -37,15 +39,15 @@ typedef struct {
  * Checks `len` bytes at `id` (upper case only; callers normalise case first).
  * Returns the status, also stored in *res when res is not NULL.
  */
-yh_uscc_status yh_uscc_check(yh_uscc_result *res, const char *id, size_t len);
+YH_EXTERN yh_uscc_status yh_uscc_check(yh_uscc_result *res, const char *id, size_t len);
 
 /* The check character implied by the first 17 characters, or 0 when one of
  * them is outside the alphabet. */
-char yh_uscc_check_char(const char *first17);
+YH_EXTERN char yh_uscc_check_char(const char *first17);
 
 /* Writes a one-line explanation of a failed result ("check character is 'X',
  * expected 'Y'") into buf. */
-void yh_uscc_explain(char *buf, size_t size, const yh_uscc_result *res);
+YH_EXTERN void yh_uscc_explain(char *buf, size_t size, const yh_uscc_result *res);
 
 #ifdef __cplusplus
 }

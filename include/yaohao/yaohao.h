@@ -3,19 +3,30 @@
  * yaohao draw tool for 双随机、一公开 supervision.
  *
  * Modules, one header each:
- *   error.h     result codes and the per-thread error message
+ *   version.h   the version of the headers and of the library
+ *   error.h     result codes, hints and the per-thread error message
  *   uscc.h      统一社会信用代码 validation (GB 32100)
  *   csv.h       streaming RFC 4180 reader with GB18030 support
- *   store.h     the SQLite store: create, open, migrate
- *   ledger.h    the append-only, hash-chained ledger
- *   register.h  the registers and their history
+ *   store.h     the store: create, open, migrate, adopt the signing key
+ *   ledger.h    reading the append-only, hash-chained, signed ledger
+ *   register.h  the registers, their history and canonical export
  *   import.h    importing register files, all or nothing
  *   stats.h     register statistics
+ *   rate.h      exact sampling rates and rounding
+ *   merkle.h    RFC 6962 Merkle roots and audit paths
+ *   task.h      inspection tasks: parse, record, list
+ *   draw.h      commit and draw
+ *   jcs.h       canonical JSON (RFC 8785)
+ *   key.h       the department's Ed25519 key
+ *   document.h  the signed public draw document: publish and verify
+ *   proof.h     one entity's proof about a draw
+ *   audit.h     replaying the whole ledger
+ * docs/internals.md maps them to the engine's files.
  */
 #ifndef YAOHAO_YAOHAO_H
 #define YAOHAO_YAOHAO_H
 
-#define YH_VERSION "0.1.0"
+#include <yaohao/version.h> /* generated: YH_VERSION, yh_version() */
 
 #include "error.h"
 #include "uscc.h"

@@ -52,10 +52,16 @@ printf '%s\n' "$STDOUT" > show.json
 assert_eq 1 "$(json_valid show.json)" "plan show prints JSON"
 assert_eq planned "$(json_get show.json '$.state')" "plan show gives the state"
 # normalised: every default written out
-assert_eq "730|1|null|[]|ceil" "$(sqlite3 :memory: "select json_extract(readfile('show.json'), '\$.avoid_repeat_pair_within_days'),
-	json_extract(readfile('show.json'), '\$.strata.min.*'), json_type(readfile('show.json'), '\$.population.abnormal'),
-	json_extract(readfile('show.json'), '\$.population.types'), json_extract(readfile('show.json'), '\$.strata.rounding')")" \
+assert_eq "730|1|null|[]|ceil" "$(sqlite3 :memory: "select json_extract(readfile('show.json'), '\$.task.avoid_repeat_pair_within_days'),
+	json_extract(readfile('show.json'), '\$.task.strata.min.*'), json_type(readfile('show.json'), '\$.task.population.abnormal'),
+	json_extract(readfile('show.json'), '\$.task.population.types'), json_extract(readfile('show.json'), '\$.task.strata.rounding')")" \
 	"plan show: the task's values, min 1 as {\"*\": 1}, and the defaults abnormal null, types [], rounding ceil"
+# the state is beside the task, not in it: the canonical text hashes to the digest (docs/spec.md §3)
+yh plan show --db s.db --canonical "$TASK"
+assert_exit 0 "plan show --canonical"
+assert_eq "$(json_get show.json '$.task_digest')" \
+	"$( (printf 'yaohao:task:v1\0'; printf '%s' "$STDOUT") | sha256sum | cut -d' ' -f1)" \
+	"plan show --canonical: SHA-256 of the tag and the printed text is the task digest"
 yh plan show --db s.db T-NONE
 assert_exit 4 "plan show of an unknown task exits 4"
 assert_stderr_contains "no such task: 'T-NONE'"

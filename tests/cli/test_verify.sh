@@ -83,14 +83,14 @@ for c in "${CHECKS[@]}"; do
 done
 assert_eq "${#CHECKS[@]}" "$(printf '%s\n' "$STDOUT" | grep -cE '^(ok|FAILED|skipped) ')" "the report has one line per check and no other check lines"
 assert_check ok signature "Ed25519 over the canonical (JCS) document, key $(dj '$.signer.key_id')" "the signature check names the key id"
-assert_check skipped "signer key" "no --pubkey given" "without --pubkey the signer is not checked"
+assert_check skipped "signer key" "no public key given: the signature shows the document is intact, not whose key signed it (give --pubkey FILE)" "without --pubkey the signer is not checked"
 assert_check ok "task digest" "'$TASK_ID' hashes to task_digest" "the task digest check"
 assert_check ok commitment "opens the commitment $(dj '$.commitment' | cut -c 1-16)" "the commitment check"
 assert_check ok seed "the entropy value \"yaohao demo 2026-12-01\"" "the seed check names the entropy value"
 assert_check ok tickets "all $((NSEL + $(sqlite3 :memory: "select json_array_length(readfile('draw.json'), '\$.reserves')"))) tickets" "the tickets check counts selected and reserves"
 assert_check ok "selection rules" "teams of 2" "the selection rules check"
-assert_check skipped "entity register" "no --entities file given" "without --entities the register is not checked"
-assert_check skipped "selection replay" "needs --entities" "without --entities no replay"
+assert_check skipped "entity register" "no entity register file given (give --entities FILE)" "without --entities the register is not checked"
+assert_check skipped "selection replay" "needs the entity register file (give --entities FILE)" "without --entities no replay"
 assert_stdout_contains "- the published tickets, selection and teams follow from the seed" "the guarantee of the checks that ran"
 assert_stdout_contains "- NOT guaranteed: no external entropy source was named (\"$(dj '$.entropy_source')\")" \
 	"the demo's source is reported as no external entropy"
@@ -118,8 +118,8 @@ FULL_REPORT=$STDOUT
 yh verify --entities entities.frozen.csv draw.json
 assert_exit 0 "verify with --entities only exits 0"
 assert_check ok "selection replay" "the $NSEL selected entities, the cutoffs and the" "the selection is replayed without teams"
-assert_check skipped "team replay" "needs matching --inspectors and --conflicts" "the team replay is skipped"
-assert_check skipped "officer register" "no --inspectors file given" "officer register skipped"
+assert_check skipped "team replay" "needs the officer register and conflicts files that match the document (give --inspectors FILE)" "the team replay is skipped"
+assert_check skipped "officer register" "no officer register file given (give --inspectors FILE)" "officer register skipped"
 assert_stdout_contains "- not checked: the teams against the officer register" "the teams are reported as not checked"
 assert_stdout_not_contains "- not checked: that every eligible entity took part" "the entities are reported as checked"
 
@@ -238,7 +238,7 @@ assert_check FAILED tickets "0 ticket(s) and 1 pair ticket(s) do not follow from
 # (spec §13) whatever failed before, and the replay finds the changed team.
 assert_check FAILED "selection replay" "selected #3 ('$SEL3') differs from the replay" \
 	"a team member changed: the team replay (all three files given) names the entity"
-assert_stdout_not_contains "needs matching --inspectors and --conflicts" \
+assert_stdout_not_contains "needs the officer register and conflicts files" \
 	"a team member changed: the team replay is not said to need files that were given and match"
 
 # The seed.
@@ -276,7 +276,7 @@ assert_check FAILED signature "the Ed25519 signature does not match the document
 	"the signature changed: the signature check fails"
 assert_eq 1 "$(n_failed)" "the signature changed: no other check fails"
 assert_check ok tickets "" "the signature changed: the tickets still follow"
-assert_stdout_not_contains "needs matching --inspectors and --conflicts" \
+assert_stdout_not_contains "needs the officer register and conflicts files" \
 	"the signature changed: the teams are still replayed with the three files given"
 jset '$.signature' "$(dj '$.signature' | tr a-f A-F)"
 yh verify x.json

@@ -52,12 +52,12 @@ static void add_task(yh_store *store, const char *file_or_json)
 static void commit_and_draw(yh_store *store, const char *task_id, const char *label)
 {
 	unsigned char secret[32];
-	yh_commit_options opt;
+	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
 	uint64_t seq;
 	int rc;
 
 	crypto_hash_sha256(secret, (const unsigned char *)label, strlen(label));
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 	opt.entropy_source = "drand quicknet, the first round after the commit";
 	opt.secret = secret;
 	rc = yh_draw_commit(NULL, &seq, store, task_id, &opt);

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "testutil.h"
+#include "draw_doc.h"   /* the typed draw, as the verifier reads it */
 
 /* yh_draw_run's result, where a test does not look at it */
 static yh_draw_result tu_draw_result;
@@ -30,7 +31,9 @@ static yh_draw_result tu_draw_result;
 /* A store with the fixture registers and the food task drawn, made exactly as
  * tests/vectors/mkvectors.c makes it (so that its document is fixtures/vectors/food/draw.json).
  * With key NULL the store is never given a key (an unsigned store). */
-static yh_store *drawn_store(const char *name, const yh_key *key)
+typedef enum { PLANNED, COMMITTED, DRAWN } stage;
+
+static yh_store *store_at(const char *name, const yh_key *key, stage until)
 {
 	static const struct { yh_register_kind kind; const char *file; } regs[] = {
 		{ YH_REGISTER_ENTITIES, "entities.csv" }, { YH_REGISTER_INSPECTORS, "inspectors.csv" },
@@ -38,7 +41,7 @@ static yh_store *drawn_store(const char *name, const yh_key *key)
 	};
 	yh_store *store = NULL;
 	yh_task *task = NULL;
-	yh_commit_options opt;
+	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
 	yh_import_report rep;
 	unsigned char secret[32];
 	uint64_t seq;
@@ -55,16 +58,25 @@ static yh_store *drawn_store(const char *name, const yh_key *key)
 	ck_assert_int_eq(yh_task_load_file(&task, tu_fixture("task-food.json")), YH_OK);
 	ck_assert_int_eq(yh_task_add(&seq, store, task), YH_OK);
 	yh_task_free(task);
+	if (until == PLANNED)
+		return store;
 	crypto_hash_sha256(secret, (const unsigned char *)"yaohao test vector food", 23);
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 	opt.entropy_source = SOURCE;
 	opt.secret = secret;
 	rc = yh_draw_commit(NULL, &seq, store, FOOD, &opt);
 	ck_assert_msg(rc == YH_OK, "commit: %s", yh_error_message());
+	if (until == COMMITTED)
+		return store;
 	rc = yh_draw_run(NULL, &tu_draw_result, store, FOOD, FOOD_VALUE, NULL);
 	ck_assert_msg(rc == YH_OK, "draw: %s", yh_error_message());
 	ck_assert_uint_eq(tu_draw_result.seq, key ? 9 : 8); /* a signed store has its "key" entry 2 */
 	return store;
+}
+
+static yh_store *drawn_store(const char *name, const yh_key *key)
+{
+	return store_at(name, key, DRAWN);
 }
 
 /* Publishes the food draw into tu_dir/name; returns the text (free it). */
@@ -171,6 +183,19 @@ static char *statuses(json_t *rep)
 #define ASSERT_STATUS(rep, name, want) \
 	ck_assert_msg(strcmp(tu_check_status((rep), (name)), (want)) == 0, "check '%s' is %s, expected %s (%s)", \
 	              (name), tu_check_status((rep), (name)), (want), tu_check_detail((rep), (name)))
+
+/* The hint of a named check ("" when it has none). */
+static const char *hint(json_t *rep, const char *name)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "checks"), i, c)
+		if (strcmp(json_string_value(json_object_get(c, "check")), name) == 0)
+			return json_is_string(json_object_get(c, "hint")) ?
+			       json_string_value(json_object_get(c, "hint")) : "";
+	return "";
+}
 
 /* Writes a document as publish does: indented, keys sorted, final LF. */
 static void write_doc(const char *path, json_t *doc)
@@ -523,6 +548,8 @@ START_TEST(test_publish_needs_key)
 	ck_assert_int_eq(yh_document_publish(&doc, store, FOOD), YH_ESTORE);
 	ck_assert_ptr_null(doc);
 	ck_assert_msg(strstr(yh_error_message(), "key") != NULL, "%s", yh_error_message());
+	ck_assert_int_eq(yh_error_hint(), YH_HINT_NEEDS_KEY);
+	ck_assert_str_eq(yh_error_subject(), tu_path("signed.db"));
 	/* given the key, it publishes the same document */
 	ck_assert_int_eq(yh_store_set_key(store, key), YH_OK);
 	doc = publish(store, "second.json");
@@ -540,7 +567,35 @@ START_TEST(test_publish_needs_key)
 	doc = (char *)0x1;
 	ck_assert_int_eq(yh_document_publish(&doc, unsigned_store, FOOD), YH_ESTORE);
 	ck_assert_ptr_null(doc);
+	ck_assert_int_eq(yh_error_hint(), YH_HINT_NEEDS_KEY);
 	yh_store_close(unsigned_store);
+	yh_key_free(key);
+}
+END_TEST
+
+/* A task not drawn yet: the message names the task, the hint the step that is missing (the
+ * front end names its command); nothing in the message names a command. */
+START_TEST(test_publish_not_drawn)
+{
+	static const struct { stage at; const char *name; yh_hint hint; const char *state; } cases[] = {
+		{ PLANNED, "planned.db", YH_HINT_NEEDS_COMMIT, "planned" },
+		{ COMMITTED, "committed.db", YH_HINT_NEEDS_DRAW, "committed" },
+	};
+	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		yh_store *store = store_at(cases[i].name, key, cases[i].at);
+		char *doc = (char *)0x1;
+
+		ck_assert_int_eq(yh_document_publish(&doc, store, FOOD), YH_ENOTFOUND);
+		ck_assert_ptr_null(doc);
+		ck_assert_int_eq(yh_error_hint(), cases[i].hint);
+		ck_assert_str_eq(yh_error_subject(), FOOD);
+		ck_assert_msg(strstr(yh_error_message(), cases[i].state) && strstr(yh_error_message(), FOOD) &&
+		              !strstr(yh_error_message(), "yaohao"), "%s", yh_error_message());
+		yh_store_close(store);
+	}
 	yh_key_free(key);
 }
 END_TEST
@@ -569,13 +624,27 @@ START_TEST(test_verify_ok_without_registers)
 			placeholder = 1;
 	ck_assert_msg(placeholder, "no warning about the placeholder entropy source");
 	ck_assert_str_eq(json_string_value(json_object_get(rep, "document")), tu_path("doc.json"));
+	/* a skipped check names what would have it run; the others have no hint */
+	ck_assert_str_eq(hint(rep, "signer key"), "give_public_key");
+	ck_assert_str_eq(hint(rep, "officer register"), "give_inspectors");
+	ck_assert_str_eq(hint(rep, "recusals"), "give_conflicts");
+	ck_assert_str_eq(hint(rep, "entity register"), "give_entities");
+	ck_assert_str_eq(hint(rep, "selection replay"), "give_entities");
+	ck_assert_str_eq(hint(rep, "signature"), "");
+	ck_assert_str_eq(hint(rep, "tickets"), "");
+	/* and no check or guarantee names a command-line flag */
+	json_array_foreach(json_object_get(rep, "checks"), i, g)
+		ck_assert_msg(!strstr(json_string_value(json_object_get(g, "detail")), "--"), "%s",
+		              json_string_value(json_object_get(g, "detail")));
+	json_array_foreach(json_object_get(rep, "guarantees"), i, g)
+		ck_assert_msg(!strstr(json_string_value(g), "--"), "%s", json_string_value(g));
 	json_decref(rep);
 
 	/* verify with an empty inputs struct is the same */
 	{
-		yh_verify_inputs in;
+		yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 
-		memset(&in, 0, sizeof(in));
+		in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 		rep = verify(tu_path("doc.json"), &in);
 		ck_assert(report_ok(rep));
 		ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,recusals=skipped,"
@@ -589,11 +658,11 @@ END_TEST
 START_TEST(test_verify_ok_with_registers)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *rep;
 
 	fixture_open(&fx, 1);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");
 	in.inspectors = tu_path("inspectors.csv");
 	in.conflicts = tu_path("conflicts.csv");
@@ -604,16 +673,17 @@ START_TEST(test_verify_ok_with_registers)
 	json_decref(rep);
 
 	/* the entities alone: the selection is replayed, the teams are not */
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");
 	rep = verify(tu_path("doc.json"), &in);
 	ck_assert(report_ok(rep));
 	ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,recusals=skipped,"
 	                "entity register=passed,selection replay=passed,team replay=skipped");
+	ck_assert_str_eq(hint(rep, "team replay"), "give_inspectors");
 	json_decref(rep);
 
 	/* officers and recusals without the entities */
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.inspectors = tu_path("inspectors.csv");
 	in.conflicts = tu_path("conflicts.csv");
 	rep = verify(tu_path("doc.json"), &in);
@@ -623,13 +693,15 @@ START_TEST(test_verify_ok_with_registers)
 	json_decref(rep);
 
 	/* entities and officers but no conflicts: no team replay */
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");
 	in.inspectors = tu_path("inspectors.csv");
 	rep = verify(tu_path("doc.json"), &in);
 	ck_assert(report_ok(rep));
 	ASSERT_STATUSES(rep, CORE_OK ",officer register=passed,recusals=skipped,"
 	                "entity register=passed,selection replay=passed,team replay=skipped");
+	ck_assert_str_eq(hint(rep, "team replay"), "give_conflicts");
+	ck_assert_str_eq(hint(rep, "recusals"), "give_conflicts");
 	json_decref(rep);
 	fixture_close(&fx);
 }
@@ -638,7 +710,7 @@ END_TEST
 START_TEST(test_verify_shuffled_registers)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *rep;
 	uint64_t seeds[3] = { 0x9e3779b97f4a7c15ull, 0x1234567887654321ull, 0x0badc0ffee0ddf00ull };
 	int round;
@@ -648,7 +720,7 @@ START_TEST(test_verify_shuffled_registers)
 		shuffle_register("entities.csv", "e.csv", seeds[round]);
 		shuffle_register("inspectors.csv", "i.csv", seeds[(round + 1) % 3]);
 		shuffle_register("conflicts.csv", "c.csv", seeds[(round + 2) % 3]);
-		memset(&in, 0, sizeof(in));
+		in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 		in.entities = tu_path("e.csv");
 		in.inspectors = tu_path("i.csv");
 		in.conflicts = tu_path("c.csv");
@@ -666,7 +738,7 @@ START_TEST(test_verify_committed_vectors)
 {
 	static const char *const cases[] = { "food", "joint", "edge", "repeat", "nocap" };
 	char path[5][64];
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *rep;
 	size_t i;
 
@@ -675,7 +747,7 @@ START_TEST(test_verify_committed_vectors)
 		snprintf(path[1], 64, "vectors/%s/entities.csv", cases[i]);
 		snprintf(path[2], 64, "vectors/%s/inspectors.csv", cases[i]);
 		snprintf(path[3], 64, "vectors/%s/conflicts.csv", cases[i]);
-		memset(&in, 0, sizeof(in));
+		in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 		in.entities = tu_fixture(path[1]);
 		in.inspectors = tu_fixture(path[2]);
 		in.conflicts = tu_fixture(path[3]);
@@ -810,12 +882,12 @@ END_TEST
 START_TEST(test_tampered_with_registers)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *doc, *rep;
 	char id[32];
 
 	fixture_open(&fx, 1);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");
 	in.inspectors = tu_path("inspectors.csv");
 	in.conflicts = tu_path("conflicts.csv");
@@ -949,11 +1021,11 @@ static json_t *forge_smaller_stratum(json_t *good, const char *key_of_stratum)
 START_TEST(test_stratum_sizes_follow_the_task)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *doc, *rep;
 
 	fixture_open(&fx, 1);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");
 	/* stratum A: 66 entities at 5%, ceil: 4 selected, 1 reserve (spec §12) */
 	doc = forge_smaller_stratum(fx.doc, "A");
@@ -1026,14 +1098,14 @@ END_TEST
 START_TEST(test_excluded_list_order)
 {
 	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_error_t err;
 	json_t *doc, *good, *x, *rep;
 
 	good = json_load_file(tu_fixture("vectors/repeat/draw.json"), 0, &err);
 	ck_assert_msg(good != NULL, "%s", err.text);
 	ck_assert_uint_gt(json_array_size(json_object_get(json_object_get(good, "entities"), "excluded")), 2);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_fixture("vectors/repeat/entities.csv");
 	/* control: re-signed as it is, it verifies */
 	doc = json_deep_copy(good);
@@ -1080,11 +1152,11 @@ END_TEST
 START_TEST(test_hostile_members)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *doc, *rep;
 
 	fixture_open(&fx, 1);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");
 	in.inspectors = tu_path("inspectors.csv");
 	in.conflicts = tu_path("conflicts.csv");
@@ -1258,14 +1330,14 @@ END_TEST
 START_TEST(test_pinned_key)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	yh_key *other = NULL;
 	unsigned char pk[32];
 	char text[128];
 	json_t *rep;
 
 	fixture_open(&fx, 0);
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	/* the right key as a public key file and as hex */
 	yh_key_public(pk, fx.key);
 	snprintf(text, sizeof(text), "yaohao-public-key-v1\n%s\n", tu_hex(pk, 32));
@@ -1336,9 +1408,9 @@ END_TEST
 /* Verifies with the three register files, `name` replaced by tu_dir/bad.csv. */
 static json_t *verify_with(const char *name)
 {
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path(strcmp(name, "entities.csv") ? "entities.csv" : "bad.csv");
 	in.inspectors = tu_path(strcmp(name, "inspectors.csv") ? "inspectors.csv" : "bad.csv");
 	in.conflicts = tu_path(strcmp(name, "conflicts.csv") ? "conflicts.csv" : "bad.csv");
@@ -1481,9 +1553,9 @@ START_TEST(test_tampered_registers)
 
 	/* a register file that does not exist */
 	{
-		yh_verify_inputs in;
+		yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 
-		memset(&in, 0, sizeof(in));
+		in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 		in.entities = tu_path("missing.csv");
 		rep = verify(tu_path("doc.json"), &in);
 		ck_assert(!report_ok(rep));
@@ -1499,7 +1571,7 @@ END_TEST
 START_TEST(test_failure_details_any_bytes)
 {
 	fixture fx;
-	yh_verify_inputs in;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *rep;
 	char name[2048];
 	int pad, i;
@@ -1515,7 +1587,7 @@ START_TEST(test_failure_details_any_bytes)
 			n += 3;
 		}
 		memcpy(name + n, ".csv", 5);
-		memset(&in, 0, sizeof(in));
+		in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 		in.entities = tu_path(name);
 		rep = verify(tu_path("doc.json"), &in);
 		ck_assert(!report_ok(rep));
@@ -1523,7 +1595,7 @@ START_TEST(test_failure_details_any_bytes)
 		ASSERT_STATUS(rep, "selection replay", "absent");
 		json_decref(rep);
 	}
-	memset(&in, 0, sizeof(in));
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.inspectors = tu_path("missing\xFF\xFE.csv");
 	rep = verify(tu_path("doc.json"), &in);
 	ck_assert(!report_ok(rep));
@@ -1628,6 +1700,279 @@ START_TEST(test_unreadable_documents)
 }
 END_TEST
 
+/* ---- documents held in memory ----------------------------------------------------------- */
+
+static json_t *verify_buffer(const char *data, size_t len, const yh_verify_inputs *in)
+{
+	json_t *rep = NULL;
+	int rc = yh_document_verify_buffer(&rep, data, len, in);
+
+	ck_assert_msg(rc == YH_OK, "verify buffer: %d %s", rc, yh_error_message());
+	ck_assert_ptr_nonnull(rep);
+	return rep;
+}
+
+/* The same report from the bytes as from the file, less the file's name. */
+START_TEST(test_buffer_good)
+{
+	fixture fx;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
+	json_t *rep, *from_file;
+	char *ent, *ins, *con;
+	size_t nent, nins, ncon;
+
+	fixture_open(&fx, 1);
+	rep = verify_buffer(fx.text, strlen(fx.text), NULL);
+	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,recusals=skipped,"
+	                "entity register=skipped,selection replay=skipped");
+	ck_assert_ptr_null(json_object_get(rep, "document"));
+	from_file = verify(tu_path("doc.json"), NULL);
+	json_object_del(from_file, "document");
+	ck_assert(json_equal(rep, from_file));
+	json_decref(from_file);
+	json_decref(rep);
+
+	/* the register files held in memory too, in any row order */
+	shuffle_register("entities.csv", "e.csv", 7);
+	ent = tu_read(tu_path("e.csv"), &nent);
+	ins = tu_read(tu_path("inspectors.csv"), &nins);
+	con = tu_read(tu_path("conflicts.csv"), &ncon);
+	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
+	in.entities_data = ent;
+	in.entities_len = nent;
+	in.inspectors_data = ins;
+	in.inspectors_len = nins;
+	in.conflicts_data = con;
+	in.conflicts_len = ncon;
+	rep = verify_buffer(fx.text, strlen(fx.text), &in);
+	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=passed,recusals=passed,"
+	                "entity register=passed,selection replay=passed");
+	ck_assert_msg(strstr(tu_check_detail(rep, "entity register"), "'entities' gives the committed root"), "%s",
+	              tu_check_detail(rep, "entity register"));
+	json_decref(rep);
+	/* a register held in memory that is not the committed one */
+	in.conflicts_len = ncon / 2;
+	rep = verify_buffer(fx.text, strlen(fx.text), &in);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "recusals", "failed");
+	json_decref(rep);
+	free(ent);
+	free(ins);
+	free(con);
+	fixture_close(&fx);
+}
+END_TEST
+
+/* Any one byte changed (whitespace aside) and the document no longer verifies: it is not JSON,
+ * or not a draw document, or a check fails. */
+START_TEST(test_buffer_one_byte_changed)
+{
+	fixture fx;
+	char *copy;
+	size_t len, i, tried = 0;
+
+	fixture_open(&fx, 0);
+	len = strlen(fx.text);
+	copy = malloc(len + 1);
+	ck_assert_ptr_nonnull(copy);
+	for (i = 0; i < len; i += 5) {
+		json_t *rep = NULL;
+		int rc;
+
+		if (fx.text[i] == ' ' || fx.text[i] == '\n')
+			continue;
+		memcpy(copy, fx.text, len + 1);
+		copy[i] = fx.text[i] == 'a' ? 'b' : 'a';
+		rc = yh_document_verify_buffer(&rep, copy, len, NULL);
+		if (rc == YH_OK) {
+			ck_assert_msg(!report_ok(rep), "byte %zu ('%c' -> '%c'): the document still verifies", i,
+			              fx.text[i], copy[i]);
+			json_decref(rep);
+		} else {
+			ck_assert_msg(rc == YH_EDATA && !rep, "byte %zu: %d %s", i, rc, yh_error_message());
+			ck_assert_msg(strncmp(yh_error_message(), "document:", 9) == 0, "%s", yh_error_message());
+		}
+		tried++;
+	}
+	ck_assert_uint_gt(tried, 500);
+	/* a ticket's digit: the signature and the tickets fail, nothing else */
+	{
+		const char *t = json_string_value(json_object_get(sel(fx.doc, 3), "ticket"));
+		char *at = strstr(fx.text, t);
+		json_t *rep;
+
+		ck_assert_ptr_nonnull(at);
+		memcpy(copy, fx.text, len + 1);
+		copy[at - fx.text + 10] = other_char(copy[at - fx.text + 10]);
+		rep = verify_buffer(copy, len, NULL);
+		ck_assert(!report_ok(rep));
+		ASSERT_STATUS(rep, "signature", "failed");
+		ASSERT_STATUS(rep, "tickets", "failed");
+		ASSERT_STATUS(rep, "seed", "passed");
+		json_decref(rep);
+	}
+	free(copy);
+	fixture_close(&fx);
+}
+END_TEST
+
+/* Bytes that are not a document are refused cleanly: an error for what is not JSON, a failed
+ * "document" check naming the member for JSON that is not a draw document. */
+START_TEST(test_buffer_garbage)
+{
+	static const char *const not_json[] = { "", " ", "{", "}", "nul", "1", "\"yaohao-draw/1\"",
+	                                        "{\"a\":}", "[1,]", "{\"seed\": \"\\ud800\"}",
+	                                        "{\"a\": 1, \"a\": 2}" };
+	static const struct { const char *json, *detail; } not_documents[] = {
+		{ "[]", "not a JSON object" },
+		{ "{}", "format is not \"yaohao-draw/1\"" },
+		{ "{\"format\": \"yaohao-draw/1\"}", "member task is missing or of the wrong type" },
+	};
+	unsigned char noise[4096];
+	json_t *rep;
+	size_t i;
+
+	for (i = 0; i < sizeof(not_json) / sizeof(not_json[0]); i++) {
+		rep = (json_t *)0x1;
+		ck_assert_int_eq(yh_document_verify_buffer(&rep, not_json[i], strlen(not_json[i]), NULL), YH_EDATA);
+		ck_assert_ptr_null(rep);
+		ck_assert_msg(strncmp(yh_error_message(), "document:", 9) == 0 &&
+		              strstr(yh_error_message(), "not a JSON document"), "%s", yh_error_message());
+	}
+	/* NUL bytes, and bytes that are not UTF-8 */
+	ck_assert_int_eq(yh_document_verify_buffer(&rep, "{\"a\": \"\0\"}", 9, NULL), YH_EDATA);
+	ck_assert_int_eq(yh_document_verify_buffer(&rep, "\xff\xfe\x00\x01", 4, NULL), YH_EDATA);
+	ck_assert_int_eq(yh_document_verify_buffer(&rep, "{\"a\": \"\xc3\x28\"}", 11, NULL), YH_EDATA);
+	/* noise, and noise after a good start */
+	randombytes_buf_deterministic(noise, sizeof(noise), (const unsigned char *)"0123456789abcdef0123456789abcdef");
+	for (i = 0; i < sizeof(noise); i += 512) {
+		rep = (json_t *)0x1;
+		ck_assert_int_eq(yh_document_verify_buffer(&rep, (const char *)noise + i, 512, NULL), YH_EDATA);
+		ck_assert_ptr_null(rep);
+	}
+	noise[0] = '{';
+	ck_assert_int_eq(yh_document_verify_buffer(&rep, (const char *)noise, sizeof(noise), NULL), YH_EDATA);
+	for (i = 0; i < sizeof(not_documents) / sizeof(not_documents[0]); i++) {
+		rep = verify_buffer(not_documents[i].json, strlen(not_documents[i].json), NULL);
+		ck_assert(!report_ok(rep));
+		ASSERT_STATUSES(rep, "document=failed");
+		ck_assert_str_eq(tu_check_detail(rep, "document"), not_documents[i].detail);
+		json_decref(rep);
+	}
+	/* inputs of another version are refused, not misread */
+	{
+		yh_verify_inputs old = YH_VERIFY_INPUTS_INIT;
+
+		old.version = 7;
+		rep = (json_t *)0x1;
+		ck_assert_int_eq(yh_document_verify_buffer(&rep, "{}", 2, &old), YH_EINVAL);
+		ck_assert_ptr_null(rep);
+		ck_assert_ptr_nonnull(strstr(yh_error_message(), "YH_VERIFY_INPUTS_INIT"));
+	}
+}
+END_TEST
+
+/* A malformed member is named by its path, and nothing else is checked. */
+START_TEST(test_malformed_member_paths)
+{
+	static const struct { const char *path; json_t *(*at)(json_t *); const char *detail; } cases[] = {
+		{ "pair_ticket", NULL, "selected[12].team[0].pair_ticket: not 64 hex digits" },
+		{ "ticket", NULL, "member reserves[1].ticket is missing or of the wrong type" },
+		{ "cutoff", NULL, "strata[2].cutoff: not 64 hex digits" },
+		{ "extra", NULL, "selected[3].zz: not a member of the format" },
+		{ "rank", NULL, "selected[0].rank: -1 is out of range (0 to 9007199254740991)" },
+	};
+	fixture fx;
+	size_t i;
+
+	fixture_open(&fx, 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *doc = json_deep_copy(fx.doc), *rep;
+		char *text;
+
+		if (i == 0)
+			json_object_set_new(json_array_get(json_object_get(sel(doc, 12), "team"), 0), "pair_ticket",
+			                    json_string("xyz"));
+		else if (i == 1)
+			json_object_set_new(json_array_get(json_object_get(doc, "reserves"), 1), "ticket", json_integer(5));
+		else if (i == 2)
+			json_object_set_new(json_array_get(json_object_get(doc, "strata"), 2), "cutoff",
+			                    json_string("00"));
+		else if (i == 3)
+			json_object_set_new(sel(doc, 3), "zz", json_true());
+		else
+			json_object_set_new(sel(doc, 0), "rank", json_integer(-1));
+		resign(doc, fx.key);
+		text = json_dumps(doc, JSON_COMPACT);
+		rep = verify_buffer(text, strlen(text), NULL);
+		ck_assert(!report_ok(rep));
+		ASSERT_STATUSES(rep, "document=failed");
+		ck_assert_str_eq(tu_check_detail(rep, "document"), cases[i].detail);
+		json_decref(rep);
+		free(text);
+		json_decref(doc);
+	}
+	fixture_close(&fx);
+}
+END_TEST
+
+/* The typed draw: a document and its transcript (what the audit replays) read the same, each
+ * only as what it is. */
+START_TEST(test_draw_doc_kinds)
+{
+	static const char *const cases[] = { "food", "joint", "edge", "repeat", "nocap" };
+	size_t c, i;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		char path[2][64];
+		json_t *dj, *tj;
+		yh_draw_doc *d = NULL, *t = NULL, *x = (yh_draw_doc *)0x1;
+
+		snprintf(path[0], 64, "vectors/%s/draw.json", cases[c]);
+		snprintf(path[1], 64, "vectors/%s/transcript.json", cases[c]);
+		dj = json_load_file(tu_fixture(path[0]), 0, NULL);
+		tj = json_load_file(tu_fixture(path[1]), 0, NULL);
+		ck_assert(dj && tj);
+		ck_assert_int_eq(yh_draw_doc_parse(&d, dj, YH_DRAW_DOCUMENT), YH_OK);
+		ck_assert_int_eq(yh_draw_doc_parse(&t, tj, YH_DRAW_TRANSCRIPT), YH_OK);
+		ck_assert_int_eq(yh_draw_doc_parse(&x, tj, YH_DRAW_DOCUMENT), YH_EDATA);
+		ck_assert_ptr_null(x);
+		ck_assert_str_eq(yh_error_message(), "format is not \"yaohao-draw/1\"");
+		ck_assert_int_eq(yh_draw_doc_parse(&x, dj, YH_DRAW_TRANSCRIPT), YH_EDATA);
+		ck_assert_ptr_nonnull(d->task);
+		ck_assert_ptr_nonnull(d->signed_text);
+		ck_assert(d->signature_ok && d->public_key.ok && d->seed.ok);
+		ck_assert_ptr_null(t->signed_text);
+		ck_assert_str_eq(t->task_text, d->task_text);
+		ck_assert_mem_eq(t->seed.bytes, d->seed.bytes, 32);
+		ck_assert_mem_eq(t->entities.root.bytes, d->entities.root.bytes, 32);
+		ck_assert_uint_eq(t->load_cap, d->load_cap);
+		ck_assert_uint_eq(t->nexcluded, d->nexcluded);
+		ck_assert_uint_eq(t->nrecent_pairs, d->nrecent_pairs);
+		ck_assert_uint_eq(t->nstrata, d->nstrata);
+		for (i = 0; i < d->nstrata; i++)
+			ck_assert(yh_doc_stratum_equal(&t->strata[i], &d->strata[i]));
+		ck_assert_uint_eq(t->nselected, json_array_size(json_object_get(dj, "selected")));
+		ck_assert_uint_eq(t->nselected, d->nselected);
+		for (i = 0; i < d->nselected; i++) {
+			ck_assert(yh_doc_selected_equal(&t->selected[i], &d->selected[i], 1));
+			ck_assert_uint_eq(d->selected[i].rank, i + 1);
+			ck_assert_ptr_eq(yh_draw_doc_selected(d, d->selected[i].id), &d->selected[i]);
+		}
+		ck_assert_uint_eq(t->nreserves, d->nreserves);
+		for (i = 0; i < d->nreserves; i++)
+			ck_assert(yh_doc_reserve_equal(&t->reserves[i], &d->reserves[i]));
+		yh_draw_doc_free(d);
+		yh_draw_doc_free(t);
+		yh_draw_doc_free(NULL);
+		json_decref(dj);
+		json_decref(tj);
+	}
+}
+END_TEST
+
 static Suite *document_suite(void)
 {
 	Suite *s = suite_create("document");
@@ -1637,6 +1982,7 @@ static Suite *document_suite(void)
 	tcase_add_test(tc, test_publish_signature_per_spec);
 	tcase_add_test(tc, test_publish_draw_entry_hash);
 	tcase_add_test(tc, test_publish_needs_key);
+	tcase_add_test(tc, test_publish_not_drawn);
 	tcase_add_test(tc, test_verify_ok_without_registers);
 	tcase_add_test(tc, test_verify_ok_with_registers);
 	tcase_add_test(tc, test_verify_shuffled_registers);
@@ -1651,6 +1997,11 @@ static Suite *document_suite(void)
 	tcase_add_test(tc, test_tampered_registers);
 	tcase_add_test(tc, test_failure_details_any_bytes);
 	tcase_add_test(tc, test_unreadable_documents);
+	tcase_add_test(tc, test_buffer_good);
+	tcase_add_test(tc, test_buffer_one_byte_changed);
+	tcase_add_test(tc, test_buffer_garbage);
+	tcase_add_test(tc, test_malformed_member_paths);
+	tcase_add_test(tc, test_draw_doc_kinds);
 	return s;
 }
 

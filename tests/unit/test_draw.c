@@ -88,13 +88,13 @@ static void add_task(yh_store *store, const char *json)
 static char *commit_ok(yh_store *store, const char *task_id, const char *secret_label)
 {
 	unsigned char secret[32];
-	yh_commit_options opt;
+	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
 	char *ann = NULL;
 	uint64_t seq = 0;
 	int rc;
 
 	tu_sha256_label(secret, secret_label);
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 	opt.entropy_source = SOURCE;
 	opt.secret = secret;
 	rc = yh_draw_commit(&ann, &seq, store, task_id, &opt);
@@ -107,13 +107,13 @@ static char *commit_ok(yh_store *store, const char *task_id, const char *secret_
 static int commit_rc(yh_store *store, const char *task_id)
 {
 	unsigned char secret[32];
-	yh_commit_options opt;
+	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
 	char *ann = (char *)0x1;
 	uint64_t seq = 99;
 	int rc;
 
 	tu_sha256_label(secret, "commit_rc");
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 	opt.entropy_source = SOURCE;
 	opt.secret = secret;
 	rc = yh_draw_commit(&ann, &seq, store, task_id, &opt);
@@ -508,7 +508,7 @@ END_TEST
 START_TEST(test_lifecycle_errors)
 {
 	yh_store *store = fixture_store("life.db");
-	yh_commit_options opt;
+	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
 	char *out = (char *)0x1, *tr, *again, *fp_before;
 	uint64_t seq = 7, head;
 
@@ -526,8 +526,22 @@ START_TEST(test_lifecycle_errors)
 	/* unknown tasks */
 	ck_assert_int_eq(commit_rc(store, "T-NONE"), YH_ENOTFOUND);
 	ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, "T-NONE", FOOD_VALUE, NULL), YH_ENOTFOUND);
+	/* options of another version are refused, not misread */
+	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
+	opt.version = 0;
+	opt.entropy_source = "drand quicknet round 24000000";
+	ck_assert_int_eq(yh_draw_commit(&out, &seq, store, FOOD, &opt), YH_EINVAL);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "YH_COMMIT_OPTIONS_INIT"));
+	{
+		yh_draw_options dopt = YH_DRAW_OPTIONS_INIT;
+
+		dopt.version = 2;
+		ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, FOOD_VALUE, &dopt), YH_EINVAL);
+		ck_assert_ptr_nonnull(strstr(yh_error_message(), "YH_DRAW_OPTIONS_INIT"));
+	}
+	ck_assert_uint_eq(tu_ledger_head(store), head);
 	/* a commit must name its entropy source */
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 	ck_assert_int_eq(yh_draw_commit(&out, &seq, store, FOOD, &opt), YH_EINVAL);
 	ck_assert_int_eq(yh_draw_commit(&out, &seq, store, FOOD, NULL), YH_EINVAL);
 	opt.entropy_source = "";
@@ -593,7 +607,7 @@ START_TEST(test_commit_random_secret)
 {
 	/* without a pinned secret: a fresh one each time, never in the announcement */
 	yh_store *a = fixture_store("a.db"), *b = fixture_store("b.db");
-	yh_commit_options opt;
+	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
 	char *ann_a = NULL, *ann_b = NULL, *tr;
 	uint64_t seq;
 	json_t *ja, *jb, *jt;
@@ -602,7 +616,7 @@ START_TEST(test_commit_random_secret)
 
 	add_task_file(a, tu_fixture("task-food.json"));
 	add_task_file(b, tu_fixture("task-food.json"));
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 	opt.entropy_source = "drand quicknet round 24000000";
 	ck_assert_int_eq(yh_draw_commit(&ann_a, &seq, a, FOOD, &opt), YH_OK);
 	ck_assert_int_eq(yh_draw_commit(&ann_b, &seq, b, FOOD, &opt), YH_OK);
@@ -1467,7 +1481,7 @@ static size_t expected_team(g_cand **team, g_cand *c, g_cand **fill, const unsig
 START_TEST(test_threads_identical)
 {
 	yh_store *one = store_named("one.db"), *two = store_named("two.db");
-	yh_draw_options opt;
+	yh_draw_options opt = YH_DRAW_OPTIONS_INIT;
 	yh_import_report rep;
 	char *a = NULL, *b = NULL, *ann;
 
@@ -1484,7 +1498,7 @@ START_TEST(test_threads_identical)
 	free(ann);
 	ann = commit_ok(two, "T-BIG", "threads");
 	free(ann);
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_draw_options)YH_DRAW_OPTIONS_INIT;
 	opt.threads = 1;
 	ck_assert_int_eq(yh_draw_run(&a, &tu_draw_result, one, "T-BIG", BIG_VALUE, &opt), YH_OK);
 	opt.threads = 2;

@@ -238,7 +238,7 @@ END_TEST
 START_TEST(test_partial_import)
 {
 	yh_store *store = tu_store_new();
-	yh_import_options opt;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 	yh_import_report rep;
 	char csv[1024], *v1_dump, *at2, *row;
 	csv_lines c;
@@ -252,7 +252,7 @@ START_TEST(test_partial_import)
 	         added_id(), c.lines[3]);
 	free(c.text);
 	tu_write_str(tu_path("part.csv"), csv);
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	opt.partial = 1;
 	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("part.csv"), &opt);
 	ck_assert_uint_eq(rep.seq, 3);
@@ -385,7 +385,7 @@ END_TEST
 START_TEST(test_empty_full_import_over_filled)
 {
 	yh_store *store = tu_store_new();
-	yh_import_options opt;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 	yh_import_report rep;
 	char *before, *after;
 	csv_lines c;
@@ -403,7 +403,7 @@ START_TEST(test_empty_full_import_over_filled)
 	after = tu_store_fingerprint(store);
 	ck_assert_str_eq(before, after);
 
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	opt.partial = 1;
 	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("header.csv"), &opt);
 	ck_assert_uint_eq(rep.rows, 0);

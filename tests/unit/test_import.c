@@ -259,12 +259,12 @@ START_TEST(test_gb18030_same_register)
 {
 	yh_store *a = tu_store_new(), *b = NULL, *c = NULL;
 	yh_import_report ra, rb, rc_;
-	yh_import_options opt;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 	char *da, *db, *dc;
 	unsigned char sha[32];
 	json_t *p;
 
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	tu_import_ok(&ra, a, YH_REGISTER_ENTITIES, tu_fixture("entities.csv"), NULL);
 	ck_assert_int_eq(yh_store_create(&b, tu_path("b.db"), TU_DEPARTMENT), YH_OK);
 	opt.encoding = "gb18030";
@@ -272,6 +272,16 @@ START_TEST(test_gb18030_same_register)
 	ck_assert_int_eq(yh_store_create(&c, tu_path("c.db"), TU_DEPARTMENT), YH_OK);
 	opt.encoding = "gbk";
 	tu_import_ok(&rc_, c, YH_REGISTER_ENTITIES, tu_fixture("entities-gb18030.csv"), &opt);
+	/* options of another version are refused, not misread */
+	{
+		yh_import_options old = YH_IMPORT_OPTIONS_INIT;
+		yh_import_report rr;
+
+		old.version = 0;
+		ck_assert_int_eq(yh_import_file(&rr, c, YH_REGISTER_ENTITIES, tu_fixture("entities.csv"), &old),
+		                 YH_EINVAL);
+		ck_assert_ptr_nonnull(strstr(yh_error_message(), "YH_IMPORT_OPTIONS_INIT"));
+	}
 
 	ck_assert_uint_eq(rb.added, 300);
 	ck_assert_uint_eq(rc_.added, 300);
@@ -336,7 +346,7 @@ START_TEST(test_gb18030_invalid_bytes)
 {
 	yh_store *store = tu_store_new();
 	char *before = tu_store_fingerprint(store), *after, *gb, *data, line[256];
-	yh_import_options opt;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 	yh_import_report rep;
 	tu_diags ds;
 	size_t len, n;
@@ -349,7 +359,7 @@ START_TEST(test_gb18030_invalid_bytes)
 	memcpy(data, gb, len);
 	n = len + (size_t)sprintf(data + len, "%s,杭州\xFF\xFF,有限责任公司,330106,F52,A,,\r\n", make_uscc(2));
 	tu_write(tu_path("bad-gb.csv"), data, n);
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	opt.encoding = "gb18030";
 	ck_assert_int_eq(tu_import(&rep, store, YH_REGISTER_ENTITIES, tu_path("bad-gb.csv"), &opt, &ds),
 	                 YH_EDATA);
@@ -693,13 +703,13 @@ END_TEST
 START_TEST(test_max_errors)
 {
 	yh_store *store = tu_store_new();
-	yh_import_options opt;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 	yh_import_report rep;
 	tu_diags ds;
 	char *csv = malloc(200 * 160);
 	size_t len, i;
 
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	opt.max_errors = 3;
 	ck_assert_int_eq(tu_import(&rep, store, YH_REGISTER_ENTITIES,
 	                           tu_fixture("broken/entities-mixed.csv"), &opt, &ds), YH_EDATA);
@@ -743,7 +753,7 @@ END_TEST
 START_TEST(test_duplicates_name_first_line)
 {
 	yh_store *store = tu_store_new();
-	yh_import_options opt;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 	yh_import_report rep;
 	tu_diags ds;
 	char csv[2048], lower[19], msg[128];
@@ -772,7 +782,7 @@ START_TEST(test_duplicates_name_first_line)
 	EXPECT_DIAG(&ds, 6, "统一社会信用代码", msg);
 
 	/* duplicates past max_errors are still counted */
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	opt.max_errors = 1;
 	ck_assert_int_eq(import_text(&rep, store, YH_REGISTER_ENTITIES, "d.csv", csv, &opt, &ds),
 	                 YH_EDATA);
@@ -807,13 +817,13 @@ END_TEST
 START_TEST(test_accept_bad_check)
 {
 	yh_store *store = tu_store_new();
-	yh_import_options opt;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 	yh_import_report rep;
 	tu_diags ds;
 	json_t *p, *list, *e;
 	char *row;
 
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	opt.accept_bad_check = 1;
 	ck_assert_int_eq(tu_import(&rep, store, YH_REGISTER_ENTITIES,
 	                           tu_fixture("broken/entities-bad-check.csv"), &opt, &ds), YH_OK);
@@ -852,13 +862,13 @@ END_TEST
 START_TEST(test_accept_bad_check_is_narrow)
 {
 	yh_store *store = tu_store_new();
-	yh_import_options opt;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 	yh_import_report rep;
 	tu_diags ds;
 	json_t *p;
 	char csv[512];
 
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	opt.accept_bad_check = 1;
 	ck_assert_int_eq(tu_import(&rep, store, YH_REGISTER_ENTITIES,
 	                           tu_fixture("broken/entities-mixed.csv"), &opt, &ds), YH_EDATA);
@@ -888,12 +898,12 @@ END_TEST
 START_TEST(test_dry_run)
 {
 	yh_store *store = tu_store_new();
-	yh_import_options opt;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 	yh_import_report rep;
 	char *before, *after, *v2;
 	size_t len;
 
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	opt.dry_run = 1;
 	before = tu_store_fingerprint(store);
 	ck_assert_int_eq(tu_import(&rep, store, YH_REGISTER_ENTITIES, tu_fixture("entities.csv"), &opt,
@@ -1294,7 +1304,7 @@ END_TEST
 START_TEST(test_bad_arguments)
 {
 	yh_store *store = tu_store_new();
-	yh_import_options opt;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 	yh_import_report rep;
 
 	memset(&rep, 0x5a, sizeof(rep));
@@ -1305,7 +1315,7 @@ START_TEST(test_bad_arguments)
 	ck_assert_int_eq(yh_import_file(&rep, store, YH_REGISTER_ENTITIES, tu_path("missing.csv"), NULL),
 	                 YH_EIO);
 	ck_assert_ptr_nonnull(strstr(yh_error_message(), "missing.csv"));
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	opt.encoding = "latin1";
 	ck_assert_int_eq(yh_import_file(&rep, store, YH_REGISTER_ENTITIES, tu_fixture("entities.csv"),
 	                                &opt), YH_EINVAL);
@@ -1335,13 +1345,13 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total, uint64_t rows)
 START_TEST(test_progress)
 {
 	yh_store *store = tu_store_new();
-	yh_import_options opt;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 	yh_import_report rep;
 	progress_log log = { 0, 0, 0, 0, 1 };
 	size_t len;
 
 	free(tu_read(tu_fixture("entities.csv"), &len));
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	opt.on_progress = on_progress;
 	opt.progress_ctx = &log;
 	ck_assert_int_eq(yh_import_file(&rep, store, YH_REGISTER_ENTITIES, tu_fixture("entities.csv"),
@@ -1376,11 +1386,11 @@ END_TEST
 START_TEST(test_partial_mode_recorded)
 {
 	yh_store *store = tu_store_new();
-	yh_import_options opt;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
 	yh_import_report rep;
 	json_t *p;
 
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	opt.partial = 1;
 	tu_import_ok(&rep, store, YH_REGISTER_ITEMS, tu_fixture("items.csv"), &opt);
 	p = payload_json(store, rep.seq);

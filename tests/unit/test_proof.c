@@ -287,7 +287,7 @@ static void fixture_open(fixture *fx)
 		{ YH_REGISTER_CONFLICTS, "conflicts.csv" }, { YH_REGISTER_ITEMS, "items.csv" },
 	};
 	unsigned char seed[32];
-	yh_commit_options opt;
+	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
 	yh_import_report rep;
 	yh_task *task = NULL;
 	json_error_t err;
@@ -308,7 +308,7 @@ static void fixture_open(fixture *fx)
 	yh_task_free(task);
 	ck_assert_uint_eq(seq, FREEZE);
 	crypto_hash_sha256(seed, (const unsigned char *)"proof test secret", 17);
-	memset(&opt, 0, sizeof(opt));
+	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 	opt.entropy_source = "drand quicknet round 24000000";
 	opt.secret = seed;
 	rc = yh_draw_commit(NULL, &seq, fx->store, FOOD, &opt);
@@ -982,6 +982,107 @@ START_TEST(test_against_bad_documents)
 }
 END_TEST
 
+/* ---- proofs and documents held in memory ------------------------------------------------- */
+
+/* A proof and its document as bytes: the same report as from the files, less the proof's name;
+ * one byte of the proof changed fails; bytes that are not JSON are an error, not a report. */
+START_TEST(test_buffers)
+{
+	fixture fx;
+	json_t *proof, *rep = NULL, *from_files;
+	char *text, *doc;
+	size_t len, doc_len, at;
+
+	fixture_open(&fx);
+	proof = selected_proof(&fx, 1, &at);
+	text = json_dumps(proof, JSON_INDENT(2) | JSON_SORT_KEYS);
+	ck_assert_ptr_nonnull(text);
+	len = strlen(text);
+	doc = tu_read(tu_path("doc.json"), &doc_len);
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, doc, doc_len), YH_OK);
+	ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
+	ck_assert(json_is_true(json_object_get(rep, "selected")));
+	ck_assert_ptr_null(json_object_get(rep, "proof"));
+	from_files = check_proof(proof);
+	ck_assert_str_eq(json_string_value(json_object_get(from_files, "proof")), tu_path("proof.json"));
+	json_object_del(from_files, "proof");
+	ck_assert(json_equal(rep, from_files));
+	json_decref(from_files);
+	json_decref(rep);
+
+	/* a digit of the ticket */
+	{
+		char *t = strstr(text, json_string_value(json_object_get(proof, "ticket")));
+
+		ck_assert_ptr_nonnull(t);
+		t[5] = t[5] == '0' ? '1' : '0';
+		ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, doc, doc_len), YH_OK);
+		ck_assert(json_is_false(json_object_get(rep, "ok")));
+		ck_assert_str_eq(tu_check_status(rep, "ticket"), "failed");
+		json_decref(rep);
+	}
+	/* not JSON: the proof, the document */
+	rep = (json_t *)0x1;
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, "{\"format\":", 11, doc, doc_len), YH_EDATA);
+	ck_assert_ptr_null(rep);
+	ck_assert_msg(strncmp(yh_error_message(), "proof:", 6) == 0, "%s", yh_error_message());
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, "\xff\x00", 2, doc, doc_len), YH_EDATA);
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, doc, doc_len / 2), YH_EDATA);
+	ck_assert_ptr_null(rep);
+	ck_assert_msg(strncmp(yh_error_message(), "document:", 9) == 0, "%s", yh_error_message());
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, "", 0), YH_EDATA);
+	/* JSON that is no proof, and a proof against JSON that is no document */
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, "[]", 2, doc, doc_len), YH_OK);
+	ck_assert_str_eq(tu_check_status(rep, "proof"), "failed");
+	json_decref(rep);
+	{
+		static const char no_entity[] = "{\"format\": \"yaohao-proof/1\"}";
+
+		ck_assert_int_eq(yh_proof_verify_buffer(&rep, no_entity, strlen(no_entity), doc, doc_len), YH_OK);
+	}
+	ck_assert_str_eq(tu_check_status(rep, "proof"), "failed");
+	json_decref(rep);
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, "{}", 2), YH_OK);
+	ck_assert(json_is_false(json_object_get(rep, "ok")));
+	ck_assert_str_eq(tu_check_status(rep, "document"), "failed");
+	ck_assert_str_eq(tu_check_status(rep, "proof"), "skipped");
+	json_decref(rep);
+	free(doc);
+	free(text);
+	json_decref(proof);
+	fixture_close(&fx);
+}
+END_TEST
+
+/* A malformed part of a proof fails its own check, which names the member. */
+START_TEST(test_malformed_parts)
+{
+	fixture fx;
+	json_t *good, *p, *rep;
+	size_t at;
+
+	fixture_open(&fx);
+	good = selected_proof(&fx, 1, &at);
+	p = json_deep_copy(good);
+	json_array_set_new(json_object_get(p, "path"), 2, json_string("ZZ"));
+	rep = check_proof(p);
+	ck_assert_str_eq(tu_check_status(rep, "inclusion"), "failed");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(rep, "checks"),
+	                 json_array_size(json_object_get(rep, "checks")) - 1), "detail")),
+	                 "the proof is malformed: path[2]: not 64 hex digits");
+	json_decref(rep);
+	json_decref(p);
+	p = json_deep_copy(good);
+	json_object_set_new(p, "zz", json_true());
+	rep = check_proof(p);
+	ck_assert_str_eq(tu_check_status(rep, "proof"), "failed");
+	json_decref(rep);
+	json_decref(p);
+	json_decref(good);
+	fixture_close(&fx);
+}
+END_TEST
+
 static Suite *proof_suite(void)
 {
 	Suite *s = suite_create("proof");
@@ -994,6 +1095,8 @@ static Suite *proof_suite(void)
 	tcase_add_test(tc, test_tampered_inclusion);
 	tcase_add_test(tc, test_tampered_absence);
 	tcase_add_test(tc, test_against_bad_documents);
+	tcase_add_test(tc, test_buffers);
+	tcase_add_test(tc, test_malformed_parts);
 	return s;
 }
 

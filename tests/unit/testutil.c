@@ -327,12 +327,12 @@ size_t tu_diag_errors(const tu_diags *ds)
 int tu_import(yh_import_report *rep, yh_store *store, yh_register_kind kind, const char *path,
               const yh_import_options *opt, tu_diags *ds)
 {
-	yh_import_options o;
+	yh_import_options o = YH_IMPORT_OPTIONS_INIT;
 
 	if (opt)
 		o = *opt;
 	else
-		memset(&o, 0, sizeof(o));
+		o = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
 	if (ds) {
 		memset(ds, 0, sizeof(*ds));
 		o.on_diagnostic = tu_collect;

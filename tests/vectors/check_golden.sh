@@ -6,8 +6,10 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/yaohao-vectors-XXXXXX")
 trap 'rm -rf "$out"' EXIT
 "$mkvectors" "$fixtures" "$out" || { echo "0 passed, 1 failed"; exit 1; }
 pass=0 fail=0
-if cmp -s "$out/test-key.pub" "$fixtures/vectors/test-key.pub"; then pass=$((pass + 1)); else
-	echo "FAIL test-key.pub differs"; fail=$((fail + 1)); fi
+for f in test-key.pub feed.json; do
+	if cmp -s "$out/$f" "$fixtures/vectors/$f"; then pass=$((pass + 1)); else
+		echo "FAIL $f differs"; fail=$((fail + 1)); fi
+done
 for case_dir in "$out"/*/; do
 	name=$(basename "$case_dir")
 	for f in "$case_dir"*; do

@@ -9,7 +9,8 @@
  * secret.hex, entropy.txt, the canonical registers as of the freeze
  * (entities.csv, inspectors.csv, conflicts.csv), announcement.json,
  * transcript.json and draw.json (the published document, signed with a test
- * key derived from a fixed seed; its public key is OUT_DIR/test-key.pub).  The test suite runs it and compares with the committed
+ * key derived from a fixed seed; its public key is OUT_DIR/test-key.pub), and after the last
+ * case OUT_DIR/feed.json, the store's feed of announcements.  The test suite runs it and compares with the committed
  * files; regenerate them with `build/tests/mkvectors fixtures fixtures/vectors`.
  */
 #include <errno.h>
@@ -118,7 +119,7 @@ int main(int argc, char **argv)
 			return fail(path);
 	}
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		yh_commit_options opt;
+		yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
 		yh_task *task = NULL;
 		char *ann = NULL, *tr = NULL, *doc = NULL;
 		uint64_t seq, freeze;
@@ -134,7 +135,7 @@ int main(int argc, char **argv)
 		crypto_hash_sha256(secret, (const unsigned char *)label, strlen(label));
 		sodium_bin2hex(secret_hex, sizeof(secret_hex), secret, sizeof(secret));
 		snprintf(entropy, sizeof(entropy), "public value for %s", cases[i]);
-		memset(&opt, 0, sizeof(opt));
+		opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 		opt.entropy_source = "test vector: a fixed public value";
 		opt.secret = secret;
 		if (yh_draw_commit(&ann, &seq, store, yh_task_id(task), &opt) < 0)
@@ -154,6 +155,15 @@ int main(int argc, char **argv)
 		free(tr);
 		free(doc);
 		yh_task_free(task);
+	}
+	{
+		char *feed = NULL;
+
+		if (yh_feed_publish(&feed, store) < 0)
+			return fail("feed");
+		if (write_raw(argv[2], "feed.json", feed))
+			return 1;
+		free(feed);
 	}
 	yh_store_close(store);
 	yh_key_free(key);
