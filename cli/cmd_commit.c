@@ -81,11 +81,17 @@ int cli_commit_run(yh_store *store, const cli_commit_args *args)
 
 		printf("committed task %s as ledger entry %llu (registers frozen at entry %lld)\n",
 		       args->task_id, (unsigned long long)seq, (long long)json_integer_value(json_object_get(a, "freeze_seq")));
-		printf("  eligible entities %lld, officers %lld, recusal pairs %lld, load cap %lld\n",
+		printf("  eligible entities %lld of %lld, officers %lld of %lld, conflicts %lld, recent pairs "
+		       "%zu, load cap %lld\n",
+		       (long long)json_integer_value(json_object_get(json_object_get(a, "entities"), "eligible")),
 		       (long long)json_integer_value(json_object_get(json_object_get(a, "entities"), "count")),
+		       (long long)json_integer_value(json_object_get(json_object_get(a, "inspectors"), "eligible")),
 		       (long long)json_integer_value(json_object_get(json_object_get(a, "inspectors"), "count")),
-		       (long long)json_integer_value(json_object_get(json_object_get(a, "recusals"), "count")),
+		       (long long)json_integer_value(json_object_get(json_object_get(a, "conflicts"), "count")),
+		       json_array_size(json_object_get(a, "recent_pairs")),
 		       (long long)json_integer_value(json_object_get(a, "load_cap")));
+		printf("  announcement %lld of this store's chain\n",
+		       (long long)json_integer_value(json_object_get(json_object_get(a, "chain"), "seq")));
 		json_array_foreach(json_object_get(a, "strata"), i, s)
 			printf("  stratum %-12s %8lld entities, %6lld to draw, %5lld reserves\n",
 			       json_string_value(json_object_get(s, "key")),

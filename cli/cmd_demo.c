@@ -73,7 +73,7 @@ static int publish_and_verify(yh_store *store, const char *dir)
 		{ YH_REGISTER_INSPECTORS, "inspectors.frozen.csv" },
 		{ YH_REGISTER_CONFLICTS, "conflicts.frozen.csv" },
 	};
-	char doc[PATH_MAX * 2], path[3][PATH_MAX * 2], pub[PATH_MAX * 2], *tr = NULL;
+	char doc[PATH_MAX * 2], path[3][PATH_MAX * 2], pub[PATH_MAX * 2], feed[PATH_MAX * 2], *tr = NULL;
 	unsigned char pk[32];
 	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *t = NULL;
@@ -111,14 +111,20 @@ static int publish_and_verify(yh_store *store, const char *dir)
 		return cli_fail(rc);
 	if ((rc = yh_key_write_public(pk, pub)) < 0)
 		return cli_fail(rc);
-	printf("\n$ yaohao verify %s --entities %s --inspectors %s --conflicts %s --pubkey %s\n", doc,
-	       path[0], path[1], path[2], pub);
+	snprintf(feed, sizeof(feed), "%s/feed.json", dir);
+	printf("$ yaohao feed -o %s\n", feed);
+	fflush(stdout);
+	if ((rc = cli_feed_run(store, feed)) != CLI_OK)
+		return rc;
+	printf("\n$ yaohao verify %s --entities %s --inspectors %s --conflicts %s --pubkey %s --feed %s\n",
+	       doc, path[0], path[1], path[2], pub, feed);
 	fflush(stdout);
 	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = path[0];
 	in.inspectors = path[1];
 	in.conflicts = path[2];
 	in.public_key = pub;
+	in.feed = feed;
 	return cli_verify_run(doc, &in, 0);
 }
 

@@ -124,6 +124,32 @@ static int stray_versions(auditor *a)
 	return 0;
 }
 
+/* Register rows carrying this entry's sequence that it did not write (an entry writes rows
+ * only when it imports that register): found at the entry, before any replay reads them. */
+static int stray_at(auditor *a, const yh_ledger_entry *e, json_t *payload)
+{
+	const char *imported = strcmp(e->kind, "import") == 0 ?
+	                       json_string_value(json_object_get(payload, "register")) : NULL;
+	char key[32];
+	int k, w;
+
+	snprintf(key, sizeof(key), "%llu", (unsigned long long)e->seq);
+	for (k = 0; k < YH_REGISTER_COUNT; k++) {
+		if (imported && strcmp(imported, yh_register_name((yh_register_kind)k)) == 0)
+			continue;
+		for (w = 0; w < 2; w++) {
+			json_t *v = json_object_get(w ? a->to_counts[k] : a->from_counts[k], key);
+
+			if (v)
+				return fail(a, e, "%lld %s row version(s) %s at this entry, which is not an import "
+				            "of that register: register rows were changed around the ledger",
+				            (long long)json_integer_value(v), yh_register_name((yh_register_kind)k),
+				            w ? "were closed" : "begin");
+		}
+	}
+	return 0;
+}
+
 /* ---- the lists a commit fixes from earlier draws (docs/spec.md §4) ---------------------- */
 
 /* Remembers a draw that passed, for the commits after it: its date, what it selected and
@@ -339,7 +365,7 @@ static int visit(void *ctx, const yh_ledger_entry *e)
 		return fail(a, e, "it names signing key '%s', not the store's key %s",
 		            e->key_id ? e->key_id : "(none)", a->key_id);
 	}
-	stop = check_kind(a, e, payload);
+	stop = stray_at(a, e, payload) || check_kind(a, e, payload);
 	json_decref(payload);
 	if (stop)
 		return stop;

@@ -198,15 +198,15 @@ static int replay_officers(yh_report *r, const yh_draw_doc *doc, yh_frozen *f, c
 		check_load_cap(r, doc, f);
 	*err = '\0';
 	if (!conflicts) {
-		yh_report_skip(r, "conflict register", YH_HINT_GIVE_CONFLICTS, "no conflicts file given");
+		yh_report_skip(r, "conflicts", YH_HINT_GIVE_CONFLICTS, "no conflicts file given");
 		return 0;
 	}
 	if (read_register(in, YH_REGISTER_CONFLICTS, conflict_row, f, err, sizeof(err)) < 0 ||
 	    yh_draw_doc_add_recent(f, doc) < 0 || yh_frozen_finish_recusals(f) < 0) {
-		yh_report_check(r, "conflict register", "failed", "%s", *err ? err : yh_error_message());
+		yh_report_check(r, "conflicts", "failed", "%s", *err ? err : yh_error_message());
 		return 0;
 	}
-	return check_root(r, "conflict register", &doc->conflicts, f->conflict_root, f->nconflict_rows,
+	return check_root(r, "conflicts", &doc->conflicts, f->conflict_root, f->nconflict_rows,
 	                  (uint64_t)-1, NULL, conflicts) && ok;
 }
 

@@ -127,11 +127,11 @@ assert_eq 1 "$(json_valid ann.json)" "the announcement is JSON"
 COMMITMENT=$(json_get ann.json '$.commitment')
 assert_stdout_contains "committed task $TASK as ledger entry $((n + 1)) (registers frozen at entry $n)"
 assert_stdout_contains "commitment $COMMITMENT" "commit prints the commitment"
-assert_stdout_contains "eligible entities 136, officers 18, recusal pairs 15, load cap 4"
+assert_stdout_contains "eligible entities 136 of 300, officers 18 of 40, conflicts 15, recent pairs 0, load cap 4"
 assert_stdout_contains "entropy source: drand quicknet round 24000000"
 assert_stdout_contains "announcement written to ann.json"
 assert_eq "$n" "$(json_get ann.json '$.freeze_seq')" "frozen at the head before the commit"
-assert_eq "yaohao-announcement/1" "$(json_get ann.json '$.format')"
+assert_eq "yaohao-announcement/2" "$(json_get ann.json '$.format')"
 assert_eq "" "$(json_get ann.json '$.secret')" "no secret member in the announcement"
 # the commitment is SHA-256("yaohao:commit:v1" 0x00 || secret)
 assert_eq "$COMMITMENT" "$( (printf 'yaohao:commit:v1\0'; printf "$(printf %s "$SECRET" | sed 's/../\\x&/g')") | sha256sum | cut -d' ' -f1)" \
@@ -185,7 +185,7 @@ assert_stdout_contains "(330100-SCJG)"
 assert_stdout_contains "reserves (备选), in order within each stratum:"
 assert_stdout_contains "transcript written to tr.json"
 assert_eq 1 "$(json_valid tr.json)" "the transcript is JSON"
-assert_eq "yaohao-transcript/1" "$(json_get tr.json '$.format')"
+assert_eq "yaohao-transcript/2" "$(json_get tr.json '$.format')"
 assert_stdout_contains "seed $(json_get tr.json '$.seed')"
 assert_eq 17 "$(sqlite3 :memory: "select json_array_length(readfile('tr.json'), '\$.selected')")" "17 entities drawn"
 missing=0

@@ -76,7 +76,7 @@ yh prove --db "$DB" "$TASK_ID" "$SEL" -o p-sel.json
 assert_exit 0 "prove a selected entity exits 0"
 assert_stdout_contains "wrote the proof for $SEL to p-sel.json"
 assert_eq 1 "$(json_valid p-sel.json)" "the proof is well-formed JSON"
-assert_eq "yaohao-proof/1|$TASK_ID|$SEL|$ROOT|$SIZE|$(dj '$.seed')|1" \
+assert_eq "yaohao-proof/2|$TASK_ID|$SEL|$ROOT|$SIZE|$(dj '$.seed')|1" \
 	"$(sqlite3 :memory: "select json_extract(j, '\$.format'), json_extract(j, '\$.task_id'), json_extract(j, '\$.entity_id'),
 		json_extract(j, '\$.entities_root'), json_extract(j, '\$.tree_size'), json_extract(j, '\$.seed'), json_extract(j, '\$.included')
 		from (select readfile('p-sel.json') as j)")" \
@@ -96,7 +96,7 @@ assert_exit 0 "verify-proof of the selected entity exits 0"
 assert_check ok inclusion "'$SEL' is leaf $(pj p-sel.json '$.leaf_index') of the committed entity register ($SIZE leaves)" "the inclusion check names the leaf"
 assert_check ok ticket "below the cutoff" "the selected entity's ticket is below the cutoff"
 assert_check ok selection "'$SEL' was selected" "verify-proof says selected"
-assert_stdout_contains "- '$SEL' was in the frozen register the draw committed to, and it was selected by its own ticket"
+assert_stdout_contains "- '$SEL' was in the frozen register the draw committed to, eligible, and it was selected by its own ticket"
 assert_check ok signature "" "verify-proof checks the document's signature too"
 yh verify-proof --json p-sel.json draw.json
 assert_exit 0 "verify-proof --json exits 0"
@@ -148,9 +148,9 @@ root_from_path() { # PROOF PATH-TO-ITEM ('$' or '$.before' …): prints the root
 }
 assert_eq "$ROOT" "$(root_from_path p-sel.json '$')" "the selected entity's leaf and path give the committed root (computed with sha256sum)"
 
-# The ticket, from the spec: SHA-256(seed ‖ "yaohao:ticket:v1" NUL ‖ id).
+# The ticket, from the spec: SHA-256(seed ‖ PAD32("yaohao:ticket:v2") ‖ id).
 assert_eq "$(pj p-sel.json '$.ticket')" \
-	"$( (dj '$.seed' | xxd -r -p; printf 'yaohao:ticket:v1\0'; printf '%s' "$SEL") | sha_hex)" \
+	"$( (dj '$.seed' | xxd -r -p; printf 'yaohao:ticket:v2'; head -c 16 /dev/zero; printf '%s' "$SEL") | sha_hex)" \
 	"the proof's ticket is SHA-256 of seed, tag and id (sha256sum)"
 
 # A reserve: eligible, not selected, with its reserve order.
@@ -174,7 +174,7 @@ yh verify-proof p-ns.json draw.json
 assert_exit 0 "verify-proof of a non-selected entity exits 0"
 assert_check ok ticket "not below the cutoff" "the non-selected entity's ticket is not below the cutoff"
 assert_check ok selection "'$NS' was not selected" "verify-proof says not selected"
-assert_stdout_contains "- '$NS' was in the frozen register the draw committed to, and it was not selected by its own ticket"
+assert_stdout_contains "- '$NS' was in the frozen register the draw committed to, eligible, and it was not selected by its own ticket"
 yh verify-proof --json p-ns.json draw.json
 cp "$T/.stdout" r.json
 assert_eq "1|0" "$(json_get r.json '$.ok')|$(json_get r.json '$.selected')" "--json: ok true, selected false"
@@ -189,32 +189,31 @@ if [ -n "$QUOTED" ]; then
 	assert_eq "$ROOT" "$(root_from_path p-q.json '$')" "the quoted-name entity's leaf (its value, unquoted) gives the root"
 fi
 
-# In the register, outside the population.
+# In the register, outside the population: /2 roots cover every row, so it is included, not
+# eligible, with the reason (docs/spec.md §14).
 yh prove --db "$DB" "$TASK_ID" "$OUT" -o p-out.json
 assert_exit 0 "prove an entity outside the population exits 0"
-assert_eq 0 "$(pj p-out.json '$.included')" "the outside entity is not included"
+assert_eq "1|0|filter" "$(pj p-out.json '$.included')|$(pj p-out.json '$.eligible')|$(pj p-out.json '$.reason')" \
+	"the outside entity is included, not eligible, reason filter"
 assert_stdout_contains "wrote the proof for $OUT"
-assert_eq "" "$(pj p-out.json '$.leaf_index')" "an absence proof has no leaf_index of its own"
-NOTE=$(pj p-out.json '$.note')
-case $NOTE in
-*"'$OUT' was in the register (status "*"but outside the task's population"*) _pass "the note says: in the register, outside the population" ;;
-*) _fail "the note says: in the register, outside the population" "note: $NOTE" ;;
-esac
+assert_eq "$ROOT" "$(root_from_path p-out.json '$')" "the outside entity's leaf and path give the root (sha256sum)"
 yh verify-proof p-out.json draw.json
 assert_exit 0 "verify-proof of the outside entity exits 0"
-assert_check ok absence "'$OUT' sorts between adjacent leaves" "the absence check passes"
-assert_stdout_contains "- '$OUT' was not in the frozen register the draw committed to" "verify-proof says not in the frozen register"
-assert_stdout_contains "outside the task's population" "the report repeats why"
-if [ "$(sqlite3 :memory: "select json_type(readfile('p-out.json'), '\$.before')")" = null ]; then
-	assert_check ok absence "adjacent leaves (start) and $(pj p-out.json '$.after.row.id')" "the first id: its neighbour is leaf 0"
-	assert_eq 0 "$(pj p-out.json '$.after.leaf_index')" "the outside entity sorts before every leaf: after is leaf 0"
-fi
+assert_check ok eligibility "'$OUT' was in the register but not eligible: filter" "the eligibility check names the reason"
+assert_stdout_contains "- '$OUT' was in the frozen register the draw committed to, not eligible (filter), and not drawn"
+pset p-out.json x.json '$.eligible' "json('true')"
+yh verify-proof x.json draw.json
+assert_exit 1 "an ineligible entity's proof claiming it was eligible fails"
+assert_check FAILED eligibility "by the row and the task it was not eligible" "the eligibility check says why"
+pset p-out.json x.json '$.reason' "'status'"
+yh verify-proof x.json draw.json
+assert_exit 1 "an ineligible entity's proof with another reason fails"
 
 # Not in the register at all.
 yh prove --db "$DB" "$TASK_ID" "$NEW" -o p-new.json
 assert_exit 0 "prove an id not in the register exits 0"
 assert_eq 0 "$(pj p-new.json '$.included')" "the made-up id is not included"
-assert_eq "'$NEW' was not in the entity register as of ledger entry $(dj '$.freeze_seq')" "$(pj p-new.json '$.note')" \
+assert_eq "'$NEW' was not in the entity register as of the freeze" "$(pj p-new.json '$.note')" \
 	"the note says the id was not in the register as of the freeze"
 BI=$(pj p-new.json '$.before.leaf_index')
 AI=$(pj p-new.json '$.after.leaf_index')
@@ -365,10 +364,10 @@ assert_exit 3 "a missing proof file exits 3"
 assert_stderr_contains "missing.json"
 yh verify-proof p-sel.json missing-doc.json
 assert_exit 3 "a missing document exits 3"
-pset p-sel.json x.json '$.format' "'yaohao-proof/2'"
+pset p-sel.json x.json '$.format' "'yaohao-proof/1'"
 yh verify-proof x.json draw.json
 assert_refused "another format"
-assert_check FAILED proof "not a yaohao-proof/1 proof" "another format is refused"
+assert_check FAILED proof "not a yaohao-proof/2 proof" "another format is refused"
 yh verify-proof p-sel.json
 assert_exit 2 "verify-proof with one argument exits 2"
 

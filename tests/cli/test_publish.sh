@@ -30,7 +30,7 @@ assert_eq "$(cat d1/draw.json)" "$(cat doc.json)" "publishing again gives the sa
 assert_eq 1 "$(json_valid doc.json)" "the document is well-formed JSON"
 assert_eq "" "$(tail -c 1 doc.json | tr -d '\n')" "the file ends with LF"
 assert_eq '{' "$(head -n 1 doc.json)" "the document is indented JSON"
-assert_eq yaohao-draw/1 "$(json_get doc.json '$.format')" "format yaohao-draw/1"
+assert_eq yaohao-draw/2 "$(json_get doc.json '$.format')" "format yaohao-draw/2"
 assert_eq "$PUB|$KID" "$(json_get doc.json '$.signer.public_key')|$(json_get doc.json '$.signer.key_id')" "signer: the store's public key and key id"
 assert_eq "$(sqlite3 "$DB" "select seq from ledger where kind = 'commit'")|$(sqlite3 "$DB" "select seq from ledger where kind = 'draw'")|$(sqlite3 "$DB" "select lower(hex(hash)) from ledger where kind = 'draw'")" \
 	"$(json_get doc.json '$.ledger.commit_seq')|$(json_get doc.json '$.ledger.draw_seq')|$(json_get doc.json '$.ledger.draw_entry_hash')" \
@@ -40,7 +40,7 @@ assert_eq 128 "$(json_get doc.json '$.signature' | tr -d '\n' | wc -c)" "the sig
 yh transcript --db "$DB" "$TASK_ID"
 if [ "$RC" = 0 ]; then
 	printf '%s\n' "$STDOUT" > tr.json
-	assert_eq "$(sqlite3 :memory: "select json_remove(json_set(readfile('tr.json'), '\$.format', 'yaohao-draw/1'))")" \
+	assert_eq "$(sqlite3 :memory: "select json_remove(json_set(readfile('tr.json'), '\$.format', 'yaohao-draw/2'))")" \
 		"$(sqlite3 :memory: "select json_remove(readfile('doc.json'), '\$.ledger', '\$.signer', '\$.signature')")" \
 		"the document is the transcript with format, ledger, signer and signature"
 fi

@@ -7,7 +7,7 @@
 source "$TESTLIB"
 
 TASK_ID=T-2026-12-FOOD
-PUBLISHED="draw.json entities.frozen.csv inspectors.frozen.csv conflicts.frozen.csv public-key.txt"
+PUBLISHED="draw.json entities.frozen.csv inspectors.frozen.csv conflicts.frozen.csv public-key.txt feed.json"
 D1="$T/d1"
 D2="$T/d2"
 
@@ -28,8 +28,10 @@ done
 cd pub || exit 1
 export YAOHAO_DB="$T/nowhere/yaohao.db"
 REGS=(--entities entities.frozen.csv --inspectors inspectors.frozen.csv --conflicts conflicts.frozen.csv)
+# The checks of a document alone; given the officer register, "load cap" comes too.
 CHECKS=("document" "signature" "signer key" "task digest" "commitment" "seed" "tickets"
-	"selection rules" "officer register" "recusals" "entity register" "selection replay")
+	"selection rules" "officer register" "conflicts" "entity register" "selection replay"
+	"chain")
 
 # dj PATH [FILE]: a value of the document (FILE, default draw.json).
 dj() { json_get "${2:-draw.json}" "$1"; }
@@ -100,16 +102,19 @@ assert_stdout_contains "- not checked: the teams against the officer register" "
 assert_stdout_contains "- not checked: whose key signed" "without --pubkey: the signer is not checked"
 assert_eq "verified: every check passed" "$(printf '%s\n' "$STDOUT" | tail -n 1)" "the report ends 'verified'"
 
-yh verify "${REGS[@]}" --pubkey public-key.txt draw.json
-assert_exit 0 "verify with the three register files and --pubkey exits 0"
+yh verify "${REGS[@]}" --pubkey public-key.txt --feed feed.json draw.json
+assert_exit 0 "verify with the three register files, --pubkey and --feed exits 0"
 assert_eq 0 "$(printf '%s\n' "$STDOUT" | grep -cE '^(FAILED|skipped) ')" "with every file given no check is skipped or failed"
-assert_eq "${#CHECKS[@]}" "$(printf '%s\n' "$STDOUT" | grep -cE '^ok ')" "one ok line per check"
+assert_eq "$((${#CHECKS[@]} + 1))" "$(printf '%s\n' "$STDOUT" | grep -cE '^ok ')" "one ok line per check, and the load cap"
+assert_check ok "load cap" "the task fixes it at $(dj '$.task.team.load_cap')" "the load cap is checked against the task"
+assert_check ok chain "announcement 1 of an unbroken chain of 1 signed by the same key" "the feed holds the announcement"
 assert_check ok "signer key" "signed by the key given" "the signer is the key given"
-assert_check ok "entity register" "'entities.frozen.csv' gives the committed root and count ($(dj '$.entities.count'))" "the entity register gives the root and count"
-assert_check ok "officer register" "'inspectors.frozen.csv' gives the committed root and count ($(dj '$.inspectors.count'))" "the officer register gives the root and count"
-assert_check ok recusals "'conflicts.frozen.csv' gives the committed root and count ($(dj '$.recusals.count'))" "the conflicts give the recusal root and count"
+assert_check ok "entity register" "'entities.frozen.csv' gives the committed root and count ($(dj '$.entities.count') rows, $(dj '$.entities.eligible') eligible; left out: " "the entity register gives the root and counts"
+assert_check ok "officer register" "'inspectors.frozen.csv' gives the committed root and count ($(dj '$.inspectors.count') rows, $(dj '$.inspectors.eligible') eligible; left out: " "the officer register gives the root and counts"
+assert_check ok "conflicts" "'conflicts.frozen.csv' gives the committed root and count ($(dj '$.conflicts.count'))" "the conflicts give the conflict root and count"
 assert_check ok "selection replay" "the $NSEL selected entities with their teams" "the replay covers the teams"
-assert_stdout_not_contains "- not checked:" "with every file given nothing is left unchecked"
+assert_eq "- not checked without the store: the ledger sequence numbers and the draw entry's hash (ledger); the audit of the store checks them" \
+	"$(printf '%s\n' "$STDOUT" | grep '^- not checked')" "with every file given only the ledger references are left unchecked"
 assert_stdout_contains "- NOT guaranteed: no external entropy source was named" "the demo's source is still no external entropy"
 assert_no_file "$T/nowhere" "still no store opened"
 FULL_REPORT=$STDOUT
@@ -124,12 +129,12 @@ assert_stdout_contains "- not checked: the teams against the officer register" "
 assert_stdout_not_contains "- not checked: that every eligible entity took part" "the entities are reported as checked"
 
 # --json: well-formed, with ok and one object per check.
-yh verify --json "${REGS[@]}" --pubkey public-key.txt draw.json
+yh verify --json "${REGS[@]}" --pubkey public-key.txt --feed feed.json draw.json
 assert_exit 0 "verify --json exits 0"
 cp "$T/.stdout" report.json
 assert_eq 1 "$(json_valid report.json)" "verify --json prints well-formed JSON"
 assert_eq 1 "$(json_get report.json '$.ok')" "--json: ok is true"
-assert_eq "${#CHECKS[@]}" "$(sqlite3 :memory: "select json_array_length(readfile('report.json'), '\$.checks')")" "--json: one object per check"
+assert_eq "$((${#CHECKS[@]} + 1))" "$(sqlite3 :memory: "select json_array_length(readfile('report.json'), '\$.checks')")" "--json: one object per check"
 assert_eq 0 "$(sqlite3 :memory: "select count(*) from json_each(readfile('report.json'), '\$.checks') where json_extract(value, '\$.status') <> 'passed'")" \
 	"--json: every check passed"
 assert_eq draw.json "$(json_get report.json '$.document')" "--json names the document"
@@ -142,8 +147,8 @@ rm report.json
 # ---- register files in any row order -----------------------------------------------
 
 mkdir ../shuffled ../reversed
-cp draw.json public-key.txt ../shuffled/
-cp draw.json public-key.txt ../reversed/
+cp draw.json public-key.txt feed.json ../shuffled/
+cp draw.json public-key.txt feed.json ../reversed/
 for f in entities.frozen.csv inspectors.frozen.csv conflicts.frozen.csv; do
 	{ head -n 1 "$f"; tail -n +2 "$f" | shuf --random-source=<(yes); } > "../shuffled/$f"
 	{ head -n 1 "$f"; tail -n +2 "$f" | tac; } > "../reversed/$f"
@@ -153,7 +158,7 @@ for f in entities.frozen.csv inspectors.frozen.csv conflicts.frozen.csv; do
 done
 for d in shuffled reversed; do
 	cd "../$d" || exit 1
-	yh verify "${REGS[@]}" --pubkey public-key.txt draw.json
+	yh verify "${REGS[@]}" --pubkey public-key.txt --feed feed.json draw.json
 	assert_exit 0 "verify with the $d register files exits 0"
 	assert_eq "$FULL_REPORT" "$STDOUT" "the $d register files give the same report, line for line"
 	cd ../pub || exit 1
@@ -245,7 +250,7 @@ assert_stdout_not_contains "needs the officer register and conflicts files" \
 jset '$.seed' "$(flip_last "$(dj '$.seed')")"
 yh verify "${REGS[@]}" --pubkey public-key.txt x.json
 assert_tampered "the seed changed"
-assert_check FAILED seed "the seed is not SHA-256 of the task digest, the three roots, the secret and the entropy value" \
+assert_check FAILED seed "the seed is not SHA-256 of the announcement's digest, the secret and the entropy value" \
 	"the seed changed: the seed check fails"
 assert_check ok commitment "" "the seed changed: the commitment still opens"
 
@@ -434,7 +439,7 @@ assert_check FAILED "officer register" "the document commits to $(dj '$.inspecto
 sed '$d' conflicts.frozen.csv > c.csv
 yh verify --conflicts c.csv draw.json
 assert_tampered "a conflict row removed"
-assert_check FAILED recusals "the document commits to $(dj '$.recusals.root' | cut -c 1-16)…" "a conflict removed: the recusal root differs"
+assert_check FAILED "conflicts" "the document commits to $(dj '$.conflicts.root' | cut -c 1-16)…" "a conflict removed: the conflict root differs"
 
 # --json on a register failure.
 yh verify --json --entities e.csv draw.json
@@ -471,10 +476,14 @@ printf '[1, 2]\n' > arr.json
 yh verify arr.json
 assert_exit 1 "JSON that is not an object: exit 1"
 assert_check FAILED document "not a JSON object" "JSON that is not an object: the document check says so"
-sqlite3 :memory: "select json_set(readfile('draw.json'), '\$.format', 'yaohao-transcript/1')" > x.json
+sqlite3 :memory: "select json_set(readfile('draw.json'), '\$.format', 'yaohao-transcript/2')" > x.json
 yh verify x.json
 assert_exit 1 "another format: exit 1"
-assert_check FAILED document "format is not \"yaohao-draw/1\"" "another format: the document check names the format"
+assert_check FAILED document "format is not \"yaohao-draw/2\"" "another format: the document check names the format"
+sqlite3 :memory: "select json_set(readfile('draw.json'), '\$.format', 'yaohao-draw/1')" > x.json
+yh verify x.json
+assert_exit 1 "a /1 document: exit 1"
+assert_check FAILED document "format \"yaohao-draw/1\" is retired" "a /1 document: the retired format is named"
 yh verify
 assert_exit 2 "verify without a document exits 2"
 yh verify draw.json draw.json
