@@ -14,6 +14,7 @@
 /* yh_draw_run's result, where a test does not look at it */
 static yh_draw_result tu_draw_result;
 #include "store/sqlite.h" /* private: struct yh_store, to fingerprint the task tables */
+#include "windows.h"      /* private: the windows a commit fixes, as the audit recomputes them */
 
 #define FOOD "T-2026-12-FOOD"
 #define FOOD_VALUE "public value for food"
@@ -324,6 +325,24 @@ static void write_shuffled(const char *path, const char *src, uint64_t seed)
 	}
 }
 
+/* The registers as of a sequence, as yaohao export writes them, into tu_dir. */
+static void export_freeze(yh_store *store, uint64_t seq)
+{
+	static const struct { yh_register_kind kind; const char *file; } regs[] = {
+		{ YH_REGISTER_ENTITIES, "entities.csv" }, { YH_REGISTER_INSPECTORS, "inspectors.csv" },
+		{ YH_REGISTER_CONFLICTS, "conflicts.csv" },
+	};
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		FILE *fp = fopen(tu_path(regs[i].file), "wb");
+
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_int_eq(yh_register_export(fp, store, regs[i].kind, seq), YH_OK);
+		ck_assert_int_eq(fclose(fp), 0);
+	}
+}
+
 /* ---- the worked example and determinism --------------------------------------------------- */
 
 START_TEST(test_food_vector)
@@ -368,31 +387,95 @@ START_TEST(test_food_vector)
 		free(t2);
 	}
 
-	/* docs/spec.md §12 */
+	/* format /2, recomputed here from docs/spec.md over the registers as of the freeze */
 	t = tu_json(tr);
-	ck_assert_str_eq(tu_jstr(t, "task_digest"), "1ca5b1d476b64276c3260683c564c07f81005fbaadcd163d4115e2554ec69f17");
-	ck_assert_str_eq(tu_jstr(t, "secret"), "050f0ad7b4d2c22690ae1e1daa250c48d2781a73b3e597a34492d3094faca28b");
-	ck_assert_str_eq(tu_jstr(t, "commitment"), "9e2eb2c6e62c6796c4f2e25f13307ba5986e53327ed6d66d64ea42dbf4affea9");
-	ck_assert_str_eq(tu_jstr(t, "seed"), "6f50ce7117555105c64535b0aa909d848624969e323a6625359d303c87d8047f");
-	ck_assert_str_eq(tu_jstr(json_object_get(t, "entities"), "root"),
-	                 "3fb51b3da428fcdd52ce0adcaa829a66172722367dc7d62b4284b58efbb8fd2d");
-	ck_assert_int_eq(tu_jint(json_object_get(t, "entities"), "count"), 136);
-	ck_assert_str_eq(tu_jstr(json_object_get(t, "inspectors"), "root"),
-	                 "c32993e53e97cb37b17c0b426eabb3c0475886d0fcdf025a3b5d0c70345e77fa");
-	ck_assert_int_eq(tu_jint(json_object_get(t, "inspectors"), "count"), 18);
-	ck_assert_str_eq(tu_jstr(json_object_get(t, "recusals"), "root"),
-	                 "af40f9faf0fe1716ad143cb41eaac690bd26afec71803373a71c5d029af9c72e");
-	ck_assert_int_eq(tu_jint(json_object_get(t, "recusals"), "count"), 15);
+	{
+		json_t *a = tu_json(ann), *task = json_object_get(a, "task");
+		unsigned char digest[32], seed[32], root[32];
+		char *canonical = tu_spec_canonical(task), **rows;
+		size_t nrows, i, eligible = 0;
+
+		ck_assert_str_eq(tu_jstr(t, "format"), "yaohao-transcript/2");
+		ck_assert_str_eq(tu_jstr(a, "format"), "yaohao-announcement/2");
+		/* §3 the task digest */
+		tu_spec_task_digest(digest, canonical);
+		ck_assert_str_eq(tu_jstr(t, "task_digest"), tu_hex(digest, 32));
+		free(canonical);
+		/* §2 the three roots over every row, from the registers exported as of the freeze (which
+		 * are the vector's files); §4 the eligible counts, by the food task's rules written out */
+		export_freeze(store, freeze);
+		tu_spec_file_root(root, tu_path("entities.csv"), 8, &nrows);
+		ck_assert_str_eq(tu_jstr(json_object_get(t, "entities"), "root"), tu_hex(root, 32));
+		ck_assert_int_eq(tu_jint(json_object_get(t, "entities"), "count"), (json_int_t)nrows);
+		ck_assert_uint_eq(nrows, 300);
+		rows = tu_csv_rows(tu_path("entities.csv"), 8, &nrows);
+		for (i = 0; i < nrows; i++) {
+			char *const *r = rows + 8 * i;
+
+			eligible += strcmp(r[6], "active") == 0 && strncmp(r[3], "3301", 4) == 0 &&
+			            (strncmp(r[4], "F52", 3) == 0 || strncmp(r[4], "H62", 3) == 0 ||
+			             strncmp(r[4], "C14", 3) == 0);
+		}
+		tu_csv_free(rows, 8, nrows);
+		ck_assert_int_eq(tu_jint(json_object_get(t, "entities"), "eligible"), (json_int_t)eligible);
+		ck_assert_uint_eq(eligible, 136);
+		tu_spec_file_root(root, tu_path("inspectors.csv"), 6, &nrows);
+		ck_assert_str_eq(tu_jstr(json_object_get(t, "inspectors"), "root"), tu_hex(root, 32));
+		ck_assert_int_eq(tu_jint(json_object_get(t, "inspectors"), "count"), (json_int_t)nrows);
+		ck_assert_uint_eq(nrows, 40);
+		rows = tu_csv_rows(tu_path("inspectors.csv"), 6, &nrows);
+		for (eligible = 0, i = 0; i < nrows; i++) {
+			char *const *r = rows + 6 * i;
+
+			eligible += strcmp(r[5], "active") == 0 && strcmp(r[3], "2026-12-01") >= 0 && strcmp(r[2], SCJG) == 0;
+		}
+		tu_csv_free(rows, 6, nrows);
+		ck_assert_int_eq(tu_jint(json_object_get(t, "inspectors"), "eligible"), (json_int_t)eligible);
+		ck_assert_uint_eq(eligible, 18);
+		tu_spec_file_root(root, tu_path("conflicts.csv"), 3, &nrows);
+		ck_assert_str_eq(tu_jstr(json_object_get(t, "conflicts"), "root"), tu_hex(root, 32));
+		ck_assert_int_eq(tu_jint(json_object_get(t, "conflicts"), "count"), 15);
+		ck_assert_uint_eq(nrows, 15);
+		{
+			static const char *const names[] = { "entities.csv", "inspectors.csv", "conflicts.csv" };
+
+			for (i = 0; i < 3; i++) {
+				char path[64], *x, *y;
+
+				snprintf(path, sizeof(path), "vectors/food/%s", names[i]);
+				x = tu_read(tu_path(names[i]), NULL);
+				y = tu_read(tu_fixture(path), NULL);
+				ck_assert_msg(strcmp(x, y) == 0, "%s is not the vector's", names[i]);
+				free(x);
+				free(y);
+			}
+		}
+		/* §6 the first announcement of its store; §7 the seed from the announcement's digest */
+		ck_assert_int_eq(tu_jint(json_object_get(a, "chain"), "seq"), 1);
+		ck_assert(json_is_null(json_object_get(json_object_get(a, "chain"), "prev")));
+		ck_assert_uint_eq(json_array_size(json_object_get(a, "earlier")), 0);
+		tu_spec_announcement_digest(digest, ann);
+		tu_sha256_label(secret, "yaohao test vector food");
+		tu_spec_seed(seed, digest, secret, FOOD_VALUE);
+		ck_assert_str_eq(tu_jstr(t, "seed"), tu_hex(seed, 32));
+		/* the transcript gives the announcement back (§10) */
+		tu_spec_rebuilt_digest(root, t);
+		ck_assert_mem_eq(root, digest, 32);
+		/* §8 the rank-1 ticket and §9 its leader's pair ticket, the lowest of its team */
+		first = json_array_get(json_object_get(t, "selected"), 0);
+		tu_spec_ticket(digest, seed, tu_jstr(first, "id"));
+		ck_assert_str_eq(tu_jstr(first, "ticket"), tu_hex(digest, 32));
+		leader = json_array_get(json_object_get(first, "team"), 0);
+		ck_assert_str_eq(tu_jstr(leader, "role"), "leader");
+		tu_spec_pair_ticket(digest, seed, tu_jstr(first, "id"), tu_jstr(leader, "id"));
+		ck_assert_str_eq(tu_jstr(leader, "pair_ticket"), tu_hex(digest, 32));
+		ck_assert_int_lt(strcmp(tu_jstr(leader, "pair_ticket"),
+		                        tu_jstr(json_array_get(json_object_get(first, "team"), 1), "pair_ticket")), 0);
+		json_decref(a);
+	}
 	ck_assert_str_eq(tu_jstr(t, "entropy_value"), FOOD_VALUE);
 	ck_assert_int_eq(tu_jint(t, "freeze_seq"), (json_int_t)freeze);
 	ck_assert_uint_eq(json_array_size(json_object_get(t, "selected")), 17);
-	first = json_array_get(json_object_get(t, "selected"), 0);
-	ck_assert_str_eq(tu_jstr(first, "id"), "92330109MA53QQ247E");
-	ck_assert_str_eq(tu_jstr(first, "ticket"), "00f7e111bd99c34a4ac04c8e5be2025e790d2d66e8a3ab3e12b2b2483e6d5e06");
-	leader = json_array_get(json_object_get(first, "team"), 0);
-	ck_assert_str_eq(tu_jstr(leader, "role"), "leader");
-	ck_assert_str_eq(tu_jstr(leader, "id"), "33010020210001");
-	ck_assert_str_eq(tu_jstr(leader, "pair_ticket"), "0d11430d3834050039a5aeb653ecfd5c9b82ec4c7293af31851809998fdbdee6");
 	/* the commitment opens */
 	tu_sha256_label(secret, "yaohao test vector food");
 	memcpy(buf2, "yaohao:commit:v1", 17);
@@ -624,7 +707,7 @@ START_TEST(test_commit_random_secret)
 	jb = tu_json(ann_b);
 	ck_assert_str_ne(tu_jstr(ja, "commitment"), tu_jstr(jb, "commitment"));
 	ck_assert_str_eq(tu_jstr(ja, "entropy_source"), "drand quicknet round 24000000");
-	ck_assert_str_eq(tu_jstr(ja, "format"), "yaohao-announcement/1");
+	ck_assert_str_eq(tu_jstr(ja, "format"), "yaohao-announcement/2");
 	ck_assert_str_eq(tu_jstr(ja, "department"), TU_DEPARTMENT);
 	ck_assert_ptr_null(json_object_get(ja, "secret"));
 	{
@@ -635,7 +718,7 @@ START_TEST(test_commit_random_secret)
 		tr = draw_ok(a, FOOD, value);
 	}
 	jt = tu_json(tr);
-	ck_assert_str_eq(tu_jstr(jt, "format"), "yaohao-transcript/1");
+	ck_assert_str_eq(tu_jstr(jt, "format"), "yaohao-transcript/2");
 	ck_assert_int_eq(sodium_hex2bin(secret, 32, tu_jstr(jt, "secret"), 64, NULL, &len, NULL), 0);
 	ck_assert_uint_eq(len, 32);
 	memcpy(buf2, "yaohao:commit:v1", 17);
@@ -800,14 +883,31 @@ START_TEST(test_exclusion_window)
 				tu_buf_fmt(&b, "%s ", prev);
 			}
 			free(b.s);
-			ck_assert_int_eq(tu_jint(json_object_get(a, "entities"), "count"), 136 - 17);
+			ck_assert_int_eq(tu_jint(json_object_get(a, "entities"), "eligible"), 136 - 17);
 		} else {
 			ck_assert_uint_eq(json_array_size(ex), 0);
-			ck_assert_int_eq(tu_jint(json_object_get(a, "entities"), "count"), 136);
+			ck_assert_int_eq(tu_jint(json_object_get(a, "entities"), "eligible"), 136);
 		}
-		recent = json_object_get(json_object_get(a, "recusals"), "recent_pairs");
+		/* the root covers every row, excluded or not */
+		ck_assert_int_eq(tu_jint(json_object_get(a, "entities"), "count"), 300);
+		recent = json_object_get(a, "recent_pairs");
 		ck_assert_uint_eq(json_array_size(recent), x[i].pairs ? 34 : 0);
-		ck_assert_int_eq(tu_jint(json_object_get(a, "recusals"), "count"), 15 + (x[i].pairs ? 34 : 0));
+		ck_assert_int_eq(tu_jint(json_object_get(a, "conflicts"), "count"), 15);
+		/* the earlier draw is named when it is within the larger window (§4, §6) */
+		{
+			json_t *earlier = json_object_get(a, "earlier");
+			unsigned char sha[32];
+
+			ck_assert_uint_eq(json_array_size(earlier), x[i].excluded || x[i].pairs ? 1 : 0);
+			if (json_array_size(earlier)) {
+				crypto_hash_sha256(sha, (const unsigned char *)food_tr, strlen(food_tr));
+				ck_assert_str_eq(tu_jstr(json_array_get(earlier, 0), "task_id"), FOOD);
+				ck_assert_str_eq(tu_jstr(json_array_get(earlier, 0), "draw_date"), "2026-12-01");
+				ck_assert_str_eq(tu_jstr(json_array_get(earlier, 0), "transcript_sha256"), tu_hex(sha, 32));
+			}
+		}
+		/* the chain: the food announcement is number 1, these 2 to 6 */
+		ck_assert_int_eq(tu_jint(json_object_get(a, "chain"), "seq"), (json_int_t)i + 2);
 		json_decref(a);
 		free(ann);
 	}
@@ -857,6 +957,341 @@ START_TEST(test_exclusion_window)
 	free(food_ids);
 	free(food_tr);
 	yh_store_close(store);
+}
+END_TEST
+
+/* ---- the announcement /2: the chain, the earlier draws, exclusions and recent pairs ---------- */
+
+/* Days since 1970-01-01 of a YYYY-MM-DD date (the civil calendar), written out here. */
+static int64_t day_number(const char *date)
+{
+	int64_t y = strtol(date, NULL, 10), m = strtol(date + 5, NULL, 10), d = strtol(date + 8, NULL, 10);
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* A draw recorded in the store, as the test keeps it. */
+typedef struct {
+	char task_id[32], date[11];
+	char *transcript;
+} past;
+
+static int cmp_text_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* docs/spec.md §4, §6 written out: the earlier list, entities.excluded and recent_pairs of a task
+ * dated `date` with windows x and p, from the draws recorded before its commit. */
+static void expected_windows(json_t **earlier, json_t **excluded, json_t **recent, const char *date, int64_t x,
+                             int64_t p, const past *draws, size_t n)
+{
+	int64_t wide = x > p ? x : p;
+	const char **ids = NULL, **pairs = NULL, **named = NULL;
+	size_t nids = 0, npairs = 0, nnamed = 0, i, j, k;
+
+	*earlier = json_array();
+	*excluded = json_array();
+	*recent = json_array();
+	for (i = 0; i < n; i++) {
+		int64_t age = day_number(date) - day_number(draws[i].date);
+		json_t *tr, *e, *m;
+
+		if (age < 0 || wide <= 0 || age > wide)
+			continue;
+		named = realloc(named, (nnamed + 1) * sizeof(*named));
+		named[nnamed++] = draws[i].task_id;
+		tr = tu_json(draws[i].transcript);
+		json_array_foreach(json_object_get(tr, "selected"), j, e) {
+			char line[256];
+
+			if (x > 0 && age <= x) {
+				ids = realloc(ids, (nids + 1) * sizeof(*ids));
+				ids[nids++] = strdup(tu_jstr(e, "id"));
+			}
+			if (p > 0 && age <= p)
+				json_array_foreach(json_object_get(e, "team"), k, m) {
+					/* entity, officer, "recent:" task: sorted as the spec sorts the rows */
+					snprintf(line, sizeof(line), "%s\x01%s\x01recent:%s", tu_jstr(e, "id"), tu_jstr(m, "id"),
+					         draws[i].task_id);
+					pairs = realloc(pairs, (npairs + 1) * sizeof(*pairs));
+					pairs[npairs++] = strdup(line);
+				}
+		}
+		json_decref(tr);
+	}
+	if (nnamed)
+		qsort(named, nnamed, sizeof(*named), cmp_text_ptr);
+	for (i = 0; i < nnamed; i++)
+		for (j = 0; j < n; j++)
+			if (strcmp(draws[j].task_id, named[i]) == 0) {
+				unsigned char sha[32];
+
+				crypto_hash_sha256(sha, (const unsigned char *)draws[j].transcript, strlen(draws[j].transcript));
+				json_array_append_new(*earlier, json_pack("{s:s, s:s, s:s}", "task_id", draws[j].task_id,
+				                      "draw_date", draws[j].date, "transcript_sha256", tu_hex(sha, 32)));
+			}
+	if (nids)
+		qsort(ids, nids, sizeof(*ids), cmp_text_ptr);
+	for (i = 0; i < nids; i++)
+		if (i == 0 || strcmp(ids[i - 1], ids[i]) != 0)
+			json_array_append_new(*excluded, json_string(ids[i]));
+	if (npairs)
+		qsort(pairs, npairs, sizeof(*pairs), cmp_text_ptr);
+	for (i = 0; i < npairs; i++) {
+		char *a = strdup(pairs[i]), *b = strchr(a, '\x01'), *c;
+
+		*b++ = '\0';
+		c = strchr(b, '\x01');
+		*c++ = '\0';
+		json_array_append_new(*recent, json_pack("{s:s, s:s, s:s}", "entity_id", a, "inspector_id", b,
+		                                         "task_id", c + 7));
+		free(a);
+	}
+	for (i = 0; i < nids; i++)
+		free((char *)ids[i]);
+	for (i = 0; i < npairs; i++)
+		free((char *)pairs[i]);
+	free(ids);
+	free(pairs);
+	free(named);
+}
+
+/* The same lists as engine/windows.c computes them (the audit's and the verifier's code). */
+static void engine_windows(json_t **earlier, json_t **excluded, json_t **recent, const char *date, int64_t x,
+                           int64_t p, const past *draws, size_t n)
+{
+	yh_past_draw *pd = calloc(n + 1, sizeof(*pd));
+	json_t **trs = calloc(n + 1, sizeof(*trs));
+	size_t i;
+
+	ck_assert(pd && trs);
+	for (i = 0; i < n; i++) {
+		trs[i] = tu_json(draws[i].transcript);
+		ck_assert_msg(yh_past_draw_read(&pd[i], trs[i], draws[i].transcript) == YH_OK, "%s", yh_error_message());
+	}
+	ck_assert_msg(yh_windows_compute(earlier, excluded, recent, date, x, p, pd, n) == YH_OK, "%s",
+	              yh_error_message());
+	for (i = 0; i < n; i++)
+		json_decref(trs[i]);
+	free(trs);
+	free(pd);
+}
+
+#define ASSERT_JSON_EQ(got, want, what) do { \
+	char *g_ = json_dumps((got), JSON_COMPACT), *w_ = json_dumps((want), JSON_COMPACT); \
+	ck_assert_msg(json_equal((got), (want)), "%s:\n got %.600s\nwant %.600s", (what), g_, w_); \
+	free(g_); \
+	free(w_); \
+} while (0)
+
+/* A food-population task at 20% with the two windows. */
+static void add_window_task(yh_store *store, const char *id, const char *date, int exclude_days, int pair_days)
+{
+	char json[1024];
+
+	snprintf(json, sizeof(json),
+	         "{\"id\":\"%s\",\"title\":\"窗口\",\"departments\":[\"" SCJG "\"],\"draw_date\":\"%s\","
+	         "\"population\":{\"regions\":[\"3301\"],\"industries\":[\"F52\",\"H62\",\"C14\"]},"
+	         "\"strata\":{\"rates\":{\"*\":\"20%%\"}},\"exclude_drawn_within_days\":%d,"
+	         "\"avoid_repeat_pair_within_days\":%d,\"team\":{\"size\":2}}",
+	         id, date, exclude_days, pair_days);
+	add_task(store, json);
+}
+
+/*
+ * Several commits in one store, some drawn, some not, dated out of order: each announcement is
+ * the next in the chain (seq 1, 2, …; prev null, then the digest of the one before, §6), names
+ * the draws recorded before its commit within the larger window with their transcript SHA-256
+ * (§4), and lists the exclusions and recent pairs those draws give — recomputed here from the
+ * transcripts, and by engine/windows.c from the same transcripts.
+ */
+START_TEST(test_announcement_chain)
+{
+	static const struct { const char *id, *date; int x, p, drawn; } t[] = {
+		{ "W1", "2026-12-01", 365, 730, 1 },
+		{ "W2", "2027-03-01", 0, 0, 0 },         /* committed, never drawn: no earlier draw */
+		{ "W3", "2027-02-01", 90, 0, 1 },        /* W1 62 days before */
+		{ "W4", "2027-06-01", 200, 400, 1 },     /* W1 182, W3 120 days before */
+		{ "W5", "2027-06-01", 150, 0, 1 },       /* W3 120 days, W4 the same day; not W1 (182) */
+		{ "W6", "2026-11-01", 365, 365, 1 },     /* every draw is dated after it */
+		{ "W7", "2027-12-01", 0, 183, 1 },       /* pairs only: W4 and W5 exactly 183 days before */
+		{ "W8", "2027-12-02", 183, 0, 0 },       /* W4, W5 184 days: outside; W7 the day before */
+	};
+	enum { N = sizeof(t) / sizeof(t[0]) };
+	yh_store *store = fixture_store("chain.db");
+	yh_key *key = tu_key_from_label("chain key");
+	past draws[N];
+	size_t ndraws = 0, i, named = 0, excl = 0, pairs = 0;
+	unsigned char prev[32];
+
+	for (i = 0; i < N; i++) {
+		char *ann;
+		json_t *a, *chain, *we, *wx, *wr, *ee, *ex, *er;
+
+		add_window_task(store, t[i].id, t[i].date, t[i].x, t[i].p);
+		ann = commit_ok(store, t[i].id, t[i].id);
+		a = tu_json(ann);
+		chain = json_object_get(a, "chain");
+		ck_assert_int_eq(tu_jint(chain, "seq"), (json_int_t)i + 1);
+		if (i == 0)
+			ck_assert(json_is_null(json_object_get(chain, "prev")));
+		else
+			ck_assert_str_eq(tu_jstr(chain, "prev"), tu_hex(prev, 32));
+		tu_spec_announcement_digest(prev, ann);
+		expected_windows(&we, &wx, &wr, t[i].date, t[i].x, t[i].p, draws, ndraws);
+		ASSERT_JSON_EQ(json_object_get(a, "earlier"), we, t[i].id);
+		ASSERT_JSON_EQ(json_object_get(json_object_get(a, "entities"), "excluded"), wx, t[i].id);
+		ASSERT_JSON_EQ(json_object_get(a, "recent_pairs"), wr, t[i].id);
+		engine_windows(&ee, &ex, &er, t[i].date, t[i].x, t[i].p, draws, ndraws);
+		ASSERT_JSON_EQ(ee, we, t[i].id);
+		ASSERT_JSON_EQ(ex, wx, t[i].id);
+		ASSERT_JSON_EQ(er, wr, t[i].id);
+		named += json_array_size(we);
+		excl += json_array_size(wx);
+		pairs += json_array_size(wr);
+		json_decref(we);
+		json_decref(wx);
+		json_decref(wr);
+		json_decref(ee);
+		json_decref(ex);
+		json_decref(er);
+		json_decref(a);
+		free(ann);
+		if (t[i].drawn) {
+			snprintf(draws[ndraws].task_id, sizeof(draws[ndraws].task_id), "%s", t[i].id);
+			snprintf(draws[ndraws].date, sizeof(draws[ndraws].date), "%s", t[i].date);
+			draws[ndraws++].transcript = draw_ok(store, t[i].id, "window value");
+		}
+	}
+	/* the cases are not empty: W3 names W1; W4 W1, W3; W5 W3, W4; W7 W4, W5; W8 W7 */
+	ck_assert_uint_eq(named, 1 + 2 + 2 + 2 + 1);
+	ck_assert_uint_gt(excl, 0);
+	ck_assert_uint_gt(pairs, 0);
+	/* the store's announcements in order are the same chain (the feed publishes them) */
+	{
+		char *feed = NULL;
+		json_t *f, *x;
+		unsigned char d[32];
+
+		ck_assert_int_eq(yh_store_set_key(store, key), YH_OK);
+		ck_assert_msg(yh_feed_publish(&feed, store) == YH_OK, "%s", yh_error_message());
+		f = tu_json(feed);
+		ck_assert_str_eq(tu_jstr(f, "format"), "yaohao-feed/2");
+		ck_assert_str_eq(tu_jstr(f, "department"), TU_DEPARTMENT);
+		ck_assert_uint_eq(json_array_size(json_object_get(f, "announcements")), N);
+		json_array_foreach(json_object_get(f, "announcements"), i, x) {
+			char *text = tu_spec_canonical(x), *stored = NULL;
+
+			ck_assert_int_eq(yh_draw_announcement(&stored, store, t[i].id), YH_OK);
+			ck_assert_str_eq(text, stored);
+			if (i > 0)
+				ck_assert_str_eq(tu_jstr(json_object_get(x, "chain"), "prev"), tu_hex(d, 32));
+			tu_spec_announcement_digest(d, text);
+			free(text);
+			free(stored);
+		}
+		ck_assert_mem_eq(d, prev, 32);
+		json_decref(f);
+		free(feed);
+	}
+	for (i = 0; i < ndraws; i++)
+		free(draws[i].transcript);
+	yh_store_close(store);
+	yh_key_free(key);
+}
+END_TEST
+
+/* engine/windows.c on hand-made draws: the edges of both windows, a draw dated after the task, a
+ * pair teamed by two draws (listed twice), and the order of every list — against the lists
+ * written out here. */
+START_TEST(test_windows_edges)
+{
+	static const struct { const char *id, *date, *selected; } d[] = {
+		/* selected: "entity:officer+officer;..." */
+		{ "T-B", "2027-01-01", "E2:P1+P2;E1:P3+P1" },
+		{ "T-A", "2026-12-31", "E1:P3+P2;E9:P1+P4" },   /* 1 day before T-B */
+		{ "T-C", "2026-01-01", "E5:P5+P6" },            /* 365 days before 2027-01-01 */
+		{ "T-D", "2027-01-02", "E7:P7+P8" },            /* after the task */
+		{ "T-E", "2026-12-31", "" },                    /* nothing selected */
+	};
+	static const struct { const char *date; int64_t x, p; size_t named; } cases[] = {
+		{ "2027-01-01", 0, 0, 0 },
+		{ "2027-01-01", 1, 0, 3 },           /* T-B (0 days), T-A, T-E (1 day) */
+		{ "2027-01-01", 0, 1, 3 },
+		{ "2027-01-01", 365, 0, 4 },         /* T-C exactly 365 days: inside */
+		{ "2027-01-01", 364, 0, 3 },         /* ... and outside */
+		{ "2027-01-01", 0, 365, 4 },
+		{ "2027-01-01", 2, 365, 4 },         /* named within the larger window, excluded within 2 */
+		{ "2027-01-01", 364, 365, 4 },
+		{ "2026-12-31", 10, 10, 2 },         /* T-B is after it */
+	};
+	past draws[5];
+	size_t i, c;
+
+	for (i = 0; i < 5; i++) {
+		tu_buf b = { 0 };
+		char *spec = strdup(d[i].selected), *e, *save = NULL;
+		size_t rank = 0;
+
+		tu_buf_fmt(&b, "{\"task_id\":\"%s\",\"task\":{\"draw_date\":\"%s\"},\"selected\":[", d[i].id, d[i].date);
+		for (e = strtok_r(spec, ";", &save); e; e = strtok_r(NULL, ";", &save)) {
+			char *colon = strchr(e, ':'), *plus;
+
+			*colon = '\0';
+			plus = strchr(colon + 1, '+');
+			*plus = '\0';
+			tu_buf_fmt(&b, "%s{\"rank\":%zu,\"id\":\"%s\",\"team\":[{\"id\":\"%s\"},{\"id\":\"%s\"}]}", rank ? "," : "",
+			           rank + 1, e, colon + 1, plus + 1);
+			rank++;
+		}
+		tu_buf_str(&b, "]}");
+		free(spec);
+		snprintf(draws[i].task_id, sizeof(draws[i].task_id), "%s", d[i].id);
+		snprintf(draws[i].date, sizeof(draws[i].date), "%s", d[i].date);
+		draws[i].transcript = tu_buf_take(&b);
+	}
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		json_t *we, *wx, *wr, *ee, *ex, *er;
+		char what[64];
+
+		snprintf(what, sizeof(what), "case %zu", c);
+		expected_windows(&we, &wx, &wr, cases[c].date, cases[c].x, cases[c].p, draws, 5);
+		engine_windows(&ee, &ex, &er, cases[c].date, cases[c].x, cases[c].p, draws, 5);
+		ck_assert_msg(json_array_size(we) == cases[c].named, "case %zu: %zu named", c, json_array_size(we));
+		ASSERT_JSON_EQ(ee, we, what);
+		ASSERT_JSON_EQ(ex, wx, what);
+		ASSERT_JSON_EQ(er, wr, what);
+		json_decref(we);
+		json_decref(wx);
+		json_decref(wr);
+		json_decref(ee);
+		json_decref(ex);
+		json_decref(er);
+	}
+	/* the pair E1/P3 teamed by T-A and T-B: twice, T-A first */
+	{
+		json_t *ee, *ex, *er, *p;
+		size_t k, n = 0;
+
+		engine_windows(&ee, &ex, &er, "2027-01-01", 0, 5, draws, 5);
+		json_array_foreach(er, k, p)
+			if (!strcmp(tu_jstr(p, "entity_id"), "E1") && !strcmp(tu_jstr(p, "inspector_id"), "P3"))
+				ck_assert_str_eq(tu_jstr(p, "task_id"), n++ ? "T-B" : "T-A");
+		ck_assert_uint_eq(n, 2);
+		ck_assert_uint_eq(json_array_size(ex), 0);
+		json_decref(ee);
+		json_decref(ex);
+		json_decref(er);
+	}
+	for (i = 0; i < 5; i++)
+		free(draws[i].transcript);
 }
 END_TEST
 
@@ -1101,7 +1536,8 @@ START_TEST(test_default_load_cap)
 		add_task(store, json);
 		ann = commit_ok(store, id, id);
 		a = tu_json(ann);
-		ck_assert_int_eq(tu_jint(json_object_get(a, "inspectors"), "count"), (json_int_t)c.n);
+		ck_assert_int_eq(tu_jint(json_object_get(a, "inspectors"), "eligible"), (json_int_t)c.n);
+		ck_assert_int_eq(tu_jint(json_object_get(a, "inspectors"), "count"), 40);
 		ck_assert_msg(tu_jint(a, "load_cap") == (json_int_t)want[i], "%s: load cap %lld, expected %llu", id,
 		              (long long)tu_jint(a, "load_cap"), (unsigned long long)want[i]);
 		/* the balanced order meets it: the draw succeeds and nobody goes over */
@@ -1206,6 +1642,14 @@ static int cmp_conflict(const void *a, const void *b)
 	int c = strcmp(x->entity, y->entity);
 
 	return c ? c : strcmp(x->officer, y->officer);
+}
+
+static int cmp_conflict_by_officer(const void *a, const void *b)
+{
+	const g_conflict *x = a, *y = b;
+	int c = strcmp(x->officer, y->officer);
+
+	return c ? c : strcmp(x->entity, y->entity);
 }
 
 static int recused(const char *entity, const char *officer)
@@ -1339,26 +1783,6 @@ static void big_sizes(const char *key, uint64_t n, uint64_t *k, uint64_t *r, con
 		*r = n - *k;
 }
 
-/* Leaf data of a row (docs/spec.md §2) added to a Merkle tree. */
-static void add_row(yh_merkle *m, const char *const *f, size_t n)
-{
-	unsigned char data[1024];
-	size_t i, off = 0;
-
-	for (i = 0; i < n; i++) {
-		size_t len = strlen(f[i]);
-
-		TU_REQUIRE(off + 4 + len < sizeof(data), "row too long");
-		data[off++] = (unsigned char)(len >> 24);
-		data[off++] = (unsigned char)(len >> 16);
-		data[off++] = (unsigned char)(len >> 8);
-		data[off++] = (unsigned char)len;
-		memcpy(data + off, f[i], len);
-		off += len;
-	}
-	yh_merkle_add(m, data, off);
-}
-
 static int cmp_entity_id(const void *a, const void *b)
 {
 	return strcmp(((const g_entity *)a)->id, ((const g_entity *)b)->id);
@@ -1374,19 +1798,19 @@ static int cmp_entity_ptr_ticket(const void *a, const void *b)
 
 typedef struct {
 	g_officer *o;
-	unsigned char pt[32];
+	unsigned char ot[32], pt[32];   /* officer ticket at its load, pair ticket */
 	uint64_t load;
 	int specialist, member;
 } g_cand;
 
-static int cmp_cand(const void *a, const void *b)      /* candidate order: load, pair ticket, id */
+static int cmp_cand(const void *a, const void *b)      /* candidate order: load, officer ticket, id */
 {
 	const g_cand *x = a, *y = b;
 	int c;
 
 	if (x->load != y->load)
 		return x->load < y->load ? -1 : 1;
-	c = memcmp(x->pt, y->pt, 32);
+	c = memcmp(x->ot, y->ot, 32);
 	return c ? c : strcmp(x->o->id, y->o->id);
 }
 
@@ -1399,7 +1823,7 @@ static int cmp_fill(const void *a, const void *b)      /* filling order: load, n
 		return x->load < y->load ? -1 : 1;
 	if (x->specialist != y->specialist)
 		return x->specialist - y->specialist;
-	c = memcmp(x->pt, y->pt, 32);
+	c = memcmp(x->ot, y->ot, 32);
 	return c ? c : strcmp(x->o->id, y->o->id);
 }
 
@@ -1443,6 +1867,7 @@ static size_t expected_team(g_cand **team, g_cand *c, g_cand **fill, const unsig
 		c[n].load = o->load;
 		c[n].specialist = o->food || o->drug;
 		c[n].member = 0;
+		tu_spec_officer_ticket(c[n].ot, seed, (uint32_t)o->load, o->id);
 		tu_spec_pair_ticket(c[n].pt, seed, e->id, o->id);
 		n++;
 	}
@@ -1518,10 +1943,10 @@ START_TEST(test_large_generated_draw)
 	yh_import_report rep;
 	char *ann_text, *tr_text;
 	json_t *ann, *tr, *ann_strata, *tr_strata, *selected, *reserves, *e, *m;
-	unsigned char seed[32], secret[32], want[32], root[32], task_digest[32], eroot[32], oroot[32], rroot[32];
+	unsigned char seed[32], secret[32], want[32], root[32];
+	const char **rows;
 	g_entity **eligible, **by_rank, **group;
 	g_cand *cands = calloc(NOFF, sizeof(g_cand)), **fill = calloc(NOFF, sizeof(g_cand *)), *team[4];
-	yh_merkle *mk;
 	size_t neligible = 0, noff = 0, i, j, nstrata = 0, nreserves = 0, total_k = 0, ngroup;
 	uint64_t cap, max_load = 0;
 	static const char *const keys[] = { "-", "A", "B", "C", "D" }; /* sorted by bytes */
@@ -1540,50 +1965,59 @@ START_TEST(test_large_generated_draw)
 	ann = tu_json(ann_text);
 	tr = tu_json(tr_text);
 
-	/* §2, §4: counts and roots, from the generated rows */
+	/* §2, §4: counts and roots over every row, from the generated rows */
 	qsort(ge, NENT, sizeof(*ge), cmp_entity_id);
 	eligible = calloc(NENT, sizeof(*eligible));
 	by_rank = calloc(NENT, sizeof(*by_rank));
 	group = calloc(NENT, sizeof(*group));
-	ck_assert(eligible && by_rank && group);
-	TU_REQUIRE_INT(yh_merkle_new(&mk), YH_OK);
-	for (i = 0; i < NENT; i++)
-		if (ge[i].eligible) {
-			const char *f[8] = { ge[i].id, ge[i].name, ge[i].type, ge[i].region, ge[i].industry, ge[i].risk,
-			                     ge[i].status, ge[i].abnormal };
+	rows = calloc(8 * NENT, sizeof(*rows));
+	ck_assert(eligible && by_rank && group && rows);
+	for (i = 0; i < NENT; i++) {
+		const char *f[8] = { ge[i].id, ge[i].name, ge[i].type, ge[i].region, ge[i].industry, ge[i].risk,
+		                     ge[i].status, ge[i].abnormal };
 
-			add_row(mk, f, 8);
+		memcpy(rows + 8 * i, f, sizeof(f));
+		if (ge[i].eligible)
 			eligible[neligible++] = &ge[i];
-		}
-	yh_merkle_root(root, mk);
-	yh_merkle_free(mk);
-	TU_REQUIRE_INT(tu_jint(json_object_get(ann, "entities"), "count"), (json_int_t)neligible);
+	}
+	tu_spec_root(root, rows, 8, NENT);
+	TU_REQUIRE_INT(tu_jint(json_object_get(ann, "entities"), "count"), NENT);
+	TU_REQUIRE_INT(tu_jint(json_object_get(ann, "entities"), "eligible"), (json_int_t)neligible);
+	TU_REQUIRE(neligible < NENT, "every generated entity is eligible");
 	TU_REQUIRE_STR(tu_jstr(json_object_get(ann, "entities"), "root"), tu_hex(root, 32));
 	TU_REQUIRE_INT(json_array_size(json_object_get(json_object_get(ann, "entities"), "excluded")), 0);
-	TU_REQUIRE_INT(yh_merkle_new(&mk), YH_OK);
-	for (i = 0; i < NOFF; i++) /* generated in id order */
-		if (go[i].eligible) {
-			const char *f[6] = { go[i].id, go[i].name, go[i].department, go[i].cert, go[i].specs, go[i].status };
+	for (i = 0; i < NOFF; i++) { /* generated in id order */
+		const char *f[6] = { go[i].id, go[i].name, go[i].department, go[i].cert, go[i].specs, go[i].status };
 
-			TU_REQUIRE(i == 0 || strcmp(go[i - 1].id, go[i].id) < 0, "officers out of order");
-			add_row(mk, f, 6);
-			noff++;
-		}
-	yh_merkle_root(root, mk);
-	yh_merkle_free(mk);
-	TU_REQUIRE_INT(tu_jint(json_object_get(ann, "inspectors"), "count"), (json_int_t)noff);
-	TU_REQUIRE_STR(tu_jstr(json_object_get(ann, "inspectors"), "root"), tu_hex(root, 32));
-	TU_REQUIRE_INT(yh_merkle_new(&mk), YH_OK);
-	for (i = 0; i < NCONF; i++) { /* by entity, inspector, reason: one reason per pair */
-		const char *f[3] = { gc[i].entity, gc[i].officer, gc[i].reason };
-
-		add_row(mk, f, 3);
+		TU_REQUIRE(i == 0 || strcmp(go[i - 1].id, go[i].id) < 0, "officers out of order");
+		memcpy(rows + 6 * i, f, sizeof(f));
+		noff += go[i].eligible;
 	}
-	yh_merkle_root(root, mk);
-	yh_merkle_free(mk);
-	TU_REQUIRE_INT(tu_jint(json_object_get(ann, "recusals"), "count"), NCONF);
-	TU_REQUIRE_STR(tu_jstr(json_object_get(ann, "recusals"), "root"), tu_hex(root, 32));
-	TU_REQUIRE_INT(json_array_size(json_object_get(json_object_get(ann, "recusals"), "recent_pairs")), 0);
+	tu_spec_root(root, rows, 6, NOFF);
+	TU_REQUIRE_INT(tu_jint(json_object_get(ann, "inspectors"), "count"), NOFF);
+	TU_REQUIRE_INT(tu_jint(json_object_get(ann, "inspectors"), "eligible"), (json_int_t)noff);
+	TU_REQUIRE(noff < NOFF, "every generated officer is eligible");
+	TU_REQUIRE_STR(tu_jstr(json_object_get(ann, "inspectors"), "root"), tu_hex(root, 32));
+	{
+		/* the conflict rows in column order (inspector_id, entity_id, reason), by that key */
+		g_conflict *byo = calloc(NCONF, sizeof(*byo));
+
+		ck_assert_ptr_nonnull(byo);
+		memcpy(byo, gc, NCONF * sizeof(*gc));
+		qsort(byo, NCONF, sizeof(*byo), cmp_conflict_by_officer);
+		for (i = 0; i < NCONF; i++) {
+			const char *f[3] = { byo[i].officer, byo[i].entity, byo[i].reason };
+
+			memcpy(rows + 3 * i, f, sizeof(f));
+		}
+		tu_spec_root(root, rows, 3, NCONF);
+		free(byo);
+	}
+	TU_REQUIRE_INT(tu_jint(json_object_get(ann, "conflicts"), "count"), NCONF);
+	TU_REQUIRE_STR(tu_jstr(json_object_get(ann, "conflicts"), "root"), tu_hex(root, 32));
+	TU_REQUIRE_INT(json_array_size(json_object_get(ann, "recent_pairs")), 0);
+	TU_REQUIRE_INT(json_array_size(json_object_get(ann, "earlier")), 0);
+	TU_REQUIRE_INT(tu_jint(json_object_get(ann, "chain"), "seq"), 1);
 	cap = (uint64_t)tu_jint(ann, "load_cap");
 	TU_REQUIRE_INT(cap, LOAD_CAP);
 
@@ -1592,10 +2026,6 @@ START_TEST(test_large_generated_draw)
 	TU_REQUIRE_STR(tu_jstr(tr, "secret"), tu_hex(secret, 32));
 	tu_spec_commitment(want, secret);
 	TU_REQUIRE_STR(tu_jstr(ann, "commitment"), tu_hex(want, 32));
-	tu_unhex(task_digest, 32, tu_jstr(ann, "task_digest"));
-	tu_unhex(eroot, 32, tu_jstr(json_object_get(ann, "entities"), "root"));
-	tu_unhex(oroot, 32, tu_jstr(json_object_get(ann, "inspectors"), "root"));
-	tu_unhex(rroot, 32, tu_jstr(json_object_get(ann, "recusals"), "root"));
 	{
 		yh_task *t = NULL;
 
@@ -1606,7 +2036,8 @@ START_TEST(test_large_generated_draw)
 		TU_REQUIRE_STR(tu_hex(want, 32), tu_jstr(ann, "task_digest"));
 		yh_task_free(t);
 	}
-	tu_spec_seed(seed, task_digest, eroot, oroot, rroot, secret, BIG_VALUE);
+	tu_spec_announcement_digest(want, ann_text);
+	tu_spec_seed(seed, want, secret, BIG_VALUE);
 	TU_REQUIRE_STR(tu_jstr(tr, "seed"), tu_hex(seed, 32));
 	TU_REQUIRE_STR(tu_jstr(tr, "entropy_value"), BIG_VALUE);
 
@@ -1749,6 +2180,7 @@ START_TEST(test_large_generated_draw)
 	free(eligible);
 	free(by_rank);
 	free(group);
+	free(rows);
 	free(cands);
 	free(fill);
 	free(ge);
@@ -1773,6 +2205,8 @@ static Suite *draw_suite(void)
 	tcase_add_test(tc, test_commit_random_secret);
 	tcase_add_test(tc, test_import_after_commit);
 	tcase_add_test(tc, test_exclusion_window);
+	tcase_add_test(tc, test_announcement_chain);
+	tcase_add_test(tc, test_windows_edges);
 	tcase_add_test(tc, test_infeasible_commit);
 	tcase_add_test(tc, test_draw_time_team_failure);
 	tcase_add_test(tc, test_default_load_cap);

@@ -1,6 +1,6 @@
-/* test_select.c — commitment, seed, tickets, the per-stratum selection and the transcript text
+/* test_select.c — commitment, announcement digest, seed, tickets, the per-stratum selection and the transcript text
  * (engine/select.c through engine/draw.h; docs/spec.md §6-§8, §10).  Expected values are
- * recomputed here from the spec (testutil's tu_spec_*) or taken from its worked example (§12). */
+ * recomputed here from the spec (testutil's tu_spec_*) over the files of the /2 vectors. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,28 +11,81 @@
 #include "testutil.h"
 #include "draw.h" /* private: the selector, commitment, seed and tickets */
 
-/* docs/spec.md §12, the food vector (checked against Python's hashlib when written down). */
-#define EX_TASK_DIGEST "1ca5b1d476b64276c3260683c564c07f81005fbaadcd163d4115e2554ec69f17"
-#define EX_ENTITY_ROOT "3fb51b3da428fcdd52ce0adcaa829a66172722367dc7d62b4284b58efbb8fd2d"
-#define EX_OFFICER_ROOT "c32993e53e97cb37b17c0b426eabb3c0475886d0fcdf025a3b5d0c70345e77fa"
-#define EX_RECUSAL_ROOT "af40f9faf0fe1716ad143cb41eaac690bd26afec71803373a71c5d029af9c72e"
-#define EX_SECRET "050f0ad7b4d2c22690ae1e1daa250c48d2781a73b3e597a34492d3094faca28b"
-#define EX_COMMITMENT "9e2eb2c6e62c6796c4f2e25f13307ba5986e53327ed6d66d64ea42dbf4affea9"
-#define EX_VALUE "public value for food"
-#define EX_SEED "6f50ce7117555105c64535b0aa909d848624969e323a6625359d303c87d8047f"
-#define EX_RANK1 "92330109MA53QQ247E"
-#define EX_RANK1_TICKET "00f7e111bd99c34a4ac04c8e5be2025e790d2d66e8a3ab3e12b2b2483e6d5e06"
+/* The food vector (fixtures/vectors/food/), format /2: its files, and values recomputed from
+ * them here with testutil's tu_spec_* (written from docs/spec.md). */
+typedef struct {
+	char *ann_text;              /* the canonical announcement (the file without its LF) */
+	json_t *ann, *tr, *doc;
+	unsigned char secret[32], commitment[32], digest[32], seed[32];
+	char value[128];
+} vector;
 
-/* ---- commitment, seed, tickets ------------------------------------------------------------- */
+/* A file's text without the one LF that ends it (spec §3). */
+static char *vector_text(const char *name)
+{
+	char path[128], *t;
+	size_t n;
+
+	snprintf(path, sizeof(path), "vectors/%s", name);
+	t = tu_read(tu_fixture(path), &n);
+	ck_assert_msg(n > 1 && t[n - 1] == '\n' && t[n - 2] != '\n', "%s does not end with one LF", name);
+	t[n - 1] = '\0';
+	return t;
+}
+
+static void vector_open(vector *v, const char *name)
+{
+	char file[64], *t;
+
+	memset(v, 0, sizeof(*v));
+	snprintf(file, sizeof(file), "%s/announcement.json", name);
+	v->ann_text = vector_text(file);
+	v->ann = tu_json(v->ann_text);
+	snprintf(file, sizeof(file), "%s/transcript.json", name);
+	t = vector_text(file);
+	v->tr = tu_json(t);
+	free(t);
+	snprintf(file, sizeof(file), "%s/draw.json", name);
+	t = vector_text(file);
+	v->doc = tu_json(t);
+	free(t);
+	snprintf(file, sizeof(file), "%s/secret.hex", name);
+	t = vector_text(file);
+	tu_unhex(v->secret, 32, t);
+	free(t);
+	snprintf(file, sizeof(file), "%s/entropy.txt", name);
+	t = vector_text(file);
+	snprintf(v->value, sizeof(v->value), "%s", t);
+	free(t);
+	/* §6, §7 recomputed from the files */
+	tu_spec_commitment(v->commitment, v->secret);
+	tu_spec_announcement_digest(v->digest, v->ann_text);
+	tu_spec_seed(v->seed, v->digest, v->secret, v->value);
+}
+
+static void vector_close(vector *v)
+{
+	free(v->ann_text);
+	json_decref(v->ann);
+	json_decref(v->tr);
+	json_decref(v->doc);
+}
+
+/* ---- commitment, announcement digest, seed, tickets ---------------------------------------- */
 
 START_TEST(test_commitment)
 {
 	unsigned char secret[32], got[32], want[32];
+	vector v;
 	size_t i, j;
 
-	tu_unhex(secret, 32, EX_SECRET);
-	yh_commitment(got, secret);
-	ck_assert_str_eq(tu_hex(got, 32), EX_COMMITMENT);
+	vector_open(&v, "food");
+	yh_commitment(got, v.secret);
+	ck_assert_str_eq(tu_hex(got, 32), tu_hex(v.commitment, 32));
+	ck_assert_str_eq(tu_jstr(v.ann, "commitment"), tu_hex(v.commitment, 32));
+	/* the secret is SHA-256 of the label mkvectors names it by */
+	tu_sha256_label(secret, "yaohao test vector food");
+	ck_assert_mem_eq(secret, v.secret, 32);
 	for (i = 0; i < 3; i++) {
 		for (j = 0; j < 32; j++)
 			secret[j] = (unsigned char)(i == 0 ? 0 : i == 1 ? j : 0xff);
@@ -40,34 +93,81 @@ START_TEST(test_commitment)
 		tu_spec_commitment(want, secret);
 		ck_assert_str_eq(tu_hex(got, 32), tu_hex(want, 32));
 	}
+	vector_close(&v);
+}
+END_TEST
+
+/* §6: the announcement digest over the canonical text; the files hold canonical text, and the
+ * transcript and the document give the same announcement back (§10). */
+START_TEST(test_announcement_digest)
+{
+	static const char *const cases[] = { "food", "joint", "edge", "repeat", "nocap" };
+	unsigned char got[32], want[32], prev[32] = { 0 };
+	size_t c;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		vector v;
+		char *canonical;
+		json_t *chain;
+
+		vector_open(&v, cases[c]);
+		canonical = tu_spec_canonical(v.ann);
+		ck_assert_msg(strcmp(canonical, v.ann_text) == 0, "%s: the announcement file is not canonical",
+		              cases[c]);
+		free(canonical);
+		ck_assert_str_eq(tu_jstr(v.ann, "format"), "yaohao-announcement/2");
+		yh_digest_announcement(got, v.ann_text);
+		ck_assert_str_eq(tu_hex(got, 32), tu_hex(v.digest, 32));
+		tu_spec_rebuilt_digest(want, v.tr);
+		ck_assert_msg(memcmp(want, v.digest, 32) == 0, "%s: rebuilt from the transcript", cases[c]);
+		tu_spec_rebuilt_digest(want, v.doc);
+		ck_assert_msg(memcmp(want, v.digest, 32) == 0, "%s: rebuilt from the document", cases[c]);
+		/* the vectors are one store's announcements in this order: a chain (§6) */
+		chain = json_object_get(v.ann, "chain");
+		ck_assert_int_eq(tu_jint(chain, "seq"), (json_int_t)c + 1);
+		if (c == 0)
+			ck_assert(json_is_null(json_object_get(chain, "prev")));
+		else
+			ck_assert_str_eq(tu_jstr(chain, "prev"), tu_hex(prev, 32));
+		memcpy(prev, v.digest, 32);
+		/* one byte of the text changes it */
+		v.ann_text[strlen(v.ann_text) / 2] ^= 1;
+		yh_digest_announcement(got, v.ann_text);
+		ck_assert(memcmp(got, v.digest, 32) != 0);
+		vector_close(&v);
+	}
 }
 END_TEST
 
 START_TEST(test_seed)
 {
-	unsigned char in[5][32], secret[32], got[32], want[32], first[32];
+	unsigned char digest[32], secret[32], got[32], want[32];
 	char value[1100];
+	vector v;
 	size_t i, part;
 
-	tu_unhex(in[0], 32, EX_TASK_DIGEST);
-	tu_unhex(in[1], 32, EX_ENTITY_ROOT);
-	tu_unhex(in[2], 32, EX_OFFICER_ROOT);
-	tu_unhex(in[3], 32, EX_RECUSAL_ROOT);
-	tu_unhex(secret, 32, EX_SECRET);
-	yh_seed_derive(got, in[0], in[1], in[2], in[3], secret, EX_VALUE);
-	ck_assert_str_eq(tu_hex(got, 32), EX_SEED);
-	memcpy(first, got, 32);
+	vector_open(&v, "food");
+	yh_seed_derive(got, v.digest, v.secret, v.value);
+	ck_assert_str_eq(tu_hex(got, 32), tu_hex(v.seed, 32));
+	ck_assert_str_eq(tu_jstr(v.tr, "seed"), tu_hex(v.seed, 32));
+	ck_assert_str_eq(tu_jstr(v.tr, "entropy_value"), v.value);
+	ck_assert_str_eq(v.value, "public value for food");
+	memcpy(digest, v.digest, 32);
+	memcpy(secret, v.secret, 32);
 
 	/* each input on its own changes the seed, as the spec's bytes say */
-	for (part = 0; part < 5; part++) {
-		unsigned char *p = part < 4 ? in[part] : secret;
+	for (part = 0; part < 3; part++) {
+		unsigned char *p = part == 0 ? digest : secret;
+		const char *val = part == 2 ? "public value for fooe" : v.value;
 
-		p[31] ^= 1;
-		yh_seed_derive(got, in[0], in[1], in[2], in[3], secret, EX_VALUE);
-		tu_spec_seed(want, in[0], in[1], in[2], in[3], secret, EX_VALUE);
+		if (part < 2)
+			p[31] ^= 1;
+		yh_seed_derive(got, digest, secret, val);
+		tu_spec_seed(want, digest, secret, val);
 		ck_assert_str_eq(tu_hex(got, 32), tu_hex(want, 32));
-		ck_assert_msg(memcmp(got, first, 32) != 0, "input %zu is not in the seed", part);
-		p[31] ^= 1;
+		ck_assert_msg(memcmp(got, v.seed, 32) != 0, "input %zu is not in the seed", part);
+		if (part < 2)
+			p[31] ^= 1;
 	}
 	/* values of 1 to 1024 bytes: the u32 length prefix beyond one byte, UTF-8 text */
 	for (i = 0; i < 4; i++) {
@@ -75,35 +175,123 @@ START_TEST(test_seed)
 
 		memset(value, 'v', lens[i]);
 		value[lens[i]] = '\0';
-		yh_seed_derive(got, in[0], in[1], in[2], in[3], secret, value);
-		tu_spec_seed(want, in[0], in[1], in[2], in[3], secret, value);
+		yh_seed_derive(got, digest, secret, value);
+		tu_spec_seed(want, digest, secret, value);
 		ck_assert_msg(memcmp(got, want, 32) == 0, "value of %zu bytes", lens[i]);
 	}
-	yh_seed_derive(got, in[0], in[1], in[2], in[3], secret, "drand 第24000000轮: 8a6f…");
-	tu_spec_seed(want, in[0], in[1], in[2], in[3], secret, "drand 第24000000轮: 8a6f…");
+	yh_seed_derive(got, digest, secret, "drand 第24000000轮: 8a6f…");
+	tu_spec_seed(want, digest, secret, "drand 第24000000轮: 8a6f…");
 	ck_assert_str_eq(tu_hex(got, 32), tu_hex(want, 32));
+	vector_close(&v);
 }
 END_TEST
 
+/* §8: every ticket of the food vector, and ids of other lengths (the tail crosses block
+ * boundaries: 64 + 0..100 bytes). */
 START_TEST(test_ticket)
 {
-	static const char *const ids[] = { EX_RANK1, "91330106MA2B3C4D5E", "9133010", "一二三四五六七",
-	                                   "12345678901234567890123" };
-	unsigned char seed[32], got[32], want[32];
-	size_t i;
+	static const char *const ids[] = { "92330109MA53QQ247E", "91330106MA2B3C4D5E", "9133010", "一二三四五六七",
+	                                   "12345678901234567890123", "", "x" };
+	unsigned char got[32], want[32];
+	yh_ticketer tk;
+	vector v;
+	json_t *e;
+	char id[128];
+	size_t i, n = 0;
 
-	tu_unhex(seed, 32, EX_SEED);
-	yh_ticket(got, seed, EX_RANK1);
-	ck_assert_str_eq(tu_hex(got, 32), EX_RANK1_TICKET);
+	vector_open(&v, "food");
+	yh_ticketer_init(&tk, v.seed);
+	json_array_foreach(json_object_get(v.tr, "selected"), i, e) {
+		yh_ticket(got, &tk, tu_jstr(e, "id"));
+		tu_spec_ticket(want, v.seed, tu_jstr(e, "id"));
+		ck_assert_str_eq(tu_hex(want, 32), tu_jstr(e, "ticket"));
+		ck_assert_str_eq(tu_hex(got, 32), tu_jstr(e, "ticket"));
+		n++;
+	}
+	json_array_foreach(json_object_get(v.tr, "reserves"), i, e) {
+		yh_ticket(got, &tk, tu_jstr(e, "id"));
+		tu_spec_ticket(want, v.seed, tu_jstr(e, "id"));
+		ck_assert_str_eq(tu_hex(want, 32), tu_jstr(e, "ticket"));
+		ck_assert_str_eq(tu_hex(got, 32), tu_jstr(e, "ticket"));
+		n++;
+	}
+	ck_assert_uint_eq(n, 17 + 5);
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		yh_ticket(got, seed, ids[i]);
-		tu_spec_ticket(want, seed, ids[i]);
+		yh_ticket(got, &tk, ids[i]);
+		tu_spec_ticket(want, v.seed, ids[i]);
 		ck_assert_msg(memcmp(got, want, 32) == 0, "ticket of %s", ids[i]);
 	}
+	for (i = 0; i < 100; i++) {
+		memset(id, 'A' + (int)(i % 26), i);
+		id[i] = '\0';
+		yh_ticket(got, &tk, id);
+		tu_spec_ticket(want, v.seed, id);
+		TU_REQUIRE(memcmp(got, want, 32) == 0, "ticket of an id of %zu bytes", i);
+	}
 	/* the seed is in it */
-	seed[0] ^= 0x80;
-	yh_ticket(got, seed, EX_RANK1);
-	ck_assert_str_ne(tu_hex(got, 32), EX_RANK1_TICKET);
+	v.seed[0] ^= 0x80;
+	yh_ticketer_init(&tk, v.seed);
+	yh_ticket(got, &tk, "92330109MA53QQ247E");
+	tu_spec_ticket(want, v.seed, "92330109MA53QQ247E");
+	ck_assert_mem_eq(got, want, 32);
+	ck_assert_str_ne(tu_hex(got, 32), tu_jstr(json_array_get(json_object_get(v.tr, "selected"), 0), "ticket"));
+	vector_close(&v);
+}
+END_TEST
+
+/* §9: officer tickets per level and pair tickets, against the spec's bytes and the vectors'
+ * pair tickets; the level, the officer and the seed each change an officer ticket, and the
+ * three ticket kinds never coincide for the same tail. */
+START_TEST(test_officer_and_pair_tickets)
+{
+	static const uint32_t levels[] = { 0, 1, 2, 255, 256, 65536, 0x01000000u, 0xffffffffu };
+	static const char *const officers[] = { "33010020210001", "P", "", "检查员一号" };
+	unsigned char got[32], want[32], prev[32];
+	yh_ticketer tk;
+	vector v;
+	json_t *e, *m;
+	size_t i, j, n = 0;
+
+	vector_open(&v, "food");
+	yh_ticketer_init(&tk, v.seed);
+	json_array_foreach(json_object_get(v.tr, "selected"), i, e)
+		json_array_foreach(json_object_get(e, "team"), j, m) {
+			yh_pair_ticket(got, &tk, tu_jstr(e, "id"), tu_jstr(m, "id"));
+			tu_spec_pair_ticket(want, v.seed, tu_jstr(e, "id"), tu_jstr(m, "id"));
+			ck_assert_str_eq(tu_hex(want, 32), tu_jstr(m, "pair_ticket"));
+			ck_assert_str_eq(tu_hex(got, 32), tu_jstr(m, "pair_ticket"));
+			n++;
+		}
+	ck_assert_uint_eq(n, 34);
+	for (j = 0; j < sizeof(officers) / sizeof(officers[0]); j++) {
+		for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+			yh_officer_ticket(got, &tk, levels[i], officers[j]);
+			tu_spec_officer_ticket(want, v.seed, levels[i], officers[j]);
+			ck_assert_msg(memcmp(got, want, 32) == 0, "officer ticket of '%s' at level %u", officers[j],
+			              levels[i]);
+			ck_assert_msg(i == 0 || memcmp(got, prev, 32) != 0, "level %u is not in the ticket", levels[i]);
+			memcpy(prev, got, 32);
+		}
+		yh_pair_ticket(got, &tk, "92330109MA53QQ247E", officers[j]);
+		tu_spec_pair_ticket(want, v.seed, "92330109MA53QQ247E", officers[j]);
+		ck_assert_mem_eq(got, want, 32);
+	}
+	/* the tags keep the kinds apart: the same tail under the three tags */
+	yh_ticket(got, &tk, "92330109MA53QQ247E33010020210001");
+	yh_pair_ticket(want, &tk, "92330109MA53QQ247E", "33010020210001");
+	ck_assert(memcmp(got, want, 32) != 0);
+	yh_officer_ticket(got, &tk, 0, "33010020210001");
+	yh_ticket(want, &tk, "\0\0\0\0" "33010020210001");   /* NUL ends the id: not the same tail */
+	ck_assert(memcmp(got, want, 32) != 0);
+	/* the seed is in both */
+	yh_officer_ticket(prev, &tk, 3, "P");
+	v.seed[5] ^= 1;
+	yh_ticketer_init(&tk, v.seed);
+	yh_officer_ticket(got, &tk, 3, "P");
+	ck_assert(memcmp(got, prev, 32) != 0);
+	tu_spec_officer_ticket(want, v.seed, 3, "P");
+	ck_assert_mem_eq(got, want, 32);
+	vector_close(&v);
 }
 END_TEST
 
@@ -433,11 +621,18 @@ END_TEST
 
 /* ---- the transcript text ------------------------------------------------------------------------ */
 
+/* Opaque values for the transcript text (any hex of the right length will do). */
+#define EX_SECRET "050f0ad7b4d2c22690ae1e1daa250c48d2781a73b3e597a34492d3094faca28b"
+#define EX_COMMITMENT "9e2eb2c6e62c6796c4f2e25f13307ba5986e53327ed6d66d64ea42dbf4affea9"
+#define EX_VALUE "public value for food"
+#define EX_SEED "6f50ce7117555105c64535b0aa909d848624969e323a6625359d303c87d8047f"
+#define EX_RANK1_TICKET "00f7e111bd99c34a4ac04c8e5be2025e790d2d66e8a3ab3e12b2b2483e6d5e06"
+
 /* yh_transcript_text puts the streamed entries where the empty "selected" member is: the same
  * bytes as the whole transcript serialised at once (docs/spec.md §10). */
 static void check_transcript(json_t *entries)
 {
-	json_t *ann = tu_json("{\"format\":\"yaohao-announcement/1\",\"task_id\":\"T-S\",\"load_cap\":3,"
+	json_t *ann = tu_json("{\"format\":\"yaohao-announcement/2\",\"task_id\":\"T-S\",\"load_cap\":3,"
 	                      "\"strata\":[{\"key\":\"A\",\"population\":3,\"selected\":2,\"reserves\":1,\"rate\":\"\"}],"
 	                      "\"entities\":{\"count\":3,\"excluded\":[]},\"commitment\":\"" EX_COMMITMENT "\","
 	                      "\"entropy_source\":\"a \\\"selected\\\":[] in text\"}");
@@ -468,7 +663,7 @@ static void check_transcript(json_t *entries)
 	ck_assert_ptr_null(sel_text); /* taken */
 	ck_assert_msg(json_equal(ann, before), "the announcement was changed");
 
-	json_object_set_new(whole, "format", json_string("yaohao-transcript/1"));
+	json_object_set_new(whole, "format", json_string("yaohao-transcript/2"));
 	json_object_set_new(whole, "entropy_value", json_string(EX_VALUE));
 	json_object_set_new(whole, "secret", json_string(EX_SECRET));
 	json_object_set_new(whole, "seed", json_string(EX_SEED));
@@ -479,7 +674,7 @@ static void check_transcript(json_t *entries)
 	ck_assert_str_eq(out, want);
 	parsed = tu_json(out);
 	ck_assert_msg(json_equal(parsed, whole), "%s", out);
-	ck_assert_str_eq(tu_jstr(parsed, "format"), "yaohao-transcript/1");
+	ck_assert_str_eq(tu_jstr(parsed, "format"), "yaohao-transcript/2");
 	json_decref(parsed);
 	free(out);
 	free(want);
@@ -512,8 +707,10 @@ static Suite *select_suite(void)
 	TCase *sel = tu_tcase(s, "selection", 0, 120);
 
 	tcase_add_test(hash, test_commitment);
+	tcase_add_test(hash, test_announcement_digest);
 	tcase_add_test(hash, test_seed);
 	tcase_add_test(hash, test_ticket);
+	tcase_add_test(hash, test_officer_and_pair_tickets);
 	tcase_add_test(sel, test_selection_per_spec);
 	tcase_add_test(sel, test_selection_row_order);
 	tcase_add_test(sel, test_selection_threads);

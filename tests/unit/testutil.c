@@ -642,22 +642,36 @@ void tu_spec_commitment(unsigned char out[32], const unsigned char secret[32])
 	hash_buf(out, &b);
 }
 
-void tu_spec_seed(unsigned char out[32], const unsigned char task_digest[32],
-                  const unsigned char entity_root[32], const unsigned char officer_root[32],
-                  const unsigned char recusal_root[32], const unsigned char secret[32],
-                  const char *value)
+void tu_spec_announcement_digest(unsigned char out[32], const char *canonical)
 {
 	tu_buf b = { 0 };
 
-	put_tag(&b, "yaohao:seed:v1");
-	tu_buf_add(&b, task_digest, 32);
-	tu_buf_add(&b, entity_root, 32);
-	tu_buf_add(&b, officer_root, 32);
-	tu_buf_add(&b, recusal_root, 32);
+	put_tag(&b, "yaohao:announcement:v2");
+	tu_buf_str(&b, canonical);
+	hash_buf(out, &b);
+}
+
+void tu_spec_seed(unsigned char out[32], const unsigned char announcement_digest[32],
+                  const unsigned char secret[32], const char *value)
+{
+	tu_buf b = { 0 };
+
+	put_tag(&b, "yaohao:seed:v2");
+	tu_buf_add(&b, announcement_digest, 32);
 	tu_buf_add(&b, secret, 32);
 	put_u32(&b, strlen(value));
 	tu_buf_str(&b, value);
 	hash_buf(out, &b);
+}
+
+/* PAD32(x): the ASCII of x, then zero bytes up to 32 in all (x is shorter than 32). */
+static void put_pad32(tu_buf *b, const char *tag)
+{
+	unsigned char pad[32] = { 0 };
+
+	ck_assert_uint_lt(strlen(tag), 32);
+	memcpy(pad, tag, strlen(tag));
+	tu_buf_add(b, pad, 32);
 }
 
 void tu_spec_ticket(unsigned char out[32], const unsigned char seed[32], const char *id)
@@ -665,18 +679,20 @@ void tu_spec_ticket(unsigned char out[32], const unsigned char seed[32], const c
 	tu_buf b = { 0 };
 
 	tu_buf_add(&b, seed, 32);
-	put_tag(&b, "yaohao:ticket:v1");
+	put_pad32(&b, "yaohao:ticket:v2");
 	tu_buf_str(&b, id);
 	hash_buf(out, &b);
 }
 
-void tu_spec_pair_key(unsigned char out[32], const unsigned char seed[32], const char *entity_id)
+void tu_spec_officer_ticket(unsigned char out[32], const unsigned char seed[32], uint32_t level,
+                            const char *officer_id)
 {
 	tu_buf b = { 0 };
 
 	tu_buf_add(&b, seed, 32);
-	put_tag(&b, "yaohao:pair:v1");
-	tu_buf_str(&b, entity_id);
+	put_pad32(&b, "yaohao:officer:v2");
+	put_u32(&b, level);
+	tu_buf_str(&b, officer_id);
 	hash_buf(out, &b);
 }
 
@@ -684,12 +700,185 @@ void tu_spec_pair_ticket(unsigned char out[32], const unsigned char seed[32], co
                          const char *officer_id)
 {
 	tu_buf b = { 0 };
-	unsigned char key[32];
 
-	tu_spec_pair_key(key, seed, entity_id);
-	tu_buf_add(&b, key, 32);
+	tu_buf_add(&b, seed, 32);
+	put_pad32(&b, "yaohao:pair:v2");
+	tu_buf_str(&b, entity_id);
 	tu_buf_str(&b, officer_id);
 	hash_buf(out, &b);
+}
+
+/* ---- canonical JSON (§3), written from the spec -------------------------------------------- */
+
+/* The UTF-16 code units of UTF-8 text (at most max; the count). */
+static size_t utf16_units(uint16_t *out, size_t max, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+
+	while (*p) {
+		uint32_t c;
+		int more;
+
+		if (*p < 0x80) {
+			c = *p;
+			more = 0;
+		} else if ((*p & 0xe0) == 0xc0) {
+			c = *p & 0x1f;
+			more = 1;
+		} else if ((*p & 0xf0) == 0xe0) {
+			c = *p & 0x0f;
+			more = 2;
+		} else {
+			c = *p & 0x07;
+			more = 3;
+		}
+		for (p++; more > 0; more--, p++) {
+			TU_REQUIRE((*p & 0xc0) == 0x80, "not UTF-8: %s", s);
+			c = (c << 6) | (*p & 0x3f);
+		}
+		TU_REQUIRE(n + 2 < max, "a member name too long");
+		if (c >= 0x10000) {     /* two surrogates, which sort below U+E000..U+FFFF */
+			c -= 0x10000;
+			out[n++] = (uint16_t)(0xd800 + (c >> 10));
+			out[n++] = (uint16_t)(0xdc00 + (c & 0x3ff));
+		} else {
+			out[n++] = (uint16_t)c;
+		}
+	}
+	return n;
+}
+
+static int cmp_utf16(const void *a, const void *b)
+{
+	static uint16_t x[4096], y[4096];
+	size_t nx = utf16_units(x, 4096, *(const char *const *)a);
+	size_t ny = utf16_units(y, 4096, *(const char *const *)b), i;
+
+	for (i = 0; i < nx && i < ny; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return nx < ny ? -1 : nx > ny;
+}
+
+static void put_string(tu_buf *b, const char *s)
+{
+	tu_buf_str(b, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"')
+			tu_buf_str(b, "\\\"");
+		else if (c == '\\')
+			tu_buf_str(b, "\\\\");
+		else if (c == '\b')
+			tu_buf_str(b, "\\b");
+		else if (c == '\f')
+			tu_buf_str(b, "\\f");
+		else if (c == '\n')
+			tu_buf_str(b, "\\n");
+		else if (c == '\r')
+			tu_buf_str(b, "\\r");
+		else if (c == '\t')
+			tu_buf_str(b, "\\t");
+		else if (c < 0x20)
+			tu_buf_fmt(b, "\\u%04x", c);
+		else
+			tu_buf_add(b, s, 1);
+	}
+	tu_buf_str(b, "\"");
+}
+
+static void put_value(tu_buf *b, json_t *v)
+{
+	size_t i, n;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char **keys, *key;
+		json_t *m;
+
+		n = json_object_size(v);
+		keys = calloc(n + 1, sizeof(*keys));
+		ck_assert_ptr_nonnull(keys);
+		i = 0;
+		json_object_foreach(v, key, m)
+			keys[i++] = key;
+		if (n)
+			qsort(keys, n, sizeof(*keys), cmp_utf16);
+		tu_buf_str(b, "{");
+		for (i = 0; i < n; i++) {
+			if (i)
+				tu_buf_str(b, ",");
+			put_string(b, keys[i]);
+			tu_buf_str(b, ":");
+			put_value(b, json_object_get(v, keys[i]));
+		}
+		tu_buf_str(b, "}");
+		free(keys);
+		break;
+	}
+	case JSON_ARRAY:
+		tu_buf_str(b, "[");
+		for (i = 0; i < json_array_size(v); i++) {
+			if (i)
+				tu_buf_str(b, ",");
+			put_value(b, json_array_get(v, i));
+		}
+		tu_buf_str(b, "]");
+		break;
+	case JSON_STRING:
+		put_string(b, json_string_value(v));
+		break;
+	case JSON_INTEGER:
+		tu_buf_fmt(b, "%lld", (long long)json_integer_value(v));
+		break;
+	case JSON_TRUE:
+		tu_buf_str(b, "true");
+		break;
+	case JSON_FALSE:
+		tu_buf_str(b, "false");
+		break;
+	case JSON_NULL:
+		tu_buf_str(b, "null");
+		break;
+	default:
+		ck_abort_msg("tu_spec_canonical: a real number");
+	}
+}
+
+char *tu_spec_canonical(json_t *value)
+{
+	tu_buf b = { 0 };
+
+	put_value(&b, value);
+	return tu_buf_take(&b);
+}
+
+json_t *tu_spec_announcement_of(json_t *doc)
+{
+	static const char *const drawn[] = { "entropy_value", "secret", "seed", "selected", "reserves",
+	                                     "ledger", "signer", "signature" };
+	json_t *a = json_deep_copy(doc), *st;
+	size_t i;
+
+	ck_assert_ptr_nonnull(a);
+	for (i = 0; i < sizeof(drawn) / sizeof(drawn[0]); i++)
+		json_object_del(a, drawn[i]);
+	json_array_foreach(json_object_get(a, "strata"), i, st)
+		json_object_del(st, "cutoff");
+	json_object_set_new(a, "format", json_string("yaohao-announcement/2"));
+	return a;
+}
+
+void tu_spec_rebuilt_digest(unsigned char out[32], json_t *doc)
+{
+	json_t *a = tu_spec_announcement_of(doc);
+	char *text = tu_spec_canonical(a);
+
+	tu_spec_announcement_digest(out, text);
+	free(text);
+	json_decref(a);
 }
 
 void tu_spec_ledger_hash(unsigned char out[32], const yh_ledger_entry *e)
@@ -847,4 +1036,93 @@ char *tu_sql_text(sqlite3 *db, const char *sql)
 void tu_sql_close(sqlite3 *db)
 {
 	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+}
+
+/* ---- canonical register files (§1), read here ------------------------------------------------ */
+
+/* One line's fields (RFC 4180); *p is moved past the line end.  0 at the end of the text. */
+static size_t csv_line(char **fields, size_t max, const char **p)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	if (!*s)
+		return 0;
+	for (;;) {
+		tu_buf f = { 0 };
+
+		if (*s == '"') {
+			for (s++;; s++) {
+				TU_REQUIRE(*s, "an unclosed quote");
+				if (*s == '"' && s[1] == '"')
+					tu_buf_add(&f, s++, 1);
+				else if (*s == '"')
+					break;
+				else
+					tu_buf_add(&f, s, 1);
+			}
+			s++;
+		} else {
+			while (*s && *s != ',' && *s != '\n' && *s != '\r')
+				tu_buf_add(&f, s++, 1);
+		}
+		TU_REQUIRE(n < max, "a line with more than %zu fields", max);
+		fields[n++] = tu_buf_take(&f);
+		if (*s == ',') {
+			s++;
+			continue;
+		}
+		if (*s == '\r')
+			s++;
+		TU_REQUIRE(*s == '\n', "a line does not end with LF");
+		*p = s + 1;
+		return n;
+	}
+}
+
+char **tu_csv_rows(const char *path, size_t nfields, size_t *nrows)
+{
+	char *text = tu_read(path, NULL), **rows = NULL, *f[64];
+	const char *p = text;
+	size_t n, cap = 0, i;
+
+	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	n = csv_line(f, 64, &p);
+	TU_REQUIRE(n == nfields, "%s: a header of %zu columns, expected %zu", path, n, nfields);
+	for (i = 0; i < n; i++)
+		free(f[i]);
+	*nrows = 0;
+	while ((n = csv_line(f, 64, &p)) > 0) {
+		TU_REQUIRE(n == nfields, "%s: row %zu has %zu fields", path, *nrows + 1, n);
+		if ((*nrows + 1) * nfields > cap) {
+			cap = cap ? cap * 2 : 64 * nfields;
+			rows = realloc(rows, cap * sizeof(char *));
+			ck_assert_ptr_nonnull(rows);
+		}
+		memcpy(rows + *nrows * nfields, f, nfields * sizeof(char *));
+		(*nrows)++;
+	}
+	free(text);
+	return rows;
+}
+
+void tu_csv_free(char **rows, size_t nfields, size_t nrows)
+{
+	size_t i;
+
+	for (i = 0; i < nfields * nrows; i++)
+		free(rows[i]);
+	free(rows);
+}
+
+void tu_spec_file_root(unsigned char out[32], const char *path, size_t nfields, size_t *nrows)
+{
+	size_t n;
+	char **rows = tu_csv_rows(path, nfields, &n);
+
+	tu_spec_root(out, (const char *const *)rows, nfields, n);
+	tu_csv_free(rows, nfields, n);
+	if (nrows)
+		*nrows = n;
 }

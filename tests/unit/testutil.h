@@ -190,21 +190,38 @@ void tu_sha256_label(unsigned char out[32], const char *label);
 #define TU_VECTOR_KEY "yaohao test vector key"
 yh_key *tu_key_from_label(const char *label);
 
-/* ---- docs/spec.md, recomputed here ------------------------------------------------------
+/* ---- docs/spec.md (format /2), recomputed here ------------------------------------------
  * Independent of the engine's code: each lays out the bytes the spec names
- * (TAG(x) = the ASCII of x and one zero byte, u32 = 4 bytes big-endian) and
- * hashes them with one crypto_hash_sha256 call. */
+ * (TAG(x) = the ASCII of x and one zero byte, PAD32(x) = the ASCII of x and zero bytes up
+ * to 32 in all, u32 = 4 bytes big-endian) and hashes them with one crypto_hash_sha256 call. */
 
 void tu_spec_task_digest(unsigned char out[32], const char *canonical);              /* §3 */
 void tu_spec_commitment(unsigned char out[32], const unsigned char secret[32]);      /* §6 */
-void tu_spec_seed(unsigned char out[32], const unsigned char task_digest[32],
-                  const unsigned char entity_root[32], const unsigned char officer_root[32],
-                  const unsigned char recusal_root[32], const unsigned char secret[32],
-                  const char *value);                                                /* §7 */
+/* TAG("yaohao:announcement:v2") ‖ canonical announcement */
+void tu_spec_announcement_digest(unsigned char out[32], const char *canonical);      /* §6 */
+/* TAG("yaohao:seed:v2") ‖ announcement digest ‖ secret ‖ u32(len value) ‖ value */
+void tu_spec_seed(unsigned char out[32], const unsigned char announcement_digest[32],
+                  const unsigned char secret[32], const char *value);                /* §7 */
+/* seed ‖ PAD32("yaohao:ticket:v2") ‖ id */
 void tu_spec_ticket(unsigned char out[32], const unsigned char seed[32], const char *id); /* §8 */
-void tu_spec_pair_key(unsigned char out[32], const unsigned char seed[32], const char *entity_id);
+/* seed ‖ PAD32("yaohao:officer:v2") ‖ u32(level) ‖ officer id */
+void tu_spec_officer_ticket(unsigned char out[32], const unsigned char seed[32], uint32_t level,
+                            const char *officer_id);                                 /* §9 */
+/* seed ‖ PAD32("yaohao:pair:v2") ‖ entity id ‖ officer id */
 void tu_spec_pair_ticket(unsigned char out[32], const unsigned char seed[32], const char *entity_id,
                          const char *officer_id);                                   /* §9 */
+
+/* The canonical text of §3 (RFC 8785 for yaohao's documents: members sorted by UTF-16 code
+ * units, no whitespace, the spec's string escapes, integers only), written here from the spec
+ * (malloc'd). */
+char *tu_spec_canonical(json_t *value);
+
+/* §10: the announcement rebuilt from a transcript or a draw document (a new value): the draw's
+ * members removed, cutoff removed from each stratum, format "yaohao-announcement/2". */
+json_t *tu_spec_announcement_of(json_t *transcript_or_document);
+
+/* The announcement digest of a transcript or document, rebuilt as above (§6, §10). */
+void tu_spec_rebuilt_digest(unsigned char out[32], json_t *transcript_or_document);
 
 /* The hash of a ledger entry (§11). */
 void tu_spec_ledger_hash(unsigned char out[32], const yh_ledger_entry *e);
@@ -218,6 +235,16 @@ uint64_t tu_ledger_check(yh_store *store, const unsigned char *public_key);
 /* The Merkle root (§2, RFC 6962) over rows[0..nrows) of nfields fields each
  * (row-major), each row's leaf data u32(len) ‖ bytes per field. */
 void tu_spec_root(unsigned char out[32], const char *const *rows, size_t nfields, size_t nrows);
+
+/* A canonical register file (§1: a header line, then one line per row, fields separated by
+ * ',', a field holding ',' or '"' quoted with '"' doubled; LF or CRLF), read here without the
+ * engine: the data rows, nfields each, row-major (*nrows rows; free with tu_csv_free).  The
+ * header must have nfields columns. */
+char **tu_csv_rows(const char *path, size_t nfields, size_t *nrows);
+void tu_csv_free(char **rows, size_t nfields, size_t nrows);
+
+/* The root over every row of a canonical register file, in its row order (§2). */
+void tu_spec_file_root(unsigned char out[32], const char *path, size_t nfields, size_t *nrows);
 
 /* ---- SQLite, bypassing the engine ------------------------------------------------------- */
 
