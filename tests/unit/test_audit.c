@@ -703,12 +703,22 @@ START_TEST(test_extra_register_row)
 	                             "'有限责任公司', '330106', 'F521', 'A', 'active', 0, 12, NULL)", NULL), 1);
 	tu_sql_close(db);
 	expect_failure(audit(NULL), 12, "register", "not an import of that register");
+	/* (closed by an entry after the last freeze, 10, so that no replay sees it) */
+	build_store(key);
+	db = tu_sql_open(tu_path("yaohao.db"));
+	ck_assert_int_eq(raw_changes(db, "UPDATE inspector SET valid_to = 11 WHERE id = (SELECT min(id) FROM "
+	                             "inspector WHERE department <> '330100-SCJG')", NULL), 1);
+	tu_sql_close(db);
+	expect_failure(audit(NULL), 11, "register", "not an import of that register");
+	/* the same officer, of a department the tasks do not draw from (never eligible), closed by the
+	 * conflicts import: the officer root covers every row (spec §2), so the first replay fails */
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE inspector SET valid_to = 5 WHERE id = (SELECT min(id) FROM "
 	                             "inspector WHERE department <> '330100-SCJG')", NULL), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), 5, "register", "not an import of that register");
+	expect_failure(audit(NULL), SEQ_DRAW, "draw", "the officers as of the commitment no longer give the "
+	               "committed root");
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE conflict SET valid_from = 99 WHERE (inspector_id, entity_id) = "
@@ -888,7 +898,10 @@ START_TEST(test_exclusions_follow_from_earlier_draws)
 		ck_assert_int_eq(yh_draw_announcement(&ann, store, REPEAT), YH_OK);
 		a = json_loads(ann, 0, NULL);
 		ck_assert_uint_gt(json_array_size(json_object_get(json_object_get(a, "entities"), "excluded")), 0);
-		ck_assert_uint_gt(json_array_size(json_object_get(json_object_get(a, "recusals"), "recent_pairs")), 0);
+		ck_assert_uint_gt(json_array_size(json_object_get(a, "recent_pairs")), 0);
+		/* and names the first draw among its earlier draws */
+		ck_assert_uint_eq(json_array_size(json_object_get(a, "earlier")), 1);
+		ck_assert_str_eq(tu_jstr(json_array_get(json_object_get(a, "earlier"), 0), "task_id"), FOOD);
 		json_decref(a);
 		free(ann);
 		yh_store_close(store);
@@ -936,6 +949,158 @@ START_TEST(test_exclusions_follow_from_earlier_draws)
 }
 END_TEST
 
+/* ---- the chain of announcements (spec §6) ------------------------------------------------------ */
+
+typedef void (*announcement_edit)(json_t *announcement);
+
+/* The store with the second task committed, its announcement changed by `edit` in the store and
+ * in its ledger entry (11), which is re-hashed and re-signed as only the key holder can; then the
+ * second task is drawn from that announcement, so that everything after it agrees. */
+static void forge_second_commit(const yh_key *key, announcement_edit edit)
+{
+	yh_store *store;
+	sqlite3 *db;
+	sqlite3_stmt *st = NULL;
+	char *text, *payload, *kind = NULL, *new_ann, *new_payload;
+	json_t *a, *p;
+	unsigned char prev[32], h[32];
+	yh_ledger_entry e;
+	int rc;
+
+	build_first(key);
+	store = open_store();
+	ck_assert_int_eq(yh_store_set_key(store, key), YH_OK);
+	add_task(store, repeat_task);
+	{
+		unsigned char secret[32];
+		yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
+		uint64_t seq;
+
+		crypto_hash_sha256(secret, (const unsigned char *)"audit repeat", 12);
+		opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
+		opt.entropy_source = "drand quicknet, the first round after the commit";
+		opt.secret = secret;
+		ck_assert_msg(yh_draw_commit(NULL, &seq, store, REPEAT, &opt) == YH_OK, "%s", yh_error_message());
+		ck_assert_uint_eq(seq, 11);
+	}
+	payload = tu_ledger_payload(store, 11, &kind);
+	ck_assert_str_eq(kind, "commit");
+	yh_store_close(store);
+
+	db = tu_sql_open(tu_path("yaohao.db"));
+	text = tu_sql_text(db, "SELECT announcement FROM task_commit WHERE task_id = '" REPEAT "'");
+	a = tu_json(text);
+	edit(a);
+	new_ann = tu_spec_canonical(a);
+	ck_assert_int_eq(raw_changes(db, "UPDATE task_commit SET announcement = ?1 WHERE task_id = '" REPEAT "'",
+	                             new_ann), 1);
+	p = tu_json(payload);
+	json_object_set(p, "announcement", a);
+	new_payload = tu_spec_canonical(p);
+	entry_hash(db, 10, prev);
+	memset(&e, 0, sizeof(e));
+	e.seq = 11;
+	e.kind = "commit";
+	e.payload = new_payload;
+	e.prev_hash = prev;
+	tu_spec_ledger_hash(h, &e);
+	tu_sql_exec(db, "DROP TRIGGER ledger_no_update");
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE ledger SET payload = ?1, hash = ?2 WHERE seq = 11", -1, &st,
+	                                    NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, new_payload, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, h, 32, SQLITE_TRANSIENT);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	ck_assert_int_eq(sqlite3_changes(db), 1);
+	sqlite3_finalize(st);
+	resign_entry(db, 11, key, NULL);
+	tu_sql_close(db);
+
+	store = open_store();
+	ck_assert_int_eq(yh_store_set_key(store, key), YH_OK);
+	rc = yh_draw_run(NULL, &tu_draw_result, store, REPEAT, "audit repeat", NULL);
+	ck_assert_msg(rc == YH_OK, "draw: %s", yh_error_message());
+	ck_assert_uint_eq(tu_ledger_head(store), SEQ_HEAD);
+	yh_store_close(store);
+	json_decref(a);
+	json_decref(p);
+	free(text);
+	free(payload);
+	free(kind);
+	free(new_ann);
+	free(new_payload);
+}
+
+static void no_change(json_t *a)
+{
+	(void)a;
+}
+
+static void prev_of_another(json_t *a)
+{
+	/* a digest that is not that of the announcement before it (one digit changed), as if another
+	 * announcement had been committed and kept hidden in between */
+	json_t *chain = json_object_get(a, "chain");
+	const char *prev = json_string_value(json_object_get(chain, "prev"));
+	char other[65];
+
+	ck_assert_ptr_nonnull(prev);
+	snprintf(other, sizeof(other), "%s", prev);
+	other[0] = other[0] == '0' ? '1' : '0';
+	json_object_set_new(chain, "prev", json_string(other));
+}
+
+static void chain_restarted(json_t *a)
+{
+	/* a second "first" announcement: seq 1, prev null (a chain started over) */
+	json_object_set_new(json_object_get(a, "chain"), "seq", json_integer(1));
+	json_object_set_new(json_object_get(a, "chain"), "prev", json_null());
+}
+
+static void seq_skipped(json_t *a)
+{
+	json_object_set_new(json_object_get(a, "chain"), "seq", json_integer(3));
+}
+
+/* Each announcement links to the one before it; a link stored wrong — in the store and its ledger
+ * entry, re-hashed and re-signed, the draw made from it — is caught at that commit. */
+START_TEST(test_broken_chain_link)
+{
+	yh_key *key = tu_key_from_label("audit key");
+	json_t *rep;
+
+	/* control: the forgery machinery with no change leaves a store that passes */
+	forge_second_commit(key, no_change);
+	rep = audit(NULL);
+	ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
+	json_decref(rep);
+	{
+		/* the link as stored: the digest of the first announcement (spec §6) */
+		yh_store *store = open_store();
+		char *first = NULL, *second = NULL;
+		unsigned char d[32];
+		json_t *a;
+
+		ck_assert_int_eq(yh_draw_announcement(&first, store, FOOD), YH_OK);
+		ck_assert_int_eq(yh_draw_announcement(&second, store, REPEAT), YH_OK);
+		tu_spec_announcement_digest(d, first);
+		a = tu_json(second);
+		ck_assert_str_eq(tu_jstr(json_object_get(a, "chain"), "prev"), tu_hex(d, 32));
+		ck_assert_int_eq(tu_jint(json_object_get(a, "chain"), "seq"), 2);
+		json_decref(a);
+		free(first);
+		free(second);
+		yh_store_close(store);
+	}
+	forge_second_commit(key, prev_of_another);
+	expect_failure(audit(NULL), 11, "commit", "does not link to the one before it");
+	forge_second_commit(key, chain_restarted);
+	expect_failure(audit(NULL), 11, "commit", "is not number 2 of the chain");
+	forge_second_commit(key, seq_skipped);
+	expect_failure(audit(NULL), 11, "commit", "is not number 2 of the chain");
+	yh_key_free(key);
+}
+END_TEST
+
 static Suite *audit_suite(void)
 {
 	Suite *s = suite_create("audit");
@@ -954,6 +1119,7 @@ static Suite *audit_suite(void)
 	tcase_add_test(tc, test_changed_transcript_and_announcement);
 	tcase_add_test(tc, test_exclusions_follow_from_earlier_draws);
 	tcase_add_test(tc, test_forged_result_resigned);
+	tcase_add_test(tc, test_broken_chain_link);
 	return s;
 }
 
