@@ -962,105 +962,26 @@ END_TEST
 
 /* ---- the announcement /2: the chain, the earlier draws, exclusions and recent pairs ---------- */
 
-/* Days since 1970-01-01 of a YYYY-MM-DD date (the civil calendar), written out here. */
-static int64_t day_number(const char *date)
-{
-	int64_t y = strtol(date, NULL, 10), m = strtol(date + 5, NULL, 10), d = strtol(date + 8, NULL, 10);
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* A draw recorded in the store, as the test keeps it. */
 typedef struct {
 	char task_id[32], date[11];
 	char *transcript;
 } past;
 
-static int cmp_text_ptr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* docs/spec.md §4, §6 written out: the earlier list, entities.excluded and recent_pairs of a task
- * dated `date` with windows x and p, from the draws recorded before its commit. */
+/* docs/spec.md §4, §6 written out (testutil): from the transcripts of the draws before a commit. */
 static void expected_windows(json_t **earlier, json_t **excluded, json_t **recent, const char *date, int64_t x,
                              int64_t p, const past *draws, size_t n)
 {
-	int64_t wide = x > p ? x : p;
-	const char **ids = NULL, **pairs = NULL, **named = NULL;
-	size_t nids = 0, npairs = 0, nnamed = 0, i, j, k;
+	json_t **trs = calloc(n + 1, sizeof(*trs));
+	size_t i;
 
-	*earlier = json_array();
-	*excluded = json_array();
-	*recent = json_array();
-	for (i = 0; i < n; i++) {
-		int64_t age = day_number(date) - day_number(draws[i].date);
-		json_t *tr, *e, *m;
-
-		if (age < 0 || wide <= 0 || age > wide)
-			continue;
-		named = realloc(named, (nnamed + 1) * sizeof(*named));
-		named[nnamed++] = draws[i].task_id;
-		tr = tu_json(draws[i].transcript);
-		json_array_foreach(json_object_get(tr, "selected"), j, e) {
-			char line[256];
-
-			if (x > 0 && age <= x) {
-				ids = realloc(ids, (nids + 1) * sizeof(*ids));
-				ids[nids++] = strdup(tu_jstr(e, "id"));
-			}
-			if (p > 0 && age <= p)
-				json_array_foreach(json_object_get(e, "team"), k, m) {
-					/* entity, officer, "recent:" task: sorted as the spec sorts the rows */
-					snprintf(line, sizeof(line), "%s\x01%s\x01recent:%s", tu_jstr(e, "id"), tu_jstr(m, "id"),
-					         draws[i].task_id);
-					pairs = realloc(pairs, (npairs + 1) * sizeof(*pairs));
-					pairs[npairs++] = strdup(line);
-				}
-		}
-		json_decref(tr);
-	}
-	if (nnamed)
-		qsort(named, nnamed, sizeof(*named), cmp_text_ptr);
-	for (i = 0; i < nnamed; i++)
-		for (j = 0; j < n; j++)
-			if (strcmp(draws[j].task_id, named[i]) == 0) {
-				unsigned char sha[32];
-
-				crypto_hash_sha256(sha, (const unsigned char *)draws[j].transcript, strlen(draws[j].transcript));
-				json_array_append_new(*earlier, json_pack("{s:s, s:s, s:s}", "task_id", draws[j].task_id,
-				                      "draw_date", draws[j].date, "transcript_sha256", tu_hex(sha, 32)));
-			}
-	if (nids)
-		qsort(ids, nids, sizeof(*ids), cmp_text_ptr);
-	for (i = 0; i < nids; i++)
-		if (i == 0 || strcmp(ids[i - 1], ids[i]) != 0)
-			json_array_append_new(*excluded, json_string(ids[i]));
-	if (npairs)
-		qsort(pairs, npairs, sizeof(*pairs), cmp_text_ptr);
-	for (i = 0; i < npairs; i++) {
-		char *a = strdup(pairs[i]), *b = strchr(a, '\x01'), *c;
-
-		*b++ = '\0';
-		c = strchr(b, '\x01');
-		*c++ = '\0';
-		json_array_append_new(*recent, json_pack("{s:s, s:s, s:s}", "entity_id", a, "inspector_id", b,
-		                                         "task_id", c + 7));
-		free(a);
-	}
-	for (i = 0; i < nids; i++)
-		free((char *)ids[i]);
-	for (i = 0; i < npairs; i++)
-		free((char *)pairs[i]);
-	free(ids);
-	free(pairs);
-	free(named);
+	ck_assert_ptr_nonnull(trs);
+	for (i = 0; i < n; i++)
+		trs[i] = tu_json(draws[i].transcript);
+	tu_spec_windows(earlier, excluded, recent, date, x, p, trs, n);
+	for (i = 0; i < n; i++)
+		json_decref(trs[i]);
+	free(trs);
 }
 
 /* The same lists as engine/windows.c computes them (the audit's and the verifier's code). */
@@ -1251,11 +1172,18 @@ START_TEST(test_windows_edges)
 			           rank + 1, e, colon + 1, plus + 1);
 			rank++;
 		}
-		tu_buf_str(&b, "]}");
+		tu_buf_str(&b, "],\"format\":\"yaohao-transcript/2\"}");
 		free(spec);
 		snprintf(draws[i].task_id, sizeof(draws[i].task_id), "%s", d[i].id);
 		snprintf(draws[i].date, sizeof(draws[i].date), "%s", d[i].date);
-		draws[i].transcript = tu_buf_take(&b);
+		{
+			/* in canonical form, as a store records a transcript */
+			json_t *j = tu_json(b.s);
+
+			draws[i].transcript = tu_spec_canonical(j);
+			json_decref(j);
+			free(b.s);
+		}
 	}
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		json_t *we, *wx, *wr, *ee, *ex, *er;

@@ -1038,6 +1038,118 @@ void tu_sql_close(sqlite3 *db)
 	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
 }
 
+void tu_spec_transcript_sha256(unsigned char out[32], json_t *doc)
+{
+	json_t *t = json_deep_copy(doc);
+	char *text;
+
+	ck_assert_ptr_nonnull(t);
+	json_object_del(t, "ledger");
+	json_object_del(t, "signer");
+	json_object_del(t, "signature");
+	json_object_set_new(t, "format", json_string("yaohao-transcript/2"));
+	text = tu_spec_canonical(t);
+	crypto_hash_sha256(out, (const unsigned char *)text, strlen(text));
+	free(text);
+	json_decref(t);
+}
+
+int64_t tu_day_number(const char *date)
+{
+	int64_t y = strtol(date, NULL, 10), m = strtol(date + 5, NULL, 10), d = strtol(date + 8, NULL, 10);
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void tu_spec_windows(json_t **earlier, json_t **excluded, json_t **recent, const char *date, int64_t x,
+                     int64_t p, json_t *const *draws, size_t n)
+{
+	int64_t wide = x > p ? x : p;
+	char **ids = NULL, **pairs = NULL, **named = NULL;
+	size_t nids = 0, npairs = 0, nnamed = 0, i, j, k;
+
+	*earlier = json_array();
+	*excluded = json_array();
+	*recent = json_array();
+	for (i = 0; i < n; i++) {
+		const char *task_id = tu_jstr(draws[i], "task_id");
+		const char *when = tu_jstr(json_object_get(draws[i], "task"), "draw_date");
+		int64_t age = tu_day_number(date) - tu_day_number(when);
+		unsigned char sha[32];
+		json_t *e, *m;
+		tu_buf b = { 0 };
+
+		/* an earlier draw: dated on or before the task, within the larger window */
+		if (age < 0 || wide <= 0 || age > wide)
+			continue;
+		tu_spec_transcript_sha256(sha, draws[i]);
+		tu_buf_fmt(&b, "%s\x01%s\x01%s", task_id, when, tu_hex(sha, 32));
+		named = realloc(named, (nnamed + 1) * sizeof(*named));
+		named[nnamed++] = tu_buf_take(&b);
+		json_array_foreach(json_object_get(draws[i], "selected"), j, e) {
+			if (x > 0 && age <= x) {
+				ids = realloc(ids, (nids + 1) * sizeof(*ids));
+				ids[nids++] = strdup(tu_jstr(e, "id"));
+			}
+			if (p > 0 && age <= p)
+				json_array_foreach(json_object_get(e, "team"), k, m) {
+					/* sorted as the rows (entity, officer, "recent:" task) */
+					tu_buf r = { 0 };
+
+					tu_buf_fmt(&r, "%s\x01%s\x01recent:%s", tu_jstr(e, "id"), tu_jstr(m, "id"), task_id);
+					pairs = realloc(pairs, (npairs + 1) * sizeof(*pairs));
+					pairs[npairs++] = tu_buf_take(&r);
+				}
+		}
+	}
+	if (nnamed)
+		qsort(named, nnamed, sizeof(*named), cmp_cstr);
+	if (nids)
+		qsort(ids, nids, sizeof(*ids), cmp_cstr);
+	if (npairs)
+		qsort(pairs, npairs, sizeof(*pairs), cmp_cstr);
+	for (i = 0; i < nnamed; i++) {
+		char *a = named[i], *b = strchr(a, '\x01'), *c;
+
+		*b++ = '\0';
+		c = strchr(b, '\x01');
+		*c++ = '\0';
+		json_array_append_new(*earlier, json_pack("{s:s, s:s, s:s}", "task_id", a, "draw_date", b,
+		                                          "transcript_sha256", c));
+		free(a);
+	}
+	for (i = 0; i < nids; i++) {
+		if (i == 0 || strcmp(ids[i - 1], ids[i]) != 0)
+			json_array_append_new(*excluded, json_string(ids[i]));
+	}
+	for (i = 0; i < nids; i++)
+		free(ids[i]);
+	for (i = 0; i < npairs; i++) {
+		char *a = pairs[i], *b = strchr(a, '\x01'), *c;
+
+		*b++ = '\0';
+		c = strchr(b, '\x01');
+		*c++ = '\0';
+		json_array_append_new(*recent, json_pack("{s:s, s:s, s:s}", "entity_id", a, "inspector_id", b,
+		                                         "task_id", c + 7));
+		free(a);
+	}
+	free(ids);
+	free(pairs);
+	free(named);
+}
+
 /* ---- canonical register files (§1), read here ------------------------------------------------ */
 
 /* One line's fields (RFC 4180); *p is moved past the line end.  0 at the end of the text. */

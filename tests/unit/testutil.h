@@ -236,6 +236,19 @@ uint64_t tu_ledger_check(yh_store *store, const unsigned char *public_key);
  * (row-major), each row's leaf data u32(len) ‖ bytes per field. */
 void tu_spec_root(unsigned char out[32], const char *const *rows, size_t nfields, size_t nrows);
 
+/* §10: the SHA-256 of the canonical transcript a transcript or a draw document gives (the
+ * document's ledger, signer and signature removed, format "yaohao-transcript/2"). */
+void tu_spec_transcript_sha256(unsigned char out[32], json_t *transcript_or_document);
+
+/* Days since 1970-01-01 of a YYYY-MM-DD date, in the civil calendar. */
+int64_t tu_day_number(const char *date);
+
+/* §4, §6: the `earlier` list, entities.excluded and recent_pairs of a task dated `date` with the
+ * exclusion and pair windows x and p (days, 0: none), from the draws recorded before its commit
+ * given as transcripts or documents, in any order.  Each *out is a new JSON array. */
+void tu_spec_windows(json_t **earlier, json_t **excluded, json_t **recent, const char *date, int64_t x,
+                     int64_t p, json_t *const *draws, size_t n);
+
 /* A canonical register file (§1: a header line, then one line per row, fields separated by
  * ',', a field holding ',' or '"' quoted with '"' doubled; LF or CRLF), read here without the
  * engine: the data rows, nfields each, row-major (*nrows rows; free with tu_csv_free).  The
