@@ -225,10 +225,12 @@ typedef struct {
 	yh_key *key;
 	yh_store *store;
 	json_t *doc;
-	erow *all;          /* the whole entity register as of the freeze, by id */
+	erow *all;          /* the whole entity register as of the freeze, by id: the committed tree */
 	size_t nall;
-	erow **elig;        /* the eligible ones (the committed tree), by id */
-	size_t n;
+	erow **tree;        /* every row, by id: leaf i is tree[i] */
+	erow **elig;        /* the eligible ones, by id */
+	size_t nelig;
+	size_t n;           /* the tree's size: nall */
 	unsigned char (*leaves)[32];
 } fixture;
 
@@ -322,20 +324,26 @@ static void fixture_open(fixture *fx)
 	ck_assert_ptr_nonnull(fx->doc);
 	free(text);
 
-	/* the register as of the freeze, and the eligible part of it, computed here */
+	/* the register as of the freeze, every row of it the tree (spec §2), and the eligible part of
+	 * it, computed here */
 	ck_assert_int_eq(yh_register_foreach(fx->store, YH_REGISTER_ENTITIES, FREEZE, collect_row, fx), YH_OK);
 	qsort(fx->all, fx->nall, sizeof(*fx->all), cmp_erow);
 	fx->elig = calloc(fx->nall, sizeof(*fx->elig));
+	fx->tree = calloc(fx->nall, sizeof(*fx->tree));
 	fx->leaves = calloc(fx->nall, 32);
-	for (i = 0; i < fx->nall; i++)
-		if (eligible(&fx->all[i])) {
-			memcpy(fx->leaves[fx->n], fx->all[i].leaf, 32);
-			fx->elig[fx->n++] = &fx->all[i];
-		}
+	for (i = 0; i < fx->nall; i++) {
+		fx->tree[i] = &fx->all[i];
+		memcpy(fx->leaves[fx->n++], fx->all[i].leaf, 32);
+		if (eligible(&fx->all[i]))
+			fx->elig[fx->nelig++] = &fx->all[i];
+	}
 	/* the committed tree is this one */
-	ck_assert_int_gt(fx->n, 20);
+	ck_assert_int_gt(fx->nelig, 20);
+	ck_assert_int_lt(fx->nelig, fx->n);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(fx->doc, "entities"), "count")),
 	                 (json_int_t)fx->n);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(fx->doc, "entities"), "eligible")),
+	                 (json_int_t)fx->nelig);
 	{
 		unsigned char root[32];
 
@@ -354,6 +362,7 @@ static void fixture_close(fixture *fx)
 			free(fx->all[i].f[j]);
 	free(fx->all);
 	free(fx->elig);
+	free(fx->tree);
 	free(fx->leaves);
 	json_decref(fx->doc);
 	yh_store_close(fx->store);
@@ -371,7 +380,7 @@ static json_t *make_proof(fixture *fx, const char *id)
 	p = json_loads(text, 0, NULL);
 	ck_assert_ptr_nonnull(p);
 	free(text);
-	ck_assert_str_eq(json_string_value(json_object_get(p, "format")), "yaohao-proof/1");
+	ck_assert_str_eq(json_string_value(json_object_get(p, "format")), "yaohao-proof/2");
 	ck_assert_str_eq(json_string_value(json_object_get(p, "entity_id")), id);
 	ck_assert_str_eq(json_string_value(json_object_get(p, "task_id")), FOOD);
 	ck_assert(json_equal(json_object_get(p, "seed"), json_object_get(fx->doc, "seed")));
@@ -440,34 +449,79 @@ static void check_row(erow *r, json_t *row)
 
 /* ---- inclusion ----------------------------------------------------------------------------- */
 
+/* The index of an entity in the whole register (the tree), or (size_t)-1. */
+static size_t find_all(const fixture *fx, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < fx->nall; i++)
+		if (strcmp(fx->all[i].f[0], id) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+/* The reason a row is not eligible for the food task, written out here (spec §4). */
+static const char *why_not(const erow *r)
+{
+	if (strcmp(r->f[6], "active") != 0)
+		return "status";
+	return eligible(r) ? NULL : "filter";
+}
+
+/* Every row of the register is included: the eligible ones with their ticket and what the draw
+ * did, the others with eligible false and the reason (spec §14). */
 START_TEST(test_every_included_entity)
 {
 	fixture fx;
-	unsigned char seed[32], t[32], msg[32 + 17 + 18];
-	size_t i, nsel = 0, nnot = 0, nres = 0;
+	unsigned char seed[32], t[32], msg[32 + 32 + 18];
+	size_t i, nsel = 0, nnot = 0, nres = 0, nout = 0, nstatus = 0;
 
 	fixture_open(&fx);
 	ck_assert_int_eq(sodium_hex2bin(seed, 32, json_string_value(json_object_get(fx.doc, "seed")), 64,
 	                                NULL, NULL, NULL), 0);
 	for (i = 0; i < fx.n; i++) {
-		const char *id = fx.elig[i]->f[0];
+		const char *id = fx.all[i].f[0], *why = why_not(&fx.all[i]);
 		json_t *p = make_proof(&fx, id), *rep, *s = doc_entry(json_object_get(fx.doc, "selected"), id),
 		       *r = doc_entry(json_object_get(fx.doc, "reserves"), id);
 		int selected = s != NULL;
 
 		ck_assert(json_is_true(json_object_get(p, "included")));
 		ck_assert_int_eq(json_integer_value(json_object_get(p, "leaf_index")), (json_int_t)i);
-		check_row(fx.elig[i], json_object_get(p, "row"));
+		check_row(&fx.all[i], json_object_get(p, "row"));
 		check_path(&fx, json_object_get(p, "path"), i, id);
-		/* the ticket of spec §8, computed here */
+		ck_assert_ptr_null(json_object_get(p, "note"));
+		if (why) {
+			/* not eligible: the reason, nothing about the draw */
+			ck_assert(json_is_false(json_object_get(p, "eligible")));
+			ck_assert_str_eq(json_string_value(json_object_get(p, "reason")), why);
+			ck_assert_ptr_null(json_object_get(p, "ticket"));
+			ck_assert_ptr_null(json_object_get(p, "stratum"));
+			ck_assert_ptr_null(json_object_get(p, "selected"));
+			ck_assert(!selected && !r);
+			nout++;
+			nstatus += strcmp(why, "status") == 0;
+			rep = check_proof(p);
+			if (!json_is_true(json_object_get(rep, "ok")))
+				ck_abort_msg("proof of ineligible %s does not verify: %s", id, json_dumps(rep, 0));
+			ck_assert_str_eq(tu_check_status(rep, "inclusion"), "passed");
+			ck_assert_str_eq(tu_check_status(rep, "eligibility"), "passed");
+			ck_assert_str_eq(tu_check_status(rep, "ticket"), "absent");
+			ck_assert(json_is_false(json_object_get(rep, "selected")));
+			json_decref(rep);
+			json_decref(p);
+			continue;
+		}
+		ck_assert(json_is_true(json_object_get(p, "eligible")));
+		ck_assert_ptr_null(json_object_get(p, "reason"));
+		/* the ticket of spec §8 — seed ‖ PAD32("yaohao:ticket:v2") ‖ id — computed here */
+		memset(msg, 0, sizeof(msg));
 		memcpy(msg, seed, 32);
-		memcpy(msg + 32, "yaohao:ticket:v1", 17);
-		memcpy(msg + 49, id, 18);
+		memcpy(msg + 32, "yaohao:ticket:v2", 16);
+		memcpy(msg + 64, id, 18);
 		ck_assert_uint_eq(strlen(id), 18);
 		crypto_hash_sha256(t, msg, sizeof(msg));
 		ck_assert_str_eq(json_string_value(json_object_get(p, "ticket")), tu_hex(t, 32));
-		ck_assert_str_eq(json_string_value(json_object_get(p, "stratum")),
-		                 *fx.elig[i]->f[5] ? fx.elig[i]->f[5] : "-");
+		ck_assert_str_eq(json_string_value(json_object_get(p, "stratum")), *fx.all[i].f[5] ? fx.all[i].f[5] : "-");
 		ck_assert_int_eq(json_is_true(json_object_get(p, "selected")), selected);
 		if (selected) {
 			nsel++;
@@ -489,6 +543,7 @@ START_TEST(test_every_included_entity)
 		if (!json_is_true(json_object_get(rep, "ok")))
 			ck_abort_msg("proof of %s does not verify: %s", id, json_dumps(rep, 0));
 		ck_assert_str_eq(tu_check_status(rep, "inclusion"), "passed");
+		ck_assert_str_eq(tu_check_status(rep, "eligibility"), "passed");
 		ck_assert_str_eq(tu_check_status(rep, "ticket"), "passed");
 		ck_assert_str_eq(tu_check_status(rep, "selection"), "passed");
 		ck_assert_int_eq(json_is_true(json_object_get(rep, "selected")), selected);
@@ -498,21 +553,14 @@ START_TEST(test_every_included_entity)
 	ck_assert_uint_eq(nsel, json_array_size(json_object_get(fx.doc, "selected")));
 	ck_assert_uint_eq(nres, json_array_size(json_object_get(fx.doc, "reserves")));
 	ck_assert_uint_gt(nnot, 0);
+	ck_assert_uint_eq(nout, fx.n - fx.nelig);
+	ck_assert_uint_gt(nstatus, 0);
+	ck_assert_uint_gt(nout - nstatus, 0);
 	fixture_close(&fx);
 }
 END_TEST
 
 /* ---- absence ------------------------------------------------------------------------------ */
-
-static size_t find_all(const fixture *fx, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < fx->nall; i++)
-		if (strcmp(fx->all[i].f[0], id) == 0)
-			return i;
-	return (size_t)-1;
-}
 
 /* An absence proof of id: checked against the register computed here; returns the proof. */
 static json_t *absent_ok(fixture *fx, const char *id, const char *note_has)
@@ -524,9 +572,9 @@ static json_t *absent_ok(fixture *fx, const char *id, const char *note_has)
 	ck_assert_ptr_null(json_object_get(p, "leaf_index"));
 	ck_assert_ptr_null(json_object_get(p, "ticket"));
 	/* where id would go in the committed tree */
-	while (lo < fx->n && strcmp(fx->elig[lo]->f[0], id) < 0)
+	while (lo < fx->n && strcmp(fx->tree[lo]->f[0], id) < 0)
 		lo++;
-	ck_assert_msg(lo == fx->n || strcmp(fx->elig[lo]->f[0], id) != 0, "%s is in the tree", id);
+	ck_assert_msg(lo == fx->n || strcmp(fx->tree[lo]->f[0], id) != 0, "%s is in the tree", id);
 	before = json_object_get(p, "before");
 	after = json_object_get(p, "after");
 	ck_assert_ptr_nonnull(before);
@@ -536,17 +584,17 @@ static json_t *absent_ok(fixture *fx, const char *id, const char *note_has)
 	} else {
 		i = lo - 1;
 		ck_assert_int_eq(json_integer_value(json_object_get(before, "leaf_index")), (json_int_t)i);
-		check_row(fx->elig[i], json_object_get(before, "row"));
+		check_row(fx->tree[i], json_object_get(before, "row"));
 		check_path(fx, json_object_get(before, "path"), i, "before");
-		ck_assert_int_lt(strcmp(fx->elig[i]->f[0], id), 0);
+		ck_assert_int_lt(strcmp(fx->tree[i]->f[0], id), 0);
 	}
 	if (lo == fx->n) {
 		ck_assert(json_is_null(after));
 	} else {
 		ck_assert_int_eq(json_integer_value(json_object_get(after, "leaf_index")), (json_int_t)lo);
-		check_row(fx->elig[lo], json_object_get(after, "row"));
+		check_row(fx->tree[lo], json_object_get(after, "row"));
 		check_path(fx, json_object_get(after, "path"), lo, "after");
-		ck_assert_int_gt(strcmp(fx->elig[lo]->f[0], id), 0);
+		ck_assert_int_gt(strcmp(fx->tree[lo]->f[0], id), 0);
 	}
 	/* the neighbours are adjacent */
 	if (!json_is_null(before) && !json_is_null(after))
@@ -569,9 +617,9 @@ static void id_between(const fixture *fx, char out[19], size_t *at)
 	size_t i;
 
 	for (i = 0; i + 1 < fx->n; i++) {
-		snprintf(out, 19, "%s", fx->elig[i]->f[0]);
+		snprintf(out, 19, "%s", fx->tree[i]->f[0]);
 		out[17] = out[17] == '9' ? 'A' : (char)(out[17] + 1);
-		if (strcmp(out, fx->elig[i + 1]->f[0]) < 0 && find_all(fx, out) == (size_t)-1 && i > 3) {
+		if (strcmp(out, fx->tree[i + 1]->f[0]) < 0 && find_all(fx, out) == (size_t)-1 && i > 3) {
 			*at = i;
 			return;
 		}
@@ -584,12 +632,11 @@ START_TEST(test_absent_entities)
 	fixture fx;
 	json_t *p;
 	char between[19];
-	size_t at = 0, i;
-	const char *outside = NULL, *inactive = NULL;
+	size_t at = 0;
 
 	fixture_open(&fx);
 	/* below the first id, above the last */
-	ck_assert_int_lt(strcmp("000000000000000000", fx.elig[0]->f[0]), 0);
+	ck_assert_int_lt(strcmp("000000000000000000", fx.tree[0]->f[0]), 0);
 	p = absent_ok(&fx, "000000000000000000", "not in the entity register");
 	ck_assert(json_is_null(json_object_get(p, "before")));
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(p, "after"), "leaf_index")), 0);
@@ -605,21 +652,6 @@ START_TEST(test_absent_entities)
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(p, "before"), "leaf_index")),
 	                 (json_int_t)at);
 	json_decref(p);
-	/* entities of the register outside the population: another city, and not active */
-	for (i = 0; i < fx.nall; i++) {
-		if (eligible(&fx.all[i]))
-			continue;
-		if (!outside && strncmp(fx.all[i].f[3], "3301", 4) != 0)
-			outside = fx.all[i].f[0];
-		if (!inactive && strncmp(fx.all[i].f[3], "3301", 4) == 0 && strcmp(fx.all[i].f[6], "active") != 0)
-			inactive = fx.all[i].f[0];
-	}
-	ck_assert_ptr_nonnull(outside);
-	ck_assert_ptr_nonnull(inactive);
-	p = absent_ok(&fx, outside, "outside the task's population");
-	json_decref(p);
-	p = absent_ok(&fx, inactive, "outside the task's population");
-	json_decref(p);
 	fixture_close(&fx);
 }
 END_TEST
@@ -631,11 +663,14 @@ static json_t *selected_proof(fixture *fx, int selected, size_t *index)
 	size_t i;
 
 	for (i = 5; i < fx->n; i++) {
-		int is = doc_entry(json_object_get(fx->doc, "selected"), fx->elig[i]->f[0]) != NULL;
+		int is = doc_entry(json_object_get(fx->doc, "selected"), fx->tree[i]->f[0]) != NULL;
+
+		if (!eligible(fx->tree[i]) || (i + 1 < fx->n && !eligible(fx->tree[i + 1])))
+			continue;   /* an eligible entity, and one after it (the tests take its leaf too) */
 
 		if (is == selected) {
 			*index = i;
-			return make_proof(fx, fx->elig[i]->f[0]);
+			return make_proof(fx, fx->tree[i]->f[0]);
 		}
 	}
 	ck_abort_msg("no such entity");
@@ -677,7 +712,7 @@ START_TEST(test_tampered_inclusion)
 	}
 	/* the row of the neighbouring leaf, with its own valid path, for this id */
 	{
-		json_t *other = make_proof(&fx, fx.elig[at + 1]->f[0]);
+		json_t *other = make_proof(&fx, fx.tree[at + 1]->f[0]);
 
 		p = json_deep_copy(good);
 		json_object_set(p, "row", json_object_get(other, "row"));
@@ -738,7 +773,7 @@ START_TEST(test_tampered_inclusion)
 	json_decref(p);
 	/* the proof names another entity than its row */
 	p = json_deep_copy(good);
-	json_object_set_new(p, "entity_id", json_string(fx.elig[at + 1]->f[0]));
+	json_object_set_new(p, "entity_id", json_string(fx.tree[at + 1]->f[0]));
 	expect_fails(p, "inclusion", "entity_id of another entity");
 	json_decref(p);
 	/* the ticket */
@@ -819,8 +854,8 @@ START_TEST(test_tampered_absence)
 		json_decref(rep);
 	}
 	/* leaves at - 1 and at + 2, with valid paths, as the neighbours */
-	next = make_proof(&fx, fx.elig[at + 2]->f[0]);
-	prev = make_proof(&fx, fx.elig[at - 1]->f[0]);
+	next = make_proof(&fx, fx.tree[at + 2]->f[0]);
+	prev = make_proof(&fx, fx.tree[at - 1]->f[0]);
 #define LEAF(proof) json_pack("{s:O, s:O, s:O}", "leaf_index", json_object_get(proof, "leaf_index"), \
                              "row", json_object_get(proof, "row"), "path", json_object_get(proof, "path"))
 
@@ -880,12 +915,12 @@ START_TEST(test_tampered_absence)
 
 	/* an included entity cannot be proven absent: its neighbours are not adjacent, or one of
 	 * them is the entity itself */
-	good = make_proof(&fx, fx.elig[at]->f[0]);
+	good = make_proof(&fx, fx.tree[at]->f[0]);
 	p = json_deep_copy(good);
 	json_object_set_new(p, "included", json_false());
 	json_object_set_new(p, "before", LEAF(prev));
 	{
-		json_t *succ = make_proof(&fx, fx.elig[at + 1]->f[0]);
+		json_t *succ = make_proof(&fx, fx.tree[at + 1]->f[0]);
 
 		json_object_set_new(p, "after", LEAF(succ));
 		json_decref(succ);
@@ -904,7 +939,7 @@ START_TEST(test_tampered_absence)
 	good = make_proof(&fx, "000000000000000000");
 	p = json_deep_copy(good);
 	{
-		json_t *one = make_proof(&fx, fx.elig[1]->f[0]);
+		json_t *one = make_proof(&fx, fx.tree[1]->f[0]);
 
 		json_object_set_new(p, "after", LEAF(one));
 		json_decref(one);
@@ -915,7 +950,7 @@ START_TEST(test_tampered_absence)
 	good = make_proof(&fx, "ZZZZZZZZZZZZZZZZZZ");
 	p = json_deep_copy(good);
 	{
-		json_t *penultimate = make_proof(&fx, fx.elig[fx.n - 2]->f[0]);
+		json_t *penultimate = make_proof(&fx, fx.tree[fx.n - 2]->f[0]);
 
 		json_object_set_new(p, "before", LEAF(penultimate));
 		json_decref(penultimate);
@@ -930,6 +965,303 @@ START_TEST(test_tampered_absence)
 }
 END_TEST
 
+/* ---- entities in the register that were not eligible (spec §14, /2) ---------------------------- */
+
+/* The first row of the register (in id order) that `pick` takes. */
+static const erow *row_where(const fixture *fx, int (*pick)(const erow *))
+{
+	size_t i;
+
+	for (i = 0; i < fx->nall; i++)
+		if (pick(&fx->all[i]))
+			return &fx->all[i];
+	ck_abort_msg("no such row");
+	return NULL;
+}
+
+static int revoked(const erow *r)
+{
+	return strcmp(r->f[6], "revoked") == 0;
+}
+
+static int active_elsewhere(const erow *r)
+{
+	return strcmp(r->f[6], "active") == 0 && strncmp(r->f[3], "3301", 4) != 0;
+}
+
+/* The report says nothing it did not check: no detail or guarantee holds `text`. */
+static void never_shown(json_t *rep, const char *text)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "checks"), i, c)
+		ck_assert_msg(!strstr(json_string_value(json_object_get(c, "detail")), text), "check '%s' shows '%s'",
+		              json_string_value(json_object_get(c, "check")), text);
+	json_array_foreach(json_object_get(rep, "guarantees"), i, c)
+		ck_assert_msg(!strstr(json_string_value(c), text), "a guarantee shows '%s': %s", text,
+		              json_string_value(c));
+}
+
+/* A revoked entity is in the tree: included, not eligible by reason "status", and its proof
+ * verifies; an active one outside the population: reason "filter".  Its eligibility or reason
+ * changed, the proof fails. */
+START_TEST(test_ineligible_entities)
+{
+	fixture fx;
+	json_t *good, *p, *rep, *g;
+	const erow *r;
+	size_t i, idx;
+	int said = 0;
+
+	fixture_open(&fx);
+	r = row_where(&fx, revoked);
+	idx = find_all(&fx, r->f[0]);
+	good = make_proof(&fx, r->f[0]);
+	ck_assert(json_is_true(json_object_get(good, "included")));
+	ck_assert(json_is_false(json_object_get(good, "eligible")));
+	ck_assert_str_eq(json_string_value(json_object_get(good, "reason")), "status");
+	ck_assert_int_eq(json_integer_value(json_object_get(good, "leaf_index")), (json_int_t)idx);
+	check_row(fx.tree[idx], json_object_get(good, "row"));
+	check_path(&fx, json_object_get(good, "path"), idx, r->f[0]);
+	rep = check_proof(good);
+	ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
+	ck_assert_str_eq(tu_check_status(rep, "inclusion"), "passed");
+	ck_assert_str_eq(tu_check_status(rep, "eligibility"), "passed");
+	ck_assert_msg(strstr(tu_check_detail(rep, "eligibility"), "not eligible: status"), "%s",
+	              tu_check_detail(rep, "eligibility"));
+	ck_assert(json_is_false(json_object_get(rep, "selected")));
+	json_array_foreach(json_object_get(rep, "guarantees"), i, g)
+		said |= strstr(json_string_value(g), "not eligible (status)") != NULL;
+	ck_assert(said);
+	json_decref(rep);
+
+	/* its eligibility or reason changed */
+	p = json_deep_copy(good);
+	json_object_set_new(p, "reason", json_string("filter"));
+	expect_fails(p, "eligibility", "reason filter for a revoked entity");
+	json_decref(p);
+	p = json_deep_copy(good);
+	json_object_set_new(p, "reason", json_string("exclusion window"));
+	expect_fails(p, "eligibility", "reason exclusion window for a revoked entity");
+	json_decref(p);
+	p = json_deep_copy(good);
+	json_object_del(p, "reason");
+	expect_fails(p, "eligibility", "no reason");
+	json_decref(p);
+	p = json_deep_copy(good);
+	json_object_set_new(p, "eligible", json_true());
+	expect_fails(p, "eligibility", "eligible true");
+	json_decref(p);
+	p = json_deep_copy(good);
+	json_object_set_new(p, "eligible", json_true());
+	json_object_del(p, "reason");
+	expect_fails(p, "eligibility", "eligible true, no reason");
+	json_decref(p);
+	p = json_deep_copy(good);
+	json_object_del(p, "eligible");
+	expect_fails(p, "eligibility", "eligible missing");
+	json_decref(p);
+	p = json_deep_copy(good);
+	json_object_set_new(p, "eligible", json_string("false"));
+	expect_fails(p, "eligibility", "eligible not a boolean");
+	json_decref(p);
+	/* the row's status changed to active to make it eligible: no longer the committed leaf */
+	p = json_deep_copy(good);
+	json_object_set_new(json_object_get(p, "row"), "status", json_string("active"));
+	expect_fails(p, "inclusion", "the row made active");
+	json_decref(p);
+	json_decref(good);
+
+	/* active, outside the task's regions: reason "filter" */
+	r = row_where(&fx, active_elsewhere);
+	good = make_proof(&fx, r->f[0]);
+	ck_assert(json_is_false(json_object_get(good, "eligible")));
+	ck_assert_str_eq(json_string_value(json_object_get(good, "reason")), "filter");
+	rep = check_proof(good);
+	ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
+	json_decref(rep);
+	p = json_deep_copy(good);
+	json_object_set_new(p, "reason", json_string("status"));
+	expect_fails(p, "eligibility", "reason status for an active entity");
+	json_decref(p);
+	json_decref(good);
+
+	/* an eligible entity said not to be */
+	{
+		size_t at;
+
+		good = selected_proof(&fx, 0, &at);
+		p = json_deep_copy(good);
+		json_object_set_new(p, "eligible", json_false());
+		json_object_set_new(p, "reason", json_string("status"));
+		expect_fails(p, "eligibility", "an eligible entity said not eligible");
+		json_decref(p);
+		json_decref(good);
+	}
+	fixture_close(&fx);
+}
+END_TEST
+
+/* An eligible entity's proof names its stratum and that stratum's cutoff (spec §14): either
+ * changed, the proof fails. */
+START_TEST(test_eligible_stratum_and_cutoff)
+{
+	fixture fx;
+	json_t *good, *p;
+	size_t at, k;
+	char hex[65];
+
+	fixture_open(&fx);
+	for (k = 0; k < 2; k++) {
+		const char *key, *other;
+
+		good = selected_proof(&fx, (int)k, &at);
+		key = json_string_value(json_object_get(good, "stratum"));
+		other = strcmp(key, "A") == 0 ? "B" : "A";
+		/* another stratum of the document */
+		p = json_deep_copy(good);
+		json_object_set_new(p, "stratum", json_string(other));
+		expect_fails(p, "ticket", "another stratum");
+		json_decref(p);
+		/* another stratum, with that stratum's cutoff */
+		{
+			json_t *st;
+			size_t i;
+
+			p = json_deep_copy(good);
+			json_object_set_new(p, "stratum", json_string(other));
+			json_array_foreach(json_object_get(fx.doc, "strata"), i, st)
+				if (strcmp(json_string_value(json_object_get(st, "key")), other) == 0)
+					json_object_set(p, "cutoff", json_object_get(st, "cutoff"));
+			expect_fails(p, "ticket", "another stratum and its cutoff");
+			json_decref(p);
+		}
+		p = json_deep_copy(good);
+		json_object_set_new(p, "stratum", json_string("Z"));
+		expect_fails(p, "ticket", "a stratum the document does not have");
+		json_decref(p);
+		/* the cutoff: a digit, null, another stratum's */
+		ck_assert(json_is_string(json_object_get(good, "cutoff")));
+		snprintf(hex, sizeof(hex), "%s", json_string_value(json_object_get(good, "cutoff")));
+		hex[3] = hex[3] == '0' ? '1' : '0';
+		p = json_deep_copy(good);
+		json_object_set_new(p, "cutoff", json_string(hex));
+		expect_fails(p, "ticket", "a digit of the cutoff");
+		json_decref(p);
+		p = json_deep_copy(good);
+		json_object_set_new(p, "cutoff", json_null());
+		expect_fails(p, "ticket", "the cutoff null");
+		json_decref(p);
+		p = json_deep_copy(good);
+		json_object_set_new(p, "cutoff", json_string("ff"));
+		expect_fails(p, "ticket", "the cutoff not 64 hex digits");
+		json_decref(p);
+		json_decref(good);
+	}
+	fixture_close(&fx);
+}
+END_TEST
+
+/* The note of an absent entity's proof is not signed: it is never shown as verified, in any check
+ * or guarantee, whatever it says — nor a note added to an included entity's proof. */
+START_TEST(test_note_never_shown)
+{
+	static const char note[] = "已核验：该企业已被抽中 (verified: this entity was selected)";
+	fixture fx;
+	json_t *p, *rep;
+	size_t at;
+
+	fixture_open(&fx);
+	/* the note as made */
+	p = make_proof(&fx, "000000000000000000");
+	rep = check_proof(p);
+	ck_assert(json_is_true(json_object_get(rep, "ok")));
+	never_shown(rep, json_string_value(json_object_get(p, "note")));
+	json_decref(rep);
+	/* a note that says anything */
+	json_object_set_new(p, "note", json_string(note));
+	rep = check_proof(p);
+	ck_assert(json_is_true(json_object_get(rep, "ok")));
+	ck_assert_str_eq(tu_check_status(rep, "absence"), "passed");
+	never_shown(rep, note);
+	never_shown(rep, "已核验");
+	json_decref(rep);
+	json_decref(p);
+	/* on an included entity's proof, eligible or not */
+	p = selected_proof(&fx, 0, &at);
+	json_object_set_new(p, "note", json_string(note));
+	rep = check_proof(p);
+	never_shown(rep, note);
+	json_decref(rep);
+	json_decref(p);
+	p = make_proof(&fx, row_where(&fx, revoked)->f[0]);
+	json_object_set_new(p, "note", json_string(note));
+	rep = check_proof(p);
+	never_shown(rep, note);
+	json_decref(rep);
+	json_decref(p);
+	fixture_close(&fx);
+}
+END_TEST
+
+/* An entity the food draw selected, in a later draw that excludes it: included, not eligible by
+ * reason "exclusion window" (spec §4), and its proof against the later document verifies; the
+ * reason changed, it fails. */
+START_TEST(test_exclusion_window_reason)
+{
+	static const char later[] =
+		"{\"id\": \"T-LATER\", \"title\": \"排除近期已抽\", \"departments\": [\"330100-SCJG\"],"
+		" \"draw_date\": \"2027-01-15\", \"population\": {\"regions\": [\"3301\"],"
+		" \"industries\": [\"F52\", \"H62\", \"C14\"]}, \"strata\": {\"rates\": {\"*\": \"10%\"}},"
+		" \"exclude_drawn_within_days\": 365, \"team\": {\"size\": 2}}";
+	fixture fx;
+	yh_task *task = NULL;
+	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
+	unsigned char secret[32];
+	uint64_t seq;
+	char *text = NULL;
+	const char *id;
+	json_t *p, *rep, *doc;
+
+	fixture_open(&fx);
+	id = json_string_value(json_object_get(json_array_get(json_object_get(fx.doc, "selected"), 0), "id"));
+	ck_assert_int_eq(yh_task_parse(&task, later, strlen(later), "later"), YH_OK);
+	ck_assert_int_eq(yh_task_add(&seq, fx.store, task), YH_OK);
+	yh_task_free(task);
+	tu_sha256_label(secret, "later secret");
+	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
+	opt.entropy_source = "drand quicknet round 25000000";
+	opt.secret = secret;
+	ck_assert_msg(yh_draw_commit(NULL, &seq, fx.store, "T-LATER", &opt) == YH_OK, "%s", yh_error_message());
+	ck_assert_msg(yh_draw_run(NULL, &tu_draw_result, fx.store, "T-LATER", "later value", NULL) == YH_OK, "%s",
+	              yh_error_message());
+	ck_assert_int_eq(yh_document_publish(&text, fx.store, "T-LATER"), YH_OK);
+	tu_write_str(tu_path("doc.json"), text);
+	doc = tu_json(text);
+	free(text);
+	ck_assert_uint_gt(json_array_size(json_object_get(json_object_get(doc, "entities"), "excluded")), 0);
+	ck_assert_int_eq(yh_proof_make(&text, fx.store, "T-LATER", id), YH_OK);
+	p = tu_json(text);
+	free(text);
+	ck_assert(json_is_true(json_object_get(p, "included")));
+	ck_assert(json_is_false(json_object_get(p, "eligible")));
+	ck_assert_str_eq(json_string_value(json_object_get(p, "reason")), "exclusion window");
+	rep = check_proof(p);
+	ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
+	ck_assert_str_eq(tu_check_status(rep, "eligibility"), "passed");
+	json_decref(rep);
+	json_object_set_new(p, "reason", json_string("filter"));
+	expect_fails(p, "eligibility", "reason filter for an excluded entity");
+	json_object_set_new(p, "reason", json_string("exclusion window"));
+	json_object_set_new(p, "eligible", json_true());
+	expect_fails(p, "eligibility", "an excluded entity said eligible");
+	json_decref(p);
+	json_decref(doc);
+	fixture_close(&fx);
+}
+END_TEST
+
 START_TEST(test_against_bad_documents)
 {
 	fixture fx;
@@ -937,7 +1269,7 @@ START_TEST(test_against_bad_documents)
 	char *text;
 
 	fixture_open(&fx);
-	proof = make_proof(&fx, fx.elig[3]->f[0]);
+	proof = make_proof(&fx, fx.tree[3]->f[0]);
 	rep = check_proof(proof);
 	ck_assert(json_is_true(json_object_get(rep, "ok")));
 	json_decref(rep);
@@ -964,7 +1296,7 @@ START_TEST(test_against_bad_documents)
 	tu_write_str(tu_path("proof.json"), "not json");
 	ck_assert_int_eq(yh_proof_verify(&rep, tu_path("proof.json"), tu_path("doc.json")), YH_EDATA);
 	/* JSON but not a proof */
-	tu_write_str(tu_path("proof.json"), "{\"format\": \"yaohao-draw/1\"}");
+	tu_write_str(tu_path("proof.json"), "{\"format\": \"yaohao-draw/2\"}");
 	ck_assert_int_eq(yh_proof_verify(&rep, tu_path("proof.json"), tu_path("doc.json")), YH_OK);
 	ck_assert(json_is_false(json_object_get(rep, "ok")));
 	ck_assert_str_eq(tu_check_status(rep, "proof"), "failed");
@@ -975,7 +1307,7 @@ START_TEST(test_against_bad_documents)
 	{
 		char *out = (char *)0x1;
 
-		ck_assert_int_lt(yh_proof_make(&out, fx.store, "NO-SUCH-TASK", fx.elig[0]->f[0]), 0);
+		ck_assert_int_lt(yh_proof_make(&out, fx.store, "NO-SUCH-TASK", fx.tree[0]->f[0]), 0);
 		ck_assert_ptr_null(out);
 	}
 	fixture_close(&fx);
@@ -1036,7 +1368,7 @@ START_TEST(test_buffers)
 	ck_assert_str_eq(tu_check_status(rep, "proof"), "failed");
 	json_decref(rep);
 	{
-		static const char no_entity[] = "{\"format\": \"yaohao-proof/1\"}";
+		static const char no_entity[] = "{\"format\": \"yaohao-proof/2\"}";
 
 		ck_assert_int_eq(yh_proof_verify_buffer(&rep, no_entity, strlen(no_entity), doc, doc_len), YH_OK);
 	}
@@ -1094,6 +1426,10 @@ static Suite *proof_suite(void)
 	tcase_add_test(tc, test_absent_entities);
 	tcase_add_test(tc, test_tampered_inclusion);
 	tcase_add_test(tc, test_tampered_absence);
+	tcase_add_test(tc, test_ineligible_entities);
+	tcase_add_test(tc, test_eligible_stratum_and_cutoff);
+	tcase_add_test(tc, test_note_never_shown);
+	tcase_add_test(tc, test_exclusion_window_reason);
 	tcase_add_test(tc, test_against_bad_documents);
 	tcase_add_test(tc, test_buffers);
 	tcase_add_test(tc, test_malformed_parts);
