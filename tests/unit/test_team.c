@@ -1049,7 +1049,7 @@ START_TEST(test_teamer_matches_naive_reference)
 			snprintf(ids[i], sizeof(ids[i]), "P%02zu", (size_t)(tu_rng(&rng) % 100));
 			for (e = 0; e < i; e++)
 				if (strcmp(ids[e], ids[i]) == 0)
-					snprintf(ids[i], sizeof(ids[i]), "Q%02zu", i);   /* ids are unique */
+					snprintf(ids[i], sizeof(ids[i]), "Q%02u", (unsigned)i);   /* ids are unique */
 			spec_text[i][0] = '\0';
 			for (s = 0; s < 3; s++)     /* each specialty held by about two in five, sorted */
 				if (tu_rng(&rng) % 5 < 2)
