@@ -694,31 +694,46 @@ START_TEST(test_extra_register_row)
 	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_INSPECTORS, "import", "row versions from this import");
 
-	/* rows whose sequence is not an import of their register: from a draw entry, after the last
-	 * draw (so that no replay sees it), closed by another register's import, beyond the head */
+	/* rows whose sequence is not an import of their register, found at the entry that carries it:
+	 * from a draw entry after the last draw (so that no replay sees it), closed by a commit entry
+	 * after the last freeze (10), closed by another register's import */
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "INSERT INTO entity (id, name, type, region, industry, risk, status, "
 	                             "abnormal, valid_from, valid_to) VALUES ('91330100MA00000000', '幽灵公司', "
 	                             "'有限责任公司', '330106', 'F521', 'A', 'active', 0, 12, NULL)", NULL), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), 12, "register", "not an import of that register");
-	/* (closed by an entry after the last freeze, 10, so that no replay sees it) */
+	expect_failure(audit(NULL), 12, "draw", "not an import of that register");
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE inspector SET valid_to = 11 WHERE id = (SELECT min(id) FROM "
 	                             "inspector WHERE department <> '330100-SCJG')", NULL), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), 11, "register", "not an import of that register");
-	/* the same officer, of a department the tasks do not draw from (never eligible), closed by the
-	 * conflicts import: the officer root covers every row (spec §2), so the first replay fails */
+	expect_failure(audit(NULL), 11, "commit", "not an import of that register");
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE inspector SET valid_to = 5 WHERE id = (SELECT min(id) FROM "
 	                             "inspector WHERE department <> '330100-SCJG')", NULL), 1);
 	tu_sql_close(db);
+	expect_failure(audit(NULL), SEQ_CONFLICTS, "import", "inspectors row version(s) were closed at this entry");
+	/* that officer, of a department the tasks do not draw from (never eligible), changed in place:
+	 * the officer root covers every row (spec §2), so the first replay fails */
+	build_store(key);
+	db = tu_sql_open(tu_path("yaohao.db"));
+	ck_assert_int_eq(raw_changes(db, "UPDATE inspector SET status = CASE status WHEN 'active' THEN 'on_leave' "
+	                             "ELSE 'active' END WHERE id = (SELECT min(id) FROM inspector WHERE department "
+	                             "<> '330100-SCJG')", NULL), 1);
+	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_DRAW, "draw", "the officers as of the commitment no longer give the "
 	               "committed root");
+	/* an entity outside both tasks' populations (another city), renamed in place: the entity root
+	 * covers it too */
+	build_store(key);
+	db = tu_sql_open(tu_path("yaohao.db"));
+	ck_assert_int_eq(raw_changes(db, "UPDATE entity SET name = name || '改' WHERE id = (SELECT min(id) FROM "
+	                             "entity WHERE region NOT LIKE '3301%')", NULL), 1);
+	tu_sql_close(db);
+	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw of task '" FOOD "'");
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE conflict SET valid_from = 99 WHERE (inspector_id, entity_id) = "

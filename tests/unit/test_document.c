@@ -818,7 +818,7 @@ START_TEST(test_verify_ok_without_registers)
 	fixture_open(&fx, 0);
 	rep = verify(tu_path("doc.json"), NULL);
 	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
-	ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,conflict register=skipped,"
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,conflicts=skipped,"
 	                "entity register=skipped,selection replay=skipped" CHAIN_SKIPPED);
 	/* what is not checked is said so; the source "test vector: ..." is no external entropy */
 	src = json_string_value(json_object_get(fx.doc, "entropy_source"));
@@ -831,7 +831,7 @@ START_TEST(test_verify_ok_without_registers)
 	/* a skipped check names what would have it run; the others have no hint */
 	ck_assert_str_eq(hint(rep, "signer key"), "give_public_key");
 	ck_assert_str_eq(hint(rep, "officer register"), "give_inspectors");
-	ck_assert_str_eq(hint(rep, "conflict register"), "give_conflicts");
+	ck_assert_str_eq(hint(rep, "conflicts"), "give_conflicts");
 	ck_assert_str_eq(hint(rep, "entity register"), "give_entities");
 	ck_assert_str_eq(hint(rep, "chain"), "give_feed");
 	ck_assert_str_eq(hint(rep, "selection replay"), "give_entities");
@@ -852,7 +852,7 @@ START_TEST(test_verify_ok_without_registers)
 		in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 		rep = verify(tu_path("doc.json"), &in);
 		ck_assert(report_ok(rep));
-		ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,conflict register=skipped,"
+		ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,conflicts=skipped,"
 		                "entity register=skipped,selection replay=skipped" CHAIN_SKIPPED);
 		json_decref(rep);
 	}
@@ -873,7 +873,7 @@ START_TEST(test_verify_ok_with_registers)
 	in.conflicts = tu_path("conflicts.csv");
 	rep = verify(tu_path("doc.json"), &in);
 	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
-	ASSERT_STATUSES(rep, CORE_OK OFFICERS_OK ",conflict register=passed,"
+	ASSERT_STATUSES(rep, CORE_OK OFFICERS_OK ",conflicts=passed,"
 	                "entity register=passed,selection replay=passed" CHAIN_SKIPPED);
 	json_decref(rep);
 
@@ -882,7 +882,7 @@ START_TEST(test_verify_ok_with_registers)
 	in.entities = tu_path("entities.csv");
 	rep = verify(tu_path("doc.json"), &in);
 	ck_assert(report_ok(rep));
-	ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,conflict register=skipped,"
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,conflicts=skipped,"
 	                "entity register=passed,selection replay=passed,team replay=skipped" CHAIN_SKIPPED);
 	ck_assert_str_eq(hint(rep, "team replay"), "give_inspectors");
 	json_decref(rep);
@@ -893,7 +893,7 @@ START_TEST(test_verify_ok_with_registers)
 	in.conflicts = tu_path("conflicts.csv");
 	rep = verify(tu_path("doc.json"), &in);
 	ck_assert(report_ok(rep));
-	ASSERT_STATUSES(rep, CORE_OK OFFICERS_OK ",conflict register=passed,"
+	ASSERT_STATUSES(rep, CORE_OK OFFICERS_OK ",conflicts=passed,"
 	                "entity register=skipped,selection replay=skipped" CHAIN_SKIPPED);
 	json_decref(rep);
 
@@ -903,10 +903,10 @@ START_TEST(test_verify_ok_with_registers)
 	in.inspectors = tu_path("inspectors.csv");
 	rep = verify(tu_path("doc.json"), &in);
 	ck_assert(report_ok(rep));
-	ASSERT_STATUSES(rep, CORE_OK OFFICERS_OK ",conflict register=skipped,"
+	ASSERT_STATUSES(rep, CORE_OK OFFICERS_OK ",conflicts=skipped,"
 	                "entity register=passed,selection replay=passed,team replay=skipped" CHAIN_SKIPPED);
 	ck_assert_str_eq(hint(rep, "team replay"), "give_conflicts");
-	ck_assert_str_eq(hint(rep, "conflict register"), "give_conflicts");
+	ck_assert_str_eq(hint(rep, "conflicts"), "give_conflicts");
 	json_decref(rep);
 	fixture_close(&fx);
 }
@@ -931,7 +931,7 @@ START_TEST(test_verify_shuffled_registers)
 		in.conflicts = tu_path("c.csv");
 		rep = verify(tu_path("doc.json"), &in);
 		ck_assert_msg(report_ok(rep), "round %d: %s", round, json_dumps(rep, 0));
-		ASSERT_STATUSES(rep, CORE_OK OFFICERS_OK ",conflict register=passed,"
+		ASSERT_STATUSES(rep, CORE_OK OFFICERS_OK ",conflicts=passed,"
 		                "entity register=passed,selection replay=passed" CHAIN_SKIPPED);
 		json_decref(rep);
 	}
@@ -972,12 +972,12 @@ START_TEST(test_verify_committed_vectors)
 		if (repeat)
 			ASSERT_STATUSES(rep, "document=passed,signature=passed,signer key=passed,task digest=passed,"
 			                "commitment=passed,seed=passed,tickets=passed,selection rules=passed"
-			                OFFICERS_OK ",conflict register=passed,entity register=passed,"
+			                OFFICERS_OK ",conflicts=passed,entity register=passed,"
 			                "selection replay=passed,earlier draws=passed,chain=passed");
 		else
 			ASSERT_STATUSES(rep, "document=passed,signature=passed,signer key=passed,task digest=passed,"
 			                "commitment=passed,seed=passed,tickets=passed,selection rules=passed"
-			                OFFICERS_OK ",conflict register=passed,entity register=passed,"
+			                OFFICERS_OK ",conflicts=passed,entity register=passed,"
 			                "selection replay=passed,chain=passed");
 		json_decref(rep);
 	}
@@ -1283,7 +1283,7 @@ START_TEST(test_raised_default_load_cap)
 	vector_store("raised.db", key, nocap, 1, load_cap_raised, NULL);
 	rep = verify(tu_path("nocap.json"), &in);
 	ck_assert(!report_ok(rep));
-	ASSERT_STATUSES(rep, CORE_OK ",officer register=passed,load cap=failed,conflict register=passed,"
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=passed,load cap=failed,conflicts=passed,"
 	                "entity register=passed,selection replay=passed" CHAIN_SKIPPED);
 	json_decref(rep);
 	in.inspectors = NULL;
@@ -1361,7 +1361,7 @@ START_TEST(test_verify_earlier_documents)
 
 		rep = verify_repeat(tu_fixture("vectors/repeat/draw.json"), shuffled, 3, NULL);
 		ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
-		ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,conflict register=skipped,entity register=skipped,"
+		ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,conflicts=skipped,entity register=skipped,"
 		                "selection replay=skipped,earlier draws=passed" CHAIN_SKIPPED);
 		json_array_foreach(json_object_get(rep, "guarantees"), i, g)
 			ck_assert_msg(!strstr(json_string_value(g), "earlier draws"), "%s", json_string_value(g));
@@ -2216,13 +2216,13 @@ START_TEST(test_tampered_registers)
 		line = line_with_field("conflicts.csv", prefix, 2, "另一个理由");
 		edit_register("conflicts.csv", "bad.csv", 'c', prefix, line);
 		free(line);
-		expect_register_fails("conflicts.csv", "conflict register", "changed reason");
+		expect_register_fails("conflicts.csv", "conflicts", "changed reason");
 		edit_register("conflicts.csv", "bad.csv", 'r', prefix, NULL);
-		expect_register_fails("conflicts.csv", "conflict register", "row removed");
+		expect_register_fails("conflicts.csv", "conflicts", "row removed");
 		edit_register("conflicts.csv", "bad.csv", 'd', prefix, NULL);
-		expect_register_fails("conflicts.csv", "conflict register", "row duplicated");
+		expect_register_fails("conflicts.csv", "conflicts", "row duplicated");
 		edit_register("conflicts.csv", "bad.csv", 'h', NULL, "entity_id,inspector_id,reason");
-		expect_register_fails("conflicts.csv", "conflict register", "header of the import format");
+		expect_register_fails("conflicts.csv", "conflicts", "header of the import format");
 	}
 
 	/* a register file that does not exist */
@@ -2398,7 +2398,7 @@ START_TEST(test_buffer_good)
 	fixture_open(&fx, 1);
 	rep = verify_buffer(fx.text, strlen(fx.text), NULL);
 	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
-	ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,conflict register=skipped,"
+	ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,conflicts=skipped,"
 	                "entity register=skipped,selection replay=skipped" CHAIN_SKIPPED);
 	ck_assert_ptr_null(json_object_get(rep, "document"));
 	from_file = verify(tu_path("doc.json"), NULL);
@@ -2421,7 +2421,7 @@ START_TEST(test_buffer_good)
 	in.conflicts_len = ncon;
 	rep = verify_buffer(fx.text, strlen(fx.text), &in);
 	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
-	ASSERT_STATUSES(rep, CORE_OK OFFICERS_OK ",conflict register=passed,"
+	ASSERT_STATUSES(rep, CORE_OK OFFICERS_OK ",conflicts=passed,"
 	                "entity register=passed,selection replay=passed" CHAIN_SKIPPED);
 	ck_assert_msg(strstr(tu_check_detail(rep, "entity register"), "'entities' gives the committed root"), "%s",
 	              tu_check_detail(rep, "entity register"));
@@ -2430,7 +2430,7 @@ START_TEST(test_buffer_good)
 	in.conflicts_len = ncon / 2;
 	rep = verify_buffer(fx.text, strlen(fx.text), &in);
 	ck_assert(!report_ok(rep));
-	ASSERT_STATUS(rep, "conflict register", "failed");
+	ASSERT_STATUS(rep, "conflicts", "failed");
 	json_decref(rep);
 	free(ent);
 	free(ins);

@@ -1223,6 +1223,44 @@ START_TEST(test_windows_edges)
 }
 END_TEST
 
+/* A conflict row whose reason starts with "recent:" is a conflict like any other (spec §4): the
+ * commit counts it among the conflicts and does not list it among the recent pairs. */
+START_TEST(test_conflict_reason_recent)
+{
+	yh_store *store = fixture_store("recent.db");
+	yh_import_report rep;
+	char *text = tu_read(tu_fixture("conflicts.csv"), NULL), *ann;
+	json_t *a;
+	tu_buf b = { 0 };
+
+	tu_buf_str(&b, text);
+	tu_buf_str(&b, "92330109MA53QQ247E,33010020210001,recent:T-2026-01-OLD\n");
+	tu_write_str(tu_path("conflicts-recent.csv"), b.s);
+	tu_import_ok(&rep, store, YH_REGISTER_CONFLICTS, tu_path("conflicts-recent.csv"), NULL);
+	ck_assert_uint_eq(rep.added, 1);
+	add_task_file(store, tu_fixture("task-food.json"));
+	ann = commit_ok(store, FOOD, "recent reason");
+	a = tu_json(ann);
+	ck_assert_int_eq(tu_jint(json_object_get(a, "conflicts"), "count"), 16);
+	ck_assert_uint_eq(json_array_size(json_object_get(a, "recent_pairs")), 0);
+	{
+		/* the root over the sixteen rows, from the register exported as of the freeze */
+		unsigned char root[32];
+		size_t n;
+
+		export_freeze(store, (uint64_t)tu_jint(a, "freeze_seq"));
+		tu_spec_file_root(root, tu_path("conflicts.csv"), 3, &n);
+		ck_assert_uint_eq(n, 16);
+		ck_assert_str_eq(tu_jstr(json_object_get(a, "conflicts"), "root"), tu_hex(root, 32));
+	}
+	json_decref(a);
+	free(ann);
+	free(text);
+	free(b.s);
+	yh_store_close(store);
+}
+END_TEST
+
 /* ---- rules that cannot be met ---------------------------------------------------------------- */
 
 /* The food task with `team` and `departments` replaced, under a new id. */
@@ -2135,6 +2173,7 @@ static Suite *draw_suite(void)
 	tcase_add_test(tc, test_exclusion_window);
 	tcase_add_test(tc, test_announcement_chain);
 	tcase_add_test(tc, test_windows_edges);
+	tcase_add_test(tc, test_conflict_reason_recent);
 	tcase_add_test(tc, test_infeasible_commit);
 	tcase_add_test(tc, test_draw_time_team_failure);
 	tcase_add_test(tc, test_default_load_cap);

@@ -445,6 +445,25 @@ START_TEST(test_conflict_root_rows)
 	ck_assert_msg(strstr(yh_error_message(), "P1") && strstr(yh_error_message(), "E1"), "%s",
 	              yh_error_message());
 	frozen_close(&f);
+	/* a conflict whose reason starts with "recent:" is a conflict like any other (spec §4): in the
+	 * root, not a recent pair */
+	frozen_open(&f, TASK);
+	{
+		const char *row[3] = { "P5", "E5", "recent:T-OLD" };
+		const char *both[2][3] = { { "P1", "E1", "亲属" }, { "P5", "E5", "recent:T-OLD" } };
+
+		ck_assert_int_eq(yh_frozen_add_conflict(&f, rows[0]), YH_OK);
+		ck_assert_int_eq(yh_frozen_add_conflict(&f, row), YH_OK);
+		ck_assert_int_eq(yh_frozen_finish_recusals(&f), YH_OK);
+		ck_assert_uint_eq(f.nrecent, 0);
+		ck_assert_uint_eq(f.nconflict_rows, 2);
+		for (i = 0; i < f.nrecusals; i++)
+			ck_assert_int_eq(f.recusals[i].recent, 0);
+		tu_spec_root(want, &both[0][0], 3, 2);
+		ck_assert_str_eq(tu_hex(f.conflict_root, 32), tu_hex(want, 32));
+		ck_assert(yh_frozen_recused(&f, "E5", "P5"));
+	}
+	frozen_close(&f);
 	/* no conflict row: the root of no leaves */
 	frozen_open(&f, TASK);
 	ck_assert_int_eq(yh_frozen_add_recent(&f, recent), YH_OK);
