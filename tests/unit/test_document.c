@@ -457,6 +457,9 @@ static char *case_task_id(const char *name)
  * after its commit and before its draw: a department that changed what it announced; with `sql`,
  * that is run on the store before the last case's commit.  The store is closed when this returns.
  */
+/* When set, the value the last case is drawn with (another value than the vector's). */
+static const char *last_case_value;
+
 static void vector_store_sql(const char *db, const yh_key *key, const char *const *cases, size_t n,
                              announcement_edit edit, const char *sql, const char *feed)
 {
@@ -509,6 +512,8 @@ static void vector_store_sql(const char *db, const yh_key *key, const char *cons
 			ck_assert_int_eq(yh_store_set_key(store, key), YH_OK);
 		}
 		snprintf(value, sizeof(value), "public value for %s", cases[i]);
+		if (last_case_value && i + 1 == n)
+			snprintf(value, sizeof(value), "%s", last_case_value);
 		rc = yh_draw_run(NULL, &tu_draw_result, store, id, value, NULL);
 		ck_assert_msg(rc == YH_OK, "draw %s: %s", id, yh_error_message());
 		rc = yh_document_publish(&doc, store, id);
@@ -1311,7 +1316,7 @@ END_TEST
 
 /* ---- the earlier draws and the feed (spec §4, §13, §16) ------------------------------------------ */
 
-static json_t *verify_repeat(const char *doc, const char *const *earlier, size_t n, const char *feed)
+static json_t *verify_history(const char *doc, const char *const *earlier, size_t n, const char *feed)
 {
 	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	static char paths[8][4096];
@@ -1359,7 +1364,7 @@ START_TEST(test_verify_earlier_documents)
 	{
 		const char *shuffled[3] = { all[2], all[0], all[1] };
 
-		rep = verify_repeat(tu_fixture("vectors/repeat/draw.json"), shuffled, 3, NULL);
+		rep = verify_history(tu_fixture("vectors/repeat/draw.json"), shuffled, 3, NULL);
 		ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
 		ASSERT_STATUSES(rep, CORE_OK ",officer register=skipped,conflicts=skipped,entity register=skipped,"
 		                "selection replay=skipped,earlier draws=passed" CHAIN_SKIPPED);
@@ -1368,13 +1373,13 @@ START_TEST(test_verify_earlier_documents)
 		json_decref(rep);
 	}
 	/* none given: skipped, asking for them */
-	rep = verify_repeat(tu_fixture("vectors/repeat/draw.json"), NULL, 0, NULL);
+	rep = verify_history(tu_fixture("vectors/repeat/draw.json"), NULL, 0, NULL);
 	ck_assert(report_ok(rep));
 	ASSERT_STATUS(rep, "earlier draws", "skipped");
 	ck_assert_str_eq(hint(rep, "earlier draws"), "give_earlier");
 	json_decref(rep);
 	/* one missing: skipped, naming it, and said so among the guarantees */
-	rep = verify_repeat(tu_fixture("vectors/repeat/draw.json"), all, 2, NULL);
+	rep = verify_history(tu_fixture("vectors/repeat/draw.json"), all, 2, NULL);
 	ck_assert(report_ok(rep));
 	ASSERT_STATUS(rep, "earlier draws", "skipped");
 	ck_assert_str_eq(hint(rep, "earlier draws"), "give_earlier");
@@ -1386,7 +1391,7 @@ START_TEST(test_verify_earlier_documents)
 	ck_assert(said);
 	json_decref(rep);
 	/* a document without earlier draws, given one: nothing to recompute, and it passes */
-	rep = verify_repeat(tu_fixture("vectors/food/draw.json"), all + 1, 1, NULL);
+	rep = verify_history(tu_fixture("vectors/food/draw.json"), all + 1, 1, NULL);
 	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
 	ASSERT_STATUS(rep, "earlier draws", "passed");
 	json_decref(rep);
@@ -1402,7 +1407,7 @@ START_TEST(test_verify_earlier_documents)
 		json_object_set_new(json_object_get(d, "signer"), "key_id", json_string(yh_key_id(other)));
 		resign(d, other);
 		write_doc(tu_path("joint-other.json"), d);
-		rep = verify_repeat(tu_fixture("vectors/repeat/draw.json"), given, 3, NULL);
+		rep = verify_history(tu_fixture("vectors/repeat/draw.json"), given, 3, NULL);
 		ck_assert(!report_ok(rep));
 		ASSERT_STATUS(rep, "earlier draws", "failed");
 		ck_assert_ptr_nonnull(strstr(tu_check_detail(rep, "earlier draws"), "signed by the same key"));
@@ -1454,13 +1459,13 @@ START_TEST(test_earlier_draw_left_out)
 		free(a);
 		free(b);
 	}
-	rep = verify_repeat(tu_path("repeat.json"), given, 3, NULL);
+	rep = verify_history(tu_path("repeat.json"), given, 3, NULL);
 	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
 	json_decref(rep);
 
 	/* the edge draw left out of the list only */
 	vector_store("list.db", key, four, 4, edge_left_out_of_earlier, NULL);
-	rep = verify_repeat(tu_path("repeat.json"), given, 3, NULL);
+	rep = verify_history(tu_path("repeat.json"), given, 3, NULL);
 	ck_assert(!report_ok(rep));
 	ASSERT_STATUS(rep, "seed", "passed");
 	ASSERT_STATUS(rep, "tickets", "passed");
@@ -1481,7 +1486,7 @@ START_TEST(test_earlier_draw_left_out)
 		ck_assert_uint_eq(json_array_size(json_object_get(doc, "earlier")), 2);
 		json_decref(doc);
 	}
-	rep = verify_repeat(tu_path("repeat.json"), given, 3, NULL);
+	rep = verify_history(tu_path("repeat.json"), given, 3, NULL);
 	ck_assert(!report_ok(rep));
 	ASSERT_STATUS(rep, "seed", "passed");
 	ASSERT_STATUS(rep, "tickets", "passed");
@@ -1489,6 +1494,102 @@ START_TEST(test_earlier_draw_left_out)
 	ck_assert_msg(strstr(tu_check_detail(rep, "earlier draws"), "left out"), "%s",
 	              tu_check_detail(rep, "earlier draws"));
 	json_decref(rep);
+	yh_key_free(key);
+}
+END_TEST
+
+/* KNOWN ENGINE BUG (engine/document_history.c: missing() takes an earlier document whose transcript
+ * is not the named one for "not given"; the check is skipped and the report passes).
+ * docs/spec.md §13: the earlier documents are checked to be the draws named (their transcript
+ * SHA-256).  A document of a named earlier task that is another draw of it — the department drew
+ * it again in a copy of its store, with another value, and signed both — is not the draw named:
+ * the check fails.  (It must not pass as if that draw had only not been given.) */
+START_TEST(test_earlier_document_of_another_draw)
+{
+	static const char *const three[] = { "food", "joint", "edge" };
+	const char *given[3];
+	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
+	json_t *rep, *other, *vector;
+	unsigned char a[32], b[32];
+
+	last_case_value = "public value for edge, drawn again";
+	vector_store("again.db", key, three, 3, NULL, NULL);
+	last_case_value = NULL;
+	/* the same announcement, another draw: a valid document of its own, signed by the same key */
+	other = json_load_file(tu_path("edge.json"), 0, NULL);
+	vector = json_load_file(tu_fixture("vectors/edge/draw.json"), 0, NULL);
+	ck_assert(other && vector);
+	tu_spec_rebuilt_digest(a, other);
+	tu_spec_rebuilt_digest(b, vector);
+	ck_assert_mem_eq(a, b, 32);
+	tu_spec_transcript_sha256(a, other);
+	tu_spec_transcript_sha256(b, vector);
+	ck_assert(memcmp(a, b, 32) != 0);
+	rep = verify(tu_path("edge.json"), NULL);
+	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
+	json_decref(rep);
+
+	given[0] = kept(tu_fixture("vectors/food/draw.json"));
+	given[1] = kept(tu_fixture("vectors/joint/draw.json"));
+	given[2] = kept(tu_path("edge.json"));
+	rep = verify_history(tu_fixture("vectors/repeat/draw.json"), given, 3, NULL);
+	ck_assert_msg(!report_ok(rep), "a document of another draw of T-2026-12-EDGE passes as an earlier "
+	              "document: %s", json_dumps(rep, 0));
+	ASSERT_STATUS(rep, "earlier draws", "failed");
+	json_decref(rep);
+	json_decref(other);
+	json_decref(vector);
+	yh_key_free(key);
+}
+END_TEST
+
+/* KNOWN ENGINE BUG (engine/document_history.c: check_documents_chain compares each earlier document
+ * with the verified one only, and only when the earlier one comes first).
+ * docs/spec.md §16: two documents whose announcements are consecutive but whose link does not hold
+ * come from a forked chain — whichever of the two is verified and whichever is given beside it,
+ * and when both are given beside a third. */
+START_TEST(test_forked_chain_either_way)
+{
+	static const char *const a_cases[] = { "food" }, *const c_cases[] = { "joint", "edge", "nocap" };
+	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
+	json_t *rep;
+	const char *one[1];
+
+	vector_store("a.db", key, a_cases, 1, NULL, NULL);
+	rename(tu_path("food.json"), tu_path("a-food.json"));
+	vector_store("c.db", key, c_cases, 3, NULL, NULL);
+	rename(tu_path("joint.json"), tu_path("c-joint.json"));
+	rename(tu_path("edge.json"), tu_path("c-edge.json"));
+	rename(tu_path("nocap.json"), tu_path("c-nocap.json"));
+	/* c's second after a's first: caught (the test_forked_chain case) */
+	one[0] = kept(tu_path("a-food.json"));
+	rep = verify_history(tu_path("c-edge.json"), one, 1, NULL);
+	ck_assert(!report_ok(rep));
+	ASSERT_STATUS(rep, "chain", "failed");
+	json_decref(rep);
+	/* a's first verified with c's second beside it: the same two documents */
+	one[0] = kept(tu_path("c-edge.json"));
+	rep = verify_history(tu_path("a-food.json"), one, 1, NULL);
+	ck_assert_msg(!report_ok(rep), "documents 1 and 2 of a forked chain pass together: %s", json_dumps(rep, 0));
+	ASSERT_STATUS(rep, "chain", "failed");
+	json_decref(rep);
+	/* both beside c's third, whose own link (to c's second) holds */
+	{
+		const char *two[2];
+
+		two[0] = kept(tu_path("a-food.json"));
+		two[1] = kept(tu_path("c-edge.json"));
+		rep = verify_history(tu_path("c-nocap.json"), two, 2, NULL);
+		ck_assert_msg(!report_ok(rep), "documents 1 and 2 of a forked chain pass beside document 3: %s",
+		              json_dumps(rep, 0));
+		ASSERT_STATUS(rep, "chain", "failed");
+		json_decref(rep);
+		/* control: c's own first and second beside it */
+		two[0] = kept(tu_path("c-joint.json"));
+		rep = verify_history(tu_path("c-nocap.json"), two, 2, NULL);
+		ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
+		json_decref(rep);
+	}
 	yh_key_free(key);
 }
 END_TEST
@@ -1508,12 +1609,12 @@ START_TEST(test_verify_feed)
 		char path[64];
 
 		snprintf(path, sizeof(path), "vectors/%s/draw.json", vector_cases[c]);
-		rep = verify_repeat(tu_fixture(path), NULL, 0, tu_fixture("vectors/feed.json"));
+		rep = verify_history(tu_fixture(path), NULL, 0, tu_fixture("vectors/feed.json"));
 		ck_assert_msg(report_ok(rep), "%s: %s", vector_cases[c], json_dumps(rep, 0));
 		ASSERT_STATUS(rep, "chain", "passed");
 		json_decref(rep);
 	}
-	rep = verify_repeat(tu_fixture("vectors/repeat/draw.json"), all, 3, tu_fixture("vectors/feed.json"));
+	rep = verify_history(tu_fixture("vectors/repeat/draw.json"), all, 3, tu_fixture("vectors/feed.json"));
 	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
 	ASSERT_STATUS(rep, "earlier draws", "passed");
 	ASSERT_STATUS(rep, "chain", "passed");
@@ -1555,7 +1656,7 @@ START_TEST(test_verify_feed)
 	resign(f, key);
 	write_doc(tu_path("feed-cut.json"), f);
 	json_decref(f);
-	rep = verify_repeat(tu_fixture("vectors/repeat/draw.json"), NULL, 0, tu_path("feed-cut.json"));
+	rep = verify_history(tu_fixture("vectors/repeat/draw.json"), NULL, 0, tu_path("feed-cut.json"));
 	ck_assert(!report_ok(rep));
 	ASSERT_STATUS(rep, "chain", "failed");
 	ck_assert_msg(strstr(tu_check_detail(rep, "chain"), "missing or out of place"), "%s",
@@ -1580,12 +1681,12 @@ START_TEST(test_verify_feed)
 	resign(f, key);
 	write_doc(tu_path("feed-relinked.json"), f);
 	json_decref(f);
-	rep = verify_repeat(tu_fixture("vectors/repeat/draw.json"), NULL, 0, tu_path("feed-relinked.json"));
+	rep = verify_history(tu_fixture("vectors/repeat/draw.json"), NULL, 0, tu_path("feed-relinked.json"));
 	ck_assert(!report_ok(rep));
 	ASSERT_STATUS(rep, "chain", "failed");
 	ck_assert_ptr_nonnull(strstr(tu_check_detail(rep, "chain"), "forked"));
 	json_decref(rep);
-	rep = verify_repeat(tu_fixture("vectors/food/draw.json"), NULL, 0, tu_path("feed-relinked.json"));
+	rep = verify_history(tu_fixture("vectors/food/draw.json"), NULL, 0, tu_path("feed-relinked.json"));
 	ck_assert_msg(report_ok(rep), "the food announcement is still the first: %s", json_dumps(rep, 0));
 	json_decref(rep);
 	/* the feed signed by another key */
@@ -1600,7 +1701,7 @@ START_TEST(test_verify_feed)
 		resign(f, other);
 		write_doc(tu_path("feed-other.json"), f);
 		json_decref(f);
-		rep = verify_repeat(tu_fixture("vectors/repeat/draw.json"), NULL, 0, tu_path("feed-other.json"));
+		rep = verify_history(tu_fixture("vectors/repeat/draw.json"), NULL, 0, tu_path("feed-other.json"));
 		ck_assert(!report_ok(rep));
 		ASSERT_STATUS(rep, "chain", "failed");
 		ck_assert_ptr_nonnull(strstr(tu_check_detail(rep, "chain"), "another key"));
@@ -1613,7 +1714,7 @@ START_TEST(test_verify_feed)
 	                    json_string("changed"));
 	write_doc(tu_path("feed-changed.json"), f);
 	json_decref(f);
-	rep = verify_repeat(tu_fixture("vectors/repeat/draw.json"), NULL, 0, tu_path("feed-changed.json"));
+	rep = verify_history(tu_fixture("vectors/repeat/draw.json"), NULL, 0, tu_path("feed-changed.json"));
 	ck_assert(!report_ok(rep));
 	ASSERT_STATUS(rep, "chain", "failed");
 	json_decref(rep);
@@ -1652,36 +1753,36 @@ START_TEST(test_forked_chain)
 	}
 	/* each alone, and with its own store's feed and first document, passes */
 	one[0] = tu_path("a-food.json");
-	rep = verify_repeat(tu_path("a-joint.json"), one, 1, tu_path("feed-a.json"));
+	rep = verify_history(tu_path("a-joint.json"), one, 1, tu_path("feed-a.json"));
 	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
 	json_decref(rep);
 	one[0] = tu_path("b-food.json");
-	rep = verify_repeat(tu_path("b-edge.json"), one, 1, tu_path("feed-b.json"));
+	rep = verify_history(tu_path("b-edge.json"), one, 1, tu_path("feed-b.json"));
 	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
 	json_decref(rep);
 	/* both number 2: the one with the other as an earlier document */
 	one[0] = tu_path("b-edge.json");
-	rep = verify_repeat(tu_path("a-joint.json"), one, 1, NULL);
+	rep = verify_history(tu_path("a-joint.json"), one, 1, NULL);
 	ck_assert(!report_ok(rep));
 	ASSERT_STATUS(rep, "chain", "failed");
 	ck_assert_msg(strstr(tu_check_detail(rep, "chain"), "forked"), "%s", tu_check_detail(rep, "chain"));
 	ASSERT_STATUS(rep, "seed", "passed");
 	json_decref(rep);
 	/* ... or with the other store's feed */
-	rep = verify_repeat(tu_path("a-joint.json"), NULL, 0, tu_path("feed-b.json"));
+	rep = verify_history(tu_path("a-joint.json"), NULL, 0, tu_path("feed-b.json"));
 	ck_assert(!report_ok(rep));
 	ASSERT_STATUS(rep, "chain", "failed");
 	ck_assert_msg(strstr(tu_check_detail(rep, "chain"), "forked"), "%s", tu_check_detail(rep, "chain"));
 	json_decref(rep);
 	/* consecutive documents whose link does not hold: c's second after a's first */
 	one[0] = tu_path("a-food.json");
-	rep = verify_repeat(tu_path("c-edge.json"), one, 1, NULL);
+	rep = verify_history(tu_path("c-edge.json"), one, 1, NULL);
 	ck_assert(!report_ok(rep));
 	ASSERT_STATUS(rep, "chain", "failed");
 	json_decref(rep);
 	/* while c's own first is its link */
 	one[0] = tu_path("c-joint.json");
-	rep = verify_repeat(tu_path("c-edge.json"), one, 1, NULL);
+	rep = verify_history(tu_path("c-edge.json"), one, 1, NULL);
 	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
 	ASSERT_STATUS(rep, "chain", "skipped");
 	json_decref(rep);
@@ -1698,13 +1799,13 @@ START_TEST(test_forked_chain)
 		resign(doc, key);
 		write_doc(tu_path("a-joint-edited.json"), doc);
 		json_decref(doc);
-		rep = verify_repeat(tu_path("a-joint-edited.json"), NULL, 0, tu_path("feed-a.json"));
+		rep = verify_history(tu_path("a-joint-edited.json"), NULL, 0, tu_path("feed-a.json"));
 		ck_assert(!report_ok(rep));
 		ASSERT_STATUS(rep, "seed", "passed");
 		ASSERT_STATUS(rep, "chain", "failed");
 		json_decref(rep);
 		one[0] = tu_path("a-food.json");
-		rep = verify_repeat(tu_path("a-joint-edited.json"), one, 1, NULL);
+		rep = verify_history(tu_path("a-joint-edited.json"), one, 1, NULL);
 		ck_assert(!report_ok(rep));
 		ASSERT_STATUS(rep, "chain", "failed");
 		json_decref(rep);
@@ -2654,6 +2755,8 @@ static Suite *document_suite(void)
 {
 	Suite *s = suite_create("document");
 	TCase *tc = tu_tcase(s, "document", TU_TMPDIR, 60);
+	/* tests of engine bugs not fixed yet: they fail (CK_RUN_CASE=document runs the rest) */
+	TCase *bugs = tu_tcase(s, "known_engine_bug", TU_TMPDIR, 60);
 
 	tcase_add_test(tc, test_publish_is_the_vector);
 	tcase_add_test(tc, test_publish_signature_per_spec);
@@ -2684,6 +2787,8 @@ static Suite *document_suite(void)
 	tcase_add_test(tc, test_buffer_garbage);
 	tcase_add_test(tc, test_malformed_member_paths);
 	tcase_add_test(tc, test_draw_doc_kinds);
+	tcase_add_test(bugs, test_earlier_document_of_another_draw);
+	tcase_add_test(bugs, test_forked_chain_either_way);
 	return s;
 }
 
