@@ -62,6 +62,20 @@ static int load_earlier(earlier_docs *e, const yh_draw_doc *doc, const yh_verify
 	return YH_OK;
 }
 
+/* A document given as an earlier draw that is another draw of a task the list names (its
+ * transcript differs from the one named), or NULL. */
+static const yh_draw_doc *other_draw(const yh_draw_doc *doc, const earlier_docs *e)
+{
+	size_t i, j;
+
+	for (i = 0; i < doc->nearlier; i++)
+		for (j = 0; j < e->n; j++)
+			if (strcmp(e->docs[j]->task_id, doc->earlier[i].task_id) == 0 &&
+			    memcmp(e->docs[j]->transcript_sha256, doc->earlier[i].transcript_sha256, 32) != 0)
+				return e->docs[j];
+	return NULL;
+}
+
 /* The earlier draws named but not given, as "T (transcript 1a2b…), …"; 0 when all were. */
 static size_t missing(char *buf, size_t size, const yh_draw_doc *doc, const earlier_docs *e)
 {
@@ -128,10 +142,15 @@ static void recompute(yh_report *r, const yh_draw_doc *doc, const earlier_docs *
 
 static void check_earlier(yh_report *r, const yh_draw_doc *doc, const earlier_docs *e)
 {
+	const yh_draw_doc *other = other_draw(doc, e);
 	char list[512];
 	size_t n = missing(list, sizeof(list), doc, e);
 
-	if (n)
+	if (other)
+		yh_report_check(r, "earlier draws", "failed", "a document of task '%s' was given that is not the "
+		                "draw the announcement names (its transcript differs): the task was drawn twice",
+		                other->task_id);
+	else if (n)
 		yh_report_skip(r, "earlier draws", YH_HINT_GIVE_EARLIER, "%zu earlier draw(s) named but not "
 		               "given: %s: the exclusions and recent pairs were not recomputed", n, list);
 	else
@@ -175,25 +194,48 @@ static void check_feed(yh_report *r, const yh_draw_doc *doc, const earlier_docs 
 	free(text);
 }
 
-/* Without a feed: the documents at hand must not fork. */
+/* The fault between two documents of one department, or NULL: announcements at the same place
+ * that differ, consecutive ones that do not link, or one announcement drawn twice. */
+static const char *pair_fault(const yh_draw_doc *a, const yh_draw_doc *b)
+{
+	if (a->chain_seq == b->chain_seq) {
+		if (memcmp(a->announcement_digest, b->announcement_digest, 32) != 0)
+			return "come from a forked chain of announcements (two announcements at one place)";
+		if (memcmp(a->transcript_sha256, b->transcript_sha256, 32) != 0)
+			return "are two draws of one announcement: the draw was retried";
+		return NULL;
+	}
+	if (a->chain_seq > b->chain_seq) {
+		const yh_draw_doc *t = a;
+
+		a = b;
+		b = t;
+	}
+	if (a->chain_seq + 1 == b->chain_seq && memcmp(b->chain_prev, a->announcement_digest, 32) != 0)
+		return "come from a forked chain of announcements (the later does not link to the earlier)";
+	return NULL;
+}
+
+/* Without a feed: the documents at hand, every pair of them, must not fork. */
 static void check_documents_chain(yh_report *r, const yh_draw_doc *doc, const earlier_docs *e)
 {
-	size_t i;
+	const char *fault = NULL;
+	size_t i, j;
 
-	for (i = 0; i < e->n; i++) {
-		const yh_draw_doc *d = e->docs[i];
+	for (i = 0; i <= e->n && !fault; i++) {
+		const yh_draw_doc *a = i < e->n ? e->docs[i] : doc;
 
-		if ((d->chain_seq == doc->chain_seq &&
-		     memcmp(d->announcement_digest, doc->announcement_digest, 32) != 0) ||
-		    (d->chain_seq + 1 == doc->chain_seq &&
-		     memcmp(doc->chain_prev, d->announcement_digest, 32) != 0)) {
-			yh_report_check(r, "chain", "failed", "the document and earlier draw '%s' come from a forked "
-			                "chain of announcements", d->task_id);
-			return;
+		for (j = i + 1; j <= e->n && !fault; j++) {
+			const yh_draw_doc *b = j < e->n ? e->docs[j] : doc;
+
+			if ((fault = pair_fault(a, b)))
+				yh_report_check(r, "chain", "failed", "the documents of '%s' and '%s' %s", a->task_id,
+				                b->task_id, fault);
 		}
 	}
-	yh_report_skip(r, "chain", YH_HINT_GIVE_FEED, "no feed given: that no announcement was kept hidden "
-	               "is not checked");
+	if (!fault)
+		yh_report_skip(r, "chain", YH_HINT_GIVE_FEED, "no feed given: that no announcement was kept "
+		               "hidden is not checked");
 }
 
 void yh_document_history(yh_report *r, const yh_draw_doc *doc, const yh_verify_inputs *in)

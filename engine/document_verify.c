@@ -136,7 +136,7 @@ static int cmp_ticket_id(const unsigned char *ta, const char *ia, const unsigned
 
 /* The sizes the task's rules give each stratum of the stated population, the rate text they
  * name, and the load cap the task fixes (docs/spec.md §5); 0, or -1 with why filled in. */
-static int check_sizes(char *why, size_t size, const yh_frozen *f)
+static int check_sizes(char *why, size_t size, const yh_frozen *f, uint64_t doc_eligible)
 {
 	size_t i;
 
@@ -158,6 +158,17 @@ static int check_sizes(char *why, size_t size, const yh_frozen *f)
 		if (strcmp(st->rate, yh_task_stratum_rate(f->task, st->key)) != 0) {
 			snprintf(why, size, "stratum '%.200s' names the rate \"%.31s\"; the task's rule is \"%.31s\"", st->key,
 			         st->rate, yh_task_stratum_rate(f->task, st->key));
+			return -1;
+		}
+	}
+	{
+		uint64_t total = 0;
+
+		for (i = 0; i < f->nstrata; i++)
+			total += f->strata[i].population;
+		if (total != doc_eligible) {
+			snprintf(why, size, "entities.eligible is %llu; the strata's populations add up to %llu",
+			         (unsigned long long)doc_eligible, (unsigned long long)total);
 			return -1;
 		}
 	}
@@ -360,7 +371,7 @@ static void check_internal(yh_report *r, const yh_draw_doc *doc, const yh_frozen
 		return;
 	}
 	check_tickets(r, doc, seed);
-	if (check_sizes(sizes, sizeof(sizes), f) < 0)
+	if (check_sizes(sizes, sizeof(sizes), f, doc->entities.eligible) < 0)
 		fault = sizes;
 	else if (load_fault_at(&load_fault, doc, f->load_cap) < 0 ||
 	         !(count = calloc(2 * f->nstrata + 1, sizeof(*count))))
