@@ -146,6 +146,23 @@ yh verify --feed fa.json b.json
 assert_exit 1 "the fork's document is not in the original's feed"
 assert_check FAILED chain "is not number 2 of the feed's chain" "the feed catches the fork"
 
+# ---- a retried draw: the store copied after the commit, drawn twice --------------------
+sed -e "s/T-2026-12-FOOD/T-2026-12-RETRY/" "$FIXTURES/task-food.json" > task-r.json
+yh plan add --db d1/yaohao.db task-r.json
+yh commit --db d1/yaohao.db T-2026-12-RETRY --entropy-source "drand quicknet round 3"
+cp d1/yaohao.db retry.db
+cp d1/yaohao.db.key retry.db.key
+yh draw --db d1/yaohao.db T-2026-12-RETRY --entropy "the value"
+yh publish --db d1/yaohao.db T-2026-12-RETRY -o r-a.json
+yh draw --db retry.db T-2026-12-RETRY --entropy "the value, retried"
+yh publish --db retry.db T-2026-12-RETRY -o r-b.json
+assert_exit 0 "the copy draws the same announcement again"
+yh verify r-b.json
+assert_exit 0 "the retried draw's document alone verifies"
+yh verify --earlier r-a.json r-b.json
+assert_exit 1 "two draws of one announcement: exit 1"
+assert_check FAILED chain "are two draws of one announcement: the draw was retried" "the retry is named"
+
 # ---- the audit sees the chain too --------------------------------------------------------
 yh audit --db d1/yaohao.db
 assert_exit 0 "the original store audits"
