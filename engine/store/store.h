@@ -177,4 +177,16 @@ typedef int (*yh_pair_fn)(void *ctx, const char *entity_id, const char *inspecto
 int yh_draw_store_recent_pairs(yh_store *store, const char *date, int64_t days,
                                yh_pair_fn fn, void *ctx);
 
+/* ---- the audit's view of the store (register_store.c, check_store.c) ---- */
+
+/*
+ * The register's Merkle root (docs/spec.md §2: every row, all columns in
+ * column order, rows in key order) and row count as of `as_of` (0: current),
+ * in one streaming pass over the stored bytes: a value is hashed with the
+ * length SQLite holds, so bytes after an embedded NUL count too.  An import
+ * records it in its entry; the audit recomputes it.
+ */
+int yh_register_root(unsigned char root[32], uint64_t *count, yh_store *store,
+                     yh_register_kind kind, uint64_t as_of);
+
 #endif
