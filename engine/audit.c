@@ -11,6 +11,7 @@
 #include "yaohao/ledger.h"
 #include "digest.h"
 #include "draw.h"
+#include "task.h"
 #include "windows.h"
 #include "register.h"
 #include "report.h"
@@ -26,7 +27,12 @@ typedef struct {
 	unsigned char pk[32];
 	char key_id[YH_KEY_ID_CHARS + 1];
 	json_t *from_counts[YH_REGISTER_COUNT], *to_counts[YH_REGISTER_COUNT];
+	uint64_t imports[YH_REGISTER_COUNT]; /* imports of each register checked so far */
+	int rooted[YH_REGISTER_COUNT];       /* the last of them recorded a root, and it held */
+	uint64_t roots, unrooted;            /* import entries whose root held; entries without one */
+	uint64_t ntasks, ncommits;           /* task entries that held; commits of a planned task */
 	json_t *announcements;       /* task id -> announcement text, from the commit entries */
+	json_t *tasks;               /* task id -> task_digest (hex), from the task entries */
 	json_t *history;             /* the transcripts of the draws checked so far */
 	yh_past_draw *past;          /* the same, as the windows read them */
 	size_t npast;
@@ -150,6 +156,54 @@ static int stray_at(auditor *a, const yh_ledger_entry *e, json_t *payload)
 	return 0;
 }
 
+/* ---- the registers as of each import (docs/spec.md §11) --------------------------------- */
+
+/*
+ * The register as of the import's sequence must give the root and count the entry records:
+ * every stored byte of every row valid then.  An entry written before imports recorded a
+ * root is counted, not checked.  Once the previous import of the register held, a row that
+ * differs is one this import wrote (the rows valid at both were checked then, and rows of
+ * other sequences were caught by the counts): the message says how many that leaves.
+ */
+static int check_root(auditor *a, const yh_ledger_entry *e, json_t *payload, yh_register_kind k,
+                      json_int_t written)
+{
+	json_t *jroot = json_object_get(payload, "root"), *jcount = json_object_get(payload, "count");
+	unsigned char want[32], got[32];
+	char want_hex[65], got_hex[65], where[160] = "";
+	uint64_t n;
+	int rc;
+
+	if (!jroot && !jcount) {
+		a->unrooted++;
+		a->imports[k]++;
+		a->rooted[k] = 0;
+		return 0;
+	}
+	if (yh_get_hex(want, 32, jroot) != 0 || !json_is_integer(jcount))
+		return fail(a, e, "the import's root or count is malformed");
+	if ((rc = yh_register_root(got, &n, a->store, k, e->seq)) < 0)
+		return fail(a, e, "the %s register as of this entry cannot be read: %s",
+		            yh_register_name(k), yh_error_message());
+	yh_hex(want_hex, want, 32);
+	yh_hex(got_hex, got, 32);
+	if (written > 0 && (a->rooted[k] || a->imports[k] == 0))
+		snprintf(where, sizeof(where), " (the row that differs is one of the %lld this import "
+		         "added or changed)", (long long)written);
+	a->imports[k]++;
+	if (n != (uint64_t)json_integer_value(jcount))
+		return fail(a, e, "the %s register has %llu rows as of this entry, the entry records "
+		            "%lld: register rows were changed around the ledger", yh_register_name(k),
+		            (unsigned long long)n, (long long)json_integer_value(jcount));
+	if (memcmp(got, want, 32) != 0)
+		return fail(a, e, "the %s register as of this entry gives root %.16s…, the entry records "
+		            "%.16s… (%llu rows): a register row was changed around the ledger%s",
+		            yh_register_name(k), got_hex, want_hex, (unsigned long long)n, where);
+	a->rooted[k] = 1;
+	a->roots++;
+	return 0;
+}
+
 /* ---- the lists a commit fixes from earlier draws (docs/spec.md §4) ---------------------- */
 
 /* Remembers a draw that passed, for the commits after it: its date, what it selected and
@@ -230,6 +284,145 @@ static int check_chain(auditor *a, const yh_ledger_entry *e, const char *task_id
 	return 0;
 }
 
+/* ---- tasks (docs/spec.md §3, §11) ---------------------------------------------------------- */
+
+/* The path of the first member where x and y differ, e.g. "strata.rates.D"; 0 when equal. */
+static int first_difference(char *path, size_t size, json_t *x, json_t *y)
+{
+	size_t used = strlen(path), i;
+
+	if (json_is_object(x) && json_is_object(y)) {
+		const char *key;
+		json_t *v;
+		int pass;
+
+		for (pass = 0; pass < 2; pass++) {
+			json_object_foreach(pass ? y : x, key, v) {
+				json_t *other = json_object_get(pass ? x : y, key);
+
+				if (pass && other)
+					continue;
+				snprintf(path + used, size - used, "%s%s", used ? "." : "", key);
+				if (!other || first_difference(path, size, pass ? other : v, pass ? v : other))
+					return 1;
+				path[used] = '\0';
+			}
+		}
+		return 0;
+	}
+	if (json_is_array(x) && json_is_array(y) && json_array_size(x) == json_array_size(y)) {
+		for (i = 0; i < json_array_size(x); i++) {
+			snprintf(path + used, size - used, "[%zu]", i);
+			if (first_difference(path, size, json_array_get(x, i), json_array_get(y, i)))
+				return 1;
+			path[used] = '\0';
+		}
+		return 0;
+	}
+	return !json_equal(x, y);
+}
+
+/* A member's value for a message: compact JSON, cut short, "(absent)" when there is none. */
+static void shown(char *out, size_t size, json_t *doc, const char *path)
+{
+	json_t *v = doc;
+	char key[256], *text = NULL;
+	const char *p = path;
+
+	while (v && *p) {
+		size_t n = 0;
+
+		if (*p == '[') {
+			v = json_array_get(v, strtoul(p + 1, NULL, 10));
+			p = strchr(p, ']');
+			p = p ? p + 1 : "";
+		} else {
+			while (p[n] && p[n] != '.' && p[n] != '[' && n + 1 < sizeof(key)) {
+				key[n] = p[n];
+				n++;
+			}
+			key[n] = '\0';
+			v = json_object_get(v, key);
+			p += n;
+		}
+		if (*p == '.')
+			p++;
+	}
+	text = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	snprintf(out, size, "%.60s%s", text ? text : "(absent)", text && strlen(text) > 60 ? "…" : "");
+	free(text);
+}
+
+/* A task entry: its digest is its task's, and the task table holds that task (the commit and
+ * the draw read their rules from there).  The first member that differs is named. */
+static int check_task(auditor *a, const yh_ledger_entry *e, json_t *payload, const char *task_id)
+{
+	json_t *task = json_object_get(payload, "task");
+	const char *digest = json_string_value(json_object_get(payload, "task_digest"));
+	unsigned char d[32];
+	char hex[65], *canonical = NULL, path[512] = "", here[96], there[96];
+	yh_task *stored = NULL;
+	int rc, stop = 0;
+
+	if (!task_id || !digest || !json_is_object(task) || yh_jcs_dump(&canonical, task) < 0)
+		return fail(a, e, "the task entry lacks its task_id, task_digest or task");
+	yh_digest_task(d, canonical);
+	free(canonical);
+	yh_hex(hex, d, 32);
+	if (strcmp(hex, digest) != 0)
+		return fail(a, e, "the entry's task_digest is not the digest of its task '%s'", task_id);
+	if ((rc = yh_task_get(&stored, a->store, task_id)) == YH_ENOTFOUND)
+		return fail(a, e, "task '%s' is not in the store's task table: it was removed around the "
+		            "ledger", task_id);
+	if (rc < 0)
+		return fail(a, e, "the stored task '%s' no longer reads as a task: %s", task_id,
+		            yh_error_message());
+	yh_task_digest(d, stored);
+	yh_hex(hex, d, 32);
+	if (strcmp(hex, digest) != 0) {
+		first_difference(path, sizeof(path), stored->doc, task);
+		shown(here, sizeof(here), stored->doc, path);
+		shown(there, sizeof(there), task, path);
+		stop = fail(a, e, "the stored task '%s' is not the one this entry recorded (%s: %s in the "
+		            "store, %s here): the task table was changed around the ledger", task_id,
+		            *path ? path : "(the whole task)", here, there);
+	} else if (json_object_set_new(a->tasks, task_id, json_string(digest)) < 0) {
+		stop = fail(a, e, "out of memory");
+	} else {
+		a->ntasks++;
+	}
+	yh_task_free(stored);
+	return stop;
+}
+
+/* A commit commits to the task its task entry recorded: the announcement's task hashes to its
+ * task_digest, which is the task entry's. */
+static int check_committed_task(auditor *a, const yh_ledger_entry *e, const char *task_id,
+                                json_t *ann)
+{
+	const char *planned = json_string_value(json_object_get(a->tasks, task_id));
+	const char *committed = json_string_value(json_object_get(ann, "task_digest"));
+	unsigned char d[32];
+	char hex[65], *canonical = NULL;
+
+	if (!planned)
+		return fail(a, e, "a commit of task '%s' with no task entry before it", task_id);
+	if (!committed || yh_jcs_dump(&canonical, json_object_get(ann, "task")) < 0)
+		return fail(a, e, "the announcement of task '%s' lacks its task or task_digest", task_id);
+	yh_digest_task(d, canonical);
+	free(canonical);
+	yh_hex(hex, d, 32);
+	if (strcmp(hex, committed) != 0)
+		return fail(a, e, "the announcement's task_digest is not the digest of its task '%s'",
+		            task_id);
+	if (strcmp(committed, planned) != 0)
+		return fail(a, e, "the announcement of task '%s' commits to task digest %.16s…, its task "
+		            "entry records %.16s…: the commit used other rules than the task planned",
+		            task_id, committed, planned);
+	a->ncommits++;
+	return 0;
+}
+
 static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 {
 	const char *task_id = json_string_value(json_object_get(payload, "task_id"));
@@ -256,6 +449,9 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 			            "entry records %lld changed + %lld closed: register rows were changed around "
 			            "the ledger", yh_register_name(k), (long long)to, (long long)changed,
 			            (long long)closed);
+		return check_root(a, e, payload, k, from);
+	} else if (strcmp(e->kind, "task") == 0) {
+		return check_task(a, e, payload, task_id);
 	} else if (strcmp(e->kind, "key") == 0) {
 		char hex[65];
 
@@ -271,7 +467,8 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 			stop = fail(a, e, "the stored announcement of task '%s' differs from the one in the "
 			            "ledger", task_id);
 		else
-			stop = check_chain(a, e, task_id, json_object_get(payload, "announcement"), text) ||
+			stop = check_committed_task(a, e, task_id, json_object_get(payload, "announcement")) ||
+			       check_chain(a, e, task_id, json_object_get(payload, "announcement"), text) ||
 			       check_windows(a, e, task_id, json_object_get(payload, "announcement"));
 	} else if (strcmp(e->kind, "draw") == 0) {
 		unsigned char digest[32];
@@ -399,11 +596,12 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 	a.progress = on_draw;
 	a.progress_ctx = progress_ctx;
 	a.announcements = json_object();
+	a.tasks = json_object();
 	a.history = json_array();
 	a.has_key = yh_store_public_key(a.pk, store) == YH_OK;
 	if (a.has_key)
 		yh_key_id_of(a.key_id, a.pk);
-	if (!r.checks || !r.guarantees || !a.announcements || !a.history) {
+	if (!r.checks || !r.guarantees || !a.announcements || !a.tasks || !a.history) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -437,6 +635,19 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 		yh_report_check(&r, "ledger", "passed", "%llu entries: no gap, hash chain intact, every hash "
 		                "matches its content, every entry signed by key %s",
 		                (unsigned long long)(a.expected - 1), a.key_id);
+		if (a.unrooted)
+			yh_report_check(&r, "registers", "passed", "%llu import(s): every register as of its "
+			                "import gives the root and row count the entry records; %llu import(s) "
+			                "recorded no root (written by an older yaohao) and are checked by their "
+			                "row versions only", (unsigned long long)a.roots,
+			                (unsigned long long)a.unrooted);
+		else
+			yh_report_check(&r, "registers", "passed", "%llu import(s): every register as of its "
+			                "import gives the root and row count the entry records",
+			                (unsigned long long)a.roots);
+		yh_report_check(&r, "tasks", "passed", "%llu task(s): each stored task is the one its entry "
+		                "recorded; %llu commit(s), each of the task its entry recorded",
+		                (unsigned long long)a.ntasks, (unsigned long long)a.ncommits);
 		yh_report_check(&r, "draws", "passed", "%llu draw(s) replayed from the registers as of their "
 		                "freeze: every transcript identical", (unsigned long long)a.draws);
 		yh_report_guarantee(&r, "the ledger has not been changed since each entry was signed, except "
@@ -457,6 +668,7 @@ done:
 		json_decref(a.to_counts[k]);
 	}
 	json_decref(a.announcements);
+	json_decref(a.tasks);
 	json_decref(a.history);
 	free(a.past);
 	json_decref(r.checks);

@@ -91,6 +91,8 @@ assert_exit 0 "audit of the demo store exits 0"
 assert_stderr_empty "audit prints nothing on stderr (not a terminal: no progress)"
 assert_check skipped "signing key" "no public key given: the ledger is checked against the key the store holds (give --pubkey FILE)" "without --pubkey the key is the store's own, and the hint names --pubkey"
 assert_check ok ledger "$N entries: no gap, hash chain intact, every hash matches its content, every entry signed by key $KID" "the ledger check names the entries and the key"
+assert_check ok registers "4 import(s): every register as of its import gives the root and row count the entry records" "every import's root is recomputed"
+assert_check ok tasks "1 task(s): each stored task is the one its entry recorded; 1 commit(s), each of the task its entry recorded" "the stored task and the commit are checked against the task entry"
 assert_check ok draws "1 draw(s) replayed from the registers as of their freeze: every transcript identical" "the draw is replayed"
 assert_stdout_contains "entries removed from the end leave no trace here" "the guarantee says what audit cannot see"
 assert_eq "verified: every check passed" "$(printf '%s\n' "$STDOUT" | tail -n 1)" "the report ends verified"
@@ -276,17 +278,17 @@ assert_stderr_contains "missing.txt" "the message names the key file"
 
 # ---- the registers -------------------------------------------------------------------------
 
-# A drawn entity's name: the draw replay fails.
+# A drawn entity's name: the root the entities import recorded no longer holds
+# (found at the import, before the draw is replayed).
 tampered ename
 sqlite3 ename.db "update entity set name = name || '（改）' where id = '$SEL'"
 assert_eq 1 "$(sqlite3 ename.db "select count(*) from entity where name like '%（改）'")" "ename.db: one entity renamed"
-audit_fails ename.db 9 draw "replaying the draw of task '$TASK_ID' fails: the entities as of the commitment no longer give the committed root" \
-	"a drawn entity's name changed"
-# An officer's name: the officer root.
+audit_fails ename.db 3 import "the entities register as of this entry gives root" "a drawn entity's name changed"
+# An officer's name: the inspectors import's root.
 LEADER=$(json_get d1/draw.json '$.selected[0].team[0].id')
 tampered oname
 sqlite3 oname.db "update inspector set name = name || '（改）' where id = '$LEADER'"
-audit_fails oname.db 9 draw "replaying the draw of task '$TASK_ID' fails: the officers as of the commitment no longer give the committed root" "a team leader's name changed"
+audit_fails oname.db 4 import "the inspectors register as of this entry gives root" "a team leader's name changed"
 
 # A row inserted by hand, carrying the entities import's seq.
 tampered insert
@@ -324,6 +326,110 @@ sqlite3 insert9.db "insert into entity select '91330100MA27YYYY0$(uscc_check_cha
 yh audit --db insert9.db
 assert_exit 1 "an entity added by hand at the draw entry (seq 9): audit exits 1"
 assert_check FAILED ledger "entry 9 (" "an entity added at seq 9: the ledger check names entry 9"
+
+# ---- every register row tied to its import (issue 13) ------------------------------------
+
+# leaf_hashes DB TABLE COLUMNS KEY SEQ: the docs/spec.md §2 leaf hash of every row
+# of TABLE valid as of SEQ, in key order, from the stored bytes (sqlite3, xxd, sha256sum).
+leaf_hashes() {
+	local expr= c
+	for c in ${3//,/ }; do
+		expr="$expr${expr:+ || }printf('%08x', length(cast($c as blob))) || hex($c)"
+	done
+	sqlite3 "$1" "select $expr from $2 where valid_from <= $5 and (valid_to is null or valid_to > $5) order by $4" |
+		while read -r row; do { printf '\0'; printf '%s' "$row" | xxd -r -p; } | sha256sum | cut -c 1-64; done
+}
+# mth HASH...: the RFC 6962 root of these leaf hashes (docs/spec.md §2).
+mth() {
+	local n=$# k=1 l r
+	if [ "$n" -eq 0 ]; then printf '' | sha256sum | cut -c 1-64; return; fi
+	if [ "$n" -eq 1 ]; then printf '%s\n' "$1"; return; fi
+	while [ $((k * 2)) -lt "$n" ]; do k=$((k * 2)); done
+	l=$(mth "${@:1:k}")
+	r=$(mth "${@:k+1}")
+	{ printf '\1'; printf '%s%s' "$l" "$r" | xxd -r -p; } | sha256sum | cut -c 1-64
+}
+import_member() { sqlite3 a.db "select json_extract(payload, '\$.$2') from ledger where seq = $1"; }
+for spec in "3 entity id,name,type,region,industry,risk,status,abnormal id" \
+	"4 inspector id,name,department,cert_valid_until,specialties,status id" \
+	"5 conflict inspector_id,entity_id,reason inspector_id,entity_id" \
+	"6 item code,name,legal_basis,department,specialty code"; do
+	set -- $spec
+	# shellcheck disable=SC2046
+	assert_eq "$(mth $(leaf_hashes a.db "$2" "$3" "$4" "$1"))" "$(import_member "$1" root)" \
+		"import entry $1 ($2): its root is the spec's root of every $2 row as of the entry, recomputed with sha256sum"
+	assert_eq "$(sqlite3 a.db "select count(*) from $2 where valid_from <= $1 and (valid_to is null or valid_to > $1)")" \
+		"$(import_member "$1" count)" "import entry $1 ($2): its count is the rows as of the entry"
+done
+set --
+assert_eq "$(json_get d1/draw.json '$.entities.root') $(json_get d1/draw.json '$.inspectors.root') $(json_get d1/draw.json '$.conflicts.root')" \
+	"$(import_member 3 root) $(import_member 4 root) $(import_member 5 root)" \
+	"the imports' roots are the roots the draw committed to (nothing changed between them and the freeze)"
+
+# Rows edited in place with the sqlite3 shell, no ledger change: the import that
+# wrote them is named.
+tampered estatus
+sqlite3 estatus.db "update entity set status = 'deregistered' where id = '$SEL'"
+audit_fails estatus.db 3 import "the entities register as of this entry gives root" "the rank-1 entity's status edited in place"
+assert_stdout_contains "the entry records $(import_member 3 root | cut -c 1-16)… (300 rows): a register row was changed around the ledger (the row that differs is one of the 300 this import added or changed)" \
+	"the rank-1 entity's status edited: the message gives both roots' prefixes and where the row is"
+tampered eout
+sqlite3 eout.db "update entity set status = case status when 'active' then 'suspended' else 'active' end where id = '$OUT'"
+audit_fails eout.db 3 import "the entities register as of this entry gives root" "the status of an entity outside any drawn set edited in place"
+tampered istatus
+sqlite3 istatus.db "update inspector set status = case status when 'active' then 'on_leave' else 'active' end where id = '$LEADER'"
+audit_fails istatus.db 4 import "the inspectors register as of this entry gives root" "an officer's status edited in place"
+tampered creason
+sqlite3 creason.db "update conflict set reason = reason || '（改）' where inspector_id = (select min(inspector_id) from conflict)"
+audit_fails creason.db 5 import "the conflicts register as of this entry gives root" "a conflict's reason edited in place"
+tampered iname
+sqlite3 iname.db "update item set name = name || '（改）' where code = (select min(code) from item)"
+audit_fails iname.db 6 import "the items register as of this entry gives root" "a check item's name edited in place"
+# Bytes hidden after a NUL read as the same C string, but they are stored bytes: caught.
+tampered enul
+sqlite3 enul.db "update entity set name = name || char(0) || 'x' where id = '$OUT'"
+audit_fails enul.db 3 import "the entities register as of this entry gives root" "bytes after a NUL appended to a name"
+
+# The issue's case: the rank-1 candidate marked deregistered before the commit,
+# so the draw left it out; the ledger still holds, and before issue 13 so did audit.
+yh init --department 330100-SCJG --db pre.db
+for r in entities inspectors conflicts items; do yh import --db pre.db "$r" "$FIXTURES/$r.csv"; done
+yh plan add --db pre.db "$FIXTURES/task-food.json"
+VICTIM=$(sqlite3 pre.db "select id from entity where status = 'active' and substr(region, 1, 4) = '3301' and risk = 'D' order by id limit 1")
+assert_eq 18 "${#VICTIM}" "pre.db: an active entity of stratum D in the population: $VICTIM"
+sqlite3 pre.db "update entity set status = 'deregistered' where id = '$VICTIM'"
+yh commit --db pre.db "$TASK_ID" --entropy-source "drand quicknet round 24000000"
+assert_exit 0 "pre.db: the commit goes through"
+yh draw --db pre.db "$TASK_ID" --entropy "a public value"
+assert_exit 0 "pre.db: the draw goes through"
+assert_eq 0 "$(sqlite3 pre.db "select count(*) from drawn_entity where entity_id = '$VICTIM'")" "pre.db: the edited entity was left out of the draw"
+audit_fails pre.db 3 import "the entities register as of this entry gives root" "an entity deregistered by hand before the commit"
+
+# ---- the stored task (issue 13) -------------------------------------------------------------
+
+# The stored task's rate for stratum D raised before the commit: the commit uses
+# the edited rules; the task entry names the task and the member.
+yh init --department 330100-SCJG --db tk.db
+for r in entities inspectors conflicts items; do yh import --db tk.db "$r" "$FIXTURES/$r.csv"; done
+yh plan add --db tk.db "$FIXTURES/task-food.json"
+TSEQ=$(sqlite3 tk.db "select max(seq) from ledger")
+assert_eq '"50%"' "$(sqlite3 tk.db "select json_quote(json_extract(doc, '\$.strata.rates.D')) from task")" "tk.db: the task draws stratum D at 50%"
+sqlite3 tk.db "drop trigger task_no_update; update task set doc = json_set(doc, '\$.strata.rates.D', '100%')"
+yh commit --db tk.db "$TASK_ID" --entropy-source "drand quicknet round 24000000" -o tk-ann.json
+assert_exit 0 "tk.db: the commit goes through"
+assert_stdout_contains "stratum D                   6 entities,      6 to draw" "tk.db: the commit used the edited rate (all 6 of stratum D)"
+assert_eq "100%" "$(json_get tk-ann.json '$.task.strata.rates.D')" "tk.db: the announcement carries the edited rate"
+audit_fails tk.db "$TSEQ" task "the stored task '$TASK_ID' is not the one this entry recorded (strata.rates.D: \"100%\" in the store, \"50%\" here): the task table was changed around the ledger" \
+	"the stored task's rate edited before the commit"
+# The stored task put back as planned: the commit still used the edited rules, and says so.
+sqlite3 tk.db "update task set doc = json_set(doc, '\$.strata.rates.D', '50%')"
+audit_fails tk.db $((TSEQ + 1)) commit "the announcement of task '$TASK_ID' commits to task digest $(json_get tk-ann.json '$.task_digest' | cut -c 1-16)…, its task entry records" \
+	"the stored task restored after a commit made with edited rules"
+assert_stdout_contains "the commit used other rules than the task planned" "the commit with edited rules: the message says so"
+# The stored task deleted.
+tampered tdel
+sqlite3 tdel.db "PRAGMA foreign_keys=OFF; delete from task"
+audit_fails tdel.db 7 task "task '$TASK_ID' is not in the store's task table: it was removed around the ledger" "the stored task deleted"
 
 # ---- the stored draw ---------------------------------------------------------------------
 

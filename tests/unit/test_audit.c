@@ -633,21 +633,22 @@ START_TEST(test_changed_register_row)
 	char *id;
 	sqlite3 *db;
 
-	/* the name of an entity the first draw selected: the replay gives another transcript */
+	/* the name of an entity the first draw selected: the import that wrote it no longer gives
+	 * its recorded root (found there, before the replay) */
 	build_store(key);
 	id = first_selected();
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE entity SET name = name || '改' WHERE id = ?1", id), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw of task '" FOOD "'");
+	expect_failure(audit(NULL), SEQ_ENTITIES, "import", "the entities register as of this entry gives root");
 
-	/* its risk: another stratum */
+	/* its risk */
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE entity SET risk = CASE risk WHEN 'D' THEN 'A' ELSE 'D' END "
 	                             "WHERE id = ?1", id), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw");
+	expect_failure(audit(NULL), SEQ_ENTITIES, "import", "the entities register as of this entry gives root");
 
 	/* an officer of the first draw's teams made inactive */
 	build_store(key);
@@ -656,16 +657,16 @@ START_TEST(test_changed_register_row)
 	                             "FROM drawn_pair WHERE task_id = ?1 ORDER BY entity_id, inspector_id LIMIT 1)",
 	                             FOOD), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw");
+	expect_failure(audit(NULL), SEQ_INSPECTORS, "import", "the inspectors register as of this entry gives root");
 
-	/* a conflict's reason: another recusal root */
+	/* a conflict's reason */
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE conflict SET reason = reason || '!' WHERE "
 	                             "(inspector_id, entity_id) = (SELECT inspector_id, entity_id FROM conflict "
 	                             "ORDER BY 1, 2 LIMIT 1)", NULL), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw");
+	expect_failure(audit(NULL), SEQ_CONFLICTS, "import", "the conflicts register as of this entry gives root");
 	free(id);
 	yh_key_free(key);
 }
