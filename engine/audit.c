@@ -33,6 +33,8 @@ typedef struct {
 	uint64_t ntasks, ncommits;           /* task entries that held; commits of a planned task */
 	json_t *announcements;       /* task id -> announcement text, from the commit entries */
 	json_t *tasks;               /* task id -> task_digest (hex), from the task entries */
+	json_t *records;             /* "kind\x1ftask id" -> seq of the task, commit and draw entries */
+	json_t *kinds;               /* the kind of each entry walked, by seq - 1 */
 	json_t *history;             /* the transcripts of the draws checked so far */
 	yh_past_draw *past;          /* the same, as the windows read them */
 	size_t npast;
@@ -284,6 +286,68 @@ static int check_chain(auditor *a, const yh_ledger_entry *e, const char *task_id
 	return 0;
 }
 
+/* ---- what the store holds beside the ledger: meta and the records of draws ----------------- */
+
+/* Notes the entry that accounts for a task, commitment or transcript of task_id. */
+static int note_record(auditor *a, const yh_ledger_entry *e, const char *task_id)
+{
+	char key[512];
+
+	snprintf(key, sizeof(key), "%s\x1f%s", e->kind, task_id);
+	return json_object_set_new(a->records, key, json_integer((json_int_t)e->seq)) < 0 ? -1 : 0;
+}
+
+/* A stored record must name the entry of its kind and task that wrote it; 1 stops the walk. */
+static int check_record(void *ctx, const char *what, const char *task_id, uint64_t seq)
+{
+	static const struct { const char *what, *kind, *name; } names[] = {
+		{ "task", "task", "the stored task" }, { "commit", "commit", "the commitment of task" },
+		{ "draw", "draw", "the transcript of task" },
+		{ "drawn", "draw", "the drawn entities and pairs of task" },
+	};
+	auditor *a = ctx;
+	uint64_t last = a->expected - 1;
+	yh_ledger_entry at = { 0 };
+	char key[512];
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i + 1 < sizeof(names) / sizeof(names[0]) && strcmp(names[i].what, what) != 0; i++)
+		;
+	snprintf(key, sizeof(key), "%s\x1f%s", names[i].kind, task_id);
+	v = json_object_get(a->records, key);
+	if (v && (seq == 0 || (uint64_t)json_integer_value(v) == seq))
+		return 0;
+	at.seq = seq ? seq : last + 1;
+	at.kind = seq && seq <= last ? json_string_value(json_array_get(a->kinds, seq - 1)) : "missing";
+	if (!at.kind)
+		at.kind = "missing";
+	if (seq == 0)
+		return fail(a, &at, "%s '%s' belong to no draw entry in the ledger (it ends at "
+		            "entry %llu): they were written around the ledger, or the draw entry was cut "
+		            "off the end", names[i].name, task_id, (unsigned long long)last);
+	if (seq > last)
+		return fail(a, &at, "%s '%s' names entry %llu, which the ledger does not have (it "
+		            "ends at entry %llu): the entry was cut off the end, or the record was written "
+		            "around the ledger", names[i].name, task_id, (unsigned long long)seq,
+		            (unsigned long long)last);
+	return fail(a, &at, "%s '%s' names this entry, which is not the %s entry of that task: "
+	            "it was written around the ledger", names[i].name, task_id, names[i].kind);
+}
+
+/* The department in the store's meta table is the one its init entry records. */
+static int check_init(auditor *a, const yh_ledger_entry *e, json_t *payload)
+{
+	const char *recorded = json_string_value(json_object_get(payload, "department"));
+	const char *meta = yh_store_department(a->store);
+
+	if (!recorded || !meta || strcmp(recorded, meta) != 0)
+		return fail(a, e, "the store's department (meta) is '%s', the init entry records '%s': the "
+		            "meta table was changed around the ledger", meta ? meta : "(none)",
+		            recorded ? recorded : "(none)");
+	return 0;
+}
+
 /* ---- tasks (docs/spec.md §3, §11) ---------------------------------------------------------- */
 
 /* The path of the first member where x and y differ, e.g. "strata.rates.D"; 0 when equal. */
@@ -450,8 +514,11 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 			            "the ledger", yh_register_name(k), (long long)to, (long long)changed,
 			            (long long)closed);
 		return check_root(a, e, payload, k, from);
+	} else if (strcmp(e->kind, "init") == 0) {
+		return check_init(a, e, payload);
 	} else if (strcmp(e->kind, "task") == 0) {
-		return check_task(a, e, payload, task_id);
+		return check_task(a, e, payload, task_id) ||
+		       (note_record(a, e, task_id) < 0 && fail(a, e, "out of memory"));
 	} else if (strcmp(e->kind, "key") == 0) {
 		char hex[65];
 
@@ -462,6 +529,10 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 	} else if (strcmp(e->kind, "commit") == 0) {
 		if (!task_id || yh_jcs_dump(&text, json_object_get(payload, "announcement")) < 0)
 			return fail(a, e, "the commit entry has no announcement");
+		if (note_record(a, e, task_id) < 0) {
+			stop = fail(a, e, "out of memory");
+			goto done;
+		}
 		json_object_set_new(a->announcements, task_id, json_string(text));
 		if (yh_draw_store_load_commit(&stored, NULL, a->store, task_id) < 0 || strcmp(stored, text) != 0)
 			stop = fail(a, e, "the stored announcement of task '%s' differs from the one in the "
@@ -478,6 +549,10 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 		if (!ann) {
 			stop = fail(a, e, "a draw of task '%s' with no commit entry before it",
 			            task_id ? task_id : "?");
+			goto done;
+		}
+		if (note_record(a, e, task_id) < 0) {
+			stop = fail(a, e, "out of memory");
 			goto done;
 		}
 		if (yh_draw_store_load_transcript(&stored, a->store, task_id) < 0) {
@@ -524,6 +599,8 @@ static int visit(void *ctx, const yh_ledger_entry *e)
 	char *canonical = NULL;
 	int stop;
 
+	if (json_array_append_new(a->kinds, json_string(e->kind)) < 0)
+		return fail(a, e, "out of memory");
 	if (e->seq != a->expected) {
 		yh_ledger_entry gap = *e;
 
@@ -571,6 +648,34 @@ static int visit(void *ctx, const yh_ledger_entry *e)
 	return 0;
 }
 
+/*
+ * SQLite's own checks, first: a file whose pages are damaged (*damaged: the walk is skipped,
+ * nothing read from it can be trusted) or whose rows refer to rows that are not there.
+ */
+static int check_store(auditor *a, int *damaged)
+{
+	char *pages = NULL, *keys = NULL;
+	int rc;
+
+	*damaged = 0;
+	if ((rc = yh_check_integrity(&pages, a->store, 5)) < 0)
+		return rc;
+	if (!pages && (rc = yh_check_foreign_keys(&keys, a->store, 5)) < 0)
+		return rc;
+	if (pages) {
+		*damaged = 1;
+		yh_report_check(a->r, "store integrity", "failed", "SQLite's integrity_check: %s", pages);
+	} else if (keys) {
+		yh_report_check(a->r, "store integrity", "failed", "SQLite's foreign_key_check: %s", keys);
+	} else {
+		yh_report_check(a->r, "store integrity", "passed", "SQLite's integrity_check and "
+		                "foreign_key_check find nothing wrong");
+	}
+	free(pages);
+	free(keys);
+	return YH_OK;
+}
+
 /* Gives the last check a hint: what a front end could tell its user to do. */
 static void hint_last(yh_report *r, yh_hint hint)
 {
@@ -586,7 +691,7 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 	yh_report r = { json_array(), json_array(), 0 };
 	auditor a;
 	unsigned char pin[32];
-	int rc, k;
+	int rc, k, damaged = 0;
 
 	*out = NULL;
 	memset(&a, 0, sizeof(a));
@@ -597,17 +702,22 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 	a.progress_ctx = progress_ctx;
 	a.announcements = json_object();
 	a.tasks = json_object();
+	a.records = json_object();
+	a.kinds = json_array();
 	a.history = json_array();
 	a.has_key = yh_store_public_key(a.pk, store) == YH_OK;
 	if (a.has_key)
 		yh_key_id_of(a.key_id, a.pk);
-	if (!r.checks || !r.guarantees || !a.announcements || !a.tasks || !a.history) {
+	if (!r.checks || !r.guarantees || !a.announcements || !a.tasks || !a.records || !a.kinds ||
+	    !a.history) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
+	if (public_key && (rc = yh_key_read_public(pin, public_key)) < 0)
+		goto done;
+	if ((rc = check_store(&a, &damaged)) < 0)
+		goto done;
 	if (public_key) {
-		if ((rc = yh_key_read_public(pin, public_key)) < 0)
-			goto done;
 		if (!a.has_key || sodium_memcmp(pin, a.pk, 32) != 0) {
 			yh_report_check(&r, "signing key", "failed", "the store's key %s is not the key given",
 			                a.has_key ? a.key_id : "(none)");
@@ -619,13 +729,18 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 		                "against the key the store holds");
 		hint_last(&r, YH_HINT_GIVE_PUBLIC_KEY);
 	}
+	if (damaged) {
+		yh_report_check(&r, "ledger", "skipped", "the store file is damaged: nothing read from it "
+		                "can be trusted; restore it from a copy and audit that");
+		goto report;
+	}
 	if ((rc = count_versions(&a)) < 0)
 		goto done;
 	rc = yh_ledger_foreach(store, 1, visit, &a);
 	if (rc < 0)
 		goto done;
-	if (!a.fail_seq)
-		stray_versions(&a);
+	if (!a.fail_seq && !stray_versions(&a) && (rc = yh_check_records(store, check_record, &a)) < 0)
+		goto done;
 	rc = YH_OK;
 	if (a.fail_seq) {
 		yh_report_check(&r, "ledger", "failed", "entry %llu (%s): %s", (unsigned long long)a.fail_seq,
@@ -654,6 +769,8 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 		                    "by someone holding the secret key; entries removed from the end leave no "
 		                    "trace here: compare the last entry's hash with the published documents");
 	}
+report:
+	rc = YH_OK;
 	*out = json_pack("{s:b, s:I, s:I, s:O, s:O, s:o}", "ok", r.failed == 0, "entries",
 	                 (json_int_t)(a.expected - 1), "draws_replayed", (json_int_t)a.draws,
 	                 "checks", r.checks, "guarantees", r.guarantees,
@@ -669,6 +786,8 @@ done:
 	}
 	json_decref(a.announcements);
 	json_decref(a.tasks);
+	json_decref(a.records);
+	json_decref(a.kinds);
 	json_decref(a.history);
 	free(a.past);
 	json_decref(r.checks);

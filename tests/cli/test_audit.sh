@@ -49,14 +49,15 @@ tampered() {
 	sqlite3 a.db ".backup '$1.db'"
 	cp -p a.db.key "$1.db.key"
 }
-# audit_fails DB SEQ KIND REASON DESC: audit exits 1 and names entry SEQ (KIND)
-# with REASON, in the text report and in --json.
+# audit_fails DB SEQ KIND REASON DESC [FAILED]: audit exits 1 and names entry SEQ (KIND)
+# with REASON, in the text report and in --json; FAILED checks fail in all (default 1:
+# the ledger; 2 when SQLite's foreign_key_check also finds the rows the change left behind).
 audit_fails() {
-	local db=$1 seq=$2 kind=$3 reason=$4 desc=$5
+	local db=$1 seq=$2 kind=$3 reason=$4 desc=$5 nfailed=${6:-1}
 	yh audit --db "$db"
 	assert_exit 1 "$desc: audit exits 1"
 	assert_check FAILED ledger "entry $seq ($kind): $reason" "$desc: the ledger check names entry $seq ($kind) and why"
-	assert_eq 1 "$(printf '%s\n' "$STDOUT" | grep -c '^FAILED ')" "$desc: one failed check"
+	assert_eq "$nfailed" "$(printf '%s\n' "$STDOUT" | grep -c '^FAILED ')" "$desc: $nfailed failed check(s)"
 	assert_stdout_contains "NOT VERIFIED: a check failed" "$desc: NOT VERIFIED"
 	assert_stdout_not_contains "ok      draws" "$desc: no draws line claims success"
 	yh audit --db "$db" --json
@@ -176,12 +177,44 @@ assert_exit 1 "entry 7 (task) deleted: exit 1"
 assert_check FAILED ledger "entry 7 is missing: the ledger goes from 6 to 8" "entry 7 deleted: the gap is named"
 assert_stdout_not_contains "entry 7 (commit)" "the missing entry 7 is not labelled as a commit (that is entry 8's kind)"
 
+# The last entry (the draw) cut off the end, its transcript left behind: the
+# transcript names an entry the ledger does not have (and SQLite's
+# foreign_key_check finds its dangling seq).
 tampered tail
 sqlite3 tail.db "PRAGMA foreign_keys=OFF; drop trigger ledger_no_delete; delete from ledger where seq = $N"
+audit_fails tail.db "$N" missing "the transcript of task '$TASK_ID' names entry $N, which the ledger does not have (it ends at entry $((N - 1))): the entry was cut off the end, or the record was written around the ledger" \
+	"the draw entry cut off the end, its transcript left" 2
 yh audit --db tail.db
-assert_exit 0 "an entry cut off the end leaves no trace for audit (spec §11)"
-assert_ne "$(json_get d1/draw.json '$.ledger.draw_entry_hash')" "$(sqlite3 tail.db "select lower(hex(hash)) from ledger order by seq desc limit 1")" \
+assert_check FAILED "store integrity" "SQLite's foreign_key_check: task_draw.seq refers to no ledger row in 1 row(s)" \
+	"the draw entry cut off the end: foreign_key_check names the dangling transcript"
+# Cut off with everything it wrote: no trace for audit (spec §11) — only the
+# published draw_entry_hash tells.
+tampered tailall
+sqlite3 tailall.db "PRAGMA foreign_keys=OFF; drop trigger ledger_no_delete; drop trigger task_draw_no_delete;
+	delete from ledger where seq = $N; delete from task_draw; delete from drawn_entity; delete from drawn_pair"
+yh audit --db tailall.db
+assert_exit 0 "an entry cut off the end with all it wrote leaves no trace for audit (spec §11)"
+assert_ne "$(json_get d1/draw.json '$.ledger.draw_entry_hash')" "$(sqlite3 tailall.db "select lower(hex(hash)) from ledger order by seq desc limit 1")" \
 	"…but the last hash differs from the published draw_entry_hash"
+# A transcript that names another entry than its draw's.
+tampered trseq
+sqlite3 trseq.db "drop trigger task_draw_no_update; update task_draw set seq = 7"
+audit_fails trseq.db 7 task "the transcript of task '$TASK_ID' names this entry, which is not the draw entry of that task: it was written around the ledger" \
+	"a transcript moved to another entry"
+# Drawn entities recorded for a task that was never drawn (they would exclude
+# those entities from later draws).
+tampered drawn
+sqlite3 drawn.db "insert into task (id, doc, draw_date, added_seq) select 'T-GHOST', doc, draw_date, added_seq from task;
+	insert into drawn_entity (task_id, entity_id, draw_date) values ('T-GHOST', '$OUT', '2026-12-01')"
+audit_fails drawn.db 7 task "the stored task 'T-GHOST' names this entry, which is not the task entry of that task" \
+	"a task and a drawn entity added around the ledger"
+tampered drawn2
+sqlite3 drawn2.db "insert into drawn_entity (task_id, entity_id, draw_date) select 'T-GHOST', '$OUT', '2026-12-01' from task"
+audit_fails drawn2.db $((N + 1)) missing "the drawn entities and pairs of task 'T-GHOST' belong to no draw entry in the ledger (it ends at entry $N)" \
+	"a drawn entity of no task added around the ledger" 2
+yh audit --db drawn2.db
+assert_check FAILED "store integrity" "SQLite's foreign_key_check: drawn_entity.task_id refers to no task row in 1 row(s)" \
+	"a drawn entity of no task: foreign_key_check names it"
 
 # ---- signatures and keys ------------------------------------------------------------------
 
@@ -429,7 +462,50 @@ assert_stdout_contains "the commit used other rules than the task planned" "the 
 # The stored task deleted.
 tampered tdel
 sqlite3 tdel.db "PRAGMA foreign_keys=OFF; delete from task"
-audit_fails tdel.db 7 task "task '$TASK_ID' is not in the store's task table: it was removed around the ledger" "the stored task deleted"
+audit_fails tdel.db 7 task "task '$TASK_ID' is not in the store's task table: it was removed around the ledger" "the stored task deleted" 2
+yh audit --db tdel.db
+assert_check FAILED "store integrity" "SQLite's foreign_key_check: drawn_entity.task_id refers to no task row in 17 row(s); drawn_pair.task_id refers to no task row in" \
+	"the stored task deleted: foreign_key_check names the rows left without it"
+
+# ---- the store file and its meta table (issue 13) -----------------------------------------
+
+# A bit flipped in a page of the entity table of a copy (the first flip in the
+# page's header that SQLite's integrity_check reports): audit stops at "store
+# integrity" and reads nothing else from the file.
+PAGE=$(sqlite3 a.db "select pageno from dbstat where name = 'entity' and pagetype = 'leaf' order by pageno limit 1")
+PSIZE=$(sqlite3 a.db "pragma page_size")
+flipped=
+for ((off = 0; off < 12 && !flipped; off++)); do
+	for ((bit = 0; bit < 8; bit++)); do
+		tampered flip
+		pos=$(((PAGE - 1) * PSIZE + off))
+		byte=$(dd if=flip.db bs=1 skip="$pos" count=1 2>/dev/null | xxd -p)
+		printf '%02x' $((0x$byte ^ (1 << bit))) | xxd -r -p | dd of=flip.db bs=1 seek="$pos" conv=notrunc 2>/dev/null
+		if [ "$(sqlite3 flip.db "pragma integrity_check" 2>&1 | head -n 1)" != ok ]; then
+			flipped="byte $pos bit $bit"
+			break
+		fi
+	done
+done
+assert_ne "" "$flipped" "flip.db: a bit flipped in entity page $PAGE that integrity_check reports ($flipped)"
+yh audit --db flip.db
+assert_exit 1 "a bit flipped in an entity page: audit exits 1"
+assert_check FAILED "store integrity" "SQLite's integrity_check: " "a bit flipped in an entity page: the store integrity check fails with SQLite's message"
+assert_check skipped ledger "the store file is damaged: nothing read from it can be trusted" "a bit flipped: the ledger walk is skipped"
+assert_stdout_contains "NOT VERIFIED: a check failed" "a bit flipped: NOT VERIFIED"
+yh audit --db flip.db --json
+assert_exit 1 "a bit flipped: audit --json exits 1"
+cp "$T/.stdout" audit.json
+assert_eq "1|0|failed" "$(json_valid audit.json)|$(json_get audit.json '$.ok')|$(json_get audit.json '$.checks[0].status')" \
+	"a bit flipped: --json is well-formed, ok false, the first check (store integrity) failed"
+yh audit --db a.db
+assert_check ok "store integrity" "SQLite's integrity_check and foreign_key_check find nothing wrong" "the honest store: store integrity passes"
+
+# meta.department edited: the init entry records another department.
+tampered meta
+sqlite3 meta.db "update meta set value = '330100-STHJ' where key = 'department'"
+audit_fails meta.db 1 init "the store's department (meta) is '330100-STHJ', the init entry records '330100-SCJG': the meta table was changed around the ledger" \
+	"meta.department edited"
 
 # ---- the stored draw ---------------------------------------------------------------------
 
