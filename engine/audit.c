@@ -226,6 +226,79 @@ static int remember_draw(auditor *a, const char *transcript)
 	return 0;
 }
 
+/* The drawn rows of a draw being checked: every key the transcript gives ("\x1fentity" and
+ * "\x1fentity\x1fofficer"), each taken off when its row is found. */
+typedef struct {
+	auditor *a;
+	const yh_ledger_entry *e;
+	const char *task_id, *date;
+	json_t *want;
+} drawn_check;
+
+static int check_drawn_row(void *ctx, const char *entity_id, const char *inspector_id,
+                           const char *draw_date)
+{
+	drawn_check *d = ctx;
+	char key[256];
+
+	snprintf(key, sizeof(key), "\x1f%s%s%s", entity_id, inspector_id ? "\x1f" : "",
+	         inspector_id ? inspector_id : "");
+	if (!json_object_get(d->want, key))
+		return fail(d->a, d->e, "the drawn %s (%s%s%s) recorded for task '%s' is not in its "
+		            "transcript: the record of draws was changed around the ledger",
+		            inspector_id ? "pair" : "entity", entity_id, inspector_id ? ", " : "",
+		            inspector_id ? inspector_id : "", d->task_id);
+	if (strcmp(draw_date, d->date) != 0)
+		return fail(d->a, d->e, "the drawn %s (%s%s%s) of task '%s' is recorded on %s, the draw "
+		            "is dated %s: the record of draws was changed around the ledger",
+		            inspector_id ? "pair" : "entity", entity_id, inspector_id ? ", " : "",
+		            inspector_id ? inspector_id : "", d->task_id, draw_date, d->date);
+	json_object_del(d->want, key);
+	return 0;
+}
+
+/*
+ * The entities and pairs a draw recorded for later windows (drawn_entity, drawn_pair: the
+ * next commits read them) are exactly its transcript's selection and teams, on its date.
+ */
+static int check_drawn(auditor *a, const yh_ledger_entry *e, const char *task_id, json_t *tr)
+{
+	drawn_check d = { a, e, task_id, json_string_value(yh_json_path(tr, "task", "draw_date")),
+	                  json_object() };
+	json_t *s, *m;
+	size_t i, j;
+	char key[256];
+	int rc = 0;
+
+	if (!d.want || !d.date)
+		rc = fail(a, e, "the transcript of task '%s' lacks its draw date", task_id);
+	json_array_foreach(json_object_get(tr, "selected"), i, s) {
+		const char *id = json_string_value(json_object_get(s, "id"));
+
+		snprintf(key, sizeof(key), "\x1f%s", id ? id : "");
+		json_object_set_new(d.want, key, json_true());
+		json_array_foreach(json_object_get(s, "team"), j, m) {
+			const char *officer = json_string_value(json_object_get(m, "id"));
+
+			snprintf(key, sizeof(key), "\x1f%s\x1f%s", id ? id : "", officer ? officer : "");
+			json_object_set_new(d.want, key, json_true());
+		}
+	}
+	if (!rc && (rc = yh_check_drawn(a->store, task_id, check_drawn_row, &d)) < 0)
+		rc = fail(a, e, "%s", yh_error_message());
+	if (!rc && json_object_size(d.want)) {
+		const char *k = json_object_iter_key(json_object_iter(d.want));
+		const char *officer = strchr(k + 1, '\x1f');
+
+		rc = fail(a, e, "the %s %.*s%s%s of task '%s' is missing from the record of draws (later "
+		          "windows would not see it): it was removed around the ledger", officer ? "pair" :
+		          "drawn entity", officer ? (int)(officer - k - 1) : (int)strlen(k + 1), k + 1,
+		          officer ? ", " : "", officer ? officer + 1 : "", task_id);
+	}
+	json_decref(d.want);
+	return rc;
+}
+
 /*
  * The earlier draws, entities.excluded and recent_pairs are fixed at the commit from the draws
  * recorded before it, through tables the ledger does not cover: recompute them from the
@@ -582,6 +655,9 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 			stop = fail(a, e, "the transcript of task '%s' lacks its task or selection", task_id);
 			goto done;
 		}
+		if ((stop = check_drawn(a, e, task_id, json_array_get(a->history,
+		                                                        json_array_size(a->history) - 1))))
+			goto done;
 		a->draws++;
 	}
 done:
@@ -764,7 +840,11 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 		                "recorded; %llu commit(s), each of the task its entry recorded",
 		                (unsigned long long)a.ntasks, (unsigned long long)a.ncommits);
 		yh_report_check(&r, "draws", "passed", "%llu draw(s) replayed from the registers as of their "
-		                "freeze: every transcript identical", (unsigned long long)a.draws);
+		                "freeze: every transcript identical, and the entities and pairs recorded for "
+		                "later windows are its selection and teams", (unsigned long long)a.draws);
+		yh_report_check(&r, "store records", "passed", "every stored task, commitment, transcript "
+		                "and drawn row belongs to the entry of its kind that wrote it; the department "
+		                "and key in meta are the init and key entries'");
 		yh_report_guarantee(&r, "the ledger has not been changed since each entry was signed, except "
 		                    "by someone holding the secret key; entries removed from the end leave no "
 		                    "trace here: compare the last entry's hash with the published documents");

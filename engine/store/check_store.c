@@ -1,6 +1,6 @@
 /* store/check_store.c — the store's own soundness for the audit: SQLite's integrity and
- * foreign-key checks, and the stored records (tasks, commitments, transcripts, drawn rows)
- * with the ledger sequences they name. */
+ * foreign-key checks, the stored records (tasks, commitments, transcripts, drawn rows) with
+ * the ledger sequences they name, and the drawn rows of a task. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +110,28 @@ int yh_check_records(yh_store *store, yh_record_fn fn, void *ctx)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = fn(ctx, yh_store_text(st, 0), yh_store_text(st, 1),
 		             (uint64_t)sqlite3_column_int64(st, 2))) != 0)
+			goto done;
+	if (step != SQLITE_DONE)
+		rc = yh_store_fail(store, "cannot read the stored draws");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_check_drawn(yh_store *store, const char *task_id, yh_drawn_fn fn, void *ctx)
+{
+	static const char sql[] =
+		"SELECT entity_id, NULL, draw_date FROM drawn_entity WHERE task_id = ?1 "
+		"UNION ALL SELECT entity_id, inspector_id, draw_date FROM drawn_pair WHERE task_id = ?1";
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	if ((rc = yh_store_prepare(store, &st, sql, "cannot read the stored draws")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(ctx, yh_store_text(st, 0), sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL :
+		             yh_store_text(st, 1), yh_store_text(st, 2))) != 0)
 			goto done;
 	if (step != SQLITE_DONE)
 		rc = yh_store_fail(store, "cannot read the stored draws");

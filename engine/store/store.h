@@ -209,4 +209,14 @@ int yh_check_foreign_keys(char **problems, yh_store *store, unsigned max_lines);
 typedef int (*yh_record_fn)(void *ctx, const char *what, const char *task_id, uint64_t seq);
 int yh_check_records(yh_store *store, yh_record_fn fn, void *ctx);
 
+/*
+ * The rows a draw recorded for later exclusion windows: fn(ctx, entity_id,
+ * NULL, draw_date) per drawn_entity row and fn(ctx, entity_id, inspector_id,
+ * draw_date) per drawn_pair row of the task.  A non-zero return from fn stops
+ * the walk and is returned.
+ */
+typedef int (*yh_drawn_fn)(void *ctx, const char *entity_id, const char *inspector_id,
+                           const char *draw_date);
+int yh_check_drawn(yh_store *store, const char *task_id, yh_drawn_fn fn, void *ctx);
+
 #endif

@@ -94,7 +94,8 @@ assert_check skipped "signing key" "no public key given: the ledger is checked a
 assert_check ok ledger "$N entries: no gap, hash chain intact, every hash matches its content, every entry signed by key $KID" "the ledger check names the entries and the key"
 assert_check ok registers "4 import(s): every register as of its import gives the root and row count the entry records" "every import's root is recomputed"
 assert_check ok tasks "1 task(s): each stored task is the one its entry recorded; 1 commit(s), each of the task its entry recorded" "the stored task and the commit are checked against the task entry"
-assert_check ok draws "1 draw(s) replayed from the registers as of their freeze: every transcript identical" "the draw is replayed"
+assert_check ok draws "1 draw(s) replayed from the registers as of their freeze: every transcript identical, and the entities and pairs recorded for later windows are its selection and teams" "the draw is replayed"
+assert_check ok "store records" "every stored task, commitment, transcript and drawn row belongs to the entry of its kind that wrote it; the department and key in meta are the init and key entries'" "the stored records and meta are checked"
 assert_stdout_contains "entries removed from the end leave no trace here" "the guarantee says what audit cannot see"
 assert_eq "verified: every check passed" "$(printf '%s\n' "$STDOUT" | tail -n 1)" "the report ends verified"
 yh audit --db a.db --pubkey pub.txt
@@ -515,6 +516,20 @@ sqlite3 transcript.db "drop trigger task_draw_no_update;
 assert_ne "$(sqlite3 a.db "select transcript from task_draw")" "$(sqlite3 transcript.db "select transcript from task_draw")" "transcript.db: the stored transcript changed"
 audit_fails transcript.db 9 draw "the stored transcript of task '$TASK_ID' is not the one the ledger recorded (its SHA-256 differs)" \
 	"a stored transcript changed"
+
+# The entities and pairs a draw recorded for later exclusion windows.
+tampered drawndel
+sqlite3 drawndel.db "delete from drawn_entity where entity_id = '$SEL'"
+audit_fails drawndel.db 9 draw "the drawn entity $SEL of task '$TASK_ID' is missing from the record of draws (later windows would not see it): it was removed around the ledger" \
+	"a drawn entity deleted from the record of draws"
+tampered drawndate
+sqlite3 drawndate.db "update drawn_pair set draw_date = '2025-01-01' where entity_id = '$SEL' and inspector_id = '$LEADER'"
+audit_fails drawndate.db 9 draw "the drawn pair ($SEL, $LEADER) of task '$TASK_ID' is recorded on 2025-01-01, the draw is dated 2026-12-01: the record of draws was changed around the ledger" \
+	"a drawn pair's date changed (it would leave the later windows early)"
+tampered drawnadd
+sqlite3 drawnadd.db "insert into drawn_entity (task_id, entity_id, draw_date) values ('$TASK_ID', '$OUT', '2026-12-01')"
+audit_fails drawnadd.db 9 draw "the drawn entity ($OUT) recorded for task '$TASK_ID' is not in its transcript" \
+	"an entity added to the record of draws (later draws would exclude it)"
 
 tampered announcement
 sqlite3 announcement.db "update task_commit set announcement = replace(announcement, '\"entropy_source\":\"demo', '\"entropy_source\":\"drand')"

@@ -871,7 +871,8 @@ START_TEST(test_forged_result_resigned)
 END_TEST
 
 /* The lists a commit fixes from earlier draws (spec §4) come from tables the ledger does not
- * cover; the audit recomputes them from the earlier draws' transcripts. */
+ * cover: the audit checks those tables against each draw's transcript at its entry, and
+ * recomputes the lists from the transcripts at each commit. */
 START_TEST(test_exclusions_follow_from_earlier_draws)
 {
 	yh_key *key = tu_key_from_label("audit key");
@@ -898,15 +899,15 @@ START_TEST(test_exclusions_follow_from_earlier_draws)
 	ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
 	json_decref(rep);
 
-	/* an entity of the first draw taken off the record before the second commit: it is not
-	 * excluded, and nothing else shows it */
+	/* an entity of the first draw taken off the record before the second commit: the record
+	 * is checked against the first draw's transcript at its entry */
 	build_first(key);
 	id = first_selected();
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "DELETE FROM drawn_entity WHERE entity_id = ?1", id), 1);
 	tu_sql_close(db);
 	build_second(key);
-	expect_failure(audit(NULL), 11, "commit", "excluded");
+	expect_failure(audit(NULL), SEQ_DRAW, "draw", "is missing from the record of draws");
 
 	/* an entity that was not drawn put on the record: it is excluded */
 	build_first(key);
@@ -915,7 +916,7 @@ START_TEST(test_exclusions_follow_from_earlier_draws)
 	                             "'91330109MA2CEQ3H3Y', draw_date FROM drawn_entity LIMIT 1", NULL), 1);
 	tu_sql_close(db);
 	build_second(key);
-	expect_failure(audit(NULL), 11, "commit", "excluded");
+	expect_failure(audit(NULL), SEQ_DRAW, "draw", "is not in its transcript");
 
 	/* a pair of the first draw's teams taken off the record */
 	build_first(key);
@@ -923,7 +924,7 @@ START_TEST(test_exclusions_follow_from_earlier_draws)
 	ck_assert_int_eq(raw_changes(db, "DELETE FROM drawn_pair WHERE entity_id = ?1", id), 2);
 	tu_sql_close(db);
 	build_second(key);
-	expect_failure(audit(NULL), 11, "commit", "recent_pairs");
+	expect_failure(audit(NULL), SEQ_DRAW, "draw", "is missing from the record of draws");
 
 	/* the first draw's date moved back out of the window */
 	build_first(key);
@@ -931,7 +932,7 @@ START_TEST(test_exclusions_follow_from_earlier_draws)
 	ck_assert_int_eq(raw_changes(db, "UPDATE drawn_entity SET draw_date = '2020-01-01'", NULL) > 0, 1);
 	tu_sql_close(db);
 	build_second(key);
-	expect_failure(audit(NULL), 11, "commit", "excluded");
+	expect_failure(audit(NULL), SEQ_DRAW, "draw", "is recorded on 2020-01-01");
 	free(id);
 	yh_key_free(key);
 }
