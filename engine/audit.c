@@ -848,6 +848,9 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 		yh_report_guarantee(&r, "the ledger has not been changed since each entry was signed, except "
 		                    "by someone holding the secret key; entries removed from the end leave no "
 		                    "trace here: compare the last entry's hash with the published documents");
+		yh_report_guarantee(&r, "every register row, stored task, commitment, transcript and drawn "
+		                    "row is the one a signed entry recorded: nothing a draw reads was changed "
+		                    "around the ledger");
 	}
 report:
 	rc = YH_OK;
