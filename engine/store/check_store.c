@@ -94,23 +94,34 @@ int yh_check_foreign_keys(char **problems, yh_store *store, unsigned max_lines)
 	return collect(problems, store, sql, 1, 0);
 }
 
-int yh_check_records(yh_store *store, yh_record_fn fn, void *ctx)
+/* Where the rows of a listing go: one of the two callbacks. */
+typedef struct {
+	yh_record_fn record;
+	yh_drawn_fn drawn;
+	void *ctx;
+} row_sink;
+
+/* Steps sql (?1 bound to param when not NULL) and hands each row to the sink; the sink's
+ * first non-zero return stops the walk and is returned. */
+static int each_row(yh_store *store, const char *sql, const char *param, const row_sink *sink)
 {
-	static const char sql[] =
-		"SELECT 'task', id, added_seq FROM task "
-		"UNION ALL SELECT 'commit', task_id, seq FROM task_commit "
-		"UNION ALL SELECT 'draw', task_id, seq FROM task_draw "
-		"UNION ALL SELECT 'drawn', task_id, 0 FROM "
-		"(SELECT task_id FROM drawn_entity UNION SELECT task_id FROM drawn_pair)";
 	sqlite3_stmt *st = NULL;
 	int rc, step;
 
 	if ((rc = yh_store_prepare(store, &st, sql, "cannot read the stored draws")) < 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, yh_store_text(st, 0), yh_store_text(st, 1),
-		             (uint64_t)sqlite3_column_int64(st, 2))) != 0)
+	if (param)
+		sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sink->record)
+			rc = sink->record(sink->ctx, yh_store_text(st, 0), yh_store_text(st, 1),
+			                  (uint64_t)sqlite3_column_int64(st, 2));
+		else
+			rc = sink->drawn(sink->ctx, yh_store_text(st, 0), sqlite3_column_type(st, 1) ==
+			                 SQLITE_NULL ? NULL : yh_store_text(st, 1), yh_store_text(st, 2));
+		if (rc != 0)
 			goto done;
+	}
 	if (step != SQLITE_DONE)
 		rc = yh_store_fail(store, "cannot read the stored draws");
 done:
@@ -118,24 +129,23 @@ done:
 	return rc;
 }
 
+int yh_check_records(yh_store *store, yh_record_fn fn, void *ctx)
+{
+	const row_sink sink = { fn, NULL, ctx };
+
+	return each_row(store, "SELECT 'task', id, added_seq FROM task "
+	                "UNION ALL SELECT 'commit', task_id, seq FROM task_commit "
+	                "UNION ALL SELECT 'draw', task_id, seq FROM task_draw "
+	                "UNION ALL SELECT 'drawn', task_id, 0 FROM "
+	                "(SELECT task_id FROM drawn_entity UNION SELECT task_id FROM drawn_pair)",
+	                NULL, &sink);
+}
+
 int yh_check_drawn(yh_store *store, const char *task_id, yh_drawn_fn fn, void *ctx)
 {
-	static const char sql[] =
-		"SELECT entity_id, NULL, draw_date FROM drawn_entity WHERE task_id = ?1 "
-		"UNION ALL SELECT entity_id, inspector_id, draw_date FROM drawn_pair WHERE task_id = ?1";
-	sqlite3_stmt *st = NULL;
-	int rc, step;
+	const row_sink sink = { NULL, fn, ctx };
 
-	if ((rc = yh_store_prepare(store, &st, sql, "cannot read the stored draws")) < 0)
-		return rc;
-	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, yh_store_text(st, 0), sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL :
-		             yh_store_text(st, 1), yh_store_text(st, 2))) != 0)
-			goto done;
-	if (step != SQLITE_DONE)
-		rc = yh_store_fail(store, "cannot read the stored draws");
-done:
-	sqlite3_finalize(st);
-	return rc;
+	return each_row(store, "SELECT entity_id, NULL, draw_date FROM drawn_entity WHERE task_id = ?1 "
+	                "UNION ALL SELECT entity_id, inspector_id, draw_date FROM drawn_pair "
+	                "WHERE task_id = ?1", task_id, &sink);
 }
