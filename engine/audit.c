@@ -423,11 +423,15 @@ static int check_init(auditor *a, const yh_ledger_entry *e, json_t *payload)
 
 /* ---- tasks (docs/spec.md §3, §11) ---------------------------------------------------------- */
 
-/* The path of the first member where x and y differ, e.g. "strata.rates.D"; 0 when equal. */
-static int first_difference(char *path, size_t size, json_t *x, json_t *y)
+/* The path of the first member where x and y differ, e.g. "strata.rates.D", with the two
+ * values there (*xv or *yv NULL where one lacks the member); 0 when they are equal. */
+static int first_difference(char *path, size_t size, json_t *x, json_t *y, json_t **xv,
+                            json_t **yv)
 {
 	size_t used = strlen(path), i;
 
+	*xv = x;
+	*yv = y;
 	if (json_is_object(x) && json_is_object(y)) {
 		const char *key;
 		json_t *v;
@@ -440,7 +444,12 @@ static int first_difference(char *path, size_t size, json_t *x, json_t *y)
 				if (pass && other)
 					continue;
 				snprintf(path + used, size - used, "%s%s", used ? "." : "", key);
-				if (!other || first_difference(path, size, pass ? other : v, pass ? v : other))
+				if (!other) {
+					*xv = pass ? NULL : v;
+					*yv = pass ? v : NULL;
+					return 1;
+				}
+				if (first_difference(path, size, v, other, xv, yv))
 					return 1;
 				path[used] = '\0';
 			}
@@ -450,7 +459,7 @@ static int first_difference(char *path, size_t size, json_t *x, json_t *y)
 	if (json_is_array(x) && json_is_array(y) && json_array_size(x) == json_array_size(y)) {
 		for (i = 0; i < json_array_size(x); i++) {
 			snprintf(path + used, size - used, "[%zu]", i);
-			if (first_difference(path, size, json_array_get(x, i), json_array_get(y, i)))
+			if (first_difference(path, size, json_array_get(x, i), json_array_get(y, i), xv, yv))
 				return 1;
 			path[used] = '\0';
 		}
@@ -459,33 +468,11 @@ static int first_difference(char *path, size_t size, json_t *x, json_t *y)
 	return !json_equal(x, y);
 }
 
-/* A member's value for a message: compact JSON, cut short, "(absent)" when there is none. */
-static void shown(char *out, size_t size, json_t *doc, const char *path)
+/* A value for a message: compact JSON, cut short, "(absent)" when there is none. */
+static void shown(char *out, size_t size, json_t *v)
 {
-	json_t *v = doc;
-	char key[256], *text = NULL;
-	const char *p = path;
+	char *text = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
 
-	while (v && *p) {
-		size_t n = 0;
-
-		if (*p == '[') {
-			v = json_array_get(v, strtoul(p + 1, NULL, 10));
-			p = strchr(p, ']');
-			p = p ? p + 1 : "";
-		} else {
-			while (p[n] && p[n] != '.' && p[n] != '[' && n + 1 < sizeof(key)) {
-				key[n] = p[n];
-				n++;
-			}
-			key[n] = '\0';
-			v = json_object_get(v, key);
-			p += n;
-		}
-		if (*p == '.')
-			p++;
-	}
-	text = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
 	snprintf(out, size, "%.60s%s", text ? text : "(absent)", text && strlen(text) > 60 ? "…" : "");
 	free(text);
 }
@@ -494,7 +481,7 @@ static void shown(char *out, size_t size, json_t *doc, const char *path)
  * the draw read their rules from there).  The first member that differs is named. */
 static int check_task(auditor *a, const yh_ledger_entry *e, json_t *payload, const char *task_id)
 {
-	json_t *task = json_object_get(payload, "task");
+	json_t *task = json_object_get(payload, "task"), *in_store, *in_entry;
 	const char *digest = json_string_value(json_object_get(payload, "task_digest"));
 	unsigned char d[32];
 	char hex[65], *canonical = NULL, path[512] = "", here[96], there[96];
@@ -517,9 +504,9 @@ static int check_task(auditor *a, const yh_ledger_entry *e, json_t *payload, con
 	yh_task_digest(d, stored);
 	yh_hex(hex, d, 32);
 	if (strcmp(hex, digest) != 0) {
-		first_difference(path, sizeof(path), stored->doc, task);
-		shown(here, sizeof(here), stored->doc, path);
-		shown(there, sizeof(there), task, path);
+		first_difference(path, sizeof(path), stored->doc, task, &in_store, &in_entry);
+		shown(here, sizeof(here), in_store);
+		shown(there, sizeof(there), in_entry);
 		stop = fail(a, e, "the stored task '%s' is not the one this entry recorded (%s: %s in the "
 		            "store, %s here): the task table was changed around the ledger", task_id,
 		            *path ? path : "(the whole task)", here, there);
