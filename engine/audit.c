@@ -11,6 +11,7 @@
 #include "yaohao/ledger.h"
 #include "digest.h"
 #include "draw.h"
+#include "task.h"
 #include "windows.h"
 #include "register.h"
 #include "report.h"
@@ -26,7 +27,14 @@ typedef struct {
 	unsigned char pk[32];
 	char key_id[YH_KEY_ID_CHARS + 1];
 	json_t *from_counts[YH_REGISTER_COUNT], *to_counts[YH_REGISTER_COUNT];
+	uint64_t imports[YH_REGISTER_COUNT]; /* imports of each register checked so far */
+	int rooted[YH_REGISTER_COUNT];       /* the last of them recorded a root, and it held */
+	uint64_t roots, unrooted;            /* import entries whose root held; entries without one */
+	uint64_t ntasks, ncommits;           /* task entries that held; commits of a planned task */
 	json_t *announcements;       /* task id -> announcement text, from the commit entries */
+	json_t *tasks;               /* task id -> task_digest (hex), from the task entries */
+	json_t *records;             /* "kind\x1ftask id" -> seq of the task, commit and draw entries */
+	json_t *kinds;               /* the kind of each entry walked, by seq - 1 */
 	json_t *history;             /* the transcripts of the draws checked so far */
 	yh_past_draw *past;          /* the same, as the windows read them */
 	size_t npast;
@@ -150,6 +158,54 @@ static int stray_at(auditor *a, const yh_ledger_entry *e, json_t *payload)
 	return 0;
 }
 
+/* ---- the registers as of each import (docs/spec.md §11) --------------------------------- */
+
+/*
+ * The register as of the import's sequence must give the root and count the entry records:
+ * every stored byte of every row valid then.  An entry written before imports recorded a
+ * root is counted, not checked.  Once the previous import of the register held, a row that
+ * differs is one this import wrote (the rows valid at both were checked then, and rows of
+ * other sequences were caught by the counts): the message says how many that leaves.
+ */
+static int check_root(auditor *a, const yh_ledger_entry *e, json_t *payload, yh_register_kind k,
+                      json_int_t written)
+{
+	json_t *jroot = json_object_get(payload, "root"), *jcount = json_object_get(payload, "count");
+	unsigned char want[32], got[32];
+	char want_hex[65], got_hex[65], where[160] = "";
+	uint64_t n;
+	int rc;
+
+	if (!jroot && !jcount) {
+		a->unrooted++;
+		a->imports[k]++;
+		a->rooted[k] = 0;
+		return 0;
+	}
+	if (yh_get_hex(want, 32, jroot) != 0 || !json_is_integer(jcount))
+		return fail(a, e, "the import's root or count is malformed");
+	if ((rc = yh_register_root(got, &n, a->store, k, e->seq)) < 0)
+		return fail(a, e, "the %s register as of this entry cannot be read: %s",
+		            yh_register_name(k), yh_error_message());
+	yh_hex(want_hex, want, 32);
+	yh_hex(got_hex, got, 32);
+	if (written > 0 && (a->rooted[k] || a->imports[k] == 0))
+		snprintf(where, sizeof(where), " (the row that differs is one of the %lld this import "
+		         "added or changed)", (long long)written);
+	a->imports[k]++;
+	if (n != (uint64_t)json_integer_value(jcount))
+		return fail(a, e, "the %s register has %llu rows as of this entry, the entry records "
+		            "%lld: register rows were changed around the ledger", yh_register_name(k),
+		            (unsigned long long)n, (long long)json_integer_value(jcount));
+	if (memcmp(got, want, 32) != 0)
+		return fail(a, e, "the %s register as of this entry gives root %.16s…, the entry records "
+		            "%.16s… (%llu rows): a register row was changed around the ledger%s",
+		            yh_register_name(k), got_hex, want_hex, (unsigned long long)n, where);
+	a->rooted[k] = 1;
+	a->roots++;
+	return 0;
+}
+
 /* ---- the lists a commit fixes from earlier draws (docs/spec.md §4) ---------------------- */
 
 /* Remembers a draw that passed, for the commits after it: its date, what it selected and
@@ -168,6 +224,79 @@ static int remember_draw(auditor *a, const char *transcript)
 		return -1;
 	a->npast++;
 	return 0;
+}
+
+/* The drawn rows of a draw being checked: every key the transcript gives ("\x1fentity" and
+ * "\x1fentity\x1fofficer"), each taken off when its row is found. */
+typedef struct {
+	auditor *a;
+	const yh_ledger_entry *e;
+	const char *task_id, *date;
+	json_t *want;
+} drawn_check;
+
+static int check_drawn_row(void *ctx, const char *entity_id, const char *inspector_id,
+                           const char *draw_date)
+{
+	drawn_check *d = ctx;
+	char key[256];
+
+	snprintf(key, sizeof(key), "\x1f%s%s%s", entity_id, inspector_id ? "\x1f" : "",
+	         inspector_id ? inspector_id : "");
+	if (!json_object_get(d->want, key))
+		return fail(d->a, d->e, "the drawn %s (%s%s%s) recorded for task '%s' is not in its "
+		            "transcript: the record of draws was changed around the ledger",
+		            inspector_id ? "pair" : "entity", entity_id, inspector_id ? ", " : "",
+		            inspector_id ? inspector_id : "", d->task_id);
+	if (strcmp(draw_date, d->date) != 0)
+		return fail(d->a, d->e, "the drawn %s (%s%s%s) of task '%s' is recorded on %s, the draw "
+		            "is dated %s: the record of draws was changed around the ledger",
+		            inspector_id ? "pair" : "entity", entity_id, inspector_id ? ", " : "",
+		            inspector_id ? inspector_id : "", d->task_id, draw_date, d->date);
+	json_object_del(d->want, key);
+	return 0;
+}
+
+/*
+ * The entities and pairs a draw recorded for later windows (drawn_entity, drawn_pair: the
+ * next commits read them) are exactly its transcript's selection and teams, on its date.
+ */
+static int check_drawn(auditor *a, const yh_ledger_entry *e, const char *task_id, json_t *tr)
+{
+	drawn_check d = { a, e, task_id, json_string_value(yh_json_path(tr, "task", "draw_date")),
+	                  json_object() };
+	json_t *s, *m;
+	size_t i, j;
+	char key[256];
+	int rc = 0;
+
+	if (!d.want || !d.date)
+		rc = fail(a, e, "the transcript of task '%s' lacks its draw date", task_id);
+	json_array_foreach(json_object_get(tr, "selected"), i, s) {
+		const char *id = json_string_value(json_object_get(s, "id"));
+
+		snprintf(key, sizeof(key), "\x1f%s", id ? id : "");
+		json_object_set_new(d.want, key, json_true());
+		json_array_foreach(json_object_get(s, "team"), j, m) {
+			const char *officer = json_string_value(json_object_get(m, "id"));
+
+			snprintf(key, sizeof(key), "\x1f%s\x1f%s", id ? id : "", officer ? officer : "");
+			json_object_set_new(d.want, key, json_true());
+		}
+	}
+	if (!rc && (rc = yh_check_drawn(a->store, task_id, check_drawn_row, &d)) < 0)
+		rc = fail(a, e, "%s", yh_error_message());
+	if (!rc && json_object_size(d.want)) {
+		const char *k = json_object_iter_key(json_object_iter(d.want));
+		const char *officer = strchr(k + 1, '\x1f');
+
+		rc = fail(a, e, "the %s %.*s%s%s of task '%s' is missing from the record of draws (later "
+		          "windows would not see it): it was removed around the ledger", officer ? "pair" :
+		          "drawn entity", officer ? (int)(officer - k - 1) : (int)strlen(k + 1), k + 1,
+		          officer ? ", " : "", officer ? officer + 1 : "", task_id);
+	}
+	json_decref(d.want);
+	return rc;
 }
 
 /*
@@ -230,6 +359,194 @@ static int check_chain(auditor *a, const yh_ledger_entry *e, const char *task_id
 	return 0;
 }
 
+/* ---- what the store holds beside the ledger: meta and the records of draws ----------------- */
+
+/* Notes the entry that accounts for a task, commitment or transcript of task_id. */
+static int note_record(auditor *a, const yh_ledger_entry *e, const char *task_id)
+{
+	char key[512];
+
+	snprintf(key, sizeof(key), "%s\x1f%s", e->kind, task_id);
+	return json_object_set_new(a->records, key, json_integer((json_int_t)e->seq)) < 0 ? -1 : 0;
+}
+
+/* A stored record must name the entry of its kind and task that wrote it; 1 stops the walk. */
+static int check_record(void *ctx, const char *what, const char *task_id, uint64_t seq)
+{
+	static const struct { const char *what, *kind, *name; } names[] = {
+		{ "task", "task", "the stored task" }, { "commit", "commit", "the commitment of task" },
+		{ "draw", "draw", "the transcript of task" },
+		{ "drawn", "draw", "the drawn entities and pairs of task" },
+	};
+	auditor *a = ctx;
+	uint64_t last = a->expected - 1;
+	yh_ledger_entry at = { 0 };
+	char key[512];
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i + 1 < sizeof(names) / sizeof(names[0]) && strcmp(names[i].what, what) != 0; i++)
+		;
+	snprintf(key, sizeof(key), "%s\x1f%s", names[i].kind, task_id);
+	v = json_object_get(a->records, key);
+	if (v && (seq == 0 || (uint64_t)json_integer_value(v) == seq))
+		return 0;
+	at.seq = seq ? seq : last + 1;
+	at.kind = seq && seq <= last ? json_string_value(json_array_get(a->kinds, seq - 1)) : "missing";
+	if (!at.kind)
+		at.kind = "missing";
+	if (seq == 0)
+		return fail(a, &at, "%s '%s' belong to no draw entry in the ledger (it ends at "
+		            "entry %llu): they were written around the ledger, or the draw entry was cut "
+		            "off the end", names[i].name, task_id, (unsigned long long)last);
+	if (seq > last)
+		return fail(a, &at, "%s '%s' names entry %llu, which the ledger does not have (it "
+		            "ends at entry %llu): the entry was cut off the end, or the record was written "
+		            "around the ledger", names[i].name, task_id, (unsigned long long)seq,
+		            (unsigned long long)last);
+	return fail(a, &at, "%s '%s' names this entry, which is not the %s entry of that task: "
+	            "it was written around the ledger", names[i].name, task_id, names[i].kind);
+}
+
+/* The department in the store's meta table is the one its init entry records. */
+static int check_init(auditor *a, const yh_ledger_entry *e, json_t *payload)
+{
+	const char *recorded = json_string_value(json_object_get(payload, "department"));
+	const char *meta = yh_store_department(a->store);
+
+	if (!recorded || !meta || strcmp(recorded, meta) != 0)
+		return fail(a, e, "the store's department (meta) is '%s', the init entry records '%s': the "
+		            "meta table was changed around the ledger", meta ? meta : "(none)",
+		            recorded ? recorded : "(none)");
+	return 0;
+}
+
+/* ---- tasks (docs/spec.md §3, §11) ---------------------------------------------------------- */
+
+/* The path of the first member where x and y differ, e.g. "strata.rates.D", with the two
+ * values there (*xv or *yv NULL where one lacks the member); 0 when they are equal. */
+static int first_difference(char *path, size_t size, json_t *x, json_t *y, json_t **xv,
+                            json_t **yv)
+{
+	size_t used = strlen(path), i;
+
+	*xv = x;
+	*yv = y;
+	if (json_is_object(x) && json_is_object(y)) {
+		const char *key;
+		json_t *v;
+		int pass;
+
+		for (pass = 0; pass < 2; pass++) {
+			json_object_foreach(pass ? y : x, key, v) {
+				json_t *other = json_object_get(pass ? x : y, key);
+
+				if (pass && other)
+					continue;
+				snprintf(path + used, size - used, "%s%s", used ? "." : "", key);
+				if (!other) {
+					*xv = pass ? NULL : v;
+					*yv = pass ? v : NULL;
+					return 1;
+				}
+				if (first_difference(path, size, v, other, xv, yv))
+					return 1;
+				path[used] = '\0';
+			}
+		}
+		return 0;
+	}
+	if (json_is_array(x) && json_is_array(y) && json_array_size(x) == json_array_size(y)) {
+		for (i = 0; i < json_array_size(x); i++) {
+			snprintf(path + used, size - used, "[%zu]", i);
+			if (first_difference(path, size, json_array_get(x, i), json_array_get(y, i), xv, yv))
+				return 1;
+			path[used] = '\0';
+		}
+		return 0;
+	}
+	return !json_equal(x, y);
+}
+
+/* A value for a message: compact JSON, cut short, "(absent)" when there is none. */
+static void shown(char *out, size_t size, json_t *v)
+{
+	char *text = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+
+	snprintf(out, size, "%.60s%s", text ? text : "(absent)", text && strlen(text) > 60 ? "…" : "");
+	free(text);
+}
+
+/* A task entry: its digest is its task's, and the task table holds that task (the commit and
+ * the draw read their rules from there).  The first member that differs is named. */
+static int check_task(auditor *a, const yh_ledger_entry *e, json_t *payload, const char *task_id)
+{
+	json_t *task = json_object_get(payload, "task"), *in_store, *in_entry;
+	const char *digest = json_string_value(json_object_get(payload, "task_digest"));
+	unsigned char d[32];
+	char hex[65], *canonical = NULL, path[512] = "", here[96], there[96];
+	yh_task *stored = NULL;
+	int rc, stop = 0;
+
+	if (!task_id || !digest || !json_is_object(task) || yh_jcs_dump(&canonical, task) < 0)
+		return fail(a, e, "the task entry lacks its task_id, task_digest or task");
+	yh_digest_task(d, canonical);
+	free(canonical);
+	yh_hex(hex, d, 32);
+	if (strcmp(hex, digest) != 0)
+		return fail(a, e, "the entry's task_digest is not the digest of its task '%s'", task_id);
+	if ((rc = yh_task_get(&stored, a->store, task_id)) == YH_ENOTFOUND)
+		return fail(a, e, "task '%s' is not in the store's task table: it was removed around the "
+		            "ledger", task_id);
+	if (rc < 0)
+		return fail(a, e, "the stored task '%s' no longer reads as a task: %s", task_id,
+		            yh_error_message());
+	yh_task_digest(d, stored);
+	yh_hex(hex, d, 32);
+	if (strcmp(hex, digest) != 0) {
+		first_difference(path, sizeof(path), stored->doc, task, &in_store, &in_entry);
+		shown(here, sizeof(here), in_store);
+		shown(there, sizeof(there), in_entry);
+		stop = fail(a, e, "the stored task '%s' is not the one this entry recorded (%s: %s in the "
+		            "store, %s here): the task table was changed around the ledger", task_id,
+		            *path ? path : "(the whole task)", here, there);
+	} else if (json_object_set_new(a->tasks, task_id, json_string(digest)) < 0) {
+		stop = fail(a, e, "out of memory");
+	} else {
+		a->ntasks++;
+	}
+	yh_task_free(stored);
+	return stop;
+}
+
+/* A commit commits to the task its task entry recorded: the announcement's task hashes to its
+ * task_digest, which is the task entry's. */
+static int check_committed_task(auditor *a, const yh_ledger_entry *e, const char *task_id,
+                                json_t *ann)
+{
+	const char *planned = json_string_value(json_object_get(a->tasks, task_id));
+	const char *committed = json_string_value(json_object_get(ann, "task_digest"));
+	unsigned char d[32];
+	char hex[65], *canonical = NULL;
+
+	if (!planned)
+		return fail(a, e, "a commit of task '%s' with no task entry before it", task_id);
+	if (!committed || yh_jcs_dump(&canonical, json_object_get(ann, "task")) < 0)
+		return fail(a, e, "the announcement of task '%s' lacks its task or task_digest", task_id);
+	yh_digest_task(d, canonical);
+	free(canonical);
+	yh_hex(hex, d, 32);
+	if (strcmp(hex, committed) != 0)
+		return fail(a, e, "the announcement's task_digest is not the digest of its task '%s'",
+		            task_id);
+	if (strcmp(committed, planned) != 0)
+		return fail(a, e, "the announcement of task '%s' commits to task digest %.16s…, its task "
+		            "entry records %.16s…: the commit used other rules than the task planned",
+		            task_id, committed, planned);
+	a->ncommits++;
+	return 0;
+}
+
 static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 {
 	const char *task_id = json_string_value(json_object_get(payload, "task_id"));
@@ -256,6 +573,12 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 			            "entry records %lld changed + %lld closed: register rows were changed around "
 			            "the ledger", yh_register_name(k), (long long)to, (long long)changed,
 			            (long long)closed);
+		return check_root(a, e, payload, k, from);
+	} else if (strcmp(e->kind, "init") == 0) {
+		return check_init(a, e, payload);
+	} else if (strcmp(e->kind, "task") == 0) {
+		return check_task(a, e, payload, task_id) ||
+		       (note_record(a, e, task_id) < 0 && fail(a, e, "out of memory"));
 	} else if (strcmp(e->kind, "key") == 0) {
 		char hex[65];
 
@@ -266,12 +589,17 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 	} else if (strcmp(e->kind, "commit") == 0) {
 		if (!task_id || yh_jcs_dump(&text, json_object_get(payload, "announcement")) < 0)
 			return fail(a, e, "the commit entry has no announcement");
+		if (note_record(a, e, task_id) < 0) {
+			stop = fail(a, e, "out of memory");
+			goto done;
+		}
 		json_object_set_new(a->announcements, task_id, json_string(text));
 		if (yh_draw_store_load_commit(&stored, NULL, a->store, task_id) < 0 || strcmp(stored, text) != 0)
 			stop = fail(a, e, "the stored announcement of task '%s' differs from the one in the "
 			            "ledger", task_id);
 		else
-			stop = check_chain(a, e, task_id, json_object_get(payload, "announcement"), text) ||
+			stop = check_committed_task(a, e, task_id, json_object_get(payload, "announcement")) ||
+			       check_chain(a, e, task_id, json_object_get(payload, "announcement"), text) ||
 			       check_windows(a, e, task_id, json_object_get(payload, "announcement"));
 	} else if (strcmp(e->kind, "draw") == 0) {
 		unsigned char digest[32];
@@ -281,6 +609,10 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 		if (!ann) {
 			stop = fail(a, e, "a draw of task '%s' with no commit entry before it",
 			            task_id ? task_id : "?");
+			goto done;
+		}
+		if (note_record(a, e, task_id) < 0) {
+			stop = fail(a, e, "out of memory");
 			goto done;
 		}
 		if (yh_draw_store_load_transcript(&stored, a->store, task_id) < 0) {
@@ -310,6 +642,9 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 			stop = fail(a, e, "the transcript of task '%s' lacks its task or selection", task_id);
 			goto done;
 		}
+		if ((stop = check_drawn(a, e, task_id, json_array_get(a->history,
+		                                                        json_array_size(a->history) - 1))))
+			goto done;
 		a->draws++;
 	}
 done:
@@ -327,6 +662,8 @@ static int visit(void *ctx, const yh_ledger_entry *e)
 	char *canonical = NULL;
 	int stop;
 
+	if (json_array_append_new(a->kinds, json_string(e->kind)) < 0)
+		return fail(a, e, "out of memory");
 	if (e->seq != a->expected) {
 		yh_ledger_entry gap = *e;
 
@@ -374,6 +711,34 @@ static int visit(void *ctx, const yh_ledger_entry *e)
 	return 0;
 }
 
+/*
+ * SQLite's own checks, first: a file whose pages are damaged (*damaged: the walk is skipped,
+ * nothing read from it can be trusted) or whose rows refer to rows that are not there.
+ */
+static int check_store(auditor *a, int *damaged)
+{
+	char *pages = NULL, *keys = NULL;
+	int rc;
+
+	*damaged = 0;
+	if ((rc = yh_check_integrity(&pages, a->store, 5)) < 0)
+		return rc;
+	if (!pages && (rc = yh_check_foreign_keys(&keys, a->store, 5)) < 0)
+		return rc;
+	if (pages) {
+		*damaged = 1;
+		yh_report_check(a->r, "store integrity", "failed", "SQLite's integrity_check: %s", pages);
+	} else if (keys) {
+		yh_report_check(a->r, "store integrity", "failed", "SQLite's foreign_key_check: %s", keys);
+	} else {
+		yh_report_check(a->r, "store integrity", "passed", "SQLite's integrity_check and "
+		                "foreign_key_check find nothing wrong");
+	}
+	free(pages);
+	free(keys);
+	return YH_OK;
+}
+
 /* Gives the last check a hint: what a front end could tell its user to do. */
 static void hint_last(yh_report *r, yh_hint hint)
 {
@@ -389,7 +754,7 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 	yh_report r = { json_array(), json_array(), 0 };
 	auditor a;
 	unsigned char pin[32];
-	int rc, k;
+	int rc, k, damaged = 0;
 
 	*out = NULL;
 	memset(&a, 0, sizeof(a));
@@ -399,17 +764,23 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 	a.progress = on_draw;
 	a.progress_ctx = progress_ctx;
 	a.announcements = json_object();
+	a.tasks = json_object();
+	a.records = json_object();
+	a.kinds = json_array();
 	a.history = json_array();
 	a.has_key = yh_store_public_key(a.pk, store) == YH_OK;
 	if (a.has_key)
 		yh_key_id_of(a.key_id, a.pk);
-	if (!r.checks || !r.guarantees || !a.announcements || !a.history) {
+	if (!r.checks || !r.guarantees || !a.announcements || !a.tasks || !a.records || !a.kinds ||
+	    !a.history) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
+	if (public_key && (rc = yh_key_read_public(pin, public_key)) < 0)
+		goto done;
+	if ((rc = check_store(&a, &damaged)) < 0)
+		goto done;
 	if (public_key) {
-		if ((rc = yh_key_read_public(pin, public_key)) < 0)
-			goto done;
 		if (!a.has_key || sodium_memcmp(pin, a.pk, 32) != 0) {
 			yh_report_check(&r, "signing key", "failed", "the store's key %s is not the key given",
 			                a.has_key ? a.key_id : "(none)");
@@ -421,13 +792,18 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 		                "against the key the store holds");
 		hint_last(&r, YH_HINT_GIVE_PUBLIC_KEY);
 	}
+	if (damaged) {
+		yh_report_check(&r, "ledger", "skipped", "the store file is damaged: nothing read from it "
+		                "can be trusted; restore it from a copy and audit that");
+		goto report;
+	}
 	if ((rc = count_versions(&a)) < 0)
 		goto done;
 	rc = yh_ledger_foreach(store, 1, visit, &a);
 	if (rc < 0)
 		goto done;
-	if (!a.fail_seq)
-		stray_versions(&a);
+	if (!a.fail_seq && !stray_versions(&a) && (rc = yh_check_records(store, check_record, &a)) < 0)
+		goto done;
 	rc = YH_OK;
 	if (a.fail_seq) {
 		yh_report_check(&r, "ledger", "failed", "entry %llu (%s): %s", (unsigned long long)a.fail_seq,
@@ -437,12 +813,34 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 		yh_report_check(&r, "ledger", "passed", "%llu entries: no gap, hash chain intact, every hash "
 		                "matches its content, every entry signed by key %s",
 		                (unsigned long long)(a.expected - 1), a.key_id);
+		if (a.unrooted)
+			yh_report_check(&r, "registers", "passed", "%llu import(s): every register as of its "
+			                "import gives the root and row count the entry records; %llu import(s) "
+			                "recorded no root (written by an older yaohao) and are checked by their "
+			                "row versions only", (unsigned long long)a.roots,
+			                (unsigned long long)a.unrooted);
+		else
+			yh_report_check(&r, "registers", "passed", "%llu import(s): every register as of its "
+			                "import gives the root and row count the entry records",
+			                (unsigned long long)a.roots);
+		yh_report_check(&r, "tasks", "passed", "%llu task(s): each stored task is the one its entry "
+		                "recorded; %llu commit(s), each of the task its entry recorded",
+		                (unsigned long long)a.ntasks, (unsigned long long)a.ncommits);
 		yh_report_check(&r, "draws", "passed", "%llu draw(s) replayed from the registers as of their "
-		                "freeze: every transcript identical", (unsigned long long)a.draws);
+		                "freeze: every transcript identical, and the entities and pairs recorded for "
+		                "later windows are its selection and teams", (unsigned long long)a.draws);
+		yh_report_check(&r, "store records", "passed", "every stored task, commitment, transcript "
+		                "and drawn row belongs to the entry of its kind that wrote it; the department "
+		                "and key in meta are the init and key entries'");
 		yh_report_guarantee(&r, "the ledger has not been changed since each entry was signed, except "
 		                    "by someone holding the secret key; entries removed from the end leave no "
 		                    "trace here: compare the last entry's hash with the published documents");
+		yh_report_guarantee(&r, "every register row, stored task, commitment, transcript and drawn "
+		                    "row is the one a signed entry recorded: nothing a draw reads was changed "
+		                    "around the ledger");
 	}
+report:
+	rc = YH_OK;
 	*out = json_pack("{s:b, s:I, s:I, s:O, s:O, s:o}", "ok", r.failed == 0, "entries",
 	                 (json_int_t)(a.expected - 1), "draws_replayed", (json_int_t)a.draws,
 	                 "checks", r.checks, "guarantees", r.guarantees,
@@ -457,6 +855,9 @@ done:
 		json_decref(a.to_counts[k]);
 	}
 	json_decref(a.announcements);
+	json_decref(a.tasks);
+	json_decref(a.records);
+	json_decref(a.kinds);
 	json_decref(a.history);
 	free(a.past);
 	json_decref(r.checks);

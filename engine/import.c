@@ -25,6 +25,7 @@ typedef struct {
 
 typedef struct {
 	yh_store *store;
+	yh_register_kind kind;
 	const yh_register_desc *reg;
 	const yh_import_options *opt;
 	yh_import_report *rep;
@@ -356,14 +357,24 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* The entry, with the register's root and row count as of it (docs/spec.md §11): the rows
+ * are written, so one streaming pass over the register as of the new sequence gives them. */
 static int record(importer *im)
 {
 	const yh_import_options *o = im->opt;
-	char sha[65];
+	unsigned char root[32];
+	char sha[65], root_hex[65];
+	uint64_t count;
 	json_t *payload;
+	int rc;
 
+	if ((rc = yh_register_root(root, &count, im->store, im->kind, im->seq)) < 0)
+		return rc;
 	yh_hex(sha, im->rep->sha256, 32);
-	payload = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I}",
+	yh_hex(root_hex, root, 32);
+	payload = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I}",
+	                    "root", root_hex,
+	                    "count", (json_int_t)count,
 	                    "register", im->reg->name,
 	                    "file", base_name(im->path),
 	                    "sha256", sha,
@@ -433,6 +444,7 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	memset(rep, 0, sizeof(*rep));
 	memset(&im, 0, sizeof(im));
 	im.store = store;
+	im.kind = kind;
 	im.reg = yh_register_desc_get(kind);
 	im.opt = opt ? opt : &defaults;
 	im.rep = rep;

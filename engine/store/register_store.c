@@ -1,8 +1,10 @@
-/* store/register_store.c — reading the registers as of a ledger sequence, and the row
- * version counts the audit compares with the imports. */
+/* store/register_store.c — reading the registers as of a ledger sequence, their roots, and
+ * the row version counts the audit compares with the imports. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "yaohao/merkle.h"
 #include "register.h"
 #include "sqlite.h"
 #include "store.h"
@@ -41,18 +43,14 @@ done:
 	return rc;
 }
 
-int yh_register_foreach(yh_store *store, yh_register_kind kind, uint64_t as_of,
-                        yh_register_row_fn fn, void *ctx)
+/* The rows of a register valid as of ?1 (bound here), every column in column order, in
+ * key order: the one scan behind yh_register_foreach and yh_register_root. */
+static int prepare_scan(sqlite3_stmt **st, yh_store *store, const yh_register_desc *d,
+                        yh_register_kind kind, uint64_t as_of)
 {
-	const yh_register_desc *d = yh_register_desc_get(kind);
-	const char *values[YH_REGISTER_MAX_COLUMNS];
-	sqlite3_stmt *st = NULL;
 	char sql[1024], cols[512] = "", keys[256] = "";
 	size_t i;
-	int rc = YH_OK, step;
 
-	if (!d)
-		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
 	for (i = 0; i < d->ncolumns; i++) {
 		strcat(cols, i ? ", " : "");
 		strcat(cols, d->columns[i].pub.name);
@@ -63,9 +61,25 @@ int yh_register_foreach(yh_store *store, yh_register_kind kind, uint64_t as_of,
 	}
 	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s ORDER BY %s", cols, tables[kind],
 	         YH_SQL_AS_OF, keys);
-	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store->db, sql, -1, st, NULL) != SQLITE_OK)
 		return yh_store_fail(store, "cannot read the register");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
+	sqlite3_bind_int64(*st, 1, (sqlite3_int64)as_of);
+	return YH_OK;
+}
+
+int yh_register_foreach(yh_store *store, yh_register_kind kind, uint64_t as_of,
+                        yh_register_row_fn fn, void *ctx)
+{
+	const yh_register_desc *d = yh_register_desc_get(kind);
+	const char *values[YH_REGISTER_MAX_COLUMNS];
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc, step;
+
+	if (!d)
+		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
+	if ((rc = prepare_scan(&st, store, d, kind, as_of)) < 0)
+		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		for (i = 0; i < d->ncolumns; i++)
 			values[i] = yh_store_text(st, (int)i);
@@ -76,6 +90,63 @@ int yh_register_foreach(yh_store *store, yh_register_kind kind, uint64_t as_of,
 		rc = yh_store_fail(store, "cannot read the register");
 done:
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int yh_register_root(unsigned char root[32], uint64_t *count, yh_store *store,
+                     yh_register_kind kind, uint64_t as_of)
+{
+	const yh_register_desc *d = yh_register_desc_get(kind);
+	yh_merkle *m = NULL;
+	sqlite3_stmt *st = NULL;
+	unsigned char *row = NULL;
+	size_t cap = 0, i;
+	int rc, step;
+
+	*count = 0;
+	if (!d)
+		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
+	if ((rc = yh_merkle_new(&m)) < 0 || (rc = prepare_scan(&st, store, d, kind, as_of)) < 0)
+		goto done;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t len = 0;
+
+		/* docs/spec.md §2: u32(length) || bytes per field, with the length SQLite holds */
+		for (i = 0; i < d->ncolumns; i++) {
+			const unsigned char *v = sqlite3_column_text(st, (int)i);
+			size_t n = (size_t)sqlite3_column_bytes(st, (int)i);
+
+			if (len + 4 + n > cap) {
+				size_t want = (len + 4 + n) * 2;
+				unsigned char *p = realloc(row, want);
+
+				if (!p) {
+					rc = yh_error_set(YH_ENOMEM, "out of memory");
+					goto done;
+				}
+				row = p;
+				cap = want;
+			}
+			row[len++] = (unsigned char)(n >> 24);
+			row[len++] = (unsigned char)(n >> 16);
+			row[len++] = (unsigned char)(n >> 8);
+			row[len++] = (unsigned char)n;
+			if (n)
+				memcpy(row + len, v, n);
+			len += n;
+		}
+		yh_merkle_add(m, row, len);
+	}
+	if (step != SQLITE_DONE) {
+		rc = yh_store_fail(store, "cannot read the register");
+		goto done;
+	}
+	yh_merkle_root(root, m);
+	*count = yh_merkle_count(m);
+done:
+	sqlite3_finalize(st);
+	yh_merkle_free(m);
+	free(row);
 	return rc;
 }
 

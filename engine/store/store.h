@@ -177,4 +177,46 @@ typedef int (*yh_pair_fn)(void *ctx, const char *entity_id, const char *inspecto
 int yh_draw_store_recent_pairs(yh_store *store, const char *date, int64_t days,
                                yh_pair_fn fn, void *ctx);
 
+/* ---- the audit's view of the store (register_store.c, check_store.c) ---- */
+
+/*
+ * The register's Merkle root (docs/spec.md §2: every row, all columns in
+ * column order, rows in key order) and row count as of `as_of` (0: current),
+ * in one streaming pass over the stored bytes: a value is hashed with the
+ * length SQLite holds, so bytes after an embedded NUL count too.  An import
+ * records it in its entry; the audit recomputes it.
+ */
+int yh_register_root(unsigned char root[32], uint64_t *count, yh_store *store,
+                     yh_register_kind kind, uint64_t as_of);
+
+/*
+ * SQLite's PRAGMA integrity_check (at most max_lines problems) and
+ * foreign_key_check (one line per table, column and parent with the number of
+ * rows): *problems is NULL when the store is sound, else the first lines
+ * joined with "; " (free() it).  A store too damaged to run the check gives
+ * SQLite's message as the problem, not an error.
+ */
+int yh_check_integrity(char **problems, yh_store *store, unsigned max_lines);
+int yh_check_foreign_keys(char **problems, yh_store *store, unsigned max_lines);
+
+/*
+ * Every stored record a ledger entry must account for, with the sequence it
+ * names: fn(ctx, what, task_id, seq) for "task" (a task row and its
+ * added_seq), "commit" (a commitment and its seq), "draw" (a transcript and
+ * its seq) and "drawn" (a task with rows in drawn_entity or drawn_pair; seq
+ * 0), in that order.  A non-zero return from fn stops the walk and is returned.
+ */
+typedef int (*yh_record_fn)(void *ctx, const char *what, const char *task_id, uint64_t seq);
+int yh_check_records(yh_store *store, yh_record_fn fn, void *ctx);
+
+/*
+ * The rows a draw recorded for later exclusion windows: fn(ctx, entity_id,
+ * NULL, draw_date) per drawn_entity row and fn(ctx, entity_id, inspector_id,
+ * draw_date) per drawn_pair row of the task.  A non-zero return from fn stops
+ * the walk and is returned.
+ */
+typedef int (*yh_drawn_fn)(void *ctx, const char *entity_id, const char *inspector_id,
+                           const char *draw_date);
+int yh_check_drawn(yh_store *store, const char *task_id, yh_drawn_fn fn, void *ctx);
+
 #endif

@@ -1,13 +1,18 @@
 /*
  * yaohao/audit.h — replaying the whole ledger of a store.
  *
- * The audit walks the ledger from entry 1: the sequence has no gap, each
- * entry's prev_hash is the previous entry's hash, each hash matches the
- * entry's content, each payload is canonical JSON, each entry is signed by the
- * store's key; imports match the register rows that carry their sequence;
- * commits match the stored announcements; and every draw is replayed from the
+ * The audit first runs SQLite's integrity and foreign-key checks, then walks
+ * the ledger from entry 1: the sequence has no gap, each entry's prev_hash is
+ * the previous entry's hash, each hash matches the entry's content, each
+ * payload is canonical JSON, each entry is signed by the store's key; the init
+ * entry's department is the store's; imports match the register rows that
+ * carry their sequence and the register as of each gives its recorded root;
+ * each stored task is the one its entry recorded; commits match the stored
+ * announcements and commit to their task; and every draw is replayed from the
  * registers as of its freeze and must give the recorded transcript, byte for
- * byte.  It stops at the first entry that fails and names it.
+ * byte, and the drawn rows it recorded.  Every stored task, commitment and
+ * transcript must belong to the entry that wrote it.  It stops at the first
+ * entry that fails and names it (docs/spec.md §11).
  */
 #ifndef YAOHAO_AUDIT_H
 #define YAOHAO_AUDIT_H

@@ -49,14 +49,15 @@ tampered() {
 	sqlite3 a.db ".backup '$1.db'"
 	cp -p a.db.key "$1.db.key"
 }
-# audit_fails DB SEQ KIND REASON DESC: audit exits 1 and names entry SEQ (KIND)
-# with REASON, in the text report and in --json.
+# audit_fails DB SEQ KIND REASON DESC [FAILED]: audit exits 1 and names entry SEQ (KIND)
+# with REASON, in the text report and in --json; FAILED checks fail in all (default 1:
+# the ledger; 2 when SQLite's foreign_key_check also finds the rows the change left behind).
 audit_fails() {
-	local db=$1 seq=$2 kind=$3 reason=$4 desc=$5
+	local db=$1 seq=$2 kind=$3 reason=$4 desc=$5 nfailed=${6:-1}
 	yh audit --db "$db"
 	assert_exit 1 "$desc: audit exits 1"
 	assert_check FAILED ledger "entry $seq ($kind): $reason" "$desc: the ledger check names entry $seq ($kind) and why"
-	assert_eq 1 "$(printf '%s\n' "$STDOUT" | grep -c '^FAILED ')" "$desc: one failed check"
+	assert_eq "$nfailed" "$(printf '%s\n' "$STDOUT" | grep -c '^FAILED ')" "$desc: $nfailed failed check(s)"
 	assert_stdout_contains "NOT VERIFIED: a check failed" "$desc: NOT VERIFIED"
 	assert_stdout_not_contains "ok      draws" "$desc: no draws line claims success"
 	yh audit --db "$db" --json
@@ -91,7 +92,10 @@ assert_exit 0 "audit of the demo store exits 0"
 assert_stderr_empty "audit prints nothing on stderr (not a terminal: no progress)"
 assert_check skipped "signing key" "no public key given: the ledger is checked against the key the store holds (give --pubkey FILE)" "without --pubkey the key is the store's own, and the hint names --pubkey"
 assert_check ok ledger "$N entries: no gap, hash chain intact, every hash matches its content, every entry signed by key $KID" "the ledger check names the entries and the key"
-assert_check ok draws "1 draw(s) replayed from the registers as of their freeze: every transcript identical" "the draw is replayed"
+assert_check ok registers "4 import(s): every register as of its import gives the root and row count the entry records" "every import's root is recomputed"
+assert_check ok tasks "1 task(s): each stored task is the one its entry recorded; 1 commit(s), each of the task its entry recorded" "the stored task and the commit are checked against the task entry"
+assert_check ok draws "1 draw(s) replayed from the registers as of their freeze: every transcript identical, and the entities and pairs recorded for later windows are its selection and teams" "the draw is replayed"
+assert_check ok "store records" "every stored task, commitment, transcript and drawn row belongs to the entry of its kind that wrote it; the department and key in meta are the init and key entries'" "the stored records and meta are checked"
 assert_stdout_contains "entries removed from the end leave no trace here" "the guarantee says what audit cannot see"
 assert_eq "verified: every check passed" "$(printf '%s\n' "$STDOUT" | tail -n 1)" "the report ends verified"
 yh audit --db a.db --pubkey pub.txt
@@ -174,12 +178,44 @@ assert_exit 1 "entry 7 (task) deleted: exit 1"
 assert_check FAILED ledger "entry 7 is missing: the ledger goes from 6 to 8" "entry 7 deleted: the gap is named"
 assert_stdout_not_contains "entry 7 (commit)" "the missing entry 7 is not labelled as a commit (that is entry 8's kind)"
 
+# The last entry (the draw) cut off the end, its transcript left behind: the
+# transcript names an entry the ledger does not have (and SQLite's
+# foreign_key_check finds its dangling seq).
 tampered tail
 sqlite3 tail.db "PRAGMA foreign_keys=OFF; drop trigger ledger_no_delete; delete from ledger where seq = $N"
+audit_fails tail.db "$N" missing "the transcript of task '$TASK_ID' names entry $N, which the ledger does not have (it ends at entry $((N - 1))): the entry was cut off the end, or the record was written around the ledger" \
+	"the draw entry cut off the end, its transcript left" 2
 yh audit --db tail.db
-assert_exit 0 "an entry cut off the end leaves no trace for audit (spec §11)"
-assert_ne "$(json_get d1/draw.json '$.ledger.draw_entry_hash')" "$(sqlite3 tail.db "select lower(hex(hash)) from ledger order by seq desc limit 1")" \
+assert_check FAILED "store integrity" "SQLite's foreign_key_check: task_draw.seq refers to no ledger row in 1 row(s)" \
+	"the draw entry cut off the end: foreign_key_check names the dangling transcript"
+# Cut off with everything it wrote: no trace for audit (spec §11) — only the
+# published draw_entry_hash tells.
+tampered tailall
+sqlite3 tailall.db "PRAGMA foreign_keys=OFF; drop trigger ledger_no_delete; drop trigger task_draw_no_delete;
+	delete from ledger where seq = $N; delete from task_draw; delete from drawn_entity; delete from drawn_pair"
+yh audit --db tailall.db
+assert_exit 0 "an entry cut off the end with all it wrote leaves no trace for audit (spec §11)"
+assert_ne "$(json_get d1/draw.json '$.ledger.draw_entry_hash')" "$(sqlite3 tailall.db "select lower(hex(hash)) from ledger order by seq desc limit 1")" \
 	"…but the last hash differs from the published draw_entry_hash"
+# A transcript that names another entry than its draw's.
+tampered trseq
+sqlite3 trseq.db "drop trigger task_draw_no_update; update task_draw set seq = 7"
+audit_fails trseq.db 7 task "the transcript of task '$TASK_ID' names this entry, which is not the draw entry of that task: it was written around the ledger" \
+	"a transcript moved to another entry"
+# Drawn entities recorded for a task that was never drawn (they would exclude
+# those entities from later draws).
+tampered drawn
+sqlite3 drawn.db "insert into task (id, doc, draw_date, added_seq) select 'T-GHOST', doc, draw_date, added_seq from task;
+	insert into drawn_entity (task_id, entity_id, draw_date) values ('T-GHOST', '$OUT', '2026-12-01')"
+audit_fails drawn.db 7 task "the stored task 'T-GHOST' names this entry, which is not the task entry of that task" \
+	"a task and a drawn entity added around the ledger"
+tampered drawn2
+sqlite3 drawn2.db "insert into drawn_entity (task_id, entity_id, draw_date) select 'T-GHOST', '$OUT', '2026-12-01' from task"
+audit_fails drawn2.db $((N + 1)) missing "the drawn entities and pairs of task 'T-GHOST' belong to no draw entry in the ledger (it ends at entry $N)" \
+	"a drawn entity of no task added around the ledger" 2
+yh audit --db drawn2.db
+assert_check FAILED "store integrity" "SQLite's foreign_key_check: drawn_entity.task_id refers to no task row in 1 row(s)" \
+	"a drawn entity of no task: foreign_key_check names it"
 
 # ---- signatures and keys ------------------------------------------------------------------
 
@@ -276,17 +312,17 @@ assert_stderr_contains "missing.txt" "the message names the key file"
 
 # ---- the registers -------------------------------------------------------------------------
 
-# A drawn entity's name: the draw replay fails.
+# A drawn entity's name: the root the entities import recorded no longer holds
+# (found at the import, before the draw is replayed).
 tampered ename
 sqlite3 ename.db "update entity set name = name || '（改）' where id = '$SEL'"
 assert_eq 1 "$(sqlite3 ename.db "select count(*) from entity where name like '%（改）'")" "ename.db: one entity renamed"
-audit_fails ename.db 9 draw "replaying the draw of task '$TASK_ID' fails: the entities as of the commitment no longer give the committed root" \
-	"a drawn entity's name changed"
-# An officer's name: the officer root.
+audit_fails ename.db 3 import "the entities register as of this entry gives root" "a drawn entity's name changed"
+# An officer's name: the inspectors import's root.
 LEADER=$(json_get d1/draw.json '$.selected[0].team[0].id')
 tampered oname
 sqlite3 oname.db "update inspector set name = name || '（改）' where id = '$LEADER'"
-audit_fails oname.db 9 draw "replaying the draw of task '$TASK_ID' fails: the officers as of the commitment no longer give the committed root" "a team leader's name changed"
+audit_fails oname.db 4 import "the inspectors register as of this entry gives root" "a team leader's name changed"
 
 # A row inserted by hand, carrying the entities import's seq.
 tampered insert
@@ -325,6 +361,153 @@ yh audit --db insert9.db
 assert_exit 1 "an entity added by hand at the draw entry (seq 9): audit exits 1"
 assert_check FAILED ledger "entry 9 (" "an entity added at seq 9: the ledger check names entry 9"
 
+# ---- every register row tied to its import (issue 13) ------------------------------------
+
+# leaf_hashes DB TABLE COLUMNS KEY SEQ: the docs/spec.md §2 leaf hash of every row
+# of TABLE valid as of SEQ, in key order, from the stored bytes (sqlite3, xxd, sha256sum).
+leaf_hashes() {
+	local expr= c
+	for c in ${3//,/ }; do
+		expr="$expr${expr:+ || }printf('%08x', length(cast($c as blob))) || hex($c)"
+	done
+	sqlite3 "$1" "select $expr from $2 where valid_from <= $5 and (valid_to is null or valid_to > $5) order by $4" |
+		while read -r row; do { printf '\0'; printf '%s' "$row" | xxd -r -p; } | sha256sum | cut -c 1-64; done
+}
+# mth HASH...: the RFC 6962 root of these leaf hashes (docs/spec.md §2).
+mth() {
+	local n=$# k=1 l r
+	if [ "$n" -eq 0 ]; then printf '' | sha256sum | cut -c 1-64; return; fi
+	if [ "$n" -eq 1 ]; then printf '%s\n' "$1"; return; fi
+	while [ $((k * 2)) -lt "$n" ]; do k=$((k * 2)); done
+	l=$(mth "${@:1:k}")
+	r=$(mth "${@:k+1}")
+	{ printf '\1'; printf '%s%s' "$l" "$r" | xxd -r -p; } | sha256sum | cut -c 1-64
+}
+import_member() { sqlite3 a.db "select json_extract(payload, '\$.$2') from ledger where seq = $1"; }
+for spec in "3 entity id,name,type,region,industry,risk,status,abnormal id" \
+	"4 inspector id,name,department,cert_valid_until,specialties,status id" \
+	"5 conflict inspector_id,entity_id,reason inspector_id,entity_id" \
+	"6 item code,name,legal_basis,department,specialty code"; do
+	set -- $spec
+	# shellcheck disable=SC2046
+	assert_eq "$(mth $(leaf_hashes a.db "$2" "$3" "$4" "$1"))" "$(import_member "$1" root)" \
+		"import entry $1 ($2): its root is the spec's root of every $2 row as of the entry, recomputed with sha256sum"
+	assert_eq "$(sqlite3 a.db "select count(*) from $2 where valid_from <= $1 and (valid_to is null or valid_to > $1)")" \
+		"$(import_member "$1" count)" "import entry $1 ($2): its count is the rows as of the entry"
+done
+set --
+assert_eq "$(json_get d1/draw.json '$.entities.root') $(json_get d1/draw.json '$.inspectors.root') $(json_get d1/draw.json '$.conflicts.root')" \
+	"$(import_member 3 root) $(import_member 4 root) $(import_member 5 root)" \
+	"the imports' roots are the roots the draw committed to (nothing changed between them and the freeze)"
+
+# Rows edited in place with the sqlite3 shell, no ledger change: the import that
+# wrote them is named.
+tampered estatus
+sqlite3 estatus.db "update entity set status = 'deregistered' where id = '$SEL'"
+audit_fails estatus.db 3 import "the entities register as of this entry gives root" "the rank-1 entity's status edited in place"
+assert_stdout_contains "the entry records $(import_member 3 root | cut -c 1-16)… (300 rows): a register row was changed around the ledger (the row that differs is one of the 300 this import added or changed)" \
+	"the rank-1 entity's status edited: the message gives both roots' prefixes and where the row is"
+tampered eout
+sqlite3 eout.db "update entity set status = case status when 'active' then 'suspended' else 'active' end where id = '$OUT'"
+audit_fails eout.db 3 import "the entities register as of this entry gives root" "the status of an entity outside any drawn set edited in place"
+tampered istatus
+sqlite3 istatus.db "update inspector set status = case status when 'active' then 'on_leave' else 'active' end where id = '$LEADER'"
+audit_fails istatus.db 4 import "the inspectors register as of this entry gives root" "an officer's status edited in place"
+tampered creason
+sqlite3 creason.db "update conflict set reason = reason || '（改）' where inspector_id = (select min(inspector_id) from conflict)"
+audit_fails creason.db 5 import "the conflicts register as of this entry gives root" "a conflict's reason edited in place"
+tampered iname
+sqlite3 iname.db "update item set name = name || '（改）' where code = (select min(code) from item)"
+audit_fails iname.db 6 import "the items register as of this entry gives root" "a check item's name edited in place"
+# Bytes hidden after a NUL read as the same C string, but they are stored bytes: caught.
+tampered enul
+sqlite3 enul.db "update entity set name = name || char(0) || 'x' where id = '$OUT'"
+audit_fails enul.db 3 import "the entities register as of this entry gives root" "bytes after a NUL appended to a name"
+
+# The issue's case: the rank-1 candidate marked deregistered before the commit,
+# so the draw left it out; the ledger still holds, and before issue 13 so did audit.
+yh init --department 330100-SCJG --db pre.db
+for r in entities inspectors conflicts items; do yh import --db pre.db "$r" "$FIXTURES/$r.csv"; done
+yh plan add --db pre.db "$FIXTURES/task-food.json"
+VICTIM=$(sqlite3 pre.db "select id from entity where status = 'active' and substr(region, 1, 4) = '3301' and risk = 'D' order by id limit 1")
+assert_eq 18 "${#VICTIM}" "pre.db: an active entity of stratum D in the population: $VICTIM"
+sqlite3 pre.db "update entity set status = 'deregistered' where id = '$VICTIM'"
+yh commit --db pre.db "$TASK_ID" --entropy-source "drand quicknet round 24000000"
+assert_exit 0 "pre.db: the commit goes through"
+yh draw --db pre.db "$TASK_ID" --entropy "a public value"
+assert_exit 0 "pre.db: the draw goes through"
+assert_eq 0 "$(sqlite3 pre.db "select count(*) from drawn_entity where entity_id = '$VICTIM'")" "pre.db: the edited entity was left out of the draw"
+audit_fails pre.db 3 import "the entities register as of this entry gives root" "an entity deregistered by hand before the commit"
+
+# ---- the stored task (issue 13) -------------------------------------------------------------
+
+# The stored task's rate for stratum D raised before the commit: the commit uses
+# the edited rules; the task entry names the task and the member.
+yh init --department 330100-SCJG --db tk.db
+for r in entities inspectors conflicts items; do yh import --db tk.db "$r" "$FIXTURES/$r.csv"; done
+yh plan add --db tk.db "$FIXTURES/task-food.json"
+TSEQ=$(sqlite3 tk.db "select max(seq) from ledger")
+assert_eq '"50%"' "$(sqlite3 tk.db "select json_quote(json_extract(doc, '\$.strata.rates.D')) from task")" "tk.db: the task draws stratum D at 50%"
+sqlite3 tk.db "drop trigger task_no_update; update task set doc = json_set(doc, '\$.strata.rates.D', '100%')"
+yh commit --db tk.db "$TASK_ID" --entropy-source "drand quicknet round 24000000" -o tk-ann.json
+assert_exit 0 "tk.db: the commit goes through"
+assert_stdout_contains "stratum D                   6 entities,      6 to draw" "tk.db: the commit used the edited rate (all 6 of stratum D)"
+assert_eq "100%" "$(json_get tk-ann.json '$.task.strata.rates.D')" "tk.db: the announcement carries the edited rate"
+audit_fails tk.db "$TSEQ" task "the stored task '$TASK_ID' is not the one this entry recorded (strata.rates.D: \"100%\" in the store, \"50%\" here): the task table was changed around the ledger" \
+	"the stored task's rate edited before the commit"
+# The stored task put back as planned: the commit still used the edited rules, and says so.
+sqlite3 tk.db "update task set doc = json_set(doc, '\$.strata.rates.D', '50%')"
+audit_fails tk.db $((TSEQ + 1)) commit "the announcement of task '$TASK_ID' commits to task digest $(json_get tk-ann.json '$.task_digest' | cut -c 1-16)…, its task entry records" \
+	"the stored task restored after a commit made with edited rules"
+assert_stdout_contains "the commit used other rules than the task planned" "the commit with edited rules: the message says so"
+# The stored task deleted.
+tampered tdel
+sqlite3 tdel.db "PRAGMA foreign_keys=OFF; delete from task"
+audit_fails tdel.db 7 task "task '$TASK_ID' is not in the store's task table: it was removed around the ledger" "the stored task deleted" 2
+yh audit --db tdel.db
+assert_check FAILED "store integrity" "SQLite's foreign_key_check: drawn_entity.task_id refers to no task row in 17 row(s); drawn_pair.task_id refers to no task row in" \
+	"the stored task deleted: foreign_key_check names the rows left without it"
+
+# ---- the store file and its meta table (issue 13) -----------------------------------------
+
+# A bit flipped in a page of the entity table of a copy (the first flip in the
+# page's header that SQLite's integrity_check reports): audit stops at "store
+# integrity" and reads nothing else from the file.
+PAGE=$(sqlite3 a.db "select pageno from dbstat where name = 'entity' and pagetype = 'leaf' order by pageno limit 1")
+PSIZE=$(sqlite3 a.db "pragma page_size")
+flipped=
+for ((off = 0; off < 12 && !flipped; off++)); do
+	for ((bit = 0; bit < 8; bit++)); do
+		tampered flip
+		pos=$(((PAGE - 1) * PSIZE + off))
+		byte=$(dd if=flip.db bs=1 skip="$pos" count=1 2>/dev/null | xxd -p)
+		printf '%02x' $((0x$byte ^ (1 << bit))) | xxd -r -p | dd of=flip.db bs=1 seek="$pos" conv=notrunc 2>/dev/null
+		if [ "$(sqlite3 flip.db "pragma integrity_check" 2>&1 | head -n 1)" != ok ]; then
+			flipped="byte $pos bit $bit"
+			break
+		fi
+	done
+done
+assert_ne "" "$flipped" "flip.db: a bit flipped in entity page $PAGE that integrity_check reports ($flipped)"
+yh audit --db flip.db
+assert_exit 1 "a bit flipped in an entity page: audit exits 1"
+assert_check FAILED "store integrity" "SQLite's integrity_check: " "a bit flipped in an entity page: the store integrity check fails with SQLite's message"
+assert_check skipped ledger "the store file is damaged: nothing read from it can be trusted" "a bit flipped: the ledger walk is skipped"
+assert_stdout_contains "NOT VERIFIED: a check failed" "a bit flipped: NOT VERIFIED"
+yh audit --db flip.db --json
+assert_exit 1 "a bit flipped: audit --json exits 1"
+cp "$T/.stdout" audit.json
+assert_eq "1|0|failed" "$(json_valid audit.json)|$(json_get audit.json '$.ok')|$(json_get audit.json '$.checks[0].status')" \
+	"a bit flipped: --json is well-formed, ok false, the first check (store integrity) failed"
+yh audit --db a.db
+assert_check ok "store integrity" "SQLite's integrity_check and foreign_key_check find nothing wrong" "the honest store: store integrity passes"
+
+# meta.department edited: the init entry records another department.
+tampered meta
+sqlite3 meta.db "update meta set value = '330100-STHJ' where key = 'department'"
+audit_fails meta.db 1 init "the store's department (meta) is '330100-STHJ', the init entry records '330100-SCJG': the meta table was changed around the ledger" \
+	"meta.department edited"
+
 # ---- the stored draw ---------------------------------------------------------------------
 
 tampered transcript
@@ -333,6 +516,20 @@ sqlite3 transcript.db "drop trigger task_draw_no_update;
 assert_ne "$(sqlite3 a.db "select transcript from task_draw")" "$(sqlite3 transcript.db "select transcript from task_draw")" "transcript.db: the stored transcript changed"
 audit_fails transcript.db 9 draw "the stored transcript of task '$TASK_ID' is not the one the ledger recorded (its SHA-256 differs)" \
 	"a stored transcript changed"
+
+# The entities and pairs a draw recorded for later exclusion windows.
+tampered drawndel
+sqlite3 drawndel.db "delete from drawn_entity where entity_id = '$SEL'"
+audit_fails drawndel.db 9 draw "the drawn entity $SEL of task '$TASK_ID' is missing from the record of draws (later windows would not see it): it was removed around the ledger" \
+	"a drawn entity deleted from the record of draws"
+tampered drawndate
+sqlite3 drawndate.db "update drawn_pair set draw_date = '2025-01-01' where entity_id = '$SEL' and inspector_id = '$LEADER'"
+audit_fails drawndate.db 9 draw "the drawn pair ($SEL, $LEADER) of task '$TASK_ID' is recorded on 2025-01-01, the draw is dated 2026-12-01: the record of draws was changed around the ledger" \
+	"a drawn pair's date changed (it would leave the later windows early)"
+tampered drawnadd
+sqlite3 drawnadd.db "insert into drawn_entity (task_id, entity_id, draw_date) values ('$TASK_ID', '$OUT', '2026-12-01')"
+audit_fails drawnadd.db 9 draw "the drawn entity ($OUT) recorded for task '$TASK_ID' is not in its transcript" \
+	"an entity added to the record of draws (later draws would exclude it)"
 
 tampered announcement
 sqlite3 announcement.db "update task_commit set announcement = replace(announcement, '\"entropy_source\":\"demo', '\"entropy_source\":\"drand')"

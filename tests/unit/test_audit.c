@@ -633,21 +633,22 @@ START_TEST(test_changed_register_row)
 	char *id;
 	sqlite3 *db;
 
-	/* the name of an entity the first draw selected: the replay gives another transcript */
+	/* the name of an entity the first draw selected: the import that wrote it no longer gives
+	 * its recorded root (found there, before the replay) */
 	build_store(key);
 	id = first_selected();
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE entity SET name = name || '改' WHERE id = ?1", id), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw of task '" FOOD "'");
+	expect_failure(audit(NULL), SEQ_ENTITIES, "import", "the entities register as of this entry gives root");
 
-	/* its risk: another stratum */
+	/* its risk */
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE entity SET risk = CASE risk WHEN 'D' THEN 'A' ELSE 'D' END "
 	                             "WHERE id = ?1", id), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw");
+	expect_failure(audit(NULL), SEQ_ENTITIES, "import", "the entities register as of this entry gives root");
 
 	/* an officer of the first draw's teams made inactive */
 	build_store(key);
@@ -656,16 +657,16 @@ START_TEST(test_changed_register_row)
 	                             "FROM drawn_pair WHERE task_id = ?1 ORDER BY entity_id, inspector_id LIMIT 1)",
 	                             FOOD), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw");
+	expect_failure(audit(NULL), SEQ_INSPECTORS, "import", "the inspectors register as of this entry gives root");
 
-	/* a conflict's reason: another recusal root */
+	/* a conflict's reason */
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE conflict SET reason = reason || '!' WHERE "
 	                             "(inspector_id, entity_id) = (SELECT inspector_id, entity_id FROM conflict "
 	                             "ORDER BY 1, 2 LIMIT 1)", NULL), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw");
+	expect_failure(audit(NULL), SEQ_CONFLICTS, "import", "the conflicts register as of this entry gives root");
 	free(id);
 	yh_key_free(key);
 }
@@ -895,7 +896,8 @@ START_TEST(test_forged_result_resigned)
 END_TEST
 
 /* The lists a commit fixes from earlier draws (spec §4) come from tables the ledger does not
- * cover; the audit recomputes them from the earlier draws' transcripts. */
+ * cover: the audit checks those tables against each draw's transcript at its entry, and
+ * recomputes the lists from the transcripts at each commit. */
 START_TEST(test_exclusions_follow_from_earlier_draws)
 {
 	yh_key *key = tu_key_from_label("audit key");
@@ -925,15 +927,15 @@ START_TEST(test_exclusions_follow_from_earlier_draws)
 	ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
 	json_decref(rep);
 
-	/* an entity of the first draw taken off the record before the second commit: it is not
-	 * excluded, and nothing else shows it */
+	/* an entity of the first draw taken off the record before the second commit: the record
+	 * is checked against the first draw's transcript at its entry */
 	build_first(key);
 	id = first_selected();
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "DELETE FROM drawn_entity WHERE entity_id = ?1", id), 1);
 	tu_sql_close(db);
 	build_second(key);
-	expect_failure(audit(NULL), 11, "commit", "excluded");
+	expect_failure(audit(NULL), SEQ_DRAW, "draw", "is missing from the record of draws");
 
 	/* an entity that was not drawn put on the record: it is excluded */
 	build_first(key);
@@ -942,7 +944,7 @@ START_TEST(test_exclusions_follow_from_earlier_draws)
 	                             "'91330109MA2CEQ3H3Y', draw_date FROM drawn_entity LIMIT 1", NULL), 1);
 	tu_sql_close(db);
 	build_second(key);
-	expect_failure(audit(NULL), 11, "commit", "excluded");
+	expect_failure(audit(NULL), SEQ_DRAW, "draw", "is not in its transcript");
 
 	/* a pair of the first draw's teams taken off the record */
 	build_first(key);
@@ -950,7 +952,7 @@ START_TEST(test_exclusions_follow_from_earlier_draws)
 	ck_assert_int_eq(raw_changes(db, "DELETE FROM drawn_pair WHERE entity_id = ?1", id), 2);
 	tu_sql_close(db);
 	build_second(key);
-	expect_failure(audit(NULL), 11, "commit", "recent_pairs");
+	expect_failure(audit(NULL), SEQ_DRAW, "draw", "is missing from the record of draws");
 
 	/* the first draw's date moved back out of the window */
 	build_first(key);
@@ -958,7 +960,7 @@ START_TEST(test_exclusions_follow_from_earlier_draws)
 	ck_assert_int_eq(raw_changes(db, "UPDATE drawn_entity SET draw_date = '2020-01-01'", NULL) > 0, 1);
 	tu_sql_close(db);
 	build_second(key);
-	expect_failure(audit(NULL), 11, "commit", "excluded");
+	expect_failure(audit(NULL), SEQ_DRAW, "draw", "is recorded on 2020-01-01");
 	free(id);
 	yh_key_free(key);
 }
