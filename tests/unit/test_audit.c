@@ -718,23 +718,22 @@ START_TEST(test_extra_register_row)
 	tu_sql_close(db);
 	expect_failure(audit(NULL), SEQ_CONFLICTS, "import", "inspectors row version(s) were closed at this entry");
 	/* that officer, of a department the tasks do not draw from (never eligible), changed in place:
-	 * the officer root covers every row (spec §2), so the first replay fails */
+	 * the import's root covers every row (spec §2, §11), so its import entry fails */
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE inspector SET status = CASE status WHEN 'active' THEN 'on_leave' "
 	                             "ELSE 'active' END WHERE id = (SELECT min(id) FROM inspector WHERE department "
 	                             "<> '330100-SCJG')", NULL), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), SEQ_DRAW, "draw", "the officers as of the commitment no longer give the "
-	               "committed root");
-	/* an entity outside both tasks' populations (another city), renamed in place: the entity root
-	 * covers it too */
+	expect_failure(audit(NULL), SEQ_INSPECTORS, "import", "a register row was changed around the ledger");
+	/* an entity outside both tasks' populations (another city), renamed in place: the entities
+	 * import's root covers it too */
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE entity SET name = name || '改' WHERE id = (SELECT min(id) FROM "
 	                             "entity WHERE region NOT LIKE '3301%')", NULL), 1);
 	tu_sql_close(db);
-	expect_failure(audit(NULL), SEQ_DRAW, "draw", "replaying the draw of task '" FOOD "'");
+	expect_failure(audit(NULL), SEQ_ENTITIES, "import", "a register row was changed around the ledger");
 	build_store(key);
 	db = tu_sql_open(tu_path("yaohao.db"));
 	ck_assert_int_eq(raw_changes(db, "UPDATE conflict SET valid_from = 99 WHERE (inspector_id, entity_id) = "
