@@ -144,6 +144,16 @@ static int compute(char **text, unsigned char seed[32], yh_store *store, const y
 		                  yh_error_message());
 		goto done;
 	}
+	{
+		unsigned char digest[32];
+
+		yh_task_digest(digest, task);
+		if (memcmp(digest, a.task_digest, 32) != 0) {
+			rc = yh_error_set_hint(YH_ESTORE, YH_HINT_RUN_AUDIT, task_id, "the stored task is not the "
+			                       "one committed to (its digest differs): task '%s'", task_id);
+			goto done;
+		}
+	}
 	f.task = task;
 	f.freeze_seq = a.freeze_seq;
 	f.load_cap = a.load_cap;

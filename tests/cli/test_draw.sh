@@ -310,4 +310,16 @@ assert_eq "$(cat d/transcript.json)" "$STDOUT" "the demo's transcript file is th
 yh plan list --db d/yaohao.db
 assert_stdout_contains "drawn" "the demo leaves the task drawn"
 
+
+# The stored task edited between the commit and the draw: the draw refuses it.
+yh init --department 330100-SCJG --db t.db
+for r in entities inspectors conflicts; do yh import --db t.db $r "$FIXTURES/$r.csv"; done
+yh plan add --db t.db "$FIXTURES/task-food.json"
+yh commit --db t.db "$TASK" --entropy-source "drand quicknet round 9"
+sqlite3 t.db "update task set doc = json_set(doc, '\$.strata.rates.D', '100%')"
+yh draw --db t.db "$TASK" --entropy "value"
+assert_exit 4 "a task edited after its commit: the draw exits 4"
+assert_stderr_contains "the stored task is not the one committed to" "the draw says the task changed since the commit"
+assert_stderr_contains "(run 'yaohao audit')" "and points at the audit"
+
 finish
