@@ -248,7 +248,9 @@ int yh_store_set_key(yh_store *s, const yh_key *key)
 			                    yh_key_id(key), have_id, s->path);
 		}
 		yh_key_free(s->key);
-		return yh_key_copy(&s->key, key);
+		if ((rc = yh_key_copy(&s->key, key)) < 0)
+			return rc;
+		return yh_draw_store_seal_plain(s, s->key);
 	}
 	sodium_bin2hex(hex, sizeof(hex), pk, 32);
 	if ((rc = yh_store_begin(s)) < 0)
@@ -281,8 +283,9 @@ done:
 		s->has_public_key = 0;
 		yh_key_free(s->key);
 		s->key = NULL;
+		return rc;
 	}
-	return rc;
+	return yh_draw_store_seal_plain(s, s->key);
 }
 
 static int connect(yh_store **out, const char *path, int flags)

@@ -57,7 +57,8 @@ YH_EXTERN int yh_store_department_valid(const char *code);
  * key, signs every entry written so far and appends a "key" entry saying so,
  * in one transaction (the documented migration of unsigned stores).  A store
  * that has a key refuses another (YH_ESTORE).  Once a store has a key, an
- * append without it fails, naming the key needed.
+ * append without it fails, naming the key needed.  A store from before the commit
+ * secret was sealed has its undrawn commitments' secrets sealed with the key here.
  */
 YH_EXTERN int yh_store_set_key(yh_store *store, const yh_key *key) YH_WARN_UNUSED;
 
