@@ -17,9 +17,12 @@ done
 # -wal and -shm exist while a connection holds the store open: a reader (sqlite3, in a read
 # transaction) keeps them there while an import writes, and both have the store's mode.
 (umask 022 && "$YAOHAO" init --department 330100-SCJG --db a.db >/dev/null)
-{ printf 'begin; select count(*) from ledger;\n'; sleep 3; printf 'commit;\n'; } | sqlite3 a.db >/dev/null &
+mkfifo reader.fifo
+sqlite3 a.db < reader.fifo > reader.out &
 reader=$!
-for _ in 1 2 3 4 5 6 7 8 9 10; do [ -e a.db-shm ] && break; sleep 0.1; done
+exec 7> reader.fifo
+printf 'begin; select count(*) from ledger;\n.print reading\n' >&7
+for _ in $(seq 50); do grep -q reading reader.out && break; sleep 0.1; done
 (umask 022 && "$YAOHAO" import --db a.db entities "$E" >/dev/null)
 assert_file_exists a.db-wal "the write-ahead log exists while a reader holds the store"
 assert_file_exists a.db-shm "the shared-memory file exists while a reader holds the store"
@@ -31,6 +34,8 @@ yh stats --db a.db
 assert_exit 4 "a store whose -wal others may read is refused (exit 4)"
 assert_stderr_contains "readable by others (mode 0644): 'a.db-wal'" "the message names the -wal file and its mode"
 chmod 600 a.db-wal
+printf 'commit;\n' >&7
+exec 7>&-
 wait "$reader"
 
 # ---- a store others may read is refused -----------------------------------------------
@@ -68,15 +73,18 @@ assert_exit 0 "the store made over a leftover audits"
 
 # A creation under way (its temporary file locked) is left alone.
 : > c.db.creating
-flock c.db.creating sleep 3 &
+mkfifo locker.fifo
+flock c.db.creating cat locker.fifo &
 locker=$!
-sleep 0.3
+exec 8> locker.fifo
+for _ in $(seq 50); do flock -n c.db.creating true || break; sleep 0.1; done
 yh init --department 330100-SCJG --db c.db
 assert_exit 4 "init while another creation holds the temporary file exits 4"
 assert_stderr_contains "another yaohao is creating this store now: 'c.db'"
 assert_no_file c.db "no store appears"
 assert_no_file c.db.key "no key file is left"
 assert_file_exists c.db.creating "the other creation's file is left alone"
+exec 8>&-
 wait "$locker"
 
 # The folder cannot be written: nothing is left.
