@@ -344,9 +344,10 @@ done:
 	return rc;
 }
 
-/* Made under a temporary name and linked into place when complete (store_file.c); the
- * temporary is written with a rollback journal, and opening the linked store turns on WAL. */
-int yh_store_create(yh_store **out, const char *path, const char *department)
+/* Made under a temporary name and linked into place when complete (store_file.c) — with its
+ * key adopted first when there is one, so that the store never appears unsigned.  The temporary
+ * is written with a rollback journal; opening the linked store turns on WAL. */
+static int create(yh_store **out, const char *path, const char *department, const yh_key *key)
 {
 	yh_store_making m;
 	yh_store *s = NULL;
@@ -359,16 +360,34 @@ int yh_store_create(yh_store **out, const char *path, const char *department)
 	if ((rc = yh_store_file_claim(&m, path)) < 0)
 		return rc;
 	if ((rc = connect(&s, m.tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX)) < 0 ||
-	    (rc = make_store(s, department)) < 0)
+	    (rc = make_store(s, department)) < 0 || (key && (rc = yh_store_set_key(s, key)) < 0))
 		goto done;
 	yh_store_close(s);
 	s = NULL;
-	if ((rc = yh_store_file_finish(&m, path)) == YH_OK)
-		rc = yh_store_open(out, path);
+	if ((rc = yh_store_file_finish(&m, path)) == YH_OK && (rc = yh_store_open(out, path)) == YH_OK &&
+	    key && (rc = yh_store_set_key(*out, key)) < 0) {
+		yh_store_close(*out);
+		*out = NULL;
+	}
 done:
 	yh_store_close(s);
 	yh_store_file_release(&m);
 	return rc;
+}
+
+int yh_store_create(yh_store **out, const char *path, const char *department)
+{
+	return create(out, path, department, NULL);
+}
+
+int yh_store_create_signed(yh_store **out, const char *path, const char *department,
+                           const yh_key *key)
+{
+	if (!key) {
+		*out = NULL;
+		return yh_error_set(YH_EINVAL, "a signed store needs a key: '%s'", path);
+	}
+	return create(out, path, department, key);
 }
 
 int yh_store_open(yh_store **out, const char *path)

@@ -35,7 +35,20 @@ typedef struct yh_store yh_store;
 YH_EXTERN int yh_store_create(yh_store **out, const char *path,
                               const char *department) YH_WARN_UNUSED;
 
-/* Opens an existing store; YH_ENOTFOUND if there is no file at `path`. */
+/*
+ * The store is made under the name "<path>.creating" (mode 0600, locked while it is made; the
+ * leftover of a killed creation is removed) and appears at `path` only when complete, so that a
+ * kill at any moment leaves no store or a whole one.
+ *
+ * yh_store_create_signed makes it and adopts `key` (yh_store_set_key) before it appears: its
+ * ledger is the init entry and the key entry, both signed, and no one ever sees it unsigned.
+ * The caller keeps the key file; write it before (a store whose key is lost cannot be written).
+ */
+YH_EXTERN int yh_store_create_signed(yh_store **out, const char *path, const char *department,
+                                     const yh_key *key) YH_WARN_UNUSED;
+
+/* Opens an existing store; YH_ENOTFOUND if there is no file at `path`; YH_ESTORE (saying how
+ * to fix it) when group or others may read the store, its -wal or its -shm. */
 YH_EXTERN int yh_store_open(yh_store **out, const char *path) YH_WARN_UNUSED;
 
 /* NULL-safe. */

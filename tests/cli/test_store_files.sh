@@ -99,60 +99,56 @@ chmod 755 ro
 
 # ---- an interrupted init is finished by running it again --------------------------------
 
-# The store was linked into place but the key never adopted (made here by undoing what the key
-# did, around the ledger's triggers).
-strip_key() {
-	local triggers
-	triggers=$(sqlite3 "$1" "select sql || ';' from sqlite_master where type = 'trigger' and tbl_name = 'ledger'")
-	sqlite3 "$1" "drop trigger ledger_no_update; drop trigger ledger_no_delete;
-		delete from ledger where kind = 'key'; update ledger set signature = null, key_id = null;
-		delete from meta where key = 'public_key'; $triggers"
-}
+# init writes the key as KEY.creating, makes the store signed by it (it appears whole), then
+# links the key file into place.  The states a kill can leave, made here by hand:
+
+# Killed before the store appeared: a key no store uses, in KEY.creating.  It is taken up.
+yh init --department 330100-SCJG --db k.db
+kid=$(sqlite3 k.db "select key_id from ledger where seq = 2")
+cp -p k.db.key d.db.key.creating
 yh init --department 330100-SCJG --db d.db
-strip_key d.db
-rm d.db.key
-yh init --department 330100-SCJG --db d.db
-assert_exit 0 "init finishes a store left without a key"
-assert_stdout_contains "finishing store 'd.db' for department 330100-SCJG (an earlier init was interrupted)"
-assert_stdout_contains "created signing key"
+assert_exit 0 "init after a kill before the store appeared"
+assert_stdout_contains "created signing key $kid in 'd.db.key'" "the key written before the kill is used"
+assert_eq "$(cat k.db.key)" "$(cat d.db.key)" "it is the key file"
+assert_no_file d.db.key.creating
 assert_eq "init key" "$(sqlite3 d.db "select group_concat(kind, ' ') from ledger")" "the ledger: init, key"
 yh audit --db d.db
-assert_exit 0 "the finished store audits"
+assert_exit 0 "the store audits"
 
-# Killed after the key file was written, before the store adopted it: the key file is adopted.
+# Killed while the key was written: a KEY.creating that is not a key is replaced.
+: > e.db.key.creating
 yh init --department 330100-SCJG --db e.db
-kid=$(sqlite3 e.db "select key_id from ledger where seq = 2")
-strip_key e.db
-yh init --department 330100-SCJG --db e.db
-assert_exit 0 "init finishes a store whose key file was written"
-assert_stdout_contains "adopted signing key $kid from 'e.db.key'"
-assert_eq "init key" "$(sqlite3 e.db "select group_concat(kind, ' ') from ledger")" "the ledger: init, key"
+assert_exit 0 "init after a kill while the key was written"
+assert_no_file e.db.key.creating
+assert_eq 600 "$(mode e.db.key)" "a fresh key file, 0600"
 yh audit --db e.db
-assert_exit 0 "the store finished with its key file audits"
+assert_exit 0 "the store audits"
 
-# Killed while the key file was being written: a key file that is not a key says what to do.
+# Killed after the store appeared, before its key file was put in place: it is put in place.
 yh init --department 330100-SCJG --db f.db
-strip_key f.db
-: > f.db.key
+kid=$(sqlite3 f.db "select key_id from ledger where seq = 2")
+mv f.db.key f.db.key.creating
+yh audit --db f.db
+assert_exit 0 "the store audits before its key file is in place"
 yh init --department 330100-SCJG --db f.db
-assert_exit 4 "an empty key file beside an unfinished store exits 4"
-assert_stderr_contains "not a yaohao secret key file: 'f.db.key'"
-assert_stderr_contains "move it away and run 'yaohao init' again" "the message says what to do"
-rm f.db.key
-yh init --department 330100-SCJG --db f.db
-assert_exit 0 "after moving the broken key file away, init finishes"
+assert_exit 0 "init finishes the store whose key file waits"
+assert_stdout_contains "finished store 'f.db': its signing key $kid is in 'f.db.key' (an earlier init was interrupted)"
+assert_no_file f.db.key.creating
+yh import --db f.db entities "$E"
+assert_exit 0 "the finished store is written with its key"
 
-# Only an unfinished store of the same department is finished; anything else exists already.
+# Anything else at the store's path exists already; a waiting key that is not the store's is
+# left alone.
+cp -p e.db.key g.db.key.creating
+yh init --department 330100-SCJG --db d.db --key g.db.key
+assert_exit 4 "init over a store whose key is not the waiting one exits 4"
+assert_stderr_contains "store exists already: 'd.db'"
+assert_no_file g.db.key
+assert_file_exists g.db.key.creating "the waiting key is left alone"
 yh init --department 330100-STHJ --db d.db --key other.key
 assert_exit 4 "init over a finished store exits 4"
-assert_stderr_contains "exists already"
+assert_stderr_contains "store exists already: 'd.db'"
 assert_no_file other.key
-yh init --department 330100-SCJG --db g.db
-strip_key g.db
-rm g.db.key
-yh init --department 330100-STHJ --db g.db
-assert_exit 4 "init over another department's unfinished store exits 4"
-assert_stderr_contains "store exists already: 'g.db'"
-assert_no_file g.db.key "no key file is made for it"
+assert_no_file other.key.creating
 
 finish
