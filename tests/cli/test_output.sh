@@ -63,12 +63,7 @@ limited() {
 	STDERR=$(bash -c 'trap "" XFSZ; ulimit -f "$0"; exec "$@"' "$limit" "$YAOHAO" "$@" 2>&1 >/dev/null </dev/null)
 	RC=$?
 }
-mkfifo reader.fifo
-sqlite3 s.db < reader.fifo > reader.out &
-reader=$!
-exec 7> reader.fifo
-printf 'begin; select count(*) from ledger;\n.print reading\n' >&7
-for _ in $(seq 50); do grep -q reading reader.out && break; sleep 0.1; done
+hold_store s.db
 
 check_limited() { # FILE DESC: the previous FILE whole, the cause named, no temporary file left
 	assert_exit 3 "$2 under ulimit -f exits 3"
@@ -92,9 +87,7 @@ check_limited pub.txt "key show -o"
 limited 100 export --db s.db entities -o ent.csv
 assert_exit 0 "export under a limit it fits in"
 assert_eq "$(sha256sum < ent.csv.before)" "$(sha256sum < ent.csv)" "the same bytes"
-printf 'commit;\n' >&7
-exec 7>&-
-wait "$reader"
+release_store
 
 # ---- links, devices, modes -------------------------------------------------------------
 

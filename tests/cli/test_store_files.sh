@@ -17,12 +17,7 @@ done
 # -wal and -shm exist while a connection holds the store open: a reader (sqlite3, in a read
 # transaction) keeps them there while an import writes, and both have the store's mode.
 (umask 022 && "$YAOHAO" init --department 330100-SCJG --db a.db >/dev/null)
-mkfifo reader.fifo
-sqlite3 a.db < reader.fifo > reader.out &
-reader=$!
-exec 7> reader.fifo
-printf 'begin; select count(*) from ledger;\n.print reading\n' >&7
-for _ in $(seq 50); do grep -q reading reader.out && break; sleep 0.1; done
+hold_store a.db
 (umask 022 && "$YAOHAO" import --db a.db entities "$E" >/dev/null)
 assert_file_exists a.db-wal "the write-ahead log exists while a reader holds the store"
 assert_file_exists a.db-shm "the shared-memory file exists while a reader holds the store"
@@ -34,9 +29,7 @@ yh stats --db a.db
 assert_exit 4 "a store whose -wal others may read is refused (exit 4)"
 assert_stderr_contains "readable by others (mode 0644): 'a.db-wal'" "the message names the -wal file and its mode"
 chmod 600 a.db-wal
-printf 'commit;\n' >&7
-exec 7>&-
-wait "$reader"
+release_store
 
 # ---- a store others may read is refused -----------------------------------------------
 
