@@ -19,7 +19,8 @@ enum {
 	CLI_USAGE = 2,
 	CLI_BAD_DATA = 3,
 	CLI_STORE = 4,
-	CLI_INTERNAL = 5
+	CLI_INTERNAL = 5,
+	CLI_RECORDED = 6     /* the store change is recorded, but its output file was not written */
 };
 
 typedef struct {
@@ -69,6 +70,9 @@ int cli_print_json(json_t *value);
 int cli_import_run(yh_store *store, yh_register_kind kind, const char *path,
                    yh_import_options *options, int json);
 
+/* Writes a register as canonical CSV to path (an output, as above); prints any failure. */
+int cli_export_file(const char *path, yh_store *store, yh_register_kind kind, uint64_t as_of);
+
 /* Prints the register statistics as a table or as JSON. */
 int cli_stats_print(yh_store *store, uint64_t as_of, int json);
 
@@ -76,8 +80,54 @@ int cli_stats_print(yh_store *store, uint64_t as_of, int json);
 void cli_scan_progress(void *ctx, uint64_t rows);
 void cli_scan_progress_done(void);
 
-/* Writes text and a newline to path. */
+/*
+ * An output file (-o FILE, output.c): written to a temporary file beside it, synced and renamed
+ * over it on close, so that on any failure the previous file stays whole.  Each call returns 0 or
+ * the errno of the first failure; close always releases the output.
+ */
+typedef struct {
+	const char *path;  /* as given */
+	char *dest;        /* where it lands: the path, or the file a symbolic link there names */
+	char *tmp;         /* the temporary file; NULL when written in place (not a regular file) */
+	FILE *fp;          /* write here between open and close */
+	int err;
+} cli_output;
+
+int cli_output_open(cli_output *o, const char *path);
+int cli_output_put(cli_output *o, const char *text, int newline);
+int cli_output_close(cli_output *o);
+
+/* Closes an output whose content is not to be kept: the previous file stays as it was. */
+void cli_output_discard(cli_output *o);
+
+/* The whole text (and a newline when asked) to path, as above; 0 or an errno. */
+int cli_output_text(const char *path, const char *text, int newline);
+
+/* Prints "cannot write the file: <cause>: 'path'"; returns CLI_BAD_DATA. */
+int cli_output_failed(const char *path, int err);
+
+/* Writes text and a newline to path (cli_output_text); prints the failure, CLI_BAD_DATA. */
 int cli_write_text(const char *path, const char *text);
+
+/* A store change that succeeded while its output file failed: what to say and how to get the
+ * output again ('yaohao transcript [--db DB] FLAGS TASK -o PATH'). */
+typedef struct {
+	const char *action;       /* "commit", "draw" */
+	const char *task_id;
+	uint64_t seq;             /* its ledger entry */
+	const char *output_name;  /* "announcement", "transcript" */
+	const char *path;
+	const char *db;           /* --db as given, or NULL */
+	const char *flags;        /* "--announcement " or "" */
+} cli_recorded;
+
+/* Prints that the change is recorded but the output not written, with the cause and the command
+ * that writes it again; returns CLI_RECORDED. */
+int cli_output_recorded(const cli_recorded *r, int err);
+
+/* Writes the public key file (docs/spec.md §15: the header line, 64 hex digits, a line break)
+ * to path, as every output is written; prints any failure. */
+int cli_public_key_file(const char *path, const unsigned char public_key[YH_PUBLIC_KEY_BYTES]);
 
 /* Creates a secret key file at key_path (0600) and gives the key to the store. */
 int cli_key_create(yh_store *store, const char *key_path);

@@ -47,15 +47,6 @@ void cli_scan_progress_done(void)
 		fputs("\r\033[K", stderr);
 }
 
-int cli_write_text(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "wb");
-
-	if (!fp || fputs(text, fp) < 0 || fputc('\n', fp) < 0 || fclose(fp) != 0)
-		return cli_error(CLI_BAD_DATA, "cannot write the file: '%s'", path);
-	return CLI_OK;
-}
-
 int cli_commit_run(yh_store *store, const cli_commit_args *args)
 {
 	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
@@ -71,8 +62,13 @@ int cli_commit_run(yh_store *store, const cli_commit_args *args)
 	cli_scan_progress_done();
 	if (rc < 0)
 		return cli_fail(rc);
-	if (args->output && (rc = cli_write_text(args->output, ann)) != CLI_OK)
+	if (args->output && (rc = cli_output_text(args->output, ann, 1)) != 0) {
+		cli_recorded r = { "commit", args->task_id, seq, "announcement", args->output, args->db,
+		                   "--announcement " };
+
+		rc = cli_output_recorded(&r, rc);
 		goto done;
+	}
 	if (args->json) {
 		rc = cli_print_json(json_loads(ann, 0, NULL));
 	} else {

@@ -94,23 +94,19 @@ static int publish_and_verify(yh_store *store, const char *dir)
 	json_decref(t);
 	free(tr);
 	for (i = 0; i < 3; i++) {
-		FILE *fp;
-
 		snprintf(path[i], sizeof(path[i]), "%s/%s", dir, regs[i].file);
 		printf("$ yaohao export %s --as-of %llu -o %s\n", yh_register_name(regs[i].kind),
 		       (unsigned long long)freeze, path[i]);
-		if (!(fp = fopen(path[i], "wb")))
-			return cli_error(CLI_BAD_DATA, "cannot write the file: '%s'", path[i]);
-		rc = yh_register_export(fp, store, regs[i].kind, freeze);
-		if (fclose(fp) != 0 || rc < 0)
-			return rc < 0 ? cli_fail(rc) : cli_error(CLI_BAD_DATA, "cannot write the file: '%s'", path[i]);
+		fflush(stdout);
+		if ((rc = cli_export_file(path[i], store, regs[i].kind, freeze)) != CLI_OK)
+			return rc;
 	}
 	snprintf(pub, sizeof(pub), "%s/public-key.txt", dir);
 	printf("$ yaohao key show -o %s\n", pub);
 	if ((rc = yh_store_public_key(pk, store)) < 0)
 		return cli_fail(rc);
-	if ((rc = yh_key_write_public(pk, pub)) < 0)
-		return cli_fail(rc);
+	if ((rc = cli_public_key_file(pub, pk)) != CLI_OK)
+		return rc;
 	snprintf(feed, sizeof(feed), "%s/feed.json", dir);
 	printf("$ yaohao feed -o %s\n", feed);
 	fflush(stdout);

@@ -127,8 +127,12 @@ int cli_draw_run(yh_store *store, const cli_draw_args *args)
 		json_decref(res.first);
 		return cli_fail(rc);
 	}
-	if (args->output && (rc = cli_write_text(args->output, tr)) != CLI_OK)
+	if (args->output && (rc = cli_output_text(args->output, tr, 1)) != 0) {
+		cli_recorded r = { "draw", args->task_id, dr.seq, "transcript", args->output, args->db, "" };
+
+		rc = cli_output_recorded(&r, rc);
 		goto done;
+	}
 	if (args->json) {
 		printf("%s\n", tr);
 		goto done;

@@ -30,13 +30,26 @@ static const cli_opt_spec options[] = {
 	CLI_END
 };
 
+int cli_export_file(const char *path, yh_store *store, yh_register_kind kind, uint64_t as_of)
+{
+	cli_output out;
+	int rc, err;
+
+	if ((err = cli_output_open(&out, path)) == 0 &&
+	    (rc = yh_register_export(out.fp, store, kind, as_of)) < 0 && !ferror(out.fp)) {
+		/* the engine's failure, not the file's: the previous file stays */
+		cli_output_discard(&out);
+		return cli_fail(rc);
+	}
+	return (err = cli_output_close(&out)) ? cli_output_failed(path, err) : CLI_OK;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	export_args a = { 0 };
 	yh_register_kind kind;
 	yh_store *store = NULL;
 	uint64_t head;
-	FILE *fp = stdout;
 	int rc;
 
 	if ((rc = cli_opt_parse(&a, options, "export", usage, argc, argv)) != CLI_PARSED)
@@ -54,14 +67,12 @@ int cmd_export(int argc, char **argv)
 		               (unsigned long long)a.as_of, (unsigned long long)head);
 		goto done;
 	}
-	if (a.output && !(fp = fopen(a.output, "wb"))) {
-		rc = cli_error(CLI_BAD_DATA, "cannot write the file: '%s'", a.output);
-		goto done;
+	if (!a.output) {
+		rc = yh_register_export(stdout, store, kind, a.as_of);
+		rc = rc < 0 ? cli_fail(rc) : CLI_OK;
+	} else {
+		rc = cli_export_file(a.output, store, kind, a.as_of);
 	}
-	rc = yh_register_export(fp, store, kind, a.as_of);
-	rc = rc < 0 ? cli_fail(rc) : CLI_OK;
-	if (fp != stdout && fclose(fp) != 0 && rc == CLI_OK)
-		rc = cli_error(CLI_BAD_DATA, "cannot write the file: '%s'", a.output);
 done:
 	yh_store_close(store);
 	return rc;

@@ -31,17 +31,14 @@ static const cli_opt_spec options[] = {
 int cli_feed_run(yh_store *store, const char *output)
 {
 	char *feed = NULL;
-	FILE *fp;
-	int rc;
+	int rc, err;
 
 	if ((rc = yh_feed_publish(&feed, store)) < 0)
 		return cli_fail(rc);
-	fp = fopen(output, "wb");
-	if (!fp || fputs(feed, fp) < 0 || fclose(fp) != 0) {
-		free(feed);
-		return cli_error(CLI_BAD_DATA, "cannot write the file: '%s'", output);
-	}
+	err = cli_output_text(output, feed, 0);
 	free(feed);
+	if (err)
+		return cli_output_failed(output, err);
 	printf("wrote the feed of announcements to %s\n", output);
 	return CLI_OK;
 }

@@ -59,6 +59,16 @@ int cli_key_create(yh_store *store, const char *key_path)
 	return CLI_OK;
 }
 
+int cli_public_key_file(const char *path, const unsigned char public_key[YH_PUBLIC_KEY_BYTES])
+{
+	char text[sizeof("yaohao-public-key-v1\n") + 64];
+	int err;
+
+	memcpy(text, "yaohao-public-key-v1\n", sizeof("yaohao-public-key-v1\n") - 1);
+	sodium_bin2hex(text + sizeof("yaohao-public-key-v1\n") - 1, 65, public_key, YH_PUBLIC_KEY_BYTES);
+	return (err = cli_output_text(path, text, 1)) ? cli_output_failed(path, err) : CLI_OK;
+}
+
 int cmd_key(int argc, char **argv)
 {
 	key_args a = { 0 };
@@ -91,9 +101,7 @@ int cmd_key(int argc, char **argv)
 		sodium_bin2hex(hex, sizeof(hex), pk, 32);
 		yh_key_id_of(id, pk);
 		if (a.output) {
-			if ((rc = yh_key_write_public(pk, a.output)) < 0)
-				rc = cli_fail(rc);
-			else
+			if ((rc = cli_public_key_file(a.output, pk)) == CLI_OK)
 				printf("wrote public key %s to '%s'\n", id, a.output);
 		} else {
 			printf("public key %s\nkey id     %s\n", hex, id);

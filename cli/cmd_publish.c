@@ -34,17 +34,14 @@ static const cli_opt_spec options[] = {
 int cli_publish_run(yh_store *store, const char *task_id, const char *output)
 {
 	char *doc = NULL;
-	FILE *fp;
-	int rc;
+	int rc, err;
 
 	if ((rc = yh_document_publish(&doc, store, task_id)) < 0)
 		return cli_fail(rc);
-	fp = fopen(output, "wb");
-	if (!fp || fputs(doc, fp) < 0 || fclose(fp) != 0) {
-		free(doc);
-		return cli_error(CLI_BAD_DATA, "cannot write the file: '%s'", output);
-	}
+	err = cli_output_text(output, doc, 0);
 	free(doc);
+	if (err)
+		return cli_output_failed(output, err);
 	printf("published the draw of %s to %s\n", task_id, output);
 	return CLI_OK;
 }

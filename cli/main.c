@@ -44,7 +44,8 @@ static void usage(FILE *out)
 	        "\n"
 	        "Every command that uses a store takes --db FILE (default: $YAOHAO_DB, then ./yaohao.db).\n"
 	        "exit codes: 0 ok, 1 a check failed, 2 usage, 3 bad input data,\n"
-	        "            4 store or key problem, 5 internal error\n");
+	        "            4 store or key problem, 5 internal error,\n"
+	        "            6 recorded in the store, but the output file (-o) not written\n");
 }
 
 int main(int argc, char **argv)

@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "draw.h"
 #include "report.h"
+#include "seal.h"
 #include "text.h"
 #include "error.h"
 
@@ -204,10 +205,10 @@ static json_t *announce(const yh_frozen *f, announced *a, yh_store *store)
 	                 "entropy_source", a->source);
 }
 
-static int commit_record(yh_store *store, const char *task_id, uint64_t seq, const unsigned char *secret,
+static int commit_record(yh_store *store, const char *task_id, uint64_t seq, const unsigned char *sealed,
                          const char *text, json_t *announcement)
 {
-	int rc = yh_draw_store_commit(store, task_id, seq, secret, text);
+	int rc = yh_draw_store_commit(store, task_id, seq, sealed, text);
 
 	if (rc < 0)
 		return rc;
@@ -239,7 +240,8 @@ int yh_draw_commit(char **out, uint64_t *seq_out, yh_store *store, const char *t
 	yh_task *task = NULL;
 	yh_frozen f;
 	census c;
-	unsigned char secret[YH_SECRET_BYTES];
+	unsigned char secret[YH_SECRET_BYTES], sealed[YH_SEALED_SECRET_BYTES];
+	const yh_key *key;
 	announced a = { 0 };
 	json_t *ann = NULL;
 	yh_task_state state;
@@ -254,7 +256,8 @@ int yh_draw_commit(char **out, uint64_t *seq_out, yh_store *store, const char *t
 		*out = NULL;
 	if (seq_out)
 		*seq_out = 0;
-	if ((rc = check_source(opt, task_id)) < 0 || (rc = yh_task_get(&task, store, task_id)) < 0)
+	if ((rc = check_source(opt, task_id)) < 0 || (rc = yh_seal_key(&key, store, "committing")) < 0 ||
+	    (rc = yh_task_get(&task, store, task_id)) < 0)
 		return rc;
 	if ((rc = yh_store_begin(store)) < 0)
 		goto done;
@@ -278,6 +281,9 @@ int yh_draw_commit(char **out, uint64_t *seq_out, yh_store *store, const char *t
 	else
 		randombytes_buf(secret, YH_SECRET_BYTES);
 	yh_commitment(a.commitment, secret);
+	if ((rc = yh_seal_secret(sealed, secret, key)) < 0)
+		goto done;
+	sodium_memzero(secret, sizeof(secret));
 	ann = announce(&f, &a, store);
 	a.chain = a.earlier = NULL;
 	if (!ann) {
@@ -285,7 +291,7 @@ int yh_draw_commit(char **out, uint64_t *seq_out, yh_store *store, const char *t
 		goto done;
 	}
 	if ((rc = yh_jcs_dump(&text, ann)) < 0 ||
-	    (rc = commit_record(store, task_id, head + 1, secret, text, ann)) < 0 ||
+	    (rc = commit_record(store, task_id, head + 1, sealed, text, ann)) < 0 ||
 	    (rc = yh_store_commit(store)) < 0)
 		goto done;
 	in_tx = 0;

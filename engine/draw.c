@@ -14,6 +14,7 @@
 #include "announcement.h"
 #include "draw.h"
 #include "report.h"
+#include "seal.h"
 #include "text.h"
 #include "error.h"
 
@@ -25,18 +26,29 @@ static json_t *hex_json(const unsigned char *b, size_t n)
 	return json_string(h);
 }
 
+/* The announcement and the secret, unsealed with the store's key. */
+/* The announcement and the secret, unsealed with the store's key; the secret must open the
+ * announcement's commitment (a sealed secret moved from another task would not). */
 static int load_commit(json_t **ann, unsigned char secret[YH_SECRET_BYTES], yh_store *store,
-                       const char *task_id)
+                       const yh_key *key, const char *task_id)
 {
+	unsigned char sealed[YH_SEALED_SECRET_BYTES], committed[32], opened[32];
 	json_error_t jerr;
 	char *text = NULL;
 	int rc;
 
 	*ann = NULL;
-	if ((rc = yh_draw_store_load_commit(&text, secret, store, task_id)) < 0)
+	if ((rc = yh_draw_store_load_commit(&text, sealed, store, task_id)) < 0 ||
+	    (rc = yh_unseal_secret(secret, sealed, key, task_id)) < 0) {
+		free(text);
 		return rc;
+	}
 	if (!(*ann = json_loads(text, 0, &jerr)))
 		rc = yh_error_set(YH_ESTORE, "the announcement of task '%s' is damaged: %s", task_id, jerr.text);
+	else if (yh_get_hex(committed, 32, json_object_get(*ann, "commitment")) != 0 ||
+	         (yh_commitment(opened, secret), sodium_memcmp(opened, committed, 32) != 0))
+		rc = yh_error_set(YH_ESTORE, "the stored secret does not open the announced commitment: "
+		                  "task '%s'", task_id);
 	free(text);
 	return rc;
 }
@@ -283,6 +295,7 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 	yh_task *task = NULL;
 	json_t *ann = NULL, *reserves = NULL;
 	unsigned char secret[YH_SECRET_BYTES], seed[32];
+	const yh_key *key;
 	recorder rec = { NULL, 0, opt->on_selected, opt->selected_ctx };
 	yh_draw_result res;
 	yh_task_state state;
@@ -311,8 +324,9 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 		rc = yh_error_set(YH_EEXIST, "task is drawn already: '%s' (a draw is never repeated)", task_id);
 		goto done;
 	}
-	if ((rc = yh_draw_recorder_open(&rec.rec, store, task_id, task->draw_date)) < 0 ||
-	    (rc = load_commit(&ann, secret, store, task_id)) < 0 ||
+	if ((rc = yh_seal_key(&key, store, "drawing")) < 0 ||
+	    (rc = yh_draw_recorder_open(&rec.rec, store, task_id, task->draw_date)) < 0 ||
+	    (rc = load_commit(&ann, secret, store, key, task_id)) < 0 ||
 	    (rc = compute(&text, seed, store, task, ann, secret, value, 0, record_entry, &rec,
 	                  opt->threads, opt->on_progress, opt->progress_ctx, &reserves)) < 0 ||
 	    (rc = yh_ledger_head(&head, store)) < 0 ||

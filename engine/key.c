@@ -11,6 +11,7 @@
 
 #include "yaohao/key.h"
 #include "digest.h"
+#include "key.h"
 #include "error.h"
 
 #define SECRET_HEADER "yaohao-secret-key-v1"
@@ -191,5 +192,14 @@ int yh_key_write_public(const unsigned char public_key[YH_PUBLIC_KEY_BYTES], con
 	bad = fprintf(fp, PUBLIC_HEADER "\n%s\n", hex) < 0;
 	if (fclose(fp) != 0 || bad)
 		return yh_error_set(YH_EIO, "cannot write the file: '%s'", path);
+	return YH_OK;
+}
+
+int yh_key_derive(unsigned char *out, size_t len, uint64_t subkey_id,
+                  const char context[crypto_kdf_CONTEXTBYTES], const yh_key *k)
+{
+	if (len < crypto_kdf_BYTES_MIN || len > crypto_kdf_BYTES_MAX ||
+	    crypto_kdf_derive_from_key(out, len, subkey_id, context, k->seed) != 0)
+		return yh_error_set(YH_ERROR, "cannot derive a subkey of %zu bytes", len);
 	return YH_OK;
 }

@@ -6,12 +6,18 @@
 
 #include "sqlite.h"
 #include "store.h"
+#include "seal.h"
 #include "error.h"
 
-#define SECRET_BYTES 32
+/*
+ * task_commit.secret holds the secret sealed (YH_SEALED_SECRET_BYTES, seal.c) until the draw,
+ * then NULL.  A 32-byte value is the plain secret of a store from before sealing: sealed by
+ * yh_draw_store_seal_plain as soon as the store has its key, never read as it is.
+ */
+#define IS_PLAIN "length(secret) = 32"
 
 int yh_draw_store_commit(yh_store *store, const char *task_id, uint64_t seq,
-                         const unsigned char secret[32], const char *announcement)
+                         const unsigned char *sealed, const char *announcement)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -22,14 +28,14 @@ int yh_draw_store_commit(yh_store *store, const char *task_id, uint64_t seq,
 		return rc;
 	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-	sqlite3_bind_blob(st, 3, secret, SECRET_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, sealed, YH_SEALED_SECRET_BYTES, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, announcement, -1, SQLITE_STATIC);
 	rc = yh_store_step_done(store, st, NULL, "cannot record the commitment");
 	sqlite3_finalize(st);
 	return rc;
 }
 
-int yh_draw_store_load_commit(char **announcement, unsigned char *secret, yh_store *store,
+int yh_draw_store_load_commit(char **announcement, unsigned char *sealed, yh_store *store,
                               const char *task_id)
 {
 	sqlite3_stmt *st = NULL;
@@ -45,18 +51,73 @@ int yh_draw_store_load_commit(char **announcement, unsigned char *secret, yh_sto
 		                       "task is not committed: '%s'", task_id);
 		goto done;
 	}
-	if (secret) {
-		if (sqlite3_column_bytes(st, 0) != SECRET_BYTES) {
+	if (sealed) {
+		if (sqlite3_column_bytes(st, 0) != YH_SEALED_SECRET_BYTES) {
 			rc = yh_error_set(YH_ESTORE, "the committed secret is missing or damaged: task '%s'",
 			                  task_id);
 			goto done;
 		}
-		memcpy(secret, sqlite3_column_blob(st, 0), SECRET_BYTES);
+		memcpy(sealed, sqlite3_column_blob(st, 0), YH_SEALED_SECRET_BYTES);
 	}
 	if (!(*announcement = strdup(yh_store_text(st, 1))))
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 done:
 	sqlite3_finalize(st);
+	return rc;
+}
+
+static int seal_each(yh_store *store, const yh_key *key)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	unsigned char sealed[YH_SEALED_SECRET_BYTES];
+	int rc, step;
+
+	if ((rc = yh_store_prepare(store, &sel, "SELECT task_id, secret FROM task_commit WHERE "
+	                           IS_PLAIN, "cannot seal the commit secrets")) < 0 ||
+	    (rc = yh_store_prepare(store, &upd, "UPDATE task_commit SET secret = ?1 WHERE task_id = ?2",
+	                           "cannot seal the commit secrets")) < 0)
+		goto done;
+	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+		if ((rc = yh_seal_secret(sealed, sqlite3_column_blob(sel, 1), key)) < 0)
+			goto done;
+		sqlite3_bind_blob(upd, 1, sealed, sizeof(sealed), SQLITE_TRANSIENT);
+		sqlite3_bind_text(upd, 2, yh_store_text(sel, 0), -1, SQLITE_TRANSIENT);
+		if ((rc = yh_store_step_done(store, upd, NULL, "cannot seal the commit secrets")) < 0)
+			goto done;
+	}
+	if (step != SQLITE_DONE)
+		rc = yh_store_fail(store, "cannot seal the commit secrets");
+done:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+int yh_draw_store_seal_plain(yh_store *store, const yh_key *key)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, plain;
+
+	if ((rc = yh_store_prepare(store, &st, "SELECT count(*) FROM task_commit WHERE " IS_PLAIN,
+	                           "cannot read the commitments")) < 0)
+		return rc;
+	plain = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (plain < 0)
+		return yh_store_fail(store, "cannot read the commitments");
+	if (plain == 0)
+		return YH_OK;
+	/* secure_delete zeroes the space the plain bytes leave; the checkpoint puts the zeroed
+	 * pages in the file and truncates the log that held copies of them */
+	if ((rc = yh_store_exec(store, "PRAGMA secure_delete = ON")) < 0 || (rc = yh_store_begin(store)) < 0)
+		goto done;
+	if ((rc = seal_each(store, key)) < 0 || (rc = yh_store_commit(store)) < 0) {
+		yh_store_rollback(store);
+		goto done;
+	}
+	rc = yh_store_exec(store, "PRAGMA wal_checkpoint(TRUNCATE)");
+done:
+	sqlite3_exec(store->db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -95,7 +156,7 @@ int yh_draw_store_transcript(yh_store *store, const char *task_id, uint64_t seq,
 	    (rc = write_blob(store, sqlite3_last_insert_rowid(store->db), transcript, len)) < 0)
 		goto done;
 	sqlite3_finalize(st);
-	/* the secret is public in the transcript now; the store need not hold it twice */
+	/* the secret is public in the transcript now; the store need not hold it sealed */
 	if ((rc = yh_store_prepare(store, &st, "UPDATE task_commit SET secret = NULL WHERE task_id = ?1",
 	                           "cannot close the commitment")) < 0)
 		return rc;

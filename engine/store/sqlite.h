@@ -49,6 +49,27 @@ const char *yh_register_table(yh_register_kind kind);
 
 int yh_schema_migrate(yh_store *store, int from);
 
+/* A store file being made (store_file.c): "<path>.creating", open and locked (flock) while it is
+ * made, so that a later creation can tell a killed one's leftover from one under way. */
+typedef struct {
+	char *tmp;
+	int fd;
+} yh_store_making;
+
+/* Claims the temporary file for a new store at path (mode 0600 whatever the umask), taking over
+ * and removing a leftover no process holds; YH_EEXIST when path exists or another creation holds
+ * it.  Release it with yh_store_file_release whatever happens. */
+int yh_store_file_claim(yh_store_making *m, const char *path);
+
+/* Syncs the complete temporary file and links it as path (never replacing a file there). */
+int yh_store_file_finish(yh_store_making *m, const char *path);
+
+/* Removes the temporary file (and its journals) unless it became the store; NULL-safe state. */
+void yh_store_file_release(yh_store_making *m);
+
+/* YH_ESTORE when the store file, its -wal or its -shm may be read by group or others. */
+int yh_store_file_check_mode(const char *path);
+
 /* The ledger's append-only triggers (schema.c): dropped and restored around the
  * one documented rewrite, the signing of existing entries when a key is adopted. */
 extern const char yh_schema_ledger_no_update[];

@@ -248,7 +248,9 @@ int yh_store_set_key(yh_store *s, const yh_key *key)
 			                    yh_key_id(key), have_id, s->path);
 		}
 		yh_key_free(s->key);
-		return yh_key_copy(&s->key, key);
+		if ((rc = yh_key_copy(&s->key, key)) < 0)
+			return rc;
+		return yh_draw_store_seal_plain(s, s->key);
 	}
 	sodium_bin2hex(hex, sizeof(hex), pk, 32);
 	if ((rc = yh_store_begin(s)) < 0)
@@ -281,8 +283,9 @@ done:
 		s->has_public_key = 0;
 		yh_key_free(s->key);
 		s->key = NULL;
+		return rc;
 	}
-	return rc;
+	return yh_draw_store_seal_plain(s, s->key);
 }
 
 static int connect(yh_store **out, const char *path, int flags)
@@ -313,56 +316,78 @@ static int connect(yh_store **out, const char *path, int flags)
 	return YH_OK;
 }
 
-int yh_store_create(yh_store **out, const char *path, const char *department)
+/* The new store's schema, department and first ledger entry, in one transaction. */
+static int make_store(yh_store *s, const char *department)
 {
-	yh_store *s = NULL;
 	sqlite3_stmt *st = NULL;
-	struct stat sb;
 	uint64_t seq;
+	int rc;
+
+	if ((rc = yh_store_begin(s)) < 0)
+		return rc;
+	if ((rc = yh_schema_migrate(s, 0)) < 0 ||
+	    (rc = yh_store_prepare(s, &st, "INSERT INTO meta(key, value) VALUES ('department', ?1)",
+	                           "cannot record the department")) < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, department, -1, SQLITE_STATIC);
+	if ((rc = yh_store_step_done(s, st, NULL, "cannot record the department")) < 0 ||
+	    (rc = yh_ledger_next_seq(&seq, s)) < 0)
+		goto done;
+	rc = yh_ledger_append(s, seq, "init", json_pack("{s:s, s:i}", "department", department,
+	                                                "schema_version", YH_STORE_SCHEMA_VERSION));
+	if (rc == YH_OK)
+		rc = yh_store_commit(s);
+done:
+	sqlite3_finalize(st);
+	if (rc < 0)
+		yh_store_rollback(s);
+	return rc;
+}
+
+/* Made under a temporary name and linked into place when complete (store_file.c) — with its
+ * key adopted first when there is one, so that the store never appears unsigned.  The temporary
+ * is written with a rollback journal; opening the linked store turns on WAL. */
+static int create(yh_store **out, const char *path, const char *department, const yh_key *key)
+{
+	yh_store_making m;
+	yh_store *s = NULL;
 	int rc;
 
 	*out = NULL;
 	if (!yh_store_department_valid(department))
 		return yh_error_set(YH_EINVAL, "invalid department code '%s' (use upper-case letters, "
 		                    "digits and '-', e.g. 330100-SCJG)", department ? department : "");
-	if (stat(path, &sb) == 0)
-		return yh_error_set(YH_EEXIST, "store exists already: '%s'", path);
-	if ((rc = connect(&s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)) < 0)
+	if ((rc = yh_store_file_claim(&m, path)) < 0)
 		return rc;
-	if ((rc = yh_store_exec(s, wal_sql)) < 0 || (rc = yh_store_begin(s)) < 0)
+	if ((rc = connect(&s, m.tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX)) < 0 ||
+	    (rc = make_store(s, department)) < 0 || (key && (rc = yh_store_set_key(s, key)) < 0))
 		goto done;
-	if ((rc = yh_schema_migrate(s, 0)) < 0)
-		goto done;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO meta(key, value) VALUES ('department', ?1)",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		rc = yh_store_fail(s, "cannot record the department");
-		goto done;
-	}
-	sqlite3_bind_text(st, 1, department, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = yh_store_fail(s, "cannot record the department");
-		goto done;
-	}
-	if ((rc = yh_ledger_next_seq(&seq, s)) < 0)
-		goto done;
-	rc = yh_ledger_append(s, seq, "init", json_pack("{s:s, s:i}", "department", department,
-	                                                "schema_version", YH_STORE_SCHEMA_VERSION));
-	if (rc < 0 || (rc = yh_store_commit(s)) < 0)
-		goto done;
-	if (!(s->department = strdup(department))) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory");
-		goto done;
-	}
-	*out = s;
+	yh_store_close(s);
 	s = NULL;
-done:
-	sqlite3_finalize(st);
-	if (s) {
-		yh_store_rollback(s);
-		yh_store_close(s);
-		unlink(path);
+	if ((rc = yh_store_file_finish(&m, path)) == YH_OK && (rc = yh_store_open(out, path)) == YH_OK &&
+	    key && (rc = yh_store_set_key(*out, key)) < 0) {
+		yh_store_close(*out);
+		*out = NULL;
 	}
+done:
+	yh_store_close(s);
+	yh_store_file_release(&m);
 	return rc;
+}
+
+int yh_store_create(yh_store **out, const char *path, const char *department)
+{
+	return create(out, path, department, NULL);
+}
+
+int yh_store_create_signed(yh_store **out, const char *path, const char *department,
+                           const yh_key *key)
+{
+	if (!key) {
+		*out = NULL;
+		return yh_error_set(YH_EINVAL, "a signed store needs a key: '%s'", path);
+	}
+	return create(out, path, department, key);
 }
 
 int yh_store_open(yh_store **out, const char *path)
@@ -384,6 +409,8 @@ int yh_store_open(yh_store **out, const char *path)
 		rc = yh_error_set(YH_ESTORE, "not a yaohao store: '%s'", path);
 		goto done;
 	}
+	if ((rc = yh_store_file_check_mode(path)) < 0)
+		goto done;
 	if (version > YH_STORE_SCHEMA_VERSION) {
 		rc = yh_error_set(YH_ESTORE, "store has schema version %d, newer than this yaohao "
 		                  "(%d); upgrade yaohao: '%s'", version, YH_STORE_SCHEMA_VERSION, path);

@@ -121,14 +121,21 @@ int yh_task_store_get(char **canonical, yh_store *store, const char *id);
 
 /* ---- draws (draw_store.c) ---- */
 
-/* The commitment of a task: its secret (kept until the draw) and announcement. */
+/* The commitment of a task: its secret, sealed (YH_SEALED_SECRET_BYTES, seal.h; kept until the
+ * draw), and announcement.  The store keeps the sealed bytes as they are. */
 int yh_draw_store_commit(yh_store *store, const char *task_id, uint64_t seq,
-                         const unsigned char secret[32], const char *announcement);
+                         const unsigned char *sealed, const char *announcement);
 
-/* Reads the commitment: the announcement (free() it) and, when secret is not NULL,
- * the secret (YH_ESTORE when it is gone or damaged).  YH_ENOTFOUND if not committed. */
-int yh_draw_store_load_commit(char **announcement, unsigned char *secret, yh_store *store,
+/* Reads the commitment: the announcement (free() it) and, when sealed is not NULL, the
+ * sealed secret (YH_SEALED_SECRET_BYTES; YH_ESTORE when it is gone, damaged or still in the
+ * plain form of a store from before sealing).  YH_ENOTFOUND if not committed. */
+int yh_draw_store_load_commit(char **announcement, unsigned char *sealed, yh_store *store,
                               const char *task_id);
+
+/* Seals, with the store's key, the plain secrets a store from before sealing kept for its
+ * undrawn commitments, overwriting the plain bytes in the file (secure_delete) and emptying the
+ * write-ahead log; nothing to do (and no write) when there are none.  yh_store_set_key calls it. */
+int yh_draw_store_seal_plain(yh_store *store, const yh_key *key);
 
 /* Records the transcript of a draw (in pieces: it may be large) and forgets the
  * secret, which the transcript now reveals. */

@@ -7,7 +7,10 @@
  * the team rules can be met, makes a 32-byte secret (libsodium's CSPRNG) and
  * records the announcement with the commitment SHA-256(tag || secret) and
  * the named public entropy source.  The secret stays in the store until the
- * draw and is never returned before it.
+ * draw, sealed under a key derived from the department's signing key (docs/spec.md
+ * §11), and is never returned before it; both calls therefore need the store's key
+ * (yh_store_set_key): without it they fail with YH_ESTORE and the hint
+ * YH_HINT_NEEDS_KEY, or YH_HINT_NEEDS_NEW_KEY when the store has no key at all.
  *
  * yh_draw_run() takes the public entropy value, derives the seed, computes
  * every eligible entity's ticket in one streaming pass (memory O(k)), selects

@@ -35,7 +35,20 @@ typedef struct yh_store yh_store;
 YH_EXTERN int yh_store_create(yh_store **out, const char *path,
                               const char *department) YH_WARN_UNUSED;
 
-/* Opens an existing store; YH_ENOTFOUND if there is no file at `path`. */
+/*
+ * The store is made under the name "<path>.creating" (mode 0600, locked while it is made; the
+ * leftover of a killed creation is removed) and appears at `path` only when complete, so that a
+ * kill at any moment leaves no store or a whole one.
+ *
+ * yh_store_create_signed makes it and adopts `key` (yh_store_set_key) before it appears: its
+ * ledger is the init entry and the key entry, both signed, and no one ever sees it unsigned.
+ * The caller keeps the key file; write it before (a store whose key is lost cannot be written).
+ */
+YH_EXTERN int yh_store_create_signed(yh_store **out, const char *path, const char *department,
+                                     const yh_key *key) YH_WARN_UNUSED;
+
+/* Opens an existing store; YH_ENOTFOUND if there is no file at `path`; YH_ESTORE (saying how
+ * to fix it) when group or others may read the store, its -wal or its -shm. */
 YH_EXTERN int yh_store_open(yh_store **out, const char *path) YH_WARN_UNUSED;
 
 /* NULL-safe. */
@@ -57,7 +70,8 @@ YH_EXTERN int yh_store_department_valid(const char *code);
  * key, signs every entry written so far and appends a "key" entry saying so,
  * in one transaction (the documented migration of unsigned stores).  A store
  * that has a key refuses another (YH_ESTORE).  Once a store has a key, an
- * append without it fails, naming the key needed.
+ * append without it fails, naming the key needed.  A store from before the commit
+ * secret was sealed has its undrawn commitments' secrets sealed with the key here.
  */
 YH_EXTERN int yh_store_set_key(yh_store *store, const yh_key *key) YH_WARN_UNUSED;
 

@@ -28,6 +28,9 @@
 #   json_get FILE PATH      prints the value at a JSON path, e.g. '$.entities.total'
 #   db_count DB TABLE       rows in TABLE (all versions)
 #   uscc_check_char FIRST17 prints the GB 32100 check character
+#   hold_store DB           a reader (sqlite3, in a read transaction) holds DB open, so that its
+#                           -wal and -shm stay, until release_store
+#   release_store
 #   finish                  prints "N passed, M failed"; exits 1 if M > 0
 #
 # A script that ends without calling finish (e.g. killed by set -u) fails.
@@ -187,6 +190,22 @@ uscc_check_char() {
 	done
 	check=$(((31 - s) % 31))
 	printf '%s' "${alphabet:check:1}"
+}
+
+hold_store() {
+	rm -f "$T/.reader.fifo" "$T/.reader.out"
+	mkfifo "$T/.reader.fifo"
+	sqlite3 "$1" < "$T/.reader.fifo" > "$T/.reader.out" &
+	_reader=$!
+	exec 7> "$T/.reader.fifo"
+	printf 'begin; select count(*) from sqlite_master;\n.print reading\n' >&7
+	for _ in $(seq 50); do grep -q reading "$T/.reader.out" && break; sleep 0.1; done
+}
+
+release_store() {
+	printf 'commit;\n' >&7
+	exec 7>&-
+	wait "$_reader"
 }
 
 finish() {

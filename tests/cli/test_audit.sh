@@ -12,6 +12,7 @@ TAG_SIG='yaohao:ledger-signature:v1'
 yh demo --dir d1
 assert_exit 0 "demo exits 0"
 sqlite3 d1/yaohao.db ".backup a.db"
+chmod 600 a.db # a store others may read is refused
 cp -p d1/yaohao.db.key a.db.key
 cp d1/public-key.txt pub.txt
 KID=$(json_get d1/draw.json '$.signer.key_id')
@@ -47,6 +48,7 @@ assert_check() {
 tampered() {
 	rm -f "$1.db"
 	sqlite3 a.db ".backup '$1.db'"
+	chmod 600 "$1.db"
 	cp -p a.db.key "$1.db.key"
 }
 # audit_fails DB SEQ KIND REASON DESC [FAILED]: audit exits 1 and names entry SEQ (KIND)

@@ -353,6 +353,7 @@ assert_check FAILED signature "does not match the document" "another signer name
 # d2's key is its own, the draw re-published.  The result is a well-signed
 # document; only --pubkey tells that it is not the department's.
 sqlite3 "$D1/yaohao.db" ".backup '$T/forge.db'"
+chmod 600 "$T/forge.db" # a store others may read is refused
 sqlite3 "$T/forge.db" "update meta set value = '$(sed -n 2p "$D2/public-key.txt")' where key = 'public_key'"
 yh publish --db "$T/forge.db" --key "$D2/yaohao.db.key" "$TASK_ID" -o forged.json
 assert_exit 0 "the draw re-published with d2's key"
