@@ -771,8 +771,17 @@ START_TEST(test_publish_needs_key)
 	yh_store_close(store);
 	free(first);
 
-	/* a store that never had a key cannot publish */
-	unsigned_store = drawn_store("unsigned.db", NULL);
+	/* a store that never had a key cannot commit (the secret is sealed with the key), so
+	 * there is nothing to publish either */
+	unsigned_store = store_at("unsigned.db", NULL, PLANNED);
+	{
+		yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
+		uint64_t seq;
+
+		opt.entropy_source = SOURCE;
+		ck_assert_int_eq(yh_draw_commit(NULL, &seq, unsigned_store, FOOD, &opt), YH_ESTORE);
+		ck_assert_int_eq(yh_error_hint(), YH_HINT_NEEDS_NEW_KEY);
+	}
 	doc = (char *)0x1;
 	ck_assert_int_eq(yh_document_publish(&doc, unsigned_store, FOOD), YH_ESTORE);
 	ck_assert_ptr_null(doc);

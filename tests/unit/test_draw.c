@@ -25,12 +25,16 @@ static yh_draw_result tu_draw_result;
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
+/* A new store with the vectors' key (committing seals the secret with the store's key). */
 static yh_store *store_named(const char *name)
 {
 	yh_store *store = NULL;
+	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
 	int rc = yh_store_create(&store, tu_path(name), TU_DEPARTMENT);
 
 	ck_assert_msg(rc == YH_OK, "yh_store_create(%s): %d %s", name, rc, yh_error_message());
+	ck_assert_msg(yh_store_set_key(store, key) == YH_OK, "%s", yh_error_message());
+	yh_key_free(key);
 	return store;
 }
 
@@ -50,7 +54,7 @@ static yh_store *fixture_store(const char *name)
 	yh_store *store = store_named(name);
 
 	import_set(store, tu_fixture("entities.csv"), tu_fixture("inspectors.csv"), tu_fixture("conflicts.csv"));
-	ck_assert_uint_eq(tu_ledger_head(store), 5);
+	ck_assert_uint_eq(tu_ledger_head(store), 6); /* init, key, four imports */
 	return store;
 }
 
@@ -61,7 +65,6 @@ static yh_store *vector_store(const char *name, yh_key **key)
 	yh_store *store = store_named(name);
 
 	*key = tu_key_from_label(TU_VECTOR_KEY);
-	ck_assert_msg(yh_store_set_key(store, *key) == YH_OK, "%s", yh_error_message());
 	import_set(store, tu_fixture("entities.csv"), tu_fixture("inspectors.csv"), tu_fixture("conflicts.csv"));
 	return store;
 }
@@ -1047,7 +1050,7 @@ START_TEST(test_announcement_chain)
 	};
 	enum { N = sizeof(t) / sizeof(t[0]) };
 	yh_store *store = fixture_store("chain.db");
-	yh_key *key = tu_key_from_label("chain key");
+	yh_key *key = tu_key_from_label(TU_VECTOR_KEY) /* the store's own (store_named) */;
 	past draws[N];
 	size_t ndraws = 0, i, named = 0, excl = 0, pairs = 0;
 	unsigned char prev[32];
