@@ -6,8 +6,10 @@
 
 #include "yaohao/error.h"
 #include "yaohao/register.h"
+#include "text.h"
 
-#define YH_FIELD_MAX 4096
+/* The most bytes of a register field: the one text limit. */
+#define YH_FIELD_MAX YH_TEXT_MAX
 
 /* Column indices of the entity and inspector registers: the order of the one
  * column list in register.c (storage order, canonical file order, Merkle row order). */
