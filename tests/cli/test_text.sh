@@ -80,4 +80,33 @@ assert_exit 3 "a name of 4097 bytes: exit 3"
 assert_stderr_contains "long.csv:3: 企业名称: is 4097 bytes long, the limit is 4096" "the limit is named"
 assert_stderr_not_contains "long.csv:2:" "4096 bytes are accepted"
 
+# ---- tasks -----------------------------------------------------------------------
+
+TASK="$FIXTURES/task-food.json"
+tasks_before=$(db_count s.db task)
+# A note of 10 MB: refused like a register field over 4096 bytes, naming the member.
+{ sed '$d' "$TASK" | sed '$s/$/,/'; printf '  "note": "%s"\n}\n' "$(head -c 10485760 /dev/zero | tr '\0' x)"; } > big-note.json
+yh plan add --db s.db big-note.json
+assert_exit 3 "a task with a 10 MB note: exit 3"
+assert_stderr_contains "big-note.json: note: is 10485760 bytes long, the limit is 4096"
+# A title that reads backwards.
+sed 's/双随机/\xe2\x80\xae双随机/' "$TASK" > rlo-title.json
+yh plan add --db s.db rlo-title.json
+assert_exit 3 "a title with U+202E: exit 3"
+assert_stderr_contains "rlo-title.json: title: bidirectional control character U+202E"
+assert_eq "$tasks_before" "$(db_count s.db task)" "no task was recorded"
+# The plain task is still accepted.
+yh plan add --db s.db "$TASK"
+assert_exit 0 "the fixture task is accepted"
+
+# A task listing 100,000 departments parses quickly (the repeat check sorts; it was pairwise).
+awk 'BEGIN { printf "{\"id\":\"T-BIG\",\"title\":\"t\",\"draw_date\":\"2026-12-01\",\"departments\":[";
+	for (i = 0; i < 100000; i++) printf "%s\"D%06d\"", i ? "," : "", i;
+	printf "],\"strata\":{\"rates\":{\"*\":\"5%%\"}},\"team\":{\"size\":2}}\n" }' > big.json
+start=$(date +%s)
+yh plan add --db s.db big.json
+assert_exit 0 "a task of 100,000 departments is accepted"
+took=$(($(date +%s) - start))
+if [ "$took" -lt 10 ]; then _pass "and parsed in ${took} s (bound: 10 s)"; else _fail "parsed in under 10 s" "took ${took} s"; fi
+
 finish
