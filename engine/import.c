@@ -10,6 +10,7 @@
 #include "yaohao/import.h"
 #include "register.h"
 #include "report.h"
+#include "status_map.h"
 #include "store/store.h"
 #include "text.h"
 #include "error.h"
@@ -41,6 +42,7 @@ typedef struct {
 	int fast;                          /* no current rows: every row is new, no lookups */
 	yh_hint hint;                      /* given with the next diagnostic */
 	yh_register_writer *writer;
+	yh_status_map *status_map;         /* the store's local status words */
 	duplicate *dups;
 	size_t ndups, capdups;
 	json_t *bad_ids;
@@ -461,6 +463,9 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	    (rc = yh_register_has_current(&current, store, kind)) < 0)
 		goto done;
 	im.fast = !current;
+	if ((rc = yh_status_map_load(&im.status_map, store, 0)) < 0)
+		goto done;
+	im.rule.status_map = im.status_map;
 	if ((rc = yh_register_writer_open(&im.writer, store, kind, im.seq, im.fast)) < 0)
 		goto done;
 	if ((rc = read_rows(&im, csv)) < 0)
@@ -494,6 +499,7 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	rep->seq = im.seq;
 done:
 	yh_register_writer_free(im.writer);
+	yh_status_map_free(im.status_map);
 	if (in_tx)
 		yh_store_rollback(store);
 	yh_store_bulk(store, 0);

@@ -30,11 +30,14 @@ typedef struct {
 	char buf[YH_FIELD_MAX + 8];
 } yh_value;
 
+struct yh_status_map;
+
 typedef struct {
 	int accept_bad_check;
 	int bad_check;      /* set by a rule when it accepted a bad check character */
 	int loose;          /* the column was read through a loose alias */
 	yh_hint hint;       /* set by a rule that fails: what the user could do */
+	const struct yh_status_map *status_map; /* the store's local status words, or NULL */
 } yh_rule_ctx;
 
 /* Normalises v in place; 0 ok, -1 with a reason in why. */
