@@ -107,33 +107,44 @@ static int sync_folder(const char *path)
 	return rc;
 }
 
+/* Writes text to a new file PATH.tmp-XXXXXX in path's folder (its name into tmp) with `mode`,
+ * synced: the temporary file that is then renamed to path.  On failure nothing is left. */
+static int write_temp(char *tmp, size_t tmpsize, const char *path, const char *text, size_t n,
+                      mode_t mode, int code, const char *what)
+{
+	int fd, rc = YH_OK;
+
+	if ((size_t)snprintf(tmp, tmpsize, "%s.tmp-XXXXXX", path) >= tmpsize)
+		return yh_error_set(code, "the %s's path is too long: '%s'", what, path);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+		return yh_error_set(code, "cannot create the %s: %s: '%s'", what, strerror(errno), path);
+	if (fchmod(fd, mode) != 0 || write(fd, text, n) != (ssize_t)n || fsync(fd) != 0)
+		rc = yh_error_set(code, "cannot write the %s: %s: '%s'", what, strerror(errno), path);
+	if (close(fd) != 0 && rc == YH_OK)
+		rc = yh_error_set(code, "cannot write the %s: %s: '%s'", what, strerror(errno), path);
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
+}
+
 int yh_key_save(const yh_key *k, const char *path)
 {
 	char hex[65], text[128], tmp[4096];
 	struct stat st;
-	int fd, rc = YH_OK;
 	size_t n;
+	int rc;
 
 	if (lstat(path, &st) == 0)
 		return yh_error_set(YH_EEXIST, "cannot create the key file: %s: '%s'", strerror(EEXIST), path);
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= sizeof(tmp))
-		return yh_error_set(YH_EINVAL, "the key file's path is too long: '%s'", path);
 	/* a temporary name in the same folder, written in full and synced, then renamed: the
 	 * key file never exists half-written, and an existing file is never replaced */
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
-		return yh_error_set(YH_ESTORE, "cannot create the key file: %s: '%s'", strerror(errno), path);
 	sodium_bin2hex(hex, sizeof(hex), k->seed, 32);
 	n = (size_t)snprintf(text, sizeof(text), SECRET_HEADER "\n%s\n", hex);
-	if (fchmod(fd, 0600) != 0 || write(fd, text, n) != (ssize_t)n || fsync(fd) != 0)
-		rc = yh_error_set(YH_ESTORE, "cannot write the key file: %s: '%s'", strerror(errno), path);
-	if (close(fd) != 0 && rc == YH_OK)
-		rc = yh_error_set(YH_ESTORE, "cannot write the key file: %s: '%s'", strerror(errno), path);
+	rc = write_temp(tmp, sizeof(tmp), path, text, n, 0600, YH_ESTORE, "key file");
 	sodium_memzero(hex, sizeof(hex));
 	sodium_memzero(text, sizeof(text));
-	if (rc < 0) {
-		unlink(tmp);
+	if (rc < 0)
 		return rc;
-	}
 	if ((rc = install(tmp, path)) < 0) {
 		unlink(tmp);
 		return rc;
@@ -217,7 +228,19 @@ int yh_key_load(yh_key **out, const char *path)
 	int fd, rc;
 
 	*out = NULL;
-	if ((rc = open_key_file(&fd, path, 1)) < 0)
+	if ((rc = open_key_file(&fd, path, 1)) == YH_ENOTFOUND) {
+		char pending[4096];
+		struct stat st;
+
+		/* store_key.c's pending file: the store may hold this key already */
+		if ((size_t)snprintf(pending, sizeof(pending), "%s.pending", path) < sizeof(pending) &&
+		    lstat(pending, &st) == 0)
+			return yh_error_set_hint(YH_ESTORE, YH_HINT_NEEDS_NEW_KEY, path,
+			                         "the secret key file is not at '%s', but '%s' is: creating "
+			                         "the key was interrupted; create it again to finish", path,
+			                         pending);
+	}
+	if (rc < 0)
 		return rc;
 	len = read_some(fd, text, sizeof(text));
 	if (strncmp(text, SECRET_HEADER "\n", sizeof(SECRET_HEADER)) != 0 || len < sizeof(SECRET_HEADER) + 64 ||
@@ -297,29 +320,23 @@ static int write_in_place(const unsigned char public_key[YH_PUBLIC_KEY_BYTES], c
 int yh_key_write_public(const unsigned char public_key[YH_PUBLIC_KEY_BYTES], const char *path)
 {
 	char hex[65], text[128], tmp[4096];
-	int fd, rc = YH_OK;
-	size_t n;
-
 	struct stat st;
+	size_t n;
+	int rc;
 
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return write_in_place(public_key, path); /* /dev/stdout, a FIFO, a symbolic link */
 	/* written whole under a temporary name, then renamed over any old file */
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= sizeof(tmp))
-		return yh_error_set(YH_EIO, "the file's path is too long: '%s'", path);
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
-		return yh_error_set(YH_EIO, "cannot write the file: %s: '%s'", strerror(errno), path);
 	sodium_bin2hex(hex, sizeof(hex), public_key, YH_PUBLIC_KEY_BYTES);
 	n = (size_t)snprintf(text, sizeof(text), PUBLIC_HEADER "\n%s\n", hex);
-	if (fchmod(fd, 0644) != 0 || write(fd, text, n) != (ssize_t)n || fsync(fd) != 0)
+	if ((rc = write_temp(tmp, sizeof(tmp), path, text, n, 0644, YH_EIO, "file")) < 0)
+		return rc;
+	if (rename(tmp, path) != 0) {
 		rc = yh_error_set(YH_EIO, "cannot write the file: %s: '%s'", strerror(errno), path);
-	if (close(fd) != 0 && rc == YH_OK)
-		rc = yh_error_set(YH_EIO, "cannot write the file: %s: '%s'", strerror(errno), path);
-	if (rc == YH_OK && rename(tmp, path) != 0)
-		rc = yh_error_set(YH_EIO, "cannot write the file: %s: '%s'", strerror(errno), path);
-	if (rc < 0)
 		unlink(tmp);
-	else if (sync_folder(path) != 0)
-		rc = yh_error_set(YH_EIO, "cannot sync the file's folder: %s: '%s'", strerror(errno), path);
-	return rc;
+		return rc;
+	}
+	if (sync_folder(path) != 0)
+		return yh_error_set(YH_EIO, "cannot sync the file's folder: %s: '%s'", strerror(errno), path);
+	return YH_OK;
 }

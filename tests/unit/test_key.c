@@ -555,6 +555,26 @@ START_TEST(test_save_leaves_nothing_else)
 	names = dir_names();
 	ck_assert_str_eq(names, "a.key b.key");
 	free(names);
+	/* a public key file replaces the old one whole; through a symbolic link it writes the
+	 * file linked to */
+	{
+		unsigned char pk[YH_PUBLIC_KEY_BYTES], got[YH_PUBLIC_KEY_BYTES];
+		struct stat st;
+
+		yh_key_public(pk, k);
+		tu_write_str(tu_path("pub.txt"), "an older, longer file that is replaced whole\n");
+		ck_assert_int_eq(yh_key_write_public(pk, tu_path("pub.txt")), YH_OK);
+		ck_assert_int_eq(yh_key_read_public(got, tu_path("pub.txt")), YH_OK);
+		ck_assert_mem_eq(got, pk, sizeof(pk));
+		ck_assert_int_eq(symlink(tu_path("target.txt"), tu_path("link.txt")), 0);
+		ck_assert_int_eq(yh_key_write_public(pk, tu_path("link.txt")), YH_OK);
+		ck_assert_int_eq(lstat(tu_path("link.txt"), &st), 0);
+		ck_assert(S_ISLNK(st.st_mode));
+		ck_assert_int_eq(yh_key_read_public(got, tu_path("target.txt")), YH_OK);
+		names = dir_names();
+		ck_assert_str_eq(names, "a.key b.key link.txt pub.txt target.txt");
+		free(names);
+	}
 	yh_key_free(k);
 }
 END_TEST
