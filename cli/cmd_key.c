@@ -18,7 +18,9 @@ static const char usage[] =
 	"that verifiers pass to 'yaohao verify --pubkey'.\n"
 	"\n"
 	"The secret key file is DB.key beside the store unless --key names another;\n"
-	"it is created with mode 0600 and refused when group or others can read it.\n"
+	"it is created with mode 0600 and refused when group or others can read it,\n"
+	"when another user owns it, or when it is not a regular file.  It is written\n"
+	"first as FILE.pending: after a crash, run 'key new' again to finish.\n"
 	"Keep a copy offline: without it the store can no longer be written.\n"
 	"\n"
 	"  --db FILE        the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
@@ -38,24 +40,24 @@ static const cli_opt_spec options[] = {
 	CLI_END
 };
 
-/* Creates a key file and gives the key to the store (used by init and key new). */
+/* Creates a key file and gives the key to the store (used by init and key new); finishes
+ * what a run stopped by a crash left. */
 int cli_key_create(yh_store *store, const char *key_path)
 {
-	yh_key *key = NULL;
+	char id[YH_KEY_ID_CHARS + 1];
+	yh_key_outcome how;
 	int rc;
 
-	if ((rc = yh_key_generate(&key)) < 0 || (rc = yh_key_save(key, key_path)) < 0) {
-		yh_key_free(key);
+	if ((rc = yh_key_create_for_store(&how, id, store, key_path)) < 0)
 		return cli_fail(rc);
-	}
-	if ((rc = yh_store_set_key(store, key)) < 0) {
-		yh_key_free(key);
-		remove(key_path);
-		return cli_fail(rc);
-	}
-	printf("created signing key %s in '%s' (mode 0600; keep a copy offline)\n", yh_key_id(key),
-	       key_path);
-	yh_key_free(key);
+	if (how == YH_KEY_ADOPTED)
+		printf("adopted signing key %s that an interrupted run left in '%s.pending'; it is now in "
+		       "'%s' (mode 0600; keep a copy offline)\n", id, key_path, key_path);
+	else if (how == YH_KEY_FINISHED)
+		printf("finished an interrupted run: the store's signing key %s is now in '%s' "
+		       "(mode 0600; keep a copy offline)\n", id, key_path);
+	else
+		printf("created signing key %s in '%s' (mode 0600; keep a copy offline)\n", id, key_path);
 	return CLI_OK;
 }
 
@@ -88,13 +90,7 @@ int cmd_key(int argc, char **argv)
 	if ((rc = cli_open_store(&store, a.db)) != CLI_OK)
 		return rc;
 	if (strcmp(sub, "new") == 0) {
-		if (yh_store_public_key(pk, store) == YH_OK) {
-			yh_key_id_of(id, pk);
-			rc = cli_error(CLI_STORE, "the store has a signing key already (%s): '%s'", id,
-			               yh_store_path(store));
-		} else {
-			rc = cli_key_create(store, cli_key_path(buf, sizeof(buf), a.key, yh_store_path(store)));
-		}
+		rc = cli_key_create(store, cli_key_path(buf, sizeof(buf), a.key, yh_store_path(store)));
 	} else if ((rc = yh_store_public_key(pk, store)) < 0) {
 		rc = cli_fail(rc);
 	} else {

@@ -21,6 +21,7 @@ static const char *const words[YH_HINT_COUNT] = {
 	[YH_HINT_GIVE_CONFLICTS] = " (give --conflicts FILE)",
 	[YH_HINT_GIVE_EARLIER] = " (give --earlier FILE for each)",
 	[YH_HINT_GIVE_FEED] = " (give --feed FILE)",
+	[YH_HINT_ADD_STATUS_WORD] = " (a local word: 'yaohao config status-map add WORD CLASS')",
 };
 
 const char *cli_hint_words(yh_hint hint)

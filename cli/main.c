@@ -10,6 +10,7 @@ static const cli_command commands[] = {
 	{ "key", cmd_key, "create or show the department's signing key" },
 	{ "import", cmd_import, "import a register file (entities, inspectors, conflicts, items)" },
 	{ "stats", cmd_stats, "show register statistics" },
+	{ "config", cmd_config, "the store's status map: local words for register statuses" },
 	{ "plan", cmd_plan, "add, list and show inspection tasks" },
 	{ "commit", cmd_commit, "freeze a task and commit to a secret" },
 	{ "draw", cmd_draw, "draw a committed task: selection and teams" },

@@ -1,6 +1,8 @@
-/* csv.c — streaming RFC 4180 reader with iconv transcoding and raw-byte hashing. */
+/* csv.c — streaming RFC 4180 reader with iconv transcoding, GB18030 detection and raw-byte
+ * hashing. */
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,7 @@ struct yh_csv {
 	char *buf;                  /* UTF-8 bytes ready to parse */
 	size_t buf_len, buf_pos, buf_cap;
 	int input_done;             /* fp is exhausted */
+	int detected;               /* "auto" found the file not UTF-8 but GB18030 */
 	int bom_checked;
 	int fatal;                  /* unrecoverable fault reported */
 	int input_rc;               /* the code of the last input fault */
@@ -315,11 +318,128 @@ int yh_csv_next(yh_csv *c)
 	return parse_record(c);
 }
 
+/* 1 if the rest of fp is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
+ * nothing above U+10FFFF, nothing cut short at the end), 0 if not, -1 on a read error. */
+static int all_utf8(FILE *fp, unsigned char *buf, size_t size)
+{
+	unsigned need = 0;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	while ((n = fread(buf, 1, size, fp)) > 0) {
+		for (i = 0; i < n; i++) {
+			unsigned b = buf[i];
+
+			if (need == 0) {
+				/* ASCII runs, eight bytes at a time */
+				while (i + 8 <= n) {
+					uint64_t w;
+
+					memcpy(&w, buf + i, 8);
+					if (w & UINT64_C(0x8080808080808080))
+						break;
+					i += 8;
+				}
+				if (i == n)
+					break;
+				b = buf[i];
+				if (b < 0x80)
+					continue;
+				lo = 0x80, hi = 0xbf;
+				if (b >= 0xc2 && b <= 0xdf)
+					need = 1;
+				else if (b == 0xe0)
+					need = 2, lo = 0xa0;
+				else if ((b >= 0xe1 && b <= 0xec) || b == 0xee || b == 0xef)
+					need = 2;
+				else if (b == 0xed)
+					need = 2, hi = 0x9f;
+				else if (b == 0xf0)
+					need = 3, lo = 0x90;
+				else if (b >= 0xf1 && b <= 0xf3)
+					need = 3;
+				else if (b == 0xf4)
+					need = 3, hi = 0x8f;
+				else
+					return 0;
+			} else {
+				if (b < lo || b > hi)
+					return 0;
+				lo = 0x80, hi = 0xbf;
+				need--;
+			}
+		}
+	}
+	if (ferror(fp))
+		return -1;
+	return need == 0;
+}
+
+/* 1 if the rest of fp decodes as GB18030 to the end, 0 if not, -1 on a read error. */
+static int all_gb18030(FILE *fp, char *buf, size_t size)
+{
+	char out[4 * 4096];
+	size_t have = 0, n;
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	int ok = 1;
+
+	if (cd == (iconv_t)-1)
+		return 0;
+	while (ok && (n = fread(buf + have, 1, size - have, fp)) > 0) {
+		char *in = buf;
+		size_t inleft = have + n;
+
+		while (inleft > 0) {
+			char *o = out;
+			size_t oleft = sizeof(out);
+
+			if (iconv(cd, &in, &inleft, &o, &oleft) != (size_t)-1 || errno == E2BIG)
+				continue;
+			if (errno != EINVAL)
+				ok = 0; /* EILSEQ: not GB18030 */
+			break;      /* EINVAL: a character goes on in the next read */
+		}
+		memmove(buf, in, inleft);
+		have = inleft;
+	}
+	if (ferror(fp))
+		ok = -1;
+	else if (have > 0)
+		ok = 0; /* the file ends inside a character */
+	iconv_close(cd);
+	return ok;
+}
+
+/* "auto": the file is read as GB18030 when it is not UTF-8 but is GB18030, else as UTF-8.
+ * Both checks read the whole file (from the start, then back to it); a file that cannot be
+ * read twice (a pipe) is UTF-8. */
+static int detect_gb18030(int *gb, FILE *fp, const char *name)
+{
+	char *buf = malloc(CHUNK);
+	int r;
+
+	*gb = 0;
+	if (!buf)
+		return yh_error_set(YH_ENOMEM, "out of memory reading '%s'", name);
+	if (fseeko(fp, 0, SEEK_SET) != 0) {
+		free(buf);
+		clearerr(fp);
+		return YH_OK;
+	}
+	r = all_utf8(fp, (unsigned char *)buf, CHUNK);
+	if (r == 0 && fseeko(fp, 0, SEEK_SET) == 0)
+		r = all_gb18030(fp, buf, CHUNK) == 1 ? (*gb = 1, 1) : 0;
+	free(buf);
+	if (r < 0 || fseeko(fp, 0, SEEK_SET) != 0)
+		return yh_error_set(YH_EIO, "cannot read '%s': %s", name, strerror(errno));
+	return YH_OK;
+}
+
 static int open_common(yh_csv **out, FILE *fp, const char *name, const char *encoding)
 {
 	yh_csv *c = NULL;
 	struct stat st;
-	int rc = YH_ENOMEM;
+	int rc = YH_ENOMEM, detected = 0;
 
 	*out = NULL;
 	if (sodium_init() < 0) {
@@ -327,9 +447,19 @@ static int open_common(yh_csv **out, FILE *fp, const char *name, const char *enc
 		goto done;
 	}
 	if (encoding && strcasecmp(encoding, "utf-8") != 0 && strcasecmp(encoding, "utf8") != 0 &&
-	    strcasecmp(encoding, "gb18030") != 0 && strcasecmp(encoding, "gbk") != 0) {
+	    strcasecmp(encoding, "gb18030") != 0 && strcasecmp(encoding, "gbk") != 0 &&
+	    strcasecmp(encoding, "auto") != 0) {
 		rc = yh_error_set(YH_EINVAL, "unsupported encoding '%s' (use utf-8, gb18030 or gbk)", encoding);
 		goto done;
+	}
+	if (encoding && strcasecmp(encoding, "auto") == 0) {
+		int gb;
+
+		if ((rc = detect_gb18030(&gb, fp, name)) < 0)
+			goto done;
+		rc = YH_ENOMEM;
+		encoding = gb ? "gb18030" : NULL;
+		detected = gb;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
@@ -352,6 +482,7 @@ static int open_common(yh_csv **out, FILE *fp, const char *name, const char *enc
 			goto done;
 		}
 	}
+	c->detected = detected;
 	c->line = 1;
 	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
 		c->bytes_total = (uint64_t)st.st_size;
@@ -409,6 +540,8 @@ const char *yh_csv_field(const yh_csv *c, size_t i, size_t *len)
 	return c->rec + c->starts[i];
 }
 
+const char *yh_csv_encoding(const yh_csv *c) { return c->cd == (iconv_t)-1 ? "utf-8" : "gb18030"; }
+int yh_csv_encoding_detected(const yh_csv *c) { return c->detected; }
 uint64_t yh_csv_line(const yh_csv *c) { return c->rec_line; }
 uint64_t yh_csv_error_line(const yh_csv *c) { return c->err_line; }
 size_t yh_csv_error_field(const yh_csv *c) { return c->err_field; }

@@ -102,16 +102,12 @@ static int leaves_root(unsigned char root[32], yh_leaf *v, size_t n, const char 
 yh_out_reason yh_frozen_officer_reason(const yh_frozen *f, const char *const *row)
 {
 	const yh_task *t = f->task;
-	size_t d;
 
 	if (strcmp(row[YH_I_STATUS], "active") != 0)
 		return YH_OUT_STATUS;
 	if (strcmp(row[YH_I_CERT], t->draw_date) < 0)
 		return YH_OUT_CERTIFICATE;
-	for (d = 0; d < t->departments.n; d++)
-		if (strcmp(t->departments.v[d], row[YH_I_DEPARTMENT]) == 0)
-			return YH_ELIGIBLE;
-	return YH_OUT_DEPARTMENT;
+	return yh_task_has_department(t, row[YH_I_DEPARTMENT]) ? YH_ELIGIBLE : YH_OUT_DEPARTMENT;
 }
 
 int yh_frozen_add_officer(yh_frozen *f, const char *const *row)

@@ -10,6 +10,7 @@
 #include "yaohao/import.h"
 #include "register.h"
 #include "report.h"
+#include "status_map.h"
 #include "store/store.h"
 #include "text.h"
 #include "error.h"
@@ -30,6 +31,7 @@ typedef struct {
 	const yh_import_options *opt;
 	yh_import_report *rep;
 	const char *path;
+	const char *encoding;              /* as read: the option, else what the reader found */
 	unsigned max_errors, reported;
 	size_t nheader;
 	int column_of[YH_CSV_MAX_FIELDS];  /* file field -> column, or -1 */
@@ -42,6 +44,7 @@ typedef struct {
 	int fast;                          /* no current rows: every row is new, no lookups */
 	yh_hint hint;                      /* given with the next diagnostic */
 	yh_register_writer *writer;
+	yh_status_map *status_map;         /* the store's local status words */
 	duplicate *dups;
 	size_t ndups, capdups;
 	json_t *bad_ids;
@@ -319,7 +322,7 @@ static int name_first_lines(importer *im)
 	int r, rc = YH_OK;
 
 	qsort(im->dups, im->ndups, sizeof(im->dups[0]), cmp_dup);
-	if ((rc = yh_csv_open(&csv, im->path, im->opt->encoding)) < 0)
+	if ((rc = yh_csv_open(&csv, im->path, im->encoding)) < 0)
 		goto done;
 	if (yh_csv_next(csv) <= 0)
 		goto done;
@@ -378,7 +381,7 @@ static int record(importer *im)
 	                    "register", im->reg->name,
 	                    "file", base_name(im->path),
 	                    "sha256", sha,
-	                    "encoding", o->encoding ? o->encoding : "utf-8",
+	                    "encoding", im->encoding,
 	                    "mode", o->partial ? "partial" : "full",
 	                    "accept_bad_check", o->accept_bad_check,
 	                    "rows", (json_int_t)im->rep->rows,
@@ -461,8 +464,12 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = yh_csv_open(&csv, path, im.opt->encoding)) < 0)
+	/* no encoding given: UTF-8, or GB18030 when the file is not UTF-8 but is GB18030 */
+	if ((rc = yh_csv_open(&csv, path, im.opt->encoding ? im.opt->encoding : "auto")) < 0)
 		goto done;
+	im.encoding = im.opt->encoding ? im.opt->encoding : yh_csv_encoding(csv);
+	if (yh_csv_encoding_detected(csv))
+		report(&im, 1, -1, 1, "the file is not UTF-8; read as GB18030");
 	if ((rc = read_header(&im, csv)) < 0)
 		goto done;
 	yh_store_bulk(store, 1);
@@ -473,6 +480,9 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	    (rc = yh_register_has_current(&current, store, kind)) < 0)
 		goto done;
 	im.fast = !current;
+	if ((rc = yh_status_map_load(&im.status_map, store, 0)) < 0)
+		goto done;
+	im.rule.status_map = im.status_map;
 	if ((rc = yh_register_writer_open(&im.writer, store, kind, im.seq, im.fast)) < 0)
 		goto done;
 	if ((rc = read_rows(&im, csv)) < 0)
@@ -506,6 +516,7 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	rep->seq = im.seq;
 done:
 	yh_register_writer_free(im.writer);
+	yh_status_map_free(im.status_map);
 	if (in_tx)
 		yh_store_rollback(store);
 	yh_store_bulk(store, 0);

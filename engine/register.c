@@ -1,4 +1,5 @@
-/* register.c — the four register descriptors: columns, header aliases and value rules.
+/* register.c — the four register descriptors: columns, header aliases and value rules
+ * (with the status words they accept).
  * Reading and writing the rows is the storage layer's (store/register_store.c). */
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +27,9 @@ static const yh_column_desc entity_columns[YH_E_COLUMNS] = {
 	[YH_E_RISK] = COLUMN("risk", ALIASES("风险等级", "信用风险分类", "风险分类", "risk"), 0,
 	       "A, B, C, D (低, 一般, 较高, 高) or empty for unclassified", yh_rule_risk),
 	[YH_E_STATUS] = { { "status", ALIASES("登记状态", "经营状态", "状态", "status"), 0,
-	    "存续/在业/开业 (active), 注销, 吊销, 撤销, 迁出, 停业/歇业, 清算; absent column: active" },
+	    "存续/在业/开业/在营 (active), 注销 (deregistered), 吊销 (revoked), 撤销 (cancelled), "
+	    "迁出 (moved_out), 停业/歇业 (suspended), 清算 (liquidating) and more (docs/formats.md); "
+	    "the store's status map; absent column: active" },
 	  NULL, "active", yh_rule_entity_status },
 	[YH_E_ABNORMAL] = { { "abnormal", ALIASES("经营异常名录", "列入经营异常名录", "经营异常", "abnormal"), 0,
 	    "是/否, Y/N, yes/no, true/false, 1/0; empty: 否" },
@@ -45,8 +48,10 @@ static const yh_column_desc inspector_columns[YH_I_COLUMNS] = {
 	[YH_I_SPECIALTIES] = COLUMN("specialties", ALIASES("专业领域", "专业", "业务专长", "specialties"), 0,
 	       "list separated by ';' (also '；', '、', '|'), stored sorted", yh_rule_specialties),
 	[YH_I_STATUS] = { { "status", ALIASES("在岗状态", "状态", "status"), 0,
-	    "在岗/在职 (active), 休假/请假/病假 (on_leave), 停职 (suspended), 离职/调离/退休 (left); "
-	    "absent column: active" },
+	    "在岗/在职/正常 (active); 休假/请假/病假/事假/产假/病休/离岗/借调/挂职/培训/学习/进修, on leave, "
+	    "seconded, training (on_leave); 停职/暂停执法/停止执法, suspended, inactive (suspended); "
+	    "离职/调离/调出/辞职/退休/离退休, left, retired, resigned (left); the store's status map; "
+	    "letter case, spaces and '_' do not matter; absent column: active" },
 	  NULL, "active", yh_rule_inspector_status },
 };
 

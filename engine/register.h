@@ -6,8 +6,10 @@
 
 #include "yaohao/error.h"
 #include "yaohao/register.h"
+#include "text.h"
 
-#define YH_FIELD_MAX 4096
+/* The most bytes of a register field: the one text limit. */
+#define YH_FIELD_MAX YH_TEXT_MAX
 
 /* Column indices of the entity and inspector registers: the order of the one
  * column list in register.c (storage order, canonical file order, Merkle row order). */
@@ -28,11 +30,14 @@ typedef struct {
 	char buf[YH_FIELD_MAX + 8];
 } yh_value;
 
+struct yh_status_map;
+
 typedef struct {
 	int accept_bad_check;
 	int bad_check;      /* set by a rule when it accepted a bad check character */
 	int loose;          /* the column was read through a loose alias */
 	yh_hint hint;       /* set by a rule that fails: what the user could do */
+	const struct yh_status_map *status_map; /* the store's local status words, or NULL */
 } yh_rule_ctx;
 
 /* Normalises v in place; 0 ok, -1 with a reason in why. */

@@ -5,6 +5,7 @@
 
 #include "yaohao/uscc.h"
 #include "register.h"
+#include "status_map.h"
 #include "text.h"
 
 typedef struct {
@@ -50,6 +51,59 @@ static int map_value(yh_value *v, const mapping *table, const char *accepted,
 		}
 	}
 	snprintf(why, whysize, "'%s' is not one of %s", show(v, tmp, sizeof(tmp)), accepted);
+	return -1;
+}
+
+/*
+ * A status word as it is compared: ASCII letters in lower case, and each run of spaces,
+ * '_' and '-' one '_' ("On Leave", "on-leave" and "ON_LEAVE" are "on_leave").  0 when it
+ * does not fit in out.
+ */
+static size_t status_key(char *out, size_t size, const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == ' ' || c == '_' || c == '-') {
+			while (i + 1 < len && (s[i + 1] == ' ' || s[i + 1] == '_' || s[i + 1] == '-'))
+				i++;
+			c = '_';
+		} else if (c >= 'A' && c <= 'Z') {
+			c = (char)(c - 'A' + 'a');
+		}
+		if (n + 1 >= size)
+			return 0;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* Maps a status word through the built-in table, then the store's status map. */
+static int map_status(yh_value *v, const mapping *table, yh_rule_ctx *ctx, yh_register_kind kind,
+                      const char *accepted, char *why, size_t whysize)
+{
+	char key[128], tmp[64];
+	const char *cls;
+	size_t n = status_key(key, sizeof(key), v->s, v->len);
+
+	for (; n && table->word; table++) {
+		if (strcmp(key, table->word) == 0) {
+			v->s = table->value;
+			v->len = strlen(table->value);
+			return 0;
+		}
+	}
+	if (n && ctx->status_map && (cls = yh_status_map_lookup(ctx->status_map, kind, key))) {
+		v->s = cls;
+		v->len = strlen(cls);
+		return 0;
+	}
+	snprintf(why, whysize, "'%s' is not one of %s, nor in the store's status map",
+	         show(v, tmp, sizeof(tmp)), accepted);
+	ctx->hint = YH_HINT_ADD_STATUS_WORD;
 	return -1;
 }
 
@@ -151,30 +205,34 @@ int yh_rule_risk(yh_value *v, yh_rule_ctx *ctx, char *why, size_t whysize)
 	return map_value(v, risks, "A, B, C, D (低, 一般, 较高, 高)", why, whysize);
 }
 
+/* Entity statuses (docs/formats.md): the words of registration systems, and the stored
+ * values themselves.  Words are compared as status_key() writes them. */
+static const mapping entity_statuses[] = {
+	{ "存续", "active" }, { "在业", "active" }, { "开业", "active" }, { "在营", "active" },
+	{ "正常", "active" }, { "在册", "active" }, { "存续（在营、开业、在册）", "active" },
+	{ "存续(在营、开业、在册)", "active" }, { "在营（开业）", "active" },
+	{ "在营（开业）企业", "active" }, { "active", "active" },
+	{ "注销", "deregistered" }, { "已注销", "deregistered" }, { "吊销，已注销", "deregistered" },
+	{ "吊销已注销", "deregistered" }, { "deregistered", "deregistered" },
+	{ "吊销", "revoked" }, { "已吊销", "revoked" }, { "吊销，未注销", "revoked" },
+	{ "吊销未注销", "revoked" }, { "revoked", "revoked" },
+	{ "撤销", "cancelled" }, { "已撤销", "cancelled" }, { "撤销登记", "cancelled" },
+	{ "cancelled", "cancelled" }, { "canceled", "cancelled" },
+	{ "迁出", "moved_out" }, { "已迁出", "moved_out" }, { "moved_out", "moved_out" },
+	{ "停业", "suspended" }, { "歇业", "suspended" }, { "suspended", "suspended" },
+	{ "清算", "liquidating" }, { "清算中", "liquidating" }, { "liquidating", "liquidating" },
+	{ "in_liquidation", "liquidating" },
+	{ NULL, NULL }
+};
+
 int yh_rule_entity_status(yh_value *v, yh_rule_ctx *ctx, char *why, size_t whysize)
 {
-	static const mapping statuses[] = {
-		{ "存续", "active" }, { "在业", "active" }, { "开业", "active" }, { "在营", "active" },
-		{ "正常", "active" }, { "在册", "active" }, { "存续（在营、开业、在册）", "active" },
-		{ "active", "active" },
-		{ "注销", "deregistered" }, { "已注销", "deregistered" }, { "deregistered", "deregistered" },
-		{ "吊销", "revoked" }, { "已吊销", "revoked" }, { "吊销，未注销", "revoked" },
-		{ "吊销未注销", "revoked" }, { "revoked", "revoked" },
-		{ "撤销", "cancelled" }, { "已撤销", "cancelled" }, { "撤销登记", "cancelled" },
-		{ "cancelled", "cancelled" },
-		{ "迁出", "moved_out" }, { "已迁出", "moved_out" }, { "moved_out", "moved_out" },
-		{ "停业", "suspended" }, { "歇业", "suspended" }, { "suspended", "suspended" },
-		{ "清算", "liquidating" }, { "清算中", "liquidating" }, { "liquidating", "liquidating" },
-		{ NULL, NULL }
-	};
-
-	(void)ctx;
 	if (v->len == 0) {
 		snprintf(why, whysize, "is empty (leave the column out if every row is active)");
 		return -1;
 	}
-	return map_value(v, statuses, "存续/在业/开业 (active), 注销, 吊销, 撤销, 迁出, 停业/歇业, 清算",
-	                 why, whysize);
+	return map_status(v, entity_statuses, ctx, YH_REGISTER_ENTITIES,
+	                  "存续/在业/开业 (active), 注销, 吊销, 撤销, 迁出, 停业/歇业, 清算", why, whysize);
 }
 
 int yh_rule_flag(yh_value *v, yh_rule_ctx *ctx, char *why, size_t whysize)
@@ -312,24 +370,51 @@ int yh_rule_specialties(yh_value *v, yh_rule_ctx *ctx, char *why, size_t whysize
 	return 0;
 }
 
+/* Officer statuses (docs/formats.md): active, or one of three classes that are not drawn:
+ * on_leave (away for a time: leave, illness, secondment, training), suspended (may not
+ * enforce until reinstated), left (no longer in the department). */
+static const mapping inspector_statuses[] = {
+	{ "在岗", "active" }, { "在职", "active" }, { "正常", "active" }, { "active", "active" },
+	{ "休假", "on_leave" }, { "请假", "on_leave" }, { "病假", "on_leave" }, { "事假", "on_leave" },
+	{ "产假", "on_leave" }, { "病休", "on_leave" }, { "离岗", "on_leave" }, { "借调", "on_leave" },
+	{ "挂职", "on_leave" }, { "培训", "on_leave" }, { "学习", "on_leave" }, { "进修", "on_leave" },
+	{ "on_leave", "on_leave" }, { "leave", "on_leave" }, { "seconded", "on_leave" },
+	{ "training", "on_leave" },
+	{ "停职", "suspended" }, { "暂停执法", "suspended" }, { "停止执法", "suspended" },
+	{ "suspended", "suspended" }, { "inactive", "suspended" },
+	{ "离职", "left" }, { "调离", "left" }, { "调出", "left" }, { "辞职", "left" }, { "退休", "left" },
+	{ "离退休", "left" }, { "left", "left" }, { "retired", "left" }, { "resigned", "left" },
+	{ NULL, NULL }
+};
+
 int yh_rule_inspector_status(yh_value *v, yh_rule_ctx *ctx, char *why, size_t whysize)
 {
-	static const mapping statuses[] = {
-		{ "在岗", "active" }, { "在职", "active" }, { "正常", "active" }, { "active", "active" },
-		{ "休假", "on_leave" }, { "请假", "on_leave" }, { "病假", "on_leave" },
-		{ "on_leave", "on_leave" },
-		{ "停职", "suspended" }, { "暂停执法", "suspended" }, { "suspended", "suspended" },
-		{ "离职", "left" }, { "调离", "left" }, { "退休", "left" }, { "left", "left" },
-		{ NULL, NULL }
-	};
-
-	(void)ctx;
 	if (v->len == 0) {
 		snprintf(why, whysize, "is empty (leave the column out if every officer is active)");
 		return -1;
 	}
-	return map_value(v, statuses, "在岗/在职 (active), 休假/请假/病假, 停职/暂停执法, 离职/调离/退休",
-	                 why, whysize);
+	return map_status(v, inspector_statuses, ctx, YH_REGISTER_INSPECTORS,
+	                  "在岗/在职 (active), 休假/离岗/借调/挂职/培训/学习 (on_leave), 停职 (suspended), "
+	                  "离职/调离/退休 (left)", why, whysize);
+}
+
+int yh_rule_status_builtin(yh_register_kind kind, const char *key, const char **cls)
+{
+	const mapping *m = kind == YH_REGISTER_ENTITIES ? entity_statuses :
+	                   kind == YH_REGISTER_INSPECTORS ? inspector_statuses : NULL;
+
+	for (; m && m->word; m++) {
+		if (strcmp(m->word, key) == 0) {
+			*cls = m->value;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+size_t yh_rule_status_key(char *out, size_t size, const char *s, size_t len)
+{
+	return status_key(out, size, s, len);
 }
 
 int yh_rule_entity_finish(yh_value *values, char *why, size_t whysize)

@@ -59,11 +59,20 @@ int64_t yh_days_from_date(const char *d)
 	return era * 146097 + doe - 719468;
 }
 
-static int clean_text(const char *s)
+/* Checks a text member against the one text rule (text.h): 0, or fails naming `path`. */
+static int check_text(parser *p, const char *path, const char *s)
 {
-	char why[8];
+	char why[160];
+	size_t len = strlen(s);
+	int r;
 
-	return yh_text_check(s, strlen(s), why, sizeof(why)) == 0;
+	if (len > YH_TEXT_MAX)
+		return fail(p, path, "is %zu bytes long, the limit is %d", len, YH_TEXT_MAX);
+	if ((r = yh_text_check(s, len, why, sizeof(why))) == YH_TEXT_FORMAT)
+		return fail(p, path, "%s", why);
+	if (r != 0)
+		return fail(p, path, "holds control characters or invalid UTF-8 (%s)", why);
+	return YH_OK;
 }
 
 static int is_code(const char *s, size_t max)
@@ -115,8 +124,8 @@ static int get_string(parser *p, const char **out, json_t *obj, const char *key,
 	}
 	if (!json_is_string(v))
 		return fail(p, path, "must be a string");
-	if (!clean_text(json_string_value(v)))
-		return fail(p, path, "holds control characters or invalid UTF-8");
+	if (check_text(p, path, json_string_value(v)) < 0)
+		return YH_EDATA;
 	*out = json_string_value(v);
 	return YH_OK;
 }
@@ -140,12 +149,52 @@ static int get_int(parser *p, json_int_t *out, json_t *obj, const char *key, con
 	return YH_OK;
 }
 
-/* Reads an array of strings, each checked by `valid` (NULL: clean text). */
+typedef struct {
+	const char *s;
+	size_t i;
+} indexed;
+
+static int cmp_indexed(const void *a, const void *b)
+{
+	const indexed *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The index of the first of v[0..n) that repeats an earlier one, n when none does:
+ * sorted by (text, index), a repeat is the second of a run; O(n log n). */
+static int first_repeat(size_t *out, char *const *v, size_t n)
+{
+	indexed *a;
+	size_t k;
+
+	*out = n;
+	if (n < 2)
+		return YH_OK;
+	if (!(a = malloc(n * sizeof(*a))))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	for (k = 0; k < n; k++) {
+		a[k].s = v[k];
+		a[k].i = k;
+	}
+	qsort(a, n, sizeof(*a), cmp_indexed);
+	for (k = 1; k < n; k++)
+		if (a[k].i < *out && strcmp(a[k].s, a[k - 1].s) == 0)
+			*out = a[k].i;
+	free(a);
+	return YH_OK;
+}
+
+/* Reads an array of strings, each checked by `valid` (NULL: clean text).  The first fault
+ * in list order is reported: a bad element, or one listed twice. */
 static int get_strings(parser *p, yh_strings *out, json_t *obj, const char *key, const char *path,
                        int (*valid)(const char *), const char *what)
 {
 	json_t *v = json_object_get(obj, key), *e;
-	size_t i, j;
+	size_t i, bad, repeat;
+	char ep[256];
+	int rc;
 
 	out->v = NULL;
 	out->n = 0;
@@ -157,19 +206,35 @@ static int get_strings(parser *p, yh_strings *out, json_t *obj, const char *key,
 	if (!out->v)
 		return yh_error_set(YH_ENOMEM, "out of memory");
 	json_array_foreach(v, i, e) {
-		char ep[256];
-
-		snprintf(ep, sizeof(ep), "%s[%zu]", path, i);
-		if (!json_is_string(e) || !clean_text(json_string_value(e)) || !*json_string_value(e))
-			return fail(p, ep, "must be a non-empty string");
-		if (valid && !valid(json_string_value(e)))
-			return fail(p, ep, "\"%s\" is not %s", json_string_value(e), what);
-		for (j = 0; j < out->n; j++)
-			if (strcmp(out->v[j], json_string_value(e)) == 0)
-				return fail(p, ep, "\"%s\" is listed twice", json_string_value(e));
+		if (!json_is_string(e) || !*json_string_value(e))
+			break;
 		out->v[out->n++] = (char *)json_string_value(e);
 	}
-	return YH_OK;
+	bad = out->n;
+	for (i = 0; i < out->n; i++) {
+		char why[8];
+		const char *s = out->v[i];
+
+		if (strlen(s) > YH_TEXT_MAX || yh_text_check(s, strlen(s), why, sizeof(why)) != 0 ||
+		    (valid && !valid(s))) {
+			bad = i;
+			break;
+		}
+	}
+	if ((rc = first_repeat(&repeat, out->v, bad)) < 0)
+		return rc;
+	if (repeat < bad) {
+		snprintf(ep, sizeof(ep), "%s[%zu]", path, repeat);
+		return fail(p, ep, "\"%s\" is listed twice", out->v[repeat]);
+	}
+	if (bad == json_array_size(v))
+		return YH_OK;
+	snprintf(ep, sizeof(ep), "%s[%zu]", path, bad);
+	if (bad == out->n)
+		return fail(p, ep, "must be a non-empty string");
+	if ((rc = check_text(p, ep, out->v[bad])) < 0)
+		return rc;
+	return fail(p, ep, "\"%s\" is not %s", out->v[bad], what);
 }
 
 static int valid_department(const char *s) { return yh_store_department_valid(s); }
@@ -239,8 +304,10 @@ static int get_stratum_map(parser *p, json_t **out, json_t *strata, const char *
 	}
 	json_object_foreach(v, k, e) {
 		snprintf(path, sizeof(path), "strata.%s.%s", key, k);
-		if (!clean_text(k) || !*k)
+		if (!*k)
 			return fail(p, path, "stratum names must be clean, non-empty text");
+		if (check_text(p, path, k) < 0)
+			return YH_EDATA;
 		if (rates) {
 			yh_rate r;
 
@@ -535,8 +602,32 @@ static int parse_doc(parser *p, yh_task *t, json_t *in, json_t **normalised)
 	return YH_OK;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted copy a long list is looked up in (short ones are scanned). */
+#define SCAN_MAX 8
+static int sort_list(yh_strings *l)
+{
+	if (l->n <= SCAN_MAX)
+		return YH_OK;
+	if (!(l->sorted = malloc(l->n * sizeof(char *))))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	memcpy(l->sorted, l->v, l->n * sizeof(char *));
+	qsort(l->sorted, l->n, sizeof(char *), cmp_str);
+	return YH_OK;
+}
+
 static void free_parsed(yh_task *t)
 {
+	yh_strings *lists[] = { &t->departments, &t->status, &t->regions, &t->industries,
+	                        &t->types, &t->risks };
+	size_t i;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		free(lists[i]->sorted);
 	free(t->departments.v);
 	free(t->items.v);
 	free(t->status.v);
@@ -587,7 +678,10 @@ int yh_task_parse(yh_task **out, const char *text, size_t len, const char *sourc
 	if ((rc = parse_doc(&p, t, in, &norm)) < 0)
 		goto done;
 	free_parsed(t);
-	if ((rc = parse_doc(&p, t, norm, &again)) < 0)
+	if ((rc = parse_doc(&p, t, norm, &again)) < 0 || (rc = sort_list(&t->departments)) < 0 ||
+	    (rc = sort_list(&t->status)) < 0 || (rc = sort_list(&t->regions)) < 0 ||
+	    (rc = sort_list(&t->industries)) < 0 || (rc = sort_list(&t->types)) < 0 ||
+	    (rc = sort_list(&t->risks)) < 0)
 		goto done;
 	t->doc = norm;
 	norm = NULL;
@@ -624,17 +718,39 @@ const char *yh_task_draw_date(const yh_task *t) { return t->draw_date; }
 const char *yh_task_canonical(const yh_task *t) { return t->canonical; }
 void yh_task_digest(unsigned char out[32], const yh_task *t) { memcpy(out, t->digest, 32); }
 
+/* 1 if s is in the list (prefix_of: if an element is a prefix of s; elements are at most
+ * PREFIX_MAX bytes then, region and industry prefixes). */
+#define PREFIX_MAX 6
 static int list_has(const yh_strings *l, const char *s, size_t prefix_of)
 {
-	size_t i;
+	char head[PREFIX_MAX + 1];
+	const char *key = head;
+	size_t i, len;
 
-	for (i = 0; i < l->n; i++) {
-		size_t n = strlen(l->v[i]);
+	if (!l->sorted) {
+		for (i = 0; i < l->n; i++) {
+			size_t n = strlen(l->v[i]);
 
-		if (prefix_of ? strncmp(l->v[i], s, n) == 0 : strcmp(l->v[i], s) == 0)
+			if (prefix_of ? strncmp(l->v[i], s, n) == 0 : strcmp(l->v[i], s) == 0)
+				return 1;
+		}
+		return 0;
+	}
+	if (!prefix_of)
+		return bsearch(&s, l->sorted, l->n, sizeof(char *), cmp_str) != NULL;
+	len = strlen(s);
+	for (i = 1; i <= len && i <= PREFIX_MAX; i++) {
+		memcpy(head, s, i);
+		head[i] = '\0';
+		if (bsearch(&key, l->sorted, l->n, sizeof(char *), cmp_str))
 			return 1;
 	}
 	return 0;
+}
+
+int yh_task_has_department(const yh_task *t, const char *department)
+{
+	return list_has(&t->departments, department, 0);
 }
 
 int yh_task_population_match(const yh_task *t, const char *const *e)

@@ -20,6 +20,7 @@ typedef enum {
 typedef struct {
 	char **v;
 	size_t n;
+	char **sorted;               /* v sorted by bytes, for lookups in long lists (or NULL) */
 } yh_strings;
 
 struct yh_task {
@@ -55,8 +56,11 @@ int64_t yh_days_from_date(const char *date);
  * YH_EDATA when it does not fit in size bytes. */
 int yh_task_stratum_key(char *buf, size_t size, const yh_task *task, const char *const *entity);
 
-/* 1 if the entity row belongs to the task's population. */
+/* 1 if the entity row belongs to the task's population.  O(log n) in the lists' lengths. */
 int yh_task_population_match(const yh_task *task, const char *const *entity);
+
+/* 1 if `department` is one of the task's departments.  O(log n). */
+int yh_task_has_department(const yh_task *task, const char *department);
 
 /* The per-stratum rule: k and reserves for a stratum of n entities.
  * YH_EDATA when no rate or count covers the stratum. */

@@ -5,9 +5,22 @@
 
 #include "text.h"
 
+/* Bidirectional controls and invisible format characters: they make text display
+ * differently from its bytes (a name reversed by U+202E, a word split by U+200B). */
+static const char *format_character(unsigned cp)
+{
+	if (cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069))
+		return "bidirectional control character";
+	if ((cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff)
+		return "invisible format character";
+	return NULL;
+}
+
 int yh_text_check(const char *str, size_t len, char *why, size_t whysize)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	const char *kind;
 	size_t i = 0;
 
 	while (i < len) {
@@ -43,6 +56,11 @@ int yh_text_check(const char *str, size_t len, char *why, size_t whysize)
 		if (cp >= 0x80 && cp <= 0x9f) {
 			snprintf(why, whysize, "control character U+%04X at byte %zu", cp, i + 1);
 			return -1;
+		}
+		if ((kind = format_character(cp)) != NULL) {
+			snprintf(why, whysize, "%s U+%04X at byte %zu (text would read differently from "
+			         "its bytes)", kind, cp, i + 1);
+			return YH_TEXT_FORMAT;
 		}
 		i += need + 1;
 	}

@@ -4,13 +4,20 @@
 
 #include <stddef.h>
 
+/* The most bytes of one text value: a register field, a task's title or note, a word. */
+#define YH_TEXT_MAX 4096
+
 /*
  * Checks that s[0..len) is well-formed UTF-8 (no overlong forms, no
  * surrogates, nothing above U+10FFFF) without control characters (C0, DEL,
- * C1).  Returns 0 when it is, else YH_TEXT_NOT_UTF8 (the bytes may be in another
- * encoding) or YH_TEXT_CONTROL, with a reason in why.
+ * C1) and without bidirectional controls or invisible format characters
+ * (U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+2066-U+2069,
+ * U+FEFF: anywhere, a byte-order mark inside text included; a file's leading
+ * BOM is the CSV reader's to strip).  Returns 0 when it is, else
+ * YH_TEXT_NOT_UTF8 (the bytes may be in another encoding), YH_TEXT_CONTROL or
+ * YH_TEXT_FORMAT, with a reason in why.  The length is not checked here.
  */
-enum { YH_TEXT_NOT_UTF8 = -2, YH_TEXT_CONTROL = -1 };
+enum { YH_TEXT_FORMAT = -3, YH_TEXT_NOT_UTF8 = -2, YH_TEXT_CONTROL = -1 };
 int yh_text_check(const char *s, size_t len, char *why, size_t whysize);
 
 /* Trims ASCII spaces, tabs and U+3000 (ideographic space) at both ends. */

@@ -3,7 +3,8 @@
  *
  * Accepts quoted fields holding commas, quotes ("") and line breaks, CRLF or
  * LF line ends, an optional UTF-8 byte-order mark, and other encodings
- * (GB18030, GBK) converted to UTF-8 through iconv.  Blank lines are skipped.
+ * (GB18030, GBK) converted to UTF-8 through iconv, or detected ("auto": a
+ * file that is not UTF-8 but is GB18030).  Blank lines are skipped.
  * It is strict where leniency would be ambiguous: a quote inside an unquoted
  * field, text after a closing quote, a bare CR, an unterminated quote, and a
  * record over YH_CSV_MAX_RECORD bytes or YH_CSV_MAX_FIELDS fields are errors
@@ -29,8 +30,10 @@ extern "C" {
 
 typedef struct yh_csv yh_csv;
 
-/* Opens `path`.  `encoding` is NULL or "utf-8" for UTF-8, or "gb18030"/"gbk"
- * (any case); anything else is YH_EINVAL. */
+/* Opens `path`.  `encoding` is NULL or "utf-8" for UTF-8, "gb18030"/"gbk", or "auto":
+ * GB18030 when the whole file is not well-formed UTF-8 but decodes as GB18030, else
+ * UTF-8 (the file is read through once more to decide; a file that cannot be read
+ * twice, such as a pipe, is UTF-8).  Any case; anything else is YH_EINVAL. */
 YH_EXTERN int yh_csv_open(yh_csv **out, const char *path, const char *encoding) YH_WARN_UNUSED;
 
 /* Reads from memory; `name` is used in messages.  The data is copied. */
@@ -57,6 +60,12 @@ YH_EXTERN const char *yh_csv_field(const yh_csv *csv, size_t i, size_t *len);
 YH_EXTERN uint64_t yh_csv_error_line(const yh_csv *csv);
 YH_EXTERN size_t yh_csv_error_field(const yh_csv *csv);
 YH_EXTERN const char *yh_csv_error_reason(const yh_csv *csv);
+
+/* The encoding the file is read in: "utf-8" or "gb18030" (for "gbk" too). */
+YH_EXTERN const char *yh_csv_encoding(const yh_csv *csv);
+
+/* 1 when "auto" chose GB18030 (the file is not UTF-8), 0 otherwise. */
+YH_EXTERN int yh_csv_encoding_detected(const yh_csv *csv);
 
 /* 1-based physical line on which the current record starts. */
 YH_EXTERN uint64_t yh_csv_line(const yh_csv *csv);

@@ -52,6 +52,7 @@ typedef enum {
 	YH_HINT_GIVE_CONFLICTS,    /* a check was skipped: no conflicts file */
 	YH_HINT_GIVE_EARLIER,      /* a check was skipped: the earlier draws' documents were not given */
 	YH_HINT_GIVE_FEED,         /* a check was skipped: no feed of announcements */
+	YH_HINT_ADD_STATUS_WORD,   /* a status word is unknown: map it in the store's status map */
 	YH_HINT_COUNT
 } yh_hint;
 

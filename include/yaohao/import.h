@@ -44,7 +44,8 @@ typedef void (*yh_progress_fn)(void *ctx, uint64_t bytes_done, uint64_t bytes_to
 
 typedef struct {
 	unsigned int version;         /* YH_IMPORT_OPTIONS_VERSION: initialise with YH_IMPORT_OPTIONS_INIT */
-	const char *encoding;         /* NULL or "utf-8"; "gb18030" or "gbk" */
+	const char *encoding;         /* "utf-8", "gb18030" or "gbk"; NULL: UTF-8, or GB18030 when the
+	                                 file is not UTF-8 but is GB18030 (a warning on line 1 says so) */
 	int partial;                  /* 1: leave rows absent from the file as they are */
 	int accept_bad_check;         /* 1: accept credit codes whose check character fails */
 	int dry_run;                  /* 1: validate only, change nothing */

@@ -11,6 +11,7 @@
  *   ledger.h    reading the append-only, hash-chained, signed ledger
  *   register.h  the registers, their history and canonical export
  *   import.h    importing register files, all or nothing
+ *   status_map.h local status words, recorded in the ledger
  *   stats.h     register statistics
  *   rate.h      exact sampling rates and rounding
  *   merkle.h    RFC 6962 Merkle roots and audit paths
@@ -35,6 +36,7 @@
 #include "ledger.h"
 #include "register.h"
 #include "import.h"
+#include "status_map.h"
 #include "stats.h"
 #include "rate.h"
 #include "merkle.h"

@@ -114,6 +114,34 @@ for enc in utf-8 UTF-8 utf8; do
 	assert_exit 0 "--encoding $enc is accepted"
 done
 
+# Without --encoding, a file that is not UTF-8 but is GB18030 is read as GB18030, with a
+# one-line notice: the same rows as with --encoding gb18030 (and as entities.csv).
+yh init --department 330100-SCJG --db g-auto.db
+yh import --db g-auto.db entities "$FIXTURES/entities-gb18030.csv"
+assert_exit 0 "entities-gb18030.csv without --encoding exits 0"
+assert_stdout_contains "300 rows, 300 added, 0 changed, 0 unchanged, 0 closed" "without --encoding: 300 added"
+assert_eq "$FIXTURES/entities-gb18030.csv:1: header: warning: the file is not UTF-8; read as GB18030" "$STDERR" \
+	"one notice on line 1, nothing else"
+assert_eq "$(entity_rows g-gb18030.db)" "$(entity_rows g-auto.db)" "the same rows as with --encoding gb18030"
+assert_eq "$(entity_rows a.db)" "$(entity_rows g-auto.db)" "the same rows as entities.csv"
+assert_eq "gb18030|$(sha256sum "$FIXTURES/entities-gb18030.csv" | cut -d' ' -f1)" \
+	"$(sqlite3 g-auto.db "select json_extract(payload, '\$.encoding') || '|' || json_extract(payload, '\$.sha256') from ledger where kind = 'import'")" \
+	"the ledger entry records the encoding read and the file's bytes"
+yh import --db g-auto.db --dry-run --json entities "$FIXTURES/entities-gb18030.csv"
+printf '%s\n' "$STDOUT" > auto.json
+assert_eq 1 "$(json_get auto.json '$.warnings')" "--json counts the notice as a warning"
+# A UTF-8 file gets no notice; --encoding utf-8 forces UTF-8 (the GB18030 file is refused).
+yh import --db g-auto.db --dry-run entities "$FIXTURES/entities.csv"
+assert_stderr_empty "a UTF-8 file: no notice"
+yh import --db g-auto.db --dry-run --encoding utf-8 entities "$FIXTURES/entities-gb18030.csv"
+assert_exit 3 "--encoding utf-8 forces UTF-8"
+assert_stderr_contains "(try --encoding gb18030)"
+# A file neither UTF-8 nor GB18030 is read as UTF-8 and refused as before.
+{ head -n 3 "$FIXTURES/entities.csv"; printf '\xff\xfe\n'; } > neither.csv
+yh import --db g-auto.db --dry-run entities neither.csv
+assert_exit 3 "a file in neither encoding is refused"
+assert_stderr_not_contains "read as GB18030" "and not called GB18030"
+
 # Unsupported --encoding: a usage error (exit 2), naming the encoding.
 ledger_before=$(db_count a.db ledger)
 yh import --db a.db --encoding latin1 entities "$FIXTURES/entities.csv"

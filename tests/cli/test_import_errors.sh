@@ -216,9 +216,10 @@ yh log --db c2.db --json
 printf '%s\n' "$STDOUT" | tail -n 1 > last2.json
 assert_eq 0 "$(json_get last2.json '$.payload.accept_bad_check')" "an ordinary import records accept_bad_check false"
 
-# A GB18030 file read as UTF-8: bad data, with a hint to use --encoding gb18030.
-yh import --db s.db entities "$FIXTURES/entities-gb18030.csv"
-assert_exit 3 "entities-gb18030.csv without --encoding: exit 3"
+# A GB18030 file read as UTF-8 (forced: without --encoding it is detected, test_import.sh):
+# bad data, with a hint to use --encoding gb18030.
+yh import --db s.db --encoding utf-8 entities "$FIXTURES/entities-gb18030.csv"
+assert_exit 3 "entities-gb18030.csv with --encoding utf-8: exit 3"
 assert_stderr_contains "entities-gb18030.csv:1: " "the error is reported on line 1 (the header)"
 assert_stderr_contains "--encoding gb18030" "the message hints at --encoding gb18030"
 assert_eq "$SNAP" "$(snapshot s.db)" "a wrongly encoded file changes nothing"

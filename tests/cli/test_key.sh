@@ -361,6 +361,129 @@ if [ "$got" != skip ]; then
 	assert_eq 3 "$got" "after key new every signature verifies, the earlier ones too"
 fi
 
+# ---- key files that are not what they seem ---------------------------------------
+
+before=$(sqlite3 a.db .dump)
+# A FIFO: open() would wait for a writer forever; it is refused at once.
+mkfifo fifo.key
+chmod 600 fifo.key
+run timeout 20 "$YAOHAO" import --db a.db --key fifo.key items "$FIXTURES/items.csv"
+assert_exit 4 "a FIFO as --key exits 4 at once (not 124: timed out)"
+assert_stderr_contains "the secret key file is not a regular file (a FIFO): 'fifo.key'"
+run timeout 20 "$YAOHAO" key show --db a.db -o pub-fifo.txt
+assert_exit 0 "key show -o still writes"
+run timeout 20 "$YAOHAO" audit --db a.db --pubkey fifo.key
+assert_exit 3 "a FIFO as a public key file (audit --pubkey) exits 3 at once"
+assert_stderr_contains "the public key file is not a regular file (a FIFO): 'fifo.key'"
+# A folder, a symbolic link.
+mkdir dir.key
+yk import --db a.db --key dir.key items "$FIXTURES/items.csv"
+assert_exit 4 "a folder as --key exits 4"
+assert_stderr_contains "not a regular file (a folder)"
+ln -s a.db.key link.key
+yk import --db a.db --key link.key items "$FIXTURES/items.csv"
+assert_exit 4 "a symbolic link as --key exits 4"
+assert_stderr_contains "the secret key file is a symbolic link: 'link.key' (give the file itself)"
+# A 0600 key file that belongs to another user.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	cp -p a.db.key nobody.key
+	chown nobody nobody.key
+	assert_eq 600 "$(stat -c %a nobody.key)" "nobody.key has mode 600"
+	yk import --db a.db --key nobody.key items "$FIXTURES/items.csv"
+	assert_exit 4 "a key file owned by nobody exits 4"
+	assert_stderr_contains "secret key file belongs to another user (uid $(id -u nobody); yaohao runs as uid 0): 'nobody.key'"
+	chown root nobody.key
+	yk import --db a.db --dry-run --key nobody.key items "$FIXTURES/items.csv"
+	assert_exit 0 "the same file owned by the user works"
+else
+	echo "note: not root (or no user nobody): the owner check is covered by the unit test only"
+fi
+assert_eq "$before" "$(sqlite3 a.db .dump)" "none of these changed the store"
+
+# ---- key new after a crash -------------------------------------------------------
+
+# keyless NAME: a store made before signing existed (as u.db above).
+keyless() {
+	"$YAOHAO" init --department 330100-SCJG --db "$1" >/dev/null
+	rm "$1.key"
+	sqlite3 "$1" "drop trigger ledger_no_update; drop trigger ledger_no_delete;
+		delete from ledger where kind = 'key'; update ledger set signature = null, key_id = null;
+		delete from meta where key = 'public_key'; $triggers"
+}
+# A run stopped after it wrote DB.key.pending, before the store took it: the next one adopts
+# that key.  (The pending file is made here as another store's key file.)
+keyless p1.db
+yk init --department 330100-SCJG --db maker.db --key p1.db.key.pending
+PKID=$(printf '%s\n' "$STDOUT" | sed -n "s/^created signing key \([0-9a-f]*\) in .*/\1/p")
+yk key new --db p1.db
+assert_exit 0 "key new after a stop before the store took the key exits 0"
+assert_stdout_contains "adopted signing key $PKID that an interrupted run left in 'p1.db.key.pending'" \
+	"it adopts the pending key and says so"
+assert_file_exists p1.db.key "the key file is in place"
+assert_no_file p1.db.key.pending "no pending file is left"
+assert_eq "$PKID" "$(sqlite3 p1.db "select json_extract(payload, '\$.key_id') from ledger where kind = 'key'")" \
+	"the store's key entry names the adopted key"
+yk import --db p1.db items "$FIXTURES/items.csv"
+assert_exit 0 "the store works with the adopted key"
+# A run stopped after the store took the key, before the rename: the next one renames.
+yk init --department 330100-SCJG --db p2.db
+mv p2.db.key p2.db.key.pending
+yk import --db p2.db items "$FIXTURES/items.csv"
+assert_exit 4 "without the renamed key file the store cannot be written"
+assert_stderr_contains "the secret key file is not at 'p2.db.key', but 'p2.db.key.pending' is: creating the key was interrupted; create it again to finish (run 'yaohao key new')" \
+	"the message says what to do"
+yk key new --db p2.db
+assert_exit 0 "key new after a stop before the rename exits 0"
+assert_stdout_contains "finished an interrupted run: the store's signing key" "it finishes and says so"
+assert_file_exists p2.db.key
+assert_no_file p2.db.key.pending
+yk import --db p2.db items "$FIXTURES/items.csv"
+assert_exit 0 "the store works again"
+# A key file without its ledger entry (an older yaohao stopped between the two): 'key new'
+# said "File exists" and nothing else; now it says what to do, and that works.
+keyless p3.db
+yk init --department 330100-SCJG --db maker2.db --key spare.key
+cp -p spare.key p3.db.key
+yk key new --db p3.db
+assert_exit 4 "key new with DB.key but no key in the store exits 4"
+assert_stderr_contains "key file exists already, but the store has no key: 'p3.db.key'"
+assert_stderr_contains "rename it to 'p3.db.key.pending'" "the message says how to adopt it"
+mv p3.db.key p3.db.key.pending
+yk key new --db p3.db
+assert_exit 0 "after the rename key new adopts it"
+assert_stdout_contains "adopted signing key"
+
+# kill -9 at random points of 'key new': a re-run always finishes, the store audits and can
+# be written, and no pending file is left.
+keyless tmpl.db
+outcomes=
+bad=0
+for i in $(seq 1 24); do
+	cp tmpl.db "k$i.db"
+	"$YAOHAO" key new --db "k$i.db" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(printf '0.%03d' $((RANDOM % 14)))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	yk key new --db "k$i.db"
+	case "$RC:$STDOUT$STDERR" in
+	0:created*) outcomes="$outcomes c" ;;
+	0:adopted*) outcomes="$outcomes a" ;;
+	0:finished*) outcomes="$outcomes f" ;;
+	4:*"has a signing key already"*) outcomes="$outcomes done" ;;
+	*) bad=$((bad + 1)); echo "run $i: exit $RC: $STDOUT $STDERR" ;;
+	esac
+	if [ ! -f "k$i.db.key" ] || [ -e "k$i.db.key.pending" ]; then
+		bad=$((bad + 1)); echo "run $i: key file missing or pending left"
+	fi
+	yk import --db "k$i.db" items "$FIXTURES/items.csv"
+	[ "$RC" = 0 ] || { bad=$((bad + 1)); echo "run $i: import exit $RC: $STDERR"; }
+	yk audit --db "k$i.db"
+	[ "$RC" = 0 ] || { bad=$((bad + 1)); echo "run $i: audit exit $RC: $STDERR"; }
+done
+echo "outcomes of the re-runs:$outcomes"
+assert_eq 0 "$bad" "after a kill -9 at a random point, key new finishes; the store audits and is writable"
+
 # ---- the secret is never shown -----------------------------------------------------
 
 yk log --db a.db

@@ -798,6 +798,97 @@ START_TEST(test_buffer_name)
 }
 END_TEST
 
+/* ---- detecting GB18030 ("auto") -------------------------------------------------- */
+
+/* Opens data with "auto" and checks the encoding chosen. */
+static yh_csv *open_auto(const void *data, size_t len, const char *want, int detected)
+{
+	yh_csv *c = open_mem(data, len, "auto");
+
+	ck_assert_str_eq(yh_csv_encoding(c), want);
+	ck_assert_int_eq(yh_csv_encoding_detected(c), detected);
+	return c;
+}
+
+/* A file that is not UTF-8 but is GB18030 is read as GB18030; anything else as UTF-8. The
+ * whole file decides, across read boundaries; the hash is of the raw bytes either way. */
+START_TEST(test_auto_detection)
+{
+	const char *utf8 = "名称,值\n中,文\n";
+	size_t len, big = 256 * 1024 + 37, n;
+	char *gb = tu_iconv("GB18030", utf8, &len), *data;
+	unsigned char sha[32], want[32];
+	yh_csv *c;
+
+	c = open_auto(utf8, strlen(utf8), "utf-8", 0);
+	expect_record(c, 1, 2, "名称", "值");
+	expect_record(c, 2, 2, "中", "文");
+	expect_end(c);
+	yh_csv_free(c);
+	c = open_auto(gb, len, "gb18030", 1);
+	expect_record(c, 1, 2, "名称", "值");
+	expect_record(c, 2, 2, "中", "文");
+	expect_end(c);
+	ck_assert_int_eq(yh_csv_sha256(sha, c), YH_OK);
+	crypto_hash_sha256(want, (const unsigned char *)gb, len);
+	ck_assert_mem_eq(sha, want, 32);
+	yh_csv_free(c);
+	/* given, an encoding is not second-guessed */
+	c = open_mem(gb, len, "utf-8");
+	ck_assert_str_eq(yh_csv_encoding(c), "utf-8");
+	ck_assert_int_eq(yh_csv_encoding_detected(c), 0);
+	yh_csv_free(c);
+	c = open_mem(gb, len, "GBK");
+	ck_assert_str_eq(yh_csv_encoding(c), "gb18030");
+	ck_assert_int_eq(yh_csv_encoding_detected(c), 0);
+	yh_csv_free(c);
+	c = open_mem(gb, len, "Auto");
+	ck_assert_int_eq(yh_csv_encoding_detected(c), 1);
+	yh_csv_free(c);
+	/* ASCII and empty files are UTF-8 */
+	yh_csv_free(open_auto("a,b\n", 4, "utf-8", 0));
+	yh_csv_free(open_auto("", 0, "utf-8", 0));
+	/* neither UTF-8 nor GB18030 (0xFF is neither; a lead byte at the end is cut short):
+	 * UTF-8, whose text rule then names the bytes */
+	yh_csv_free(open_auto("a,\xFF\n", 4, "utf-8", 0));
+	data = malloc(len + 1);
+	memcpy(data, gb, len);
+	data[len] = '\xD6';
+	yh_csv_free(open_auto(data, len + 1, "utf-8", 0));
+	free(data);
+	free(gb);
+
+	/* the first non-ASCII bytes far into the file, and characters across the reader's
+	 * 256 KiB reads: a 3-byte UTF-8 one, a 2-byte and a 4-byte GB18030 one (U+1F600) */
+	data = malloc(big);
+#define ASCII_LINES() for (n = 0; n < big; n++) data[n] = n % 16 == 15 ? '\n' : 'x'
+	ASCII_LINES();
+	memcpy(data + 256 * 1024 - 1, "中", 3);
+	yh_csv_free(open_auto(data, big, "utf-8", 0));
+	ASCII_LINES();
+	gb = tu_iconv("GB18030", "中", &len);
+	ck_assert_uint_eq(len, 2);
+	memcpy(data + 256 * 1024 - 1, gb, 2);
+	free(gb);
+	c = open_auto(data, big, "gb18030", 1);
+	while (yh_csv_next(c) == 1 && !strstr(yh_csv_field(c, 0, NULL), "中"))
+		;
+	ck_assert_ptr_nonnull(strstr(yh_csv_field(c, 0, NULL), "中"));
+	yh_csv_free(c);
+	ASCII_LINES();
+	gb = tu_iconv("GB18030", "\xF0\x9F\x98\x80", &len);
+	ck_assert_uint_eq(len, 4);
+	memcpy(data + 256 * 1024 - 2, gb, 4);
+	free(gb);
+	yh_csv_free(open_auto(data, big, "gb18030", 1));
+	ASCII_LINES();
+	memcpy(data + big - 2, "\xD6\xD0", 2); /* the last two bytes only */
+	yh_csv_free(open_auto(data, big, "gb18030", 1));
+#undef ASCII_LINES
+	free(data);
+}
+END_TEST
+
 static Suite *csv_suite(void)
 {
 	Suite *s = suite_create("csv");
@@ -837,6 +928,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(enc, test_gb18030_invalid_bytes);
 	tcase_add_test(enc, test_gb18030_truncated_at_end);
 	tcase_add_test(enc, test_unsupported_encoding);
+	tcase_add_test(enc, test_auto_detection);
 
 	tcase_add_test(io, test_sha256_of_raw_bytes);
 	tcase_add_test(io, test_sha256_large_and_before_end);

@@ -318,16 +318,19 @@ START_TEST(test_gb18030_same_register)
 }
 END_TEST
 
-/* A GB18030 file read as UTF-8 fails, and says what to try. */
+/* A GB18030 file read as UTF-8 (forced: without an encoding it is detected) fails, and says
+ * what to try. */
 START_TEST(test_gb18030_read_as_utf8)
 {
 	yh_store *store = tu_store_new();
 	char *before = tu_store_fingerprint(store), *after;
+	yh_import_options utf8 = YH_IMPORT_OPTIONS_INIT;
 	yh_import_report rep;
 	tu_diags ds;
 
+	utf8.encoding = "utf-8";
 	ck_assert_int_eq(tu_import(&rep, store, YH_REGISTER_ENTITIES,
-	                           tu_fixture("entities-gb18030.csv"), NULL, &ds), YH_EDATA);
+	                           tu_fixture("entities-gb18030.csv"), &utf8, &ds), YH_EDATA);
 	ck_assert_uint_gt(rep.errors, 0);
 	ck_assert_uint_eq(rep.seq, 0);
 	ck_assert_uint_gt(ds.n, 0);
@@ -1400,6 +1403,67 @@ START_TEST(test_partial_mode_recorded)
 }
 END_TEST
 
+/* Without an encoding, a file that is not UTF-8 but is GB18030 is read as GB18030 with one
+ * warning on line 1: the same register as with encoding "gb18030" and as the UTF-8 file; the
+ * entry records the encoding read.  A UTF-8 file gets no warning. */
+START_TEST(test_gb18030_detected)
+{
+	yh_store *a = tu_store_new(), *b = NULL;
+	yh_import_options gb = YH_IMPORT_OPTIONS_INIT;
+	yh_import_report ra, rb;
+	tu_diags ds;
+	char *da, *db;
+	json_t *p;
+
+	ck_assert_int_eq(tu_import(&ra, a, YH_REGISTER_ENTITIES, tu_fixture("entities-gb18030.csv"), NULL,
+	                           &ds), YH_OK);
+	ck_assert_uint_eq(ra.added, 300);
+	ck_assert_uint_eq(ra.warnings, 1);
+	ck_assert_uint_eq(ds.n, 1);
+	ck_assert_uint_eq(ds.d[0].line, 1);
+	ck_assert_int_eq(ds.d[0].warning, 1);
+	ck_assert_int_eq(ds.d[0].has_column, 0);
+	ck_assert_str_eq(ds.d[0].message, "the file is not UTF-8; read as GB18030");
+	p = payload_json(a, ra.seq);
+	ck_assert_str_eq(tu_jstr(p, "encoding"), "gb18030");
+	json_decref(p);
+	ck_assert_int_eq(yh_store_create(&b, tu_path("b.db"), TU_DEPARTMENT), YH_OK);
+	gb.encoding = "gb18030";
+	tu_import_ok(&rb, b, YH_REGISTER_ENTITIES, tu_fixture("entities-gb18030.csv"), &gb);
+	ck_assert_uint_eq(rb.warnings, 0);
+	ck_assert_mem_eq(ra.sha256, rb.sha256, 32);
+	da = tu_register_dump(a, YH_REGISTER_ENTITIES, 0);
+	db = tu_register_dump(b, YH_REGISTER_ENTITIES, 0);
+	ck_assert_str_eq(da, db);
+	free(db);
+	/* the UTF-8 file: the same register, unchanged, and no warning */
+	ck_assert_int_eq(tu_import(&rb, a, YH_REGISTER_ENTITIES, tu_fixture("entities.csv"), NULL, &ds), YH_OK);
+	ck_assert_uint_eq(rb.unchanged, 300);
+	ck_assert_uint_eq(ds.n, 0);
+	p = payload_json(a, rb.seq);
+	ck_assert_str_eq(tu_jstr(p, "encoding"), "utf-8");
+	json_decref(p);
+	/* duplicates in a detected file are named with their first line (a second read, in GB18030) */
+	{
+		char *text = tu_read(tu_fixture("entities-gb18030.csv"), NULL), *second = strchr(text, '\n') + 1,
+		     *third = strchr(second, '\n') + 1;
+		tu_buf buf = { 0 };
+
+		tu_buf_str(&buf, text);
+		tu_buf_add(&buf, second, (size_t)(third - second));
+		tu_write(tu_path("dup-gb.csv"), buf.s, buf.len);
+		ck_assert_int_eq(tu_import(&rb, b, YH_REGISTER_ENTITIES, tu_path("dup-gb.csv"), NULL, &ds), YH_EDATA);
+		ck_assert_msg(tu_diag_find(&ds, 302, NULL) && strstr(tu_diag_find(&ds, 302, NULL)->message,
+		              "first on line 2"), "%s", ds.n > 1 ? ds.d[1].message : "");
+		free(buf.s);
+		free(text);
+	}
+	free(da);
+	yh_store_close(a);
+	yh_store_close(b);
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -1452,6 +1516,7 @@ static Suite *import_suite(void)
 	tcase_add_test(val, test_normalise_inspectors);
 	tcase_add_loop_test(val, test_inspector_value_rules, 0,
 	                    (int)(sizeof(inspector_values) / sizeof(inspector_values[0])));
+	tcase_add_test(enc, test_gb18030_detected);
 	return s;
 }
 

@@ -464,6 +464,210 @@ START_TEST(test_read_public)
 }
 END_TEST
 
+/* ---- key files that are not what they seem ---------------------------------------------- */
+
+/* Loads path, expecting `code` and a message holding `want`; never waits (Check's timeout
+ * would fail a FIFO that blocked in open()). */
+static void load_refused(const char *path, int code, const char *want)
+{
+	yh_key *l = (yh_key *)0x1;
+
+	ck_assert_int_eq(yh_key_load(&l, path), code);
+	ck_assert_ptr_null(l);
+	ck_assert_msg(strstr(yh_error_message(), want) && strstr(yh_error_message(), path),
+	              "'%s' lacks '%s'", yh_error_message(), want);
+}
+
+/* A FIFO (which would block open() until a writer came), a folder, a device, a symbolic
+ * link: refused before a byte is read. */
+START_TEST(test_load_refuses_non_regular)
+{
+	yh_key *k = new_key();
+	unsigned char pk[YH_PUBLIC_KEY_BYTES];
+	const char *fifo = tu_path("fifo.key"), *dir = tu_path("dir.key"), *link = tu_path("link.key");
+
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	load_refused(fifo, YH_ESTORE, "not a regular file (a FIFO)");
+	ck_assert_int_eq(yh_key_read_public(pk, fifo), YH_EDATA);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "a FIFO"));
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	load_refused(dir, YH_ESTORE, "not a regular file (a folder)");
+	load_refused("/dev/null", YH_ESTORE, "not a regular file (a device)");
+	ck_assert_int_eq(yh_key_save(k, tu_path("real.key")), YH_OK);
+	ck_assert_int_eq(symlink(tu_path("real.key"), link), 0);
+	load_refused(link, YH_ESTORE, "is a symbolic link");
+	yh_key_free(k);
+}
+END_TEST
+
+/* A 0600 key file that another user owns is refused (as root: chowned to nobody). */
+START_TEST(test_load_refuses_other_owner)
+{
+	yh_key *k = new_key(), *l = NULL;
+	const char *path = tu_path("dept.key");
+
+	ck_assert_int_eq(yh_key_save(k, path), YH_OK);
+	if (geteuid() != 0) {
+		fprintf(stderr, "note: not root, cannot give a file to another user: owner check skipped\n");
+		yh_key_free(k);
+		return;
+	}
+	ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	load_refused(path, YH_ESTORE, "belongs to another user (uid 65534; yaohao runs as uid 0)");
+	ck_assert_int_eq(chown(path, 0, 0), 0);
+	ck_assert_int_eq(yh_key_load(&l, path), YH_OK);
+	ck_assert_str_eq(yh_key_id(l), yh_key_id(k));
+	yh_key_free(k);
+	yh_key_free(l);
+}
+END_TEST
+
+/* The names in tu_dir, sorted, joined by ' '. */
+static char *dir_names(void)
+{
+	char cmd[4200];
+	FILE *p;
+	tu_buf b = { 0 };
+	char line[512];
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | sort", tu_dir);
+	ck_assert_ptr_nonnull(p = popen(cmd, "r"));
+	while (fgets(line, sizeof(line), p)) {
+		line[strcspn(line, "\n")] = '\0';
+		tu_buf_fmt(&b, "%s%s", b.len ? " " : "", line);
+	}
+	pclose(p);
+	return tu_buf_take(&b);
+}
+
+/* A key file is written under a temporary name and renamed: nothing else is left, not after
+ * a refusal either; a dangling symbolic link counts as an existing file. */
+START_TEST(test_save_leaves_nothing_else)
+{
+	yh_key *k = new_key();
+	char *names;
+
+	ck_assert_int_eq(yh_key_save(k, tu_path("a.key")), YH_OK);
+	ck_assert_int_eq(yh_key_save(k, tu_path("a.key")), YH_EEXIST);
+	ck_assert_int_eq(symlink(tu_path("nowhere"), tu_path("b.key")), 0);
+	ck_assert_int_eq(yh_key_save(k, tu_path("b.key")), YH_EEXIST);
+	ck_assert_int_lt(yh_key_save(k, tu_path("no/such/dir.key")), 0);
+	names = dir_names();
+	ck_assert_str_eq(names, "a.key b.key");
+	free(names);
+	/* a public key file replaces the old one whole; through a symbolic link it writes the
+	 * file linked to */
+	{
+		unsigned char pk[YH_PUBLIC_KEY_BYTES], got[YH_PUBLIC_KEY_BYTES];
+		struct stat st;
+
+		yh_key_public(pk, k);
+		tu_write_str(tu_path("pub.txt"), "an older, longer file that is replaced whole\n");
+		ck_assert_int_eq(yh_key_write_public(pk, tu_path("pub.txt")), YH_OK);
+		ck_assert_int_eq(yh_key_read_public(got, tu_path("pub.txt")), YH_OK);
+		ck_assert_mem_eq(got, pk, sizeof(pk));
+		ck_assert_int_eq(symlink(tu_path("target.txt"), tu_path("link.txt")), 0);
+		ck_assert_int_eq(yh_key_write_public(pk, tu_path("link.txt")), YH_OK);
+		ck_assert_int_eq(lstat(tu_path("link.txt"), &st), 0);
+		ck_assert(S_ISLNK(st.st_mode));
+		ck_assert_int_eq(yh_key_read_public(got, tu_path("target.txt")), YH_OK);
+		names = dir_names();
+		ck_assert_str_eq(names, "a.key b.key link.txt pub.txt target.txt");
+		free(names);
+	}
+	yh_key_free(k);
+}
+END_TEST
+
+/* A store's key file made crash-safely: every state a crash can leave is finished by the
+ * next call, and the states it cannot tell apart are refused with what to do. */
+START_TEST(test_create_for_store)
+{
+	yh_store *store = tu_store_new(), *other = NULL;
+	yh_key *k = new_key(), *l = NULL;
+	const char *path = tu_path("yaohao.db.key"), *pending = tu_path("yaohao.db.key.pending");
+	unsigned char pk[YH_PUBLIC_KEY_BYTES];
+	char id[YH_KEY_ID_CHARS + 1];
+	yh_key_outcome how = YH_KEY_FINISHED;
+	char *names;
+
+	/* a run stopped after writing PATH.pending: the next one adopts that key */
+	ck_assert_int_eq(yh_key_save(k, pending), YH_OK);
+	ck_assert_msg(yh_key_create_for_store(&how, id, store, path) == YH_OK, "%s", yh_error_message());
+	ck_assert_int_eq(how, YH_KEY_ADOPTED);
+	ck_assert_str_eq(id, yh_key_id(k));
+	ck_assert_int_eq(yh_store_public_key(pk, store), YH_OK);
+	ck_assert_str_eq(tu_hex(pk, 32), pk_hex(k));
+	ck_assert_int_eq(yh_key_load(&l, path), YH_OK);
+	ck_assert_str_eq(yh_key_id(l), yh_key_id(k));
+	yh_key_free(l);
+	ck_assert(!tu_file_exists(pending));
+	/* the store has its key and its file: another is refused */
+	ck_assert_int_eq(yh_key_create_for_store(&how, id, store, path), YH_ESTORE);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "has a signing key already"));
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), yh_key_id(k)));
+	ck_assert_int_eq(yh_key_create_for_store(&how, id, store, tu_path("other.key")), YH_ESTORE);
+	ck_assert(!tu_file_exists(tu_path("other.key")));
+	/* a run stopped after the store took the key, before the rename: the next one renames */
+	ck_assert_int_eq(rename(path, pending), 0);
+	ck_assert_int_eq(yh_key_create_for_store(&how, id, store, path), YH_OK);
+	ck_assert_int_eq(how, YH_KEY_FINISHED);
+	ck_assert_str_eq(id, yh_key_id(k));
+	ck_assert(tu_file_exists(path) && !tu_file_exists(pending));
+	ck_assert_uint_eq(file_mode(path), 0600);
+	/* ... but not a pending key that is not the store's */
+	yh_key_free(k);
+	k = new_key();
+	ck_assert_int_eq(rename(path, tu_path("kept.key")), 0);
+	ck_assert_int_eq(yh_key_save(k, pending), YH_OK);
+	ck_assert_int_eq(yh_key_create_for_store(&how, id, store, path), YH_ESTORE);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "holds another one"));
+	ck_assert(!tu_file_exists(path) && tu_file_exists(pending));
+	ck_assert_int_eq(unlink(pending), 0);
+	ck_assert_int_eq(rename(tu_path("kept.key"), path), 0);
+	yh_store_close(store);
+
+	/* a new store: the key is created, the file in place, nothing else left */
+	ck_assert_int_eq(yh_store_create(&other, tu_path("b.db"), TU_DEPARTMENT), YH_OK);
+	ck_assert_int_eq(yh_key_create_for_store(&how, id, other, tu_path("b.db.key")), YH_OK);
+	ck_assert_int_eq(how, YH_KEY_CREATED);
+	ck_assert_int_eq(yh_key_load(&l, tu_path("b.db.key")), YH_OK);
+	ck_assert_str_eq(yh_key_id(l), id);
+	yh_key_free(l);
+	ck_assert_uint_eq(file_mode(tu_path("b.db.key")), 0600);
+	yh_store_close(other);
+	/* a store without a key but a key file at PATH (left by an older yaohao): refused,
+	 * saying how to adopt it */
+	ck_assert_int_eq(yh_store_create(&other, tu_path("c.db"), TU_DEPARTMENT), YH_OK);
+	ck_assert_int_eq(yh_key_save(k, tu_path("c.db.key")), YH_OK);
+	ck_assert_int_eq(yh_key_create_for_store(&how, id, other, tu_path("c.db.key")), YH_EEXIST);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "rename it to"));
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "c.db.key.pending"));
+	ck_assert_int_eq(yh_store_public_key(pk, other), YH_ENOTFOUND);
+	/* which then works */
+	ck_assert_int_eq(rename(tu_path("c.db.key"), tu_path("c.db.key.pending")), 0);
+	ck_assert_int_eq(yh_key_create_for_store(&how, id, other, tu_path("c.db.key")), YH_OK);
+	ck_assert_int_eq(how, YH_KEY_ADOPTED);
+	ck_assert_str_eq(id, yh_key_id(k));
+	yh_store_close(other);
+	/* a pending key others can read is refused, not adopted */
+	ck_assert_int_eq(yh_store_create(&other, tu_path("d.db"), TU_DEPARTMENT), YH_OK);
+	ck_assert_int_eq(yh_key_save(k, tu_path("d.db.key.pending")), YH_OK);
+	ck_assert_int_eq(chmod(tu_path("d.db.key.pending"), 0644), 0);
+	ck_assert_int_eq(yh_key_create_for_store(&how, id, other, tu_path("d.db.key")), YH_ESTORE);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "readable by others"));
+	ck_assert_int_eq(yh_store_public_key(pk, other), YH_ENOTFOUND);
+	yh_store_close(other);
+	/* no temporary file is left, and only d.db's refused key is pending */
+	names = dir_names();
+	ck_assert_msg(!strstr(names, ".tmp-"), "%s", names);
+	ck_assert_msg(strstr(names, "d.db.key.pending") && strstr(names, "yaohao.db.key"), "%s", names);
+	ck_assert_msg(!strstr(strstr(names, ".pending") + 1, ".pending"), "%s", names);
+	free(names);
+	yh_key_free(k);
+}
+END_TEST
+
 static Suite *key_suite(void)
 {
 	Suite *s = suite_create("key");
@@ -479,6 +683,10 @@ static Suite *key_suite(void)
 	tcase_add_test(tc, test_rfc8032_vector);
 	tcase_add_test(tc, test_read_public);
 	tcase_add_test(tc, test_write_public);
+	tcase_add_test(tc, test_load_refuses_non_regular);
+	tcase_add_test(tc, test_load_refuses_other_owner);
+	tcase_add_test(tc, test_save_leaves_nothing_else);
+	tcase_add_test(tc, test_create_for_store);
 	return s;
 }
 

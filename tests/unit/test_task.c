@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <check.h>
 #include <sodium.h>
@@ -726,6 +727,155 @@ START_TEST(test_days_from_date)
 }
 END_TEST
 
+/* ---- lists and texts of any size ------------------------------------------------------- */
+
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A task whose departments and items are n codes each; `repeat` >= 0 makes the last
+ * department a copy of department `repeat`. */
+static char *long_task(size_t n, long repeat)
+{
+	tu_buf b = { 0 };
+	size_t i;
+
+	tu_buf_str(&b, "{\"id\":\"T1\",\"title\":\"t\",\"draw_date\":\"2026-12-01\",\"departments\":[");
+	for (i = 0; i < n; i++)
+		tu_buf_fmt(&b, "%s\"D%06zu\"", i ? "," : "", repeat >= 0 && i == n - 1 ? (size_t)repeat : i);
+	tu_buf_str(&b, "],\"items\":[");
+	for (i = 0; i < n; i++)
+		tu_buf_fmt(&b, "%s\"SP-%06zu\"", i ? "," : "", n - i);
+	tu_buf_str(&b, "]," RATES "," TEAM "}");
+	return tu_buf_take(&b);
+}
+
+/* Repeats are found by sorting: 100,000 departments and 100,000 items parse in far less than
+ * the bound (31 s with the pairwise check), and a repeat is still named at its index. */
+START_TEST(test_long_lists_linear)
+{
+	char *json = long_task(100000, -1);
+	yh_task *t = NULL;
+	double t0 = seconds_now(), took;
+
+	ck_assert_msg(yh_task_parse(&t, json, strlen(json), SRC) == YH_OK, "%s", yh_error_message());
+	took = seconds_now() - t0;
+	ck_assert_msg(took < 5.0, "a task of 2 x 100,000 codes took %.1f s to parse", took);
+	ck_assert_uint_eq(t->departments.n, 100000);
+	ck_assert_str_eq(t->departments.v[99999], "D099999");
+	ck_assert_str_eq(t->items.v[0], "SP-100000"); /* the order given is kept */
+	yh_task_free(t);
+	free(json);
+	json = long_task(100000, 5);
+	t0 = seconds_now();
+	parse_bad(json, "departments[99999]: \"D000005\" is listed twice", NULL);
+	ck_assert_msg(seconds_now() - t0 < 5.0, "refusing took %.1f s", seconds_now() - t0);
+	free(json);
+	/* the first fault in list order: a repeat before a bad code, a bad code before a repeat */
+	parse_bad(HEAD "\"items\":[\"A\",\"B\",\"A\",\"b d\",\"B\"]," RATES "," TEAM "}",
+	          "items[2]: \"A\" is listed twice", NULL);
+	parse_bad(HEAD "\"items\":[\"A\",\"b d\",\"A\"]," RATES "," TEAM "}",
+	          "items[1]: \"b d\" is not an item code", NULL);
+	parse_bad(HEAD "\"items\":[\"A\",\"A\",7]," RATES "," TEAM "}", "items[1]: \"A\" is listed twice", NULL);
+	parse_bad(HEAD "\"items\":[\"A\",7,\"A\"]," RATES "," TEAM "}", "items[1]: must be a non-empty string", NULL);
+}
+END_TEST
+
+/* before ‖ text ‖ after (malloc'd). */
+static char *with_text(const char *before, const char *text, const char *after)
+{
+	tu_buf b = { 0 };
+
+	tu_buf_str(&b, before);
+	tu_buf_str(&b, text);
+	tu_buf_str(&b, after);
+	return tu_buf_take(&b);
+}
+
+/* Every text of a task meets the text rule: 4096 bytes at most, and no bidirectional controls
+ * or invisible format characters; the member is named. */
+START_TEST(test_text_members)
+{
+	yh_task *t = NULL;
+	char *json, *note = malloc(10 * 1024 * 1024 + 1);
+
+	memset(note, 'x', 10 * 1024 * 1024);
+	note[10 * 1024 * 1024] = '\0';
+	json = with_text(HEAD RATES "," TEAM ",\"note\":\"", note, "\"}");
+	parse_bad(json, "note: is 10485760 bytes long, the limit is 4096", NULL);
+	free(json);
+	/* 4096 bytes are accepted, 4097 are not */
+	note[4096] = '\0';
+	json = with_text(HEAD RATES "," TEAM ",\"note\":\"", note, "\"}");
+	ck_assert_msg(yh_task_parse(&t, json, strlen(json), SRC) == YH_OK, "%s", yh_error_message());
+	yh_task_free(t);
+	free(json);
+	note[4096] = 'x';
+	note[4097] = '\0';
+	json = with_text(HEAD RATES "," TEAM ",\"note\":\"", note, "\"}");
+	parse_bad(json, "note: is 4097 bytes long, the limit is 4096", NULL);
+	free(json);
+	json = with_text(HEAD "\"population\":{\"types\":[\"", note, "\"]}," RATES "," TEAM "}");
+	parse_bad(json, "population.types[0]: is 4097 bytes long, the limit is 4096", NULL);
+	free(json);
+	free(note);
+
+	parse_bad("{\"id\":\"T1\",\"title\":\"抽查\\u202e计划\",\"departments\":[\"330100-SCJG\"],"
+	          "\"draw_date\":\"2026-12-01\"," RATES "," TEAM "}",
+	          "title: bidirectional control character U+202E at byte 7", NULL);
+	parse_bad(HEAD RATES "," TEAM ",\"note\":\"a\\ufeffb\"}", "note: invisible format character U+FEFF", NULL);
+	parse_bad(HEAD "\"population\":{\"types\":[\"个体\\u200b工商户\"]}," RATES "," TEAM "}",
+	          "population.types[0]: invisible format character U+200B", NULL);
+	parse_bad(HEAD RATES ",\"team\":{\"size\":2,\"specialties\":[\"\\u2066食品\"]}}",
+	          "team.specialties[0]: bidirectional control character U+2066", NULL);
+	parse_bad(HEAD "\"strata\":{\"by\":[\"type\"],\"rates\":{\"个体\\u200d\":\"5%\"}}," TEAM "}",
+	          "strata.rates.个体\xE2\x80\x8D: invisible format character U+200D", NULL);
+	/* control characters keep their message */
+	parse_bad(HEAD RATES "," TEAM ",\"note\":\"a\\u0001b\"}", "note: holds control characters", NULL);
+}
+END_TEST
+
+/* Long population lists are looked up, not scanned: the same answers as short ones, and
+ * 100,000 departments answer at once. */
+START_TEST(test_long_lists_lookup)
+{
+	const char *in_city[] = ROW("个体工商户", "330106", "F5211", "A", "active", "0");
+	const char *province[] = ROW("有限责任公司", "440305", "H6210", "B", "active", "0");
+	const char *out[] = ROW("农民专业合作社", "110105", "C1411", "A", "active", "0");
+	char *json = long_task(100000, -1);
+	yh_task *t = tu_task(HEAD "\"population\":{\"regions\":[\"11\",\"12\",\"13\",\"3301\",\"35\",\"36\",\"37\","
+	                      "\"41\",\"42\",\"440305\",\"50\"],\"industries\":[\"A\",\"B\",\"C13\",\"D\",\"E\",\"F52\",\"G\","
+	                      "\"H62\",\"I\",\"J\"],\"types\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\","
+	                      "\"个体工商户\",\"有限责任公司\",\"农民专业合作社\"]}," RATES "," TEAM "}"), *many = NULL;
+	double t0;
+	size_t i;
+
+	ck_assert_int_eq(yh_task_population_match(t, in_city), 1);     /* 3301 of 330106, F52 of F5211 */
+	ck_assert_int_eq(yh_task_population_match(t, province), 1);    /* 440305 exactly, H62 */
+	ck_assert_int_eq(yh_task_population_match(t, out), 0);         /* 11 matches, C1411 is not C13 */
+	ck_assert_int_eq(yh_task_has_department(t, "330100-SCJG"), 1);
+	ck_assert_int_eq(yh_task_has_department(t, "330100-STHJ"), 0);
+	ck_assert_int_eq(yh_task_parse(&many, json, strlen(json), SRC), YH_OK);
+	t0 = seconds_now();
+	for (i = 0; i < 100000; i++) {
+		char dep[16];
+
+		snprintf(dep, sizeof(dep), "D%06zu", (i * 7919) % 100000);
+		TU_REQUIRE(yh_task_has_department(many, dep) == 1, "%s not found", dep);
+		dep[0] = 'E';
+		TU_REQUIRE(yh_task_has_department(many, dep) == 0, "%s found", dep);
+	}
+	ck_assert_msg(seconds_now() - t0 < 5.0, "200,000 lookups took %.1f s", seconds_now() - t0);
+	yh_task_free(t);
+	yh_task_free(many);
+	free(json);
+}
+END_TEST
+
 static Suite *task_suite(void)
 {
 	Suite *s = suite_create("task");
@@ -751,6 +901,9 @@ static Suite *task_suite(void)
 	tcase_add_test(tc, test_stratum_sizes);
 	tcase_add_test(tc, test_stratum_size_rules);
 	tcase_add_test(tc, test_days_from_date);
+	tcase_add_test(tc, test_long_lists_linear);
+	tcase_add_test(tc, test_text_members);
+	tcase_add_test(tc, test_long_lists_lookup);
 	return s;
 }
 

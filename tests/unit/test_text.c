@@ -141,6 +141,51 @@ START_TEST(test_equals)
 }
 END_TEST
 
+/* Bidirectional controls and invisible format characters anywhere in text: refused with
+ * their own code and a reason naming the character; their neighbours are text. */
+START_TEST(test_check_refuses_format_characters)
+{
+	static const struct {
+		const char *s, *name, *kind;
+	} bad[] = {
+		{ "\xD8\x9C", "U+061C", "bidirectional" },
+		{ "\xE2\x80\x8B", "U+200B", "invisible" }, { "\xE2\x80\x8C", "U+200C", "invisible" },
+		{ "\xE2\x80\x8D", "U+200D", "invisible" }, { "\xE2\x80\x8E", "U+200E", "bidirectional" },
+		{ "\xE2\x80\x8F", "U+200F", "bidirectional" }, { "\xE2\x80\xAA", "U+202A", "bidirectional" },
+		{ "\xE2\x80\xAB", "U+202B", "bidirectional" }, { "\xE2\x80\xAC", "U+202C", "bidirectional" },
+		{ "\xE2\x80\xAD", "U+202D", "bidirectional" }, { "\xE2\x80\xAE", "U+202E", "bidirectional" },
+		{ "\xE2\x81\xA0", "U+2060", "invisible" }, { "\xE2\x81\xA4", "U+2064", "invisible" },
+		{ "\xE2\x81\xA6", "U+2066", "bidirectional" }, { "\xE2\x81\xA7", "U+2067", "bidirectional" },
+		{ "\xE2\x81\xA8", "U+2068", "bidirectional" }, { "\xE2\x81\xA9", "U+2069", "bidirectional" },
+		{ "\xEF\xBB\xBF", "U+FEFF", "invisible" },
+	};
+	static const char *const good[] = {
+		"\xE2\x80\x8A", "\xE2\x80\x90", "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\xA5",
+		"\xE2\x81\xAA", "\xEF\xBB\xBE", "\xEF\xBC\x88", "\xD8\x9B", "\xD8\x9D",
+	};
+	char text[64], why[160];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		/* inside a name, not only at its start */
+		snprintf(text, sizeof(text), "杭州%s饭店", bad[i].s);
+		why[0] = '\0';
+		ck_assert_msg(yh_text_check(text, strlen(text), why, sizeof(why)) == YH_TEXT_FORMAT,
+		              "%s accepted", bad[i].name);
+		ck_assert_msg(strstr(why, bad[i].name) && strstr(why, bad[i].kind) && strstr(why, "byte 7"),
+		              "%s: '%s'", bad[i].name, why);
+		ck_assert_int_eq(yh_text_check(bad[i].s, strlen(bad[i].s), why, sizeof(why)), YH_TEXT_FORMAT);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_msg(yh_text_check(good[i], strlen(good[i]), why, sizeof(why)) == 0,
+		              "case %zu refused: %s", i, why);
+	/* a control character or bad UTF-8 keeps its own code */
+	ck_assert_int_eq(CHECK_STR("\x01\xE2\x80\xAE"), YH_TEXT_CONTROL);
+	ck_assert_int_eq(CHECK_STR("\xFF\xE2\x80\xAE"), YH_TEXT_NOT_UTF8);
+	ck_assert_int_eq(YH_TEXT_MAX, 4096);
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -151,6 +196,7 @@ static Suite *text_suite(void)
 	tcase_add_test(tc, test_trim);
 	tcase_add_test(tc, test_dates);
 	tcase_add_test(tc, test_equals);
+	tcase_add_test(tc, test_check_refuses_format_characters);
 	return s;
 }
 
