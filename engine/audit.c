@@ -12,6 +12,7 @@
 #include "digest.h"
 #include "draw.h"
 #include "task.h"
+#include "status_map.h"
 #include "windows.h"
 #include "register.h"
 #include "report.h"
@@ -37,6 +38,7 @@ typedef struct {
 	json_t *kinds;               /* the kind of each entry walked, by seq - 1 */
 	json_t *history;             /* the transcripts of the draws checked so far */
 	yh_past_draw *past;          /* the same, as the windows read them */
+	yh_status_map *status_map;   /* the config entries so far */
 	size_t npast;
 	uint64_t announced;          /* commits seen so far */
 	unsigned char last_announcement[32];
@@ -579,6 +581,12 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 	} else if (strcmp(e->kind, "task") == 0) {
 		return check_task(a, e, payload, task_id) ||
 		       (note_record(a, e, task_id) < 0 && fail(a, e, "out of memory"));
+	} else if (strcmp(e->kind, "config") == 0) {
+		char why[512];
+
+		/* the status map is nothing but these entries, replayed in order */
+		if (yh_status_map_apply(a->status_map, e->seq, e->payload, why, sizeof(why)) < 0)
+			return fail(a, e, "the config entry does not apply: %s", why);
 	} else if (strcmp(e->kind, "key") == 0) {
 		char hex[65];
 
@@ -772,7 +780,7 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 	if (a.has_key)
 		yh_key_id_of(a.key_id, a.pk);
 	if (!r.checks || !r.guarantees || !a.announcements || !a.tasks || !a.records || !a.kinds ||
-	    !a.history) {
+	    !a.history || yh_status_map_new(&a.status_map) < 0) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -860,6 +868,7 @@ done:
 	json_decref(a.kinds);
 	json_decref(a.history);
 	free(a.past);
+	yh_status_map_free(a.status_map);
 	json_decref(r.checks);
 	json_decref(r.guarantees);
 	return rc;
