@@ -549,117 +549,133 @@ static int check_committed_task(auditor *a, const yh_ledger_entry *e, const char
 	return 0;
 }
 
-static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
+/* An import: its row versions and its register's root (docs/spec.md §11). */
+static int check_import(auditor *a, const yh_ledger_entry *e, json_t *payload)
 {
-	const char *task_id = json_string_value(json_object_get(payload, "task_id"));
-	char *text = NULL, *stored = NULL, *replayed = NULL;
+	yh_register_kind k;
+	json_int_t added = json_integer_value(json_object_get(payload, "added")),
+	           changed = json_integer_value(json_object_get(payload, "changed")),
+	           closed = json_integer_value(json_object_get(payload, "closed")), from, to;
+
+	if (yh_register_lookup(&k, json_string_value(json_object_get(payload, "register")) ?
+	                       json_string_value(json_object_get(payload, "register")) : "") < 0)
+		return fail(a, e, "the import names no known register");
+	from = counted(a->from_counts[k], e->seq);
+	to = counted(a->to_counts[k], e->seq);
+	if (from != added + changed)
+		return fail(a, e, "the %s register has %lld row versions from this import, the entry "
+		            "records %lld added + %lld changed: register rows were changed around the ledger",
+		            yh_register_name(k), (long long)from, (long long)added, (long long)changed);
+	if (to != changed + closed)
+		return fail(a, e, "the %s register has %lld row versions closed by this import, the "
+		            "entry records %lld changed + %lld closed: register rows were changed around "
+		            "the ledger", yh_register_name(k), (long long)to, (long long)changed,
+		            (long long)closed);
+	return check_root(a, e, payload, k, from);
+}
+
+static int check_config(auditor *a, const yh_ledger_entry *e)
+{
+	char why[512];
+
+	/* the status map is nothing but these entries, replayed in order */
+	if (yh_status_map_apply(a->status_map, e->seq, e->payload, why, sizeof(why)) < 0)
+		return fail(a, e, "the config entry does not apply: %s", why);
+	return 0;
+}
+
+static int check_key(auditor *a, const yh_ledger_entry *e, json_t *payload)
+{
+	char hex[65];
+
+	sodium_bin2hex(hex, sizeof(hex), a->pk, 32);
+	if (!a->has_key || !json_is_string(json_object_get(payload, "public_key")) ||
+	    strcmp(json_string_value(json_object_get(payload, "public_key")), hex) != 0)
+		return fail(a, e, "the key entry names another key than the store's");
+	return 0;
+}
+
+/* A commit: the stored announcement, its task, its chain link and its windows. */
+static int check_commit(auditor *a, const yh_ledger_entry *e, json_t *payload, const char *task_id)
+{
+	json_t *ann = json_object_get(payload, "announcement");
+	char *text = NULL, *stored = NULL;
+	int stop;
+
+	if (!task_id || yh_jcs_dump(&text, ann) < 0)
+		return fail(a, e, "the commit entry has no announcement");
+	if (note_record(a, e, task_id) < 0)
+		stop = fail(a, e, "out of memory");
+	else if (json_object_set_new(a->announcements, task_id, json_string(text)),
+	         yh_draw_store_load_commit(&stored, NULL, a->store, task_id) < 0 || strcmp(stored, text) != 0)
+		stop = fail(a, e, "the stored announcement of task '%s' differs from the one in the ledger",
+		            task_id);
+	else
+		stop = check_committed_task(a, e, task_id, ann) || check_chain(a, e, task_id, ann, text) ||
+		       check_windows(a, e, task_id, ann);
+	free(text);
+	free(stored);
+	return stop;
+}
+
+/* A draw: the stored transcript is the recorded one, and the registers as of its freeze give it
+ * again, byte for byte, with the drawn rows later windows read. */
+static int check_draw(auditor *a, const yh_ledger_entry *e, json_t *payload, const char *task_id)
+{
+	const char *ann = task_id ? json_string_value(json_object_get(a->announcements, task_id)) : NULL;
+	char *stored = NULL, *replayed = NULL, hex[65];
+	unsigned char digest[32];
 	int stop = 0;
 
-	if (strcmp(e->kind, "import") == 0) {
-		yh_register_kind k;
-		json_int_t added = json_integer_value(json_object_get(payload, "added")),
-		           changed = json_integer_value(json_object_get(payload, "changed")),
-		           closed = json_integer_value(json_object_get(payload, "closed"));
-
-		if (yh_register_lookup(&k, json_string_value(json_object_get(payload, "register")) ?
-		                       json_string_value(json_object_get(payload, "register")) : "") < 0)
-			return fail(a, e, "the import names no known register");
-		json_int_t from = counted(a->from_counts[k], e->seq), to = counted(a->to_counts[k], e->seq);
-
-		if (from != added + changed)
-			return fail(a, e, "the %s register has %lld row versions from this import, the entry "
-			            "records %lld added + %lld changed: register rows were changed around the ledger",
-			            yh_register_name(k), (long long)from, (long long)added, (long long)changed);
-		if (to != changed + closed)
-			return fail(a, e, "the %s register has %lld row versions closed by this import, the "
-			            "entry records %lld changed + %lld closed: register rows were changed around "
-			            "the ledger", yh_register_name(k), (long long)to, (long long)changed,
-			            (long long)closed);
-		return check_root(a, e, payload, k, from);
-	} else if (strcmp(e->kind, "init") == 0) {
-		return check_init(a, e, payload);
-	} else if (strcmp(e->kind, "task") == 0) {
-		return check_task(a, e, payload, task_id) ||
-		       (note_record(a, e, task_id) < 0 && fail(a, e, "out of memory"));
-	} else if (strcmp(e->kind, "config") == 0) {
-		char why[512];
-
-		/* the status map is nothing but these entries, replayed in order */
-		if (yh_status_map_apply(a->status_map, e->seq, e->payload, why, sizeof(why)) < 0)
-			return fail(a, e, "the config entry does not apply: %s", why);
-	} else if (strcmp(e->kind, "key") == 0) {
-		char hex[65];
-
-		sodium_bin2hex(hex, sizeof(hex), a->pk, 32);
-		if (!a->has_key || !json_is_string(json_object_get(payload, "public_key")) ||
-		    strcmp(json_string_value(json_object_get(payload, "public_key")), hex) != 0)
-			return fail(a, e, "the key entry names another key than the store's");
-	} else if (strcmp(e->kind, "commit") == 0) {
-		if (!task_id || yh_jcs_dump(&text, json_object_get(payload, "announcement")) < 0)
-			return fail(a, e, "the commit entry has no announcement");
-		if (note_record(a, e, task_id) < 0) {
-			stop = fail(a, e, "out of memory");
-			goto done;
-		}
-		json_object_set_new(a->announcements, task_id, json_string(text));
-		if (yh_draw_store_load_commit(&stored, NULL, a->store, task_id) < 0 || strcmp(stored, text) != 0)
-			stop = fail(a, e, "the stored announcement of task '%s' differs from the one in the "
-			            "ledger", task_id);
-		else
-			stop = check_committed_task(a, e, task_id, json_object_get(payload, "announcement")) ||
-			       check_chain(a, e, task_id, json_object_get(payload, "announcement"), text) ||
-			       check_windows(a, e, task_id, json_object_get(payload, "announcement"));
-	} else if (strcmp(e->kind, "draw") == 0) {
-		unsigned char digest[32];
-		char hex[65];
-		const char *ann = task_id ? json_string_value(json_object_get(a->announcements, task_id)) : NULL;
-
-		if (!ann) {
-			stop = fail(a, e, "a draw of task '%s' with no commit entry before it",
-			            task_id ? task_id : "?");
-			goto done;
-		}
-		if (note_record(a, e, task_id) < 0) {
-			stop = fail(a, e, "out of memory");
-			goto done;
-		}
-		if (yh_draw_store_load_transcript(&stored, a->store, task_id) < 0) {
-			stop = fail(a, e, "the transcript of task '%s' is missing", task_id);
-			goto done;
-		}
-		yh_digest_transcript(digest, stored, strlen(stored));
-		sodium_bin2hex(hex, sizeof(hex), digest, 32);
-		if (!json_is_string(json_object_get(payload, "transcript_sha256")) ||
-		    strcmp(hex, json_string_value(json_object_get(payload, "transcript_sha256"))) != 0) {
-			stop = fail(a, e, "the stored transcript of task '%s' is not the one the ledger recorded "
-			            "(its SHA-256 differs)", task_id);
-			goto done;
-		}
-		if (a->progress)
-			a->progress(a->progress_ctx, e->seq);
-		if (yh_draw_replay(&replayed, a->store, task_id, ann, stored) < 0) {
-			stop = fail(a, e, "replaying the draw of task '%s' fails: %s", task_id, yh_error_message());
-			goto done;
-		}
-		if (strcmp(replayed, stored) != 0) {
-			stop = fail(a, e, "replaying the draw of task '%s' from the registers as of its freeze "
-			            "gives another transcript than the recorded one", task_id);
-			goto done;
-		}
-		if (remember_draw(a, stored) < 0) {
-			stop = fail(a, e, "the transcript of task '%s' lacks its task or selection", task_id);
-			goto done;
-		}
-		if ((stop = check_drawn(a, e, task_id, json_array_get(a->history,
-		                                                        json_array_size(a->history) - 1))))
-			goto done;
+	if (!ann)
+		return fail(a, e, "a draw of task '%s' with no commit entry before it", task_id ? task_id : "?");
+	if (note_record(a, e, task_id) < 0)
+		return fail(a, e, "out of memory");
+	if (yh_draw_store_load_transcript(&stored, a->store, task_id) < 0)
+		return fail(a, e, "the transcript of task '%s' is missing", task_id);
+	yh_digest_transcript(digest, stored, strlen(stored));
+	sodium_bin2hex(hex, sizeof(hex), digest, 32);
+	if (a->progress)
+		a->progress(a->progress_ctx, e->seq);
+	if (!json_is_string(json_object_get(payload, "transcript_sha256")) ||
+	    strcmp(hex, json_string_value(json_object_get(payload, "transcript_sha256"))) != 0)
+		stop = fail(a, e, "the stored transcript of task '%s' is not the one the ledger recorded "
+		            "(its SHA-256 differs)", task_id);
+	else if (yh_draw_replay(&replayed, a->store, task_id, ann, stored) < 0)
+		stop = fail(a, e, "replaying the draw of task '%s' fails: %s", task_id, yh_error_message());
+	else if (strcmp(replayed, stored) != 0)
+		stop = fail(a, e, "replaying the draw of task '%s' from the registers as of its freeze "
+		            "gives another transcript than the recorded one", task_id);
+	else if (remember_draw(a, stored) < 0)
+		stop = fail(a, e, "the transcript of task '%s' lacks its task or selection", task_id);
+	else if (!(stop = check_drawn(a, e, task_id, json_array_get(a->history,
+	                                                             json_array_size(a->history) - 1))))
 		a->draws++;
-	}
-done:
-	free(text);
 	free(stored);
 	free(replayed);
 	return stop;
+}
+
+static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
+{
+	const char *task_id = json_string_value(json_object_get(payload, "task_id"));
+
+	if (strcmp(e->kind, "import") == 0)
+		return check_import(a, e, payload);
+	if (strcmp(e->kind, "init") == 0)
+		return check_init(a, e, payload);
+	if (strcmp(e->kind, "task") == 0)
+		return check_task(a, e, payload, task_id) ||
+		       (note_record(a, e, task_id) < 0 && fail(a, e, "out of memory"));
+	if (strcmp(e->kind, "config") == 0)
+		return check_config(a, e);
+	if (strcmp(e->kind, "key") == 0)
+		return check_key(a, e, payload);
+	if (strcmp(e->kind, "commit") == 0)
+		return check_commit(a, e, payload, task_id);
+	if (strcmp(e->kind, "draw") == 0)
+		return check_draw(a, e, payload, task_id);
+	return 0;
 }
 
 static int visit(void *ctx, const yh_ledger_entry *e)
@@ -756,6 +772,60 @@ static void hint_last(yh_report *r, yh_hint hint)
 		json_object_set_new(check, "hint", json_string(yh_hint_name(hint)));
 }
 
+/* The "signing key" check: pinned to the key given (pin), or to the store's own. */
+static void report_key(auditor *a, const unsigned char *pin)
+{
+	if (!pin) {
+		yh_report_check(a->r, "signing key", "skipped", "no public key given: the ledger is checked "
+		                "against the key the store holds");
+		hint_last(a->r, YH_HINT_GIVE_PUBLIC_KEY);
+	} else if (!a->has_key || sodium_memcmp(pin, a->pk, 32) != 0) {
+		yh_report_check(a->r, "signing key", "failed", "the store's key %s is not the key given",
+		                a->has_key ? a->key_id : "(none)");
+	} else {
+		yh_report_check(a->r, "signing key", "passed", "the store's key %s is the key given", a->key_id);
+	}
+}
+
+/* What the walk found: the first failure, or every check that passed and what they guarantee. */
+static void report_walk(auditor *a)
+{
+	yh_report *r = a->r;
+
+	if (a->fail_seq) {
+		yh_report_check(r, "ledger", "failed", "entry %llu (%s): %s", (unsigned long long)a->fail_seq,
+		                a->fail_kind, a->reason);
+		hint_last(r, a->fail_hint);
+		return;
+	}
+	yh_report_check(r, "ledger", "passed", "%llu entries: no gap, hash chain intact, every hash "
+	                "matches its content, every entry signed by key %s",
+	                (unsigned long long)(a->expected - 1), a->key_id);
+	if (a->unrooted)
+		yh_report_check(r, "registers", "passed", "%llu import(s): every register as of its import "
+		                "gives the root and row count the entry records; %llu import(s) recorded no "
+		                "root (written by an older yaohao) and are checked by their row versions only",
+		                (unsigned long long)a->roots, (unsigned long long)a->unrooted);
+	else
+		yh_report_check(r, "registers", "passed", "%llu import(s): every register as of its import "
+		                "gives the root and row count the entry records", (unsigned long long)a->roots);
+	yh_report_check(r, "tasks", "passed", "%llu task(s): each stored task is the one its entry "
+	                "recorded; %llu commit(s), each of the task its entry recorded",
+	                (unsigned long long)a->ntasks, (unsigned long long)a->ncommits);
+	yh_report_check(r, "draws", "passed", "%llu draw(s) replayed from the registers as of their "
+	                "freeze: every transcript identical, and the entities and pairs recorded for "
+	                "later windows are its selection and teams", (unsigned long long)a->draws);
+	yh_report_check(r, "store records", "passed", "every stored task, commitment, transcript and "
+	                "drawn row belongs to the entry of its kind that wrote it; the department and key "
+	                "in meta are the init and key entries'");
+	yh_report_guarantee(r, "the ledger has not been changed since each entry was signed, except by "
+	                    "someone holding the secret key; entries removed from the end leave no trace "
+	                    "here: compare the last entry's hash with the published documents");
+	yh_report_guarantee(r, "every register row, stored task, commitment, transcript and drawn row "
+	                    "is the one a signed entry recorded: nothing a draw reads was changed around "
+	                    "the ledger");
+}
+
 int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
                  yh_scan_progress_fn on_draw, void *progress_ctx)
 {
@@ -788,18 +858,7 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 		goto done;
 	if ((rc = check_store(&a, &damaged)) < 0)
 		goto done;
-	if (public_key) {
-		if (!a.has_key || sodium_memcmp(pin, a.pk, 32) != 0) {
-			yh_report_check(&r, "signing key", "failed", "the store's key %s is not the key given",
-			                a.has_key ? a.key_id : "(none)");
-		} else {
-			yh_report_check(&r, "signing key", "passed", "the store's key %s is the key given", a.key_id);
-		}
-	} else {
-		yh_report_check(&r, "signing key", "skipped", "no public key given: the ledger is checked "
-		                "against the key the store holds");
-		hint_last(&r, YH_HINT_GIVE_PUBLIC_KEY);
-	}
+	report_key(&a, public_key ? pin : NULL);
 	if (damaged) {
 		yh_report_check(&r, "ledger", "skipped", "the store file is damaged: nothing read from it "
 		                "can be trusted; restore it from a copy and audit that");
@@ -812,41 +871,7 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 		goto done;
 	if (!a.fail_seq && !stray_versions(&a) && (rc = yh_check_records(store, check_record, &a)) < 0)
 		goto done;
-	rc = YH_OK;
-	if (a.fail_seq) {
-		yh_report_check(&r, "ledger", "failed", "entry %llu (%s): %s", (unsigned long long)a.fail_seq,
-		                a.fail_kind, a.reason);
-		hint_last(&r, a.fail_hint);
-	} else {
-		yh_report_check(&r, "ledger", "passed", "%llu entries: no gap, hash chain intact, every hash "
-		                "matches its content, every entry signed by key %s",
-		                (unsigned long long)(a.expected - 1), a.key_id);
-		if (a.unrooted)
-			yh_report_check(&r, "registers", "passed", "%llu import(s): every register as of its "
-			                "import gives the root and row count the entry records; %llu import(s) "
-			                "recorded no root (written by an older yaohao) and are checked by their "
-			                "row versions only", (unsigned long long)a.roots,
-			                (unsigned long long)a.unrooted);
-		else
-			yh_report_check(&r, "registers", "passed", "%llu import(s): every register as of its "
-			                "import gives the root and row count the entry records",
-			                (unsigned long long)a.roots);
-		yh_report_check(&r, "tasks", "passed", "%llu task(s): each stored task is the one its entry "
-		                "recorded; %llu commit(s), each of the task its entry recorded",
-		                (unsigned long long)a.ntasks, (unsigned long long)a.ncommits);
-		yh_report_check(&r, "draws", "passed", "%llu draw(s) replayed from the registers as of their "
-		                "freeze: every transcript identical, and the entities and pairs recorded for "
-		                "later windows are its selection and teams", (unsigned long long)a.draws);
-		yh_report_check(&r, "store records", "passed", "every stored task, commitment, transcript "
-		                "and drawn row belongs to the entry of its kind that wrote it; the department "
-		                "and key in meta are the init and key entries'");
-		yh_report_guarantee(&r, "the ledger has not been changed since each entry was signed, except "
-		                    "by someone holding the secret key; entries removed from the end leave no "
-		                    "trace here: compare the last entry's hash with the published documents");
-		yh_report_guarantee(&r, "every register row, stored task, commitment, transcript and drawn "
-		                    "row is the one a signed entry recorded: nothing a draw reads was changed "
-		                    "around the ledger");
-	}
+	report_walk(&a);
 report:
 	rc = YH_OK;
 	*out = json_pack("{s:b, s:I, s:I, s:O, s:O, s:o}", "ok", r.failed == 0, "entries",
