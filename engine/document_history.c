@@ -174,6 +174,10 @@ static void check_feed(yh_report *r, const yh_draw_doc *doc, const earlier_docs 
 		yh_report_check(r, "chain", "failed", "%s: %s", path, yh_error_message());
 	else if (!doc->public_key.ok || memcmp(c.public_key, doc->public_key.bytes, 32) != 0)
 		yh_report_check(r, "chain", "failed", "'%s' is signed by another key than the document", path);
+	else if (doc->chain_seq > c.n)
+		yh_report_check(r, "chain", "failed", "the feed ends at announcement %zu, before this one "
+		                "(number %llu): it is older than the document; get the department's current feed",
+		                c.n, (unsigned long long)doc->chain_seq);
 	else if (!yh_chain_has(&c, doc->chain_seq, doc->announcement_digest))
 		yh_report_check(r, "chain", "failed", "the document's announcement is not number %llu of the "
 		                "feed's chain (%zu announcements): the chain forked", (unsigned long long)doc->chain_seq,
@@ -216,8 +220,9 @@ static const char *pair_fault(const yh_draw_doc *a, const yh_draw_doc *b)
 	return NULL;
 }
 
-/* Without a feed: the documents at hand, every pair of them, must not fork. */
-static void check_documents_chain(yh_report *r, const yh_draw_doc *doc, const earlier_docs *e)
+/* The documents at hand, every pair of them, must not fork nor repeat a draw; 1 when a pair
+ * failed (reported). */
+static int check_documents_chain(yh_report *r, const yh_draw_doc *doc, const earlier_docs *e)
 {
 	const char *fault = NULL;
 	size_t i, j;
@@ -233,9 +238,7 @@ static void check_documents_chain(yh_report *r, const yh_draw_doc *doc, const ea
 				                b->task_id, fault);
 		}
 	}
-	if (!fault)
-		yh_report_skip(r, "chain", YH_HINT_GIVE_FEED, "no feed given: that no announcement was kept "
-		               "hidden is not checked");
+	return fault != NULL;
 }
 
 void yh_document_history(yh_report *r, const yh_draw_doc *doc, const yh_verify_inputs *in)
@@ -250,9 +253,12 @@ void yh_document_history(yh_report *r, const yh_draw_doc *doc, const yh_verify_i
 	}
 	if (doc->nearlier || in->nearlier)
 		check_earlier(r, doc, &e);
-	if (in->feed)
+	if (check_documents_chain(r, doc, &e))
+		;
+	else if (in->feed)
 		check_feed(r, doc, &e, in->feed);
 	else
-		check_documents_chain(r, doc, &e);
+		yh_report_skip(r, "chain", YH_HINT_GIVE_FEED, "no feed given: that no announcement was kept "
+		               "hidden is not checked");
 	earlier_free(&e);
 }

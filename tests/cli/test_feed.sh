@@ -162,6 +162,13 @@ assert_exit 0 "the retried draw's document alone verifies"
 yh verify --earlier r-a.json r-b.json
 assert_exit 1 "two draws of one announcement: exit 1"
 assert_check FAILED chain "are two draws of one announcement: the draw was retried" "the retry is named"
+yh feed --db d1/yaohao.db -o fr.json
+yh verify --feed fr.json --earlier r-a.json r-b.json
+assert_exit 1 "a retried draw is caught with the feed given too"
+assert_check FAILED chain "the draw was retried" "the retry is named with the feed given"
+yh verify --feed f1.json r-a.json
+assert_exit 1 "a feed older than the document: exit 1"
+assert_check FAILED chain "it is older than the document" "an old feed is named as old, not as a fork"
 
 # ---- the audit sees the chain too --------------------------------------------------------
 yh audit --db d1/yaohao.db
