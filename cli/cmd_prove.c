@@ -19,14 +19,16 @@ static const char prove_usage[] =
 	"  --db FILE          the store (default: $YAOHAO_DB, then ./yaohao.db)\n";
 
 static const char verify_usage[] =
-	"usage: yaohao verify-proof [--json] PROOF DOCUMENT\n"
+	"usage: yaohao verify-proof [--pubkey FILE] [--json] PROOF DOCUMENT\n"
 	"\n"
 	"Checks an entity's proof against the published draw document, with no\n"
 	"register and no store: the document itself (signature, commitment, seed,\n"
 	"tickets), the Merkle path to the committed root, the entity's ticket and its\n"
-	"stratum's cutoff, and whether it was selected.\n"
+	"stratum's cutoff, and whether it was selected.  With --pubkey, also that the\n"
+	"document was signed by the department's published key.\n"
 	"\n"
-	"  --json  the report as JSON\n"
+	"  --pubkey FILE  the department's public key file (or its hex)\n"
+	"  --json         the report as JSON\n"
 	"\n"
 	"exit status: 0 the proof holds, 1 it does not, 3 a file cannot be read\n";
 
@@ -43,11 +45,12 @@ static const cli_opt_spec prove_options[] = {
 };
 
 typedef struct {
-	const char *proof, *document;
+	const char *proof, *document, *public_key;
 	int json;
 } verify_proof_args;
 
 static const cli_opt_spec verify_options[] = {
+	CLI_VALUE(verify_proof_args, public_key, "pubkey", 0),
 	CLI_FLAG(verify_proof_args, json, "json", 0),
 	CLI_ARG(verify_proof_args, proof, "PROOF"),
 	CLI_ARG(verify_proof_args, document, "DOCUMENT"),
@@ -87,7 +90,7 @@ int cmd_verify_proof(int argc, char **argv)
 	rc = cli_opt_parse(&a, verify_options, "verify-proof", verify_usage, argc, argv);
 	if (rc != CLI_PARSED)
 		return rc;
-	if ((rc = yh_proof_verify(&report, a.proof, a.document)) < 0)
+	if ((rc = yh_proof_verify(&report, a.proof, a.document, a.public_key)) < 0)
 		return cli_fail(rc);
 	return cli_report_exit(report, a.json);
 }

@@ -245,8 +245,9 @@ static int load(json_t **out, const source *s, size_t max, const char *name, con
 
 /* The document is read, parsed and verified first: a proof against a document that does not
  * verify is not read at all. */
-static int verify_proof(json_t **out, const source *proof_src, const source *doc_src)
+static int verify_proof(json_t **out, const source *proof_src, const source *doc_src, const char *public_key)
 {
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	yh_report r = { NULL, json_array(), 0 };
 	json_t *doc_json = NULL, *proof_json = NULL, *doc_report = NULL;
 	yh_draw_doc *doc = NULL;
@@ -255,12 +256,13 @@ static int verify_proof(json_t **out, const source *proof_src, const source *doc
 	int rc, selected = -1;
 
 	*out = NULL;
+	in.public_key = public_key;
 	if ((rc = load(&doc_json, doc_src, YH_DOCUMENT_MAX, "document", "a JSON document")) < 0)
 		goto done;
 	if ((rc = yh_draw_doc_parse(&doc, doc_json, YH_DRAW_DOCUMENT)) == YH_EDATA &&
 	    !(malformed = strdup(yh_error_message())))
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
-	if ((rc < 0 && !malformed) || (rc = yh_document_report(&doc_report, doc, malformed, NULL, NULL)) < 0)
+	if ((rc < 0 && !malformed) || (rc = yh_document_report(&doc_report, doc, malformed, &in, NULL)) < 0)
 		goto done;
 	r.checks = json_copy(json_object_get(doc_report, "checks")); /* the checks are shared */
 	if (!r.checks || !r.guarantees) {
@@ -303,17 +305,17 @@ done:
 	return rc;
 }
 
-int yh_proof_verify(json_t **out, const char *proof_path, const char *document_path)
+int yh_proof_verify(json_t **out, const char *proof_path, const char *document_path, const char *public_key)
 {
 	source proof = { proof_path, NULL, 0 }, doc = { document_path, NULL, 0 };
 
-	return verify_proof(out, &proof, &doc);
+	return verify_proof(out, &proof, &doc, public_key);
 }
 
 int yh_proof_verify_buffer(json_t **out, const char *proof_data, size_t proof_len, const char *document,
-                           size_t document_len)
+                           size_t document_len, const char *public_key)
 {
 	source proof = { NULL, proof_data, proof_len }, doc = { NULL, document, document_len };
 
-	return verify_proof(out, &proof, &doc);
+	return verify_proof(out, &proof, &doc, public_key);
 }

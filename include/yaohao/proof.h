@@ -28,16 +28,19 @@ YH_EXTERN int yh_proof_make(char **out, yh_store *store, const char *task_id,
                             const char *entity_id) YH_WARN_UNUSED;
 
 /* Checks a proof file against a draw document (whose own signature, commitment,
- * seed and tickets are checked too).  *report has the shape of
+ * seed and tickets are checked too).  public_key (a public key file or its hex,
+ * or NULL) pins the signer as yh_verify_inputs.public_key does; without it the
+ * "signer" check is skipped with a hint.  *report has the shape of
  * yh_document_verify's report ("proof": the proof's path in place of
  * "document"), plus "selected" (true/false) when it holds. */
-YH_EXTERN int yh_proof_verify(json_t **report, const char *proof_path,
-                              const char *document_path) YH_WARN_UNUSED;
+YH_EXTERN int yh_proof_verify(json_t **report, const char *proof_path, const char *document_path,
+                              const char *public_key) YH_WARN_UNUSED;
 
 /* The same for a proof and a document held in memory (the proof at most 16 MiB,
  * the document 1 GiB); the report has no "proof" member. */
 YH_EXTERN int yh_proof_verify_buffer(json_t **report, const char *proof, size_t proof_len,
-                                     const char *document, size_t document_len) YH_WARN_UNUSED;
+                                     const char *document, size_t document_len,
+                                     const char *public_key) YH_WARN_UNUSED;
 
 #ifdef __cplusplus
 }

@@ -390,6 +390,20 @@ pset p-sel.json x.json '$.rank' "9999"
 yh verify-proof x.json draw.json
 assert_exit 1 "a proof with a made-up rank fails"
 
+# The signer pinned with --pubkey: the department's key passes, another department's fails.
+yh verify-proof p-sel.json draw.json
+assert_check skipped "signer key" "give --pubkey FILE" "without --pubkey the signer is not checked"
+yh verify-proof --pubkey "$D1/public-key.txt" p-sel.json draw.json
+assert_exit 0 "verify-proof --pubkey with the signer's key exits 0"
+assert_check ok "signer key" "signed by the key given" "--pubkey with the signer's key passes the signer check"
+assert_stdout_contains "verified: every check passed"
+yh verify-proof --pubkey "$D2/public-key.txt" p-sel.json draw.json
+assert_refused "--pubkey with another demo's key"
+assert_check FAILED "signer key" "" "--pubkey with another key fails the signer check"
+yh verify-proof --pubkey "$T/no-such-key.txt" p-sel.json draw.json
+assert_refused "--pubkey naming a missing file"
+assert_check FAILED "signer key" "no-such-key.txt" "a missing key file fails the signer check, naming the file"
+
 # A committed task that is not drawn yet.
 yh init --department 330100-SCJG --db c.db
 for r in entities inspectors conflicts; do yh import --db c.db "$r" "$FIXTURES/$r.csv"; done

@@ -38,9 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc, failed = 0;
 
 #ifdef FUZZ_INPUT_IS_DOCUMENT
-	rc = yh_proof_verify_buffer(&report, fixed, fixed_len, (const char *)data, size);
+	rc = yh_proof_verify_buffer(&report, fixed, fixed_len, (const char *)data, size, NULL);
 #else
-	rc = yh_proof_verify_buffer(&report, (const char *)data, size, fixed, fixed_len);
+	rc = yh_proof_verify_buffer(&report, (const char *)data, size, fixed, fixed_len, NULL);
 #endif
 	if (rc != YH_OK) {
 		FZ_REQUIRE(report == NULL);

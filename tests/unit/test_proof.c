@@ -398,7 +398,7 @@ static json_t *check_proof(json_t *proof)
 	ck_assert_ptr_nonnull(text);
 	tu_write_str(tu_path("proof.json"), text);
 	free(text);
-	rc = yh_proof_verify(&rep, tu_path("proof.json"), tu_path("doc.json"));
+	rc = yh_proof_verify(&rep, tu_path("proof.json"), tu_path("doc.json"), NULL);
 	ck_assert_msg(rc == YH_OK, "verify-proof: %d %s", rc, yh_error_message());
 	ck_assert_ptr_nonnull(rep);
 	return rep;
@@ -1287,17 +1287,17 @@ START_TEST(test_against_bad_documents)
 	json_decref(rep);
 	/* files that cannot be read */
 	rep = (json_t *)0x1;
-	ck_assert_int_eq(yh_proof_verify(&rep, tu_path("proof.json"), tu_path("missing.json")), YH_EIO);
+	ck_assert_int_eq(yh_proof_verify(&rep, tu_path("proof.json"), tu_path("missing.json"), NULL), YH_EIO);
 	ck_assert_ptr_null(rep);
 	text = json_dumps(fx.doc, JSON_INDENT(2) | JSON_SORT_KEYS);
 	tu_write_str(tu_path("doc.json"), text);
 	free(text);
-	ck_assert_int_eq(yh_proof_verify(&rep, tu_path("missing.json"), tu_path("doc.json")), YH_EIO);
+	ck_assert_int_eq(yh_proof_verify(&rep, tu_path("missing.json"), tu_path("doc.json"), NULL), YH_EIO);
 	tu_write_str(tu_path("proof.json"), "not json");
-	ck_assert_int_eq(yh_proof_verify(&rep, tu_path("proof.json"), tu_path("doc.json")), YH_EDATA);
+	ck_assert_int_eq(yh_proof_verify(&rep, tu_path("proof.json"), tu_path("doc.json"), NULL), YH_EDATA);
 	/* JSON but not a proof */
 	tu_write_str(tu_path("proof.json"), "{\"format\": \"yaohao-draw/2\"}");
-	ck_assert_int_eq(yh_proof_verify(&rep, tu_path("proof.json"), tu_path("doc.json")), YH_OK);
+	ck_assert_int_eq(yh_proof_verify(&rep, tu_path("proof.json"), tu_path("doc.json"), NULL), YH_OK);
 	ck_assert(json_is_false(json_object_get(rep, "ok")));
 	ck_assert_str_eq(tu_check_status(rep, "proof"), "failed");
 	json_decref(rep);
@@ -1331,7 +1331,7 @@ START_TEST(test_buffers)
 	ck_assert_ptr_nonnull(text);
 	len = strlen(text);
 	doc = tu_read(tu_path("doc.json"), &doc_len);
-	ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, doc, doc_len), YH_OK);
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, doc, doc_len, NULL), YH_OK);
 	ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
 	ck_assert(json_is_true(json_object_get(rep, "selected")));
 	ck_assert_ptr_null(json_object_get(rep, "proof"));
@@ -1340,7 +1340,28 @@ START_TEST(test_buffers)
 	json_object_del(from_files, "proof");
 	ck_assert(json_equal(rep, from_files));
 	json_decref(from_files);
+	ck_assert_str_eq(tu_check_status(rep, "signer key"), "skipped");
 	json_decref(rep);
+
+	/* the signer pinned: the document's own key passes, any other key fails the proof */
+	{
+		char pk[65], other[65];
+
+		snprintf(pk, sizeof pk, "%s", json_string_value(json_object_get(json_object_get(fx.doc, "signer"),
+		                                                                 "public_key")));
+		ck_assert_uint_eq(strlen(pk), 64);
+		memcpy(other, pk, sizeof other);
+		other[0] = other[0] == '0' ? '1' : '0';
+		ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, doc, doc_len, pk), YH_OK);
+		ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
+		ck_assert_str_eq(tu_check_status(rep, "signer key"), "passed");
+		json_decref(rep);
+		ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, doc, doc_len, other), YH_OK);
+		ck_assert(json_is_false(json_object_get(rep, "ok")));
+		ck_assert_str_eq(tu_check_status(rep, "signer key"), "failed");
+		ck_assert_str_eq(tu_check_status(rep, "proof"), "skipped");
+		json_decref(rep);
+	}
 
 	/* a digit of the ticket */
 	{
@@ -1348,33 +1369,33 @@ START_TEST(test_buffers)
 
 		ck_assert_ptr_nonnull(t);
 		t[5] = t[5] == '0' ? '1' : '0';
-		ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, doc, doc_len), YH_OK);
+		ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, doc, doc_len, NULL), YH_OK);
 		ck_assert(json_is_false(json_object_get(rep, "ok")));
 		ck_assert_str_eq(tu_check_status(rep, "ticket"), "failed");
 		json_decref(rep);
 	}
 	/* not JSON: the proof, the document */
 	rep = (json_t *)0x1;
-	ck_assert_int_eq(yh_proof_verify_buffer(&rep, "{\"format\":", 11, doc, doc_len), YH_EDATA);
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, "{\"format\":", 11, doc, doc_len, NULL), YH_EDATA);
 	ck_assert_ptr_null(rep);
 	ck_assert_msg(strncmp(yh_error_message(), "proof:", 6) == 0, "%s", yh_error_message());
-	ck_assert_int_eq(yh_proof_verify_buffer(&rep, "\xff\x00", 2, doc, doc_len), YH_EDATA);
-	ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, doc, doc_len / 2), YH_EDATA);
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, "\xff\x00", 2, doc, doc_len, NULL), YH_EDATA);
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, doc, doc_len / 2, NULL), YH_EDATA);
 	ck_assert_ptr_null(rep);
 	ck_assert_msg(strncmp(yh_error_message(), "document:", 9) == 0, "%s", yh_error_message());
-	ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, "", 0), YH_EDATA);
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, "", 0, NULL), YH_EDATA);
 	/* JSON that is no proof, and a proof against JSON that is no document */
-	ck_assert_int_eq(yh_proof_verify_buffer(&rep, "[]", 2, doc, doc_len), YH_OK);
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, "[]", 2, doc, doc_len, NULL), YH_OK);
 	ck_assert_str_eq(tu_check_status(rep, "proof"), "failed");
 	json_decref(rep);
 	{
 		static const char no_entity[] = "{\"format\": \"yaohao-proof/2\"}";
 
-		ck_assert_int_eq(yh_proof_verify_buffer(&rep, no_entity, strlen(no_entity), doc, doc_len), YH_OK);
+		ck_assert_int_eq(yh_proof_verify_buffer(&rep, no_entity, strlen(no_entity), doc, doc_len, NULL), YH_OK);
 	}
 	ck_assert_str_eq(tu_check_status(rep, "proof"), "failed");
 	json_decref(rep);
-	ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, "{}", 2), YH_OK);
+	ck_assert_int_eq(yh_proof_verify_buffer(&rep, text, len, "{}", 2, NULL), YH_OK);
 	ck_assert(json_is_false(json_object_get(rep, "ok")));
 	ck_assert_str_eq(tu_check_status(rep, "document"), "failed");
 	ck_assert_str_eq(tu_check_status(rep, "proof"), "skipped");
