@@ -50,7 +50,7 @@ yh verify "${REPEAT[@]}" "${EARLIER[@]}" --feed "$V/feed.json" "$V/repeat/draw.j
 assert_exit 0 "the repeat vector verifies with its earlier draws and the feed"
 assert_check ok "earlier draws" "3 earlier draw(s) named and given: the $(json_get "$V/repeat/draw.json" '$.entities.excluded' | tr ',' '\n' | grep -c '"') excluded entities" \
 	"the exclusions are recomputed from the earlier documents"
-assert_check ok chain "announcement 4 of an unbroken chain of 5" "the repeat announcement is number 4 of the feed"
+assert_check ok chain "announcement 4 of an unbroken chain of 6" "the repeat announcement is number 4 of the feed"
 assert_check ok "entity register" "by exclusion window" "the entities left out by the exclusion window are counted"
 
 yh verify --earlier "$V/food/draw.json" "$V/repeat/draw.json"

@@ -101,7 +101,7 @@ END_TEST
  * transcript and the document give the same announcement back (§10). */
 START_TEST(test_announcement_digest)
 {
-	static const char *const cases[] = { "food", "joint", "edge", "repeat", "nocap" };
+	static const char *const cases[] = { "food", "joint", "edge", "repeat", "nocap", "bind" };
 	unsigned char got[32], want[32], prev[32] = { 0 };
 	size_t c;
 

@@ -4,7 +4,7 @@
  *
  *   mkvectors FIXTURES_DIR OUT_DIR
  *
- * For each case (food, joint, edge, repeat, nocap, in this order, in one store) it
+ * For each case (food, joint, edge, repeat, nocap, bind, in this order, in one store) it
  * reads FIXTURES_DIR/vectors/CASE/task.json and writes into OUT_DIR/CASE/:
  * secret.hex, entropy.txt, the canonical registers as of the freeze
  * (entities.csv, inspectors.csv, conflicts.csv), announcement.json,
@@ -26,7 +26,7 @@
 /* yh_draw_run's result, where a test does not look at it */
 static yh_draw_result tu_draw_result;
 
-static const char *const cases[] = { "food", "joint", "edge", "repeat", "nocap" };
+static const char *const cases[] = { "food", "joint", "edge", "repeat", "nocap", "bind" };
 
 static int fail(const char *what)
 {
