@@ -266,37 +266,19 @@ void yh_draw_recorder_free(yh_draw_recorder *r)
 	free(r);
 }
 
-int yh_draw_store_recent_entities(yh_store *store, const char *date, int64_t days,
-                                  yh_id_fn fn, void *ctx)
+/* The window every exclusion query shares: dated on or before ?1, at most ?2 days before it. */
+#define WITHIN(date_column) date_column " <= ?1 AND julianday(?1) - julianday(" date_column ") <= ?2"
+
+typedef int (*text3_fn)(void *ctx, const char *a, const char *b, const char *c);
+
+/* Runs `sql` (selecting three text columns, bound to the window) and hands each row to fn. */
+static int each_in_window(yh_store *store, const char *sql, const char *date, int64_t days,
+                          text3_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, step;
 
-	if ((rc = yh_store_prepare(store, &st, "SELECT DISTINCT entity_id FROM drawn_entity WHERE "
-	                           "draw_date <= ?1 AND julianday(?1) - julianday(draw_date) <= ?2 "
-	                           "ORDER BY entity_id", "cannot read earlier draws")) < 0)
-		return rc;
-	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, days);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, yh_store_text(st, 0))) != 0)
-			goto done;
-	if (step != SQLITE_DONE)
-		rc = yh_store_fail(store, "cannot read earlier draws");
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int yh_draw_store_recent_pairs(yh_store *store, const char *date, int64_t days,
-                               yh_pair_fn fn, void *ctx)
-{
-	sqlite3_stmt *st = NULL;
-	int rc, step;
-
-	if ((rc = yh_store_prepare(store, &st, "SELECT entity_id, inspector_id, task_id FROM drawn_pair "
-	                           "WHERE draw_date <= ?1 AND julianday(?1) - julianday(draw_date) <= ?2",
-	                           "cannot read earlier draws")) < 0)
+	if ((rc = yh_store_prepare(store, &st, sql, "cannot read earlier draws")) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, days);
@@ -308,6 +290,45 @@ int yh_draw_store_recent_pairs(yh_store *store, const char *date, int64_t days,
 done:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+typedef struct {
+	yh_id_fn fn;
+	void *ctx;
+} id_adapter;
+
+static int id_row(void *ctx, const char *id, const char *unused_b, const char *unused_c)
+{
+	const id_adapter *a = ctx;
+
+	(void)unused_b;
+	(void)unused_c;
+	return a->fn(a->ctx, id);
+}
+
+int yh_draw_store_recent_entities(yh_store *store, const char *date, int64_t days,
+                                  yh_id_fn fn, void *ctx)
+{
+	id_adapter a = { fn, ctx };
+
+	return each_in_window(store, "SELECT DISTINCT entity_id, NULL, NULL FROM drawn_entity WHERE "
+	                      WITHIN("draw_date") " ORDER BY entity_id", date, days, id_row, &a);
+}
+
+int yh_draw_store_recent_pairs(yh_store *store, const char *date, int64_t days,
+                               yh_pair_fn fn, void *ctx)
+{
+	return each_in_window(store, "SELECT entity_id, inspector_id, task_id FROM drawn_pair WHERE "
+	                      WITHIN("draw_date"), date, days, fn, ctx);
+}
+
+int yh_draw_store_earlier(yh_store *store, const char *date, int64_t days, yh_earlier_fn fn,
+                          void *ctx)
+{
+	return each_in_window(store, "SELECT d.task_id, t.draw_date, "
+	                      "json_extract(l.payload, '$.transcript_sha256') FROM task_draw d "
+	                      "JOIN task t ON t.id = d.task_id JOIN ledger l ON l.seq = d.seq "
+	                      "WHERE " WITHIN("t.draw_date") " ORDER BY d.task_id", date, days, fn, ctx);
 }
 
 int yh_draw_store_chain_head(char **announcement, uint64_t *count, yh_store *store)
@@ -326,30 +347,6 @@ int yh_draw_store_chain_head(char **announcement, uint64_t *count, yh_store *sto
 		if (!(*announcement = strdup(yh_store_text(st, 0))))
 			rc = yh_error_set(YH_ENOMEM, "out of memory");
 	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int yh_draw_store_earlier(yh_store *store, const char *date, int64_t days, yh_earlier_fn fn,
-                          void *ctx)
-{
-	sqlite3_stmt *st = NULL;
-	int rc, step;
-
-	if ((rc = yh_store_prepare(store, &st, "SELECT d.task_id, t.draw_date, "
-	                           "json_extract(l.payload, '$.transcript_sha256') FROM task_draw d "
-	                           "JOIN task t ON t.id = d.task_id JOIN ledger l ON l.seq = d.seq "
-	                           "WHERE t.draw_date <= ?1 AND julianday(?1) - julianday(t.draw_date) <= ?2 "
-	                           "ORDER BY d.task_id", "cannot read earlier draws")) < 0)
-		return rc;
-	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, days);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, yh_store_text(st, 0), yh_store_text(st, 1), yh_store_text(st, 2))) != 0)
-			goto done;
-	if (step != SQLITE_DONE)
-		rc = yh_store_fail(store, "cannot read earlier draws");
-done:
 	sqlite3_finalize(st);
 	return rc;
 }

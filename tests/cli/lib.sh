@@ -102,6 +102,28 @@ _fail() {
 	fi
 }
 
+# ---- the verification reports (verify, verify-proof, audit) ----
+
+# The line of one check in the text report.
+check_line() { printf '%s\n' "$STDOUT" | grep -E "^(ok|FAILED|skipped) +$1  " | head -n 1; }
+# assert_check STATUS CHECK TEXT DESC: the check's line has STATUS and contains TEXT.
+assert_check() {
+	local line
+	line=$(check_line "$2")
+	case $line in
+	"$1 "*) ;;
+	*) _fail "$4" "the '$2' line is not '$1': ${line:-(no such line)}"; return ;;
+	esac
+	if [ -n "$3" ] && ! printf '%s' "$line" | grep -qF -- "$3"; then
+		_fail "$4" "the '$2' line lacks: $3" "it is: $line"
+		return
+	fi
+	_pass "$4"
+}
+
+# flip_last HEX: the same hex with its last digit changed.
+flip_last() { printf '%s%s' "${1%?}" "$(printf '%s' "${1: -1}" | tr 0123456789abcdef 1032547698badcfe)"; }
+
 assert_exit() {
 	local want=$1 desc=${2:-"exit code $1"}
 	if [ "$RC" = "$want" ]; then _pass "$desc"; else _fail "$desc" "expected exit $want, got $RC"; fi

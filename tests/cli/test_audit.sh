@@ -30,20 +30,6 @@ yh key show --db b.db -o b.pub
 BKID=$(sqlite3 b.db "select json_extract(payload, '\$.key_id') from ledger where kind = 'key'")
 assert_ne "$KID" "$BKID" "b.db has another key"
 
-check_line() { printf '%s\n' "$STDOUT" | grep -E "^(ok|FAILED|skipped) +$1  " | head -n 1; }
-assert_check() {
-	local line
-	line=$(check_line "$2")
-	case $line in
-	"$1 "*) ;;
-	*) _fail "$4" "the '$2' line is not '$1': ${line:-(no such line)}"; return ;;
-	esac
-	if [ -n "$3" ] && ! printf '%s' "$line" | grep -qF -- "$3"; then
-		_fail "$4" "the '$2' line lacks: $3" "it is: $line"
-		return
-	fi
-	_pass "$4"
-}
 # tampered NAME: a fresh copy of a.db as NAME.db (with its key file).
 tampered() {
 	rm -f "$1.db"

@@ -9,20 +9,6 @@ V="$FIXTURES/vectors"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 resign() { "$PY" "$RESIGN" "$@"; }
-check_line() { printf '%s\n' "$STDOUT" | grep -E "^(ok|FAILED|skipped) +$1  " | head -n 1; }
-assert_check() { # STATUS CHECK TEXT DESC
-	local line
-	line=$(check_line "$2")
-	case $line in
-	"$1 "*) ;;
-	*) _fail "$4" "the '$2' line is not '$1': ${line:-(no such line)}"; return ;;
-	esac
-	if [ -n "$3" ] && ! printf '%s' "$line" | grep -qF -- "$3"; then
-		_fail "$4" "the '$2' line lacks: $3" "it is: $line"
-		return
-	fi
-	_pass "$4"
-}
 # The test vectors' key (docs/spec.md §15): seed SHA-256("yaohao test vector key").
 printf 'yaohao-secret-key-v1\n%s\n' "$(printf 'yaohao test vector key' | sha256sum | cut -c 1-64)" > vk.key
 chmod 600 vk.key

@@ -20,21 +20,6 @@ dj() { json_get draw.json "$1"; }
 pj() { json_get "$1" "$2"; }
 # pset FILE OUT PATH SQL-VALUE: FILE with the value at PATH replaced (an SQL expression).
 pset() { sqlite3 :memory: "select json_set(readfile('$1'), '$3', $4)" > "$2"; }
-flip_last() { printf '%s%s' "${1%?}" "$(printf '%s' "${1: -1}" | tr 0123456789abcdef 1032547698badcfe)"; }
-check_line() { printf '%s\n' "$STDOUT" | grep -E "^(ok|FAILED|skipped) +$1  " | head -n 1; }
-assert_check() {
-	local line
-	line=$(check_line "$2")
-	case $line in
-	"$1 "*) ;;
-	*) _fail "$4" "the '$2' line is not '$1': ${line:-(no such line)}"; return ;;
-	esac
-	if [ -n "$3" ] && ! printf '%s' "$line" | grep -qF -- "$3"; then
-		_fail "$4" "the '$2' line lacks: $3" "it is: $line"
-		return
-	fi
-	_pass "$4"
-}
 assert_refused() {
 	assert_exit 1 "$1: verify-proof exits 1"
 	assert_stdout_contains "NOT VERIFIED: a check failed" "$1: the report ends NOT VERIFIED"

@@ -37,24 +37,6 @@ CHECKS=("document" "signature" "signer key" "task digest" "commitment" "seed" "t
 dj() { json_get "${2:-draw.json}" "$1"; }
 # jset PATH VALUE: draw.json with the string at PATH replaced, written to x.json.
 jset() { sqlite3 :memory: "select json_set(readfile('draw.json'), '$1', '$2')" > x.json; }
-# flip_last HEX: the same hex with its last digit changed.
-flip_last() { printf '%s%s' "${1%?}" "$(printf '%s' "${1: -1}" | tr 0123456789abcdef 1032547698badcfe)"; }
-# The line of one check in the text report.
-check_line() { printf '%s\n' "$STDOUT" | grep -E "^(ok|FAILED|skipped) +$1  " | head -n 1; }
-# assert_check STATUS CHECK TEXT DESC: the check's line has STATUS and contains TEXT.
-assert_check() {
-	local line
-	line=$(check_line "$2")
-	case $line in
-	"$1 "*) ;;
-	*) _fail "$4" "the '$2' line is not '$1': ${line:-(no such line)}"; return ;;
-	esac
-	if [ -n "$3" ] && ! printf '%s' "$line" | grep -qF -- "$3"; then
-		_fail "$4" "the '$2' line lacks: $3" "it is: $line"
-		return
-	fi
-	_pass "$4"
-}
 n_failed() { printf '%s\n' "$STDOUT" | grep -c '^FAILED '; }
 # assert_tampered DESC: the common signs of a failed verification.
 assert_tampered() {

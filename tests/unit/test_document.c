@@ -95,24 +95,6 @@ static char *publish(yh_store *store, const char *name)
 	return doc;
 }
 
-/* The registers as of the freeze, as yaohao export writes them. */
-static void export_registers(yh_store *store)
-{
-	static const struct { yh_register_kind kind; const char *file; } regs[] = {
-		{ YH_REGISTER_ENTITIES, "entities.csv" }, { YH_REGISTER_INSPECTORS, "inspectors.csv" },
-		{ YH_REGISTER_CONFLICTS, "conflicts.csv" },
-	};
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		FILE *fp = fopen(tu_path(regs[i].file), "wb");
-
-		ck_assert_ptr_nonnull(fp);
-		ck_assert_int_eq(yh_register_export(fp, store, regs[i].kind, FREEZE), YH_OK);
-		ck_assert_int_eq(fclose(fp), 0);
-	}
-}
-
 /* The one drawn store of most tests, with its document in doc.json and, with `registers`, the
  * canonical register files beside it. */
 typedef struct {
@@ -132,7 +114,7 @@ static void fixture_open(fixture *fx, int registers)
 	fx->doc = json_loads(fx->text, 0, &err);
 	ck_assert_msg(fx->doc != NULL, "%s", err.text);
 	if (registers)
-		export_registers(fx->store);
+		tu_export_registers(fx->store, FREEZE);
 }
 
 static void fixture_close(fixture *fx)
@@ -1247,7 +1229,7 @@ START_TEST(test_stratum_sizes_follow_the_task)
 			yh_store *store = NULL;
 
 			ck_assert_int_eq(yh_store_open(&store, tu_path(db)), YH_OK);
-			export_registers(store);
+			tu_export_registers(store, FREEZE);
 			yh_store_close(store);
 		}
 		in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
@@ -1281,7 +1263,7 @@ START_TEST(test_raised_default_load_cap)
 
 	vector_store("nocap.db", key, nocap, 1, NULL, NULL);
 	ck_assert_int_eq(yh_store_open(&store, tu_path("nocap.db")), YH_OK);
-	export_registers(store);
+	tu_export_registers(store, FREEZE);
 	yh_store_close(store);
 	in = (yh_verify_inputs)YH_VERIFY_INPUTS_INIT;
 	in.entities = tu_path("entities.csv");

@@ -328,24 +328,6 @@ static void write_shuffled(const char *path, const char *src, uint64_t seed)
 	}
 }
 
-/* The registers as of a sequence, as yaohao export writes them, into tu_dir. */
-static void export_freeze(yh_store *store, uint64_t seq)
-{
-	static const struct { yh_register_kind kind; const char *file; } regs[] = {
-		{ YH_REGISTER_ENTITIES, "entities.csv" }, { YH_REGISTER_INSPECTORS, "inspectors.csv" },
-		{ YH_REGISTER_CONFLICTS, "conflicts.csv" },
-	};
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		FILE *fp = fopen(tu_path(regs[i].file), "wb");
-
-		ck_assert_ptr_nonnull(fp);
-		ck_assert_int_eq(yh_register_export(fp, store, regs[i].kind, seq), YH_OK);
-		ck_assert_int_eq(fclose(fp), 0);
-	}
-}
-
 /* ---- the worked example and determinism --------------------------------------------------- */
 
 START_TEST(test_food_vector)
@@ -406,7 +388,7 @@ START_TEST(test_food_vector)
 		free(canonical);
 		/* §2 the three roots over every row, from the registers exported as of the freeze (which
 		 * are the vector's files); §4 the eligible counts, by the food task's rules written out */
-		export_freeze(store, freeze);
+		tu_export_registers(store, freeze);
 		tu_spec_file_root(root, tu_path("entities.csv"), 8, &nrows);
 		ck_assert_str_eq(tu_jstr(json_object_get(t, "entities"), "root"), tu_hex(root, 32));
 		ck_assert_int_eq(tu_jint(json_object_get(t, "entities"), "count"), (json_int_t)nrows);
@@ -1251,7 +1233,7 @@ START_TEST(test_conflict_reason_recent)
 		unsigned char root[32];
 		size_t n;
 
-		export_freeze(store, (uint64_t)tu_jint(a, "freeze_seq"));
+		tu_export_registers(store, (uint64_t)tu_jint(a, "freeze_seq"));
 		tu_spec_file_root(root, tu_path("conflicts.csv"), 3, &n);
 		ck_assert_uint_eq(n, 16);
 		ck_assert_str_eq(tu_jstr(json_object_get(a, "conflicts"), "root"), tu_hex(root, 32));

@@ -387,6 +387,23 @@ uint64_t tu_register_count(yh_store *store, yh_register_kind kind, uint64_t as_o
 	return n;
 }
 
+void tu_export_registers(yh_store *store, uint64_t as_of)
+{
+	static const struct { yh_register_kind kind; const char *file; } regs[] = {
+		{ YH_REGISTER_ENTITIES, "entities.csv" }, { YH_REGISTER_INSPECTORS, "inspectors.csv" },
+		{ YH_REGISTER_CONFLICTS, "conflicts.csv" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		FILE *fp = fopen(tu_path(regs[i].file), "wb");
+
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_int_eq(yh_register_export(fp, store, regs[i].kind, as_of), YH_OK);
+		ck_assert_int_eq(fclose(fp), 0);
+	}
+}
+
 typedef struct {
 	const char *key;
 	char *found;

@@ -134,6 +134,10 @@ char *tu_register_dump(yh_store *store, yh_register_kind kind, uint64_t as_of);
 /* The number of rows of a register as of a sequence. */
 uint64_t tu_register_count(yh_store *store, yh_register_kind kind, uint64_t as_of);
 
+/* The three registers as of a sequence, as yaohao export writes them, into tu_dir's
+ * entities.csv, inspectors.csv and conflicts.csv. */
+void tu_export_registers(yh_store *store, uint64_t as_of);
+
 /* The row whose first value is `key` (values joined by '|', malloc'd), or NULL. */
 char *tu_register_row(yh_store *store, yh_register_kind kind, uint64_t as_of, const char *key);
 
