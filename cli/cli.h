@@ -183,5 +183,13 @@ int cmd_import(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_result(int argc, char **argv);
+int cmd_reassign(int argc, char **argv);
+int cmd_substitute(int argc, char **argv);
+int cmd_disclose(int argc, char **argv);
+
+/* yaohao result import: reads a results file into the task, all or nothing, printing every
+ * refused line (cmd_result_import.c). */
+int cli_result_import(yh_store *store, const char *task_id, const char *path, int json);
 
 #endif

@@ -21,6 +21,7 @@ typedef struct {
 	char **specs;                /* specialties split at ';' */
 	size_t nspecs;
 	uint64_t load;               /* seats taken in this draw */
+	int unavailable;             /* after the draw: reassigned away for good (§17) */
 } yh_officer;
 
 typedef struct {

@@ -191,7 +191,7 @@ static int enqueue(yh_teamer *t, uint32_t x)
 {
 	const yh_officer *o = &t->f->officers[x];
 
-	if (t->w[x].group < 0 || o->load >= t->f->load_cap)
+	if (t->w[x].group < 0 || o->load >= t->f->load_cap || o->unavailable)
 		return YH_OK;
 	if (o->load >= t->nlevels) {
 		uint64_t n = o->load + 8;
@@ -459,12 +459,11 @@ static int too_few(const forming *fm)
 	                    (unsigned long long)fm->t->f->load_cap);
 }
 
-/* Step 5: members by pair ticket, the first leads; each goes one level up. */
-static int seat_members(yh_team *team, forming *fm)
+/* Step 5's order: members by pair ticket (ties by id), the first leads. */
+static void order_members(yh_team *team, forming *fm)
 {
 	yh_teamer *t = fm->t;
 	size_t i, j;
-	int rc = YH_OK;
 
 	team->n = fm->nmembers;
 	for (i = 0; i < fm->nmembers; i++) {
@@ -482,6 +481,16 @@ static int seat_members(yh_team *team, forming *fm)
 		}
 		team->members[j] = m;
 	}
+}
+
+/* Step 5: the team in order; each member goes one level up. */
+static int seat_members(yh_team *team, forming *fm)
+{
+	yh_teamer *t = fm->t;
+	size_t i;
+	int rc = YH_OK;
+
+	order_members(team, fm);
 	for (i = 0; i < fm->nmembers && rc == YH_OK; i++) {
 		t->f->officers[fm->members[i]].load++;
 		t->w[fm->members[i]].blocked = 0;
@@ -503,6 +512,28 @@ static void give_back(forming *fm)
 	}
 }
 
+static void skip_empty_levels(yh_teamer *t)
+{
+	while (t->low < t->nlevels) {  /* levels only empty from below */
+		int g, empty = 1;
+
+		for (g = 0; g < (int)t->ngroups && empty; g++)
+			empty = level_heap(t, t->low, g)->n == 0;
+		if (!empty)
+			break;
+		t->low++;
+	}
+}
+
+static void unblock_recused(yh_teamer *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrecused; i++)
+		t->w[t->recused[i]].blocked = 0;
+	t->nrecused = 0;
+}
+
 int yh_team_assign(yh_team *team, yh_teamer *t, const char *entity_id, uint64_t rank)
 {
 	forming fm;
@@ -518,24 +549,80 @@ int yh_team_assign(yh_team *team, yh_teamer *t, const char *entity_id, uint64_t 
 	team->n = 0;
 	for (i = 0; i < fm.task->quota_departments.n && i < 64; i++)
 		fm.remaining[i] = fm.task->quota_counts[i];
-	while (t->low < t->nlevels) {  /* levels only empty from below */
-		int g, empty = 1;
-
-		for (g = 0; g < (int)t->ngroups && empty; g++)
-			empty = level_heap(t, t->low, g)->n == 0;
-		if (!empty)
-			break;
-		t->low++;
-	}
+	skip_empty_levels(t);
 	if ((rc = block_recused(&fm)) == YH_OK && (rc = take_specialists(&fm)) == YH_OK &&
 	    (rc = fill_seats(&fm)) == YH_OK && fm.nmembers < fm.task->team_size)
 		rc = too_few(&fm);
-	for (i = 0; i < t->nrecused; i++)
-		t->w[t->recused[i]].blocked = 0;
-	t->nrecused = 0;
+	unblock_recused(t);
 	if (rc < 0) {
 		give_back(&fm);
 		return rc;
 	}
 	return seat_members(team, &fm);
+}
+
+static int block(yh_teamer *t, const yh_officer *o)
+{
+	uint32_t x = (uint32_t)(o - t->f->officers);
+
+	if (t->w[x].blocked)
+		return YH_OK;
+	t->w[x].blocked = 1;
+	return append(&t->recused, &t->nrecused, &t->caprecused, x);
+}
+
+int yh_team_replace(yh_team *team, const yh_officer **replacement, yh_teamer *t,
+                    const char *entity_id, const yh_officer *const *keep, size_t nkeep,
+                    const yh_officer *leaving, const yh_officer *const *barred, size_t nbarred)
+{
+	forming fm;
+	size_t i;
+	int q, rc = YH_OK;
+
+	memset(&fm, 0, sizeof(fm));
+	fm.t = t;
+	fm.task = t->f->task;
+	fm.entity_id = entity_id;
+	*replacement = NULL;
+	team->n = 0;
+	if (nkeep + 1 > YH_TEAM_MAX)
+		return yh_error_set(YH_EDATA, "entity '%s': a team of %zu members", entity_id, nkeep + 1);
+	/* only the leaving member's seat is open */
+	if (fm.task->quota_departments.n) {
+		if ((q = quota_index(fm.task, leaving->row[YH_I_DEPARTMENT])) < 0 || q >= 64)
+			return yh_error_set(YH_EDATA, "officer '%s' of department '%s' holds no seat on the "
+			                    "team of entity '%s'", leaving->row[YH_I_ID],
+			                    leaving->row[YH_I_DEPARTMENT], entity_id);
+		fm.remaining[q] = 1;
+	} else {
+		fm.any_left = 1;
+	}
+	skip_empty_levels(t);
+	for (i = 0; i < nkeep && rc == YH_OK; i++) {
+		fm.members[fm.nmembers++] = (uint32_t)(keep[i] - t->f->officers);
+		rc = block(t, keep[i]);
+	}
+	for (i = 0; i < nbarred && rc == YH_OK; i++)
+		rc = block(t, barred[i]);
+	if (rc == YH_OK && (rc = block(t, leaving)) == YH_OK && (rc = block_recused(&fm)) == YH_OK &&
+	    (rc = take_specialists(&fm)) == YH_OK && (rc = fill_seats(&fm)) == YH_OK &&
+	    fm.nmembers < nkeep + 1)
+		rc = yh_error_set(YH_EDATA, "no officer can replace '%s' on the team of entity '%s': "
+		                  "none is left who can take the seat (after recusals, earlier "
+		                  "reassignments, certificate dates and load cap %llu)",
+		                  leaving->row[YH_I_ID], entity_id, (unsigned long long)t->f->load_cap);
+	unblock_recused(t);
+	if (rc < 0) {
+		for (i = nkeep; i < fm.nmembers; i++) {
+			uint32_t x = fm.members[i];
+
+			t->w[x].blocked = 0;
+			heap_push(t, level_heap(t, t->f->officers[x].load, t->w[x].group), x);
+		}
+		return rc;
+	}
+	*replacement = &t->f->officers[fm.members[nkeep]];
+	t->w[fm.members[nkeep]].blocked = 0;
+	order_members(team, &fm);
+	return YH_OK;
 }

@@ -43,4 +43,12 @@ void yh_teamer_free(yh_teamer *t);
  * the members' load. */
 int yh_team_assign(yh_team *team, yh_teamer *t, const char *entity_id, uint64_t rank);
 
+/* Replaces `leaving` on an entity's team (docs/spec.md §17): the members in keep stay, only
+ * leaving's seat is open, and the officers in barred (earlier reassigned away from the
+ * entity) and leaving cannot take it; steps 3 and 4 of §9 pick the officer (*replacement), and
+ * team is the new team in step 5's order.  Loads are not charged: the teamer serves one pick. */
+int yh_team_replace(yh_team *team, const yh_officer **replacement, yh_teamer *t,
+                    const char *entity_id, const yh_officer *const *keep, size_t nkeep,
+                    const yh_officer *leaving, const yh_officer *const *barred, size_t nbarred);
+
 #endif

@@ -98,6 +98,20 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'draws are append-only'); END;\n"
 	"CREATE TRIGGER task_no_update BEFORE UPDATE ON task\n"
 	"  BEGIN SELECT RAISE(ABORT, 'tasks are append-only'); END;\n",
+
+	/* 2 -> 3: what happens to a drawn task after its draw (results, reassignments,
+	 * substitutions, disclosures): an index of ledger entries, whose payloads hold the rest. */
+	"CREATE TABLE task_event (\n"
+	"  seq INTEGER PRIMARY KEY REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
+	"  task_id TEXT NOT NULL REFERENCES task(id),\n"
+	"  kind TEXT NOT NULL,\n"
+	"  entity_id TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX task_event_task ON task_event (task_id, seq);\n"
+	"CREATE TRIGGER task_event_no_update BEFORE UPDATE ON task_event\n"
+	"  BEGIN SELECT RAISE(ABORT, 'task events are append-only'); END;\n"
+	"CREATE TRIGGER task_event_no_delete BEFORE DELETE ON task_event\n"
+	"  BEGIN SELECT RAISE(ABORT, 'task events are append-only'); END;\n",
 };
 
 int yh_schema_migrate(yh_store *store, int from)

@@ -184,6 +184,32 @@ typedef int (*yh_pair_fn)(void *ctx, const char *entity_id, const char *inspecto
 int yh_draw_store_recent_pairs(yh_store *store, const char *date, int64_t days,
                                yh_pair_fn fn, void *ctx);
 
+/* ---- after the draw (event_store.c) ---- */
+
+/* A ledger entry of a drawn task after its draw ("result", "reassign", "substitute",
+ * "disclose"), as the ledger holds it; the strings live until the callback returns. */
+typedef struct {
+	uint64_t seq;
+	const char *kind, *payload;
+	unsigned char prev_hash[32], hash[32];
+	unsigned char signature[YH_SIGNATURE_BYTES];
+	int signed_;
+} yh_event;
+
+/* Indexes the entry `seq` (appended in the same transaction) under its task and entity
+ * ("" or NULL for none). */
+int yh_event_store_add(yh_store *store, uint64_t seq, const char *task_id, const char *kind,
+                       const char *entity_id);
+
+/* The task's events in ledger order; a non-zero return from fn stops and is returned. */
+typedef int (*yh_event_fn)(void *ctx, const yh_event *event);
+int yh_event_store_foreach(yh_store *store, const char *task_id, yh_event_fn fn, void *ctx);
+
+/* For the audit: every indexed event, in sequence order. */
+typedef int (*yh_event_row_fn)(void *ctx, uint64_t seq, const char *task_id, const char *kind,
+                               const char *entity_id);
+int yh_check_events(yh_store *store, yh_event_row_fn fn, void *ctx);
+
 /* ---- the audit's view of the store (register_store.c, check_store.c) ---- */
 
 /*

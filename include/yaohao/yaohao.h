@@ -48,5 +48,6 @@
 #include "proof.h"
 #include "audit.h"
 #include "feed.h"
+#include "results.h"
 
 #endif

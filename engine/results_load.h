@@ -1,0 +1,20 @@
+/* results_load.h — private: a drawn task's state after its draw, read from the store
+ * (results.c), for the modules that record, disclose and report it. */
+#ifndef YH_ENGINE_RESULTS_LOAD_H
+#define YH_ENGINE_RESULTS_LOAD_H
+
+#include <stdint.h>
+
+#include "yaohao/store.h"
+#include "frozen.h"
+#include "inspection.h"
+
+/* The task's state: its transcript and every event in ledger order (each applied without
+ * recomputing the picking rules: the audit does).  With f, the officers and recusals the
+ * draw froze are loaded into it (yh_frozen_clear it). */
+int yh_results_load(yh_inspections **out, yh_frozen *f, yh_store *store, const char *task_id);
+
+/* The clock the ledger stamps entries with ($SOURCE_DATE_EPOCH when set). */
+int64_t yh_results_now(void);
+
+#endif
