@@ -15,7 +15,7 @@ static const char usage[] =
 	"chooses the replacement: it is the next officer in the draw's own order for\n"
 	"that entity (the rules of the draw: recusals, department seats, specialties,\n"
 	"the load cap, with loads as they stand after the reassignments so far;\n"
-	"docs/spec.md §17), so anyone can recompute it from the published documents\n"
+	"docs/spec.md §18), so anyone can recompute it from the published documents\n"
 	"and registers.  Recorded as a signed ledger entry with the reason.\n"
 	"\n"
 	"  --reason TEXT   why (required; published)\n"

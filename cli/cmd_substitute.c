@@ -12,7 +12,7 @@ static const char usage[] =
 	"(注销), revoked (吊销), cancelled (撤销) or moved out (迁出) in the entity\n"
 	"register since the freeze (import the register first) — by the next unused\n"
 	"reserve of its stratum in published order, with a team formed by the draw's\n"
-	"rule (docs/spec.md §17).  An entity that is closed or cannot be reached is not\n"
+	"rule (docs/spec.md §18).  An entity that is closed or cannot be reached is not\n"
 	"substituted: record result 6 or 7 for it.  Recorded as a signed ledger entry.\n"
 	"\n"
 	"  --reason TEXT   why (required; published)\n"

@@ -7,6 +7,7 @@
 static const char usage[] =
 	"usage: yaohao verify [--entities CSV] [--inspectors CSV] [--conflicts CSV]\n"
 	"                     [--pubkey FILE] [--earlier DOC]... [--feed FILE] [--json] DOCUMENT\n"
+	"       yaohao verify [--inspectors CSV --conflicts CSV] [--json] RESULTS --draw DOCUMENT\n"
 	"\n"
 	"Checks a published draw document without any store: the signature (and the\n"
 	"signer, with --pubkey), the task digest, that the revealed secret opens the\n"
@@ -20,6 +21,13 @@ static const char usage[] =
 	"announcement is in an unbroken chain, so that none was kept hidden.\n"
 	"Each check is printed on its own line, then what is and is not guaranteed.\n"
 	"\n"
+	"With --draw, checks a results document (yaohao disclose) against the draw\n"
+	"document it names: the signatures, every ledger entry it carries (hash,\n"
+	"signature, one chain from the draw), every rule (results of entities in force\n"
+	"by officers of their teams, dates, corrections), the listed inspections, and\n"
+	"with the officer register and conflicts every reassignment and substitution\n"
+	"recomputed.\n"
+	"\n"
 	"  --entities CSV    the entity register as of the freeze (yaohao export)\n"
 	"  --inspectors CSV  the officer register as of the freeze\n"
 	"  --conflicts CSV   the conflicts (回避) register as of the freeze\n"
@@ -27,6 +35,7 @@ static const char usage[] =
 	"  --earlier DOC     the published document of an earlier draw the announcement\n"
 	"                    names (repeat for each)\n"
 	"  --feed FILE       the department's feed of announcements (yaohao feed)\n"
+	"  --draw DOCUMENT   the draw document a results document belongs to\n"
 	"  --json            the report as JSON\n"
 	"\n"
 	"exit status: 0 every check passed, 1 a check failed, 3 the document cannot be read\n";
@@ -34,7 +43,7 @@ static const char usage[] =
 typedef struct {
 	yh_verify_inputs in;
 	cli_list earlier;
-	const char *document;
+	const char *document, *draw;
 	int json;
 } verify_args;
 
@@ -45,6 +54,7 @@ static const cli_opt_spec options[] = {
 	CLI_VALUE(verify_args, in.public_key, "pubkey", 0),
 	CLI_LIST(verify_args, earlier, "earlier", 0),
 	CLI_VALUE(verify_args, in.feed, "feed", 0),
+	CLI_VALUE(verify_args, draw, "draw", 0),
 	CLI_FLAG(verify_args, json, "json", 0),
 	CLI_ARG(verify_args, document, "DOCUMENT"),
 	CLI_END
@@ -102,5 +112,12 @@ int cmd_verify(int argc, char **argv)
 		return rc;
 	a.in.earlier = a.earlier.v;
 	a.in.nearlier = a.earlier.n;
+	if (a.draw) {
+		json_t *report = NULL;
+
+		if ((rc = yh_results_verify(&report, a.document, a.draw, &a.in)) < 0)
+			return cli_fail(rc);
+		return cli_report_exit(report, a.json);
+	}
 	return cli_verify_run(a.document, &a.in, a.json);
 }

@@ -179,9 +179,7 @@ static void check_load_cap(yh_report *r, const yh_draw_doc *doc, const yh_frozen
 		                f->nofficers);
 }
 
-/* The officer register and the recusals; 1 when both are given and match, so that the teams
- * can be replayed. */
-static int replay_officers(yh_report *r, const yh_draw_doc *doc, yh_frozen *f, const yh_verify_inputs *in)
+int yh_document_replay_officers(yh_report *r, const yh_draw_doc *doc, yh_frozen *f, const yh_verify_inputs *in)
 {
 	const char *inspectors = yh_verify_input_name(in, YH_REGISTER_INSPECTORS);
 	const char *conflicts = yh_verify_input_name(in, YH_REGISTER_CONFLICTS);
@@ -434,7 +432,7 @@ static int compare_replay(yh_report *r, entity_reader *er, const yh_draw_doc *do
 void yh_document_replay(yh_report *r, const yh_draw_doc *doc, yh_frozen *f,
                         const unsigned char seed[32], const yh_verify_inputs *in)
 {
-	int teams = replay_officers(r, doc, f, in);
+	int teams = yh_document_replay_officers(r, doc, f, in);
 	entity_reader er;
 
 	if (!yh_verify_input_name(in, YH_REGISTER_ENTITIES)) {

@@ -1,5 +1,5 @@
 /* inspection.c — the inspections of a drawn task as they stand after the draw (docs/spec.md
- * §17): the state replayed from the draw and the task's events, and the rules each event
+ * §18): the state replayed from the draw and the task's events, and the rules each event
  * must meet, the picking rules of reassignment and substitution among them. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include "text.h"
 #include "error.h"
 
-/* ---- the words of §17 ------------------------------------------------------------------ */
+/* ---- the words of §18 ------------------------------------------------------------------ */
 
 typedef struct {
 	const char *code, *name, *alias;

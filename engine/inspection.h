@@ -1,6 +1,6 @@
 /*
  * inspection.h — private: the inspections a draw ordered, as they stand after it
- * (docs/spec.md §17).  A yh_inspections starts from the draw (its transcript or public
+ * (docs/spec.md §18).  A yh_inspections starts from the draw (its transcript or public
  * document: every selected entity with its team) and takes the task's events in ledger
  * order — results and their corrections, reassignments of an officer, substitutions of an
  * entity — each checked against the rules before it is applied.  The same code checks an
@@ -80,7 +80,7 @@ yh_insp_entity *yh_insp_find(yh_inspections *s, const char *id);
 int yh_insp_apply(yh_inspections *s, uint64_t seq, const char *kind, json_t *payload,
                   const unsigned char hash[32], const yh_insp_rules *rules);
 
-/* The replacement of officer_id on entity_id's team by the rule of §17 (rules required):
+/* The replacement of officer_id on entity_id's team by the rule of §18 (rules required):
  * *out points into the frozen register; team is the new team in order. */
 int yh_insp_pick_officer(const yh_officer **out, yh_team *team, yh_inspections *s,
                          const yh_insp_rules *rules, const char *entity_id, const char *officer_id);
@@ -96,7 +96,7 @@ const yh_doc_reserve *yh_insp_next_reserve(yh_inspections *s, const char *entity
 int yh_insp_pick_team(yh_team *team, yh_inspections *s, const yh_insp_rules *rules,
                       const char *entity_id, const char *substitute_id);
 
-/* The result codes, methods and follow-ups of docs/spec.md §17: the code of a code or name,
+/* The result codes, methods and follow-ups of docs/spec.md §18: the code of a code or name,
  * or NULL when unknown; and the name of a code. */
 const char *yh_insp_result_code(const char *text);
 const char *yh_insp_result_name(const char *code);

@@ -1,4 +1,4 @@
-/* results.c — recording what happens after a draw (docs/spec.md §17): results and
+/* results.c — recording what happens after a draw (docs/spec.md §18): results and
  * corrections, reassignments and substitutions, each checked by inspection.c against the
  * task's state as the store holds it, then appended to the ledger and indexed. */
 #include <stdio.h>

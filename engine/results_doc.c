@@ -1,6 +1,6 @@
 /* results_doc.c — a drawn task's state after its draw as JSON (the dashboard's view), and its
  * disclosure: the signed results document "yaohao-results/1" and the CSV for the enterprise
- * credit disclosure system (docs/spec.md §17, docs/formats.md). */
+ * credit disclosure system (docs/spec.md §18, docs/formats.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +68,7 @@ static json_t *entity_json(const yh_insp_entity *e)
 }
 
 /* Counts and dates over the entities in force. */
-static json_t *summary_json(const yh_inspections *s)
+json_t *yh_results_summary_json(const yh_inspections *s)
 {
 	const char *first = NULL, *last = NULL;
 	uint64_t in_force = 0, done = 0;
@@ -100,7 +100,7 @@ static json_t *summary_json(const yh_inspections *s)
 	                 "first_result_date", first, "last_result_date", last);
 }
 
-static json_t *inspections_json(const yh_inspections *s)
+json_t *yh_results_inspections_json(const yh_inspections *s)
 {
 	json_t *a = json_array();
 	size_t i;
@@ -123,9 +123,9 @@ int yh_results_state(json_t **out, yh_store *store, const char *task_id, int ent
 	if ((rc = yh_results_load(&s, NULL, store, task_id)) < 0)
 		return rc;
 	o = json_pack("{s:s, s:s, s:o}", "task_id", task_id, "draw_date", s->doc->task->draw_date,
-	              "summary", summary_json(s));
+	              "summary", yh_results_summary_json(s));
 	if (o && entities)
-		json_object_set_new(o, "inspections", inspections_json(s));
+		json_object_set_new(o, "inspections", yh_results_inspections_json(s));
 	yh_insp_free(s);
 	if (!o)
 		return yh_error_set(YH_ENOMEM, "out of memory");
@@ -244,8 +244,8 @@ static json_t *results_document(yh_inspections *s, json_t *entries, uint64_t dra
 	                 "draw", "draw_seq", (json_int_t)draw_seq,
 	                 "draw_entry_hash", hex_json(draw_hash, 32),
 	                 "transcript_sha256", hex_json(s->doc->transcript_sha256, 32),
-	                 "entries", entries, "inspections", inspections_json(s),
-	                 "summary", summary_json(s));
+	                 "entries", entries, "inspections", yh_results_inspections_json(s),
+	                 "summary", yh_results_summary_json(s));
 }
 
 int yh_results_disclose(char **document, char **csv, uint64_t *seq, yh_store *store,

@@ -1,5 +1,5 @@
 /*
- * yaohao/results.h — after the draw (一公开; docs/spec.md §17): the results of the
+ * yaohao/results.h — after the draw (一公开; docs/spec.md §18): the results of the
  * inspections, the reassignment of an officer, the substitution of an entity, and the
  * signed results document that discloses them.
  *
