@@ -17,6 +17,7 @@
 #include "register.h"
 #include "report.h"
 #include "store/store.h"
+#include "audit_events.h"
 #include "error.h"
 
 typedef struct {
@@ -49,6 +50,7 @@ typedef struct {
 	uint64_t fail_seq;
 	char fail_kind[32];
 	yh_hint fail_hint;           /* what the user could do about the failure */
+	yh_event_audit *events;      /* the entries of drawn tasks after their draws */
 } auditor;
 
 static int fail(auditor *a, const yh_ledger_entry *e, const char *fmt, ...) YH_PRINTF(3, 4);
@@ -675,6 +677,8 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 		return check_commit(a, e, payload, task_id);
 	if (strcmp(e->kind, "draw") == 0)
 		return check_draw(a, e, payload, task_id);
+	if (yh_event_audit_kind(e->kind) && yh_event_audit_entry(a->events, e, payload) < 0)
+		return fail(a, e, "%s", yh_error_message());
 	return 0;
 }
 
@@ -815,6 +819,10 @@ static void report_walk(auditor *a)
 	yh_report_check(r, "draws", "passed", "%llu draw(s) replayed from the registers as of their "
 	                "freeze: every transcript identical, and the entities and pairs recorded for "
 	                "later windows are its selection and teams", (unsigned long long)a->draws);
+	yh_report_check(r, "after draws", "passed", "%llu result, reassign, substitute and disclose "
+	                "entries: each meets the rules against its task's state, every replacement and "
+	                "substitute recomputed from the registers as of the freeze, each in the store's "
+	                "index", (unsigned long long)yh_event_audit_count(a->events));
 	yh_report_check(r, "store records", "passed", "every stored task, commitment, transcript and "
 	                "drawn row belongs to the entry of its kind that wrote it; the department and key "
 	                "in meta are the init and key entries'");
@@ -850,7 +858,8 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 	if (a.has_key)
 		yh_key_id_of(a.key_id, a.pk);
 	if (!r.checks || !r.guarantees || !a.announcements || !a.tasks || !a.records || !a.kinds ||
-	    !a.history || yh_status_map_new(&a.status_map) < 0) {
+	    !a.history || yh_status_map_new(&a.status_map) < 0 ||
+	    yh_event_audit_new(&a.events, store) < 0) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -871,6 +880,17 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 		goto done;
 	if (!a.fail_seq && !stray_versions(&a) && (rc = yh_check_records(store, check_record, &a)) < 0)
 		goto done;
+	if (!a.fail_seq) {
+		uint64_t at;
+
+		if (yh_event_audit_finish(a.events, &at) < 0) {
+			yh_ledger_entry e = { 0 };
+
+			e.seq = at;
+			e.kind = "index";
+			fail(&a, &e, "%s", yh_error_message());
+		}
+	}
 	report_walk(&a);
 report:
 	rc = YH_OK;
@@ -894,6 +914,7 @@ done:
 	json_decref(a.history);
 	free(a.past);
 	yh_status_map_free(a.status_map);
+	yh_event_audit_free(a.events);
 	json_decref(r.checks);
 	json_decref(r.guarantees);
 	return rc;

@@ -39,7 +39,8 @@ static int apply_event(void *ctx, const yh_event *ev)
 	return rc;
 }
 
-int yh_results_load(yh_inspections **out, yh_frozen *f, yh_store *store, const char *task_id)
+static int load(yh_inspections **out, yh_frozen *f, yh_store *store, const char *task_id,
+                int events)
 {
 	yh_inspections *s = NULL;
 	yh_draw_doc *doc = NULL;
@@ -78,7 +79,7 @@ int yh_results_load(yh_inspections **out, yh_frozen *f, yh_store *store, const c
 		    (rc = yh_frozen_load_recusals(f, store, json_object_get(s->doc->json, "recent_pairs"))) < 0)
 			goto done;
 	}
-	if ((rc = yh_event_store_foreach(store, task_id, apply_event, s)) < 0)
+	if (events && (rc = yh_event_store_foreach(store, task_id, apply_event, s)) < 0)
 		goto done;
 	*out = s;
 	s = NULL;
@@ -102,6 +103,16 @@ int64_t yh_results_now(void)
 			return v;
 	}
 	return (int64_t)time(NULL);
+}
+
+int yh_results_load(yh_inspections **out, yh_frozen *f, yh_store *store, const char *task_id)
+{
+	return load(out, f, store, task_id, 1);
+}
+
+int yh_results_load_draw(yh_inspections **out, yh_frozen *f, yh_store *store, const char *task_id)
+{
+	return load(out, f, store, task_id, 0);
 }
 
 /* ---- appending ------------------------------------------------------------------------- */

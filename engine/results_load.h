@@ -14,6 +14,9 @@
  * draw froze are loaded into it (yh_frozen_clear it). */
 int yh_results_load(yh_inspections **out, yh_frozen *f, yh_store *store, const char *task_id);
 
+/* The same as the draw left it, before any event. */
+int yh_results_load_draw(yh_inspections **out, yh_frozen *f, yh_store *store, const char *task_id);
+
 /* The clock the ledger stamps entries with ($SOURCE_DATE_EPOCH when set). */
 int64_t yh_results_now(void);
 
