@@ -388,6 +388,7 @@ static int apply_result(yh_inspections *s, uint64_t seq, json_t *p)
 	e->result = p;
 	e->result_seq = seq;
 	e->nresults++;
+	e->disclosed = 0;
 	return YH_OK;
 }
 
@@ -699,6 +700,21 @@ static int apply_substitute(yh_inspections *s, json_t *p, const yh_insp_rules *r
 	return YH_OK;
 }
 
+static int apply_disclose(yh_inspections *s, json_t *p)
+{
+	size_t i;
+
+	if (json_integer_value(json_object_get(p, "edition")) != (json_int_t)(s->disclosures + 1))
+		return yh_error_set(YH_EDATA, "disclose: edition %lld; the task's entries make it %llu",
+		                    json_integer_value(json_object_get(p, "edition")),
+		                    (unsigned long long)(s->disclosures + 1));
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].result)
+			s->v[i].disclosed = 1;
+	s->disclosures++;
+	return YH_OK;
+}
+
 int yh_insp_apply(yh_inspections *s, uint64_t seq, const char *kind, json_t *payload,
                   const unsigned char hash[32], const yh_insp_rules *rules)
 {
@@ -718,7 +734,7 @@ int yh_insp_apply(yh_inspections *s, uint64_t seq, const char *kind, json_t *pay
 	else if (strcmp(kind, "substitute") == 0)
 		rc = apply_substitute(s, payload, rules);
 	else if (strcmp(kind, "disclose") == 0)
-		s->disclosures++;
+		rc = apply_disclose(s, payload);
 	else
 		rc = yh_error_set(YH_EDATA, "entry %llu: '%s' is not an event of a drawn task",
 		                  (unsigned long long)seq, kind);

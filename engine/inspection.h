@@ -42,6 +42,7 @@ typedef struct {
 	json_t *result;                  /* the payload of the result in force, or NULL */
 	uint64_t result_seq;
 	size_t nresults;                 /* results recorded, corrections included */
+	int disclosed;                   /* the result in force was in a disclosure */
 } yh_insp_entity;
 
 typedef struct {

@@ -113,6 +113,27 @@ json_t *yh_results_inspections_json(const yh_inspections *s)
 	return a;
 }
 
+/* The dates of the results in force that no disclosure has carried yet, oldest first. */
+static json_t *undisclosed_json(const yh_inspections *s)
+{
+	json_t *a = json_array();
+	size_t i, j;
+
+	for (i = 0; a && i < s->n; i++) {
+		const yh_insp_entity *e = &s->v[i];
+		const char *d;
+
+		if (e->substituted_by || !e->result || e->disclosed)
+			continue;
+		d = json_string_value(json_object_get(e->result, "date"));
+		for (j = json_array_size(a); j > 0; j--)
+			if (strcmp(json_string_value(json_array_get(a, j - 1)), d) <= 0)
+				break;
+		json_array_insert_new(a, j, json_string(d));
+	}
+	return a;
+}
+
 int yh_results_state(json_t **out, yh_store *store, const char *task_id, int entities)
 {
 	yh_inspections *s = NULL;
@@ -122,8 +143,8 @@ int yh_results_state(json_t **out, yh_store *store, const char *task_id, int ent
 	*out = NULL;
 	if ((rc = yh_results_load(&s, NULL, store, task_id)) < 0)
 		return rc;
-	o = json_pack("{s:s, s:s, s:o}", "task_id", task_id, "draw_date", s->doc->task->draw_date,
-	              "summary", yh_results_summary_json(s));
+	o = json_pack("{s:s, s:s, s:o, s:o}", "task_id", task_id, "draw_date", s->doc->task->draw_date,
+	              "summary", yh_results_summary_json(s), "undisclosed", undisclosed_json(s));
 	if (o && entities)
 		json_object_set_new(o, "inspections", yh_results_inspections_json(s));
 	yh_insp_free(s);
