@@ -13,6 +13,7 @@
  *   yaohao-bench hash [N]                      SHA-256 rates of each candidate API (libsodium,
  *                                              OpenSSL's EVP and low-level calls) on the shapes the
  *                                              spec hashes, N hashes each (2,000,000)
+ *   yaohao-bench sha-backend                   names the SHA-256 the engine runs on (for the JSON)
  *   yaohao-bench random DB SEQ TRANSCRIPT      the naive peer: per stratum of the transcript,
  *                                              SELECT ... ORDER BY random() LIMIT k (not verifiable)
  */
@@ -365,6 +366,11 @@ int main(int argc, char **argv)
 		return bare_insert(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "limit") == 0)
 		return limit(argv[2], atoll(argv[3]));
+	if (argc == 2 && strcmp(argv[1], "sha-backend") == 0) {
+		/* digest.c's calls; the library is the one this program loads, as the engine does */
+		printf("libcrypto SHA256_* (%s)\n", OpenSSL_version(OPENSSL_VERSION));
+		return 0;
+	}
 	if ((argc == 2 || argc == 3) && strcmp(argv[1], "hash") == 0)
 		return hash_rates(argc == 3 ? atol(argv[2]) : 2000000);
 	if (argc == 5 && strcmp(argv[1], "random") == 0)
