@@ -14,7 +14,7 @@
 
 /* The low-level SHA256_* calls, deprecated by OpenSSL 3 in favour of EVP, on purpose: a
  * SHA256_CTX is a plain struct, so a ticket starts from its first block's midstate by copying
- * it (no allocation, no provider dispatch): 1.7x the tickets per second of
+ * it (no allocation, no provider dispatch): about 1.7x the tickets per second of
  * EVP_MD_CTX_copy_ex (bench: yaohao-bench hash). */
 #ifndef OPENSSL_SUPPRESS_DEPRECATED
 #define OPENSSL_SUPPRESS_DEPRECATED
