@@ -8,7 +8,12 @@
  *                                              statement into a table of the register's shape
  *                                              (same keys and index), one transaction
  *   yaohao-bench limit DB SEQ                  the draw limit: scan the ids of the entity register
- *                                              as of SEQ and hash each once (SHA-256 as a ticket)
+ *                                              as of SEQ and hash each once (SHA-256 as a ticket,
+ *                                              through the engine's own hardware path)
+ *   yaohao-bench hash [N]                      SHA-256 rates of each candidate API (libsodium,
+ *                                              OpenSSL's EVP and low-level calls) on the shapes the
+ *                                              spec hashes, N hashes each (2,000,000)
+ *   yaohao-bench sha-backend                   names the SHA-256 the engine runs on (for the JSON)
  *   yaohao-bench random DB SEQ TRANSCRIPT      the naive peer: per stratum of the transcript,
  *                                              SELECT ... ORDER BY random() LIMIT k (not verifiable)
  */
@@ -21,9 +26,16 @@
 #include <unistd.h>
 
 #include <jansson.h>
+/* the deprecated SHA256_* calls are measured against EVP on purpose (bench hash) */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/evp.h>
+#include <openssl/opensslv.h>
+#include <openssl/sha.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <yaohao/yaohao.h>
+
+#include "digest.h"
 
 static double now(void)
 {
@@ -101,8 +113,8 @@ static int bare_insert(const char *csv_path, const char *db_path)
 
 static int limit(const char *db_path, long long seq)
 {
-	unsigned char seed[32] = { 1 }, tag[32] = "yaohao:ticket:v2", t[32], acc = 0;
-	crypto_hash_sha256_state st0, st;
+	unsigned char seed[32] = { 1 }, t[32], acc = 0;
+	yh_ticketer tk;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *q = NULL;
 	long long rows = 0;
@@ -112,13 +124,11 @@ static int limit(const char *db_path, long long seq)
 	                       "(valid_to IS NULL OR valid_to > ?1)", -1, &q, NULL) != SQLITE_OK)
 		return 1;
 	sqlite3_bind_int64(q, 1, seq);
-	crypto_hash_sha256_init(&st0);
-	crypto_hash_sha256_update(&st0, seed, 32);
-	crypto_hash_sha256_update(&st0, tag, sizeof(tag)); /* PAD32: the first block is hashed once */
+	/* the engine's own ticket (digest.c): the first block hashed once, then one compression on
+	 * the machine's fastest SHA-256, so the limit is what this machine can do */
+	yh_ticketer_init(&tk, seed);
 	while (sqlite3_step(q) == SQLITE_ROW) {
-		st = st0;
-		crypto_hash_sha256_update(&st, sqlite3_column_text(q, 0), (unsigned long long)sqlite3_column_bytes(q, 0));
-		crypto_hash_sha256_final(&st, t);
+		yh_ticket(t, &tk, (const char *)sqlite3_column_text(q, 0));
 		acc ^= t[0];
 		rows++;
 	}
@@ -126,6 +136,194 @@ static int limit(const char *db_path, long long seq)
 	sqlite3_close(db);
 	fprintf(stderr, "limit: %lld ids hashed (%02x)\n", rows, acc);
 	return 0;
+}
+
+/* bench hash: one shape of input per column, one API per row.  A ticket is the spec's: a
+ * precomputed first block (seed || PAD32(tag)) and an 18-byte id; a node 65 bytes; a leaf
+ * 0x00 and a 120-byte row; "32 B" one short message. */
+enum { SHAPE_TICKET, SHAPE_32, SHAPE_NODE, SHAPE_LEAF, NSHAPES };
+static const char *const shape_names[NSHAPES] = { "ticket", "32 B", "node 65 B", "leaf 121 B" };
+static const size_t shape_len[NSHAPES] = { 18, 32, 65, 121 };
+
+typedef struct {
+	EVP_MD *md;
+	EVP_MD_CTX *ctx, *mid;
+	SHA256_CTX sha_mid;
+	crypto_hash_sha256_state na_mid;
+	unsigned char block[64], msg[128];
+} hash_bench;
+
+/* one hash of the shape, through one API; returns the digest's first byte */
+typedef unsigned char (*hash_fn)(hash_bench *b, int shape);
+
+static unsigned char h_sodium(hash_bench *b, int shape)
+{
+	unsigned char out[32];
+
+	if (shape == SHAPE_TICKET) {
+		crypto_hash_sha256_state st = b->na_mid;
+
+		crypto_hash_sha256_update(&st, b->msg, 18);
+		crypto_hash_sha256_final(&st, out);
+	} else {
+		crypto_hash_sha256(out, b->msg, shape_len[shape]);
+	}
+	return out[0];
+}
+
+static unsigned char h_sha256_ll(hash_bench *b, int shape)
+{
+	unsigned char out[32];
+	SHA256_CTX c;
+
+	if (shape == SHAPE_TICKET)
+		c = b->sha_mid; /* a plain struct: the midstate costs a copy */
+	else
+		SHA256_Init(&c);
+	SHA256_Update(&c, b->msg, shape_len[shape]);
+	SHA256_Final(out, &c);
+	return out[0];
+}
+
+static unsigned char h_sha256_oneshot(hash_bench *b, int shape)
+{
+	unsigned char buf[64 + 128], out[32];
+
+	if (shape != SHAPE_TICKET) {
+		SHA256(b->msg, shape_len[shape], out);
+		return out[0];
+	}
+	memcpy(buf, b->block, 64);
+	memcpy(buf + 64, b->msg, 18);
+	SHA256(buf, 64 + 18, out);
+	return out[0];
+}
+
+/* EVP with the fetched EVP_MD and one reused context: the ticket hashes both blocks */
+static unsigned char h_evp_reuse(hash_bench *b, int shape)
+{
+	unsigned char out[32];
+
+	EVP_DigestInit_ex2(b->ctx, b->md, NULL);
+	if (shape == SHAPE_TICKET)
+		EVP_DigestUpdate(b->ctx, b->block, 64);
+	EVP_DigestUpdate(b->ctx, b->msg, shape_len[shape]);
+	EVP_DigestFinal_ex(b->ctx, out, NULL);
+	return out[0];
+}
+
+/* EVP, the ticket from the midstate context (EVP_MD_CTX_copy_ex); other shapes as evp_reuse */
+static unsigned char h_evp_copy(hash_bench *b, int shape)
+{
+	unsigned char out[32];
+
+	if (shape == SHAPE_TICKET)
+		EVP_MD_CTX_copy_ex(b->ctx, b->mid);
+	else
+		EVP_DigestInit_ex2(b->ctx, b->md, NULL);
+	EVP_DigestUpdate(b->ctx, b->msg, shape_len[shape]);
+	EVP_DigestFinal_ex(b->ctx, out, NULL);
+	return out[0];
+}
+
+static unsigned char h_evp_digest(hash_bench *b, int shape)
+{
+	unsigned char buf[64 + 128], out[32];
+
+	if (shape != SHAPE_TICKET) {
+		EVP_Digest(b->msg, shape_len[shape], out, NULL, b->md, NULL);
+		return out[0];
+	}
+	memcpy(buf, b->block, 64);
+	memcpy(buf + 64, b->msg, 18);
+	EVP_Digest(buf, 64 + 18, out, NULL, b->md, NULL);
+	return out[0];
+}
+
+/* the engine's seam (digest.c), which the draw and verify call */
+static unsigned char h_engine(hash_bench *b, int shape)
+{
+	static yh_ticketer tk;
+	static int ready;
+	unsigned char out[32];
+	char id[19];
+
+	if (!ready) {
+		yh_ticketer_init(&tk, b->block);
+		ready = 1;
+	}
+	switch (shape) {
+	case SHAPE_TICKET:
+		memcpy(id, b->msg, 18);
+		id[0] = (char)('A' + (b->msg[0] & 15)); /* a C string of 18 characters */
+		id[18] = '\0';
+		yh_ticket(out, &tk, id);
+		break;
+	case SHAPE_NODE: yh_digest_node(out, b->msg, b->msg + 32); break;
+	case SHAPE_LEAF: yh_digest_leaf(out, b->msg, 120); break;
+	default: yh_digest_transcript(out, (const char *)b->msg, 32); break;
+	}
+	return out[0];
+}
+
+static int hash_rates(long n)
+{
+	static const struct { const char *name; hash_fn fn; } apis[] = {
+		{ "libsodium crypto_hash_sha256 (midstate copy)", h_sodium },
+		{ "OpenSSL SHA256_Init/Update/Final (CTX copy)", h_sha256_ll },
+		{ "OpenSSL SHA256() one-shot", h_sha256_oneshot },
+		{ "OpenSSL EVP fetched MD, reused ctx, Init", h_evp_reuse },
+		{ "OpenSSL EVP_MD_CTX_copy_ex from midstate", h_evp_copy },
+		{ "OpenSSL EVP_Digest one-shot (fetched MD)", h_evp_digest },
+		{ "yaohao digest.c (the engine)", h_engine },
+	};
+	hash_bench b;
+	unsigned char acc = 0;
+	size_t a;
+	int shape, rc = 1;
+
+	memset(&b, 0, sizeof(b));
+	randombytes_buf(b.block, 32);
+	memcpy(b.block + 32, "yaohao:ticket:v2", 16);
+	memcpy(b.msg, "92330109MA53QQ247E", 18);
+	randombytes_buf(b.msg + 18, sizeof(b.msg) - 18);
+	if (!(b.md = EVP_MD_fetch(NULL, "SHA256", NULL)) || !(b.ctx = EVP_MD_CTX_new()) ||
+	    !(b.mid = EVP_MD_CTX_new()) || !EVP_DigestInit_ex2(b.mid, b.md, NULL) ||
+	    !EVP_DigestUpdate(b.mid, b.block, 64))
+		goto done;
+	SHA256_Init(&b.sha_mid);
+	SHA256_Update(&b.sha_mid, b.block, 64);
+	crypto_hash_sha256_init(&b.na_mid);
+	crypto_hash_sha256_update(&b.na_mid, b.block, 64);
+	printf("SHA-256, million hashes per second, one core; %ld hashes each; %s\n", n,
+	       OpenSSL_version(OPENSSL_VERSION));
+	printf("%-46s", "API");
+	for (shape = 0; shape < NSHAPES; shape++)
+		printf(" %10s", shape_names[shape]);
+	printf("\n");
+	for (a = 0; a < sizeof(apis) / sizeof(apis[0]); a++) {
+		printf("%-46s", apis[a].name);
+		for (shape = 0; shape < NSHAPES; shape++) {
+			double t0 = now(), t;
+			long i;
+
+			for (i = 0; i < n; i++) {
+				b.msg[0] ^= acc; /* each input depends on the last digest */
+				acc ^= apis[a].fn(&b, shape);
+			}
+			t = now() - t0;
+			printf(" %10.2f", (double)n / t / 1e6);
+			fflush(stdout);
+		}
+		printf("\n");
+	}
+	fprintf(stderr, "(%02x)\n", acc);
+	rc = 0;
+done:
+	EVP_MD_CTX_free(b.ctx);
+	EVP_MD_CTX_free(b.mid);
+	EVP_MD_free(b.md);
+	return rc;
 }
 
 static int random_peer(const char *db_path, long long seq, const char *transcript)
@@ -168,6 +366,13 @@ int main(int argc, char **argv)
 		return bare_insert(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "limit") == 0)
 		return limit(argv[2], atoll(argv[3]));
+	if (argc == 2 && strcmp(argv[1], "sha-backend") == 0) {
+		/* digest.c's calls; the library is the one this program loads, as the engine does */
+		printf("libcrypto SHA256_* (%s)\n", OpenSSL_version(OPENSSL_VERSION));
+		return 0;
+	}
+	if ((argc == 2 || argc == 3) && strcmp(argv[1], "hash") == 0)
+		return hash_rates(argc == 3 ? atol(argv[2]) : 2000000);
 	if (argc == 5 && strcmp(argv[1], "random") == 0)
 		return random_peer(argv[2], atoll(argv[3]), argv[4]);
 	fprintf(stderr, "usage: see the comment at the top of bench/bench.c\n");

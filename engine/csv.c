@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "yaohao/csv.h"
+#include "digest.h"
 #include "error.h"
 
 #define CHUNK (256u * 1024u)
@@ -34,7 +35,7 @@ struct yh_csv {
 	int resync;                 /* skip to the next line before parsing */
 	uint64_t line;              /* line of buf[buf_pos] */
 	uint64_t bytes_read, bytes_total;
-	crypto_hash_sha256_state sha;
+	yh_digest_file sha;
 	unsigned char digest[32];
 	int digest_done;
 	char *rec;                  /* fields of the current record, NUL-separated */
@@ -90,7 +91,7 @@ static int refill(yh_csv *c)
 				c->input_done = 1;
 				return 0;
 			}
-			crypto_hash_sha256_update(&c->sha, (unsigned char *)c->buf + c->buf_len, n);
+			yh_digest_file_update(&c->sha, (unsigned char *)c->buf + c->buf_len, n);
 			c->bytes_read += n;
 			c->buf_len += n;
 			break;
@@ -102,7 +103,7 @@ static int refill(yh_csv *c)
 					return fault(c, 1, strerror(errno));
 				c->input_done = 1;
 			}
-			crypto_hash_sha256_update(&c->sha, (unsigned char *)c->raw + c->raw_len, n);
+			yh_digest_file_update(&c->sha, (unsigned char *)c->raw + c->raw_len, n);
 			c->bytes_read += n;
 			c->raw_len += n;
 		}
@@ -486,7 +487,7 @@ static int open_common(yh_csv **out, FILE *fp, const char *name, const char *enc
 	c->line = 1;
 	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
 		c->bytes_total = (uint64_t)st.st_size;
-	crypto_hash_sha256_init(&c->sha);
+	yh_digest_file_init(&c->sha);
 	*out = c;
 	c = NULL;
 	fp = NULL;
@@ -557,7 +558,7 @@ int yh_csv_sha256(unsigned char out[32], const yh_csv *c)
 	if (!m->input_done || m->raw_len)
 		return yh_error_set(YH_EINVAL, "'%s' has not been read to the end", c->name);
 	if (!m->digest_done) {
-		crypto_hash_sha256_final(&m->sha, m->digest);
+		yh_digest_file_final(&m->sha, m->digest);
 		m->digest_done = 1;
 	}
 	memcpy(out, m->digest, 32);
