@@ -98,6 +98,15 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'draws are append-only'); END;\n"
 	"CREATE TRIGGER task_no_update BEFORE UPDATE ON task\n"
 	"  BEGIN SELECT RAISE(ABORT, 'tasks are append-only'); END;\n",
+
+	/* 2 -> 3: the working-day calendar, the special days of each loaded year
+	 * (calendar_store.c; docs/spec.md §17). */
+	"CREATE TABLE calendar_day (\n"
+	"  date TEXT PRIMARY KEY,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),\n"
+	"  note TEXT NOT NULL,\n"
+	"  seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED\n"
+	") WITHOUT ROWID;\n",
 };
 
 int yh_schema_migrate(yh_store *store, int from)
