@@ -350,7 +350,8 @@ static void check_rows(importer *im)
 	yh_calendar_report *rep = im->rep;
 	size_t i, first = 0;
 
-	qsort(im->rows, im->nrows, sizeof(im->rows[0]), cmp_row);
+	if (im->nrows)
+		qsort(im->rows, im->nrows, sizeof(im->rows[0]), cmp_row);
 	for (i = 0; i < im->nrows; i++) {
 		int year = atoi(im->rows[i].date);
 

@@ -105,7 +105,7 @@ START_TEST(test_import_fixture)
 	yh_calendar_report rep;
 	yh_store *store = store_with_fixture(&rep);
 	unsigned char sha[32];
-	char *kind = NULL, *payload, *file;
+	char *kind = NULL, *payload, *file, *years;
 	size_t len;
 	json_t *p;
 
@@ -123,7 +123,9 @@ START_TEST(test_import_fixture)
 	p = tu_json(payload);
 	ck_assert_str_eq(tu_jstr(p, "file"), "calendar.csv");
 	ck_assert_int_eq(tu_jint(p, "days"), 108);
-	ck_assert_str_eq(json_dumps(json_object_get(p, "years"), JSON_COMPACT), "[2024,2025,2026]");
+	years = json_dumps(json_object_get(p, "years"), JSON_COMPACT);
+	ck_assert_str_eq(years, "[2024,2025,2026]");
+	free(years);
 	/* the file's bytes */
 	file = tu_read(tu_fixture("calendar.csv"), &len);
 	crypto_hash_sha256(sha, (const unsigned char *)file, len);
