@@ -164,6 +164,7 @@ int cmd_transcript(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_calendar(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_prove(int argc, char **argv);

@@ -22,6 +22,7 @@ static const char *const words[YH_HINT_COUNT] = {
 	[YH_HINT_GIVE_EARLIER] = " (give --earlier FILE for each)",
 	[YH_HINT_GIVE_FEED] = " (give --feed FILE)",
 	[YH_HINT_ADD_STATUS_WORD] = " (a local word: 'yaohao config status-map add WORD CLASS')",
+	[YH_HINT_IMPORT_CALENDAR] = " (run 'yaohao calendar import FILE')",
 };
 
 const char *cli_hint_words(yh_hint hint)

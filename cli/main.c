@@ -11,6 +11,7 @@ static const cli_command commands[] = {
 	{ "import", cmd_import, "import a register file (entities, inspectors, conflicts, items)" },
 	{ "stats", cmd_stats, "show register statistics" },
 	{ "config", cmd_config, "the store's status map: local words for register statuses" },
+	{ "calendar", cmd_calendar, "the working-day calendar (holidays, 调休) and deadlines" },
 	{ "plan", cmd_plan, "add, list and show inspection tasks" },
 	{ "commit", cmd_commit, "freeze a task and commit to a secret" },
 	{ "draw", cmd_draw, "draw a committed task: selection and teams" },

@@ -9,6 +9,7 @@
 #include "yaohao/audit.h"
 #include "yaohao/jcs.h"
 #include "yaohao/ledger.h"
+#include "calendar.h"
 #include "digest.h"
 #include "draw.h"
 #include "task.h"
@@ -40,6 +41,7 @@ typedef struct {
 	json_t *history;             /* the transcripts of the draws checked so far */
 	yh_past_draw *past;          /* the same, as the windows read them */
 	yh_status_map *status_map;   /* the config entries so far */
+	yh_calendar_check *calendar; /* the calendar entries so far */
 	size_t npast;
 	uint64_t announced;          /* commits seen so far */
 	unsigned char last_announcement[32];
@@ -658,6 +660,40 @@ static int check_draw(auditor *a, const yh_ledger_entry *e, json_t *payload, con
 	return stop;
 }
 
+/* A calendar import: its payload now, its days once the walk is over (calendar_days). */
+static int check_calendar(auditor *a, const yh_ledger_entry *e, json_t *payload)
+{
+	char why[512];
+	int rc = yh_calendar_check_entry(a->calendar, e->seq, payload, why, sizeof(why));
+
+	if (rc == YH_EDATA)
+		return fail(a, e, "the calendar entry is malformed: %s", why);
+	return rc < 0 ? fail(a, e, "%s", yh_error_message()) : 0;
+}
+
+/* After the walk: the stored calendar days are those of the entries that cover their years;
+ * 1 when they are not (a->reason says why), a negative code when the store cannot be read. */
+static int calendar_days(auditor *a)
+{
+	yh_ledger_entry e = { 0 };
+	char why[512];
+	int rc = yh_calendar_check_store(a->calendar, a->store, &e.seq, why, sizeof(why));
+
+	e.kind = "calendar";
+	if (rc == YH_EDATA)
+		return fail(a, &e, "%s", why);
+	return rc;
+}
+
+static void report_calendar(auditor *a)
+{
+	yh_report_check(a->r, "calendar", "passed", "%llu calendar import(s): the stored working-day "
+	                "calendar of each of the %u year(s) they cover is the one the last import "
+	                "covering the year recorded",
+	                (unsigned long long)yh_calendar_check_entries(a->calendar),
+	                yh_calendar_check_years(a->calendar));
+}
+
 static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 {
 	const char *task_id = json_string_value(json_object_get(payload, "task_id"));
@@ -679,6 +715,8 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 		return check_draw(a, e, payload, task_id);
 	if (yh_event_audit_kind(e->kind) && yh_event_audit_entry(a->events, e, payload) < 0)
 		return fail(a, e, "%s", yh_error_message());
+	if (strcmp(e->kind, "calendar") == 0)
+		return check_calendar(a, e, payload);
 	return 0;
 }
 
@@ -859,7 +897,7 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 		yh_key_id_of(a.key_id, a.pk);
 	if (!r.checks || !r.guarantees || !a.announcements || !a.tasks || !a.records || !a.kinds ||
 	    !a.history || yh_status_map_new(&a.status_map) < 0 ||
-	    yh_event_audit_new(&a.events, store) < 0) {
+	    yh_event_audit_new(&a.events, store) < 0 || yh_calendar_check_new(&a.calendar) < 0) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -891,7 +929,11 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 			fail(&a, &e, "%s", yh_error_message());
 		}
 	}
+	if (!a.fail_seq && (rc = calendar_days(&a)) < 0)
+		goto done;
 	report_walk(&a);
+	if (!a.fail_seq)
+		report_calendar(&a);
 report:
 	rc = YH_OK;
 	*out = json_pack("{s:b, s:I, s:I, s:O, s:O, s:o}", "ok", r.failed == 0, "entries",
@@ -915,6 +957,7 @@ done:
 	free(a.past);
 	yh_status_map_free(a.status_map);
 	yh_event_audit_free(a.events);
+	yh_calendar_check_free(a.calendar);
 	json_decref(r.checks);
 	json_decref(r.guarantees);
 	return rc;

@@ -81,7 +81,7 @@ const char *yh_hint_name(yh_hint hint)
 		"none", "create_store", "needs_key", "needs_new_key", "needs_commit", "needs_draw",
 		"list_tasks", "try_gb18030", "accept_bad_check", "partial_import", "run_audit",
 		"raise_load_cap", "give_public_key", "give_entities", "give_inspectors", "give_conflicts",
-		"give_earlier", "give_feed", "add_status_word"
+		"give_earlier", "give_feed", "add_status_word", "import_calendar"
 	};
 
 	return (unsigned)hint < YH_HINT_COUNT ? names[hint] : "none";

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "inspection.h"
 #include "report.h"
 #include "text.h"
@@ -290,6 +291,7 @@ static int check_chain(yh_inspections *s, json_t *p, const char *kind)
 static int check_date(yh_inspections *s, json_t *p)
 {
 	const char *date = text_of(p, "date"), *time = text_of(p, "time");
+	char today[11];
 
 	if (!date || strlen(date) != 10 || !yh_text_is_date(date, 10))
 		return yh_error_set(YH_EDATA, "result: date '%s' is not a date (YYYY-MM-DD)",
@@ -297,9 +299,11 @@ static int check_date(yh_inspections *s, json_t *p)
 	if (strcmp(date, s->doc->task->draw_date) < 0)
 		return yh_error_set(YH_EDATA, "result: date %s is before the draw (%s)", date,
 		                    s->doc->task->draw_date);
-	if (time && strncmp(date, time, 10) > 0)
-		return yh_error_set(YH_EDATA, "result: date %s is in the future (today is %.10s)", date,
-		                    time);
+	if (!time || yh_clock_stamp_date(today, time) < 0)
+		return yh_error_set(YH_EDATA, "result: the entry's time '%s' is not a ledger time stamp",
+		                    time ? time : "");
+	if (strcmp(date, today) > 0)
+		return yh_error_set(YH_EDATA, "result: date %s is in the future (today is %s)", date, today);
 	return YH_OK;
 }
 

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "yaohao/results.h"
 #include "yaohao/ledger.h"
 #include "store/store.h"
+#include "clock.h"
 #include "inspection.h"
 #include "results_load.h"
 #include "error.h"
@@ -91,20 +91,6 @@ done:
 	return rc;
 }
 
-int64_t yh_results_now(void)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-
-	if (sde && *sde) {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-
-		if (*end == '\0' && v >= 0)
-			return v;
-	}
-	return (int64_t)time(NULL);
-}
-
 int yh_results_load(yh_inspections **out, yh_frozen *f, yh_store *store, const char *task_id)
 {
 	return load(out, f, store, task_id, 1);
@@ -148,12 +134,9 @@ static int append_event(uint64_t *seq, yh_store *store, yh_inspections *s, const
 /* The entry's time as the ledger will stamp it, for the rules that read it (the date). */
 static json_t *now_stamp(void)
 {
-	char stamp[32];
-	time_t t = (time_t)yh_results_now();
-	struct tm tm;
+	char stamp[21];
 
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	yh_clock_stamp(stamp);
 	return json_string(stamp);
 }
 

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "yaohao/results.h"
 #include "yaohao/key.h"
 #include "store/store.h"
+#include "clock.h"
 #include "inspection.h"
 #include "report.h"
 #include "results_load.h"
@@ -278,8 +278,6 @@ int yh_results_disclose(char **document, char **csv, uint64_t *seq, yh_store *st
 	unsigned char draw_hash[32], digest[32];
 	uint64_t commit_seq, draw_seq, head;
 	char *text = NULL, *sheet = NULL, date[11], hex[65];
-	time_t now = (time_t)yh_results_now();
-	struct tm tm;
 	int rc, in_tx = 0;
 
 	*document = NULL;
@@ -290,8 +288,7 @@ int yh_results_disclose(char **document, char **csv, uint64_t *seq, yh_store *st
 		return yh_error_set_hint(YH_ESTORE, YH_HINT_NEEDS_KEY, yh_store_path(store), "disclosing "
 		                         "signs the results document: the store's secret key is needed: "
 		                         "'%s'", yh_store_path(store));
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	yh_clock_today(date);
 	if ((rc = yh_store_begin(store)) < 0)
 		return rc;
 	in_tx = 1;

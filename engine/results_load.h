@@ -17,9 +17,6 @@ int yh_results_load(yh_inspections **out, yh_frozen *f, yh_store *store, const c
 /* The same as the draw left it, before any event. */
 int yh_results_load_draw(yh_inspections **out, yh_frozen *f, yh_store *store, const char *task_id);
 
-/* The clock the ledger stamps entries with ($SOURCE_DATE_EPOCH when set). */
-int64_t yh_results_now(void);
-
 /* The listing a results document carries (results_doc.c): every entity that had a team, with
  * its team and result in force, and the counts. */
 json_t *yh_results_inspections_json(const yh_inspections *s);

@@ -1,9 +1,9 @@
 /* store/ledger_store.c — appending entries to the ledger table and reading them back. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "yaohao/jcs.h"
+#include "clock.h"
 #include "digest.h"
 #include "sqlite.h"
 #include "store.h"
@@ -33,27 +33,12 @@ int yh_ledger_head(uint64_t *seq, yh_store *store)
 	return rc;
 }
 
-static int64_t now_utc(void)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-
-	if (sde && *sde) {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (*end == '\0' && v >= 0)
-			return v;
-	}
-	return (int64_t)time(NULL);
-}
-
 int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *payload)
 {
 	sqlite3_stmt *st = NULL;
 	unsigned char prev[32] = { 0 }, hash[32], sig[YH_SIGNATURE_BYTES];
-	char stamp[32], *text = NULL;
+	char stamp[21], *text = NULL;
 	yh_ledger_entry e;
-	time_t t = (time_t)now_utc();
-	struct tm tm;
 	int rc = YH_OK;
 
 	if (!payload)
@@ -66,8 +51,7 @@ int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *pa
 		return yh_error_set_hint(YH_ESTORE, YH_HINT_NEEDS_KEY, store->path, "this store signs its "
 		                         "ledger: its secret key %s is needed: '%s'", id, store->path);
 	}
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	yh_clock_stamp(stamp);
 	if (json_object_set_new(payload, "time", json_string(stamp)) < 0) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory building the ledger entry");
 		goto done;

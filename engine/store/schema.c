@@ -99,7 +99,16 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER task_no_update BEFORE UPDATE ON task\n"
 	"  BEGIN SELECT RAISE(ABORT, 'tasks are append-only'); END;\n",
 
-	/* 2 -> 3: what happens to a drawn task after its draw (results, reassignments,
+	/* 2 -> 3: the working-day calendar, the special days of each loaded year
+	 * (calendar_store.c; docs/spec.md §17). */
+	"CREATE TABLE calendar_day (\n"
+	"  date TEXT PRIMARY KEY,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),\n"
+	"  note TEXT NOT NULL,\n"
+	"  seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED\n"
+	") WITHOUT ROWID;\n",
+
+	/* 3 -> 4: what happens to a drawn task after its draw (results, reassignments,
 	 * substitutions, disclosures): an index of ledger entries, whose payloads hold the rest. */
 	"CREATE TABLE task_event (\n"
 	"  seq INTEGER PRIMARY KEY REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"

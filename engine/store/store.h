@@ -7,8 +7,8 @@
  * Nouns: the connection and its transactions (store.c), the ledger
  * (ledger_store.c), the registers with their history (register_store.c,
  * register_writer.c), register statistics (stats_store.c), tasks
- * (task_store.c) and draws — commitments, transcripts, drawn entities and
- * pairs (draw_store.c).
+ * (task_store.c), draws — commitments, transcripts, drawn entities and
+ * pairs (draw_store.c) — and the working-day calendar (calendar_store.c).
  */
 #ifndef YH_ENGINE_STORE_STORE_H
 #define YH_ENGINE_STORE_STORE_H
@@ -209,6 +209,21 @@ int yh_event_store_foreach(yh_store *store, const char *task_id, yh_event_fn fn,
 typedef int (*yh_event_row_fn)(void *ctx, uint64_t seq, const char *task_id, const char *kind,
                                const char *entity_id);
 int yh_check_events(yh_store *store, yh_event_row_fn fn, void *ctx);
+/* ---- the working-day calendar (calendar_store.c) ---- */
+
+/* Inside a transaction: removes every day of `year`; *removed is their number. */
+int yh_calendar_store_clear_year(uint64_t *removed, yh_store *store, int year);
+
+/* Inside a transaction: records one special day ("YYYY-MM-DD", kind "holiday" or "workday")
+ * written by the "calendar" entry `seq`. */
+int yh_calendar_store_put(yh_store *store, const char *date, const char *kind, const char *note,
+                          uint64_t seq);
+
+/* fn(ctx, date, kind, note, seq) for each day of `year` (0: of every year), in date order.  A
+ * non-zero return from fn stops the walk and is returned. */
+typedef int (*yh_calendar_row_fn)(void *ctx, const char *date, const char *kind,
+                                  const char *note, uint64_t seq);
+int yh_calendar_store_foreach(yh_store *store, int year, yh_calendar_row_fn fn, void *ctx);
 
 /* ---- the audit's view of the store (register_store.c, check_store.c) ---- */
 

@@ -53,6 +53,7 @@ typedef enum {
 	YH_HINT_GIVE_EARLIER,      /* a check was skipped: the earlier draws' documents were not given */
 	YH_HINT_GIVE_FEED,         /* a check was skipped: no feed of announcements */
 	YH_HINT_ADD_STATUS_WORD,   /* a status word is unknown: map it in the store's status map */
+	YH_HINT_IMPORT_CALENDAR,   /* a year has no working-day calendar: import the year's arrangement */
 	YH_HINT_COUNT
 } yh_hint;
 

@@ -22,7 +22,7 @@ extern "C" {
 typedef struct yh_store yh_store;
 
 /* The schema version this library writes. */
-#define YH_STORE_SCHEMA_VERSION 3
+#define YH_STORE_SCHEMA_VERSION 4
 
 /* The store's file name when the caller names none (the CLI: $YAOHAO_DB, then this). */
 #define YH_STORE_DEFAULT_PATH "yaohao.db"

@@ -22,6 +22,7 @@
  *   document.h  the signed public draw document: publish and verify
  *   proof.h     one entity's proof about a draw
  *   audit.h     replaying the whole ledger
+ *   calendar.h  the working-day calendar and deadlines
  * docs/internals.md maps them to the engine's files.
  */
 #ifndef YAOHAO_YAOHAO_H
@@ -49,5 +50,6 @@
 #include "audit.h"
 #include "feed.h"
 #include "results.h"
+#include "calendar.h"
 
 #endif
