@@ -1147,13 +1147,21 @@ class AfterDraw:
         def lv(o):
             return load.get(o["id"], 0)
         cands.sort(key=lambda o: (lv(o), self.oticket(lv(o), o["id"]), by_bytes(o["id"])))
-        missing = [s for s in specs if not any(s in specialties_of(k) for k in keep)]
-        if len(missing) > 1:
-            raise RuleBroken("reassign: two specialties are missing for one seat")
+        # Step 3, as §9 gives it with one open seat: for each required specialty no member
+        # holds, in the listed order, the first holder in candidate order who can take the
+        # seat; none (or the seat taken by an earlier specialty's holder who lacks this one)
+        # refuses the reassignment, as §9 fails the draw.  (§18.2's "if neither finds an
+        # officer" could also be read as falling through to step 4: see the report.)
         pick = None
-        if missing:                                       # step 3
-            pick = next((o for o in cands if missing[0] in specialties_of(o) and can_seat(o)),
-                        None)
+        for s in specs:
+            if any(s in specialties_of(k) for k in keep) or (pick and s in specialties_of(pick)):
+                continue
+            if pick is not None:
+                raise RuleBroken("reassign: two specialties are missing for one seat")
+            pick = next((o for o in cands if s in specialties_of(o) and can_seat(o)), None)
+            if pick is None:
+                raise RuleBroken("reassign: no officer holding %s can replace %s on %s"
+                                 % (s, leaving, x["id"]))
         if pick is None:                                  # step 4
             filling = sorted(cands, key=lambda o: (
                 lv(o), any(s in specialties_of(o) for s in specs), self.oticket(lv(o), o["id"]),
