@@ -9,7 +9,10 @@ points to) without reading the C implementation. Section numbers (§n) refer to 
 VECTORS_DIR holds one directory per case (successive draws of one store), each with task.json,
 secret.hex, entropy.txt, the canonical register files as of the freeze (entities.csv,
 inspectors.csv, conflicts.csv: every row, §1), announcement.json, transcript.json and
-draw.json; beside them test-key.pub (§15) and feed.json (§16).
+draw.json; beside them test-key.pub (§15) and feed.json (§16). A case may also hold
+results.json and results.csv, what happened after its draw (§18): checked as `yaohao verify
+RESULTS --draw DRAW` does, with every reassignment's replacement and every substitute's team
+recomputed here from the case's frozen registers (§9, §18.2, §18.3).
 
 For every case the announcement is rebuilt from task.json, the three registers, secret.hex and
 the earlier cases' transcripts; only the members that no rule derives are taken from
