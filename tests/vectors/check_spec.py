@@ -9,7 +9,10 @@ points to) without reading the C implementation. Section numbers (§n) refer to 
 VECTORS_DIR holds one directory per case (successive draws of one store), each with task.json,
 secret.hex, entropy.txt, the canonical register files as of the freeze (entities.csv,
 inspectors.csv, conflicts.csv: every row, §1), announcement.json, transcript.json and
-draw.json; beside them test-key.pub (§15) and feed.json (§16).
+draw.json; beside them test-key.pub (§15) and feed.json (§16). A case may also hold
+results.json and results.csv, what happened after its draw (§18): checked as `yaohao verify
+RESULTS --draw DRAW` does, with every reassignment's replacement and every substitute's team
+recomputed here from the case's frozen registers (§9, §18.2, §18.3).
 
 For every case the announcement is rebuilt from task.json, the three registers, secret.hex and
 the earlier cases' transcripts; only the members that no rule derives are taken from
@@ -1006,6 +1009,517 @@ def verify_proof(proof, doc):
 
 
 # ---------------------------------------------------------------------------------------------
+# §18 After the draw: results, reassignments, substitutions and the results document
+
+RESULTS_FORMAT = "yaohao-results/1"
+RESULT_CODES = [("1", "未发现问题", "no_problem"), ("A", "发现问题待后续处理", "problem_pending"),
+                ("B", "未按规定公示应当公示的信息", "not_disclosed"),
+                ("C", "公示信息隐瞒真实情况弄虚作假", "false_disclosure"),
+                ("E", "发现问题经责令已改正", "corrected"),
+                ("F", "未发现开展本次抽查涉及的经营活动", "no_activity"),
+                ("6", "通过登记的住所(经营场所)无法联系", "unreachable"),
+                ("7", "已关闭停业或正在组织清算", "closed"), ("8", "不配合检查情节严重", "obstruction"),
+                ("9", "注销", "deregistered"), ("10", "被吊销", "revoked"), ("11", "被撤销", "cancelled"),
+                ("12", "迁出", "moved_out")]
+RESULT_NAME = {c: n for c, n, _ in RESULT_CODES}
+METHODS = ["实地检查", "书面检查", "网络监测", "检验检测", "专业机构协助", "其他部门结果"]
+FOLLOW_UPS = ["无需后续处置", "停止检查", "责令改正", "发现案件线索", "抄告相关部门", "其他"]
+GONE = ("deregistered", "revoked", "cancelled", "moved_out")
+RESULTS_CSV_HEADER = ["统一社会信用代码", "企业名称", "抽查任务编号", "抽查类型", "抽查机关", "检查日期",
+                      "检查结果", "后续处置", "公示日期"]
+BIDI = {0x061C, 0x200E, 0x200F} | set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
+INVISIBLE = set(range(0x200B, 0x200E)) | set(range(0x2060, 0x2065)) | {0xFEFF}
+
+
+def ledger_hash(seq, prev_hash, kind, payload_bytes):
+    """§11: the hash of a ledger entry."""
+    k = utf8(kind)
+    return sha256(TAG("yaohao:ledger-entry:v1"), u64(seq), prev_hash, u32(len(k)), k,
+                  u32(len(payload_bytes)), payload_bytes)
+
+
+def clean_text_problem(what, v, lo, hi):
+    """"Clean" text (§18 points to §3; the rule is docs/formats.md, "Text"): valid UTF-8 (a
+    JSON string is), no control characters, no bidirectional controls, no invisible format
+    characters; lo..hi bytes."""
+    if not isinstance(v, str):
+        return "%s is not a text" % what
+    n = len(utf8(v))
+    if not lo <= n <= hi:
+        return "%s: %d bytes, not %d..%d" % (what, n, lo, hi)
+    for ch in v:
+        c = ord(ch)
+        if c < 0x20 or 0x7F <= c <= 0x9F or c in BIDI or c in INVISIBLE or 0xD800 <= c <= 0xDFFF:
+            return "%s: character U+%04X is not allowed in text" % (what, c)
+    return None
+
+
+def is_date(text):
+    try:
+        return isinstance(text, str) and len(text) == 10 and \
+            datetime.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
+class RuleBroken(Exception):
+    pass
+
+
+class AfterDraw:
+    """The task's state after its draw (§18), replayed entry by entry, each against the rules.
+    With `officers` (the eligible officers as of the freeze, §4), the recusal pairs (conflicts
+    as of the freeze and the announcement's recent pairs) and the load cap, every replacement
+    and every substitute's team is recomputed (§18.2, §18.3); without them it is not."""
+
+    def __init__(self, draw_doc, officers=None, recused=None):
+        self.doc = draw_doc
+        self.task = draw_doc["task"]
+        self.seed = bytes.fromhex(draw_doc["seed"])
+        self.cap = draw_doc["load_cap"]
+        self.officers = officers
+        self.by_id = {o["id"]: o for o in officers} if officers is not None else None
+        self.recused = recused or set()
+        self.last_hash = draw_doc["ledger"]["draw_entry_hash"]
+        self.insp = []
+        for s in draw_doc["selected"]:
+            self.insp.append({"id": s["id"], "name": s["name"], "stratum": s["stratum"],
+                              "rank": s["rank"],
+                              "team": [{"id": m["id"], "name": m["name"],
+                                        "department": m["department"]} for m in s["team"]],
+                              "removed": [], "result": None, "result_seq": None, "nresults": 0})
+        self.unavailable = []
+        self.counts = dict(corrections=0, reassignments=0, substitutions=0, disclosures=0)
+        self.picks = []          # (seq, kind, what was recomputed)
+        self._oticket = {}
+
+    # -- the state --
+    def find(self, eid):
+        return next((x for x in reversed(self.insp) if x["id"] == eid), None)
+
+    def in_force(self, eid, kind):
+        x = self.find(eid)
+        if x is None:
+            if any(r["id"] == eid for r in self.doc["reserves"]):
+                raise RuleBroken("%s: entity %s is a reserve not substituted in" % (kind, eid))
+            raise RuleBroken("%s: entity %s was not selected" % (kind, eid))
+        if "substituted_by" in x:
+            raise RuleBroken("%s: entity %s was substituted out" % (kind, eid))
+        return x
+
+    def loads(self, skip=None):
+        load = {}
+        for x in self.insp:
+            if "substituted_by" in x or x is skip:
+                continue
+            for m in x["team"]:
+                load[m["id"]] = load.get(m["id"], 0) + 1
+        return load
+
+    def oticket(self, level, oid):
+        k = (level, oid)
+        if k not in self._oticket:
+            self._oticket[k] = officer_ticket(self.seed, level, oid)
+        return self._oticket[k]
+
+    def ordered(self, eid, ids):
+        return sorted(ids, key=lambda o: (pair_ticket(self.seed, eid, o), by_bytes(o)))
+
+    # -- §18.2: the replacement, recomputed --
+    def replacement(self, x, leaving):
+        rule_ = self.task["team"]
+        specs, per_dept = rule_["specialties"], rule_["per_department"]
+        load = self.loads()
+        team_ids = [m["id"] for m in x["team"]]
+        keep = [self.by_id[i] for i in team_ids if i != leaving]
+        if any(k is None for k in keep):
+            raise RuleBroken("reassign: a member of the team of %s is not an eligible officer "
+                             "of the frozen register" % x["id"])
+        out = self.by_id.get(leaving)
+        if out is None:
+            raise RuleBroken("reassign: officer %s is not an eligible officer of the frozen "
+                             "register" % leaving)
+        cands = [o for o in self.officers
+                 if load.get(o["id"], 0) < self.cap and (x["id"], o["id"]) not in self.recused
+                 and o["id"] not in self.unavailable and o["id"] not in team_ids
+                 and o["id"] != leaving and o["id"] not in x["removed"]]
+
+        def can_seat(o):        # the one open seat: the leaving officer's
+            return not per_dept or o["department"] == out["department"]
+
+        def lv(o):
+            return load.get(o["id"], 0)
+        cands.sort(key=lambda o: (lv(o), self.oticket(lv(o), o["id"]), by_bytes(o["id"])))
+        # Step 3, as §9 gives it with one open seat: for each required specialty no member
+        # holds, in the listed order, the first holder in candidate order who can take the
+        # seat; none (or the seat taken by an earlier specialty's holder who lacks this one)
+        # refuses the reassignment, as §9 fails the draw.  (§18.2's "if neither finds an
+        # officer" could also be read as falling through to step 4: see the report.)
+        pick = None
+        for s in specs:
+            if any(s in specialties_of(k) for k in keep) or (pick and s in specialties_of(pick)):
+                continue
+            if pick is not None:
+                raise RuleBroken("reassign: two specialties are missing for one seat")
+            pick = next((o for o in cands if s in specialties_of(o) and can_seat(o)), None)
+            if pick is None:
+                raise RuleBroken("reassign: no officer holding %s can replace %s on %s"
+                                 % (s, leaving, x["id"]))
+        if pick is None:                                  # step 4
+            filling = sorted(cands, key=lambda o: (
+                lv(o), any(s in specialties_of(o) for s in specs), self.oticket(lv(o), o["id"]),
+                by_bytes(o["id"])))
+            pick = next((o for o in filling if can_seat(o)), None)
+        if pick is None:
+            raise RuleBroken("reassign: no officer can replace %s on %s" % (leaving, x["id"]))
+        return pick
+
+    # -- §18.3: the substitute's team, recomputed --
+    def substitute_team(self, x, sub_id):
+        load = self.loads(skip=x)
+        offs = [o for o in self.officers if o["id"] not in self.unavailable]
+        teams = Teams(self.seed, offs, self.recused, self.cap, self.task["team"])
+        teams.load = {o["id"]: load.get(o["id"], 0) for o in offs}
+        teams._oticket = self._oticket
+        try:
+            return teams.form({"id": sub_id}, 0)
+        except DrawFailed as err:
+            raise RuleBroken("substitute: %s" % err)
+
+    # -- the entries --
+    def apply(self, seq, kind, p):
+        if not isinstance(p, dict):
+            raise RuleBroken("the payload is not an object")
+        if p.get("task_id") != self.task["id"]:
+            raise RuleBroken("task_id is not %s" % self.task["id"])
+        if p.get("prev") != self.last_hash:
+            raise RuleBroken("prev is not the hash of the task's previous entry (%s): an entry "
+                             "is missing or out of order" % self.last_hash[:16])
+        t = p.get("time")
+        if not (isinstance(t, str) and len(t) == 20 and is_date(t[:10]) and t[10] == "T"
+                and t.endswith("Z")):
+            raise RuleBroken("time %r is not YYYY-MM-DDTHH:MM:SSZ" % (t,))
+        getattr(self, "apply_" + kind, self.apply_unknown)(seq, p)
+
+    def apply_unknown(self, seq, p):
+        raise RuleBroken("not an entry kind of a drawn task")
+
+    def members(self, p, required, optional=()):
+        base = {"task_id", "prev", "time"} | set(required)
+        extra = set(p) - base - set(optional)
+        lacking = base - set(p)
+        if extra or lacking:
+            raise RuleBroken("payload members: missing %s, unexpected %s" % (
+                sorted(lacking) or "none", sorted(extra) or "none"))
+
+    def apply_result(self, seq, p):
+        correction = "replaces" in p or "reason" in p
+        self.members(p, ["entity_id", "result", "date", "officers", "items", "method",
+                         "follow_up"] + (["replaces", "reason"] if correction else []), ["note"])
+        x = self.in_force(p["entity_id"], "result")
+        if p["result"] not in RESULT_NAME:
+            raise RuleBroken("result: %r is not a result code" % (p["result"],))
+        if p["method"] not in METHODS:
+            raise RuleBroken("result: method %r is not one of the methods" % (p["method"],))
+        if p["follow_up"] not in FOLLOW_UPS:
+            raise RuleBroken("result: follow_up %r is not one of the follow-ups" % (p["follow_up"],))
+        d = p["date"]
+        if not is_date(d):
+            raise RuleBroken("result: date %r is not YYYY-MM-DD" % (d,))
+        if d < self.task["draw_date"]:
+            raise RuleBroken("result: date %s is before the draw (%s)" % (d, self.task["draw_date"]))
+        if d > p["time"][:10]:
+            raise RuleBroken("result: date %s is after the entry's day %s" % (d, p["time"][:10]))
+        offs = p["officers"]
+        if not isinstance(offs, list) or len(offs) < 2 or len(set(map(str, offs))) != len(offs):
+            raise RuleBroken("result: officers must be at least two distinct officers")
+        team = [m["id"] for m in x["team"]]
+        for o in offs:
+            if o not in team:
+                raise RuleBroken("result: officer %s is not on the team of %s as it stands"
+                                 % (o, x["id"]))
+        items = p["items"]
+        if not isinstance(items, list) or not items or any(i not in self.task["items"]
+                                                           for i in items):
+            raise RuleBroken("result: items must be a non-empty list of the task's items")
+        if "note" in p:
+            why = clean_text_problem("result: note", p["note"], 1, 4096)
+            if why:
+                raise RuleBroken(why)
+        if correction:
+            if x["result"] is None:
+                raise RuleBroken("result: a correction of %s, which has no result" % x["id"])
+            if p["replaces"] != x["result_seq"]:
+                raise RuleBroken("result: replaces %r, the result in force is entry %d"
+                                 % (p["replaces"], x["result_seq"]))
+            why = clean_text_problem("result: reason", p["reason"], 1, 1024)
+            if why:
+                raise RuleBroken(why)
+            self.counts["corrections"] += 1
+        elif x["result"] is not None:
+            raise RuleBroken("result: %s has a result (entry %d): a second one must be a "
+                             "correction naming it" % (x["id"], x["result_seq"]))
+        x["result"], x["result_seq"] = p, seq
+        x["nresults"] += 1
+
+    def apply_reassign(self, seq, p):
+        self.members(p, ["entity_id", "officer", "replacement", "cause", "reason", "team"])
+        x = self.in_force(p["entity_id"], "reassign")
+        if x["result"] is not None:
+            raise RuleBroken("reassign: %s has a result" % x["id"])
+        out = p["officer"]
+        if out not in [m["id"] for m in x["team"]]:
+            raise RuleBroken("reassign: officer %s is not on the team of %s" % (out, x["id"]))
+        if p["cause"] not in ("recusal", "unavailable"):
+            raise RuleBroken("reassign: cause %r" % (p["cause"],))
+        why = clean_text_problem("reassign: reason", p["reason"], 1, 1024)
+        if why:
+            raise RuleBroken(why)
+        repl = p["replacement"]
+        if not isinstance(repl, dict) or set(repl) != {"id", "name", "department"}:
+            raise RuleBroken("reassign: replacement is not {id, name, department}")
+        rid = repl["id"]
+        if rid in [m["id"] for m in x["team"]] or rid == out or rid in x["removed"] \
+                or rid in self.unavailable:
+            raise RuleBroken("reassign: %s may not replace %s on %s" % (rid, out, x["id"]))
+        if self.officers is not None:
+            pick = self.replacement(x, out)
+            want = {"id": pick["id"], "name": pick["name"], "department": pick["department"]}
+            if repl != want:
+                raise RuleBroken("reassign: the replacement of %s on %s is %s by the rule, not %s"
+                                 % (out, x["id"], pick["id"], rid))
+            note = ""
+            if self.unavailable:        # what the unavailable rule changed, for the report
+                held, self.unavailable = self.unavailable, []
+                try:
+                    alt = self.replacement(x, out)["id"]
+                finally:
+                    self.unavailable = held
+                if alt != pick["id"]:
+                    note = " (without the officers unavailable, %s: it would be %s)" % (
+                        ", ".join(held), alt)
+            self.picks.append((seq, "reassign", "%s replaces %s on %s%s" % (
+                pick["id"], out, x["id"], note)))
+        members = [m for m in x["team"] if m["id"] != out] + [dict(repl)]
+        order = self.ordered(x["id"], [m["id"] for m in members])
+        if p["team"] != order:
+            raise RuleBroken("reassign: team %s, by pair ticket %s" % (p["team"], order))
+        x["team"] = [next(m for m in members if m["id"] == i) for i in order]
+        x["removed"].append(out)
+        if p["cause"] == "unavailable" and out not in self.unavailable:
+            self.unavailable.append(out)
+        self.counts["reassignments"] += 1
+
+    def apply_substitute(self, seq, p):
+        self.members(p, ["entity_id", "register", "substitute", "stratum", "reserve_order",
+                         "team", "reason"])
+        x = self.in_force(p["entity_id"], "substitute")
+        if x["result"] is not None:
+            raise RuleBroken("substitute: %s has a result" % x["id"])
+        why = clean_text_problem("substitute: reason", p["reason"], 1, 1024)
+        if why:
+            raise RuleBroken(why)
+        reg = p["register"]
+        if not (isinstance(reg, dict) and set(reg) == {"status", "as_of"}
+                and isinstance(reg["as_of"], int) and self.doc["ledger"]["draw_seq"] <= reg["as_of"] < seq):
+            raise RuleBroken("substitute: register is not {status, as_of} read after the draw")
+        if reg["status"] not in GONE + ("absent",):
+            raise RuleBroken("substitute: status %r: only an entity gone from the register is "
+                             "substituted" % (reg["status"],))
+        used = {i["id"] for i in self.insp}
+        nxt = next((r for r in self.doc["reserves"]
+                    if r["stratum"] == x["stratum"] and r["id"] not in used), None)
+        if nxt is None:
+            raise RuleBroken("substitute: stratum %s has no unused reserve" % x["stratum"])
+        if (p["substitute"], p["stratum"], p["reserve_order"]) != (
+                {"id": nxt["id"], "name": nxt["name"]}, nxt["stratum"], nxt["order"]):
+            raise RuleBroken("substitute: the substitute of %s is reserve %d of stratum %s, %s"
+                             % (x["id"], nxt["order"], nxt["stratum"], nxt["id"]))
+        team = p["team"]
+        size = self.task["team"]["size"]
+        if not isinstance(team, list) or len(team) != size or any(
+                not isinstance(m, dict) or set(m) != {"id", "name", "department"} for m in team):
+            raise RuleBroken("substitute: team is not %d x {id, name, department}" % size)
+        if len({m["id"] for m in team}) != size or any(m["id"] in self.unavailable for m in team):
+            raise RuleBroken("substitute: team members not distinct, or one unavailable")
+        if self.officers is not None:
+            want = [{k: m[k] for k in ("id", "name", "department")}
+                    for m in self.substitute_team(x, nxt["id"])]
+            if team != want:
+                raise RuleBroken("substitute: the team of %s is %s by the rule, not %s" % (
+                    nxt["id"], [m["id"] for m in want], [m["id"] for m in team]))
+            self.picks.append((seq, "substitute", "%s (reserve %d) for %s, team %s" % (
+                nxt["id"], nxt["order"], x["id"], ", ".join(m["id"] for m in want))))
+        elif [m["id"] for m in team] != self.ordered(nxt["id"], [m["id"] for m in team]):
+            raise RuleBroken("substitute: team not in pair-ticket order")
+        x["substituted_by"] = nxt["id"]
+        self.insp.append({"id": nxt["id"], "name": nxt["name"], "stratum": nxt["stratum"],
+                          "rank": None, "team": [dict(m) for m in team], "removed": [],
+                          "result": None, "result_seq": None, "nresults": 0,
+                          "substitutes_for": x["id"], "reserve_order": nxt["order"]})
+        self.counts["substitutions"] += 1
+
+    def apply_disclose(self, seq, p):
+        self.members(p, ["edition", "document_sha256", "results", "pending"])
+        if p["edition"] != self.counts["disclosures"] + 1:
+            raise RuleBroken("disclose: edition %r, expected %d" % (p["edition"],
+                                                                    self.counts["disclosures"] + 1))
+        self.counts["disclosures"] += 1
+
+    # -- §18.4: the listing --
+    def listing(self):
+        out = []
+        for x in self.insp:
+            o = {"id": x["id"], "name": x["name"], "stratum": x["stratum"], "rank": x["rank"],
+                 "team": [dict(m, role="leader" if i == 0 else "member")
+                          for i, m in enumerate(x["team"])],
+                 "result": None}
+            p = x["result"]
+            if p is not None:
+                o["result"] = {"code": p["result"], "name": RESULT_NAME[p["result"]],
+                               "date": p["date"], "officers": p["officers"], "items": p["items"],
+                               "method": p["method"], "follow_up": p["follow_up"],
+                               "entry": x["result_seq"], "corrections": x["nresults"] - 1}
+                if "note" in p:
+                    o["result"]["note"] = p["note"]
+            if "substitutes_for" in x:
+                o["substitutes_for"] = x["substitutes_for"]
+                o["reserve_order"] = x["reserve_order"]
+            if "substituted_by" in x:
+                o["substituted_by"] = x["substituted_by"]
+            out.append(o)
+        return out
+
+    def summary(self):
+        live = [x for x in self.insp if "substituted_by" not in x]
+        dates = sorted(x["result"]["date"] for x in live if x["result"] is not None)
+        s = {"inspections": len(live), "results": len(dates), "pending": len(live) - len(dates),
+             "corrections": self.counts["corrections"],
+             "reassignments": self.counts["reassignments"],
+             "substitutions": self.counts["substitutions"],
+             "disclosures": self.counts["disclosures"]}
+        if dates:
+            s["first_result_date"], s["last_result_date"] = dates[0], dates[-1]
+        return s
+
+
+def results_csv(res, task, listing):
+    """§18.4: the disclosure CSV rebuilt from the document (quoted as §1)."""
+    targeted = any(task["population"][k] for k in ("regions", "industries", "types", "risk")) \
+        or task["population"]["abnormal"] is not None
+    rows = [RESULTS_CSV_HEADER]
+    for x in listing:
+        r = x["result"]
+        if "substituted_by" in x or r is None:
+            continue
+        rows.append([x["id"], x["name"], task["id"], "定向抽查" if targeted else "不定向抽查",
+                     "、".join(task["departments"]), r["date"], r["name"], r["follow_up"],
+                     res["disclosed"]])
+    return utf8("".join(",".join(csv_field(v) for v in row) + "\n" for row in rows))
+
+
+def check_results(rep, case, d, doc, offs, recused, pubkey, label="results.json"):
+    """§18.4: what `yaohao verify RESULTS --draw DRAW` checks, and with the registers as of
+    the freeze every replacement and substitute's team recomputed (§18.2, §18.3)."""
+    path = os.path.join(d, label)
+    res = read_json(path)
+    task = doc["task"]
+    rep.check(case, "%s format (§18.4)" % label, res.get("format"), RESULTS_FORMAT)
+    rep.truth(case, "%s members (§18.4)" % label, set(res) == {
+        "format", "department", "task_id", "title", "edition", "disclosed", "draw", "entries",
+        "inspections", "summary", "signer", "signature"}, "members %s" % sorted(res))
+    rep.check(case, "%s names the draw's task, department, title (§18.4)" % label,
+              [res.get("task_id"), res.get("department"), res.get("title")],
+              [doc["task_id"], doc["department"], task["title"]])
+    rep.truth(case, "%s disclosed is a date (§18.4)" % label, is_date(res.get("disclosed")))
+    rep.check(case, "%s signer is the draw's signer (§18.4)" % label, res.get("signer"),
+              doc["signer"])
+    check_signature(rep, case, label, res, pubkey)
+    rep.check(case, "%s draw = the draw document's seq, entry hash, transcript SHA-256 (§18.4)"
+              % label, res.get("draw"),
+              {"draw_seq": doc["ledger"]["draw_seq"],
+               "draw_entry_hash": doc["ledger"]["draw_entry_hash"],
+               "transcript_sha256": transcript_sha256(transcript_from_document(doc))})
+    # every entry: §11 hash from its fields, signature by the department's key, seq rising
+    pk = bytes.fromhex(doc["signer"]["public_key"])
+    try:
+        import nacl.exceptions
+        import nacl.signing
+        vk = nacl.signing.VerifyKey(pk)
+    except ImportError:
+        vk = None
+    entries = res.get("entries") or []
+    bad, after, prev_entry = [], doc["ledger"]["draw_seq"], None
+    for i, e in enumerate(entries):
+        try:
+            if set(e) != {"seq", "kind", "payload", "prev_hash", "hash", "signature"}:
+                raise ValueError("members %s" % sorted(e))
+            if not isinstance(e["seq"], int) or e["seq"] <= after:
+                raise ValueError("seq %r does not rise above %d" % (e["seq"], after))
+            h = ledger_hash(e["seq"], bytes.fromhex(e["prev_hash"]), e["kind"],
+                            canonical_bytes(e["payload"]))
+            if h.hex() != e["hash"]:
+                raise ValueError("hash is not the §11 hash of its fields")
+            if vk is not None:
+                vk.verify(TAG("yaohao:ledger-signature:v1") + h, bytes.fromhex(e["signature"]))
+            if prev_entry is not None and e["seq"] == prev_entry["seq"] + 1 \
+                    and e["prev_hash"] != prev_entry["hash"]:
+                raise ValueError("prev_hash is not the hash of entry %d, given just before"
+                                 % prev_entry["seq"])
+            if e["seq"] == doc["ledger"]["draw_seq"] + 1 \
+                    and e["prev_hash"] != doc["ledger"]["draw_entry_hash"]:
+                raise ValueError("prev_hash is not the draw entry's hash")
+        except Exception as err:                          # noqa: BLE001 (reported)
+            bad.append("entries[%d] (seq %s): %s" % (i, e.get("seq") if isinstance(e, dict)
+                                                    else "?", err))
+            break
+        after, prev_entry = e["seq"], e
+    what = "%s: %d entries, each hash (§11) and Ed25519 signature by the draw's key, seq " \
+           "rising above the draw's" % (label, len(entries))
+    if vk is None:
+        rep.skip(case, what, "PyNaCl is not importable: the entry signatures were NOT checked")
+    rep.problems(case, what if vk is not None else what + " (hashes only)", bad)
+    if bad:
+        return
+    # the replay: the prev chain and every rule, with the replacements recomputed
+    state = AfterDraw(doc, offs, recused)
+    broken = []
+    for i, e in enumerate(entries):
+        try:
+            state.apply(e["seq"], e["kind"], e["payload"])
+        except (RuleBroken, KeyError, TypeError) as err:
+            broken.append("entries[%d] (ledger entry %d, %s): %s" % (
+                i, e["seq"], e["kind"], err if isinstance(err, RuleBroken)
+                else "%s %s" % (type(err).__name__, err)))
+            break
+        state.last_hash = e["hash"]
+    kinds = {}
+    for e in entries:
+        kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
+    rep.problems(case, "%s: the chain of `prev` from the draw and every rule of §18.1-18.3 "
+                 "(%s)" % (label, ", ".join("%d %s" % (n, k) for k, n in sorted(kinds.items()))),
+                 broken)
+    if broken:
+        return
+    for seq, kind, what in state.picks:
+        rep.ok(case, "%s entry %d: %s recomputed from the frozen registers (§%s): %s" % (
+            label, seq, kind, "18.2" if kind == "reassign" else "18.3", what))
+    rep.check(case, "%s inspections = the replay's (%d) (§18.4)" % (label, len(state.insp)),
+              res.get("inspections"), state.listing(), "inspections")
+    rep.check(case, "%s summary = the replay's (§18.4)" % label, res.get("summary"),
+              state.summary(), "summary")
+    rep.check(case, "%s edition = 1 + disclosures before it (§18.4)" % label,
+              res.get("edition"), state.counts["disclosures"] + 1)
+    csv_path = os.path.join(d, os.path.splitext(label)[0] + ".csv")
+    if os.path.isfile(csv_path):
+        rep.truth(case, "%s = the document's results in force, as §18.4 lists them"
+                  % os.path.basename(csv_path),
+                  read_bytes(csv_path) == results_csv(res, task, state.listing()),
+                  "differs from the CSV rebuilt from the document")
+    return state
+
+
+# ---------------------------------------------------------------------------------------------
 # One case
 
 
@@ -1296,6 +1810,10 @@ def check_case(rep, case, c, history, pubkey):
                 rep.problems(case, "%s verifies against draw.json (§14)" % f,
                              verify_proof(read_json(os.path.join(d, f)),
                                           transcript_from_document(doc)))
+
+    # §18 after the draw: the results document, with the registers as of the freeze
+    if doc is not None and os.path.isfile(os.path.join(d, "results.json")):
+        check_results(rep, case, d, doc, offs, recusal_pairs(regs["conflicts"], recent), pubkey)
     return {"announcement": announcement, "digest": adigest.hex(), "transcript": transcript}
 
 
