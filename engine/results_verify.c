@@ -132,19 +132,28 @@ static int check_entries(checking *c)
 	json_t *entries = json_object_get(c->results, "entries"), *e;
 	uint64_t after = c->doc->draw_seq;
 	const char *why;
+	char last[65];
 	size_t i;
 
 	if (!json_is_array(entries)) {
 		yh_report_check(&c->r, "entries", "failed", "entries is not a list");
 		return -1;
 	}
+	yh_hex(last, c->doc->draw_entry_hash, 32);
 	json_array_foreach(entries, i, e) {
-		if ((why = entry_fault(e, c->doc->public_key.bytes, after))) {
+		uint64_t seq = (uint64_t)json_integer_value(json_object_get(e, "seq"));
+		const char *prev = json_string_value(json_object_get(e, "prev_hash"));
+
+		if (!(why = entry_fault(e, c->doc->public_key.bytes, after)) && seq == after + 1 &&
+		    (!prev || strcmp(prev, last) != 0))
+			why = "its prev_hash is not the hash of the entry before it";
+		if (why) {
 			yh_report_check(&c->r, "entries", "failed", "entries[%zu] (ledger entry %lld): %s", i,
 			                json_integer_value(json_object_get(e, "seq")), why);
 			return -1;
 		}
-		after = (uint64_t)json_integer_value(json_object_get(e, "seq"));
+		after = seq;
+		snprintf(last, sizeof(last), "%s", json_string_value(json_object_get(e, "hash")));
 	}
 	yh_report_check(&c->r, "entries", "passed", "%zu ledger entries, each hashed and signed by the "
 	                "department's key", json_array_size(entries));

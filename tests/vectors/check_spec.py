@@ -1054,6 +1054,12 @@ def clean_text_problem(what, v, lo, hi):
     return None
 
 
+def cst_date(stamp):
+    """The date of a ledger stamp (UTC, YYYY-MM-DDTHH:MM:SSZ) in China Standard Time, UTC+8."""
+    t = datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ") + datetime.timedelta(hours=8)
+    return t.strftime("%Y-%m-%d")
+
+
 def is_date(text):
     try:
         return isinstance(text, str) and len(text) == 10 and \
@@ -1228,8 +1234,10 @@ class AfterDraw:
             raise RuleBroken("result: date %r is not YYYY-MM-DD" % (d,))
         if d < self.task["draw_date"]:
             raise RuleBroken("result: date %s is before the draw (%s)" % (d, self.task["draw_date"]))
-        if d > p["time"][:10]:
-            raise RuleBroken("result: date %s is after the entry's day %s" % (d, p["time"][:10]))
+        day = cst_date(p["time"])
+        if d > day:
+            raise RuleBroken("result: date %s is after the entry's day %s (China Standard Time)"
+                             % (d, day))
         offs = p["officers"]
         if not isinstance(offs, list) or len(offs) < 2 or len(set(map(str, offs))) != len(offs):
             raise RuleBroken("result: officers must be at least two distinct officers")
