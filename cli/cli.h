@@ -188,6 +188,8 @@ int cmd_result(int argc, char **argv);
 int cmd_reassign(int argc, char **argv);
 int cmd_substitute(int argc, char **argv);
 int cmd_disclose(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_coverage(int argc, char **argv);
 
 /* yaohao result import: reads a results file into the task, all or nothing, printing every
  * refused line (cmd_result_import.c). */

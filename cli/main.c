@@ -24,6 +24,8 @@ static const cli_command commands[] = {
 	{ "reassign", cmd_reassign, "replace an officer who steps aside after the draw, by the rule" },
 	{ "substitute", cmd_substitute, "replace a deregistered entity by its stratum's next reserve" },
 	{ "disclose", cmd_disclose, "write the signed results document (一公开) and its CSV" },
+	{ "status", cmd_status, "every task's stage and disclosure deadline, overdue first" },
+	{ "coverage", cmd_coverage, "how much of the register a year's inspections covered" },
 	{ "audit", cmd_audit, "replay the whole ledger and every draw" },
 	{ "transcript", cmd_transcript, "print a task's recorded announcement or transcript" },
 	{ "export", cmd_export, "write a register as canonical CSV, as of any ledger entry" },

@@ -85,8 +85,9 @@ YH_EXTERN int yh_calendar_deadline(char out[11], yh_store *store, const char *da
 YH_EXTERN int yh_calendar_working_days_between(int64_t *out, yh_store *store, const char *from,
                                                const char *to) YH_WARN_UNUSED;
 
-/* Today's date in UTC, "YYYY-MM-DD": the system clock, or $SOURCE_DATE_EPOCH when it is set
- * (seconds since 1970-01-01T00:00:00Z), the clock every command reads. */
+/* Today's date in China Standard Time (UTC+8), "YYYY-MM-DD": the system clock, or
+ * $SOURCE_DATE_EPOCH when it is set (seconds since 1970-01-01T00:00:00Z), the clock every
+ * command reads. */
 YH_EXTERN void yh_calendar_today(char out[11]);
 
 #ifdef __cplusplus

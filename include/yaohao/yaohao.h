@@ -50,6 +50,7 @@
 #include "audit.h"
 #include "feed.h"
 #include "results.h"
+#include "dashboard.h"
 #include "calendar.h"
 
 #endif
