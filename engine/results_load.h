@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "yaohao/results.h"
 #include "yaohao/store.h"
 #include "frozen.h"
 #include "inspection.h"
@@ -13,6 +14,12 @@
  * recomputing the picking rules: the audit does).  With f, the officers and recusals the
  * draw froze are loaded into it (yh_frozen_clear it). */
 int yh_results_load(yh_inspections **out, yh_frozen *f, yh_store *store, const char *task_id);
+
+/* yh_results_record's checks; with keep 0 nothing is recorded even when every result
+ * passes (a dry run, or a file with lines that never became results). */
+int yh_results_check(uint64_t *first_seq, yh_store *store, const char *task_id,
+                     const yh_result *results, size_t n, yh_result_refused_fn on_refused,
+                     void *ctx, int keep);
 
 /* The clock the ledger stamps entries with ($SOURCE_DATE_EPOCH when set). */
 int64_t yh_results_now(void);
