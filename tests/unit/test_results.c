@@ -12,7 +12,7 @@
 #include "testutil.h"
 
 #define FOOD "T-2026-12-FOOD"
-#define DRAW_EPOCH "1796083200"      /* 2026-12-01, the food task's draw date */
+#define DRAW_EPOCH "1796083200"      /* 2026-12-01, the food task's draw date (mkvectors.c's) */
 #define TODAY_EPOCH "1796860800"     /* 2026-12-10 */
 
 /* ---- a drawn store --------------------------------------------------------------------- */
@@ -48,12 +48,14 @@ static void fixture_open(fixture *fx)
 	ck_assert_int_eq(yh_task_load_file(&task, tu_fixture("task-food.json")), YH_OK);
 	ck_assert_int_eq(yh_task_add(&seq, fx->store, task), YH_OK);
 	yh_task_free(task);
-	crypto_hash_sha256(secret, (const unsigned char *)"yaohao test results", 19);
-	opt.entropy_source = "test: a fixed public value";
+	/* made as tests/vectors/mkvectors.c makes it: the draw is fixtures/vectors/food/draw.json,
+	 * the one fixtures/results.csv is made from (fixtures/make_results.py) */
+	crypto_hash_sha256(secret, (const unsigned char *)"yaohao test vector food", 23);
+	opt.entropy_source = "test vector: a fixed public value";
 	opt.secret = secret;
 	rc = yh_draw_commit(NULL, &seq, fx->store, FOOD, &opt);
 	ck_assert_msg(rc == YH_OK, "commit: %s", yh_error_message());
-	rc = yh_draw_run(NULL, &res, fx->store, FOOD, "public value for results", NULL);
+	rc = yh_draw_run(NULL, &res, fx->store, FOOD, "public value for food", NULL);
 	ck_assert_msg(rc == YH_OK, "draw: %s", yh_error_message());
 	rc = yh_document_publish(&text, fx->store, FOOD);
 	ck_assert_msg(rc == YH_OK, "publish: %s", yh_error_message());
@@ -480,6 +482,35 @@ START_TEST(test_import_good)
 }
 END_TEST
 
+/* fixtures/results.csv and its GB18030 copy fit the food vector's draw */
+START_TEST(test_import_fixtures)
+{
+	static const char *const files[] = { "results.csv", "results-gb18030.csv" };
+	yh_results_import_report rep;
+	tu_diags ds;
+	json_t *state;
+	fixture fx;
+	char *vector = tu_read(tu_fixture("vectors/food/draw.json"), NULL);
+	json_t *v = tu_json(vector);
+	int rc;
+
+	fixture_open(&fx);
+	ck_assert_msg(json_equal(json_object_get(v, "selected"), json_object_get(fx.doc, "selected")),
+	              "the store's draw is not the food vector's");
+	rc = import_file(&rep, &fx, tu_fixture(files[_i]), &ds);
+	ck_assert_msg(rc == YH_OK, "%s: %s (%s)", files[_i], yh_error_message(),
+	              ds.n ? ds.d[0].message : "");
+	ck_assert_uint_eq(rep.results, 14);
+	ck_assert_uint_eq(rep.warnings, (unsigned)_i);   /* the GB18030 copy: read as GB18030 */
+	ck_assert_int_eq(yh_results_state(&state, fx.store, FOOD, 0), YH_OK);
+	ck_assert_int_eq(tu_jint(json_object_get(state, "summary"), "pending"), 3);
+	json_decref(state);
+	json_decref(v);
+	free(vector);
+	fixture_close(&fx);
+}
+END_TEST
+
 START_TEST(test_import_bad_lines)
 {
 	fixture fx;
@@ -573,6 +604,7 @@ static Suite *results_suite(void)
 	tcase_add_test(tc, test_reassign);
 	tcase_add_test(tc, test_substitute);
 	tcase_add_test(tc, test_import_good);
+	tcase_add_loop_test(tc, test_import_fixtures, 0, 2);
 	tcase_add_test(tc, test_import_bad_lines);
 	tcase_add_test(tc, test_import_header);
 	return s;
