@@ -133,7 +133,8 @@ static void pass_on(importer *im)
 	unsigned errors = 0;
 	size_t i;
 
-	qsort(im->diags, im->ndiags, sizeof(*im->diags), cmp_diag);
+	if (im->ndiags)
+		qsort(im->diags, im->ndiags, sizeof(*im->diags), cmp_diag);
 	for (i = 0; i < im->ndiags; i++) {
 		const kept_diag *k = &im->diags[i];
 		yh_diagnostic d;
