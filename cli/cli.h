@@ -193,6 +193,12 @@ int cmd_coverage(int argc, char **argv);
 
 /* yaohao result import: reads a results file into the task, all or nothing, printing every
  * refused line (cmd_result_import.c). */
-int cli_result_import(yh_store *store, const char *task_id, const char *path, int json);
+typedef struct {
+	const char *encoding;  /* --encoding, or NULL */
+	int dry_run, json;
+} cli_result_import_args;
+
+int cli_result_import(yh_store *store, const char *task_id, const char *path,
+                      const cli_result_import_args *args);
 
 #endif

@@ -10,7 +10,8 @@ static const char usage[] =
 	"                         --date YYYY-MM-DD --officer CERT --officer CERT [...]\n"
 	"                         [--item CODE ...] [--method M] [--follow-up F] [--note TEXT]\n"
 	"                         [--replaces ENTRY --reason TEXT]\n"
-	"       yaohao result import [--db FILE] [--key FILE] [--json] TASK-ID FILE\n"
+	"       yaohao result import [--db FILE] [--key FILE] [--encoding ENC] [--dry-run]\n"
+	"                            [--json] TASK-ID FILE\n"
 	"       yaohao result list [--db FILE] [--json] TASK-ID\n"
 	"\n"
 	"Records the result of an inspection (检查结果) as a signed ledger entry, or a\n"
@@ -21,6 +22,14 @@ static const char usage[] =
 	"replacement), when the date is before the draw or in the future, or when a\n"
 	"word is unknown.  A result is never overwritten: a correction (更正) names\n"
 	"the entry it replaces and why.\n"
+	"\n"
+	"A results file is CSV (UTF-8 or GB18030) with a header row, Chinese or\n"
+	"English, in any order: 统一社会信用代码/entity_id, 检查结果/result,\n"
+	"检查日期/date, 检查人员/officers (separated by ; ； 、 or |), and optionally\n"
+	"企业名称/name, 检查事项/items (empty: all the task's items), 检查方式/method,\n"
+	"后续处置/follow_up, 备注/note, 更正条目/replaces and 更正原因/reason.  Dates\n"
+	"may be written 2026-12-05, 2026/12/5 or 2026年12月5日.  Every bad line is\n"
+	"reported as FILE:LINE: COLUMN: reason (docs/formats.md, \"Results\").\n"
 	"\n"
 	"  --result CODE      1, A, B, C, E, F, 6, 7, 8, 9, 10, 11, 12 or the name\n"
 	"                     (未发现问题, 发现问题待后续处理, ...; docs/formats.md)\n"
@@ -34,15 +43,19 @@ static const char usage[] =
 	"  --note TEXT        备注\n"
 	"  --replaces ENTRY   a correction: the ledger entry of the result in force\n"
 	"  --reason TEXT      why the correction is made (required with --replaces)\n"
+	"  --encoding ENC     result import: utf-8, gb18030 or gbk; by default UTF-8,\n"
+	"                     or GB18030 (with a notice) when the file is not UTF-8\n"
+	"                     but is GB18030\n"
+	"  --dry-run          result import: check every line, record nothing\n"
 	"  --json             machine-readable output\n"
 	"  --db FILE          the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
 	"  --key FILE         the secret signing key (default: the store's path + .key)\n";
 
 typedef struct {
-	const char *db, *key, *result, *date, *method, *follow_up, *note, *reason;
+	const char *db, *key, *result, *date, *method, *follow_up, *note, *reason, *encoding;
 	uint64_t replaces;
 	cli_list officers, items;
-	int json;
+	int json, dry_run;
 	cli_args args;
 } result_args;
 
@@ -63,6 +76,8 @@ static const cli_opt_spec options[] = {
 	CLI_VALUE(result_args, note, "note", 0),
 	CLI_PARSE(result_args, replaces, "replaces", 0, parse_seq, "a ledger entry number"),
 	CLI_VALUE(result_args, reason, "reason", 0),
+	CLI_VALUE(result_args, encoding, "encoding", 0),
+	CLI_FLAG(result_args, dry_run, "dry-run", 0),
 	CLI_FLAG(result_args, json, "json", 0),
 	CLI_REST(result_args, args),
 	CLI_END
@@ -154,6 +169,13 @@ static int result_list(yh_store *store, const result_args *a)
 	return CLI_OK;
 }
 
+static int result_import(yh_store *store, const result_args *a)
+{
+	cli_result_import_args args = { a->encoding, a->dry_run, a->json };
+
+	return cli_result_import(store, a->args.v[1], a->args.v[2], &args);
+}
+
 int cmd_result(int argc, char **argv)
 {
 	result_args a = { 0 };
@@ -184,7 +206,7 @@ int cmd_result(int argc, char **argv)
 	if (strcmp(sub, "add") == 0)
 		rc = result_add(store, &a);
 	else if (strcmp(sub, "import") == 0)
-		rc = cli_result_import(store, a.args.v[1], a.args.v[2], a.json);
+		rc = result_import(store, &a);
 	else
 		rc = result_list(store, &a);
 	yh_store_close(store);

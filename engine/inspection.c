@@ -445,6 +445,9 @@ int yh_insp_pick_officer(const yh_officer **out, yh_team *team, yh_inspections *
 	*out = NULL;
 	if (!e)
 		return yh_insp_not_in_force(s, entity_id, "reassign");
+	if (!on_team(e, officer_id))
+		return yh_error_set(YH_EDATA, "reassign: officer '%s' is not on the team of entity '%s'",
+		                    officer_id, entity_id);
 	if ((rc = set_loads(s, f, NULL)) < 0 || (rc = officer_of(&leaving, f, officer_id)) < 0)
 		return rc;
 	for (i = 0; i < e->nteam; i++)

@@ -211,13 +211,16 @@ static int begin_signed(yh_store *store)
 	return yh_store_begin(store);
 }
 
-int yh_results_record(uint64_t *first_seq, yh_store *store, const char *task_id,
-                      const yh_result *results, size_t n, yh_result_refused_fn on_refused, void *ctx)
+/* Checks results in order, each against the state the earlier ones leave, and records them
+ * all (keep) or none; with a rule broken, nothing (YH_EDATA after on_refused for each). */
+int yh_results_check(uint64_t *first_seq, yh_store *store, const char *task_id,
+                     const yh_result *results, size_t n, yh_result_refused_fn on_refused,
+                     void *ctx, int keep)
 {
 	yh_inspections *s = NULL;
 	static const unsigned char zero[32];
 	size_t i, refused = 0;
-	uint64_t seq;
+	uint64_t seq, next;
 	int rc, in_tx = 0;
 
 	*first_seq = 0;
@@ -229,18 +232,23 @@ int yh_results_record(uint64_t *first_seq, yh_store *store, const char *task_id,
 	if ((rc = begin_signed(store)) < 0)
 		return rc;
 	in_tx = 1;
-	if ((rc = yh_results_load(&s, NULL, store, task_id)) < 0)
+	if ((rc = yh_results_load(&s, NULL, store, task_id)) < 0 ||
+	    (rc = yh_ledger_head(&next, store)) < 0)
 		goto done;
+	next++;
 	for (i = 0; i < n; i++) {
 		json_t *p = result_payload(s, &results[i]);
 
-		/* checked with a stand-in hash; the real one is set once the entry is appended */
-		rc = p ? yh_insp_apply(s, 0, "result", p, zero, NULL) : YH_EDATA;
-		if (rc == YH_OK && !refused) {
+		/* checked with a stand-in hash and the entry it would get (a later correction in the
+		 * same batch names it); the real hash is set once the entry is appended */
+		rc = p ? yh_insp_apply(s, next, "result", p, zero, NULL) : YH_EDATA;
+		if (rc == YH_OK && !refused && keep) {
 			rc = append_event(&seq, store, s, "result", p, results[i].entity_id);
 			if (rc == YH_OK && !*first_seq)
 				*first_seq = seq;
 		}
+		if (rc == YH_OK)
+			next++;
 		json_decref(p);
 		if (rc == YH_EDATA) {
 			refused++;
@@ -255,13 +263,19 @@ int yh_results_record(uint64_t *first_seq, yh_store *store, const char *task_id,
 		*first_seq = 0;
 		goto done;
 	}
-	if ((rc = yh_store_commit(store)) == YH_OK)
+	if (keep && (rc = yh_store_commit(store)) == YH_OK)
 		in_tx = 0;
 done:
 	if (in_tx)
 		yh_store_rollback(store);
 	yh_insp_free(s);
 	return rc;
+}
+
+int yh_results_record(uint64_t *first_seq, yh_store *store, const char *task_id,
+                      const yh_result *results, size_t n, yh_result_refused_fn on_refused, void *ctx)
+{
+	return yh_results_check(first_seq, store, task_id, results, n, on_refused, ctx, 1);
 }
 
 /* ---- reassignment and substitution ----------------------------------------------------- */

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "yaohao/results.h"
 #include "yaohao/store.h"
 #include "frozen.h"
 #include "inspection.h"
@@ -21,5 +22,11 @@ int yh_results_load_draw(yh_inspections **out, yh_frozen *f, yh_store *store, co
  * its team and result in force, and the counts. */
 json_t *yh_results_inspections_json(const yh_inspections *s);
 json_t *yh_results_summary_json(const yh_inspections *s);
+
+/* yh_results_record's checks; with keep 0 nothing is recorded even when every result
+ * passes (a dry run, or a file with lines that never became results). */
+int yh_results_check(uint64_t *first_seq, yh_store *store, const char *task_id,
+                     const yh_result *results, size_t n, yh_result_refused_fn on_refused,
+                     void *ctx, int keep);
 
 #endif

@@ -117,6 +117,60 @@ int yh_text_is_date(const char *s, size_t len)
 	return d <= mdays[m - 1] + (m == 2 && leap);
 }
 
+/* Reads 1..max digits at *s; -1 if there are none or more. */
+static int read_number(const char **s, const char *end, int max)
+{
+	int v = 0, n = 0;
+
+	while (*s < end && **s >= '0' && **s <= '9') {
+		if (++n > max)
+			return -1;
+		v = v * 10 + (**s - '0');
+		(*s)++;
+	}
+	return n ? v : -1;
+}
+
+/* Consumes sep at *s; 0 if it is not there. */
+static int read_sep(const char **s, const char *end, const char *sep)
+{
+	size_t n = strlen(sep);
+
+	if ((size_t)(end - *s) < n || memcmp(*s, sep, n) != 0)
+		return 0;
+	*s += n;
+	return 1;
+}
+
+int yh_text_date_normalise(char out[11], const char *s, size_t len)
+{
+	static const char *const forms[][3] = {
+		{ "-", "-", "" }, { "/", "/", "" }, { "\xe5\xb9\xb4", "\xe6\x9c\x88", "\xe6\x97\xa5" },
+	};
+	const char *end = s + len;
+	size_t f;
+
+	for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		const char *p = s;
+		int y, m, d;
+
+		if ((size_t)(end - p) < 4 || (y = read_number(&p, p + 4, 4)) < 0 || p != s + 4 ||
+		    !read_sep(&p, end, forms[f][0]) || (m = read_number(&p, end, 2)) < 0 ||
+		    !read_sep(&p, end, forms[f][1]) || (d = read_number(&p, end, 2)) < 0 ||
+		    (*forms[f][2] && !read_sep(&p, end, forms[f][2])) || p != end)
+			continue;
+		memcpy(out, s, 4);   /* four digits, as read */
+		out[4] = out[7] = '-';
+		out[5] = (char)('0' + m / 10);
+		out[6] = (char)('0' + m % 10);
+		out[8] = (char)('0' + d / 10);
+		out[9] = (char)('0' + d % 10);
+		out[10] = '\0';
+		return yh_text_is_date(out, 10);
+	}
+	return 0;
+}
+
 int yh_text_equals(const char *s, size_t len, const char *word)
 {
 	return strlen(word) == len && strncasecmp(s, word, len) == 0;

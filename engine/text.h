@@ -26,6 +26,11 @@ void yh_text_trim(const char **s, size_t *len);
 /* 1 if s[0..len) is a real calendar date written YYYY-MM-DD, else 0. */
 int yh_text_is_date(const char *s, size_t len);
 
+/* Normalises a date written 2026-12-05, 2026-12-5, 2026/12/5 or 2026年12月5日 (one form
+ * throughout; month and day of one or two digits) to YYYY-MM-DD in out; 1 if it is a real
+ * calendar date so written, else 0. */
+int yh_text_date_normalise(char out[11], const char *s, size_t len);
+
 /* 1 if s[0..len) equals the NUL-terminated word, comparing ASCII letters
  * without regard to case. */
 int yh_text_equals(const char *s, size_t len, const char *word);

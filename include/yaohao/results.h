@@ -22,6 +22,7 @@
 
 #include "common.h"
 #include "document.h"
+#include "import.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -57,6 +58,42 @@ typedef void (*yh_result_refused_fn)(void *ctx, size_t index, const char *messag
 YH_EXTERN int yh_results_record(uint64_t *first_seq, yh_store *store, const char *task_id,
                                 const yh_result *results, size_t n,
                                 yh_result_refused_fn on_refused, void *ctx) YH_WARN_UNUSED;
+
+/* ---- a file of results ------------------------------------------------------------------
+ * CSV as the registers (UTF-8 or GB18030, Chinese or English headers in any order; columns in
+ * docs/formats.md, "Results"): every line parsed, then the results checked in file order as
+ * yh_results_record checks them, all or nothing.  Every bad line is passed to on_diagnostic
+ * (file, line, the column's header as written, reason); a rule refused names the column it
+ * concerns (officers, date, result, ...), else the entity's. */
+
+#define YH_RESULTS_IMPORT_OPTIONS_VERSION 1
+#define YH_RESULTS_IMPORT_OPTIONS_INIT { .version = YH_RESULTS_IMPORT_OPTIONS_VERSION }
+
+typedef struct {
+	unsigned int version;         /* YH_RESULTS_IMPORT_OPTIONS_VERSION */
+	const char *encoding;         /* "utf-8", "gb18030" or "gbk"; NULL: UTF-8, or GB18030 when the
+	                                 file is not UTF-8 but is GB18030 (a warning on line 1) */
+	int dry_run;                  /* 1: check only, record nothing */
+	unsigned max_errors;          /* diagnostics passed on; 0 means 100 */
+	yh_diagnostic_fn on_diagnostic;
+	void *diagnostic_ctx;
+} yh_results_import_options;
+
+typedef struct {
+	uint64_t first_seq, last_seq; /* the entries recorded; 0 when nothing was */
+	uint64_t rows;                /* data lines read */
+	uint64_t results, corrections;/* recorded (on a dry run: that would be) */
+	uint64_t errors, warnings;    /* all found, including those past max_errors */
+	char encoding[8];             /* as read: "utf-8" or "gb18030" */
+	unsigned char sha256[32];     /* of the file's bytes */
+} yh_results_import_report;
+
+/* YH_OK when recorded (or, on a dry run, when every line passes); YH_EDATA when a line is bad
+ * (report->errors > 0, nothing recorded); YH_EIO when the file cannot be read; YH_ENOTFOUND
+ * when the task is not drawn.  The report is filled in every case. */
+YH_EXTERN int yh_results_import(yh_results_import_report *report, yh_store *store,
+                                const char *task_id, const char *path,
+                                const yh_results_import_options *options) YH_WARN_UNUSED;
 
 /* Reassigns officer_id away from entity_id's team; cause is "recusal" (this entity only: 回避)
  * or "unavailable" (leave, illness, transfer: the officer takes no later replacement in the
