@@ -83,10 +83,11 @@ static const cli_opt_spec options[] = {
 	CLI_END
 };
 
-static void refused(void *ctx, size_t index, const char *message)
+static void refused(void *ctx, size_t index, const char *member, const char *message)
 {
 	(void)ctx;
 	(void)index;
+	(void)member;
 	fprintf(stderr, "yaohao: %s\n", message);
 }
 

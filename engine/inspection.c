@@ -349,46 +349,65 @@ static int check_items(yh_inspections *s, json_t *list)
 	return YH_OK;
 }
 
+/* Names the payload member a refusal concerns (s->field), for a reader that reports it. */
+#define CONCERNING(member, check) \
+	do { s->field = (member); if ((rc = (check)) < 0) return rc; } while (0)
+
+static int known(const char *value, const char *code, const char *what)
+{
+	if (!value || !code || strcmp(code, value) != 0)
+		return yh_error_set(YH_EDATA, "result: unknown %s '%s'", what, value ? value : "");
+	return YH_OK;
+}
+
+static int check_correction(yh_inspections *s, const yh_insp_entity *e, json_t *p)
+{
+	json_t *replaces = json_object_get(p, "replaces");
+	int rc;
+
+	s->field = "replaces";
+	if (e->result && !replaces)
+		return yh_error_set(YH_EDATA, "result: entity '%s' has a result already (entry %llu): "
+		                    "a result is never overwritten; record a correction that names it",
+		                    e->id, (unsigned long long)e->result_seq);
+	if (!replaces)
+		return YH_OK;
+	if (!e->result)
+		return yh_error_set(YH_EDATA, "result: a correction of entity '%s', which has no result "
+		                    "to correct", e->id);
+	if (!json_is_integer(replaces) || (uint64_t)json_integer_value(replaces) != e->result_seq)
+		return yh_error_set(YH_EDATA, "result: the correction names entry %lld; the result in "
+		                    "force for entity '%s' is entry %llu",
+		                    (long long)json_integer_value(replaces), e->id,
+		                    (unsigned long long)e->result_seq);
+	CONCERNING("reason", clean_text("result: the correction's reason", text_of(p, "reason"), 1024));
+	return YH_OK;
+}
+
 static int apply_result(yh_inspections *s, uint64_t seq, json_t *p)
 {
 	const char *id = text_of(p, "entity_id"), *code = text_of(p, "result");
 	const char *method = text_of(p, "method"), *follow = text_of(p, "follow_up");
-	json_t *replaces = json_object_get(p, "replaces");
 	yh_insp_entity *e;
 	int rc;
 
+	s->field = "entity_id";
 	if (!id || !(e = yh_insp_active(s, id)))
 		return yh_insp_not_in_force(s, id ? id : "", "result");
-	if (!code || !yh_insp_result_code(code) || strcmp(yh_insp_result_code(code), code) != 0)
-		return yh_error_set(YH_EDATA, "result: unknown result code '%s'", code ? code : "");
-	if (!method || !yh_insp_method(method) || strcmp(yh_insp_method(method), method) != 0)
-		return yh_error_set(YH_EDATA, "result: unknown check method '%s'", method ? method : "");
-	if (!follow || !yh_insp_follow_up(follow) || strcmp(yh_insp_follow_up(follow), follow) != 0)
-		return yh_error_set(YH_EDATA, "result: unknown follow-up '%s'", follow ? follow : "");
-	if ((rc = check_date(s, p)) < 0 || (rc = check_officers(e, json_object_get(p, "officers"))) < 0 ||
-	    (rc = check_items(s, json_object_get(p, "items"))) < 0)
+	CONCERNING("result", known(code, yh_insp_result_code(code), "result code"));
+	CONCERNING("method", known(method, yh_insp_method(method), "check method"));
+	CONCERNING("follow_up", known(follow, yh_insp_follow_up(follow), "follow-up"));
+	CONCERNING("date", check_date(s, p));
+	CONCERNING("officers", check_officers(e, json_object_get(p, "officers")));
+	CONCERNING("items", check_items(s, json_object_get(p, "items")));
+	if (text_of(p, "note"))
+		CONCERNING("note", clean_text("result: note", text_of(p, "note"), 4096));
+	if ((rc = check_correction(s, e, p)) < 0)
 		return rc;
-	if (text_of(p, "note") && (rc = clean_text("result: note", text_of(p, "note"), 4096)) < 0)
-		return rc;
-	if (e->result && !replaces)
-		return yh_error_set(YH_EDATA, "result: entity '%s' has a result already (entry %llu): "
-		                    "a result is never overwritten; record a correction that names it",
-		                    id, (unsigned long long)e->result_seq);
-	if (replaces) {
-		if (!e->result)
-			return yh_error_set(YH_EDATA, "result: a correction of entity '%s', which has no "
-			                    "result to correct", id);
-		if (!json_is_integer(replaces) || (uint64_t)json_integer_value(replaces) != e->result_seq)
-			return yh_error_set(YH_EDATA, "result: the correction names entry %lld; the result "
-			                    "in force for entity '%s' is entry %llu",
-			                    (long long)json_integer_value(replaces), id,
-			                    (unsigned long long)e->result_seq);
-		if ((rc = clean_text("result: the correction's reason", text_of(p, "reason"), 1024)) < 0)
-			return rc;
+	if (json_object_get(p, "replaces"))
 		s->corrections++;
-	} else {
+	else
 		s->results++;
-	}
 	e->result = p;
 	e->result_seq = seq;
 	e->nresults++;

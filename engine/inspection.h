@@ -57,6 +57,7 @@ typedef struct {
 	uint64_t last_seq;
 	uint64_t results, corrections, reassignments, substitutions, disclosures;
 	int recomputed;                  /* every picking rule so far was recomputed */
+	const char *field;               /* the payload member the last refusal concerns */
 } yh_inspections;
 
 /* What the picking rules need: the frozen officers and recusals of the draw (NULL: structure

@@ -467,34 +467,29 @@ static int read_lines(importer *im, yh_csv *csv)
 
 /* ---- the rules ------------------------------------------------------------------------- */
 
-/* The column a refusal of yh_results_record concerns, from the member its message names
- * ("result: date ...", "result: officer ..."); the entity's when it names none. */
-static int concerned_column(const char *message)
+/* The column of a payload member a refusal concerns. */
+static int concerned_column(const char *member)
 {
 	static const struct {
-		const char *prefix;
+		const char *member;
 		int column;
 	} members[] = {
-		{ "unknown result code", C_RESULT }, { "unknown check method", C_METHOD },
-		{ "unknown follow-up", C_FOLLOW_UP }, { "date ", C_DATE }, { "officer", C_OFFICERS },
-		{ "item", C_ITEMS }, { "note", C_NOTE }, { "the correction's reason", C_REASON },
-		{ "the correction names", C_REPLACES }, { "a correction of", C_REPLACES },
+		{ "result", C_RESULT }, { "method", C_METHOD }, { "follow_up", C_FOLLOW_UP },
+		{ "date", C_DATE }, { "officers", C_OFFICERS }, { "items", C_ITEMS }, { "note", C_NOTE },
+		{ "reason", C_REASON }, { "replaces", C_REPLACES },
 	};
-	const char *m = strncmp(message, "result: ", 8) == 0 ? message + 8 : message;
 	size_t i;
 
-	if (strstr(m, " officer(s) for entity"))
-		return C_OFFICERS;
 	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
-		if (strncmp(m, members[i].prefix, strlen(members[i].prefix)) == 0)
+		if (strcmp(member, members[i].member) == 0)
 			return members[i].column;
 	return C_ENTITY;
 }
 
-static void refused(void *ctx, size_t index, const char *message)
+static void refused(void *ctx, size_t index, const char *member, const char *message)
 {
 	importer *im = ctx;
-	int c = concerned_column(message);
+	int c = concerned_column(member);
 
 	if (im->field_of[c] < 0)
 		c = C_ENTITY;

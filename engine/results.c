@@ -162,7 +162,7 @@ static json_t *text_list(const char *const *v, size_t n)
 }
 
 /* The payload of a result (its words as codes, defaults filled in), or NULL with the error set. */
-static json_t *result_payload(const yh_inspections *s, const yh_result *r)
+static json_t *result_payload(yh_inspections *s, const yh_result *r)
 {
 	const yh_task *t = s->doc->task;
 	const char *code = yh_insp_result_code(r->result);
@@ -171,14 +171,17 @@ static json_t *result_payload(const yh_inspections *s, const yh_result *r)
 	json_t *p;
 
 	if (!code) {
+		s->field = "result";
 		yh_error_set(YH_EDATA, "result: unknown result code '%s'", r->result ? r->result : "");
 		return NULL;
 	}
 	if (!method) {
+		s->field = "method";
 		yh_error_set(YH_EDATA, "result: unknown check method '%s'", r->method);
 		return NULL;
 	}
 	if (!follow) {
+		s->field = "follow_up";
 		yh_error_set(YH_EDATA, "result: unknown follow-up '%s'", r->follow_up);
 		return NULL;
 	}
@@ -253,7 +256,7 @@ int yh_results_check(uint64_t *first_seq, yh_store *store, const char *task_id,
 		if (rc == YH_EDATA) {
 			refused++;
 			if (on_refused)
-				on_refused(ctx, i, yh_error_message());
+				on_refused(ctx, i, s->field ? s->field : "entity_id", yh_error_message());
 		} else if (rc < 0) {
 			goto done;
 		}

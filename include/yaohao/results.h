@@ -51,10 +51,13 @@ typedef struct {
 } yh_result;
 
 /* Records results in one transaction, all or nothing.  On a rule broken, calls
- * on_refused(ctx, i, message) for every refused results[i] (checked in order, each against
- * the state the earlier ones leave) and records nothing: YH_EDATA.  *first_seq is the entry
- * of the first result recorded. */
-typedef void (*yh_result_refused_fn)(void *ctx, size_t index, const char *message);
+ * on_refused(ctx, i, member, message) for every refused results[i] (checked in order, each
+ * against the state the earlier ones leave), member naming what the rule concerns ("entity_id",
+ * "result", "date", "officers", "items", "method", "follow_up", "note", "replaces" or
+ * "reason"), and records nothing: YH_EDATA.  *first_seq is the entry of the first result
+ * recorded. */
+typedef void (*yh_result_refused_fn)(void *ctx, size_t index, const char *member,
+                                     const char *message);
 YH_EXTERN int yh_results_record(uint64_t *first_seq, yh_store *store, const char *task_id,
                                 const yh_result *results, size_t n,
                                 yh_result_refused_fn on_refused, void *ctx) YH_WARN_UNUSED;

@@ -110,15 +110,17 @@ static const char *stranger(const fixture *fx, size_t i)
 typedef struct {
 	size_t n;
 	size_t index[32];
+	const char *member[32];
 	char message[32][512];
 } refusals;
 
-static void collect(void *ctx, size_t index, const char *message)
+static void collect(void *ctx, size_t index, const char *member, const char *message)
 {
 	refusals *r = ctx;
 
 	if (r->n < 32) {
 		r->index[r->n] = index;
+		r->member[r->n] = member;
 		snprintf(r->message[r->n], sizeof(r->message[0]), "%s", message);
 		r->n++;
 	}
@@ -140,8 +142,9 @@ static yh_result result_of(const fixture *fx, size_t i, const char *code, const 
 	return r;
 }
 
-/* Records r alone; on a refusal, the message must contain want (and nothing is recorded). */
-static void refused_with(fixture *fx, const yh_result *r, const char *want)
+/* Records r alone; on a refusal, the rule must concern member and its message contain want
+ * (and nothing is recorded). */
+static void refused_with(fixture *fx, const yh_result *r, const char *member, const char *want)
 {
 	refusals ref = { 0 };
 	uint64_t head = tu_ledger_head(fx->store), seq = 99;
@@ -152,6 +155,7 @@ static void refused_with(fixture *fx, const yh_result *r, const char *want)
 	ck_assert_uint_eq(ref.n, 1);
 	ck_assert_uint_eq(ref.index[0], 0);
 	ck_assert_msg(strstr(ref.message[0], want), "'%s' lacks '%s'", ref.message[0], want);
+	ck_assert_str_eq(ref.member[0], member);
 	ck_assert_uint_eq(tu_ledger_head(fx->store), head);
 }
 
@@ -192,37 +196,37 @@ START_TEST(test_record_rules)
 	/* an entity that was not selected */
 	r = result_of(&fx, 1, "1", "2026-12-03", o);
 	r.entity_id = "91330100MA00000000";
-	refused_with(&fx, &r, "was not selected in task 'T-2026-12-FOOD'");
+	refused_with(&fx, &r, "entity_id", "was not selected in task 'T-2026-12-FOOD'");
 	/* a reserve, before any substitution */
 	reserve = json_array_get(json_object_get(fx.doc, "reserves"), 0);
 	r.entity_id = tu_jstr(reserve, "id");
-	refused_with(&fx, &r, "a reserve is inspected only after a recorded substitution");
+	refused_with(&fx, &r, "entity_id", "a reserve is inspected only after a recorded substitution");
 	/* an officer not on the team */
 	r = result_of(&fx, 1, "1", "2026-12-03", o);
 	o[1] = stranger(&fx, 1);
-	refused_with(&fx, &r, "is not on the team of entity");
+	refused_with(&fx, &r, "officers", "is not on the team of entity");
 	/* one officer */
 	r = result_of(&fx, 1, "1", "2026-12-03", o);
 	r.nofficers = 1;
-	refused_with(&fx, &r, "needs at least two certified officers");
+	refused_with(&fx, &r, "officers", "needs at least two certified officers");
 	/* dates */
 	r = result_of(&fx, 1, "1", "2026-11-30", o);
-	refused_with(&fx, &r, "date 2026-11-30 is before the draw (2026-12-01)");
+	refused_with(&fx, &r, "date", "date 2026-11-30 is before the draw (2026-12-01)");
 	r = result_of(&fx, 1, "1", "2026-12-11", o);
-	refused_with(&fx, &r, "date 2026-12-11 is in the future (today is 2026-12-10)");
+	refused_with(&fx, &r, "date", "date 2026-12-11 is in the future (today is 2026-12-10)");
 	/* a code */
 	r = result_of(&fx, 1, "Z", "2026-12-03", o);
-	refused_with(&fx, &r, "unknown result code 'Z'");
+	refused_with(&fx, &r, "result", "unknown result code 'Z'");
 	/* a second result without a correction */
 	r = result_of(&fx, 0, "A", "2026-12-04", o);
-	refused_with(&fx, &r, "has a result already");
+	refused_with(&fx, &r, "replaces", "has a result already");
 	/* a correction naming another entry, and one without its reason */
 	r.replaces = seq - 1;
 	r.reason = "复核后更正";
-	refused_with(&fx, &r, "the correction names entry");
+	refused_with(&fx, &r, "replaces", "the correction names entry");
 	r.replaces = seq;
 	r.reason = NULL;
-	refused_with(&fx, &r, "the correction's reason is missing");
+	refused_with(&fx, &r, "reason", "the correction's reason is missing");
 	/* a correction naming the result in force, with its reason */
 	r.reason = "企业异议，复核后更正 (art. 12)";
 	r.follow_up = "责令改正";
@@ -549,7 +553,7 @@ START_TEST(test_import_bad_lines)
 	assert_diag(&ds, 4, "检查日期", "'2026-02-30' is not a date");
 	assert_diag(&ds, 5, "统一社会信用代码", "was not selected");
 	assert_diag(&ds, 6, "检查结果", "unknown result code '拒绝检查'");
-	assert_diag(&ds, 7, "统一社会信用代码", "has a result already");
+	assert_diag(&ds, 7, "更正条目", "has a result already");
 	assert_diag(&ds, 8, "更正原因", "no entry to correct (更正条目)");
 	assert_diag(&ds, 9, "检查日期", "is in the future");
 	/* in line order */

@@ -99,9 +99,10 @@ static const char *member(json_t *tr, size_t rank, size_t m)
 	return json_string_value(json_object_get(json_array_get(team, m), "id"));
 }
 
-static void refused(void *ctx, size_t index, const char *message)
+static void refused(void *ctx, size_t index, const char *member, const char *message)
 {
-	fprintf(stderr, "mkvectors: %s: result %zu refused: %s\n", (const char *)ctx, index, message);
+	fprintf(stderr, "mkvectors: %s: result %zu refused (%s): %s\n", (const char *)ctx, index,
+	        member, message);
 }
 
 static int record_results(yh_store *s, json_t *tr, yh_result *r, size_t n, uint64_t *first)
