@@ -137,6 +137,7 @@ typedef struct {
 	const char *db, *key;
 	const char *task_id;
 	const char *source;   /* --entropy-source */
+	const unsigned char *secret;  /* the demo's pinned secret (YH_SECRET_BYTES); NULL: the CSPRNG */
 	const char *output;   /* -o: the announcement is written there too */
 	int json;
 } cli_commit_args;

@@ -56,6 +56,7 @@ int cli_commit_run(yh_store *store, const cli_commit_args *args)
 
 	opt = (yh_commit_options)YH_COMMIT_OPTIONS_INIT;
 	opt.entropy_source = args->source;
+	opt.secret = args->secret;
 	opt.on_progress = cli_scan_progress;
 	opt.progress_ctx = "freezing";
 	rc = yh_draw_commit(&ann, &seq, store, args->task_id, &opt);

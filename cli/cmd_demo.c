@@ -14,33 +14,55 @@
 #define DEMO_DEPARTMENT "330100-SCJG"
 #define DEMO_TASK "T-2026-12-FOOD"
 #define DEMO_TASK_FILE "task-food.json"
-/* A real draw names a public value that is not yet known at commit time. */
-#define DEMO_SOURCE "demo: a fixed value; a real draw names e.g. a future drand round"
-#define DEMO_VALUE "yaohao demo 2026-12-01"
+/* The demo draws the food test vector (fixtures/vectors/food): its pinned secret, named source
+ * and public value, so that its draw is that vector's and fixtures/results.csv fits it.  A real
+ * commit takes its secret from the CSPRNG and names a public value not yet known (a future
+ * drand round); the verifier says this one guarantees nothing. */
+#define DEMO_SOURCE "test vector: a fixed public value"
+#define DEMO_VECTOR "vectors/food"
+/* The days the demo plays, as $SOURCE_DATE_EPOCH: the draw on 2026-12-01 (00:00 UTC), the
+ * results, the reassignment, the substitution and the disclosure on 2026-12-10 (10:00 CST). */
+#define DEMO_DRAW_TIME "1796083200"
+#define DEMO_AFTER_TIME "1796868000"
+#define DEMO_REASSIGN_ENTITY "93330108MA2U4EA524"
+#define DEMO_REASSIGN_OFFICER "33010020190003"
+#define DEMO_GONE_ENTITY "91330102756340419F"
 
 static const char usage[] =
-	"usage: yaohao demo [--dir DIR] [--fixtures DIR]\n"
+	"usage: yaohao demo [--dir DIR] [--fixtures DIR] [--draw-only]\n"
 	"\n"
-	"Runs the main job on the bundled fixtures: creates a store in DIR for\n"
+	"Runs the whole cycle on the bundled fixtures: creates a store in DIR for\n"
 	"department " DEMO_DEPARTMENT ", imports the entity, inspector, conflict and\n"
 	"check-item registers, prints the register statistics, adds the task\n"
 	"fixtures/" DEMO_TASK_FILE ", commits it and draws it (the drawn entities with\n"
 	"their teams), publishes the signed draw document with the frozen registers\n"
 	"and the public key, and verifies it as the public would, with no store.\n"
-	"Everything is written into DIR.\n"
+	"Then, nine days later: imports the working-day calendar and the results\n"
+	"(fixtures/results.csv), reassigns one officer, substitutes one entity\n"
+	"deregistered since the draw, discloses the signed results document and its\n"
+	"CSV, verifies them with no store, and shows the dashboard.  Everything is\n"
+	"written into DIR.\n"
+	"\n"
+	"The demo draws the food test vector (fixtures/vectors/food: its secret and\n"
+	"public value are published, so the verifier guarantees nothing about it) and\n"
+	"plays its days on the clock ($SOURCE_DATE_EPOCH): the draw on 2026-12-01,\n"
+	"the rest on 2026-12-10.\n"
 	"\n"
 	"  --dir DIR       where to work (created if missing; must not hold a store);\n"
 	"                  default: a new temporary folder, whose path is printed\n"
 	"  --fixtures DIR  the fixture files (default: $YAOHAO_FIXTURES, the source\n"
-	"                  tree's fixtures/, then the installed copy)\n";
+	"                  tree's fixtures/, then the installed copy)\n"
+	"  --draw-only     stop once the draw is published and verified\n";
 
 typedef struct {
 	const char *dir, *fixtures;
+	int draw_only;
 } demo_args;
 
 static const cli_opt_spec options[] = {
 	CLI_VALUE(demo_args, dir, "dir", 0),
 	CLI_VALUE(demo_args, fixtures, "fixtures", 0),
+	CLI_FLAG(demo_args, draw_only, "draw-only", 0),
 	CLI_END
 };
 
@@ -124,6 +146,179 @@ static int publish_and_verify(yh_store *store, const char *dir)
 	return cli_verify_run(doc, &in, 0);
 }
 
+/* The food vector's secret and public value. */
+static int read_vector(unsigned char secret[YH_SECRET_BYTES], char *value, size_t size,
+                       const char *fixtures)
+{
+	char path[PATH_MAX * 2], hex[2 * YH_SECRET_BYTES + 8] = "";
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/" DEMO_VECTOR "/secret.hex", fixtures);
+	if (!(f = fopen(path, "r")) || !fgets(hex, sizeof(hex), f) ||
+	    sodium_hex2bin(secret, YH_SECRET_BYTES, hex, strcspn(hex, "\n"), NULL, &n, NULL) != 0 ||
+	    n != YH_SECRET_BYTES) {
+		if (f)
+			fclose(f);
+		return cli_error(CLI_BAD_DATA, "cannot read the vector's secret (64 hex digits): '%s'", path);
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/" DEMO_VECTOR "/entropy.txt", fixtures);
+	if (!(f = fopen(path, "r")) || !fgets(value, (int)size, f)) {
+		if (f)
+			fclose(f);
+		return cli_error(CLI_BAD_DATA, "cannot read the vector's public value: '%s'", path);
+	}
+	fclose(f);
+	value[strcspn(value, "\r\n")] = '\0';
+	return CLI_OK;
+}
+
+/* One step after the draw: the command line it stands for, then the engine call's outcome. */
+static int step_failed(int rc)
+{
+	return rc < 0 ? cli_fail(rc) : CLI_OK;
+}
+
+static int after_results(yh_store *store, const char *fixtures)
+{
+	char file[PATH_MAX * 2], *entry = NULL;
+	json_t *e = NULL, *team;
+	uint64_t seq;
+	yh_result r = YH_RESULT_INIT;
+	const char *officers[2];
+	int rc;
+
+	printf("\n$ yaohao reassign %s %s %s --reason '回避：与该合作社负责人系近亲属'\n", DEMO_TASK,
+	       DEMO_REASSIGN_ENTITY, DEMO_REASSIGN_OFFICER);
+	fflush(stdout);
+	if ((rc = step_failed(yh_results_reassign(&entry, &seq, store, DEMO_TASK, DEMO_REASSIGN_ENTITY,
+	                                          DEMO_REASSIGN_OFFICER, "recusal",
+	                                          "回避：与该合作社负责人系近亲属"))) != CLI_OK)
+		return rc;
+	e = json_loads(entry, 0, NULL);
+	printf("%s replaces %s by the draw's rule (ledger entry %llu)\n",
+	       json_string_value(json_object_get(json_object_get(e, "replacement"), "id")),
+	       DEMO_REASSIGN_OFFICER, (unsigned long long)seq);
+	json_decref(e);
+	free(entry);
+	snprintf(file, sizeof(file), "%s/entities-2026-12-08.csv", fixtures);
+	printf("\n$ yaohao import entities %s    (%s deregistered since the draw)\n", file,
+	       DEMO_GONE_ENTITY);
+	fflush(stdout);
+	{
+		yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
+
+		if ((rc = cli_import_run(store, YH_REGISTER_ENTITIES, file, &opt, 0)) != CLI_OK)
+			return rc;
+	}
+	printf("\n$ yaohao substitute %s %s --reason '已于2026-12-08办理注销登记'\n", DEMO_TASK,
+	       DEMO_GONE_ENTITY);
+	fflush(stdout);
+	if ((rc = step_failed(yh_results_substitute(&entry, &seq, store, DEMO_TASK, DEMO_GONE_ENTITY,
+	                                            "已于2026-12-08办理注销登记"))) != CLI_OK)
+		return rc;
+	e = json_loads(entry, 0, NULL);
+	free(entry);
+	team = json_object_get(e, "team");
+	printf("reserve %lld of stratum %s, %s, takes its place (ledger entry %llu)\n",
+	       json_integer_value(json_object_get(e, "reserve_order")),
+	       json_string_value(json_object_get(e, "stratum")),
+	       json_string_value(json_object_get(json_object_get(e, "substitute"), "id")),
+	       (unsigned long long)seq);
+	officers[0] = json_string_value(json_object_get(json_array_get(team, 0), "id"));
+	officers[1] = json_string_value(json_object_get(json_array_get(team, 1), "id"));
+	r.entity_id = json_string_value(json_object_get(json_object_get(e, "substitute"), "id"));
+	r.result = "未发现问题";
+	r.date = "2026-12-09";
+	r.officers = officers;
+	r.nofficers = 2;
+	printf("\n$ yaohao result add %s %s --result 未发现问题 --date 2026-12-09 --officer %s "
+	       "--officer %s\n", DEMO_TASK, r.entity_id, officers[0], officers[1]);
+	fflush(stdout);
+	rc = step_failed(yh_results_record(&seq, store, DEMO_TASK, &r, 1, NULL, NULL));
+	if (rc == CLI_OK)
+		printf("recorded as ledger entry %llu\n", (unsigned long long)seq);
+	json_decref(e);
+	return rc;
+}
+
+/* Disclosure, its check with no store, and the dashboard. */
+static int disclose_and_verify(yh_store *store, const char *dir)
+{
+	char doc[PATH_MAX * 2], csv[PATH_MAX * 2], draw[PATH_MAX * 2], ins[PATH_MAX * 2],
+	     con[PATH_MAX * 2], *text = NULL, *sheet = NULL;
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
+	json_t *report = NULL, *status = NULL, *t;
+	uint64_t seq;
+	size_t i;
+	int rc;
+
+	snprintf(doc, sizeof(doc), "%s/results.json", dir);
+	snprintf(csv, sizeof(csv), "%s/results-disclosure.csv", dir);
+	printf("\n$ yaohao disclose %s -o %s --csv %s\n", DEMO_TASK, doc, csv);
+	fflush(stdout);
+	if ((rc = step_failed(yh_results_disclose(&text, &sheet, &seq, store, DEMO_TASK))) != CLI_OK)
+		return rc;
+	rc = cli_output_text(doc, text, 0);
+	if (rc == 0)
+		rc = cli_output_text(csv, sheet, 0);
+	free(text);
+	free(sheet);
+	if (rc != 0)
+		return cli_output_failed(doc, rc);
+	printf("disclosed edition 1 (ledger entry %llu)\n", (unsigned long long)seq);
+	snprintf(draw, sizeof(draw), "%s/draw.json", dir);
+	snprintf(ins, sizeof(ins), "%s/inspectors.frozen.csv", dir);
+	snprintf(con, sizeof(con), "%s/conflicts.frozen.csv", dir);
+	printf("\n$ yaohao verify %s --draw %s --inspectors %s --conflicts %s\n", doc, draw, ins, con);
+	fflush(stdout);
+	in.inspectors = ins;
+	in.conflicts = con;
+	if ((rc = step_failed(yh_results_verify(&report, doc, draw, &in))) != CLI_OK)
+		return rc;
+	if ((rc = cli_report_exit(report, 0)) != CLI_OK)
+		return rc;
+	printf("\n$ yaohao status\n");
+	if ((rc = step_failed(yh_dashboard_status(&status, store))) != CLI_OK)
+		return rc;
+	json_array_foreach(json_object_get(status, "tasks"), i, t)
+		printf("%s: %s, %lld of %lld results, %lld disclosure(s)\n",
+		       json_string_value(json_object_get(t, "task_id")),
+		       json_string_value(json_object_get(t, "stage")),
+		       json_integer_value(json_object_get(t, "results")),
+		       json_integer_value(json_object_get(t, "inspections")),
+		       json_integer_value(json_object_get(t, "disclosures")));
+	json_decref(status);
+	return CLI_OK;
+}
+
+/* 一公开: what happens after the draw, nine days later. */
+static int after_the_draw(yh_store *store, const char *dir, const char *fixtures)
+{
+	char file[PATH_MAX * 2];
+	yh_calendar_report cal;
+	cli_result_import_args args = { 0 };
+	int rc;
+
+	setenv("SOURCE_DATE_EPOCH", DEMO_AFTER_TIME, 1);
+	printf("\n--- 2026-12-10: the results, and what changed since the draw ---\n");
+	snprintf(file, sizeof(file), "%s/calendar.csv", fixtures);
+	printf("\n$ yaohao calendar import %s\n", file);
+	if ((rc = step_failed(yh_calendar_import(&cal, store, file, NULL))) != CLI_OK)
+		return rc;
+	printf("imported %llu holidays and %llu working weekend days (调休) of %u years\n",
+	       (unsigned long long)cal.holidays, (unsigned long long)cal.workdays, cal.nyears);
+	snprintf(file, sizeof(file), "%s/results.csv", fixtures);
+	printf("\n$ yaohao result import %s %s\n", DEMO_TASK, file);
+	fflush(stdout);
+	if ((rc = cli_result_import(store, DEMO_TASK, file, &args)) != CLI_OK)
+		return rc;
+	if ((rc = after_results(store, fixtures)) != CLI_OK)
+		return rc;
+	return disclose_and_verify(store, dir);
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	static const struct { yh_register_kind kind; const char *file; } steps[] = {
@@ -132,7 +327,8 @@ int cmd_demo(int argc, char **argv)
 		{ YH_REGISTER_CONFLICTS, "conflicts.csv" },
 		{ YH_REGISTER_ITEMS, "items.csv" },
 	};
-	char dirbuf[PATH_MAX], db[PATH_MAX + 16], file[PATH_MAX * 2];
+	char dirbuf[PATH_MAX], db[PATH_MAX + 16], file[PATH_MAX * 2], value[256];
+	unsigned char secret[YH_SECRET_BYTES];
 	demo_args a = { 0 };
 	const char *dir, *fixtures;
 	yh_store *store = NULL;
@@ -160,6 +356,8 @@ int cmd_demo(int argc, char **argv)
 	}
 	printf("demo folder: %s\n", dir);
 	printf("fixtures:    %s\n\n", fixtures);
+	if (!getenv("SOURCE_DATE_EPOCH") || !*getenv("SOURCE_DATE_EPOCH"))
+		setenv("SOURCE_DATE_EPOCH", DEMO_DRAW_TIME, 1);
 	snprintf(db, sizeof(db), "%s/yaohao.db", dir);
 	snprintf(file, sizeof(file), "%s.key", db);
 	if (stat(file, &st) == 0)
@@ -194,22 +392,30 @@ int cmd_demo(int argc, char **argv)
 	fflush(stdout);
 	if ((rc = cli_plan_add(store, file)) != CLI_OK)
 		goto done;
+	if ((rc = read_vector(secret, value, sizeof(value), fixtures)) != CLI_OK)
+		goto done;
 	snprintf(file, sizeof(file), "%s/announcement.json", dir);
-	printf("\n$ yaohao commit %s --entropy-source '%s' -o %s\n", DEMO_TASK, DEMO_SOURCE, file);
+	printf("\n$ yaohao commit %s --entropy-source '%s' -o %s\n"
+	       "  (the demo pins the secret of the food test vector, fixtures/" DEMO_VECTOR
+	       "/secret.hex;\n   a real commit takes it from the operating system's CSPRNG)\n",
+	       DEMO_TASK, DEMO_SOURCE, file);
 	fflush(stdout);
-	if ((rc = cli_commit_run(store, &(cli_commit_args){ .task_id = DEMO_TASK,
-	                         .source = DEMO_SOURCE, .output = file })) != CLI_OK)
+	if ((rc = cli_commit_run(store, &(cli_commit_args){ .task_id = DEMO_TASK, .source = DEMO_SOURCE,
+	                         .secret = secret, .output = file })) != CLI_OK)
 		goto done;
 	snprintf(file, sizeof(file), "%s/transcript.json", dir);
-	printf("\n$ yaohao draw %s --entropy '%s' -o %s\n", DEMO_TASK, DEMO_VALUE, file);
+	printf("\n$ yaohao draw %s --entropy '%s' -o %s\n", DEMO_TASK, value, file);
 	fflush(stdout);
 	if ((rc = cli_draw_run(store, &(cli_draw_args){ .task_id = DEMO_TASK,
-	                       .value = DEMO_VALUE, .output = file })) != CLI_OK)
+	                       .value = value, .output = file })) != CLI_OK)
 		goto done;
 	if ((rc = publish_and_verify(store, dir)) != CLI_OK)
 		goto done;
+	if (!a.draw_only && (rc = after_the_draw(store, dir, fixtures)) != CLI_OK)
+		goto done;
 	printf("\nthe store is %s; try: yaohao log --db %s; yaohao audit --db %s\n", db, db, db);
 done:
+	sodium_memzero(secret, sizeof(secret));
 	yh_store_close(store);
 	yh_key_free(key);
 	return rc;

@@ -238,3 +238,11 @@ finish() {
 	fi
 	exit 0
 }
+
+# other_draw_fixtures DIR: a copy of the fixtures in DIR whose demo draw is another draw of the
+# same task (the demo draws the food vector's public value; this one names another value).
+other_draw_fixtures() {
+	rm -rf "$1"
+	cp -r "$FIXTURES" "$1"
+	printf 'another public value\n' >"$1/vectors/food/entropy.txt"
+}

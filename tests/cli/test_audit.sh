@@ -9,7 +9,7 @@ source "$TESTLIB"
 TASK_ID=T-2026-12-FOOD
 TAG_SIG='yaohao:ledger-signature:v1'
 
-yh demo --dir d1
+yh demo --draw-only --dir d1
 assert_exit 0 "demo exits 0"
 sqlite3 d1/yaohao.db ".backup a.db"
 chmod 600 a.db # a store others may read is refused
@@ -520,7 +520,7 @@ audit_fails drawnadd.db 9 draw "the drawn entity ($OUT) recorded for task '$TASK
 	"an entity added to the record of draws (later draws would exclude it)"
 
 tampered announcement
-sqlite3 announcement.db "update task_commit set announcement = replace(announcement, '\"entropy_source\":\"demo', '\"entropy_source\":\"drand')"
+sqlite3 announcement.db "update task_commit set announcement = replace(announcement, '\"entropy_source\":\"test vector', '\"entropy_source\":\"drand')"
 audit_fails announcement.db 8 commit "the stored announcement of task '$TASK_ID' differs from the one in the ledger" \
 	"a stored announcement changed"
 

@@ -21,11 +21,27 @@ assert_stdout_contains "conflicts (回避): 15"
 assert_stdout_contains "check items: 8"
 assert_stdout_contains "try: yaohao log --db d1/yaohao.db"
 assert_file_exists d1/yaohao.db "demo leaves d1/yaohao.db"
-# The demo's ledger: init, the signing key, the four imports, then the task,
-# its commitment and its draw.
-DEMO_KINDS="init key import import import import task commit draw"
+# The demo's ledger: init, the signing key, the four imports, then the task, its commitment
+# and its draw; nine days later the calendar, 14 results, a reassignment, the entity register
+# with one entity deregistered, its substitution, the substitute's result and the disclosure.
+DEMO_KINDS="init key import import import import task commit draw calendar$(printf ' result%.0s' $(seq 14)) reassign import substitute result disclose"
 DEMO_N=$(printf '%s\n' "$DEMO_KINDS" | wc -w)
-assert_eq "$DEMO_N" "$(db_count d1/yaohao.db ledger)" "the demo store has init + key + 4 imports + task, commit, draw ($DEMO_N entries)"
+assert_eq "$DEMO_N" "$(db_count d1/yaohao.db ledger)" "the demo store has the draw and what followed ($DEMO_N entries)"
+# The draw is the food test vector's (its pinned secret and value): the same transcript.
+assert_eq "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([s["id"] for s in d["selected"]], d["seed"])' "$FIXTURES/vectors/food/draw.json")" \
+	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([s["id"] for s in d["selected"]], d["seed"])' d1/draw.json)" \
+	"the demo's draw is the food test vector's (seed and selection)"
+# After the draw: results imported, one reassignment, one substitution, the disclosure verified.
+assert_stdout_contains "recorded 14 results and 0 corrections" "demo imports fixtures/results.csv"
+assert_stdout_contains "replaces 33010020190003 by the draw's rule" "demo reassigns one officer"
+assert_stdout_contains "reserve 1 of stratum -, 9133011382786654X7, takes its place" "demo substitutes the deregistered entity"
+assert_stdout_contains "15 result(s), 0 correction(s), 1 reassignment(s), 1 substitution(s)" "demo verifies the results document"
+assert_stdout_contains "every reassignment and substitution is the one the rules give" "demo recomputes the replacements"
+assert_stdout_contains "T-2026-12-FOOD: results, 15 of 17 results, 1 disclosure(s)" "demo shows the dashboard"
+assert_file_exists d1/results.json "demo leaves the results document"
+assert_eq "统一社会信用代码,企业名称,抽查任务编号,抽查类型,抽查机关,检查日期,检查结果,后续处置,公示日期" \
+	"$(head -1 d1/results-disclosure.csv)" "the disclosure CSV's header"
+assert_eq 16 "$(wc -l < d1/results-disclosure.csv)" "the disclosure CSV: a header and 15 results"
 # The store signs its ledger with a new key beside it, as 'yaohao init' does.
 assert_stdout_contains "created signing key " "demo creates a signing key"
 assert_file_exists d1/yaohao.db.key "demo leaves the secret key d1/yaohao.db.key"
@@ -33,6 +49,10 @@ assert_eq 600 "$(stat -c %a d1/yaohao.db.key)" "the demo's key file has mode 600
 assert_eq "$(db_count d1/yaohao.db ledger)" \
 	"$(sqlite3 d1/yaohao.db "select count(*) from ledger where length(signature) = 64 and key_id = (select json_extract(payload, '\$.key_id') from ledger where kind = 'key')")" \
 	"every entry of the demo ledger is signed by the demo's key"
+yh verify d1/results.json --draw d1/draw.json --inspectors d1/inspectors.frozen.csv --conflicts d1/conflicts.frozen.csv
+assert_exit 0 "the demo's results document verifies with the CLI"
+yh audit --db d1/yaohao.db
+assert_exit 0 "the demo store passes the audit"
 
 # The store is a normal store: other commands use it, with the same statistics.
 yh stats --db d1/yaohao.db
@@ -41,7 +61,7 @@ assert_stdout_contains "entities: 300 (on the abnormal-operations list: 15)"
 yh log --db d1/yaohao.db
 assert_exit 0 "log on the demo store"
 assert_eq "$DEMO_KINDS" "$(printf '%s\n' "$STDOUT" | awk '{ print $2 }' | tr '\n' ' ' | sed 's/ $//')" \
-	"the demo ledger: init, key, four imports, task, commit, draw"
+	"the demo ledger: the draw and what followed"
 # The demo's key is the store's key: later writes with it are accepted.
 yh import --db d1/yaohao.db --dry-run items "$FIXTURES/items.csv"
 assert_exit 0 "the demo store accepts its key file (DB.key)"

@@ -289,10 +289,10 @@ assert_eq "planned planned" "$(sqlite3 :memory: "select group_concat(json_extrac
 
 # ---- the demo draws ------------------------------------------------------------------------------
 
-yh demo --dir d
+yh demo --draw-only --dir d
 assert_exit 0 "demo"
 assert_stdout_contains "$ yaohao commit $TASK --entropy-source"
-assert_stdout_contains "$ yaohao draw $TASK --entropy 'yaohao demo 2026-12-01'"
+assert_stdout_contains "$ yaohao draw $TASK --entropy 'public value for food'"
 assert_stdout_contains "drew task $TASK as ledger entry"
 assert_stdout_contains "team: "
 assert_stdout_contains "reserves (备选)"

@@ -18,7 +18,7 @@ chmod 600 vk.key
 yh feed --help
 assert_exit 0 "feed --help exits 0"
 assert_stdout_contains "usage: yaohao feed"
-yh demo --dir d1
+yh demo --draw-only --dir d1
 assert_exit 0 "the demo runs"
 yh feed --db d1/yaohao.db
 assert_exit 2 "feed without -o exits 2"

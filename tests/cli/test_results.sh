@@ -8,7 +8,7 @@ source "$TESTLIB"
 export SOURCE_DATE_EPOCH=1796860800
 TASK=T-2026-12-FOOD
 
-yh demo --dir d
+yh demo --draw-only --dir d
 assert_exit 0 "demo"
 cp -r d d2
 # the demo draws with a random secret: its results files are made from its draw by the script

@@ -11,9 +11,10 @@ PUBLISHED="draw.json entities.frozen.csv inspectors.frozen.csv conflicts.frozen.
 D1="$T/d1"
 D2="$T/d2"
 
-yh demo --dir "$D1"
+yh demo --draw-only --dir "$D1"
 assert_exit 0 "demo d1 exits 0"
-yh demo --dir "$D2"
+other_draw_fixtures "$T/fixtures2"
+yh demo --draw-only --dir "$D2" --fixtures "$T/fixtures2"
 assert_exit 0 "demo d2 (a second store with its own key) exits 0"
 for f in $PUBLISHED; do
 	assert_file_exists "$D1/$f" "the demo publishes $f"
@@ -70,7 +71,7 @@ assert_check ok signature "Ed25519 over the canonical (JCS) document, key $(dj '
 assert_check skipped "signer key" "no public key given: the signature shows the document is intact, not whose key signed it (give --pubkey FILE)" "without --pubkey the signer is not checked"
 assert_check ok "task digest" "'$TASK_ID' hashes to task_digest" "the task digest check"
 assert_check ok commitment "opens the commitment $(dj '$.commitment' | cut -c 1-16)" "the commitment check"
-assert_check ok seed "the entropy value \"yaohao demo 2026-12-01\"" "the seed check names the entropy value"
+assert_check ok seed "the entropy value \"public value for food\"" "the seed check names the entropy value"
 assert_check ok tickets "all $((NSEL + $(sqlite3 :memory: "select json_array_length(readfile('draw.json'), '\$.reserves')"))) tickets" "the tickets check counts selected and reserves"
 assert_check ok "selection rules" "teams of 2" "the selection rules check"
 assert_check skipped "entity register" "no entity register file given (give --entities FILE)" "without --entities the register is not checked"
