@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "task.h"
 #include "text.h"
+#include "importer.h"
 #include "error.h"
 
 enum { COL_DATE = 0, COL_KIND, COL_NOTE, NCOLS };
@@ -47,7 +48,8 @@ typedef struct {
 	const yh_import_options *opt;
 	yh_calendar_report *rep;
 	const char *path;
-	unsigned max_errors, reported;
+	unsigned max_errors;
+	yh_diag_sink sink;
 	size_t nheader;
 	int field_of[NCOLS];       /* column -> file field, or -1 */
 	int column_of[YH_CSV_MAX_FIELDS];
@@ -62,29 +64,17 @@ static void report(importer *im, uint64_t line, int column, int warning, const c
 
 static void report(importer *im, uint64_t line, int column, int warning, const char *fmt, ...)
 {
-	char msg[512];
-	yh_diagnostic d;
 	va_list ap;
 
 	if (warning)
 		im->rep->warnings++;
 	else
 		im->rep->errors++;
-	if (!im->opt->on_diagnostic || im->reported >= im->max_errors)
-		return;
-	im->reported++;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	yh_diag_vemit(&im->sink, line, column < 0 ? NULL : im->header[column], warning, im->hint,
+	              fmt, ap);
 	va_end(ap);
-	d.file = im->path;
-	d.line = line;
-	d.column = column < 0 ? NULL : im->header[column];
-	d.message = msg;
-	d.warning = warning;
-	d.hint = im->hint;
-	im->opt->on_diagnostic(im->opt->diagnostic_ctx, &d);
 }
-
 static int read_header(importer *im, yh_csv *csv)
 {
 	size_t f, len;
@@ -317,31 +307,19 @@ static int read_row(importer *im, yh_csv *csv)
 	return add_row(im, date, kind, v[COL_NOTE], len[COL_NOTE], line);
 }
 
-static int read_rows(importer *im, yh_csv *csv)
+static void unparsed(void *ctx, uint64_t line, int column, const char *message)
 {
-	int r;
-
-	while ((r = yh_csv_next(csv)) != 0) {
-		if (r < 0) {
-			size_t f = yh_csv_error_field(csv);
-			int col = f >= 1 && f <= im->nheader ? im->column_of[f - 1] : -1;
-
-			if (r != YH_EDATA)
-				return r;
-			if (col >= 0)
-				report(im, yh_csv_error_line(csv), col, 0, "%s", yh_csv_error_reason(csv));
-			else
-				report(im, yh_csv_error_line(csv), -1, 0, "field %zu: %s", f,
-				       yh_csv_error_reason(csv));
-			continue;
-		}
-		im->rep->rows++;
-		if ((r = read_row(im, csv)) < 0)
-			return r;
-	}
-	return YH_OK;
+	report(ctx, line, column, 0, "%s", message);
+}
+static int take_row(void *ctx, yh_csv *csv)
+{
+	return read_row(ctx, csv);
 }
 
+static int read_rows(importer *im, yh_csv *csv)
+{
+	return yh_import_rows(csv, im->column_of, im->nheader, &im->rep->rows, take_row, unparsed, im);
+}
 static int cmp_row(const void *a, const void *b)
 {
 	const day_row *x = a, *y = b;
@@ -469,6 +447,7 @@ int yh_calendar_import(yh_calendar_report *rep, yh_store *store, const char *pat
 	im.rep = rep;
 	im.path = path;
 	im.max_errors = im.opt->max_errors ? im.opt->max_errors : 100;
+	im.sink = (yh_diag_sink){ im.opt->on_diagnostic, im.opt->diagnostic_ctx, path, im.max_errors, 0 };
 	if (im.opt->version != YH_IMPORT_OPTIONS_VERSION)
 		return yh_error_set(YH_EINVAL, "import options of version %u: this library reads version "
 		                    "%u (initialise them with YH_IMPORT_OPTIONS_INIT)", im.opt->version,

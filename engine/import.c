@@ -13,6 +13,7 @@
 #include "status_map.h"
 #include "store/store.h"
 #include "text.h"
+#include "importer.h"
 #include "error.h"
 
 #define MAX_COLUMNS YH_REGISTER_MAX_COLUMNS
@@ -32,7 +33,8 @@ typedef struct {
 	yh_import_report *rep;
 	const char *path;
 	const char *encoding;              /* as read: the option, else what the reader found */
-	unsigned max_errors, reported;
+	unsigned max_errors;
+	yh_diag_sink sink;
 	size_t nheader;
 	int column_of[YH_CSV_MAX_FIELDS];  /* file field -> column, or -1 */
 	int field_of[MAX_COLUMNS];         /* column -> file field, or -1 */
@@ -55,29 +57,17 @@ static void report(importer *im, uint64_t line, int column, int warning, const c
 
 static void report(importer *im, uint64_t line, int column, int warning, const char *fmt, ...)
 {
-	char msg[512];
-	yh_diagnostic d;
 	va_list ap;
 
 	if (warning)
 		im->rep->warnings++;
 	else
 		im->rep->errors++;
-	if (!im->opt->on_diagnostic || im->reported >= im->max_errors)
-		return;
-	im->reported++;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	yh_diag_vemit(&im->sink, line, column < 0 ? NULL : im->header[column], warning, im->hint,
+	              fmt, ap);
 	va_end(ap);
-	d.file = im->path;
-	d.line = line;
-	d.column = column < 0 ? NULL : im->header[column];
-	d.message = msg;
-	d.warning = warning;
-	d.hint = im->hint;
-	im->opt->on_diagnostic(im->opt->diagnostic_ctx, &d);
 }
-
 static int matches(const char *const *aliases, const char *s, size_t len)
 {
 	for (; aliases && *aliases; aliases++)
@@ -401,38 +391,29 @@ static void progress(importer *im, yh_csv *csv)
 		                     yh_csv_bytes_total(csv), im->rep->rows);
 }
 
-/* Every data row: read, normalised, written; bad rows are reported and the walk goes on. */
+static void unparsed(void *ctx, uint64_t line, int column, const char *message)
+{
+	report(ctx, line, column, 0, "%s", message);
+}
+/* One data row: read, normalised, written; a bad row is reported and the walk goes on. */
+static int take_row(void *ctx, yh_csv *csv)
+{
+	importer *im = ctx;
+	int r;
+
+	if (im->rep->rows % PROGRESS_EVERY == 0)
+		progress(im, csv);
+	if ((r = read_row(im, csv, 0)) != 0)
+		return r == -1 ? YH_OK : r;
+	return write_row(im, yh_csv_line(csv));
+}
+
 static int read_rows(importer *im, yh_csv *csv)
 {
-	int r, rc;
+	int rc = yh_import_rows(csv, im->column_of, im->nheader, &im->rep->rows, take_row, unparsed, im);
 
-	while ((r = yh_csv_next(csv)) != 0) {
-		if (r < 0) {
-			size_t f = yh_csv_error_field(csv);
-			int col = f >= 1 && f <= im->nheader ? im->column_of[f - 1] : -1;
-
-			if (r != YH_EDATA)
-				return r;
-			if (col >= 0)
-				report(im, yh_csv_error_line(csv), col, 0, "%s", yh_csv_error_reason(csv));
-			else
-				report(im, yh_csv_error_line(csv), -1, 0, "field %zu: %s", f,
-				       yh_csv_error_reason(csv));
-			continue;
-		}
-		im->rep->rows++;
-		if (im->rep->rows % PROGRESS_EVERY == 0)
-			progress(im, csv);
-		if ((r = read_row(im, csv, 0)) != 0) {
-			if (r != -1)
-				return r;
-			continue;
-		}
-		if ((rc = write_row(im, yh_csv_line(csv))) < 0)
-			return rc;
-	}
 	progress(im, csv);
-	return YH_OK;
+	return rc;
 }
 
 int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind,
@@ -453,6 +434,7 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	im.rep = rep;
 	im.path = path;
 	im.max_errors = im.opt->max_errors ? im.opt->max_errors : 100;
+	im.sink = (yh_diag_sink){ im.opt->on_diagnostic, im.opt->diagnostic_ctx, path, im.max_errors, 0 };
 	im.rule.accept_bad_check = im.opt->accept_bad_check;
 	if (!im.reg)
 		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);

@@ -11,6 +11,7 @@
 #include "results_load.h"
 #include "inspection.h"
 #include "text.h"
+#include "importer.h"
 #include "error.h"
 
 enum {
@@ -440,31 +441,19 @@ static int read_line(importer *im, yh_csv *csv)
 	return 0;
 }
 
-static int read_lines(importer *im, yh_csv *csv)
+static void unparsed(void *ctx, uint64_t line, int column, const char *message)
 {
-	int r;
-
-	while ((r = yh_csv_next(csv)) != 0) {
-		if (r < 0) {
-			size_t f = yh_csv_error_field(csv);
-			int col = f >= 1 && f <= im->nheader ? im->column_of[f - 1] : -1;
-
-			if (r != YH_EDATA)
-				return r;
-			if (col >= 0)
-				report(im, yh_csv_error_line(csv), col, 0, "%s", yh_csv_error_reason(csv));
-			else
-				report(im, yh_csv_error_line(csv), -1, 0, "field %zu: %s", f,
-				       yh_csv_error_reason(csv));
-			continue;
-		}
-		im->rep->rows++;
-		if ((r = read_line(im, csv)) < 0)
-			return r;
-	}
-	return YH_OK;
+	report(ctx, line, column, 0, "%s", message);
+}
+static int take_line(void *ctx, yh_csv *csv)
+{
+	return read_line(ctx, csv);
 }
 
+static int read_lines(importer *im, yh_csv *csv)
+{
+	return yh_import_rows(csv, im->column_of, im->nheader, &im->rep->rows, take_line, unparsed, im);
+}
 /* ---- the rules ------------------------------------------------------------------------- */
 
 /* The column of a payload member a refusal concerns. */
