@@ -189,6 +189,9 @@ int cmd_result(int argc, char **argv);
 int cmd_reassign(int argc, char **argv);
 int cmd_substitute(int argc, char **argv);
 int cmd_disclose(int argc, char **argv);
+
+/* Writes the results document and its CSV (csv may be NULL), then records the disclosure. */
+int cli_disclose_run(yh_store *store, const char *task_id, const char *output, const char *csv);
 int cmd_status(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
 

@@ -47,7 +47,8 @@ static const char usage[] =
 	"  --from DATE     remaining: count from DATE instead of today\n"
 	"  --json          machine-readable output\n"
 	"\n"
-	"Today is the UTC date of the system clock, or of $SOURCE_DATE_EPOCH when set.\n";
+	"Today is the date in China Standard Time (北京时间, UTC+8) of the system clock,\n"
+	"or of $SOURCE_DATE_EPOCH when set.\n";
 
 typedef struct {
 	const char *db, *key, *encoding, *from;

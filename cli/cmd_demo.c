@@ -189,12 +189,12 @@ static int after_results(yh_store *store, const char *fixtures)
 	const char *officers[2];
 	int rc;
 
-	printf("\n$ yaohao reassign %s %s %s --reason '回避：与该合作社负责人系近亲属'\n", DEMO_TASK,
+	printf("\n$ yaohao reassign %s %s %s --reason '回避：当事人申请，经审查属实'\n", DEMO_TASK,
 	       DEMO_REASSIGN_ENTITY, DEMO_REASSIGN_OFFICER);
 	fflush(stdout);
 	if ((rc = step_failed(yh_results_reassign(&entry, &seq, store, DEMO_TASK, DEMO_REASSIGN_ENTITY,
 	                                          DEMO_REASSIGN_OFFICER, "recusal",
-	                                          "回避：与该合作社负责人系近亲属"))) != CLI_OK)
+	                                          "回避：当事人申请，经审查属实"))) != CLI_OK)
 		return rc;
 	e = json_loads(entry, 0, NULL);
 	printf("%s replaces %s by the draw's rule (ledger entry %llu)\n",
@@ -247,10 +247,9 @@ static int after_results(yh_store *store, const char *fixtures)
 static int disclose_and_verify(yh_store *store, const char *dir)
 {
 	char doc[PATH_MAX * 2], csv[PATH_MAX * 2], draw[PATH_MAX * 2], ins[PATH_MAX * 2],
-	     con[PATH_MAX * 2], *text = NULL, *sheet = NULL;
+	     con[PATH_MAX * 2];
 	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
 	json_t *report = NULL, *status = NULL, *t;
-	uint64_t seq;
 	size_t i;
 	int rc;
 
@@ -258,16 +257,8 @@ static int disclose_and_verify(yh_store *store, const char *dir)
 	snprintf(csv, sizeof(csv), "%s/results-disclosure.csv", dir);
 	printf("\n$ yaohao disclose %s -o %s --csv %s\n", DEMO_TASK, doc, csv);
 	fflush(stdout);
-	if ((rc = step_failed(yh_results_disclose(&text, &sheet, &seq, store, DEMO_TASK))) != CLI_OK)
+	if ((rc = cli_disclose_run(store, DEMO_TASK, doc, csv)) != CLI_OK)
 		return rc;
-	rc = cli_output_text(doc, text, 0);
-	if (rc == 0)
-		rc = cli_output_text(csv, sheet, 0);
-	free(text);
-	free(sheet);
-	if (rc != 0)
-		return cli_output_failed(doc, rc);
-	printf("disclosed edition 1 (ledger entry %llu)\n", (unsigned long long)seq);
 	snprintf(draw, sizeof(draw), "%s/draw.json", dir);
 	snprintf(ins, sizeof(ins), "%s/inspectors.frozen.csv", dir);
 	snprintf(con, sizeof(con), "%s/conflicts.frozen.csv", dir);

@@ -13,8 +13,8 @@ static const char usage[] =
 	"reassignment and substitution as the signed ledger entry that recorded it,\n"
 	"so that 'yaohao verify RESULTS --draw DRAW' can check each against the draw\n"
 	"and recompute the reassignments and substitutions.  The disclosure is\n"
-	"recorded in the ledger; disclosing again after new results writes the next\n"
-	"edition.\n"
+	"recorded in the ledger once the files are written (a file that cannot be\n"
+	"written records nothing); disclosing again writes the next edition.\n"
 	"\n"
 	"  -o, --output FILE  where to write the results document (required)\n"
 	"  --csv FILE         also the results as CSV for the enterprise credit\n"
@@ -36,14 +36,50 @@ static const cli_opt_spec options[] = {
 	CLI_END
 };
 
+typedef struct {
+	const char *output, *csv;
+	int exit_code;
+} disclose_files;
+
+/* Both files before the disclosure is recorded: one that cannot be written records nothing. */
+static int write_files(void *ctx, const char *document, const char *csv)
+{
+	disclose_files *f = ctx;
+	int err;
+
+	if ((err = cli_output_text(f->output, document, 0)) != 0) {
+		f->exit_code = cli_output_failed(f->output, err);
+		return 1;
+	}
+	if (f->csv && (err = cli_output_text(f->csv, csv, 0)) != 0) {
+		f->exit_code = cli_output_failed(f->csv, err);
+		return 1;
+	}
+	return 0;
+}
+
+int cli_disclose_run(yh_store *store, const char *task_id, const char *output, const char *csv)
+{
+	disclose_files f = { output, csv, CLI_OK };
+	uint64_t seq;
+	int rc;
+
+	if ((rc = yh_results_disclose(&seq, store, task_id, write_files, &f)) != 0) {
+		if (f.exit_code != CLI_OK)
+			return f.exit_code;  /* said already; nothing recorded */
+		return cli_fail(rc);
+	}
+	printf("disclosed the results of %s to %s%s%s (ledger entry %llu)\n", task_id, output,
+	       csv ? " and " : "", csv ? csv : "", (unsigned long long)seq);
+	return CLI_OK;
+}
+
 int cmd_disclose(int argc, char **argv)
 {
 	disclose_args a = { 0 };
 	yh_store *store = NULL;
 	yh_key *key = NULL;
-	char *doc = NULL, *csv = NULL;
-	uint64_t seq;
-	int rc, err;
+	int rc;
 
 	if ((rc = cli_opt_parse(&a, options, "disclose", usage, argc, argv)) != CLI_PARSED)
 		return rc;
@@ -51,24 +87,7 @@ int cmd_disclose(int argc, char **argv)
 		return cli_usage_error("disclose", "-o FILE is required");
 	if ((rc = cli_open_store_signing(&store, &key, a.db, a.key)) != CLI_OK)
 		return rc;
-	if ((rc = yh_results_disclose(&doc, a.csv ? &csv : NULL, &seq, store, a.task_id)) < 0) {
-		rc = cli_fail(rc);
-		goto done;
-	}
-	if ((err = cli_output_text(a.output, doc, 0)) != 0) {
-		rc = cli_output_failed(a.output, err);
-		goto done;
-	}
-	if (a.csv && (err = cli_output_text(a.csv, csv, 0)) != 0) {
-		rc = cli_output_failed(a.csv, err);
-		goto done;
-	}
-	printf("disclosed the results of %s to %s%s%s (ledger entry %llu)\n", a.task_id, a.output,
-	       a.csv ? " and " : "", a.csv ? a.csv : "", (unsigned long long)seq);
-	rc = CLI_OK;
-done:
-	free(doc);
-	free(csv);
+	rc = cli_disclose_run(store, a.task_id, a.output, a.csv);
 	yh_store_close(store);
 	yh_key_free(key);
 	return rc;

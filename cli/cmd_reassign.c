@@ -21,7 +21,8 @@ static const char usage[] =
 	"  --reason TEXT   why (required; published)\n"
 	"  --cause C       recusal (default): a conflict with this entity only;\n"
 	"                  unavailable: leave, illness or transfer, so the officer\n"
-	"                  replaces nobody else in this task either\n"
+	"                  replaces nobody else in this task either (his other\n"
+	"                  teams are named: reassign him on each)\n"
 	"  --db FILE       the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
 	"  --key FILE      the secret signing key (default: the store's path + .key)\n";
 
@@ -39,6 +40,30 @@ static const cli_opt_spec options[] = {
 	CLI_ARG(reassign_args, officer_id, "OFFICER-ID"),
 	CLI_END
 };
+
+/* An unavailable officer serves none of his teams: name the ones he is still on. */
+static void note_other_teams(yh_store *store, const char *task_id, const char *officer_id)
+{
+	json_t *state = NULL, *v, *m;
+	size_t i, j, n = 0;
+
+	if (yh_results_state(&state, store, task_id, 1) < 0)
+		return;
+	json_array_foreach(json_object_get(state, "inspections"), i, v) {
+		if (json_object_get(v, "substituted_by") || json_is_object(json_object_get(v, "result")))
+			continue;
+		json_array_foreach(json_object_get(v, "team"), j, m)
+			if (strcmp(json_string_value(json_object_get(m, "id")), officer_id) == 0) {
+				if (n++ == 0)
+					printf("note: %s is unavailable but still on the team of:", officer_id);
+				printf(" %s", json_string_value(json_object_get(v, "id")));
+			}
+	}
+	if (n)
+		printf("\n      reassign him on each (yaohao reassign %s ENTITY %s --cause unavailable)\n",
+		       task_id, officer_id);
+	json_decref(state);
+}
 
 int cmd_reassign(int argc, char **argv)
 {
@@ -68,6 +93,8 @@ int cmd_reassign(int argc, char **argv)
 	       json_string_value(json_object_get(json_object_get(e, "replacement"), "id")),
 	       a.officer_id, a.entity_id, (unsigned long long)seq);
 	json_decref(e);
+	if (strcmp(a.cause ? a.cause : "recusal", "unavailable") == 0)
+		note_other_teams(store, a.task_id, a.officer_id);
 	rc = CLI_OK;
 done:
 	free(entry);

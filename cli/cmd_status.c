@@ -40,7 +40,11 @@ static void print_task(json_t *t)
 		         json_integer_value(json_object_get(t, "inspections")));
 	else
 		snprintf(what, sizeof(what), "%s", stage);
-	printf("%-8s %-20s %-10s %-16s", json_is_true(json_object_get(t, "overdue")) ? "OVERDUE" : "",
+	if (json_integer_value(json_object_get(t, "disclosures")) > 0)
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s, edition %lld disclosed",
+		         strcmp(stage, "disclosed") == 0 ? " (all)" : "",
+		         json_integer_value(json_object_get(t, "disclosures")));
+	printf("%-8s %-20s %-10s %-34s", json_is_true(json_object_get(t, "overdue")) ? "OVERDUE" : "",
 	       json_string_value(json_object_get(t, "task_id")),
 	       json_string_value(json_object_get(t, "draw_date")), what);
 	if (json_object_get(t, "deadline"))

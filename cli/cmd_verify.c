@@ -7,7 +7,8 @@
 static const char usage[] =
 	"usage: yaohao verify [--entities CSV] [--inspectors CSV] [--conflicts CSV]\n"
 	"                     [--pubkey FILE] [--earlier DOC]... [--feed FILE] [--json] DOCUMENT\n"
-	"       yaohao verify [--inspectors CSV --conflicts CSV] [--json] RESULTS --draw DOCUMENT\n"
+	"       yaohao verify [--inspectors CSV --conflicts CSV] [--pubkey FILE] [--json]\n"
+	"                     RESULTS --draw DOCUMENT\n"
 	"\n"
 	"Checks a published draw document without any store: the signature (and the\n"
 	"signer, with --pubkey), the task digest, that the revealed secret opens the\n"

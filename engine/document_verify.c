@@ -45,7 +45,7 @@ static void check_signature(yh_report *r, const yh_draw_doc *doc)
 	}
 }
 
-static void check_signer(yh_report *r, const yh_draw_doc *doc, const yh_verify_inputs *in)
+void yh_document_check_signer(yh_report *r, const yh_draw_doc *doc, const yh_verify_inputs *in)
 {
 	unsigned char pin[32];
 
@@ -412,7 +412,7 @@ static int run_checks(yh_report *r, const yh_draw_doc *doc, const yh_verify_inpu
 	yh_report_check(r, "document", "passed", "%s for task '%s' of %s", YH_DOCUMENT_FORMAT, doc->task_id,
 	                doc->department);
 	check_signature(r, doc);
-	check_signer(r, doc, in);
+	yh_document_check_signer(r, doc, in);
 	if (check_task(r, doc) < 0 || check_commitment(r, doc) < 0 || check_seed(r, doc, seed) < 0)
 		goto done;
 	if (yh_draw_doc_frozen(&f, doc) < 0) {

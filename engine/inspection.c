@@ -343,7 +343,7 @@ static int check_items(yh_inspections *s, json_t *list)
 		for (j = 0; c && j < t->items.n && strcmp(c, t->items.v[j]) != 0; j++)
 			;
 		if (!c || j == t->items.n)
-			return yh_error_set(YH_EDATA, "result: item '%s' is not one of task '%s''s items",
+			return yh_error_set(YH_EDATA, "result: item '%s' is not a check item of task '%s'",
 			                    c ? c : "", t->id);
 	}
 	return YH_OK;
@@ -353,10 +353,26 @@ static int check_items(yh_inspections *s, json_t *list)
 #define CONCERNING(member, check) \
 	do { s->field = (member); if ((rc = (check)) < 0) return rc; } while (0)
 
-static int known(const char *value, const char *code, const char *what)
+/* "1, A, B, …" or "实地检查, 书面检查, …": what a word may be. */
+static void list_words(char *buf, size_t size, const word *w, size_t n, int codes)
 {
-	if (!value || !code || strcmp(code, value) != 0)
-		return yh_error_set(YH_EDATA, "result: unknown %s '%s'", what, value ? value : "");
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len + 1 < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+		                        codes ? w[i].code : w[i].name);
+}
+
+static int known(const char *value, const char *code, const word *w, size_t n, const char *what)
+{
+	char valid[512];
+
+	if (!value || !code || strcmp(code, value) != 0) {
+		list_words(valid, sizeof(valid), w, n, w == result_codes);
+		return yh_error_set(YH_EDATA, "result: unknown %s '%s' (one of: %s)", what,
+		                    value ? value : "", valid);
+	}
 	return YH_OK;
 }
 
@@ -394,9 +410,12 @@ static int apply_result(yh_inspections *s, uint64_t seq, json_t *p)
 	s->field = "entity_id";
 	if (!id || !(e = yh_insp_active(s, id)))
 		return yh_insp_not_in_force(s, id ? id : "", "result");
-	CONCERNING("result", known(code, yh_insp_result_code(code), "result code"));
-	CONCERNING("method", known(method, yh_insp_method(method), "check method"));
-	CONCERNING("follow_up", known(follow, yh_insp_follow_up(follow), "follow-up"));
+	CONCERNING("result", known(code, yh_insp_result_code(code), result_codes, NWORDS(result_codes),
+	                           "result code"));
+	CONCERNING("method", known(method, yh_insp_method(method), methods, NWORDS(methods),
+	                           "check method"));
+	CONCERNING("follow_up", known(follow, yh_insp_follow_up(follow), follow_ups,
+	                              NWORDS(follow_ups), "follow-up"));
 	CONCERNING("date", check_date(s, p));
 	CONCERNING("officers", check_officers(e, json_object_get(p, "officers")));
 	CONCERNING("items", check_items(s, json_object_get(p, "items")));

@@ -161,32 +161,21 @@ static json_t *text_list(const char *const *v, size_t n)
 	return a;
 }
 
-/* The payload of a result (its words as codes, defaults filled in), or NULL with the error set. */
+/* The payload of a result (its words as codes, defaults filled in; a word that is none is kept
+ * as given, for the rules to name), or NULL when out of memory. */
 static json_t *result_payload(yh_inspections *s, const yh_result *r)
 {
 	const yh_task *t = s->doc->task;
-	const char *code = yh_insp_result_code(r->result);
-	const char *method = yh_insp_method(r->method ? r->method : "实地检查");
-	const char *follow = yh_insp_follow_up(r->follow_up ? r->follow_up : "无需后续处置");
+	const char *word = r->result ? r->result : "";
+	const char *method = r->method ? r->method : "实地检查";
+	const char *follow = r->follow_up ? r->follow_up : "无需后续处置";
+	const char *code = yh_insp_result_code(word);
 	json_t *p;
 
-	if (!code) {
-		s->field = "result";
-		yh_error_set(YH_EDATA, "result: unknown result code '%s'", r->result ? r->result : "");
-		return NULL;
-	}
-	if (!method) {
-		s->field = "method";
-		yh_error_set(YH_EDATA, "result: unknown check method '%s'", r->method);
-		return NULL;
-	}
-	if (!follow) {
-		s->field = "follow_up";
-		yh_error_set(YH_EDATA, "result: unknown follow-up '%s'", r->follow_up);
-		return NULL;
-	}
+	method = yh_insp_method(method) ? yh_insp_method(method) : method;
+	follow = yh_insp_follow_up(follow) ? yh_insp_follow_up(follow) : follow;
 	p = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o}", "task_id", t->id,
-	              "entity_id", r->entity_id ? r->entity_id : "", "result", code,
+	              "entity_id", r->entity_id ? r->entity_id : "", "result", code ? code : word,
 	              "date", r->date ? r->date : "", "officers", text_list(r->officers, r->nofficers),
 	              "items", r->nitems ? text_list(r->items, r->nitems)
 	                                 : text_list((const char *const *)t->items.v, t->items.n),
@@ -244,7 +233,7 @@ int yh_results_check(uint64_t *first_seq, yh_store *store, const char *task_id,
 
 		/* checked with a stand-in hash and the entry it would get (a later correction in the
 		 * same batch names it); the real hash is set once the entry is appended */
-		rc = p ? yh_insp_apply(s, next, "result", p, zero, NULL) : YH_EDATA;
+		rc = p ? yh_insp_apply(s, next, "result", p, zero, NULL) : YH_ENOMEM;
 		if (rc == YH_OK && !refused && keep) {
 			rc = append_event(&seq, store, s, "result", p, results[i].entity_id);
 			if (rc == YH_OK && !*first_seq)

@@ -269,8 +269,8 @@ static json_t *results_document(yh_inspections *s, json_t *entries, uint64_t dra
 	                 "summary", yh_results_summary_json(s));
 }
 
-int yh_results_disclose(char **document, char **csv, uint64_t *seq, yh_store *store,
-                        const char *task_id)
+int yh_results_disclose(uint64_t *seq, yh_store *store, const char *task_id,
+                        yh_results_write_fn write_files, void *ctx)
 {
 	yh_inspections *s = NULL;
 	const yh_key *key = yh_store_signing_key(store);
@@ -280,9 +280,6 @@ int yh_results_disclose(char **document, char **csv, uint64_t *seq, yh_store *st
 	char *text = NULL, *sheet = NULL, date[11], hex[65];
 	int rc, in_tx = 0;
 
-	*document = NULL;
-	if (csv)
-		*csv = NULL;
 	*seq = 0;
 	if (!key)
 		return yh_error_set_hint(YH_ESTORE, YH_HINT_NEEDS_KEY, yh_store_path(store), "disclosing "
@@ -301,8 +298,7 @@ int yh_results_disclose(char **document, char **csv, uint64_t *seq, yh_store *st
 	if (!(doc = results_document(s, entries, draw_seq, draw_hash, date,
 	                             yh_store_department(store))))
 		goto oom_or_done;
-	if ((rc = yh_signed_write(&text, doc, key)) < 0 ||
-	    (csv && (rc = disclosure_csv(&sheet, s, date)) < 0))
+	if ((rc = yh_signed_write(&text, doc, key)) < 0 || (rc = disclosure_csv(&sheet, s, date)) < 0)
 		goto done;
 	yh_digest_transcript(digest, text, strlen(text));
 	yh_hex(hex, digest, 32);
@@ -321,17 +317,12 @@ int yh_results_disclose(char **document, char **csv, uint64_t *seq, yh_store *st
 		goto done;
 	}
 	if ((rc = yh_ledger_append(store, *seq, "disclose", p)) < 0 ||
-	    (rc = yh_event_store_add(store, *seq, task_id, "disclose", NULL)) < 0 ||
-	    (rc = yh_store_commit(store)) < 0)
+	    (rc = yh_event_store_add(store, *seq, task_id, "disclose", NULL)) < 0)
 		goto done;
-	p = NULL;
+	/* the files first, inside the transaction: a disclosure is recorded only once written */
+	if ((rc = write_files(ctx, text, sheet)) != 0 || (rc = yh_store_commit(store)) < 0)
+		goto done;
 	in_tx = 0;
-	*document = text;
-	text = NULL;
-	if (csv) {
-		*csv = sheet;
-		sheet = NULL;
-	}
 	goto done;
 oom_or_done:
 	if (rc == YH_OK)

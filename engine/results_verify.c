@@ -24,6 +24,7 @@ typedef struct {
 	yh_inspections *s;
 	yh_frozen f;
 	int rules_given;                 /* the officer register and conflicts matched */
+	const yh_verify_inputs *in;
 } checking;
 
 static int load(json_t **out, const char *path, const char *what)
@@ -45,7 +46,7 @@ static const char *text_at(json_t *v, const char *a, const char *b)
 }
 
 /* The document's kind and task, the draw's signature, and the link between them. */
-static int check_link(checking *c)
+static int check_link(checking *c, const yh_verify_inputs *in)
 {
 	json_t *res = c->results;
 	const yh_draw_doc *d = c->doc;
@@ -77,6 +78,7 @@ static int check_link(checking *c)
 	else
 		yh_report_check(&c->r, "signature", "passed", "signed by the key that signed the draw (%s)",
 		                d->key_id);
+	yh_document_check_signer(&c->r, d, in);
 	if (yh_get_hex(hash, 32, yh_json_path(res, "draw", "transcript_sha256")) != 0 ||
 	    memcmp(hash, d->transcript_sha256, 32) != 0 ||
 	    yh_get_hex(hash, 32, yh_json_path(res, "draw", "draw_entry_hash")) != 0 ||
@@ -231,6 +233,9 @@ static void guarantees(checking *c, int ok)
 	yh_report_guarantee(&c->r, "every result, correction, reassignment and substitution listed is a "
 	                    "signed ledger entry of the department, chained from the draw; none listed "
 	                    "breaks a rule");
+	if (!c->in->public_key)
+		yh_report_guarantee(&c->r, "not checked: whose key signed (the department's published "
+		                    "public key was not given)");
 	if (!c->rules_given)
 		yh_report_guarantee(&c->r, "not checked: who replaced whom against the officer register "
 		                    "and recusals (the published officer register and conflicts were not "
@@ -251,6 +256,7 @@ int yh_results_verify(json_t **out, const char *results_path, const char *draw_p
 
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
+	c.in = in;
 	if (in->version != YH_VERIFY_INPUTS_VERSION)
 		return yh_error_set(YH_EINVAL, "verify inputs of version %u: this library reads version %u",
 		                    in->version, YH_VERIFY_INPUTS_VERSION);
@@ -268,7 +274,7 @@ int yh_results_verify(json_t **out, const char *results_path, const char *draw_p
 		                c.doc ? c.doc->task_error : yh_error_message());
 		goto report;
 	}
-	if (check_link(&c) < 0 || check_entries(&c) < 0)
+	if (check_link(&c, in) < 0 || check_entries(&c) < 0)
 		goto report;
 	if (yh_draw_doc_frozen(&c.f, c.doc) < 0) {
 		yh_report_check(&c.r, "draw document", "failed", "%s", yh_error_message());

@@ -34,6 +34,10 @@ const char *yh_verify_input_name(const yh_verify_inputs *in, yh_register_kind ki
 void yh_document_replay(yh_report *r, const yh_draw_doc *doc, yh_frozen *f,
                         const unsigned char seed[32], const yh_verify_inputs *in);
 
+/* "signer key": the document's signer against the public key given in `in` (skipped, with the
+ * hint, when none is). */
+void yh_document_check_signer(yh_report *r, const yh_draw_doc *doc, const yh_verify_inputs *in);
+
 /* The officer register and the conflicts given in `in`, checked against the document's roots
  * and added to f (with the document's recent pairs); 1 when both are given and match, so
  * that teams can be replayed. */

@@ -112,11 +112,14 @@ YH_EXTERN int yh_results_substitute(char **entry, uint64_t *seq, yh_store *store
                                     const char *task_id, const char *entity_id,
                                     const char *reason) YH_WARN_UNUSED;
 
-/* Writes the signed results document ("yaohao-results/1") of a drawn task and records its
- * disclosure; *csv (may be NULL) is the same for upload to the disclosure system.  Needs
- * the working-day calendar of every year a deadline falls in. */
-YH_EXTERN int yh_results_disclose(char **document, char **csv, uint64_t *seq, yh_store *store,
-                                  const char *task_id) YH_WARN_UNUSED;
+/* Makes the signed results document ("yaohao-results/1") of a drawn task and the CSV for the
+ * disclosure system, calls write_files(ctx, document, csv) and, when it returns 0, records the
+ * disclosure: a document that could not be written is never recorded as disclosed.  A
+ * non-zero return from write_files is returned and nothing is recorded.  *seq is the disclose
+ * entry. */
+typedef int (*yh_results_write_fn)(void *ctx, const char *document, const char *csv);
+YH_EXTERN int yh_results_disclose(uint64_t *seq, yh_store *store, const char *task_id,
+                                  yh_results_write_fn write_files, void *ctx) YH_WARN_UNUSED;
 
 /* A task's state after its draw, for the dashboard: {task_id, selected, results, pending,
  * corrections, reassignments, substitutions, disclosures, last_result_date,

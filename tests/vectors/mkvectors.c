@@ -363,17 +363,20 @@ static int story_joint(yh_store *s, json_t *tr, const char *outdir)
 	return 0;
 }
 
+static int write_disclosure(void *ctx, const char *document, const char *csv)
+{
+	const char *dir = ctx;
+
+	return write_raw(dir, "results.json", document) || write_raw(dir, "results.csv", csv);
+}
+
 static int disclose(yh_store *s, json_t *tr, const char *dir)
 {
-	char *doc = NULL, *csv = NULL;
 	uint64_t seq;
 
-	if (yh_results_disclose(&doc, &csv, &seq, s, json_string_value(json_object_get(tr, "task_id"))) < 0)
+	if (yh_results_disclose(&seq, s, json_string_value(json_object_get(tr, "task_id")),
+	                        write_disclosure, (void *)dir) != 0)
 		return fail("disclose");
-	if (write_raw(dir, "results.json", doc) || write_raw(dir, "results.csv", csv))
-		return 1;
-	free(doc);
-	free(csv);
 	return 0;
 }
 
