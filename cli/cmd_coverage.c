@@ -10,7 +10,7 @@ static const char usage[] =
 	"Shows, for the tasks drawn in a year, each stratum's population, selected\n"
 	"count, rate and the entities inspected (a result dated in the year), and\n"
 	"overall the share of the register's active entities inspected against the\n"
-	"national floor for enterprise-disclosure checks (at least 3 %% a year, 企业\n"
+	"national floor for enterprise-disclosure checks (at least 3 % a year, 企业\n"
 	"公示信息抽查办法 art. 4), and the entities inspected by more than one task.\n"
 	"\n"
 	"  --year YYYY  the year (required)\n"
