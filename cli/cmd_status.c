@@ -47,13 +47,19 @@ static void print_task(json_t *t)
 	printf("%-8s %-20s %-10s %-34s", json_is_true(json_object_get(t, "overdue")) ? "OVERDUE" : "",
 	       json_string_value(json_object_get(t, "task_id")),
 	       json_string_value(json_object_get(t, "draw_date")), what);
-	if (json_object_get(t, "deadline"))
+	if (json_object_get(t, "working_days_left"))
 		printf(" disclose by %s (%lld working day(s) %s)",
 		       json_string_value(json_object_get(t, "deadline")),
 		       json_integer_value(json_object_get(t, "working_days_left")) < 0
 		           ? -json_integer_value(json_object_get(t, "working_days_left"))
 		           : json_integer_value(json_object_get(t, "working_days_left")),
 		       json_integer_value(json_object_get(t, "working_days_left")) < 0 ? "ago" : "left");
+	else if (json_object_get(t, "deadline"))
+		printf(" disclose by %s (working days %s unknown: %s%s)",
+		       json_string_value(json_object_get(t, "deadline")),
+		       json_is_true(json_object_get(t, "overdue")) ? "since" : "left",
+		       json_string_value(json_object_get(t, "deadline_error")),
+		       cli_hint_words(YH_HINT_IMPORT_CALENDAR));
 	else if (json_object_get(t, "deadline_error"))
 		printf(" deadline unknown: %s%s", json_string_value(json_object_get(t, "deadline_error")),
 		       cli_hint_words(YH_HINT_IMPORT_CALENDAR));

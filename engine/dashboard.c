@@ -44,16 +44,23 @@ static int add_deadline(json_t *t, yh_store *store, const char *oldest, const ch
 	int rc;
 
 	json_object_set_new(t, "oldest_undisclosed", json_string(oldest));
-	if ((rc = yh_calendar_deadline(deadline, store, oldest, YH_DISCLOSURE_WORKING_DAYS)) < 0 ||
-	    (rc = yh_calendar_working_days_between(&left, store, today, deadline)) < 0) {
+	if ((rc = yh_calendar_deadline(deadline, store, oldest, YH_DISCLOSURE_WORKING_DAYS)) < 0) {
 		if (rc != YH_ENOTFOUND && rc != YH_EINVAL)
 			return rc;
 		json_object_set_new(t, "deadline_error", json_string(yh_error_message()));
 		return YH_OK;
 	}
+	/* the deadline is known; whether it has passed is a comparison of dates, even when the
+	 * working days up to today cannot be counted (today in a year without a calendar) */
 	json_object_set_new(t, "deadline", json_string(deadline));
-	json_object_set_new(t, "working_days_left", json_integer(left));
 	json_object_set_new(t, "overdue", json_boolean(strcmp(today, deadline) > 0));
+	if ((rc = yh_calendar_working_days_between(&left, store, today, deadline)) < 0) {
+		if (rc != YH_ENOTFOUND && rc != YH_EINVAL)
+			return rc;
+		json_object_set_new(t, "deadline_error", json_string(yh_error_message()));
+		return YH_OK;
+	}
+	json_object_set_new(t, "working_days_left", json_integer(left));
 	return YH_OK;
 }
 

@@ -28,7 +28,8 @@ extern "C" {
  * Every task: {today, tasks: [{task_id, title, draw_date, stage ("planned", "committed",
  * "drawn", "results", "disclosed"), inspections, results, pending, disclosures, and while a
  * result waits for disclosure: oldest_undisclosed, deadline, working_days_left (negative:
- * overdue by that many), overdue; or deadline_error when the calendar lacks a year}]},
+ * overdue by that many), overdue; or deadline_error when the calendar lacks a year (with
+ * deadline and overdue still when only today's year lacks one: the days left are unknown)}]},
  * overdue tasks first (most overdue first), then those with a deadline (nearest first),
  * then the others in draw-date order.
  */
