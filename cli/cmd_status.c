@@ -41,8 +41,7 @@ static void print_task(json_t *t)
 	else
 		snprintf(what, sizeof(what), "%s", stage);
 	if (json_integer_value(json_object_get(t, "disclosures")) > 0)
-		snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s, edition %lld disclosed",
-		         strcmp(stage, "disclosed") == 0 ? " (all)" : "",
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), " (edition %lld disclosed)",
 		         json_integer_value(json_object_get(t, "disclosures")));
 	printf("%-8s %-20s %-10s %-34s", json_is_true(json_object_get(t, "overdue")) ? "OVERDUE" : "",
 	       json_string_value(json_object_get(t, "task_id")),

@@ -217,19 +217,37 @@ static int note_inspected(coverage_walk *w, yh_inspections *s)
 	return YH_OK;
 }
 
+static int results_in_year(const yh_inspections *s, int year)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!s->v[i].substituted_by && s->v[i].result &&
+		    in_year(json_string_value(json_object_get(s->v[i].result, "date")), year))
+			return 1;
+	return 0;
+}
+
 static int coverage_task(void *ctx, const yh_task_info *info)
 {
 	coverage_walk *w = ctx;
 	yh_inspections *s = NULL;
 	int rc;
 
-	if (info->state != YH_TASK_DRAWN || !in_year(info->draw_date, w->year))
+	if (info->state != YH_TASK_DRAWN)
 		return 0;
-	if ((rc = yh_results_load(&s, NULL, w->store, info->id)) < 0 || (rc = note_inspected(w, s)) < 0 ||
-	    json_array_append_new(w->tasks, json_pack("{s:s, s:o}", "task_id", info->id,
-	                                              "strata", strata_of(s, w))) < 0) {
-		yh_insp_free(s);
-		return w->rc = rc < 0 ? rc : yh_error_set(YH_ENOMEM, "out of memory");
+	if ((rc = yh_results_load(&s, NULL, w->store, info->id)) < 0)
+		return w->rc = rc;
+	/* a task counts in the year it was drawn, and in any year its results are dated in (a
+	 * December draw inspected in January counts in both) */
+	if (in_year(info->draw_date, w->year) || results_in_year(s, w->year)) {
+		if ((rc = note_inspected(w, s)) < 0 ||
+		    json_array_append_new(w->tasks, json_pack("{s:s, s:s, s:o}", "task_id", info->id,
+		                                              "draw_date", info->draw_date,
+		                                              "strata", strata_of(s, w))) < 0) {
+			yh_insp_free(s);
+			return w->rc = rc < 0 ? rc : yh_error_set(YH_ENOMEM, "out of memory");
+		}
 	}
 	yh_insp_free(s);
 	return 0;
@@ -269,7 +287,7 @@ int yh_dashboard_coverage(json_t **out, yh_store *store, int year)
 	if (!(*out = json_pack("{s:i, s:I, s:I, s:o, s:s, s:b, s:O, s:O}", "year", year,
 	                       "active_entities", (json_int_t)active, "inspected", (json_int_t)inspected,
 	                       "share", share(inspected, active), "floor", "3%",
-	                       "meets_floor", inspected * 100 >= 3 * active, "tasks", w.tasks,
+	                       "meets_floor", active > 0 && inspected * 100 >= 3 * active, "tasks", w.tasks,
 	                       "repeated", repeated)))
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 done:

@@ -46,15 +46,19 @@ static int load(yh_inspections **out, yh_frozen *f, yh_store *store, const char 
 	yh_draw_doc *doc = NULL;
 	unsigned char draw_hash[32];
 	uint64_t commit_seq, draw_seq;
+	yh_task_state state;
 	char *text = NULL;
 	json_t *j = NULL;
 	int rc;
 
 	*out = NULL;
+	if ((rc = yh_task_state_get(&state, store, task_id)) < 0)
+		return rc;   /* no such task, with the hint to list them */
 	if ((rc = yh_draw_store_load_transcript(&text, store, task_id)) < 0) {
 		if (rc == YH_ENOTFOUND)
-			rc = yh_error_set(YH_ENOTFOUND, "task '%s' is not drawn: results, reassignments and "
-			                  "substitutions come after its draw", task_id);
+			rc = yh_error_set(YH_ENOTFOUND, "task '%s' is %s, not drawn: results, reassignments, "
+			                  "substitutions and disclosures come after its draw", task_id,
+			                  yh_task_state_name(state));
 		return rc;
 	}
 	if (!(j = json_loads(text, 0, NULL))) {

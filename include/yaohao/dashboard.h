@@ -36,10 +36,12 @@ extern "C" {
 YH_EXTERN int yh_dashboard_status(json_t **out, yh_store *store) YH_WARN_UNUSED;
 
 /*
- * The inspections of the tasks drawn in `year`: {year, active_entities (current register),
+ * The inspections of a year — of the tasks drawn in `year` or with results dated in it: {year, active_entities (current register),
  * inspected (distinct entities with a result in force dated in the year), share (of active,
- * as a percentage with two decimals, rounded down), floor ("3%"), meets_floor, tasks:
- * [{task_id, strata: [{stratum, population, selected, rate, inspected, share}]}],
+ * as a percentage with two decimals, rounded down), floor ("3%"), meets_floor (false with no
+ * active entity), tasks:
+ * [{task_id, draw_date, strata: [{stratum, population, selected, rate, inspected (results dated
+ * in the year), share}]}],
  * repeated: [{entity_id, tasks: [...]}] (entities with results in more than one task)}.
  */
 YH_EXTERN int yh_dashboard_coverage(json_t **out, yh_store *store, int year) YH_WARN_UNUSED;

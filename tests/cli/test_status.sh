@@ -199,7 +199,7 @@ assert_stdout_not_contains "task $TASK" "the task drawn in 2026 is not in 2025's
 
 yh disclose --db $DB T-2026-12-PLAN -o plan-results.json --csv plan.csv
 assert_exit 4 "disclose of a task not drawn: exit 4"
-assert_stderr_contains "task 'T-2026-12-PLAN' is not drawn"
+assert_stderr_contains "task 'T-2026-12-PLAN' is planned, not drawn"
 assert_no_file plan-results.json "no document for a task not drawn"
 assert_no_file plan.csv "no CSV for a task not drawn"
 n=$("$YAOHAO" log --db $DB | wc -l)
@@ -246,5 +246,23 @@ assert_eq "$(cut -d, -f1-8 r1.csv)" "$(cut -d, -f1-8 r2.csv)" "the second CSV ha
 yh status --db $DB --json
 printf '%s\n' "$STDOUT" > disclosed2.json
 assert_eq 2 "$(json_get disclosed2.json '$.tasks[0].disclosures')" "status --json: two disclosures"
+
+# a document that cannot be written records nothing: no entry, the edition not used up
+before=$(db_count $DB ledger)
+yh disclose --db $DB $TASK -o no-such-dir/r3.json
+assert_exit 3 "disclose to a folder that does not exist exits 3"
+assert_stderr_contains "cannot write the file"
+assert_eq "$before" "$(db_count $DB ledger)" "a disclosure whose file cannot be written records nothing"
+yh disclose --db $DB $TASK -o r3.json --csv no-such-dir/r3.csv
+assert_exit 3 "disclose with a CSV that cannot be written exits 3"
+assert_eq "$before" "$(db_count $DB ledger)" "nor when only the CSV cannot be written"
+yh disclose --db $DB $TASK -o r3.json
+assert_exit 0 "disclose once the cause is fixed"
+assert_eq 3 "$(json_get r3.json '$.edition')" "the next edition is 3: no edition was used up"
+
+# a task that does not exist is named as such, with the hint to list the tasks
+yh disclose --db $DB T-NO-SUCH -o x.json
+assert_exit 4 "disclose of a task that does not exist exits 4, as publish does"
+assert_stderr_contains "no such task: 'T-NO-SUCH'"
 
 finish

@@ -202,19 +202,25 @@ static void record(fixture *fx, const char *task_id, size_t i, const char *code,
 	json_decref(all);
 }
 
+static int keep_document(void *ctx, const char *document, const char *csv)
+{
+	(void)csv;
+	return !(*(char **)ctx = strdup(document));
+}
+
 static void disclose(fixture *fx, const char *task_id, json_int_t edition)
 {
-	char *doc = NULL, *csv = NULL;
+	char *doc = NULL;
 	json_t *d;
-	uint64_t seq;
-	int rc = yh_results_disclose(&doc, &csv, &seq, fx->store, task_id);
+	uint64_t seq = 0;
+	int rc = yh_results_disclose(&seq, fx->store, task_id, keep_document, &doc);
 
 	ck_assert_msg(rc == YH_OK, "disclose %s: %s", task_id, yh_error_message());
+	ck_assert_uint_gt(seq, 0);
 	d = tu_json(doc);
 	ck_assert_int_eq(tu_jint(d, "edition"), edition);
 	json_decref(d);
 	free(doc);
-	free(csv);
 }
 
 /* ---- status ---------------------------------------------------------------------------- */
