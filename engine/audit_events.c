@@ -141,6 +141,42 @@ static int check_register(yh_event_audit *ea, const yh_ledger_entry *e, json_t *
 	                    "register is substituted", id, stated);
 }
 
+typedef struct {
+	const char *reason;
+	uint64_t since;
+	int found;
+} cited;
+
+static int cited_row(void *ctx, const char *reason, uint64_t since)
+{
+	cited *c = ctx;
+
+	c->found = strcmp(reason, c->reason) == 0 && since == c->since;
+	return YH_OK;
+}
+
+/* A recusal's cited conflict row is in the conflicts register as of the entry before it. */
+static int check_conflict(yh_event_audit *ea, const yh_ledger_entry *e, json_t *payload)
+{
+	json_t *c = json_object_get(payload, "conflict");
+	cited want = { json_string_value(json_object_get(c, "reason")),
+	               (uint64_t)json_integer_value(json_object_get(c, "since")), 0 };
+	int rc;
+
+	if (!c)
+		return YH_OK;
+	if (!want.reason || (rc = yh_conflict_find(ea->store, e->seq - 1,
+	                                           json_string_value(json_object_get(payload, "officer")),
+	                                           json_string_value(json_object_get(payload, "entity_id")),
+	                                           cited_row, &want)) < 0)
+		return want.reason ? rc : yh_error_set(YH_EDATA, "reassign: conflict without a reason");
+	if (!want.found)
+		return yh_error_set(YH_EDATA, "reassign: the conflict cited (since entry %llu) is not a row "
+		                    "of the conflicts register as of entry %llu",
+		                    (unsigned long long)want.since, (unsigned long long)(e->seq - 1));
+	return YH_OK;
+}
+
 int yh_event_audit_entry(yh_event_audit *ea, const yh_ledger_entry *e, json_t *payload)
 {
 	const char *task_id = json_string_value(json_object_get(payload, "task_id"));
@@ -157,6 +193,8 @@ int yh_event_audit_entry(yh_event_audit *ea, const yh_ledger_entry *e, json_t *p
 		                                         "draw before it", e->kind, task_id) : rc;
 	rules.frozen = &t->f;
 	if (strcmp(e->kind, "substitute") == 0 && (rc = check_register(ea, e, payload)) < 0)
+		return rc;
+	if (strcmp(e->kind, "reassign") == 0 && (rc = check_conflict(ea, e, payload)) < 0)
 		return rc;
 	if ((rc = yh_insp_apply(t->s, e->seq, e->kind, payload, e->hash, &rules)) < 0)
 		return rc;

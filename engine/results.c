@@ -302,6 +302,14 @@ static int record(char **entry, uint64_t *seq, yh_store *store, yh_inspections *
 	return YH_OK;
 }
 
+/* The conflict row a recusal cites: one imported since the draw, naming the officer and entity. */
+static int cite_conflict(void *ctx, const char *reason, uint64_t since)
+{
+	return json_object_set_new(ctx, "conflict", json_pack("{s:s, s:I}", "reason", reason,
+	                                                     "since", (json_int_t)since)) < 0
+	       ? yh_error_set(YH_ENOMEM, "out of memory") : YH_OK;
+}
+
 int yh_results_reassign(char **entry, uint64_t *seq, yh_store *store, const char *task_id,
                         const char *entity_id, const char *officer_id, const char *cause,
                         const char *reason)
@@ -335,6 +343,9 @@ int yh_results_reassign(char **entry, uint64_t *seq, yh_store *store, const char
 	              "entity_id", entity_id, "officer", officer_id, "replacement", officer_json(pick),
 	              "cause", cause ? cause : "", "reason", reason ? reason : "", "team", ids,
 	              "prev", hex_value(s->last_hash, 32), "time", now_stamp());
+	if (p && strcmp(cause ? cause : "", "recusal") == 0 &&
+	    (rc = yh_conflict_find(store, 0, officer_id, entity_id, cite_conflict, p)) < 0)
+		goto done;
 	if ((rc = record(entry, seq, store, s, &f, "reassign", p, entity_id)) < 0 ||
 	    (rc = yh_store_commit(store)) < 0)
 		goto done;

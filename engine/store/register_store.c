@@ -225,3 +225,22 @@ int yh_register_find(yh_store *store, yh_register_kind kind, uint64_t as_of, con
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int yh_conflict_find(yh_store *store, uint64_t as_of, const char *inspector_id,
+                     const char *entity_id, yh_conflict_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = yh_store_prepare(store, &st, "SELECT reason, valid_from FROM conflict WHERE "
+	                           YH_SQL_AS_OF " AND inspector_id = ?2 AND entity_id = ?3",
+	                           "cannot read the conflicts")) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
+	sqlite3_bind_text(st, 2, inspector_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, entity_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = fn(ctx, yh_store_text(st, 0), (uint64_t)sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -59,6 +59,12 @@ int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *pa
 int yh_register_find(yh_store *store, yh_register_kind kind, uint64_t as_of, const char *key,
                      yh_register_row_fn fn, void *ctx);
 
+/* Calls fn with the reason and valid_from of the conflict row (inspector, entity) as of as_of
+ * (0: current), if there is one; YH_OK either way. */
+typedef int (*yh_conflict_fn)(void *ctx, const char *reason, uint64_t since);
+int yh_conflict_find(yh_store *store, uint64_t as_of, const char *inspector_id,
+                     const char *entity_id, yh_conflict_fn fn, void *ctx);
+
 /* For the audit: how many row versions of a register begin (closing = 0) or end
  * (closing = 1) at each ledger sequence; fn(ctx, seq, rows) in sequence order. */
 typedef int (*yh_version_count_fn)(void *ctx, uint64_t seq, uint64_t rows);

@@ -168,6 +168,22 @@ assert_stderr_contains "is 'active' in the register"
 assert_stderr_contains "given result 6 or 7"
 assert_eq $((n + 1)) "$(log_count $DB)" "the refusals wrote nothing"
 
+# a conflict raised after the draw: imported into the conflicts register, then cited by the recusal
+E16=$(sel 15 id)
+O16=$(sel 15 'team[0].id')
+yh export --db $DB conflicts -o conflicts-now.csv
+assert_exit 0 "export the current conflicts"
+printf '%s,%s,近亲属在该企业任职\n' "$O16" "$E16" >> conflicts-now.csv
+yh import --db $DB conflicts conflicts-now.csv
+assert_exit 0 "import the conflict raised after the draw"
+yh reassign --db $DB "$TASK" "$E16" "$O16" --reason "企业申请回避"
+assert_exit 0 "reassign on the conflict row imported after the draw"
+assert_eq '{"reason":"近亲属在该企业任职","since":'"$(( $(log_count $DB) - 1 ))"'}' \
+	"$(sqlite3 $DB "select json_extract(payload, '\$.conflict') from ledger order by seq desc limit 1")" \
+	"the recusal cites the conflict row and the import it came with"
+yh audit --db $DB
+assert_exit 0 "the audit accepts the cited conflict"
+
 # ---- help -------------------------------------------------------------------------------------------
 
 for c in result reassign substitute disclose; do

@@ -1271,7 +1271,13 @@ class AfterDraw:
         x["nresults"] += 1
 
     def apply_reassign(self, seq, p):
-        self.members(p, ["entity_id", "officer", "replacement", "cause", "reason", "team"])
+        self.members(p, ["entity_id", "officer", "replacement", "cause", "reason", "team"],
+                     ["conflict"])
+        if "conflict" in p:
+            c = p["conflict"]
+            if (p["cause"] != "recusal" or not isinstance(c, dict) or set(c) != {"reason", "since"}
+                    or not isinstance(c["reason"], str) or not isinstance(c["since"], int)):
+                raise RuleBroken("reassign: conflict must be {reason, since} of a recusal")
         x = self.in_force(p["entity_id"], "reassign")
         if x["result"] is not None:
             raise RuleBroken("reassign: %s has a result" % x["id"])
