@@ -598,6 +598,136 @@ START_TEST(test_import_header)
 }
 END_TEST
 
+/* ---- verifying a results document (results_verify.c) ---------------------------------- */
+
+/* yh_results_verify on the vector's results document, its draw document and (when registers)
+ * the frozen officer register and conflicts; the report (json_decref it). */
+static json_t *verify_vector(const char *vector, const char *results, int registers)
+{
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
+	char draw[512], ins[512], con[512];
+	json_t *rep = NULL;
+
+	snprintf(draw, sizeof(draw), "%s", tu_fixture(vector));
+	strcat(draw, "/draw.json");
+	snprintf(ins, sizeof(ins), "%s/inspectors.csv", tu_fixture(vector));
+	snprintf(con, sizeof(con), "%s/conflicts.csv", tu_fixture(vector));
+	if (registers) {
+		in.inspectors = ins;
+		in.conflicts = con;
+	}
+	ck_assert_int_eq(yh_results_verify(&rep, results, draw, &in), YH_OK);
+	return rep;
+}
+
+/* The results document with one change, written to name: the payload member `member` of the
+ * first entry of `kind` set to `value` (the entry's hash and signatures left as they were). */
+static const char *tampered(const char *vector, const char *kind, const char *member,
+                            json_t *value, const char *name)
+{
+	char path[512];
+	json_t *doc, *e;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/results.json", tu_fixture(vector));
+	doc = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	json_array_foreach(json_object_get(doc, "entries"), i, e)
+		if (strcmp(tu_jstr(e, "kind"), kind) == 0) {
+			json_object_set_new(json_object_get(e, "payload"), member, value);
+			break;
+		}
+	ck_assert_uint_lt(i, json_array_size(json_object_get(doc, "entries")));
+	ck_assert_int_eq(json_dump_file(doc, tu_path(name), JSON_INDENT(2) | JSON_SORT_KEYS), 0);
+	json_decref(doc);
+	return tu_path(name);
+}
+
+START_TEST(test_verify_vectors)
+{
+	static const char *const vectors[] = { "vectors/bind", "vectors/joint" };
+	char path[512];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		json_t *rep;
+
+		snprintf(path, sizeof(path), "%s/results.json", tu_fixture(vectors[i]));
+		rep = verify_vector(vectors[i], path, 1);
+		ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s: not verified", vectors[i]);
+		ck_assert_str_eq(tu_check_status(rep, "replacements"), "passed");
+		ck_assert_str_eq(tu_check_status(rep, "inspections"), "passed");
+		json_decref(rep);
+		/* without the registers the picks are not recomputed, and the report says so */
+		rep = verify_vector(vectors[i], path, 0);
+		ck_assert(json_is_true(json_object_get(rep, "ok")));
+		ck_assert_str_eq(tu_check_status(rep, "replacements"), "skipped");
+		json_decref(rep);
+	}
+}
+END_TEST
+
+START_TEST(test_verify_tampered)
+{
+	json_t *rep;
+
+	/* a result code changed: the entry's hash no longer matches */
+	rep = verify_vector("vectors/bind", tampered("vectors/bind", "result", "result",
+	                                             json_string("B"), "code.json"), 1);
+	ck_assert(!json_is_true(json_object_get(rep, "ok")));
+	ck_assert_str_eq(tu_check_status(rep, "entries"), "failed");
+	ck_assert_msg(strstr(tu_check_detail(rep, "entries"), "hash is not the hash of its fields"),
+	              "%s", tu_check_detail(rep, "entries"));
+	json_decref(rep);
+	/* a reassignment's replacement changed: the same, before any rule */
+	rep = verify_vector("vectors/joint", tampered("vectors/joint", "reassign", "cause",
+	                                              json_string("unavailable"), "cause.json"), 1);
+	ck_assert(!json_is_true(json_object_get(rep, "ok")));
+	ck_assert_str_eq(tu_check_status(rep, "entries"), "failed");
+	json_decref(rep);
+}
+END_TEST
+
+/* ---- the audit of what follows a draw (audit_events.c) ---------------------------------- */
+
+START_TEST(test_audit_events)
+{
+	fixture fx;
+	yh_result r;
+	const char *o[2];
+	json_t *rep = NULL;
+	sqlite3 *db;
+	char *entry = NULL;
+	uint64_t seq, res;
+
+	fixture_open(&fx);
+	r = result_of(&fx, 0, "1", "2026-12-03", o);
+	res = recorded(&fx, &r);
+	ck_assert_int_eq(yh_results_reassign(&entry, &seq, fx.store, FOOD, entity(&fx, 1),
+	                                     member(&fx, 1, 0), "recusal", "当事人申请回避"), YH_OK);
+	free(entry);
+	ck_assert_int_eq(yh_audit_run(&rep, fx.store, NULL, NULL, NULL), YH_OK);
+	ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", tu_check_detail(rep, "ledger"));
+	ck_assert_str_eq(tu_check_status(rep, "after draws"), "passed");
+	json_decref(rep);
+	/* the index of the task's entries loses a row, written around the ledger */
+	yh_store_close(fx.store);
+	db = tu_sql_open(tu_path("yaohao.db"));
+	tu_sql_exec(db, "DROP TRIGGER task_event_no_delete");
+	tu_sql_exec(db, "DELETE FROM task_event WHERE kind = 'result'");
+	tu_sql_close(db);
+	ck_assert_int_eq(yh_store_open(&fx.store, tu_path("yaohao.db")), YH_OK);
+	ck_assert_int_eq(yh_audit_run(&rep, fx.store, NULL, NULL, NULL), YH_OK);
+	ck_assert(!json_is_true(json_object_get(rep, "ok")));
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(rep, "first_failure"),
+	                                                    "seq")), (json_int_t)res);
+	ck_assert_msg(strstr(tu_check_detail(rep, "ledger"), "missing from the store's index"), "%s",
+	              tu_check_detail(rep, "ledger"));
+	json_decref(rep);
+	fixture_close(&fx);
+}
+END_TEST
+
 static Suite *results_suite(void)
 {
 	Suite *s = suite_create("results");
@@ -611,6 +741,9 @@ static Suite *results_suite(void)
 	tcase_add_loop_test(tc, test_import_fixtures, 0, 2);
 	tcase_add_test(tc, test_import_bad_lines);
 	tcase_add_test(tc, test_import_header);
+	tcase_add_test(tc, test_verify_vectors);
+	tcase_add_test(tc, test_verify_tampered);
+	tcase_add_test(tc, test_audit_events);
 	return s;
 }
 
