@@ -8,7 +8,6 @@
 #include "civil.h"
 #include "clock.h"
 #include "store/store.h"
-#include "task.h"
 #include "text.h"
 #include "error.h"
 
@@ -26,7 +25,7 @@ typedef struct {
 static int mark_day(void *ctx, const char *date, const char *kind, const char *note, uint64_t seq)
 {
 	year_days *y = ctx;
-	int64_t i = yh_days_from_date(date) - y->first;
+	int64_t i = yh_civil_days(date) - y->first;
 
 	(void)note;
 	(void)seq;
@@ -46,7 +45,7 @@ static int load_year(year_days *y, int year)
 	memset(y->mark, DAY_PLAIN, sizeof(y->mark));
 	y->year = 0;
 	y->rows = 0;
-	y->first = yh_days_from_date(jan1);
+	y->first = yh_civil_days(jan1);
 	if ((rc = yh_calendar_store_foreach(y->store, year, mark_day, y)) < 0)
 		return rc;
 	if (y->rows == 0) {
@@ -94,7 +93,7 @@ int yh_calendar_deadline(char out[11], yh_store *store, const char *date, unsign
 	out[0] = '\0';
 	if ((rc = check_date(date, "start date")) < 0)
 		return rc;
-	day = yh_days_from_date(date);
+	day = yh_civil_days(date);
 	if ((rc = load_year(&y, yh_civil_year(day))) < 0)
 		return rc;
 	while (counted < working_days) {
@@ -117,8 +116,8 @@ int yh_calendar_working_days_between(int64_t *out, yh_store *store, const char *
 	*out = 0;
 	if ((rc = check_date(from, "first date")) < 0 || (rc = check_date(to, "second date")) < 0)
 		return rc;
-	a = yh_days_from_date(from);
-	b = yh_days_from_date(to);
+	a = yh_civil_days(from);
+	b = yh_civil_days(to);
 	if (a > b) {
 		day = a;
 		a = b;
@@ -133,7 +132,7 @@ int yh_calendar_working_days_between(int64_t *out, yh_store *store, const char *
 			return rc;
 		n += working;
 	}
-	*out = yh_days_from_date(from) <= yh_days_from_date(to) ? n : -n;
+	*out = yh_civil_days(from) <= yh_civil_days(to) ? n : -n;
 	return YH_OK;
 }
 

@@ -13,7 +13,6 @@
 #include "civil.h"
 #include "report.h"
 #include "store/store.h"
-#include "task.h"
 #include "text.h"
 #include "importer.h"
 #include "error.h"
@@ -298,7 +297,7 @@ static int read_row(importer *im, yh_csv *csv)
 	}
 	if (bad)
 		return YH_OK;
-	wd = yh_civil_weekday(yh_days_from_date(date));
+	wd = yh_civil_weekday(yh_civil_days(date));
 	if (strcmp(kind, "workday") == 0 && wd <= 5) {
 		report(im, line, COL_KIND, 0, "%s is a %s: only a Saturday or Sunday can be made a "
 		       "working day", date, weekday_names[wd]);

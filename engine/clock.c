@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "task.h"
 #include "text.h"
 
 #include "civil.h"
@@ -59,7 +58,7 @@ int yh_clock_stamp_date(char out[11], const char *stamp)
 	date[10] = '\0';
 	if (!yh_text_is_date(date, 10))
 		return -1;
-	day = yh_days_from_date(date);
+	day = yh_civil_days(date);
 	yh_civil_from_days(out, day_of(day * 86400 + h * 3600 + m * 60 + sec + CST_OFFSET, NULL));
 	return 0;
 }

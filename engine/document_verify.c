@@ -513,15 +513,6 @@ done:
 	return rc;
 }
 
-int yh_verify_load_json(json_t **out, const char *data, size_t len, const char *name, const char *what)
-{
-	json_error_t err;
-
-	if (!(*out = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err)))
-		return yh_error_set(YH_EDATA, "%s:%d:%d: not %s: %s", name, err.line, err.column, what, err.text);
-	return YH_OK;
-}
-
 /* Parses the text once and reports on it; `name` is the path, or NULL for a buffer. */
 static int verify_text(json_t **out, const char *data, size_t len, const yh_verify_inputs *in,
                        const char *name)

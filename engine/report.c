@@ -154,3 +154,14 @@ void yh_hex(char *out, const unsigned char *in, size_t n)
 {
 	sodium_bin2hex(out, n * 2 + 1, in, n);
 }
+
+/* (verify.h) the one JSON reader of the store-free verifiers: no duplicate members */
+int yh_verify_load_json(json_t **out, const char *data, size_t len, const char *name,
+                        const char *what)
+{
+	json_error_t err;
+
+	if (!(*out = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err)))
+		return yh_error_set(YH_EDATA, "%s:%d:%d: not %s: %s", name, err.line, err.column, what, err.text);
+	return YH_OK;
+}

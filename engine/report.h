@@ -22,6 +22,11 @@ void yh_report_skip(yh_report *r, const char *name, yh_hint hint, const char *fm
 	YH_PRINTF(4, 5);
 void yh_report_guarantee(yh_report *r, const char *fmt, ...) YH_PRINTF(2, 3);
 
+/* Reads JSON text (len bytes, no duplicate members); `name` is the file in the message
+ * ("name:line:column: not <what>: ..."), YH_EDATA when it is not JSON. */
+int yh_verify_load_json(json_t **out, const char *data, size_t len, const char *name,
+                        const char *what);
+
 /* Reads a whole file (at most max bytes), NUL-terminated. */
 int yh_read_file(char **out, size_t *len, const char *path, size_t max);
 

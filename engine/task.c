@@ -9,6 +9,7 @@
 
 #include "yaohao/jcs.h"
 #include "digest.h"
+#include "civil.h"
 #include "task.h"
 #include "report.h"
 #include "register.h"
@@ -45,18 +46,7 @@ static int fail(parser *p, const char *path, const char *fmt, ...)
 
 int64_t yh_days_from_date(const char *d)
 {
-	/* Howard Hinnant's days_from_civil, integers only */
-	int64_t y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
-	int64_t m = (d[5] - '0') * 10 + (d[6] - '0');
-	int64_t day = (d[8] - '0') * 10 + (d[9] - '0');
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	return yh_civil_days(d);
 }
 
 /* Checks a text member against the one text rule (text.h): 0, or fails naming `path`. */

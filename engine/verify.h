@@ -13,11 +13,6 @@
 #define YH_DOCUMENT_MAX (1u << 30)     /* bytes of a draw document */
 #define YH_PROOF_MAX (1u << 24)        /* bytes of a proof */
 
-/* Reads JSON text (len bytes, no duplicate members); `name` is the file in the message
- * ("name:line:column: not <what>: ..."), YH_EDATA when it is not JSON. */
-int yh_verify_load_json(json_t **out, const char *data, size_t len, const char *name,
-                        const char *what);
-
 /* The report of a parsed document, or of one that does not parse (doc NULL, `malformed` the
  * parser's message): *out as yh_document_verify's, with "document": name when name is not
  * NULL. */
