@@ -5,7 +5,7 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: yaohao disclose [--db FILE] [--key FILE] TASK-ID -o FILE [--csv FILE]\n"
+	"usage: yaohao disclose [--db FILE] [--key FILE] TASK-ID -o FILE [--csv FILE] [--html FILE]\n"
 	"\n"
 	"Writes the signed results document of a drawn task (yaohao-results/1): it\n"
 	"names the draw document by its digests, lists every inspection with its\n"
@@ -20,11 +20,14 @@ static const char usage[] =
 	"  --csv FILE         also the results as CSV for the enterprise credit\n"
 	"                     disclosure system (统一社会信用代码, 企业名称, 抽查任务编号,\n"
 	"                     抽查类型, 抽查机关, 检查日期, 检查结果, 后续处置, 公示日期)\n"
+	"  --html FILE        also the public page with the draw and these results: one\n"
+	"                     self-contained HTML file that checks both in the reader's\n"
+	"                     browser (docs/public-check.md)\n"
 	"  --db FILE          the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
 	"  --key FILE         the secret signing key (default: the store's path + .key)\n";
 
 typedef struct {
-	const char *db, *key, *output, *csv, *task_id;
+	const char *db, *key, *output, *csv, *html, *task_id;
 } disclose_args;
 
 static const cli_opt_spec options[] = {
@@ -32,6 +35,7 @@ static const cli_opt_spec options[] = {
 	CLI_VALUE(disclose_args, key, "key", 0),
 	CLI_VALUE(disclose_args, output, "output", 'o'),
 	CLI_VALUE(disclose_args, csv, "csv", 0),
+	CLI_VALUE(disclose_args, html, "html", 0),
 	CLI_ARG(disclose_args, task_id, "TASK-ID"),
 	CLI_END
 };
@@ -65,7 +69,7 @@ int cmd_disclose(int argc, char **argv)
 	}
 	printf("disclosed the results of %s to %s%s%s (ledger entry %llu)\n", a.task_id, a.output,
 	       a.csv ? " and " : "", a.csv ? a.csv : "", (unsigned long long)seq);
-	rc = CLI_OK;
+	rc = a.html ? cli_page_run(store, a.task_id, doc, a.html) : CLI_OK;
 done:
 	free(doc);
 	free(csv);
