@@ -30,14 +30,21 @@ async function merkleRoot(count, leafMessageAt, progress) {
   const total = 2 * count; // about as many node hashes as leaf hashes
   let done = 0;
   const report = progress ? (n) => progress((done + n) / total) : null;
-  let level = await sha256Each(count, leafMessageAt, report);
+  let level = await sha256EachBytes(count, leafMessageAt, report);
   done += count;
+  const node = new Uint8Array(65);
+  node[0] = 1;
   while (level.length > 1) {
     const pairs = Math.floor(level.length / 2), below = level;
-    const up = await sha256Each(pairs, (i) => concatBytes(new Uint8Array([1]), fromHex(below[2 * i]), fromHex(below[2 * i + 1])), report);
+    const up = await sha256EachBytes(pairs, (i) => {
+      const m = node.slice();
+      m.set(below[2 * i], 1);
+      m.set(below[2 * i + 1], 33);
+      return m;
+    }, report);
     done += pairs;
     if (level.length % 2 === 1) up.push(level[level.length - 1]);
     level = up;
   }
-  return level[0];
+  return toHex(level[0]);
 }

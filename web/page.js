@@ -38,10 +38,10 @@ const CHECK_NAMES = {
   officers: ["检查人员范围", "officers"], "load cap": ["负荷上限", "load cap"], selection: ["抽取重算", "selection"], teams: ["检查组重算", "teams"],
   "results document": ["结果文件格式", "results document"], "results signature": ["结果文件签名", "results signature"],
   "draw link": ["与抽取文件的关联", "draw link"], entries: ["台账记录", "entries"], "result rules": ["结果规则", "result rules"],
-  listing: ["公示名单", "listing"], picks: ["调换与递补人选", "picks"],
+  listing: ["公示名单", "listing"], picks: ["调换与递补人选", "picks"], replay: ["重算", "replay"],
 };
 // the checks whose "not done" leaves the verdict incomplete (the rest need inputs the reader may not have)
-const NEEDED = ["signature", "results signature", "entries"];
+const NEEDED = ["signature", "results signature", "entries", "replay"];
 
 /* ---- small DOM helpers ------------------------------------------------------------------- */
 
@@ -64,6 +64,25 @@ function svgEl(tag, attrs, ...children) {
 }
 
 const short = (hex) => (hex ? hex.slice(0, 16) + "…" : "—");
+
+/* A table body of many rows, shown ROWS_SHOWN at a time with a button for the rest (a
+ * draw of a million entities has some 9,000 teams; the search box finds any one of them). */
+const ROWS_SHOWN = 300;
+function longTable(head, items, row) {
+  const body = el("tbody", {});
+  const more = el("button", { type: "button", class: "more" });
+  let shown = 0;
+  const grow = () => {
+    const next = Math.min(items.length, shown + (shown ? 5000 : ROWS_SHOWN));
+    body.append(...items.slice(shown, next).map(row));
+    shown = next;
+    more.hidden = shown >= items.length;
+    more.textContent = T("显示更多（还有 " + (items.length - shown) + " 行）", "Show more (" + (items.length - shown) + " more rows)");
+  };
+  more.addEventListener("click", grow);
+  grow();
+  return [el("table", {}, el("thead", {}, el("tr", {}, ...head.map((h) => el("th", {}, T(...h))))), body), more];
+}
 
 /* ---- the verdict ------------------------------------------------------------------------- */
 
@@ -180,25 +199,23 @@ function teamText(team) {
 }
 
 function selectedSection(d) {
-  const rows = d.selected.map((e) => el("tr", { "data-id": e.id }, el("td", { class: "num" }, e.rank), el("td", { class: "mono" }, e.id), el("td", {}, e.name),
-    el("td", {}, e.stratum), el("td", { class: "mono" }, short(e.ticket)), el("td", {}, teamText(e.team))));
-  const reserves = d.reserves.map((r) => el("tr", {}, el("td", {}, r.stratum), el("td", { class: "num" }, r.order), el("td", { class: "mono" }, r.id),
-    el("td", {}, r.name), el("td", { class: "mono" }, short(r.ticket))));
+  const selected = (e) => el("tr", { "data-id": e.id }, el("td", { class: "num" }, e.rank), el("td", { class: "mono" }, e.id), el("td", {}, e.name),
+    el("td", {}, e.stratum), el("td", { class: "mono" }, short(e.ticket)), el("td", {}, teamText(e.team)));
+  const reserve = (r) => el("tr", {}, el("td", {}, r.stratum), el("td", { class: "num" }, r.order), el("td", { class: "mono" }, r.id),
+    el("td", {}, r.name), el("td", { class: "mono" }, short(r.ticket)));
   return el("section", { id: "selected" },
     el("h2", {}, T("抽中的检查对象和检查组（" + d.selected.length + " 户）", "Selected entities and their teams (" + d.selected.length + ")")),
-    el("table", {}, el("thead", {}, el("tr", {}, ...[["序号", "rank"], ["统一社会信用代码", "credit code"], ["名称", "name"], ["层", "stratum"], ["签号", "ticket"], ["检查组", "team"]].map((h) => el("th", {}, T(...h))))),
-      el("tbody", {}, rows)),
+    longTable([["序号", "rank"], ["统一社会信用代码", "credit code"], ["名称", "name"], ["层", "stratum"], ["签号", "ticket"], ["检查组", "team"]], d.selected, selected),
     el("h2", {}, T("备选名单（" + d.reserves.length + " 户，依次递补）", "Reserves (" + d.reserves.length + ", in order)")),
-    el("table", {}, el("thead", {}, el("tr", {}, ...[["层", "stratum"], ["顺序", "order"], ["统一社会信用代码", "credit code"], ["名称", "name"], ["签号", "ticket"]].map((h) => el("th", {}, T(...h))))),
-      el("tbody", {}, reserves)));
+    longTable([["层", "stratum"], ["顺序", "order"], ["统一社会信用代码", "credit code"], ["名称", "name"], ["签号", "ticket"]], d.reserves, reserve));
 }
 
 function resultsSection(res) {
   const s = res.summary;
-  const insp = res.inspections.map((i) => el("tr", { class: i.substituted_by ? "out" : "" },
+  const insp = (i) => el("tr", { class: i.substituted_by ? "out" : "" },
     el("td", { class: "mono" }, i.id), el("td", {}, i.name), el("td", {}, teamText(i.team)),
     el("td", {}, i.result ? i.result.name + (i.result.corrections ? T("（已更正）", " (corrected)") : "") : i.substituted_by ? T("已由 " + i.substituted_by + " 递补", "substituted by " + i.substituted_by) : T("待检查", "pending")),
-    el("td", {}, i.result ? i.result.date : ""), el("td", {}, i.result ? i.result.follow_up + (i.result.note ? "：" + i.result.note : "") : i.substitutes_for ? T("递补 " + i.substitutes_for + "（备选第 " + i.reserve_order + " 位）", "in place of " + i.substitutes_for + " (reserve " + i.reserve_order + ")") : "")));
+    el("td", {}, i.result ? i.result.date : ""), el("td", {}, i.result ? i.result.follow_up + (i.result.note ? "：" + i.result.note : "") : i.substitutes_for ? T("递补 " + i.substitutes_for + "（备选第 " + i.reserve_order + " 位）", "in place of " + i.substitutes_for + " (reserve " + i.reserve_order + ")") : ""));
   const events = res.entries.filter((e) => e.kind === "reassign" || e.kind === "substitute" || (e.kind === "result" && e.payload.replaces)).map((e) => {
     const p = e.payload;
     const what = e.kind === "reassign" ? T("调换检查人员：" + p.officer + " → " + p.replacement.name + "（" + p.replacement.id + "），" + (p.cause === "recusal" ? "回避" : "无法参加"), "officer reassigned: " + p.officer + " → " + p.replacement.name + " (" + p.replacement.id + "), " + p.cause)
@@ -211,8 +228,7 @@ function resultsSection(res) {
       (s.first_result_date ? "；结果日期 " + s.first_result_date + " 至 " + s.last_result_date + "。结果应自作出之日起 20 个工作日内公示（企业信息公示暂行条例第六条）。" : "。"),
       s.inspections + " inspections, " + s.results + " with results, " + s.pending + " pending; " + s.corrections + " corrections, " + s.reassignments + " reassignments, " + s.substitutions + " substitutions" +
       (s.first_result_date ? "; results dated " + s.first_result_date + " to " + s.last_result_date + ". Results are disclosed within 20 working days of being produced (Interim Regulations on Enterprise Information Disclosure, art. 6)." : "."))),
-    el("table", {}, el("thead", {}, el("tr", {}, ...[["统一社会信用代码", "credit code"], ["名称", "name"], ["检查组", "team"], ["结果", "result"], ["检查日期", "date"], ["后续处置", "follow-up"]].map((h) => el("th", {}, T(...h))))),
-      el("tbody", {}, insp)),
+    longTable([["统一社会信用代码", "credit code"], ["名称", "name"], ["检查组", "team"], ["结果", "result"], ["检查日期", "date"], ["后续处置", "follow-up"]], res.inspections, insp),
     events.length ? el("h3", {}, T("调换、递补和更正", "Reassignments, substitutions and corrections")) : null,
     events.length ? el("table", {}, el("thead", {}, el("tr", {}, ...[["台账", "entry"], ["对象", "entity"], ["事项", "what"], ["理由", "reason"]].map((h) => el("th", {}, T(...h))))), el("tbody", {}, events)) : null);
 }
@@ -293,11 +309,16 @@ async function replay(files) {
   bar.hidden = false;
   const t0 = performance.now();
   page.entityInfo = new Map();
-  page.replayChecks = await replayDraw(page.draw, files, async (what, f) => {
-    bar.value = f;
-    status.textContent = T("正在重算：", "Replaying: ") + (CHECK_NAMES[what] ? T(...CHECK_NAMES[what]) : what) + " " + Math.round(100 * f) + "%";
-    await yieldToBrowser();
-  }, page.entityInfo);
+  try {
+    page.replayChecks = await replayDraw(page.draw, files, async (what, f) => {
+      bar.value = f;
+      status.textContent = T("正在重算：", "Replaying: ") + (CHECK_NAMES[what] ? T(...CHECK_NAMES[what]) : what) + " " + Math.round(100 * f) + "%";
+      await yieldToBrowser();
+    }, page.entityInfo);
+  } catch (e) {
+    // a failure of the page itself (out of memory, say) is a check not done, never a pass
+    page.replayChecks = [check("replay", "not done", say("重算中断：" + e.message, "the replay stopped: " + e.message))];
+  }
   bar.hidden = true;
   page.busy = false;
   status.textContent = "";

@@ -69,18 +69,17 @@ async function readRegister(name, bytes, progress) {
     if (rows.length % 50000 === 0 && progress) await progress(at / text.length);
   }
   if (header === null) throw new Error("the file is empty (no header)");
-  const keyOf = (r) => reg.key.map((k) => r[k]);
-  rows.sort((a, b) => {
-    const ka = keyOf(a), kb = keyOf(b);
-    for (let i = 0; i < ka.length; i++) {
-      const c = compareUtf8(ka[i], kb[i]);
+  const byKey = (a, b) => {
+    for (const k of reg.key) {
+      const c = compareUtf8(a[k], b[k]);
       if (c) return c;
     }
     return 0;
-  });
+  };
+  rows.sort(byKey);
   for (let i = 1; i < rows.length; i++)
-    if (keyOf(rows[i - 1]).join("\u0000") === keyOf(rows[i]).join("\u0000"))
-      throw new Error("two rows have the key " + keyOf(rows[i]).join(", "));
+    if (byKey(rows[i - 1], rows[i]) === 0)
+      throw new Error("two rows have the key " + reg.key.map((k) => rows[i][k]).join(", "));
   return rows;
 }
 
@@ -279,7 +278,7 @@ async function replayDraw(doc, files, progress, entityInfo) {
   let selectedIds = null;
   if (strata) {
     const eligibleRows = [];
-    for (const list of strata.values()) eligibleRows.push(...list);
+    for (const list of strata.values()) for (const r of list) eligibleRows.push(r);
     const tickets = await sha256Each(eligibleRows.length, (i) => ticketMessage(doc.seed, eligibleRows[i][0]),
       (n) => step("selection")(n / eligibleRows.length));
     const ticketOf = new Map(eligibleRows.map((r, i) => [r, tickets[i]]));

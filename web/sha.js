@@ -81,17 +81,22 @@ async function sha256Hex(...parts) {
 /* SHA-256 of `count` messages, messageAt(i) giving the i-th, `batch` at a time in parallel; a
  * promise of the hex digests in order.  `progress(done)` is awaited between batches, which
  * also hands the page back to the browser so that it never freezes. */
-async function sha256Each(count, messageAt, progress, batch = 8192) {
+async function sha256Each(count, messageAt, progress, batch = 8192, raw = false) {
   const out = new Array(count);
   for (let i = 0; i < count; i += batch) {
     const end = Math.min(count, i + batch);
     const jobs = [];
     for (let j = i; j < end; j++) jobs.push(crypto.subtle.digest("SHA-256", messageAt(j)));
     const done = await Promise.all(jobs);
-    for (let j = i; j < end; j++) out[j] = toHex(done[j - i]);
+    for (let j = i; j < end; j++) out[j] = raw ? new Uint8Array(done[j - i]) : toHex(done[j - i]);
     if (progress) await progress(end);
   }
   return out;
+}
+
+/* The same, giving the digests as bytes (Uint8Array), not hex. */
+function sha256EachBytes(count, messageAt, progress) {
+  return sha256Each(count, messageAt, progress, 8192, true);
 }
 
 /* The same for messages held in a list. */
