@@ -82,7 +82,7 @@ int cmd_publish(int argc, char **argv)
 	if ((rc = cli_opt_parse(&a, options, "publish", usage, argc, argv)) != CLI_PARSED)
 		return rc;
 	if (!a.output && !a.html)
-		return cli_usage_error("publish", "-o FILE or --html FILE is required");
+		return cli_usage_error("publish", "-o FILE is required (or --html FILE for the public page)");
 	if ((rc = cli_open_store_signing(&store, &key, a.db, a.key)) != CLI_OK)
 		return rc;
 	rc = a.output ? cli_publish_run(store, a.task_id, a.output) : CLI_OK;
