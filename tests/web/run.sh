@@ -188,6 +188,23 @@ for c in bind joint; do
 	c_refuses "$c: an unsigned change of the results" "$T/$c-unsigned.json" --draw "$V/$c/draw.json"
 done
 
+echo "== a browser without Ed25519: the signature is 'not done', the verdict incomplete, never ok"
+# WebCrypto's importKey refusing Ed25519, as an old browser does (a script put in front of the
+# page's own, in a copy of the page: the page itself has no such hook).
+"$MKPAGE" "$T/noed.html" "$V/bind/draw.json" --results "$V/bind/results.json"
+"$PY" - "$T/noed.html" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+old = crypto = ("<script>(function () { var s = crypto.subtle, f = s.importKey.bind(s);"
+    " s.importKey = function (fmt, key, alg) { if (alg && (alg === 'Ed25519' || alg.name === 'Ed25519'))"
+    " return Promise.reject(new DOMException('Ed25519 is not supported', 'NotSupportedError'));"
+    " return f.apply(null, arguments); }; })();</script>\n")
+s = s.replace("</head>", crypto + "</head>", 1)
+open(p, "w", encoding="utf-8").write(s)
+PY
+expect "$T/noed.html" incomplete "signature=not done" "results signature=not done" "entries=not done" tickets=ok
+
 echo "== the page makes no network request"
 # Chromium's net log marks a request a page made with the page's origin (a file:// page:
 # "null"); Chromium's own background requests are "not an origin".  A page that fetches
