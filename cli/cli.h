@@ -173,6 +173,9 @@ int cmd_audit(int argc, char **argv);
 int cmd_verify_proof(int argc, char **argv);
 
 int cli_publish_run(yh_store *store, const char *task_id, const char *output);
+/* The public page (yh_page_html) of a drawn task, with a results document's text or NULL,
+ * written to html (cmd_publish.c). */
+int cli_page_run(yh_store *store, const char *task_id, const char *results, const char *html);
 int cli_feed_run(yh_store *store, const char *output);
 int cmd_feed(int argc, char **argv);
 int cli_verify_run(const char *document, const yh_verify_inputs *inputs, int json);
@@ -190,8 +193,10 @@ int cmd_reassign(int argc, char **argv);
 int cmd_substitute(int argc, char **argv);
 int cmd_disclose(int argc, char **argv);
 
-/* Writes the results document and its CSV (csv may be NULL), then records the disclosure. */
-int cli_disclose_run(yh_store *store, const char *task_id, const char *output, const char *csv);
+/* Writes the results document, its CSV and its public page (csv, html may be NULL), then
+ * records the disclosure. */
+int cli_disclose_run(yh_store *store, const char *task_id, const char *output, const char *csv,
+                     const char *html);
 int cmd_status(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
 

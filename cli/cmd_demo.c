@@ -108,6 +108,11 @@ static int publish_and_verify(yh_store *store, const char *dir)
 	fflush(stdout);
 	if ((rc = cli_publish_run(store, DEMO_TASK, doc)) != CLI_OK)
 		return rc;
+	snprintf(pub, sizeof(pub), "%s/draw.html", dir);
+	printf("$ yaohao publish %s --html %s    (the public page: open it in a browser)\n", DEMO_TASK, pub);
+	fflush(stdout);
+	if ((rc = cli_page_run(store, DEMO_TASK, NULL, pub)) != CLI_OK)
+		return rc;
 	if ((rc = yh_draw_transcript(&tr, store, DEMO_TASK)) < 0 || !(t = json_loads(tr, 0, NULL))) {
 		free(tr);
 		return cli_fail(rc < 0 ? rc : YH_ESTORE);
@@ -255,9 +260,10 @@ static int disclose_and_verify(yh_store *store, const char *dir)
 
 	snprintf(doc, sizeof(doc), "%s/results.json", dir);
 	snprintf(csv, sizeof(csv), "%s/results-disclosure.csv", dir);
-	printf("\n$ yaohao disclose %s -o %s --csv %s\n", DEMO_TASK, doc, csv);
+	snprintf(draw, sizeof(draw), "%s/results.html", dir);
+	printf("\n$ yaohao disclose %s -o %s --csv %s --html %s\n", DEMO_TASK, doc, csv, draw);
 	fflush(stdout);
-	if ((rc = cli_disclose_run(store, DEMO_TASK, doc, csv)) != CLI_OK)
+	if ((rc = cli_disclose_run(store, DEMO_TASK, doc, csv, draw)) != CLI_OK)
 		return rc;
 	snprintf(draw, sizeof(draw), "%s/draw.json", dir);
 	snprintf(ins, sizeof(ins), "%s/inspectors.frozen.csv", dir);

@@ -5,7 +5,7 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: yaohao disclose [--db FILE] [--key FILE] TASK-ID -o FILE [--csv FILE]\n"
+	"usage: yaohao disclose [--db FILE] [--key FILE] TASK-ID -o FILE [--csv FILE] [--html FILE]\n"
 	"\n"
 	"Writes the signed results document of a drawn task (yaohao-results/1): it\n"
 	"names the draw document by its digests, lists every inspection with its\n"
@@ -20,11 +20,14 @@ static const char usage[] =
 	"  --csv FILE         also the results as CSV for the enterprise credit\n"
 	"                     disclosure system (统一社会信用代码, 企业名称, 抽查任务编号,\n"
 	"                     抽查类型, 抽查机关, 检查日期, 检查结果, 后续处置, 公示日期)\n"
+	"  --html FILE        also the public page with the draw and these results: one\n"
+	"                     self-contained HTML file that checks both in the reader's\n"
+	"                     browser (docs/public-check.md)\n"
 	"  --db FILE          the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
 	"  --key FILE         the secret signing key (default: the store's path + .key)\n";
 
 typedef struct {
-	const char *db, *key, *output, *csv, *task_id;
+	const char *db, *key, *output, *csv, *html, *task_id;
 } disclose_args;
 
 static const cli_opt_spec options[] = {
@@ -32,16 +35,18 @@ static const cli_opt_spec options[] = {
 	CLI_VALUE(disclose_args, key, "key", 0),
 	CLI_VALUE(disclose_args, output, "output", 'o'),
 	CLI_VALUE(disclose_args, csv, "csv", 0),
+	CLI_VALUE(disclose_args, html, "html", 0),
 	CLI_ARG(disclose_args, task_id, "TASK-ID"),
 	CLI_END
 };
 
 typedef struct {
-	const char *output, *csv;
+	yh_store *store;
+	const char *task_id, *output, *csv, *html;
 	int exit_code;
 } disclose_files;
 
-/* Both files before the disclosure is recorded: one that cannot be written records nothing. */
+/* Every file before the disclosure is recorded: one that cannot be written records nothing. */
 static int write_files(void *ctx, const char *document, const char *csv)
 {
 	disclose_files *f = ctx;
@@ -55,12 +60,15 @@ static int write_files(void *ctx, const char *document, const char *csv)
 		f->exit_code = cli_output_failed(f->csv, err);
 		return 1;
 	}
+	if (f->html && (f->exit_code = cli_page_run(f->store, f->task_id, document, f->html)) != CLI_OK)
+		return 1;
 	return 0;
 }
 
-int cli_disclose_run(yh_store *store, const char *task_id, const char *output, const char *csv)
+int cli_disclose_run(yh_store *store, const char *task_id, const char *output, const char *csv,
+                     const char *html)
 {
-	disclose_files f = { output, csv, CLI_OK };
+	disclose_files f = { store, task_id, output, csv, html, CLI_OK };
 	uint64_t seq;
 	int rc;
 
@@ -87,7 +95,7 @@ int cmd_disclose(int argc, char **argv)
 		return cli_usage_error("disclose", "-o FILE is required");
 	if ((rc = cli_open_store_signing(&store, &key, a.db, a.key)) != CLI_OK)
 		return rc;
-	rc = cli_disclose_run(store, a.task_id, a.output, a.csv);
+	rc = cli_disclose_run(store, a.task_id, a.output, a.csv, a.html);
 	yh_store_close(store);
 	yh_key_free(key);
 	return rc;

@@ -52,5 +52,6 @@
 #include "results.h"
 #include "dashboard.h"
 #include "calendar.h"
+#include "page.h"
 
 #endif

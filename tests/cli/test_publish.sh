@@ -169,6 +169,18 @@ yh publish --db "$DB" "$TASK_ID" -o "$T/no/such/dir/doc.json"
 assert_exit "$EXIT_DATA" "publish to a folder that does not exist exits $EXIT_DATA"
 assert_stderr_contains "$T/no/such/dir/doc.json" "the message names the output"
 
+# The public page: one self-contained HTML file with the document embedded (tests/web/run.sh
+# checks it in a browser).
+yh publish --db "$DB" "$TASK_ID" --html page.html
+assert_exit 0 "publish --html exits 0"
+assert_file_exists page.html
+grep -q '<script type="application/json" id="draw-document">' page.html
+assert_eq 0 $? "the page embeds the draw document"
+grep -q "default-src 'none'" page.html
+assert_eq 0 $? "the page forbids network requests"
+grep -qiE '(src|href)=' page.html
+assert_eq 1 $? "the page loads nothing from outside"
+
 assert_eq "$N" "$(db_count "$DB" ledger)" "after everything the demo ledger still has $N entries"
 assert_eq "$before" "$(sqlite3 "$DB" .dump)" "after everything the demo store is unchanged"
 

@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# run.sh — the public page (web/, yh_page_html) in a real browser: Debian's chromium, headless.
+#
+# For every vector of fixtures/vectors the page (made by mkpage from draw.json, with
+# results.json where there is one) must reach data-verdict="ok" on #verdict, as the C
+# verifier and tests/vectors/check_spec.py do; with the three register files embedded it must
+# recompute the roots, the selection and the teams; tampered documents (re-signed with the
+# test vectors' key by tests/cli/resign*.py, or not re-signed) and a tampered register row
+# must give data-verdict="fail" naming the check that caught them, and `yaohao verify` must
+# refuse the same documents.  The page must make no network request (Chromium's net log).
+# The demo's two pages must verify; their screenshots are left in $OUT_DIR for a reviewer.
+#
+# Environment (tests/CMakeLists.txt): MKPAGE, YAOHAO, FIXTURES, CLI_TESTS, OUT_DIR.
+# Without chromium this test FAILS (./dev installs it); it never skips.
+set -u
+: "${MKPAGE:?}" "${YAOHAO:?}" "${FIXTURES:?}" "${CLI_TESTS:?}" "${OUT_DIR:?}"
+
+CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+if [ -z "$CHROMIUM" ]; then
+	echo "FAIL: chromium is not installed; ./dev installs Debian's chromium (apt-get install chromium)" >&2
+	exit 1
+fi
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # Debian's, with python3-nacl (./dev installs it)
+"$PY" -c "import nacl.signing" 2>/dev/null || { echo "FAIL: PyNaCl is missing (./dev installs python3-nacl)" >&2; exit 1; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/yaohao-web-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+mkdir -p "$OUT_DIR"
+V=$FIXTURES/vectors
+passed=0 failed=0
+printf 'yaohao-secret-key-v1\n%s\n' "$(printf 'yaohao test vector key' | sha256sum | cut -c 1-64)" > "$T/vk.key"
+
+# browse PAGE [chromium options...]: loads the page headless until its checks are done and
+# leaves the DOM in PAGE.dom.  Virtual time runs the page's timers at once; WebCrypto's
+# promises are waited for.
+browse() {
+	local page=$1; shift
+	"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$(mktemp -d "$T/profile-XXXXXX")" --virtual-time-budget=600000 \
+		"$@" --dump-dom "file://$page" > "$page.dom" 2>> "$T/chromium.log"
+}
+
+# verdict PAGE.dom: "VERDICT FAILED-CHECKS DONE" from #verdict, then one line per check
+# "CHECK=STATUS".
+read_dom() {
+	"$PY" - "$1" <<'PY'
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.v = None; self.checks = []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id") == "verdict":
+            self.v = a
+        if "data-check" in a:
+            self.checks.append((a["data-check"], a.get("data-status")))
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+v = p.v or {}
+print((v.get("data-verdict") or "missing") + "|" + (v.get("data-failed") or "") + "|" + (v.get("data-done") or ""))
+for c, s in p.checks:
+    print(c + "=" + s)
+PY
+}
+
+pass() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect PAGE ok|fail [CHECK-THAT-FAILED] [CHECK=STATUS ...]
+expect() {
+	local page=$1 want=$2 what; shift 2
+	browse "$page"
+	local out; out=$(read_dom "$page.dom")
+	local head=${out%%$'\n'*} verdict failedlist done
+	IFS='|' read -r verdict failedlist done <<< "$head"
+	what="$(basename "$page"): verdict $verdict${failedlist:+ (failed: $failedlist)}"
+	if [ "$done" != 1 ]; then fail "$what: the page did not finish its checks"; return; fi
+	if [ "$verdict" != "$want" ]; then fail "$what, expected $want"; return; fi
+	if [ "$want" = fail ] && [ $# -gt 0 ]; then
+		case ",$failedlist," in *",$1,"*) ;; *) fail "$what: expected the check '$1' to fail"; return ;; esac
+		shift
+	fi
+	local c
+	for c in "$@"; do
+		grep -qxF "$c" <<< "$out" || { fail "$what: expected $c"; return; }
+	done
+	pass "$what"
+}
+
+# c_refuses DESC ARGS...: yaohao verify must refuse (nonzero exit) what the page refused.
+c_refuses() {
+	local desc=$1; shift
+	if "$YAOHAO" verify "$@" > "$T/c.out" 2>&1; then fail "yaohao verify accepts $desc"; else pass "yaohao verify refuses $desc"; fi
+}
+
+resign() { "$PY" "$CLI_TESTS/resign.py" "$@"; }
+
+echo "== every vector verifies (the C verifier and check_spec.py agree on them: vectors.*)"
+for dir in "$V"/*/; do
+	name=$(basename "$dir")
+	[ -f "$dir/draw.json" ] || continue
+	args=()
+	[ -f "$dir/results.json" ] && args=(--results "$dir/results.json")
+	"$MKPAGE" "$T/$name.html" "$dir/draw.json" "${args[@]}" || { fail "mkpage $name"; continue; }
+	expect "$T/$name.html" ok signature=ok tickets=ok "selection rules=ok"
+	"$MKPAGE" "$T/$name-registers.html" "$dir/draw.json" "${args[@]}" \
+		--registers "$dir/entities.csv" "$dir/inspectors.csv" "$dir/conflicts.csv" || { fail "mkpage $name"; continue; }
+	expect "$T/$name-registers.html" ok "entity register=ok" "officer register=ok" "conflict register=ok" \
+		eligibility=ok strata=ok selection=ok teams=ok
+done
+
+echo "== tampered draw documents fail, naming the check"
+F=$V/food
+tamper() { # NAME CHECK [resign edits...]: a re-signed tamper of the food vector
+	local name=$1 chk=$2; shift 2
+	resign "$F/draw.json" "$T/$name.json" "$T/vk.key" "$@" || { fail "resign $name"; return; }
+	"$MKPAGE" "$T/$name.html" "$T/$name.json" && expect "$T/$name.html" fail "$chk"
+	c_refuses "$name" "$T/$name.json"
+}
+other_id=$("$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["reserves"][0]["id"])' "$F/draw.json")
+tamper ticket tickets "selected.2.ticket=\"$(printf '0%.0s' {1..64})\""
+tamper id tickets "selected.0.id=\"$other_id\""
+tamper member tickets "selected.0.team.1.id=\"33010020200001\""
+tamper cutoff "selection rules" "strata.1.cutoff=\"$(printf 'f%.0s' {1..64})\""
+tamper size "selection rules" "strata.2.selected=6"
+tamper load-cap "selection rules" "load_cap=1"
+tamper secret commitment "secret=\"$(printf '1%.0s' {1..64})\""
+tamper entropy seed 'entropy_value="another value"'
+tamper task "task digest" 'task.title="another title"'
+
+# not re-signed: any change breaks the signature
+"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); d["selected"][0]["name"]="某某公司"; json.dump(d,open(sys.argv[2],"w"),ensure_ascii=False)' \
+	"$F/draw.json" "$T/unsigned.json"
+"$MKPAGE" "$T/unsigned.html" "$T/unsigned.json" && expect "$T/unsigned.html" fail signature
+c_refuses "an unsigned change" "$T/unsigned.json"
+
+# a team member swapped for another officer, its pair ticket recomputed and the team put back
+# in pair-ticket order, re-signed: only the teams' replay from the registers can catch it
+"$PY" - "$F/draw.json" "$T/swap-edit.json" <<'PY'
+import hashlib, json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+seed = bytes.fromhex(d["seed"])
+def pair(e, o):
+    return hashlib.sha256(seed + b"yaohao:pair:v2".ljust(32, b"\0") + e.encode() + o.encode()).hexdigest()
+load = {}
+for s in d["selected"]:
+    for m in s["team"]:
+        load[m["id"]] = load.get(m["id"], 0) + 1
+e = d["selected"][0]
+ids = {m["id"] for m in e["team"]}
+new = next(m for s in d["selected"][1:] for m in s["team"] if m["id"] not in ids and load[m["id"]] < d["load_cap"])
+team = [m for m in e["team"] if m["role"] == "leader"] + [dict(new)]
+for m in team:
+    m["pair_ticket"] = pair(e["id"], m["id"])
+team.sort(key=lambda m: (m["pair_ticket"], m["id"]))
+for i, m in enumerate(team):
+    m["role"] = "leader" if i == 0 else "member"
+e["team"] = team
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+resign "$T/swap-edit.json" "$T/swap.json" "$T/vk.key"
+"$MKPAGE" "$T/swap.html" "$T/swap.json" && expect "$T/swap.html" ok   # the document alone cannot tell
+"$MKPAGE" "$T/swap-registers.html" "$T/swap.json" --registers "$F/entities.csv" "$F/inspectors.csv" "$F/conflicts.csv" &&
+	expect "$T/swap-registers.html" fail teams
+c_refuses "the swapped member with the registers" "$T/swap.json" --entities "$F/entities.csv" \
+	--inspectors "$F/inspectors.csv" --conflicts "$F/conflicts.csv"
+
+echo "== a tampered register row fails the root"
+sed '5s/,active,/,suspended,/' "$F/entities.csv" > "$T/entities-tampered.csv"
+cmp -s "$F/entities.csv" "$T/entities-tampered.csv" && fail "the register tamper changed nothing"
+"$MKPAGE" "$T/row.html" "$F/draw.json" --registers "$T/entities-tampered.csv" "$F/inspectors.csv" "$F/conflicts.csv" &&
+	expect "$T/row.html" fail "entity register"
+c_refuses "a tampered register row" "$F/draw.json" --entities "$T/entities-tampered.csv"
+
+echo "== tampered results documents fail"
+for c in bind joint; do
+	# a result in force (one a later correction replaced would leave the listing as it is)
+	first=$("$PY" -c 'import json,sys; print(next(i["result"]["entry"] for i in json.load(open(sys.argv[1]))["inspections"] if i["result"]))' "$V/$c/results.json")
+	"$PY" "$CLI_TESTS/resign_results.py" "$V/$c/results.json" "$T/$c-code.json" "$T/vk.key" --draw "$V/$c/draw.json" \
+		--entry "$first" 'result="9"' || { fail "resign_results $c"; continue; }
+	"$MKPAGE" "$T/$c-code.html" "$V/$c/draw.json" --results "$T/$c-code.json" && expect "$T/$c-code.html" fail listing
+	c_refuses "$c: a result code changed" "$T/$c-code.json" --draw "$V/$c/draw.json"
+	"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); d["inspections"][0]["name"]="某某公司"; json.dump(d,open(sys.argv[2],"w"),ensure_ascii=False)' \
+		"$V/$c/results.json" "$T/$c-unsigned.json"
+	"$MKPAGE" "$T/$c-unsigned.html" "$V/$c/draw.json" --results "$T/$c-unsigned.json" &&
+		expect "$T/$c-unsigned.html" fail "results signature"
+	c_refuses "$c: an unsigned change of the results" "$T/$c-unsigned.json" --draw "$V/$c/draw.json"
+done
+
+echo "== a browser without Ed25519: the signature is 'not done', the verdict incomplete, never ok"
+# WebCrypto's importKey refusing Ed25519, as an old browser does (a script put in front of the
+# page's own, in a copy of the page: the page itself has no such hook).
+"$MKPAGE" "$T/noed.html" "$V/bind/draw.json" --results "$V/bind/results.json"
+"$PY" - "$T/noed.html" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+old = crypto = ("<script>(function () { var s = crypto.subtle, f = s.importKey.bind(s);"
+    " s.importKey = function (fmt, key, alg) { if (alg && (alg === 'Ed25519' || alg.name === 'Ed25519'))"
+    " return Promise.reject(new DOMException('Ed25519 is not supported', 'NotSupportedError'));"
+    " return f.apply(null, arguments); }; })();</script>\n")
+s = s.replace("</head>", crypto + "</head>", 1)
+open(p, "w", encoding="utf-8").write(s)
+PY
+expect "$T/noed.html" incomplete "signature=not done" "results signature=not done" "entries=not done" tickets=ok
+
+echo "== the page makes no network request"
+# Chromium's net log marks a request a page made with the page's origin (a file:// page:
+# "null"); Chromium's own background requests are "not an origin".  A page that fetches
+# shows that the log sees page requests at all.
+printf '<html><body><script>fetch("https://example.test/y").catch(function(){})</script></body></html>' > "$T/control.html"
+browse "$T/control.html" --log-net-log="$T/control-net.json"
+if grep -q '"initiator":"null"' "$T/control-net.json"; then pass "the net log records a page's request"; else fail "the net log records no page request: the check below would prove nothing"; fi
+"$MKPAGE" "$T/net.html" "$V/bind/draw.json" --results "$V/bind/results.json" \
+	--registers "$V/bind/entities.csv" "$V/bind/inspectors.csv" "$V/bind/conflicts.csv"
+browse "$T/net.html" --log-net-log="$T/net.json"
+if grep -q '"initiator":"null"' "$T/net.json"; then fail "the page made a network request"; else pass "the page made no network request"; fi
+if grep -qiE '(src|href)=|url\(|@import' "$T/net.html"; then fail "the page names an outside resource"; else pass "the page names no outside resource"; fi
+grep -q "default-src 'none'" "$T/net.html" && pass "the page forbids the network (Content-Security-Policy)" || fail "no Content-Security-Policy"
+
+echo "== the demo's pages"
+if "$YAOHAO" demo --dir "$T/demo" > "$T/demo.log" 2>&1; then
+	for p in draw results; do
+		grep -qF "$T/demo/$p.html" "$T/demo.log" && pass "the demo prints the path of $p.html" || fail "the demo does not print $p.html"
+		cp "$T/demo/$p.html" "$T/demo-$p.html"
+		expect "$T/demo-$p.html" ok
+		"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+			--disable-background-networking --disable-component-update --disable-sync \
+			--user-data-dir="$(mktemp -d "$T/profile-XXXXXX")" --virtual-time-budget=60000 \
+			--window-size=1280,2400 --screenshot="$OUT_DIR/demo-$p.png" "file://$T/demo-$p.html" 2>> "$T/chromium.log"
+		[ -s "$OUT_DIR/demo-$p.png" ] && pass "screenshot $OUT_DIR/demo-$p.png" || fail "no screenshot of $p.html"
+	done
+else
+	fail "yaohao demo: $(tail -3 "$T/demo.log")"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

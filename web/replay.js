@@ -1,0 +1,340 @@
+/* replay.js — the draw replayed from the three published register files (docs/spec.md §1,
+ * §2, §4, §5, §8, §9), as `yaohao verify DOCUMENT --entities … --inspectors … --conflicts …`
+ * does: every row count and root, the eligible sets, the strata populations, the load cap,
+ * the selection, and the teams, compared with the document exactly.
+ *
+ * The work is cut into chunks that hand the page back to the browser, with progress, so a
+ * register of a million rows never freezes the page.
+ */
+"use strict";
+
+const REGISTERS = {
+  entities: { columns: ["id", "name", "type", "region", "industry", "risk", "status", "abnormal"], key: [0] },
+  inspectors: { columns: ["id", "name", "department", "cert_valid_until", "specialties", "status"], key: [0] },
+  conflicts: { columns: ["inspector_id", "entity_id", "reason"], key: [0, 1] },
+};
+
+/* ---- canonical CSV (§1), read as RFC 4180 ----------------------------------------------- */
+
+/* The rows of a register file (bytes), checked against its header and sorted by key; throws
+ * an Error naming the line for a file that is not the register. */
+async function readRegister(name, bytes, progress) {
+  const reg = REGISTERS[name];
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw new Error("not UTF-8");
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark is accepted
+  const rows = [];
+  let at = 0, line = 1, header = null;
+  while (at < text.length) {
+    // one record: fields up to an unquoted LF (or CRLF)
+    const fields = [];
+    let field = "", quoted = false, startLine = line;
+    for (;;) {
+      if (at >= text.length) { fields.push(field); break; }
+      const c = text[at];
+      if (quoted) {
+        if (c === '"') {
+          if (text[at + 1] === '"') { field += '"'; at += 2; }
+          else {
+            quoted = false;
+            at++;
+            if (at < text.length && text[at] !== "," && text[at] !== "\n" && text[at] !== "\r")
+              throw new Error("line " + startLine + ": text after a closing quote");
+          }
+        } else { if (c === "\n") line++; field += c; at++; }
+      } else if (c === '"' && field === "") { quoted = true; at++; }
+      else if (c === ",") { fields.push(field); field = ""; at++; }
+      else if (c === "\n" || (c === "\r" && text[at + 1] === "\n")) {
+        fields.push(field);
+        at += c === "\n" ? 1 : 2;
+        line++;
+        break;
+      } else if (c === '"' || c === "\r") throw new Error("line " + startLine + ": a stray " + (c === '"' ? "quote" : "CR"));
+      else { field += c; at++; }
+      if (quoted && at >= text.length) throw new Error("line " + startLine + ": a quoted field is not closed");
+    }
+    if (header === null) {
+      header = fields;
+      if (fields.join(",") !== reg.columns.join(","))
+        throw new Error("line 1: the header is not " + reg.columns.join(","));
+      continue;
+    }
+    if (fields.length !== reg.columns.length)
+      throw new Error("line " + startLine + ": " + fields.length + " fields, not " + reg.columns.length);
+    rows.push(fields);
+    if (rows.length % 50000 === 0 && progress) await progress(at / text.length);
+  }
+  if (header === null) throw new Error("the file is empty (no header)");
+  const byKey = (a, b) => {
+    for (const k of reg.key) {
+      const c = compareUtf8(a[k], b[k]);
+      if (c) return c;
+    }
+    return 0;
+  };
+  rows.sort(byKey);
+  for (let i = 1; i < rows.length; i++)
+    if (byKey(rows[i - 1], rows[i]) === 0)
+      throw new Error("two rows have the key " + reg.key.map((k) => rows[i][k]).join(", "));
+  return rows;
+}
+
+/* ---- eligibility (§4) and strata (§5) --------------------------------------------------- */
+
+/* The reason an entity row is left out, or null when it is eligible. */
+function entityExclusion(row, task, excluded) {
+  const [id, , type, region, industry, risk, status, abnormal] = row;
+  const p = task.population;
+  if (!p.status.includes(status)) return "status";
+  if ((p.regions.length && !p.regions.some((r) => region.startsWith(r))) ||
+      (p.industries.length && !p.industries.some((i) => industry.startsWith(i))) ||
+      (p.types.length && !p.types.includes(type)) ||
+      (p.risk.length && !p.risk.includes(risk)) ||
+      (p.abnormal === true && abnormal !== "1") || (p.abnormal === false && abnormal !== "0"))
+    return "filter";
+  if (excluded.has(id)) return "exclusion window";
+  return null;
+}
+
+/* The stratum key of an eligible entity row. */
+function stratumKey(row, by) {
+  if (by.length === 0) return "all";
+  const [, , type, region, industry, risk] = row;
+  const chars = (s, n) => Array.from(s).slice(0, n).join("");
+  return by.map((b) => {
+    const v = { risk, province: chars(region, 2), city: chars(region, 4), industry_section: chars(industry, 1), type }[b];
+    if (v === "") return "-";
+    if (v === "-") return "%2D";
+    return v.replace(/%/g, "%25").replace(/\//g, "%2F");
+  }).join("/");
+}
+
+/* The reason an officer row is left out, or null. */
+function officerExclusion(row, task) {
+  const [, , department, certValidUntil, , status] = row;
+  if (status !== "active") return "status";
+  if (certValidUntil < task.draw_date) return "certificate expired";
+  if (!task.departments.includes(department)) return "department";
+  return null;
+}
+
+/* The default load cap (§5). */
+function defaultLoadCap(task, K, officers) {
+  const N = officers.length;
+  if (N === 0) return 0;
+  const ceilDiv = (a, b) => Math.floor((a + b - 1) / b);
+  let cap = ceilDiv(K * task.team.size, N);
+  for (const [d, seats] of Object.entries(task.team.per_department)) {
+    const Nd = officers.filter((o) => o.department === d).length;
+    if (Nd) cap = Math.max(cap, ceilDiv(K * seats, Nd));
+  }
+  for (const s of task.team.specialties) {
+    const Hs = officers.filter((o) => o.specialties.includes(s)).length;
+    if (Hs) cap = Math.max(cap, ceilDiv(K, Hs));
+  }
+  return cap;
+}
+
+/* ---- teams (§9) ------------------------------------------------------------------------ */
+
+/* Forms every team in rank order; resolves to the teams (lists of officers in pair-ticket
+ * order with their pair tickets), or throws when a team cannot be formed. */
+async function formTeams(doc, selectedIds, officers, recusals, progress) {
+  const task = doc.task, cap = doc.load_cap, size = task.team.size;
+  const specialties = task.team.specialties, perDept = task.team.per_department;
+  const bySeats = Object.keys(perDept).length > 0;
+  for (const o of officers) {
+    o.load = 0;
+    o.tickets = [];
+    o.specialist = o.specialties.some((s) => specialties.includes(s));
+  }
+  // officer_ticket(L, o) is computed once per level an officer reaches
+  const ticketsAt = async (list) => {
+    const need = list.filter((o) => o.load < cap && o.tickets[o.load] === undefined);
+    const got = await sha256Many(need.map((o) => officerTicketMessage(doc.seed, o.load, o.id)));
+    need.forEach((o, i) => { o.tickets[o.load] = got[i]; });
+  };
+  await ticketsAt(officers);
+  const candidateOrder = (a, b) => a.load - b.load || compareTicket(a.tickets[a.load], a.id, b.tickets[b.load], b.id);
+  const fillingOrder = (a, b) => a.load - b.load || (a.specialist - b.specialist) ||
+    compareTicket(a.tickets[a.load], a.id, b.tickets[b.load], b.id);
+
+  const teams = [];
+  for (const [rank0, e] of selectedIds.entries()) {
+    const recused = recusals.get(e);
+    const candidates = officers.filter((o) => o.load < cap && !(recused && recused.has(o.id)));
+    const open = bySeats ? Object.assign({}, perDept) : null;
+    let anyOpen = size;
+    const canSeat = (o) => (bySeats ? (open[o.department] || 0) > 0 : anyOpen > 0);
+    const members = [];
+    const seat = (o) => { members.push(o); if (bySeats) open[o.department]--; else anyOpen--; };
+    const best = (ok, order) => {
+      let b = null;
+      for (const o of candidates) if (ok(o) && !members.includes(o) && canSeat(o) && (b === null || order(o, b) < 0)) b = o;
+      return b;
+    };
+    for (const s of specialties) {
+      if (members.some((m) => m.specialties.includes(s))) continue;
+      const o = best((c) => c.specialties.includes(s), candidateOrder);
+      if (!o) throw new Error("rank " + (rank0 + 1) + " (" + e + "): no candidate holds the specialty " + s);
+      seat(o);
+    }
+    while (members.length < size) {
+      const o = best(() => true, fillingOrder);
+      if (!o) throw new Error("rank " + (rank0 + 1) + " (" + e + "): the candidates ran out");
+      seat(o);
+    }
+    const pairs = await sha256Many(members.map((o) => pairTicketMessage(doc.seed, e, o.id)));
+    const team = members.map((o, i) => ({ o, pair: pairs[i] }));
+    team.sort((a, b) => compareTicket(a.pair, a.o.id, b.pair, b.o.id));
+    teams.push(team);
+    for (const m of members) m.load++;
+    await ticketsAt(members);
+    if (progress && rank0 % 200 === 199) await progress((rank0 + 1) / selectedIds.length);
+  }
+  return teams;
+}
+
+/* ---- the replay ------------------------------------------------------------------------ */
+
+/* files: {entities, inspectors, conflicts}, each the bytes of a register file or null.
+ * progress(what, fraction) is awaited now and then.  Resolves to the list of checks; when
+ * entityInfo (a Map) is given, it gets each entity row's {name, reason, stratum}. */
+async function replayDraw(doc, files, progress, entityInfo) {
+  const checks = [];
+  const step = (what) => (f) => (progress ? progress(what, f) : null);
+  const label = { entities: ["检查对象名录", "entity register"], inspectors: ["执法检查人员名录", "officer register"], conflicts: ["回避关系表", "conflict register"] };
+  const rows = {};
+  for (const name of ["entities", "inspectors", "conflicts"]) {
+    const id = label[name][1];
+    if (!files[name]) {
+      checks.push(check(id, "not done", say("未提供" + label[name][0] + "文件", "the " + id + " file was not given")));
+      continue;
+    }
+    try {
+      rows[name] = await readRegister(name, files[name], step(id));
+    } catch (e) {
+      checks.push(check(id, "failed", say(label[name][0] + "文件不是规范的名录：" + e.message, "the file is not the register: " + e.message)));
+      continue;
+    }
+    const root = await merkleRoot(rows[name].length, (i) => rowLeafMessage(rows[name][i]), step(id));
+    const want = doc[name];
+    if (rows[name].length !== want.count || root !== want.root)
+      checks.push(check(id, "failed", say(label[name][0] + "有 " + rows[name].length + " 行，根哈希 " + root.slice(0, 16) + "…；抽取文件写明 " + want.count + " 行，根哈希 " + want.root.slice(0, 16) + "…：这不是冻结时的名录，或被改动过",
+        rows[name].length + " rows with root " + root.slice(0, 16) + "…; the document states " + want.count + " rows with root " + want.root.slice(0, 16) + "…: not the register as of the freeze, or changed")));
+    else checks.push(check(id, "ok", say(rows[name].length + " 行，根哈希与抽取文件一致", rows[name].length + " rows, the root the document states")));
+  }
+  const task = doc.task;
+
+  // §4, §5: the eligible entities and the strata
+  let strata = null;
+  if (rows.entities) {
+    const excluded = new Set(doc.entities.excluded), left = { status: 0, filter: 0, "exclusion window": 0 };
+    strata = new Map();
+    for (const r of rows.entities) {
+      const why = entityExclusion(r, task, excluded);
+      const k = why ? null : stratumKey(r, task.strata.by);
+      if (entityInfo) entityInfo.set(r[0], { name: r[1], reason: why, stratum: k });
+      if (why) { left[why]++; continue; }
+      if (!strata.has(k)) strata.set(k, []);
+      strata.get(k).push(r);
+    }
+    const eligible = rows.entities.length - left.status - left.filter - left["exclusion window"];
+    const reasons = "status " + left.status + ", filter " + left.filter + ", exclusion window " + left["exclusion window"];
+    if (eligible !== doc.entities.eligible)
+      checks.push(check("eligibility", "failed", say("符合条件的对象 " + eligible + " 户（排除：" + reasons + "），抽取文件写明 " + doc.entities.eligible,
+        eligible + " eligible entities (left out: " + reasons + "); the document states " + doc.entities.eligible)));
+    else checks.push(check("eligibility", "ok", say("符合条件的对象 " + eligible + " 户（排除：" + reasons + "）", eligible + " eligible entities (left out: " + reasons + ")")));
+    const keys = [...strata.keys()].sort(compareUtf8);
+    const stated = doc.strata.map((s) => s.key + ":" + s.population).join(" ");
+    const found = keys.map((k) => k + ":" + strata.get(k).length).join(" ");
+    if (stated !== found)
+      checks.push(check("strata", "failed", say("各层户数应为 " + found + "，抽取文件写明 " + stated, "the strata populations are " + found + "; the document states " + stated)));
+    else checks.push(check("strata", "ok", say(keys.length + " 层，各层户数与抽取文件一致", keys.length + " strata with the populations the document states")));
+  } else checks.push(check("selection", "not done", say("需要检查对象名录", "needs the entity register")));
+
+  // officers (§4) and the load cap (§5)
+  let officers = null;
+  if (rows.inspectors) {
+    officers = rows.inspectors.filter((r) => officerExclusion(r, task) === null)
+      .map(([id, name, department, , specialties]) => ({ id, name, department, specialties: specialties === "" ? [] : specialties.split(";") }));
+    if (officers.length !== doc.inspectors.eligible)
+      checks.push(check("officers", "failed", say("符合条件的检查人员 " + officers.length + " 名，抽取文件写明 " + doc.inspectors.eligible,
+        officers.length + " eligible officers; the document states " + doc.inspectors.eligible)));
+    else checks.push(check("officers", "ok", say("符合条件的检查人员 " + officers.length + " 名", officers.length + " eligible officers")));
+    if (task.team.load_cap === null) {
+      const cap = defaultLoadCap(task, doc.strata.reduce((n, s) => n + s.selected, 0), officers);
+      if (cap !== doc.load_cap)
+        checks.push(check("load cap", "failed", say("默认负荷上限应为 " + cap + "，抽取文件写明 " + doc.load_cap, "the default load cap is " + cap + "; the document states " + doc.load_cap)));
+      else checks.push(check("load cap", "ok", say("默认负荷上限 " + cap, "the default load cap " + cap)));
+    }
+  }
+
+  // §8: tickets, selection, reserves, cutoffs
+  let selectedIds = null;
+  if (strata) {
+    const eligibleRows = [];
+    for (const list of strata.values()) for (const r of list) eligibleRows.push(r);
+    const tickets = await sha256Each(eligibleRows.length, (i) => ticketMessage(doc.seed, eligibleRows[i][0]),
+      (n) => step("selection")(n / eligibleRows.length));
+    const ticketOf = new Map(eligibleRows.map((r, i) => [r, tickets[i]]));
+    const selected = [], reserves = [], cutoffs = new Map();
+    for (const key of [...strata.keys()].sort(compareUtf8)) {
+      const list = strata.get(key).map((r) => ({ r, t: ticketOf.get(r) }));
+      list.sort((a, b) => compareTicket(a.t, a.r[0], b.t, b.r[0]));
+      const stated = doc.strata.find((s) => s.key === key);
+      const size = stated ? stratumSize(task, key, list.length) : null;
+      const k = size && typeof size === "object" ? size.selected : 0, res = size && typeof size === "object" ? size.reserves : 0;
+      list.slice(0, k).forEach(({ r, t }) => selected.push({ id: r[0], name: r[1], stratum: key, ticket: t }));
+      list.slice(k, k + res).forEach(({ r, t }, i) => reserves.push({ stratum: key, order: i + 1, id: r[0], name: r[1], ticket: t }));
+      cutoffs.set(key, k < list.length ? list[k].t : null);
+    }
+    selected.sort((a, b) => compareTicket(a.ticket, a.id, b.ticket, b.id));
+    selectedIds = selected.map((s) => s.id);
+    const fault = firstDifference(
+      selected.map((s, i) => [i + 1, s.id, s.name, s.stratum, s.ticket]),
+      doc.selected.map((s) => [s.rank, s.id, s.name, s.stratum, s.ticket]), "selected") ||
+      firstDifference(reserves.map((r) => [r.stratum, r.order, r.id, r.name, r.ticket]),
+        doc.reserves.map((r) => [r.stratum, r.order, r.id, r.name, r.ticket]), "reserves") ||
+      firstDifference(doc.strata.map((s) => [s.key, cutoffs.has(s.key) ? cutoffs.get(s.key) : "(none)"]),
+        doc.strata.map((s) => [s.key, s.cutoff]), "cutoff");
+    if (fault) checks.push(check("selection", "failed", say("重算的抽取结果与抽取文件不同：" + fault, "the selection recomputed differs from the document: " + fault)));
+    else checks.push(check("selection", "ok", say("重算 " + eligibleRows.length + " 个签号：抽中 " + selected.length + " 户、备选 " + reserves.length + " 户和各层分界签号与抽取文件完全一致",
+      eligibleRows.length + " tickets recomputed: the " + selected.length + " selected, " + reserves.length + " reserves and every cutoff are the document's")));
+  }
+
+  // §9: the teams, with all three registers
+  if (selectedIds && officers && rows.conflicts) {
+    const recusals = new Map();
+    const recuse = (e, o) => { if (!recusals.has(e)) recusals.set(e, new Set()); recusals.get(e).add(o); };
+    for (const [o, e] of rows.conflicts) recuse(e, o);
+    for (const p of doc.recent_pairs) recuse(p.entity_id, p.inspector_id);
+    let teams = null, why = null;
+    try {
+      teams = await formTeams(doc, selectedIds, officers, recusals, step("teams"));
+    } catch (e) {
+      why = e.message;
+    }
+    if (!why)
+      why = firstDifference(teams.map((t, i) => [selectedIds[i], t.map(({ o, pair }, j) => [o.id, o.name, o.department, j ? "member" : "leader", pair].join(" ")).join("; ")]),
+        doc.selected.map((s) => [s.id, s.team.map((o) => [o.id, o.name, o.department, o.role, o.pair_ticket].join(" ")).join("; ")]), "team");
+    if (why) checks.push(check("teams", "failed", say("重算的检查组与抽取文件不同：" + why, "the teams recomputed differ from the document: " + why)));
+    else checks.push(check("teams", "ok", say("按回避关系和近期组合重算全部 " + teams.length + " 个检查组，与抽取文件完全一致",
+      "all " + teams.length + " teams recomputed with the recusals and recent pairs: the document's")));
+  } else checks.push(check("teams", "not done", say("需要全部三个名录文件", "needs all three register files")));
+  return checks;
+}
+
+/* The first place two lists of rows differ, in words, or null. */
+function firstDifference(mine, theirs, what) {
+  const n = Math.max(mine.length, theirs.length);
+  for (let i = 0; i < n; i++) {
+    const a = mine[i] ? JSON.stringify(mine[i]) : "(none)", b = theirs[i] ? JSON.stringify(theirs[i]) : "(none)";
+    if (a !== b) return what + " #" + (i + 1) + ": recomputed " + a + ", document " + b;
+  }
+  return null;
+}
