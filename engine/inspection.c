@@ -382,6 +382,9 @@ static int check_correction(yh_inspections *s, const yh_insp_entity *e, json_t *
 	int rc;
 
 	s->field = "replaces";
+	if (!replaces && json_object_get(p, "reason"))
+		return yh_error_set(YH_EDATA, "result: a reason without an entry it corrects: only a "
+		                    "correction carries one");
 	if (e->result && !replaces)
 		return yh_error_set(YH_EDATA, "result: entity '%s' has a result already (entry %llu): "
 		                    "a result is never overwritten; record a correction that names it",
