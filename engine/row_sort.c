@@ -6,6 +6,7 @@
  * runs spilled to the temporary file are those records in sorted order, back to back, and are
  * merged through a binary heap with one read buffer per run. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #define WRITE_BUF ((size_t)1 << 20)
 
 static size_t budget_override;
+static atomic_uint_fast64_t runs_total;
 
 typedef struct {
 	uint64_t pos, end;   /* the run's bytes not yet read from the file: [pos, end) */
@@ -226,6 +228,7 @@ static int spill(yh_row_sort *s)
 		s->file_size += len;
 	}
 	s->runs[s->nruns++].end = s->file_size;
+	atomic_fetch_add(&runs_total, 1);
 	s->used = 0;
 	s->nidx = 0;
 	s->spilled = 1;
@@ -431,6 +434,11 @@ int yh_row_sort_next(yh_row_sort *s, yh_sorted_row *row)
 	unpack(s, s->runs[s->heap[0]].rec, row);
 	s->pending = 1;
 	return 1;
+}
+
+uint64_t yh_row_sort_runs_total(void)
+{
+	return atomic_load(&runs_total);
 }
 
 size_t yh_row_sort_runs(const yh_row_sort *s)

@@ -45,6 +45,9 @@ void yh_row_sort_free(yh_row_sort *s);
 int yh_row_sort_cmp_key(const char *const *av, const size_t *alen, const char *const *bv,
                         const size_t *blen, size_t nkey);
 
+/* For tests: how many runs every sort of this process has spilled. */
+uint64_t yh_row_sort_runs_total(void);
+
 /* For tests (not thread-safe): the budget of every sort made with budget 0 from now on; 0 goes
  * back to YH_ROW_SORT_BUDGET. */
 void yh_row_sort_set_budget(size_t bytes);
