@@ -12,13 +12,19 @@
 #include "store.h"
 #include "error.h"
 
+/* Rows per INSERT statement: one VDBE program run per BATCH rows instead of per row. */
+#define BATCH 64
+
 struct yh_register_writer {
 	yh_store *store;
 	const yh_register_desc *reg;
 	const char *table;
 	uint64_t seq;
 	int flags;
-	sqlite3_stmt *ins, *cur, *close_one, *scan;
+	sqlite3_stmt *ins, *ins_batch, *cur, *close_one, *scan;
+	char *batch;                       /* BATCH rows' values, back to back, not yet inserted */
+	size_t batch_len, batch_cap, nbatch;
+	size_t batch_lens[BATCH][YH_REGISTER_MAX_COLUMNS];
 	int scan_state;                    /* full import: -1 not started, 1 on a row, 0 done */
 	uint64_t closed;
 	char last[2 * (YH_FIELD_MAX + 8)]; /* the last key put, its values back to back */
@@ -52,6 +58,25 @@ static int prepare_all(yh_register_writer *w)
 		         w->table, cols, params, d->ncolumns + 1);
 		if ((rc = yh_store_prepare(w->store, &w->ins, sql, "cannot prepare the import")) < 0)
 			return rc;
+		{
+			char *big = malloc(BATCH * (d->ncolumns + 1) * 8 + 1024);
+			size_t n, r, k = 1;
+
+			if (!big)
+				return yh_error_set(YH_ENOMEM, "out of memory");
+			n = (size_t)sprintf(big, "INSERT INTO %s (%s, valid_from) VALUES ", w->table, cols);
+			for (r = 0; r < BATCH; r++) {
+				big[n++] = r ? ',' : ' ';
+				big[n++] = '(';
+				for (c = 0; c < d->ncolumns; c++)
+					n += (size_t)sprintf(big + n, "?%zu,", k++);
+				n += (size_t)sprintf(big + n, "?%zu)", k++);
+			}
+			rc = yh_store_prepare(w->store, &w->ins_batch, big, "cannot prepare the import");
+			free(big);
+			if (rc < 0)
+				return rc;
+		}
 		/* ?1 is the sequence, keys follow from ?2 (the lookup shares the numbering) */
 		snprintf(sql, sizeof(sql), "UPDATE %s SET valid_to = ?1 WHERE valid_to IS NULL%s",
 		         w->table, keys);
@@ -108,6 +133,8 @@ void yh_register_writer_free(yh_register_writer *w)
 	if (!w)
 		return;
 	sqlite3_finalize(w->ins);
+	sqlite3_finalize(w->ins_batch);
+	free(w->batch);
 	sqlite3_finalize(w->cur);
 	sqlite3_finalize(w->close_one);
 	sqlite3_finalize(w->scan);
@@ -292,6 +319,64 @@ static int lookup(yh_register_writer *w, const char *const *values, const size_t
 	return YH_OK;
 }
 
+/* The rows kept for the next multi-row INSERT go in (their current versions, if any, are closed
+ * already: the unique index of current rows allows one at a time). */
+static int flush(yh_register_writer *w)
+{
+	const yh_register_desc *d = w->reg;
+	sqlite3_stmt *st = w->nbatch == BATCH ? w->ins_batch : w->ins;
+	const char *p = w->batch;
+	size_t r, c;
+	int rc, k = 1;
+
+	for (r = 0; r < w->nbatch; r++) {
+		for (c = 0; c < d->ncolumns; c++) {
+			sqlite3_bind_text(st, k++, p, (int)w->batch_lens[r][c], SQLITE_STATIC);
+			p += w->batch_lens[r][c];
+		}
+		sqlite3_bind_int64(st, k++, (sqlite3_int64)w->seq);
+		if (st == w->ins) { /* the tail: one row at a time */
+			if ((rc = yh_store_step_done(w->store, st, NULL, "cannot write the register")) < 0)
+				return rc;
+			k = 1;
+		}
+	}
+	if (st == w->ins_batch &&
+	    (rc = yh_store_step_done(w->store, st, NULL, "cannot write the register")) < 0)
+		return rc;
+	w->nbatch = 0;
+	w->batch_len = 0;
+	return YH_OK;
+}
+
+/* A row to add: copied into the batch, which goes in when it is full. */
+static int insert(yh_register_writer *w, const char *const *values, const size_t *lens)
+{
+	const yh_register_desc *d = w->reg;
+	size_t c, len = 0;
+
+	for (c = 0; c < d->ncolumns; c++)
+		len += lens[c];
+	if (w->batch_len + len > w->batch_cap) {
+		size_t cap = (w->batch_cap ? w->batch_cap * 2 : 64 << 10) + len;
+		char *p = realloc(w->batch, cap);
+
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		w->batch = p;
+		w->batch_cap = cap;
+	}
+	for (c = 0; c < d->ncolumns; c++) {
+		if (lens[c])
+			memcpy(w->batch + w->batch_len, values[c], lens[c]);
+		w->batch_len += lens[c];
+		w->batch_lens[w->nbatch][c] = lens[c];
+	}
+	if (++w->nbatch == BATCH)
+		return flush(w);
+	return YH_OK;
+}
+
 int yh_register_writer_put(yh_put_outcome *outcome, yh_register_writer *w,
                            const char *const *values, const size_t *lens)
 {
@@ -320,9 +405,7 @@ int yh_register_writer_put(yh_put_outcome *outcome, yh_register_writer *w,
 	}
 	if (w->flags & YH_WRITE_DRY)
 		return YH_OK;
-	bind_values(w->ins, 1, values, lens, d->ncolumns);
-	sqlite3_bind_int64(w->ins, (int)d->ncolumns + 1, (sqlite3_int64)w->seq);
-	return yh_store_step_done(w->store, w->ins, NULL, "cannot write the register");
+	return insert(w, values, lens);
 }
 
 int yh_register_writer_finish(uint64_t *closed, yh_register_writer *w)
@@ -330,6 +413,8 @@ int yh_register_writer_finish(uint64_t *closed, yh_register_writer *w)
 	int rc;
 
 	*closed = 0;
+	if (w->nbatch && (rc = flush(w)) < 0)
+		return rc;
 	if ((w->flags & YH_WRITE_FULL) && !(w->flags & YH_WRITE_EMPTY)) {
 		if (w->scan_state < 0 && (rc = step_scan(w)) < 0)
 			return rc;
