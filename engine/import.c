@@ -394,8 +394,10 @@ static void progress(importer *im, uint64_t half, uint64_t done, uint64_t of)
 
 	if (!im->opt->on_progress)
 		return;
-	if (half == 0)
-		at = total ? yh_csv_bytes_read(im->csv) / 2 : yh_csv_bytes_read(im->csv);
+	if (total == 0) /* a size not known beforehand (a pipe): the bytes read, in both halves */
+		at = yh_csv_bytes_read(im->csv);
+	else if (half == 0)
+		at = yh_csv_bytes_read(im->csv) / 2;
 	else
 		at = total / 2 + (of ? (uint64_t)((double)(total - total / 2) * ((double)done / (double)of))
 		                     : total - total / 2);
