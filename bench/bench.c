@@ -3,10 +3,13 @@
  * and a process timer.  Not installed.
  *
  *   yaohao-bench measure OUT -- CMD [ARGS...]   run CMD; write "seconds peak_rss_kb" to OUT
- *   yaohao-bench bare-insert CSV DB            the import limit: read the same CSV with the same
+ *   yaohao-bench bare-insert [--sorted] CSV DB the import limits: read the same CSV with the same
  *                                              reader, insert the raw fields with one prepared
  *                                              statement into a table of the register's shape
- *                                              (same keys and index), one transaction
+ *                                              (same keys and index), one transaction; in file
+ *                                              (random key) order, or with --sorted in key
+ *                                              order: every row read into memory and sorted by
+ *                                              id first (the phases' times on stderr)
  *   yaohao-bench limit DB SEQ                  the draw limit: scan the ids of the entity register
  *                                              as of SEQ and hash each once (SHA-256 as a ticket,
  *                                              through the engine's own hardware path)
@@ -71,11 +74,31 @@ static int measure(int argc, char **argv)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
-static int bare_insert(const char *csv_path, const char *db_path)
+#define BARE_FIELDS 8
+
+/* The rows of the CSV, kept for --sorted: one allocation per row, its fields back to back. */
+typedef struct {
+	char *data;
+	uint32_t len[BARE_FIELDS];
+} bare_row;
+
+static int cmp_bare_row(const void *a, const void *b)
+{
+	const bare_row *x = a, *y = b;
+	size_t n = x->len[0] < y->len[0] ? x->len[0] : y->len[0];
+	int c = memcmp(x->data, y->data, n);
+
+	return c ? c : (x->len[0] > y->len[0]) - (x->len[0] < y->len[0]);
+}
+
+static int bare_insert(const char *csv_path, const char *db_path, int sorted)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	yh_csv *csv = NULL;
+	bare_row *rows = NULL;
+	size_t nrows = 0, caprows = 0, k;
+	double t0 = now(), t1 = 0, t2 = 0;
 	int r, i;
 
 	if (yh_csv_open(&csv, csv_path, NULL) < 0 || sqlite3_open(db_path, &db) != SQLITE_OK)
@@ -94,7 +117,36 @@ static int bare_insert(const char *csv_path, const char *db_path)
 	if (yh_csv_next(csv) < 0) /* the header */
 		return 1;
 	while ((r = yh_csv_next(csv)) > 0) {
-		for (i = 0; i < 8; i++) {
+		if (sorted) { /* kept, inserted after the sort below */
+			size_t total = 0;
+			char *p;
+
+			if (nrows == caprows) {
+				caprows = caprows ? caprows * 2 : 65536;
+				if (!(rows = realloc(rows, caprows * sizeof(*rows))))
+					return 1;
+			}
+			for (i = 0; i < BARE_FIELDS; i++) {
+				size_t len;
+
+				yh_csv_field(csv, (size_t)i, &len);
+				total += len;
+			}
+			if (!(p = rows[nrows].data = malloc(total ? total : 1)))
+				return 1;
+			for (i = 0; i < BARE_FIELDS; i++) {
+				size_t len;
+				const char *f = yh_csv_field(csv, (size_t)i, &len);
+
+				rows[nrows].len[i] = f ? (uint32_t)len : 0;
+				if (f && len)
+					memcpy(p, f, len);
+				p += rows[nrows].len[i];
+			}
+			nrows++;
+			continue;
+		}
+		for (i = 0; i < BARE_FIELDS; i++) {
 			size_t len;
 			const char *f = yh_csv_field(csv, (size_t)i, &len);
 
@@ -104,10 +156,32 @@ static int bare_insert(const char *csv_path, const char *db_path)
 			return 1;
 		sqlite3_reset(st);
 	}
+	if (sorted) {
+		t1 = now();
+		qsort(rows, nrows, sizeof(*rows), cmp_bare_row);
+		t2 = now();
+		for (k = 0; k < nrows; k++) {
+			const char *p = rows[k].data;
+
+			for (i = 0; i < BARE_FIELDS; i++) {
+				sqlite3_bind_text(st, i + 1, p, (int)rows[k].len[i], SQLITE_STATIC);
+				p += rows[k].len[i];
+			}
+			if (sqlite3_step(st) != SQLITE_DONE)
+				return 1;
+			sqlite3_reset(st);
+		}
+	}
 	sqlite3_finalize(st);
 	r = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	sqlite3_close(db);
 	yh_csv_free(csv);
+	if (sorted)
+		fprintf(stderr, "bare insert in key order: read %.2f s, sort %.2f s, insert %.2f s\n",
+		        t1 - t0, t2 - t1, now() - t2);
+	for (k = 0; k < nrows; k++)
+		free(rows[k].data);
+	free(rows);
 	return r == SQLITE_OK ? 0 : 1;
 }
 
@@ -363,7 +437,9 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "measure") == 0)
 		return measure(argc, argv);
 	if (argc == 4 && strcmp(argv[1], "bare-insert") == 0)
-		return bare_insert(argv[2], argv[3]);
+		return bare_insert(argv[2], argv[3], 0);
+	if (argc == 5 && strcmp(argv[1], "bare-insert") == 0 && strcmp(argv[2], "--sorted") == 0)
+		return bare_insert(argv[3], argv[4], 1);
 	if (argc == 4 && strcmp(argv[1], "limit") == 0)
 		return limit(argv[2], atoll(argv[3]));
 	if (argc == 2 && strcmp(argv[1], "sha-backend") == 0) {

@@ -1,4 +1,10 @@
-/* import.c — reading a register file into the store, all or nothing, with history. */
+/* import.c — reading a register file into the store, all or nothing, with history.
+ *
+ * Three passes, none of them a lookup per row: the file is read and every row checked
+ * (diagnostics in line order); the good rows are sorted by key in bounded memory
+ * (row_sort.c); the sorted rows then meet the register's current rows in the same order
+ * (store/register_writer.c), where duplicates sit side by side and every row is added,
+ * changed, unchanged or, for a full import, the register's rows the file lacks closed. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +20,7 @@
 #include "store/store.h"
 #include "text.h"
 #include "importer.h"
+#include "row_sort.h"
 #include "error.h"
 
 #define MAX_COLUMNS YH_REGISTER_MAX_COLUMNS
@@ -47,9 +54,12 @@ typedef struct {
 	yh_hint hint;                      /* given with the next diagnostic */
 	yh_register_writer *writer;
 	yh_status_map *status_map;         /* the store's local status words */
-	duplicate *dups;
+	yh_row_sort *sort;                 /* the good rows, on their way to key order */
+	uint64_t sorted;                   /* how many went in */
+	duplicate *dups;                   /* a max-heap by line: the first max_errors in the file */
 	size_t ndups, capdups;
 	json_t *bad_ids;
+	yh_csv *csv;
 } importer;
 
 static void report(importer *im, uint64_t line, int column, int warning, const char *fmt, ...)
@@ -155,7 +165,7 @@ static int read_header(importer *im, yh_csv *csv)
 }
 
 /* Normalises the current record into im->values; 0 if the row is good. */
-static int read_row(importer *im, yh_csv *csv, int quiet)
+static int read_row(importer *im, yh_csv *csv)
 {
 	uint64_t line = yh_csv_line(csv);
 	char why[512];
@@ -163,9 +173,8 @@ static int read_row(importer *im, yh_csv *csv, int quiet)
 	int bad = 0, k;
 
 	if (yh_csv_nfields(csv) != im->nheader) {
-		if (!quiet)
-			report(im, line, -1, 0, "has %zu fields, the header has %zu",
-			       yh_csv_nfields(csv), im->nheader);
+		report(im, line, -1, 0, "has %zu fields, the header has %zu", yh_csv_nfields(csv),
+		       im->nheader);
 		return -1;
 	}
 	for (c = 0; c < im->reg->ncolumns; c++) {
@@ -180,8 +189,7 @@ static int read_row(importer *im, yh_csv *csv, int quiet)
 		v->s = yh_csv_field(csv, (size_t)im->field_of[c], &v->len);
 		yh_text_trim(&v->s, &v->len);
 		if (v->len == 0 && col->pub.required) {
-			if (!quiet)
-				report(im, line, (int)c, 0, "is empty");
+			report(im, line, (int)c, 0, "is empty");
 			bad = 1;
 			continue;
 		}
@@ -190,13 +198,12 @@ static int read_row(importer *im, yh_csv *csv, int quiet)
 		im->rule.hint = YH_HINT_NONE;
 		if (col->rule(v, &im->rule, why, sizeof(why)) != 0) {
 			im->hint = im->rule.hint;
-			if (!quiet)
-				report(im, line, (int)c, 0, "%s", why);
+			report(im, line, (int)c, 0, "%s", why);
 			im->hint = YH_HINT_NONE;
 			bad = 1;
 			continue;
 		}
-		if (im->rule.bad_check && !quiet) {
+		if (im->rule.bad_check) {
 			json_t *entry = json_pack("{s:s%, s:I}", "id", v->s, v->len, "line", (json_int_t)line);
 
 			im->rep->bad_check_accepted++;
@@ -207,38 +214,66 @@ static int read_row(importer *im, yh_csv *csv, int quiet)
 		}
 	}
 	if (!bad && im->reg->finish && (k = im->reg->finish(im->values, why, sizeof(why))) >= 0) {
-		if (!quiet)
-			report(im, line, k, 0, "%s", why);
+		report(im, line, k, 0, "%s", why);
 		bad = 1;
 	}
 	return bad ? -1 : 0;
 }
 
-static size_t row_key(importer *im, char *out, size_t size)
+/* The key of a sorted row, its values joined by KEY_SEP ("" when it does not fit). */
+static void row_key(const importer *im, const yh_sorted_row *row, char *out, size_t size)
 {
 	size_t c, n = 0;
 
 	for (c = 0; c < im->reg->nkey; c++) {
-		const yh_value *v = &im->values[c];
-
-		if (n + v->len + 2 > size)
-			return 0;
+		if (n + row->lens[c] + 2 > size) {
+			out[0] = '\0';
+			return;
+		}
 		if (c)
 			out[n++] = KEY_SEP[0];
-		memcpy(out + n, v->s, v->len);
-		n += v->len;
+		memcpy(out + n, row->values[c], row->lens[c]);
+		n += row->lens[c];
 	}
 	out[n] = '\0';
-	return n;
 }
 
-static int note_duplicate(importer *im, uint64_t line)
+static void dup_sift_down(duplicate *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		duplicate t;
+
+		if (l < n && h[l].line > h[m].line)
+			m = l;
+		if (r < n && h[r].line > h[m].line)
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* A row whose key an earlier line has.  Duplicates are found in key order, but the ones shown
+ * are, as they always were, the first max_errors in the file: a max-heap by line keeps them. */
+static int note_duplicate(importer *im, const yh_sorted_row *row, uint64_t first_line)
 {
 	char key[YH_FIELD_MAX * 2];
+	size_t i;
 
 	im->rep->errors++;
-	if (im->ndups >= im->max_errors)
+	if (im->max_errors == 0)
 		return YH_OK;
+	if (im->ndups == im->max_errors) {
+		if (row->line > im->dups[0].line)
+			return YH_OK;
+		free(im->dups[0].key);
+		im->dups[0] = im->dups[--im->ndups];
+		dup_sift_down(im->dups, im->ndups, 0);
+	}
 	if (im->ndups == im->capdups) {
 		size_t cap = im->capdups ? im->capdups * 2 : 16;
 		duplicate *p = realloc(im->dups, cap * sizeof(*p));
@@ -248,30 +283,32 @@ static int note_duplicate(importer *im, uint64_t line)
 		im->dups = p;
 		im->capdups = cap;
 	}
-	row_key(im, key, sizeof(key));
-	if (!(im->dups[im->ndups].key = strdup(key)))
+	row_key(im, row, key, sizeof(key));
+	i = im->ndups++;
+	if (!(im->dups[i].key = strdup(key))) {
+		im->ndups--;
 		return yh_error_set(YH_ENOMEM, "out of memory");
-	im->dups[im->ndups].line = line;
-	im->dups[im->ndups].first_line = 0;
-	im->ndups++;
+	}
+	im->dups[i].line = row->line;
+	im->dups[i].first_line = first_line;
+	while (i > 0 && im->dups[(i - 1) / 2].line < im->dups[i].line) {
+		duplicate t = im->dups[i];
+
+		im->dups[i] = im->dups[(i - 1) / 2];
+		im->dups[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
 	return YH_OK;
 }
 
-static int write_row(importer *im, uint64_t line)
+static int write_row(importer *im, const yh_sorted_row *row)
 {
-	const char *values[MAX_COLUMNS];
-	size_t lens[MAX_COLUMNS], c;
 	yh_put_outcome outcome;
 	int rc;
 
-	for (c = 0; c < im->reg->ncolumns; c++) {
-		values[c] = im->values[c].s;
-		lens[c] = im->values[c].len;
-	}
-	if ((rc = yh_register_writer_put(&outcome, im->writer, values, lens)) < 0)
+	if ((rc = yh_register_writer_put(&outcome, im->writer, row->values, row->lens)) < 0)
 		return rc;
 	switch (outcome) {
-	case YH_PUT_DUPLICATE: return note_duplicate(im, line);
 	case YH_PUT_ADDED: im->rep->added++; break;
 	case YH_PUT_CHANGED: im->rep->changed++; break;
 	case YH_PUT_UNCHANGED: im->rep->unchanged++; break;
@@ -287,47 +324,13 @@ static int cmp_dup(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-/* First index of dups[] whose key is >= key (dups sorted by key). */
-static size_t lower_bound(const importer *im, const char *key)
+/* The duplicates kept, by key and line, each naming the first line of its key. */
+static void report_duplicates(importer *im)
 {
-	size_t lo = 0, hi = im->ndups;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(im->dups[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Duplicates are found by the store; a second read names the first line of each. */
-static int name_first_lines(importer *im)
-{
-	yh_csv *csv = NULL;
-	char key[YH_FIELD_MAX * 2];
 	size_t i;
-	int r, rc = YH_OK;
 
-	qsort(im->dups, im->ndups, sizeof(im->dups[0]), cmp_dup);
-	if ((rc = yh_csv_open(&csv, im->path, im->encoding)) < 0)
-		goto done;
-	if (yh_csv_next(csv) <= 0)
-		goto done;
-	while ((r = yh_csv_next(csv)) != 0) {
-		uint64_t line = yh_csv_line(csv);
-
-		if (r < 0 || read_row(im, csv, 1) != 0)
-			continue;
-		row_key(im, key, sizeof(key));
-		for (i = lower_bound(im, key); i < im->ndups && strcmp(im->dups[i].key, key) == 0; i++)
-			if (im->dups[i].first_line == 0 && line < im->dups[i].line)
-				im->dups[i].first_line = line;
-	}
-done:
-	yh_csv_free(csv);
+	if (im->ndups)
+		qsort(im->dups, im->ndups, sizeof(im->dups[0]), cmp_dup);
 	for (i = 0; i < im->ndups; i++) {
 		char shown[YH_FIELD_MAX * 2], *p;
 
@@ -340,7 +343,6 @@ done:
 		       im->reg->nkey > 1 ? "pair" : "key", shown,
 		       (unsigned long long)im->dups[i].first_line);
 	}
-	return rc;
 }
 
 static const char *base_name(const char *path)
@@ -384,36 +386,98 @@ static int record(importer *im)
 	return yh_ledger_append(im->store, im->seq, "import", payload);
 }
 
-static void progress(importer *im, yh_csv *csv)
+/* Progress in bytes of the file: reading it is the first half, writing its rows in key order
+ * the second (done rows of the sorted ones). */
+static void progress(importer *im, uint64_t half, uint64_t done, uint64_t of)
 {
-	if (im->opt->on_progress)
-		im->opt->on_progress(im->opt->progress_ctx, yh_csv_bytes_read(csv),
-		                     yh_csv_bytes_total(csv), im->rep->rows);
+	uint64_t total = yh_csv_bytes_total(im->csv), at;
+
+	if (!im->opt->on_progress)
+		return;
+	if (total == 0) /* a size not known beforehand (a pipe): the bytes read, in both halves */
+		at = yh_csv_bytes_read(im->csv);
+	else if (half == 0)
+		at = yh_csv_bytes_read(im->csv) / 2;
+	else
+		at = total / 2 + (of ? (uint64_t)((double)(total - total / 2) * ((double)done / (double)of))
+		                     : total - total / 2);
+	im->opt->on_progress(im->opt->progress_ctx, at, total, im->rep->rows);
 }
 
 static void unparsed(void *ctx, uint64_t line, int column, const char *message)
 {
 	report(ctx, line, column, 0, "%s", message);
 }
-/* One data row: read, normalised, written; a bad row is reported and the walk goes on. */
+/* One data row: read, normalised, handed to the sort; a bad row is reported and the walk goes
+ * on. */
 static int take_row(void *ctx, yh_csv *csv)
 {
 	importer *im = ctx;
+	const char *values[MAX_COLUMNS];
+	size_t lens[MAX_COLUMNS], c;
 	int r;
 
 	if (im->rep->rows % PROGRESS_EVERY == 0)
-		progress(im, csv);
-	if ((r = read_row(im, csv, 0)) != 0)
+		progress(im, 0, 0, 0);
+	if ((r = read_row(im, csv)) != 0)
 		return r == -1 ? YH_OK : r;
-	return write_row(im, yh_csv_line(csv));
+	for (c = 0; c < im->reg->ncolumns; c++) {
+		values[c] = im->values[c].s;
+		lens[c] = im->values[c].len;
+	}
+	im->sorted++;
+	return yh_row_sort_add(im->sort, yh_csv_line(csv), values, lens);
 }
 
 static int read_rows(importer *im, yh_csv *csv)
 {
 	int rc = yh_import_rows(csv, im->column_of, im->nheader, &im->rep->rows, take_row, unparsed, im);
 
-	progress(im, csv);
+	progress(im, 0, 0, 0);
 	return rc;
+}
+
+/* The rows in key order: a key met again is a duplicate (the sort keeps equal keys in line
+ * order, so the first of them is the first line); the others go to the writer, which merges
+ * them with the register.  Once the file is known to be bad nothing more is written, but every
+ * duplicate is still counted. */
+static int merge_rows(importer *im)
+{
+	char last[2 * (YH_FIELD_MAX + 8)];
+	const char *last_v[MAX_COLUMNS];
+	size_t last_lens[MAX_COLUMNS], c, n;
+	uint64_t first_line = 0, done = 0;
+	yh_sorted_row row;
+	int r, rc, has_last = 0;
+
+	if ((rc = yh_row_sort_finish(im->sort)) < 0)
+		return rc;
+	while ((r = yh_row_sort_next(im->sort, &row)) > 0) {
+		if (++done % PROGRESS_EVERY == 0)
+			progress(im, 1, done, im->sorted);
+		if (has_last &&
+		    yh_row_sort_cmp_key(last_v, last_lens, row.values, row.lens, im->reg->nkey) == 0) {
+			if ((rc = note_duplicate(im, &row, first_line)) < 0)
+				return rc;
+			continue;
+		}
+		for (c = 0, n = 0; c < im->reg->nkey; c++) {
+			if (n + row.lens[c] > sizeof(last))
+				return yh_error_set(YH_EDATA, "a key is too long");
+			memcpy(last + n, row.values[c], row.lens[c]);
+			last_v[c] = last + n;
+			last_lens[c] = row.lens[c];
+			n += row.lens[c];
+		}
+		has_last = 1;
+		first_line = row.line;
+		if (!im->rep->errors && (rc = write_row(im, &row)) < 0)
+			return rc;
+	}
+	if (r < 0)
+		return r;
+	progress(im, 1, done, im->sorted);
+	return YH_OK;
 }
 
 int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind,
@@ -452,6 +516,7 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	im.encoding = im.opt->encoding ? im.opt->encoding : yh_csv_encoding(csv);
 	if (yh_csv_encoding_detected(csv))
 		report(&im, 1, -1, 1, "the file is not UTF-8; read as GB18030");
+	im.csv = csv;
 	if ((rc = read_header(&im, csv)) < 0)
 		goto done;
 	yh_store_bulk(store, 1);
@@ -465,12 +530,17 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	if ((rc = yh_status_map_load(&im.status_map, store, 0)) < 0)
 		goto done;
 	im.rule.status_map = im.status_map;
-	if ((rc = yh_register_writer_open(&im.writer, store, kind, im.seq, im.fast)) < 0)
+	if ((rc = yh_register_writer_open(&im.writer, store, kind, im.seq,
+	                                  (im.opt->partial ? 0 : YH_WRITE_FULL) |
+	                                  (im.fast ? YH_WRITE_EMPTY : 0) |
+	                                  (im.opt->dry_run ? YH_WRITE_DRY : 0))) < 0 ||
+	    (rc = yh_row_sort_new(&im.sort, im.reg->ncolumns, im.reg->nkey, 0)) < 0)
 		goto done;
-	if ((rc = read_rows(&im, csv)) < 0)
+	if ((rc = read_rows(&im, csv)) < 0 || (rc = merge_rows(&im)) < 0)
 		goto done;
-	if (im.ndups && (rc = name_first_lines(&im)) < 0)
-		goto done;
+	yh_row_sort_free(im.sort); /* the temporary file and the memory go before the commit */
+	im.sort = NULL;
+	report_duplicates(&im);
 	if (rep->errors) {
 		rc = yh_error_set(YH_EDATA, "%llu error%s in '%s', nothing imported",
 		                  (unsigned long long)rep->errors, rep->errors == 1 ? "" : "s", path);
@@ -486,7 +556,7 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	}
 	if ((rc = yh_csv_sha256(rep->sha256, csv)) < 0)
 		goto done;
-	if (!im.opt->partial && (rc = yh_register_writer_close_absent(&rep->closed, im.writer)) < 0)
+	if ((rc = yh_register_writer_finish(&rep->closed, im.writer)) < 0)
 		goto done;
 	if (im.opt->dry_run) {
 		rc = YH_OK;
@@ -497,6 +567,7 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 	in_tx = 0;
 	rep->seq = im.seq;
 done:
+	yh_row_sort_free(im.sort);
 	yh_register_writer_free(im.writer);
 	yh_status_map_free(im.status_map);
 	if (in_tx)

@@ -11,7 +11,7 @@ if YAOHAO_BUILD="$build" bash "$src/bench/run" --rows 10000 --no-build --results
 else
 	echo "FAIL bench/run --rows 10000"; cat "$out/table.txt"; fail=$((fail + 1))
 fi
-for key in rows import_rows_per_s import_vs_bare_insert draw_s draw_vs_limit verify_s verify_vs_limit \
+for key in rows import_rows_per_s import_vs_bare_insert import_vs_sorted_insert draw_s draw_vs_limit verify_s verify_vs_limit \
            python_peer_vs_draw draw_peak_rss_mb; do
 	if grep -q "\"$key\": [0-9n]" "$out/latest.json" 2>/dev/null; then pass=$((pass + 1)); else
 		echo "FAIL latest.json has no \"$key\""; fail=$((fail + 1)); fi

@@ -1,6 +1,8 @@
-/* store/register_writer.c — writing one import into a register: rows compared with their
- * current version, new versions added, changed and absent rows closed at the import's
- * sequence.  Rows are never overwritten: history is what makes a freeze free. */
+/* store/register_writer.c — writing one import into a register: the import's rows, in key
+ * order, merged with the register's current rows; new versions added, changed and absent rows
+ * closed at the import's sequence.  Rows are never overwritten: history is what makes a freeze
+ * free.  Inserting in key order keeps the B-trees' writes on the pages just written, so the
+ * page cache holds them whatever the register's size. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,21 +12,30 @@
 #include "store.h"
 #include "error.h"
 
-#define KEY_SEP '\x1f' /* control characters never occur in values, so keys join unambiguously */
+/* Rows per INSERT statement: one VDBE program run per BATCH rows instead of per row. */
+#define BATCH 64
 
 struct yh_register_writer {
 	yh_store *store;
 	const yh_register_desc *reg;
 	const char *table;
 	uint64_t seq;
-	int empty;                         /* no current rows: every row is new, no lookups */
-	sqlite3_stmt *ins, *cur, *close_one, *seen;
+	int flags;
+	sqlite3_stmt *ins, *ins_batch, *cur, *close_one, *scan;
+	char *batch;                       /* BATCH rows' values, back to back, not yet inserted */
+	size_t batch_len, batch_cap, nbatch;
+	size_t batch_lens[BATCH][YH_REGISTER_MAX_COLUMNS];
+	int scan_state;                    /* full import: -1 not started, 1 on a row, 0 done */
+	uint64_t closed;
+	char last[2 * (YH_FIELD_MAX + 8)]; /* the last key put, its values back to back */
+	size_t last_lens[YH_REGISTER_MAX_COLUMNS];
+	int has_last;
 };
 
 static int prepare_all(yh_register_writer *w)
 {
 	const yh_register_desc *d = w->reg;
-	char sql[2048], cols[512] = "", params[256] = "", keys[256] = "";
+	char sql[2048], cols[512] = "", params[256] = "", keys[256] = "", order[256] = "";
 	size_t c;
 	int rc;
 
@@ -38,32 +49,63 @@ static int prepare_all(yh_register_writer *w)
 		if (c < d->nkey) {
 			snprintf(p, sizeof(p), " AND %s = ?%zu", d->columns[c].pub.name, c + 2);
 			strcat(keys, p);
+			strcat(order, c ? ", " : "");
+			strcat(order, d->columns[c].pub.name);
 		}
 	}
-	snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, valid_from) VALUES (%s, ?%zu)",
-	         w->table, cols, params, d->ncolumns + 1);
-	if ((rc = yh_store_prepare(w->store, &w->ins, sql, "cannot prepare the import")) < 0)
-		return rc;
-	if (w->empty)
+	if (!(w->flags & YH_WRITE_DRY)) {
+		snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, valid_from) VALUES (%s, ?%zu)",
+		         w->table, cols, params, d->ncolumns + 1);
+		if ((rc = yh_store_prepare(w->store, &w->ins, sql, "cannot prepare the import")) < 0)
+			return rc;
+		{
+			char *big = malloc(BATCH * (d->ncolumns + 1) * 8 + 1024);
+			size_t n, r, k = 1;
+
+			if (!big)
+				return yh_error_set(YH_ENOMEM, "out of memory");
+			n = (size_t)sprintf(big, "INSERT INTO %s (%s, valid_from) VALUES ", w->table, cols);
+			for (r = 0; r < BATCH; r++) {
+				big[n++] = r ? ',' : ' ';
+				big[n++] = '(';
+				for (c = 0; c < d->ncolumns; c++)
+					n += (size_t)sprintf(big + n, "?%zu,", k++);
+				n += (size_t)sprintf(big + n, "?%zu)", k++);
+			}
+			rc = yh_store_prepare(w->store, &w->ins_batch, big, "cannot prepare the import");
+			free(big);
+			if (rc < 0)
+				return rc;
+		}
+		/* ?1 is the sequence, keys follow from ?2 (the lookup shares the numbering) */
+		snprintf(sql, sizeof(sql), "UPDATE %s SET valid_to = ?1 WHERE valid_to IS NULL%s",
+		         w->table, keys);
+		if ((rc = yh_store_prepare(w->store, &w->close_one, sql, "cannot prepare the import")) < 0)
+			return rc;
+	}
+	if (w->flags & YH_WRITE_EMPTY)
 		return YH_OK;
-	/* ?1 is the sequence, keys follow from ?2 (both lookups share the numbering) */
-	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE valid_to IS NULL%s AND ?1 IS NOT NULL",
-	         cols, w->table, keys);
-	if ((rc = yh_store_prepare(w->store, &w->cur, sql, "cannot prepare the import")) < 0)
+	if (!(w->flags & YH_WRITE_FULL)) {
+		snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE valid_to IS NULL%s AND ?1 IS NOT NULL",
+		         cols, w->table, keys);
+		return yh_store_prepare(w->store, &w->cur, sql, "cannot prepare the import");
+	}
+	/* The current rows in key order, read beside the writes of the same transaction: SQLite
+	 * lets a statement go on while its table changes, but whether it sees a row written after
+	 * it started is not defined.  So the scan never meets one of ours: the versions this import
+	 * adds start at ?1 and are left out, and a row is closed only once the scan has moved past
+	 * it (closing takes it out of the index the scan walks). */
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE valid_to IS NULL AND valid_from < ?1 "
+	         "ORDER BY %s", cols, w->table, order);
+	if ((rc = yh_store_prepare(w->store, &w->scan, sql, "cannot prepare the import")) < 0)
 		return rc;
-	snprintf(sql, sizeof(sql), "UPDATE %s SET valid_to = ?1 WHERE valid_to IS NULL%s",
-	         w->table, keys);
-	if ((rc = yh_store_prepare(w->store, &w->close_one, sql, "cannot prepare the import")) < 0)
-		return rc;
-	if ((rc = yh_store_exec(w->store, "CREATE TEMP TABLE IF NOT EXISTS yh_seen "
-	                        "(k TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.yh_seen;")) < 0)
-		return rc;
-	return yh_store_prepare(w->store, &w->seen, "INSERT INTO temp.yh_seen (k) VALUES (?1)",
-	                        "cannot prepare the import");
+	sqlite3_bind_int64(w->scan, 1, (sqlite3_int64)w->seq);
+	w->scan_state = -1;
+	return YH_OK;
 }
 
 int yh_register_writer_open(yh_register_writer **out, yh_store *store, yh_register_kind kind,
-                            uint64_t seq, int empty)
+                            uint64_t seq, int flags)
 {
 	yh_register_writer *w;
 	int rc;
@@ -77,7 +119,7 @@ int yh_register_writer_open(yh_register_writer **out, yh_store *store, yh_regist
 	w->reg = yh_register_desc_get(kind);
 	w->table = yh_register_table(kind);
 	w->seq = seq;
-	w->empty = empty;
+	w->flags = flags;
 	if ((rc = prepare_all(w)) < 0) {
 		yh_register_writer_free(w);
 		return rc;
@@ -91,9 +133,11 @@ void yh_register_writer_free(yh_register_writer *w)
 	if (!w)
 		return;
 	sqlite3_finalize(w->ins);
+	sqlite3_finalize(w->ins_batch);
+	free(w->batch);
 	sqlite3_finalize(w->cur);
 	sqlite3_finalize(w->close_one);
-	sqlite3_finalize(w->seen);
+	sqlite3_finalize(w->scan);
 	free(w);
 }
 
@@ -106,27 +150,149 @@ static void bind_values(sqlite3_stmt *st, int first, const char *const *values, 
 		sqlite3_bind_text(st, first + (int)c, values[c], (int)lens[c], SQLITE_STATIC);
 }
 
-/* Notes the row's key as seen; *dup when it was seen before in this import. */
-static int mark_seen(yh_register_writer *w, const char *const *values, const size_t *lens, int *dup)
+/* SQLite's BINARY order of two keys: bytewise, then the shorter first. */
+static int cmp_key(const char *const *av, const size_t *alen, const char *const *bv,
+                   const size_t *blen, size_t nkey)
 {
-	char key[(YH_FIELD_MAX + 1) * 2 + 1];
+	size_t c;
+
+	for (c = 0; c < nkey; c++) {
+		size_t n = alen[c] < blen[c] ? alen[c] : blen[c];
+		int r = n ? memcmp(av[c], bv[c], n) : 0;
+
+		if (r)
+			return r;
+		if (alen[c] != blen[c])
+			return alen[c] < blen[c] ? -1 : 1;
+	}
+	return 0;
+}
+
+/* Refuses a key not after the last one put (the merge depends on it), then keeps it. */
+static int check_order(yh_register_writer *w, const char *const *values, const size_t *lens)
+{
+	const char *last[YH_REGISTER_MAX_COLUMNS] = { 0 };
 	size_t c, n = 0;
 
 	for (c = 0; c < w->reg->nkey; c++) {
-		if (n + lens[c] + 2 > sizeof(key))
+		last[c] = w->last + n;
+		n += w->last_lens[c];
+	}
+	if (w->has_last && cmp_key(last, w->last_lens, values, lens, w->reg->nkey) >= 0)
+		return yh_error_set(YH_EINVAL, "rows put out of key order");
+	for (c = 0, n = 0; c < w->reg->nkey; c++) {
+		if (n + lens[c] > sizeof(w->last))
 			return yh_error_set(YH_EDATA, "a key is too long");
-		if (c)
-			key[n++] = KEY_SEP;
-		memcpy(key + n, values[c], lens[c]);
+		memcpy(w->last + n, values[c], lens[c]);
+		w->last_lens[c] = lens[c];
 		n += lens[c];
 	}
-	sqlite3_bind_text(w->seen, 1, key, (int)n, SQLITE_STATIC);
-	return yh_store_step_done(w->store, w->seen, dup, "cannot write the register");
+	w->has_last = 1;
+	return YH_OK;
 }
 
-/* The current version of the row's key: *found, and *same when every column equals. */
-static int compare_current(yh_register_writer *w, const char *const *values, const size_t *lens,
-                           int *found, int *same)
+static int step_scan(yh_register_writer *w)
+{
+	int r = sqlite3_step(w->scan);
+
+	if (r == SQLITE_ROW) {
+		w->scan_state = 1;
+		return YH_OK;
+	}
+	w->scan_state = 0;
+	if (r != SQLITE_DONE)
+		return yh_store_fail(w->store, "cannot read the register");
+	return YH_OK;
+}
+
+static void scan_key(yh_register_writer *w, const char **values, size_t *lens)
+{
+	size_t c;
+
+	for (c = 0; c < w->reg->nkey; c++) {
+		values[c] = (const char *)sqlite3_column_text(w->scan, (int)c);
+		lens[c] = (size_t)sqlite3_column_bytes(w->scan, (int)c);
+		if (!values[c])
+			values[c] = "";
+	}
+}
+
+/* 1 when the scan's row holds exactly these values. */
+static int scan_same(yh_register_writer *w, const char *const *values, const size_t *lens)
+{
+	size_t c;
+
+	for (c = 0; c < w->reg->ncolumns; c++) {
+		const void *old = sqlite3_column_text(w->scan, (int)c);
+		size_t olen = (size_t)sqlite3_column_bytes(w->scan, (int)c);
+
+		if (olen != lens[c] || (olen && memcmp(old, values[c], olen) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* Closes the current version of a key (bound by the caller from ?2). */
+static int close_bound(yh_register_writer *w)
+{
+	if (w->flags & YH_WRITE_DRY)
+		return YH_OK;
+	sqlite3_bind_int64(w->close_one, 1, (sqlite3_int64)w->seq);
+	return yh_store_step_done(w->store, w->close_one, NULL, "cannot write the register");
+}
+
+/* The scan's row is absent from the import: the scan moves past it, then it is closed. */
+static int close_scan_row(yh_register_writer *w)
+{
+	const char *key[YH_REGISTER_MAX_COLUMNS];
+	size_t lens[YH_REGISTER_MAX_COLUMNS], c;
+	int rc;
+
+	w->closed++;
+	if (!(w->flags & YH_WRITE_DRY)) {
+		scan_key(w, key, lens);
+		/* copied: the scan's values go when it steps, which it does before the write */
+		for (c = 0; c < w->reg->nkey; c++)
+			sqlite3_bind_text(w->close_one, 2 + (int)c, key[c], (int)lens[c], SQLITE_TRANSIENT);
+	}
+	if ((rc = step_scan(w)) < 0)
+		return rc;
+	return close_bound(w);
+}
+
+/* Full import: the scan advanced to the row's key.  *found when the register holds the key,
+ * *same when its current version equals the row; the scan is left past the key. */
+static int merge_to(yh_register_writer *w, const char *const *values, const size_t *lens,
+                    int *found, int *same)
+{
+	const char *key[YH_REGISTER_MAX_COLUMNS];
+	size_t klens[YH_REGISTER_MAX_COLUMNS];
+	int rc, c;
+
+	*found = *same = 0;
+	if (w->scan_state < 0 && (rc = step_scan(w)) < 0)
+		return rc;
+	while (w->scan_state == 1) {
+		scan_key(w, key, klens);
+		c = cmp_key(key, klens, values, lens, w->reg->nkey);
+		if (c > 0)
+			return YH_OK;
+		if (c == 0) {
+			*found = 1;
+			*same = scan_same(w, values, lens);
+			return step_scan(w);
+		}
+		if (!(w->flags & YH_WRITE_FULL)) /* not reached: a partial import does not scan */
+			return yh_error_set(YH_ERROR, "a partial import scanned the register");
+		if ((rc = close_scan_row(w)) < 0)
+			return rc;
+	}
+	return YH_OK;
+}
+
+/* Partial import: the current version of the row's key, looked up. */
+static int lookup(yh_register_writer *w, const char *const *values, const size_t *lens,
+                  int *found, int *same)
 {
 	const yh_register_desc *d = w->reg;
 	size_t c;
@@ -142,7 +308,7 @@ static int compare_current(yh_register_writer *w, const char *const *values, con
 			const void *old = sqlite3_column_text(w->cur, (int)c);
 			size_t olen = (size_t)sqlite3_column_bytes(w->cur, (int)c);
 
-			if (olen != lens[c] || memcmp(old, values[c], olen) != 0)
+			if (olen != lens[c] || (olen && memcmp(old, values[c], olen) != 0))
 				break;
 		}
 		*same = c == d->ncolumns;
@@ -153,65 +319,110 @@ static int compare_current(yh_register_writer *w, const char *const *values, con
 	return YH_OK;
 }
 
+/* The rows kept for the next multi-row INSERT go in (their current versions, if any, are closed
+ * already: the unique index of current rows allows one at a time). */
+static int flush(yh_register_writer *w)
+{
+	const yh_register_desc *d = w->reg;
+	sqlite3_stmt *st = w->nbatch == BATCH ? w->ins_batch : w->ins;
+	const char *p = w->batch;
+	size_t r, c;
+	int rc, k = 1;
+
+	for (r = 0; r < w->nbatch; r++) {
+		for (c = 0; c < d->ncolumns; c++) {
+			sqlite3_bind_text(st, k++, p, (int)w->batch_lens[r][c], SQLITE_STATIC);
+			p += w->batch_lens[r][c];
+		}
+		sqlite3_bind_int64(st, k++, (sqlite3_int64)w->seq);
+		if (st == w->ins) { /* the tail: one row at a time */
+			if ((rc = yh_store_step_done(w->store, st, NULL, "cannot write the register")) < 0)
+				return rc;
+			k = 1;
+		}
+	}
+	if (st == w->ins_batch &&
+	    (rc = yh_store_step_done(w->store, st, NULL, "cannot write the register")) < 0)
+		return rc;
+	w->nbatch = 0;
+	w->batch_len = 0;
+	return YH_OK;
+}
+
+/* A row to add: copied into the batch, which goes in when it is full. */
+static int insert(yh_register_writer *w, const char *const *values, const size_t *lens)
+{
+	const yh_register_desc *d = w->reg;
+	size_t c, len = 0;
+
+	for (c = 0; c < d->ncolumns; c++)
+		len += lens[c];
+	if (w->batch_len + len > w->batch_cap) {
+		size_t cap = (w->batch_cap ? w->batch_cap * 2 : 64 << 10) + len;
+		char *p = realloc(w->batch, cap);
+
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		w->batch = p;
+		w->batch_cap = cap;
+	}
+	for (c = 0; c < d->ncolumns; c++) {
+		if (lens[c])
+			memcpy(w->batch + w->batch_len, values[c], lens[c]);
+		w->batch_len += lens[c];
+		w->batch_lens[w->nbatch][c] = lens[c];
+	}
+	if (++w->nbatch == BATCH)
+		return flush(w);
+	return YH_OK;
+}
+
 int yh_register_writer_put(yh_put_outcome *outcome, yh_register_writer *w,
                            const char *const *values, const size_t *lens)
 {
 	const yh_register_desc *d = w->reg;
-	int dup = 0, found, same, rc;
+	int found = 0, same = 0, rc;
 
 	*outcome = YH_PUT_ADDED;
-	if (!w->empty) {
-		if ((rc = mark_seen(w, values, lens, &dup)) < 0)
-			return rc;
-		if (dup) {
-			*outcome = YH_PUT_DUPLICATE;
-			return YH_OK;
-		}
-		if ((rc = compare_current(w, values, lens, &found, &same)) < 0)
+	if ((rc = check_order(w, values, lens)) < 0)
+		return rc;
+	if (!(w->flags & YH_WRITE_EMPTY)) {
+		rc = w->flags & YH_WRITE_FULL ? merge_to(w, values, lens, &found, &same)
+		                              : lookup(w, values, lens, &found, &same);
+		if (rc < 0)
 			return rc;
 		if (found && same) {
 			*outcome = YH_PUT_UNCHANGED;
 			return YH_OK;
 		}
 		if (found) {
-			sqlite3_bind_int64(w->close_one, 1, (sqlite3_int64)w->seq);
-			bind_values(w->close_one, 2, values, lens, d->nkey);
-			if ((rc = yh_store_step_done(w->store, w->close_one, NULL, "cannot write the register")) < 0)
-				return rc;
 			*outcome = YH_PUT_CHANGED;
+			if (!(w->flags & YH_WRITE_DRY))
+				bind_values(w->close_one, 2, values, lens, d->nkey);
+			if ((rc = close_bound(w)) < 0)
+				return rc;
 		}
 	}
-	bind_values(w->ins, 1, values, lens, d->ncolumns);
-	sqlite3_bind_int64(w->ins, (int)d->ncolumns + 1, (sqlite3_int64)w->seq);
-	if ((rc = yh_store_step_done(w->store, w->ins, &dup, "cannot write the register")) < 0)
-		return rc;
-	if (dup) /* only reachable on the empty-register path, where nothing was looked up */
-		*outcome = YH_PUT_DUPLICATE;
-	return YH_OK;
+	if (w->flags & YH_WRITE_DRY)
+		return YH_OK;
+	return insert(w, values, lens);
 }
 
-int yh_register_writer_close_absent(uint64_t *closed, yh_register_writer *w)
+int yh_register_writer_finish(uint64_t *closed, yh_register_writer *w)
 {
-	const yh_register_desc *d = w->reg;
-	char sql[1024], key[256] = "";
-	sqlite3_stmt *st = NULL;
-	size_t c;
 	int rc;
 
 	*closed = 0;
-	if (w->empty)
-		return YH_OK;
-	for (c = 0; c < d->nkey; c++) {
-		strcat(key, c ? " || char(31) || " : "");
-		strcat(key, d->columns[c].pub.name);
-	}
-	snprintf(sql, sizeof(sql), "UPDATE %s SET valid_to = ?1 WHERE valid_to IS NULL AND "
-	         "valid_from < ?1 AND %s NOT IN (SELECT k FROM temp.yh_seen)", w->table, key);
-	if ((rc = yh_store_prepare(w->store, &st, sql, "cannot write the register")) < 0)
+	if (w->nbatch && (rc = flush(w)) < 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)w->seq);
-	rc = yh_store_step_done(w->store, st, NULL, "cannot write the register");
-	*closed = (uint64_t)sqlite3_changes(w->store->db);
-	sqlite3_finalize(st);
-	return rc;
+	if ((w->flags & YH_WRITE_FULL) && !(w->flags & YH_WRITE_EMPTY)) {
+		if (w->scan_state < 0 && (rc = step_scan(w)) < 0)
+			return rc;
+		while (w->scan_state == 1)
+			if ((rc = close_scan_row(w)) < 0)
+				return rc;
+		sqlite3_reset(w->scan);
+	}
+	*closed = w->closed;
+	return YH_OK;
 }

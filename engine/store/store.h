@@ -75,26 +75,37 @@ int yh_register_version_counts(yh_store *store, yh_register_kind kind, int closi
 int yh_register_has_current(int *out, yh_store *store, yh_register_kind kind);
 
 /*
- * Writing one import into a register, inside the caller's transaction: each
- * row is put with its values in column order; the writer compares it with
- * the current version and adds, changes or leaves it.  A row whose key was
- * put before in the same import is a duplicate (not written).
+ * Writing one import into a register, inside the caller's transaction.  The rows are put in
+ * strictly increasing key order (SQLite's BINARY order of the key columns, as row_sort.h
+ * gives them; the importer has removed duplicates), each with its values in column order, and
+ * the writer decides whether each is added, changed (its current version closed, a new one
+ * added) or unchanged.  A full import walks the register's current rows in the same order
+ * beside the rows put, in one linear pass with no lookup per row, and closes those the import
+ * does not hold; a partial import looks each row's key up (its rows are few beside the
+ * register's) and closes nothing.  Every row version written starts at `seq`.
  */
 typedef enum {
-	YH_PUT_ADDED = 0, YH_PUT_CHANGED, YH_PUT_UNCHANGED, YH_PUT_DUPLICATE
+	YH_PUT_ADDED = 0, YH_PUT_CHANGED, YH_PUT_UNCHANGED
 } yh_put_outcome;
 
 typedef struct yh_register_writer yh_register_writer;
 
-/* `empty`: the register has no current rows, so every row is new and nothing is
- * looked up (a first import at insert speed). */
+enum {
+	YH_WRITE_FULL = 1,   /* the register becomes the rows put: current rows not put are closed */
+	YH_WRITE_EMPTY = 2,  /* the register has no current rows: every row is new, nothing is read */
+	YH_WRITE_DRY = 4     /* decide every outcome and count, write nothing (a dry run) */
+};
+
 int yh_register_writer_open(yh_register_writer **out, yh_store *store, yh_register_kind kind,
-                            uint64_t seq, int empty);
-/* values[i] with lens[i] bytes, in column order. */
+                            uint64_t seq, int flags);
+/* values[i] with lens[i] bytes, in column order; YH_EINVAL when the key is not greater than the
+ * last one put. */
 int yh_register_writer_put(yh_put_outcome *outcome, yh_register_writer *w,
                            const char *const *values, const size_t *lens);
-/* Closes the current rows the import did not put; *closed is their number. */
-int yh_register_writer_close_absent(uint64_t *closed, yh_register_writer *w);
+/* After the last put: writes what is pending and, for a full import, closes the current rows
+ * after the last key put; *closed is the number of rows the import closed (0 for a partial
+ * import). */
+int yh_register_writer_finish(uint64_t *closed, yh_register_writer *w);
 void yh_register_writer_free(yh_register_writer *w);
 
 /* ---- statistics (stats_store.c) ---- */

@@ -52,7 +52,9 @@ typedef struct {
 	unsigned max_errors;          /* diagnostics passed on; 0 means 100 */
 	yh_diagnostic_fn on_diagnostic;
 	void *diagnostic_ctx;
-	yh_progress_fn on_progress;
+	yh_progress_fn on_progress;   /* bytes_done of bytes_total (the file's size; 0 when unknown):
+	                                 reading the file counts for the first half, writing its
+	                                 rows in key order for the second */
 	void *progress_ctx;
 } yh_import_options;
 

@@ -1,14 +1,18 @@
 /* test_import.c — importing register files (yaohao/import.h): the four
  * importers, encodings, headers, value rules, errors, options, the ledger entry. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <check.h>
 #include <jansson.h>
 #include <sodium.h>
 
 #include "testutil.h"
+#include "row_sort.h"
+#include "store/sqlite.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -1464,6 +1468,315 @@ START_TEST(test_gb18030_detected)
 }
 END_TEST
 
+/* ---- the sort by key: in memory and spilled to a temporary file ----------------------------- */
+
+typedef struct {
+	char k1[8], k2[8], v[24];
+	size_t l1, l2;
+	uint64_t line;
+} sort_ref;
+
+static int cmp_sort_ref(const void *a, const void *b)
+{
+	const sort_ref *x = a, *y = b;
+	const char *xv[2] = { x->k1, x->k2 }, *yv[2] = { y->k1, y->k2 };
+	size_t xl[2] = { x->l1, x->l2 }, yl[2] = { y->l1, y->l2 };
+	int c = yh_row_sort_cmp_key(xv, xl, yv, yl, 2);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Random two-part keys (empty, prefixes of each other, bytes above 0x7f, many equal) come back
+ * in key order, equal keys in line order, with every value intact: in memory and through runs
+ * of one row, of a few rows and of many. */
+START_TEST(test_row_sort_order)
+{
+	static const size_t budgets[] = { 1, 200, 4000, 0 };
+	static const char alphabet[] = "ab\xff";
+	enum { N = 3000 };
+	sort_ref *ref = malloc(N * sizeof(*ref));
+	size_t b, i, c;
+
+	ck_assert_ptr_nonnull(ref);
+	for (i = 0; i < N; i++) {
+		ref[i].l1 = randombytes_uniform(4);
+		ref[i].l2 = randombytes_uniform(3);
+		for (c = 0; c < ref[i].l1; c++)
+			ref[i].k1[c] = alphabet[randombytes_uniform(3)];
+		for (c = 0; c < ref[i].l2; c++)
+			ref[i].k2[c] = alphabet[randombytes_uniform(3)];
+		snprintf(ref[i].v, sizeof(ref[i].v), "value of %zu", i);
+		ref[i].line = 2 + i;
+	}
+	for (b = 0; b < sizeof(budgets) / sizeof(budgets[0]); b++) {
+		yh_row_sort *s = NULL;
+		yh_sorted_row row;
+		sort_ref *sorted = malloc(N * sizeof(*sorted));
+
+		ck_assert_ptr_nonnull(sorted);
+		memcpy(sorted, ref, N * sizeof(*sorted));
+		qsort(sorted, N, sizeof(*sorted), cmp_sort_ref);
+		ck_assert_int_eq(yh_row_sort_new(&s, 3, 2, budgets[b]), YH_OK);
+		for (i = 0; i < N; i++) {
+			const char *v[3] = { ref[i].k1, ref[i].k2, ref[i].v };
+			size_t l[3] = { ref[i].l1, ref[i].l2, strlen(ref[i].v) };
+
+			ck_assert_int_eq(yh_row_sort_add(s, ref[i].line, v, l), YH_OK);
+		}
+		ck_assert_int_eq(yh_row_sort_finish(s), YH_OK);
+		if (budgets[b] == 1)
+			ck_assert_uint_eq(yh_row_sort_runs(s), N);
+		else if (budgets[b] == 0)
+			ck_assert_uint_eq(yh_row_sort_runs(s), 0);
+		else
+			ck_assert_uint_gt(yh_row_sort_runs(s), 1);
+		for (i = 0; i < N; i++) {
+			ck_assert_int_eq(yh_row_sort_next(s, &row), 1);
+			ck_assert_uint_eq(row.line, sorted[i].line);
+			ck_assert_uint_eq(row.lens[0], sorted[i].l1);
+			ck_assert_uint_eq(row.lens[1], sorted[i].l2);
+			ck_assert_uint_eq(row.lens[2], strlen(sorted[i].v));
+			ck_assert(memcmp(row.values[2], sorted[i].v, row.lens[2]) == 0);
+		}
+		ck_assert_int_eq(yh_row_sort_next(s, &row), 0);
+		ck_assert_int_eq(yh_row_sort_next(s, &row), 0);
+		yh_row_sort_free(s);
+		free(sorted);
+	}
+	free(ref);
+}
+END_TEST
+
+/* Every row version of a register, history included, and every import entry's payload. */
+static char *store_history(yh_store *store)
+{
+	static const char *const queries[] = {
+		"SELECT * FROM entity ORDER BY id, valid_from",
+		"SELECT * FROM conflict ORDER BY inspector_id, entity_id, valid_from",
+		"SELECT seq, payload FROM ledger WHERE kind = 'import' ORDER BY seq",
+	};
+	tu_buf b = { 0 };
+	size_t q;
+
+	for (q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
+		sqlite3_stmt *st = NULL;
+		int i;
+
+		ck_assert_int_eq(sqlite3_prepare_v2(store->db, queries[q], -1, &st, NULL), SQLITE_OK);
+		tu_buf_fmt(&b, "== %s\n", queries[q]);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (i = 0; i < sqlite3_column_count(st); i++) {
+				const char *t = (const char *)sqlite3_column_text(st, i);
+
+				tu_buf_str(&b, i ? "|" : "");
+				tu_buf_str(&b, t ? t : "NULL");
+			}
+			tu_buf_str(&b, "\n");
+		}
+		sqlite3_finalize(st);
+	}
+	return b.s;
+}
+
+/* An entity file of the numbers in [from, to) (unless skipped), names changed where n % change
+ * == 0 (change 0: none), rows in a shuffled order, with extra lines appended. */
+static void write_entities(const char *name, unsigned from, unsigned to, unsigned skip_from,
+                           unsigned skip_to, unsigned change, const char *extra)
+{
+	tu_buf b = { 0 };
+	unsigned n = to - from, i;
+
+	tu_buf_str(&b, entity_header);
+	for (i = 0; i < n; i++) {
+		unsigned k = from + (i * 37u + 11u) % n; /* 37 is prime to every n used here */
+
+		if (k >= skip_from && k < skip_to)
+			continue;
+		tu_buf_fmt(&b, "%s,公司%u%s,,,,,存续,否\r\n", make_uscc(k), k,
+		           change && k % change == 0 ? "（变更）" : "");
+	}
+	tu_buf_str(&b, extra ? extra : "");
+	tu_write(tu_path(name), b.s, b.len);
+	free(b.s);
+}
+
+static void diags_text(tu_buf *b, const tu_diags *ds)
+{
+	size_t i;
+
+	for (i = 0; i < ds->n; i++)
+		tu_buf_fmt(b, "%llu|%s|%d|%s\n", (unsigned long long)ds->d[i].line, ds->d[i].column,
+		           ds->d[i].warning, ds->d[i].message);
+}
+
+/* One history of imports: full, full again with rows changed, closed and added, partial, a
+ * dry run, conflicts (a key of two columns), and failing files (duplicates, bad rows, max_errors)
+ * — everything the store holds and every diagnostic, as text. */
+static char *import_story(const char *db)
+{
+	yh_store *store = NULL;
+	yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
+	yh_import_report rep;
+	tu_diags ds;
+	tu_buf b = { 0 };
+	char *hist, dup_lines[512];
+	size_t before = 0;
+	int rc;
+
+	ck_assert_int_eq(yh_store_create(&store, tu_path(db), TU_DEPARTMENT), YH_OK);
+	/* full: 200 rows into an empty register */
+	write_entities("v1.csv", 0, 200, 0, 0, 0, NULL);
+	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("v1.csv"), NULL);
+	ck_assert_uint_eq(rep.added, 200);
+	/* full: 10..29 gone (closed), 200..249 new, every seventh changed */
+	write_entities("v2.csv", 0, 250, 10, 30, 7, NULL);
+	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("v2.csv"), NULL);
+	ck_assert_uint_eq(rep.closed, 20);
+	ck_assert_uint_eq(rep.added, 50);
+	ck_assert_uint_eq(rep.changed + rep.unchanged, 180);
+	tu_buf_fmt(&b, "v2: %llu %llu %llu %llu\n", (unsigned long long)rep.added,
+	           (unsigned long long)rep.changed, (unsigned long long)rep.unchanged,
+	           (unsigned long long)rep.closed);
+	/* partial: 100..139 with every third changed, 300..309 new; the rest left as they are */
+	opt.partial = 1;
+	write_entities("v3.csv", 100, 140, 0, 0, 3, NULL);
+	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("v3.csv"), &opt);
+	write_entities("v3b.csv", 300, 310, 0, 0, 0, NULL);
+	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("v3b.csv"), &opt);
+	ck_assert_uint_eq(rep.added, 10);
+	ck_assert_uint_eq(rep.closed, 0);
+	ck_assert_uint_eq(tu_register_count(store, YH_REGISTER_ENTITIES, 0), 240);
+	/* a dry run of a full import that would close and change rows: counted, not written */
+	opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
+	opt.dry_run = 1;
+	ck_assert_int_eq(tu_import(&rep, store, YH_REGISTER_ENTITIES, tu_path("v1.csv"), &opt, NULL), YH_OK);
+	ck_assert_uint_eq(rep.closed, 60);
+	tu_buf_fmt(&b, "dry: %llu %llu %llu %llu\n", (unsigned long long)rep.added,
+	           (unsigned long long)rep.changed, (unsigned long long)rep.unchanged,
+	           (unsigned long long)rep.closed);
+	/* conflicts, keyed by a pair: full, then full with one changed and one gone */
+	{
+		char c[512];
+		const char *e1 = make_uscc(1), *e2 = make_uscc(2), *e3 = make_uscc(3);
+
+		snprintf(c, sizeof(c), "inspector_id,entity_id,reason\nP2,%s,a\nP1,%s,b\nP1,%s,c\n"
+		         "P10,%s,d\n", e1, e2, e1, e1);
+		tu_write_str(tu_path("c1.csv"), c);
+		tu_import_ok(&rep, store, YH_REGISTER_CONFLICTS, tu_path("c1.csv"), NULL);
+		snprintf(c, sizeof(c), "inspector_id,entity_id,reason\nP1,%s,c\nP10,%s,x\nP2,%s,a\n"
+		         "P0,%s,e\n", e1, e1, e1, e3);
+		tu_write_str(tu_path("c2.csv"), c);
+	}
+	tu_import_ok(&rep, store, YH_REGISTER_CONFLICTS, tu_path("c2.csv"), NULL);
+	ck_assert_uint_eq(rep.closed, 1);
+	ck_assert_uint_eq(rep.changed, 1);
+	ck_assert_uint_eq(rep.unchanged, 2);
+	ck_assert_uint_eq(rep.added, 1);
+	/* failing: duplicates (one key three times, two others twice) among bad rows; nothing
+	 * written, every problem reported the same way */
+	hist = store_history(store);
+	snprintf(dup_lines, sizeof(dup_lines), "%s,再一次,,,,,存续,否\r\nBAD,坏,,,,,存续,否\r\n"
+	         "%s,重复,,,,,存续,否\r\n%s,又一次,,,,,存续,否\r\n%s,再,,,,,存续,否\r\n", make_uscc(5),
+	         make_uscc(240), make_uscc(5), make_uscc(0));
+	write_entities("bad.csv", 0, 250, 0, 0, 0, dup_lines);
+	for (before = 0; before < 2; before++) {
+		opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
+		opt.max_errors = before ? 3 : 0;
+		memset(&ds, 0, sizeof(ds));
+		rc = tu_import(&rep, store, YH_REGISTER_ENTITIES, tu_path("bad.csv"), &opt, &ds);
+		ck_assert_int_eq(rc, YH_EDATA);
+		ck_assert_uint_eq(rep.errors, 5);
+		tu_buf_fmt(&b, "bad (max %u): %llu errors\n", opt.max_errors, (unsigned long long)rep.errors);
+		diags_text(&b, &ds);
+	}
+	{
+		char *again = store_history(store);
+
+		ck_assert_str_eq(hist, again);
+		free(again);
+	}
+	tu_buf_str(&b, hist);
+	free(hist);
+	yh_store_close(store);
+	return b.s;
+}
+
+/* The spill path (runs of one row, of a few rows) gives exactly the store, counts and
+ * diagnostics of the in-memory path, and leaves nothing in $TMPDIR, after a success or a
+ * failure; a temporary folder that cannot be written fails the import, which changes nothing. */
+START_TEST(test_spill_same_store)
+{
+	static const size_t budgets[] = { 0, 1, 600 };
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL, *expect = NULL;
+	char *tmp = strdup(tu_path("sort-tmp")); /* tu_path's buffers are reused */
+	size_t i;
+
+	ck_assert_int_eq(mkdir(tmp, 0700), 0);
+	setenv("TMPDIR", tmp, 1);
+	for (i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
+		char db[32], *got;
+		DIR *dir;
+		struct dirent *e;
+		int left = 0;
+
+		uint64_t runs = yh_row_sort_runs_total();
+
+		snprintf(db, sizeof(db), "budget-%zu.db", budgets[i]);
+		yh_row_sort_set_budget(budgets[i]);
+		got = import_story(db);
+		yh_row_sort_set_budget(0);
+		if (budgets[i]) /* the spill path was taken */
+			ck_assert_uint_gt(yh_row_sort_runs_total(), runs + 100);
+		else
+			ck_assert_uint_eq(yh_row_sort_runs_total(), runs);
+		ck_assert_ptr_nonnull(dir = opendir(tmp));
+		while ((e = readdir(dir)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				left++;
+		closedir(dir);
+		ck_assert_int_eq(left, 0);
+		if (!expect) {
+			expect = got;
+			continue;
+		}
+		if (strcmp(expect, got) != 0)
+			ck_abort_msg("budget %zu differs from the in-memory path:\n--- in memory\n%s\n--- "
+			             "spilled\n%s", budgets[i], expect, got);
+		free(got);
+	}
+	{
+		/* the temporary folder is gone: a spilling import fails and writes nothing */
+		yh_store *store = tu_store_new();
+		yh_import_report rep;
+		tu_diags ds;
+		uint64_t head;
+
+		write_entities("v1.csv", 0, 50, 0, 0, 0, NULL);
+		tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("v1.csv"), NULL);
+		head = tu_ledger_head(store);
+		setenv("TMPDIR", tu_path("no-such-folder"), 1);
+		yh_row_sort_set_budget(1);
+		write_entities("v2.csv", 0, 80, 0, 0, 2, NULL);
+		ck_assert_int_eq(tu_import(&rep, store, YH_REGISTER_ENTITIES, tu_path("v2.csv"), NULL, &ds),
+		                 YH_EIO);
+		ck_assert_ptr_nonnull(strstr(yh_error_message(), "temporary file"));
+		yh_row_sort_set_budget(0);
+		ck_assert_uint_eq(tu_register_count(store, YH_REGISTER_ENTITIES, 0), 50);
+		ck_assert_uint_eq(tu_ledger_head(store), head);
+		ck_assert_uint_eq(rep.seq, 0);
+		yh_store_close(store);
+	}
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	free(expect);
+	free(tmp);
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -1473,6 +1786,7 @@ static Suite *import_suite(void)
 	TCase *brk = tu_tcase(s, "broken", TU_TMPDIR, 60);
 	TCase *opt = tu_tcase(s, "options", TU_TMPDIR, 60);
 	TCase *val = tu_tcase(s, "values", TU_TMPDIR, 60);
+	TCase *srt = tu_tcase(s, "sort", TU_TMPDIR, 120);
 
 	tcase_add_loop_test(fx, test_fixture_imports_cleanly, 0,
 	                    (int)(sizeof(fixtures) / sizeof(fixtures[0])));
@@ -1517,6 +1831,9 @@ static Suite *import_suite(void)
 	tcase_add_loop_test(val, test_inspector_value_rules, 0,
 	                    (int)(sizeof(inspector_values) / sizeof(inspector_values[0])));
 	tcase_add_test(enc, test_gb18030_detected);
+
+	tcase_add_test(srt, test_row_sort_order);
+	tcase_add_test(srt, test_spill_same_store);
 	return s;
 }
 
