@@ -13,6 +13,7 @@
 #include "draw_doc.h"
 #include "csv_private.h"
 #include "keyed_root.h"
+#include "row_hasher.h"
 #include "verify.h"
 #include "error.h"
 
@@ -223,9 +224,12 @@ int yh_document_replay_officers(yh_report *r, const yh_draw_doc *doc, yh_frozen 
 typedef struct {
 	yh_frozen *f;
 	const unsigned char *seed;
-	yh_selector *sel;
+	yh_selector *sel;            /* tickets and heaps, on a worker of its own */
 	yh_keyed_root *root;
-	uint64_t eligible, out[YH_OUT_COUNT];
+	yh_row_hasher *hasher;       /* leaves and nodes, on another worker */
+	yh_keyed_mode mode;
+	char prev[YH_KEY_MAX];       /* streaming: the id before, to stop at once on disorder */
+	uint64_t rows, eligible, out[YH_OUT_COUNT];
 } entity_reader;
 
 /* Each row: its leaf for the root; each eligible one into the selection.  A row out of id order
@@ -233,17 +237,22 @@ typedef struct {
 static int entity_row(void *ctx, const char *const *row)
 {
 	entity_reader *er = ctx;
-	unsigned char buf[(YH_FIELD_MAX + 4) * YH_E_COLUMNS], leaf[32];
+	unsigned char buf[(YH_FIELD_MAX + 4) * YH_E_COLUMNS];
 	yh_out_reason why;
-	size_t len;
+	size_t len, idlen = strlen(row[YH_E_ID]);
 	int rc;
 
-	if (strlen(row[YH_E_ID]) >= YH_KEY_MAX)
+	if (idlen >= YH_KEY_MAX)
 		return yh_error_set(YH_EDATA, "entity id is too long: '%s'", row[YH_E_ID]);
 	if (!(len = yh_merkle_encode_row(buf, sizeof(buf), row, YH_E_COLUMNS)))
 		return yh_error_set(YH_EDATA, "entity row is too long: '%s'", row[YH_E_ID]);
-	yh_merkle_leaf_hash(leaf, buf, len);
-	if ((rc = yh_keyed_root_add(er->root, row[YH_E_ID], leaf)) != YH_OK)
+	if (er->mode == YH_KEYED_STREAM) {
+		if (er->rows && strcmp(row[YH_E_ID], er->prev) < 0)
+			return YH_KEYED_DISORDER;
+		memcpy(er->prev, row[YH_E_ID], idlen + 1);
+	}
+	er->rows++;
+	if ((rc = yh_row_hasher_add(er->hasher, row[YH_E_ID], buf, len)) != YH_OK)
 		return rc;
 	er->out[why = yh_frozen_entity_reason(er->f, row)]++;
 	if (why != YH_ELIGIBLE)
@@ -255,13 +264,16 @@ static int entity_row(void *ctx, const char *const *row)
 /* A fresh root and selector for one pass over the file. */
 static int start_pass(entity_reader *er, yh_keyed_mode mode)
 {
+	yh_row_hasher_free(er->hasher);
 	yh_keyed_root_free(er->root);
 	yh_selector_free(er->sel);
+	er->hasher = NULL;
 	er->root = NULL;
 	er->sel = NULL;
-	er->eligible = 0;
+	er->mode = mode;
+	er->rows = er->eligible = 0;
 	memset(er->out, 0, sizeof(er->out));
-	if (yh_keyed_root_new(&er->root, mode) < 0)
+	if (yh_keyed_root_new(&er->root, mode) < 0 || yh_row_hasher_new(&er->hasher, er->root, 0) < 0)
 		return YH_ENOMEM;
 	return yh_selector_new(&er->sel, er->f, er->seed, 0, NULL, NULL);
 }
@@ -298,7 +310,8 @@ static int read_entities(yh_report *r, entity_reader *er, const yh_draw_doc *doc
 		mode = YH_KEYED_SORT;
 		*err = '\0';
 	}
-	if (rc < 0 || yh_keyed_root_finish(er->root, root, &count, dup) < 0) {
+	if (rc < 0 || yh_row_hasher_finish(er->hasher) != YH_OK ||
+	    yh_keyed_root_finish(er->root, root, &count, dup) < 0) {
 		yh_report_check(r, "entity register", "failed", "%s", *err ? err : yh_error_message());
 		return 0;
 	}
@@ -462,6 +475,7 @@ void yh_document_replay(yh_report *r, const yh_draw_doc *doc, yh_frozen *f,
 		               YH_HINT_GIVE_CONFLICTS : YH_HINT_NONE,
 		               "needs the officer register and conflicts files that match the document");
 done:
+	yh_row_hasher_free(er.hasher);
 	yh_selector_free(er.sel);
 	yh_keyed_root_free(er.root);
 }

@@ -9,6 +9,7 @@
 
 #include "testutil.h"
 #include "keyed_root.h"
+#include "row_hasher.h"
 
 typedef struct {
 	const unsigned char *data;
@@ -588,6 +589,66 @@ START_TEST(test_keyed_temporary_file_removed)
 }
 END_TEST
 
+START_TEST(test_row_hasher_one_or_two_threads)
+{
+	/* rows hashed on a worker give the root of the leaves hashed in place, for any count
+	 * around the batch sizes; a key out of order while streaming and a failing spill come back
+	 * to the reader */
+	static const size_t counts[] = { 0, 1, 2, 2047, 2048, 2049, 9000 };
+	unsigned char got[32], want[32], row[64];
+	char dup[YH_KEY_MAX], key[YH_KEY_MAX];
+	size_t c, i;
+	int threads;
+
+	for (c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		for (threads = 1; threads <= 2; threads++) {
+			yh_keyed_root *k = NULL, *direct = NULL;
+			yh_row_hasher *h = NULL;
+			uint64_t n1, n2;
+
+			ck_assert_int_eq(yh_keyed_root_new(&k, YH_KEYED_STREAM), YH_OK);
+			ck_assert_int_eq(yh_keyed_root_new(&direct, YH_KEYED_STREAM), YH_OK);
+			ck_assert_int_eq(yh_row_hasher_new(&h, k, threads), YH_OK);
+			for (i = 0; i < counts[c]; i++) {
+				size_t len = 1 + i % 60;
+
+				snprintf(key, sizeof(key), "r%08zu", i);
+				memset(row, (int)(i * 13), len);
+				TU_REQUIRE(yh_row_hasher_add(h, key, row, len) == YH_OK, "row %zu", i);
+				yh_merkle_leaf_hash(want, row, len);
+				TU_REQUIRE(yh_keyed_root_add(direct, key, want) == YH_OK, "row %zu", i);
+			}
+			ck_assert_int_eq(yh_row_hasher_finish(h), YH_OK);
+			ck_assert_int_eq(yh_keyed_root_finish(k, got, &n1, dup), YH_OK);
+			ck_assert_int_eq(yh_keyed_root_finish(direct, want, &n2, dup), YH_OK);
+			ck_assert_uint_eq(n1, counts[c]);
+			ck_assert_uint_eq(n2, counts[c]);
+			ck_assert_msg(memcmp(got, want, 32) == 0, "%zu rows, %d threads", counts[c], threads);
+			yh_row_hasher_free(h);
+			yh_keyed_root_free(k);
+			yh_keyed_root_free(direct);
+		}
+	}
+	for (threads = 1; threads <= 2; threads++) {
+		yh_keyed_root *k = NULL;
+		yh_row_hasher *h = NULL;
+		int rc = YH_OK;
+
+		ck_assert_int_eq(yh_keyed_root_new(&k, YH_KEYED_STREAM), YH_OK);
+		ck_assert_int_eq(yh_row_hasher_new(&h, k, threads), YH_OK);
+		for (i = 0; i < 20000 && rc == YH_OK; i++) {
+			snprintf(key, sizeof(key), "r%08zu", i == 5000 ? (size_t)1 : i);
+			rc = yh_row_hasher_add(h, key, row, 8);
+		}
+		if (rc == YH_OK)
+			rc = yh_row_hasher_finish(h);
+		ck_assert_int_eq(rc, YH_KEYED_DISORDER);
+		yh_row_hasher_free(h); /* freeing before finish (after a failure) joins the worker */
+		yh_keyed_root_free(k);
+	}
+}
+END_TEST
+
 static Suite *merkle_suite(void)
 {
 	Suite *s = suite_create("merkle");
@@ -607,6 +668,7 @@ static Suite *merkle_suite(void)
 	tcase_add_test(tc, test_keyed_any_order_is_the_sorted_root);
 	tcase_add_test(tc, test_keyed_stream_refuses_disorder);
 	tcase_add_test(tc, test_keyed_duplicates);
+	tcase_add_test(tc, test_row_hasher_one_or_two_threads);
 	tc = tu_tcase(s, "keyed_files", TU_TMPDIR, 60);
 	tcase_add_test(tc, test_keyed_temporary_file_removed);
 	return s;
