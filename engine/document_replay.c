@@ -4,12 +4,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "yaohao/csv.h"
 #include "yaohao/merkle.h"
 #include "yaohao/register.h"
 #include "draw.h"
 #include "draw_doc.h"
+#include "csv_private.h"
+#include "keyed_root.h"
+#include "row_hasher.h"
 #include "verify.h"
 #include "error.h"
 
@@ -40,7 +44,8 @@ const char *yh_verify_input_name(const yh_verify_inputs *in, yh_register_kind ki
 
 typedef int (*row_fn)(void *ctx, const char *const *row);
 
-/* Reads a canonical register file (a register export): header exactly the column names. */
+/* Reads a canonical register file (a register export): header exactly the column names.  fn
+ * returns <0 on a fault (reported in err), >0 to stop reading (returned as it is), 0 to go on. */
 static int read_register(const yh_verify_inputs *in, yh_register_kind kind, row_fn fn, void *ctx,
                          char *err, size_t errsize)
 {
@@ -57,6 +62,7 @@ static int read_register(const yh_verify_inputs *in, yh_register_kind kind, row_
 		snprintf(err, errsize, "%s", yh_error_message());
 		return rc;
 	}
+	yh_csv_no_digest(csv); /* the roots are over the rows; the file's own hash is not used */
 	r = yh_csv_next(csv);
 	if (r <= 0 || yh_csv_nfields(csv) != n) {
 		snprintf(err, errsize, "%s:1: the header is not that of the canonical %s file (the "
@@ -86,6 +92,8 @@ static int read_register(const yh_verify_inputs *in, yh_register_kind kind, row_
 			         yh_error_message());
 			goto done;
 		}
+		if (rc > 0)
+			goto done; /* the row function asks to stop here (and says why by the code) */
 	}
 	if (r < 0) {
 		snprintf(err, errsize, "%s", yh_error_message());
@@ -210,43 +218,42 @@ int yh_document_replay_officers(yh_report *r, const yh_draw_doc *doc, yh_frozen 
 
 /* ---- the entity register ---------------------------------------------------------------- */
 
-typedef struct {
-	char id[24];
-	unsigned char leaf[32];
-} leaf_entry;
-
+/* The entity register is the one that grows to millions of rows: its root is folded as the
+ * rows arrive (keyed_root.c), so memory stays O(log n) for a file in id order and bounded for
+ * one in any other order; the selection keeps only its per-stratum heaps (select.c). */
 typedef struct {
 	yh_frozen *f;
-	yh_selector *sel;
-	leaf_entry *leaves;          /* every row's */
-	size_t n, cap;
-	uint64_t eligible, out[YH_OUT_COUNT];
+	const unsigned char *seed;
+	yh_selector *sel;            /* tickets and heaps, on a worker of its own */
+	yh_keyed_root *root;
+	yh_row_hasher *hasher;       /* leaves and nodes, on another worker */
+	yh_keyed_mode mode;
+	char prev[YH_KEY_MAX];       /* streaming: the id before, to stop at once on disorder */
+	uint64_t rows, eligible, out[YH_OUT_COUNT];
 } entity_reader;
 
-/* Each row: its leaf for the root; each eligible one into the selection. */
+/* Each row: its leaf for the root; each eligible one into the selection.  A row out of id order
+ * while streaming stops the read (YH_KEYED_DISORDER) so that it can start again sorting. */
 static int entity_row(void *ctx, const char *const *row)
 {
 	entity_reader *er = ctx;
 	unsigned char buf[(YH_FIELD_MAX + 4) * YH_E_COLUMNS];
 	yh_out_reason why;
-	size_t len;
+	size_t len, idlen = strlen(row[YH_E_ID]);
+	int rc;
 
-	if (strlen(row[YH_E_ID]) >= sizeof(er->leaves[0].id))
+	if (idlen >= YH_KEY_MAX)
 		return yh_error_set(YH_EDATA, "entity id is too long: '%s'", row[YH_E_ID]);
 	if (!(len = yh_merkle_encode_row(buf, sizeof(buf), row, YH_E_COLUMNS)))
 		return yh_error_set(YH_EDATA, "entity row is too long: '%s'", row[YH_E_ID]);
-	if (er->n == er->cap) {
-		size_t cap = er->cap ? er->cap * 2 : 4096;
-		leaf_entry *p = realloc(er->leaves, cap * sizeof(*p));
-
-		if (!p)
-			return yh_error_set(YH_ENOMEM, "out of memory");
-		er->leaves = p;
-		er->cap = cap;
+	if (er->mode == YH_KEYED_STREAM) {
+		if (er->rows && strcmp(row[YH_E_ID], er->prev) < 0)
+			return YH_KEYED_DISORDER;
+		memcpy(er->prev, row[YH_E_ID], idlen + 1);
 	}
-	strcpy(er->leaves[er->n].id, row[YH_E_ID]);
-	yh_merkle_leaf_hash(er->leaves[er->n].leaf, buf, len);
-	er->n++;
+	er->rows++;
+	if ((rc = yh_row_hasher_add(er->hasher, row[YH_E_ID], buf, len)) != YH_OK)
+		return rc;
 	er->out[why = yh_frozen_entity_reason(er->f, row)]++;
 	if (why != YH_ELIGIBLE)
 		return 0;
@@ -254,9 +261,32 @@ static int entity_row(void *ctx, const char *const *row)
 	return yh_selector_add(er->sel, row);
 }
 
-static int cmp_leaf(const void *a, const void *b)
+/* A fresh root and selector for one pass over the file. */
+static int start_pass(entity_reader *er, yh_keyed_mode mode)
 {
-	return strcmp(((const leaf_entry *)a)->id, ((const leaf_entry *)b)->id);
+	yh_row_hasher_free(er->hasher);
+	yh_keyed_root_free(er->root);
+	yh_selector_free(er->sel);
+	er->hasher = NULL;
+	er->root = NULL;
+	er->sel = NULL;
+	er->mode = mode;
+	er->rows = er->eligible = 0;
+	memset(er->out, 0, sizeof(er->out));
+	if (yh_keyed_root_new(&er->root, mode) < 0 || yh_row_hasher_new(&er->hasher, er->root, 0) < 0)
+		return YH_ENOMEM;
+	return yh_selector_new(&er->sel, er->f, er->seed, 0, NULL, NULL);
+}
+
+/* Whether the entity file can be read a second time (a regular file or bytes in memory, not a
+ * pipe): only then may the first pass stream and start again sorting if the order breaks. */
+static int rereadable(const yh_verify_inputs *in)
+{
+	struct stat st;
+
+	if (!in->entities)
+		return 1;
+	return stat(in->entities, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* Reads the entities into er (the eligible ones into its selector) and checks the root over
@@ -265,37 +295,31 @@ static int read_entities(yh_report *r, entity_reader *er, const yh_draw_doc *doc
                          const yh_verify_inputs *in)
 {
 	const char *name = yh_verify_input_name(in, YH_REGISTER_ENTITIES);
-	yh_merkle *m = NULL;
+	yh_keyed_mode mode = rereadable(in) ? YH_KEYED_STREAM : YH_KEYED_SORT;
 	unsigned char root[32];
-	char err[1024] = "";
-	size_t i;
-	int ok = 0;
+	char err[1024] = "", dup[YH_KEY_MAX];
+	uint64_t count;
+	int rc, ok;
 
-	if (read_register(in, YH_REGISTER_ENTITIES, entity_row, er, err, sizeof(err)) < 0) {
+	for (;;) {
+		if ((rc = start_pass(er, mode)) == YH_OK)
+			rc = read_register(in, YH_REGISTER_ENTITIES, entity_row, er, err, sizeof(err));
+		/* a file in id order is read once; any other order once more, sorting in bounded memory */
+		if (rc != YH_KEYED_DISORDER)
+			break;
+		mode = YH_KEYED_SORT;
+		*err = '\0';
+	}
+	if (rc < 0 || yh_row_hasher_finish(er->hasher) != YH_OK ||
+	    yh_keyed_root_finish(er->root, root, &count, dup) < 0) {
 		yh_report_check(r, "entity register", "failed", "%s", *err ? err : yh_error_message());
 		return 0;
 	}
-	/* a canonical file is in id order already; only a reordered one needs sorting */
-	for (i = 1; i < er->n && strcmp(er->leaves[i - 1].id, er->leaves[i].id) < 0; i++)
-		;
-	if (i < er->n)
-		qsort(er->leaves, er->n, sizeof(*er->leaves), cmp_leaf);
-	for (i = 1; i < er->n; i++) {
-		if (strcmp(er->leaves[i - 1].id, er->leaves[i].id) == 0) {
-			yh_report_check(r, "entity register", "failed", "'%s': entity '%s' appears twice", name,
-			                er->leaves[i].id);
-			return 0;
-		}
-	}
-	if (yh_merkle_new(&m) < 0) {
-		yh_report_check(r, "entity register", "failed", "%s", yh_error_message());
+	if (*dup) {
+		yh_report_check(r, "entity register", "failed", "'%s': entity '%s' appears twice", name, dup);
 		return 0;
 	}
-	for (i = 0; i < er->n; i++)
-		yh_merkle_add_hash(m, er->leaves[i].leaf);
-	yh_merkle_root(root, m);
-	yh_merkle_free(m);
-	ok = check_root(r, "entity register", &doc->entities, root, er->n, er->eligible, er->out, name);
+	ok = check_root(r, "entity register", &doc->entities, root, count, er->eligible, er->out, name);
 	if (!ok)
 		yh_report_skip(r, "selection replay", YH_HINT_NONE, "the entity register does not match the "
 		               "commitment");
@@ -442,10 +466,7 @@ void yh_document_replay(yh_report *r, const yh_draw_doc *doc, yh_frozen *f,
 	}
 	memset(&er, 0, sizeof(er));
 	er.f = f;
-	if (yh_selector_new(&er.sel, f, seed, 0, NULL, NULL) < 0) {
-		yh_report_check(r, "entity register", "failed", "%s", yh_error_message());
-		goto done;
-	}
+	er.seed = seed;
 	if (!read_entities(r, &er, doc, in) || compare_replay(r, &er, doc, teams) < 0)
 		goto done;
 	if (!teams)
@@ -454,6 +475,7 @@ void yh_document_replay(yh_report *r, const yh_draw_doc *doc, yh_frozen *f,
 		               YH_HINT_GIVE_CONFLICTS : YH_HINT_NONE,
 		               "needs the officer register and conflicts files that match the document");
 done:
+	yh_row_hasher_free(er.hasher);
 	yh_selector_free(er.sel);
-	free(er.leaves);
+	yh_keyed_root_free(er.root);
 }

@@ -513,9 +513,12 @@ done:
 	return rc;
 }
 
-/* Parses the text once and reports on it; `name` is the path, or NULL for a buffer. */
+/* Parses the text once and reports on it; `name` is the path, or NULL for a buffer.  owned:
+ * the text when it is ours to free as soon as it is parsed (the parsed document points into
+ * the JSON tree, not into the text), which keeps a large document's bytes out of the peak
+ * memory of the replay; NULL for a caller's buffer. */
 static int verify_text(json_t **out, const char *data, size_t len, const yh_verify_inputs *in,
-                       const char *name)
+                       const char *name, char **owned)
 {
 	yh_draw_doc *doc = NULL;
 	json_t *json = NULL;
@@ -525,7 +528,12 @@ static int verify_text(json_t **out, const char *data, size_t len, const yh_veri
 	*out = NULL;
 	if (len > YH_DOCUMENT_MAX)
 		return yh_error_set(YH_EDATA, "the document is too large: '%s'", name ? name : "document");
-	if ((rc = yh_verify_load_json(&json, data, len, name ? name : "document", "a JSON document")) < 0)
+	rc = yh_verify_load_json(&json, data, len, name ? name : "document", "a JSON document");
+	if (owned) {
+		free(*owned);
+		*owned = NULL;
+	}
+	if (rc < 0)
 		return rc;
 	if ((rc = yh_draw_doc_parse(&doc, json, YH_DRAW_DOCUMENT)) == YH_EDATA &&
 	    !(malformed = strdup(yh_error_message())))
@@ -540,7 +548,7 @@ static int verify_text(json_t **out, const char *data, size_t len, const yh_veri
 
 int yh_document_verify_buffer(json_t **out, const char *data, size_t len, const yh_verify_inputs *in)
 {
-	return verify_text(out, data, len, in, NULL);
+	return verify_text(out, data, len, in, NULL, NULL);
 }
 
 int yh_document_verify(json_t **out, const char *path, const yh_verify_inputs *in)
@@ -551,7 +559,7 @@ int yh_document_verify(json_t **out, const char *path, const yh_verify_inputs *i
 
 	*out = NULL;
 	if ((rc = yh_read_file(&text, &len, path, YH_DOCUMENT_MAX)) == YH_OK)
-		rc = verify_text(out, text, len, in, path);
+		rc = verify_text(out, text, len, in, path, &text);
 	free(text);
 	return rc;
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <check.h>
 #include <jansson.h>
@@ -12,6 +14,7 @@
 
 #include "testutil.h"
 #include "draw_doc.h"   /* the typed draw, as the verifier reads it */
+#include "keyed_root.h" /* the sorting budget, made tiny to force the spill path */
 
 /* yh_draw_run's result, where a test does not look at it */
 static yh_draw_result tu_draw_result;
@@ -931,6 +934,126 @@ START_TEST(test_verify_shuffled_registers)
 		                "entity register=passed,selection replay=passed" CHAIN_SKIPPED);
 		json_decref(rep);
 	}
+	fixture_close(&fx);
+}
+END_TEST
+
+/* The entity register's detail without the file's name (the text after it). */
+static char *entity_detail(json_t *rep)
+{
+	const char *d = tu_check_detail(rep, "entity register"), *after = strstr(d, " gives ");
+
+	ck_assert_ptr_nonnull(after);
+	return strdup(after);
+}
+
+static size_t dir_entries(const char *dir)
+{
+	char cmd[4200], *out;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l > '%s.count'", dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s.count", dir);
+	out = tu_read(cmd, NULL);
+	n = (size_t)strtoul(out, NULL, 10);
+	free(out);
+	return n;
+}
+
+START_TEST(test_verify_spilled_registers)
+{
+	/* with a sorting budget of a few rows the entity file is sorted through many runs on disk:
+	 * sorted, shuffled or read from a pipe (sorted from the start, since a pipe cannot be read
+	 * twice), the roots, counts and replay are those of the exported file, and the temporary
+	 * folder is left empty */
+	char *saved = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL, *want, *got;
+	const char *tmp = kept(tu_path("tmp")), *fifo = kept(tu_path("e.fifo"));
+	size_t budget, old = yh_keyed_root_set_budget(0);
+	yh_verify_inputs in = YH_VERIFY_INPUTS_INIT;
+	fixture fx;
+	json_t *rep;
+	int how;
+
+	fixture_open(&fx, 1);
+	ck_assert_int_eq(mkdir(tmp, 0700), 0);
+	ck_assert_int_eq(setenv("TMPDIR", tmp, 1), 0);
+	in.entities = kept(tu_path("entities.csv"));
+	in.inspectors = kept(tu_path("inspectors.csv"));
+	in.conflicts = kept(tu_path("conflicts.csv"));
+	rep = verify(tu_path("doc.json"), &in);
+	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
+	want = entity_detail(rep);
+	json_decref(rep);
+	shuffle_register("entities.csv", "e.csv", 0x51ed);
+	for (budget = 56; budget <= 7 * 56; budget += 3 * 56) {
+		yh_keyed_root_set_budget(budget);
+		for (how = 0; how < 3; how++) {
+			pid_t child = -1;
+			int status;
+
+			in.entities = kept(tu_path(how == 0 ? "entities.csv" : "e.csv"));
+			if (how == 2) {
+				ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+				child = fork();
+				ck_assert_int_ge(child, 0);
+				if (child == 0) {
+					size_t len;
+					char *text = tu_read(tu_path("e.csv"), &len);
+					FILE *w = fopen(fifo, "wb");
+
+					_exit(w && fwrite(text, 1, len, w) == len && fclose(w) == 0 ? 0 : 1);
+				}
+				in.entities = fifo;
+			}
+			rep = verify(tu_path("doc.json"), &in);
+			ck_assert_msg(report_ok(rep), "budget %zu, way %d: %s", budget, how, json_dumps(rep, 0));
+			ASSERT_STATUSES(rep, CORE_OK OFFICERS_OK ",conflicts=passed,"
+			                "entity register=passed,selection replay=passed" CHAIN_SKIPPED);
+			got = entity_detail(rep);
+			ck_assert_str_eq(got, want);
+			free(got);
+			json_decref(rep);
+			if (child > 0) {
+				ck_assert_int_eq(waitpid(child, &status, 0), child);
+				ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+				unlink(fifo);
+			}
+			ck_assert_uint_eq(dir_entries(tmp), 0);
+		}
+	}
+	/* a duplicated row is still named when the rows are sorted on disk */
+	{
+		char *text = tu_read(tu_path("e.csv"), NULL), *second = strchr(text, '\n') + 1;
+		char *end = strchr(second, '\n'), *dup, id[32];
+		size_t len = strlen(text);
+
+		ck_assert_ptr_nonnull(end);
+		dup = malloc(len + (size_t)(end - second) + 2);
+		ck_assert_ptr_nonnull(dup);
+		memcpy(dup, text, len);
+		memcpy(dup + len, second, (size_t)(end - second) + 1);
+		dup[len + (size_t)(end - second) + 1] = '\0';
+		tu_write_str(tu_path("d.csv"), dup);
+		snprintf(id, sizeof(id), "%.18s", second);
+		in.entities = kept(tu_path("d.csv"));
+		rep = verify(tu_path("doc.json"), &in);
+		ck_assert(!report_ok(rep));
+		ck_assert_msg(strstr(tu_check_detail(rep, "entity register"), id) != NULL &&
+		              strstr(tu_check_detail(rep, "entity register"), "appears twice") != NULL, "%s",
+		              tu_check_detail(rep, "entity register"));
+		json_decref(rep);
+		free(dup);
+		free(text);
+	}
+	ck_assert_uint_eq(dir_entries(tmp), 0);
+	free(want);
+	yh_keyed_root_set_budget(old);
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
 	fixture_close(&fx);
 }
 END_TEST
@@ -2758,6 +2881,7 @@ static Suite *document_suite(void)
 	tcase_add_test(tc, test_verify_ok_without_registers);
 	tcase_add_test(tc, test_verify_ok_with_registers);
 	tcase_add_test(tc, test_verify_shuffled_registers);
+	tcase_add_test(tc, test_verify_spilled_registers);
 	tcase_add_test(tc, test_verify_committed_vectors);
 	tcase_add_test(tc, test_tampered_values);
 	tcase_add_test(tc, test_tampered_with_registers);

@@ -2,11 +2,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <check.h>
 #include <sodium.h>
 
 #include "testutil.h"
+#include "keyed_root.h"
+#include "row_hasher.h"
 
 typedef struct {
 	const unsigned char *data;
@@ -315,6 +318,337 @@ START_TEST(test_field_boundaries)
 }
 END_TEST
 
+/* ---- roots of keyed rows in any order (keyed_root.c) ---------------------------------- */
+
+/* MTH over leaf hashes given directly, recursively as §2 defines it (independent of merkle.c). */
+static void ref_mth_hashes(unsigned char out[32], const unsigned char (*h)[32], size_t n)
+{
+	crypto_hash_sha256_state st;
+	unsigned char l[32], r[32], b = 0x01;
+	size_t k;
+
+	if (n == 0) {
+		crypto_hash_sha256(out, (const unsigned char *)"", 0);
+		return;
+	}
+	if (n == 1) {
+		memcpy(out, h[0], 32);
+		return;
+	}
+	for (k = 1; k * 2 < n; k *= 2)
+		;
+	ref_mth_hashes(l, h, k);
+	ref_mth_hashes(r, h + k, n - k);
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, &b, 1);
+	crypto_hash_sha256_update(&st, l, 32);
+	crypto_hash_sha256_update(&st, r, 32);
+	crypto_hash_sha256_final(&st, out);
+}
+
+/* n keys in ascending order ("k0000000", ...) and a distinct leaf hash for each. */
+typedef struct {
+	char (*key)[YH_KEY_MAX];
+	unsigned char (*leaf)[32];
+	size_t n;
+} keyed;
+
+static void keyed_make(keyed *kd, size_t n)
+{
+	size_t i;
+
+	kd->key = calloc(n + 1, sizeof(*kd->key));
+	kd->leaf = calloc(n + 1, sizeof(*kd->leaf));
+	ck_assert(kd->key && kd->leaf);
+	kd->n = n;
+	for (i = 0; i < n; i++) {
+		unsigned char v[8];
+		size_t j;
+
+		snprintf(kd->key[i], YH_KEY_MAX, "k%07zu", i);
+		for (j = 0; j < 8; j++)
+			v[j] = (unsigned char)(i >> (8 * j));
+		crypto_hash_sha256(kd->leaf[i], v, sizeof(v));
+	}
+}
+
+static void keyed_free(keyed *kd)
+{
+	free(kd->key);
+	free(kd->leaf);
+}
+
+/* The keyed root of kd's pairs fed in the order `order` (NULL: as they are). */
+static uint64_t keyed_root_of(unsigned char out[32], char dup[YH_KEY_MAX], const keyed *kd,
+                              const size_t *order, yh_keyed_mode mode)
+{
+	yh_keyed_root *k = NULL;
+	uint64_t count = 0, runs;
+	size_t i;
+
+	ck_assert_int_eq(yh_keyed_root_new(&k, mode), YH_OK);
+	for (i = 0; i < kd->n; i++) {
+		size_t j = order ? order[i] : i;
+		int rc = yh_keyed_root_add(k, kd->key[j], kd->leaf[j]);
+
+		TU_REQUIRE(rc == YH_OK, "add %zu: %d %s", i, rc, yh_error_message());
+	}
+	ck_assert_int_eq(yh_keyed_root_finish(k, out, &count, dup), YH_OK);
+	ck_assert_uint_eq(count, kd->n);
+	runs = yh_keyed_root_runs(k);
+	yh_keyed_root_free(k);
+	return runs;
+}
+
+static size_t *shuffled_order(size_t n, uint64_t seed)
+{
+	size_t *o = malloc((n + 1) * sizeof(*o)), i;
+	uint64_t x = seed;
+
+	ck_assert_ptr_nonnull(o);
+	for (i = 0; i < n; i++)
+		o[i] = i;
+	for (i = n; i > 1; i--) {
+		size_t j = (size_t)(tu_rng(&x) % i), t = o[i - 1];
+
+		o[i - 1] = o[j];
+		o[j] = t;
+	}
+	return o;
+}
+
+START_TEST(test_keyed_stream_is_the_batch_root)
+{
+	/* every n from 0 to 300 (each unbalanced right edge), and a few large ones */
+	static const size_t large[] = { 1023, 1024, 1025, 4095, 4097, 65537, 100003 };
+	unsigned char got[32], want[32], batch[32];
+	char dup[YH_KEY_MAX];
+	keyed kd;
+	size_t n, i;
+
+	for (n = 0; n <= 300 + sizeof(large) / sizeof(large[0]); n++) {
+		size_t count = n <= 300 ? n : large[n - 301];
+		yh_merkle *m = merkle_new();
+
+		keyed_make(&kd, count);
+		ck_assert_uint_eq(keyed_root_of(got, dup, &kd, NULL, YH_KEYED_STREAM), 0);
+		ck_assert_str_eq(dup, "");
+		ref_mth_hashes(want, (const unsigned char (*)[32])kd.leaf, count);
+		for (i = 0; i < count; i++)
+			yh_merkle_add_hash(m, kd.leaf[i]);
+		yh_merkle_root(batch, m);
+		yh_merkle_free(m);
+		TU_REQUIRE(memcmp(got, want, 32) == 0, "%zu leaves: %s, expected %s", count, tu_hex(got, 32),
+		           tu_hex(want, 32));
+		TU_REQUIRE(memcmp(batch, want, 32) == 0, "%zu leaves: batch root differs", count);
+		keyed_free(&kd);
+	}
+}
+END_TEST
+
+START_TEST(test_keyed_any_order_is_the_sorted_root)
+{
+	static const size_t counts[] = { 0, 1, 2, 3, 7, 8, 9, 100, 255, 256, 257, 300, 5000, 70001 };
+	unsigned char got[32], want[32];
+	char dup[YH_KEY_MAX];
+	size_t c, old;
+
+	for (c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		size_t n = counts[c], *o = shuffled_order(n, 0x5eed + n), *rev = malloc((n + 1) * sizeof(*rev));
+		size_t i;
+		keyed kd;
+
+		ck_assert_ptr_nonnull(rev);
+		for (i = 0; i < n; i++)
+			rev[i] = n - 1 - i;
+		keyed_make(&kd, n);
+		ref_mth_hashes(want, (const unsigned char (*)[32])kd.leaf, n);
+		/* in memory */
+		ck_assert_uint_eq(keyed_root_of(got, dup, &kd, o, YH_KEYED_SORT), 0);
+		TU_REQUIRE(memcmp(got, want, 32) == 0, "%zu shuffled, in memory", n);
+		ck_assert_uint_eq(keyed_root_of(got, dup, &kd, NULL, YH_KEYED_SORT), 0);
+		TU_REQUIRE(memcmp(got, want, 32) == 0, "%zu sorted, sorting mode", n);
+		/* spilled: a budget of a few pairs makes many runs, merged through tiny read buffers */
+		old = yh_keyed_root_set_budget(3 * 56);
+		ck_assert_uint_eq(keyed_root_of(got, dup, &kd, o, YH_KEYED_SORT) > 0, n > 3);
+		TU_REQUIRE(memcmp(got, want, 32) == 0, "%zu shuffled, spilled", n);
+		keyed_root_of(got, dup, &kd, rev, YH_KEYED_SORT);
+		TU_REQUIRE(memcmp(got, want, 32) == 0, "%zu reversed, spilled", n);
+		ck_assert_str_eq(dup, "");
+		yh_keyed_root_set_budget(1000 * 56);
+		keyed_root_of(got, dup, &kd, o, YH_KEYED_SORT);
+		TU_REQUIRE(memcmp(got, want, 32) == 0, "%zu shuffled, budget of 1000", n);
+		yh_keyed_root_set_budget(old);
+		keyed_free(&kd);
+		free(o);
+		free(rev);
+	}
+}
+END_TEST
+
+START_TEST(test_keyed_stream_refuses_disorder)
+{
+	yh_keyed_root *k = NULL;
+	unsigned char lh[32] = { 1 }, root[32];
+	char dup[YH_KEY_MAX];
+	uint64_t count;
+
+	ck_assert_int_eq(yh_keyed_root_new(&k, YH_KEYED_STREAM), YH_OK);
+	ck_assert_int_eq(yh_keyed_root_add(k, "b", lh), YH_OK);
+	ck_assert_int_eq(yh_keyed_root_add(k, "c", lh), YH_OK);
+	ck_assert_int_eq(yh_keyed_root_add(k, "a", lh), YH_KEYED_DISORDER);
+	ck_assert_int_eq(yh_keyed_root_add(k, "c", lh), YH_OK); /* equal is in order: a duplicate */
+	ck_assert_int_eq(yh_keyed_root_add(k, "0123456789012345678901234", lh), YH_EINVAL);
+	ck_assert_int_eq(yh_keyed_root_finish(k, root, &count, dup), YH_OK);
+	ck_assert_uint_eq(count, 3);
+	ck_assert_str_eq(dup, "c");
+	yh_keyed_root_free(k);
+	yh_keyed_root_free(NULL);
+}
+END_TEST
+
+START_TEST(test_keyed_duplicates)
+{
+	/* the smallest key given twice is named, in memory and across spilled runs */
+	static const char *const keys[] = { "m", "z", "q", "b", "z", "a", "q", "c", "d", "e" };
+	unsigned char lh[32] = { 7 }, root[32];
+	char dup[YH_KEY_MAX];
+	uint64_t count;
+	size_t budget, i, old = yh_keyed_root_set_budget(0);
+
+	for (budget = 0; budget <= 4 * 56; budget += 2 * 56) {
+		yh_keyed_root *k = NULL;
+
+		yh_keyed_root_set_budget(budget);
+		ck_assert_int_eq(yh_keyed_root_new(&k, YH_KEYED_SORT), YH_OK);
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			ck_assert_int_eq(yh_keyed_root_add(k, keys[i], lh), YH_OK);
+		ck_assert_int_eq(yh_keyed_root_finish(k, root, &count, dup), YH_OK);
+		ck_assert_uint_eq(count, 10);
+		ck_assert_msg(strcmp(dup, "q") == 0, "budget %zu: '%s'", budget, dup);
+		ck_assert_uint_eq(yh_keyed_root_runs(k) > 0, budget > 0);
+		yh_keyed_root_free(k);
+	}
+	yh_keyed_root_set_budget(old);
+}
+END_TEST
+
+static size_t entries(const char *dir)
+{
+	char cmd[4200], *out;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l > '%s/../count'", dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/../count", dir);
+	out = tu_read(cmd, NULL);
+	n = (size_t)strtoul(out, NULL, 10);
+	free(out);
+	return n;
+}
+
+START_TEST(test_keyed_temporary_file_removed)
+{
+	/* the runs go to $TMPDIR, and nothing is left there: not while sorting, not after, not
+	 * when it fails */
+	char *saved = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+	const char *dir = tu_path("tmp");
+	unsigned char root[32], lh[32] = { 3 };
+	char dup[YH_KEY_MAX], key[YH_KEY_MAX];
+	yh_keyed_root *k = NULL;
+	uint64_t count;
+	size_t i, old = yh_keyed_root_set_budget(4 * 56);
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(setenv("TMPDIR", dir, 1), 0);
+	ck_assert_int_eq(yh_keyed_root_new(&k, YH_KEYED_SORT), YH_OK);
+	for (i = 0; i < 50; i++) {
+		snprintf(key, sizeof(key), "%02zu", (i * 7) % 50);
+		ck_assert_int_eq(yh_keyed_root_add(k, key, lh), YH_OK);
+	}
+	ck_assert_uint_gt(yh_keyed_root_runs(k), 1);
+	ck_assert_uint_eq(entries(dir), 0);
+	ck_assert_int_eq(yh_keyed_root_finish(k, root, &count, dup), YH_OK);
+	ck_assert_uint_eq(count, 50);
+	yh_keyed_root_free(k);
+	ck_assert_uint_eq(entries(dir), 0);
+	/* a folder that cannot take the file: the spill fails, saying where */
+	ck_assert_int_eq(setenv("TMPDIR", tu_path("missing"), 1), 0);
+	ck_assert_int_eq(yh_keyed_root_new(&k, YH_KEYED_SORT), YH_OK);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(yh_keyed_root_add(k, "x", lh), YH_OK);
+	ck_assert_int_eq(yh_keyed_root_add(k, "y", lh), YH_EIO);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "missing"));
+	yh_keyed_root_free(k);
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	yh_keyed_root_set_budget(old);
+}
+END_TEST
+
+START_TEST(test_row_hasher_one_or_two_threads)
+{
+	/* rows hashed on a worker give the root of the leaves hashed in place, for any count
+	 * around the batch sizes; a key out of order while streaming and a failing spill come back
+	 * to the reader */
+	static const size_t counts[] = { 0, 1, 2, 2047, 2048, 2049, 9000 };
+	unsigned char got[32], want[32], row[64];
+	char dup[YH_KEY_MAX], key[YH_KEY_MAX];
+	size_t c, i;
+	int threads;
+
+	for (c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		for (threads = 1; threads <= 2; threads++) {
+			yh_keyed_root *k = NULL, *direct = NULL;
+			yh_row_hasher *h = NULL;
+			uint64_t n1, n2;
+
+			ck_assert_int_eq(yh_keyed_root_new(&k, YH_KEYED_STREAM), YH_OK);
+			ck_assert_int_eq(yh_keyed_root_new(&direct, YH_KEYED_STREAM), YH_OK);
+			ck_assert_int_eq(yh_row_hasher_new(&h, k, threads), YH_OK);
+			for (i = 0; i < counts[c]; i++) {
+				size_t len = 1 + i % 60;
+
+				snprintf(key, sizeof(key), "r%08zu", i);
+				memset(row, (int)(i * 13), len);
+				TU_REQUIRE(yh_row_hasher_add(h, key, row, len) == YH_OK, "row %zu", i);
+				yh_merkle_leaf_hash(want, row, len);
+				TU_REQUIRE(yh_keyed_root_add(direct, key, want) == YH_OK, "row %zu", i);
+			}
+			ck_assert_int_eq(yh_row_hasher_finish(h), YH_OK);
+			ck_assert_int_eq(yh_keyed_root_finish(k, got, &n1, dup), YH_OK);
+			ck_assert_int_eq(yh_keyed_root_finish(direct, want, &n2, dup), YH_OK);
+			ck_assert_uint_eq(n1, counts[c]);
+			ck_assert_uint_eq(n2, counts[c]);
+			ck_assert_msg(memcmp(got, want, 32) == 0, "%zu rows, %d threads", counts[c], threads);
+			yh_row_hasher_free(h);
+			yh_keyed_root_free(k);
+			yh_keyed_root_free(direct);
+		}
+	}
+	for (threads = 1; threads <= 2; threads++) {
+		yh_keyed_root *k = NULL;
+		yh_row_hasher *h = NULL;
+		int rc = YH_OK;
+
+		ck_assert_int_eq(yh_keyed_root_new(&k, YH_KEYED_STREAM), YH_OK);
+		ck_assert_int_eq(yh_row_hasher_new(&h, k, threads), YH_OK);
+		for (i = 0; i < 20000 && rc == YH_OK; i++) {
+			snprintf(key, sizeof(key), "r%08zu", i == 5000 ? (size_t)1 : i);
+			rc = yh_row_hasher_add(h, key, row, 8);
+		}
+		if (rc == YH_OK)
+			rc = yh_row_hasher_finish(h);
+		ck_assert_int_eq(rc, YH_KEYED_DISORDER);
+		yh_row_hasher_free(h); /* freeing before finish (after a failure) joins the worker */
+		yh_keyed_root_free(k);
+	}
+}
+END_TEST
+
 static Suite *merkle_suite(void)
 {
 	Suite *s = suite_create("merkle");
@@ -330,6 +664,13 @@ static Suite *merkle_suite(void)
 	tcase_add_test(tc, test_row_encoding);
 	tcase_add_test(tc, test_add_row);
 	tcase_add_test(tc, test_field_boundaries);
+	tcase_add_test(tc, test_keyed_stream_is_the_batch_root);
+	tcase_add_test(tc, test_keyed_any_order_is_the_sorted_root);
+	tcase_add_test(tc, test_keyed_stream_refuses_disorder);
+	tcase_add_test(tc, test_keyed_duplicates);
+	tcase_add_test(tc, test_row_hasher_one_or_two_threads);
+	tc = tu_tcase(s, "keyed_files", TU_TMPDIR, 60);
+	tcase_add_test(tc, test_keyed_temporary_file_removed);
 	return s;
 }
 
