@@ -316,7 +316,8 @@ static int after_the_draw(yh_store *store, const char *dir, const char *fixtures
 	return disclose_and_verify(store, dir);
 }
 
-int cmd_demo(int argc, char **argv)
+/* The draw day: the registers imported, the task planned, committed and drawn. */
+static int draw_day(yh_store *store, const char *dir, const char *fixtures)
 {
 	static const struct { yh_register_kind kind; const char *file; } steps[] = {
 		{ YH_REGISTER_ENTITIES, "entities.csv" },
@@ -324,14 +325,59 @@ int cmd_demo(int argc, char **argv)
 		{ YH_REGISTER_CONFLICTS, "conflicts.csv" },
 		{ YH_REGISTER_ITEMS, "items.csv" },
 	};
-	char dirbuf[PATH_MAX], db[PATH_MAX + 16], file[PATH_MAX * 2], value[256];
+	char file[PATH_MAX * 2], value[256];
 	unsigned char secret[YH_SECRET_BYTES];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
+
+		opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
+		snprintf(file, sizeof(file), "%s/%s", fixtures, steps[i].file);
+		printf("$ yaohao import %s %s\n", yh_register_name(steps[i].kind), file);
+		fflush(stdout);
+		if ((rc = cli_import_run(store, steps[i].kind, file, &opt, 0)) != CLI_OK)
+			goto done;
+	}
+	printf("\n$ yaohao stats\n");
+	if ((rc = cli_stats_print(store, 0, 0)) != CLI_OK)
+		goto done;
+	snprintf(file, sizeof(file), "%s/" DEMO_TASK_FILE, fixtures);
+	printf("\n$ yaohao plan add %s\n", file);
+	fflush(stdout);
+	if ((rc = cli_plan_add(store, file)) != CLI_OK)
+		goto done;
+	if ((rc = read_vector(secret, value, sizeof(value), fixtures)) != CLI_OK)
+		goto done;
+	snprintf(file, sizeof(file), "%s/announcement.json", dir);
+	printf("\n$ yaohao commit %s --entropy-source '%s' -o %s\n"
+	       "  (the demo pins the secret of the food test vector, fixtures/" DEMO_VECTOR
+	       "/secret.hex;\n   a real commit takes it from the operating system's CSPRNG)\n",
+	       DEMO_TASK, DEMO_SOURCE, file);
+	fflush(stdout);
+	if ((rc = cli_commit_run(store, &(cli_commit_args){ .task_id = DEMO_TASK, .source = DEMO_SOURCE,
+	                         .secret = secret, .output = file })) != CLI_OK)
+		goto done;
+	snprintf(file, sizeof(file), "%s/transcript.json", dir);
+	printf("\n$ yaohao draw %s --entropy '%s' -o %s\n", DEMO_TASK, value, file);
+	fflush(stdout);
+	if ((rc = cli_draw_run(store, &(cli_draw_args){ .task_id = DEMO_TASK,
+	                       .value = value, .output = file })) != CLI_OK)
+		goto done;
+done:
+	sodium_memzero(secret, sizeof(secret));
+	return rc;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	char dirbuf[PATH_MAX], db[PATH_MAX + 16], file[PATH_MAX * 2];
 	demo_args a = { 0 };
 	const char *dir, *fixtures;
 	yh_store *store = NULL;
 	yh_key *key = NULL;
 	struct stat st;
-	size_t i;
 	int rc;
 
 	if ((rc = cli_opt_parse(&a, options, "demo", usage, argc, argv)) != CLI_PARSED)
@@ -371,48 +417,13 @@ int cmd_demo(int argc, char **argv)
 		rc = cli_fail(rc);
 		goto done;
 	}
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		yh_import_options opt = YH_IMPORT_OPTIONS_INIT;
-
-		opt = (yh_import_options)YH_IMPORT_OPTIONS_INIT;
-		snprintf(file, sizeof(file), "%s/%s", fixtures, steps[i].file);
-		printf("$ yaohao import %s %s\n", yh_register_name(steps[i].kind), file);
-		fflush(stdout);
-		if ((rc = cli_import_run(store, steps[i].kind, file, &opt, 0)) != CLI_OK)
-			goto done;
-	}
-	printf("\n$ yaohao stats\n");
-	if ((rc = cli_stats_print(store, 0, 0)) != CLI_OK)
-		goto done;
-	snprintf(file, sizeof(file), "%s/" DEMO_TASK_FILE, fixtures);
-	printf("\n$ yaohao plan add %s\n", file);
-	fflush(stdout);
-	if ((rc = cli_plan_add(store, file)) != CLI_OK)
-		goto done;
-	if ((rc = read_vector(secret, value, sizeof(value), fixtures)) != CLI_OK)
-		goto done;
-	snprintf(file, sizeof(file), "%s/announcement.json", dir);
-	printf("\n$ yaohao commit %s --entropy-source '%s' -o %s\n"
-	       "  (the demo pins the secret of the food test vector, fixtures/" DEMO_VECTOR
-	       "/secret.hex;\n   a real commit takes it from the operating system's CSPRNG)\n",
-	       DEMO_TASK, DEMO_SOURCE, file);
-	fflush(stdout);
-	if ((rc = cli_commit_run(store, &(cli_commit_args){ .task_id = DEMO_TASK, .source = DEMO_SOURCE,
-	                         .secret = secret, .output = file })) != CLI_OK)
-		goto done;
-	snprintf(file, sizeof(file), "%s/transcript.json", dir);
-	printf("\n$ yaohao draw %s --entropy '%s' -o %s\n", DEMO_TASK, value, file);
-	fflush(stdout);
-	if ((rc = cli_draw_run(store, &(cli_draw_args){ .task_id = DEMO_TASK,
-	                       .value = value, .output = file })) != CLI_OK)
-		goto done;
-	if ((rc = publish_and_verify(store, dir)) != CLI_OK)
+	if ((rc = draw_day(store, dir, fixtures)) != CLI_OK ||
+	    (rc = publish_and_verify(store, dir)) != CLI_OK)
 		goto done;
 	if (!a.draw_only && (rc = after_the_draw(store, dir, fixtures)) != CLI_OK)
 		goto done;
 	printf("\nthe store is %s; try: yaohao log --db %s; yaohao audit --db %s\n", db, db, db);
 done:
-	sodium_memzero(secret, sizeof(secret));
 	yh_store_close(store);
 	yh_key_free(key);
 	return rc;
