@@ -23,40 +23,13 @@ typedef struct {
 	json_t *doc;       /* the published draw document */
 } fixture;
 
+/* The draw of fixtures/vectors/food, which fixtures/results.csv fits; today 2026-12-10. */
 static void fixture_open(fixture *fx)
 {
-	static const struct { yh_register_kind kind; const char *file; } regs[] = {
-		{ YH_REGISTER_ENTITIES, "entities.csv" }, { YH_REGISTER_INSPECTORS, "inspectors.csv" },
-		{ YH_REGISTER_CONFLICTS, "conflicts.csv" }, { YH_REGISTER_ITEMS, "items.csv" },
-	};
-	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
-	yh_draw_result res;
-	yh_import_report rep;
-	yh_task *task = NULL;
-	unsigned char secret[32];
 	char *text = NULL;
-	uint64_t seq;
-	size_t i;
 	int rc;
 
-	setenv("SOURCE_DATE_EPOCH", DRAW_EPOCH, 1);
-	fx->key = tu_key_from_label(TU_VECTOR_KEY);
-	fx->store = tu_store_new();
-	ck_assert_msg(yh_store_set_key(fx->store, fx->key) == YH_OK, "%s", yh_error_message());
-	for (i = 0; i < 4; i++)
-		tu_import_ok(&rep, fx->store, regs[i].kind, tu_fixture(regs[i].file), NULL);
-	ck_assert_int_eq(yh_task_load_file(&task, tu_fixture("task-food.json")), YH_OK);
-	ck_assert_int_eq(yh_task_add(&seq, fx->store, task), YH_OK);
-	yh_task_free(task);
-	/* made as tests/vectors/mkvectors.c makes it: the draw is fixtures/vectors/food/draw.json,
-	 * the one fixtures/results.csv is made from (fixtures/make_results.py) */
-	crypto_hash_sha256(secret, (const unsigned char *)"yaohao test vector food", 23);
-	opt.entropy_source = "test vector: a fixed public value";
-	opt.secret = secret;
-	rc = yh_draw_commit(NULL, &seq, fx->store, FOOD, &opt);
-	ck_assert_msg(rc == YH_OK, "commit: %s", yh_error_message());
-	rc = yh_draw_run(NULL, &res, fx->store, FOOD, "public value for food", NULL);
-	ck_assert_msg(rc == YH_OK, "draw: %s", yh_error_message());
+	fx->store = tu_food_store(&fx->key);
 	rc = yh_document_publish(&text, fx->store, FOOD);
 	ck_assert_msg(rc == YH_OK, "publish: %s", yh_error_message());
 	fx->doc = tu_json(text);

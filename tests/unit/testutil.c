@@ -1255,3 +1255,38 @@ void tu_spec_file_root(unsigned char out[32], const char *path, size_t nfields, 
 	if (nrows)
 		*nrows = n;
 }
+
+yh_store *tu_food_store(yh_key **key)
+{
+	static const struct { yh_register_kind kind; const char *file; } regs[] = {
+		{ YH_REGISTER_ENTITIES, "entities.csv" }, { YH_REGISTER_INSPECTORS, "inspectors.csv" },
+		{ YH_REGISTER_CONFLICTS, "conflicts.csv" }, { YH_REGISTER_ITEMS, "items.csv" },
+	};
+	yh_commit_options opt = YH_COMMIT_OPTIONS_INIT;
+	yh_draw_result res;
+	yh_import_report rep;
+	yh_task *task = NULL;
+	yh_store *store;
+	unsigned char secret[32];
+	uint64_t seq;
+	size_t i;
+	int rc;
+
+	setenv("SOURCE_DATE_EPOCH", TU_FOOD_DRAW_EPOCH, 1);
+	*key = tu_key_from_label(TU_VECTOR_KEY);
+	store = tu_store_new();
+	ck_assert_msg(yh_store_set_key(store, *key) == YH_OK, "%s", yh_error_message());
+	for (i = 0; i < 4; i++)
+		tu_import_ok(&rep, store, regs[i].kind, tu_fixture(regs[i].file), NULL);
+	ck_assert_int_eq(yh_task_load_file(&task, tu_fixture("task-food.json")), YH_OK);
+	ck_assert_int_eq(yh_task_add(&seq, store, task), YH_OK);
+	yh_task_free(task);
+	crypto_hash_sha256(secret, (const unsigned char *)"yaohao test vector food", 23);
+	opt.entropy_source = "test vector: a fixed public value";
+	opt.secret = secret;
+	rc = yh_draw_commit(NULL, &seq, store, TU_FOOD_TASK, &opt);
+	ck_assert_msg(rc == YH_OK, "commit: %s", yh_error_message());
+	rc = yh_draw_run(NULL, &res, store, TU_FOOD_TASK, "public value for food", NULL);
+	ck_assert_msg(rc == YH_OK, "draw: %s", yh_error_message());
+	return store;
+}

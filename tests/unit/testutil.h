@@ -194,6 +194,14 @@ void tu_sha256_label(unsigned char out[32], const char *label);
 #define TU_VECTOR_KEY "yaohao test vector key"
 yh_key *tu_key_from_label(const char *label);
 
+/* A new store (tu_store_new) signed with the vectors' key (*key: free it after the store is
+ * closed), the four fixture registers imported and task-food.json drawn as
+ * tests/vectors/mkvectors.c draws it: the draw of fixtures/vectors/food, which
+ * fixtures/results.csv fits.  $SOURCE_DATE_EPOCH is left at the draw, 2026-12-01T00:00:00Z. */
+#define TU_FOOD_DRAW_EPOCH "1796083200"
+#define TU_FOOD_TASK "T-2026-12-FOOD"
+yh_store *tu_food_store(yh_key **key);
+
 /* ---- docs/spec.md (format /2), recomputed here ------------------------------------------
  * Independent of the engine's code: each lays out the bytes the spec names
  * (TAG(x) = the ASCII of x and one zero byte, PAD32(x) = the ASCII of x and zero bytes up
