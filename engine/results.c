@@ -310,17 +310,18 @@ static int cite_conflict(void *ctx, const char *reason, uint64_t since)
 	       ? yh_error_set(YH_ENOMEM, "out of memory") : YH_OK;
 }
 
-int yh_results_reassign(char **entry, uint64_t *seq, yh_store *store, const char *task_id,
-                        const char *entity_id, const char *officer_id, const char *cause,
-                        const char *reason)
+/* A pick after the draw (a reassignment or a substitution): its payload built from the task's
+ * state and the frozen registers, then checked and recorded as record() does. */
+typedef int (*pick_fn)(json_t **payload, yh_inspections *s, const yh_insp_rules *rules,
+                       yh_store *store, void *ctx);
+
+static int record_pick(char **entry, uint64_t *seq, yh_store *store, const char *task_id,
+                       const char *kind, const char *entity_id, pick_fn build, void *ctx)
 {
 	yh_inspections *s = NULL;
 	yh_frozen f;
 	yh_insp_rules rules = { &f };
-	const yh_officer *pick;
-	yh_team team;
-	json_t *p = NULL, *ids = NULL;
-	size_t i;
+	json_t *p = NULL;
 	int rc, in_tx = 0;
 
 	memset(&f, 0, sizeof(f));
@@ -331,33 +332,61 @@ int yh_results_reassign(char **entry, uint64_t *seq, yh_store *store, const char
 		return rc;
 	in_tx = 1;
 	if ((rc = yh_results_load(&s, &f, store, task_id)) < 0 ||
-	    (rc = yh_insp_pick_officer(&pick, &team, s, &rules, entity_id, officer_id)) < 0)
-		goto done;
-	if (!(ids = json_array())) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < team.n; i++)
-		json_array_append_new(ids, json_string(team.members[i].officer->row[YH_I_ID]));
-	p = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:O, s:o, s:o}", "task_id", task_id,
-	              "entity_id", entity_id, "officer", officer_id, "replacement", officer_json(pick),
-	              "cause", cause ? cause : "", "reason", reason ? reason : "", "team", ids,
-	              "prev", hex_value(s->last_hash, 32), "time", now_stamp());
-	if (p && strcmp(cause ? cause : "", "recusal") == 0 &&
-	    (rc = yh_conflict_find(store, 0, officer_id, entity_id, cite_conflict, p)) < 0)
-		goto done;
-	if ((rc = record(entry, seq, store, s, &f, "reassign", p, entity_id)) < 0 ||
+	    (rc = build(&p, s, &rules, store, ctx)) < 0 ||
+	    (rc = record(entry, seq, store, s, &f, kind, p, entity_id)) < 0 ||
 	    (rc = yh_store_commit(store)) < 0)
 		goto done;
 	in_tx = 0;
 done:
-	if (in_tx)
+	if (in_tx) {
 		yh_store_rollback(store);
+		*seq = 0;
+	}
 	json_decref(p);
-	json_decref(ids);
 	yh_insp_free(s);
 	yh_frozen_clear(&f);
 	return rc;
+}
+
+typedef struct {
+	const char *task_id, *entity_id, *officer_id, *cause, *reason;
+} reassigning;
+
+static int reassign_payload(json_t **out, yh_inspections *s, const yh_insp_rules *rules,
+                            yh_store *store, void *ctx)
+{
+	const reassigning *a = ctx;
+	const yh_officer *pick;
+	yh_team team;
+	json_t *ids;
+	size_t i;
+	int rc;
+
+	if ((rc = yh_insp_pick_officer(&pick, &team, s, rules, a->entity_id, a->officer_id)) < 0)
+		return rc;
+	if (!(ids = json_array()))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	for (i = 0; i < team.n; i++)
+		json_array_append_new(ids, json_string(team.members[i].officer->row[YH_I_ID]));
+	*out = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o}", "task_id", a->task_id,
+	                 "entity_id", a->entity_id, "officer", a->officer_id,
+	                 "replacement", officer_json(pick), "cause", a->cause ? a->cause : "",
+	                 "reason", a->reason ? a->reason : "", "team", ids,
+	                 "prev", hex_value(s->last_hash, 32), "time", now_stamp());
+	if (!*out)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	if (strcmp(a->cause ? a->cause : "", "recusal") == 0)
+		return yh_conflict_find(store, 0, a->officer_id, a->entity_id, cite_conflict, *out);
+	return YH_OK;
+}
+
+int yh_results_reassign(char **entry, uint64_t *seq, yh_store *store, const char *task_id,
+                        const char *entity_id, const char *officer_id, const char *cause,
+                        const char *reason)
+{
+	reassigning a = { task_id, entity_id, officer_id, cause, reason };
+
+	return record_pick(entry, seq, store, task_id, "reassign", entity_id, reassign_payload, &a);
 }
 
 typedef struct {
@@ -398,65 +427,49 @@ static int check_gone(register_status *st, yh_store *store, const char *entity_i
 	                    "keeps its place and is given result 6 or 7", entity_id, st->status);
 }
 
-int yh_results_substitute(char **entry, uint64_t *seq, yh_store *store, const char *task_id,
-                          const char *entity_id, const char *reason)
+typedef struct {
+	const char *task_id, *entity_id, *reason;
+} substituting;
+
+static int substitute_payload(json_t **out, yh_inspections *s, const yh_insp_rules *rules,
+                              yh_store *store, void *ctx)
 {
-	yh_inspections *s = NULL;
-	yh_frozen f;
-	yh_insp_rules rules = { &f };
+	const substituting *a = ctx;
 	const yh_doc_reserve *r;
 	register_status st;
 	yh_team team;
-	json_t *p = NULL, *members = NULL;
+	json_t *members;
 	uint64_t head;
 	size_t i;
-	int rc, in_tx = 0;
+	int rc;
 
-	memset(&f, 0, sizeof(f));
-	if (entry)
-		*entry = NULL;
-	*seq = 0;
-	if ((rc = begin_signed(store)) < 0)
+	if (!yh_insp_active(s, a->entity_id))
+		return yh_insp_not_in_force(s, a->entity_id, "substitute");
+	if ((rc = check_gone(&st, store, a->entity_id)) < 0 || (rc = yh_ledger_head(&head, store)) < 0)
 		return rc;
-	in_tx = 1;
-	if ((rc = yh_results_load(&s, &f, store, task_id)) < 0)
-		goto done;
-	if (!yh_insp_active(s, entity_id)) {
-		rc = yh_insp_not_in_force(s, entity_id, "substitute");
-		goto done;
-	}
-	if ((rc = check_gone(&st, store, entity_id)) < 0 || (rc = yh_ledger_head(&head, store)) < 0)
-		goto done;
-	if (!(r = yh_insp_next_reserve(s, entity_id))) {
-		rc = yh_error_set(YH_EDATA, "substitute: stratum '%s' has no unused reserve left for "
-		                  "entity '%s'", yh_insp_active(s, entity_id)->stratum, entity_id);
-		goto done;
-	}
-	if ((rc = yh_insp_pick_team(&team, s, &rules, entity_id, r->id)) < 0)
-		goto done;
-	if (!(members = json_array())) {
-		rc = yh_error_set(YH_ENOMEM, "out of memory");
-		goto done;
-	}
+	if (!(r = yh_insp_next_reserve(s, a->entity_id)))
+		return yh_error_set(YH_EDATA, "substitute: stratum '%s' has no unused reserve left for "
+		                    "entity '%s'", yh_insp_active(s, a->entity_id)->stratum, a->entity_id);
+	if ((rc = yh_insp_pick_team(&team, s, rules, a->entity_id, r->id)) < 0)
+		return rc;
+	if (!(members = json_array()))
+		return yh_error_set(YH_ENOMEM, "out of memory");
 	for (i = 0; i < team.n; i++)
 		json_array_append_new(members, officer_json(team.members[i].officer));
-	p = json_pack("{s:s, s:s, s:{s:s, s:I}, s:{s:s, s:s}, s:s, s:I, s:O, s:s, s:o, s:o}",
-	              "task_id", task_id, "entity_id", entity_id,
-	              "register", "status", st.status, "as_of", (json_int_t)head,
-	              "substitute", "id", r->id, "name", r->name, "stratum", r->stratum,
-	              "reserve_order", (json_int_t)r->order, "team", members,
-	              "reason", reason ? reason : "", "prev", hex_value(s->last_hash, 32),
-	              "time", now_stamp());
-	if ((rc = record(entry, seq, store, s, &f, "substitute", p, entity_id)) < 0 ||
-	    (rc = yh_store_commit(store)) < 0)
-		goto done;
-	in_tx = 0;
-done:
-	if (in_tx)
-		yh_store_rollback(store);
-	json_decref(p);
-	json_decref(members);
-	yh_insp_free(s);
-	yh_frozen_clear(&f);
-	return rc;
+	*out = json_pack("{s:s, s:s, s:{s:s, s:I}, s:{s:s, s:s}, s:s, s:I, s:o, s:s, s:o, s:o}",
+	                 "task_id", a->task_id, "entity_id", a->entity_id,
+	                 "register", "status", st.status, "as_of", (json_int_t)head,
+	                 "substitute", "id", r->id, "name", r->name, "stratum", r->stratum,
+	                 "reserve_order", (json_int_t)r->order, "team", members,
+	                 "reason", a->reason ? a->reason : "", "prev", hex_value(s->last_hash, 32),
+	                 "time", now_stamp());
+	return *out ? YH_OK : yh_error_set(YH_ENOMEM, "out of memory");
+}
+
+int yh_results_substitute(char **entry, uint64_t *seq, yh_store *store, const char *task_id,
+                          const char *entity_id, const char *reason)
+{
+	substituting a = { task_id, entity_id, reason };
+
+	return record_pick(entry, seq, store, task_id, "substitute", entity_id, substitute_payload, &a);
 }
