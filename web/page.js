@@ -310,11 +310,16 @@ async function replay(files) {
   const t0 = performance.now();
   page.entityInfo = new Map();
   try {
+    const registers = {};
     page.replayChecks = await replayDraw(page.draw, files, async (what, f) => {
       bar.value = f;
       status.textContent = T("正在重算：", "Replaying: ") + (CHECK_NAMES[what] ? T(...CHECK_NAMES[what]) : what) + " " + Math.round(100 * f) + "%";
       await yieldToBrowser();
-    }, page.entityInfo);
+    }, page.entityInfo, registers);
+    // with the officer register and the conflicts the document commits to, the results'
+    // reassignments and substitutions are recomputed (§18.2, §18.3)
+    const at = page.resultChecks.findIndex((c) => c.id === "picks");
+    if (page.results && at >= 0 && registers.officers) page.resultChecks[at] = await checkPicks(page.results, page.draw, registers);
   } catch (e) {
     // a failure of the page itself (out of memory, say) is a check not done, never a pass
     page.replayChecks = [check("replay", "not done", say("重算中断：" + e.message, "the replay stopped: " + e.message))];

@@ -141,74 +141,110 @@ function defaultLoadCap(task, K, officers) {
 
 /* ---- teams (§9) ------------------------------------------------------------------------ */
 
+/* §9 steps 1–4 for one entity: the members chosen from `officers`, each carrying its `load`,
+ * `tickets[load]` (officer_ticket(load, o), computed beforehand) and `specialist` (it holds one
+ * of the task's specialties); `recused` is the set of officer ids with a recusal for the entity
+ * (or undefined).  Returns the members in the order they were seated, or a string naming the
+ * rule that could not be met. */
+function chooseMembers(task, cap, officers, recused) {
+  const size = task.team.size, specialties = task.team.specialties, perDept = task.team.per_department;
+  const bySeats = Object.keys(perDept).length > 0;
+  const byTicket = (a, b) => compareTicket(a.tickets[a.load], a.id, b.tickets[b.load], b.id);
+  const candidateOrder = (a, b) => a.load - b.load || byTicket(a, b);
+  const fillingOrder = (a, b) => a.load - b.load || (a.specialist - b.specialist) || byTicket(a, b);
+  // step 1: candidates
+  const candidates = officers.filter((o) => o.load < cap && !(recused && recused.has(o.id)));
+  // step 2: seats, per department or open to any candidate
+  const open = bySeats ? Object.assign({}, perDept) : null;
+  let anyOpen = size;
+  const canSeat = (o) => (bySeats ? (open[o.department] || 0) > 0 : anyOpen > 0);
+  const members = [];
+  const seat = (o) => { members.push(o); if (bySeats) open[o.department]--; else anyOpen--; };
+  const best = (ok, order) => {
+    let b = null;
+    for (const o of candidates) if (ok(o) && !members.includes(o) && canSeat(o) && (b === null || order(o, b) < 0)) b = o;
+    return b;
+  };
+  // step 3: specialties, in the listed order
+  for (const s of specialties) {
+    if (members.some((m) => m.specialties.includes(s))) continue;
+    const o = best((c) => c.specialties.includes(s), candidateOrder);
+    if (!o) return "no candidate holds the specialty " + s + " and can take a seat";
+    seat(o);
+  }
+  // step 4: fill
+  while (members.length < size) {
+    const o = best(() => true, fillingOrder);
+    if (!o) return "the candidates ran out";
+    seat(o);
+  }
+  return members;
+}
+
+/* §9 step 5: the members in pair-ticket order (ties by id), each as {o, pair}. */
+async function pairOrdered(seedHex, e, members) {
+  const pairs = await sha256Many(members.map((o) => pairTicketMessage(seedHex, e, o.id)));
+  const team = members.map((o, i) => ({ o, pair: pairs[i] }));
+  team.sort((a, b) => compareTicket(a.pair, a.o.id, b.pair, b.o.id));
+  return team;
+}
+
+/* Computes officer_ticket(load, o) for the officers of `list` that lack it at their load. */
+async function officerTicketsAt(seedHex, cap, list) {
+  const need = list.filter((o) => o.load < cap && o.tickets[o.load] === undefined);
+  const got = await sha256Many(need.map((o) => officerTicketMessage(seedHex, o.load, o.id)));
+  need.forEach((o, i) => { o.tickets[o.load] = got[i]; });
+}
+
+/* The eligible officers as §9 works on them: each with load 0, no tickets yet, and whether
+ * it holds one of the task's specialties. */
+function teamOfficers(task, officers) {
+  return officers.map((o) => ({ id: o.id, name: o.name, department: o.department, specialties: o.specialties,
+    load: 0, tickets: [], specialist: o.specialties.some((s) => task.team.specialties.includes(s)) }));
+}
+
 /* Forms every team in rank order; resolves to the teams (lists of officers in pair-ticket
  * order with their pair tickets), or throws when a team cannot be formed. */
-async function formTeams(doc, selectedIds, officers, recusals, progress) {
-  const task = doc.task, cap = doc.load_cap, size = task.team.size;
-  const specialties = task.team.specialties, perDept = task.team.per_department;
-  const bySeats = Object.keys(perDept).length > 0;
-  for (const o of officers) {
-    o.load = 0;
-    o.tickets = [];
-    o.specialist = o.specialties.some((s) => specialties.includes(s));
-  }
+async function formTeams(doc, selectedIds, officerRows, recusals, progress) {
+  const task = doc.task, cap = doc.load_cap;
+  const officers = teamOfficers(task, officerRows);
   // officer_ticket(L, o) is computed once per level an officer reaches
-  const ticketsAt = async (list) => {
-    const need = list.filter((o) => o.load < cap && o.tickets[o.load] === undefined);
-    const got = await sha256Many(need.map((o) => officerTicketMessage(doc.seed, o.load, o.id)));
-    need.forEach((o, i) => { o.tickets[o.load] = got[i]; });
-  };
-  await ticketsAt(officers);
-  const candidateOrder = (a, b) => a.load - b.load || compareTicket(a.tickets[a.load], a.id, b.tickets[b.load], b.id);
-  const fillingOrder = (a, b) => a.load - b.load || (a.specialist - b.specialist) ||
-    compareTicket(a.tickets[a.load], a.id, b.tickets[b.load], b.id);
-
+  await officerTicketsAt(doc.seed, cap, officers);
   const teams = [];
   for (const [rank0, e] of selectedIds.entries()) {
-    const recused = recusals.get(e);
-    const candidates = officers.filter((o) => o.load < cap && !(recused && recused.has(o.id)));
-    const open = bySeats ? Object.assign({}, perDept) : null;
-    let anyOpen = size;
-    const canSeat = (o) => (bySeats ? (open[o.department] || 0) > 0 : anyOpen > 0);
-    const members = [];
-    const seat = (o) => { members.push(o); if (bySeats) open[o.department]--; else anyOpen--; };
-    const best = (ok, order) => {
-      let b = null;
-      for (const o of candidates) if (ok(o) && !members.includes(o) && canSeat(o) && (b === null || order(o, b) < 0)) b = o;
-      return b;
-    };
-    for (const s of specialties) {
-      if (members.some((m) => m.specialties.includes(s))) continue;
-      const o = best((c) => c.specialties.includes(s), candidateOrder);
-      if (!o) throw new Error("rank " + (rank0 + 1) + " (" + e + "): no candidate holds the specialty " + s);
-      seat(o);
-    }
-    while (members.length < size) {
-      const o = best(() => true, fillingOrder);
-      if (!o) throw new Error("rank " + (rank0 + 1) + " (" + e + "): the candidates ran out");
-      seat(o);
-    }
-    const pairs = await sha256Many(members.map((o) => pairTicketMessage(doc.seed, e, o.id)));
-    const team = members.map((o, i) => ({ o, pair: pairs[i] }));
-    team.sort((a, b) => compareTicket(a.pair, a.o.id, b.pair, b.o.id));
-    teams.push(team);
+    const members = chooseMembers(task, cap, officers, recusals.get(e));
+    if (typeof members === "string") throw new Error("rank " + (rank0 + 1) + " (" + e + "): " + members);
+    teams.push(await pairOrdered(doc.seed, e, members));
     for (const m of members) m.load++;
-    await ticketsAt(members);
+    await officerTicketsAt(doc.seed, cap, members);
     if (progress && rank0 % 200 === 199) await progress((rank0 + 1) / selectedIds.length);
   }
   return teams;
+}
+
+/* The recusals of a draw (§9 step 1): entity id → set of officer ids, from the conflict rows
+ * as of the freeze and the announcement's recent pairs. */
+function recusalsOf(doc, conflictRows) {
+  const recusals = new Map();
+  const recuse = (e, o) => { if (!recusals.has(e)) recusals.set(e, new Set()); recusals.get(e).add(o); };
+  for (const [o, e] of conflictRows) recuse(e, o);
+  for (const p of doc.recent_pairs) recuse(p.entity_id, p.inspector_id);
+  return recusals;
 }
 
 /* ---- the replay ------------------------------------------------------------------------ */
 
 /* files: {entities, inspectors, conflicts}, each the bytes of a register file or null.
  * progress(what, fraction) is awaited now and then.  Resolves to the list of checks; when
- * entityInfo (a Map) is given, it gets each entity row's {name, reason, stratum}. */
-async function replayDraw(doc, files, progress, entityInfo) {
+ * entityInfo (a Map) is given, it gets each entity row's {name, reason, stratum}; when `out`
+ * is given and the officer register and the conflicts are the ones the document commits to,
+ * out.officers gets the eligible officers and out.recusals the draw's recusals (what the
+ * results' reassignments and substitutions are recomputed from, results.js). */
+async function replayDraw(doc, files, progress, entityInfo, out) {
   const checks = [];
   const step = (what) => (f) => (progress ? progress(what, f) : null);
   const label = { entities: ["检查对象名录", "entity register"], inspectors: ["执法检查人员名录", "officer register"], conflicts: ["回避关系表", "conflict register"] };
-  const rows = {};
+  const rows = {}, committed = {};
   for (const name of ["entities", "inspectors", "conflicts"]) {
     const id = label[name][1];
     if (!files[name]) {
@@ -226,7 +262,10 @@ async function replayDraw(doc, files, progress, entityInfo) {
     if (rows[name].length !== want.count || root !== want.root)
       checks.push(check(id, "failed", say(label[name][0] + "有 " + rows[name].length + " 行，根哈希 " + root.slice(0, 16) + "…；抽取文件写明 " + want.count + " 行，根哈希 " + want.root.slice(0, 16) + "…：这不是冻结时的名录，或被改动过",
         rows[name].length + " rows with root " + root.slice(0, 16) + "…; the document states " + want.count + " rows with root " + want.root.slice(0, 16) + "…: not the register as of the freeze, or changed")));
-    else checks.push(check(id, "ok", say(rows[name].length + " 行，根哈希与抽取文件一致", rows[name].length + " rows, the root the document states")));
+    else {
+      committed[name] = true;
+      checks.push(check(id, "ok", say(rows[name].length + " 行，根哈希与抽取文件一致", rows[name].length + " rows, the root the document states")));
+    }
   }
   const task = doc.task;
 
@@ -308,11 +347,12 @@ async function replayDraw(doc, files, progress, entityInfo) {
   }
 
   // §9: the teams, with all three registers
+  const recusals = rows.conflicts ? recusalsOf(doc, rows.conflicts) : null;
+  if (out && officers && committed.inspectors && committed.conflicts) {
+    out.officers = officers;
+    out.recusals = recusals;
+  }
   if (selectedIds && officers && rows.conflicts) {
-    const recusals = new Map();
-    const recuse = (e, o) => { if (!recusals.has(e)) recusals.set(e, new Set()); recusals.get(e).add(o); };
-    for (const [o, e] of rows.conflicts) recuse(e, o);
-    for (const p of doc.recent_pairs) recuse(p.entity_id, p.inspector_id);
     let teams = null, why = null;
     try {
       teams = await formTeams(doc, selectedIds, officers, recusals, step("teams"));

@@ -100,14 +100,14 @@ echo "== every vector verifies (the C verifier and check_spec.py agree on them: 
 for dir in "$V"/*/; do
 	name=$(basename "$dir")
 	[ -f "$dir/draw.json" ] || continue
-	args=()
-	[ -f "$dir/results.json" ] && args=(--results "$dir/results.json")
+	args=() picks=()
+	[ -f "$dir/results.json" ] && args=(--results "$dir/results.json") && picks=(picks=ok)
 	"$MKPAGE" "$T/$name.html" "$dir/draw.json" "${args[@]}" || { fail "mkpage $name"; continue; }
 	expect "$T/$name.html" ok signature=ok tickets=ok "selection rules=ok"
 	"$MKPAGE" "$T/$name-registers.html" "$dir/draw.json" "${args[@]}" \
 		--registers "$dir/entities.csv" "$dir/inspectors.csv" "$dir/conflicts.csv" || { fail "mkpage $name"; continue; }
 	expect "$T/$name-registers.html" ok "entity register=ok" "officer register=ok" "conflict register=ok" \
-		eligibility=ok strata=ok selection=ok teams=ok
+		eligibility=ok strata=ok selection=ok teams=ok "${picks[@]}"
 done
 
 echo "== tampered draw documents fail, naming the check"
@@ -187,6 +187,59 @@ for c in bind joint; do
 		expect "$T/$c-unsigned.html" fail "results signature"
 	c_refuses "$c: an unsigned change of the results" "$T/$c-unsigned.json" --draw "$V/$c/draw.json"
 done
+
+echo "== the picks of reassignments and substitutions (§18.2, §18.3), recomputed from the registers"
+# picks PAGE-NAME CASE RESULTS: the page of CASE's draw and RESULTS, without and with the
+# registers embedded; without them the picks are 'not done' and nothing fails.
+picks_pages() {
+	local name=$1 c=$2 res=$3
+	"$MKPAGE" "$T/$name.html" "$V/$c/draw.json" --results "$res" && expect "$T/$name.html" ok "picks=not done"
+	"$MKPAGE" "$T/$name-registers.html" "$V/$c/draw.json" --results "$res" \
+		--registers "$V/$c/entities.csv" "$V/$c/inspectors.csv" "$V/$c/conflicts.csv" &&
+		expect "$T/$name-registers.html" fail picks "result rules=ok" listing=ok
+}
+# a reassignment's replacement changed to another eligible officer (re-signed, the team in
+# pair-ticket order, the listing rebuilt): only the recomputation shows it
+REASSIGN=$("$PY" -c 'import json,sys; print([e["seq"] for e in json.load(open(sys.argv[1]))["entries"] if e["kind"] == "reassign"][2])' "$V/bind/results.json")
+"$PY" "$CLI_TESTS/resign_results.py" "$V/bind/results.json" "$T/repl.json" "$T/vk.key" --draw "$V/bind/draw.json" \
+	--inspectors "$V/bind/inspectors.csv" --replacement "$REASSIGN" 33010020230006 --relist || fail "resign_results repl"
+picks_pages repl bind "$T/repl.json"
+grep -q "by the rule, not 33010020230006" "$T/repl-registers.html.dom" && pass "the page names the officer the rule gives instead" ||
+	fail "the page does not say which replacement the rule gives"
+c_refuses "the replacement changed, with the registers" "$T/repl.json" --draw "$V/bind/draw.json" \
+	--inspectors "$V/bind/inspectors.csv" --conflicts "$V/bind/conflicts.csv"
+# a substitute's team with one member swapped for another officer of the same department
+# (in pair-ticket order; the later result names him, so that every rule still holds)
+"$PY" - "$V/joint" > "$T/subteam.txt" <<'PY'
+import csv, hashlib, json, sys
+V = sys.argv[1]
+d = json.load(open(V + "/draw.json", encoding="utf-8")); r = json.load(open(V + "/results.json", encoding="utf-8"))
+e = next(e for e in r["entries"] if e["kind"] == "substitute")
+p = e["payload"]; sub = p["substitute"]["id"]; team = p["team"]
+seed = bytes.fromhex(d["seed"])
+pair = lambda o: hashlib.sha256(seed + b"yaohao:pair:v2".ljust(32, b"\0") + sub.encode() + o.encode()).digest()
+load = {}
+for i in r["inspections"]:
+    if "substituted_by" not in i:
+        for m in i["team"]: load[m["id"]] = load.get(m["id"], 0) + 1
+old = team[-1]
+new = next(o for o in csv.DictReader(open(V + "/inspectors.csv", encoding="utf-8")) if o["status"] == "active"
+           and o["department"] == old["department"] and o["id"] not in {m["id"] for m in team}
+           and o["cert_valid_until"] >= d["task"]["draw_date"] and load.get(o["id"], 0) < d["load_cap"] - 1)
+t = [m for m in team if m is not old] + [{"id": new["id"], "name": new["name"], "department": new["department"]}]
+t.sort(key=lambda m: (pair(m["id"]), m["id"].encode()))
+edits = ["--entry", str(e["seq"]), "team=" + json.dumps(t, ensure_ascii=False)]
+for x in r["entries"]:
+    if x["kind"] == "result" and x["payload"]["entity_id"] == sub:
+        edits += ["--entry", str(x["seq"]), "officers=" + json.dumps([new["id"] if o == old["id"] else o for o in x["payload"]["officers"]])]
+print("\n".join(edits))
+PY
+mapfile -t subedits < "$T/subteam.txt"
+"$PY" "$CLI_TESTS/resign_results.py" "$V/joint/results.json" "$T/subteam.json" "$T/vk.key" --draw "$V/joint/draw.json" \
+	"${subedits[@]}" --relist || fail "resign_results subteam"
+picks_pages subteam joint "$T/subteam.json"
+c_refuses "the substitute's team changed, with the registers" "$T/subteam.json" --draw "$V/joint/draw.json" \
+	--inspectors "$V/joint/inspectors.csv" --conflicts "$V/joint/conflicts.csv"
 
 echo "== a browser without Ed25519: the signature is 'not done', the verdict incomplete, never ok"
 # WebCrypto's importKey refusing Ed25519, as an old browser does (a script put in front of the
