@@ -378,3 +378,98 @@ function firstDifference(mine, theirs, what) {
   }
   return null;
 }
+
+/* ---- entity proofs (§14) ----------------------------------------------------------------- */
+
+/* The checks of an entity proof (yaohao-proof/2, `yaohao prove`) against the draw document,
+ * as `yaohao verify-proof PROOF DOCUMENT` makes them once the document is verified (the page
+ * has verified it): the proof names this draw; an included entity's row leads by its path to
+ * the committed entity root, is the entity's, and is eligible or not as the row and the task
+ * say; an eligible one's stratum, ticket and cutoff, selected exactly when the ticket is below
+ * the cutoff, and the document's list (rank, reserve order, team) agreeing; for an absent id,
+ * two adjacent leaves that sort around it.  Resolves to {entity, outcome, checks}; outcome
+ * says in words what the proof shows when every check passed. */
+async function checkProof(proof, doc) {
+  const checks = [];
+  const fail = (id, zh, en) => { checks.push(check(id, "failed", say(zh, en))); return { entity: proof && proof.entity_id, outcome: null, checks }; };
+  const isObj = (v) => v && typeof v === "object" && !Array.isArray(v);
+  if (!isObj(proof) || proof.format !== "yaohao-proof/2" || typeof proof.entity_id !== "string" || typeof proof.included !== "boolean")
+    return fail("proof", "不是 yaohao-proof/2 证明文件", "not a yaohao-proof/2 proof");
+  const eid = proof.entity_id;
+  if (proof.task_id !== doc.task_id || proof.entities_root !== doc.entities.root || proof.tree_size !== doc.entities.count || proof.seed !== doc.seed)
+    return fail("proof", "证明的任务、名录根哈希、名录行数或种子与本次抽取不同：它不是这次抽取的证明",
+      "the proof's task, root, tree size or seed differ from this draw's: it is not a proof for this draw");
+  checks.push(check("proof", "ok", say("yaohao-proof/2：任务 " + doc.task_id + " 的对象 " + eid, "yaohao-proof/2 for entity " + eid + " of task " + doc.task_id)));
+
+  const columns = REGISTERS.entities.columns;
+  // a leaf {leaf_index, row, path}: its row as the register's fields, or null when malformed
+  const fieldsOf = (leaf) => {
+    if (!isObj(leaf) || !isObj(leaf.row) || !Array.isArray(leaf.path) || !leaf.path.every((h) => fromHex(h, 32))) return null;
+    const names = Object.keys(leaf.row);
+    if (names.length !== columns.length || !columns.every((c) => typeof leaf.row[c] === "string")) return null;
+    return columns.map((c) => leaf.row[c]);
+  };
+  const leads = async (leaf, fields) =>
+    merkleInclusionHolds(await sha256(rowLeafMessage(fields)), leaf.leaf_index, doc.entities.count, leaf.path.map((h) => fromHex(h, 32)), doc.entities.root);
+  const inSelected = doc.selected.find((s) => s.id === eid), inReserves = doc.reserves.find((r) => r.id === eid);
+
+  if (!proof.included) {
+    const b = proof.before, a = proof.after, size = doc.entities.count;
+    const bf = b === null ? null : fieldsOf(b), af = a === null ? null : fieldsOf(a);
+    if ((b !== null && !bf) || (a !== null && !af) || (b !== null && !(await leads(b, bf))) || (a !== null && !(await leads(a, af))))
+      return fail("proof absence", "相邻叶子的路径不能通到承诺的名录根哈希", "a neighbour's path does not lead to the committed root");
+    const bi = b && b.leaf_index, ai = a && a.leaf_index;
+    if ((b === null && a === null && size !== 0) || (b === null && ai !== 0) || (a === null && bi !== size - 1) ||
+        (b !== null && a !== null && ai !== bi + 1) || (b !== null && compareUtf8(bf[0], eid) >= 0) || (a !== null && compareUtf8(eid, af[0]) >= 0))
+      return fail("proof absence", "两个相邻叶子没有把 " + eid + " 夹在中间", "the neighbours are not adjacent leaves around " + eid);
+    if (inSelected || inReserves) return fail("proof absence", "抽取文件却列出了 " + eid, "the document lists " + eid + " as drawn");
+    checks.push(check("proof absence", "ok", say(eid + " 排在名录相邻的第 " + (b ? bi : "—") + " 和第 " + (a ? ai : "—") + " 个叶子之间：冻结时的名录中没有它",
+      eid + " sorts between adjacent leaves " + (b ? bi : "—") + " and " + (a ? ai : "—") + ": it was not in the register as of the freeze")));
+    return { entity: eid, outcome: say("冻结时的检查对象名录中没有 " + eid + "（说明文字未经签名，不作为核验内容）",
+      eid + " was not in the entity register as of the freeze (the proof's note is not signed and not shown as verified)"), checks };
+  }
+
+  const fields = fieldsOf(proof);
+  if (!fields || !(await leads(proof, fields)))
+    return fail("proof inclusion", "该行及其路径不能通到承诺的名录根哈希", "the row and its path do not lead to the committed entity root");
+  if (fields[0] !== eid) return fail("proof inclusion", "这一行是 " + fields[0] + " 的，不是 " + eid + " 的", "the row is that of " + fields[0] + ", not " + eid);
+  checks.push(check("proof inclusion", "ok", say(eid + " 是承诺的检查对象名录（" + doc.entities.count + " 个叶子）的第 " + proof.leaf_index + " 个叶子",
+    eid + " is leaf " + proof.leaf_index + " of the committed entity register (" + doc.entities.count + " leaves)")));
+
+  const why = entityExclusion(fields, doc.task, new Set(doc.entities.excluded));
+  if (proof.eligible !== (why === null) || (why !== null && proof.reason !== why))
+    return fail("proof eligibility", "证明说它" + (proof.eligible ? "符合" : "不符合") + "抽查条件；按该行和任务" + (why ? "不符合（" + why + "）" : "符合"),
+      "the proof says it was " + (proof.eligible ? "" : "not ") + "eligible; by the row and the task it was " + (why ? "not (" + why + ")" : "eligible"));
+  if (why !== null) {
+    if (inSelected || inReserves) return fail("proof eligibility", "它不符合抽查条件（" + why + "），抽取文件却抽中了它", "not eligible (" + why + "), yet the document draws it");
+    checks.push(check("proof eligibility", "ok", say("在名录中，但不在抽查范围内：" + why, "in the register but not eligible: " + why)));
+    return { entity: eid, outcome: say(eid + " 在冻结时的名录中，但不在本次抽查范围内（" + why + "），没有参加抽取",
+      eid + " was in the register as of the freeze but not eligible (" + why + "): not drawn"), checks };
+  }
+  checks.push(check("proof eligibility", "ok", say("符合抽查条件（§4）", "eligible (§4)")));
+
+  const key = stratumKey(fields, doc.task.strata.by), st = doc.strata.find((s) => s.key === key);
+  const ticket = await sha256Hex(ticketMessage(doc.seed, eid));
+  if (!st) return fail("proof ticket", "该行所在的层 " + key + " 不在抽取文件中", "the row's stratum " + key + " is not in the document");
+  if (proof.stratum !== key) return fail("proof ticket", "证明写明层 " + proof.stratum + "，该行属于层 " + key, "the proof names stratum " + proof.stratum + "; the row is in " + key);
+  if (proof.cutoff !== st.cutoff) return fail("proof ticket", "证明的分界签号不是抽取文件中层 " + key + " 的分界签号", "the proof's cutoff is not the document's cutoff of stratum " + key);
+  if (proof.ticket !== ticket) return fail("proof ticket", "证明的签号不是由种子和统一社会信用代码算出的", "the proof's ticket is not SHA-256 of the seed, the tag and the id");
+  const below = st.cutoff === null || ticket < st.cutoff;
+  checks.push(check("proof ticket", "ok", say("层 " + key + "，签号 " + ticket.slice(0, 16) + "…" + (below ? "小于" : "不小于") + "分界签号 " + (st.cutoff ? st.cutoff.slice(0, 16) + "…" : "（无：全部抽中）"),
+    "stratum " + key + ", ticket " + ticket.slice(0, 16) + "… " + (below ? "below" : "not below") + " the cutoff " + (st.cutoff ? st.cutoff.slice(0, 16) + "…" : "(none: all selected)"))));
+
+  const same = (x, y) => canonicalJson(x === undefined ? null : x) === canonicalJson(y === undefined ? null : y);
+  if (proof.selected !== below || !!inSelected !== below)
+    return fail("proof selection", "按签号" + (below ? "应抽中" : "不应抽中") + "，证明或抽取文件的名单却不是这样", "the ticket says " + (below ? "selected" : "not selected") + "; the proof or the document's list says otherwise");
+  if (proof.rank !== (inSelected ? inSelected.rank : null) || proof.reserve_order !== (inReserves ? inReserves.order : null) ||
+      (inSelected ? !same(proof.team, inSelected.team) : "team" in proof))
+    return fail("proof selection", "证明的序号、备选顺序或检查组与抽取文件不同", "the proof's rank, reserve order or team is not the document's");
+  checks.push(check("proof selection", "ok", say(below ? "已抽中，序号 " + inSelected.rank : inReserves ? "未抽中，是第 " + inReserves.order + " 位备选" : "未抽中",
+    below ? "selected, rank " + inSelected.rank : inReserves ? "not selected; reserve " + inReserves.order : "not selected")));
+  const team = inSelected ? inSelected.team.map((o, i) => (i ? "" : "组长 ") + o.name + "（" + o.id + "）").join("，") : "";
+  return { entity: eid, outcome: below
+    ? say(eid + " 在冻结时的名录中，符合抽查条件，凭自己的签号被抽中（序号 " + inSelected.rank + "）；检查组：" + team,
+      eid + " was in the register as of the freeze, eligible, and selected by its own ticket (rank " + inSelected.rank + "); team: " + team)
+    : say(eid + " 在冻结时的名录中，符合抽查条件，凭自己的签号没有被抽中" + (inReserves ? "（第 " + inReserves.order + " 位备选）" : ""),
+      eid + " was in the register as of the freeze, eligible, and not selected by its own ticket" + (inReserves ? " (reserve " + inReserves.order + ")" : "")), checks };
+}

@@ -43,7 +43,7 @@ browse() {
 }
 
 # verdict PAGE.dom: "VERDICT FAILED-CHECKS DONE" from #verdict, then one line per check
-# "CHECK=STATUS".
+# "CHECK=STATUS", and one per entity proof "proof ENTITY=VERDICT|FAILED-CHECKS".
 read_dom() {
 	"$PY" - "$1" <<'PY'
 import html.parser, sys
@@ -56,6 +56,8 @@ class P(html.parser.HTMLParser):
             self.v = a
         if "data-check" in a:
             self.checks.append((a["data-check"], a.get("data-status")))
+        if "data-proof-verdict" in a:
+            self.checks.append(("proof " + a.get("data-entity", ""), a["data-proof-verdict"] + "|" + a.get("data-failed", "")))
 p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
 v = p.v or {}
 print((v.get("data-verdict") or "missing") + "|" + (v.get("data-failed") or "") + "|" + (v.get("data-done") or ""))
@@ -286,6 +288,63 @@ if "$YAOHAO" demo --dir "$T/demo" > "$T/demo.log" 2>&1; then
 	done
 else
 	fail "yaohao demo: $(tail -3 "$T/demo.log")"
+fi
+
+echo "== entity proofs (§14): the page checks a proof against the draw as yaohao verify-proof does"
+# proof_page NAME PROOF ok|fail [FAILED-CHECK]: the demo's draw page with the proof embedded;
+# the page's verdict on the proof and verify-proof's exit status must agree.
+proof_page() {
+	local name=$1 proof=$2 want=$3 chk=${4:-} id
+	id=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["entity_id"])' "$proof")
+	"$MKPAGE" "$T/proof-$name.html" "$T/demo/draw.json" --proof "$proof" || { fail "mkpage proof-$name"; return; }
+	if [ "$want" = ok ]; then
+		expect "$T/proof-$name.html" ok "proof $id=ok|"
+		"$YAOHAO" verify-proof "$proof" "$T/demo/draw.json" > "$T/c.out" 2>&1 && pass "yaohao verify-proof accepts the $name proof" ||
+			fail "yaohao verify-proof refuses the $name proof: $(grep FAILED "$T/c.out")"
+	else
+		expect "$T/proof-$name.html" ok "proof $id=fail|$chk"   # a bad proof does not make the draw fail
+		"$YAOHAO" verify-proof "$proof" "$T/demo/draw.json" > "$T/c.out" 2>&1 && fail "yaohao verify-proof accepts the $name proof" ||
+			pass "yaohao verify-proof refuses the $name proof"
+	fi
+}
+if [ -f "$T/demo/yaohao.db" ]; then
+	read -r SEL NS OUTSIDE < <("$PY" - "$T/demo" <<'PY'
+import csv, json, sys
+d = json.load(open(sys.argv[1] + "/draw.json", encoding="utf-8"))
+rows = list(csv.DictReader(open(sys.argv[1] + "/entities.frozen.csv", encoding="utf-8")))
+drawn = {s["id"] for s in d["selected"]} | {r["id"] for r in d["reserves"]}
+p = d["task"]["population"]
+def eligible(r):
+    return (r["status"] in p["status"] and any(r["region"].startswith(x) for x in p["regions"] or [""])
+            and any(r["industry"].startswith(x) for x in p["industries"] or [""]) and r["id"] not in d["entities"]["excluded"])
+print(d["selected"][0]["id"], next(r["id"] for r in rows if eligible(r) and r["id"] not in drawn),
+      next(r["id"] for r in rows if not eligible(r)))
+PY
+)
+	TASK=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["task_id"])' "$T/demo/draw.json")
+	for who in "selected $SEL" "not-selected $NS" "outside $OUTSIDE" "absent 91330100MA27YYYY0X"; do
+		set -- $who
+		"$YAOHAO" prove --db "$T/demo/yaohao.db" "$TASK" "$2" > "$T/$1.proof.json" 2> "$T/c.out" || { fail "yaohao prove $1: $(cat "$T/c.out")"; continue; }
+		proof_page "$1" "$T/$1.proof.json" ok
+	done
+	grep -q '已抽中' "$T/proof-selected.html.dom" && pass "the page says the selected entity was selected" || fail "no selected outcome shown"
+	grep -q '凭自己的签号没有被抽中' "$T/proof-not-selected.html.dom" && pass "the page says the other one was not selected" || fail "no not-selected outcome shown"
+	edit_proof() { "$PY" -c 'import json,sys; p=json.load(open(sys.argv[1])); exec(sys.argv[3]); json.dump(p,open(sys.argv[2],"w"),ensure_ascii=False)' "$@"; }
+	edit_proof "$T/selected.proof.json" "$T/path.proof.json" 'p["path"][1] = "0" * 64'
+	proof_page path "$T/path.proof.json" fail "proof inclusion"
+	edit_proof "$T/not-selected.proof.json" "$T/ns-path.proof.json" 'p["path"][0] = p["path"][0][:-1] + ("0" if p["path"][0][-1] != "0" else "1")'
+	proof_page ns-path "$T/ns-path.proof.json" fail "proof inclusion"
+	edit_proof "$T/not-selected.proof.json" "$T/flip.proof.json" 'p["selected"] = True'
+	proof_page flip "$T/flip.proof.json" fail "proof selection"
+	edit_proof "$T/absent.proof.json" "$T/absent-path.proof.json" 'p["after"]["path"][0] = "1" * 64'
+	proof_page absent-path "$T/absent-path.proof.json" fail "proof absence"
+	# a proof of another draw (the joint vector's)
+	"$MKPAGE" "$T/proof-other.html" "$V/joint/draw.json" --proof "$T/selected.proof.json" &&
+		expect "$T/proof-other.html" ok "proof $SEL=fail|proof"
+	"$YAOHAO" verify-proof "$T/selected.proof.json" "$V/joint/draw.json" > "$T/c.out" 2>&1 &&
+		fail "yaohao verify-proof accepts a proof of another draw" || pass "yaohao verify-proof refuses a proof of another draw"
+else
+	fail "no demo store: the proofs were not tested"
 fi
 
 echo "$passed passed, $failed failed"
