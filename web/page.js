@@ -15,6 +15,7 @@
  * but a check the verdict needs, such as the signature, could not be made in this browser).
  * Each entity proof gets its own verdict, on an element with data-proof-verdict (and
  * data-entity, data-failed): "ok", "fail" or "incomplete" (the draw itself incomplete).
+ * The address fragment #lang=en opens the page in English (the page clicks its own toggle).
  */
 "use strict";
 
@@ -409,7 +410,13 @@ function embedded(id) {
 }
 
 async function start() {
-  document.getElementById("lang").addEventListener("click", () => { page.lang = page.lang === "zh" ? "en" : "zh"; render(); });
+  // the language toggle; the address remembers the choice (#lang=en), so that a link can open
+  // the page in English: the page then clicks the toggle itself once the checks are shown
+  document.getElementById("lang").addEventListener("click", () => {
+    page.lang = page.lang === "zh" ? "en" : "zh";
+    history.replaceState(null, "", page.lang === "en" ? "#lang=en" : location.pathname + location.search);
+    render();
+  });
   page.busy = true;
   const t0 = performance.now();
   try {
@@ -444,6 +451,7 @@ async function start() {
   const proofs = [...document.querySelectorAll('script[type="application/json"][data-proof]')].map((s) => ({ text: s.textContent, file: s.dataset.proof || "" }));
   if (drawReadable && proofs.length) await checkProofs(proofs);
   if (drawReadable && Object.keys(files).length) await replay(files);
+  if (location.hash === "#lang=en" && page.lang === "zh") document.getElementById("lang").click();
   document.getElementById("verdict").setAttribute("data-done", "1");
 }
 

@@ -7,7 +7,11 @@
 # recompute the roots, the selection and the teams; tampered documents (re-signed with the
 # test vectors' key by tests/cli/resign*.py, or not re-signed) and a tampered register row
 # must give data-verdict="fail" naming the check that caught them, and `yaohao verify` must
-# refuse the same documents.  The page must make no network request (Chromium's net log).
+# refuse the same documents.  With the registers the results' picks (§18.2, §18.3) are
+# recomputed: a re-signed replacement or substitute's team changed fails 'picks'.  Entity
+# proofs (`yaohao prove` on the demo's store, §14) embedded in the page get the verdict
+# `yaohao verify-proof` gives.  #lang=en clicks the English toggle.  The page must make no
+# network request (Chromium's net log).
 # The demo's two pages must verify; their screenshots are left in $OUT_DIR for a reviewer.
 #
 # Environment (tests/CMakeLists.txt): MKPAGE, YAOHAO, FIXTURES, CLI_TESTS, OUT_DIR.
@@ -34,12 +38,13 @@ printf 'yaohao-secret-key-v1\n%s\n' "$(printf 'yaohao test vector key' | sha256s
 # browse PAGE [chromium options...]: loads the page headless until its checks are done and
 # leaves the DOM in PAGE.dom.  Virtual time runs the page's timers at once; WebCrypto's
 # promises are waited for.
+# FRAGMENT (e.g. "#lang=en") is added to the address when set.
 browse() {
 	local page=$1; shift
 	"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
 		--user-data-dir="$(mktemp -d "$T/profile-XXXXXX")" --virtual-time-budget=600000 \
-		"$@" --dump-dom "file://$page" > "$page.dom" 2>> "$T/chromium.log"
+		"$@" --dump-dom "file://$page${FRAGMENT:-}" > "$page.dom" 2>> "$T/chromium.log"
 }
 
 # verdict PAGE.dom: "VERDICT FAILED-CHECKS DONE" from #verdict, then one line per check
@@ -259,6 +264,22 @@ s = s.replace("</head>", crypto + "</head>", 1)
 open(p, "w", encoding="utf-8").write(s)
 PY
 expect "$T/noed.html" incomplete "signature=not done" "results signature=not done" "entries=not done" tickets=ok
+
+echo "== the English toggle"
+# #lang=en makes the page click its own toggle once its checks are shown (the handler a
+# reader's click runs); the page is then in English, the button offers 中文.
+"$MKPAGE" "$T/en.html" "$V/bind/draw.json" --results "$V/bind/results.json" \
+	--registers "$V/bind/entities.csv" "$V/bind/inspectors.csv" "$V/bind/conflicts.csv"
+FRAGMENT="#lang=en" expect "$T/en.html" ok picks=ok
+if grep -q '<html lang="en"' "$T/en.html.dom" && grep -q '>Verified: the draw follows its published rules and data<' "$T/en.html.dom" &&
+	grep -q '<button id="lang" type="button">中文</button>' "$T/en.html.dom" && grep -q '<td>picks</td>' "$T/en.html.dom" &&
+	! grep -q '<td class="status">通过</td>' "$T/en.html.dom"; then
+	pass "the toggle clicked: the page is in English"
+else
+	fail "the toggle clicked: the page is not in English"
+fi
+grep -q '<html lang="zh-CN"' "$T/bind-registers.html.dom" && grep -q '>核验通过' "$T/bind-registers.html.dom" &&
+	pass "without #lang=en the page is in Chinese" || fail "the page is not in Chinese by default"
 
 echo "== the page makes no network request"
 # Chromium's net log marks a request a page made with the page's origin (a file:// page:
