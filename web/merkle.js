@@ -48,3 +48,23 @@ async function merkleRoot(count, leafMessageAt, progress) {
   }
   return toHex(level[0]);
 }
+
+/* Whether the leaf hash `leafHash` (bytes) at 0-based `index` of a tree of `size` leaves,
+ * with the audit path `path` (sibling hashes from the leaf up, bytes), leads to `rootHex`:
+ * RFC 9162 §2.1.3.2, with plain arithmetic instead of bit operations (sizes up to 2^53). */
+async function merkleInclusionHolds(leafHash, index, size, path, rootHex) {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
+  let fn = index, sn = size - 1, r = leafHash;
+  const node = (left, right) => sha256(new Uint8Array([1]), left, right);
+  const odd = (n) => n % 2 === 1;
+  for (const p of path) {
+    if (sn === 0) return false;
+    if (odd(fn) || fn === sn) {
+      r = await node(p, r);
+      if (!odd(fn)) while (!odd(fn) && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+    } else r = await node(r, p);
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && toHex(r) === rootHex;
+}

@@ -8,9 +8,14 @@
  *   <script type="application/base64" data-register="entities|inspectors|conflicts">
  *        register files, if the publisher embedded them (base64 of the file's bytes);
  *        otherwise the reader drops or picks them.
+ *   <script type="application/json" data-proof>  entity proofs (`yaohao prove`), if any;
+ *        the reader can also drop or pick proof files.
  * The verdict: the element #verdict gets data-verdict "pending", then "ok" (every check made
  * passed), "fail" (a check failed; data-failed lists them) or "incomplete" (nothing failed,
  * but a check the verdict needs, such as the signature, could not be made in this browser).
+ * Each entity proof gets its own verdict, on an element with data-proof-verdict (and
+ * data-entity, data-failed): "ok", "fail" or "incomplete" (the draw itself incomplete).
+ * The address fragment #lang=en opens the page in English (the page clicks its own toggle).
  */
 "use strict";
 
@@ -23,6 +28,7 @@ const page = {
   replayChecks: [],
   resultState: null,
   entityInfo: null, // from the register replay: id → {name, reason, stratum}
+  proofs: [], // entity proofs checked: {entity, outcome, checks, file}
   busy: false,
   error: null,
 };
@@ -39,6 +45,8 @@ const CHECK_NAMES = {
   "results document": ["结果文件格式", "results document"], "results signature": ["结果文件签名", "results signature"],
   "draw link": ["与抽取文件的关联", "draw link"], entries: ["台账记录", "entries"], "result rules": ["结果规则", "result rules"],
   listing: ["公示名单", "listing"], picks: ["调换与递补人选", "picks"], replay: ["重算", "replay"],
+  proof: ["证明文件", "proof"], "proof inclusion": ["名录中的行与路径", "inclusion"], "proof absence": ["不在名录中的证明", "absence"],
+  "proof eligibility": ["抽查范围", "eligibility"], "proof ticket": ["签号与分界", "ticket"], "proof selection": ["是否抽中", "selection"],
 };
 // the checks whose "not done" leaves the verdict incomplete (the rest need inputs the reader may not have)
 const NEEDED = ["signature", "results signature", "entries", "replay"];
@@ -233,10 +241,41 @@ function resultsSection(res) {
     events.length ? el("table", {}, el("thead", {}, el("tr", {}, ...[["台账", "entry"], ["对象", "entity"], ["事项", "what"], ["理由", "reason"]].map((h) => el("th", {}, T(...h))))), el("tbody", {}, events)) : null);
 }
 
+/* A proof's verdict: it fails when one of its checks failed or the draw document itself
+ * failed (verify-proof verifies the document first); it is incomplete while the draw is. */
+function proofVerdict(p) {
+  const draw = verdict();
+  if (draw === "fail" || p.checks.some((c) => c.status === "failed")) return "fail";
+  return draw === "incomplete" ? "incomplete" : "ok";
+}
+
+function proofView(p) {
+  const v = proofVerdict(p), failed = p.checks.filter((c) => c.status === "failed").map((c) => c.id);
+  const word = { ok: T("证明核验通过：", "Proof verified: "), fail: T("证明核验未通过：", "Proof NOT verified: "), incomplete: T("证明未完成核验：", "Proof incomplete: ") };
+  const status = { ok: T("通过", "ok"), failed: T("未通过", "failed"), "not done": T("未进行", "not done") };
+  const what = v === "ok" ? T(p.outcome.zh, p.outcome.en)
+    : v === "fail" ? (failed.length ? failed.map((id) => T(...CHECK_NAMES[id])).join(T("、", ", ")) : T("抽取文件核验未通过", "the draw document fails"))
+      : T("抽取文件的部分检查无法在本浏览器中进行", "some checks of the draw could not be made in this browser");
+  return el("div", { class: "proof " + v, "data-proof-verdict": v, "data-entity": p.entity || "", "data-failed": failed.join(",") },
+    el("p", { class: "verdict " + v }, word[v] + what + (p.file ? T("（", " (") + p.file + T("）", ")") : "")),
+    el("table", {}, el("tbody", {}, p.checks.map((c) =>
+      el("tr", { class: "check " + c.status.replace(" ", "-"), "data-proof-check": c.id, "data-status": c.status },
+        el("td", {}, T(...CHECK_NAMES[c.id])), el("td", { class: "status" }, status[c.status]), el("td", {}, T(c.detail.zh, c.detail.en)))))));
+}
+
 function searchSection() {
   const out = el("div", { id: "search-result", "aria-live": "polite" });
   const input = el("input", { id: "search", type: "search", placeholder: T("输入统一社会信用代码或名称", "a credit code or a name"), oninput: () => search(input.value, out) });
-  return el("section", { id: "lookup" }, el("h2", {}, T("查一个对象", "Look up an entity")), input, out);
+  const pick = el("input", { type: "file", id: "proof-files", multiple: "", accept: ".json,application/json", onchange: () => readPicked([...pick.files]) });
+  const zone = el("div", { id: "proofs", class: "dropzone" },
+    el("h3", {}, T("核验对象证明", "Check an entity proof")),
+    el("p", {}, T("部门可以为任何一个对象出具证明（yaohao prove）：它在冻结的名录中的那一行及到根哈希的路径、签号和分界签号。把证明文件拖到这里或选择文件，本页按本次抽取核验它。",
+      "The department can give a proof for any entity (yaohao prove): its row of the frozen register with the path to the committed root, its ticket and its stratum's cutoff. Drop the proof file here or pick it: the page checks it against this draw.")),
+    pick, page.proofs.map(proofView));
+  zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (e) => { e.preventDefault(); zone.classList.remove("over"); readPicked([...e.dataTransfer.files]); });
+  return el("section", { id: "lookup" }, el("h2", {}, T("查一个对象", "Look up an entity")), input, out, zone);
 }
 
 async function search(text, out) {
@@ -291,15 +330,32 @@ function registersSection() {
   return zone;
 }
 
-/* Tells a register file by its header line. */
+/* Tells a register file by its header line, and a proof by its format. */
 async function readPicked(list) {
-  const files = {};
+  const files = {}, proofs = [];
   for (const f of list) {
     const bytes = new Uint8Array(await f.arrayBuffer());
     const head = new TextDecoder().decode(bytes.subarray(0, 200)).replace(/^\ufeff/, "");
     for (const [name, reg] of Object.entries(REGISTERS)) if (head.startsWith(reg.columns.join(","))) files[name] = bytes;
+    if (head.trimStart().startsWith("{")) proofs.push({ text: new TextDecoder().decode(bytes), file: f.name });
   }
-  await replay(files);
+  if (proofs.length) await checkProofs(proofs);
+  if (Object.keys(files).length) await replay(files);
+}
+
+/* Checks proofs ({text, file}) against the draw and shows them, newest first. */
+async function checkProofs(list) {
+  for (const { text, file } of list) {
+    let p;
+    try {
+      p = await checkProof(JSON.parse(text), page.draw);
+    } catch (e) {
+      p = { entity: null, outcome: null, checks: [check("proof", "failed", say("无法读取证明文件：" + e.message, "the proof cannot be read: " + e.message))] };
+    }
+    p.file = file;
+    page.proofs.unshift(p);
+  }
+  render();
 }
 
 async function replay(files) {
@@ -310,11 +366,16 @@ async function replay(files) {
   const t0 = performance.now();
   page.entityInfo = new Map();
   try {
+    const registers = {};
     page.replayChecks = await replayDraw(page.draw, files, async (what, f) => {
       bar.value = f;
       status.textContent = T("正在重算：", "Replaying: ") + (CHECK_NAMES[what] ? T(...CHECK_NAMES[what]) : what) + " " + Math.round(100 * f) + "%";
       await yieldToBrowser();
-    }, page.entityInfo);
+    }, page.entityInfo, registers);
+    // with the officer register and the conflicts the document commits to, the results'
+    // reassignments and substitutions are recomputed (§18.2, §18.3)
+    const at = page.resultChecks.findIndex((c) => c.id === "picks");
+    if (page.results && at >= 0 && registers.officers) page.resultChecks[at] = await checkPicks(page.results, page.draw, registers);
   } catch (e) {
     // a failure of the page itself (out of memory, say) is a check not done, never a pass
     page.replayChecks = [check("replay", "not done", say("重算中断：" + e.message, "the replay stopped: " + e.message))];
@@ -349,7 +410,13 @@ function embedded(id) {
 }
 
 async function start() {
-  document.getElementById("lang").addEventListener("click", () => { page.lang = page.lang === "zh" ? "en" : "zh"; render(); });
+  // the language toggle; the address remembers the choice (#lang=en), so that a link can open
+  // the page in English: the page then clicks the toggle itself once the checks are shown
+  document.getElementById("lang").addEventListener("click", () => {
+    page.lang = page.lang === "zh" ? "en" : "zh";
+    history.replaceState(null, "", page.lang === "en" ? "#lang=en" : location.pathname + location.search);
+    render();
+  });
   page.busy = true;
   const t0 = performance.now();
   try {
@@ -379,7 +446,12 @@ async function start() {
   const files = {};
   for (const s of document.querySelectorAll('script[type="application/base64"][data-register]'))
     files[s.dataset.register] = Uint8Array.from(atob(s.textContent.trim()), (c) => c.charCodeAt(0));
-  if (!page.error && page.drawChecks.every((c) => c.id !== "document" || c.status === "ok") && Object.keys(files).length) await replay(files);
+  const drawReadable = !page.error && page.drawChecks.every((c) => c.id !== "document" || c.status === "ok");
+  // entity proofs the page was given are checked at once
+  const proofs = [...document.querySelectorAll('script[type="application/json"][data-proof]')].map((s) => ({ text: s.textContent, file: s.dataset.proof || "" }));
+  if (drawReadable && proofs.length) await checkProofs(proofs);
+  if (drawReadable && Object.keys(files).length) await replay(files);
+  if (location.hash === "#lang=en" && page.lang === "zh") document.getElementById("lang").click();
   document.getElementById("verdict").setAttribute("data-done", "1");
 }
 

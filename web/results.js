@@ -1,12 +1,13 @@
 /* results.js — the checks of a results document (format yaohao-results/1, docs/spec.md §18)
- * against its draw document, as `yaohao verify RESULTS --draw DRAW` does without the register
- * files: the signatures, the link to the draw, every carried ledger entry's hash (§11) and
- * signature, the task's chain of entries, the rules of results, reassignments and
- * substitutions replayed from the draw, and the listing (inspections, summary, edition).
+ * against its draw document, as `yaohao verify RESULTS --draw DRAW` does: the signatures, the
+ * link to the draw, every carried ledger entry's hash (§11) and signature, the task's chain of
+ * entries, the rules of results, reassignments and substitutions replayed from the draw, and
+ * the listing (inspections, summary, edition).
  *
- * Not recomputed here: which officer a reassignment must take and which officers a
- * substitute's team must have (§18.2, §18.3 pick them from the officer register); the page
- * says so ("not done").
+ * The picks — which officer a reassignment must take (§18.2) and which officers a substitute's
+ * team must have (§18.3) — follow from the officer register and the conflicts as of the
+ * freeze.  Until the reader gives them (dropped, picked, or embedded by the publisher) the
+ * page says the picks were not checked; with them checkPicks recomputes every one.
  */
 "use strict";
 
@@ -100,20 +101,110 @@ async function checkResults(res, draw, drawFacts) {
     else checks.push(check("listing", "ok", say("公示的 " + res.inspections.length + " 项检查、汇总和版次与重放结果一致",
       "the " + res.inspections.length + " inspections, the summary and the edition are the replay's")));
   } else checks.push(check("listing", "not done", say("重放未完成", "the replay did not finish")));
-  const picks = res.entries.filter((e) => e.kind === "reassign" || e.kind === "substitute").length;
-  if (picks)
-    checks.push(check("picks", "not done", say("调换人员和递补对象检查组的人选由执法检查人员名录决定，本页未重算（yaohao verify RESULTS --draw DRAW --inspectors … --conflicts … 可重算）",
-      "who replaces an officer and who forms a substitute's team are picked from the officer register; not recomputed here (yaohao verify with --inspectors and --conflicts recomputes them)")));
+  if (countPicks(res))
+    checks.push(check("picks", "not done", say("调换人员和递补对象检查组的人选由执法检查人员名录和回避关系表决定：放入这两个文件（冻结时的版本）后本页重算",
+      "who replaces an officer and who forms a substitute's team are picked from the officer register and the conflicts: with those two files (as of the freeze) dropped onto the page, it recomputes them")));
   return { checks, state };
 }
 
+/* How many reassignments and substitutions the document carries. */
+function countPicks(res) {
+  return res.entries.filter((e) => e && (e.kind === "reassign" || e.kind === "substitute")).length;
+}
+
+/* The picks check with the officer register and the conflicts as of the freeze: registers is
+ * {officers, recusals} (replay.js: the eligible officers, and entity id → recused officer
+ * ids).  The replay runs again, now recomputing every replacement and every substitute's team
+ * and comparing them with the entries exactly. */
+async function checkPicks(res, draw, registers) {
+  const n = countPicks(res);
+  let state;
+  try {
+    state = await replayResults(res, draw, registers);
+  } catch (e) {
+    return check("picks", "not done", say("结果规则未通过，人选未重算", "the result rules fail: the picks were not recomputed"));
+  }
+  if (state.pickFault)
+    return check("picks", "failed", say("人选与规则不符：" + state.pickFault, "a pick is not the one the rules give: " + state.pickFault));
+  return check("picks", "ok", say("按执法检查人员名录和回避关系重算全部 " + n + " 次调换和递补的人选，与台账记录完全一致",
+    "all " + n + " reassignments and substitutions recomputed from the officer register and the conflicts: the entries' picks"));
+}
+
+/* §18.2: the officer who must replace `leaving` on the inspection `insp`, or a string saying
+ * why nobody can.  `load` maps officer id → load as the state gives it (the leaving officer
+ * still counted on the team); `tickets` caches officer_ticket(load, o) by "load id". */
+async function replacementOf(draw, registers, insp, leaving, load, unavailable, tickets) {
+  const task = draw.task, cap = draw.load_cap, specialties = task.team.specialties;
+  const bySeats = Object.keys(task.team.per_department).length > 0;
+  const byId = new Map(registers.officers.map((o) => [o.id, o]));
+  const teamIds = insp.team.map((o) => o.id);
+  const out = byId.get(leaving);
+  if (!out) return "officer " + leaving + " is not an eligible officer of the register";
+  const kept = [];
+  for (const id of teamIds) {
+    if (id === leaving) continue;
+    if (!byId.has(id)) return "team member " + id + " is not an eligible officer of the register";
+    kept.push(byId.get(id));
+  }
+  const recused = registers.recusals.get(insp.id);
+  const loadOf = (o) => load.get(o.id) || 0;
+  // the candidates, and officer_ticket(load, o) at each one's load
+  const candidates = registers.officers.filter((o) => loadOf(o) < cap && !(recused && recused.has(o.id)) &&
+    !unavailable.has(o.id) && !teamIds.includes(o.id) && o.id !== leaving && !insp.away.has(o.id));
+  const need = candidates.filter((o) => !tickets.has(loadOf(o) + " " + o.id));
+  const got = await sha256Many(need.map((o) => officerTicketMessage(draw.seed, loadOf(o), o.id)));
+  need.forEach((o, i) => tickets.set(loadOf(o) + " " + o.id, got[i]));
+  const ticket = (o) => tickets.get(loadOf(o) + " " + o.id);
+  const byTicket = (a, b) => compareTicket(ticket(a), a.id, ticket(b), b.id);
+  const holds = (o, s) => o.specialties.includes(s);
+  const specialist = (o) => (specialties.some((s) => holds(o, s)) ? 1 : 0);
+  const candidateOrder = (a, b) => loadOf(a) - loadOf(b) || byTicket(a, b);
+  const fillingOrder = (a, b) => loadOf(a) - loadOf(b) || specialist(a) - specialist(b) || byTicket(a, b);
+  // the one open seat: the leaving officer's (of his department, with seats per department)
+  const canSeat = (o) => !bySeats || o.department === out.department;
+  const first = (ok, order) => candidates.filter((o) => ok(o) && canSeat(o)).sort(order)[0] || null;
+  // §9 step 3 with one seat: each specialty no member holds, in the listed order
+  let pick = null;
+  for (const s of specialties) {
+    if (kept.some((o) => holds(o, s)) || (pick && holds(pick, s))) continue;
+    if (pick) return "the one open seat is taken and no member holds the specialty " + s;
+    pick = first((o) => holds(o, s), candidateOrder);
+    if (!pick) return "no candidate holds the specialty " + s + " and can take the seat";
+  }
+  // §9 step 4: fill the seat
+  if (!pick) pick = first(() => true, fillingOrder);
+  return pick || "no candidate can take the seat";
+}
+
+/* §18.3: the team of the substitute `e` (officers {id, name, department} in pair-ticket
+ * order), or a string naming the rule that fails.  `load`: the state's loads without the
+ * substituted entity's team. */
+async function substituteTeamOf(draw, registers, e, load, unavailable) {
+  const officers = teamOfficers(draw.task, registers.officers.filter((o) => !unavailable.has(o.id)));
+  for (const o of officers) o.load = load.get(o.id) || 0;
+  await officerTicketsAt(draw.seed, draw.load_cap, officers);
+  const members = chooseMembers(draw.task, draw.load_cap, officers, registers.recusals.get(e));
+  if (typeof members === "string") return members;
+  return (await pairOrdered(draw.seed, e, members)).map(({ o }) => ({ id: o.id, name: o.name, department: o.department }));
+}
+
 /* The task's state replayed from the draw through its entries; throws an Error naming the
- * first entry that breaks a rule. */
-async function replayResults(res, draw) {
+ * first entry that breaks a rule.  With registers ({officers, recusals}, see checkPicks) every
+ * replacement and substitute's team is recomputed too; the first that differs from its entry
+ * is state.pickFault (the replay goes on with the entries' own picks). */
+async function replayResults(res, draw, registers) {
   const task = draw.task, cap = draw.load_cap;
   const perDept = task.team.per_department, bySeats = Object.keys(perDept).length > 0;
   const inspections = [], byId = new Map(), unavailable = new Set();
-  const state = { inspections, byId, unavailable, counts: { result: 0, correction: 0, reassign: 0, substitute: 0, disclose: 0 } };
+  const state = { inspections, byId, unavailable, pickFault: null,
+    counts: { result: 0, correction: 0, reassign: 0, substitute: 0, disclose: 0 } };
+  const tickets = new Map(); // officer_ticket(load, o), by "load id"
+  const loads = (without) => {
+    const load = new Map();
+    for (const i of inspections) if (i.inForce && i !== without) for (const o of i.team) load.set(o.id, (load.get(o.id) || 0) + 1);
+    return load;
+  };
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
   for (const s of draw.selected) {
     const i = { id: s.id, name: s.name, stratum: s.stratum, rank: s.rank, inForce: true, result: null, results: 0,
       team: s.team.map((o) => ({ id: o.id, name: o.name, department: o.department })), away: new Set() };
@@ -168,6 +259,12 @@ async function replayResults(res, draw) {
       const leaving = insp.team.find((o) => o.id === p.officer);
       if (bySeats && r.department !== leaving.department) fail("the replacement does not take the seat of the officer's department");
       if (loadOf(r.id) >= cap) fail("the replacement is at the load cap");
+      if (registers && !state.pickFault) {
+        const pick = await replacementOf(draw, registers, insp, p.officer, loads(null), unavailable, tickets);
+        if (typeof pick === "string") state.pickFault = at + ": " + pick + ", yet the entry names " + r.id;
+        else if (!same({ id: pick.id, name: pick.name, department: pick.department }, { id: r.id, name: r.name, department: r.department }))
+          state.pickFault = at + ": the replacement of " + p.officer + " on " + insp.id + " is " + pick.id + " (" + pick.name + ") by the rule, not " + r.id;
+      }
       const want = await pairOrder(insp.id, teamIds.filter((o) => o !== p.officer).concat([r.id]));
       if (JSON.stringify(want) !== JSON.stringify(p.team)) fail("team is not the new team in pair-ticket order");
       const members = new Map(insp.team.filter((o) => o.id !== p.officer).map((o) => [o.id, o]));
@@ -192,6 +289,12 @@ async function replayResults(res, draw) {
       if (team.some((o) => unavailable.has(o.id))) fail("the team has an unavailable officer");
       if (JSON.stringify(await pairOrder(reserve.id, team.map((o) => o.id))) !== JSON.stringify(team.map((o) => o.id)))
         fail("the team is not in pair-ticket order");
+      if (registers && !state.pickFault) {
+        const want = await substituteTeamOf(draw, registers, reserve.id, loads(insp), unavailable);
+        if (typeof want === "string") state.pickFault = at + ": no team can be formed for " + reserve.id + ": " + want;
+        else if (!same(want, team.map((o) => ({ id: o.id, name: o.name, department: o.department }))))
+          state.pickFault = at + ": the team of " + reserve.id + " is " + want.map((o) => o.id).join(", ") + " by the rule, not " + team.map((o) => o.id).join(", ");
+      }
       insp.inForce = false;
       insp.substitutedBy = reserve.id;
       for (const o of team) if (loadOf(o.id) >= cap) fail("officer " + o.id + " is at the load cap");

@@ -7,7 +7,11 @@
 # recompute the roots, the selection and the teams; tampered documents (re-signed with the
 # test vectors' key by tests/cli/resign*.py, or not re-signed) and a tampered register row
 # must give data-verdict="fail" naming the check that caught them, and `yaohao verify` must
-# refuse the same documents.  The page must make no network request (Chromium's net log).
+# refuse the same documents.  With the registers the results' picks (§18.2, §18.3) are
+# recomputed: a re-signed replacement or substitute's team changed fails 'picks'.  Entity
+# proofs (`yaohao prove` on the demo's store, §14) embedded in the page get the verdict
+# `yaohao verify-proof` gives.  #lang=en clicks the English toggle.  The page must make no
+# network request (Chromium's net log).
 # The demo's two pages must verify; their screenshots are left in $OUT_DIR for a reviewer.
 #
 # Environment (tests/CMakeLists.txt): MKPAGE, YAOHAO, FIXTURES, CLI_TESTS, OUT_DIR.
@@ -34,16 +38,17 @@ printf 'yaohao-secret-key-v1\n%s\n' "$(printf 'yaohao test vector key' | sha256s
 # browse PAGE [chromium options...]: loads the page headless until its checks are done and
 # leaves the DOM in PAGE.dom.  Virtual time runs the page's timers at once; WebCrypto's
 # promises are waited for.
+# FRAGMENT (e.g. "#lang=en") is added to the address when set.
 browse() {
 	local page=$1; shift
 	"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
 		--user-data-dir="$(mktemp -d "$T/profile-XXXXXX")" --virtual-time-budget=600000 \
-		"$@" --dump-dom "file://$page" > "$page.dom" 2>> "$T/chromium.log"
+		"$@" --dump-dom "file://$page${FRAGMENT:-}" > "$page.dom" 2>> "$T/chromium.log"
 }
 
 # verdict PAGE.dom: "VERDICT FAILED-CHECKS DONE" from #verdict, then one line per check
-# "CHECK=STATUS".
+# "CHECK=STATUS", and one per entity proof "proof ENTITY=VERDICT|FAILED-CHECKS".
 read_dom() {
 	"$PY" - "$1" <<'PY'
 import html.parser, sys
@@ -56,6 +61,8 @@ class P(html.parser.HTMLParser):
             self.v = a
         if "data-check" in a:
             self.checks.append((a["data-check"], a.get("data-status")))
+        if "data-proof-verdict" in a:
+            self.checks.append(("proof " + a.get("data-entity", ""), a["data-proof-verdict"] + "|" + a.get("data-failed", "")))
 p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
 v = p.v or {}
 print((v.get("data-verdict") or "missing") + "|" + (v.get("data-failed") or "") + "|" + (v.get("data-done") or ""))
@@ -100,14 +107,14 @@ echo "== every vector verifies (the C verifier and check_spec.py agree on them: 
 for dir in "$V"/*/; do
 	name=$(basename "$dir")
 	[ -f "$dir/draw.json" ] || continue
-	args=()
-	[ -f "$dir/results.json" ] && args=(--results "$dir/results.json")
+	args=() picks=()
+	[ -f "$dir/results.json" ] && args=(--results "$dir/results.json") && picks=(picks=ok)
 	"$MKPAGE" "$T/$name.html" "$dir/draw.json" "${args[@]}" || { fail "mkpage $name"; continue; }
 	expect "$T/$name.html" ok signature=ok tickets=ok "selection rules=ok"
 	"$MKPAGE" "$T/$name-registers.html" "$dir/draw.json" "${args[@]}" \
 		--registers "$dir/entities.csv" "$dir/inspectors.csv" "$dir/conflicts.csv" || { fail "mkpage $name"; continue; }
 	expect "$T/$name-registers.html" ok "entity register=ok" "officer register=ok" "conflict register=ok" \
-		eligibility=ok strata=ok selection=ok teams=ok
+		eligibility=ok strata=ok selection=ok teams=ok "${picks[@]}"
 done
 
 echo "== tampered draw documents fail, naming the check"
@@ -188,6 +195,59 @@ for c in bind joint; do
 	c_refuses "$c: an unsigned change of the results" "$T/$c-unsigned.json" --draw "$V/$c/draw.json"
 done
 
+echo "== the picks of reassignments and substitutions (§18.2, §18.3), recomputed from the registers"
+# picks PAGE-NAME CASE RESULTS: the page of CASE's draw and RESULTS, without and with the
+# registers embedded; without them the picks are 'not done' and nothing fails.
+picks_pages() {
+	local name=$1 c=$2 res=$3
+	"$MKPAGE" "$T/$name.html" "$V/$c/draw.json" --results "$res" && expect "$T/$name.html" ok "picks=not done"
+	"$MKPAGE" "$T/$name-registers.html" "$V/$c/draw.json" --results "$res" \
+		--registers "$V/$c/entities.csv" "$V/$c/inspectors.csv" "$V/$c/conflicts.csv" &&
+		expect "$T/$name-registers.html" fail picks "result rules=ok" listing=ok
+}
+# a reassignment's replacement changed to another eligible officer (re-signed, the team in
+# pair-ticket order, the listing rebuilt): only the recomputation shows it
+REASSIGN=$("$PY" -c 'import json,sys; print([e["seq"] for e in json.load(open(sys.argv[1]))["entries"] if e["kind"] == "reassign"][2])' "$V/bind/results.json")
+"$PY" "$CLI_TESTS/resign_results.py" "$V/bind/results.json" "$T/repl.json" "$T/vk.key" --draw "$V/bind/draw.json" \
+	--inspectors "$V/bind/inspectors.csv" --replacement "$REASSIGN" 33010020230006 --relist || fail "resign_results repl"
+picks_pages repl bind "$T/repl.json"
+grep -q "by the rule, not 33010020230006" "$T/repl-registers.html.dom" && pass "the page names the officer the rule gives instead" ||
+	fail "the page does not say which replacement the rule gives"
+c_refuses "the replacement changed, with the registers" "$T/repl.json" --draw "$V/bind/draw.json" \
+	--inspectors "$V/bind/inspectors.csv" --conflicts "$V/bind/conflicts.csv"
+# a substitute's team with one member swapped for another officer of the same department
+# (in pair-ticket order; the later result names him, so that every rule still holds)
+"$PY" - "$V/joint" > "$T/subteam.txt" <<'PY'
+import csv, hashlib, json, sys
+V = sys.argv[1]
+d = json.load(open(V + "/draw.json", encoding="utf-8")); r = json.load(open(V + "/results.json", encoding="utf-8"))
+e = next(e for e in r["entries"] if e["kind"] == "substitute")
+p = e["payload"]; sub = p["substitute"]["id"]; team = p["team"]
+seed = bytes.fromhex(d["seed"])
+pair = lambda o: hashlib.sha256(seed + b"yaohao:pair:v2".ljust(32, b"\0") + sub.encode() + o.encode()).digest()
+load = {}
+for i in r["inspections"]:
+    if "substituted_by" not in i:
+        for m in i["team"]: load[m["id"]] = load.get(m["id"], 0) + 1
+old = team[-1]
+new = next(o for o in csv.DictReader(open(V + "/inspectors.csv", encoding="utf-8")) if o["status"] == "active"
+           and o["department"] == old["department"] and o["id"] not in {m["id"] for m in team}
+           and o["cert_valid_until"] >= d["task"]["draw_date"] and load.get(o["id"], 0) < d["load_cap"] - 1)
+t = [m for m in team if m is not old] + [{"id": new["id"], "name": new["name"], "department": new["department"]}]
+t.sort(key=lambda m: (pair(m["id"]), m["id"].encode()))
+edits = ["--entry", str(e["seq"]), "team=" + json.dumps(t, ensure_ascii=False)]
+for x in r["entries"]:
+    if x["kind"] == "result" and x["payload"]["entity_id"] == sub:
+        edits += ["--entry", str(x["seq"]), "officers=" + json.dumps([new["id"] if o == old["id"] else o for o in x["payload"]["officers"]])]
+print("\n".join(edits))
+PY
+mapfile -t subedits < "$T/subteam.txt"
+"$PY" "$CLI_TESTS/resign_results.py" "$V/joint/results.json" "$T/subteam.json" "$T/vk.key" --draw "$V/joint/draw.json" \
+	"${subedits[@]}" --relist || fail "resign_results subteam"
+picks_pages subteam joint "$T/subteam.json"
+c_refuses "the substitute's team changed, with the registers" "$T/subteam.json" --draw "$V/joint/draw.json" \
+	--inspectors "$V/joint/inspectors.csv" --conflicts "$V/joint/conflicts.csv"
+
 echo "== a browser without Ed25519: the signature is 'not done', the verdict incomplete, never ok"
 # WebCrypto's importKey refusing Ed25519, as an old browser does (a script put in front of the
 # page's own, in a copy of the page: the page itself has no such hook).
@@ -204,6 +264,22 @@ s = s.replace("</head>", crypto + "</head>", 1)
 open(p, "w", encoding="utf-8").write(s)
 PY
 expect "$T/noed.html" incomplete "signature=not done" "results signature=not done" "entries=not done" tickets=ok
+
+echo "== the English toggle"
+# #lang=en makes the page click its own toggle once its checks are shown (the handler a
+# reader's click runs); the page is then in English, the button offers 中文.
+"$MKPAGE" "$T/en.html" "$V/bind/draw.json" --results "$V/bind/results.json" \
+	--registers "$V/bind/entities.csv" "$V/bind/inspectors.csv" "$V/bind/conflicts.csv"
+FRAGMENT="#lang=en" expect "$T/en.html" ok picks=ok
+if grep -q '<html lang="en"' "$T/en.html.dom" && grep -q '>Verified: the draw follows its published rules and data<' "$T/en.html.dom" &&
+	grep -q '<button id="lang" type="button">中文</button>' "$T/en.html.dom" && grep -q '<td>picks</td>' "$T/en.html.dom" &&
+	! grep -q '<td class="status">通过</td>' "$T/en.html.dom"; then
+	pass "the toggle clicked: the page is in English"
+else
+	fail "the toggle clicked: the page is not in English"
+fi
+grep -q '<html lang="zh-CN"' "$T/bind-registers.html.dom" && grep -q '>核验通过' "$T/bind-registers.html.dom" &&
+	pass "without #lang=en the page is in Chinese" || fail "the page is not in Chinese by default"
 
 echo "== the page makes no network request"
 # Chromium's net log marks a request a page made with the page's origin (a file:// page:
@@ -233,6 +309,63 @@ if "$YAOHAO" demo --dir "$T/demo" > "$T/demo.log" 2>&1; then
 	done
 else
 	fail "yaohao demo: $(tail -3 "$T/demo.log")"
+fi
+
+echo "== entity proofs (§14): the page checks a proof against the draw as yaohao verify-proof does"
+# proof_page NAME PROOF ok|fail [FAILED-CHECK]: the demo's draw page with the proof embedded;
+# the page's verdict on the proof and verify-proof's exit status must agree.
+proof_page() {
+	local name=$1 proof=$2 want=$3 chk=${4:-} id
+	id=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["entity_id"])' "$proof")
+	"$MKPAGE" "$T/proof-$name.html" "$T/demo/draw.json" --proof "$proof" || { fail "mkpage proof-$name"; return; }
+	if [ "$want" = ok ]; then
+		expect "$T/proof-$name.html" ok "proof $id=ok|"
+		"$YAOHAO" verify-proof "$proof" "$T/demo/draw.json" > "$T/c.out" 2>&1 && pass "yaohao verify-proof accepts the $name proof" ||
+			fail "yaohao verify-proof refuses the $name proof: $(grep FAILED "$T/c.out")"
+	else
+		expect "$T/proof-$name.html" ok "proof $id=fail|$chk"   # a bad proof does not make the draw fail
+		"$YAOHAO" verify-proof "$proof" "$T/demo/draw.json" > "$T/c.out" 2>&1 && fail "yaohao verify-proof accepts the $name proof" ||
+			pass "yaohao verify-proof refuses the $name proof"
+	fi
+}
+if [ -f "$T/demo/yaohao.db" ]; then
+	read -r SEL NS OUTSIDE < <("$PY" - "$T/demo" <<'PY'
+import csv, json, sys
+d = json.load(open(sys.argv[1] + "/draw.json", encoding="utf-8"))
+rows = list(csv.DictReader(open(sys.argv[1] + "/entities.frozen.csv", encoding="utf-8")))
+drawn = {s["id"] for s in d["selected"]} | {r["id"] for r in d["reserves"]}
+p = d["task"]["population"]
+def eligible(r):
+    return (r["status"] in p["status"] and any(r["region"].startswith(x) for x in p["regions"] or [""])
+            and any(r["industry"].startswith(x) for x in p["industries"] or [""]) and r["id"] not in d["entities"]["excluded"])
+print(d["selected"][0]["id"], next(r["id"] for r in rows if eligible(r) and r["id"] not in drawn),
+      next(r["id"] for r in rows if not eligible(r)))
+PY
+)
+	TASK=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["task_id"])' "$T/demo/draw.json")
+	for who in "selected $SEL" "not-selected $NS" "outside $OUTSIDE" "absent 91330100MA27YYYY0X"; do
+		set -- $who
+		"$YAOHAO" prove --db "$T/demo/yaohao.db" "$TASK" "$2" > "$T/$1.proof.json" 2> "$T/c.out" || { fail "yaohao prove $1: $(cat "$T/c.out")"; continue; }
+		proof_page "$1" "$T/$1.proof.json" ok
+	done
+	grep -q '已抽中' "$T/proof-selected.html.dom" && pass "the page says the selected entity was selected" || fail "no selected outcome shown"
+	grep -q '凭自己的签号没有被抽中' "$T/proof-not-selected.html.dom" && pass "the page says the other one was not selected" || fail "no not-selected outcome shown"
+	edit_proof() { "$PY" -c 'import json,sys; p=json.load(open(sys.argv[1])); exec(sys.argv[3]); json.dump(p,open(sys.argv[2],"w"),ensure_ascii=False)' "$@"; }
+	edit_proof "$T/selected.proof.json" "$T/path.proof.json" 'p["path"][1] = "0" * 64'
+	proof_page path "$T/path.proof.json" fail "proof inclusion"
+	edit_proof "$T/not-selected.proof.json" "$T/ns-path.proof.json" 'p["path"][0] = p["path"][0][:-1] + ("0" if p["path"][0][-1] != "0" else "1")'
+	proof_page ns-path "$T/ns-path.proof.json" fail "proof inclusion"
+	edit_proof "$T/not-selected.proof.json" "$T/flip.proof.json" 'p["selected"] = True'
+	proof_page flip "$T/flip.proof.json" fail "proof selection"
+	edit_proof "$T/absent.proof.json" "$T/absent-path.proof.json" 'p["after"]["path"][0] = "1" * 64'
+	proof_page absent-path "$T/absent-path.proof.json" fail "proof absence"
+	# a proof of another draw (the joint vector's)
+	"$MKPAGE" "$T/proof-other.html" "$V/joint/draw.json" --proof "$T/selected.proof.json" &&
+		expect "$T/proof-other.html" ok "proof $SEL=fail|proof"
+	"$YAOHAO" verify-proof "$T/selected.proof.json" "$V/joint/draw.json" > "$T/c.out" 2>&1 &&
+		fail "yaohao verify-proof accepts a proof of another draw" || pass "yaohao verify-proof refuses a proof of another draw"
+else
+	fail "no demo store: the proofs were not tested"
 fi
 
 echo "$passed passed, $failed failed"
