@@ -74,6 +74,27 @@ static int claim_once(yh_store_making *m, const char *path)
 	return YH_OK;
 }
 
+/* A creation killed between linking the store into place and unlinking its temporary name
+ * leaves the same file under both names.  When nobody holds it, the second name goes. */
+static void drop_linked_leftover(const char *path)
+{
+	char *tmp = malloc(strlen(path) + sizeof(MAKING_SUFFIX));
+	struct stat a, b;
+	int fd;
+
+	if (!tmp)
+		return;
+	strcpy(tmp, path);
+	strcat(tmp, MAKING_SUFFIX);
+	if ((fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino && same_file(fd, tmp))
+			unlink_with_sides(tmp);
+		close(fd);
+	}
+	free(tmp);
+}
+
 int yh_store_file_claim(yh_store_making *m, const char *path)
 {
 	struct stat sb;
@@ -81,8 +102,10 @@ int yh_store_file_claim(yh_store_making *m, const char *path)
 
 	m->fd = -1;
 	m->tmp = NULL;
-	if (lstat(path, &sb) == 0)
+	if (lstat(path, &sb) == 0) {
+		drop_linked_leftover(path);
 		return yh_error_set(YH_EEXIST, "store exists already: '%s'", path);
+	}
 	if (!(m->tmp = malloc(strlen(path) + sizeof(MAKING_SUFFIX))))
 		return yh_error_set(YH_ENOMEM, "out of memory");
 	strcpy(m->tmp, path);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <jansson.h>
@@ -120,6 +121,18 @@ START_TEST(test_create_refuses_existing)
 	free(content);
 	free(before);
 	free(after);
+
+	/* a creation killed after linking the store into place leaves the same file under its
+	 * temporary name: the next creation's refusal drops that name, and only when it is the same
+	 * file as the store */
+	ck_assert_int_eq(link(path, tu_path("yaohao.db.creating")), 0);
+	again = (yh_store *)1;
+	ck_assert_int_eq(yh_store_create(&again, path, "OTHER"), YH_EEXIST);
+	ck_assert(!tu_file_exists(tu_path("yaohao.db.creating")));
+	ck_assert(tu_file_exists(path));
+	tu_write_str(tu_path("yaohao.db.creating"), "not the store\n");
+	ck_assert_int_eq(yh_store_create(&again, path, "OTHER"), YH_EEXIST);
+	ck_assert(tu_file_exists(tu_path("yaohao.db.creating")));
 }
 END_TEST
 
