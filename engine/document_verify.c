@@ -246,7 +246,7 @@ static void check_tickets(yh_report *r, const yh_draw_doc *doc, const unsigned c
 }
 
 typedef struct {
-	const char *id;
+	const char *id, *name, *department;
 	size_t at;               /* the seat's place among all team seats, in document order */
 } seat;
 
@@ -259,8 +259,9 @@ static int cmp_seat(const void *a, const void *b)
 }
 
 /* The first seat, in document order, that takes an officer above the load cap (SIZE_MAX when
- * none does): the (cap + 1)-th seat of an officer. */
-static int load_fault_at(size_t *out, const yh_draw_doc *doc, uint64_t cap)
+ * none does): the (cap + 1)-th seat of an officer; *renamed is 1 when an officer is named or
+ * placed differently in two teams (one register row gives every seat of his). */
+static int load_fault_at(size_t *out, int *renamed, const yh_draw_doc *doc, uint64_t cap)
 {
 	seat *s;
 	size_t n = 0, i, j;
@@ -272,12 +273,15 @@ static int load_fault_at(size_t *out, const yh_draw_doc *doc, uint64_t cap)
 		return yh_error_set(YH_ENOMEM, "out of memory");
 	for (i = 0, n = 0; i < doc->nselected; i++)
 		for (j = 0; j < doc->selected[i].nteam; j++, n++)
-			s[n] = (seat){ doc->selected[i].team[j].id, n };
+			s[n] = (seat){ doc->selected[i].team[j].id, doc->selected[i].team[j].name,
+			               doc->selected[i].team[j].department, n };
 	if (n)
 		qsort(s, n, sizeof(*s), cmp_seat);
+	*renamed = 0;
 	for (i = 0; i < n; i = j) {
 		for (j = i; j < n && strcmp(s[j].id, s[i].id) == 0; j++)
-			;
+			*renamed |= strcmp(s[j].name, s[i].name) != 0 ||
+			            strcmp(s[j].department, s[i].department) != 0;
 		if (j - i > cap && s[i + cap].at < *out)
 			*out = s[i + cap].at;
 	}
@@ -285,11 +289,30 @@ static int load_fault_at(size_t *out, const yh_draw_doc *doc, uint64_t cap)
 	return YH_OK;
 }
 
+/* With department seats, a team holds exactly each department's seats (§9 step 2). */
+static int seats_kept(const yh_doc_selected *e, const yh_task *t)
+{
+	size_t d, j;
+
+	for (d = 0; d < t->quota_departments.n; d++) {
+		unsigned held = 0;
+
+		for (j = 0; j < e->nteam; j++)
+			held += strcmp(e->team[j].department, t->quota_departments.v[d]) == 0;
+		if (held != t->quota_counts[d])
+			return 0;
+	}
+	return 1;
+}
+
 /* The first fault of a team whose seats start at `seat0`. */
-static const char *team_fault(const yh_doc_selected *e, size_t seat0, size_t load_fault)
+static const char *team_fault(const yh_doc_selected *e, const yh_task *t, size_t seat0,
+                              size_t load_fault)
 {
 	size_t j, q;
 
+	if (!seats_kept(e, t))
+		return "a team does not hold each department's seats";
 	for (j = 0; j < e->nteam; j++) {
 		if (strcmp(e->team[j].role, j == 0 ? "leader" : "member") != 0)
 			return "a team's first member is not its only leader";
@@ -323,7 +346,7 @@ static const char *selected_fault(const yh_draw_doc *doc, const yh_frozen *f, si
 			return "the selected entities are not in ticket order";
 		if (st->has_cutoff && memcmp(e->ticket, st->cutoff, 32) >= 0)
 			return "a selected ticket is not below its stratum's cutoff";
-		if ((fault = team_fault(e, seat0, load_fault)))
+		if ((fault = team_fault(e, f->task, seat0, load_fault)))
 			return fault;
 		seat0 += e->nteam;
 	}
@@ -347,7 +370,15 @@ static const char *reserves_fault(const yh_draw_doc *doc, const yh_frozen *f, ui
 			return "the reserves are not numbered 1, 2, … within their stratum";
 		if (!st->has_cutoff || memcmp(res->ticket, st->cutoff, 32) < 0)
 			return "a reserve's ticket is below its stratum's cutoff";
+		/* the first reserve is the (k+1)-th entity, whose ticket is the cutoff (§8) */
+		if (res->order == 1 && memcmp(res->ticket, st->cutoff, 32) != 0)
+			return "a stratum's first reserve does not hold its cutoff ticket";
+		if (res->order > 1 && cmp_ticket_id(res[-1].ticket, res[-1].id, res->ticket, res->id) >= 0)
+			return "a stratum's reserves are not in ticket order";
 	}
+	for (i = 0; i < doc->nstrata; i++)
+		if (doc->strata[i].has_cutoff != (doc->strata[i].selected < doc->strata[i].population))
+			return "a stratum's cutoff is null but not every entity is selected, or the reverse";
 	for (i = 0; i < f->nstrata; i++) {
 		if (count[i] != f->strata[i].k)
 			return "a stratum has a different number of selected entities than it states";
@@ -365,6 +396,7 @@ static void check_internal(yh_report *r, const yh_draw_doc *doc, const yh_frozen
 	uint64_t *count = NULL;
 	const char *fault = NULL;
 	size_t load_fault;
+	int renamed = 0;
 
 	if (check_structure(why, sizeof(why), doc, f) < 0) {
 		yh_report_check(r, "selection rules", "failed", "%s", why);
@@ -373,9 +405,11 @@ static void check_internal(yh_report *r, const yh_draw_doc *doc, const yh_frozen
 	check_tickets(r, doc, seed);
 	if (check_sizes(sizes, sizeof(sizes), f, doc->entities.eligible) < 0)
 		fault = sizes;
-	else if (load_fault_at(&load_fault, doc, f->load_cap) < 0 ||
+	else if (load_fault_at(&load_fault, &renamed, doc, f->load_cap) < 0 ||
 	         !(count = calloc(2 * f->nstrata + 1, sizeof(*count))))
 		fault = "out of memory";
+	else if (renamed)
+		fault = "an officer is named, or placed in a department, differently in two teams";
 	else if (!(fault = selected_fault(doc, f, load_fault)))
 		fault = reserves_fault(doc, f, count);
 	free(count);

@@ -1305,6 +1305,82 @@ START_TEST(test_tampered_with_registers)
 }
 END_TEST
 
+
+/* What the document states about itself that a browser verifier checks too (web/draw.js): the
+ * seats of each department, one name and department per officer, the first reserve holding the
+ * cutoff ticket.  Each change is re-signed, so only the rule can tell. */
+START_TEST(test_rules_the_page_checks_too)
+{
+	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
+	json_t *doc, *rep, *team, *m;
+	size_t i, j;
+	char cut[65];
+	const char *who;
+
+	/* joint: officer renamed in one team only */
+	doc = json_load_file(tu_fixture("vectors/joint/draw.json"), 0, NULL);
+	m = json_array_get(json_object_get(json_array_get(json_object_get(doc, "selected"), 0), "team"), 0);
+	json_object_set_new(m, "name", json_string("张三"));
+	resign(doc, key);
+	write_doc(tu_path("renamed.json"), doc);
+	json_decref(doc);
+	rep = verify(tu_path("renamed.json"), NULL);
+	ASSERT_STATUS(rep, "selection rules", "failed");
+	ck_assert_msg(strstr(tu_check_detail(rep, "selection rules"), "named, or placed in a department"),
+	              "%s", tu_check_detail(rep, "selection rules"));
+	json_decref(rep);
+
+	/* joint: one officer moved to the other department in every team he is on */
+	doc = json_load_file(tu_fixture("vectors/joint/draw.json"), 0, NULL);
+	m = json_array_get(json_object_get(json_array_get(json_object_get(doc, "selected"), 0), "team"), 0);
+	who = json_string_value(json_object_get(m, "id"));
+	{
+		char *id = strdup(who), *other = NULL;
+
+		json_array_foreach(json_object_get(doc, "selected"), i, team)
+			json_array_foreach(json_object_get(team, "team"), j, m)
+				if (!other && strcmp(tu_jstr(m, "department"), tu_jstr(json_array_get(
+				                     json_object_get(json_array_get(json_object_get(doc, "selected"),
+				                     0), "team"), 0), "department")) != 0)
+					other = strdup(tu_jstr(m, "department"));
+		ck_assert_ptr_nonnull(other);
+		json_array_foreach(json_object_get(doc, "selected"), i, team)
+			json_array_foreach(json_object_get(team, "team"), j, m)
+				if (strcmp(tu_jstr(m, "id"), id) == 0)
+					json_object_set_new(m, "department", json_string(other));
+		free(id);
+		free(other);
+	}
+	resign(doc, key);
+	write_doc(tu_path("seats.json"), doc);
+	json_decref(doc);
+	rep = verify(tu_path("seats.json"), NULL);
+	ASSERT_STATUS(rep, "selection rules", "failed");
+	ck_assert_msg(strstr(tu_check_detail(rep, "selection rules"), "each department's seats"),
+	              "%s", tu_check_detail(rep, "selection rules"));
+	json_decref(rep);
+
+	/* food: a cutoff one below its first reserve's ticket (still above every selected one) */
+	doc = json_load_file(tu_fixture("vectors/food/draw.json"), 0, NULL);
+	json_array_foreach(json_object_get(doc, "strata"), i, m)
+		if (json_is_string(json_object_get(m, "cutoff")))
+			break;
+	snprintf(cut, sizeof(cut), "%s", tu_jstr(m, "cutoff"));
+	ck_assert(cut[63] != '0');
+	cut[63] = cut[63] == 'a' ? '9' : (char)(cut[63] - 1);
+	json_object_set_new(m, "cutoff", json_string(cut));
+	resign(doc, key);
+	write_doc(tu_path("cutoff.json"), doc);
+	json_decref(doc);
+	rep = verify(tu_path("cutoff.json"), NULL);
+	ASSERT_STATUS(rep, "selection rules", "failed");
+	ck_assert_msg(strstr(tu_check_detail(rep, "selection rules"), "first reserve does not hold"),
+	              "%s", tu_check_detail(rep, "selection rules"));
+	json_decref(rep);
+	yh_key_free(key);
+}
+END_TEST
+
 /* ---- the rules the task gives, against documents their department changed ------------------- */
 
 /* A department that changed its announcement before the draw — a stratum selecting one fewer,
@@ -2887,6 +2963,7 @@ static Suite *document_suite(void)
 	tcase_add_test(tc, test_tampered_with_registers);
 	tcase_add_test(tc, test_tampered_signature);
 	tcase_add_test(tc, test_stratum_sizes_follow_the_task);
+	tcase_add_test(tc, test_rules_the_page_checks_too);
 	tcase_add_test(tc, test_raised_default_load_cap);
 	tcase_add_test(tc, test_verify_earlier_documents);
 	tcase_add_test(tc, test_earlier_draw_left_out);
