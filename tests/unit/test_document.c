@@ -1306,13 +1306,29 @@ START_TEST(test_tampered_with_registers)
 END_TEST
 
 
+/* doc re-signed with the vectors' key and written as name: its selection rules fail, saying
+ * `detail`.  Takes doc. */
+static void resigned_rule_fails(json_t *doc, const yh_key *key, const char *name, const char *detail)
+{
+	json_t *rep;
+
+	resign(doc, key);
+	write_doc(tu_path(name), doc);
+	json_decref(doc);
+	rep = verify(tu_path(name), NULL);
+	ASSERT_STATUS(rep, "selection rules", "failed");
+	ck_assert_msg(strstr(tu_check_detail(rep, "selection rules"), detail), "%s: %s", name,
+	              tu_check_detail(rep, "selection rules"));
+	json_decref(rep);
+}
+
 /* What the document states about itself that a browser verifier checks too (web/draw.js): the
  * seats of each department, one name and department per officer, the first reserve holding the
  * cutoff ticket.  Each change is re-signed, so only the rule can tell. */
 START_TEST(test_rules_the_page_checks_too)
 {
 	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
-	json_t *doc, *rep, *team, *m;
+	json_t *doc, *team, *m;
 	size_t i, j;
 	char cut[65];
 	const char *who;
@@ -1321,14 +1337,7 @@ START_TEST(test_rules_the_page_checks_too)
 	doc = json_load_file(tu_fixture("vectors/joint/draw.json"), 0, NULL);
 	m = json_array_get(json_object_get(json_array_get(json_object_get(doc, "selected"), 0), "team"), 0);
 	json_object_set_new(m, "name", json_string("张三"));
-	resign(doc, key);
-	write_doc(tu_path("renamed.json"), doc);
-	json_decref(doc);
-	rep = verify(tu_path("renamed.json"), NULL);
-	ASSERT_STATUS(rep, "selection rules", "failed");
-	ck_assert_msg(strstr(tu_check_detail(rep, "selection rules"), "named, or placed in a department"),
-	              "%s", tu_check_detail(rep, "selection rules"));
-	json_decref(rep);
+	resigned_rule_fails(doc, key, "renamed.json", "named, or placed in a department");
 
 	/* joint: one officer moved to the other department in every team he is on */
 	doc = json_load_file(tu_fixture("vectors/joint/draw.json"), 0, NULL);
@@ -1351,14 +1360,7 @@ START_TEST(test_rules_the_page_checks_too)
 		free(id);
 		free(other);
 	}
-	resign(doc, key);
-	write_doc(tu_path("seats.json"), doc);
-	json_decref(doc);
-	rep = verify(tu_path("seats.json"), NULL);
-	ASSERT_STATUS(rep, "selection rules", "failed");
-	ck_assert_msg(strstr(tu_check_detail(rep, "selection rules"), "each department's seats"),
-	              "%s", tu_check_detail(rep, "selection rules"));
-	json_decref(rep);
+	resigned_rule_fails(doc, key, "seats.json", "each department's seats");
 
 	/* food: a cutoff one below its first reserve's ticket (still above every selected one) */
 	doc = json_load_file(tu_fixture("vectors/food/draw.json"), 0, NULL);
@@ -1369,14 +1371,7 @@ START_TEST(test_rules_the_page_checks_too)
 	ck_assert(cut[63] != '0');
 	cut[63] = cut[63] == 'a' ? '9' : (char)(cut[63] - 1);
 	json_object_set_new(m, "cutoff", json_string(cut));
-	resign(doc, key);
-	write_doc(tu_path("cutoff.json"), doc);
-	json_decref(doc);
-	rep = verify(tu_path("cutoff.json"), NULL);
-	ASSERT_STATUS(rep, "selection rules", "failed");
-	ck_assert_msg(strstr(tu_check_detail(rep, "selection rules"), "first reserve does not hold"),
-	              "%s", tu_check_detail(rep, "selection rules"));
-	json_decref(rep);
+	resigned_rule_fails(doc, key, "cutoff.json", "first reserve does not hold");
 	yh_key_free(key);
 }
 END_TEST
