@@ -5,7 +5,6 @@
 
 #include "audit_events.h"
 #include "inspection.h"
-#include "register.h"
 #include "results_load.h"
 #include "store/store.h"
 #include "error.h"
@@ -93,52 +92,29 @@ static int replay_of(task_replay **out, yh_event_audit *ea, const char *task_id)
 	return YH_OK;
 }
 
-typedef struct {
-	char status[32];
-	int found;
-} row_status;
-
-static int status_row(void *ctx, const char *const *values, size_t n)
-{
-	row_status *r = ctx;
-
-	if (n > YH_E_STATUS)
-		snprintf(r->status, sizeof(r->status), "%s", values[YH_E_STATUS]);
-	r->found = 1;
-	return YH_OK;
-}
-
 /* A substitution's stated register status is the register's as of the entry before it, and one
  * of the statuses of an entity gone (docs/spec.md §18.3). */
 static int check_register(yh_event_audit *ea, const yh_ledger_entry *e, json_t *payload)
 {
-	static const char *const gone[] = { "deregistered", "revoked", "cancelled", "moved_out",
-	                                    "absent" };
 	json_t *reg = json_object_get(payload, "register");
 	const char *id = json_string_value(json_object_get(payload, "entity_id"));
 	const char *stated = json_string_value(json_object_get(reg, "status"));
 	json_int_t as_of = json_integer_value(json_object_get(reg, "as_of"));
-	row_status r;
-	size_t i;
+	char status[YH_STATUS_MAX];
 	int rc;
 
-	memset(&r, 0, sizeof(r));
 	if (!id || !stated || as_of != (json_int_t)e->seq - 1)
 		return yh_error_set(YH_EDATA, "substitute: register must state the status read at entry "
 		                    "%llu", (unsigned long long)(e->seq - 1));
-	if ((rc = yh_register_find(ea->store, YH_REGISTER_ENTITIES, (uint64_t)as_of, id, status_row,
-	                           &r)) < 0)
+	rc = yh_results_entity_gone(status, ea->store, (uint64_t)as_of, id);
+	if (rc != YH_OK && rc != YH_EDATA)
 		return rc;
-	if (!r.found)
-		snprintf(r.status, sizeof(r.status), "absent");
-	if (strcmp(r.status, stated) != 0)
+	if (strcmp(status, stated) != 0)
 		return yh_error_set(YH_EDATA, "substitute: entity '%s' is '%s' in the register as of entry "
-		                    "%lld, the entry states '%s'", id, r.status, (long long)as_of, stated);
-	for (i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
-		if (strcmp(stated, gone[i]) == 0)
-			return YH_OK;
-	return yh_error_set(YH_EDATA, "substitute: entity '%s' is '%s': only an entity gone from the "
-	                    "register is substituted", id, stated);
+		                    "%lld, the entry states '%s'", id, status, (long long)as_of, stated);
+	return rc == YH_OK ? YH_OK : yh_error_set(YH_EDATA, "substitute: entity '%s' is '%s': only an "
+	                                          "entity gone from the register is substituted", id,
+	                                          stated);
 }
 
 typedef struct {

@@ -15,14 +15,6 @@
 #include "text.h"
 #include "error.h"
 
-static json_t *hex_json(const unsigned char *b, size_t n)
-{
-	char h[129];
-
-	yh_hex(h, b, n);
-	return json_string(h);
-}
-
 typedef struct {
 	yh_frozen *f;
 	yh_merkle *m;                /* over every entity row */
@@ -153,7 +145,7 @@ static int chain_link(json_t **out, yh_store *store)
 	if (prev)
 		yh_digest_announcement(digest, prev);
 	*out = json_pack("{s:I, s:o}", "seq", (json_int_t)(count + 1),
-	                 "prev", prev ? hex_json(digest, 32) : json_null());
+	                 "prev", prev ? yh_hex_json(digest, 32) : json_null());
 	free(prev);
 	return *out ? YH_OK : yh_error_set(YH_ENOMEM, "out of memory");
 }
@@ -187,21 +179,21 @@ static json_t *announce(const yh_frozen *f, announced *a, yh_store *store)
 	                 "format", YH_ANNOUNCEMENT_FORMAT,
 	                 "department", yh_store_department(store),
 	                 "task_id", f->task->id,
-	                 "task_digest", hex_json(digest, 32),
+	                 "task_digest", yh_hex_json(digest, 32),
 	                 "task", f->task->doc,
 	                 "freeze_seq", (json_int_t)f->freeze_seq,
 	                 "chain", a->chain,
 	                 "earlier", a->earlier,
 	                 "entities", "count", (json_int_t)a->entities, "eligible", (json_int_t)a->eligible,
-	                 "root", hex_json(a->entity_root, 32), "excluded", excluded,
+	                 "root", yh_hex_json(a->entity_root, 32), "excluded", excluded,
 	                 "strata", strata,
 	                 "inspectors", "count", (json_int_t)f->nofficer_rows,
-	                 "eligible", (json_int_t)f->nofficers, "root", hex_json(f->officer_root, 32),
+	                 "eligible", (json_int_t)f->nofficers, "root", yh_hex_json(f->officer_root, 32),
 	                 "conflicts", "count", (json_int_t)f->nconflict_rows,
-	                 "root", hex_json(f->conflict_root, 32),
+	                 "root", yh_hex_json(f->conflict_root, 32),
 	                 "recent_pairs", recent,
 	                 "load_cap", (json_int_t)f->load_cap,
-	                 "commitment", hex_json(a->commitment, 32),
+	                 "commitment", yh_hex_json(a->commitment, 32),
 	                 "entropy_source", a->source);
 }
 

@@ -18,14 +18,6 @@
 #include "text.h"
 #include "error.h"
 
-static json_t *hex_json(const unsigned char *b, size_t n)
-{
-	char h[129];
-
-	yh_hex(h, b, n);
-	return json_string(h);
-}
-
 /* The announcement and the secret, unsealed with the store's key. */
 /* The announcement and the secret, unsealed with the store's key; the secret must open the
  * announcement's commitment (a sealed secret moved from another task would not). */
@@ -258,8 +250,8 @@ static int record_draw(yh_draw_result *res, yh_store *store, const char *task_id
 	yh_digest_transcript(res->transcript_sha256, text, len);
 	return yh_ledger_append(store, seq, "draw",
 	                        json_pack("{s:s, s:o, s:o, s:I}", "task_id", task_id,
-	                                  "transcript_sha256", hex_json(res->transcript_sha256, 32),
-	                                  "seed", hex_json(seed, 32), "selected", (json_int_t)selected));
+	                                  "transcript_sha256", yh_hex_json(res->transcript_sha256, 32),
+	                                  "seed", yh_hex_json(seed, 32), "selected", (json_int_t)selected));
 }
 
 static int check_value(const char *value, const char *task_id)

@@ -165,3 +165,11 @@ int yh_verify_load_json(json_t **out, const char *data, size_t len, const char *
 		return yh_error_set(YH_EDATA, "%s:%d:%d: not %s: %s", name, err.line, err.column, what, err.text);
 	return YH_OK;
 }
+
+json_t *yh_hex_json(const unsigned char *in, size_t n)
+{
+	char hex[129];
+
+	yh_hex(hex, in, n > 64 ? 64 : n);
+	return json_string(hex);
+}

@@ -37,6 +37,9 @@ int yh_get_hex(unsigned char *out, size_t n, json_t *v);
 /* Lower-case hex of n bytes into out (2n + 1 bytes). */
 void yh_hex(char *out, const unsigned char *in, size_t n);
 
+/* The same as a JSON string (n at most 64), or NULL when out of memory. */
+json_t *yh_hex_json(const unsigned char *in, size_t n);
+
 /* v[a] or v[a][b]. */
 json_t *yh_json_path(json_t *v, const char *a, const char *b);
 

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "inspection.h"
 #include "results_load.h"
+#include "report.h"
 #include "error.h"
 
 const char *yh_result_code(const char *word)
@@ -144,14 +145,6 @@ static json_t *now_stamp(void)
 	return json_string(stamp);
 }
 
-static json_t *hex_value(const unsigned char *b, size_t n)
-{
-	char hex[129];
-
-	yh_hex(hex, b, n);
-	return json_string(hex);
-}
-
 static json_t *text_list(const char *const *v, size_t n)
 {
 	json_t *a = json_array();
@@ -183,7 +176,7 @@ static json_t *result_payload(yh_inspections *s, const yh_result *r)
 	              "date", r->date ? r->date : "", "officers", text_list(r->officers, r->nofficers),
 	              "items", r->nitems ? text_list(r->items, r->nitems)
 	                                 : text_list((const char *const *)t->items.v, t->items.n),
-	              "method", method, "follow_up", follow, "prev", hex_value(s->last_hash, 32),
+	              "method", method, "follow_up", follow, "prev", yh_hex_json(s->last_hash, 32),
 	              "time", now_stamp());
 	if (p && r->note && *r->note && json_object_set_new(p, "note", json_string(r->note)) < 0)
 		goto oom;
@@ -372,7 +365,7 @@ static int reassign_payload(json_t **out, yh_inspections *s, const yh_insp_rules
 	                 "entity_id", a->entity_id, "officer", a->officer_id,
 	                 "replacement", officer_json(pick), "cause", a->cause ? a->cause : "",
 	                 "reason", a->reason ? a->reason : "", "team", ids,
-	                 "prev", hex_value(s->last_hash, 32), "time", now_stamp());
+	                 "prev", yh_hex_json(s->last_hash, 32), "time", now_stamp());
 	if (!*out)
 		return yh_error_set(YH_ENOMEM, "out of memory");
 	if (strcmp(a->cause ? a->cause : "", "recusal") == 0)
@@ -390,7 +383,7 @@ int yh_results_reassign(char **entry, uint64_t *seq, yh_store *store, const char
 }
 
 typedef struct {
-	char status[32];
+	char *status;
 	int found;
 } register_status;
 
@@ -399,32 +392,33 @@ static int status_row(void *ctx, const char *const *values, size_t n)
 	register_status *r = ctx;
 
 	if (n > YH_E_STATUS)
-		snprintf(r->status, sizeof(r->status), "%s", values[YH_E_STATUS]);
+		snprintf(r->status, YH_STATUS_MAX, "%s", values[YH_E_STATUS]);
 	r->found = 1;
 	return YH_OK;
 }
 
-/* Only an entity gone from the register (注销, 吊销, 撤销, 迁出) is substituted. */
-static int check_gone(register_status *st, yh_store *store, const char *entity_id)
+int yh_results_entity_gone(char status[YH_STATUS_MAX], yh_store *store, uint64_t as_of,
+                           const char *entity_id)
 {
 	static const char *const gone[] = { "deregistered", "revoked", "cancelled", "moved_out" };
+	register_status st = { status, 0 };
 	size_t i;
 	int rc;
 
-	memset(st, 0, sizeof(*st));
-	if ((rc = yh_register_find(store, YH_REGISTER_ENTITIES, 0, entity_id, status_row, st)) < 0)
+	*status = '\0';
+	if ((rc = yh_register_find(store, YH_REGISTER_ENTITIES, as_of, entity_id, status_row, &st)) < 0)
 		return rc;
-	if (!st->found) {
-		snprintf(st->status, sizeof(st->status), "absent");
+	if (!st.found) {
+		snprintf(status, YH_STATUS_MAX, "absent");
 		return YH_OK;
 	}
 	for (i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
-		if (strcmp(st->status, gone[i]) == 0)
+		if (strcmp(status, gone[i]) == 0)
 			return YH_OK;
 	return yh_error_set(YH_EDATA, "entity '%s' is '%s' in the register: only an entity "
 	                    "deregistered (注销), revoked (吊销), cancelled (撤销) or moved out (迁出) "
 	                    "since the freeze is substituted; one that is closed or cannot be reached "
-	                    "keeps its place and is given result 6 or 7", entity_id, st->status);
+	                    "keeps its place and is given result 6 or 7", entity_id, status);
 }
 
 typedef struct {
@@ -436,7 +430,7 @@ static int substitute_payload(json_t **out, yh_inspections *s, const yh_insp_rul
 {
 	const substituting *a = ctx;
 	const yh_doc_reserve *r;
-	register_status st;
+	char status[YH_STATUS_MAX];
 	yh_team team;
 	json_t *members;
 	uint64_t head;
@@ -445,7 +439,8 @@ static int substitute_payload(json_t **out, yh_inspections *s, const yh_insp_rul
 
 	if (!yh_insp_active(s, a->entity_id))
 		return yh_insp_not_in_force(s, a->entity_id, "substitute");
-	if ((rc = check_gone(&st, store, a->entity_id)) < 0 || (rc = yh_ledger_head(&head, store)) < 0)
+	if ((rc = yh_results_entity_gone(status, store, 0, a->entity_id)) < 0 ||
+	    (rc = yh_ledger_head(&head, store)) < 0)
 		return rc;
 	if (!(r = yh_insp_next_reserve(s, a->entity_id)))
 		return yh_error_set(YH_EDATA, "substitute: stratum '%s' has no unused reserve left for "
@@ -458,10 +453,10 @@ static int substitute_payload(json_t **out, yh_inspections *s, const yh_insp_rul
 		json_array_append_new(members, officer_json(team.members[i].officer));
 	*out = json_pack("{s:s, s:s, s:{s:s, s:I}, s:{s:s, s:s}, s:s, s:I, s:o, s:s, s:o, s:o}",
 	                 "task_id", a->task_id, "entity_id", a->entity_id,
-	                 "register", "status", st.status, "as_of", (json_int_t)head,
+	                 "register", "status", status, "as_of", (json_int_t)head,
 	                 "substitute", "id", r->id, "name", r->name, "stratum", r->stratum,
 	                 "reserve_order", (json_int_t)r->order, "team", members,
-	                 "reason", a->reason ? a->reason : "", "prev", hex_value(s->last_hash, 32),
+	                 "reason", a->reason ? a->reason : "", "prev", yh_hex_json(s->last_hash, 32),
 	                 "time", now_stamp());
 	return *out ? YH_OK : yh_error_set(YH_ENOMEM, "out of memory");
 }

@@ -156,14 +156,6 @@ int yh_results_state(json_t **out, yh_store *store, const char *task_id, int ent
 
 /* ---- the results document -------------------------------------------------------------- */
 
-static json_t *hex_json(const unsigned char *b, size_t n)
-{
-	char hex[129];
-
-	yh_hex(hex, b, n);
-	return json_string(hex);
-}
-
 static int collect_entry(void *ctx, const yh_event *ev)
 {
 	json_t *p = json_loads(ev->payload, 0, NULL);
@@ -173,9 +165,9 @@ static int collect_entry(void *ctx, const yh_event *ev)
 		                    (unsigned long long)ev->seq);
 	return json_array_append_new(ctx, json_pack("{s:I, s:s, s:o, s:o, s:o, s:o}",
 	                                            "seq", (json_int_t)ev->seq, "kind", ev->kind,
-	                                            "payload", p, "prev_hash", hex_json(ev->prev_hash, 32),
-	                                            "hash", hex_json(ev->hash, 32), "signature",
-	                                            ev->signed_ ? hex_json(ev->signature, 64)
+	                                            "payload", p, "prev_hash", yh_hex_json(ev->prev_hash, 32),
+	                                            "hash", yh_hex_json(ev->hash, 32), "signature",
+	                                            ev->signed_ ? yh_hex_json(ev->signature, 64)
 	                                                        : json_null())) < 0
 	       ? yh_error_set(YH_ENOMEM, "out of memory") : YH_OK;
 }
@@ -263,8 +255,8 @@ static json_t *results_document(yh_inspections *s, json_t *entries, uint64_t dra
 	                 "task_id", s->doc->task_id, "title", s->doc->task->title ? s->doc->task->title : "",
 	                 "edition", (json_int_t)(s->disclosures + 1), "disclosed", date,
 	                 "draw", "draw_seq", (json_int_t)draw_seq,
-	                 "draw_entry_hash", hex_json(draw_hash, 32),
-	                 "transcript_sha256", hex_json(s->doc->transcript_sha256, 32),
+	                 "draw_entry_hash", yh_hex_json(draw_hash, 32),
+	                 "transcript_sha256", yh_hex_json(s->doc->transcript_sha256, 32),
 	                 "entries", entries, "inspections", yh_results_inspections_json(s),
 	                 "summary", yh_results_summary_json(s));
 }
@@ -310,7 +302,7 @@ int yh_results_disclose(uint64_t *seq, yh_store *store, const char *task_id,
 	                                                            "results")),
 	              "pending", json_integer_value(json_object_get(json_object_get(doc, "summary"),
 	                                                            "pending")),
-	              "prev", hex_json(s->last_hash, 32));
+	              "prev", yh_hex_json(s->last_hash, 32));
 	*seq = head + 1;
 	if (!p) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");

@@ -23,6 +23,14 @@ int yh_results_load_draw(yh_inspections **out, yh_frozen *f, yh_store *store, co
 json_t *yh_results_inspections_json(const yh_inspections *s);
 json_t *yh_results_summary_json(const yh_inspections *s);
 
+/* Whether an entity no longer exists to inspect (docs/spec.md §18.3): its status in the entity
+ * register as of as_of (0: current) into status, "absent" when it has no row; YH_OK when it is
+ * deregistered, revoked, cancelled, moved out or absent, else YH_EDATA saying it keeps its
+ * place. */
+#define YH_STATUS_MAX 32
+int yh_results_entity_gone(char status[YH_STATUS_MAX], yh_store *store, uint64_t as_of,
+                           const char *entity_id);
+
 /* yh_results_record's checks; with keep 0 nothing is recorded even when every result
  * passes (a dry run, or a file with lines that never became results). */
 int yh_results_check(uint64_t *first_seq, yh_store *store, const char *task_id,

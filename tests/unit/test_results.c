@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "testutil.h"
+#include "results_load.h"
 
 #define FOOD "T-2026-12-FOOD"
 #define DRAW_EPOCH "1796083200"      /* 2026-12-01, the food task's draw date (mkvectors.c's) */
@@ -373,6 +374,18 @@ START_TEST(test_substitute)
 	entities_with_status(tu_path("entities-gone.csv"), id, "注销");
 	tu_import_ok(&rep, fx.store, YH_REGISTER_ENTITIES, tu_path("entities-gone.csv"), NULL);
 	ck_assert_uint_eq(rep.changed, 1);
+	/* the status as of a sequence, as the audit reads it: active before the import, gone after */
+	{
+		char status[YH_STATUS_MAX];
+		uint64_t at = tu_ledger_head(fx.store);
+
+		ck_assert_int_eq(yh_results_entity_gone(status, fx.store, at - 1, id), YH_EDATA);
+		ck_assert_str_eq(status, "active");
+		ck_assert_int_eq(yh_results_entity_gone(status, fx.store, at, id), YH_OK);
+		ck_assert_str_eq(status, "deregistered");
+		ck_assert_int_eq(yh_results_entity_gone(status, fx.store, 0, "91330100MA00000000"), YH_OK);
+		ck_assert_str_eq(status, "absent");
+	}
 	rc = yh_results_substitute(&entry, &seq, fx.store, FOOD, id, "该企业已办理注销登记");
 	ck_assert_msg(rc == YH_OK, "%s", yh_error_message());
 	e = tu_json(entry);
