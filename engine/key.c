@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,24 +110,69 @@ static int sync_folder(const char *path)
 	return rc;
 }
 
+/*
+ * Removes PATH.tmp-XXXXXX files that a killed write of path left behind: a secret key's
+ * leftover holds a seed.  A write holds an exclusive flock on its temporary file until the file
+ * is renamed, so a leftover is one whose lock can be taken; only regular files of our own user
+ * are touched, and nothing here can fail the write that follows.
+ */
+static void drop_stale_temps(const char *path)
+{
+	char dir[4096], name[4096];
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	size_t blen = strlen(base);
+	struct dirent *e;
+	DIR *d;
+
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (!(d = opendir(dir)))
+		return;
+	while ((e = readdir(d))) {
+		struct stat st;
+		int fd;
+
+		if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp-", 5) != 0 ||
+		    strlen(e->d_name + blen + 5) != 6)
+			continue;
+		if ((size_t)snprintf(name, sizeof(name), "%s/%s", dir, e->d_name) >= sizeof(name))
+			continue;
+		if ((fd = open(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0)
+			unlink(name);
+		close(fd);
+	}
+	closedir(d);
+}
+
 /* Writes text to a new file PATH.tmp-XXXXXX in path's folder (its name into tmp) with `mode`,
- * synced: the temporary file that is then renamed to path.  On failure nothing is left. */
-static int write_temp(char *tmp, size_t tmpsize, const char *path, const char *text, size_t n,
-                      mode_t mode, int code, const char *what)
+ * synced: the temporary file that is then renamed to path.  Returns the file still open and
+ * locked (see drop_stale_temps), for the caller to close once it is renamed; on failure
+ * nothing is left. */
+static int write_temp(int *fd_out, char *tmp, size_t tmpsize, const char *path, const char *text,
+                      size_t n, mode_t mode, int code, const char *what)
 {
 	int fd, rc = YH_OK;
 
+	drop_stale_temps(path);
 	if ((size_t)snprintf(tmp, tmpsize, "%s.tmp-XXXXXX", path) >= tmpsize)
 		return yh_error_set(code, "the %s's path is too long: '%s'", what, path);
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
 		return yh_error_set(code, "cannot create the %s: %s: '%s'", what, strerror(errno), path);
-	if (fchmod(fd, mode) != 0 || write(fd, text, n) != (ssize_t)n || fsync(fd) != 0)
+	if (flock(fd, LOCK_EX) != 0 || fchmod(fd, mode) != 0 || write(fd, text, n) != (ssize_t)n ||
+	    fsync(fd) != 0)
 		rc = yh_error_set(code, "cannot write the %s: %s: '%s'", what, strerror(errno), path);
-	if (close(fd) != 0 && rc == YH_OK)
-		rc = yh_error_set(code, "cannot write the %s: %s: '%s'", what, strerror(errno), path);
-	if (rc < 0)
+	if (rc < 0) {
 		unlink(tmp);
-	return rc;
+		close(fd);
+		return rc;
+	}
+	*fd_out = fd;
+	return YH_OK;
 }
 
 int yh_key_save(const yh_key *k, const char *path)
@@ -133,7 +180,7 @@ int yh_key_save(const yh_key *k, const char *path)
 	char hex[65], text[128], tmp[4096];
 	struct stat st;
 	size_t n;
-	int rc;
+	int fd, rc;
 
 	if (lstat(path, &st) == 0)
 		return yh_error_set(YH_EEXIST, "cannot create the key file: %s: '%s'", strerror(EEXIST), path);
@@ -141,15 +188,17 @@ int yh_key_save(const yh_key *k, const char *path)
 	 * key file never exists half-written, and an existing file is never replaced */
 	sodium_bin2hex(hex, sizeof(hex), k->seed, 32);
 	n = (size_t)snprintf(text, sizeof(text), SECRET_HEADER "\n%s\n", hex);
-	rc = write_temp(tmp, sizeof(tmp), path, text, n, 0600, YH_ESTORE, "key file");
+	rc = write_temp(&fd, tmp, sizeof(tmp), path, text, n, 0600, YH_ESTORE, "key file");
 	sodium_memzero(hex, sizeof(hex));
 	sodium_memzero(text, sizeof(text));
 	if (rc < 0)
 		return rc;
-	if ((rc = install(tmp, path)) < 0) {
+	if ((rc = install(tmp, path)) < 0)
 		unlink(tmp);
+	if (close(fd) != 0 && rc == YH_OK)
+		rc = yh_error_set(YH_ESTORE, "cannot write the key file: %s: '%s'", strerror(errno), path);
+	if (rc < 0)
 		return rc;
-	}
 	if (sync_folder(path) != 0)
 		return yh_error_set(YH_ESTORE, "cannot sync the key file's folder: %s: '%s'", strerror(errno),
 		                    path);
@@ -323,20 +372,23 @@ int yh_key_write_public(const unsigned char public_key[YH_PUBLIC_KEY_BYTES], con
 	char hex[65], text[128], tmp[4096];
 	struct stat st;
 	size_t n;
-	int rc;
+	int fd, rc;
 
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return write_in_place(public_key, path); /* /dev/stdout, a FIFO, a symbolic link */
 	/* written whole under a temporary name, then renamed over any old file */
 	sodium_bin2hex(hex, sizeof(hex), public_key, YH_PUBLIC_KEY_BYTES);
 	n = (size_t)snprintf(text, sizeof(text), PUBLIC_HEADER "\n%s\n", hex);
-	if ((rc = write_temp(tmp, sizeof(tmp), path, text, n, 0644, YH_EIO, "file")) < 0)
+	if ((rc = write_temp(&fd, tmp, sizeof(tmp), path, text, n, 0644, YH_EIO, "file")) < 0)
 		return rc;
 	if (rename(tmp, path) != 0) {
 		rc = yh_error_set(YH_EIO, "cannot write the file: %s: '%s'", strerror(errno), path);
 		unlink(tmp);
-		return rc;
 	}
+	if (close(fd) != 0 && rc == YH_OK)
+		rc = yh_error_set(YH_EIO, "cannot write the file: %s: '%s'", strerror(errno), path);
+	if (rc < 0)
+		return rc;
 	if (sync_folder(path) != 0)
 		return yh_error_set(YH_EIO, "cannot sync the file's folder: %s: '%s'", strerror(errno), path);
 	return YH_OK;

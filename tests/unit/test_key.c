@@ -1,8 +1,10 @@
 /* test_key.c — the department's Ed25519 key: files, ids, signatures (yaohao/key.h, docs/spec.md §15). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -202,6 +204,31 @@ START_TEST(test_save_refuses_existing)
 	yh_key_free(k);
 	yh_key_free(other);
 	yh_key_free(l);
+}
+END_TEST
+
+/* A killed write leaves KEY.tmp-XXXXXX holding a seed: the next write of that key removes it,
+ * unless a write under way holds it locked; other names are left alone. */
+START_TEST(test_save_drops_stale_temporary)
+{
+	yh_key *k = new_key();
+	const char *path = tu_path("stale.key"), *stale = tu_path("stale.key.tmp-AbC123"),
+	           *busy = tu_path("stale.key.tmp-Busy00"), *other = tu_path("stale.key.tmp-toolong7");
+	int fd;
+
+	tu_write_str(stale, "a leftover seed\n");
+	tu_write_str(other, "not ours\n");
+	tu_write_str(busy, "being written\n");
+	fd = open(busy, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	ck_assert_int_eq(yh_key_save(k, path), YH_OK);
+	ck_assert_int_ne(access(stale, F_OK), 0);
+	ck_assert_int_eq(access(busy, F_OK), 0);
+	ck_assert_int_eq(access(other, F_OK), 0);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	close(fd);
+	yh_key_free(k);
 }
 END_TEST
 
@@ -675,6 +702,7 @@ static Suite *key_suite(void)
 
 	tcase_add_test(tc, test_save_load_round_trip);
 	tcase_add_test(tc, test_saved_mode_0600);
+	tcase_add_test(tc, test_save_drops_stale_temporary);
 	tcase_add_test(tc, test_load_refuses_readable_by_others);
 	tcase_add_test(tc, test_save_refuses_existing);
 	tcase_add_test(tc, test_load_refuses_malformed);
