@@ -10,8 +10,8 @@
  *        otherwise the reader drops or picks them.
  *   <script type="application/json" data-proof>  entity proofs (`yaohao prove --html`), if
  *        any; the reader can also drop or pick proof files.  The search box opens at the
- *        entity of the first proof embedded (the page an inspected enterprise is given) and
- *        at the entity of a proof dropped; its result shows the verdict of every proof of
+ *        entity of the first proof embedded (the page an inspected enterprise is given: its
+ *        search then comes first, under the verdict) and at the entity of a proof dropped; its result shows the verdict of every proof of
  *        the entity found (data-search-proof on the result's lines, data-entity on
  *        #search-result).
  * The verdict: the element #verdict gets data-verdict "pending", then "ok" (every check made
@@ -35,6 +35,7 @@ const page = {
   proofs: [], // entity proofs checked, newest first: {entity, name, outcome, checks, file}
   query: "", // what the search box holds (kept across renders)
   searching: null, // the search under way (a promise), so that the page's end can wait for it
+  entityPage: false, // proofs are embedded: the page is an entity's, its search comes first
   busy: false,
   error: null,
 };
@@ -440,7 +441,11 @@ function render() {
   if (!d) return;
   document.getElementById("title").textContent = d.task.title;
   document.title = d.task.title + T(" · 抽取结果公示与核验", " · draw verification");
-  const sections = [checksSection(), taskSection(d), seedSection(d, page.facts || {}), strataSection(d), searchSection(), selectedSection(d)];
+  // a page made for an entity (its proof embedded) opens at the entity: the search comes first
+  const lookup = searchSection(), sections = page.entityPage ? [lookup, checksSection()] : [checksSection()];
+  sections.push(taskSection(d), seedSection(d, page.facts || {}), strataSection(d));
+  if (!page.entityPage) sections.push(lookup);
+  sections.push(selectedSection(d));
   if (page.results) sections.push(resultsSection(page.results));
   sections.push(registersSection());
   main.replaceChildren(...sections);
@@ -491,12 +496,11 @@ async function start() {
   const drawReadable = !page.error && page.drawChecks.every((c) => c.id !== "document" || c.status === "ok");
   // entity proofs the page was given are checked at once
   const proofs = [...document.querySelectorAll('script[type="application/json"][data-proof]')].map((s) => ({ text: s.textContent, file: s.dataset.proof || "", embedded: true }));
-  if (drawReadable && proofs.length) await checkProofs(proofs);
+  page.entityPage = drawReadable && proofs.length > 0;
+  if (page.entityPage) await checkProofs(proofs);
   if (drawReadable && Object.keys(files).length) await replay(files);
   if (location.hash === "#lang=en" && page.lang === "zh") document.getElementById("lang").click();
   await page.searching;
-  // a page made for an entity (its proof embedded) opens at the entity's search result
-  if (drawReadable && proofs.length) document.getElementById("lookup").scrollIntoView();
   document.getElementById("verdict").setAttribute("data-done", "1");
 }
 

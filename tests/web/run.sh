@@ -455,6 +455,13 @@ PY
 		expect "$T/cli-sel.html" ok "proof $SEL=ok|" "search-query=$SEL" "search-result=$SEL" "search $SEL=ok|"
 	grep -q 'class="found selected"' "$T/cli-sel.html.dom" && pass "the entity's page shows it selected in the search" ||
 		fail "the entity's page does not show the entity found"
+	# the entity's page opens at the entity: its search first, under the verdict (the plain page
+	# has the checks first)
+	sections() { grep -oE '<section id="[a-z]+"' "$1" | head -2 | cut -d'"' -f2 | tr '\n' ' '; }
+	[ "$(sections "$T/cli-sel.html.dom")" = "lookup checks " ] && pass "the entity's page shows the search first" ||
+		fail "the entity's page shows $(sections "$T/cli-sel.html.dom")first"
+	[ "$(sections "$T/demo-draw.html.dom")" = "checks task " ] && pass "the plain page shows the checks first" ||
+		fail "the plain page shows $(sections "$T/demo-draw.html.dom")first"
 	# for a reviewer: the entity's page as it opens (at its search result)
 	"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
