@@ -173,9 +173,11 @@ int cmd_audit(int argc, char **argv);
 int cmd_verify_proof(int argc, char **argv);
 
 int cli_publish_run(yh_store *store, const char *task_id, const char *output);
-/* The public page (yh_page_html) of a drawn task, with a results document's text or NULL,
- * written to html (cmd_publish.c). */
-int cli_page_run(yh_store *store, const char *task_id, const char *results, const char *html);
+/* The public page (yh_page_html) of a drawn task, with a results document's text or NULL and
+ * nproofs entity proofs' text (the page opens at the first one's entity), written to html
+ * (cmd_publish.c). */
+int cli_page_run(yh_store *store, const char *task_id, const char *results, const char *const *proofs,
+                 size_t nproofs, const char *html);
 int cli_feed_run(yh_store *store, const char *output);
 int cmd_feed(int argc, char **argv);
 int cli_verify_run(const char *document, const yh_verify_inputs *inputs, int json);

@@ -111,7 +111,7 @@ static int publish_and_verify(yh_store *store, const char *dir)
 	snprintf(pub, sizeof(pub), "%s/draw.html", dir);
 	printf("$ yaohao publish %s --html %s    (the public page: open it in a browser)\n", DEMO_TASK, pub);
 	fflush(stdout);
-	if ((rc = cli_page_run(store, DEMO_TASK, NULL, pub)) != CLI_OK)
+	if ((rc = cli_page_run(store, DEMO_TASK, NULL, NULL, 0, pub)) != CLI_OK)
 		return rc;
 	if ((rc = yh_draw_transcript(&tr, store, DEMO_TASK)) < 0 || !(t = json_loads(tr, 0, NULL))) {
 		free(tr);

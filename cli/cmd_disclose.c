@@ -60,7 +60,7 @@ static int write_files(void *ctx, const char *document, const char *csv)
 		f->exit_code = cli_output_failed(f->csv, err);
 		return 1;
 	}
-	if (f->html && (f->exit_code = cli_page_run(f->store, f->task_id, document, f->html)) != CLI_OK)
+	if (f->html && (f->exit_code = cli_page_run(f->store, f->task_id, document, NULL, 0, f->html)) != CLI_OK)
 		return 1;
 	return 0;
 }

@@ -50,7 +50,8 @@ int cli_publish_run(yh_store *store, const char *task_id, const char *output)
 	return CLI_OK;
 }
 
-int cli_page_run(yh_store *store, const char *task_id, const char *results, const char *html)
+int cli_page_run(yh_store *store, const char *task_id, const char *results, const char *const *proofs,
+                 size_t nproofs, const char *html)
 {
 	yh_page_inputs in = YH_PAGE_INPUTS_INIT;
 	char *doc = NULL, *page = NULL;
@@ -60,6 +61,8 @@ int cli_page_run(yh_store *store, const char *task_id, const char *results, cons
 		return cli_fail(rc);
 	in.draw = doc;
 	in.results = results;
+	in.proofs = proofs;
+	in.nproofs = nproofs;
 	rc = yh_page_html(&page, &in);
 	free(doc);
 	if (rc < 0)
@@ -68,7 +71,8 @@ int cli_page_run(yh_store *store, const char *task_id, const char *results, cons
 	free(page);
 	if (err)
 		return cli_output_failed(html, err);
-	printf("wrote the public page of %s%s to %s\n", task_id, results ? " and its results" : "", html);
+	printf("wrote the public page of %s%s%s to %s\n", task_id, results ? " and its results" : "",
+	       nproofs == 1 ? " with the entity's proof" : nproofs ? " with the entities' proofs" : "", html);
 	return CLI_OK;
 }
 
@@ -87,7 +91,7 @@ int cmd_publish(int argc, char **argv)
 		return rc;
 	rc = a.output ? cli_publish_run(store, a.task_id, a.output) : CLI_OK;
 	if (rc == CLI_OK && a.html)
-		rc = cli_page_run(store, a.task_id, NULL, a.html);
+		rc = cli_page_run(store, a.task_id, NULL, NULL, 0, a.html);
 	yh_store_close(store);
 	yh_key_free(key);
 	return rc;

@@ -1,5 +1,5 @@
 /* page.c — the public page (公示页): one self-contained HTML file with the signed documents
- * embedded as JSON and the page's scripts and style (web/, compiled in by
+ * (and any entity proofs) embedded as JSON and the page's scripts and style (web/, compiled in by
  * cmake/embed_web.cmake) inlined.  The page itself checks the documents (web/draw.js …). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,18 +108,28 @@ int yh_page_html(char **out, const yh_page_inputs *in)
 	page_buf b = { 0 };
 	const yh_page_asset *a;
 	const char *csv[3];
-	size_t i;
+	size_t i, nproofs;
 	int rc;
 
 	*out = NULL;
-	if (!in || in->version != YH_PAGE_INPUTS_VERSION)
-		return yh_error_set(YH_EINVAL, "yh_page_inputs: version %u, not %u (use YH_PAGE_INPUTS_INIT)",
+	if (!in || in->version < 1 || in->version > YH_PAGE_INPUTS_VERSION)
+		return yh_error_set(YH_EINVAL, "yh_page_inputs: version %u, not 1 to %u (use YH_PAGE_INPUTS_INIT)",
 		                    in ? in->version : 0, YH_PAGE_INPUTS_VERSION);
+	/* version 1 callers' struct ends before the proofs */
+	nproofs = in->version >= 2 ? in->nproofs : 0;
 	if (!in->draw)
 		return yh_error_set(YH_EINVAL, "the page needs a draw document");
+	if (nproofs && !in->proofs)
+		return yh_error_set(YH_EINVAL, "yh_page_inputs: %zu proofs, but no array of them", nproofs);
 	if ((rc = is_object(in->draw, "draw document")) < 0 ||
 	    (in->results && (rc = is_object(in->results, "results document")) < 0))
 		return rc;
+	for (i = 0; i < nproofs; i++) {
+		if (!in->proofs[i])
+			return yh_error_set(YH_EINVAL, "yh_page_inputs: proof %zu is NULL", i + 1);
+		if ((rc = is_object(in->proofs[i], "entity proof")) < 0)
+			return rc;
+	}
 	csv[0] = in->entities;
 	csv[1] = in->inspectors;
 	csv[2] = in->conflicts;
@@ -155,6 +165,12 @@ int yh_page_html(char **out, const yh_page_inputs *in)
 		put(&b, registers[i].name);
 		put(&b, "\">\n");
 		put_base64(&b, csv[i]);
+		put(&b, "\n</script>\n");
+	}
+	/* the proofs, in the order given: the page opens its search at the first one's entity */
+	for (i = 0; i < nproofs; i++) {
+		put(&b, "<script type=\"application/json\" data-proof>\n");
+		put_json(&b, in->proofs[i]);
 		put(&b, "\n</script>\n");
 	}
 	put(&b, "<!-- The checks: plain JavaScript written from docs/spec.md (the files of web/). -->\n");

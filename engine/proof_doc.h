@@ -61,6 +61,7 @@ typedef struct {
 	yh_doc_hash cutoff;              /* ok: well formed (hex, or null) */
 	yh_doc_hash ticket;
 	int selected;                    /* "selected" is true */
+	yh_part_state selected_state;    /* given: a boolean */
 	yh_part_state rank_state, reserve_order_state, team_state;
 	uint64_t rank, reserve_order;
 	yh_doc_member *team;

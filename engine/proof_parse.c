@@ -133,6 +133,8 @@ static int read_results(yh_jr *jr, yh_proof_doc *p, json_t *json)
 	               json_object_get(json, "cutoff") != NULL;
 	p->ticket.ok = yh_unhex(p->ticket.bytes, 32, json_string_value(json_object_get(json, "ticket"))) == 0;
 	p->selected = json_is_true(json_object_get(json, "selected"));
+	p->selected_state = json_is_boolean(json_object_get(json, "selected")) ? YH_PART_GIVEN :
+	                    json_object_get(json, "selected") ? YH_PART_MALFORMED : YH_PART_ABSENT;
 	p->rank_state = number(&p->rank, json_object_get(json, "rank"));
 	p->reserve_order_state = number(&p->reserve_order, json_object_get(json, "reserve_order"));
 	if (!team) {

@@ -161,9 +161,12 @@ static int check_included(yh_report *r, const yh_proof_doc *p, const yh_draw_doc
 		return eligible < 0 ? -1 : 0;
 	if ((selected = check_ticket(r, p, doc)) < 0)
 		return -1;
-	if (selected != in_selected || p->selected != selected)
+	if (selected != in_selected)
 		yh_report_check(r, "selection", "failed", "the ticket says %s, the document's list says %s",
 		                selected ? "selected" : "not selected", in_selected ? "selected" : "not selected");
+	else if (p->selected_state != YH_PART_GIVEN || p->selected != selected)
+		yh_report_check(r, "selection", "failed", "the ticket says %s; the proof's 'selected' is not %s",
+		                selected ? "selected" : "not selected", selected ? "true" : "false");
 	else if (!results_agree(p, doc))
 		yh_report_check(r, "selection", "failed", "the proof's rank, team or reserve order is not the "
 		                "document's");
@@ -175,7 +178,8 @@ static int check_included(yh_report *r, const yh_proof_doc *p, const yh_draw_doc
 	return selected;
 }
 
-/* An absent entity: its neighbours are adjacent leaves that sort around it. */
+/* An absent entity: its neighbours are adjacent leaves that sort around it, and the document
+ * draws it neither as selected nor as a reserve. */
 static void check_absent(yh_report *r, const yh_proof_doc *p, const yh_draw_doc *doc, int in_selected)
 {
 	const yh_proof_leaf *b = &p->before, *a = &p->after;
@@ -193,8 +197,9 @@ static void check_absent(yh_report *r, const yh_proof_doc *p, const yh_draw_doc 
 		yh_report_check(r, "absence", "failed", "the neighbours are not adjacent leaves around '%s'", id);
 		return;
 	}
-	if (in_selected) {
-		yh_report_check(r, "absence", "failed", "the document lists '%s' as selected", id);
+	if (in_selected || yh_draw_doc_reserve(doc, id)) {
+		yh_report_check(r, "absence", "failed", "the document lists '%s' as %s", id,
+		                in_selected ? "selected" : "a reserve");
 		return;
 	}
 	yh_report_check(r, "absence", "passed", "'%s' sorts between adjacent leaves %s and %s of the committed "

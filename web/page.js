@@ -8,8 +8,12 @@
  *   <script type="application/base64" data-register="entities|inspectors|conflicts">
  *        register files, if the publisher embedded them (base64 of the file's bytes);
  *        otherwise the reader drops or picks them.
- *   <script type="application/json" data-proof>  entity proofs (`yaohao prove`), if any;
- *        the reader can also drop or pick proof files.
+ *   <script type="application/json" data-proof>  entity proofs (`yaohao prove --html`), if
+ *        any; the reader can also drop or pick proof files.  The search box opens at the
+ *        entity of the first proof embedded (the page an inspected enterprise is given: its
+ *        search then comes first, under the verdict) and at the entity of a proof dropped; its result shows the verdict of every proof of
+ *        the entity found (data-search-proof on the result's lines, data-entity on
+ *        #search-result).
  * The verdict: the element #verdict gets data-verdict "pending", then "ok" (every check made
  * passed), "fail" (a check failed; data-failed lists them) or "incomplete" (nothing failed,
  * but a check the verdict needs, such as the signature, could not be made in this browser).
@@ -28,7 +32,10 @@ const page = {
   replayChecks: [],
   resultState: null,
   entityInfo: null, // from the register replay: id → {name, reason, stratum}
-  proofs: [], // entity proofs checked: {entity, outcome, checks, file}
+  proofs: [], // entity proofs checked, newest first: {entity, name, outcome, checks, file}
+  query: "", // what the search box holds (kept across renders)
+  searching: null, // the search under way (a promise), so that the page's end can wait for it
+  entityPage: false, // proofs are embedded: the page is an entity's, its search comes first
   busy: false,
   error: null,
 };
@@ -249,15 +256,22 @@ function proofVerdict(p) {
   return draw === "incomplete" ? "incomplete" : "ok";
 }
 
-function proofView(p) {
+/* A proof's verdict in words: {v, failed, text}, e.g. "Proof NOT verified: inclusion (p.json)". */
+function proofSummary(p) {
   const v = proofVerdict(p), failed = p.checks.filter((c) => c.status === "failed").map((c) => c.id);
   const word = { ok: T("证明核验通过：", "Proof verified: "), fail: T("证明核验未通过：", "Proof NOT verified: "), incomplete: T("证明未完成核验：", "Proof incomplete: ") };
-  const status = { ok: T("通过", "ok"), failed: T("未通过", "failed"), "not done": T("未进行", "not done") };
   const what = v === "ok" ? T(p.outcome.zh, p.outcome.en)
     : v === "fail" ? (failed.length ? failed.map((id) => T(...CHECK_NAMES[id])).join(T("、", ", ")) : T("抽取文件核验未通过", "the draw document fails"))
       : T("抽取文件的部分检查无法在本浏览器中进行", "some checks of the draw could not be made in this browser");
+  const from = p.file ? T("（", " (") + p.file + T("）", ")") : p.embedded ? T("（本页所附）", " (embedded in this page)") : "";
+  return { v, failed, text: word[v] + what + from };
+}
+
+function proofView(p) {
+  const { v, failed, text } = proofSummary(p);
+  const status = { ok: T("通过", "ok"), failed: T("未通过", "failed"), "not done": T("未进行", "not done") };
   return el("div", { class: "proof " + v, "data-proof-verdict": v, "data-entity": p.entity || "", "data-failed": failed.join(",") },
-    el("p", { class: "verdict " + v }, word[v] + what + (p.file ? T("（", " (") + p.file + T("）", ")") : "")),
+    el("p", { class: "verdict " + v }, text),
     el("table", {}, el("tbody", {}, p.checks.map((c) =>
       el("tr", { class: "check " + c.status.replace(" ", "-"), "data-proof-check": c.id, "data-status": c.status },
         el("td", {}, T(...CHECK_NAMES[c.id])), el("td", { class: "status" }, status[c.status]), el("td", {}, T(c.detail.zh, c.detail.en)))))));
@@ -265,7 +279,8 @@ function proofView(p) {
 
 function searchSection() {
   const out = el("div", { id: "search-result", "aria-live": "polite" });
-  const input = el("input", { id: "search", type: "search", placeholder: T("输入统一社会信用代码或名称", "a credit code or a name"), oninput: () => search(input.value, out) });
+  const input = el("input", { id: "search", type: "search", value: page.query, placeholder: T("输入统一社会信用代码或名称", "a credit code or a name"),
+    oninput: () => { page.query = input.value; page.searching = search(input.value, out); } });
   const pick = el("input", { type: "file", id: "proof-files", multiple: "", accept: ".json,application/json", onchange: () => readPicked([...pick.files]) });
   const zone = el("div", { id: "proofs", class: "dropzone" },
     el("h3", {}, T("核验对象证明", "Check an entity proof")),
@@ -275,13 +290,36 @@ function searchSection() {
   zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
   zone.addEventListener("dragleave", () => zone.classList.remove("over"));
   zone.addEventListener("drop", (e) => { e.preventDefault(); zone.classList.remove("over"); readPicked([...e.dataTransfer.files]); });
+  // the search is shown again on every render (the language, a replay, a proof checked)
+  if (page.query.trim()) page.searching = search(page.query, out);
   return el("section", { id: "lookup" }, el("h2", {}, T("查一个对象", "Look up an entity")), input, out, zone);
 }
 
+/* The verdicts of the proofs loaded for entity id, newest first, as lines of the search result. */
+function proofLines(id) {
+  return page.proofs.filter((p) => p.entity === id).map((p) => {
+    const { v, failed, text } = proofSummary(p);
+    return el("p", { class: "proof-verdict " + v, "data-search-proof": v, "data-entity": id, "data-failed": failed.join(",") }, T("对象证明：", "Entity proof: ") + text);
+  });
+}
+
+let searchCount = 0;
+
+/* Shows what the page knows of the entity searched for (an id or part of a name) in out, with
+ * the verdict of every proof loaded for it; a later search replaces an earlier one unfinished. */
 async function search(text, out) {
-  const q = text.trim(), d = page.draw;
-  out.replaceChildren();
-  if (!q) return;
+  const n = ++searchCount;
+  const { id, lines } = await lookUp(text.trim());
+  if (n !== searchCount) return;
+  out.replaceChildren(...lines, ...(id ? proofLines(id) : []));
+  out.setAttribute("data-entity", id || "");
+}
+
+/* {id, lines}: the entity found for q (null when none) and what the lists, the registers
+ * replayed and the proofs loaded say of it. */
+async function lookUp(q) {
+  const d = page.draw;
+  if (!q) return { id: null, lines: [] };
   const id = q.toUpperCase();
   const sel = d.selected.find((e) => e.id === id) || (q.length >= 2 && d.selected.find((e) => e.name.includes(q)));
   const res = d.reserves.find((r) => r.id === id) || (q.length >= 2 && d.reserves.find((r) => r.name.includes(q)));
@@ -291,30 +329,28 @@ async function search(text, out) {
     if (!s || s.cutoff === null) return T("该层全部抽中", "every entity of the stratum is selected");
     return T("签号 ", "ticket ") + short(ticket) + (ticket < s.cutoff ? T(" 小于 ", " is below ") : T(" 不小于 ", " is not below ")) + T("分界签号 ", "the cutoff ") + short(s.cutoff);
   };
-  if (sel) {
-    out.append(el("p", { class: "found selected" }, T("已抽中：", "Selected: ") + sel.name + "（" + sel.id + "），" + T("序号 ", "rank ") + sel.rank + T("，层 ", ", stratum ") + sel.stratum + "。" + vsCutoff(sel.ticket, sel.stratum) + "。" + T("检查组：", "Team: ") + teamText(sel.team)));
-    return;
-  }
-  if (res) {
-    out.append(el("p", { class: "found reserve" }, T("未抽中，是备选：", "Not selected; a reserve: ") + res.name + "（" + res.id + "），" + T("层 ", "stratum ") + res.stratum + T("，备选第 ", ", reserve ") + res.order + T(" 位。", ". ") + vsCutoff(res.ticket, res.stratum) + "。"));
-    return;
-  }
+  if (sel)
+    return { id: sel.id, lines: [el("p", { class: "found selected" }, T("已抽中：", "Selected: ") + sel.name + "（" + sel.id + "），" + T("序号 ", "rank ") + sel.rank + T("，层 ", ", stratum ") + sel.stratum + "。" + vsCutoff(sel.ticket, sel.stratum) + "。" + T("检查组：", "Team: ") + teamText(sel.team))] };
+  if (res)
+    return { id: res.id, lines: [el("p", { class: "found reserve" }, T("未抽中，是备选：", "Not selected; a reserve: ") + res.name + "（" + res.id + "），" + T("层 ", "stratum ") + res.stratum + T("，备选第 ", ", reserve ") + res.order + T(" 位。", ". ") + vsCutoff(res.ticket, res.stratum) + "。")] };
   const info = page.entityInfo && (page.entityInfo.get(id) || [...page.entityInfo.entries()].map(([k, v]) => Object.assign({ id: k }, v)).find((v) => q.length >= 2 && v.name.includes(q)));
   if (info) {
     const eid = info.id || id;
-    if (info.reason) {
-      out.append(el("p", { class: "found" }, T("未抽中：", "Not selected: ") + info.name + "（" + eid + "）" + T("不在本次抽查范围内（原因：" + info.reason + "）。", " was not eligible (reason: " + info.reason + ").")));
-      return;
-    }
+    if (info.reason)
+      return { id: eid, lines: [el("p", { class: "found" }, T("未抽中：", "Not selected: ") + info.name + "（" + eid + "）" + T("不在本次抽查范围内（原因：" + info.reason + "）。", " was not eligible (reason: " + info.reason + ")."))] };
     const ticket = await sha256Hex(ticketMessage(d.seed, eid));
-    out.append(el("p", { class: "found" }, T("未抽中：", "Not selected: ") + info.name + "（" + eid + "），" + T("层 ", "stratum ") + info.stratum + "。" + vsCutoff(ticket, info.stratum) + "。"));
-    return;
+    return { id: eid, lines: [el("p", { class: "found" }, T("未抽中：", "Not selected: ") + info.name + "（" + eid + "），" + T("层 ", "stratum ") + info.stratum + "。" + vsCutoff(ticket, info.stratum) + "。")] };
   }
-  if (/^[0-9A-Z]{18}$/.test(id)) {
-    const ticket = await sha256Hex(ticketMessage(d.seed, id));
-    out.append(el("p", {}, T("不在抽中和备选名单中。它的签号是 ", "Not on the selected or reserve list. Its ticket is ") + short(ticket) +
-      T("；放入名录文件后，本页可以说明它是否在抽查范围内、属于哪一层。", "; with the register files dropped onto this page it tells whether it was eligible and in which stratum.")));
-  } else out.append(el("p", {}, T("没有找到。", "Not found.")));
+  // an entity the page knows only from a proof loaded: by its id as given, or its row's name
+  const proof = page.proofs.find((p) => p.entity === q || p.entity === id) || (q.length >= 2 && page.proofs.find((p) => p.name && p.name.includes(q)));
+  const pid = proof ? proof.entity : id;
+  if (proof || /^[0-9A-Z]{18}$/.test(id)) {
+    const ticket = await sha256Hex(ticketMessage(d.seed, pid));
+    return { id: pid, lines: [el("p", {}, (proof && proof.name ? proof.name + "（" + pid + "）" + T("不在抽中和备选名单中。它的签号是 ", " is not on the selected or reserve list. Its ticket is ")
+      : T("不在抽中和备选名单中。它的签号是 ", "Not on the selected or reserve list. Its ticket is ")) + short(ticket) +
+      T("；放入名录文件后，本页可以说明它是否在抽查范围内、属于哪一层。", "; with the register files dropped onto this page it tells whether it was eligible and in which stratum."))] };
+  }
+  return { id: null, lines: [el("p", {}, T("没有找到。", "Not found."))] };
 }
 
 function registersSection() {
@@ -343,18 +379,25 @@ async function readPicked(list) {
   if (Object.keys(files).length) await replay(files);
 }
 
-/* Checks proofs ({text, file}) against the draw and shows them, newest first. */
+/* Checks proofs ({text, file, embedded}) against the draw and shows them, newest first; the
+ * search box opens at the first one's entity. */
 async function checkProofs(list) {
-  for (const { text, file } of list) {
+  let first = null;
+  for (const { text, file, embedded } of list) {
     let p;
     try {
-      p = await checkProof(JSON.parse(text), page.draw);
+      const json = JSON.parse(text);
+      p = await checkProof(json, page.draw);
+      p.name = json && json.row && typeof json.row.name === "string" ? json.row.name : null;
     } catch (e) {
       p = { entity: null, outcome: null, checks: [check("proof", "failed", say("无法读取证明文件：" + e.message, "the proof cannot be read: " + e.message))] };
     }
     p.file = file;
+    p.embedded = !!embedded;
     page.proofs.unshift(p);
+    if (first === null && typeof p.entity === "string" && p.entity) first = p.entity;
   }
+  if (first !== null) page.query = first;
   render();
 }
 
@@ -398,7 +441,11 @@ function render() {
   if (!d) return;
   document.getElementById("title").textContent = d.task.title;
   document.title = d.task.title + T(" · 抽取结果公示与核验", " · draw verification");
-  const sections = [checksSection(), taskSection(d), seedSection(d, page.facts || {}), strataSection(d), searchSection(), selectedSection(d)];
+  // a page made for an entity (its proof embedded) opens at the entity: the search comes first
+  const lookup = searchSection(), sections = page.entityPage ? [lookup, checksSection()] : [checksSection()];
+  sections.push(taskSection(d), seedSection(d, page.facts || {}), strataSection(d));
+  if (!page.entityPage) sections.push(lookup);
+  sections.push(selectedSection(d));
   if (page.results) sections.push(resultsSection(page.results));
   sections.push(registersSection());
   main.replaceChildren(...sections);
@@ -448,10 +495,12 @@ async function start() {
     files[s.dataset.register] = Uint8Array.from(atob(s.textContent.trim()), (c) => c.charCodeAt(0));
   const drawReadable = !page.error && page.drawChecks.every((c) => c.id !== "document" || c.status === "ok");
   // entity proofs the page was given are checked at once
-  const proofs = [...document.querySelectorAll('script[type="application/json"][data-proof]')].map((s) => ({ text: s.textContent, file: s.dataset.proof || "" }));
-  if (drawReadable && proofs.length) await checkProofs(proofs);
+  const proofs = [...document.querySelectorAll('script[type="application/json"][data-proof]')].map((s) => ({ text: s.textContent, file: s.dataset.proof || "", embedded: true }));
+  page.entityPage = drawReadable && proofs.length > 0;
+  if (page.entityPage) await checkProofs(proofs);
   if (drawReadable && Object.keys(files).length) await replay(files);
   if (location.hash === "#lang=en" && page.lang === "zh") document.getElementById("lang").click();
+  await page.searching;
   document.getElementById("verdict").setAttribute("data-done", "1");
 }
 

@@ -398,6 +398,82 @@ yh verify-proof --pubkey "$T/no-such-key.txt" p-sel.json draw.json
 assert_refused "--pubkey naming a missing file"
 assert_check FAILED "signer key" "no-such-key.txt" "a missing key file fails the signer check, naming the file"
 
+# ---- prove --html: the draw's public page with the entity's proof embedded -------------
+
+# embedded FILE.html ELEMENT-START: the text of the page's elements that start with that line
+# (e.g. '<script type="application/json" data-proof>'), one file each: FILE.html.1, .2, ...
+embedded() {
+	rm -f "$1".[0-9]*
+	awk -v start="$2" -v out="$1" '$0 == start { n++; f = 1; next } f && $0 == "</script>" { f = 0 } f { print > (out "." n) }' "$1"
+}
+PROOF_EL='<script type="application/json" data-proof>'
+yh prove --db "$DB" "$TASK_ID" "$SEL" --html e-sel.html
+assert_exit 0 "prove --html exits 0"
+assert_stdout_contains "wrote the public page of $TASK_ID with the entity's proof to e-sel.html"
+assert_stdout_not_contains "yaohao-proof/2" "with --html alone the proof is not printed"
+embedded e-sel.html "$PROOF_EL"
+assert_file_exists e-sel.html.1 "the page holds a proof"
+assert_no_file e-sel.html.2 "the page holds one proof"
+cmp -s e-sel.html.1 p-sel.json && _pass "the embedded proof is prove -o's, byte for byte" ||
+	_fail "the embedded proof is prove -o's, byte for byte" "$(diff e-sel.html.1 p-sel.json | head -5)"
+embedded e-sel.html '<script type="application/json" id="draw-document">'
+cmp -s e-sel.html.1 <(cat draw.json; echo) &&
+	_pass "the page's draw document is the published one" || _fail "the page's draw document is the published one"
+embedded e-sel.html '<script type="application/json" id="results-document">'
+assert_no_file e-sel.html.1 "the entity's page holds no results document"
+yh publish --db "$DB" "$TASK_ID" --html e-plain.html
+assert_exit 0 "publish --html (the page without a proof) exits 0"
+embedded e-plain.html "$PROOF_EL"
+assert_no_file e-plain.html.1 "publish --html embeds no proof"
+assert_ne "$(wc -c < e-plain.html)" "$(wc -c < e-sel.html)" "the entity's page is not the plain page"
+
+# with -o too: the proof file and the page
+yh prove --db "$DB" "$TASK_ID" "$SEL" -o e-sel.json --html e-sel2.html
+assert_exit 0 "prove -o FILE --html FILE exits 0"
+assert_stdout_contains "wrote the proof for $SEL to e-sel.json"
+assert_stdout_contains "with the entity's proof to e-sel2.html"
+cmp -s e-sel.json p-sel.json && _pass "-o with --html writes the proof" || _fail "-o with --html writes the proof"
+cmp -s e-sel.html e-sel2.html && _pass "the same page either way" || _fail "the same page either way"
+
+# several entities, in the order given (the page opens at the first); an id not in the
+# register is no error: its proof is an absence proof
+yh prove --db "$DB" "$TASK_ID" "$NEW" "$NS" "$SEL" --html e-three.html
+assert_exit 0 "prove --html with three entities exits 0"
+assert_stdout_contains "with the entities' proofs to e-three.html"
+embedded e-three.html "$PROOF_EL"
+assert_eq "$NEW|0|$NS|1|$SEL|1" "$(for i in 1 2 3; do printf '%s|%s|' "$(json_get e-three.html.$i '$.entity_id')" "$(json_get e-three.html.$i '$.included')"; done | sed 's/|$//')" \
+	"the three proofs in the order given, the unknown id's an absence proof"
+assert_no_file e-three.html.4 "three proofs, no more"
+
+# refused
+yh prove --db "$DB" "$TASK_ID" "$SEL" "$NS"
+assert_exit 2 "two entities without --html exit 2"
+assert_stderr_contains "more than one ENTITY-ID needs --html FILE"
+yh prove --db "$DB" "$TASK_ID" "$SEL" "$NS" --html e-x.html -o e-x.json
+assert_exit 2 "-o with two entities exits 2"
+assert_stderr_contains "-o FILE writes one entity's proof"
+assert_no_file e-x.html "nothing written"
+yh prove --db "$DB" --key "$D1/yaohao.db.key" "$TASK_ID" "$SEL"
+assert_exit 2 "--key without --html exits 2"
+assert_stderr_contains "--key signs the page's draw document: it needs --html FILE"
+yh prove --db "$DB" "$TASK_ID" --html e-x.html
+assert_exit 2 "--html without an entity exits 2"
+assert_stderr_contains "expected TASK-ID and ENTITY-ID"
+yh prove --db "$DB" --key "$T/no-such.key" "$TASK_ID" "$SEL" --html e-x.html
+assert_exit 4 "--html with a missing key file exits 4"
+assert_stderr_contains "no-such.key" "the message names the key file"
+assert_no_file e-x.html "no page without the key"
+yh prove --db "$DB" T-NONE "$SEL" --html e-x.html
+assert_exit 4 "prove --html of an unknown task exits 4"
+assert_stderr_contains "'T-NONE'"
+assert_no_file e-x.html "no page of an unknown task"
+yh prove --db "$DB" "$TASK_ID" "$SEL" --html "$T/no-dir/e.html"
+assert_exit 3 "prove --html to a directory that does not exist exits 3"
+assert_stderr_contains "cannot write the file" "the message says the page cannot be written"
+assert_stderr_contains "no-dir/e.html" "the message names the page's path"
+yh prove --db "$DB" "$TASK_ID" "$SEL" --html "$T"
+assert_exit 3 "prove --html to a directory exits 3"
+
 # A committed task that is not drawn yet.
 yh init --department 330100-SCJG --db c.db
 for r in entities inspectors conflicts; do yh import --db c.db "$r" "$FIXTURES/$r.csv"; done
@@ -409,5 +485,8 @@ assert_exit 4 "prove of a committed task that is not drawn exits 4"
 assert_stderr_contains "'$TASK_ID'" "the message names the task"
 printf '%s\n' "$STDERR" | grep -qE "not drawn|no draw" && _pass "the message says the task is not drawn" ||
 	_fail "the message says the task is not drawn" "stderr: $STDERR"
+yh prove --db c.db "$TASK_ID" "$SEL" --html c.html
+assert_exit 4 "prove --html of a task that is not drawn exits 4"
+assert_no_file c.html "no page of a task that is not drawn"
 
 finish

@@ -210,19 +210,6 @@ static char *canonical_independent(json_t *doc)
 	return s;
 }
 
-/* Signs doc anew with key, as publish would (spec §13). */
-static void resign(json_t *doc, const yh_key *key)
-{
-	unsigned char sig[64];
-	char *canonical;
-
-	json_object_del(doc, "signature");
-	canonical = canonical_independent(doc);
-	yh_key_sign(sig, key, canonical, strlen(canonical));
-	json_object_set_new(doc, "signature", json_string(tu_hex(sig, 64)));
-	free(canonical);
-}
-
 /* A different character of the same kind (hex digit, digit, upper-case letter, other ASCII). */
 static char other_char(char c)
 {
@@ -1177,7 +1164,7 @@ static void check_changed_byte(fixture *fx, const field_case *fc, size_t i, int 
 		ck_abort_msg("%s: cannot change byte %zu ('%c')", fc->what, i, was);
 	ck_assert_int_eq(json_string_set(fc->at(doc), value), 0);
 	if (resigned)
-		resign(doc, fx->key);
+		tu_resign(doc, fx->key);
 	write_doc(tu_path("bad.json"), doc);
 	rep = verify(tu_path("bad.json"), NULL);
 	if (report_ok(rep))
@@ -1243,7 +1230,7 @@ START_TEST(test_tampered_with_registers)
 		json_object_set(s0, "id", json_object_get(r0, "id"));
 		json_object_set(s0, "ticket", json_object_get(r0, "ticket"));
 	}
-	resign(doc, fx.key);
+	tu_resign(doc, fx.key);
 	write_doc(tu_path("bad.json"), doc);
 	rep = verify(tu_path("bad.json"), &in);
 	ck_assert(!report_ok(rep));
@@ -1257,7 +1244,7 @@ START_TEST(test_tampered_with_registers)
 	/* a name changed and re-signed: only the replay against the register can tell */
 	doc = json_deep_copy(fx.doc);
 	json_object_set_new(sel(doc, 4), "name", json_string("某某公司"));
-	resign(doc, fx.key);
+	tu_resign(doc, fx.key);
 	write_doc(tu_path("bad.json"), doc);
 	rep = verify(tu_path("bad.json"), NULL);
 	ck_assert_msg(report_ok(rep), "names are not checked without the register");
@@ -1275,7 +1262,7 @@ START_TEST(test_tampered_with_registers)
 	/* the task changed and re-signed: its digest no longer matches */
 	doc = json_deep_copy(fx.doc);
 	json_object_set_new(json_object_get(doc, "task"), "title", json_string("另一个任务"));
-	resign(doc, fx.key);
+	tu_resign(doc, fx.key);
 	write_doc(tu_path("bad.json"), doc);
 	rep = verify(tu_path("bad.json"), NULL);
 	ck_assert(!report_ok(rep));
@@ -1294,7 +1281,7 @@ START_TEST(test_tampered_with_registers)
 		root[0] = other_char(root[0]);
 		json_object_set_new(json_object_get(doc, "entities"), "root", json_string(root));
 	}
-	resign(doc, fx.key);
+	tu_resign(doc, fx.key);
 	write_doc(tu_path("bad.json"), doc);
 	rep = verify(tu_path("bad.json"), &in);
 	ck_assert(!report_ok(rep));
@@ -1312,7 +1299,7 @@ static void resigned_rule_fails(json_t *doc, const yh_key *key, const char *name
 {
 	json_t *rep;
 
-	resign(doc, key);
+	tu_resign(doc, key);
 	write_doc(tu_path(name), doc);
 	json_decref(doc);
 	rep = verify(tu_path(name), NULL);
@@ -1487,7 +1474,7 @@ START_TEST(test_raised_default_load_cap)
 	doc = json_load_file(tu_fixture("vectors/nocap/draw.json"), 0, NULL);
 	ck_assert_ptr_nonnull(doc);
 	load_cap_raised(doc);
-	resign(doc, key);
+	tu_resign(doc, key);
 	write_doc(tu_path("bad.json"), doc);
 	rep = verify(tu_path("bad.json"), NULL);
 	ck_assert(!report_ok(rep));
@@ -1590,7 +1577,7 @@ START_TEST(test_verify_earlier_documents)
 		yh_key_public(pk, other);
 		json_object_set_new(json_object_get(d, "signer"), "public_key", json_string(tu_hex(pk, 32)));
 		json_object_set_new(json_object_get(d, "signer"), "key_id", json_string(yh_key_id(other)));
-		resign(d, other);
+		tu_resign(d, other);
 		write_doc(tu_path("joint-other.json"), d);
 		rep = verify_history(tu_fixture("vectors/repeat/draw.json"), given, 3, NULL);
 		ck_assert(!report_ok(rep));
@@ -1838,7 +1825,7 @@ START_TEST(test_verify_feed)
 	/* an announcement removed, the feed re-signed with the department's key: the chain breaks */
 	f = json_deep_copy(feed);
 	json_array_remove(json_object_get(f, "announcements"), 1);
-	resign(f, key);
+	tu_resign(f, key);
 	write_doc(tu_path("feed-cut.json"), f);
 	json_decref(f);
 	rep = verify_history(tu_fixture("vectors/repeat/draw.json"), NULL, 0, tu_path("feed-cut.json"));
@@ -1863,7 +1850,7 @@ START_TEST(test_verify_feed)
 		free(text);
 		json_object_set_new(json_object_get(a, "chain"), "prev", json_string(tu_hex(d, 32)));
 	}
-	resign(f, key);
+	tu_resign(f, key);
 	write_doc(tu_path("feed-relinked.json"), f);
 	json_decref(f);
 	rep = verify_history(tu_fixture("vectors/repeat/draw.json"), NULL, 0, tu_path("feed-relinked.json"));
@@ -1883,7 +1870,7 @@ START_TEST(test_verify_feed)
 		yh_key_public(pk, other);
 		json_object_set_new(json_object_get(f, "signer"), "public_key", json_string(tu_hex(pk, 32)));
 		json_object_set_new(json_object_get(f, "signer"), "key_id", json_string(yh_key_id(other)));
-		resign(f, other);
+		tu_resign(f, other);
 		write_doc(tu_path("feed-other.json"), f);
 		json_decref(f);
 		rep = verify_history(tu_fixture("vectors/repeat/draw.json"), NULL, 0, tu_path("feed-other.json"));
@@ -1981,7 +1968,7 @@ START_TEST(test_forked_chain)
 		prev[10] = prev[10] == '0' ? '1' : '0';
 		json_object_set_new(json_object_get(doc, "chain"), "prev", json_string(prev));
 		reseed(doc);
-		resign(doc, key);
+		tu_resign(doc, key);
 		write_doc(tu_path("a-joint-edited.json"), doc);
 		json_decref(doc);
 		rep = verify_history(tu_path("a-joint-edited.json"), NULL, 0, tu_path("feed-a.json"));
@@ -2016,7 +2003,7 @@ START_TEST(test_excluded_list_order)
 	in.entities = tu_fixture("vectors/repeat/entities.csv");
 	/* control: re-signed as it is, it verifies */
 	doc = json_deep_copy(good);
-	resign(doc, key);
+	tu_resign(doc, key);
 	write_doc(tu_path("x.json"), doc);
 	rep = verify(tu_path("x.json"), &in);
 	ck_assert_msg(report_ok(rep), "%s", json_dumps(rep, 0));
@@ -2032,7 +2019,7 @@ START_TEST(test_excluded_list_order)
 		json_array_set_new(x, 1, a);
 	}
 	reseed(doc);   /* the list is in the announcement: the seed that follows from it */
-	resign(doc, key);
+	tu_resign(doc, key);
 	write_doc(tu_path("x.json"), doc);
 	rep = verify(tu_path("x.json"), &in);
 	ck_assert(!report_ok(rep));
@@ -2045,7 +2032,7 @@ START_TEST(test_excluded_list_order)
 	x = json_object_get(json_object_get(doc, "entities"), "excluded");
 	json_array_insert(x, 1, json_array_get(x, 0));
 	reseed(doc);
-	resign(doc, key);
+	tu_resign(doc, key);
 	write_doc(tu_path("x.json"), doc);
 	rep = verify(tu_path("x.json"), NULL);
 	ck_assert(!report_ok(rep));
@@ -2072,7 +2059,7 @@ START_TEST(test_hostile_members)
 	/* entities.excluded holding a number */
 	doc = json_deep_copy(fx.doc);
 	json_array_append_new(json_object_get(json_object_get(doc, "entities"), "excluded"), json_integer(1));
-	resign(doc, fx.key);
+	tu_resign(doc, fx.key);
 	write_doc(tu_path("bad.json"), doc);
 	rep = verify(tu_path("bad.json"), &in);
 	ck_assert(!report_ok(rep));
@@ -2082,7 +2069,7 @@ START_TEST(test_hostile_members)
 	doc = json_deep_copy(fx.doc);
 	json_array_append_new(json_object_get(doc, "recent_pairs"),
 	                      json_pack("{s:i, s:i, s:s}", "entity_id", 1, "inspector_id", 2, "task_id", "T"));
-	resign(doc, fx.key);
+	tu_resign(doc, fx.key);
 	write_doc(tu_path("bad.json"), doc);
 	rep = verify(tu_path("bad.json"), &in);
 	ck_assert(!report_ok(rep));
@@ -2091,7 +2078,7 @@ START_TEST(test_hostile_members)
 	/* negative and huge sizes */
 	doc = json_deep_copy(fx.doc);
 	json_object_set_new(json_array_get(json_object_get(doc, "strata"), 0), "population", json_integer(-1));
-	resign(doc, fx.key);
+	tu_resign(doc, fx.key);
 	write_doc(tu_path("bad.json"), doc);
 	rep = verify(tu_path("bad.json"), &in);
 	ck_assert(!report_ok(rep));
@@ -2100,7 +2087,7 @@ START_TEST(test_hostile_members)
 	doc = json_deep_copy(fx.doc);
 	json_object_set_new(json_array_get(json_object_get(doc, "strata"), 0), "reserves", json_integer(-1));
 	json_object_set_new(doc, "load_cap", json_integer(-1));
-	resign(doc, fx.key);
+	tu_resign(doc, fx.key);
 	write_doc(tu_path("bad.json"), doc);
 	rep = verify(tu_path("bad.json"), &in);
 	ck_assert(!report_ok(rep));
@@ -2112,7 +2099,7 @@ START_TEST(test_hostile_members)
 	                      json_integer(7));
 	json_array_append_new(json_object_get(doc, "selected"), json_string("x"));
 	json_array_append_new(json_object_get(doc, "reserves"), json_null());
-	resign(doc, fx.key);
+	tu_resign(doc, fx.key);
 	write_doc(tu_path("bad.json"), doc);
 	rep = verify(tu_path("bad.json"), &in);
 	ck_assert(!report_ok(rep));
@@ -2202,7 +2189,7 @@ START_TEST(test_tampered_signature)
 		ASSERT_STATUS(rep, "signature", "failed");
 		json_decref(rep);
 		/* re-signed by it, it holds — only pinning the key tells */
-		resign(doc, other);
+		tu_resign(doc, other);
 		write_doc(tu_path("other.json"), doc);
 		rep = verify(tu_path("other.json"), NULL);
 		ck_assert(report_ok(rep));
@@ -2213,7 +2200,7 @@ START_TEST(test_tampered_signature)
 	/* a key id that is not that of the public key */
 	doc = json_deep_copy(fx.doc);
 	json_object_set_new(json_object_get(doc, "signer"), "key_id", json_string("0123456789abcdef"));
-	resign(doc, fx.key);
+	tu_resign(doc, fx.key);
 	write_doc(tu_path("bad.json"), doc);
 	rep = verify(tu_path("bad.json"), NULL);
 	ck_assert(!report_ok(rep));
@@ -2285,7 +2272,7 @@ START_TEST(test_pinned_key)
 
 		json_object_set_new(json_object_get(doc, "signer"), "public_key", json_string(tu_hex(pk, 32)));
 		json_object_set_new(json_object_get(doc, "signer"), "key_id", json_string(yh_key_id(other)));
-		resign(doc, other);
+		tu_resign(doc, other);
 		write_doc(tu_path("forged.json"), doc);
 		json_decref(doc);
 		in.public_key = tu_fixture("vectors/test-key.pub");
@@ -2620,7 +2607,7 @@ START_TEST(test_unreadable_documents)
 		for (i = 0; i < 3; i++) {
 			doc = json_deep_copy(fx.doc);
 			json_object_del(json_object_get(doc, "ledger"), link[i]);
-			resign(doc, fx.key);
+			tu_resign(doc, fx.key);
 			write_doc(tu_path("bad.json"), doc);
 			rep = verify(tu_path("bad.json"), NULL);
 			ck_assert_msg(!report_ok(rep), "without ledger.%s", link[i]);
@@ -2639,7 +2626,7 @@ START_TEST(test_unreadable_documents)
 		for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
 			doc = json_deep_copy(fx.doc);
 			json_object_del(doc, members[i]);
-			resign(doc, fx.key);
+			tu_resign(doc, fx.key);
 			write_doc(tu_path("bad.json"), doc);
 			rep = verify(tu_path("bad.json"), NULL);
 			ck_assert_msg(!report_ok(rep), "without %s", members[i]);
@@ -2647,7 +2634,7 @@ START_TEST(test_unreadable_documents)
 			json_decref(rep);
 			json_object_set_new(doc, members[i], json_is_string(json_object_get(fx.doc, members[i])) ?
 			                    json_integer(1) : json_string("x"));
-			resign(doc, fx.key);
+			tu_resign(doc, fx.key);
 			write_doc(tu_path("bad.json"), doc);
 			rep = verify(tu_path("bad.json"), NULL);
 			ck_assert_msg(!report_ok(rep), "with %s of another type", members[i]);
@@ -2867,7 +2854,7 @@ START_TEST(test_malformed_member_paths)
 			json_object_set_new(sel(doc, 3), "zz", json_true());
 		else
 			json_object_set_new(sel(doc, 0), "rank", json_integer(-1));
-		resign(doc, fx.key);
+		tu_resign(doc, fx.key);
 		text = json_dumps(doc, JSON_COMPACT);
 		rep = verify_buffer(text, strlen(text), NULL);
 		ck_assert(!report_ok(rep));

@@ -832,7 +832,98 @@ START_TEST(test_tampered_inclusion)
 	json_object_set_new(p, "selected", json_true());
 	expect_fails(p, "selection", "selected flipped to true");
 	json_decref(p);
+	/* the document's list, as §14 says it agrees: booleans, nulls present, no team */
+	p = json_deep_copy(good);
+	json_object_set_new(p, "selected", json_integer(0));
+	expect_fails(p, "selection", "selected 0, not false");
+	json_decref(p);
+	p = json_deep_copy(good);
+	json_object_set_new(p, "selected", json_null());
+	expect_fails(p, "selection", "selected null");
+	json_decref(p);
+	p = json_deep_copy(good);
+	json_object_del(p, "rank");
+	expect_fails(p, "selection", "rank missing, not null");
+	json_decref(p);
+	p = json_deep_copy(good);
+	json_object_del(p, "reserve_order");
+	expect_fails(p, "selection", "reserve_order missing, not null");
+	json_decref(p);
+	p = json_deep_copy(good);
+	json_object_set_new(p, "team", json_array());
+	expect_fails(p, "selection", "a team for an entity not selected");
+	json_decref(p);
+	p = json_deep_copy(good);
+	json_object_set_new(p, "reserve_order", json_integer(1));
+	expect_fails(p, "selection", "a reserve order for an entity not a reserve");
+	json_decref(p);
 	json_decref(good);
+	fixture_close(&fx);
+}
+END_TEST
+
+/* An id absent from the register that the document lists as a stratum's reserve (re-signed, its
+ * ticket recomputed and made the stratum's cutoff, above every selected ticket: the document
+ * alone verifies): its absence proof fails, as one for an ineligible entity the document draws
+ * does (§14). */
+START_TEST(test_absent_listed_as_reserve)
+{
+	fixture fx;
+	json_t *doc, *res, *st = NULL, *p, *rep;
+	unsigned char seed[32], t[32];
+	const char *key, *top = "";
+	char id[19] = "", *text;
+	size_t i, j;
+
+	fixture_open(&fx);
+	doc = json_deep_copy(fx.doc);
+	res = json_array_get(json_object_get(doc, "reserves"), 0);
+	ck_assert_ptr_nonnull(res);
+	key = json_string_value(json_object_get(res, "stratum"));
+	for (i = 0; i < json_array_size(json_object_get(doc, "strata")); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(json_object_get(doc, "strata"), i), "key")), key) == 0)
+			st = json_array_get(json_object_get(doc, "strata"), i);
+	ck_assert_ptr_nonnull(st);
+	for (i = 0; i < json_array_size(json_object_get(doc, "selected")); i++) {
+		json_t *e = json_array_get(json_object_get(doc, "selected"), i);
+
+		if (strcmp(json_string_value(json_object_get(e, "stratum")), key) == 0 &&
+		    strcmp(json_string_value(json_object_get(e, "ticket")), top) > 0)
+			top = json_string_value(json_object_get(e, "ticket"));
+	}
+	tu_unhex(seed, 32, json_string_value(json_object_get(doc, "seed")));
+	/* an id not in the register whose ticket is above every selected one of the stratum */
+	for (j = 0; j + 1 < fx.n && !id[0]; j++) {
+		snprintf(id, sizeof(id), "%s", fx.tree[j]->f[0]);
+		id[17] = id[17] == '9' ? 'A' : (char)(id[17] + 1);
+		tu_spec_ticket(t, seed, id);
+		if (find_all(&fx, id) != (size_t)-1 || strcmp(tu_hex(t, 32), top) <= 0)
+			id[0] = '\0';
+	}
+	ck_assert_msg(id[0], "no absent id with a ticket above the stratum's selected ones");
+	json_object_set_new(res, "id", json_string(id));
+	json_object_set_new(res, "ticket", json_string(tu_hex(t, 32)));
+	json_object_set_new(st, "cutoff", json_string(tu_hex(t, 32)));
+	tu_resign(doc, fx.key);
+	p = make_proof(&fx, id);
+	ck_assert(json_is_false(json_object_get(p, "included")));
+	rep = check_proof(p);   /* against fx.doc: it holds */
+	ck_assert(json_is_true(json_object_get(rep, "ok")));
+	json_decref(rep);
+	text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+	tu_write_str(tu_path("doc.json"), text);
+	free(text);
+	rep = check_proof(p);
+	ck_assert_msg(strcmp(tu_check_status(rep, "signature"), "passed") == 0 &&
+	              strcmp(tu_check_status(rep, "selection rules"), "passed") == 0 &&
+	              strcmp(tu_check_status(rep, "tickets"), "passed") == 0,
+	              "the changed document itself must verify: %s", json_dumps(rep, 0));
+	ck_assert(json_is_false(json_object_get(rep, "ok")));
+	ck_assert_str_eq(tu_check_status(rep, "absence"), "failed");
+	ck_assert_ptr_nonnull(strstr(tu_check_detail(rep, "absence"), "as a reserve"));
+	json_decref(rep);
+	json_decref(p);
+	json_decref(doc);
 	fixture_close(&fx);
 }
 END_TEST
@@ -1447,6 +1538,7 @@ static Suite *proof_suite(void)
 	tcase_add_test(tc, test_absent_entities);
 	tcase_add_test(tc, test_tampered_inclusion);
 	tcase_add_test(tc, test_tampered_absence);
+	tcase_add_test(tc, test_absent_listed_as_reserve);
 	tcase_add_test(tc, test_ineligible_entities);
 	tcase_add_test(tc, test_eligible_stratum_and_cutoff);
 	tcase_add_test(tc, test_note_never_shown);

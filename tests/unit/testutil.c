@@ -619,6 +619,19 @@ yh_key *tu_key_from_label(const char *label)
 	return key;
 }
 
+void tu_resign(json_t *doc, const yh_key *key)
+{
+	unsigned char sig[64];
+	char *canonical;
+
+	json_object_del(doc, "signature");
+	canonical = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	ck_assert_ptr_nonnull(canonical);
+	yh_key_sign(sig, key, canonical, strlen(canonical));
+	json_object_set_new(doc, "signature", json_string(tu_hex(sig, 64)));
+	free(canonical);
+}
+
 /* ---- docs/spec.md ------------------------------------------------------------------------------ */
 
 static void put_tag(tu_buf *b, const char *tag)

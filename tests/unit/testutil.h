@@ -194,6 +194,10 @@ void tu_sha256_label(unsigned char out[32], const char *label);
 #define TU_VECTOR_KEY "yaohao test vector key"
 yh_key *tu_key_from_label(const char *label);
 
+/* Signs doc anew with key, as publish would (spec §13): Ed25519 over its canonical text without
+ * "signature" (jansson's sorted compact dump: the keys the tests change are ASCII). */
+void tu_resign(json_t *doc, const yh_key *key);
+
 /* A new store (tu_store_new) signed with the vectors' key (*key: free it after the store is
  * closed), the four fixture registers imported and task-food.json drawn as
  * tests/vectors/mkvectors.c draws it: the draw of fixtures/vectors/food, which

@@ -948,64 +948,109 @@ def make_proof(doc, entity_rows, task, excluded, tickets, key_of, pos_rank, pos_
     return p
 
 
+def same_json(a, b):
+    """The same JSON value: equal, with the same types (true is not 1, 3.0 is not 3)."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
 def verify_proof(proof, doc):
-    """§14 verify-proof against a (verified) document; returns a list of problems."""
-    p = []
-    if proof.get("format") != PROOF_FORMAT:
-        return ["format %r" % proof.get("format")]
-    if (proof["task_id"], proof["entities_root"], proof["tree_size"], proof["seed"]) != \
-            (doc["task_id"], doc["entities"]["root"], doc["entities"]["count"], doc["seed"]):
-        p.append("task, root, size or seed differ from the document")
-    root, size = bytes.fromhex(proof["entities_root"]), proof["tree_size"]
+    """§14 verify-proof against a (verified) document; returns a list of problems (empty when
+    the proof holds). The steps and their order are §14's; a step that fails ends the checks,
+    as in `yaohao verify-proof`."""
+    if not isinstance(proof, dict) or proof.get("format") != PROOF_FORMAT \
+            or not isinstance(proof.get("entity_id"), str):
+        return ["proof: not a %s proof" % PROOF_FORMAT]
+    # 1. the same draw
+    if not (same_json(proof.get("task_id"), doc["task_id"])
+            and same_json(proof.get("entities_root"), doc["entities"]["root"])
+            and same_json(proof.get("tree_size"), doc["entities"]["count"])
+            and same_json(proof.get("seed"), doc["seed"])):
+        return ["proof: task, root, size or seed differ from the document"]
+    root, size = bytes.fromhex(doc["entities"]["root"]), doc["entities"]["count"]
+    eid = proof["entity_id"]
+    in_sel = next((s for s in doc["selected"] if s["id"] == eid), None)
+    in_res = next((r for r in doc["reserves"] if r["id"] == eid), None)
 
     def leads(x):
-        row = x["row"]
-        if list(row) != COLUMNS["entities"] and sorted(row) != sorted(COLUMNS["entities"]):
+        """x = {leaf_index, row, path} leads to the document's root (§2, RFC 9162)."""
+        if not isinstance(x, dict):
+            return False
+        row, path, index = x.get("row"), x.get("path"), x.get("leaf_index")
+        if not isinstance(row, dict) or sorted(row) != sorted(COLUMNS["entities"]) \
+                or not all(isinstance(row[c], str) for c in row) \
+                or type(index) is not int or index < 0 or not isinstance(path, list) \
+                or not all(isinstance(h, str) and len(h) == 64 and h == h.lower()
+                           and all(c in "0123456789abcdef" for c in h) for h in path):
             return False
         lh = leaf_hash(leaf_data([row[c] for c in COLUMNS["entities"]]))
-        return verify_inclusion(lh, x["leaf_index"], size,
-                                [bytes.fromhex(h) for h in x["path"]], root)
-    eid = proof["entity_id"]
-    if proof["included"]:
+        return verify_inclusion(lh, index, size, [bytes.fromhex(h) for h in path], root)
+
+    included = proof.get("included")
+    if included is True:
+        # 2.1 inclusion
         if not leads(proof):
-            p.append("the row's path does not lead to the root")
+            return ["inclusion: the row's path does not lead to the root"]
         if proof["row"]["id"] != eid:
-            p.append("the row is not the entity's")
+            return ["inclusion: the row is not the entity's"]
+        # 2.2 eligibility
         task = doc["task"]
         why = entity_reason(proof["row"], task, set(doc["entities"]["excluded"]))
-        if (why is None) != proof["eligible"] or (why is not None and proof.get("reason") != why):
-            p.append("eligibility/reason %r, recomputed %r" % (proof.get("reason"), why))
-        if why is None:
-            seed = bytes.fromhex(doc["seed"])
-            if ticket(seed, eid).hex() != proof["ticket"]:
-                p.append("ticket does not recompute")
-            if stratum_key(proof["row"], task["strata"]["by"]) != proof["stratum"]:
-                p.append("stratum does not recompute")
-            st = next((s for s in doc["strata"] if s["key"] == proof["stratum"]), None)
-            if st is None or st["cutoff"] != proof["cutoff"]:
-                p.append("cutoff is not the document's")
-            below = proof["cutoff"] is None or proof["ticket"] < proof["cutoff"]
-            if below != proof["selected"]:
-                p.append("selected is not 'ticket below the cutoff'")
-            in_list = any(s["id"] == eid for s in doc["selected"])
-            if in_list != proof["selected"]:
-                p.append("the document's list disagrees")
-    else:
-        b, a = proof["before"], proof["after"]
-        for x in (b, a):
-            if x is not None and not leads(x):
-                p.append("a neighbour's path does not lead to the root")
-        if b is not None and not by_bytes(b["row"]["id"]) < by_bytes(eid):
-            p.append("before does not sort before the id")
-        if a is not None and not by_bytes(eid) < by_bytes(a["row"]["id"]):
-            p.append("after does not sort after the id")
-        if b is None and (a is None or a["leaf_index"] != 0):
-            p.append("no before, and after is not leaf 0")
-        if a is None and (b is None or b["leaf_index"] != size - 1):
-            p.append("no after, and before is not the last leaf")
-        if a is not None and b is not None and a["leaf_index"] != b["leaf_index"] + 1:
-            p.append("neighbours not adjacent")
-    return p
+        if proof.get("eligible") is not (why is None) or \
+                (why is not None and proof.get("reason") != why):
+            return ["eligibility: eligible/reason %r/%r, recomputed %r"
+                    % (proof.get("eligible"), proof.get("reason"), why)]
+        if why is not None:
+            return ["eligibility: not eligible (%s), yet the document draws it" % why] \
+                if in_sel or in_res else []
+        # 2.3 ticket
+        key = stratum_key(proof["row"], task["strata"]["by"])
+        st = next((s for s in doc["strata"] if s["key"] == key), None)
+        if st is None or proof.get("stratum") != key:
+            return ["ticket: stratum %r, recomputed %r" % (proof.get("stratum"), key)]
+        if "cutoff" not in proof or not same_json(proof["cutoff"], st["cutoff"]):
+            return ["ticket: cutoff is not the document's"]
+        t = ticket(bytes.fromhex(doc["seed"]), eid).hex()
+        if not same_json(proof.get("ticket"), t):
+            return ["ticket: does not recompute"]
+        # 2.4 selection: the document's list agrees
+        below = st["cutoff"] is None or t < st["cutoff"]
+        if proof.get("selected") is not below or (in_sel is not None) != below:
+            return ["selection: the ticket says %s, the proof %r, the document's list %s"
+                    % (below, proof.get("selected"), in_sel is not None)]
+        p = []
+        if in_sel is not None:
+            if "rank" not in proof or not same_json(proof["rank"], in_sel["rank"]):
+                p.append("selection: rank %r, the document's %r"
+                         % (proof.get("rank"), in_sel["rank"]))
+            if "team" not in proof or not same_json(proof["team"], in_sel["team"]):
+                p.append("selection: the team is not the document's")
+        else:
+            if "rank" not in proof or proof["rank"] is not None:
+                p.append("selection: rank %r, not null" % proof.get("rank", "(missing)"))
+            if "team" in proof:
+                p.append("selection: a team for an entity not selected")
+        want = in_res["order"] if in_res is not None else None
+        if "reserve_order" not in proof or not same_json(proof["reserve_order"], want):
+            p.append("selection: reserve_order %r, the document's %r"
+                     % (proof.get("reserve_order", "(missing)"), want))
+        return p
+    if included is not False:
+        return ["proof: included is not a boolean"]
+    # 3. absence
+    b, a = proof.get("before"), proof.get("after")
+    if (b is not None and not leads(b)) or (a is not None and not leads(a)):
+        return ["absence: a neighbour's path does not lead to the root"]
+    if (b is None and a is None and size != 0) \
+            or (b is None and a is not None and a["leaf_index"] != 0) \
+            or (a is None and b is not None and b["leaf_index"] != size - 1) \
+            or (a is not None and b is not None and a["leaf_index"] != b["leaf_index"] + 1) \
+            or (b is not None and not by_bytes(b["row"]["id"]) < by_bytes(eid)) \
+            or (a is not None and not by_bytes(eid) < by_bytes(a["row"]["id"])):
+        return ["absence: the neighbours are not adjacent leaves around the id"]
+    if in_sel is not None or in_res is not None:
+        return ["absence: the document lists the id as %s"
+                % ("selected" if in_sel is not None else "a reserve")]
+    return []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1796,12 +1841,19 @@ def check_case(rep, case, c, history, pubkey):
                      "only by the audit of the store, §13)" % (
                          ann.get("freeze_seq"), led.get("commit_seq"), led.get("draw_seq")))
 
-    # §14 proofs: build and verify one for a selected, an ineligible and an absent entity
+    # §14 proofs: build and verify one for a selected, a reserve, an eligible one neither
+    # selected nor a reserve, an ineligible and an absent entity
     if doc is not None:
         pdoc = dict(transcript)
         samples = []
         if selected:
             samples.append(selected[0][0]["id"])
+        if reserves:
+            samples.append(reserves[0]["id"])
+        other = next((e["id"] for e in regs["entities"] if entity_reason(e, task, excl_set) is None
+                      and e["id"] not in pos_rank and e["id"] not in pos_reserve), None)
+        if other:
+            samples.append(other)
         inel = next((e["id"] for e in regs["entities"]
                      if entity_reason(e, task, excl_set) is not None), None)
         if inel:
@@ -1819,6 +1871,13 @@ def check_case(rep, case, c, history, pubkey):
             probs += ["%s: %s" % (eid, x) for x in verify_proof(pr, pdoc)]
         rep.problems(case, "proofs /2 built from the registers verify (%d ids) (§14)"
                      % len(samples), probs)
+        built = {eid: make_proof(pdoc, regs["entities"], task, excluded, tickets, key_of,
+                                 pos_rank, pos_reserve, eid) for eid in samples}
+        rep.problems(case, "proofs whose list differs from the document's are refused (§14)",
+                     proof_tampers(built, pdoc, {
+                         "selected": selected[0][0]["id"] if selected else None,
+                         "reserve": reserves[0]["id"] if reserves else None, "other": other,
+                         "ineligible": inel, "absent": "000000000000000000"}))
         for f in sorted(os.listdir(d)):
             if f.startswith("proof") and f.endswith(".json"):
                 rep.problems(case, "%s verifies against draw.json (§14)" % f,
@@ -1829,6 +1888,76 @@ def check_case(rep, case, c, history, pubkey):
     if doc is not None and os.path.isfile(os.path.join(d, "results.json")):
         check_results(rep, case, d, doc, offs, recusal_pairs(regs["conflicts"], recent), pubkey)
     return {"announcement": announcement, "digest": adigest.hex(), "transcript": transcript}
+
+
+def _swap_roles(p):
+    p["team"][0]["role"], p["team"][1]["role"] = p["team"][1]["role"], p["team"][0]["role"]
+
+
+def _list_as_reserve(d, eid):
+    if d["reserves"]:
+        d["reserves"][0]["id"] = eid
+    else:   # a draw without reserves: one listed
+        d["reserves"].append({"stratum": d["strata"][0]["key"], "order": 1, "id": eid,
+                              "name": "", "ticket": "0" * 64})
+
+
+# §14's "the document's list agrees", each way a proof can break it: (whose proof: "selected",
+# "reserve", "other" (eligible, neither), what, the change). tests/web/run.sh gives the same
+# changes to the C verifier and the page.
+PROOF_TAMPERS = [
+    ("selected", "rank + 1", lambda p: p.update(rank=p["rank"] + 1)),
+    ("selected", "rank as a string", lambda p: p.update(rank=str(p["rank"]))),
+    ("selected", "rank missing", lambda p: p.pop("rank")),
+    ("selected", "team missing", lambda p: p.pop("team")),
+    ("selected", "team reversed", lambda p: p.update(team=p["team"][::-1])),
+    ("selected", "leader and member roles swapped", _swap_roles),
+    ("selected", "a member's pair ticket", lambda p: p["team"][0].update(pair_ticket="0" * 64)),
+    ("selected", "a member's name", lambda p: p["team"][-1].update(
+        name=p["team"][-1]["name"] + "甲")),
+    ("selected", "a member with an extra member", lambda p: p["team"][0].update(note="")),
+    ("selected", "a member fewer", lambda p: p.update(team=p["team"][:1])),
+    ("selected", "reserve_order 1", lambda p: p.update(reserve_order=1)),
+    ("selected", "reserve_order missing", lambda p: p.pop("reserve_order")),
+    ("selected", "selected 1, not true", lambda p: p.update(selected=1)),
+    ("reserve", "reserve_order + 1", lambda p: p.update(reserve_order=p["reserve_order"] + 1)),
+    ("reserve", "reserve_order null", lambda p: p.update(reserve_order=None)),
+    ("reserve", "rank 1", lambda p: p.update(rank=1)),
+    ("reserve", "a team", lambda p: p.update(team=[])),
+    ("other", "rank missing, not null", lambda p: p.pop("rank")),
+    ("other", "reserve_order 1", lambda p: p.update(reserve_order=1)),
+    ("other", "team null", lambda p: p.update(team=None)),
+    ("other", "selected 0, not false", lambda p: p.update(selected=0)),
+    ("other", "eligible 1, not true", lambda p: p.update(eligible=1)),
+    ("other", "included 1, not true", lambda p: p.update(included=1)),
+]
+# ... and each way the document's lists can break it for the entity of a proof that holds.
+DOC_TAMPERS = [
+    ("other", "listed as a reserve", _list_as_reserve),
+    ("ineligible", "listed as a reserve", _list_as_reserve),
+    ("absent", "listed as a reserve", _list_as_reserve),
+    ("absent", "listed as selected", lambda d, eid: d["selected"][0].update(id=eid)),
+]
+
+
+def proof_tampers(built, doc, who):
+    """PROOF_TAMPERS and DOC_TAMPERS on the proofs built from the registers (built: id ->
+    proof; who: kind -> id or None) must each be refused by verify_proof. Returns the changes
+    that were not refused."""
+    import copy
+    cases = []
+    for kind, what, edit in PROOF_TAMPERS:
+        if who.get(kind) in built:
+            p = copy.deepcopy(built[who[kind]])
+            edit(p)
+            cases.append((kind + ": " + what, p, doc))
+    for kind, what, edit in DOC_TAMPERS:
+        if who.get(kind) in built:
+            d = copy.deepcopy(doc)
+            edit(d, who[kind])
+            cases.append((kind + ": " + what, built[who[kind]], d))
+    return ["accepted: " + what for what, p, d in cases if not verify_proof(p, d)] + \
+        ([] if cases else ["no case could be made"])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,9 +4,8 @@
  *   mkpage OUT.html DRAW.json [--results RESULTS.json] [--registers ENTITIES INSPECTORS CONFLICTS]
  *          [--proof PROOF.json]...
  *
- * A proof is put in the page as the reader's drop would give it to the page: a
- * <script type="application/json" data-proof> element before the page's scripts (the page
- * checks it on load).
+ * Proofs are embedded by yh_page_html (as `yaohao prove --html` does); the page checks them on
+ * load and opens its search at the first one's entity.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,29 +27,6 @@ static char *slurp(const char *path)
 	text[n] = '\0';
 	fclose(f);
 	return text;
-}
-
-/* The page with each proof inserted before its scripts, '<' written \u003c as page.c does. */
-static int write_page(FILE *out, const char *page, char **proofs, int nproofs)
-{
-	static const char mark[] = "<!-- The checks:";
-	const char *at = strstr(page, mark), *s;
-	int i;
-
-	if (!at)
-		return -1;
-	if (fwrite(page, 1, (size_t)(at - page), out) != (size_t)(at - page))
-		return -1;
-	for (i = 0; i < nproofs; i++) {
-		fputs("<script type=\"application/json\" data-proof>\n", out);
-		for (s = proofs[i]; *s; s++)
-			if (*s == '<')
-				fputs("\\u003c", out);
-			else
-				fputc(*s, out);
-		fputs("\n</script>\n", out);
-	}
-	return fputs(at, out) < 0 ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -80,11 +56,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	in.proofs = (const char *const *)proofs;
+	in.nproofs = (size_t)nproofs;
 	if (yh_page_html(&page, &in) < 0) {
 		fprintf(stderr, "mkpage: %s\n", yh_error_message());
 		return 1;
 	}
-	if (!(out = fopen(argv[1], "wb")) || write_page(out, page, proofs, nproofs) < 0 || fclose(out) != 0) {
+	if (!(out = fopen(argv[1], "wb")) || fputs(page, out) < 0 || fclose(out) != 0) {
 		fprintf(stderr, "mkpage: cannot write %s\n", argv[1]);
 		return 1;
 	}

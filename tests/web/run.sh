@@ -10,9 +10,13 @@
 # refuse the same documents.  With the registers the results' picks (§18.2, §18.3) are
 # recomputed: a re-signed replacement or substitute's team changed fails 'picks'.  Entity
 # proofs (`yaohao prove` on the demo's store, §14) embedded in the page get the verdict
-# `yaohao verify-proof` gives.  #lang=en clicks the English toggle.  The page must make no
-# network request (Chromium's net log).
-# The demo's two pages must verify; their screenshots are left in $OUT_DIR for a reviewer.
+# `yaohao verify-proof` gives, also each way check_spec.py's PROOF_TAMPERS break §14's list
+# rule and an absent id the document lists as a reserve; the search box opens at the entity of
+# an embedded or dropped proof and shows its verdict.  `yaohao prove --html` writes the page
+# for an entity (a tampered embedded proof fails).  #lang=en clicks the English toggle.  The
+# page must make no network request (Chromium's net log).
+# The demo's two pages must verify; their screenshots, and the entity page's, are left in $OUT_DIR
+# for a reviewer.
 #
 # Environment (tests/CMakeLists.txt): MKPAGE, YAOHAO, FIXTURES, CLI_TESTS, OUT_DIR.
 # Without chromium this test FAILS (./dev installs it); it never skips.
@@ -44,11 +48,14 @@ browse() {
 	"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
 		--user-data-dir="$(mktemp -d "$T/profile-XXXXXX")" --virtual-time-budget=600000 \
-		"$@" --dump-dom "file://$page${FRAGMENT:-}" > "$page.dom" 2>> "$T/chromium.log"
+		"$@" --dump-dom "file://$page${FRAGMENT:-}" < /dev/null > "$page.dom" 2>> "$T/chromium.log"
 }
 
 # verdict PAGE.dom: "VERDICT FAILED-CHECKS DONE" from #verdict, then one line per check
-# "CHECK=STATUS", and one per entity proof "proof ENTITY=VERDICT|FAILED-CHECKS".
+# "CHECK=STATUS", one per entity proof "proof ENTITY=VERDICT|FAILED-CHECKS", the search box
+# "search-query=TEXT", the entity its result found "search-result=ENTITY", one line per proof
+# verdict in that result "search ENTITY=VERDICT|FAILED-CHECKS", and "dropped=1" once a test's
+# drop (drop_page) has shown its proof in the search.
 read_dom() {
 	"$PY" - "$1" <<'PY'
 import html.parser, sys
@@ -63,6 +70,14 @@ class P(html.parser.HTMLParser):
             self.checks.append((a["data-check"], a.get("data-status")))
         if "data-proof-verdict" in a:
             self.checks.append(("proof " + a.get("data-entity", ""), a["data-proof-verdict"] + "|" + a.get("data-failed", "")))
+        if a.get("id") == "search":
+            self.checks.append(("search-query", a.get("value", "")))
+        if a.get("id") == "search-result":
+            self.checks.append(("search-result", a.get("data-entity", "")))
+        if "data-search-proof" in a:
+            self.checks.append(("search " + a.get("data-entity", ""), a["data-search-proof"] + "|" + a.get("data-failed", "")))
+        if tag == "body" and "data-dropped" in a:
+            self.checks.append(("dropped", a["data-dropped"]))
 p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
 v = p.v or {}
 print((v.get("data-verdict") or "missing") + "|" + (v.get("data-failed") or "") + "|" + (v.get("data-done") or ""))
@@ -319,11 +334,12 @@ proof_page() {
 	id=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["entity_id"])' "$proof")
 	"$MKPAGE" "$T/proof-$name.html" "$T/demo/draw.json" --proof "$proof" || { fail "mkpage proof-$name"; return; }
 	if [ "$want" = ok ]; then
-		expect "$T/proof-$name.html" ok "proof $id=ok|"
+		# the search opens at the proof's entity and shows its verdict there too
+		expect "$T/proof-$name.html" ok "proof $id=ok|" "search-query=$id" "search-result=$id" "search $id=ok|"
 		"$YAOHAO" verify-proof "$proof" "$T/demo/draw.json" > "$T/c.out" 2>&1 && pass "yaohao verify-proof accepts the $name proof" ||
 			fail "yaohao verify-proof refuses the $name proof: $(grep FAILED "$T/c.out")"
 	else
-		expect "$T/proof-$name.html" ok "proof $id=fail|$chk"   # a bad proof does not make the draw fail
+		expect "$T/proof-$name.html" ok "proof $id=fail|$chk" "search-result=$id" "search $id=fail|$chk"   # a bad proof does not make the draw fail
 		"$YAOHAO" verify-proof "$proof" "$T/demo/draw.json" > "$T/c.out" 2>&1 && fail "yaohao verify-proof accepts the $name proof" ||
 			pass "yaohao verify-proof refuses the $name proof"
 	fi
@@ -364,6 +380,146 @@ PY
 		expect "$T/proof-other.html" ok "proof $SEL=fail|proof"
 	"$YAOHAO" verify-proof "$T/selected.proof.json" "$V/joint/draw.json" > "$T/c.out" 2>&1 &&
 		fail "yaohao verify-proof accepts a proof of another draw" || pass "yaohao verify-proof refuses a proof of another draw"
+	# the list a proof states (rank, reserve order, team) must be the document's (§14)
+	edit_proof "$T/selected.proof.json" "$T/rank.proof.json" 'p["rank"] += 1'
+	proof_page rank "$T/rank.proof.json" fail "proof selection"
+	edit_proof "$T/selected.proof.json" "$T/team.proof.json" 'p["team"][0]["role"], p["team"][1]["role"] = p["team"][1]["role"], p["team"][0]["role"]'
+	proof_page team "$T/team.proof.json" fail "proof selection"
+	edit_proof "$T/not-selected.proof.json" "$T/order.proof.json" 'p["reserve_order"] = 1'
+	proof_page order "$T/order.proof.json" fail "proof selection"
+
+	echo "== §14's list rule: what check_spec.py refuses, the page and yaohao verify-proof refuse"
+	RES=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["reserves"][0]["id"])' "$T/demo/draw.json")
+	"$YAOHAO" prove --db "$T/demo/yaohao.db" "$TASK" "$RES" > "$T/reserve.proof.json" 2> "$T/c.out" || fail "yaohao prove reserve: $(cat "$T/c.out")"
+	proof_page reserve "$T/reserve.proof.json" ok
+	# check_spec.py's PROOF_TAMPERS on the demo's proofs: one file each, with its verdict there
+	"$PY" - "$CLI_TESTS/../vectors" "$T/demo/draw.json" "$T" selected="$T/selected.proof.json" \
+		reserve="$T/reserve.proof.json" other="$T/not-selected.proof.json" > "$T/list-tampers.txt" <<'PY'
+import copy, json, sys
+sys.path.insert(0, sys.argv[1])
+import check_spec
+doc = json.load(open(sys.argv[2], encoding="utf-8"))
+proofs = {k: json.load(open(v, encoding="utf-8")) for k, v in (a.split("=", 1) for a in sys.argv[4:])}
+for k, p in proofs.items():
+    assert not check_spec.verify_proof(p, doc), (k, check_spec.verify_proof(p, doc))
+for i, (kind, what, edit) in enumerate(check_spec.PROOF_TAMPERS):
+    p = copy.deepcopy(proofs[kind])
+    edit(p)
+    path = "%s/list-%d.proof.json" % (sys.argv[3], i)
+    json.dump(p, open(path, "w", encoding="utf-8"), ensure_ascii=False)
+    print("\t".join([path, kind + ": " + what, p["entity_id"], "refused" if check_spec.verify_proof(p, doc) else "ACCEPTED"]))
+PY
+	[ -s "$T/list-tampers.txt" ] || fail "no list tamper was made"
+	while IFS=$'\t' read -r file what id py; do
+		[ "$py" = refused ] || fail "check_spec.py accepts: $what"
+		"$MKPAGE" "$file.html" "$T/demo/draw.json" --proof "$file" && browse "$file.html"
+		grep -q "^proof $id=fail|" <<< "$(read_dom "$file.html.dom")" && pass "the page refuses: $what" || fail "the page accepts: $what"
+		"$YAOHAO" verify-proof "$file" "$T/demo/draw.json" > "$T/c.out" 2>&1
+		[ $? -eq 1 ] && pass "yaohao verify-proof refuses: $what" || fail "yaohao verify-proof does not refuse: $what"
+	done < "$T/list-tampers.txt"
+	# an id not in the register that the document lists as a reserve: re-signed, the reserve's
+	# ticket recomputed and made its stratum's cutoff (above the selected tickets), so that the
+	# document alone verifies; the id's absence proof must fail (C, the page and check_spec.py)
+	"$PY" - "$T/demo/draw.json" "$T/absent.proof.json" "$CLI_TESTS/../vectors" > "$T/listed.txt" <<'PY'
+import hashlib, json, sys
+sys.path.insert(0, sys.argv[3])
+import check_spec
+d = json.load(open(sys.argv[1], encoding="utf-8")); p = json.load(open(sys.argv[2], encoding="utf-8"))
+eid, seed = p["entity_id"], bytes.fromhex(d["seed"])
+t = check_spec.ticket(seed, eid).hex()
+k = next(i for i, r in enumerate(d["reserves"]) if t > max(s["ticket"] for s in d["selected"] if s["stratum"] == r["stratum"]))
+j = next(i for i, s in enumerate(d["strata"]) if s["key"] == d["reserves"][k]["stratum"])
+d["reserves"][k].update(id=eid, ticket=t); d["strata"][j]["cutoff"] = t
+print("refused" if check_spec.verify_proof(p, d) else "ACCEPTED")
+print("reserves.%d.id=%s" % (k, json.dumps(eid)))
+print("reserves.%d.ticket=%s" % (k, json.dumps(t)))
+print("strata.%d.cutoff=%s" % (j, json.dumps(t)))
+PY
+	mapfile -t listed < "$T/listed.txt"
+	[ "${listed[0]:-}" = refused ] && pass "check_spec.py refuses the absent id listed as a reserve" || fail "check_spec.py accepts the absent id listed as a reserve"
+	resign "$T/demo/draw.json" "$T/listed.json" "$T/demo/yaohao.db.key" "${listed[@]:1}" || fail "resign listed"
+	"$MKPAGE" "$T/listed.html" "$T/listed.json" --proof "$T/absent.proof.json" &&
+		expect "$T/listed.html" ok "proof 91330100MA27YYYY0X=fail|proof absence"
+	"$YAOHAO" verify-proof "$T/absent.proof.json" "$T/listed.json" > "$T/c.out" 2>&1
+	[ $? -eq 1 ] && grep -q "as a reserve" "$T/c.out" && pass "yaohao verify-proof refuses the absent id listed as a reserve" ||
+		fail "yaohao verify-proof does not refuse the absent id listed as a reserve: $(grep -E 'FAILED|verified' "$T/c.out")"
+
+	echo "== yaohao prove --html: the draw's page made for an entity, its proof embedded (§14)"
+	# cli_page PAGE ENTITY...: the page yaohao prove writes for the entities (the first opened)
+	cli_page() {
+		local page=$1; shift
+		"$YAOHAO" prove --db "$T/demo/yaohao.db" "$TASK" "$@" --html "$page" > "$T/c.out" 2>&1 ||
+			{ fail "yaohao prove --html: $(cat "$T/c.out")"; return 1; }
+	}
+	cli_page "$T/cli-sel.html" "$SEL" &&
+		expect "$T/cli-sel.html" ok "proof $SEL=ok|" "search-query=$SEL" "search-result=$SEL" "search $SEL=ok|"
+	grep -q 'class="found selected"' "$T/cli-sel.html.dom" && pass "the entity's page shows it selected in the search" ||
+		fail "the entity's page does not show the entity found"
+	# the entity's page opens at the entity: its search first, under the verdict (the plain page
+	# has the checks first)
+	sections() { grep -oE '<section id="[a-z]+"' "$1" | head -2 | cut -d'"' -f2 | tr '\n' ' '; }
+	[ "$(sections "$T/cli-sel.html.dom")" = "lookup checks " ] && pass "the entity's page shows the search first" ||
+		fail "the entity's page shows $(sections "$T/cli-sel.html.dom")first"
+	[ "$(sections "$T/demo-draw.html.dom")" = "checks task " ] && pass "the plain page shows the checks first" ||
+		fail "the plain page shows $(sections "$T/demo-draw.html.dom")first"
+	# for a reviewer: the entity's page as it opens (at its search result)
+	"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$(mktemp -d "$T/profile-XXXXXX")" --virtual-time-budget=60000 \
+		--window-size=1280,1400 --screenshot="$OUT_DIR/entity-page.png" "file://$T/cli-sel.html" < /dev/null 2>> "$T/chromium.log"
+	[ -s "$OUT_DIR/entity-page.png" ] && pass "screenshot $OUT_DIR/entity-page.png" || fail "no screenshot of the entity's page"
+	cli_page "$T/cli-two.html" "$NS" 91330100MA27YYYY0X &&
+		expect "$T/cli-two.html" ok "proof $NS=ok|" "proof 91330100MA27YYYY0X=ok|" "search-result=$NS" "search $NS=ok|"
+	# the embedded proof tampered with in the page the CLI wrote: the draw still verifies, the
+	# proof fails, in the proofs' list and beside the entity in the search; verify-proof agrees
+	cli_page "$T/cli-bad.html" "$SEL" && "$PY" - "$T/cli-bad.html" "$T/cli-bad.proof.json" <<'PY'
+import json, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'(<script type="application/json" data-proof>\n)(.*?)(\n</script>)', page, re.S)
+p = json.loads(m.group(2))
+p["team"][0]["name"] = p["team"][0]["name"] + "甲"
+text = json.dumps(p, ensure_ascii=False, indent=2)
+open(sys.argv[2], "w", encoding="utf-8").write(text)
+open(sys.argv[1], "w", encoding="utf-8").write(page[:m.start(2)] + text.replace("<", "\\u003c") + page[m.end(2):])
+PY
+	expect "$T/cli-bad.html" ok "proof $SEL=fail|proof selection" "search-result=$SEL" "search $SEL=fail|proof selection"
+	"$YAOHAO" verify-proof "$T/cli-bad.proof.json" "$T/demo/draw.json" > "$T/c.out" 2>&1 &&
+		fail "yaohao verify-proof accepts the proof tampered in the page" || pass "yaohao verify-proof refuses the proof tampered in the page"
+
+	echo "== a proof dropped onto the page opens its entity in the search, with its verdict"
+	# drop_page NAME PROOF: the demo's draw page, and a script put after the page's own (in a
+	# copy of the page: the page has no such hook) that drops PROOF onto the proofs' area as a
+	# reader's drag would (a DragEvent with a DataTransfer holding the file) once the page's
+	# checks are done, and marks the body data-dropped=1 when the search shows a proof.
+	drop_page() {
+		local name=$1 proof=$2
+		"$MKPAGE" "$T/drop-$name.html" "$T/demo/draw.json" || { fail "mkpage drop-$name"; return 1; }
+		"$PY" - "$T/drop-$name.html" "$proof" <<'PY'
+import json, sys
+page, proof = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
+drop = ("<script>(function () {\n"
+        "  var text = " + json.dumps(proof).replace("<", "\\u003c") + ";\n"
+        "  function shown() { if (document.querySelector('#search-result [data-search-proof]')) document.body.setAttribute('data-dropped', '1'); else setTimeout(shown, 20); }\n"
+        "  function go() {\n"
+        "    if (document.getElementById('verdict').getAttribute('data-done') !== '1') return setTimeout(go, 20);\n"
+        "    var dt = new DataTransfer();\n"
+        "    dt.items.add(new File([text], 'dropped.proof.json', { type: 'application/json' }));\n"
+        "    document.getElementById('proofs').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));\n"
+        "    shown();\n"
+        "  }\n"
+        "  document.addEventListener('DOMContentLoaded', go);\n"
+        "})();</script>\n")
+s = open(page, encoding="utf-8").read()
+open(page, "w", encoding="utf-8").write(s.replace("</body>", drop + "</body>", 1))
+PY
+	}
+	drop_page ns "$T/not-selected.proof.json" && expect "$T/drop-ns.html" ok dropped=1 "proof $NS=ok|" "search-result=$NS" "search $NS=ok|"
+	grep -q '凭自己的签号没有被抽中' "$T/drop-ns.html.dom" && pass "the dropped proof's outcome is shown" || fail "no outcome of the dropped proof"
+	drop_page flip "$T/flip.proof.json" && expect "$T/drop-flip.html" ok dropped=1 "proof $NS=fail|proof selection" "search-result=$NS" "search $NS=fail|proof selection"
+	# the absent id: the page knows it only from the proof
+	drop_page absent "$T/absent.proof.json" && expect "$T/drop-absent.html" ok dropped=1 "search-result=91330100MA27YYYY0X" "search 91330100MA27YYYY0X=ok|"
+	# a page without a proof opens no search
+	expect "$T/demo-draw.html" ok "search-query=" "search-result="
 else
 	fail "no demo store: the proofs were not tested"
 fi
