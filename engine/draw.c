@@ -1,9 +1,11 @@
 /* draw.c — the draw of a committed task (docs/spec.md §7–§10): the seed from the commitment
  * and the public value, the selection and the teams computed from the frozen registers, and
  * the transcript recorded; its replay for the audit. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -211,14 +213,168 @@ done:
 	return rc;
 }
 
-/* Records each selected entity and its team as it is drawn (inside the draw's transaction):
- * later tasks read them for their exclusion windows. */
+/*
+ * Records each selected entity and its team as it is drawn (inside the draw's transaction):
+ * later tasks read them for their exclusion windows.  With two threads the rows are recorded
+ * on a worker while the main thread makes the teams and the transcript: the main thread
+ * queues each entity with its members' ids and does not touch the store again until
+ * end_recording has joined the worker.  The rows are the same either way.
+ */
+#define REC_BATCH 256          /* entities per batch */
+#define REC_BATCHES 4
+
+typedef struct {
+	char *ids;                 /* per entity: its id, then its members' ids, NUL-terminated */
+	size_t len, cap;
+	unsigned char members[REC_BATCH];
+	size_t n;
+} rec_batch;
+
 typedef struct {
 	yh_draw_recorder *rec;
 	uint64_t count;
 	yh_draw_selected_fn user;
 	void *user_ctx;
+	/* the worker (threaded) */
+	int threaded;
+	pthread_t worker;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, emptied;
+	rec_batch batches[REC_BATCHES];
+	size_t head, tail, queued;
+	int done, worker_rc;
+	char worker_error[512];
 } recorder;
+
+static int record_batch(yh_draw_recorder *rec, const rec_batch *b)
+{
+	const char *p = b->ids;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < b->n; i++) {
+		const char *entity = p;
+
+		p += strlen(p) + 1;
+		if ((rc = yh_draw_recorder_entity(rec, entity)) < 0)
+			return rc;
+		for (j = 0; j < b->members[i]; j++, p += strlen(p) + 1)
+			if ((rc = yh_draw_recorder_pair(rec, entity, p)) < 0)
+				return rc;
+	}
+	return YH_OK;
+}
+
+static void *record_work(void *arg)
+{
+	recorder *r = arg;
+
+	for (;;) {
+		rec_batch *b;
+
+		pthread_mutex_lock(&r->lock);
+		while (r->queued == 0 && !r->done)
+			pthread_cond_wait(&r->filled, &r->lock);
+		if (r->queued == 0 && r->done) {
+			pthread_mutex_unlock(&r->lock);
+			break;
+		}
+		b = &r->batches[r->tail];
+		pthread_mutex_unlock(&r->lock);
+		if (r->worker_rc == 0 && record_batch(r->rec, b) < 0) {
+			r->worker_rc = yh_error_code();
+			snprintf(r->worker_error, sizeof(r->worker_error), "%s", yh_error_message());
+		}
+		b->n = 0;
+		b->len = 0;
+		pthread_mutex_lock(&r->lock);
+		r->tail = (r->tail + 1) % REC_BATCHES;
+		r->queued--;
+		pthread_cond_signal(&r->emptied);
+		pthread_mutex_unlock(&r->lock);
+	}
+	if (r->worker_rc == 0 && yh_draw_recorder_flush(r->rec) < 0) {
+		r->worker_rc = yh_error_code();
+		snprintf(r->worker_error, sizeof(r->worker_error), "%s", yh_error_message());
+	}
+	return NULL;
+}
+
+static void start_recording(recorder *r, int threads)
+{
+	if (threads == 0)
+		threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+	if (threads < 2)
+		return;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->filled, NULL);
+	pthread_cond_init(&r->emptied, NULL);
+	if (pthread_create(&r->worker, NULL, record_work, r) == 0) {
+		r->threaded = 1;
+		return;
+	}
+	pthread_mutex_destroy(&r->lock);   /* no worker: recorded on the calling thread */
+	pthread_cond_destroy(&r->filled);
+	pthread_cond_destroy(&r->emptied);
+}
+
+static void hand_over(recorder *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->queued++;
+	r->head = (r->head + 1) % REC_BATCHES;
+	pthread_cond_signal(&r->filled);
+	while (r->queued == REC_BATCHES - 1)
+		pthread_cond_wait(&r->emptied, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static int queue_id(rec_batch *b, const char *id)
+{
+	size_t n = strlen(id) + 1;
+
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 1u << 14;
+		char *p;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		if (!(p = realloc(b->ids, cap)))
+			return yh_error_set(YH_ENOMEM, "out of memory recording the draw");
+		b->ids = p;
+		b->cap = cap;
+	}
+	memcpy(b->ids + b->len, id, n);
+	b->len += n;
+	return YH_OK;
+}
+
+/* Every row recorded (with two threads: the worker joined, its error taken over), and the
+ * store the calling thread's again.  Called on every path once recording has started. */
+static int end_recording(recorder *r)
+{
+	size_t i;
+	int rc = YH_OK;
+
+	if (!r->threaded)
+		return r->rec ? yh_draw_recorder_flush(r->rec) : YH_OK;
+	if (r->batches[r->head].n)
+		hand_over(r);
+	pthread_mutex_lock(&r->lock);
+	r->done = 1;
+	pthread_cond_signal(&r->filled);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->worker, NULL);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->filled);
+	pthread_cond_destroy(&r->emptied);
+	r->threaded = 0;
+	for (i = 0; i < REC_BATCHES; i++)
+		free(r->batches[i].ids);
+	if (r->worker_rc)
+		rc = yh_error_set(r->worker_rc, "%s", r->worker_error);
+	return rc;
+}
 
 static int record_entry(void *ctx, const yh_selected *e, const json_t *entry)
 {
@@ -226,11 +382,25 @@ static int record_entry(void *ctx, const yh_selected *e, const json_t *entry)
 	size_t j;
 	int rc;
 
-	if ((rc = yh_draw_recorder_entity(r->rec, e->id)) < 0)
-		return rc;
-	for (j = 0; j < e->team.n; j++)
-		if ((rc = yh_draw_recorder_pair(r->rec, e->id, e->team.members[j].officer->row[YH_I_ID])) < 0)
+	if (r->threaded) {
+		rec_batch *b = &r->batches[r->head];
+
+		if ((rc = queue_id(b, e->id)) < 0)
 			return rc;
+		for (j = 0; j < e->team.n; j++)
+			if ((rc = queue_id(b, e->team.members[j].officer->row[YH_I_ID])) < 0)
+				return rc;
+		b->members[b->n] = (unsigned char)e->team.n;
+		if (++b->n == REC_BATCH)
+			hand_over(r);
+	} else {
+		if ((rc = yh_draw_recorder_entity(r->rec, e->id)) < 0)
+			return rc;
+		for (j = 0; j < e->team.n; j++)
+			if ((rc = yh_draw_recorder_pair(r->rec, e->id,
+			                                e->team.members[j].officer->row[YH_I_ID])) < 0)
+				return rc;
+	}
 	r->count++;
 	return r->user ? r->user(r->user_ctx, entry) : 0;
 }
@@ -288,7 +458,7 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 	json_t *ann = NULL, *reserves = NULL;
 	unsigned char secret[YH_SECRET_BYTES], seed[32];
 	const yh_key *key;
-	recorder rec = { NULL, 0, opt->on_selected, opt->selected_ctx };
+	recorder rec;
 	yh_draw_result res;
 	yh_task_state state;
 	uint64_t head;
@@ -296,6 +466,9 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 	int rc, in_tx = 0;
 
 	memset(&res, 0, sizeof(res));
+	memset(&rec, 0, sizeof(rec));
+	rec.user = opt->on_selected;
+	rec.user_ctx = opt->selected_ctx;
 	sodium_memzero(secret, sizeof(secret));
 	if (out)
 		*out = NULL;
@@ -319,8 +492,10 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 	if ((rc = yh_seal_key(&key, store, "drawing")) < 0 ||
 	    (rc = yh_draw_recorder_open(&rec.rec, store, task_id, task->draw_date)) < 0 ||
 	    (rc = load_commit(&ann, secret, store, key, task_id)) < 0 ||
-	    (rc = compute(&text, seed, store, task, ann, secret, value, 0, record_entry, &rec,
+	    (start_recording(&rec, opt->threads),
+	     rc = compute(&text, seed, store, task, ann, secret, value, 0, record_entry, &rec,
 	                  opt->threads, opt->on_progress, opt->progress_ctx, &reserves)) < 0 ||
+	    (rc = end_recording(&rec)) < 0 ||
 	    (rc = yh_ledger_head(&head, store)) < 0 ||
 	    (rc = record_draw(&res, store, task_id, head + 1, text, rec.count, seed)) < 0 ||
 	    (rc = yh_store_commit(store)) < 0)
@@ -335,6 +510,8 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 	}
 done:
 	sodium_memzero(secret, sizeof(secret));
+	if (rec.threaded)
+		end_recording(&rec);   /* a failed draw: the worker is joined before the rollback */
 	yh_draw_recorder_free(rec.rec);
 	if (in_tx)
 		yh_store_rollback(store);
