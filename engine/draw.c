@@ -1,11 +1,9 @@
 /* draw.c — the draw of a committed task (docs/spec.md §7–§10): the seed from the commitment
  * and the public value, the selection and the teams computed from the frozen registers, and
  * the transcript recorded; its replay for the audit. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
@@ -16,6 +14,7 @@
 #include "announcement.h"
 #include "draw.h"
 #include "report.h"
+#include "row_sort.h"
 #include "seal.h"
 #include "text.h"
 #include "error.h"
@@ -214,195 +213,102 @@ done:
 }
 
 /*
- * Records each selected entity and its team as it is drawn (inside the draw's transaction):
- * later tasks read them for their exclusion windows.  With two threads the rows are recorded
- * on a worker while the main thread makes the teams and the transcript: the main thread
- * queues each entity with its members' ids and does not touch the store again until
- * end_recording has joined the worker.  The rows are the same either way.
+ * Records each selected entity and its team (inside the draw's transaction): later tasks read
+ * them for their exclusion windows.  The rows come in rank order, which is random in the
+ * tables' keys: inserted as they come, every insert lands on another page of drawn_pair's and
+ * drawn_entity's B-trees and SQLite's page cache thrashes (at 10M, 90,010 teams, recording
+ * took as long as the whole scan).  So they are gathered in bounded memory (row_sort.c: past
+ * the budget, sorted runs in a temporary file) and inserted in key order after the teams.
  */
-#define REC_BATCH 256          /* entities per batch */
-#define REC_BATCHES 4
-
-typedef struct {
-	char *ids;                 /* per entity: its id, then its members' ids, NUL-terminated */
-	size_t len, cap;
-	unsigned char members[REC_BATCH];
-	size_t n;
-} rec_batch;
+#define RECORD_SORT_BUDGET ((size_t)4 << 20)   /* per table */
 
 typedef struct {
 	yh_draw_recorder *rec;
+	yh_row_sort *entities, *pairs;   /* (entity id), (entity id, inspector id) */
 	uint64_t count;
 	yh_draw_selected_fn user;
 	void *user_ctx;
-	/* the worker (threaded) */
-	int threaded;
-	pthread_t worker;
-	pthread_mutex_t lock;
-	pthread_cond_t filled, emptied;
-	rec_batch batches[REC_BATCHES];
-	size_t head, tail, queued;
-	int done, worker_rc;
-	char worker_error[512];
 } recorder;
 
-static int record_batch(yh_draw_recorder *rec, const rec_batch *b)
+static int start_recording(recorder *r, yh_store *store, const char *task_id, const char *date)
 {
-	const char *p = b->ids;
-	size_t i, j;
 	int rc;
 
-	for (i = 0; i < b->n; i++) {
-		const char *entity = p;
-
-		p += strlen(p) + 1;
-		if ((rc = yh_draw_recorder_entity(rec, entity)) < 0)
-			return rc;
-		for (j = 0; j < b->members[i]; j++, p += strlen(p) + 1)
-			if ((rc = yh_draw_recorder_pair(rec, entity, p)) < 0)
-				return rc;
-	}
+	if ((rc = yh_draw_recorder_open(&r->rec, store, task_id, date)) < 0 ||
+	    (rc = yh_row_sort_new(&r->entities, 1, 1, RECORD_SORT_BUDGET)) < 0 ||
+	    (rc = yh_row_sort_new(&r->pairs, 2, 2, RECORD_SORT_BUDGET)) < 0)
+		return rc;
 	return YH_OK;
-}
-
-static void *record_work(void *arg)
-{
-	recorder *r = arg;
-
-	for (;;) {
-		rec_batch *b;
-
-		pthread_mutex_lock(&r->lock);
-		while (r->queued == 0 && !r->done)
-			pthread_cond_wait(&r->filled, &r->lock);
-		if (r->queued == 0 && r->done) {
-			pthread_mutex_unlock(&r->lock);
-			break;
-		}
-		b = &r->batches[r->tail];
-		pthread_mutex_unlock(&r->lock);
-		if (r->worker_rc == 0 && record_batch(r->rec, b) < 0) {
-			r->worker_rc = yh_error_code();
-			snprintf(r->worker_error, sizeof(r->worker_error), "%s", yh_error_message());
-		}
-		b->n = 0;
-		b->len = 0;
-		pthread_mutex_lock(&r->lock);
-		r->tail = (r->tail + 1) % REC_BATCHES;
-		r->queued--;
-		pthread_cond_signal(&r->emptied);
-		pthread_mutex_unlock(&r->lock);
-	}
-	if (r->worker_rc == 0 && yh_draw_recorder_flush(r->rec) < 0) {
-		r->worker_rc = yh_error_code();
-		snprintf(r->worker_error, sizeof(r->worker_error), "%s", yh_error_message());
-	}
-	return NULL;
-}
-
-static void start_recording(recorder *r, int threads)
-{
-	if (threads == 0)
-		threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
-	if (threads < 2)
-		return;
-	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->filled, NULL);
-	pthread_cond_init(&r->emptied, NULL);
-	if (pthread_create(&r->worker, NULL, record_work, r) == 0) {
-		r->threaded = 1;
-		return;
-	}
-	pthread_mutex_destroy(&r->lock);   /* no worker: recorded on the calling thread */
-	pthread_cond_destroy(&r->filled);
-	pthread_cond_destroy(&r->emptied);
-}
-
-static void hand_over(recorder *r)
-{
-	pthread_mutex_lock(&r->lock);
-	r->queued++;
-	r->head = (r->head + 1) % REC_BATCHES;
-	pthread_cond_signal(&r->filled);
-	while (r->queued == REC_BATCHES - 1)
-		pthread_cond_wait(&r->emptied, &r->lock);
-	pthread_mutex_unlock(&r->lock);
-}
-
-static int queue_id(rec_batch *b, const char *id)
-{
-	size_t n = strlen(id) + 1;
-
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 1u << 14;
-		char *p;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		if (!(p = realloc(b->ids, cap)))
-			return yh_error_set(YH_ENOMEM, "out of memory recording the draw");
-		b->ids = p;
-		b->cap = cap;
-	}
-	memcpy(b->ids + b->len, id, n);
-	b->len += n;
-	return YH_OK;
-}
-
-/* Every row recorded (with two threads: the worker joined, its error taken over), and the
- * store the calling thread's again.  Called on every path once recording has started. */
-static int end_recording(recorder *r)
-{
-	size_t i;
-	int rc = YH_OK;
-
-	if (!r->threaded)
-		return r->rec ? yh_draw_recorder_flush(r->rec) : YH_OK;
-	if (r->batches[r->head].n)
-		hand_over(r);
-	pthread_mutex_lock(&r->lock);
-	r->done = 1;
-	pthread_cond_signal(&r->filled);
-	pthread_mutex_unlock(&r->lock);
-	pthread_join(r->worker, NULL);
-	pthread_mutex_destroy(&r->lock);
-	pthread_cond_destroy(&r->filled);
-	pthread_cond_destroy(&r->emptied);
-	r->threaded = 0;
-	for (i = 0; i < REC_BATCHES; i++)
-		free(r->batches[i].ids);
-	if (r->worker_rc)
-		rc = yh_error_set(r->worker_rc, "%s", r->worker_error);
-	return rc;
 }
 
 static int record_entry(void *ctx, const yh_selected *e, const json_t *entry)
 {
 	recorder *r = ctx;
-	size_t j;
+	const char *v[2] = { e->id, NULL };
+	size_t len[2] = { strlen(e->id), 0 }, j;
 	int rc;
 
-	if (r->threaded) {
-		rec_batch *b = &r->batches[r->head];
-
-		if ((rc = queue_id(b, e->id)) < 0)
+	if ((rc = yh_row_sort_add(r->entities, r->count, v, len)) < 0)
+		return rc;
+	for (j = 0; j < e->team.n; j++) {
+		v[1] = e->team.members[j].officer->row[YH_I_ID];
+		len[1] = strlen(v[1]);
+		if ((rc = yh_row_sort_add(r->pairs, r->count, v, len)) < 0)
 			return rc;
-		for (j = 0; j < e->team.n; j++)
-			if ((rc = queue_id(b, e->team.members[j].officer->row[YH_I_ID])) < 0)
-				return rc;
-		b->members[b->n] = (unsigned char)e->team.n;
-		if (++b->n == REC_BATCH)
-			hand_over(r);
-	} else {
-		if ((rc = yh_draw_recorder_entity(r->rec, e->id)) < 0)
-			return rc;
-		for (j = 0; j < e->team.n; j++)
-			if ((rc = yh_draw_recorder_pair(r->rec, e->id,
-			                                e->team.members[j].officer->row[YH_I_ID])) < 0)
-				return rc;
 	}
 	r->count++;
 	return r->user ? r->user(r->user_ctx, entry) : 0;
+}
+
+/* A sorted value as a C string (the sort gives lengths), in *buf. */
+static int c_string(char **buf, size_t *cap, const char *v, size_t n)
+{
+	if (n + 1 > *cap) {
+		char *p = realloc(*buf, n + 1);
+
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory recording the draw");
+		*buf = p;
+		*cap = n + 1;
+	}
+	memcpy(*buf, v, n);
+	(*buf)[n] = '\0';
+	return YH_OK;
+}
+
+/* Inserts the gathered rows, each table in key order. */
+static int end_recording(recorder *r)
+{
+	yh_sorted_row row;
+	char *a = NULL, *b = NULL;
+	size_t acap = 0, bcap = 0;
+	int rc, more;
+
+	if ((rc = yh_row_sort_finish(r->entities)) < 0 || (rc = yh_row_sort_finish(r->pairs)) < 0)
+		goto done;
+	while ((more = yh_row_sort_next(r->entities, &row)) > 0)
+		if ((rc = c_string(&a, &acap, row.values[0], row.lens[0])) < 0 ||
+		    (rc = yh_draw_recorder_entity(r->rec, a)) < 0)
+			goto done;
+	if ((rc = more) < 0)
+		goto done;
+	while ((more = yh_row_sort_next(r->pairs, &row)) > 0)
+		if ((rc = c_string(&a, &acap, row.values[0], row.lens[0])) < 0 ||
+		    (rc = c_string(&b, &bcap, row.values[1], row.lens[1])) < 0 ||
+		    (rc = yh_draw_recorder_pair(r->rec, a, b)) < 0)
+			goto done;
+	rc = more < 0 ? more : yh_draw_recorder_flush(r->rec);
+done:
+	free(a);
+	free(b);
+	return rc;
+}
+
+static void recorder_free(recorder *r)
+{
+	yh_draw_recorder_free(r->rec);
+	yh_row_sort_free(r->entities);
+	yh_row_sort_free(r->pairs);
 }
 
 static int record_draw(yh_draw_result *res, yh_store *store, const char *task_id, uint64_t seq,
@@ -490,10 +396,9 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 		goto done;
 	}
 	if ((rc = yh_seal_key(&key, store, "drawing")) < 0 ||
-	    (rc = yh_draw_recorder_open(&rec.rec, store, task_id, task->draw_date)) < 0 ||
+	    (rc = start_recording(&rec, store, task_id, task->draw_date)) < 0 ||
 	    (rc = load_commit(&ann, secret, store, key, task_id)) < 0 ||
-	    (start_recording(&rec, opt->threads),
-	     rc = compute(&text, seed, store, task, ann, secret, value, 0, record_entry, &rec,
+	    (rc = compute(&text, seed, store, task, ann, secret, value, 0, record_entry, &rec,
 	                  opt->threads, opt->on_progress, opt->progress_ctx, &reserves)) < 0 ||
 	    (rc = end_recording(&rec)) < 0 ||
 	    (rc = yh_ledger_head(&head, store)) < 0 ||
@@ -510,9 +415,7 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 	}
 done:
 	sodium_memzero(secret, sizeof(secret));
-	if (rec.threaded)
-		end_recording(&rec);   /* a failed draw: the worker is joined before the rollback */
-	yh_draw_recorder_free(rec.rec);
+	recorder_free(&rec);
 	if (in_tx)
 		yh_store_rollback(store);
 	free(text);

@@ -1886,8 +1886,8 @@ static int cmp_strp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Two threads (the scan beside a hashing worker, the drawn rows recorded beside the teams)
- * give the same bytes and the same recorded rows as one. */
+/* Two threads (the scan beside a hashing worker) give the same bytes and the same recorded
+ * rows as one. */
 START_TEST(test_threads_identical)
 {
 	yh_store *one = store_named("one.db"), *two = store_named("two.db");
@@ -1916,8 +1916,8 @@ START_TEST(test_threads_identical)
 	ck_assert_uint_gt(strlen(a), 100000); /* thousands selected: many batches crossed */
 	ck_assert_str_eq(a, b);
 	{
-		/* the rows recorded for later windows too (recorded on a worker with two threads,
-		 * in multi-row statements either way: more rows than a statement holds, and a tail) */
+		/* the rows recorded for later windows too (sorted by key, then inserted in multi-row
+		 * statements: more rows than a statement holds, and a tail) */
 		drawn_rows ra = { 0 }, rb = { 0 };
 		json_t *tr = tu_json(a);
 		size_t nsel = json_array_size(json_object_get(tr, "selected"));
