@@ -208,8 +208,9 @@ int yh_draw_store_refs(uint64_t *commit_seq, uint64_t *draw_seq, unsigned char d
 	return rc;
 }
 
-/* Drawn rows go in RECORD_ROWS-row INSERT statements (one statement per row cost twice the
- * time): each table keeps its pending ids, flushed when full and by yh_draw_recorder_flush. */
+/* Drawn rows go in RECORD_ROWS-row INSERT statements (one step of the VM per 64 rows, as the
+ * import's register_writer.c does): each table keeps its pending ids, inserted when full and
+ * by yh_draw_recorder_flush.  The caller gives the rows in key order (draw.c sorts them). */
 #define RECORD_ROWS 64
 
 typedef struct {
