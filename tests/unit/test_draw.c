@@ -2014,8 +2014,12 @@ START_TEST(test_scan_columns)
 		}
 		free(part.v);
 		free(whole.v);
-		yh_frozen_clear(&f);
-		yh_task_free((yh_task *)f.task);
+		{
+			yh_task *task = (yh_task *)f.task; /* yh_frozen_clear forgets it */
+
+			yh_frozen_clear(&f);
+			yh_task_free(task);
+		}
 	}
 	yh_store_close(store);
 }
