@@ -220,7 +220,7 @@ done:
  * took as long as the whole scan).  So they are gathered in bounded memory (row_sort.c: past
  * the budget, sorted runs in a temporary file) and inserted in key order after the teams.
  */
-#define RECORD_SORT_BUDGET ((size_t)4 << 20)   /* per table */
+#define RECORD_SORT_BUDGET ((size_t)2 << 20)   /* per table: 10M spills a few runs, merged cheaply */
 
 typedef struct {
 	yh_draw_recorder *rec;
