@@ -14,6 +14,7 @@
 #include "announcement.h"
 #include "draw.h"
 #include "report.h"
+#include "row_sort.h"
 #include "seal.h"
 #include "text.h"
 #include "error.h"
@@ -211,28 +212,103 @@ done:
 	return rc;
 }
 
-/* Records each selected entity and its team as it is drawn (inside the draw's transaction):
- * later tasks read them for their exclusion windows. */
+/*
+ * Records each selected entity and its team (inside the draw's transaction): later tasks read
+ * them for their exclusion windows.  The rows come in rank order, which is random in the
+ * tables' keys: inserted as they come, every insert lands on another page of drawn_pair's and
+ * drawn_entity's B-trees and SQLite's page cache thrashes (at 10M, 90,010 teams, recording
+ * took as long as the whole scan).  So they are gathered in bounded memory (row_sort.c: past
+ * the budget, sorted runs in a temporary file) and inserted in key order after the teams.
+ */
+#define RECORD_SORT_BUDGET ((size_t)2 << 20)   /* per table: 10M spills a few runs, merged cheaply */
+
 typedef struct {
 	yh_draw_recorder *rec;
+	yh_row_sort *entities, *pairs;   /* (entity id), (entity id, inspector id) */
 	uint64_t count;
 	yh_draw_selected_fn user;
 	void *user_ctx;
 } recorder;
 
+static int start_recording(recorder *r, yh_store *store, const char *task_id, const char *date)
+{
+	int rc;
+
+	if ((rc = yh_draw_recorder_open(&r->rec, store, task_id, date)) < 0 ||
+	    (rc = yh_row_sort_new(&r->entities, 1, 1, RECORD_SORT_BUDGET)) < 0 ||
+	    (rc = yh_row_sort_new(&r->pairs, 2, 2, RECORD_SORT_BUDGET)) < 0)
+		return rc;
+	return YH_OK;
+}
+
 static int record_entry(void *ctx, const yh_selected *e, const json_t *entry)
 {
 	recorder *r = ctx;
-	size_t j;
+	const char *v[2] = { e->id, NULL };
+	size_t len[2] = { strlen(e->id), 0 }, j;
 	int rc;
 
-	if ((rc = yh_draw_recorder_entity(r->rec, e->id)) < 0)
+	if ((rc = yh_row_sort_add(r->entities, r->count, v, len)) < 0)
 		return rc;
-	for (j = 0; j < e->team.n; j++)
-		if ((rc = yh_draw_recorder_pair(r->rec, e->id, e->team.members[j].officer->row[YH_I_ID])) < 0)
+	for (j = 0; j < e->team.n; j++) {
+		v[1] = e->team.members[j].officer->row[YH_I_ID];
+		len[1] = strlen(v[1]);
+		if ((rc = yh_row_sort_add(r->pairs, r->count, v, len)) < 0)
 			return rc;
+	}
 	r->count++;
 	return r->user ? r->user(r->user_ctx, entry) : 0;
+}
+
+/* A sorted value as a C string (the sort gives lengths), in *buf. */
+static int c_string(char **buf, size_t *cap, const char *v, size_t n)
+{
+	if (n + 1 > *cap) {
+		char *p = realloc(*buf, n + 1);
+
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory recording the draw");
+		*buf = p;
+		*cap = n + 1;
+	}
+	memcpy(*buf, v, n);
+	(*buf)[n] = '\0';
+	return YH_OK;
+}
+
+/* Inserts the gathered rows, each table in key order. */
+static int end_recording(recorder *r)
+{
+	yh_sorted_row row;
+	char *a = NULL, *b = NULL;
+	size_t acap = 0, bcap = 0;
+	int rc, more;
+
+	if ((rc = yh_row_sort_finish(r->entities)) < 0 || (rc = yh_row_sort_finish(r->pairs)) < 0)
+		goto done;
+	while ((more = yh_row_sort_next(r->entities, &row)) > 0)
+		if ((rc = c_string(&a, &acap, row.values[0], row.lens[0])) < 0 ||
+		    (rc = yh_draw_recorder_entity(r->rec, a)) < 0)
+			goto done;
+	if ((rc = more) < 0)
+		goto done;
+	while ((more = yh_row_sort_next(r->pairs, &row)) > 0)
+		if ((rc = c_string(&a, &acap, row.values[0], row.lens[0])) < 0 ||
+		    (rc = c_string(&b, &bcap, row.values[1], row.lens[1])) < 0 ||
+		    (rc = yh_draw_recorder_pair(r->rec, a, b)) < 0)
+			goto done;
+	rc = more < 0 ? more : yh_draw_recorder_flush(r->rec);
+done:
+	free(a);
+	free(b);
+	return rc;
+}
+
+static void recorder_free(recorder *r)
+{
+	yh_draw_recorder_free(r->rec);
+	yh_row_sort_free(r->entities);
+	yh_row_sort_free(r->pairs);
 }
 
 static int record_draw(yh_draw_result *res, yh_store *store, const char *task_id, uint64_t seq,
@@ -288,7 +364,7 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 	json_t *ann = NULL, *reserves = NULL;
 	unsigned char secret[YH_SECRET_BYTES], seed[32];
 	const yh_key *key;
-	recorder rec = { NULL, 0, opt->on_selected, opt->selected_ctx };
+	recorder rec;
 	yh_draw_result res;
 	yh_task_state state;
 	uint64_t head;
@@ -296,6 +372,9 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 	int rc, in_tx = 0;
 
 	memset(&res, 0, sizeof(res));
+	memset(&rec, 0, sizeof(rec));
+	rec.user = opt->on_selected;
+	rec.user_ctx = opt->selected_ctx;
 	sodium_memzero(secret, sizeof(secret));
 	if (out)
 		*out = NULL;
@@ -317,10 +396,11 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 		goto done;
 	}
 	if ((rc = yh_seal_key(&key, store, "drawing")) < 0 ||
-	    (rc = yh_draw_recorder_open(&rec.rec, store, task_id, task->draw_date)) < 0 ||
+	    (rc = start_recording(&rec, store, task_id, task->draw_date)) < 0 ||
 	    (rc = load_commit(&ann, secret, store, key, task_id)) < 0 ||
 	    (rc = compute(&text, seed, store, task, ann, secret, value, 0, record_entry, &rec,
 	                  opt->threads, opt->on_progress, opt->progress_ctx, &reserves)) < 0 ||
+	    (rc = end_recording(&rec)) < 0 ||
 	    (rc = yh_ledger_head(&head, store)) < 0 ||
 	    (rc = record_draw(&res, store, task_id, head + 1, text, rec.count, seed)) < 0 ||
 	    (rc = yh_store_commit(store)) < 0)
@@ -335,7 +415,7 @@ int yh_draw_run(char **out, yh_draw_result *result, yh_store *store, const char 
 	}
 done:
 	sodium_memzero(secret, sizeof(secret));
-	yh_draw_recorder_free(rec.rec);
+	recorder_free(&rec);
 	if (in_tx)
 		yh_store_rollback(store);
 	free(text);

@@ -385,12 +385,42 @@ static int offer_entity(void *ctx, const char *const *row, size_t n)
 	return yh_frozen_entity_eligible(sc->f, row) ? sc->eligible(sc->ctx, row) : 0;
 }
 
+/* The entity columns eligibility, the stratum key and the transcript read: a scan that
+ * needs no whole rows reads only these (each column read costs about as much as the id). */
+static uint32_t entity_columns(const yh_task *t)
+{
+	uint32_t c = 1u << YH_E_ID | 1u << YH_E_NAME | 1u << YH_E_STATUS;
+	size_t i;
+
+	if (t->regions.n)
+		c |= 1u << YH_E_REGION;
+	if (t->industries.n)
+		c |= 1u << YH_E_INDUSTRY;
+	if (t->types.n)
+		c |= 1u << YH_E_TYPE;
+	if (t->risks.n)
+		c |= 1u << YH_E_RISK;
+	if (t->abnormal >= 0)
+		c |= 1u << YH_E_ABNORMAL;
+	for (i = 0; i < t->nby; i++)
+		switch (t->by[i]) {
+		case YH_BY_RISK: c |= 1u << YH_E_RISK; break;
+		case YH_BY_PROVINCE: case YH_BY_CITY: c |= 1u << YH_E_REGION; break;
+		case YH_BY_INDUSTRY_SECTION: c |= 1u << YH_E_INDUSTRY; break;
+		case YH_BY_TYPE: c |= 1u << YH_E_TYPE; break;
+		default: return UINT32_MAX;
+		}
+	return c;
+}
+
 int yh_frozen_scan(yh_store *store, const yh_frozen *f, yh_entity_fn every_row,
                    yh_entity_fn eligible, void *ctx)
 {
 	scan sc = { f, every_row, eligible, ctx };
 
-	return yh_register_foreach(store, YH_REGISTER_ENTITIES, f->freeze_seq, offer_entity, &sc);
+	return yh_register_foreach_columns(store, YH_REGISTER_ENTITIES, f->freeze_seq,
+	                                   every_row ? UINT32_MAX : entity_columns(f->task),
+	                                   offer_entity, &sc);
 }
 
 static int cmp_stratum_key(const void *key, const void *s)

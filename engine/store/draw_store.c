@@ -208,11 +208,99 @@ int yh_draw_store_refs(uint64_t *commit_seq, uint64_t *draw_seq, unsigned char d
 	return rc;
 }
 
+/* Drawn rows go in RECORD_ROWS-row INSERT statements (one step of the VM per 64 rows, as the
+ * import's register_writer.c does): each table keeps its pending ids, inserted when full and
+ * by yh_draw_recorder_flush.  The caller gives the rows in key order (draw.c sorts them). */
+#define RECORD_ROWS 64
+
+typedef struct {
+	sqlite3_stmt *full;          /* RECORD_ROWS rows */
+	const char *table, *what;
+	int ncols;                   /* ids per row: 1 (entity) or 2 (entity, inspector) */
+	char *ids;                   /* pending ids, each NUL-terminated */
+	size_t len, cap, off[RECORD_ROWS * 2];
+	int n;                       /* pending rows */
+} pending;
+
 struct yh_draw_recorder {
 	yh_store *store;
-	sqlite3_stmt *entity, *pair;
+	pending entity, pair;
 	char *task_id, *draw_date;
 };
+
+/* INSERT INTO table (...) VALUES (?1, ?3, ?2), (?1, ?4, ?2)... for n rows. */
+static int prepare_rows(sqlite3_stmt **st, yh_draw_recorder *r, const pending *p, int n)
+{
+	size_t cap = 128 + (size_t)n * 24, len;
+	char *sql = malloc(cap);
+	int i, rc;
+
+	if (!sql)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	len = (size_t)snprintf(sql, cap, "INSERT INTO %s (task_id, entity_id, %sdraw_date) VALUES ",
+	                       p->table, p->ncols == 2 ? "inspector_id, " : "");
+	for (i = 0; i < n; i++) {
+		int k = 3 + i * p->ncols;
+
+		len += (size_t)(p->ncols == 2 ? snprintf(sql + len, cap - len, "%s(?1, ?%d, ?%d, ?2)",
+		                                         i ? ", " : "", k, k + 1)
+		                              : snprintf(sql + len, cap - len, "%s(?1, ?%d, ?2)",
+		                                         i ? ", " : "", k));
+	}
+	rc = yh_store_prepare(r->store, st, sql, "cannot record the draw");
+	free(sql);
+	return rc;
+}
+
+/* Inserts the pending rows of one table. */
+static int flush_rows(yh_draw_recorder *r, pending *p)
+{
+	sqlite3_stmt *st = p->full, *tail = NULL;
+	int i, rc;
+
+	if (!p->n)
+		return YH_OK;
+	if (p->n < RECORD_ROWS && (rc = prepare_rows(&tail, r, p, p->n)) < 0)
+		return rc;
+	if (tail)
+		st = tail;
+	sqlite3_bind_text(st, 1, r->task_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->draw_date, -1, SQLITE_STATIC);
+	for (i = 0; i < p->n * p->ncols; i++)
+		sqlite3_bind_text(st, 3 + i, p->ids + p->off[i], -1, SQLITE_STATIC);
+	rc = yh_store_step_done(r->store, st, NULL, p->what);
+	sqlite3_finalize(tail);
+	p->n = 0;
+	p->len = 0;
+	return rc;
+}
+
+static int add_row(yh_draw_recorder *r, pending *p, const char *const *ids)
+{
+	int i, rc;
+
+	for (i = 0; i < p->ncols; i++) {
+		size_t n = strlen(ids[i]) + 1;
+
+		if (p->len + n > p->cap) {
+			size_t cap = p->cap ? p->cap * 2 : 4096;
+			char *q;
+
+			while (cap < p->len + n)
+				cap *= 2;
+			if (!(q = realloc(p->ids, cap)))
+				return yh_error_set(YH_ENOMEM, "out of memory");
+			p->ids = q;
+			p->cap = cap;
+		}
+		memcpy(p->ids + p->len, ids[i], n);
+		p->off[p->n * p->ncols + i] = p->len;
+		p->len += n;
+	}
+	if (++p->n == RECORD_ROWS && (rc = flush_rows(r, p)) < 0)
+		return rc;
+	return YH_OK;
+}
 
 int yh_draw_recorder_open(yh_draw_recorder **out, yh_store *store, const char *task_id,
                           const char *draw_date)
@@ -226,11 +314,14 @@ int yh_draw_recorder_open(yh_draw_recorder **out, yh_store *store, const char *t
 		return yh_error_set(YH_ENOMEM, "out of memory");
 	}
 	r->store = store;
-	if ((rc = yh_store_prepare(store, &r->entity, "INSERT INTO drawn_entity (task_id, entity_id, "
-	                           "draw_date) VALUES (?1, ?2, ?3)", "cannot record the draw")) < 0 ||
-	    (rc = yh_store_prepare(store, &r->pair, "INSERT INTO drawn_pair (task_id, entity_id, "
-	                           "inspector_id, draw_date) VALUES (?1, ?2, ?3, ?4)",
-	                           "cannot record the draw")) < 0) {
+	r->entity.table = "drawn_entity";
+	r->entity.what = "cannot record the drawn entities";
+	r->entity.ncols = 1;
+	r->pair.table = "drawn_pair";
+	r->pair.what = "cannot record the teams";
+	r->pair.ncols = 2;
+	if ((rc = prepare_rows(&r->entity.full, r, &r->entity, RECORD_ROWS)) < 0 ||
+	    (rc = prepare_rows(&r->pair.full, r, &r->pair, RECORD_ROWS)) < 0) {
 		yh_draw_recorder_free(r);
 		return rc;
 	}
@@ -240,27 +331,35 @@ int yh_draw_recorder_open(yh_draw_recorder **out, yh_store *store, const char *t
 
 int yh_draw_recorder_entity(yh_draw_recorder *r, const char *entity_id)
 {
-	sqlite3_bind_text(r->entity, 1, r->task_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r->entity, 2, entity_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r->entity, 3, r->draw_date, -1, SQLITE_STATIC);
-	return yh_store_step_done(r->store, r->entity, NULL, "cannot record the drawn entities");
+	const char *ids[1] = { entity_id };
+
+	return add_row(r, &r->entity, ids);
 }
 
 int yh_draw_recorder_pair(yh_draw_recorder *r, const char *entity_id, const char *inspector_id)
 {
-	sqlite3_bind_text(r->pair, 1, r->task_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r->pair, 2, entity_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r->pair, 3, inspector_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r->pair, 4, r->draw_date, -1, SQLITE_STATIC);
-	return yh_store_step_done(r->store, r->pair, NULL, "cannot record the teams");
+	const char *ids[2] = { entity_id, inspector_id };
+
+	return add_row(r, &r->pair, ids);
+}
+
+int yh_draw_recorder_flush(yh_draw_recorder *r)
+{
+	int rc;
+
+	if ((rc = flush_rows(r, &r->entity)) < 0)
+		return rc;
+	return flush_rows(r, &r->pair);
 }
 
 void yh_draw_recorder_free(yh_draw_recorder *r)
 {
 	if (!r)
 		return;
-	sqlite3_finalize(r->entity);
-	sqlite3_finalize(r->pair);
+	sqlite3_finalize(r->entity.full);
+	sqlite3_finalize(r->pair.full);
+	free(r->entity.ids);
+	free(r->pair.ids);
 	free(r->task_id);
 	free(r->draw_date);
 	free(r);

@@ -24,8 +24,9 @@ struct yh_store {
 
 /* "valid as of ?1" for a register table's rows; ?1 = 0 means the current rows.
  * The one definition of "as of" in the project (docs/spec.md, registers). */
-#define YH_SQL_AS_OF "(CASE WHEN ?1 = 0 THEN valid_to IS NULL " \
-	"ELSE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1) END)"
+#define YH_SQL_AS_OF "(CASE WHEN ?1 = 0 THEN valid_to IS NULL ELSE " YH_SQL_AS_OF_SEQ " END)"
+/* The same for a ?1 known to be a sequence (not 0). */
+#define YH_SQL_AS_OF_SEQ "(valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1))"
 
 /* Reports an SQLite failure on the store as YH_ESTORE: "<what>: <sqlite msg>: '<path>'". */
 int yh_store_fail(yh_store *store, const char *what);

@@ -54,6 +54,11 @@ int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *pa
 
 /* ---- registers (register_store.c, register_writer.c) ---- */
 
+/* yh_register_foreach reading only the key and the columns in `columns` (bit i: column i);
+ * the others are passed as "" (a scan that needs few columns reads them only). */
+int yh_register_foreach_columns(yh_store *store, yh_register_kind kind, uint64_t as_of,
+                                uint32_t columns, yh_register_row_fn fn, void *ctx);
+
 /* Calls fn with the row of a single-key register whose key is `key`, as of
  * as_of (0: current), if there is one; YH_OK either way. */
 int yh_register_find(yh_store *store, yh_register_kind kind, uint64_t as_of, const char *key,
@@ -181,12 +186,14 @@ typedef int (*yh_earlier_fn)(void *ctx, const char *task_id, const char *draw_da
 int yh_draw_store_earlier(yh_store *store, const char *date, int64_t days, yh_earlier_fn fn,
                           void *ctx);
 
-/* Recording who was drawn and who inspects them, for later exclusion windows. */
+/* Recording who was drawn and who inspects them, for later exclusion windows.  Rows are
+ * inserted in batches: yh_draw_recorder_flush inserts what is pending (before the commit). */
 typedef struct yh_draw_recorder yh_draw_recorder;
 int yh_draw_recorder_open(yh_draw_recorder **out, yh_store *store, const char *task_id,
                           const char *draw_date);
 int yh_draw_recorder_entity(yh_draw_recorder *r, const char *entity_id);
 int yh_draw_recorder_pair(yh_draw_recorder *r, const char *entity_id, const char *inspector_id);
+int yh_draw_recorder_flush(yh_draw_recorder *r);
 void yh_draw_recorder_free(yh_draw_recorder *r);
 
 /* Entities drawn by tasks dated within `days` before `date` (inclusive), each once,

@@ -15,6 +15,8 @@
 static yh_draw_result tu_draw_result;
 #include "store/sqlite.h" /* private: struct yh_store, to fingerprint the task tables */
 #include "windows.h"      /* private: the windows a commit fixes, as the audit recomputes them */
+#include "store/store.h"  /* private: the drawn rows (yh_check_drawn) */
+#include "frozen.h"       /* private: the scan (yh_frozen_scan) */
 
 #define FOOD "T-2026-12-FOOD"
 #define FOOD_VALUE "public value for food"
@@ -1853,7 +1855,39 @@ static size_t expected_team(g_cand **team, g_cand *c, g_cand **fill, const unsig
 	return nteam;
 }
 
-/* Two threads (the scan beside a hashing worker) give the same bytes as one. */
+typedef struct {
+	char **v;
+	size_t n;
+} drawn_rows;
+
+static int collect_drawn(void *ctx, const char *entity_id, const char *inspector_id,
+                         const char *draw_date)
+{
+	drawn_rows *r = ctx;
+	char line[256];
+
+	snprintf(line, sizeof(line), "%s|%s|%s", entity_id, inspector_id ? inspector_id : "-", draw_date);
+	r->v = realloc(r->v, (r->n + 1) * sizeof(char *));
+	TU_REQUIRE(r->v && (r->v[r->n++] = strdup(line)), "out of memory");
+	return 0;
+}
+
+static void drawn_rows_free(drawn_rows *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->v[i]);
+	free(r->v);
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Two threads (the scan beside a hashing worker) give the same bytes and the same recorded
+ * rows as one. */
 START_TEST(test_threads_identical)
 {
 	yh_store *one = store_named("one.db"), *two = store_named("two.db");
@@ -1881,10 +1915,113 @@ START_TEST(test_threads_identical)
 	ck_assert_int_eq(yh_draw_run(&b, &tu_draw_result, two, "T-BIG", BIG_VALUE, &opt), YH_OK);
 	ck_assert_uint_gt(strlen(a), 100000); /* thousands selected: many batches crossed */
 	ck_assert_str_eq(a, b);
+	{
+		/* the rows recorded for later windows too (sorted by key, then inserted in multi-row
+		 * statements: more rows than a statement holds, and a tail) */
+		drawn_rows ra = { 0 }, rb = { 0 };
+		json_t *tr = tu_json(a);
+		size_t nsel = json_array_size(json_object_get(tr, "selected"));
+
+		ck_assert_int_eq(yh_check_drawn(one, "T-BIG", collect_drawn, &ra), YH_OK);
+		ck_assert_int_eq(yh_check_drawn(two, "T-BIG", collect_drawn, &rb), YH_OK);
+		ck_assert_uint_gt(nsel, 64);
+		ck_assert_uint_ne(nsel % 64, 0);
+		ck_assert_uint_eq(ra.n, nsel * 3); /* an entity row and a team of two */
+		ck_assert_uint_eq(rb.n, ra.n);
+		qsort(ra.v, ra.n, sizeof(char *), cmp_strp);
+		qsort(rb.v, rb.n, sizeof(char *), cmp_strp);
+		for (size_t i = 0; i < ra.n; i++)
+			ck_assert_str_eq(ra.v[i], rb.v[i]);
+		drawn_rows_free(&ra);
+		drawn_rows_free(&rb);
+		json_decref(tr);
+	}
 	free(a);
 	free(b);
 	yh_store_close(one);
 	yh_store_close(two);
+}
+END_TEST
+
+/* A scan without whole rows reads only the columns the task needs (frozen.c, store
+ * projection): for a task filtering or stratifying on each column it offers the same eligible
+ * rows, names and stratum keys as a scan of whole rows. */
+typedef struct {
+	const yh_task *task;
+	char **v;
+	size_t n;
+} offered;
+
+static int offer_eligible(void *ctx, const char *const *row)
+{
+	offered *o = ctx;
+	char key[YH_STRATUM_KEY_MAX], line[1024];
+
+	TU_REQUIRE_INT(yh_task_stratum_key(key, sizeof(key), o->task, row), YH_OK);
+	snprintf(line, sizeof(line), "%s|%s|%s", row[YH_E_ID], row[YH_E_NAME], key);
+	o->v = realloc(o->v, (o->n + 1) * sizeof(char *));
+	TU_REQUIRE(o->v && (o->v[o->n++] = strdup(line)), "out of memory");
+	return 0;
+}
+
+static int whole_row(void *ctx, const char *const *row)
+{
+	(void)ctx;
+	TU_REQUIRE(*row[YH_E_TYPE] || *row[YH_E_REGION], "a whole row has its columns");
+	return 0;
+}
+
+START_TEST(test_scan_columns)
+{
+	static const char *const tasks[] = {
+		"\"population\":{\"regions\":[\"3301\"]},\"strata\":{\"rates\":{\"*\":\"5%\"}}",
+		"\"population\":{\"industries\":[\"F\"]},\"strata\":{\"rates\":{\"*\":\"5%\"}}",
+		"\"population\":{\"types\":[\"个体工商户\"]},\"strata\":{\"rates\":{\"*\":\"5%\"}}",
+		"\"population\":{\"risk\":[\"A\",\"C\"]},\"strata\":{\"rates\":{\"*\":\"5%\"}}",
+		"\"population\":{\"abnormal\":true},\"strata\":{\"rates\":{\"*\":\"5%\"}}",
+		"\"population\":{\"abnormal\":false},\"strata\":{\"rates\":{\"*\":\"5%\"}}",
+		"\"strata\":{\"by\":[\"province\",\"risk\"],\"rates\":{\"*\":\"5%\"}}",
+		"\"strata\":{\"by\":[\"city\"],\"rates\":{\"*\":\"5%\"}}",
+		"\"strata\":{\"by\":[\"industry_section\",\"type\"],\"rates\":{\"*\":\"5%\"}}",
+	};
+	yh_store *store = store_named("columns.db");
+	yh_import_report rep;
+	uint64_t head;
+	size_t t, i;
+
+	generate_registers();
+	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("big-entities.csv"), NULL);
+	ck_assert_int_eq(yh_ledger_head(&head, store), YH_OK);
+	for (t = 0; t < sizeof(tasks) / sizeof(tasks[0]); t++) {
+		char json[1024];
+		yh_frozen f;
+		offered part = { 0 }, whole = { 0 };
+
+		snprintf(json, sizeof(json), "{\"id\":\"T-C\",\"title\":\"t\",\"departments\":[\"" SCJG "\"],"
+		         "\"draw_date\":\"" DRAW_DATE "\",\"team\":{\"size\":2},%s}", tasks[t]);
+		memset(&f, 0, sizeof(f));
+		f.task = tu_task(json);
+		f.freeze_seq = head;
+		part.task = whole.task = f.task;
+		ck_assert_int_eq(yh_frozen_scan(store, &f, NULL, offer_eligible, &part), YH_OK);
+		ck_assert_int_eq(yh_frozen_scan(store, &f, whole_row, offer_eligible, &whole), YH_OK);
+		ck_assert_msg(whole.n > 0 && whole.n < NENT, "task %zu: the filter or strata keep some rows", t);
+		ck_assert_uint_eq(part.n, whole.n);
+		for (i = 0; i < whole.n; i++) {
+			ck_assert_str_eq(part.v[i], whole.v[i]);
+			free(part.v[i]);
+			free(whole.v[i]);
+		}
+		free(part.v);
+		free(whole.v);
+		{
+			yh_task *task = (yh_task *)f.task; /* yh_frozen_clear forgets it */
+
+			yh_frozen_clear(&f);
+			yh_task_free(task);
+		}
+	}
+	yh_store_close(store);
 }
 END_TEST
 
@@ -2165,6 +2302,7 @@ static Suite *draw_suite(void)
 	tcase_add_test(tc, test_long_stratum_key);
 	tcase_add_test(big, test_large_generated_draw);
 	tcase_add_test(big, test_threads_identical);
+	tcase_add_test(big, test_scan_columns);
 	return s;
 }
 
