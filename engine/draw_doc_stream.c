@@ -1,0 +1,419 @@
+/* draw_doc_stream.c — reading a draw document's text without ever holding its whole JSON tree
+ * (see draw_doc.h and draw_doc_private.h).
+ *
+ * The text is read through a window of a megabyte or so.  The top-level object is split into
+ * its members here; each member's value is handed to jansson on its own, so jansson still
+ * judges every value, byte for byte.  "selected" and "reserves" are split further into their
+ * elements, which are converted and released one by one.  Anything this reader does not expect
+ * — a text that is not an object, a key given twice, a value jansson refuses, bytes after the
+ * object, nesting deeper than any document has — sends the whole text to jansson instead, which
+ * either gives its own message (line and column) or a tree, parsed as before: the answer is
+ * always the one jansson's parse of the whole text would give. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yaohao/jcs.h"
+#include "draw_doc.h"
+#include "draw_doc_private.h"
+#include "json_reader.h"
+#include "report.h"
+#include "verify.h"
+#include "error.h"
+
+#define WINDOW ((size_t)1 << 20)
+#define MAX_DEPTH 256                  /* deeper than any document: left to jansson's own limit */
+#define LOAD_FLAGS (JSON_DECODE_ANY | JSON_REJECT_DUPLICATES)
+
+typedef struct {
+	FILE *fp;                    /* NULL: the whole text is buf[0..end) */
+	const char *path;
+	const char *buf;             /* the window: [pos, end) not yet consumed */
+	char *own;                   /* the window's buffer when reading a file */
+	size_t pos, end, cap;
+	uint64_t total, limit;       /* bytes read; a file of limit bytes or more is too large */
+	int eof;
+	int rc;                      /* < 0: reading failed (the error is set) */
+} source;
+
+/* The size from which yh_read_file refuses a file: it doubles its buffer from 64 KiB up to
+ * max + 1 bytes and needs room for one byte more than the file. */
+static uint64_t too_large(size_t max)
+{
+	uint64_t cap = 65536;
+
+	while (cap * 2 <= (uint64_t)max + 1)
+		cap *= 2;
+	return cap - 1;
+}
+
+/* Reads more of the file into the window, keeping what is not consumed; 0 at the end. */
+static int more(source *s)
+{
+	size_t n;
+
+	if (!s->fp || s->eof || s->rc < 0)
+		return 0;
+	if (s->pos > 0) {
+		memmove(s->own, s->own + s->pos, s->end - s->pos);
+		s->end -= s->pos;
+		s->pos = 0;
+	}
+	if (s->end == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : WINDOW;
+		char *p = realloc(s->own, cap);
+
+		if (!p) {
+			s->rc = yh_error_set(YH_ENOMEM, "out of memory");
+			return 0;
+		}
+		s->buf = s->own = p;
+		s->cap = cap;
+	}
+	n = fread(s->own + s->end, 1, s->cap - s->end, s->fp);
+	s->total += n;
+	if (s->total >= s->limit) {
+		s->rc = yh_error_set(YH_EDATA, "the file is too large: '%s'", s->path);
+		return 0;
+	}
+	if (n == 0) {
+		s->eof = 1;
+		return 0;
+	}
+	s->end += n;
+	return 1;
+}
+
+/* The byte k after the cursor, or -1 at the end of the text. */
+static inline int at(source *s, size_t k)
+{
+	while (s->pos + k >= s->end)
+		if (!more(s))
+			return -1;
+	return (unsigned char)s->buf[s->pos + k];
+}
+
+static void skip_ws(source *s)
+{
+	int c;
+
+	while ((c = at(s, 0)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+		s->pos++;
+}
+
+/* Past the string that starts at *k (a quote); 0 when the text ends first. */
+static int skip_string(source *s, size_t *k)
+{
+	size_t i = *k + 1;
+
+	for (;;) {
+		int c = at(s, i);
+
+		if (c < 0)
+			return 0;
+		if (c == '"') {
+			*k = i + 1;
+			return 1;
+		}
+		i += c == '\\' ? 2 : 1;
+	}
+}
+
+/* The length of the value at the cursor as far as its brackets and quotes tell; 0 when they do
+ * not close, or nest too deep.  What the value holds is jansson's to judge. */
+static size_t extent(source *s)
+{
+	size_t k = 0;
+	int depth = 0, c = at(s, 0);
+
+	if (c == '"')
+		return skip_string(s, &k) ? k : 0;
+	if (c != '{' && c != '[') {
+		while ((c = at(s, k)) >= 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' &&
+		       c != ']' && c != '}')
+			k++;
+		return k;
+	}
+	for (;;) {
+		if ((c = at(s, k)) < 0)
+			return 0;
+		if (c == '"') {
+			if (!skip_string(s, &k))
+				return 0;
+			continue;
+		}
+		k++;
+		if ((c == '{' || c == '[') && ++depth > MAX_DEPTH)
+			return 0;
+		if ((c == '}' || c == ']') && --depth == 0)
+			return k;
+	}
+}
+
+/* The value at the cursor, parsed by jansson and consumed; NULL when it is not one. */
+static json_t *take_value(source *s)
+{
+	size_t len = extent(s);
+	json_error_t err;
+	json_t *v;
+
+	if (!len || s->rc < 0)
+		return NULL;
+	v = json_loadb(s->buf + s->pos, len, LOAD_FLAGS, &err);
+	s->pos += len;
+	return v;
+}
+
+static int text_put(yh_doc_streamed *st, const char *p, size_t n)
+{
+	if (st->len + n + 1 > st->text_cap) {
+		size_t cap = st->text_cap ? st->text_cap : 4096;
+		char *t;
+
+		while (cap < st->len + n + 1)
+			cap *= 2;
+		if (!(t = realloc(st->text, cap)))
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		st->text = t;
+		st->text_cap = cap;
+	}
+	memcpy(st->text + st->len, p, n);
+	st->len += n;
+	st->text[st->len] = '\0';
+	return YH_OK;
+}
+
+/* One element: converted into the next item, its canonical text appended.  After the first
+ * malformed element the rest are only parsed (a JSON error further on still comes first). */
+static int convert(yh_doc_streamed *st, int which, yh_jr *jr, size_t i, json_t *v)
+{
+	size_t size = which == YH_STREAM_SELECTED ? sizeof(yh_doc_selected) : sizeof(yh_doc_reserve), at;
+	yh_jr_element_fn fn = which == YH_STREAM_SELECTED ? yh_doc_selected_read : yh_doc_reserve_read;
+	char *text = NULL;
+	int rc;
+
+	if (st->rc < 0)
+		return YH_OK;
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 256;
+		void *p = realloc(st->items, cap * size);
+
+		if (!p)
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		st->items = p;
+		st->cap = cap;
+	}
+	memset((char *)st->items + st->n * size, 0, size);
+	at = yh_jr_index(jr, i);
+	rc = fn(jr, (char *)st->items + st->n * size, v);
+	yh_jr_leave(jr, at);
+	if (rc == YH_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		st->rc = rc;
+		return (st->error = strdup(yh_error_message())) ? YH_OK : yh_error_set(YH_ENOMEM, "out of memory");
+	}
+	st->n++;
+	/* a converted element is shallow and holds texts and whole numbers only: it has a text */
+	if ((rc = yh_jcs_dump(&text, v)) == YH_OK && (rc = text_put(st, i ? "," : "", i ? 1 : 0)) == YH_OK)
+		rc = text_put(st, text, strlen(text));
+	free(text);
+	return rc;
+}
+
+/* "selected" or "reserves" at the cursor (a '['), element by element; *fallback when the text
+ * is for jansson to parse whole. */
+static int stream_array(source *s, yh_doc_streamed *st, int which, yh_jr_arena *arena, int *fallback)
+{
+	yh_jr jr;
+	size_t i;
+	int rc, c;
+
+	yh_jr_init(&jr, yh_doc_stream_names[which]);
+	jr.arena = arena;
+	st->present = 1;
+	if ((rc = text_put(st, "[", 1)) < 0)
+		return rc;
+	s->pos++;
+	for (i = 0;; i++) {
+		json_t *v;
+
+		skip_ws(s);
+		if (i == 0 && at(s, 0) == ']')
+			break;
+		if (!(v = take_value(s))) {
+			*fallback = 1;
+			return YH_OK;
+		}
+		rc = convert(st, which, &jr, i, v);
+		json_decref(v);
+		if (rc < 0)
+			return rc;
+		skip_ws(s);
+		if ((c = at(s, 0)) == ']')
+			break;
+		if (c != ',') {
+			*fallback = 1;
+			return YH_OK;
+		}
+		s->pos++;
+	}
+	s->pos++;
+	return text_put(st, "]", 1);
+}
+
+static int stream_index(const char *key)
+{
+	int i;
+
+	for (i = 0; i < YH_STREAMS; i++)
+		if (strcmp(key, yh_doc_stream_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* The top-level object into skel and st; *fallback when the text is for jansson whole. */
+static int scan(source *s, json_t *skel, yh_doc_streamed *st, yh_jr_arena *arena, int *fallback)
+{
+	int rc, c;
+
+	*fallback = 1;
+	skip_ws(s);
+	if (at(s, 0) != '{')
+		return YH_OK;
+	s->pos++;
+	for (;;) {
+		json_t *k, *v = NULL;
+		char *key;
+		int which, bad = 0;
+
+		skip_ws(s);
+		if (at(s, 0) == '}' && json_object_size(skel) == 0)
+			break;
+		if (at(s, 0) != '"' || !(k = take_value(s)))
+			return YH_OK;
+		key = strlen(json_string_value(k)) == json_string_length(k) ? strdup(json_string_value(k)) : NULL;
+		json_decref(k);
+		/* a key given twice (JSON_REJECT_DUPLICATES) or holding a NUL: jansson's to say */
+		if (!key || json_object_get(skel, key)) {
+			free(key);
+			return YH_OK;
+		}
+		skip_ws(s);
+		if (at(s, 0) != ':') {
+			free(key);
+			return YH_OK;
+		}
+		s->pos++;
+		skip_ws(s);
+		which = stream_index(key);
+		if (which >= 0 && at(s, 0) == '[') {
+			if ((rc = stream_array(s, &st[which], which, arena, &bad)) < 0) {
+				free(key);
+				return rc;
+			}
+			if (!bad)
+				v = json_array();
+		} else if (!(v = take_value(s))) {
+			bad = 1;
+		}
+		if (bad) {
+			free(key);
+			return YH_OK;
+		}
+		rc = v ? json_object_set_new(skel, key, v) : -1;
+		free(key);
+		if (rc < 0)
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		skip_ws(s);
+		if ((c = at(s, 0)) == '}')
+			break;
+		if (c != ',')
+			return YH_OK;
+		s->pos++;
+	}
+	s->pos++;
+	skip_ws(s);
+	if (at(s, 0) < 0)
+		*fallback = 0;
+	return YH_OK;
+}
+
+/* rc of a parse as yh_draw_doc_load gives it: a malformed document is an answer, not a failure. */
+static int outcome(int rc, char **malformed)
+{
+	if (rc != YH_EDATA)
+		return rc;
+	if (!(*malformed = strdup(yh_error_message())))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	return YH_OK;
+}
+
+/* The whole text through jansson, and the tree parsed as yh_draw_doc_parse does. */
+static int load_whole(yh_draw_doc **out, char **malformed, const char *path, const char *data,
+                      size_t len, const char *name, yh_draw_doc_kind kind)
+{
+	char *text = NULL;
+	json_t *json = NULL;
+	int rc;
+
+	if (path) {
+		if ((rc = yh_read_file(&text, &len, path, YH_DOCUMENT_MAX)) < 0)
+			return rc;
+		data = text;
+	}
+	rc = yh_verify_load_json(&json, data, len, name, "a JSON document");
+	free(text);
+	if (rc < 0)
+		return rc;
+	rc = yh_draw_doc_parse(out, json, kind);
+	json_decref(json);
+	return outcome(rc, malformed);
+}
+
+int yh_draw_doc_load(yh_draw_doc **out, char **malformed, const char *path, const char *data, size_t len,
+                     const char *name, yh_draw_doc_kind kind)
+{
+	yh_doc_streamed st[YH_STREAMS];
+	yh_jr_arena *arena = NULL;
+	json_t *skel = NULL;
+	source s;
+	size_t i;
+	int rc, fallback = 1;
+
+	*out = NULL;
+	*malformed = NULL;
+	memset(st, 0, sizeof(st));
+	memset(&s, 0, sizeof(s));
+	s.path = path;
+	s.limit = too_large(YH_DOCUMENT_MAX);
+	if (path) {
+		if (!(s.fp = fopen(path, "rb")))
+			return yh_error_set(YH_EIO, "cannot open the file: '%s'", path);
+	} else {
+		s.buf = data;
+		s.end = len;
+	}
+	if (!(skel = json_object()) || yh_jr_arena_new(&arena) < 0)
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+	else
+		rc = scan(&s, skel, st, arena, &fallback);
+	if (s.fp)
+		fclose(s.fp);
+	free(s.own);
+	if (rc == YH_OK && s.rc < 0)
+		rc = s.rc; /* the file could not be read (or is too large): as yh_read_file says */
+	if (rc == YH_OK && !fallback) {
+		rc = yh_draw_doc_build(out, skel, kind, st, arena);
+		json_decref(skel);
+		return outcome(rc, malformed);
+	}
+	for (i = 0; i < YH_STREAMS; i++)
+		yh_doc_streamed_clear(&st[i], i);
+	yh_jr_arena_free(arena);
+	json_decref(skel);
+	if (rc < 0)
+		return rc;
+	return load_whole(out, malformed, path, data, len, name, kind);
+}
