@@ -150,6 +150,10 @@ void yh_draw_doc_free(yh_draw_doc *doc);
 int yh_draw_doc_load(yh_draw_doc **out, char **malformed, const char *path, const char *data, size_t len,
                      const char *name, yh_draw_doc_kind kind);
 
+/* For tests: the window a file's text is read through, in bytes, for documents loaded from now
+ * on (0: the default, 1 MiB); returns the previous value.  Set it before any work starts. */
+size_t yh_draw_doc_set_window(size_t bytes);
+
 /* 1 when the signature is valid Ed25519 by doc->public_key over doc->signed_text, else 0 (also
  * when either is not hex or there is no text). */
 int yh_draw_doc_signature_valid(const yh_draw_doc *doc);

@@ -37,6 +37,16 @@ typedef struct {
 	int rc;                      /* < 0: reading failed (the error is set) */
 } source;
 
+static size_t window;
+
+size_t yh_draw_doc_set_window(size_t bytes)
+{
+	size_t old = window;
+
+	window = bytes;
+	return old;
+}
+
 /* The size from which yh_read_file refuses a file: it doubles its buffer from 64 KiB up to
  * max + 1 bytes and needs room for one byte more than the file. */
 static uint64_t too_large(size_t max)
@@ -61,7 +71,7 @@ static int more(source *s)
 		s->pos = 0;
 	}
 	if (s->end == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : WINDOW;
+		size_t cap = s->cap ? s->cap * 2 : window ? window : WINDOW;
 		char *p = realloc(s->own, cap);
 
 		if (!p) {

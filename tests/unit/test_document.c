@@ -14,6 +14,7 @@
 
 #include "testutil.h"
 #include "draw_doc.h"   /* the typed draw, as the verifier reads it */
+#include "report.h"     /* yh_verify_load_json: the whole-text parse the streaming reader matches */
 #include "keyed_root.h" /* the sorting budget, made tiny to force the spill path */
 
 /* yh_draw_run's result, where a test does not look at it */
@@ -2881,6 +2882,201 @@ START_TEST(test_malformed_member_paths)
 }
 END_TEST
 
+/* ---- the streaming reader against jansson's parse of the whole text ---------------------- */
+
+/* What one reading of a text gave: its code and message, or the document. */
+typedef struct {
+	int rc;
+	char *message;               /* the error, or what the document is malformed by */
+	yh_draw_doc *doc;
+} reading;
+
+static reading read_tree(const char *text, size_t len)
+{
+	reading r = { 0, NULL, NULL };
+	json_t *json = NULL;
+
+	if ((r.rc = yh_verify_load_json(&json, text, len, "doc", "a JSON document")) == YH_OK &&
+	    (r.rc = yh_draw_doc_parse(&r.doc, json, YH_DRAW_DOCUMENT)) < 0)
+		r.message = strdup(yh_error_message());
+	else if (r.rc < 0)
+		r.message = strdup(yh_error_message());
+	if (r.rc == YH_EDATA && json)
+		r.rc = YH_OK; /* malformed: an answer, as yh_draw_doc_load gives it */
+	json_decref(json);
+	return r;
+}
+
+static reading read_stream(const char *text, size_t len, const char *file)
+{
+	reading r = { 0, NULL, NULL };
+
+	if (file)
+		tu_write(file, text, len);
+	r.rc = yh_draw_doc_load(&r.doc, &r.message, file, file ? NULL : text, len, file ? file : "doc",
+	                        YH_DRAW_DOCUMENT);
+	if (r.rc < 0)
+		r.message = strdup(yh_error_message());
+	return r;
+}
+
+static void reading_clear(reading *r)
+{
+	free(r->message);
+	yh_draw_doc_free(r->doc);
+}
+
+/* Both readings alike: the same code and message, or documents alike in every value. */
+static void assert_same_reading(const reading *a, const reading *b, const char *what)
+{
+	const yh_draw_doc *x = a->doc, *y = b->doc;
+	size_t i;
+
+	TU_REQUIRE(a->rc == b->rc, "%s: rc %d (%s) and %d (%s)", what, a->rc, a->message ? a->message : "",
+	              b->rc, b->message ? b->message : "");
+	TU_REQUIRE(!a->message == !b->message && (!a->message || strcmp(a->message, b->message) == 0),
+	              "%s: '%s' and '%s'", what, a->message ? a->message : "(none)",
+	              b->message ? b->message : "(none)");
+	TU_REQUIRE(!x == !y, "%s: one reading has a document", what);
+	if (!x)
+		return;
+	TU_REQUIRE(!x->signed_text == !y->signed_text &&
+	              (!x->signed_text || strcmp(x->signed_text, y->signed_text) == 0), "%s: signed text", what);
+	TU_REQUIRE(!x->signed_error == !y->signed_error &&
+	              (!x->signed_error || strcmp(x->signed_error, y->signed_error) == 0), "%s: signed error", what);
+	TU_REQUIRE_INT(yh_draw_doc_signature_valid(x), yh_draw_doc_signature_valid(y));
+	TU_REQUIRE(memcmp(x->transcript_sha256, y->transcript_sha256, 32) == 0 &&
+	              memcmp(x->announcement_digest, y->announcement_digest, 32) == 0, "%s: digests", what);
+	TU_REQUIRE_STR(x->task_text, y->task_text);
+	TU_REQUIRE_STR(x->department, y->department);
+	TU_REQUIRE_STR(x->entropy_value, y->entropy_value);
+	TU_REQUIRE_INT(x->nselected, y->nselected);
+	TU_REQUIRE_INT(x->nreserves, y->nreserves);
+	TU_REQUIRE_INT(x->nstrata, y->nstrata);
+	for (i = 0; i < x->nselected; i++)
+		TU_REQUIRE(yh_doc_selected_equal(&x->selected[i], &y->selected[i], 1), "%s: selected[%zu]", what, i);
+	for (i = 0; i < x->nreserves; i++)
+		TU_REQUIRE(yh_doc_reserve_equal(&x->reserves[i], &y->reserves[i]), "%s: reserves[%zu]", what, i);
+	for (i = 0; i < x->nstrata; i++)
+		TU_REQUIRE(yh_doc_stratum_equal(&x->strata[i], &y->strata[i]), "%s: strata[%zu]", what, i);
+}
+
+/* One text read three ways — whole by jansson, streamed from memory, and (every seventh text)
+ * streamed from a file through a tiny window — and compared. */
+static void compare_readings(const char *text, size_t len, const char *what)
+{
+	static unsigned calls;
+	reading tree = read_tree(text, len), mem = read_stream(text, len, NULL),
+	        file = calls++ % 7 ? read_stream(text, len, NULL) : read_stream(text, len, tu_path("stream.json"));
+
+	assert_same_reading(&tree, &mem, what);
+	/* a file's messages name the file */
+	if (tree.rc == YH_OK)
+		assert_same_reading(&tree, &file, what);
+	else
+		TU_REQUIRE_INT(file.rc, tree.rc);
+	reading_clear(&tree);
+	reading_clear(&mem);
+	reading_clear(&file);
+}
+
+static char *text_with(const char *text, size_t at, size_t cut, const char *insert, size_t *len)
+{
+	size_t n = strlen(text), m = strlen(insert);
+	char *out = malloc(n - cut + m + 1);
+
+	ck_assert_ptr_nonnull(out);
+	memcpy(out, text, at);
+	memcpy(out + at, insert, m);
+	memcpy(out + at + m, text + at + cut, n - at - cut + 1);
+	*len = n - cut + m;
+	return out;
+}
+
+/* The streaming reader gives exactly what jansson's parse of the whole text gives, for the
+ * vectors' documents as published, reordered and compact, and for a few thousand damaged
+ * texts: cut short, a byte changed, keys given twice, bytes after the end, deep nesting, a NUL. */
+START_TEST(test_stream_reader_matches_jansson)
+{
+	static const char *const vectors[] = { "food", "edge", "joint" };
+	static const char *const bytes[] = { "x", "\"", ",", "]", "}", "[", "{", "0", " ", "\\", ":", "" };
+	static const char *const inserts[][2] = {
+		{ "{", "\"department\":\"x\"," }, { "{", "\"selected\":[]," }, { "{", "\"reserves\":{}," },
+		{ "{", "\"selected\":null," }, { "{", " \"zz\":[1,]," }, { "{", "\"task\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]," },
+		{ "\"selected\": [", "{\"rank\":1,\"rank\":2}," }, { "\"selected\": [", "{\"rank\":1.5}," },
+		{ "\"selected\": [", "7," }, { "\"reserves\": [", "{}," }, { "\"seed\": ", "12345678901234567890123, \"q\":" },
+	};
+	size_t old = yh_draw_doc_set_window(7), v, i, j, len;
+
+	for (v = 0; v < sizeof(vectors) / sizeof(vectors[0]); v++) {
+		char path[64], *text, *t, what[128];
+		json_t *doc, *rev = json_object();
+		const char *key;
+		json_t *val;
+
+		snprintf(path, sizeof(path), "vectors/%s/draw.json", vectors[v]);
+		text = tu_read(tu_fixture(path), &len);
+		compare_readings(text, len, vectors[v]);
+		doc = json_loadb(text, len, 0, NULL);
+		ck_assert_ptr_nonnull(doc);
+		/* members in another order: the signed text is still put together right */
+		{
+			const char *keys[64];
+			size_t n = 0;
+
+			json_object_foreach(doc, key, val)
+				keys[n++] = key;
+			while (n-- > 0)
+				json_object_set(rev, keys[n], json_object_get(doc, keys[n]));
+		}
+		t = json_dumps(rev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		compare_readings(t, strlen(t), "reversed");
+		free(t);
+		t = json_dumps(doc, JSON_COMPACT);
+		compare_readings(t, strlen(t), "compact");
+		free(t);
+		/* cut short, every 331 bytes */
+		for (i = 0; i < len; i += 331) {
+			snprintf(what, sizeof(what), "%s cut at %zu", vectors[v], i);
+			compare_readings(text, i, what);
+		}
+		/* a byte changed, or gone, every 257 bytes */
+		for (i = 0; i < len; i += 257)
+			for (j = 0; j < sizeof(bytes) / sizeof(bytes[0]); j++) {
+				size_t n;
+
+				t = text_with(text, i, 1, bytes[j], &n);
+				snprintf(what, sizeof(what), "%s byte %zu as '%s'", vectors[v], i, bytes[j]);
+				compare_readings(t, n, what);
+				free(t);
+			}
+		for (i = 0; i < sizeof(inserts) / sizeof(inserts[0]); i++) {
+			size_t n, at = (size_t)(strstr(text, inserts[i][0]) - text) + strlen(inserts[i][0]);
+
+			t = text_with(text, at, 0, inserts[i][1], &n);
+			snprintf(what, sizeof(what), "%s insert %zu", vectors[v], i);
+			compare_readings(t, n, what);
+			free(t);
+		}
+		/* bytes after the end, a NUL inside, a text that is no object */
+		t = text_with(text, len, 0, " x", &j);
+		compare_readings(t, j, "after the end");
+		free(t);
+		t = text_with(text, 10, 0, "", &j);
+		t[10] = '\0';
+		compare_readings(t, len, "a NUL");
+		free(t);
+		compare_readings("[]", 2, "an array");
+		compare_readings("{}", 2, "empty");
+		compare_readings("", 0, "nothing");
+		json_decref(rev);
+		json_decref(doc);
+		free(text);
+	}
+	yh_draw_doc_set_window(old);
+}
+END_TEST
+
 /* The typed draw: a document and its transcript (what the audit replays) read the same, each
  * only as what it is. */
 START_TEST(test_draw_doc_kinds)
@@ -2975,6 +3171,7 @@ static Suite *document_suite(void)
 	tcase_add_test(tc, test_buffer_garbage);
 	tcase_add_test(tc, test_malformed_member_paths);
 	tcase_add_test(tc, test_draw_doc_kinds);
+	tcase_add_test(tc, test_stream_reader_matches_jansson);
 	tcase_add_test(bugs, test_earlier_document_of_another_draw);
 	tcase_add_test(bugs, test_forked_chain_either_way);
 	return s;
