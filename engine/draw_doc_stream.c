@@ -232,6 +232,375 @@ static int convert(yh_doc_streamed *st, int which, yh_jr *jr, size_t i, json_t *
 	return rc;
 }
 
+/* ---- the fast path: an element exactly of the format's shape ------------------------------
+ *
+ * Nearly every element of a real document is a plain one: the format's members, each once,
+ * strings with no escape and no control character, whole numbers in range, lower-case hex.
+ * Such an element is read here straight from the text, and its canonical text is written as it
+ * goes (JCS of it is its values in sorted member order, strings as they stand).  Anything else
+ * — an escape, a member twice or missing, a number jansson would read otherwise — is left to
+ * jansson and the element readers, which give what they always gave. */
+
+typedef struct {
+	const char *p;
+	size_t n, i;                 /* the element's text, and the cursor */
+	yh_jr_arena *arena;
+	yh_doc_streamed *st;         /* the canonical text is appended to st->text */
+} fast;
+
+static void f_ws(fast *f)
+{
+	while (f->i < f->n && (f->p[f->i] == ' ' || f->p[f->i] == '\t' || f->p[f->i] == '\n' ||
+	                       f->p[f->i] == '\r'))
+		f->i++;
+}
+
+static int f_char(fast *f, char c)
+{
+	f_ws(f);
+	if (f->i >= f->n || f->p[f->i] != c)
+		return 0;
+	f->i++;
+	f_ws(f);
+	return 1;
+}
+
+/* The length of the UTF-8 sequence at p as jansson accepts it (no overlong form, no surrogate,
+ * nothing above U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		cp = p[0] & 0x1fu;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		cp = p[0] & 0x0fu;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		cp = p[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3fu);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/* A plain string of at most max bytes: *s its bytes (not NUL-terminated), *len their count. */
+static int f_string(fast *f, const char **s, size_t *len, size_t max)
+{
+	size_t j = f->i + 1;
+
+	if (f->i >= f->n || f->p[f->i] != '"')
+		return 0;
+	while (j < f->n && f->p[j] != '"') {
+		unsigned char c = (unsigned char)f->p[j];
+		size_t k;
+
+		if (c < 0x20 || c == '\\')
+			return 0;
+		if (c < 0x80) {
+			j++;
+			continue;
+		}
+		if (!(k = utf8_len((const unsigned char *)f->p + j, f->n - j)))
+			return 0;
+		j += k;
+	}
+	if (j >= f->n || j - f->i - 1 > max)
+		return 0;
+	*s = f->p + f->i + 1;
+	*len = j - f->i - 1;
+	f->i = j + 1;
+	return 1;
+}
+
+static int f_put(fast *f, const char *p, size_t n)
+{
+	return text_put(f->st, p, n) == YH_OK;
+}
+
+/* "key": and the string, copied into the arena; 0 when it is not plain. */
+static int f_text(fast *f, const char **out, size_t max, const char *key, int comma)
+{
+	const char *s;
+	size_t len;
+
+	if (!f_string(f, &s, &len, max) || !(*out = yh_jr_arena_copy(f->arena, s, len)))
+		return 0;
+	return f_put(f, comma ? ",\"" : "\"", comma ? 2 : 1) && f_put(f, key, strlen(key)) &&
+	       f_put(f, "\":\"", 3) && f_put(f, s, len) && f_put(f, "\"", 1);
+}
+
+static int f_hash(fast *f, unsigned char out[32], const char *key, int comma)
+{
+	const char *s;
+	size_t len, k;
+
+	if (!f_string(f, &s, &len, 64) || len != 64)
+		return 0;
+	for (k = 0; k < 64; k++)
+		if (!((s[k] >= '0' && s[k] <= '9') || (s[k] >= 'a' && s[k] <= 'f')))
+			return 0;
+	for (k = 0; k < 32; k++) {
+		int hi = s[2 * k] <= '9' ? s[2 * k] - '0' : s[2 * k] - 'a' + 10;
+		int lo = s[2 * k + 1] <= '9' ? s[2 * k + 1] - '0' : s[2 * k + 1] - 'a' + 10;
+
+		out[k] = (unsigned char)(hi << 4 | lo);
+	}
+	return f_put(f, comma ? ",\"" : "\"", comma ? 2 : 1) && f_put(f, key, strlen(key)) &&
+	       f_put(f, "\":\"", 3) && f_put(f, s, 64) && f_put(f, "\"", 1);
+}
+
+/* A whole number from 0 to YH_JR_INT_MAX as jansson reads it (no leading zero, no fraction or
+ * exponent after it). */
+static int f_uint(fast *f, uint64_t *out)
+{
+	size_t j = f->i;
+	uint64_t v = 0;
+
+	while (j < f->n && f->p[j] >= '0' && f->p[j] <= '9' && j - f->i < 16)
+		v = v * 10 + (uint64_t)(f->p[j++] - '0');
+	if (j == f->i || (f->p[f->i] == '0' && j - f->i > 1) || v > (uint64_t)YH_JR_INT_MAX ||
+	    (j < f->n && ((f->p[j] >= '0' && f->p[j] <= '9') || f->p[j] == '.' || f->p[j] == 'e' ||
+	                  f->p[j] == 'E')))
+		return 0;
+	f->i = j;
+	*out = v;
+	return 1;
+}
+
+static int f_number(fast *f, uint64_t v, const char *key, int comma)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+	return f_put(f, comma ? ",\"" : "\"", comma ? 2 : 1) && f_put(f, key, strlen(key)) &&
+	       f_put(f, "\":", 2) && f_put(f, num, strlen(num));
+}
+
+/* The members of an object, each once, whatever their order: fn reads the value of member
+ * `which` (an index into names) and marks it; 0 unless all are there exactly once. */
+typedef int (*f_member_fn)(fast *f, int which, void *ctx);
+
+static int f_object(fast *f, const char *const *names, int count, f_member_fn fn, void *ctx)
+{
+	unsigned seen = 0;
+
+	if (!f_char(f, '{'))
+		return 0;
+	for (;;) {
+		const char *key;
+		size_t len;
+		int k;
+
+		if (!f_string(f, &key, &len, 16))
+			return 0;
+		for (k = 0; k < count && !(strlen(names[k]) == len && memcmp(names[k], key, len) == 0); k++)
+			;
+		if (k == count || (seen & (1u << k)) || !f_char(f, ':') || !fn(f, k, ctx))
+			return 0;
+		seen |= 1u << k;
+		f_ws(f);
+		if (f_char(f, '}'))
+			break;
+		if (!f_char(f, ','))
+			return 0;
+	}
+	return seen == (1u << count) - 1;
+}
+
+/* The members' values are read first, then written in canonical (sorted) order; names are
+ * listed in that order. */
+static const char *const member_names[] = { "department", "id", "name", "pair_ticket", "role" };
+static const char *const selected_names[] = { "id", "name", "rank", "stratum", "team", "ticket" };
+static const char *const reserve_names[] = { "id", "name", "order", "stratum", "ticket" };
+
+/* Values are kept as spans of the element's text until the whole object is read. */
+typedef struct {
+	size_t at[8], end[8];        /* each member's value in f->p */
+} spans;
+
+static int f_skip_value(fast *f, int which, void *ctx)
+{
+	spans *sp = ctx;
+	size_t depth = 0;
+
+	sp->at[which] = f->i;
+	/* a plain value: a string, a number, or (team) an array of objects of those */
+	for (;;) {
+		char c;
+
+		if (f->i >= f->n)
+			return 0;
+		c = f->p[f->i];
+		if (c == '"') {
+			const char *s;
+			size_t len;
+
+			if (!f_string(f, &s, &len, YH_DOC_TEXT_MAX))
+				return 0;
+		} else if (c == '[' || c == '{') {
+			depth++;
+			f->i++;
+		} else if ((c == ']' || c == '}') && depth > 0) {
+			depth--;
+			f->i++;
+		} else if (depth == 0 && (c == ',' || c == '}' || c == ' ' || c == '\t' || c == '\n' ||
+		                          c == '\r')) {
+			break;
+		} else {
+			f->i++;
+		}
+		if (depth == 0 && (c == '"' || c == ']' || c == '}'))
+			break;
+	}
+	sp->end[which] = f->i;
+	return 1;
+}
+
+/* Reads the value of member k of a spans-read object at its place. */
+static void f_at(fast *f, const spans *sp, int k)
+{
+	f->i = sp->at[k];
+}
+
+static int f_member(fast *f, yh_doc_member *m)
+{
+	spans sp;
+	size_t end;
+
+	if (!f_object(f, member_names, 5, f_skip_value, &sp))
+		return 0;
+	end = f->i;
+	if (!(f_put(f, "{", 1) &&
+	      (f_at(f, &sp, 0), f_text(f, &m->department, YH_DOC_TEXT_MAX, "department", 0)) &&
+	      (f_at(f, &sp, 1), f_text(f, &m->id, YH_DOC_TEXT_MAX, "id", 1)) &&
+	      (f_at(f, &sp, 2), f_text(f, &m->name, YH_DOC_TEXT_MAX, "name", 1)) &&
+	      (f_at(f, &sp, 3), f_hash(f, m->pair_ticket, "pair_ticket", 1)) &&
+	      (f_at(f, &sp, 4), f_text(f, &m->role, YH_DOC_TEXT_MAX, "role", 1)) && f_put(f, "}", 1)))
+		return 0;
+	f->i = end;
+	return 1;
+}
+
+#define FAST_TEAM_MAX 64
+
+static int f_team(fast *f, yh_doc_selected *e, const spans *sp)
+{
+	yh_doc_member team[FAST_TEAM_MAX];
+	size_t n = 0, end;
+
+	f_at(f, sp, 4);
+	end = sp->end[4];
+	if (!f_char(f, '[') || !f_put(f, ",\"team\":[", 9))
+		return 0;
+	if (!f_char(f, ']')) {
+		for (;;) {
+			memset(&team[n], 0, sizeof(team[n]));
+			if (n == FAST_TEAM_MAX || (n && !f_put(f, ",", 1)) || !f_member(f, &team[n]))
+				return 0;
+			n++;
+			if (f_char(f, ']'))
+				break;
+			if (!f_char(f, ','))
+				return 0;
+		}
+	}
+	f_ws(f);
+	{
+		size_t stop = end;
+
+		while (stop < f->n && (f->p[stop] == ' ' || f->p[stop] == '\t' || f->p[stop] == '\n' ||
+		                       f->p[stop] == '\r'))
+			stop++;
+		if (f->i != stop)
+			return 0; /* the array is not what was skipped over */
+	}
+	if (!(e->team = calloc(n + 1, sizeof(*e->team))))
+		return 0;
+	memcpy(e->team, team, n * sizeof(*team));
+	e->nteam = n;
+	return f_put(f, "]", 1);
+}
+
+static int f_selected(fast *f, yh_doc_selected *e)
+{
+	spans sp;
+	size_t end;
+
+	if (!f_object(f, selected_names, 6, f_skip_value, &sp))
+		return 0;
+	end = f->i;
+	if (!(f_put(f, "{", 1) && (f_at(f, &sp, 0), f_text(f, &e->id, YH_DOC_TEXT_MAX, "id", 0)) &&
+	      (f_at(f, &sp, 1), f_text(f, &e->name, YH_DOC_TEXT_MAX, "name", 1)) &&
+	      (f_at(f, &sp, 2), f_uint(f, &e->rank)) && f->i == sp.end[2] && f_number(f, e->rank, "rank", 1) &&
+	      (f_at(f, &sp, 3), f_text(f, &e->stratum, YH_STRATUM_KEY_MAX - 1, "stratum", 1)) &&
+	      f_team(f, e, &sp) && (f_at(f, &sp, 5), f_hash(f, e->ticket, "ticket", 1)) && f_put(f, "}", 1)))
+		return 0;
+	f->i = end;
+	return 1;
+}
+
+static int f_reserve(fast *f, yh_doc_reserve *r)
+{
+	spans sp;
+	size_t end;
+
+	if (!f_object(f, reserve_names, 5, f_skip_value, &sp))
+		return 0;
+	end = f->i;
+	if (!(f_put(f, "{", 1) && (f_at(f, &sp, 0), f_text(f, &r->id, YH_DOC_TEXT_MAX, "id", 0)) &&
+	      (f_at(f, &sp, 1), f_text(f, &r->name, YH_DOC_TEXT_MAX, "name", 1)) &&
+	      (f_at(f, &sp, 2), f_uint(f, &r->order)) && f->i == sp.end[2] &&
+	      f_number(f, r->order, "order", 1) &&
+	      (f_at(f, &sp, 3), f_text(f, &r->stratum, YH_STRATUM_KEY_MAX - 1, "stratum", 1)) &&
+	      (f_at(f, &sp, 4), f_hash(f, r->ticket, "ticket", 1)) && f_put(f, "}", 1)))
+		return 0;
+	f->i = end;
+	return 1;
+}
+
+/* The element in p[0..n) read the fast way into st's next item: 1, or 0 with nothing kept
+ * (the slow way then reads it). */
+static int fast_element(yh_doc_streamed *st, int which, yh_jr_arena *arena, const char *p, size_t n,
+                        size_t index)
+{
+	fast f = { p, n, 0, arena, st };
+	size_t size = which == YH_STREAM_SELECTED ? sizeof(yh_doc_selected) : sizeof(yh_doc_reserve);
+	size_t len = st->len;
+	void *item;
+	int ok;
+
+	if (st->n == st->cap)
+		return 0; /* the slow way grows the array */
+	item = (char *)st->items + st->n * size;
+	memset(item, 0, size);
+	ok = (!index || f_put(&f, ",", 1)) &&
+	     (which == YH_STREAM_SELECTED ? f_selected(&f, item) : f_reserve(&f, item)) && f.i == n;
+	if (!ok) {
+		if (which == YH_STREAM_SELECTED)
+			yh_doc_selected_clear(item);
+		st->len = len;
+		if (st->text)
+			st->text[len] = '\0';
+		return 0;
+	}
+	st->n++;
+	return 1;
+}
+
 /* "selected" or "reserves" at the cursor (a '['), element by element; *fallback when the text
  * is for jansson to parse whole. */
 static int stream_array(source *s, yh_doc_streamed *st, int which, yh_jr_arena *arena, int *fallback)
@@ -249,17 +618,27 @@ static int stream_array(source *s, yh_doc_streamed *st, int which, yh_jr_arena *
 	for (i = 0;; i++) {
 		json_t *v;
 
+		size_t len;
+
 		skip_ws(s);
 		if (i == 0 && at(s, 0) == ']')
 			break;
-		if (!(v = take_value(s))) {
+		if (!(len = extent(s)) || s->rc < 0) {
 			*fallback = 1;
 			return YH_OK;
 		}
-		rc = convert(st, which, &jr, i, v);
-		json_decref(v);
-		if (rc < 0)
-			return rc;
+		if (st->rc == YH_OK && fast_element(st, which, arena, s->buf + s->pos, len, i)) {
+			s->pos += len;
+		} else {
+			if (!(v = take_value(s))) {
+				*fallback = 1;
+				return YH_OK;
+			}
+			rc = convert(st, which, &jr, i, v);
+			json_decref(v);
+			if (rc < 0)
+				return rc;
+		}
 		skip_ws(s);
 		if ((c = at(s, 0)) == ']')
 			break;

@@ -2993,6 +2993,31 @@ static char *text_with(const char *text, size_t at, size_t cut, const char *inse
 	return out;
 }
 
+/* v with every object's members in reverse order, at every depth. */
+static json_t *reversed(json_t *v)
+{
+	const char *keys[64];
+	const char *key;
+	json_t *out, *x;
+	size_t n = 0, i;
+
+	if (json_is_array(v)) {
+		out = json_array();
+		json_array_foreach(v, i, x)
+			json_array_append_new(out, reversed(x));
+		return out;
+	}
+	if (!json_is_object(v))
+		return json_incref(v);
+	out = json_object();
+	json_object_foreach(v, key, x)
+		if (n < 64)
+			keys[n++] = key;
+	while (n-- > 0)
+		json_object_set_new(out, keys[n], reversed(json_object_get(v, keys[n])));
+	return out;
+}
+
 /* The streaming reader gives exactly what jansson's parse of the whole text gives, for the
  * vectors' documents as published, reordered and compact, and for a few thousand damaged
  * texts: cut short, a byte changed, keys given twice, bytes after the end, deep nesting, a NUL. */
@@ -3005,6 +3030,42 @@ START_TEST(test_stream_reader_matches_jansson)
 		{ "{", "\"selected\":null," }, { "{", " \"zz\":[1,]," }, { "{", "\"task\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]," },
 		{ "\"selected\": [", "{\"rank\":1,\"rank\":2}," }, { "\"selected\": [", "{\"rank\":1.5}," },
 		{ "\"selected\": [", "7," }, { "\"reserves\": [", "{}," }, { "\"seed\": ", "12345678901234567890123, \"q\":" },
+	};
+	static const char *const edits[][3] = {
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": 01," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": 1.0," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": 1e0," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": -1," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\":9007199254740991 ," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": 9007199254740992," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": \"1\"," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": 1, \"rank\": 1," },
+		{ "\"selected\": [", "\"rank\": 1,", "" },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": 1, \"zz\": [1, {\"a\": \"]\"}]," },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\\u4e0a\\\"" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\\u0000" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\x1f" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\x7f\xc3\xa9\xf0\x9f\x98\x80" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\xed\xa0\x80" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\xc0\xaf" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\xe0\x80\xaf" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\xf4\x90\x80\x80" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\xe2\x82" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": 5, \"q\": \"" },
+		{ "\"selected\": [", "\"stratum\": ", "\"stratum\" : \"B\", \"stratum\": " },
+		{ "\"selected\": [", "\"role\": \"leader\"", "\"role\": \"leader\", \"zz\": 1" },
+		{ "\"selected\": [", "\"role\": \"leader\"", "\"role\":\"leader\"\t" },
+		{ "\"selected\": [", "\"pair_ticket\": \"", "\"pair_ticket\": \"A" },
+		{ "\"selected\": [", "\"ticket\": \"", "\"ticket\": \"0" },
+		{ "\"selected\": [", "\"team\": [", "\"team\": [ ], \"q\": [" },
+		{ "\"selected\": [", "\"team\": [", "\"team\": {\"a\": [" },
+		{ "\"selected\": [", "{\n      \"id\"", "{\"ticket\": \"00\", \"id\"" },
+		{ "\"selected\": [", "{\n      \"id\"", "{  \"id\"" },
+		{ "\"selected\": [", "\"department\": ", "\"zz\": \"\", \"department\": " },
+		{ "\"reserves\": [", "\"order\": 1,", "\"order\": 1.5," },
+		{ "\"reserves\": [", "\"order\": 1,", "\"order\":1 ,\n" },
+		{ "\"reserves\": [", "\"stratum\": ", "\"stratum\": 1, \"s\": " },
+		{ "\"reserves\": [", "{\n      \"id\"", "{\"order\": 1, \"id\"" },
 	};
 	size_t old = yh_draw_doc_set_window(7), v, i, j, len;
 
@@ -3032,6 +3093,12 @@ START_TEST(test_stream_reader_matches_jansson)
 		t = json_dumps(rev, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		compare_readings(t, strlen(t), "reversed");
 		free(t);
+		/* every object's members in reverse, down to the team members */
+		val = reversed(doc);
+		t = json_dumps(val, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		json_decref(val);
+		compare_readings(t, strlen(t), "reversed throughout");
+		free(t);
 		t = json_dumps(doc, JSON_COMPACT);
 		compare_readings(t, strlen(t), "compact");
 		free(t);
@@ -3057,6 +3124,34 @@ START_TEST(test_stream_reader_matches_jansson)
 			snprintf(what, sizeof(what), "%s insert %zu", vectors[v], i);
 			compare_readings(t, n, what);
 			free(t);
+		}
+		/* the first selected entity or reserve written otherwise: what the fast reader takes
+		 * (members reordered, spacing), and what it leaves to jansson and the element readers */
+		for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+			const char *from = strstr(text, edits[i][0]), *hit = from ? strstr(from, edits[i][1]) : NULL;
+			size_t n;
+
+			if (!hit)
+				continue;
+			t = text_with(text, (size_t)(hit - text), strlen(edits[i][1]), edits[i][2], &n);
+			snprintf(what, sizeof(what), "%s edit %zu (%s)", vectors[v], i, edits[i][2]);
+			compare_readings(t, n, what);
+			free(t);
+		}
+		for (i = 4095; i <= 4097; i++) {
+			char *name = malloc(i + 16);
+			const char *from = strstr(text, "\"selected\": ["), *hit = strstr(from, "\"name\": \"");
+			size_t n, end = (size_t)(strchr(hit + 9, '"') - text) + 1;
+
+			ck_assert_ptr_nonnull(name);
+			memset(name, 'a', i + 16);
+			memcpy(name, "\"name\": \"", 9);
+			memcpy(name + 9 + i, "\"", 2);
+			t = text_with(text, (size_t)(hit - text), end - (size_t)(hit - text), name, &n);
+			snprintf(what, sizeof(what), "%s name of %zu bytes", vectors[v], i);
+			compare_readings(t, n, what);
+			free(t);
+			free(name);
 		}
 		/* bytes after the end, a NUL inside, a text that is no object */
 		t = text_with(text, len, 0, " x", &j);
