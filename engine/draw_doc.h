@@ -95,7 +95,7 @@ typedef struct {
 typedef enum { YH_DRAW_DOCUMENT, YH_DRAW_TRANSCRIPT } yh_draw_doc_kind;
 
 typedef struct {
-	json_t *json;                    /* the document (without "selected" and "reserves" when loaded) */
+	json_t *json;                    /* the document; streamed, "selected" and "reserves" are empty */
 	yh_jr_arena *arena;              /* the strings */
 	yh_draw_doc_kind kind;
 	const char *department, *task_id;

@@ -434,14 +434,11 @@ static int pieces_join(char **out, pieces *ps, const char *skip)
 			return yh_error_set(YH_ENOMEM, "out of memory");
 		return YH_OK;
 	}
-	/* where the largest member's value starts */
-	for (i = 0, first = 1; i <= big; i++) {
-		if (strcmp(ps->p[i].key, skip) == 0)
-			continue;
-		/* {"key": or ,"key": */
-		big_at += 2 + strlen(ps->p[i].key) + 2 + (i < big ? ps->p[i].len : 0);
-		first = 0;
-	}
+	/* where the largest member's value starts: each member before it is {"key":value or
+	 * ,"key":value */
+	for (i = 0; i <= big; i++)
+		if (strcmp(ps->p[i].key, skip) != 0)
+			big_at += 2 + strlen(ps->p[i].key) + 2 + (i < big ? ps->p[i].len : 0);
 	if (!(text = realloc(ps->p[big].text, total + 1)))
 		return yh_error_set(YH_ENOMEM, "out of memory");
 	ps->p[big].text = NULL;

@@ -194,6 +194,21 @@ static int text_put(yh_doc_streamed *st, const char *p, size_t n)
 	return YH_OK;
 }
 
+/* Room for one more item of `size` bytes. */
+static int room(yh_doc_streamed *st, size_t size)
+{
+	size_t cap = st->cap ? st->cap * 2 : 256;
+	void *p;
+
+	if (st->n < st->cap)
+		return YH_OK;
+	if (!(p = realloc(st->items, cap * size)))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	st->items = p;
+	st->cap = cap;
+	return YH_OK;
+}
+
 /* One element: converted into the next item, its canonical text appended.  After the first
  * malformed element the rest are only parsed (a JSON error further on still comes first). */
 static int convert(yh_doc_streamed *st, int which, yh_jr *jr, size_t i, json_t *v)
@@ -205,15 +220,8 @@ static int convert(yh_doc_streamed *st, int which, yh_jr *jr, size_t i, json_t *
 
 	if (st->rc < 0)
 		return YH_OK;
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 256;
-		void *p = realloc(st->items, cap * size);
-
-		if (!p)
-			return yh_error_set(YH_ENOMEM, "out of memory");
-		st->items = p;
-		st->cap = cap;
-	}
+	if ((rc = room(st, size)) < 0)
+		return rc;
 	memset((char *)st->items + st->n * size, 0, size);
 	at = yh_jr_index(jr, i);
 	rc = fn(jr, (char *)st->items + st->n * size, v);
@@ -572,8 +580,8 @@ static int f_reserve(fast *f, yh_doc_reserve *r)
 	return 1;
 }
 
-/* The element in p[0..n) read the fast way into st's next item: 1, or 0 with nothing kept
- * (the slow way then reads it). */
+/* The element in p[0..n) read the fast way into st's next item: 1, 0 with nothing kept (the
+ * slow way then reads it), or < 0 when out of memory. */
 static int fast_element(yh_doc_streamed *st, int which, yh_jr_arena *arena, const char *p, size_t n,
                         size_t index)
 {
@@ -583,8 +591,8 @@ static int fast_element(yh_doc_streamed *st, int which, yh_jr_arena *arena, cons
 	void *item;
 	int ok;
 
-	if (st->n == st->cap)
-		return 0; /* the slow way grows the array */
+	if ((ok = room(st, size)) < 0)
+		return ok;
 	item = (char *)st->items + st->n * size;
 	memset(item, 0, size);
 	ok = (!index || f_put(&f, ",", 1)) &&
@@ -627,7 +635,9 @@ static int stream_array(source *s, yh_doc_streamed *st, int which, yh_jr_arena *
 			*fallback = 1;
 			return YH_OK;
 		}
-		if (st->rc == YH_OK && fast_element(st, which, arena, s->buf + s->pos, len, i)) {
+		if (st->rc == YH_OK && (rc = fast_element(st, which, arena, s->buf + s->pos, len, i)) != 0) {
+			if (rc < 0)
+				return rc;
 			s->pos += len;
 		} else {
 			if (!(v = take_value(s))) {
