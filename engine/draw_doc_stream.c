@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "yaohao/jcs.h"
 #include "draw_doc.h"
@@ -775,6 +776,7 @@ int yh_draw_doc_load(yh_draw_doc **out, char **malformed, const char *path, cons
                      const char *name, yh_draw_doc_kind kind)
 {
 	yh_doc_streamed st[YH_STREAMS];
+	struct stat info;
 	yh_jr_arena *arena = NULL;
 	json_t *skel = NULL;
 	source s;
@@ -783,6 +785,16 @@ int yh_draw_doc_load(yh_draw_doc **out, char **malformed, const char *path, cons
 
 	*out = NULL;
 	*malformed = NULL;
+	if (path && (stat(path, &info) != 0 || !S_ISREG(info.st_mode))) {
+		/* a pipe cannot be read a second time, should jansson have to parse it whole: its
+		 * text is read first, as a file's always was */
+		char *text = NULL;
+
+		if ((rc = yh_read_file(&text, &len, path, YH_DOCUMENT_MAX)) == YH_OK)
+			rc = yh_draw_doc_load(out, malformed, NULL, text, len, name, kind);
+		free(text);
+		return rc;
+	}
 	memset(st, 0, sizeof(st));
 	memset(&s, 0, sizeof(s));
 	s.path = path;

@@ -3172,6 +3172,55 @@ START_TEST(test_stream_reader_matches_jansson)
 }
 END_TEST
 
+/* Loads a text written into a FIFO by a child, as a pipe gives it. */
+static reading read_fifo(const char *text, size_t len)
+{
+	const char *fifo = tu_path("doc.fifo");
+	reading r;
+	pid_t child;
+	int status;
+
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		FILE *w = fopen(fifo, "wb");
+
+		_exit(w && fwrite(text, 1, len, w) == len && fclose(w) == 0 ? 0 : 1);
+	}
+	r.rc = yh_draw_doc_load(&r.doc, &r.message, fifo, NULL, 0, "doc", YH_DRAW_DOCUMENT);
+	if (r.rc < 0)
+		r.message = strdup(yh_error_message());
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	unlink(fifo);
+	return r;
+}
+
+/* A document from a pipe, which cannot be read twice: a good one reads as from memory, and one
+ * that jansson must parse whole gets jansson's message instead of waiting for a second writer. */
+START_TEST(test_stream_reader_pipe)
+{
+	static const char *const texts[] = { NULL, "{\"format\": 1,,}", "[1]", "{\"a\": 1, \"a\": 2}" };
+	size_t i, len;
+	char *good = tu_read(tu_fixture("vectors/food/draw.json"), &len);
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		const char *text = texts[i] ? texts[i] : good;
+		size_t n = texts[i] ? strlen(texts[i]) : len;
+		reading mem = read_stream(text, n, NULL), pipe = read_fifo(text, n);
+
+		assert_same_reading(&mem, &pipe, texts[i] ? texts[i] : "food");
+		if (!texts[i])
+			ck_assert(pipe.doc && yh_draw_doc_signature_valid(pipe.doc));
+		reading_clear(&mem);
+		reading_clear(&pipe);
+	}
+	free(good);
+}
+END_TEST
+
 /* The typed draw: a document and its transcript (what the audit replays) read the same, each
  * only as what it is. */
 START_TEST(test_draw_doc_kinds)
@@ -3271,6 +3320,7 @@ static Suite *document_suite(void)
 	tcase_add_test(bugs, test_earlier_document_of_another_draw);
 	tcase_add_test(bugs, test_forked_chain_either_way);
 	tcase_add_test(stream, test_stream_reader_matches_jansson);
+	tcase_add_test(stream, test_stream_reader_pipe);
 	return s;
 }
 
