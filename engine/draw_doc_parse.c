@@ -6,7 +6,6 @@
 
 #include "yaohao/document.h"
 #include "yaohao/jcs.h"
-#include "yaohao/key.h"
 #include "digest.h"
 #include "draw_doc.h"
 #include "draw_doc_private.h"
