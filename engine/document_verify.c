@@ -27,11 +27,10 @@ static void check_signature(yh_report *r, const yh_draw_doc *doc)
 	if (!doc->public_key.ok || !doc->signature_ok) {
 		yh_report_check(r, "signature", "failed", "the public key or the signature is not lower-case hex "
 		                "of the right length");
-	} else if (!doc->signed_text) {
+	} else if (doc->signed_error) {
 		yh_report_check(r, "signature", "failed", "the document cannot be put in canonical form: %s",
 		                doc->signed_error);
-	} else if (yh_key_verify(doc->signature, doc->public_key.bytes, doc->signed_text,
-	                         strlen(doc->signed_text)) != YH_OK) {
+	} else if (!yh_draw_doc_signature_valid(doc)) {
 		yh_report_check(r, "signature", "failed", "the Ed25519 signature does not match the document: it "
 		                "was changed after signing, or signed by another key");
 	} else {
@@ -547,53 +546,37 @@ done:
 	return rc;
 }
 
-/* Parses the text once and reports on it; `name` is the path, or NULL for a buffer.  owned:
- * the text when it is ours to free as soon as it is parsed (the parsed document points into
- * the JSON tree, not into the text), which keeps a large document's bytes out of the peak
- * memory of the replay; NULL for a caller's buffer. */
-static int verify_text(json_t **out, const char *data, size_t len, const yh_verify_inputs *in,
-                       const char *name, char **owned)
+/* Reads the document once — a file (path) or bytes in memory (data, len) — and reports on it;
+ * `name` is the path, or NULL for a buffer.  The document is read without ever holding its
+ * whole JSON tree, and its signature is checked before the replay so that the canonical text it
+ * covers is released first (draw_doc.h): what stays through the replay is the typed document. */
+static int verify_text(json_t **out, const char *path, const char *data, size_t len,
+                       const yh_verify_inputs *in, const char *name)
 {
 	yh_draw_doc *doc = NULL;
-	json_t *json = NULL;
 	char *malformed = NULL;
 	int rc;
 
 	*out = NULL;
-	if (len > YH_DOCUMENT_MAX)
+	if (!path && len > YH_DOCUMENT_MAX)
 		return yh_error_set(YH_EDATA, "the document is too large: '%s'", name ? name : "document");
-	rc = yh_verify_load_json(&json, data, len, name ? name : "document", "a JSON document");
-	if (owned) {
-		free(*owned);
-		*owned = NULL;
-	}
+	rc = yh_draw_doc_load(&doc, &malformed, path, data, len, name ? name : "document", YH_DRAW_DOCUMENT);
 	if (rc < 0)
 		return rc;
-	if ((rc = yh_draw_doc_parse(&doc, json, YH_DRAW_DOCUMENT)) == YH_EDATA &&
-	    !(malformed = strdup(yh_error_message())))
-		rc = yh_error_set(YH_ENOMEM, "out of memory");
-	if (rc == YH_OK || malformed)
-		rc = yh_document_report(out, doc, malformed, in, name);
+	if (doc)
+		yh_draw_doc_settle_signature(doc);
+	rc = yh_document_report(out, doc, malformed, in, name);
 	free(malformed);
 	yh_draw_doc_free(doc);
-	json_decref(json);
 	return rc;
 }
 
 int yh_document_verify_buffer(json_t **out, const char *data, size_t len, const yh_verify_inputs *in)
 {
-	return verify_text(out, data, len, in, NULL, NULL);
+	return verify_text(out, NULL, data, len, in, NULL);
 }
 
 int yh_document_verify(json_t **out, const char *path, const yh_verify_inputs *in)
 {
-	char *text = NULL;
-	size_t len;
-	int rc;
-
-	*out = NULL;
-	if ((rc = yh_read_file(&text, &len, path, YH_DOCUMENT_MAX)) == YH_OK)
-		rc = verify_text(out, text, len, in, path, &text);
-	free(text);
-	return rc;
+	return verify_text(out, path, NULL, 0, in, path);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "yaohao/key.h"
 #include "draw_doc.h"
 #include "error.h"
 
@@ -140,4 +141,22 @@ int yh_draw_doc_add_recent(yh_frozen *f, const yh_draw_doc *doc)
 		                                    doc->recent_pairs[i].task_id)) < 0)
 			return rc;
 	return YH_OK;
+}
+
+int yh_draw_doc_signature_valid(const yh_draw_doc *doc)
+{
+	if (doc->signature_valid >= 0)
+		return doc->signature_valid;
+	return doc->public_key.ok && doc->signature_ok && doc->signed_text &&
+	       yh_key_verify(doc->signature, doc->public_key.bytes, doc->signed_text,
+	                     strlen(doc->signed_text)) == YH_OK;
+}
+
+void yh_draw_doc_settle_signature(yh_draw_doc *doc)
+{
+	if (doc->signature_valid >= 0)
+		return;
+	doc->signature_valid = yh_draw_doc_signature_valid(doc);
+	free(doc->signed_text);
+	doc->signed_text = NULL;
 }

@@ -21,9 +21,15 @@
  * transcript (docs/spec.md §10) for their digests: the seed and the chain
  * read the one, the next draw's list of earlier draws names the other.
  *
- * Ownership: a yh_draw_doc holds a reference to the JSON value it was parsed
- * from, and its strings point into that value; its arrays and texts are its
- * own.  yh_draw_doc_free (NULL-safe) releases all of it.
+ * Memory: the strings are copied into one arena of the document's and its
+ * arrays and texts are its own, so nothing points into the JSON value.
+ * yh_draw_doc_parse keeps a reference to the value it was given (json);
+ * yh_draw_doc_load reads a document's text without ever holding the whole
+ * tree: "selected" and "reserves" are converted element by element as the text
+ * goes by, each element's JSON released at once (draw_doc_stream.c), and json
+ * is then the rest of the document, with those two as empty arrays.  A text
+ * that the streaming reader does not take is parsed whole, as before, so that
+ * the messages stay jansson's.  yh_draw_doc_free (NULL-safe) releases it all.
  */
 #ifndef YH_ENGINE_DRAW_DOC_H
 #define YH_ENGINE_DRAW_DOC_H
@@ -89,7 +95,8 @@ typedef struct {
 typedef enum { YH_DRAW_DOCUMENT, YH_DRAW_TRANSCRIPT } yh_draw_doc_kind;
 
 typedef struct {
-	json_t *json;                    /* what the strings point into */
+	json_t *json;                    /* the document; streamed, "selected" and "reserves" are empty */
+	yh_jr_arena *arena;              /* the strings */
 	yh_draw_doc_kind kind;
 	const char *department, *task_id;
 	char *task_text;                 /* the task's canonical (JCS) text */
@@ -124,6 +131,8 @@ typedef struct {
 	int signature_ok;                /* 0: not lower-case hex of 64 bytes */
 	char *signed_text;               /* the canonical text the signature covers, or NULL: */
 	char *signed_error;              /* why it has none */
+	int signature_valid;             /* -1: not checked yet; else yh_draw_doc_signature_valid's
+	                                  * answer, and signed_text released */
 	/* rebuilt (docs/spec.md §10) */
 	unsigned char announcement_digest[32];
 	unsigned char transcript_sha256[32];
@@ -133,6 +142,25 @@ typedef struct {
  * YH_EDATA with the member's path in the message when it is malformed. */
 int yh_draw_doc_parse(yh_draw_doc **out, json_t *json, yh_draw_doc_kind kind);
 void yh_draw_doc_free(yh_draw_doc *doc);
+
+/* Reads a document or transcript from its text: a file (path, data NULL) or bytes in memory
+ * (data, len), name as messages give it.  rc < 0 when it cannot be read or is not JSON (the
+ * messages of yh_read_file and yh_verify_load_json); YH_OK with *out the document, or with
+ * *out NULL and *malformed what yh_draw_doc_parse would have refused it for (free() it). */
+int yh_draw_doc_load(yh_draw_doc **out, char **malformed, const char *path, const char *data, size_t len,
+                     const char *name, yh_draw_doc_kind kind);
+
+/* For tests: the window a file's text is read through, in bytes, for documents loaded from now
+ * on (0: the default, 1 MiB); returns the previous value.  Set it before any work starts. */
+size_t yh_draw_doc_set_window(size_t bytes);
+
+/* 1 when the signature is valid Ed25519 by doc->public_key over doc->signed_text, else 0 (also
+ * when either is not hex or there is no text). */
+int yh_draw_doc_signature_valid(const yh_draw_doc *doc);
+
+/* Checks the signature once and releases signed_text, which a large document would otherwise
+ * keep through its whole replay; yh_draw_doc_signature_valid answers from then on. */
+void yh_draw_doc_settle_signature(yh_draw_doc *doc);
 
 /* A team member, as a yh_jr_array element (a proof states the entity's team too). */
 int yh_doc_member_read(yh_jr *jr, void *out, json_t *v);

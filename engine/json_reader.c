@@ -1,6 +1,7 @@
 /* json_reader.c — reading JSON members into C values with the member's path kept for messages
  * (see json_reader.h). */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,92 @@
 #include "json_reader.h"
 #include "report.h"
 
+/* ---- the arena ---------------------------------------------------------------------- */
+
+#define ARENA_BLOCK ((size_t)256 * 1024)
+
+typedef struct block {
+	struct block *next;
+	size_t used, cap;
+	max_align_t data[];
+} block;
+
+struct yh_jr_arena {
+	block *head;                 /* the block being filled; the others follow */
+};
+
+int yh_jr_arena_new(yh_jr_arena **out)
+{
+	if (!(*out = calloc(1, sizeof(**out))))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	return YH_OK;
+}
+
+void yh_jr_arena_free(yh_jr_arena *a)
+{
+	block *b, *next;
+
+	if (!a)
+		return;
+	for (b = a->head; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(a);
+}
+
+void *yh_jr_arena_alloc(yh_jr_arena *a, size_t n)
+{
+	size_t align = sizeof(max_align_t);
+	block *b = a->head;
+	size_t at = b ? (b->used + align - 1) / align * align : 0;
+	void *p;
+
+	if (!b || at > b->cap || b->cap - at < n) {
+		/* a request larger than a quarter block gets a block of its own, behind the one
+		 * being filled, which goes on being filled */
+		size_t cap = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+
+		if (!(b = malloc(sizeof(*b) + cap)))
+			return NULL;
+		b->cap = cap;
+		if (cap == n && cap != ARENA_BLOCK && a->head) {
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+		}
+		at = 0;
+	}
+	p = (char *)b->data + at;
+	b->used = at + n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *yh_jr_arena_copy(yh_jr_arena *a, const char *s, size_t n)
+{
+	block *b = a->head;
+	char *p;
+
+	/* texts are packed byte by byte, not aligned */
+	if (b && b->cap - b->used >= n + 1) {
+		p = (char *)b->data + b->used;
+		b->used += n + 1;
+	} else if (!(p = yh_jr_arena_alloc(a, n + 1))) {
+		return NULL;
+	}
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* ---- the path ----------------------------------------------------------------------- */
+
 void yh_jr_init(yh_jr *jr, const char *path)
 {
+	jr->arena = NULL;
 	jr->len = 0;
 	jr->path[0] = '\0';
 	if (*path)
@@ -101,7 +186,10 @@ int yh_jr_text_value(yh_jr *jr, const char **out, json_t *v, size_t max)
 		return yh_jr_fail(jr, "longer than %zu bytes", max);
 	if (strlen(json_string_value(v)) != json_string_length(v))
 		return yh_jr_fail(jr, "holds a NUL character");
-	*out = json_string_value(v);
+	if (!jr->arena)
+		*out = json_string_value(v);
+	else if (!(*out = yh_jr_arena_copy(jr->arena, json_string_value(v), json_string_length(v))))
+		return yh_error_set(YH_ENOMEM, "out of memory");
 	return YH_OK;
 }
 

@@ -14,12 +14,26 @@
 
 #define YH_JR_INT_MAX 9007199254740991LL     /* 2^53 - 1: integers every JSON reader agrees on */
 
+/* Where the texts read are copied so that they outlive the JSON value (see yh_jr.arena): blocks
+ * that are only ever appended to, released together. */
+typedef struct yh_jr_arena yh_jr_arena;
+
+int yh_jr_arena_new(yh_jr_arena **out);
+void yh_jr_arena_free(yh_jr_arena *a);                  /* NULL-safe */
+
+/* A copy of s[0..n) and a NUL in the arena, or NULL when out of memory. */
+char *yh_jr_arena_copy(yh_jr_arena *a, const char *s, size_t n);
+
+/* n zeroed bytes, aligned for any member type, or NULL when out of memory. */
+void *yh_jr_arena_alloc(yh_jr_arena *a, size_t n);
+
 typedef struct {
 	char path[256];
 	size_t len;
+	yh_jr_arena *arena;          /* NULL: texts point into the JSON value; else copied here */
 } yh_jr;
 
-/* Starts at `path` ("" for the top). */
+/* Starts at `path` ("" for the top), with no arena. */
 void yh_jr_init(yh_jr *jr, const char *path);
 
 /* Appends ".key" or "[i]" to the path; returns what yh_jr_leave takes to undo it. */
@@ -36,7 +50,8 @@ json_t *yh_jr_member(yh_jr *jr, json_t *obj, const char *key, json_type type);
 /* Refuses an object that is not one, or has members other than `names` (NULL-terminated). */
 int yh_jr_object(yh_jr *jr, json_t *obj, const char *const *names);
 
-/* Text of at most max bytes with no NUL inside (v itself, or obj[key]). */
+/* Text of at most max bytes with no NUL inside (v itself, or obj[key]); in jr's arena when it
+ * has one. */
 int yh_jr_text_value(yh_jr *jr, const char **out, json_t *v, size_t max);
 int yh_jr_text(yh_jr *jr, const char **out, json_t *obj, const char *key, size_t max);
 

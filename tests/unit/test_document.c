@@ -14,6 +14,7 @@
 
 #include "testutil.h"
 #include "draw_doc.h"   /* the typed draw, as the verifier reads it */
+#include "report.h"     /* yh_verify_load_json: the whole-text parse the streaming reader matches */
 #include "keyed_root.h" /* the sorting budget, made tiny to force the spill path */
 
 /* yh_draw_run's result, where a test does not look at it */
@@ -2868,6 +2869,345 @@ START_TEST(test_malformed_member_paths)
 }
 END_TEST
 
+/* ---- the streaming reader against jansson's parse of the whole text ---------------------- */
+
+/* What one reading of a text gave: its code and message, or the document. */
+typedef struct {
+	int rc;
+	char *message;               /* the error, or what the document is malformed by */
+	yh_draw_doc *doc;
+} reading;
+
+static reading read_tree(const char *text, size_t len)
+{
+	reading r = { 0, NULL, NULL };
+	json_t *json = NULL;
+
+	if ((r.rc = yh_verify_load_json(&json, text, len, "doc", "a JSON document")) == YH_OK &&
+	    (r.rc = yh_draw_doc_parse(&r.doc, json, YH_DRAW_DOCUMENT)) < 0)
+		r.message = strdup(yh_error_message());
+	else if (r.rc < 0)
+		r.message = strdup(yh_error_message());
+	if (r.rc == YH_EDATA && json)
+		r.rc = YH_OK; /* malformed: an answer, as yh_draw_doc_load gives it */
+	json_decref(json);
+	return r;
+}
+
+static reading read_stream(const char *text, size_t len, const char *file)
+{
+	reading r = { 0, NULL, NULL };
+
+	if (file)
+		tu_write(file, text, len);
+	r.rc = yh_draw_doc_load(&r.doc, &r.message, file, file ? NULL : text, len, file ? file : "doc",
+	                        YH_DRAW_DOCUMENT);
+	if (r.rc < 0)
+		r.message = strdup(yh_error_message());
+	return r;
+}
+
+static void reading_clear(reading *r)
+{
+	free(r->message);
+	yh_draw_doc_free(r->doc);
+}
+
+/* Both readings alike: the same code and message, or documents alike in every value. */
+static void assert_same_reading(const reading *a, const reading *b, const char *what)
+{
+	const yh_draw_doc *x = a->doc, *y = b->doc;
+	size_t i;
+
+	TU_REQUIRE(a->rc == b->rc, "%s: rc %d (%s) and %d (%s)", what, a->rc, a->message ? a->message : "",
+	              b->rc, b->message ? b->message : "");
+	TU_REQUIRE(!a->message == !b->message && (!a->message || strcmp(a->message, b->message) == 0),
+	              "%s: '%s' and '%s'", what, a->message ? a->message : "(none)",
+	              b->message ? b->message : "(none)");
+	TU_REQUIRE(!x == !y, "%s: one reading has a document", what);
+	if (!x)
+		return;
+	TU_REQUIRE(!x->signed_text == !y->signed_text &&
+	              (!x->signed_text || strcmp(x->signed_text, y->signed_text) == 0), "%s: signed text", what);
+	TU_REQUIRE(!x->signed_error == !y->signed_error &&
+	              (!x->signed_error || strcmp(x->signed_error, y->signed_error) == 0), "%s: signed error", what);
+	TU_REQUIRE_INT(yh_draw_doc_signature_valid(x), yh_draw_doc_signature_valid(y));
+	TU_REQUIRE(memcmp(x->transcript_sha256, y->transcript_sha256, 32) == 0 &&
+	              memcmp(x->announcement_digest, y->announcement_digest, 32) == 0, "%s: digests", what);
+	TU_REQUIRE_STR(x->task_text, y->task_text);
+	TU_REQUIRE_STR(x->department, y->department);
+	TU_REQUIRE_STR(x->entropy_value, y->entropy_value);
+	TU_REQUIRE_INT(x->nselected, y->nselected);
+	TU_REQUIRE_INT(x->nreserves, y->nreserves);
+	TU_REQUIRE_INT(x->nstrata, y->nstrata);
+	for (i = 0; i < x->nselected; i++)
+		TU_REQUIRE(yh_doc_selected_equal(&x->selected[i], &y->selected[i], 1), "%s: selected[%zu]", what, i);
+	for (i = 0; i < x->nreserves; i++)
+		TU_REQUIRE(yh_doc_reserve_equal(&x->reserves[i], &y->reserves[i]), "%s: reserves[%zu]", what, i);
+	for (i = 0; i < x->nstrata; i++)
+		TU_REQUIRE(yh_doc_stratum_equal(&x->strata[i], &y->strata[i]), "%s: strata[%zu]", what, i);
+}
+
+/* One text read three ways — whole by jansson, streamed from memory, and (every seventh text)
+ * streamed from a file through a tiny window — and compared. */
+static void compare_readings(const char *text, size_t len, const char *what)
+{
+	static unsigned calls;
+	reading tree = read_tree(text, len), mem = read_stream(text, len, NULL),
+	        file = calls++ % 7 ? read_stream(text, len, NULL) : read_stream(text, len, tu_path("stream.json"));
+
+	assert_same_reading(&tree, &mem, what);
+	/* a file's messages name the file */
+	if (tree.rc == YH_OK)
+		assert_same_reading(&tree, &file, what);
+	else
+		TU_REQUIRE_INT(file.rc, tree.rc);
+	reading_clear(&tree);
+	reading_clear(&mem);
+	reading_clear(&file);
+}
+
+static char *text_with(const char *text, size_t at, size_t cut, const char *insert, size_t *len)
+{
+	size_t n = strlen(text), m = strlen(insert);
+	char *out = malloc(n - cut + m + 1);
+
+	ck_assert_ptr_nonnull(out);
+	memcpy(out, text, at);
+	memcpy(out + at, insert, m);
+	memcpy(out + at + m, text + at + cut, n - at - cut + 1);
+	*len = n - cut + m;
+	return out;
+}
+
+/* v with every object's members in reverse order, at every depth. */
+static json_t *reversed(json_t *v)
+{
+	const char *keys[64];
+	const char *key;
+	json_t *out, *x;
+	size_t n = 0, i;
+
+	if (json_is_array(v)) {
+		out = json_array();
+		json_array_foreach(v, i, x)
+			json_array_append_new(out, reversed(x));
+		return out;
+	}
+	if (!json_is_object(v))
+		return json_incref(v);
+	out = json_object();
+	json_object_foreach(v, key, x)
+		if (n < 64)
+			keys[n++] = key;
+	while (n-- > 0)
+		json_object_set_new(out, keys[n], reversed(json_object_get(v, keys[n])));
+	return out;
+}
+
+/* The streaming reader gives exactly what jansson's parse of the whole text gives, for the
+ * vectors' documents as published, reordered and compact, and for a few thousand damaged
+ * texts: cut short, a byte changed, keys given twice, bytes after the end, deep nesting, a NUL. */
+START_TEST(test_stream_reader_matches_jansson)
+{
+	static const char *const vectors[] = { "food", "edge", "joint" };
+	static const char *const bytes[] = { "x", "\"", ",", "]", "}", "[", "{", "0", " ", "\\", ":", "" };
+	static const char *const inserts[][2] = {
+		{ "{", "\"department\":\"x\"," }, { "{", "\"selected\":[]," }, { "{", "\"reserves\":{}," },
+		{ "{", "\"selected\":null," }, { "{", " \"zz\":[1,]," }, { "{", "\"task\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]," },
+		{ "\"selected\": [", "{\"rank\":1,\"rank\":2}," }, { "\"selected\": [", "{\"rank\":1.5}," },
+		{ "\"selected\": [", "7," }, { "\"reserves\": [", "{}," }, { "\"seed\": ", "12345678901234567890123, \"q\":" },
+	};
+	static const char *const edits[][3] = {
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": 01," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": 1.0," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": 1e0," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": -1," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\":9007199254740991 ," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": 9007199254740992," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": \"1\"," },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": 1, \"rank\": 1," },
+		{ "\"selected\": [", "\"rank\": 1,", "" },
+		{ "\"selected\": [", "\"rank\": 1,", "\"rank\": 1, \"zz\": [1, {\"a\": \"]\"}]," },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\\u4e0a\\\"" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\\u0000" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\x1f" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\x7f\xc3\xa9\xf0\x9f\x98\x80" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\xed\xa0\x80" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\xc0\xaf" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\xe0\x80\xaf" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\xf4\x90\x80\x80" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": \"\xe2\x82" },
+		{ "\"selected\": [", "\"name\": \"", "\"name\": 5, \"q\": \"" },
+		{ "\"selected\": [", "\"stratum\": ", "\"stratum\" : \"B\", \"stratum\": " },
+		{ "\"selected\": [", "\"role\": \"leader\"", "\"role\": \"leader\", \"zz\": 1" },
+		{ "\"selected\": [", "\"role\": \"leader\"", "\"role\":\"leader\"\t" },
+		{ "\"selected\": [", "\"pair_ticket\": \"", "\"pair_ticket\": \"A" },
+		{ "\"selected\": [", "\"ticket\": \"", "\"ticket\": \"0" },
+		{ "\"selected\": [", "\"team\": [", "\"team\": [ ], \"q\": [" },
+		{ "\"selected\": [", "\"team\": [", "\"team\": {\"a\": [" },
+		{ "\"selected\": [", "{\n      \"id\"", "{\"ticket\": \"00\", \"id\"" },
+		{ "\"selected\": [", "{\n      \"id\"", "{  \"id\"" },
+		{ "\"selected\": [", "\"department\": ", "\"zz\": \"\", \"department\": " },
+		{ "\"reserves\": [", "\"order\": 1,", "\"order\": 1.5," },
+		{ "\"reserves\": [", "\"order\": 1,", "\"order\":1 ,\n" },
+		{ "\"reserves\": [", "\"stratum\": ", "\"stratum\": 1, \"s\": " },
+		{ "\"reserves\": [", "{\n      \"id\"", "{\"order\": 1, \"id\"" },
+	};
+	size_t old = yh_draw_doc_set_window(7), v, i, j, len;
+
+	for (v = 0; v < sizeof(vectors) / sizeof(vectors[0]); v++) {
+		char path[64], *text, *t, what[128];
+		json_t *doc, *rev = json_object();
+		const char *key;
+		json_t *val;
+
+		snprintf(path, sizeof(path), "vectors/%s/draw.json", vectors[v]);
+		text = tu_read(tu_fixture(path), &len);
+		compare_readings(text, len, vectors[v]);
+		doc = json_loadb(text, len, 0, NULL);
+		ck_assert_ptr_nonnull(doc);
+		/* members in another order: the signed text is still put together right */
+		{
+			const char *keys[64];
+			size_t n = 0;
+
+			json_object_foreach(doc, key, val)
+				keys[n++] = key;
+			while (n-- > 0)
+				json_object_set(rev, keys[n], json_object_get(doc, keys[n]));
+		}
+		t = json_dumps(rev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		compare_readings(t, strlen(t), "reversed");
+		free(t);
+		/* every object's members in reverse, down to the team members */
+		val = reversed(doc);
+		t = json_dumps(val, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		json_decref(val);
+		compare_readings(t, strlen(t), "reversed throughout");
+		free(t);
+		t = json_dumps(doc, JSON_COMPACT);
+		compare_readings(t, strlen(t), "compact");
+		free(t);
+		/* cut short, every 499 bytes */
+		for (i = 0; i < len; i += 499) {
+			snprintf(what, sizeof(what), "%s cut at %zu", vectors[v], i);
+			compare_readings(text, i, what);
+		}
+		/* a byte changed, or gone, every 397 bytes */
+		for (i = 0; i < len; i += 397)
+			for (j = 0; j < sizeof(bytes) / sizeof(bytes[0]); j++) {
+				size_t n;
+
+				t = text_with(text, i, 1, bytes[j], &n);
+				snprintf(what, sizeof(what), "%s byte %zu as '%s'", vectors[v], i, bytes[j]);
+				compare_readings(t, n, what);
+				free(t);
+			}
+		for (i = 0; i < sizeof(inserts) / sizeof(inserts[0]); i++) {
+			size_t n, at = (size_t)(strstr(text, inserts[i][0]) - text) + strlen(inserts[i][0]);
+
+			t = text_with(text, at, 0, inserts[i][1], &n);
+			snprintf(what, sizeof(what), "%s insert %zu", vectors[v], i);
+			compare_readings(t, n, what);
+			free(t);
+		}
+		/* the first selected entity or reserve written otherwise: what the fast reader takes
+		 * (members reordered, spacing), and what it leaves to jansson and the element readers */
+		for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+			const char *from = strstr(text, edits[i][0]), *hit = from ? strstr(from, edits[i][1]) : NULL;
+			size_t n;
+
+			if (!hit)
+				continue;
+			t = text_with(text, (size_t)(hit - text), strlen(edits[i][1]), edits[i][2], &n);
+			snprintf(what, sizeof(what), "%s edit %zu (%s)", vectors[v], i, edits[i][2]);
+			compare_readings(t, n, what);
+			free(t);
+		}
+		for (i = 4095; i <= 4097; i++) {
+			char *name = malloc(i + 16);
+			const char *from = strstr(text, "\"selected\": ["), *hit = strstr(from, "\"name\": \"");
+			size_t n, end = (size_t)(strchr(hit + 9, '"') - text) + 1;
+
+			ck_assert_ptr_nonnull(name);
+			memset(name, 'a', i + 16);
+			memcpy(name, "\"name\": \"", 9);
+			memcpy(name + 9 + i, "\"", 2);
+			t = text_with(text, (size_t)(hit - text), end - (size_t)(hit - text), name, &n);
+			snprintf(what, sizeof(what), "%s name of %zu bytes", vectors[v], i);
+			compare_readings(t, n, what);
+			free(t);
+			free(name);
+		}
+		/* bytes after the end, a NUL inside, a text that is no object */
+		t = text_with(text, len, 0, " x", &j);
+		compare_readings(t, j, "after the end");
+		free(t);
+		t = text_with(text, 10, 0, "", &j);
+		t[10] = '\0';
+		compare_readings(t, len, "a NUL");
+		free(t);
+		compare_readings("[]", 2, "an array");
+		compare_readings("{}", 2, "empty");
+		compare_readings("", 0, "nothing");
+		json_decref(rev);
+		json_decref(doc);
+		free(text);
+	}
+	yh_draw_doc_set_window(old);
+}
+END_TEST
+
+/* Loads a text written into a FIFO by a child, as a pipe gives it. */
+static reading read_fifo(const char *text, size_t len)
+{
+	const char *fifo = tu_path("doc.fifo");
+	reading r;
+	pid_t child;
+	int status;
+
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		FILE *w = fopen(fifo, "wb");
+
+		_exit(w && fwrite(text, 1, len, w) == len && fclose(w) == 0 ? 0 : 1);
+	}
+	r.rc = yh_draw_doc_load(&r.doc, &r.message, fifo, NULL, 0, "doc", YH_DRAW_DOCUMENT);
+	if (r.rc < 0)
+		r.message = strdup(yh_error_message());
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	unlink(fifo);
+	return r;
+}
+
+/* A document from a pipe, which cannot be read twice: a good one reads as from memory, and one
+ * that jansson must parse whole gets jansson's message instead of waiting for a second writer. */
+START_TEST(test_stream_reader_pipe)
+{
+	static const char *const texts[] = { NULL, "{\"format\": 1,,}", "[1]", "{\"a\": 1, \"a\": 2}" };
+	size_t i, len;
+	char *good = tu_read(tu_fixture("vectors/food/draw.json"), &len);
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		const char *text = texts[i] ? texts[i] : good;
+		size_t n = texts[i] ? strlen(texts[i]) : len;
+		reading mem = read_stream(text, n, NULL), pipe = read_fifo(text, n);
+
+		assert_same_reading(&mem, &pipe, texts[i] ? texts[i] : "food");
+		if (!texts[i])
+			ck_assert(pipe.doc && yh_draw_doc_signature_valid(pipe.doc));
+		reading_clear(&mem);
+		reading_clear(&pipe);
+	}
+	free(good);
+}
+END_TEST
+
 /* The typed draw: a document and its transcript (what the audit replays) read the same, each
  * only as what it is. */
 START_TEST(test_draw_doc_kinds)
@@ -2930,6 +3270,8 @@ static Suite *document_suite(void)
 	/* found as engine bugs (another draw of a named task given as earlier; forks between the
 	 * documents given, in either order), fixed in document_history.c */
 	TCase *bugs = tu_tcase(s, "history", TU_TMPDIR, 60);
+	/* thousands of texts read three ways: minutes under the sanitizers on a loaded machine */
+	TCase *stream = tu_tcase(s, "stream", TU_TMPDIR, 600);
 
 	tcase_add_test(tc, test_publish_is_the_vector);
 	tcase_add_test(tc, test_publish_signature_per_spec);
@@ -2964,6 +3306,8 @@ static Suite *document_suite(void)
 	tcase_add_test(tc, test_draw_doc_kinds);
 	tcase_add_test(bugs, test_earlier_document_of_another_draw);
 	tcase_add_test(bugs, test_forked_chain_either_way);
+	tcase_add_test(stream, test_stream_reader_matches_jansson);
+	tcase_add_test(stream, test_stream_reader_pipe);
 	return s;
 }
 
