@@ -21,7 +21,7 @@ struct yh_register_writer {
 	const char *table;
 	uint64_t seq;
 	int flags;
-	sqlite3_stmt *ins, *ins_batch, *cur, *close_one, *scan;
+	yh_stmt *ins, *ins_batch, *cur, *close_one, *scan;
 	char *batch;                       /* BATCH rows' values, back to back, not yet inserted */
 	size_t batch_len, batch_cap, nbatch;
 	size_t batch_lens[BATCH][YH_REGISTER_MAX_COLUMNS];
@@ -99,7 +99,7 @@ static int prepare_all(yh_register_writer *w)
 	         "ORDER BY %s", cols, w->table, order);
 	if ((rc = yh_store_prepare(w->store, &w->scan, sql, "cannot prepare the import")) < 0)
 		return rc;
-	sqlite3_bind_int64(w->scan, 1, (sqlite3_int64)w->seq);
+	yh_db_bind_int64(w->scan, 1, (int64_t)w->seq);
 	w->scan_state = -1;
 	return YH_OK;
 }
@@ -132,22 +132,22 @@ void yh_register_writer_free(yh_register_writer *w)
 {
 	if (!w)
 		return;
-	sqlite3_finalize(w->ins);
-	sqlite3_finalize(w->ins_batch);
+	yh_db_finalize(w->ins);
+	yh_db_finalize(w->ins_batch);
 	free(w->batch);
-	sqlite3_finalize(w->cur);
-	sqlite3_finalize(w->close_one);
-	sqlite3_finalize(w->scan);
+	yh_db_finalize(w->cur);
+	yh_db_finalize(w->close_one);
+	yh_db_finalize(w->scan);
 	free(w);
 }
 
-static void bind_values(sqlite3_stmt *st, int first, const char *const *values, const size_t *lens,
+static void bind_values(yh_stmt *st, int first, const char *const *values, const size_t *lens,
                         size_t n)
 {
 	size_t c;
 
 	for (c = 0; c < n; c++)
-		sqlite3_bind_text(st, first + (int)c, values[c], (int)lens[c], SQLITE_STATIC);
+		yh_db_bind_text(st, first + (int)c, values[c], (int)lens[c]);
 }
 
 /* SQLite's BINARY order of two keys: bytewise, then the shorter first. */
@@ -193,14 +193,14 @@ static int check_order(yh_register_writer *w, const char *const *values, const s
 
 static int step_scan(yh_register_writer *w)
 {
-	int r = sqlite3_step(w->scan);
+	int r = yh_db_step(w->scan);
 
-	if (r == SQLITE_ROW) {
+	if (r == YH_DB_ROW) {
 		w->scan_state = 1;
 		return YH_OK;
 	}
 	w->scan_state = 0;
-	if (r != SQLITE_DONE)
+	if (r != YH_DB_DONE)
 		return yh_store_fail(w->store, "cannot read the register");
 	return YH_OK;
 }
@@ -210,8 +210,8 @@ static void scan_key(yh_register_writer *w, const char **values, size_t *lens)
 	size_t c;
 
 	for (c = 0; c < w->reg->nkey; c++) {
-		values[c] = (const char *)sqlite3_column_text(w->scan, (int)c);
-		lens[c] = (size_t)sqlite3_column_bytes(w->scan, (int)c);
+		values[c] = yh_db_text(w->scan, (int)c);
+		lens[c] = (size_t)yh_db_bytes(w->scan, (int)c);
 		if (!values[c])
 			values[c] = "";
 	}
@@ -223,8 +223,8 @@ static int scan_same(yh_register_writer *w, const char *const *values, const siz
 	size_t c;
 
 	for (c = 0; c < w->reg->ncolumns; c++) {
-		const void *old = sqlite3_column_text(w->scan, (int)c);
-		size_t olen = (size_t)sqlite3_column_bytes(w->scan, (int)c);
+		const void *old = (const unsigned char *)yh_db_text(w->scan, (int)c);
+		size_t olen = (size_t)yh_db_bytes(w->scan, (int)c);
 
 		if (olen != lens[c] || (olen && memcmp(old, values[c], olen) != 0))
 			return 0;
@@ -237,7 +237,7 @@ static int close_bound(yh_register_writer *w)
 {
 	if (w->flags & YH_WRITE_DRY)
 		return YH_OK;
-	sqlite3_bind_int64(w->close_one, 1, (sqlite3_int64)w->seq);
+	yh_db_bind_int64(w->close_one, 1, (int64_t)w->seq);
 	return yh_store_step_done(w->store, w->close_one, NULL, "cannot write the register");
 }
 
@@ -253,7 +253,7 @@ static int close_scan_row(yh_register_writer *w)
 		scan_key(w, key, lens);
 		/* copied: the scan's values go when it steps, which it does before the write */
 		for (c = 0; c < w->reg->nkey; c++)
-			sqlite3_bind_text(w->close_one, 2 + (int)c, key[c], (int)lens[c], SQLITE_TRANSIENT);
+			yh_db_bind_text_copy(w->close_one, 2 + (int)c, key[c], (int)lens[c]);
 	}
 	if ((rc = step_scan(w)) < 0)
 		return rc;
@@ -299,22 +299,22 @@ static int lookup(yh_register_writer *w, const char *const *values, const size_t
 	int r;
 
 	*found = *same = 0;
-	sqlite3_bind_int64(w->cur, 1, (sqlite3_int64)w->seq);
+	yh_db_bind_int64(w->cur, 1, (int64_t)w->seq);
 	bind_values(w->cur, 2, values, lens, d->nkey);
-	r = sqlite3_step(w->cur);
-	if (r == SQLITE_ROW) {
+	r = yh_db_step(w->cur);
+	if (r == YH_DB_ROW) {
 		*found = 1;
 		for (c = 0; c < d->ncolumns; c++) {
-			const void *old = sqlite3_column_text(w->cur, (int)c);
-			size_t olen = (size_t)sqlite3_column_bytes(w->cur, (int)c);
+			const void *old = (const unsigned char *)yh_db_text(w->cur, (int)c);
+			size_t olen = (size_t)yh_db_bytes(w->cur, (int)c);
 
 			if (olen != lens[c] || (olen && memcmp(old, values[c], olen) != 0))
 				break;
 		}
 		*same = c == d->ncolumns;
 	}
-	sqlite3_reset(w->cur);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
+	yh_db_reset(w->cur);
+	if (r != YH_DB_ROW && r != YH_DB_DONE)
 		return yh_store_fail(w->store, "cannot read the register");
 	return YH_OK;
 }
@@ -324,17 +324,17 @@ static int lookup(yh_register_writer *w, const char *const *values, const size_t
 static int flush(yh_register_writer *w)
 {
 	const yh_register_desc *d = w->reg;
-	sqlite3_stmt *st = w->nbatch == BATCH ? w->ins_batch : w->ins;
+	yh_stmt *st = w->nbatch == BATCH ? w->ins_batch : w->ins;
 	const char *p = w->batch;
 	size_t r, c;
 	int rc, k = 1;
 
 	for (r = 0; r < w->nbatch; r++) {
 		for (c = 0; c < d->ncolumns; c++) {
-			sqlite3_bind_text(st, k++, p, (int)w->batch_lens[r][c], SQLITE_STATIC);
+			yh_db_bind_text(st, k++, p, (int)w->batch_lens[r][c]);
 			p += w->batch_lens[r][c];
 		}
-		sqlite3_bind_int64(st, k++, (sqlite3_int64)w->seq);
+		yh_db_bind_int64(st, k++, (int64_t)w->seq);
 		if (st == w->ins) { /* the tail: one row at a time */
 			if ((rc = yh_store_step_done(w->store, st, NULL, "cannot write the register")) < 0)
 				return rc;
@@ -421,7 +421,7 @@ int yh_register_writer_finish(uint64_t *closed, yh_register_writer *w)
 		while (w->scan_state == 1)
 			if ((rc = close_scan_row(w)) < 0)
 				return rc;
-		sqlite3_reset(w->scan);
+		yh_db_reset(w->scan);
 	}
 	*closed = w->closed;
 	return YH_OK;
