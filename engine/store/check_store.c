@@ -143,19 +143,34 @@ int yh_check_records(yh_store *store, yh_record_fn fn, void *ctx)
 {
 	const row_sink sink = { fn, NULL, ctx };
 
-	return each_row(store, "SELECT 'task', id, added_seq FROM task "
+	/* PostgreSQL: ordered as SQLite's scans give them (tables in key order, transcripts in the
+	 * order they were written), so that the audit names the same first problem on both */
+	return each_row(store, YH_DB_SQL(store,
+	                "SELECT 'task', id, added_seq FROM task "
 	                "UNION ALL SELECT 'commit', task_id, seq FROM task_commit "
 	                "UNION ALL SELECT 'draw', task_id, seq FROM task_draw "
 	                "UNION ALL SELECT 'drawn', task_id, 0 FROM "
 	                "(SELECT task_id FROM drawn_entity UNION SELECT task_id FROM drawn_pair) AS drawn",
-	                NULL, &sink);
+	                "SELECT what, id, seq FROM ("
+	                "SELECT 0 AS part, 'task' AS what, id, added_seq AS seq, 0 AS o FROM task "
+	                "UNION ALL SELECT 1, 'commit', task_id, seq, 0 FROM task_commit "
+	                "UNION ALL SELECT 2, 'draw', task_id, seq, seq FROM task_draw "
+	                "UNION ALL SELECT 3, 'drawn', task_id, 0, 0 FROM "
+	                "(SELECT task_id FROM drawn_entity UNION SELECT task_id FROM drawn_pair) AS drawn"
+	                ") AS r ORDER BY part, o, id"), NULL, &sink);
 }
 
 int yh_check_drawn(yh_store *store, const char *task_id, yh_drawn_fn fn, void *ctx)
 {
 	const row_sink sink = { NULL, fn, ctx };
 
-	return each_row(store, "SELECT entity_id, NULL, draw_date FROM drawn_entity WHERE task_id = ?1 "
+	return each_row(store, YH_DB_SQL(store,
+	                "SELECT entity_id, NULL, draw_date FROM drawn_entity WHERE task_id = ?1 "
 	                "UNION ALL SELECT entity_id, inspector_id, draw_date FROM drawn_pair "
-	                "WHERE task_id = ?1", task_id, &sink);
+	                "WHERE task_id = ?1",
+	                "SELECT entity_id, inspector_id, draw_date FROM ("
+	                "SELECT 0 AS part, entity_id, NULL AS inspector_id, draw_date FROM drawn_entity "
+	                "WHERE task_id = ?1 UNION ALL SELECT 1, entity_id, inspector_id, draw_date "
+	                "FROM drawn_pair WHERE task_id = ?1) AS r ORDER BY part, entity_id, inspector_id"),
+	                task_id, &sink);
 }

@@ -1,0 +1,423 @@
+/*
+ * store/db_pg.c — the SQL driver over libpq: a store in a PostgreSQL database named by a
+ * postgresql:// URI (libpq's syntax).  ?N parameters become $N; integers are sent as int8 text,
+ * text as text of a type the server infers from where it stands (so that "1" goes into a BIGINT
+ * column as it goes into SQLite's INTEGER one), blobs as bytea in binary; results come back as
+ * text, bytea decoded from hex.  A statement runs at its first step and its rows are read from
+ * the result (each query's snapshot is taken when it starts, so a scan never meets the rows
+ * written beside it, as SQLite's scans do not).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "sqlite.h"
+#include "db_pg.h"
+#include "error.h"
+
+/* pg_type.h's OIDs, stable since PostgreSQL 7 */
+#define OID_BOOL 16
+#define OID_BYTEA 17
+#define OID_INT8 20
+
+typedef struct {
+	yh_pg_type type;
+	const char *value;   /* what libpq sends: owned when text or int, or copied */
+	int len;
+	char *owned;
+	int nul;             /* text holding a NUL byte: PostgreSQL's text cannot */
+} param;
+
+struct yh_pg_stmt {
+	yh_store *store;
+	char *sql;           /* with $N */
+	int nparams;
+	param *params;
+	PGresult *res;
+	int executed, row, nrows, ncols;
+	unsigned char **decoded; /* the current row's bytea columns, decoded; per column */
+	size_t *decoded_len;
+};
+
+static PGconn *conn_of(yh_store *store)
+{
+	return store->pg;
+}
+
+/* Keeps the server's message, without its "ERROR:  " and trailing newline. */
+static void keep_message(yh_store *store, const PGresult *res)
+{
+	const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	size_t n;
+
+	if (!m)
+		m = PQerrorMessage(conn_of(store));
+	if (strncmp(m, "ERROR:  ", 8) == 0)
+		m += 8;
+	free(store->message);
+	store->message = strdup(m);
+	if (store->message && (n = strlen(store->message)) > 0 && store->message[n - 1] == '\n')
+		store->message[n - 1] = '\0';
+}
+
+static void set_message(yh_store *store, const char *m)
+{
+	free(store->message);
+	store->message = strdup(m);
+}
+
+/* The URI as messages show it: a password in it replaced by "***". */
+static char *redacted(const char *uri)
+{
+	char *out = malloc(strlen(uri) + 8), *w = out;
+	const char *p = uri, *at = NULL, *hosts = strstr(uri, "://"), *colon, *end;
+
+	if (!out)
+		return NULL;
+	hosts = hosts ? hosts + 3 : uri;
+	end = hosts + strcspn(hosts, "/?");
+	for (colon = hosts; colon < end; colon++)
+		if (*colon == '@')
+			at = colon;
+	colon = at ? memchr(hosts, ':', (size_t)(at - hosts)) : NULL;
+	while (*p) {
+		if (colon && p == colon + 1) {
+			w += sprintf(w, "***");
+			p = at;
+			continue;
+		}
+		if ((p == uri || p[-1] == '?' || p[-1] == '&') && strncmp(p, "password=", 9) == 0) {
+			w += sprintf(w, "password=***");
+			p += 9 + strcspn(p + 9, "&");
+			continue;
+		}
+		*w++ = *p++;
+	}
+	*w = '\0';
+	return out;
+}
+
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message; /* notices (e.g. "relation exists, skipping") are not the user's business */
+}
+
+int yh_pg_connect(yh_store *store)
+{
+	char *shown = redacted(store->path);
+	PGconn *c;
+
+	if (!shown)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	c = PQconnectdb(store->path);
+	free(store->path);
+	store->path = shown;
+	store->pg = c;
+	if (!c)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	if (PQstatus(c) != CONNECTION_OK) {
+		keep_message(store, NULL);
+		return yh_store_fail(store, "cannot open the store");
+	}
+	PQsetNoticeProcessor(c, quiet, NULL);
+	/* bytes in and out as they are: UTF-8 both sides, bytea as hex (decoded here) */
+	if (PQsetClientEncoding(c, "UTF8") != 0 ||
+	    yh_pg_exec(store, "SET bytea_output = 'hex'; SET TIME ZONE 'UTC'") < 0)
+		return yh_store_fail(store, "cannot set up the connection");
+	return YH_OK;
+}
+
+void yh_pg_disconnect(yh_store *store)
+{
+	if (store->pg)
+		PQfinish(conn_of(store));
+	store->pg = NULL;
+}
+
+int yh_pg_exec(yh_store *store, const char *sql)
+{
+	PGresult *res = PQexec(conn_of(store), sql);
+	ExecStatusType s = PQresultStatus(res);
+	int rc = YH_OK;
+
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		keep_message(store, res);
+		rc = YH_DB_ERROR;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int yh_pg_in_transaction(yh_store *store)
+{
+	return PQtransactionStatus(conn_of(store)) != PQTRANS_IDLE;
+}
+
+/* ?N -> $N outside quotes; the number of parameters is the largest N. */
+static int translate(yh_pg_stmt *st, const char *sql)
+{
+	size_t n = strlen(sql);
+	char *out = malloc(n + 1), *w = out, quote = 0;
+	const char *p;
+
+	if (!out)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	for (p = sql; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == '?' && p[1] >= '0' && p[1] <= '9') {
+			int v = atoi(p + 1);
+
+			if (v > st->nparams)
+				st->nparams = v;
+			*w++ = '$';
+			continue;
+		}
+		*w++ = *p;
+	}
+	*w = '\0';
+	st->sql = out;
+	return YH_OK;
+}
+
+int yh_pg_prepare(yh_pg_stmt **out, yh_store *store, const char *sql)
+{
+	yh_pg_stmt *st = calloc(1, sizeof(*st));
+
+	*out = NULL;
+	if (!st || translate(st, sql) < 0 ||
+	    (st->nparams && !(st->params = calloc((size_t)st->nparams, sizeof(*st->params))))) {
+		set_message(store, "out of memory");
+		yh_pg_finalize(st);
+		return -1;
+	}
+	st->store = store;
+	st->row = -1;
+	*out = st;
+	return YH_OK;
+}
+
+static void clear_row(yh_pg_stmt *st)
+{
+	int c;
+
+	if (!st->decoded)
+		return;
+	for (c = 0; c < st->ncols; c++) {
+		free(st->decoded[c]);
+		st->decoded[c] = NULL;
+	}
+}
+
+void yh_pg_reset(yh_pg_stmt *st)
+{
+	clear_row(st);
+	free(st->decoded);
+	free(st->decoded_len);
+	st->decoded = NULL;
+	st->decoded_len = NULL;
+	PQclear(st->res);
+	st->res = NULL;
+	st->executed = 0;
+	st->row = -1;
+	st->nrows = st->ncols = 0;
+}
+
+void yh_pg_finalize(yh_pg_stmt *st)
+{
+	int i;
+
+	if (!st)
+		return;
+	yh_pg_reset(st);
+	for (i = 0; i < st->nparams && st->params; i++)
+		free(st->params[i].owned);
+	free(st->params);
+	free(st->sql);
+	free(st);
+}
+
+static param *slot(yh_pg_stmt *st, int i)
+{
+	param *p;
+
+	if (i < 1 || i > st->nparams)
+		return NULL;
+	p = &st->params[i - 1];
+	free(p->owned);
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+void yh_pg_bind(yh_pg_stmt *st, int i, yh_pg_type type, const void *v, size_t len, int copy)
+{
+	param *p = slot(st, i);
+
+	if (!p)
+		return;
+	p->type = type;
+	if (type == YH_PG_NULL)
+		return;
+	if (type == YH_PG_TEXT) {
+		/* sent in text form, which ends at a NUL: always a copy */
+		p->nul = len && memchr(v, 0, len) != NULL;
+		copy = 1;
+	}
+	p->len = (int)len;
+	if (copy) {
+		if (!(p->owned = malloc(len + 1))) {
+			p->type = YH_PG_NULL;
+			p->nul = -1;
+			return;
+		}
+		if (len)
+			memcpy(p->owned, v, len);
+		p->owned[len] = '\0';
+		p->value = p->owned;
+	} else {
+		p->value = v;
+	}
+}
+
+void yh_pg_bind_int64(yh_pg_stmt *st, int i, int64_t v)
+{
+	param *p = slot(st, i);
+
+	if (!p || !(p->owned = malloc(24)))
+		return;
+	p->type = YH_PG_INT8;
+	p->len = snprintf(p->owned, 24, "%lld", (long long)v);
+	p->value = p->owned;
+}
+
+static int execute(yh_pg_stmt *st)
+{
+	const char *values[st->nparams ? st->nparams : 1];
+	int lengths[st->nparams ? st->nparams : 1], formats[st->nparams ? st->nparams : 1], i;
+	Oid types[st->nparams ? st->nparams : 1];
+	ExecStatusType s;
+	const char *sqlstate;
+
+	for (i = 0; i < st->nparams; i++) {
+		const param *p = &st->params[i];
+
+		if (p->nul) {
+			set_message(st->store, p->nul < 0 ? "out of memory"
+			            : "a text value holds a NUL byte, which PostgreSQL's text cannot");
+			return YH_DB_ERROR;
+		}
+		values[i] = p->type == YH_PG_NULL ? NULL : p->value;
+		lengths[i] = p->len;
+		formats[i] = p->type == YH_PG_BLOB;
+		types[i] = p->type == YH_PG_BLOB ? OID_BYTEA : p->type == YH_PG_INT8 ? OID_INT8 : 0;
+	}
+	st->res = PQexecParams(conn_of(st->store), st->sql, st->nparams, types, values, lengths,
+	                       formats, 0);
+	st->executed = 1;
+	s = PQresultStatus(st->res);
+	if (s == PGRES_TUPLES_OK) {
+		st->nrows = PQntuples(st->res);
+		st->ncols = PQnfields(st->res);
+		st->decoded = calloc((size_t)st->ncols + 1, sizeof(*st->decoded));
+		st->decoded_len = calloc((size_t)st->ncols + 1, sizeof(*st->decoded_len));
+		if (!st->decoded || !st->decoded_len) {
+			set_message(st->store, "out of memory");
+			return YH_DB_ERROR;
+		}
+		return YH_OK;
+	}
+	if (s == PGRES_COMMAND_OK) {
+		st->store->changes = strtoull(PQcmdTuples(st->res), NULL, 10);
+		return YH_OK;
+	}
+	keep_message(st->store, st->res);
+	sqlstate = PQresultErrorField(st->res, PG_DIAG_SQLSTATE);
+	return sqlstate && strncmp(sqlstate, "23", 2) == 0 ? YH_DB_CONSTRAINT : YH_DB_ERROR;
+}
+
+int yh_pg_step(yh_pg_stmt *st)
+{
+	int rc;
+
+	if (!st->executed && (rc = execute(st)) != YH_OK)
+		return rc;
+	clear_row(st);
+	if (st->row + 1 >= st->nrows) {
+		st->row = st->nrows;
+		return YH_DB_DONE;
+	}
+	st->row++;
+	return YH_DB_ROW;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* A bytea column's bytes ("\x" and hex), decoded once per row, NUL-terminated. */
+static const unsigned char *decode(yh_pg_stmt *st, int col, const char *text)
+{
+	size_t n = strlen(text), i;
+	unsigned char *out;
+
+	if (st->decoded[col])
+		return st->decoded[col];
+	if (n < 2 || text[0] != '\\' || text[1] != 'x' || (n & 1))
+		return NULL;
+	if (!(out = malloc((n - 2) / 2 + 1)))
+		return NULL;
+	for (i = 0; i < (n - 2) / 2; i++) {
+		int hi = hexval(text[2 + 2 * i]), lo = hexval(text[3 + 2 * i]);
+
+		if (hi < 0 || lo < 0) {
+			free(out);
+			return NULL;
+		}
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	out[i] = '\0';
+	st->decoded[col] = out;
+	st->decoded_len[col] = i;
+	return out;
+}
+
+const void *yh_pg_value(yh_pg_stmt *st, int col)
+{
+	const char *v;
+
+	if (!st->res || st->row < 0 || st->row >= st->nrows || col < 0 || col >= st->ncols ||
+	    PQgetisnull(st->res, st->row, col))
+		return NULL;
+	v = PQgetvalue(st->res, st->row, col);
+	if (PQftype(st->res, col) == OID_BYTEA)
+		return decode(st, col, v);
+	return v;
+}
+
+size_t yh_pg_bytes(yh_pg_stmt *st, int col)
+{
+	if (!yh_pg_value(st, col))
+		return 0;
+	if (PQftype(st->res, col) == OID_BYTEA)
+		return st->decoded_len[col];
+	return (size_t)PQgetlength(st->res, st->row, col);
+}
+
+int64_t yh_pg_int64(yh_pg_stmt *st, int col)
+{
+	const char *v = yh_pg_value(st, col);
+
+	if (!v)
+		return 0;
+	if (PQftype(st->res, col) == OID_BOOL)
+		return v[0] == 't';
+	return (int64_t)strtoll(v, NULL, 10);
+}
