@@ -55,7 +55,19 @@ const char *yh_db_message(yh_store *store)
 	return sqlite3_errmsg(store->db);
 }
 
+static int prepare(yh_stmt **out, yh_store *store, const char *sql, const char *what, int scan);
+
 int yh_db_prepare(yh_stmt **out, yh_store *store, const char *sql, const char *what)
+{
+	return prepare(out, store, sql, what, 0);
+}
+
+int yh_db_prepare_scan(yh_stmt **out, yh_store *store, const char *sql, const char *what)
+{
+	return prepare(out, store, sql, what, 1);
+}
+
+static int prepare(yh_stmt **out, yh_store *store, const char *sql, const char *what, int scan)
 {
 	yh_stmt *st = calloc(1, sizeof(*st));
 
@@ -64,7 +76,7 @@ int yh_db_prepare(yh_stmt **out, yh_store *store, const char *sql, const char *w
 		return yh_error_set(YH_ENOMEM, "out of memory");
 	st->store = store;
 	if (store->backend == YH_DB_POSTGRESQL) {
-		if (yh_pg_prepare(&st->pg, store, sql) < 0) {
+		if (yh_pg_prepare(&st->pg, store, sql, scan) < 0) {
 			free(st);
 			return what ? yh_store_fail(store, what) : YH_ESTORE;
 		}
@@ -185,7 +197,9 @@ size_t yh_db_bytes(yh_stmt *st, int col)
 
 int yh_db_is_null(yh_stmt *st, int col)
 {
-	return st->pg ? yh_pg_value(st->pg, col) == NULL : sqlite3_column_type(st->lite, col) == SQLITE_NULL;
+	if (st->pg)
+		return yh_pg_value(st->pg, col) == NULL;
+	return sqlite3_column_type(st->lite, col) == SQLITE_NULL;
 }
 
 int yh_db_exec(yh_store *store, const char *sql)

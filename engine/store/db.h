@@ -38,6 +38,9 @@ int yh_db_is_uri(const char *path);
 /* Prepares sql; YH_ESTORE naming `what` (and the database's message) on failure, *st NULL (what
  * NULL: the caller reports it, with yh_store_fail). */
 int yh_db_prepare(yh_stmt **st, yh_store *store, const char *sql, const char *what);
+/* A query over many rows (a register's scan): on PostgreSQL read through a cursor in batches,
+ * in bounded memory; on SQLite the same as yh_db_prepare. */
+int yh_db_prepare_scan(yh_stmt **st, yh_store *store, const char *sql, const char *what);
 void yh_db_finalize(yh_stmt *st); /* NULL-safe */
 /* Ready to step again from the start; the bindings stay. */
 void yh_db_reset(yh_stmt *st);

@@ -4,8 +4,10 @@
  * text as text of a type the server infers from where it stands (so that "1" goes into a BIGINT
  * column as it goes into SQLite's INTEGER one), blobs as bytea in binary; results come back as
  * text, bytea decoded from hex.  A statement runs at its first step and its rows are read from
- * the result (each query's snapshot is taken when it starts, so a scan never meets the rows
- * written beside it, as SQLite's scans do not).
+ * the result; a scan (yh_db_prepare_scan) is a cursor read in batches of SCAN_BATCH rows, so
+ * that a register of millions of rows never sits in memory whole.  Each query's snapshot is
+ * taken when it starts (a cursor's when it is declared), so a scan never meets the rows
+ * written beside it, as SQLite's scans do not.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,12 +24,15 @@
 #define OID_BYTEA 17
 #define OID_INT8 20
 
+/* Rows per FETCH of a scan's cursor. */
+#define SCAN_BATCH 8192
+
 typedef struct {
 	yh_pg_type type;
 	const char *value;   /* what libpq sends: owned when text or int, or copied */
 	int len;
 	char *owned;
-	int nul;             /* text holding a NUL byte: PostgreSQL's text cannot */
+	int nul;             /* 1: text holding a NUL byte (PostgreSQL's text cannot); -1: no memory */
 } param;
 
 struct yh_pg_stmt {
@@ -37,6 +42,9 @@ struct yh_pg_stmt {
 	param *params;
 	PGresult *res;
 	int executed, row, nrows, ncols;
+	int scan;            /* read through a cursor */
+	int cursor_open, more; /* the cursor is declared; it may hold rows not fetched yet */
+	char cursor[24];
 	unsigned char **decoded; /* the current row's bytea columns, decoded; per column */
 	size_t *decoded_len;
 };
@@ -186,7 +194,7 @@ static int translate(yh_pg_stmt *st, const char *sql)
 	return YH_OK;
 }
 
-int yh_pg_prepare(yh_pg_stmt **out, yh_store *store, const char *sql)
+int yh_pg_prepare(yh_pg_stmt **out, yh_store *store, const char *sql, int scan)
 {
 	yh_pg_stmt *st = calloc(1, sizeof(*st));
 
@@ -199,6 +207,7 @@ int yh_pg_prepare(yh_pg_stmt **out, yh_store *store, const char *sql)
 	}
 	st->store = store;
 	st->row = -1;
+	st->scan = scan;
 	*out = st;
 	return YH_OK;
 }
@@ -215,8 +224,41 @@ static void clear_row(yh_pg_stmt *st)
 	}
 }
 
+/* Frees the current batch's result and its decoded columns. */
+static void drop_result(yh_pg_stmt *st)
+{
+	clear_row(st);
+	free(st->decoded);
+	free(st->decoded_len);
+	st->decoded = NULL;
+	st->decoded_len = NULL;
+	PQclear(st->res);
+	st->res = NULL;
+}
+
 void yh_pg_reset(yh_pg_stmt *st)
 {
+	if (st->cursor_open) {
+		PGconn *c = conn_of(st->store);
+		const char *name = st->cursor;
+		PGresult *r;
+
+		/* closed only if it is still there (a rollback drops a cursor declared in its
+		 * transaction), so that the CLOSE never fails, which would abort a transaction */
+		if (PQtransactionStatus(c) != PQTRANS_INERROR) {
+			r = PQexecParams(c, "SELECT 1 FROM pg_cursors WHERE name = $1", 1, NULL, &name, NULL,
+			                 NULL, 0);
+			if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+				char sql[40];
+
+				snprintf(sql, sizeof(sql), "CLOSE %s", st->cursor);
+				PQclear(PQexec(c, sql));
+			}
+			PQclear(r);
+		}
+		st->cursor_open = 0;
+	}
+	st->more = 0;
 	clear_row(st);
 	free(st->decoded);
 	free(st->decoded_len);
@@ -289,20 +331,25 @@ void yh_pg_bind_int64(yh_pg_stmt *st, int i, int64_t v)
 {
 	param *p = slot(st, i);
 
-	if (!p || !(p->owned = malloc(24)))
+	if (!p)
 		return;
+	if (!(p->owned = malloc(24))) {
+		p->nul = -1; /* the step fails, out of memory */
+		return;
+	}
 	p->type = YH_PG_INT8;
 	p->len = snprintf(p->owned, 24, "%lld", (long long)v);
 	p->value = p->owned;
 }
+
+static int fetch(yh_pg_stmt *st);
+static int take_result(yh_pg_stmt *st);
 
 static int execute(yh_pg_stmt *st)
 {
 	const char *values[st->nparams ? st->nparams : 1];
 	int lengths[st->nparams ? st->nparams : 1], formats[st->nparams ? st->nparams : 1], i;
 	Oid types[st->nparams ? st->nparams : 1];
-	ExecStatusType s;
-	const char *sqlstate;
 
 	for (i = 0; i < st->nparams; i++) {
 		const param *p = &st->params[i];
@@ -317,10 +364,54 @@ static int execute(yh_pg_stmt *st)
 		formats[i] = p->type == YH_PG_BLOB;
 		types[i] = p->type == YH_PG_BLOB ? OID_BYTEA : p->type == YH_PG_INT8 ? OID_INT8 : 0;
 	}
+	st->executed = 1;
+	if (st->scan) {
+		/* WITH HOLD: the cursor outlives a commit made while it is read */
+		size_t n = strlen(st->sql) + 80;
+		char *declare = malloc(n);
+
+		if (!declare) {
+			set_message(st->store, "out of memory");
+			return YH_DB_ERROR;
+		}
+		snprintf(st->cursor, sizeof(st->cursor), "yh_scan_%u", ++st->store->cursors);
+		snprintf(declare, n, "DECLARE %s NO SCROLL CURSOR WITH HOLD FOR %s", st->cursor, st->sql);
+		st->res = PQexecParams(conn_of(st->store), declare, st->nparams, types, values, lengths,
+		                       formats, 0);
+		free(declare);
+		if (PQresultStatus(st->res) != PGRES_COMMAND_OK) {
+			keep_message(st->store, st->res);
+			return YH_DB_ERROR;
+		}
+		st->cursor_open = 1;
+		return fetch(st);
+	}
 	st->res = PQexecParams(conn_of(st->store), st->sql, st->nparams, types, values, lengths,
 	                       formats, 0);
-	st->executed = 1;
-	s = PQresultStatus(st->res);
+	return take_result(st);
+}
+
+/* The next batch of a scan's cursor. */
+static int fetch(yh_pg_stmt *st)
+{
+	char sql[64];
+
+	drop_result(st);
+	snprintf(sql, sizeof(sql), "FETCH FORWARD %d FROM %s", SCAN_BATCH, st->cursor);
+	st->res = PQexec(conn_of(st->store), sql);
+	st->row = -1;
+	if (take_result(st) < 0)
+		return YH_DB_ERROR;
+	st->more = st->nrows == SCAN_BATCH;
+	return YH_OK;
+}
+
+/* A statement's result: its rows, or the rows it changed, or its failure. */
+static int take_result(yh_pg_stmt *st)
+{
+	ExecStatusType s = PQresultStatus(st->res);
+	const char *sqlstate;
+
 	if (s == PGRES_TUPLES_OK) {
 		st->nrows = PQntuples(st->res);
 		st->ncols = PQnfields(st->res);
@@ -348,6 +439,8 @@ int yh_pg_step(yh_pg_stmt *st)
 	if (!st->executed && (rc = execute(st)) != YH_OK)
 		return rc;
 	clear_row(st);
+	if (st->row + 1 >= st->nrows && st->more && (rc = fetch(st)) != YH_OK)
+		return rc;
 	if (st->row + 1 >= st->nrows) {
 		st->row = st->nrows;
 		return YH_DB_DONE;

@@ -19,7 +19,7 @@ typedef enum { YH_PG_NULL = 0, YH_PG_INT8, YH_PG_TEXT, YH_PG_BLOB } yh_pg_type;
 
 int yh_pg_connect(yh_store *store);
 void yh_pg_disconnect(yh_store *store);
-int yh_pg_prepare(yh_pg_stmt **out, yh_store *store, const char *sql);
+int yh_pg_prepare(yh_pg_stmt **out, yh_store *store, const char *sql, int scan);
 void yh_pg_finalize(yh_pg_stmt *st);
 void yh_pg_reset(yh_pg_stmt *st);
 void yh_pg_bind(yh_pg_stmt *st, int i, yh_pg_type type, const void *p, size_t len, int copy);
@@ -42,9 +42,9 @@ static inline int yh_pg_connect(yh_store *store)
 	                    "it opens SQLite files only");
 }
 static inline void yh_pg_disconnect(yh_store *store) { (void)store; }
-static inline int yh_pg_prepare(yh_pg_stmt **out, yh_store *store, const char *sql)
+static inline int yh_pg_prepare(yh_pg_stmt **out, yh_store *store, const char *sql, int scan)
 {
-	(void)out; (void)store; (void)sql;
+	(void)out; (void)store; (void)sql; (void)scan;
 	return -1;
 }
 static inline void yh_pg_finalize(yh_pg_stmt *st) { (void)st; }

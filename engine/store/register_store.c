@@ -61,7 +61,7 @@ static int prepare_scan(yh_stmt **st, yh_store *store, const yh_register_desc *d
 	}
 	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s ORDER BY %s", cols, tables[kind],
 	         YH_SQL_AS_OF, keys);
-	if (yh_db_prepare(st, store, sql, NULL) < 0)
+	if (yh_db_prepare_scan(st, store, sql, NULL) < 0)
 		return yh_store_fail(store, "cannot read the register");
 	yh_db_bind_int64(*st, 1, (int64_t)as_of);
 	return YH_OK;

@@ -97,7 +97,7 @@ static int prepare_all(yh_register_writer *w)
 	 * it (closing takes it out of the index the scan walks). */
 	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE valid_to IS NULL AND valid_from < ?1 "
 	         "ORDER BY %s", cols, w->table, order);
-	if ((rc = yh_store_prepare(w->store, &w->scan, sql, "cannot prepare the import")) < 0)
+	if ((rc = yh_db_prepare_scan(&w->scan, w->store, sql, "cannot prepare the import")) < 0)
 		return rc;
 	yh_db_bind_int64(w->scan, 1, (int64_t)w->seq);
 	w->scan_state = -1;

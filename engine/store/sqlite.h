@@ -21,6 +21,7 @@ struct yh_store {
 	yh_db_backend backend;
 	char *message;                         /* PostgreSQL: the last failure's message */
 	uint64_t changes;                      /* PostgreSQL: rows the last statement changed */
+	unsigned cursors;                      /* PostgreSQL: cursors named so far (db_pg.c) */
 	char *path;
 	char *department;
 	int has_public_key;                    /* the ledger is signed */
