@@ -131,9 +131,11 @@ int yh_pg_connect(yh_store *store)
 		return yh_store_fail(store, "cannot open the store");
 	}
 	PQsetNoticeProcessor(c, quiet, NULL);
-	/* bytes in and out as they are: UTF-8 both sides, bytea as hex (decoded here) */
+	/* bytes in and out as they are: UTF-8 both sides, bytea as hex (decoded here); a writer
+	 * waits for another as long as SQLite's busy timeout, then gives up (yh_store_begin) */
 	if (PQsetClientEncoding(c, "UTF8") != 0 ||
-	    yh_pg_exec(store, "SET bytea_output = 'hex'; SET TIME ZONE 'UTC'") < 0)
+	    yh_pg_exec(store, "SET bytea_output = 'hex'; SET TIME ZONE 'UTC'; "
+	               "SET lock_timeout = '10s'") < 0)
 		return yh_store_fail(store, "cannot set up the connection");
 	return YH_OK;
 }

@@ -111,6 +111,29 @@ if command -v psql >/dev/null; then
 	assert_exit_nonzero "DELETE of a draw refused"
 fi
 
+# writers queue (an advisory lock of the store's schema), readers do not wait: with the lock
+# held by another session, stats runs and an import gives up after the busy timeout (10 s)
+if command -v psql >/dev/null; then
+	psql "$PG" -c "SELECT pg_advisory_lock(hashtext('yaohao ' || current_schema()))" \
+		-c "SELECT pg_sleep(30)" >/dev/null 2>&1 &
+	holder=$!
+	for _ in $(seq 50); do
+		[ "$(psql "$PG" -Atc "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] && break
+		sleep 0.2
+	done
+	run "$YAOHAO" stats --db "$PG"
+	assert_exit 0 "a reader does not wait for the writer's lock"
+	run "$YAOHAO" import items "$FIXTURES/items.csv" --db "$PG" --key pg.key
+	assert_exit 4 "a writer gives up while another holds the lock (exit 4)"
+	assert_stderr_contains "is another yaohao writing?"
+	psql "$PG" -Atc "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'" \
+		>/dev/null 2>&1
+	wait "$holder" 2>/dev/null
+	run "$YAOHAO" import items "$FIXTURES/items.csv" --db "$PG" --key pg.key
+	assert_exit 0 "the lock released, the import goes through"
+	run "$YAOHAO" import items "$FIXTURES/items.csv" --db lite.db --key lite.key # the ledgers in step
+fi
+
 run "$YAOHAO" stats --db "${PG/yaohao_cli/no_such_db}"
 assert_exit 4 "a database that does not exist: exit 4"
 assert_stderr_contains "cannot open the store"
