@@ -202,6 +202,22 @@ int yh_db_is_null(yh_stmt *st, int col)
 	return sqlite3_column_type(st->lite, col) == SQLITE_NULL;
 }
 
+int yh_db_copy_begin(yh_store *store, const char *sql)
+{
+	return store->backend == YH_DB_POSTGRESQL ? yh_pg_copy_begin(store, sql) : YH_DB_ERROR;
+}
+
+int yh_db_copy_field(yh_store *store, const char *value, size_t len, int last)
+{
+	return store->backend == YH_DB_POSTGRESQL ? yh_pg_copy_field(store, value, len, last)
+	                                          : YH_DB_ERROR;
+}
+
+int yh_db_copy_end(yh_store *store, int abort)
+{
+	return store->backend == YH_DB_POSTGRESQL ? yh_pg_copy_end(store, abort) : YH_DB_ERROR;
+}
+
 int yh_db_exec(yh_store *store, const char *sql)
 {
 	if (store->backend == YH_DB_POSTGRESQL)

@@ -65,6 +65,14 @@ const void *yh_db_blob(yh_stmt *st, int col);
 size_t yh_db_bytes(yh_stmt *st, int col);
 int yh_db_is_null(yh_stmt *st, int col);
 
+/* PostgreSQL only: rows into a table through COPY (`sql`: "COPY t (cols) FROM STDIN"), field
+ * by field (last: the row's last field), in text form; nothing else may run on the connection
+ * until yh_db_copy_end.  abort: give the rows up (the transaction fails).  A failure (a
+ * duplicate key, ...) may show only at the end. */
+int yh_db_copy_begin(yh_store *store, const char *sql);
+int yh_db_copy_field(yh_store *store, const char *value, size_t len, int last);
+int yh_db_copy_end(yh_store *store, int abort);
+
 /* Runs SQL without parameters or results (several statements allowed): YH_OK, or YH_DB_ERROR
  * with the message kept for yh_store_fail. */
 int yh_db_exec(yh_store *store, const char *sql);

@@ -145,6 +145,8 @@ void yh_pg_disconnect(yh_store *store)
 	if (store->pg)
 		PQfinish(conn_of(store));
 	store->pg = NULL;
+	free(store->copy_buf);
+	store->copy_buf = NULL;
 }
 
 int yh_pg_exec(yh_store *store, const char *sql)
@@ -515,4 +517,88 @@ int64_t yh_pg_int64(yh_pg_stmt *st, int col)
 	if (PQftype(st->res, col) == OID_BOOL)
 		return v[0] == 't';
 	return (int64_t)strtoll(v, NULL, 10);
+}
+
+/* ---- COPY ... FROM STDIN (text format) ---- */
+
+#define COPY_CHUNK (256 << 10)
+
+static int copy_send(yh_store *store)
+{
+	if (store->copy_len && PQputCopyData(conn_of(store), store->copy_buf, (int)store->copy_len) != 1) {
+		keep_message(store, NULL);
+		return YH_DB_ERROR;
+	}
+	store->copy_len = 0;
+	return YH_OK;
+}
+
+int yh_pg_copy_begin(yh_store *store, const char *sql)
+{
+	PGresult *res = PQexec(conn_of(store), sql);
+	int ok = PQresultStatus(res) == PGRES_COPY_IN;
+
+	if (!ok)
+		keep_message(store, res);
+	PQclear(res);
+	store->copy_len = 0;
+	return ok ? YH_OK : YH_DB_ERROR;
+}
+
+int yh_pg_copy_field(yh_store *store, const char *value, size_t len, int last)
+{
+	size_t i;
+
+	/* at worst every byte escaped, and the separator */
+	if (store->copy_len + 2 * len + 1 > store->copy_cap) {
+		size_t cap = store->copy_cap ? store->copy_cap : COPY_CHUNK;
+		char *p;
+
+		while (cap < store->copy_len + 2 * len + 1)
+			cap *= 2;
+		if (!(p = realloc(store->copy_buf, cap))) {
+			set_message(store, "out of memory");
+			return YH_DB_ERROR;
+		}
+		store->copy_buf = p;
+		store->copy_cap = cap;
+	}
+	for (i = 0; i < len; i++) {
+		char c = value[i];
+		char e = c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : 0;
+
+		if (c == '\0') {
+			set_message(store, "a text value holds a NUL byte, which PostgreSQL's text cannot");
+			return YH_DB_ERROR;
+		}
+		if (e) {
+			store->copy_buf[store->copy_len++] = '\\';
+			store->copy_buf[store->copy_len++] = e;
+		} else {
+			store->copy_buf[store->copy_len++] = c;
+		}
+	}
+	store->copy_buf[store->copy_len++] = last ? '\n' : '\t';
+	return last && store->copy_len >= COPY_CHUNK ? copy_send(store) : YH_OK;
+}
+
+int yh_pg_copy_end(yh_store *store, int abort)
+{
+	PGconn *c = conn_of(store);
+	PGresult *res;
+	int rc = abort ? YH_OK : copy_send(store);
+
+	if (PQputCopyEnd(c, abort || rc < 0 ? "yaohao gave the rows up" : NULL) != 1 && rc == YH_OK) {
+		keep_message(store, NULL);
+		rc = YH_DB_ERROR;
+	}
+	while ((res = PQgetResult(c))) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == YH_OK && !abort) {
+			keep_message(store, res);
+			rc = YH_DB_ERROR;
+		}
+		PQclear(res);
+	}
+	store->copy_len = 0;
+	return rc;
 }

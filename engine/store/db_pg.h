@@ -30,6 +30,9 @@ const void *yh_pg_value(yh_pg_stmt *st, int col); /* NULL for NULL; NUL-terminat
 size_t yh_pg_bytes(yh_pg_stmt *st, int col);
 int yh_pg_exec(yh_store *store, const char *sql);
 int yh_pg_in_transaction(yh_store *store);
+int yh_pg_copy_begin(yh_store *store, const char *sql);
+int yh_pg_copy_field(yh_store *store, const char *value, size_t len, int last);
+int yh_pg_copy_end(yh_store *store, int abort);
 
 #else
 
@@ -61,6 +64,17 @@ static inline const void *yh_pg_value(yh_pg_stmt *st, int col) { (void)st; (void
 static inline size_t yh_pg_bytes(yh_pg_stmt *st, int col) { (void)st; (void)col; return 0; }
 static inline int yh_pg_exec(yh_store *store, const char *sql) { (void)store; (void)sql; return -1; }
 static inline int yh_pg_in_transaction(yh_store *store) { (void)store; return 0; }
+static inline int yh_pg_copy_begin(yh_store *store, const char *sql)
+{
+	(void)store; (void)sql;
+	return -1;
+}
+static inline int yh_pg_copy_field(yh_store *store, const char *value, size_t len, int last)
+{
+	(void)store; (void)value; (void)len; (void)last;
+	return -1;
+}
+static inline int yh_pg_copy_end(yh_store *store, int abort) { (void)store; (void)abort; return -1; }
 
 #endif
 

@@ -2,7 +2,8 @@
  * order, merged with the register's current rows; new versions added, changed and absent rows
  * closed at the import's sequence.  Rows are never overwritten: history is what makes a freeze
  * free.  Inserting in key order keeps the B-trees' writes on the pages just written, so the
- * page cache holds them whatever the register's size. */
+ * page cache holds them whatever the register's size.  On PostgreSQL a register with no current
+ * rows (nothing to read or close) takes its rows through COPY. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@ struct yh_register_writer {
 	char last[2 * (YH_FIELD_MAX + 8)]; /* the last key put, its values back to back */
 	size_t last_lens[YH_REGISTER_MAX_COLUMNS];
 	int has_last;
+	int copying;                       /* PostgreSQL, an empty register: rows go through COPY */
+	char *copy_sql;                    /* "COPY table (columns, valid_from) FROM STDIN" */
 };
 
 static int prepare_all(yh_register_writer *w)
@@ -82,6 +85,11 @@ static int prepare_all(yh_register_writer *w)
 		         w->table, keys);
 		if ((rc = yh_store_prepare(w->store, &w->close_one, sql, "cannot prepare the import")) < 0)
 			return rc;
+		if ((w->flags & YH_WRITE_EMPTY) && yh_db_kind(w->store) == YH_DB_POSTGRESQL) {
+			snprintf(sql, sizeof(sql), "COPY %s (%s, valid_from) FROM STDIN", w->table, cols);
+			if (!(w->copy_sql = strdup(sql)))
+				return yh_error_set(YH_ENOMEM, "out of memory");
+		}
 	}
 	if (w->flags & YH_WRITE_EMPTY)
 		return YH_OK;
@@ -138,6 +146,9 @@ void yh_register_writer_free(yh_register_writer *w)
 	yh_db_finalize(w->cur);
 	yh_db_finalize(w->close_one);
 	yh_db_finalize(w->scan);
+	if (w->copying)
+		yh_db_copy_end(w->store, 1);
+	free(w->copy_sql);
 	free(w);
 }
 
@@ -349,12 +360,35 @@ static int flush(yh_register_writer *w)
 	return YH_OK;
 }
 
+/* A row to add through COPY (the first one starts it). */
+static int copy_row(yh_register_writer *w, const char *const *values, const size_t *lens)
+{
+	char seq[24];
+	size_t c;
+	int n;
+
+	if (!w->copying) {
+		if (yh_db_copy_begin(w->store, w->copy_sql) < 0)
+			return yh_store_fail(w->store, "cannot write the register");
+		w->copying = 1;
+	}
+	for (c = 0; c < w->reg->ncolumns; c++)
+		if (yh_db_copy_field(w->store, values[c], lens[c], 0) < 0)
+			return yh_store_fail(w->store, "cannot write the register");
+	n = snprintf(seq, sizeof(seq), "%llu", (unsigned long long)w->seq);
+	if (yh_db_copy_field(w->store, seq, (size_t)n, 1) < 0)
+		return yh_store_fail(w->store, "cannot write the register");
+	return YH_OK;
+}
+
 /* A row to add: copied into the batch, which goes in when it is full. */
 static int insert(yh_register_writer *w, const char *const *values, const size_t *lens)
 {
 	const yh_register_desc *d = w->reg;
 	size_t c, len = 0;
 
+	if (w->copy_sql)
+		return copy_row(w, values, lens);
 	for (c = 0; c < d->ncolumns; c++)
 		len += lens[c];
 	if (w->batch_len + len > w->batch_cap) {
@@ -415,6 +449,11 @@ int yh_register_writer_finish(uint64_t *closed, yh_register_writer *w)
 	*closed = 0;
 	if (w->nbatch && (rc = flush(w)) < 0)
 		return rc;
+	if (w->copying) {
+		w->copying = 0;
+		if (yh_db_copy_end(w->store, 0) < 0)
+			return yh_store_fail(w->store, "cannot write the register");
+	}
 	if ((w->flags & YH_WRITE_FULL) && !(w->flags & YH_WRITE_EMPTY)) {
 		if (w->scan_state < 0 && (rc = step_scan(w)) < 0)
 			return rc;
