@@ -46,13 +46,14 @@ int cli_error(int exit_code, const char *fmt, ...) __attribute__((format(printf,
 int cli_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The store path: --db, else $YAOHAO_DB, else ./yaohao.db. */
+/* The store path: --db, else $YAOHAO_DB, else ./yaohao.db (a file, or a postgresql:// URI). */
 const char *cli_db_path(const char *option);
 
 /* Opens the store at cli_db_path(option); prints the error and returns an exit code on failure. */
 int cli_open_store(yh_store **out, const char *option);
 
-/* The secret key path: --key, else the store's path with ".key" appended. */
+/* The secret key path: --key, else the store's path with ".key" appended (for a postgresql://
+ * URI: the database's name with ".key", in the working directory). */
 const char *cli_key_path(char *buf, size_t size, const char *key_option, const char *db_path);
 
 /* Opens the store for writing: loads the secret key (--key, or DB.key) and

@@ -95,10 +95,40 @@ int cli_print_json(json_t *value)
 	return rc == 0 ? CLI_OK : cli_error(CLI_INTERNAL, "cannot write the output");
 }
 
+/* 1 for a PostgreSQL connection URI (the store is a database, not a file). */
+static int is_uri(const char *db)
+{
+	return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
+}
+
 const char *cli_key_path(char *buf, size_t size, const char *key_option, const char *db_path)
 {
 	if (key_option)
 		return key_option;
+	if (is_uri(db_path)) {
+		/* beside no file: "<database name>.key" in the working directory ("yaohao.key" when
+		 * the URI names none), any character but letters, digits, '.', '_' and '-' as '_' */
+		const char *p = strstr(db_path, "://") + 3, *name;
+		size_t n, i;
+
+		p += strcspn(p, "/?");
+		name = *p == '/' ? p + 1 : p + strlen(p);
+		n = strcspn(name, "?");
+		if (n == 0) {
+			name = "yaohao";
+			n = 6;
+		}
+		if (n + 5 > size)
+			n = size > 5 ? size - 5 : 0;
+		for (i = 0; i < n; i++) {
+			char c = name[i];
+
+			buf[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			         (c == '.' && i > 0) || c == '_' || c == '-' ? c : '_';
+		}
+		snprintf(buf + n, size - n, ".key");
+		return buf;
+	}
 	snprintf(buf, size, "%s.key", db_path);
 	return buf;
 }

@@ -7,7 +7,7 @@
 #include "error.h"
 
 /* The rows of one year (year > 0) or of every year (0): a range on the primary key. */
-static void bind_year(sqlite3_stmt *st, int year)
+static void bind_year(yh_stmt *st, int year)
 {
 	char from[16] = "0", to[16] = ":"; /* every date: ':' sorts after the digits */
 
@@ -15,13 +15,13 @@ static void bind_year(sqlite3_stmt *st, int year)
 		snprintf(from, sizeof(from), "%04d-", year);
 		snprintf(to, sizeof(to), "%04d-", year + 1);
 	}
-	sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+	yh_db_bind_text_copy(st, 1, from, -1);
+	yh_db_bind_text_copy(st, 2, to, -1);
 }
 
 int yh_calendar_store_clear_year(uint64_t *removed, yh_store *store, int year)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc;
 
 	*removed = 0;
@@ -30,32 +30,32 @@ int yh_calendar_store_clear_year(uint64_t *removed, yh_store *store, int year)
 		return rc;
 	bind_year(st, year);
 	if ((rc = yh_store_step_done(store, st, NULL, "cannot replace the calendar")) == YH_OK)
-		*removed = (uint64_t)sqlite3_changes(store->db);
-	sqlite3_finalize(st);
+		*removed = (uint64_t)yh_db_changes(store);
+	yh_db_finalize(st);
 	return rc;
 }
 
 int yh_calendar_store_put(yh_store *store, const char *date, const char *kind, const char *note,
                           uint64_t seq)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc;
 
 	if ((rc = yh_store_prepare(store, &st, "INSERT INTO calendar_day (date, kind, note, seq) "
 	                           "VALUES (?1, ?2, ?3, ?4)", "cannot record the calendar")) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)seq);
+	yh_db_bind_text(st, 1, date, -1);
+	yh_db_bind_text(st, 2, kind, -1);
+	yh_db_bind_text(st, 3, note, -1);
+	yh_db_bind_int64(st, 4, (int64_t)seq);
 	rc = yh_store_step_done(store, st, NULL, "cannot record the calendar");
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
 int yh_calendar_store_foreach(yh_store *store, int year, yh_calendar_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc, step;
 
 	if ((rc = yh_store_prepare(store, &st, "SELECT date, kind, note, seq FROM calendar_day "
@@ -63,12 +63,12 @@ int yh_calendar_store_foreach(yh_store *store, int year, yh_calendar_row_fn fn, 
 	                           "cannot read the calendar")) < 0)
 		return rc;
 	bind_year(st, year);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+	while ((step = yh_db_step(st)) == YH_DB_ROW)
 		if ((rc = fn(ctx, yh_store_text(st, 0), yh_store_text(st, 1), yh_store_text(st, 2),
-		             (uint64_t)sqlite3_column_int64(st, 3))) != 0)
+		             (uint64_t)yh_db_int64(st, 3))) != 0)
 			break;
-	if (rc == YH_OK && step != SQLITE_DONE)
+	if (rc == YH_OK && step != YH_DB_DONE)
 		rc = yh_store_fail(store, "cannot read the calendar");
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }

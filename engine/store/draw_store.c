@@ -19,56 +19,56 @@
 int yh_draw_store_commit(yh_store *store, const char *task_id, uint64_t seq,
                          const unsigned char *sealed, const char *announcement)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc;
 
 	if ((rc = yh_store_prepare(store, &st, "INSERT INTO task_commit (task_id, seq, secret, "
 	                           "announcement) VALUES (?1, ?2, ?3, ?4)",
 	                           "cannot record the commitment")) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-	sqlite3_bind_blob(st, 3, sealed, YH_SEALED_SECRET_BYTES, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, announcement, -1, SQLITE_STATIC);
+	yh_db_bind_text(st, 1, task_id, -1);
+	yh_db_bind_int64(st, 2, (int64_t)seq);
+	yh_db_bind_blob(st, 3, sealed, YH_SEALED_SECRET_BYTES);
+	yh_db_bind_text(st, 4, announcement, -1);
 	rc = yh_store_step_done(store, st, NULL, "cannot record the commitment");
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
 int yh_draw_store_load_commit(char **announcement, unsigned char *sealed, yh_store *store,
                               const char *task_id)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc;
 
 	*announcement = NULL;
 	if ((rc = yh_store_prepare(store, &st, "SELECT secret, announcement FROM task_commit "
 	                           "WHERE task_id = ?1", "cannot read the commitment")) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	yh_db_bind_text(st, 1, task_id, -1);
+	if (yh_db_step(st) != YH_DB_ROW) {
 		rc = yh_error_set_hint(YH_ENOTFOUND, YH_HINT_NEEDS_COMMIT, task_id,
 		                       "task is not committed: '%s'", task_id);
 		goto done;
 	}
 	if (sealed) {
-		if (sqlite3_column_bytes(st, 0) != YH_SEALED_SECRET_BYTES) {
+		if (yh_db_bytes(st, 0) != YH_SEALED_SECRET_BYTES) {
 			rc = yh_error_set(YH_ESTORE, "the committed secret is missing or damaged: task '%s'",
 			                  task_id);
 			goto done;
 		}
-		memcpy(sealed, sqlite3_column_blob(st, 0), YH_SEALED_SECRET_BYTES);
+		memcpy(sealed, yh_db_blob(st, 0), YH_SEALED_SECRET_BYTES);
 	}
 	if (!(*announcement = strdup(yh_store_text(st, 1))))
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 done:
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
 static int seal_each(yh_store *store, const yh_key *key)
 {
-	sqlite3_stmt *sel = NULL, *upd = NULL;
+	yh_stmt *sel = NULL, *upd = NULL;
 	unsigned char sealed[YH_SEALED_SECRET_BYTES];
 	int rc, step;
 
@@ -77,51 +77,57 @@ static int seal_each(yh_store *store, const yh_key *key)
 	    (rc = yh_store_prepare(store, &upd, "UPDATE task_commit SET secret = ?1 WHERE task_id = ?2",
 	                           "cannot seal the commit secrets")) < 0)
 		goto done;
-	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
-		if ((rc = yh_seal_secret(sealed, sqlite3_column_blob(sel, 1), key)) < 0)
+	while ((step = yh_db_step(sel)) == YH_DB_ROW) {
+		if ((rc = yh_seal_secret(sealed, yh_db_blob(sel, 1), key)) < 0)
 			goto done;
-		sqlite3_bind_blob(upd, 1, sealed, sizeof(sealed), SQLITE_TRANSIENT);
-		sqlite3_bind_text(upd, 2, yh_store_text(sel, 0), -1, SQLITE_TRANSIENT);
+		yh_db_bind_blob_copy(upd, 1, sealed, sizeof(sealed));
+		yh_db_bind_text_copy(upd, 2, yh_store_text(sel, 0), -1);
 		if ((rc = yh_store_step_done(store, upd, NULL, "cannot seal the commit secrets")) < 0)
 			goto done;
 	}
-	if (step != SQLITE_DONE)
+	if (step != YH_DB_DONE)
 		rc = yh_store_fail(store, "cannot seal the commit secrets");
 done:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
+	yh_db_finalize(sel);
+	yh_db_finalize(upd);
 	return rc;
 }
 
 int yh_draw_store_seal_plain(yh_store *store, const yh_key *key)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, plain;
+	yh_stmt *st = NULL;
+	int rc, plain, lite = 0;
 
 	if ((rc = yh_store_prepare(store, &st, "SELECT count(*) FROM task_commit WHERE " IS_PLAIN,
 	                           "cannot read the commitments")) < 0)
 		return rc;
-	plain = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
+	plain = yh_db_step(st) == YH_DB_ROW ? yh_db_int(st, 0) : -1;
+	yh_db_finalize(st);
 	if (plain < 0)
 		return yh_store_fail(store, "cannot read the commitments");
 	if (plain == 0)
 		return YH_OK;
-	/* secure_delete zeroes the space the plain bytes leave; the checkpoint puts the zeroed
-	 * pages in the file and truncates the log that held copies of them */
-	if ((rc = yh_store_exec(store, "PRAGMA secure_delete = ON")) < 0 || (rc = yh_store_begin(store)) < 0)
+	/* SQLite (the only backend with stores from before sealing): secure_delete zeroes the space
+	 * the plain bytes leave; the checkpoint puts the zeroed pages in the file and truncates the
+	 * log that held copies of them */
+	lite = yh_db_kind(store) == YH_DB_SQLITE;
+	if ((lite && (rc = yh_store_exec(store, "PRAGMA secure_delete = ON")) < 0) ||
+	    (rc = yh_store_begin(store)) < 0)
 		goto done;
 	if ((rc = seal_each(store, key)) < 0 || (rc = yh_store_commit(store)) < 0) {
 		yh_store_rollback(store);
 		goto done;
 	}
-	rc = yh_store_exec(store, "PRAGMA wal_checkpoint(TRUNCATE)");
+	if (lite)
+		rc = yh_store_exec(store, "PRAGMA wal_checkpoint(TRUNCATE)");
 done:
-	sqlite3_exec(store->db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
+	if (lite)
+		yh_db_exec(store, "PRAGMA secure_delete = OFF");
 	return rc;
 }
 
-/* In pieces: a single bind would copy the whole transcript into one record. */
+/* SQLite: in pieces, through incremental blob I/O: a single bind would copy the whole
+ * transcript into one record. */
 static int write_blob(yh_store *store, sqlite3_int64 rowid, const char *text, size_t len)
 {
 	sqlite3_blob *blob = NULL;
@@ -143,68 +149,75 @@ static int write_blob(yh_store *store, sqlite3_int64 rowid, const char *text, si
 int yh_draw_store_transcript(yh_store *store, const char *task_id, uint64_t seq,
                              const char *transcript, size_t len)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc;
 
-	if ((rc = yh_store_prepare(store, &st, "INSERT INTO task_draw (task_id, seq, transcript) "
-	                           "VALUES (?1, ?2, zeroblob(?3))", "cannot record the draw")) < 0)
+	int lite = yh_db_kind(store) == YH_DB_SQLITE;
+
+	/* PostgreSQL takes the transcript as one parameter (sent as it is, not escaped) */
+	if ((rc = yh_store_prepare(store, &st, lite ? "INSERT INTO task_draw (task_id, seq, transcript) "
+	                           "VALUES (?1, ?2, zeroblob(?3))" : "INSERT INTO task_draw (task_id, "
+	                           "seq, transcript) VALUES (?1, ?2, ?3)", "cannot record the draw")) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
+	yh_db_bind_text(st, 1, task_id, -1);
+	yh_db_bind_int64(st, 2, (int64_t)seq);
+	if (lite)
+		yh_db_bind_int64(st, 3, (int64_t)len);
+	else
+		yh_db_bind_blob(st, 3, transcript, len);
 	if ((rc = yh_store_step_done(store, st, NULL, "cannot record the draw")) < 0 ||
-	    (rc = write_blob(store, sqlite3_last_insert_rowid(store->db), transcript, len)) < 0)
+	    (lite && (rc = write_blob(store, sqlite3_last_insert_rowid(store->db), transcript, len)) < 0))
 		goto done;
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	/* the secret is public in the transcript now; the store need not hold it sealed */
 	if ((rc = yh_store_prepare(store, &st, "UPDATE task_commit SET secret = NULL WHERE task_id = ?1",
 	                           "cannot close the commitment")) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
+	yh_db_bind_text(st, 1, task_id, -1);
 	rc = yh_store_step_done(store, st, NULL, "cannot close the commitment");
 done:
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
 int yh_draw_store_load_transcript(char **transcript, yh_store *store, const char *task_id)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc;
 
 	*transcript = NULL;
 	if ((rc = yh_store_prepare(store, &st, "SELECT transcript FROM task_draw WHERE task_id = ?1",
 	                           "cannot read the task")) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	yh_db_bind_text(st, 1, task_id, -1);
+	if (yh_db_step(st) != YH_DB_ROW)
 		rc = yh_error_set_hint(YH_ENOTFOUND, YH_HINT_NEEDS_DRAW, task_id,
 		                       "task has no draw yet: '%s'", task_id);
 	else if (!(*transcript = strdup(yh_store_text(st, 0))))
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
 int yh_draw_store_refs(uint64_t *commit_seq, uint64_t *draw_seq, unsigned char draw_hash[32],
                        yh_store *store, const char *task_id)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc;
 
 	if ((rc = yh_store_prepare(store, &st, "SELECT c.seq, d.seq, l.hash FROM task_commit c "
 	                           "JOIN task_draw d ON d.task_id = c.task_id JOIN ledger l ON l.seq = d.seq "
 	                           "WHERE c.task_id = ?1", "cannot read the draw's ledger entries")) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, task_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 2) != 32) {
+	yh_db_bind_text(st, 1, task_id, -1);
+	if (yh_db_step(st) != YH_DB_ROW || yh_db_bytes(st, 2) != 32) {
 		rc = yh_error_set(YH_ENOTFOUND, "task is not drawn: '%s'", task_id);
 	} else {
-		*commit_seq = (uint64_t)sqlite3_column_int64(st, 0);
-		*draw_seq = (uint64_t)sqlite3_column_int64(st, 1);
-		memcpy(draw_hash, sqlite3_column_blob(st, 2), 32);
+		*commit_seq = (uint64_t)yh_db_int64(st, 0);
+		*draw_seq = (uint64_t)yh_db_int64(st, 1);
+		memcpy(draw_hash, yh_db_blob(st, 2), 32);
 	}
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
@@ -214,7 +227,7 @@ int yh_draw_store_refs(uint64_t *commit_seq, uint64_t *draw_seq, unsigned char d
 #define RECORD_ROWS 64
 
 typedef struct {
-	sqlite3_stmt *full;          /* RECORD_ROWS rows */
+	yh_stmt *full;          /* RECORD_ROWS rows */
 	const char *table, *what;
 	int ncols;                   /* ids per row: 1 (entity) or 2 (entity, inspector) */
 	char *ids;                   /* pending ids, each NUL-terminated */
@@ -229,7 +242,7 @@ struct yh_draw_recorder {
 };
 
 /* INSERT INTO table (...) VALUES (?1, ?3, ?2), (?1, ?4, ?2)... for n rows. */
-static int prepare_rows(sqlite3_stmt **st, yh_draw_recorder *r, const pending *p, int n)
+static int prepare_rows(yh_stmt **st, yh_draw_recorder *r, const pending *p, int n)
 {
 	size_t cap = 128 + (size_t)n * 24, len;
 	char *sql = malloc(cap);
@@ -255,7 +268,7 @@ static int prepare_rows(sqlite3_stmt **st, yh_draw_recorder *r, const pending *p
 /* Inserts the pending rows of one table. */
 static int flush_rows(yh_draw_recorder *r, pending *p)
 {
-	sqlite3_stmt *st = p->full, *tail = NULL;
+	yh_stmt *st = p->full, *tail = NULL;
 	int i, rc;
 
 	if (!p->n)
@@ -264,12 +277,12 @@ static int flush_rows(yh_draw_recorder *r, pending *p)
 		return rc;
 	if (tail)
 		st = tail;
-	sqlite3_bind_text(st, 1, r->task_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->draw_date, -1, SQLITE_STATIC);
+	yh_db_bind_text(st, 1, r->task_id, -1);
+	yh_db_bind_text(st, 2, r->draw_date, -1);
 	for (i = 0; i < p->n * p->ncols; i++)
-		sqlite3_bind_text(st, 3 + i, p->ids + p->off[i], -1, SQLITE_STATIC);
+		yh_db_bind_text(st, 3 + i, p->ids + p->off[i], -1);
 	rc = yh_store_step_done(r->store, st, NULL, p->what);
-	sqlite3_finalize(tail);
+	yh_db_finalize(tail);
 	p->n = 0;
 	p->len = 0;
 	return rc;
@@ -356,8 +369,8 @@ void yh_draw_recorder_free(yh_draw_recorder *r)
 {
 	if (!r)
 		return;
-	sqlite3_finalize(r->entity.full);
-	sqlite3_finalize(r->pair.full);
+	yh_db_finalize(r->entity.full);
+	yh_db_finalize(r->pair.full);
 	free(r->entity.ids);
 	free(r->pair.ids);
 	free(r->task_id);
@@ -366,7 +379,8 @@ void yh_draw_recorder_free(yh_draw_recorder *r)
 }
 
 /* The window every exclusion query shares: dated on or before ?1, at most ?2 days before it. */
-#define WITHIN(date_column) date_column " <= ?1 AND julianday(?1) - julianday(" date_column ") <= ?2"
+#define WITHIN_LITE(date_column) YH_DB_WITHIN_LITE(date_column)
+#define WITHIN_PG(date_column) YH_DB_WITHIN_PG(date_column)
 
 typedef int (*text3_fn)(void *ctx, const char *a, const char *b, const char *c);
 
@@ -374,20 +388,20 @@ typedef int (*text3_fn)(void *ctx, const char *a, const char *b, const char *c);
 static int each_in_window(yh_store *store, const char *sql, const char *date, int64_t days,
                           text3_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc, step;
 
 	if ((rc = yh_store_prepare(store, &st, sql, "cannot read earlier draws")) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, days);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+	yh_db_bind_text(st, 1, date, -1);
+	yh_db_bind_int64(st, 2, days);
+	while ((step = yh_db_step(st)) == YH_DB_ROW)
 		if ((rc = fn(ctx, yh_store_text(st, 0), yh_store_text(st, 1), yh_store_text(st, 2))) != 0)
 			goto done;
-	if (step != SQLITE_DONE)
+	if (step != YH_DB_DONE)
 		rc = yh_store_fail(store, "cannot read earlier draws");
 done:
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
@@ -410,29 +424,42 @@ int yh_draw_store_recent_entities(yh_store *store, const char *date, int64_t day
 {
 	id_adapter a = { fn, ctx };
 
-	return each_in_window(store, "SELECT DISTINCT entity_id, NULL, NULL FROM drawn_entity WHERE "
-	                      WITHIN("draw_date") " ORDER BY entity_id", date, days, id_row, &a);
+	return each_in_window(store, YH_DB_SQL(store,
+	                      "SELECT DISTINCT entity_id, NULL, NULL FROM drawn_entity WHERE "
+	                      WITHIN_LITE("draw_date") " ORDER BY entity_id",
+	                      "SELECT DISTINCT entity_id, NULL, NULL FROM drawn_entity WHERE "
+	                      WITHIN_PG("draw_date") " ORDER BY entity_id"), date, days, id_row, &a);
 }
 
 int yh_draw_store_recent_pairs(yh_store *store, const char *date, int64_t days,
                                yh_pair_fn fn, void *ctx)
 {
-	return each_in_window(store, "SELECT entity_id, inspector_id, task_id FROM drawn_pair WHERE "
-	                      WITHIN("draw_date"), date, days, fn, ctx);
+	return each_in_window(store, YH_DB_SQL(store,
+	                      "SELECT entity_id, inspector_id, task_id FROM drawn_pair WHERE "
+	                      WITHIN_LITE("draw_date"),
+	                      "SELECT entity_id, inspector_id, task_id FROM drawn_pair WHERE "
+	                      WITHIN_PG("draw_date") " ORDER BY task_id, entity_id, inspector_id"),
+	                      date, days, fn, ctx);
 }
 
 int yh_draw_store_earlier(yh_store *store, const char *date, int64_t days, yh_earlier_fn fn,
                           void *ctx)
 {
-	return each_in_window(store, "SELECT d.task_id, t.draw_date, "
-	                      "json_extract(l.payload, '$.transcript_sha256') FROM task_draw d "
+	return each_in_window(store, YH_DB_SQL(store,
+	                      "SELECT d.task_id, t.draw_date, "
+	                      YH_DB_JSON_LITE("l.payload", "transcript_sha256") " FROM task_draw d "
 	                      "JOIN task t ON t.id = d.task_id JOIN ledger l ON l.seq = d.seq "
-	                      "WHERE " WITHIN("t.draw_date") " ORDER BY d.task_id", date, days, fn, ctx);
+	                      "WHERE " WITHIN_LITE("t.draw_date") " ORDER BY d.task_id",
+	                      "SELECT d.task_id, t.draw_date, "
+	                      YH_DB_JSON_PG("l.payload", "transcript_sha256") " FROM task_draw d "
+	                      "JOIN task t ON t.id = d.task_id JOIN ledger l ON l.seq = d.seq "
+	                      "WHERE " WITHIN_PG("t.draw_date") " ORDER BY d.task_id"),
+	                      date, days, fn, ctx);
 }
 
 int yh_draw_store_chain_head(char **announcement, uint64_t *count, yh_store *store)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc;
 
 	*announcement = NULL;
@@ -441,29 +468,29 @@ int yh_draw_store_chain_head(char **announcement, uint64_t *count, yh_store *sto
 	                           "FROM task_commit ORDER BY seq DESC LIMIT 1",
 	                           "cannot read the announcements")) < 0)
 		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*count = (uint64_t)sqlite3_column_int64(st, 1);
+	if (yh_db_step(st) == YH_DB_ROW) {
+		*count = (uint64_t)yh_db_int64(st, 1);
 		if (!(*announcement = strdup(yh_store_text(st, 0))))
 			rc = yh_error_set(YH_ENOMEM, "out of memory");
 	}
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
 int yh_draw_store_announcements(yh_store *store, yh_text_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc, step;
 
 	if ((rc = yh_store_prepare(store, &st, "SELECT announcement FROM task_commit ORDER BY seq",
 	                           "cannot read the announcements")) < 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+	while ((step = yh_db_step(st)) == YH_DB_ROW)
 		if ((rc = fn(ctx, yh_store_text(st, 0))) != 0)
 			goto done;
-	if (step != SQLITE_DONE)
+	if (step != YH_DB_DONE)
 		rc = yh_store_fail(store, "cannot read the announcements");
 done:
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }

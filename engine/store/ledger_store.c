@@ -20,22 +20,22 @@ int yh_ledger_next_seq(uint64_t *seq, yh_store *store)
 
 int yh_ledger_head(uint64_t *seq, yh_store *store)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc = YH_OK;
 
 	*seq = 0;
-	if (sqlite3_prepare_v2(store->db, "SELECT coalesce(max(seq), 0) FROM ledger", -1, &st, NULL)
-	    != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+	if (yh_db_prepare(&st, store, "SELECT coalesce(max(seq), 0) FROM ledger", NULL) < 0 ||
+	    yh_db_step(st) != YH_DB_ROW)
 		rc = yh_store_fail(store, "cannot read the ledger");
 	else
-		*seq = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+		*seq = (uint64_t)yh_db_int64(st, 0);
+	yh_db_finalize(st);
 	return rc;
 }
 
 int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *payload)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	unsigned char prev[32] = { 0 }, hash[32], sig[YH_SIGNATURE_BYTES];
 	char stamp[21], *text = NULL;
 	yh_ledger_entry e;
@@ -59,19 +59,18 @@ int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *pa
 	if ((rc = yh_jcs_dump(&text, payload)) < 0)
 		goto done;
 	if (seq > 1) {
-		if (sqlite3_prepare_v2(store->db, "SELECT hash FROM ledger WHERE seq = ?1", -1, &st, NULL)
-		    != SQLITE_OK) {
+		if (yh_db_prepare(&st, store, "SELECT hash FROM ledger WHERE seq = ?1", NULL) < 0) {
 			rc = yh_store_fail(store, "cannot read the ledger");
 			goto done;
 		}
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)(seq - 1));
-		if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 0) != 32) {
+		yh_db_bind_int64(st, 1, (int64_t)(seq - 1));
+		if (yh_db_step(st) != YH_DB_ROW || yh_db_bytes(st, 0) != 32) {
 			rc = yh_error_set(YH_ESTORE, "ledger entry %llu is missing: '%s'",
 			                  (unsigned long long)(seq - 1), store->path);
 			goto done;
 		}
-		memcpy(prev, sqlite3_column_blob(st, 0), 32);
-		sqlite3_finalize(st);
+		memcpy(prev, yh_db_blob(st, 0), 32);
+		yh_db_finalize(st);
 		st = NULL;
 	}
 	e.seq = seq;
@@ -82,9 +81,8 @@ int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *pa
 	e.signature = NULL;
 	e.key_id = NULL;
 	yh_ledger_hash(hash, &e);
-	if (sqlite3_prepare_v2(store->db, "INSERT INTO ledger (seq, prev_hash, kind, payload, hash, "
-	                       "signature, key_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL)
-	    != SQLITE_OK) {
+	if (yh_db_prepare(&st, store, "INSERT INTO ledger (seq, prev_hash, kind, payload, hash, "
+	                  "signature, key_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", NULL) < 0) {
 		rc = yh_store_fail(store, "cannot append to the ledger");
 		goto done;
 	}
@@ -93,18 +91,18 @@ int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *pa
 
 		yh_ledger_signed_message(msg, hash);
 		yh_key_sign(sig, store->key, msg, yh_ledger_signed_message_len());
-		sqlite3_bind_blob(st, 6, sig, sizeof(sig), SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, yh_key_id(store->key), -1, SQLITE_STATIC);
+		yh_db_bind_blob(st, 6, sig, sizeof(sig));
+		yh_db_bind_text(st, 7, yh_key_id(store->key), -1);
 	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
-	sqlite3_bind_blob(st, 2, prev, 32, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 5, hash, 32, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	yh_db_bind_int64(st, 1, (int64_t)seq);
+	yh_db_bind_blob(st, 2, prev, 32);
+	yh_db_bind_text(st, 3, kind, -1);
+	yh_db_bind_text(st, 4, text, -1);
+	yh_db_bind_blob(st, 5, hash, 32);
+	if (yh_db_step(st) != YH_DB_DONE)
 		rc = yh_store_fail(store, "cannot append to the ledger");
 done:
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	free(text);
 	json_decref(payload);
 	return rc;
@@ -112,34 +110,34 @@ done:
 
 int yh_ledger_foreach(yh_store *store, uint64_t from, yh_ledger_entry_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	yh_ledger_entry e;
 	int rc = YH_OK, step;
 
-	if (sqlite3_prepare_v2(store->db, "SELECT seq, kind, payload, prev_hash, hash, signature, key_id "
-	                       "FROM ledger WHERE seq >= ?1 ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+	if (yh_db_prepare(&st, store, "SELECT seq, kind, payload, prev_hash, hash, signature, key_id "
+	                  "FROM ledger WHERE seq >= ?1 ORDER BY seq", NULL) < 0)
 		return yh_store_fail(store, "cannot read the ledger");
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 3) != 32 || sqlite3_column_bytes(st, 4) != 32) {
+	yh_db_bind_int64(st, 1, (int64_t)from);
+	while ((step = yh_db_step(st)) == YH_DB_ROW) {
+		if (yh_db_bytes(st, 3) != 32 || yh_db_bytes(st, 4) != 32) {
 			rc = yh_error_set(YH_ESTORE, "ledger entry %lld has a malformed hash: '%s'",
-			                  sqlite3_column_int64(st, 0), store->path);
+			                  (long long)yh_db_int64(st, 0), store->path);
 			goto done;
 		}
-		e.seq = (uint64_t)sqlite3_column_int64(st, 0);
-		e.kind = (const char *)sqlite3_column_text(st, 1);
-		e.payload = (const char *)sqlite3_column_text(st, 2);
-		e.prev_hash = sqlite3_column_blob(st, 3);
-		e.hash = sqlite3_column_blob(st, 4);
-		e.signature = sqlite3_column_bytes(st, 5) == YH_SIGNATURE_BYTES ? sqlite3_column_blob(st, 5) : NULL;
-		e.key_id = (const char *)sqlite3_column_text(st, 6);
+		e.seq = (uint64_t)yh_db_int64(st, 0);
+		e.kind = yh_db_text(st, 1);
+		e.payload = yh_db_text(st, 2);
+		e.prev_hash = yh_db_blob(st, 3);
+		e.hash = yh_db_blob(st, 4);
+		e.signature = yh_db_bytes(st, 5) == YH_SIGNATURE_BYTES ? yh_db_blob(st, 5) : NULL;
+		e.key_id = yh_db_text(st, 6);
 		if ((rc = fn(ctx, &e)) != 0)
 			goto done;
 	}
-	if (step != SQLITE_DONE)
+	if (step != YH_DB_DONE)
 		rc = yh_store_fail(store, "cannot read the ledger");
 done:
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 

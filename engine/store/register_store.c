@@ -20,7 +20,7 @@ const char *yh_register_table(yh_register_kind kind)
 int yh_register_count(uint64_t *out, yh_store *store, yh_register_kind kind, uint64_t as_of)
 {
 	const yh_register_desc *d = yh_register_desc_get(kind);
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	char sql[512];
 	int rc = YH_OK;
 
@@ -28,18 +28,18 @@ int yh_register_count(uint64_t *out, yh_store *store, yh_register_kind kind, uin
 	if (!d)
 		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE %s", tables[kind], YH_SQL_AS_OF);
-	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (yh_db_prepare(&st, store, sql, NULL) < 0) {
 		rc = yh_store_fail(store, "cannot count the register");
 		goto done;
 	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	yh_db_bind_int64(st, 1, (int64_t)as_of);
+	if (yh_db_step(st) != YH_DB_ROW) {
 		rc = yh_store_fail(store, "cannot count the register");
 		goto done;
 	}
-	*out = (uint64_t)sqlite3_column_int64(st, 0);
+	*out = (uint64_t)yh_db_int64(st, 0);
 done:
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
@@ -47,7 +47,7 @@ done:
  * yh_register_foreach and yh_register_root.  It selects the key columns and those in
  * `columns` (bit i: column i), in column order: each column read costs about as much as the
  * whole row's step, so a scan that needs few columns reads only those. */
-static int prepare_scan(sqlite3_stmt **st, yh_store *store, const yh_register_desc *d,
+static int prepare_scan(yh_stmt **st, yh_store *store, const yh_register_desc *d,
                         yh_register_kind kind, uint64_t as_of, uint32_t columns)
 {
 	char sql[1024], cols[512] = "", keys[256] = "";
@@ -66,9 +66,9 @@ static int prepare_scan(sqlite3_stmt **st, yh_store *store, const yh_register_de
 	/* as of a sequence, the plain form: SQLite evaluates the CASE for every row */
 	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s ORDER BY %s", cols, tables[kind],
 	         as_of ? YH_SQL_AS_OF_SEQ : YH_SQL_AS_OF, keys);
-	if (sqlite3_prepare_v2(store->db, sql, -1, st, NULL) != SQLITE_OK)
+	if (yh_db_prepare_scan(st, store, sql, NULL) < 0)
 		return yh_store_fail(store, "cannot read the register");
-	sqlite3_bind_int64(*st, 1, (sqlite3_int64)as_of);
+	yh_db_bind_int64(*st, 1, (int64_t)as_of);
 	return YH_OK;
 }
 
@@ -83,7 +83,7 @@ int yh_register_foreach_columns(yh_store *store, yh_register_kind kind, uint64_t
 {
 	const yh_register_desc *d = yh_register_desc_get(kind);
 	const char *values[YH_REGISTER_MAX_COLUMNS];
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	size_t i;
 	int rc, step;
 
@@ -91,7 +91,7 @@ int yh_register_foreach_columns(yh_store *store, yh_register_kind kind, uint64_t
 		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
 	if ((rc = prepare_scan(&st, store, d, kind, as_of, columns)) < 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = yh_db_step(st)) == YH_DB_ROW) {
 		int k = 0;
 
 		for (i = 0; i < d->ncolumns; i++)
@@ -99,10 +99,10 @@ int yh_register_foreach_columns(yh_store *store, yh_register_kind kind, uint64_t
 		if ((rc = fn(ctx, values, d->ncolumns)) != 0)
 			goto done;
 	}
-	if (step != SQLITE_DONE)
+	if (step != YH_DB_DONE)
 		rc = yh_store_fail(store, "cannot read the register");
 done:
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
@@ -111,7 +111,7 @@ int yh_register_root(unsigned char root[32], uint64_t *count, yh_store *store,
 {
 	const yh_register_desc *d = yh_register_desc_get(kind);
 	yh_merkle *m = NULL;
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	unsigned char *row = NULL;
 	size_t cap = 0, i;
 	int rc, step;
@@ -121,13 +121,13 @@ int yh_register_root(unsigned char root[32], uint64_t *count, yh_store *store,
 		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
 	if ((rc = yh_merkle_new(&m)) < 0 || (rc = prepare_scan(&st, store, d, kind, as_of, UINT32_MAX)) < 0)
 		goto done;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = yh_db_step(st)) == YH_DB_ROW) {
 		size_t len = 0;
 
 		/* docs/spec.md §2: u32(length) || bytes per field, with the length SQLite holds */
 		for (i = 0; i < d->ncolumns; i++) {
-			const unsigned char *v = sqlite3_column_text(st, (int)i);
-			size_t n = (size_t)sqlite3_column_bytes(st, (int)i);
+			const unsigned char *v = (const unsigned char *)yh_db_text(st, (int)i);
+			size_t n = (size_t)yh_db_bytes(st, (int)i);
 
 			if (len + 4 + n > cap) {
 				size_t want = (len + 4 + n) * 2;
@@ -150,14 +150,14 @@ int yh_register_root(unsigned char root[32], uint64_t *count, yh_store *store,
 		}
 		yh_merkle_add(m, row, len);
 	}
-	if (step != SQLITE_DONE) {
+	if (step != YH_DB_DONE) {
 		rc = yh_store_fail(store, "cannot read the register");
 		goto done;
 	}
 	yh_merkle_root(root, m);
 	*count = yh_merkle_count(m);
 done:
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	yh_merkle_free(m);
 	free(row);
 	return rc;
@@ -167,7 +167,7 @@ int yh_register_version_counts(yh_store *store, yh_register_kind kind, int closi
                                yh_version_count_fn fn, void *ctx)
 {
 	const char *col = closing ? "valid_to" : "valid_from";
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	char sql[256];
 	int rc = YH_OK, step;
 
@@ -177,20 +177,20 @@ int yh_register_version_counts(yh_store *store, yh_register_kind kind, int closi
 	         col, tables[kind], col);
 	if ((rc = yh_store_prepare(store, &st, sql, "cannot read the registers")) < 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, (uint64_t)sqlite3_column_int64(st, 0),
-		             (uint64_t)sqlite3_column_int64(st, 1))) != 0)
+	while ((step = yh_db_step(st)) == YH_DB_ROW)
+		if ((rc = fn(ctx, (uint64_t)yh_db_int64(st, 0),
+		             (uint64_t)yh_db_int64(st, 1))) != 0)
 			goto done;
-	if (step != SQLITE_DONE)
+	if (step != YH_DB_DONE)
 		rc = yh_store_fail(store, "cannot read the registers");
 done:
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
 int yh_register_has_current(int *out, yh_store *store, yh_register_kind kind)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	char sql[256];
 	int rc;
 
@@ -200,11 +200,11 @@ int yh_register_has_current(int *out, yh_store *store, yh_register_kind kind)
 	snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM %s WHERE valid_to IS NULL)", tables[kind]);
 	if ((rc = yh_store_prepare(store, &st, sql, "cannot read the register")) < 0)
 		return rc;
-	if (sqlite3_step(st) != SQLITE_ROW)
+	if (yh_db_step(st) != YH_DB_ROW)
 		rc = yh_store_fail(store, "cannot read the register");
 	else
-		*out = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+		*out = yh_db_int(st, 0);
+	yh_db_finalize(st);
 	return rc;
 }
 
@@ -213,7 +213,7 @@ int yh_register_find(yh_store *store, yh_register_kind kind, uint64_t as_of, con
 {
 	const yh_register_desc *d = yh_register_desc_get(kind);
 	const char *values[YH_REGISTER_MAX_COLUMNS];
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	char sql[1024], cols[512] = "";
 	size_t i;
 	int rc;
@@ -228,32 +228,32 @@ int yh_register_find(yh_store *store, yh_register_kind kind, uint64_t as_of, con
 	         YH_SQL_AS_OF, d->columns[0].pub.name);
 	if ((rc = yh_store_prepare(store, &st, sql, "cannot read the register")) < 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	yh_db_bind_int64(st, 1, (int64_t)as_of);
+	yh_db_bind_text(st, 2, key, -1);
+	if (yh_db_step(st) == YH_DB_ROW) {
 		for (i = 0; i < d->ncolumns; i++)
 			values[i] = yh_store_text(st, (int)i);
 		rc = fn(ctx, values, d->ncolumns);
 	}
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
 int yh_conflict_find(yh_store *store, uint64_t as_of, const char *inspector_id,
                      const char *entity_id, yh_conflict_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc;
 
 	if ((rc = yh_store_prepare(store, &st, "SELECT reason, valid_from FROM conflict WHERE "
 	                           YH_SQL_AS_OF " AND inspector_id = ?2 AND entity_id = ?3",
 	                           "cannot read the conflicts")) < 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
-	sqlite3_bind_text(st, 2, inspector_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, entity_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		rc = fn(ctx, yh_store_text(st, 0), (uint64_t)sqlite3_column_int64(st, 1));
-	sqlite3_finalize(st);
+	yh_db_bind_int64(st, 1, (int64_t)as_of);
+	yh_db_bind_text(st, 2, inspector_id, -1);
+	yh_db_bind_text(st, 3, entity_id, -1);
+	if (yh_db_step(st) == YH_DB_ROW)
+		rc = fn(ctx, yh_store_text(st, 0), (uint64_t)yh_db_int64(st, 1));
+	yh_db_finalize(st);
 	return rc;
 }

@@ -2,7 +2,8 @@
  * order, merged with the register's current rows; new versions added, changed and absent rows
  * closed at the import's sequence.  Rows are never overwritten: history is what makes a freeze
  * free.  Inserting in key order keeps the B-trees' writes on the pages just written, so the
- * page cache holds them whatever the register's size. */
+ * page cache holds them whatever the register's size.  On PostgreSQL a register with no current
+ * rows (nothing to read or close) takes its rows through COPY. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ struct yh_register_writer {
 	const char *table;
 	uint64_t seq;
 	int flags;
-	sqlite3_stmt *ins, *ins_batch, *cur, *close_one, *scan;
+	yh_stmt *ins, *ins_batch, *cur, *close_one, *scan;
 	char *batch;                       /* BATCH rows' values, back to back, not yet inserted */
 	size_t batch_len, batch_cap, nbatch;
 	size_t batch_lens[BATCH][YH_REGISTER_MAX_COLUMNS];
@@ -30,6 +31,8 @@ struct yh_register_writer {
 	char last[2 * (YH_FIELD_MAX + 8)]; /* the last key put, its values back to back */
 	size_t last_lens[YH_REGISTER_MAX_COLUMNS];
 	int has_last;
+	int copying;                       /* PostgreSQL, an empty register: rows go through COPY */
+	char *copy_sql;                    /* "COPY table (columns, valid_from) FROM STDIN" */
 };
 
 static int prepare_all(yh_register_writer *w)
@@ -82,6 +85,11 @@ static int prepare_all(yh_register_writer *w)
 		         w->table, keys);
 		if ((rc = yh_store_prepare(w->store, &w->close_one, sql, "cannot prepare the import")) < 0)
 			return rc;
+		if ((w->flags & YH_WRITE_EMPTY) && yh_db_kind(w->store) == YH_DB_POSTGRESQL) {
+			snprintf(sql, sizeof(sql), "COPY %s (%s, valid_from) FROM STDIN", w->table, cols);
+			if (!(w->copy_sql = strdup(sql)))
+				return yh_error_set(YH_ENOMEM, "out of memory");
+		}
 	}
 	if (w->flags & YH_WRITE_EMPTY)
 		return YH_OK;
@@ -97,9 +105,9 @@ static int prepare_all(yh_register_writer *w)
 	 * it (closing takes it out of the index the scan walks). */
 	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE valid_to IS NULL AND valid_from < ?1 "
 	         "ORDER BY %s", cols, w->table, order);
-	if ((rc = yh_store_prepare(w->store, &w->scan, sql, "cannot prepare the import")) < 0)
+	if ((rc = yh_db_prepare_scan(&w->scan, w->store, sql, "cannot prepare the import")) < 0)
 		return rc;
-	sqlite3_bind_int64(w->scan, 1, (sqlite3_int64)w->seq);
+	yh_db_bind_int64(w->scan, 1, (int64_t)w->seq);
 	w->scan_state = -1;
 	return YH_OK;
 }
@@ -132,22 +140,25 @@ void yh_register_writer_free(yh_register_writer *w)
 {
 	if (!w)
 		return;
-	sqlite3_finalize(w->ins);
-	sqlite3_finalize(w->ins_batch);
+	yh_db_finalize(w->ins);
+	yh_db_finalize(w->ins_batch);
 	free(w->batch);
-	sqlite3_finalize(w->cur);
-	sqlite3_finalize(w->close_one);
-	sqlite3_finalize(w->scan);
+	yh_db_finalize(w->cur);
+	yh_db_finalize(w->close_one);
+	yh_db_finalize(w->scan);
+	if (w->copying)
+		yh_db_copy_end(w->store, 1);
+	free(w->copy_sql);
 	free(w);
 }
 
-static void bind_values(sqlite3_stmt *st, int first, const char *const *values, const size_t *lens,
+static void bind_values(yh_stmt *st, int first, const char *const *values, const size_t *lens,
                         size_t n)
 {
 	size_t c;
 
 	for (c = 0; c < n; c++)
-		sqlite3_bind_text(st, first + (int)c, values[c], (int)lens[c], SQLITE_STATIC);
+		yh_db_bind_text(st, first + (int)c, values[c], (int)lens[c]);
 }
 
 /* SQLite's BINARY order of two keys: bytewise, then the shorter first. */
@@ -193,14 +204,14 @@ static int check_order(yh_register_writer *w, const char *const *values, const s
 
 static int step_scan(yh_register_writer *w)
 {
-	int r = sqlite3_step(w->scan);
+	int r = yh_db_step(w->scan);
 
-	if (r == SQLITE_ROW) {
+	if (r == YH_DB_ROW) {
 		w->scan_state = 1;
 		return YH_OK;
 	}
 	w->scan_state = 0;
-	if (r != SQLITE_DONE)
+	if (r != YH_DB_DONE)
 		return yh_store_fail(w->store, "cannot read the register");
 	return YH_OK;
 }
@@ -210,8 +221,8 @@ static void scan_key(yh_register_writer *w, const char **values, size_t *lens)
 	size_t c;
 
 	for (c = 0; c < w->reg->nkey; c++) {
-		values[c] = (const char *)sqlite3_column_text(w->scan, (int)c);
-		lens[c] = (size_t)sqlite3_column_bytes(w->scan, (int)c);
+		values[c] = yh_db_text(w->scan, (int)c);
+		lens[c] = (size_t)yh_db_bytes(w->scan, (int)c);
 		if (!values[c])
 			values[c] = "";
 	}
@@ -223,8 +234,8 @@ static int scan_same(yh_register_writer *w, const char *const *values, const siz
 	size_t c;
 
 	for (c = 0; c < w->reg->ncolumns; c++) {
-		const void *old = sqlite3_column_text(w->scan, (int)c);
-		size_t olen = (size_t)sqlite3_column_bytes(w->scan, (int)c);
+		const void *old = (const unsigned char *)yh_db_text(w->scan, (int)c);
+		size_t olen = (size_t)yh_db_bytes(w->scan, (int)c);
 
 		if (olen != lens[c] || (olen && memcmp(old, values[c], olen) != 0))
 			return 0;
@@ -237,7 +248,7 @@ static int close_bound(yh_register_writer *w)
 {
 	if (w->flags & YH_WRITE_DRY)
 		return YH_OK;
-	sqlite3_bind_int64(w->close_one, 1, (sqlite3_int64)w->seq);
+	yh_db_bind_int64(w->close_one, 1, (int64_t)w->seq);
 	return yh_store_step_done(w->store, w->close_one, NULL, "cannot write the register");
 }
 
@@ -253,7 +264,7 @@ static int close_scan_row(yh_register_writer *w)
 		scan_key(w, key, lens);
 		/* copied: the scan's values go when it steps, which it does before the write */
 		for (c = 0; c < w->reg->nkey; c++)
-			sqlite3_bind_text(w->close_one, 2 + (int)c, key[c], (int)lens[c], SQLITE_TRANSIENT);
+			yh_db_bind_text_copy(w->close_one, 2 + (int)c, key[c], (int)lens[c]);
 	}
 	if ((rc = step_scan(w)) < 0)
 		return rc;
@@ -299,22 +310,22 @@ static int lookup(yh_register_writer *w, const char *const *values, const size_t
 	int r;
 
 	*found = *same = 0;
-	sqlite3_bind_int64(w->cur, 1, (sqlite3_int64)w->seq);
+	yh_db_bind_int64(w->cur, 1, (int64_t)w->seq);
 	bind_values(w->cur, 2, values, lens, d->nkey);
-	r = sqlite3_step(w->cur);
-	if (r == SQLITE_ROW) {
+	r = yh_db_step(w->cur);
+	if (r == YH_DB_ROW) {
 		*found = 1;
 		for (c = 0; c < d->ncolumns; c++) {
-			const void *old = sqlite3_column_text(w->cur, (int)c);
-			size_t olen = (size_t)sqlite3_column_bytes(w->cur, (int)c);
+			const void *old = (const unsigned char *)yh_db_text(w->cur, (int)c);
+			size_t olen = (size_t)yh_db_bytes(w->cur, (int)c);
 
 			if (olen != lens[c] || (olen && memcmp(old, values[c], olen) != 0))
 				break;
 		}
 		*same = c == d->ncolumns;
 	}
-	sqlite3_reset(w->cur);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
+	yh_db_reset(w->cur);
+	if (r != YH_DB_ROW && r != YH_DB_DONE)
 		return yh_store_fail(w->store, "cannot read the register");
 	return YH_OK;
 }
@@ -324,17 +335,17 @@ static int lookup(yh_register_writer *w, const char *const *values, const size_t
 static int flush(yh_register_writer *w)
 {
 	const yh_register_desc *d = w->reg;
-	sqlite3_stmt *st = w->nbatch == BATCH ? w->ins_batch : w->ins;
+	yh_stmt *st = w->nbatch == BATCH ? w->ins_batch : w->ins;
 	const char *p = w->batch;
 	size_t r, c;
 	int rc, k = 1;
 
 	for (r = 0; r < w->nbatch; r++) {
 		for (c = 0; c < d->ncolumns; c++) {
-			sqlite3_bind_text(st, k++, p, (int)w->batch_lens[r][c], SQLITE_STATIC);
+			yh_db_bind_text(st, k++, p, (int)w->batch_lens[r][c]);
 			p += w->batch_lens[r][c];
 		}
-		sqlite3_bind_int64(st, k++, (sqlite3_int64)w->seq);
+		yh_db_bind_int64(st, k++, (int64_t)w->seq);
 		if (st == w->ins) { /* the tail: one row at a time */
 			if ((rc = yh_store_step_done(w->store, st, NULL, "cannot write the register")) < 0)
 				return rc;
@@ -349,12 +360,35 @@ static int flush(yh_register_writer *w)
 	return YH_OK;
 }
 
+/* A row to add through COPY (the first one starts it). */
+static int copy_row(yh_register_writer *w, const char *const *values, const size_t *lens)
+{
+	char seq[24];
+	size_t c;
+	int n;
+
+	if (!w->copying) {
+		if (yh_db_copy_begin(w->store, w->copy_sql) < 0)
+			return yh_store_fail(w->store, "cannot write the register");
+		w->copying = 1;
+	}
+	for (c = 0; c < w->reg->ncolumns; c++)
+		if (yh_db_copy_field(w->store, values[c], lens[c], 0) < 0)
+			return yh_store_fail(w->store, "cannot write the register");
+	n = snprintf(seq, sizeof(seq), "%llu", (unsigned long long)w->seq);
+	if (yh_db_copy_field(w->store, seq, (size_t)n, 1) < 0)
+		return yh_store_fail(w->store, "cannot write the register");
+	return YH_OK;
+}
+
 /* A row to add: copied into the batch, which goes in when it is full. */
 static int insert(yh_register_writer *w, const char *const *values, const size_t *lens)
 {
 	const yh_register_desc *d = w->reg;
 	size_t c, len = 0;
 
+	if (w->copy_sql)
+		return copy_row(w, values, lens);
 	for (c = 0; c < d->ncolumns; c++)
 		len += lens[c];
 	if (w->batch_len + len > w->batch_cap) {
@@ -415,13 +449,18 @@ int yh_register_writer_finish(uint64_t *closed, yh_register_writer *w)
 	*closed = 0;
 	if (w->nbatch && (rc = flush(w)) < 0)
 		return rc;
+	if (w->copying) {
+		w->copying = 0;
+		if (yh_db_copy_end(w->store, 0) < 0)
+			return yh_store_fail(w->store, "cannot write the register");
+	}
 	if ((w->flags & YH_WRITE_FULL) && !(w->flags & YH_WRITE_EMPTY)) {
 		if (w->scan_state < 0 && (rc = step_scan(w)) < 0)
 			return rc;
 		while (w->scan_state == 1)
 			if ((rc = close_scan_row(w)) < 0)
 				return rc;
-		sqlite3_reset(w->scan);
+		yh_db_reset(w->scan);
 	}
 	*closed = w->closed;
 	return YH_OK;

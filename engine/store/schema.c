@@ -1,4 +1,5 @@
-/* store/schema.c — the store's schema as an ordered list of migrations. */
+/* store/schema.c — the store's schema: SQLite's as an ordered list of migrations, and
+ * PostgreSQL's as one script for the current version (the same tables, in its dialect). */
 #include <stdio.h>
 
 #include "sqlite.h"
@@ -123,13 +124,138 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'task events are append-only'); END;\n",
 };
 
+/*
+ * PostgreSQL: the schema of YH_STORE_SCHEMA_VERSION at once (there are no older PostgreSQL
+ * stores to migrate); the next version adds its migration here and to the list above.  The
+ * dialect: TEXT compared and ordered bytewise (COLLATE "C", SQLite's BINARY), BYTEA for BLOB,
+ * BIGINT for INTEGER, the append-only rules as triggers calling one function (and refusing
+ * TRUNCATE too), the schema version as a meta row instead of PRAGMA user_version.
+ */
+#define T "TEXT COLLATE \"C\""
+#define PG_HISTORY \
+	"  valid_from BIGINT NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n" \
+	"  valid_to   BIGINT REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
+#define PG_APPEND_ONLY(table, message) \
+	"CREATE TRIGGER " table "_no_update BEFORE UPDATE ON " table \
+	" FOR EACH ROW EXECUTE FUNCTION yh_append_only('" message "');\n" \
+	"CREATE TRIGGER " table "_no_delete BEFORE DELETE ON " table \
+	" FOR EACH ROW EXECUTE FUNCTION yh_append_only('" message "');\n" \
+	"CREATE TRIGGER " table "_no_truncate BEFORE TRUNCATE ON " table \
+	" FOR EACH STATEMENT EXECUTE FUNCTION yh_append_only('" message "');\n"
+
+static const char pg_schema[] =
+	"CREATE FUNCTION yh_append_only() RETURNS trigger LANGUAGE plpgsql AS\n"
+	"  $$ BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END $$;\n"
+	"CREATE TABLE meta (key " T " PRIMARY KEY, value " T " NOT NULL);\n"
+	"CREATE TABLE ledger (\n"
+	"  seq       BIGINT PRIMARY KEY,\n"
+	"  prev_hash BYTEA NOT NULL CHECK (length(prev_hash) = 32),\n"
+	"  kind      " T " NOT NULL,\n"
+	"  payload   " T " NOT NULL,\n"
+	"  hash      BYTEA NOT NULL CHECK (length(hash) = 32),\n"
+	"  signature BYTEA,\n"
+	"  key_id    " T "\n"
+	");\n"
+	PG_APPEND_ONLY("ledger", "the ledger is append-only")
+	"CREATE TABLE entity (\n"
+	"  id " T " NOT NULL, name " T " NOT NULL, type " T " NOT NULL, region " T " NOT NULL,\n"
+	"  industry " T " NOT NULL, risk " T " NOT NULL, status " T " NOT NULL,\n"
+	"  abnormal BIGINT NOT NULL CHECK (abnormal IN (0, 1)),\n"
+	PG_HISTORY
+	"  PRIMARY KEY (id, valid_from)\n"
+	");\n"
+	"CREATE UNIQUE INDEX entity_current ON entity (id) WHERE valid_to IS NULL;\n"
+	"CREATE TABLE inspector (\n"
+	"  id " T " NOT NULL, name " T " NOT NULL, department " T " NOT NULL,\n"
+	"  cert_valid_until " T " NOT NULL, specialties " T " NOT NULL, status " T " NOT NULL,\n"
+	PG_HISTORY
+	"  PRIMARY KEY (id, valid_from)\n"
+	");\n"
+	"CREATE UNIQUE INDEX inspector_current ON inspector (id) WHERE valid_to IS NULL;\n"
+	"CREATE TABLE conflict (\n"
+	"  inspector_id " T " NOT NULL, entity_id " T " NOT NULL, reason " T " NOT NULL,\n"
+	PG_HISTORY
+	"  PRIMARY KEY (inspector_id, entity_id, valid_from)\n"
+	");\n"
+	"CREATE UNIQUE INDEX conflict_current ON conflict (inspector_id, entity_id) "
+	"WHERE valid_to IS NULL;\n"
+	"CREATE TABLE item (\n"
+	"  code " T " NOT NULL, name " T " NOT NULL, legal_basis " T " NOT NULL,\n"
+	"  department " T " NOT NULL, specialty " T " NOT NULL,\n"
+	PG_HISTORY
+	"  PRIMARY KEY (code, valid_from)\n"
+	");\n"
+	"CREATE UNIQUE INDEX item_current ON item (code) WHERE valid_to IS NULL;\n"
+	"CREATE TABLE task (\n"
+	"  id " T " PRIMARY KEY, doc " T " NOT NULL, draw_date " T " NOT NULL,\n"
+	"  added_seq BIGINT NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED\n"
+	");\n"
+	"CREATE TABLE task_commit (\n"
+	"  task_id " T " PRIMARY KEY REFERENCES task(id),\n"
+	"  seq BIGINT NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
+	"  secret BYTEA,\n"
+	"  announcement " T " NOT NULL\n"
+	");\n"
+	"CREATE TABLE task_draw (\n"
+	"  task_id " T " PRIMARY KEY REFERENCES task(id),\n"
+	"  seq BIGINT NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
+	"  transcript BYTEA NOT NULL\n"
+	");\n"
+	"CREATE TABLE drawn_entity (\n"
+	"  task_id " T " NOT NULL REFERENCES task(id), entity_id " T " NOT NULL,\n"
+	"  draw_date " T " NOT NULL,\n"
+	"  PRIMARY KEY (task_id, entity_id)\n"
+	");\n"
+	"CREATE INDEX drawn_entity_date ON drawn_entity (draw_date);\n"
+	"CREATE TABLE drawn_pair (\n"
+	"  task_id " T " NOT NULL REFERENCES task(id), entity_id " T " NOT NULL,\n"
+	"  inspector_id " T " NOT NULL, draw_date " T " NOT NULL,\n"
+	"  PRIMARY KEY (task_id, entity_id, inspector_id)\n"
+	");\n"
+	"CREATE INDEX drawn_pair_date ON drawn_pair (draw_date);\n"
+	PG_APPEND_ONLY("task_draw", "draws are append-only")
+	"CREATE TRIGGER task_no_update BEFORE UPDATE ON task\n"
+	"  FOR EACH ROW EXECUTE FUNCTION yh_append_only('tasks are append-only');\n"
+	"CREATE TABLE calendar_day (\n"
+	"  date " T " PRIMARY KEY,\n"
+	"  kind " T " NOT NULL CHECK (kind IN ('holiday', 'workday')),\n"
+	"  note " T " NOT NULL,\n"
+	"  seq BIGINT NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED\n"
+	");\n"
+	"CREATE TABLE task_event (\n"
+	"  seq BIGINT PRIMARY KEY REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
+	"  task_id " T " NOT NULL REFERENCES task(id),\n"
+	"  kind " T " NOT NULL,\n"
+	"  entity_id " T " NOT NULL\n"
+	");\n"
+	"CREATE INDEX task_event_task ON task_event (task_id, seq);\n"
+	PG_APPEND_ONLY("task_event", "task events are append-only");
+
+_Static_assert(YH_STORE_SCHEMA_VERSION == 4, "PostgreSQL's schema is version 4: add the migration");
+
+static int migrate_pg(yh_store *store, int from)
+{
+	char sql[96];
+
+	if (from != 0)
+		return yh_error_set(YH_ESTORE, "cannot migrate the store schema from version %d: '%s'", from,
+		                    store->path);
+	if (yh_db_exec(store, pg_schema) < 0)
+		return yh_store_fail(store, "cannot make the store schema");
+	snprintf(sql, sizeof(sql), "INSERT INTO meta (key, value) VALUES ('schema_version', '%d')",
+	         YH_STORE_SCHEMA_VERSION);
+	return yh_store_exec(store, sql);
+}
+
 int yh_schema_migrate(yh_store *store, int from)
 {
 	char sql[64];
 	int v;
 
+	if (yh_db_kind(store) == YH_DB_POSTGRESQL)
+		return migrate_pg(store, from);
 	for (v = from; v < YH_STORE_SCHEMA_VERSION; v++) {
-		if (sqlite3_exec(store->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+		if (yh_db_exec(store, migrations[v]) < 0)
 			return yh_store_fail(store, "cannot migrate the store schema");
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		if (yh_store_exec(store, sql) < 0)

@@ -1,7 +1,8 @@
 /*
- * store/sqlite.h — private to the storage layer: the SQLite store's handle and
- * the helpers every file of engine/store/ uses.  Nothing outside engine/store/ may
- * include this header (unit tests excepted, to look at rows directly).
+ * store/sqlite.h — private to the storage layer: the store's handle (an SQLite file or a
+ * PostgreSQL database, db.h) and the helpers every file of engine/store/ uses.  Nothing outside
+ * engine/store/ may include this header (unit tests excepted, to look at an SQLite store's rows
+ * directly through store->db).
  */
 #ifndef YH_ENGINE_STORE_SQLITE_H
 #define YH_ENGINE_STORE_SQLITE_H
@@ -9,12 +10,20 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
+#include "db.h"
 #include "yaohao/key.h"
 #include "yaohao/register.h"
 #include "yaohao/store.h"
 
 struct yh_store {
-	sqlite3 *db;
+	sqlite3 *db;                           /* the SQLite connection; NULL on PostgreSQL */
+	void *pg;                              /* the PGconn (db_pg.c); NULL on SQLite */
+	yh_db_backend backend;
+	char *message;                         /* PostgreSQL: the last failure's message */
+	uint64_t changes;                      /* PostgreSQL: rows the last statement changed */
+	unsigned cursors;                      /* PostgreSQL: cursors named so far (db_pg.c) */
+	char *copy_buf;                        /* PostgreSQL: COPY data not sent yet */
+	size_t copy_len, copy_cap;
 	char *path;
 	char *department;
 	int has_public_key;                    /* the ledger is signed */
@@ -28,21 +37,21 @@ struct yh_store {
 /* The same for a ?1 known to be a sequence (not 0). */
 #define YH_SQL_AS_OF_SEQ "(valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1))"
 
-/* Reports an SQLite failure on the store as YH_ESTORE: "<what>: <sqlite msg>: '<path>'". */
+/* Reports a database failure on the store as YH_ESTORE: "<what>: <db message>: '<path>'". */
 int yh_store_fail(yh_store *store, const char *what);
 
 /* Runs SQL without results; YH_ESTORE with the message on failure. */
 int yh_store_exec(yh_store *store, const char *sql);
 
 /* Prepares a statement; YH_ESTORE naming `what` on failure. */
-int yh_store_prepare(yh_store *store, sqlite3_stmt **st, const char *sql, const char *what);
+int yh_store_prepare(yh_store *store, yh_stmt **st, const char *sql, const char *what);
 
-/* Steps a statement that returns no row and resets it: YH_OK on SQLITE_DONE; when
+/* Steps a statement that returns no row and resets it: YH_OK when done; when
  * constraint is not NULL a constraint violation sets *constraint and is not an error. */
-int yh_store_step_done(yh_store *store, sqlite3_stmt *st, int *constraint, const char *what);
+int yh_store_step_done(yh_store *store, yh_stmt *st, int *constraint, const char *what);
 
 /* A text column, "" for NULL. */
-const char *yh_store_text(sqlite3_stmt *st, int col);
+const char *yh_store_text(yh_stmt *st, int col);
 
 /* The schema, as the list of migrations from version 0. */
 /* The table that holds a register (register_store.c). */

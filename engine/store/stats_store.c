@@ -19,7 +19,7 @@ static const struct {
 
 int yh_stats_group(yh_store *store, uint64_t as_of, yh_group which, yh_group_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	char sql[512];
 	int rc, step;
 
@@ -29,31 +29,31 @@ int yh_stats_group(yh_store *store, uint64_t as_of, yh_group which, yh_group_fn 
 	         " GROUP BY 1 ORDER BY 1", groups[which].expr, groups[which].table);
 	if ((rc = yh_store_prepare(store, &st, sql, "cannot compute statistics")) < 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(ctx, yh_store_text(st, 0), (uint64_t)sqlite3_column_int64(st, 1))) != 0)
+	yh_db_bind_int64(st, 1, (int64_t)as_of);
+	while ((step = yh_db_step(st)) == YH_DB_ROW)
+		if ((rc = fn(ctx, yh_store_text(st, 0), (uint64_t)yh_db_int64(st, 1))) != 0)
 			goto done;
-	if (step != SQLITE_DONE)
+	if (step != YH_DB_DONE)
 		rc = yh_store_fail(store, "cannot compute statistics");
 done:
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
 int yh_stats_abnormal(uint64_t *out, yh_store *store, uint64_t as_of)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc;
 
 	*out = 0;
 	if ((rc = yh_store_prepare(store, &st, "SELECT count(*) FROM entity WHERE " YH_SQL_AS_OF
 	                           " AND abnormal = 1", "cannot compute statistics")) < 0)
 		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)as_of);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	yh_db_bind_int64(st, 1, (int64_t)as_of);
+	if (yh_db_step(st) != YH_DB_ROW)
 		rc = yh_store_fail(store, "cannot compute statistics");
 	else
-		*out = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+		*out = (uint64_t)yh_db_int64(st, 0);
+	yh_db_finalize(st);
 	return rc;
 }

@@ -10,18 +10,18 @@
 int yh_task_store_insert(yh_store *store, const char *id, const char *canonical,
                          const char *draw_date, uint64_t seq)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc, taken = 0;
 
 	if ((rc = yh_store_prepare(store, &st, "INSERT INTO task (id, doc, draw_date, added_seq) "
 	                           "VALUES (?1, ?2, ?3, ?4)", "cannot record the task")) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, canonical, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, draw_date, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)seq);
+	yh_db_bind_text(st, 1, id, -1);
+	yh_db_bind_text(st, 2, canonical, -1);
+	yh_db_bind_text(st, 3, draw_date, -1);
+	yh_db_bind_int64(st, 4, (int64_t)seq);
 	rc = yh_store_step_done(store, st, &taken, "cannot record the task");
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	if (rc == YH_OK && taken)
 		rc = yh_error_set(YH_EEXIST, "a task with this id exists already: '%s'", id);
 	return rc;
@@ -34,19 +34,19 @@ static int no_such_task(const char *id)
 
 int yh_task_store_get(char **canonical, yh_store *store, const char *id)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	int rc;
 
 	*canonical = NULL;
 	if ((rc = yh_store_prepare(store, &st, "SELECT doc FROM task WHERE id = ?1",
 	                           "cannot read the task")) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	yh_db_bind_text(st, 1, id, -1);
+	if (yh_db_step(st) != YH_DB_ROW)
 		rc = no_such_task(id);
 	else if (!(*canonical = strdup(yh_store_text(st, 0))))
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
@@ -58,33 +58,34 @@ static const char state_sql[] =
 
 int yh_task_foreach(yh_store *store, yh_task_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	yh_task_info info;
 	char sql[512];
 	int rc, step;
 
-	snprintf(sql, sizeof(sql), "SELECT t.id, json_extract(t.doc, '$.title'), t.draw_date, %s, "
-	         "t.added_seq FROM task t ORDER BY t.draw_date, t.id", state_sql);
+	snprintf(sql, sizeof(sql), "SELECT t.id, %s, t.draw_date, %s, t.added_seq FROM task t "
+	         "ORDER BY t.draw_date, t.id", YH_DB_SQL(store, YH_DB_JSON_LITE("t.doc", "title"),
+	                                                 YH_DB_JSON_PG("t.doc", "title")), state_sql);
 	if ((rc = yh_store_prepare(store, &st, sql, "cannot list the tasks")) < 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = yh_db_step(st)) == YH_DB_ROW) {
 		info.id = yh_store_text(st, 0);
 		info.title = yh_store_text(st, 1);
 		info.draw_date = yh_store_text(st, 2);
-		info.state = (yh_task_state)sqlite3_column_int(st, 3);
-		info.added_seq = (uint64_t)sqlite3_column_int64(st, 4);
+		info.state = (yh_task_state)yh_db_int(st, 3);
+		info.added_seq = (uint64_t)yh_db_int64(st, 4);
 		if ((rc = fn(ctx, &info)) != 0)
 			break;
 	}
-	if (rc == YH_OK && step != SQLITE_DONE)
+	if (rc == YH_OK && step != YH_DB_DONE)
 		rc = yh_store_fail(store, "cannot list the tasks");
-	sqlite3_finalize(st);
+	yh_db_finalize(st);
 	return rc;
 }
 
 int yh_task_state_get(yh_task_state *out, yh_store *store, const char *id)
 {
-	sqlite3_stmt *st = NULL;
+	yh_stmt *st = NULL;
 	char sql[512];
 	int rc;
 
@@ -92,11 +93,11 @@ int yh_task_state_get(yh_task_state *out, yh_store *store, const char *id)
 	snprintf(sql, sizeof(sql), "SELECT %s FROM task t WHERE t.id = ?1", state_sql);
 	if ((rc = yh_store_prepare(store, &st, sql, "cannot read the task")) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	yh_db_bind_text(st, 1, id, -1);
+	if (yh_db_step(st) != YH_DB_ROW)
 		rc = no_such_task(id);
 	else
-		*out = (yh_task_state)sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+		*out = (yh_task_state)yh_db_int(st, 0);
+	yh_db_finalize(st);
 	return rc;
 }

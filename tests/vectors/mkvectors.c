@@ -17,7 +17,8 @@
  * department, reserves) an entity deregistered in a new entities register and substituted,
  * a reassignment, results, a correction; each disclosed as OUT_DIR/CASE/results.json and
  * results.csv.  The test suite runs it and compares with the committed files; regenerate
- * them with `build/tests/mkvectors fixtures fixtures/vectors`.
+ * them with `build/tests/mkvectors fixtures fixtures/vectors`.  $YAOHAO_VECTORS_DB names another
+ * store to make them in (tests/pg runs them on PostgreSQL: the same bytes).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -399,7 +400,11 @@ int main(int argc, char **argv)
 	}
 	setenv("SOURCE_DATE_EPOCH", "1796083200", 1); /* 2026-12-01T00:00:00Z, for the ledger only */
 	mkdir(argv[2], 0755);
-	snprintf(db, sizeof(db), "%s/vectors-%d.db", argv[2], (int)getpid());
+	/* $YAOHAO_VECTORS_DB: the same vectors made in another store (tests/pg: a PostgreSQL URI) */
+	if (getenv("YAOHAO_VECTORS_DB") && *getenv("YAOHAO_VECTORS_DB"))
+		snprintf(db, sizeof(db), "%s", getenv("YAOHAO_VECTORS_DB"));
+	else
+		snprintf(db, sizeof(db), "%s/vectors-%d.db", argv[2], (int)getpid());
 	unlink(db);
 	if (yh_store_create(&store, db, "330100-SCJG") < 0)
 		return fail("create");
