@@ -414,6 +414,21 @@ static void expect_fails(json_t *proof, const char *name, const char *why)
 	json_decref(rep);
 }
 
+/* A copy of proof with `member` set to value (taken over; NULL: the member removed) must fail
+ * check `name`. */
+static void expect_member_fails(const json_t *proof, const char *member, json_t *value,
+                                const char *name, const char *why)
+{
+	json_t *p = json_deep_copy(proof);
+
+	if (value)
+		json_object_set_new(p, member, value);
+	else
+		json_object_del(p, member);
+	expect_fails(p, name, why);
+	json_decref(p);
+}
+
 static json_t *doc_entry(json_t *list, const char *id)
 {
 	json_t *e;
@@ -758,24 +773,14 @@ START_TEST(test_tampered_inclusion)
 	for (i = 0; i <= fx.n; i++) {
 		if (i == at)
 			continue;
-		p = json_deep_copy(good);
-		json_object_set_new(p, "leaf_index", json_integer((json_int_t)i));
-		expect_fails(p, "inclusion", "leaf_index changed");
-		json_decref(p);
+		expect_member_fails(good, "leaf_index", json_integer((json_int_t)i),
+		                    "inclusion", "leaf_index changed");
 	}
-	p = json_deep_copy(good);
-	json_object_set_new(p, "leaf_index", json_integer(-1));
-	expect_fails(p, "inclusion", "negative index");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_set_new(p, "leaf_index", json_string("5"));
-	expect_fails(p, "inclusion", "index a string");
-	json_decref(p);
+	expect_member_fails(good, "leaf_index", json_integer(-1), "inclusion", "negative index");
+	expect_member_fails(good, "leaf_index", json_string("5"), "inclusion", "index a string");
 	/* the proof names another entity than its row */
-	p = json_deep_copy(good);
-	json_object_set_new(p, "entity_id", json_string(fx.tree[at + 1]->f[0]));
-	expect_fails(p, "inclusion", "entity_id of another entity");
-	json_decref(p);
+	expect_member_fails(good, "entity_id", json_string(fx.tree[at + 1]->f[0]),
+	                    "inclusion", "entity_id of another entity");
 	/* the ticket */
 	snprintf(hex, sizeof(hex), "%s", json_string_value(json_object_get(good, "ticket")));
 	for (i = 0; i < 64; i += 9) {
@@ -783,25 +788,13 @@ START_TEST(test_tampered_inclusion)
 
 		memcpy(bad, hex, sizeof(bad));
 		bad[i] = bad[i] == 'f' ? '0' : (bad[i] == '9' ? 'a' : (char)(bad[i] + 1));
-		p = json_deep_copy(good);
-		json_object_set_new(p, "ticket", json_string(bad));
-		expect_fails(p, "ticket", "ticket changed");
-		json_decref(p);
+		expect_member_fails(good, "ticket", json_string(bad), "ticket", "ticket changed");
 	}
 	/* the selected flag */
-	p = json_deep_copy(good);
-	json_object_set_new(p, "selected", json_false());
-	expect_fails(p, "selection", "selected flipped");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_del(p, "selected");
-	expect_fails(p, "selection", "selected missing");
-	json_decref(p);
+	expect_member_fails(good, "selected", json_false(), "selection", "selected flipped");
+	expect_member_fails(good, "selected", NULL, "selection", "selected missing");
 	/* claimed absent */
-	p = json_deep_copy(good);
-	json_object_set_new(p, "included", json_false());
-	expect_fails(p, "absence", "included flipped");
-	json_decref(p);
+	expect_member_fails(good, "included", json_false(), "absence", "included flipped");
 	/* for another draw: size, root, seed, task */
 	{
 		static const char *const members[] = { "tree_size", "entities_root", "seed", "task_id" };
@@ -828,35 +821,18 @@ START_TEST(test_tampered_inclusion)
 		ck_assert(json_is_false(json_object_get(rep, "selected")));
 		json_decref(rep);
 	}
-	p = json_deep_copy(good);
-	json_object_set_new(p, "selected", json_true());
-	expect_fails(p, "selection", "selected flipped to true");
-	json_decref(p);
+	expect_member_fails(good, "selected", json_true(), "selection", "selected flipped to true");
 	/* the document's list, as §14 says it agrees: booleans, nulls present, no team */
-	p = json_deep_copy(good);
-	json_object_set_new(p, "selected", json_integer(0));
-	expect_fails(p, "selection", "selected 0, not false");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_set_new(p, "selected", json_null());
-	expect_fails(p, "selection", "selected null");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_del(p, "rank");
-	expect_fails(p, "selection", "rank missing, not null");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_del(p, "reserve_order");
-	expect_fails(p, "selection", "reserve_order missing, not null");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_set_new(p, "team", json_array());
-	expect_fails(p, "selection", "a team for an entity not selected");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_set_new(p, "reserve_order", json_integer(1));
-	expect_fails(p, "selection", "a reserve order for an entity not a reserve");
-	json_decref(p);
+	expect_member_fails(good, "selected", json_integer(0),
+	                    "selection", "selected 0, not false");
+	expect_member_fails(good, "selected", json_null(), "selection", "selected null");
+	expect_member_fails(good, "rank", NULL, "selection", "rank missing, not null");
+	expect_member_fails(good, "reserve_order", NULL,
+	                    "selection", "reserve_order missing, not null");
+	expect_member_fails(good, "team", json_array(),
+	                    "selection", "a team for an entity not selected");
+	expect_member_fails(good, "reserve_order", json_integer(1),
+	                    "selection", "a reserve order for an entity not a reserve");
 	json_decref(good);
 	fixture_close(&fx);
 }
@@ -951,27 +927,12 @@ START_TEST(test_tampered_absence)
                              "row", json_object_get(proof, "row"), "path", json_object_get(proof, "path"))
 
 	/* a gap between the neighbours: the leaf after the real one, or before the real one */
-	p = json_deep_copy(good);
-	json_object_set_new(p, "after", LEAF(next));
-	expect_fails(p, "absence", "after is not adjacent");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_set_new(p, "before", LEAF(prev));
-	expect_fails(p, "absence", "before is not adjacent");
-	json_decref(p);
+	expect_member_fails(good, "after", LEAF(next), "absence", "after is not adjacent");
+	expect_member_fails(good, "before", LEAF(prev), "absence", "before is not adjacent");
 	/* one of them left out */
-	p = json_deep_copy(good);
-	json_object_set_new(p, "before", json_null());
-	expect_fails(p, "absence", "before null in the middle");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_set_new(p, "after", json_null());
-	expect_fails(p, "absence", "after null in the middle");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_del(p, "after");
-	expect_fails(p, "absence", "after missing");
-	json_decref(p);
+	expect_member_fails(good, "before", json_null(), "absence", "before null in the middle");
+	expect_member_fails(good, "after", json_null(), "absence", "after null in the middle");
+	expect_member_fails(good, "after", NULL, "absence", "after missing");
 	p = json_deep_copy(good);
 	json_object_set_new(p, "before", json_null());
 	json_object_set_new(p, "after", json_null());
@@ -998,10 +959,8 @@ START_TEST(test_tampered_absence)
 	expect_fails(p, "absence", "before's path changed");
 	json_decref(p);
 	/* the proof made for another id between other leaves */
-	p = json_deep_copy(good);
-	json_object_set_new(p, "entity_id", json_string("000000000000000000"));
-	expect_fails(p, "absence", "another id");
-	json_decref(p);
+	expect_member_fails(good, "entity_id", json_string("000000000000000000"),
+	                    "absence", "another id");
 	json_decref(good);
 
 	/* an included entity cannot be proven absent: its neighbours are not adjacent, or one of
@@ -1128,35 +1087,20 @@ START_TEST(test_ineligible_entities)
 	json_decref(rep);
 
 	/* its eligibility or reason changed */
-	p = json_deep_copy(good);
-	json_object_set_new(p, "reason", json_string("filter"));
-	expect_fails(p, "eligibility", "reason filter for a revoked entity");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_set_new(p, "reason", json_string("exclusion window"));
-	expect_fails(p, "eligibility", "reason exclusion window for a revoked entity");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_del(p, "reason");
-	expect_fails(p, "eligibility", "no reason");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_set_new(p, "eligible", json_true());
-	expect_fails(p, "eligibility", "eligible true");
-	json_decref(p);
+	expect_member_fails(good, "reason", json_string("filter"),
+	                    "eligibility", "reason filter for a revoked entity");
+	expect_member_fails(good, "reason", json_string("exclusion window"),
+	                    "eligibility", "reason exclusion window for a revoked entity");
+	expect_member_fails(good, "reason", NULL, "eligibility", "no reason");
+	expect_member_fails(good, "eligible", json_true(), "eligibility", "eligible true");
 	p = json_deep_copy(good);
 	json_object_set_new(p, "eligible", json_true());
 	json_object_del(p, "reason");
 	expect_fails(p, "eligibility", "eligible true, no reason");
 	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_del(p, "eligible");
-	expect_fails(p, "eligibility", "eligible missing");
-	json_decref(p);
-	p = json_deep_copy(good);
-	json_object_set_new(p, "eligible", json_string("false"));
-	expect_fails(p, "eligibility", "eligible not a boolean");
-	json_decref(p);
+	expect_member_fails(good, "eligible", NULL, "eligibility", "eligible missing");
+	expect_member_fails(good, "eligible", json_string("false"),
+	                    "eligibility", "eligible not a boolean");
 	/* the row's status changed to active to make it eligible: no longer the committed leaf */
 	p = json_deep_copy(good);
 	json_object_set_new(json_object_get(p, "row"), "status", json_string("active"));
@@ -1172,10 +1116,8 @@ START_TEST(test_ineligible_entities)
 	rep = check_proof(good);
 	ck_assert_msg(json_is_true(json_object_get(rep, "ok")), "%s", json_dumps(rep, 0));
 	json_decref(rep);
-	p = json_deep_copy(good);
-	json_object_set_new(p, "reason", json_string("status"));
-	expect_fails(p, "eligibility", "reason status for an active entity");
-	json_decref(p);
+	expect_member_fails(good, "reason", json_string("status"),
+	                    "eligibility", "reason status for an active entity");
 	json_decref(good);
 
 	/* an eligible entity said not to be */
@@ -1211,10 +1153,8 @@ START_TEST(test_eligible_stratum_and_cutoff)
 		key = json_string_value(json_object_get(good, "stratum"));
 		other = strcmp(key, "A") == 0 ? "B" : "A";
 		/* another stratum of the document */
-		p = json_deep_copy(good);
-		json_object_set_new(p, "stratum", json_string(other));
-		expect_fails(p, "ticket", "another stratum");
-		json_decref(p);
+		expect_member_fails(good, "stratum", json_string(other),
+		                    "ticket", "another stratum");
 		/* another stratum, with that stratum's cutoff */
 		{
 			json_t *st;
@@ -1228,26 +1168,17 @@ START_TEST(test_eligible_stratum_and_cutoff)
 			expect_fails(p, "ticket", "another stratum and its cutoff");
 			json_decref(p);
 		}
-		p = json_deep_copy(good);
-		json_object_set_new(p, "stratum", json_string("Z"));
-		expect_fails(p, "ticket", "a stratum the document does not have");
-		json_decref(p);
+		expect_member_fails(good, "stratum", json_string("Z"),
+		                    "ticket", "a stratum the document does not have");
 		/* the cutoff: a digit, null, another stratum's */
 		ck_assert(json_is_string(json_object_get(good, "cutoff")));
 		snprintf(hex, sizeof(hex), "%s", json_string_value(json_object_get(good, "cutoff")));
 		hex[3] = hex[3] == '0' ? '1' : '0';
-		p = json_deep_copy(good);
-		json_object_set_new(p, "cutoff", json_string(hex));
-		expect_fails(p, "ticket", "a digit of the cutoff");
-		json_decref(p);
-		p = json_deep_copy(good);
-		json_object_set_new(p, "cutoff", json_null());
-		expect_fails(p, "ticket", "the cutoff null");
-		json_decref(p);
-		p = json_deep_copy(good);
-		json_object_set_new(p, "cutoff", json_string("ff"));
-		expect_fails(p, "ticket", "the cutoff not 64 hex digits");
-		json_decref(p);
+		expect_member_fails(good, "cutoff", json_string(hex),
+		                    "ticket", "a digit of the cutoff");
+		expect_member_fails(good, "cutoff", json_null(), "ticket", "the cutoff null");
+		expect_member_fails(good, "cutoff", json_string("ff"),
+		                    "ticket", "the cutoff not 64 hex digits");
 		json_decref(good);
 	}
 	fixture_close(&fx);
