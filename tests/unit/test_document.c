@@ -717,6 +717,46 @@ START_TEST(test_publish_draw_entry_hash)
 }
 END_TEST
 
+/* Publishing cuts the stored transcript's members out of its canonical text; a transcript it
+ * cannot cut so (here: the same JSON with white space) goes through the whole JSON tree, and
+ * both give the same bytes. */
+START_TEST(test_publish_cut_and_tree_agree)
+{
+	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
+	yh_store *store = drawn_store("cut.db", key);
+	char *cut = publish(store, "cut.json"), *tree, *text, *spaced;
+	sqlite3 *db;
+	sqlite3_stmt *st = NULL;
+	json_t *t;
+
+	yh_store_close(store);
+	db = tu_sql_open(tu_path("cut.db"));
+	text = tu_sql_text(db, "SELECT CAST(transcript AS TEXT) FROM task_draw");
+	t = tu_json(text);
+	spaced = json_dumps(t, JSON_INDENT(1));
+	ck_assert_ptr_nonnull(spaced);
+	tu_sql_exec(db, "DROP TRIGGER task_draw_no_update"); /* the store is append-only */
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE task_draw SET transcript = CAST(?1 AS BLOB)", -1, &st,
+	                                    NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, spaced, -1, SQLITE_TRANSIENT);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	ck_assert_int_eq(sqlite3_changes(db), 1);
+	sqlite3_finalize(st);
+	tu_sql_close(db);
+	ck_assert_int_eq(yh_store_open(&store, tu_path("cut.db")), YH_OK);
+	ck_assert_int_eq(yh_store_set_key(store, key), YH_OK);
+	tree = publish(store, "tree.json");
+	ck_assert_str_eq(tree, cut);
+	yh_store_close(store);
+	yh_key_free(key);
+	json_decref(t);
+	free(spaced);
+	free(text);
+	free(cut);
+	free(tree);
+}
+END_TEST
+
 START_TEST(test_publish_needs_key)
 {
 	yh_key *key = tu_key_from_label(TU_VECTOR_KEY);
@@ -3277,6 +3317,7 @@ static Suite *document_suite(void)
 	tcase_add_test(tc, test_publish_signature_per_spec);
 	tcase_add_test(tc, test_publish_draw_entry_hash);
 	tcase_add_test(tc, test_publish_needs_key);
+	tcase_add_test(tc, test_publish_cut_and_tree_agree);
 	tcase_add_test(tc, test_publish_not_drawn);
 	tcase_add_test(tc, test_verify_ok_without_registers);
 	tcase_add_test(tc, test_verify_ok_with_registers);
