@@ -239,6 +239,9 @@ static int publish_cut(char **out, const char *transcript, json_t *const *adds,
 		m[i].own = adds[j];
 	}
 	qsort(m, n, sizeof(*m), member_cmp);
+	for (i = 1; i < n; i++)
+		if (member_cmp(&m[i - 1], &m[i]) == 0)
+			goto done; /* a key twice: the tree path says what jansson makes of it */
 	puts_(&sig, "{");
 	for (i = 0; i < n; i++) {
 		if (i)
