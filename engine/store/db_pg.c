@@ -85,7 +85,8 @@ static char *redacted(const char *uri)
 	if (!out)
 		return NULL;
 	hosts = hosts ? hosts + 3 : uri;
-	end = hosts + strcspn(hosts, "/?");
+	/* libpq takes the user part up to an '@' before any '/', a '?' or '#' in it included */
+	end = hosts + strcspn(hosts, "/");
 	for (colon = hosts; colon < end; colon++)
 		if (*colon == '@')
 			at = colon;
@@ -107,6 +108,44 @@ static char *redacted(const char *uri)
 	return out;
 }
 
+/* Every copy of s[0..n) in the store's message replaced by "***". */
+static void mask(yh_store *store, const char *s, size_t n)
+{
+	char *m = store->message, *out, *w;
+
+	if (!m || !n || !(out = malloc(strlen(m) * 3 + 1)))
+		return;
+	for (w = out; *m;) {
+		if (strncmp(m, s, n) == 0) {
+			w += sprintf(w, "***");
+			m += n;
+		} else {
+			*w++ = *m++;
+		}
+	}
+	*w = '\0';
+	free(store->message);
+	store->message = out;
+}
+
+/* libpq's message on a URI it refuses may quote the URI, or a token of it, whole: the
+ * passwords in it (the user part's, password=) are masked wherever they appear. */
+static void mask_passwords(yh_store *store, const char *uri)
+{
+	const char *p, *at = NULL, *hosts = strstr(uri, "://"), *colon, *end;
+
+	hosts = hosts ? hosts + 3 : uri;
+	end = hosts + strcspn(hosts, "/");
+	for (colon = hosts; colon < end; colon++)
+		if (*colon == '@')
+			at = colon;
+	if (at && (colon = memchr(hosts, ':', (size_t)(at - hosts))))
+		mask(store, colon + 1, (size_t)(at - colon - 1));
+	for (p = uri; *p; p++)
+		if ((p == uri || p[-1] == '?' || p[-1] == '&') && strncmp(p, "password=", 9) == 0)
+			mask(store, p + 9, strcspn(p + 9, "&"));
+}
+
 static void quiet(void *arg, const char *message)
 {
 	(void)arg;
@@ -121,15 +160,17 @@ int yh_pg_connect(yh_store *store)
 	if (!shown)
 		return yh_error_set(YH_ENOMEM, "out of memory");
 	c = PQconnectdb(store->path);
+	store->pg = c;
+	if (c && PQstatus(c) != CONNECTION_OK) {
+		keep_message(store, NULL);
+		mask_passwords(store, store->path);
+	}
 	free(store->path);
 	store->path = shown;
-	store->pg = c;
 	if (!c)
 		return yh_error_set(YH_ENOMEM, "out of memory");
-	if (PQstatus(c) != CONNECTION_OK) {
-		keep_message(store, NULL);
+	if (PQstatus(c) != CONNECTION_OK)
 		return yh_store_fail(store, "cannot open the store");
-	}
 	PQsetNoticeProcessor(c, quiet, NULL);
 	/* bytes in and out as they are: UTF-8 both sides, bytea as hex (decoded here); a writer
 	 * waits for another as long as SQLite's busy timeout, then gives up (yh_store_begin) */
