@@ -79,7 +79,8 @@ static void set_message(yh_store *store, const char *m)
 /* The URI as messages show it: a password in it replaced by "***". */
 static char *redacted(const char *uri)
 {
-	char *out = malloc(strlen(uri) + 8), *w = out;
+	/* "***" may stand for less than three bytes: an empty password= grows by 3 in its 9 */
+	char *out = malloc(2 * strlen(uri) + 8), *w = out;
 	const char *p = uri, *at = NULL, *hosts = strstr(uri, "://"), *colon, *end;
 
 	if (!out)

@@ -150,6 +150,10 @@ for uri in "postgresql://yaohao:secret@[::1/yaohao_cli" "postgresql://yaohao:sec
 	assert_stderr_contains "cannot open the store"
 	assert_stderr_not_contains "cret" "its password is not shown ($uri)"
 done
+# each empty password= grows by its "***" as it is shown: forty of them outgrew the buffer
+run "$YAOHAO" stats --db "postgresql:///no_such_db?host=$PGDIR$(for i in $(seq 40); do printf '&password='; done)"
+assert_exit 4 "a URI with forty empty passwords: exit 4, no crash"
+assert_stderr_contains "password=***&password=***"
 PG2=$(bash "$CLUSTER" createdb "$PGDIR" empty)
 run "$YAOHAO" stats --db "$PG2"
 assert_exit 4 "a database without a store: exit 4"
