@@ -76,6 +76,15 @@ static void set_message(yh_store *store, const char *m)
 	store->message = strdup(m);
 }
 
+/* The length of "password=" or "sslpassword=" (the client key's passphrase) when a parameter
+ * of a URI's query starts at p with one, else 0. */
+static size_t secret_key(const char *uri, const char *p)
+{
+	if (p != uri && p[-1] != '?' && p[-1] != '&')
+		return 0;
+	return strncmp(p, "password=", 9) == 0 ? 9 : strncmp(p, "sslpassword=", 12) == 0 ? 12 : 0;
+}
+
 /* The URI as messages show it: a password in it replaced by "***". */
 static char *redacted(const char *uri)
 {
@@ -93,14 +102,16 @@ static char *redacted(const char *uri)
 			at = colon;
 	colon = at ? memchr(hosts, ':', (size_t)(at - hosts)) : NULL;
 	while (*p) {
+		size_t k;
+
 		if (colon && p == colon + 1) {
 			w += sprintf(w, "***");
 			p = at;
 			continue;
 		}
-		if ((p == uri || p[-1] == '?' || p[-1] == '&') && strncmp(p, "password=", 9) == 0) {
-			w += sprintf(w, "password=***");
-			p += 9 + strcspn(p + 9, "&");
+		if ((k = secret_key(uri, p))) {
+			w += sprintf(w, "%.*s***", (int)k, p);
+			p += k + strcspn(p + k, "&");
 			continue;
 		}
 		*w++ = *p++;
@@ -130,10 +141,11 @@ static void mask(yh_store *store, const char *s, size_t n)
 }
 
 /* libpq's message on a URI it refuses may quote the URI, or a token of it, whole: the
- * passwords in it (the user part's, password=) are masked wherever they appear. */
+ * passwords in it (the user part's, password=, sslpassword=) are masked wherever they appear. */
 static void mask_passwords(yh_store *store, const char *uri)
 {
 	const char *p, *at = NULL, *hosts = strstr(uri, "://"), *colon, *end;
+	size_t k;
 
 	hosts = hosts ? hosts + 3 : uri;
 	end = hosts + strcspn(hosts, "/");
@@ -143,8 +155,8 @@ static void mask_passwords(yh_store *store, const char *uri)
 	if (at && (colon = memchr(hosts, ':', (size_t)(at - hosts))))
 		mask(store, colon + 1, (size_t)(at - colon - 1));
 	for (p = uri; *p; p++)
-		if ((p == uri || p[-1] == '?' || p[-1] == '&') && strncmp(p, "password=", 9) == 0)
-			mask(store, p + 9, strcspn(p + 9, "&"));
+		if ((k = secret_key(uri, p)))
+			mask(store, p + k, strcspn(p + k, "&"));
 }
 
 static void quiet(void *arg, const char *message)

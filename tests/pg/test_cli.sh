@@ -144,7 +144,9 @@ assert_stderr_not_contains "secret" "a password in the URI is not shown"
 for uri in "postgresql://yaohao:secret@[::1/yaohao_cli" "postgresql://yaohao:secret@[::1]x/yaohao_cli" \
 	"postgresql://yaohao:se%zzcret@/yaohao_cli?host=$PGDIR" \
 	"postgresql:///yaohao_cli?host=$PGDIR&password=se%zzcret" \
-	"postgresql://yaohao:se?cret@/no_such_db?host=$PGDIR"; do
+	"postgresql://yaohao:se?cret@/no_such_db?host=$PGDIR" \
+	"postgresql:///no_such_db?host=$PGDIR&sslpassword=secret" \
+	"postgresql:///yaohao_cli?host=$PGDIR&sslpassword=se%zzcret"; do
 	run "$YAOHAO" stats --db "$uri"
 	assert_exit 4 "a URI that cannot be used: exit 4 ($uri)"
 	assert_stderr_contains "cannot open the store"
