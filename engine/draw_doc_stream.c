@@ -517,8 +517,10 @@ static int f_team(fast *f, yh_doc_selected *e, const spans *sp)
 		return 0;
 	if (!f_char(f, ']')) {
 		for (;;) {
+			if (n == FAST_TEAM_MAX)
+				return 0; /* a longer team is the element readers' */
 			memset(&team[n], 0, sizeof(team[n]));
-			if (n == FAST_TEAM_MAX || (n && !f_put(f, ",", 1)) || !f_member(f, &team[n]))
+			if ((n && !f_put(f, ",", 1)) || !f_member(f, &team[n]))
 				return 0;
 			n++;
 			if (f_char(f, ']'))

@@ -76,35 +76,87 @@ static void set_message(yh_store *store, const char *m)
 	store->message = strdup(m);
 }
 
+/* The length of "password=" or "sslpassword=" (the client key's passphrase) when a parameter
+ * of a URI's query starts at p with one, else 0. */
+static size_t secret_key(const char *uri, const char *p)
+{
+	if (p != uri && p[-1] != '?' && p[-1] != '&')
+		return 0;
+	return strncmp(p, "password=", 9) == 0 ? 9 : strncmp(p, "sslpassword=", 12) == 0 ? 12 : 0;
+}
+
 /* The URI as messages show it: a password in it replaced by "***". */
 static char *redacted(const char *uri)
 {
-	char *out = malloc(strlen(uri) + 8), *w = out;
+	/* "***" may stand for less than three bytes: an empty password= grows by 3 in its 9 */
+	char *out = malloc(2 * strlen(uri) + 8), *w = out;
 	const char *p = uri, *at = NULL, *hosts = strstr(uri, "://"), *colon, *end;
 
 	if (!out)
 		return NULL;
 	hosts = hosts ? hosts + 3 : uri;
-	end = hosts + strcspn(hosts, "/?");
+	/* libpq takes the user part up to an '@' before any '/', a '?' or '#' in it included */
+	end = hosts + strcspn(hosts, "/");
 	for (colon = hosts; colon < end; colon++)
 		if (*colon == '@')
 			at = colon;
 	colon = at ? memchr(hosts, ':', (size_t)(at - hosts)) : NULL;
 	while (*p) {
+		size_t k;
+
 		if (colon && p == colon + 1) {
 			w += sprintf(w, "***");
 			p = at;
 			continue;
 		}
-		if ((p == uri || p[-1] == '?' || p[-1] == '&') && strncmp(p, "password=", 9) == 0) {
-			w += sprintf(w, "password=***");
-			p += 9 + strcspn(p + 9, "&");
+		if ((k = secret_key(uri, p))) {
+			w += sprintf(w, "%.*s***", (int)k, p);
+			p += k + strcspn(p + k, "&");
 			continue;
 		}
 		*w++ = *p++;
 	}
 	*w = '\0';
 	return out;
+}
+
+/* Every copy of s[0..n) in the store's message replaced by "***". */
+static void mask(yh_store *store, const char *s, size_t n)
+{
+	char *m = store->message, *out, *w;
+
+	if (!m || !n || !(out = malloc(strlen(m) * 3 + 1)))
+		return;
+	for (w = out; *m;) {
+		if (strncmp(m, s, n) == 0) {
+			w += sprintf(w, "***");
+			m += n;
+		} else {
+			*w++ = *m++;
+		}
+	}
+	*w = '\0';
+	free(store->message);
+	store->message = out;
+}
+
+/* libpq's message on a URI it refuses may quote the URI, or a token of it, whole: the
+ * passwords in it (the user part's, password=, sslpassword=) are masked wherever they appear. */
+static void mask_passwords(yh_store *store, const char *uri)
+{
+	const char *p, *at = NULL, *hosts = strstr(uri, "://"), *colon, *end;
+	size_t k;
+
+	hosts = hosts ? hosts + 3 : uri;
+	end = hosts + strcspn(hosts, "/");
+	for (colon = hosts; colon < end; colon++)
+		if (*colon == '@')
+			at = colon;
+	if (at && (colon = memchr(hosts, ':', (size_t)(at - hosts))))
+		mask(store, colon + 1, (size_t)(at - colon - 1));
+	for (p = uri; *p; p++)
+		if ((k = secret_key(uri, p)))
+			mask(store, p + k, strcspn(p + k, "&"));
 }
 
 static void quiet(void *arg, const char *message)
@@ -121,15 +173,17 @@ int yh_pg_connect(yh_store *store)
 	if (!shown)
 		return yh_error_set(YH_ENOMEM, "out of memory");
 	c = PQconnectdb(store->path);
+	store->pg = c;
+	if (c && PQstatus(c) != CONNECTION_OK) {
+		keep_message(store, NULL);
+		mask_passwords(store, store->path);
+	}
 	free(store->path);
 	store->path = shown;
-	store->pg = c;
 	if (!c)
 		return yh_error_set(YH_ENOMEM, "out of memory");
-	if (PQstatus(c) != CONNECTION_OK) {
-		keep_message(store, NULL);
+	if (PQstatus(c) != CONNECTION_OK)
 		return yh_store_fail(store, "cannot open the store");
-	}
 	PQsetNoticeProcessor(c, quiet, NULL);
 	/* bytes in and out as they are: UTF-8 both sides, bytea as hex (decoded here); a writer
 	 * waits for another as long as SQLite's busy timeout, then gives up (yh_store_begin) */

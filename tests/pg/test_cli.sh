@@ -139,6 +139,23 @@ assert_exit 4 "a database that does not exist: exit 4"
 assert_stderr_contains "cannot open the store"
 run "$YAOHAO" stats --db "postgresql://yaohao:secret@/yaohao_cli?host=$PGDIR"
 assert_stderr_not_contains "secret" "a password in the URI is not shown"
+# libpq's message on a URI it refuses quotes the URI, or a token of it, whole; and libpq takes a
+# user part up to an '@' before any '/', so a password may hold a '?'
+for uri in "postgresql://yaohao:secret@[::1/yaohao_cli" "postgresql://yaohao:secret@[::1]x/yaohao_cli" \
+	"postgresql://yaohao:se%zzcret@/yaohao_cli?host=$PGDIR" \
+	"postgresql:///yaohao_cli?host=$PGDIR&password=se%zzcret" \
+	"postgresql://yaohao:se?cret@/no_such_db?host=$PGDIR" \
+	"postgresql:///no_such_db?host=$PGDIR&sslpassword=secret" \
+	"postgresql:///yaohao_cli?host=$PGDIR&sslpassword=se%zzcret"; do
+	run "$YAOHAO" stats --db "$uri"
+	assert_exit 4 "a URI that cannot be used: exit 4 ($uri)"
+	assert_stderr_contains "cannot open the store"
+	assert_stderr_not_contains "cret" "its password is not shown ($uri)"
+done
+# each empty password= grows by its "***" as it is shown: forty of them outgrew the buffer
+run "$YAOHAO" stats --db "postgresql:///no_such_db?host=$PGDIR$(for i in $(seq 40); do printf '&password='; done)"
+assert_exit 4 "a URI with forty empty passwords: exit 4, no crash"
+assert_stderr_contains "password=***&password=***"
 PG2=$(bash "$CLUSTER" createdb "$PGDIR" empty)
 run "$YAOHAO" stats --db "$PG2"
 assert_exit 4 "a database without a store: exit 4"

@@ -3180,6 +3180,26 @@ START_TEST(test_stream_reader_matches_jansson)
 			free(t);
 			free(name);
 		}
+		/* a team longer than the fast reader's 64 members, and one exactly that long */
+		for (i = 64; i <= 65; i++) {
+			const char *from = strstr(text, "\"team\": ["), *open = from + 9;
+			const char *member = strchr(open, '{'), *close = strchr(member, '}');
+			size_t mlen = (size_t)(close - member) + 1, n, k;
+			char *team = malloc(i * (mlen + 1) + 1), *w = team;
+
+			ck_assert_ptr_nonnull(team);
+			for (k = 0; k < i; k++) {
+				memcpy(w, member, mlen);
+				w += mlen;
+				*w++ = k + 1 < i ? ',' : ']';
+			}
+			*w = '\0';
+			t = text_with(text, (size_t)(open - text), (size_t)(strstr(open, "]") - open) + 1, team, &n);
+			snprintf(what, sizeof(what), "%s team of %zu", vectors[v], i);
+			compare_readings(t, n, what);
+			free(t);
+			free(team);
+		}
 		/* bytes after the end, a NUL inside, a text that is no object */
 		t = text_with(text, len, 0, " x", &j);
 		compare_readings(t, j, "after the end");
