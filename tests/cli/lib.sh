@@ -29,9 +29,30 @@
 #   db_count DB TABLE       rows in TABLE (all versions)
 #   uscc_check_char FIRST17 prints the GB 32100 check character
 #   hold_store DB           a reader (sqlite3, in a read transaction) holds DB open, so that its
-#                           -wal and -shm stay, until release_store
+#                           -wal and -shm stay, until release_store (SQLite only)
 #   release_store
-#   finish                  prints "N passed, M failed"; exits 1 if M > 0
+#   finish                  prints "N passed, M failed" (and ", K skipped (SQLite only)" when
+#                           some were); exits 1 if M > 0
+#
+# The store's backend.  Run by tests/pg (cli_suite.sh, ctest pg.cli_suite), $YAOHAO is
+# tests/pg/yaohao-on-pg and $YAOHAO_PG_CLUSTER names the cluster: every store file DB is then a
+# PostgreSQL database of its own.  The store is read only through these:
+#   on_pg                   true when the stores are on PostgreSQL
+#   sql DB QUERY            runs QUERY on the store DB (sqlite3 on the file, psql on its
+#                           database); rows one a line, columns joined by '|', as sqlite3 prints
+#   jx COLUMN PATH          SQL fragment: the JSON member PATH ('$.a.b[1]') of COLUMN as text
+#   sql_agg EXPR SEP        SQL fragment: group_concat / string_agg of EXPR joined by SEP
+#   sql_hex EXPR            SQL fragment: a blob in lowercase hex
+#   sql_dump DB             every row of the store, to compare before and after a refusal
+#   assert_store_exists DB [DESC] / assert_no_store DB [DESC]
+#                           the file; on PostgreSQL its database, holding the ledger
+# Checks about the SQLite file itself (its mode, -wal, copies of it, a kill mid-write, sqlite3's
+# own view of it) are marked, greppable as "sqlite_only":
+#   if sqlite_only "WHY"; then ...checks...; fi
+#                           runs the checks on SQLite; on PostgreSQL prints "skip WHY (SQLite
+#                           only)" and counts it as skipped, never as passed
+#   sqlite_only_script WHY  the whole script is about the file: on PostgreSQL it prints why and
+#                           exits 77 (skipped)
 #
 # A script that ends without calling finish (e.g. killed by set -u) fails.
 
@@ -51,6 +72,7 @@ cd "$T" || exit 1
 
 _passed=0
 _failed=0
+_skipped=0
 _finished=0
 STDOUT=
 STDERR=
@@ -197,8 +219,88 @@ json_get() {
 	sqlite3 :memory: "select json_extract(readfile($(_sql_str "$1")), $(_sql_str "$2"));"
 }
 
+on_pg() { [ -n "${YAOHAO_PG_CLUSTER:-}" ]; }
+
+# _pg_db DB: the database yaohao-on-pg maps the store file DB to (one per absolute path).
+_pg_db() { printf 't%s' "$(printf '%s' "$(realpath -m -- "$1")" | sha256sum | cut -c1-20)"; }
+
+_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+sql() {
+	if on_pg; then
+		# -A -t: unaligned, no headers, columns joined by '|' as sqlite3's default; booleans t/f
+		"$(_pg_bin)/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$YAOHAO_PG_CLUSTER" -U yaohao \
+			-d "$(_pg_db "$1")" -c "$2"
+	else
+		sqlite3 "$1" "$2"
+	fi
+}
+
+jx() {
+	if on_pg; then
+		# '$.a.b[1]' -> '{a,b,1}' (the payloads are canonical JSON: json keeps their text)
+		local p
+		p=$(printf '%s' "${2#\$}" | sed -e 's/\[\([0-9]*\)\]/.\1/g' -e 's/^\.//' -e 's/\./,/g')
+		printf "(%s::json #>> '{%s}')" "$1" "$p"
+	else
+		printf "json_extract(%s, '%s')" "$1" "$2"
+	fi
+}
+
+sql_hex() {
+	if on_pg; then printf "encode(%s, 'hex')" "$1"; else printf "lower(hex(%s))" "$1"; fi
+}
+
+sql_agg() {
+	if on_pg; then printf "string_agg((%s)::text, '%s')" "$1" "$2"; else printf "group_concat(%s, '%s')" "$1" "$2"; fi
+}
+
+sql_dump() {
+	if on_pg; then
+		# pg_dump's \restrict lines carry a random key: the rest is the data, in a fixed order
+		"$(_pg_bin)/pg_dump" -a -h "$YAOHAO_PG_CLUSTER" -U yaohao "$(_pg_db "$1")" |
+			grep -v '^\\\(un\)\{0,1\}restrict '
+	else
+		sqlite3 "$1" .dump
+	fi
+}
+
+# _store_exists DB: the store is there: the file, or a database holding the ledger (yaohao-on-pg
+# makes the database before init, so an init refused leaves one, empty).
+_store_exists() {
+	if on_pg; then
+		[ "$(sql "$1" "select count(*) from information_schema.tables where table_name = 'ledger'" 2>/dev/null)" = 1 ]
+	else
+		[ -e "$1" ]
+	fi
+}
+
+assert_store_exists() {
+	local desc=${2:-"store exists: $1"}
+	if _store_exists "$1"; then _pass "$desc"; else _fail "$desc" "no such store: $1"; fi
+}
+
+assert_no_store() {
+	local desc=${2:-"no store: $1"}
+	if _store_exists "$1"; then _fail "$desc" "the store exists: $1"; else _pass "$desc"; fi
+}
+
+sqlite_only() {
+	on_pg || return 0
+	_skipped=$((_skipped + 1))
+	echo "skip $1 (SQLite only)"
+	return 1
+}
+
+sqlite_only_script() {
+	on_pg || return 0
+	_finished=1
+	echo "skip the whole script: $1 (SQLite only)"
+	exit 77
+}
+
 db_count() {
-	sqlite3 "$1" "select count(*) from $2;"
+	sql "$1" "select count(*) from $2;"
 }
 
 uscc_check_char() {
@@ -232,7 +334,11 @@ release_store() {
 
 finish() {
 	_finished=1
-	echo "$_passed passed, $_failed failed"
+	if [ "$_skipped" -gt 0 ]; then
+		echo "$_passed passed, $_failed failed, $_skipped skipped (SQLite only)"
+	else
+		echo "$_passed passed, $_failed failed"
+	fi
 	if [ "$_failed" -gt 0 ] || [ "$_passed" -eq 0 ]; then
 		exit 1
 	fi

@@ -68,8 +68,8 @@ for r in entities inspectors conflicts; do yh import --db cap.db $r "$FIXTURES/$
 yh plan add --db cap.db "$V/nocap/task.json"
 yh commit --db cap.db T-2026-12-NOCAP --entropy-source "drand quicknet round 2"
 assert_exit 0 "the nocap task commits"
-CAP=$(sqlite3 cap.db "select json_extract(announcement, '\$.load_cap') from task_commit")
-sqlite3 cap.db "update task_commit set announcement = json_set(announcement, '\$.load_cap', $((CAP + 1)))"
+CAP=$(sql cap.db "select $(jx announcement '$.load_cap') from task_commit")
+sql cap.db "update task_commit set announcement = json_set(announcement, '\$.load_cap', $((CAP + 1)))"
 yh draw --db cap.db T-2026-12-NOCAP --entropy "value"
 yh publish --db cap.db T-2026-12-NOCAP -o cap2.json
 yh export --db cap.db inspectors --as-of "$(json_get cap2.json '$.freeze_seq')" -o cap-insp.csv

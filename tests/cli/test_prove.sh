@@ -374,7 +374,7 @@ yh prove --db "$DB" "$TASK_ID"
 assert_exit 2 "prove without an entity exits 2"
 yh prove --db "$T/none.db" "$TASK_ID" "$SEL"
 assert_exit 4 "prove on a missing store exits 4"
-assert_no_file "$T/none.db" "prove creates no store"
+assert_no_store "$T/none.db" "prove creates no store"
 # The results a proof states must be the document's: a made-up team or rank fails.
 pset p-sel.json x.json '$.team[0].id' "'33010099999999'"
 yh verify-proof x.json draw.json

@@ -179,7 +179,7 @@ assert_exit 0 "import the conflict raised after the draw"
 yh reassign --db $DB "$TASK" "$E16" "$O16" --reason "企业申请回避"
 assert_exit 0 "reassign on the conflict row imported after the draw"
 assert_eq '{"reason":"近亲属在该企业任职","since":'"$(( $(log_count $DB) - 1 ))"'}' \
-	"$(sqlite3 $DB "select json_extract(payload, '\$.conflict') from ledger order by seq desc limit 1")" \
+	"$(sql $DB "select $(jx payload '$.conflict') from ledger order by seq desc limit 1")" \
 	"the recusal cites the conflict row and the import it came with"
 yh audit --db $DB
 assert_exit 0 "the audit accepts the cited conflict"

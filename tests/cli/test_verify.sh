@@ -62,7 +62,7 @@ yh verify draw.json
 assert_exit 0 "verify with no register files exits 0"
 assert_stderr_empty "verify prints nothing on stderr"
 assert_no_file "$T/nowhere" "verify opens no store (YAOHAO_DB's folder is not created)"
-assert_no_file yaohao.db "verify creates no store in the working folder"
+assert_no_store yaohao.db "verify creates no store in the working folder"
 for c in "${CHECKS[@]}"; do
 	assert_eq 1 "$(printf '%s\n' "$STDOUT" | grep -cE "^(ok|skipped) +$c ")" "the report has one line for the check '$c'"
 done
@@ -337,7 +337,7 @@ assert_check FAILED signature "does not match the document" "another signer name
 # document; only --pubkey tells that it is not the department's.
 sqlite3 "$D1/yaohao.db" ".backup '$T/forge.db'"
 chmod 600 "$T/forge.db" # a store others may read is refused
-sqlite3 "$T/forge.db" "update meta set value = '$(sed -n 2p "$D2/public-key.txt")' where key = 'public_key'"
+sql "$T/forge.db" "update meta set value = '$(sed -n 2p "$D2/public-key.txt")' where key = 'public_key'"
 yh publish --db "$T/forge.db" --key "$D2/yaohao.db.key" "$TASK_ID" -o forged.json
 assert_exit 0 "the draw re-published with d2's key"
 assert_eq "$D2KID" "$(dj '$.signer.key_id' forged.json)" "the forged document names d2's key"
@@ -349,7 +349,7 @@ assert_check FAILED "signer key" "signed by key $D2KID, not by the key given" "r
 assert_eq 1 "$(n_failed)" "re-signed: only the signer check fails"
 # The same forger changing a selected entity's name in the transcript: the
 # signature holds, the registers and the key do not.
-sqlite3 "$T/forge.db" "drop trigger task_draw_no_update;
+sql "$T/forge.db" "drop trigger task_draw_no_update;
 	update task_draw set transcript = replace(transcript, '\"id\":\"$SEL1\",\"name\":\"', '\"id\":\"$SEL1\",\"name\":\"伪造')"
 yh publish --db "$T/forge.db" --key "$D2/yaohao.db.key" "$TASK_ID" -o forged.json
 assert_eq "伪造$(dj "\$.selected[$((SEL1_RANK - 1))].name")" "$(dj "\$.selected[$((SEL1_RANK - 1))].name" forged.json)" "the forged document has the changed name"
