@@ -43,7 +43,12 @@
 #   jx COLUMN PATH          SQL fragment: the JSON member PATH ('$.a.b[1]') of COLUMN as text
 #   sql_agg EXPR SEP        SQL fragment: group_concat / string_agg of EXPR joined by SEP
 #   sql_hex EXPR            SQL fragment: a blob in lowercase hex
+#   sql_blob HEX            SQL fragment: a blob literal
 #   sql_dump DB             every row of the store, to compare before and after a refusal
+#   store_copy DB COPY      a copy of the store (sqlite3's .backup, mode 0600; a database made
+#                           from DB as its template)
+#   sql_unlocked DB TABLE SQL
+#                           SQL run with TABLE's append-only triggers lifted, then put back
 #   assert_store_exists DB [DESC] / assert_no_store DB [DESC]
 #                           the file; on PostgreSQL its database, holding the ledger
 # Checks about the SQLite file itself (its mode, -wal, copies of it, a kill mid-write, sqlite3's
@@ -251,6 +256,10 @@ sql_hex() {
 	if on_pg; then printf "encode(%s, 'hex')" "$1"; else printf "lower(hex(%s))" "$1"; fi
 }
 
+sql_blob() {
+	if on_pg; then printf "'\\x%s'::bytea" "$1"; else printf "x'%s'" "$1"; fi
+}
+
 sql_agg() {
 	if on_pg; then printf "string_agg((%s)::text, '%s')" "$1" "$2"; else printf "group_concat(%s, '%s')" "$1" "$2"; fi
 }
@@ -283,6 +292,31 @@ assert_store_exists() {
 assert_no_store() {
 	local desc=${2:-"no store: $1"}
 	if _store_exists "$1"; then _fail "$desc" "the store exists: $1"; else _pass "$desc"; fi
+}
+
+store_copy() {
+	if on_pg; then
+		# a database made from the other as its template; yaohao-on-pg then finds it made
+		"$(_pg_bin)/createdb" -h "$YAOHAO_PG_CLUSTER" -U yaohao -T "$(_pg_db "$1")" "$(_pg_db "$2")" &&
+			: >"$(realpath -m -- "$2").pgdb"
+	else
+		# 0600, as yaohao makes its stores (and accepts no other)
+		sqlite3 "$1" ".backup '$2'" && chmod 600 "$2"
+	fi
+}
+
+# sql_unlocked DB TABLE SQL: runs SQL on DB with TABLE's append-only triggers lifted, then puts
+# them back (as a store's owner with direct access could).
+sql_unlocked() {
+	if on_pg; then
+		# the session as a replica: no user trigger fires (nor a foreign key's, as with SQLite's
+		# foreign keys off), for this session only
+		sql "$1" "set session_replication_role = replica; $3"
+	else
+		local triggers
+		triggers=$(sqlite3 "$1" "select sql || ';' from sqlite_master where type = 'trigger' and tbl_name = '$2'")
+		sqlite3 "$1" "$(sqlite3 "$1" "select 'drop trigger ' || name || ';' from sqlite_master where type = 'trigger' and tbl_name = '$2'") $3; $triggers"
+	fi
 }
 
 sqlite_only() {

@@ -133,8 +133,8 @@ if [ "$got" = skip ]; then
 else
 	assert_eq "$N" "$got" "each of the $N signatures verifies with the public key (message: tag, NUL, entry hash)"
 	# The verifier is not vacuous: a signature over another hash fails.
-	sqlite3 a.db ".backup tampered.db"
-	sql tampered.db "drop trigger ledger_no_update; update ledger set hash = randomblob(32) where seq = 2"
+	store_copy a.db tampered.db
+	sql_unlocked tampered.db ledger "update ledger set hash = $(sql_blob "$(head -c 32 /dev/urandom | xxd -p -c 64)") where seq = 2"
 	assert_eq "BAD 2" "$(verify_all tampered.db "$PUB")" "a signature does not verify for another hash"
 fi
 
@@ -288,7 +288,7 @@ assert_stderr_contains "$BKID" "the message names the key given"
 assert_stderr_contains "$KID" "the message names the store's key"
 assert_eq "$before" "$(sql_dump a.db)" "another store's key changes nothing"
 # A copy of a store works with a copy of its key only.
-cp a.db copy.db
+store_copy a.db copy.db
 yk import --db copy.db items "$FIXTURES/items.csv"
 assert_exit 4 "a copied store without its key file exits 4"
 cp -p a.db.key copy.db.key
@@ -333,10 +333,8 @@ assert_eq "$before" "$(sql_dump a.db)" "a refused key new changes nothing"
 # keep the ledger append-only.)
 yk init --department 330100-SCJG --db u.db
 rm u.db.key
-triggers=$(sqlite3 u.db "select sql || ';' from sqlite_master where type = 'trigger' and tbl_name = 'ledger'")
-sql u.db "drop trigger ledger_no_update; drop trigger ledger_no_delete;
-	delete from ledger where kind = 'key'; update ledger set signature = null, key_id = null;
-	delete from meta where key = 'public_key'; $triggers"
+sql_unlocked u.db ledger "delete from ledger where kind = 'key'; update ledger set signature = null, key_id = null;
+	delete from meta where key = 'public_key'"
 assert_eq "init|0" "$(sql u.db "select $(sql_agg kind ','), count(signature) from ledger")" "u.db: an unsigned ledger with the init entry"
 yk import --db u.db entities "$E"
 assert_exit 4 "import on a store without a key exits 4"
@@ -406,9 +404,8 @@ assert_eq "$before" "$(sql_dump a.db)" "none of these changed the store"
 keyless() {
 	"$YAOHAO" init --department 330100-SCJG --db "$1" >/dev/null
 	rm "$1.key"
-	sql "$1" "drop trigger ledger_no_update; drop trigger ledger_no_delete;
-		delete from ledger where kind = 'key'; update ledger set signature = null, key_id = null;
-		delete from meta where key = 'public_key'; $triggers"
+	sql_unlocked "$1" ledger "delete from ledger where kind = 'key'; update ledger set signature = null, key_id = null;
+		delete from meta where key = 'public_key'"
 }
 # A run stopped after it wrote DB.key.pending, before the store took it: the next one adopts
 # that key.  (The pending file is made here as another store's key file.)
@@ -455,34 +452,36 @@ assert_stdout_contains "adopted signing key"
 
 # kill -9 at random points of 'key new': a re-run always finishes, the store audits and can
 # be written, and no pending file is left.
-keyless tmpl.db
-outcomes=
-bad=0
-for i in $(seq 1 24); do
-	cp tmpl.db "k$i.db"
-	"$YAOHAO" key new --db "k$i.db" >/dev/null 2>&1 &
-	pid=$!
-	sleep "$(printf '0.%03d' $((RANDOM % 14)))"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	yk key new --db "k$i.db"
-	case "$RC:$STDOUT$STDERR" in
-	0:created*) outcomes="$outcomes c" ;;
-	0:adopted*) outcomes="$outcomes a" ;;
-	0:finished*) outcomes="$outcomes f" ;;
-	4:*"has a signing key already"*) outcomes="$outcomes done" ;;
-	*) bad=$((bad + 1)); echo "run $i: exit $RC: $STDOUT $STDERR" ;;
-	esac
-	if [ ! -f "k$i.db.key" ] || [ -e "k$i.db.key.pending" ]; then
-		bad=$((bad + 1)); echo "run $i: key file missing or pending left"
-	fi
-	yk import --db "k$i.db" items "$FIXTURES/items.csv"
-	[ "$RC" = 0 ] || { bad=$((bad + 1)); echo "run $i: import exit $RC: $STDERR"; }
-	yk audit --db "k$i.db"
-	[ "$RC" = 0 ] || { bad=$((bad + 1)); echo "run $i: audit exit $RC: $STDERR"; }
-done
-echo "outcomes of the re-runs:$outcomes"
-assert_eq 0 "$bad" "after a kill -9 at a random point, key new finishes; the store audits and is writable"
+if sqlite_only "kill -9 of key new on a file store (the kill would land on yaohao-on-pg)"; then
+	keyless tmpl.db
+	outcomes=
+	bad=0
+	for i in $(seq 1 24); do
+		cp tmpl.db "k$i.db"
+		"$YAOHAO" key new --db "k$i.db" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(printf '0.%03d' $((RANDOM % 14)))"
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		yk key new --db "k$i.db"
+		case "$RC:$STDOUT$STDERR" in
+		0:created*) outcomes="$outcomes c" ;;
+		0:adopted*) outcomes="$outcomes a" ;;
+		0:finished*) outcomes="$outcomes f" ;;
+		4:*"has a signing key already"*) outcomes="$outcomes done" ;;
+		*) bad=$((bad + 1)); echo "run $i: exit $RC: $STDOUT $STDERR" ;;
+		esac
+		if [ ! -f "k$i.db.key" ] || [ -e "k$i.db.key.pending" ]; then
+			bad=$((bad + 1)); echo "run $i: key file missing or pending left"
+		fi
+		yk import --db "k$i.db" items "$FIXTURES/items.csv"
+		[ "$RC" = 0 ] || { bad=$((bad + 1)); echo "run $i: import exit $RC: $STDERR"; }
+		yk audit --db "k$i.db"
+		[ "$RC" = 0 ] || { bad=$((bad + 1)); echo "run $i: audit exit $RC: $STDERR"; }
+	done
+	echo "outcomes of the re-runs:$outcomes"
+	assert_eq 0 "$bad" "after a kill -9 at a random point, key new finishes; the store audits and is writable"
+fi
 
 # ---- the secret is never shown -----------------------------------------------------
 
