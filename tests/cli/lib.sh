@@ -9,7 +9,8 @@
 #
 # Each script gets a fresh temporary folder, $T, which is also the working
 # directory and $TMPDIR, and which is removed on exit.  Nothing here uses the
-# network; the tools used are bash, coreutils, grep, sed, awk and sqlite3.
+# network; the tools used are bash, coreutils, grep, sed, awk and sqlite3 (and psql and pg_dump
+# when the stores are on PostgreSQL, below).
 #
 #   run CMD ARGS...         runs CMD with stdin from /dev/null; sets $STDOUT,
 #                           $STDERR and $RC (stdout/stderr also in $T/.stdout, $T/.stderr)
@@ -56,6 +57,8 @@
 #   if sqlite_only "WHY"; then ...checks...; fi
 #                           runs the checks on SQLite; on PostgreSQL prints "skip WHY (SQLite
 #                           only)" and counts it as skipped, never as passed
+#   demo_draw DIR [ARGS]    yaohao demo --draw-only --dir DIR; on PostgreSQL the commands it
+#                           prints, run on DIR/yaohao.db (another secret: another draw)
 #   sqlite_only_script WHY  the whole script is about the file: on PostgreSQL it prints why and
 #                           exits 77 (skipped)
 #
@@ -317,6 +320,32 @@ sql_unlocked() {
 		triggers=$(sqlite3 "$1" "select sql || ';' from sqlite_master where type = 'trigger' and tbl_name = '$2'")
 		sqlite3 "$1" "$(sqlite3 "$1" "select 'drop trigger ' || name || ';' from sqlite_master where type = 'trigger' and tbl_name = '$2'") $3; $triggers"
 	fi
+}
+
+# demo_draw DIR [--fixtures F]: `yaohao demo --draw-only --dir DIR`.  The demo makes its store
+# as a SQLite file, so on PostgreSQL the store DIR/yaohao.db is made by the commands the demo
+# prints, run one by one (the demo's own run in a scratch folder lists them): the same files in
+# DIR, but the commitment's secret from the CSPRNG, not the food vector's pinned one, so another
+# draw.  Sets $RC (and $STDOUT, $STDERR: the last command's) as run does.
+demo_draw() {
+	local dir=$1
+	shift
+	if ! on_pg; then
+		yh demo --draw-only --dir "$dir" "$@"
+		return
+	fi
+	local scratch line
+	scratch=$(mktemp -d "$T/.demo.XXXXXX")
+	yh demo --draw-only --dir "$scratch/d" "$@"
+	[ "$RC" = 0 ] || return 0
+	mkdir -p "$dir"
+	printf '%s\n' "$STDOUT" | sed -n 's/^\$ yaohao //p' | sed 's/    (.*)$//' |
+		sed "s|$scratch/d|$dir|g" > "$scratch/steps"
+	while IFS= read -r line; do
+		eval "YAOHAO_DB=\"\$dir/yaohao.db\" run \"\$YAOHAO\" $line"
+		[ "$RC" = 0 ] || { rm -rf "$scratch"; return 0; }
+	done < "$scratch/steps"
+	rm -rf "$scratch"
 }
 
 sqlite_only() {

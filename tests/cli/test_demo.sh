@@ -1,5 +1,8 @@
 # test_demo.sh — yaohao demo: the whole job on the bundled fixtures.
 source "$TESTLIB"
+# yaohao demo makes its store as a SQLite file, DIR/yaohao.db (it takes no --db): on PostgreSQL
+# there is nothing of the demo's to test.
+sqlite_only_script "yaohao demo makes its store as a SQLite file"
 
 # --dir DIR (created if missing).
 yh demo --dir d1

@@ -10,7 +10,7 @@ EXIT_STORE=4
 EXIT_USAGE=2
 EXIT_DATA=3
 
-yh demo --draw-only --dir d1
+demo_draw d1
 assert_exit 0 "demo exits 0"
 DB=d1/yaohao.db
 yh key show --db "$DB"

@@ -8,9 +8,10 @@ source "$TESTLIB"
 export SOURCE_DATE_EPOCH=1796860800
 TASK=T-2026-12-FOOD
 
-yh demo --draw-only --dir d
+demo_draw d
 assert_exit 0 "demo"
 cp -r d d2
+on_pg && store_copy d/yaohao.db d2/yaohao.db # the folder's files, and on PostgreSQL the database
 # the demo draws with a random secret: its results files are made from its draw by the script
 # that made fixtures/results.csv from the food vector's (fixtures/make_results.py)
 run python3 "$FIXTURES/make_results.py" d/draw.json "$T"
