@@ -9,10 +9,10 @@ D1="$T/d1"
 D2="$T/d2"
 DB="$D1/yaohao.db"
 
-yh demo --draw-only --dir "$D1"
+demo_draw "$D1"
 assert_exit 0 "demo d1 exits 0"
 other_draw_fixtures "$T/fixtures2"
-yh demo --draw-only --dir "$D2" --fixtures "$T/fixtures2"
+demo_draw "$D2" --fixtures "$T/fixtures2"
 assert_exit 0 "demo d2 (another draw of the same task) exits 0"
 cp "$D1/draw.json" draw.json
 cp "$D1/entities.frozen.csv" entities.csv
