@@ -11,10 +11,10 @@ PUBLISHED="draw.json entities.frozen.csv inspectors.frozen.csv conflicts.frozen.
 D1="$T/d1"
 D2="$T/d2"
 
-yh demo --draw-only --dir "$D1"
+demo_draw "$D1"
 assert_exit 0 "demo d1 exits 0"
 other_draw_fixtures "$T/fixtures2"
-yh demo --draw-only --dir "$D2" --fixtures "$T/fixtures2"
+demo_draw "$D2" --fixtures "$T/fixtures2"
 assert_exit 0 "demo d2 (a second store with its own key) exits 0"
 for f in $PUBLISHED; do
 	assert_file_exists "$D1/$f" "the demo publishes $f"
@@ -332,38 +332,38 @@ yh verify x.json
 assert_tampered "d1's document with d2 named as the signer"
 assert_check FAILED signature "does not match the document" "another signer named: the signature fails"
 
-# (yaohao demo makes its stores as SQLite files: on PostgreSQL there is no copy of it to forge.)
-if sqlite_only "a forger's copy of the demo's store file"; then
-	# A forger holding d2's key and a copy of d1's store: the store told that
-	# d2's key is its own, the draw re-published.  The result is a well-signed
-	# document; only --pubkey tells that it is not the department's.
-	sqlite3 "$D1/yaohao.db" ".backup '$T/forge.db'"
-	chmod 600 "$T/forge.db" # a store others may read is refused
-	sql "$T/forge.db" "update meta set value = '$(sed -n 2p "$D2/public-key.txt")' where key = 'public_key'"
-	yh publish --db "$T/forge.db" --key "$D2/yaohao.db.key" "$TASK_ID" -o forged.json
-	assert_exit 0 "the draw re-published with d2's key"
-	assert_eq "$D2KID" "$(dj '$.signer.key_id' forged.json)" "the forged document names d2's key"
-	yh verify "${REGS[@]}" forged.json
-	assert_exit 0 "the re-signed document passes without --pubkey"
-	yh verify "${REGS[@]}" --pubkey public-key.txt forged.json
-	assert_exit 1 "the re-signed document fails with the department's --pubkey"
-	assert_check FAILED "signer key" "signed by key $D2KID, not by the key given" "re-signed: the signer check fails"
-	assert_eq 1 "$(n_failed)" "re-signed: only the signer check fails"
-	# The same forger changing a selected entity's name in the transcript: the
-	# signature holds, the registers and the key do not.
-	sql "$T/forge.db" "drop trigger task_draw_no_update;
-		update task_draw set transcript = replace(transcript, '\"id\":\"$SEL1\",\"name\":\"', '\"id\":\"$SEL1\",\"name\":\"伪造')"
-	yh publish --db "$T/forge.db" --key "$D2/yaohao.db.key" "$TASK_ID" -o forged.json
-	assert_eq "伪造$(dj "\$.selected[$((SEL1_RANK - 1))].name")" "$(dj "\$.selected[$((SEL1_RANK - 1))].name" forged.json)" "the forged document has the changed name"
-	yh verify forged.json
-	assert_exit 0 "a forged name passes the checks that need no register (names are not in the tickets)"
-	yh verify "${REGS[@]}" forged.json
-	assert_exit 1 "a forged name fails with the register files"
-	assert_check FAILED "selection replay" "selected #$SEL1_RANK ('$SEL1') differs from the replay (ticket, team or name)" "a forged name: the replay names the entity"
-	yh verify --pubkey public-key.txt forged.json
-	assert_exit 1 "a forged name fails with the department's --pubkey"
-	assert_check FAILED "signer key" "" "a forged name: the signer is not the department"
-fi
+# A forger holding d2's key and a copy of d1's store: the store told that
+# d2's key is its own, the draw re-published.  The result is a well-signed
+# document; only --pubkey tells that it is not the department's.
+store_copy "$D1/yaohao.db" "$T/forge.db" # (0600: a store others may read is refused)
+sql "$T/forge.db" "update meta set value = '$(sed -n 2p "$D2/public-key.txt")' where key = 'public_key'"
+yh publish --db "$T/forge.db" --key "$D2/yaohao.db.key" "$TASK_ID" -o forged.json
+assert_exit 0 "the draw re-published with d2's key"
+assert_eq "$D2KID" "$(dj '$.signer.key_id' forged.json)" "the forged document names d2's key"
+yh verify "${REGS[@]}" forged.json
+assert_exit 0 "the re-signed document passes without --pubkey"
+yh verify "${REGS[@]}" --pubkey public-key.txt forged.json
+assert_exit 1 "the re-signed document fails with the department's --pubkey"
+assert_check FAILED "signer key" "signed by key $D2KID, not by the key given" "re-signed: the signer check fails"
+assert_eq 1 "$(n_failed)" "re-signed: only the signer check fails"
+# The same forger changing a selected entity's name in the transcript: the
+# signature holds, the registers and the key do not.
+# (the transcript is a blob: SQLite's replace reads it as text, PostgreSQL's bytea is converted)
+text=transcript
+on_pg && text="convert_from(transcript, 'UTF8')"
+forged="replace($text, '\"id\":\"$SEL1\",\"name\":\"', '\"id\":\"$SEL1\",\"name\":\"伪造')"
+on_pg && forged="convert_to($forged, 'UTF8')"
+sql_unlocked "$T/forge.db" task_draw "update task_draw set transcript = $forged"
+yh publish --db "$T/forge.db" --key "$D2/yaohao.db.key" "$TASK_ID" -o forged.json
+assert_eq "伪造$(dj "\$.selected[$((SEL1_RANK - 1))].name")" "$(dj "\$.selected[$((SEL1_RANK - 1))].name" forged.json)" "the forged document has the changed name"
+yh verify forged.json
+assert_exit 0 "a forged name passes the checks that need no register (names are not in the tickets)"
+yh verify "${REGS[@]}" forged.json
+assert_exit 1 "a forged name fails with the register files"
+assert_check FAILED "selection replay" "selected #$SEL1_RANK ('$SEL1') differs from the replay (ticket, team or name)" "a forged name: the replay names the entity"
+yh verify --pubkey public-key.txt forged.json
+assert_exit 1 "a forged name fails with the department's --pubkey"
+assert_check FAILED "signer key" "" "a forged name: the signer is not the department"
 
 # ---- tampering with the register files ---------------------------------------------
 
