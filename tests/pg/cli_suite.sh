@@ -26,6 +26,8 @@ for s in "${scripts[@]}"; do
 	*) status=1 ;;
 	esac
 	printf '%-26s exit %-3s %s\n' "$s" "$rc" "$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed|^skipped whole' | tail -n 1)"
-	printf '%s\n' "$out" > "${CLI_SUITE_LOGS:-/dev/null}/$s.log" 2>/dev/null || true
+	[ -z "${CLI_SUITE_LOGS:-}" ] || printf '%s\n' "$out" >"$CLI_SUITE_LOGS/$s.log"
+	# a failure shows its checks (and what each got) in ctest's output
+	case $rc in 0 | 77) ;; *) printf '%s\n' "$out" | grep -a -A4 '^FAIL' | head -n 60 | sed 's/^/    /' ;; esac
 done
 exit $status
