@@ -50,15 +50,16 @@
 #                           from DB as its template)
 #   sql_unlocked DB TABLE SQL
 #                           SQL run with TABLE's append-only triggers lifted, then put back
+#                           (on PostgreSQL: no trigger nor foreign key fires in that session)
+#   demo_draw DIR [ARGS]    yaohao demo --draw-only --dir DIR; on PostgreSQL the commands it
+#                           prints, run on DIR/yaohao.db (another secret: another draw)
 #   assert_store_exists DB [DESC] / assert_no_store DB [DESC]
 #                           the file; on PostgreSQL its database, holding the ledger
 # Checks about the SQLite file itself (its mode, -wal, copies of it, a kill mid-write, sqlite3's
 # own view of it) are marked, greppable as "sqlite_only":
 #   if sqlite_only "WHY"; then ...checks...; fi
 #                           runs the checks on SQLite; on PostgreSQL prints "skip WHY (SQLite
-#                           only)" and counts it as skipped, never as passed
-#   demo_draw DIR [ARGS]    yaohao demo --draw-only --dir DIR; on PostgreSQL the commands it
-#                           prints, run on DIR/yaohao.db (another secret: another draw)
+#                           only)" and counts the block as skipped, never as passed
 #   sqlite_only_script WHY  the whole script is about the file: on PostgreSQL it prints why and
 #                           exits 77 (skipped)
 #
