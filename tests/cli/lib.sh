@@ -9,7 +9,8 @@
 #
 # Each script gets a fresh temporary folder, $T, which is also the working
 # directory and $TMPDIR, and which is removed on exit.  Nothing here uses the
-# network; the tools used are bash, coreutils, grep, sed, awk and sqlite3.
+# network; the tools used are bash, coreutils, grep, sed, awk and sqlite3 (and psql and pg_dump
+# when the stores are on PostgreSQL, below).
 #
 #   run CMD ARGS...         runs CMD with stdin from /dev/null; sets $STDOUT,
 #                           $STDERR and $RC (stdout/stderr also in $T/.stdout, $T/.stderr)
@@ -29,9 +30,38 @@
 #   db_count DB TABLE       rows in TABLE (all versions)
 #   uscc_check_char FIRST17 prints the GB 32100 check character
 #   hold_store DB           a reader (sqlite3, in a read transaction) holds DB open, so that its
-#                           -wal and -shm stay, until release_store
+#                           -wal and -shm stay, until release_store (SQLite only)
 #   release_store
-#   finish                  prints "N passed, M failed"; exits 1 if M > 0
+#   finish                  prints "N passed, M failed" (and ", K skipped (SQLite only)" when
+#                           some were); exits 1 if M > 0
+#
+# The store's backend.  Run by tests/pg (cli_suite.sh, ctest pg.cli_suite), $YAOHAO is
+# tests/pg/yaohao-on-pg and $YAOHAO_PG_CLUSTER names the cluster: every store file DB is then a
+# PostgreSQL database of its own.  The store is read only through these:
+#   on_pg                   true when the stores are on PostgreSQL
+#   sql DB QUERY            runs QUERY on the store DB (sqlite3 on the file, psql on its
+#                           database); rows one a line, columns joined by '|', as sqlite3 prints
+#   jx COLUMN PATH          SQL fragment: the JSON member PATH ('$.a.b[1]') of COLUMN as text
+#   sql_agg EXPR SEP        SQL fragment: group_concat / string_agg of EXPR joined by SEP
+#   sql_hex EXPR            SQL fragment: a blob in lowercase hex
+#   sql_blob HEX            SQL fragment: a blob literal
+#   sql_dump DB             every row of the store, to compare before and after a refusal
+#   store_copy DB COPY      a copy of the store (sqlite3's .backup, mode 0600; a database made
+#                           from DB as its template)
+#   sql_unlocked DB TABLE SQL
+#                           SQL run with TABLE's append-only triggers lifted, then put back
+#                           (on PostgreSQL: no trigger nor foreign key fires in that session)
+#   demo_draw DIR [ARGS]    yaohao demo --draw-only --dir DIR; on PostgreSQL the commands it
+#                           prints, run on DIR/yaohao.db (another secret: another draw)
+#   assert_store_exists DB [DESC] / assert_no_store DB [DESC]
+#                           the file; on PostgreSQL its database, holding the ledger
+# Checks about the SQLite file itself (its mode, -wal, copies of it, a kill mid-write, sqlite3's
+# own view of it) are marked, greppable as "sqlite_only":
+#   if sqlite_only "WHY"; then ...checks...; fi
+#                           runs the checks on SQLite; on PostgreSQL prints "skip WHY (SQLite
+#                           only)" and counts the block as skipped, never as passed
+#   sqlite_only_script WHY  the whole script is about the file: on PostgreSQL it prints why and
+#                           exits 77 (skipped)
 #
 # A script that ends without calling finish (e.g. killed by set -u) fails.
 
@@ -51,6 +81,7 @@ cd "$T" || exit 1
 
 _passed=0
 _failed=0
+_skipped=0
 _finished=0
 STDOUT=
 STDERR=
@@ -197,8 +228,143 @@ json_get() {
 	sqlite3 :memory: "select json_extract(readfile($(_sql_str "$1")), $(_sql_str "$2"));"
 }
 
+on_pg() { [ -n "${YAOHAO_PG_CLUSTER:-}" ]; }
+
+# _pg_db DB: the database yaohao-on-pg maps the store file DB to (one per absolute path).
+_pg_db() { printf 't%s' "$(printf '%s' "$(realpath -m -- "$1")" | sha256sum | cut -c1-20)"; }
+
+_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+sql() {
+	if on_pg; then
+		# -A -t: unaligned, no headers, columns joined by '|' as sqlite3's default; booleans t/f
+		"$(_pg_bin)/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$YAOHAO_PG_CLUSTER" -U yaohao \
+			-d "$(_pg_db "$1")" -c "$2"
+	else
+		sqlite3 "$1" "$2"
+	fi
+}
+
+jx() {
+	if on_pg; then
+		# '$.a.b[1]' -> '{a,b,1}' (the payloads are canonical JSON: json keeps their text)
+		local p
+		p=$(printf '%s' "${2#\$}" | sed -e 's/\[\([0-9]*\)\]/.\1/g' -e 's/^\.//' -e 's/\./,/g')
+		printf "(%s::json #>> '{%s}')" "$1" "$p"
+	else
+		printf "json_extract(%s, '%s')" "$1" "$2"
+	fi
+}
+
+sql_hex() {
+	if on_pg; then printf "encode(%s, 'hex')" "$1"; else printf "lower(hex(%s))" "$1"; fi
+}
+
+sql_blob() {
+	if on_pg; then printf "'\\x%s'::bytea" "$1"; else printf "x'%s'" "$1"; fi
+}
+
+sql_agg() {
+	if on_pg; then printf "string_agg((%s)::text, '%s')" "$1" "$2"; else printf "group_concat(%s, '%s')" "$1" "$2"; fi
+}
+
+sql_dump() {
+	if on_pg; then
+		# pg_dump's \restrict lines carry a random key: the rest is the data, in a fixed order
+		"$(_pg_bin)/pg_dump" -a -h "$YAOHAO_PG_CLUSTER" -U yaohao "$(_pg_db "$1")" |
+			grep -v '^\\\(un\)\{0,1\}restrict '
+	else
+		sqlite3 "$1" .dump
+	fi
+}
+
+# _store_exists DB: the store is there: the file, or a database holding the ledger (yaohao-on-pg
+# makes the database before init, so an init refused leaves one, empty).
+_store_exists() {
+	if on_pg; then
+		[ "$(sql "$1" "select count(*) from information_schema.tables where table_name = 'ledger'" 2>/dev/null)" = 1 ]
+	else
+		[ -e "$1" ]
+	fi
+}
+
+assert_store_exists() {
+	local desc=${2:-"store exists: $1"}
+	if _store_exists "$1"; then _pass "$desc"; else _fail "$desc" "no such store: $1"; fi
+}
+
+assert_no_store() {
+	local desc=${2:-"no store: $1"}
+	if _store_exists "$1"; then _fail "$desc" "the store exists: $1"; else _pass "$desc"; fi
+}
+
+store_copy() {
+	if on_pg; then
+		# a database made from the other as its template; yaohao-on-pg then finds it made
+		"$(_pg_bin)/createdb" -h "$YAOHAO_PG_CLUSTER" -U yaohao -T "$(_pg_db "$1")" "$(_pg_db "$2")" &&
+			: >"$(realpath -m -- "$2").pgdb"
+	else
+		# 0600, as yaohao makes its stores (and accepts no other)
+		sqlite3 "$1" ".backup '$2'" && chmod 600 "$2"
+	fi
+}
+
+# sql_unlocked DB TABLE SQL: runs SQL on DB with TABLE's append-only triggers lifted, then puts
+# them back (as a store's owner with direct access could).
+sql_unlocked() {
+	if on_pg; then
+		# the session as a replica: no user trigger fires (nor a foreign key's, as with SQLite's
+		# foreign keys off), for this session only
+		sql "$1" "set session_replication_role = replica; $3"
+	else
+		local triggers
+		triggers=$(sqlite3 "$1" "select sql || ';' from sqlite_master where type = 'trigger' and tbl_name = '$2'")
+		sqlite3 "$1" "$(sqlite3 "$1" "select 'drop trigger ' || name || ';' from sqlite_master where type = 'trigger' and tbl_name = '$2'") $3; $triggers"
+	fi
+}
+
+# demo_draw DIR [--fixtures F]: `yaohao demo --draw-only --dir DIR`.  The demo makes its store
+# as a SQLite file, so on PostgreSQL the store DIR/yaohao.db is made by the commands the demo
+# prints, run one by one (the demo's own run in a scratch folder lists them): the same files in
+# DIR, but the commitment's secret from the CSPRNG, not the food vector's pinned one, so another
+# draw.  Sets $RC (and $STDOUT, $STDERR: the last command's) as run does.
+demo_draw() {
+	local dir=$1
+	shift
+	if ! on_pg; then
+		yh demo --draw-only --dir "$dir" "$@"
+		return
+	fi
+	local scratch line
+	scratch=$(mktemp -d "$T/.demo.XXXXXX")
+	yh demo --draw-only --dir "$scratch/d" "$@"
+	[ "$RC" = 0 ] || return 0
+	mkdir -p "$dir"
+	printf '%s\n' "$STDOUT" | sed -n 's/^\$ yaohao //p' | sed 's/    (.*)$//' |
+		sed "s|$scratch/d|$dir|g" > "$scratch/steps"
+	while IFS= read -r line; do
+		eval "YAOHAO_DB=\"\$dir/yaohao.db\" run \"\$YAOHAO\" $line"
+		[ "$RC" = 0 ] || { rm -rf "$scratch"; return 0; }
+	done < "$scratch/steps"
+	rm -rf "$scratch"
+}
+
+sqlite_only() {
+	on_pg || return 0
+	_skipped=$((_skipped + 1))
+	echo "skip $1 (SQLite only)"
+	return 1
+}
+
+sqlite_only_script() {
+	on_pg || return 0
+	_finished=1
+	echo "skip the whole script: $1 (SQLite only)"
+	exit 77
+}
+
 db_count() {
-	sqlite3 "$1" "select count(*) from $2;"
+	sql "$1" "select count(*) from $2;"
 }
 
 uscc_check_char() {
@@ -232,7 +398,11 @@ release_store() {
 
 finish() {
 	_finished=1
-	echo "$_passed passed, $_failed failed"
+	if [ "$_skipped" -gt 0 ]; then
+		echo "$_passed passed, $_failed failed, $_skipped skipped (SQLite only)"
+	else
+		echo "$_passed passed, $_failed failed"
+	fi
 	if [ "$_failed" -gt 0 ] || [ "$_passed" -eq 0 ]; then
 		exit 1
 	fi

@@ -32,16 +32,16 @@ SOURCE_DATE_EPOCH=1737676800 yh calendar import --db s.db "$C"
 assert_exit 0 "import fixtures/calendar.csv"
 assert_stdout_contains "into the calendar as ledger entry $((n + 1)): years 2024, 2025, 2026; 89 holidays, 19 working days; 0 day(s) of those years replaced"
 assert_eq "calendar|calendar.csv|[2024,2025,2026]|108|2025-01-24T00:00:00Z" \
-	"$(sqlite3 s.db "select kind, json_extract(payload, '\$.file'), json_extract(payload, '\$.years'), json_extract(payload, '\$.days'), json_extract(payload, '\$.time') from ledger where seq = $((n + 1))")" \
+	"$(sql s.db "select kind, $(jx payload '$.file'), $(jx payload '$.years'), $(jx payload '$.days'), $(jx payload '$.time') from ledger where seq = $((n + 1))")" \
 	"one calendar entry: file, years, days, and the time \$SOURCE_DATE_EPOCH gives"
 assert_eq "$(sha256sum "$C" | cut -c 1-64)" \
-	"$(sqlite3 s.db "select json_extract(payload, '\$.sha256') from ledger where seq = $((n + 1))")" \
+	"$(sql s.db "select $(jx payload '$.sha256') from ledger where seq = $((n + 1))")" \
 	"the entry records the file's SHA-256"
 # the days' digest of a year (§17) is the SHA-256 of its "date,kind,note" lines: the fixture's own
 assert_eq "$(grep '^2025-' "$C" | sha256sum | cut -c 1-64)" \
-	"$(sqlite3 s.db "select json_extract(payload, '\$.days_sha256[1]') from ledger where seq = $((n + 1))")" \
+	"$(sql s.db "select $(jx payload '$.days_sha256[1]') from ledger where seq = $((n + 1))")" \
 	"days_sha256 of 2025 is recomputed with grep and sha256sum"
-assert_eq 64 "$(sqlite3 s.db "select length(signature) from ledger where seq = $((n + 1))")" "the entry is signed"
+assert_eq 64 "$(sql s.db "select length(signature) from ledger where seq = $((n + 1))")" "the entry is signed"
 assert_eq 108 "$(db_count s.db calendar_day)" "108 days stored"
 
 yh calendar list --db s.db
@@ -134,7 +134,7 @@ cat > bad.csv <<'EOF'
 2027-01-01,休,again
 2027-03-01,假日
 EOF
-before=$(sqlite3 s.db .dump)
+before=$(sql_dump s.db)
 yh calendar import --db s.db bad.csv
 assert_exit 3 "a bad calendar file: exit 3"
 assert_stderr_contains "bad.csv:3: 日期: '2027-02-30' is not a date (YYYY-MM-DD, from 1900)" "line 3: the date, under its Chinese header"
@@ -143,7 +143,7 @@ assert_stderr_contains "bad.csv:5: 类型: 2027-02-08 is a Monday: only a Saturd
 assert_stderr_contains "bad.csv:6: 日期: duplicate date 2027-01-01, first on line 2" "line 6: a duplicate"
 assert_stderr_contains "bad.csv:7: row: has 2 fields, the header has 3" "line 7: a short row"
 assert_stderr_contains "yaohao: 5 errors in 'bad.csv', nothing imported"
-assert_eq "$before" "$(sqlite3 s.db .dump)" "nothing changed"
+assert_eq "$before" "$(sql_dump s.db)" "nothing changed"
 
 # ---- a year imported again is replaced; the others stay ----------------------------------
 
@@ -151,11 +151,11 @@ printf '日期,类型,说明\n2025年1月1日,休,元旦\n2025/2/8,上班,春节
 yh calendar import --db s.db y2025.csv --dry-run
 assert_exit 0 "a dry run"
 assert_stdout_contains "y2025.csv is valid (dry run, nothing changed): years 2025; 1 holidays, 1 working days; 33 day(s) of those years would be replaced"
-assert_eq "$before" "$(sqlite3 s.db .dump)" "the dry run changed nothing"
+assert_eq "$before" "$(sql_dump s.db)" "the dry run changed nothing"
 yh calendar import --db s.db y2025.csv
 assert_exit 0 "Chinese headers, dates and kinds"
 assert_stdout_contains "years 2025; 1 holidays, 1 working days; 33 day(s) of those years replaced"
-assert_eq "2|36|39" "$(sqlite3 s.db "select sum(date like '2025-%') || '|' || sum(date like '2024-%') || '|' || sum(date like '2026-%') from calendar_day")" \
+assert_eq "2|36|39" "$(sql s.db "select count(case when date like '2025-%' then 1 end) || '|' || count(case when date like '2024-%' then 1 end) || '|' || count(case when date like '2026-%' then 1 end) from calendar_day")" \
 	"2025 replaced, 2024 and 2026 kept"
 # without the 2025 Spring Festival, Mon 2025-01-27 + 1 is Tuesday 1-28
 deadline 2025-01-27 1 2025-01-28 "the new 2025 counts"
@@ -166,7 +166,7 @@ yh audit --db s.db
 assert_exit 0 "the audit passes"
 assert_check ok calendar "2 calendar import(s): the stored working-day calendar of each of the 3 year(s) they cover is the one the last import covering the year recorded" \
 	"the audit checks the calendar"
-sqlite3 s.db "update calendar_day set kind = 'workday' where date = '2024-10-05'"
+sql s.db "update calendar_day set kind = 'workday' where date = '2024-10-05'"
 yh audit --db s.db
 assert_exit 1 "a day changed around the ledger: the audit fails"
 assert_stdout_contains "(calendar): the 36 calendar day(s) the store holds for 2024 are not the ones this entry recorded"

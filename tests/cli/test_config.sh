@@ -17,7 +17,7 @@ officers() {
 		printf '某人%d,P%d,330100-SCJG,食品,2030-12-31,%s\n' "$n" "$n" "$w" >> "$file"
 	done
 }
-statuses() { sqlite3 s.db "select group_concat(status, ' ') from (select status from inspector where valid_to is null and id like 'P%' order by cast(substr(id, 2) as integer))"; }
+statuses() { sql s.db "select status from inspector where valid_to is null and id like 'P%' order by cast(substr(id, 2) as integer)" | paste -sd ' '; }
 
 yh init --department 330100-SCJG --db s.db
 assert_exit 0 "init"
@@ -37,13 +37,13 @@ assert_stdout_contains "离岗" "import --columns lists the new words"
 # ---- a local word ----------------------------------------------------------------
 
 officers local.csv 在岗 驻村 病休
-before=$(sqlite3 s.db .dump)
+before=$(sql_dump s.db)
 yh import --db s.db inspectors local.csv
 assert_exit 3 "an unknown word: exit 3"
 assert_stderr_contains "local.csv:3: 状态: '驻村' is not one of" "the line and the column are named"
 assert_stderr_contains "nor in the store's status map (a local word: 'yaohao config status-map add WORD CLASS')" \
 	"the hint names the command"
-assert_eq "$before" "$(sqlite3 s.db .dump)" "nothing is imported"
+assert_eq "$before" "$(sql_dump s.db)" "nothing is imported"
 
 yh config status-map list --db s.db
 assert_exit 0 "status-map list"
@@ -53,9 +53,9 @@ yh config status-map add 驻村 on_leave --db s.db
 assert_exit 0 "status-map add 驻村 on_leave"
 assert_stdout_contains "inspectors: '驻村' is now read as on_leave (ledger entry $((n + 1)))"
 assert_eq "config|status_map|add|inspectors|驻村|on_leave" \
-	"$(sqlite3 s.db "select kind, json_extract(payload, '\$.setting'), json_extract(payload, '\$.action'), json_extract(payload, '\$.register'), json_extract(payload, '\$.word'), json_extract(payload, '\$.class') from ledger where seq = $((n + 1))")" \
+	"$(sql s.db "select kind, $(jx payload '$.setting'), $(jx payload '$.action'), $(jx payload '$.register'), $(jx payload '$.word'), $(jx payload '$.class') from ledger where seq = $((n + 1))")" \
 	"the ledger entry records the mapping"
-assert_eq 64 "$(sqlite3 s.db "select length(signature) from ledger where seq = $((n + 1))")" "the entry is signed"
+assert_eq 64 "$(sql s.db "select length(signature) from ledger where seq = $((n + 1))")" "the entry is signed"
 yh import --db s.db inspectors local.csv
 assert_exit 0 "with 驻村 in the map the file imports"
 assert_eq "active on_leave on_leave" "$(statuses)" "驻村 is stored as on_leave"
@@ -80,7 +80,7 @@ assert_exit 0 "'stand by' and STAND_BY match 'Stand By'"
 
 # ---- refusals, each leaving the store as it was ----------------------------------
 
-before=$(sqlite3 s.db .dump)
+before=$(sql_dump s.db)
 yh config status-map add 休假 active --db s.db
 assert_exit 4 "a built-in word: exit 4"
 assert_stderr_contains "'休假' is a built-in word of inspectors (on_leave)"
@@ -107,7 +107,7 @@ mv s.db.key away.key
 yh config status-map add 出差 on_leave --db s.db
 assert_exit 4 "without the secret key: exit 4"
 mv away.key s.db.key
-assert_eq "$before" "$(sqlite3 s.db .dump)" "no refusal changed the store"
+assert_eq "$before" "$(sql_dump s.db)" "no refusal changed the store"
 
 # ---- removing, the audit, the log ------------------------------------------------
 

@@ -1,5 +1,8 @@
 # test_demo.sh — yaohao demo: the whole job on the bundled fixtures.
 source "$TESTLIB"
+# yaohao demo makes its store as a SQLite file, DIR/yaohao.db (it takes no --db): on PostgreSQL
+# there is nothing of the demo's to test.
+sqlite_only_script "yaohao demo makes its store as a SQLite file"
 
 # --dir DIR (created if missing).
 yh demo --dir d1
@@ -20,7 +23,7 @@ assert_stdout_contains "inspectors: 40"
 assert_stdout_contains "conflicts (回避): 15"
 assert_stdout_contains "check items: 8"
 assert_stdout_contains "try: yaohao log --db d1/yaohao.db"
-assert_file_exists d1/yaohao.db "demo leaves d1/yaohao.db"
+assert_store_exists d1/yaohao.db "demo leaves d1/yaohao.db"
 # The demo's ledger: init, the signing key, the four imports, then the task, its commitment
 # and its draw; nine days later the calendar, 14 results, a reassignment, the entity register
 # with one entity deregistered, its substitution, the substitute's result and the disclosure.
@@ -47,7 +50,7 @@ assert_stdout_contains "created signing key " "demo creates a signing key"
 assert_file_exists d1/yaohao.db.key "demo leaves the secret key d1/yaohao.db.key"
 assert_eq 600 "$(stat -c %a d1/yaohao.db.key)" "the demo's key file has mode 600"
 assert_eq "$(db_count d1/yaohao.db ledger)" \
-	"$(sqlite3 d1/yaohao.db "select count(*) from ledger where length(signature) = 64 and key_id = (select json_extract(payload, '\$.key_id') from ledger where kind = 'key')")" \
+	"$(sql d1/yaohao.db "select count(*) from ledger where length(signature) = 64 and key_id = (select $(jx payload '$.key_id') from ledger where kind = 'key')")" \
 	"every entry of the demo ledger is signed by the demo's key"
 yh verify d1/results.json --draw d1/draw.json --inspectors d1/inspectors.frozen.csv --conflicts d1/conflicts.frozen.csv
 assert_exit 0 "the demo's results document verifies with the CLI"
@@ -67,13 +70,13 @@ yh import --db d1/yaohao.db --dry-run items "$FIXTURES/items.csv"
 assert_exit 0 "the demo store accepts its key file (DB.key)"
 
 # Again on the same DIR: the store exists, exit 4, the store and key untouched.
-before=$(sqlite3 d1/yaohao.db .dump)
+before=$(sql_dump d1/yaohao.db)
 before_key=$(cat d1/yaohao.db.key)
 yh demo --dir d1
 assert_exit 4 "demo on a DIR that holds a store exits 4"
 assert_stderr_contains "d1/yaohao.db" "the message names the existing store"
 assert_stderr_contains "exists"
-assert_eq "$before" "$(sqlite3 d1/yaohao.db .dump)" "the existing demo store is unchanged"
+assert_eq "$before" "$(sql_dump d1/yaohao.db)" "the existing demo store is unchanged"
 assert_eq "$before_key" "$(cat d1/yaohao.db.key)" "the existing demo key file is unchanged"
 
 # A DIR that holds a key file but no store: refused like 'yaohao init' refuses
@@ -85,13 +88,13 @@ yh demo --dir dk
 assert_exit 4 "demo on a DIR that holds a key file exits 4"
 assert_stderr_contains "dk/yaohao.db.key" "the message names the existing key file"
 assert_eq "not mine" "$(cat dk/yaohao.db.key)" "the existing key file is unchanged"
-assert_no_file dk/yaohao.db "no store without its key is left behind"
+assert_no_store dk/yaohao.db "no store without its key is left behind"
 
 # An existing empty folder is fine.
 mkdir d2
 yh demo --dir d2 --fixtures "$FIXTURES"
 assert_exit 0 "demo in an existing empty folder with --fixtures"
-assert_file_exists d2/yaohao.db
+assert_store_exists d2/yaohao.db
 
 # $YAOHAO_FIXTURES, and a fixtures folder that does not exist.
 YAOHAO_FIXTURES="$FIXTURES" yh demo --dir d3
@@ -100,7 +103,7 @@ assert_stdout_contains "fixtures:    $FIXTURES"
 yh demo --dir d4 --fixtures "$T/no-fixtures"
 assert_exit 3 "demo with a missing fixtures folder exits 3"
 assert_stderr_contains "$T/no-fixtures"
-assert_no_file d4/yaohao.db "no store without fixtures"
+assert_no_store d4/yaohao.db "no store without fixtures"
 
 # Without --dir: a new temporary folder, whose path is printed.
 mkdir tmp
@@ -112,8 +115,8 @@ case $dir in
 "$T/tmp/"*) _pass "the demo folder is under \$TMPDIR" ;;
 *) _fail "the demo folder is under \$TMPDIR" "got: $dir" ;;
 esac
-assert_file_exists "$dir/yaohao.db" "the printed folder holds yaohao.db"
-assert_eq 300 "$(sqlite3 "$dir/yaohao.db" "select count(*) from entity where valid_to is null")" "the temporary store has 300 entities"
+assert_store_exists "$dir/yaohao.db" "the printed folder holds yaohao.db"
+assert_eq 300 "$(sql "$dir/yaohao.db" "select count(*) from entity where valid_to is null")" "the temporary store has 300 entities"
 rm -rf -- "$dir"
 assert_no_file "$dir" "the temporary demo folder is removed"
 

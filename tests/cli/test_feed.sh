@@ -18,7 +18,7 @@ chmod 600 vk.key
 yh feed --help
 assert_exit 0 "feed --help exits 0"
 assert_stdout_contains "usage: yaohao feed"
-yh demo --draw-only --dir d1
+demo_draw d1
 assert_exit 0 "the demo runs"
 yh feed --db d1/yaohao.db
 assert_exit 2 "feed without -o exits 2"
@@ -68,8 +68,12 @@ for r in entities inspectors conflicts; do yh import --db cap.db $r "$FIXTURES/$
 yh plan add --db cap.db "$V/nocap/task.json"
 yh commit --db cap.db T-2026-12-NOCAP --entropy-source "drand quicknet round 2"
 assert_exit 0 "the nocap task commits"
-CAP=$(sqlite3 cap.db "select json_extract(announcement, '\$.load_cap') from task_commit")
-sqlite3 cap.db "update task_commit set announcement = json_set(announcement, '\$.load_cap', $((CAP + 1)))"
+CAP=$(sql cap.db "select $(jx announcement '$.load_cap') from task_commit")
+if on_pg; then
+	sql cap.db "update task_commit set announcement = jsonb_set(announcement::jsonb, '{load_cap}', '$((CAP + 1))')::text"
+else
+	sql cap.db "update task_commit set announcement = json_set(announcement, '\$.load_cap', $((CAP + 1)))"
+fi
 yh draw --db cap.db T-2026-12-NOCAP --entropy "value"
 yh publish --db cap.db T-2026-12-NOCAP -o cap2.json
 yh export --db cap.db inspectors --as-of "$(json_get cap2.json '$.freeze_seq')" -o cap-insp.csv
@@ -104,7 +108,7 @@ assert_exit 1 "a feed edited without re-signing: exit 1"
 assert_check FAILED chain "signature" "the feed's signature fails"
 
 # ---- a fork: the store copied after announcement 1, a different second announcement in each --
-cp d1/yaohao.db fork.db
+if on_pg; then store_copy d1/yaohao.db fork.db; else cp d1/yaohao.db fork.db; fi
 cp d1/yaohao.db.key fork.db.key
 for s in a b; do
 	sed -e "s/T-2026-12-FOOD/T-2026-12-FORK-$s/" "$FIXTURES/task-food.json" > task-$s.json
@@ -136,7 +140,7 @@ assert_check FAILED chain "is not number 2 of the feed's chain" "the feed catche
 sed -e "s/T-2026-12-FOOD/T-2026-12-RETRY/" "$FIXTURES/task-food.json" > task-r.json
 yh plan add --db d1/yaohao.db task-r.json
 yh commit --db d1/yaohao.db T-2026-12-RETRY --entropy-source "drand quicknet round 3"
-cp d1/yaohao.db retry.db
+if on_pg; then store_copy d1/yaohao.db retry.db; else cp d1/yaohao.db retry.db; fi
 cp d1/yaohao.db.key retry.db.key
 yh draw --db d1/yaohao.db T-2026-12-RETRY --entropy "the value"
 yh publish --db d1/yaohao.db T-2026-12-RETRY -o r-a.json

@@ -40,10 +40,10 @@ import_at() {
 yh init --department 330100-SCJG --db h.db
 assert_exit 0 "init"
 # A new store: the init entry (1), then the key entry; imports follow.
-assert_eq "init key" "$(sqlite3 h.db "select kind from ledger order by seq" | tr '\n' ' ' | sed 's/ $//')" \
+assert_eq "init key" "$(sql h.db "select kind from ledger order by seq" | tr '\n' ' ' | sed 's/ $//')" \
 	"a new store's ledger: init, key"
 INIT_SEQ=1
-LAST=$(sqlite3 h.db "select max(seq) from ledger")
+LAST=$(sql h.db "select max(seq) from ledger")
 NEW_HEAD=$LAST
 
 # The original file.
@@ -67,7 +67,7 @@ assert_eq "0 0 300 0" "$(for k in added changed unchanged closed; do printf '%s 
 	"a dry run of the same copy: all unchanged"
 
 # The rows: old versions kept and closed at the modified copy's entry.
-q() { sqlite3 h.db "$1"; }
+q() { sql h.db "$1"; }
 assert_eq "C|$FIRST_SEQ|$MOD_SEQ
 D|$MOD_SEQ|" "$(q "select risk, valid_from, valid_to from entity where id = '$CHANGED' order by valid_from")" \
 	"the changed row: the old version closed at $MOD_SEQ, the new one open from $MOD_SEQ"
@@ -108,7 +108,7 @@ assert_exit 0 "re-import of the identical file"
 assert_stdout_contains "300 rows, 0 added, 0 changed, 300 unchanged, 0 closed" "re-import: all unchanged"
 import_at REIMPORT_SEQ "the identical re-import"
 assert_eq 302 "$(db_count h.db entity)" "an identical re-import writes no row versions"
-assert_eq "$REIMPORT_SEQ" "$(sqlite3 h.db "select max(seq) from ledger")" "the identical re-import is on record as the head, entry $REIMPORT_SEQ"
+assert_eq "$REIMPORT_SEQ" "$(sql h.db "select max(seq) from ledger")" "the identical re-import is on record as the head, entry $REIMPORT_SEQ"
 yh stats --db h.db --json
 assert_eq "$(sed "s/\"as_of\": $MOD_SEQ,/\"as_of\": $REIMPORT_SEQ,/" head.json)" "$STDOUT" "an identical re-import changes no statistic"
 

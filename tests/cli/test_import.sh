@@ -5,13 +5,13 @@ source "$TESTLIB"
 ENTITY_COLS="id,name,type,region,industry,risk,status,abnormal"
 
 # The newest ledger entry of a store.
-ledger_head() { sqlite3 "$1" "select max(seq) from ledger"; }
+ledger_head() { sql "$1" "select max(seq) from ledger"; }
 
 yh init --department 330100-SCJG --db a.db
 assert_exit 0 "init"
 # A new store holds its init entry and the key entry; imports come after them.
 INIT_ENTRIES=$(db_count a.db ledger)
-assert_eq "init key" "$(sqlite3 a.db "select kind from ledger order by seq" | tr '\n' ' ' | sed 's/ $//')" \
+assert_eq "init key" "$(sql a.db "select kind from ledger order by seq" | tr '\n' ' ' | sed 's/ $//')" \
 	"a new store's ledger: init, key"
 
 # import REGISTER FILE ROWS — a first import: every row added, as the entry
@@ -24,7 +24,7 @@ import_ok() {
 		"import $1: the summary counts $3 rows added as ledger entry $seq"
 	assert_stdout_contains "sha256 " "import $1: the summary has the file's sha256"
 	assert_stderr_empty "import $1: no diagnostics"
-	assert_eq "$seq|import|$1" "$(sqlite3 a.db "select seq, kind, json_extract(payload, '\$.register') from ledger where seq = (select max(seq) from ledger)")" \
+	assert_eq "$seq|import|$1" "$(sql a.db "select seq, kind, $(jx payload '$.register') from ledger where seq = (select max(seq) from ledger)")" \
 		"import $1: entry $seq is the ledger's head, the import of $1"
 }
 import_ok entities entities.csv 300
@@ -32,10 +32,10 @@ import_ok inspectors inspectors.csv 40
 import_ok conflicts conflicts.csv 15
 import_ok items items.csv 8
 
-assert_eq 300 "$(sqlite3 a.db "select count(*) from entity where valid_to is null")" "300 current entities"
-assert_eq 40 "$(sqlite3 a.db "select count(*) from inspector where valid_to is null")" "40 current inspectors"
-assert_eq 15 "$(sqlite3 a.db "select count(*) from conflict where valid_to is null")" "15 current conflicts"
-assert_eq 8 "$(sqlite3 a.db "select count(*) from item where valid_to is null")" "8 current items"
+assert_eq 300 "$(sql a.db "select count(*) from entity where valid_to is null")" "300 current entities"
+assert_eq 40 "$(sql a.db "select count(*) from inspector where valid_to is null")" "40 current inspectors"
+assert_eq 15 "$(sql a.db "select count(*) from conflict where valid_to is null")" "15 current conflicts"
+assert_eq 8 "$(sql a.db "select count(*) from item where valid_to is null")" "8 current items"
 assert_eq $((INIT_ENTRIES + 4)) "$(db_count a.db ledger)" "init + key + 4 imports in the ledger"
 
 # The sha256 in the summary is the file's.
@@ -43,16 +43,16 @@ yh import --db a.db --dry-run entities "$FIXTURES/entities.csv"
 assert_stdout_contains "sha256 $(sha256sum "$FIXTURES/entities.csv" | cut -d' ' -f1)" "the summary's sha256 is the file's"
 
 # Values from the fixture README: special names, derived regions, mapped risks.
-assert_eq '杭州滨江"好味道"餐饮有限公司' "$(sqlite3 a.db "select name from entity where id = '91330108324340917C'")" \
+assert_eq '杭州滨江"好味道"餐饮有限公司' "$(sql a.db "select name from entity where id = '91330108324340917C'")" \
 	"a quoted name with escaped quotes is read"
-assert_eq '杭州拱墅鲜,活水产食品有限公司' "$(sqlite3 a.db "select name from entity where id = '91330105MA34F9192U'")" \
+assert_eq '杭州拱墅鲜,活水产食品有限公司' "$(sql a.db "select name from entity where id = '91330105MA34F9192U'")" \
 	"a quoted name with a comma is read"
-assert_eq 0 "$(sqlite3 a.db "select count(*) from entity where region = ''")" "empty 区划代码 are derived from the credit code"
-assert_eq 110105 "$(sqlite3 a.db "select region from entity where id = '91110000101623741K'")" "a given 区划代码 wins over the credit code"
-assert_eq 15 "$(sqlite3 a.db "select count(*) from entity where abnormal = 1")" "15 entities on the abnormal list"
-assert_eq "CP-01 GG-01 HB-01 HB-02 SP-01 SP-02 SP-03 TZ-01" "$(sqlite3 a.db "select code from item order by code" | tr '\n' ' ' | sed 's/ $//')" "the item codes are read (the BOM is skipped)"
-assert_eq "HB-01 SP-02" "$(sqlite3 a.db "select code from item where legal_basis like '%,%' order by code" | tr '\n' ' ' | sed 's/ $//')" "quoted 检查依据 with a comma are read"
-assert_eq 1 "$(sqlite3 a.db "select count(*) from item where code = 'SP-01'")" "the first item code is read despite the BOM"
+assert_eq 0 "$(sql a.db "select count(*) from entity where region = ''")" "empty 区划代码 are derived from the credit code"
+assert_eq 110105 "$(sql a.db "select region from entity where id = '91110000101623741K'")" "a given 区划代码 wins over the credit code"
+assert_eq 15 "$(sql a.db "select count(*) from entity where abnormal = 1")" "15 entities on the abnormal list"
+assert_eq "CP-01 GG-01 HB-01 HB-02 SP-01 SP-02 SP-03 TZ-01" "$(sql a.db "select code from item order by code" | tr '\n' ' ' | sed 's/ $//')" "the item codes are read (the BOM is skipped)"
+assert_eq "HB-01 SP-02" "$(sql a.db "select code from item where legal_basis like '%,%' order by code" | tr '\n' ' ' | sed 's/ $//')" "quoted 检查依据 with a comma are read"
+assert_eq 1 "$(sql a.db "select count(*) from item where code = 'SP-01'")" "the first item code is read despite the BOM"
 
 # --json: the summary parses and has the keys.
 yh init --department 330100-SCJG --db j.db
@@ -66,7 +66,7 @@ for key in register file sha256 dry_run seq rows added changed unchanged closed 
 done
 assert_eq entities "$(json_get j.json '$.register')" "json register"
 assert_eq "$J_SEQ" "$(json_get j.json '$.seq')" "json seq: the entry after the new store's head"
-assert_eq "import" "$(sqlite3 j.db "select kind from ledger where seq = $J_SEQ")" "json seq names the import's ledger entry"
+assert_eq "import" "$(sql j.db "select kind from ledger where seq = $J_SEQ")" "json seq names the import's ledger entry"
 assert_eq 300 "$(json_get j.json '$.rows')" "json rows"
 assert_eq 300 "$(json_get j.json '$.added')" "json added"
 assert_eq 0 "$(json_get j.json '$.closed')" "json closed"
@@ -76,7 +76,7 @@ assert_eq "$(sha256sum "$FIXTURES/entities.csv" | cut -d' ' -f1)" "$(json_get j.
 # --dry-run changes nothing.
 yh init --department 330100-SCJG --db d.db
 yh import --db d.db entities "$FIXTURES/entities.csv"
-before_dump=$(sqlite3 d.db .dump)
+before_dump=$(sql_dump d.db)
 before_ledger=$(db_count d.db ledger)
 before_entities=$(db_count d.db entity)
 yh import --db d.db --dry-run inspectors "$FIXTURES/inspectors.csv"
@@ -95,10 +95,10 @@ assert_stdout_contains "290 rows would give 0 added, 0 changed, 290 unchanged, 1
 assert_eq "$before_ledger" "$(db_count d.db ledger)" "--dry-run: ledger count unchanged"
 assert_eq "$before_entities" "$(db_count d.db entity)" "--dry-run: entity row count unchanged"
 assert_eq 0 "$(db_count d.db inspector)" "--dry-run: no inspectors written"
-assert_eq "$before_dump" "$(sqlite3 d.db .dump)" "--dry-run: the store's content is unchanged"
+assert_eq "$before_dump" "$(sql_dump d.db)" "--dry-run: the store's content is unchanged"
 
 # GB18030 and GBK give the same register as UTF-8.
-entity_rows() { sqlite3 "$1" "select $ENTITY_COLS from entity where valid_to is null order by id"; }
+entity_rows() { sql "$1" "select $ENTITY_COLS from entity where valid_to is null order by id"; }
 for enc in gb18030 gbk GB18030; do
 	yh init --department 330100-SCJG --db "g-$enc.db"
 	yh import --db "g-$enc.db" --encoding "$enc" entities "$FIXTURES/entities-gb18030.csv"
@@ -125,7 +125,7 @@ assert_eq "$FIXTURES/entities-gb18030.csv:1: header: warning: the file is not UT
 assert_eq "$(entity_rows g-gb18030.db)" "$(entity_rows g-auto.db)" "the same rows as with --encoding gb18030"
 assert_eq "$(entity_rows a.db)" "$(entity_rows g-auto.db)" "the same rows as entities.csv"
 assert_eq "gb18030|$(sha256sum "$FIXTURES/entities-gb18030.csv" | cut -d' ' -f1)" \
-	"$(sqlite3 g-auto.db "select json_extract(payload, '\$.encoding') || '|' || json_extract(payload, '\$.sha256') from ledger where kind = 'import'")" \
+	"$(sql g-auto.db "select $(jx payload '$.encoding') || '|' || $(jx payload '$.sha256') from ledger where kind = 'import'")" \
 	"the ledger entry records the encoding read and the file's bytes"
 yh import --db g-auto.db --dry-run --json entities "$FIXTURES/entities-gb18030.csv"
 printf '%s\n' "$STDOUT" > auto.json
@@ -176,7 +176,7 @@ yh import --db a.db --partial entities lenient.csv
 assert_exit 0 "accepted spellings import"
 assert_stdout_contains "2 rows, 0 added, 0 changed, 2 unchanged, 0 closed" "accepted spellings give the same values as entities.csv"
 assert_eq "92410825MA4GL51Q65|温县徐记面馆|A|active|0" \
-	"$(sqlite3 a.db "select id, name, risk, status, abnormal from entity where id = '92410825MA4GL51Q65' and valid_to is null")" \
+	"$(sql a.db "select id, name, risk, status, abnormal from entity where id = '92410825MA4GL51Q65' and valid_to is null")" \
 	"trimmed and mapped values are stored"
 
 # A header-only file would empty the register in a full import: refused, and

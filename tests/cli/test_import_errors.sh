@@ -16,7 +16,7 @@ done
 
 # Everything that must not change after a failed import.
 snapshot() {
-	sqlite3 "$1" .dump
+	sql_dump "$1"
 	for t in ledger entity inspector conflict item; do
 		printf '%s %s\n' "$t" "$(db_count "$1" "$t")"
 	done
@@ -189,7 +189,7 @@ assert_stdout_contains "8 rows, 8 added"
 assert_stdout_contains "2 credit code(s) with a failing check character accepted on record"
 assert_stderr_contains "entities-bad-check.csv:4: 统一社会信用代码: warning: '91350211M0000XUF46'"
 assert_stderr_contains "entities-bad-check.csv:7: 统一社会信用代码: warning: '92330182MA6Q605491'"
-assert_eq 1 "$(sqlite3 c.db "select count(*) from entity where id = '91350211M0000XUF46' and valid_to is null")" \
+assert_eq 1 "$(sql c.db "select count(*) from entity where id = '91350211M0000XUF46' and valid_to is null")" \
 	"the accepted id is in the register"
 yh log --db c.db --json
 assert_exit 0 "log --json"

@@ -62,10 +62,10 @@ assert_eq key "$(json_get second.json '$.kind')" "the second entry is the key en
 printf '%s\n' "$STDOUT" | sed -n "$((NEW + 1))p" > import1.json
 assert_eq "import entities 300 full" "$(for k in kind payload.register payload.added payload.mode; do printf '%s ' "$(json_get import1.json "\$.$k")"; done | sed 's/ $//')" \
 	"the entry after the key entry is the entities import"
-assert_eq "$(sqlite3 l.db "select lower(hex(hash)) from ledger where seq = $N")" \
+assert_eq "$(sql l.db "select $(sql_hex hash) from ledger where seq = $N")" \
 	"$(printf '%s\n' "$STDOUT" | tail -n 1 > last.json; json_get last.json '$.hash')" "log --json shows the stored hash"
 assert_eq "$N" "$(json_get last.json '$.seq')" "the last line is entry $N"
-assert_eq $((N - 1)) "$(sqlite3 l.db "select count(*) from ledger a join ledger b on b.seq = a.seq + 1 where b.prev_hash = a.hash")" \
+assert_eq $((N - 1)) "$(sql l.db "select count(*) from ledger a join ledger b on b.seq = a.seq + 1 where b.prev_hash = a.hash")" \
 	"each entry's prev_hash is the previous entry's hash"
 
 # Errors.

@@ -15,10 +15,10 @@ assert_exit 0 "a store with a task"
 
 # ---- recorded, output not written: exit 6 ------------------------------------------------
 
-n=$(sqlite3 s.db "select count(*) from ledger")
+n=$(sql s.db "select count(*) from ledger")
 yh commit --db s.db "$TASK" --entropy-source "drand quicknet round 24000000" -o nodir/ann.json
 assert_exit 6 "commit recorded but its -o not written exits 6"
-assert_eq $((n + 1)) "$(sqlite3 s.db "select count(*) from ledger")" "the commit is recorded"
+assert_eq $((n + 1)) "$(sql s.db "select count(*) from ledger")" "the commit is recorded"
 assert_stderr_contains "the commit of $TASK is recorded as ledger entry $((n + 1)), but the announcement could not be written to nodir/ann.json: No such file or directory; write it again with 'yaohao transcript --db s.db --announcement $TASK -o nodir/ann.json'"
 mkdir nodir
 yh transcript --db s.db --announcement "$TASK" -o nodir/ann.json

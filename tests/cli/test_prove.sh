@@ -9,10 +9,10 @@ D1="$T/d1"
 D2="$T/d2"
 DB="$D1/yaohao.db"
 
-yh demo --draw-only --dir "$D1"
+demo_draw "$D1"
 assert_exit 0 "demo d1 exits 0"
 other_draw_fixtures "$T/fixtures2"
-yh demo --draw-only --dir "$D2" --fixtures "$T/fixtures2"
+demo_draw "$D2" --fixtures "$T/fixtures2"
 assert_exit 0 "demo d2 (another draw of the same task) exits 0"
 cp "$D1/draw.json" draw.json
 cp "$D1/entities.frozen.csv" entities.csv
@@ -374,7 +374,7 @@ yh prove --db "$DB" "$TASK_ID"
 assert_exit 2 "prove without an entity exits 2"
 yh prove --db "$T/none.db" "$TASK_ID" "$SEL"
 assert_exit 4 "prove on a missing store exits 4"
-assert_no_file "$T/none.db" "prove creates no store"
+assert_no_store "$T/none.db" "prove creates no store"
 # The results a proof states must be the document's: a made-up team or rank fails.
 pset p-sel.json x.json '$.team[0].id' "'33010099999999'"
 yh verify-proof x.json draw.json

@@ -10,14 +10,14 @@ EXIT_STORE=4
 EXIT_USAGE=2
 EXIT_DATA=3
 
-yh demo --draw-only --dir d1
+demo_draw d1
 assert_exit 0 "demo exits 0"
 DB=d1/yaohao.db
 yh key show --db "$DB"
 PUB=$(printf '%s\n' "$STDOUT" | sed -n 's/^public key \([^ ]*\)$/\1/p')
 KID=$(printf '%s\n' "$STDOUT" | sed -n 's/^key id  *\([^ ]*\)$/\1/p')
 N=$(db_count "$DB" ledger)
-before=$(sqlite3 "$DB" .dump)
+before=$(sql_dump "$DB")
 
 # ---- the document --------------------------------------------------------------------
 
@@ -25,14 +25,14 @@ yh publish --db "$DB" "$TASK_ID" -o doc.json
 assert_exit 0 "publish exits 0"
 assert_stdout_contains "published the draw of $TASK_ID to doc.json"
 assert_stderr_empty "publish prints nothing on stderr"
-assert_eq "$before" "$(sqlite3 "$DB" .dump)" "publish does not change the store (no ledger entry)"
+assert_eq "$before" "$(sql_dump "$DB")" "publish does not change the store (no ledger entry)"
 assert_eq "$(cat d1/draw.json)" "$(cat doc.json)" "publishing again gives the same bytes (the demo's draw.json)"
 assert_eq 1 "$(json_valid doc.json)" "the document is well-formed JSON"
 assert_eq "" "$(tail -c 1 doc.json | tr -d '\n')" "the file ends with LF"
 assert_eq '{' "$(head -n 1 doc.json)" "the document is indented JSON"
 assert_eq yaohao-draw/2 "$(json_get doc.json '$.format')" "format yaohao-draw/2"
 assert_eq "$PUB|$KID" "$(json_get doc.json '$.signer.public_key')|$(json_get doc.json '$.signer.key_id')" "signer: the store's public key and key id"
-assert_eq "$(sqlite3 "$DB" "select seq from ledger where kind = 'commit'")|$(sqlite3 "$DB" "select seq from ledger where kind = 'draw'")|$(sqlite3 "$DB" "select lower(hex(hash)) from ledger where kind = 'draw'")" \
+assert_eq "$(sql "$DB" "select seq from ledger where kind = 'commit'")|$(sql "$DB" "select seq from ledger where kind = 'draw'")|$(sql "$DB" "select $(sql_hex hash) from ledger where kind = 'draw'")" \
 	"$(json_get doc.json '$.ledger.commit_seq')|$(json_get doc.json '$.ledger.draw_seq')|$(json_get doc.json '$.ledger.draw_entry_hash')" \
 	"ledger: the commit and draw entries and the draw entry's hash"
 assert_eq 128 "$(json_get doc.json '$.signature' | tr -d '\n' | wc -c)" "the signature is 64 bytes of hex"
@@ -107,7 +107,7 @@ printf '%s\n' "$STDERR" | grep -qE "not drawn|no draw" && _pass "a planned task:
 assert_no_file planned.json "no document for a planned task"
 yh commit --db c.db "$TASK_ID" --entropy-source "test value" -o ann.json
 assert_exit 0 "commit in c.db"
-cbefore=$(sqlite3 c.db .dump)
+cbefore=$(sql_dump c.db)
 yh publish --db c.db "$TASK_ID" -o committed.json
 assert_exit "$EXIT_STORE" "publish of a committed task not drawn exits $EXIT_STORE"
 assert_stderr_contains "'$TASK_ID'" "a committed task: the message names the task"
@@ -115,7 +115,7 @@ printf '%s\n' "$STDERR" | grep -qE "not drawn|no draw" && _pass "a committed tas
 	_fail "a committed task: the message says it is not drawn" "stderr: $STDERR"
 assert_stderr_contains "yaohao draw" "a committed task: the message points at 'yaohao draw'"
 assert_no_file committed.json "no document for a task not drawn"
-assert_eq "$cbefore" "$(sqlite3 c.db .dump)" "a refused publish changes nothing"
+assert_eq "$cbefore" "$(sql_dump c.db)" "a refused publish changes nothing"
 yh draw --db c.db "$TASK_ID" --entropy "test value" -o tr-c.json
 yh publish --db c.db "$TASK_ID" -o drawn.json
 assert_exit 0 "after the draw, publish exits 0"
@@ -164,7 +164,7 @@ chmod 600 d1/yaohao.db.key
 # A missing store; an output that cannot be written.
 yh publish --db "$T/none.db" "$TASK_ID" -o x.json
 assert_exit "$EXIT_STORE" "publish on a missing store exits $EXIT_STORE"
-assert_no_file "$T/none.db" "publish creates no store"
+assert_no_store "$T/none.db" "publish creates no store"
 yh publish --db "$DB" "$TASK_ID" -o "$T/no/such/dir/doc.json"
 assert_exit "$EXIT_DATA" "publish to a folder that does not exist exits $EXIT_DATA"
 assert_stderr_contains "$T/no/such/dir/doc.json" "the message names the output"
@@ -182,6 +182,6 @@ grep -qiE '(src|href)=' page.html
 assert_eq 1 $? "the page loads nothing from outside"
 
 assert_eq "$N" "$(db_count "$DB" ledger)" "after everything the demo ledger still has $N entries"
-assert_eq "$before" "$(sqlite3 "$DB" .dump)" "after everything the demo store is unchanged"
+assert_eq "$before" "$(sql_dump "$DB")" "after everything the demo store is unchanged"
 
 finish

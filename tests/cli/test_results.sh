@@ -8,9 +8,10 @@ source "$TESTLIB"
 export SOURCE_DATE_EPOCH=1796860800
 TASK=T-2026-12-FOOD
 
-yh demo --draw-only --dir d
+demo_draw d
 assert_exit 0 "demo"
 cp -r d d2
+on_pg && store_copy d/yaohao.db d2/yaohao.db # the folder's files, and on PostgreSQL the database
 # the demo draws with a random secret: its results files are made from its draw by the script
 # that made fixtures/results.csv from the food vector's (fixtures/make_results.py)
 run python3 "$FIXTURES/make_results.py" d/draw.json "$T"
@@ -179,7 +180,7 @@ assert_exit 0 "import the conflict raised after the draw"
 yh reassign --db $DB "$TASK" "$E16" "$O16" --reason "企业申请回避"
 assert_exit 0 "reassign on the conflict row imported after the draw"
 assert_eq '{"reason":"近亲属在该企业任职","since":'"$(( $(log_count $DB) - 1 ))"'}' \
-	"$(sqlite3 $DB "select json_extract(payload, '\$.conflict') from ledger order by seq desc limit 1")" \
+	"$(sql $DB "select $(jx payload '$.conflict') from ledger order by seq desc limit 1")" \
 	"the recusal cites the conflict row and the import it came with"
 yh audit --db $DB
 assert_exit 0 "the audit accepts the cited conflict"

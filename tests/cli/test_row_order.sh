@@ -31,8 +31,8 @@ orig_stats=$STDOUT
 for name in shuffled reversed; do
 	yh stats --db "$name.db" --json
 	assert_eq "$orig_stats" "$STDOUT" "$name: stats --json is identical"
-	assert_eq "$(sqlite3 orig.db "select $COLS from entity order by id")" \
-		"$(sqlite3 "$name.db" "select $COLS from entity order by id")" "$name: the entity rows are identical"
+	assert_eq "$(sql orig.db "select $COLS from entity order by id")" \
+		"$(sql "$name.db" "select $COLS from entity order by id")" "$name: the entity rows are identical"
 done
 
 # Re-importing the shuffled copy over the original changes nothing.

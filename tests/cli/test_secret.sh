@@ -36,8 +36,8 @@ assert_exit 0 "commit"
 
 # The store's files as another local user would copy them, while they hold the commitment.
 mkdir copy
-cp s.db* copy/
-SEALED=$(sqlite3 copy/s.db "select lower(hex(secret)) from task_commit where task_id = '$TASK'")
+if on_pg; then store_copy s.db copy/s.db; else cp s.db* copy/; fi
+SEALED=$(sql copy/s.db "select $(sql_hex secret) from task_commit where task_id = '$TASK'")
 assert_eq 144 "${#SEALED}" "the copied store holds 72 bytes for the secret: nonce, tag and box"
 
 yh draw --db s.db "$TASK" --entropy "$VALUE" -o tr.json
@@ -47,10 +47,12 @@ assert_eq 64 "${#SECRET}" "the transcript reveals the 32-byte secret"
 yh publish --db s.db "$TASK" -o doc.json
 yh verify doc.json
 assert_stdout_contains "the revealed secret opens the commitment" "the draw unsealed the committed secret"
-assert_eq 0 "$(holds "$SECRET" copy/s.db copy/s.db-wal copy/s.db-shm)" \
-	"no byte of the copied store files (the database, -wal, -shm) holds the secret"
+if sqlite_only "the bytes of the copied store files"; then
+	assert_eq 0 "$(holds "$SECRET" copy/s.db copy/s.db-wal copy/s.db-shm)" \
+		"no byte of the copied store files (the database, -wal, -shm) holds the secret"
+fi
 assert_eq 0 "$(printf %s "$SEALED" | grep -c "$SECRET")" "the sealed bytes are not the secret"
-assert_eq 1 "$(sqlite3 s.db "select secret is null from task_commit where task_id = '$TASK'")" \
+assert_eq 1 "$(sql s.db "select case when secret is null then 1 else 0 end from task_commit where task_id = '$TASK'")" \
 	"after the draw the store keeps no sealed secret"
 
 # Independent unsealing, from docs/spec.md §11 alone: the subkey is BLAKE2b-256 keyed with the key
@@ -84,44 +86,47 @@ yh plan add --db t.db other.json
 yh commit --db t.db "$TASK" --entropy-source "drand quicknet round 24000000"
 yh commit --db t.db T-OTHER --entropy-source "drand quicknet round 24000001"
 assert_exit 0 "two commits"
-good=$(sqlite3 t.db "select hex(secret) from task_commit where task_id = '$TASK'")
+good=$(sql t.db "select $(sql_hex secret) from task_commit where task_id = '$TASK'")
 digit=0
 [ "${good:100:1}" = 0 ] && digit=1
 bad=${good:0:100}$digit${good:101} # one digit of the box changed
-sqlite3 t.db "update task_commit set secret = X'$bad' where task_id = '$TASK'"
-n=$(sqlite3 t.db "select count(*) from ledger")
+sql t.db "update task_commit set secret = $(sql_blob "$bad") where task_id = '$TASK'"
+n=$(sql t.db "select count(*) from ledger")
 yh draw --db t.db "$TASK" --entropy "$VALUE"
 assert_exit 4 "a damaged sealed secret: the draw exits 4"
 assert_stderr_contains "the sealed commit secret does not open with the store's key (damaged, or sealed with another key): task '$TASK'"
-sqlite3 t.db "update task_commit set secret = (select secret from task_commit where task_id = 'T-OTHER') where task_id = '$TASK'"
+sql t.db "update task_commit set secret = (select secret from task_commit where task_id = 'T-OTHER') where task_id = '$TASK'"
 yh draw --db t.db "$TASK" --entropy "$VALUE"
 assert_exit 4 "another task's sealed secret: the draw exits 4"
 assert_stderr_contains "the stored secret does not open the announced commitment: task '$TASK'"
-assert_eq "$n" "$(sqlite3 t.db "select count(*) from ledger")" "the refused draws recorded nothing"
-sqlite3 t.db "update task_commit set secret = X'$good' where task_id = '$TASK'"
+assert_eq "$n" "$(sql t.db "select count(*) from ledger")" "the refused draws recorded nothing"
+sql t.db "update task_commit set secret = $(sql_blob "$good") where task_id = '$TASK'"
 yh draw --db t.db "$TASK" --entropy "$VALUE"
 assert_exit 0 "the sealed secret put back: the draw succeeds"
 
 # ---- a store from before sealing: its plain secret is sealed when its key is first used ------
 
-# old.db: a copy of s.db's twin taken at its commit, its secret put back in the plain form of
-# the earlier schema (the 32 bytes the draw of s.db revealed).
-cp copy/s.db old.db
-for f in copy/s.db-wal copy/s.db-shm; do [ -e "$f" ] && cp "$f" "old.db${f#copy/s.db}"; done
-cp -p s.db.key old.db.key
-sqlite3 old.db "update task_commit set secret = X'$SECRET' where task_id = '$TASK'; pragma wal_checkpoint(truncate)"
-assert_eq 1 "$(holds "$SECRET" old.db)" "the old store holds the plain secret"
-yh stats --db old.db
-assert_exit 0 "a command without the key reads the old store"
-assert_eq 64 "$(sqlite3 old.db "select length(hex(secret)) from task_commit")" "without the key the plain secret stays as it was"
-yh feed --db old.db -o feed.json
-assert_exit 0 "the first command with the key (feed)"
-assert_eq 144 "$(sqlite3 old.db "select length(hex(secret)) from task_commit")" "the store now holds the secret sealed"
-assert_eq 0 "$(holds "$SECRET" old.db old.db-wal old.db-shm)" "no byte of the store's files holds the plain secret any more"
-yh draw --db old.db "$TASK" --entropy "$VALUE" -o old-tr.json
-assert_exit 0 "the old store draws with the sealed secret"
-assert_eq "$(cat tr.json)" "$(cat old-tr.json)" "the same transcript as the twin's, byte for byte"
-yh audit --db old.db
-assert_exit 0 "the old store audits"
+# (SQLite only: a PostgreSQL store was never made with the earlier schema.)
+if sqlite_only "a store file from before sealing, and the bytes of its files"; then
+	# old.db: a copy of s.db's twin taken at its commit, its secret put back in the plain form of
+	# the earlier schema (the 32 bytes the draw of s.db revealed).
+	cp copy/s.db old.db
+	for f in copy/s.db-wal copy/s.db-shm; do [ -e "$f" ] && cp "$f" "old.db${f#copy/s.db}"; done
+	cp -p s.db.key old.db.key
+	sqlite3 old.db "update task_commit set secret = X'$SECRET' where task_id = '$TASK'; pragma wal_checkpoint(truncate)"
+	assert_eq 1 "$(holds "$SECRET" old.db)" "the old store holds the plain secret"
+	yh stats --db old.db
+	assert_exit 0 "a command without the key reads the old store"
+	assert_eq 64 "$(sql old.db "select length($(sql_hex secret)) from task_commit")" "without the key the plain secret stays as it was"
+	yh feed --db old.db -o feed.json
+	assert_exit 0 "the first command with the key (feed)"
+	assert_eq 144 "$(sql old.db "select length($(sql_hex secret)) from task_commit")" "the store now holds the secret sealed"
+	assert_eq 0 "$(holds "$SECRET" old.db old.db-wal old.db-shm)" "no byte of the store's files holds the plain secret any more"
+	yh draw --db old.db "$TASK" --entropy "$VALUE" -o old-tr.json
+	assert_exit 0 "the old store draws with the sealed secret"
+	assert_eq "$(cat tr.json)" "$(cat old-tr.json)" "the same transcript as the twin's, byte for byte"
+	yh audit --db old.db
+	assert_exit 0 "the old store audits"
+fi
 
 finish

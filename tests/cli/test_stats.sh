@@ -13,9 +13,9 @@ for r in entities inspectors conflicts items; do
 done
 # The head: the last import's entry, which is the newest in the ledger.
 HEAD=$(import_seq)
-assert_eq "$HEAD" "$(sqlite3 s.db "select max(seq) from ledger")" "the last import ($HEAD) is the ledger's head"
+assert_eq "$HEAD" "$(sql s.db "select max(seq) from ledger")" "the last import ($HEAD) is the ledger's head"
 assert_eq "import import import import" \
-	"$(sqlite3 s.db "select kind from ledger where seq >= $ENTITIES_SEQ order by seq" | tr '\n' ' ' | sed 's/ $//')" \
+	"$(sql s.db "select kind from ledger where seq >= $ENTITIES_SEQ order by seq" | tr '\n' ' ' | sed 's/ $//')" \
 	"the four imports are entries $ENTITIES_SEQ..$HEAD"
 
 # Text output.
@@ -102,8 +102,8 @@ assert_exit 2 "stats with an unknown option exits 2"
 # An empty store.
 # A new store's head is its last entry: the key entry, right after init.
 yh init --department 330100-STHJ --db e.db
-E_HEAD=$(sqlite3 e.db "select max(seq) from ledger")
-assert_eq "key" "$(sqlite3 e.db "select kind from ledger where seq = $E_HEAD")" "a new store's head is the key entry"
+E_HEAD=$(sql e.db "select max(seq) from ledger")
+assert_eq "key" "$(sql e.db "select kind from ledger where seq = $E_HEAD")" "a new store's head is the key entry"
 yh stats --db e.db --json
 assert_exit 0 "stats on an empty store"
 printf '%s\n' "$STDOUT" > e.json

@@ -3,6 +3,7 @@
 # key); a store is made under a temporary name and appears whole; an init that was interrupted
 # is finished by running it again.
 source "$TESTLIB"
+sqlite_only_script "the store file's mode, its -wal and -shm, its temporary name"
 
 E="$FIXTURES/entities.csv"
 mode() { stat -c %a "$1"; }

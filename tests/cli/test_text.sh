@@ -13,7 +13,7 @@ yh import --db s.db entities "$E"
 assert_exit 0 "import entities"
 yh import --db s.db inspectors "$FIXTURES/inspectors.csv"
 assert_exit 0 "import inspectors"
-before=$(sqlite3 s.db .dump)
+before=$(sql_dump s.db)
 
 # ---- register fields -------------------------------------------------------------
 
@@ -37,7 +37,7 @@ assert_stderr_contains "bidi.csv:4: 企业名称: invisible format character U+F
 assert_stderr_contains "bidi.csv:5: 市场主体类型: invisible format character U+200B at byte 7" "line 5: U+200B in a type"
 assert_stderr_contains "bidi.csv:6: 企业名称: bidirectional control character U+2066 at byte 1" "line 6: U+2066"
 assert_stderr_contains "4 errors in 'bidi.csv', nothing imported"
-assert_eq "$before" "$(sqlite3 s.db .dump)" "the store is unchanged"
+assert_eq "$before" "$(sql_dump s.db)" "the store is unchanged"
 
 # An officer's name, and a header with a zero-width space in it.
 {
@@ -54,7 +54,7 @@ assert_stderr_contains "officers.csv:2: 姓名: bidirectional control character 
 yh import --db s.db --partial entities header.csv
 assert_exit 3 "a header with U+200B: exit 3"
 assert_stderr_contains "header.csv:1: header: header field 2: invisible format character U+200B"
-assert_eq "$before" "$(sqlite3 s.db .dump)" "the store is still unchanged"
+assert_eq "$before" "$(sql_dump s.db)" "the store is still unchanged"
 
 # A leading byte-order mark is the file's, not the text's: skipped as before.  A second one
 # right after it is text, and refused.

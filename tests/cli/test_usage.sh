@@ -35,7 +35,7 @@ for c in $COMMANDS; do
 	assert_stdout_contains "usage: yaohao $c" "yaohao help $c prints the command's usage"
 done
 # --help needs no store and changes nothing.
-assert_no_file yaohao.db "no command's --help creates a store"
+assert_no_store yaohao.db "no command's --help creates a store"
 yh log --help --db missing.db
 assert_exit 0 "--help wins over a missing store"
 
@@ -95,6 +95,6 @@ yh import --columns
 assert_exit 2 "import --columns without a register exits 2"
 yh import --columns entities inspectors
 assert_exit 2 "import --columns with two registers exits 2"
-assert_no_file yaohao.db "import --columns needs no store"
+assert_no_store yaohao.db "import --columns needs no store"
 
 finish

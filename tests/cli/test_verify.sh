@@ -11,10 +11,10 @@ PUBLISHED="draw.json entities.frozen.csv inspectors.frozen.csv conflicts.frozen.
 D1="$T/d1"
 D2="$T/d2"
 
-yh demo --draw-only --dir "$D1"
+demo_draw "$D1"
 assert_exit 0 "demo d1 exits 0"
 other_draw_fixtures "$T/fixtures2"
-yh demo --draw-only --dir "$D2" --fixtures "$T/fixtures2"
+demo_draw "$D2" --fixtures "$T/fixtures2"
 assert_exit 0 "demo d2 (a second store with its own key) exits 0"
 for f in $PUBLISHED; do
 	assert_file_exists "$D1/$f" "the demo publishes $f"
@@ -62,7 +62,7 @@ yh verify draw.json
 assert_exit 0 "verify with no register files exits 0"
 assert_stderr_empty "verify prints nothing on stderr"
 assert_no_file "$T/nowhere" "verify opens no store (YAOHAO_DB's folder is not created)"
-assert_no_file yaohao.db "verify creates no store in the working folder"
+assert_no_store yaohao.db "verify creates no store in the working folder"
 for c in "${CHECKS[@]}"; do
 	assert_eq 1 "$(printf '%s\n' "$STDOUT" | grep -cE "^(ok|skipped) +$c ")" "the report has one line for the check '$c'"
 done
@@ -335,9 +335,8 @@ assert_check FAILED signature "does not match the document" "another signer name
 # A forger holding d2's key and a copy of d1's store: the store told that
 # d2's key is its own, the draw re-published.  The result is a well-signed
 # document; only --pubkey tells that it is not the department's.
-sqlite3 "$D1/yaohao.db" ".backup '$T/forge.db'"
-chmod 600 "$T/forge.db" # a store others may read is refused
-sqlite3 "$T/forge.db" "update meta set value = '$(sed -n 2p "$D2/public-key.txt")' where key = 'public_key'"
+store_copy "$D1/yaohao.db" "$T/forge.db" # (0600: a store others may read is refused)
+sql "$T/forge.db" "update meta set value = '$(sed -n 2p "$D2/public-key.txt")' where key = 'public_key'"
 yh publish --db "$T/forge.db" --key "$D2/yaohao.db.key" "$TASK_ID" -o forged.json
 assert_exit 0 "the draw re-published with d2's key"
 assert_eq "$D2KID" "$(dj '$.signer.key_id' forged.json)" "the forged document names d2's key"
@@ -349,8 +348,12 @@ assert_check FAILED "signer key" "signed by key $D2KID, not by the key given" "r
 assert_eq 1 "$(n_failed)" "re-signed: only the signer check fails"
 # The same forger changing a selected entity's name in the transcript: the
 # signature holds, the registers and the key do not.
-sqlite3 "$T/forge.db" "drop trigger task_draw_no_update;
-	update task_draw set transcript = replace(transcript, '\"id\":\"$SEL1\",\"name\":\"', '\"id\":\"$SEL1\",\"name\":\"伪造')"
+# (the transcript is a blob: SQLite's replace reads it as text, PostgreSQL's bytea is converted)
+text=transcript
+on_pg && text="convert_from(transcript, 'UTF8')"
+forged="replace($text, '\"id\":\"$SEL1\",\"name\":\"', '\"id\":\"$SEL1\",\"name\":\"伪造')"
+on_pg && forged="convert_to($forged, 'UTF8')"
+sql_unlocked "$T/forge.db" task_draw "update task_draw set transcript = $forged"
 yh publish --db "$T/forge.db" --key "$D2/yaohao.db.key" "$TASK_ID" -o forged.json
 assert_eq "伪造$(dj "\$.selected[$((SEL1_RANK - 1))].name")" "$(dj "\$.selected[$((SEL1_RANK - 1))].name" forged.json)" "the forged document has the changed name"
 yh verify forged.json
