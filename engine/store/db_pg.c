@@ -317,13 +317,7 @@ void yh_pg_reset(yh_pg_stmt *st)
 		st->cursor_open = 0;
 	}
 	st->more = 0;
-	clear_row(st);
-	free(st->decoded);
-	free(st->decoded_len);
-	st->decoded = NULL;
-	st->decoded_len = NULL;
-	PQclear(st->res);
-	st->res = NULL;
+	drop_result(st);
 	st->executed = 0;
 	st->row = -1;
 	st->nrows = st->ncols = 0;
