@@ -12,6 +12,7 @@
 #include "report.h"
 #include "store/store.h"
 #include "error.h"
+#include "textbuf.h"
 
 /* ---- publish --------------------------------------------------------------------------- */
 
@@ -126,37 +127,16 @@ static int member_cmp(const void *a, const void *b)
 	return c ? c : (x->klen > y->klen) - (x->klen < y->klen);
 }
 
-typedef struct {
-	char *p;
-	size_t len, cap;
-	int failed;
-} buf;
+typedef yh_textbuf buf;
 
 static void put(buf *b, const char *s, size_t n)
 {
-	if (b->failed || n == 0)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		char *q;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (!(q = realloc(b->p, cap))) {
-			b->failed = 1;
-			return;
-		}
-		b->p = q;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	yh_textbuf_put(b, s, n);
 }
 
 static void puts_(buf *b, const char *s)
 {
-	put(b, s, strlen(s));
+	yh_textbuf_puts(b, s);
 }
 
 /* A value pretty-printed as json_dumps lays it out at `depth` (its lines indented 2·depth). */

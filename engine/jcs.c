@@ -5,33 +5,13 @@
 
 #include "yaohao/jcs.h"
 #include "error.h"
+#include "textbuf.h"
 
-typedef struct {
-	char *p;
-	size_t len, cap;
-	int failed;
-} buffer;
+typedef yh_textbuf buffer;
 
 static void put(buffer *b, const char *s, size_t n)
 {
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (!(p = realloc(b->p, cap))) {
-			b->failed = YH_ENOMEM;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	yh_textbuf_put(b, s, n);
 }
 
 static void put_string(buffer *b, const char *s, size_t n)
@@ -184,7 +164,7 @@ static void put_value(buffer *b, const json_t *v, int depth)
 
 int yh_jcs_dump(char **out, const json_t *value)
 {
-	buffer b = { NULL, 0, 0, 0 };
+	buffer b = { 0 };
 
 	*out = NULL;
 	if (!value)

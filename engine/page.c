@@ -10,36 +10,14 @@
 
 #include "yaohao/page.h"
 #include "error.h"
+#include "textbuf.h"
 #include "page_assets.h"
 
-/* A growing text; a failed allocation leaves `failed` set and the text NULL. */
-typedef struct {
-	char *text;
-	size_t len, cap;
-	int failed;
-} page_buf;
+typedef yh_textbuf page_buf;
 
 static void put_n(page_buf *b, const char *s, size_t n)
 {
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		char *t;
-
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		if (!(t = realloc(b->text, cap))) {
-			free(b->text);
-			*b = (page_buf){ .failed = 1 };
-			return;
-		}
-		b->text = t;
-		b->cap = cap;
-	}
-	memcpy(b->text + b->len, s, n);
-	b->len += n;
-	b->text[b->len] = '\0';
+	yh_textbuf_put(b, s, n);
 }
 
 static void put(page_buf *b, const char *s)
@@ -68,8 +46,8 @@ static void put_base64(page_buf *b, const char *data)
 	char *text = malloc(size);
 
 	if (!text) {
-		free(b->text);
-		*b = (page_buf){ .failed = 1 };
+		free(b->p);
+		*b = (page_buf){ .failed = YH_ENOMEM };
 		return;
 	}
 	sodium_bin2base64(text, size, (const unsigned char *)data, n, sodium_base64_VARIANT_ORIGINAL);
@@ -186,6 +164,6 @@ int yh_page_html(char **out, const yh_page_inputs *in)
 	put(&b, "</body>\n</html>\n");
 	if (b.failed)
 		return yh_error_set(YH_ENOMEM, "out of memory");
-	*out = b.text;
+	*out = b.p;
 	return YH_OK;
 }

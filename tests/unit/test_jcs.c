@@ -14,6 +14,8 @@
 
 #include "testutil.h"
 #include "yaohao/jcs.h"
+#include "textbuf.h"
+#include "error.h"
 
 /* UTF-8 spellings of the characters used below. */
 #define U_FF61 "\xEF\xBD\xA1"          /* HALFWIDTH IDEOGRAPHIC FULL STOP: 0xFF61 in UTF-16 */
@@ -84,6 +86,32 @@ static void expect_refused(json_t *v)
 }
 
 /* ---- member order ---------------------------------------------------------------------- */
+
+/* The growing text the writers share (textbuf.c): appends in order, NUL-terminated across
+ * growth; an empty append allocates nothing; once failed (a writer's own code here, as jcs.c
+ * sets YH_EINVAL), appends do nothing. */
+START_TEST(test_textbuf)
+{
+	yh_textbuf b = { 0 };
+	char big[1000];
+	int i;
+
+	yh_textbuf_put(&b, "", 0);
+	ck_assert_ptr_null(b.p);
+	for (i = 0; i < 100; i++)
+		yh_textbuf_puts(&b, "0123456789");
+	memset(big, 'x', sizeof(big));
+	yh_textbuf_put(&b, big, sizeof(big));
+	ck_assert_uint_eq(b.len, 2000);
+	ck_assert_uint_eq(strlen(b.p), 2000);
+	ck_assert(memcmp(b.p + 990, "0123456789xx", 12) == 0);
+	ck_assert_int_eq(b.failed, 0);
+	b.failed = YH_EINVAL;
+	yh_textbuf_puts(&b, "more");
+	ck_assert_uint_eq(b.len, 2000);
+	free(b.p);
+}
+END_TEST
 
 START_TEST(test_utf16_order_differs_from_utf8)
 {
@@ -350,6 +378,7 @@ static Suite *jcs_suite(void)
 	tcase_add_test(tc, test_key_order_mixed);
 	tcase_add_test(tc, test_python_equivalence_bmp);
 	tcase_add_test(tc, test_string_escapes);
+	tcase_add_test(tc, test_textbuf);
 	tcase_add_test(tc, test_string_escapes_in_names);
 	tcase_add_test(tc, test_rfc8785_example_without_floats);
 	tcase_add_test(tc, test_integers);
