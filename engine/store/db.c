@@ -18,6 +18,11 @@ yh_db_backend yh_db_kind(const yh_store *store)
 	return store->backend;
 }
 
+int yh_store_fail(yh_store *store, const char *what)
+{
+	return yh_error_set(YH_ESTORE, "%s: %s: '%s'", what, yh_db_message(store), store->path);
+}
+
 int yh_db_is_uri(const char *path)
 {
 	return path && (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
@@ -26,8 +31,13 @@ int yh_db_is_uri(const char *path)
 int yh_db_connect(yh_store *store, int sqlite_flags)
 {
 	if (yh_db_is_uri(store->path)) {
+		const char *what = NULL;
+		int rc;
+
 		store->backend = YH_DB_POSTGRESQL;
-		return yh_pg_connect(store);
+		if ((rc = yh_pg_connect(store, &what)) == YH_DB_ERROR && what)
+			return yh_store_fail(store, what);
+		return rc;
 	}
 	store->backend = YH_DB_SQLITE;
 	if (sqlite3_open_v2(store->path, &store->db, sqlite_flags, NULL) != SQLITE_OK)

@@ -165,7 +165,7 @@ static void quiet(void *arg, const char *message)
 	(void)message; /* notices (e.g. "relation exists, skipping") are not the user's business */
 }
 
-int yh_pg_connect(yh_store *store)
+int yh_pg_connect(yh_store *store, const char **what)
 {
 	char *shown = redacted(store->path);
 	PGconn *c;
@@ -182,15 +182,19 @@ int yh_pg_connect(yh_store *store)
 	store->path = shown;
 	if (!c)
 		return yh_error_set(YH_ENOMEM, "out of memory");
-	if (PQstatus(c) != CONNECTION_OK)
-		return yh_store_fail(store, "cannot open the store");
+	if (PQstatus(c) != CONNECTION_OK) {
+		*what = "cannot open the store";
+		return YH_DB_ERROR;
+	}
 	PQsetNoticeProcessor(c, quiet, NULL);
 	/* bytes in and out as they are: UTF-8 both sides, bytea as hex (decoded here); a writer
 	 * waits for another as long as SQLite's busy timeout, then gives up (yh_store_begin) */
 	if (PQsetClientEncoding(c, "UTF8") != 0 ||
 	    yh_pg_exec(store, "SET bytea_output = 'hex'; SET TIME ZONE 'UTC'; "
-	               "SET lock_timeout = '10s'") < 0)
-		return yh_store_fail(store, "cannot set up the connection");
+	               "SET lock_timeout = '10s'") < 0) {
+		*what = "cannot set up the connection";
+		return YH_DB_ERROR;
+	}
 	return YH_OK;
 }
 

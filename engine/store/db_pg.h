@@ -17,7 +17,9 @@ typedef enum { YH_PG_NULL = 0, YH_PG_INT8, YH_PG_TEXT, YH_PG_BLOB } yh_pg_type;
 
 #ifdef YH_WITH_POSTGRESQL
 
-int yh_pg_connect(yh_store *store);
+/* YH_OK; or YH_DB_ERROR with what failed in *what and the server's message kept on the store
+ * (db.c reports it); or another failure, already reported. */
+int yh_pg_connect(yh_store *store, const char **what);
 void yh_pg_disconnect(yh_store *store);
 int yh_pg_prepare(yh_pg_stmt **out, yh_store *store, const char *sql, int scan);
 void yh_pg_finalize(yh_pg_stmt *st);
@@ -38,9 +40,10 @@ int yh_pg_copy_end(yh_store *store, int abort);
 
 #include "error.h"
 
-static inline int yh_pg_connect(yh_store *store)
+static inline int yh_pg_connect(yh_store *store, const char **what)
 {
 	(void)store;
+	(void)what;
 	return yh_error_set(YH_ESTORE, "this yaohao was built without PostgreSQL (YAOHAO_POSTGRESQL): "
 	                    "it opens SQLite files only");
 }

@@ -37,7 +37,7 @@ struct yh_store {
 /* The same for a ?1 known to be a sequence (not 0). */
 #define YH_SQL_AS_OF_SEQ "(valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1))"
 
-/* Reports a database failure on the store as YH_ESTORE: "<what>: <db message>: '<path>'". */
+/* Reports a database failure on the store as YH_ESTORE: "<what>: <db message>: '<path>'" (db.c). */
 int yh_store_fail(yh_store *store, const char *what);
 
 /* Runs SQL without results; YH_ESTORE with the message on failure. */

@@ -15,11 +15,6 @@
 
 #define APPLICATION_ID 0x5948414F /* "YHAO" */
 
-int yh_store_fail(yh_store *store, const char *what)
-{
-	return yh_error_set(YH_ESTORE, "%s: %s: '%s'", what, yh_db_message(store), store->path);
-}
-
 int yh_store_exec(yh_store *store, const char *sql)
 {
 	if (yh_db_exec(store, sql) < 0)
