@@ -23,6 +23,13 @@ int yh_store_fail(yh_store *store, const char *what)
 	return yh_error_set(YH_ESTORE, "%s: %s: '%s'", what, yh_db_message(store), store->path);
 }
 
+int yh_store_exec(yh_store *store, const char *sql)
+{
+	if (yh_db_exec(store, sql) < 0)
+		return yh_store_fail(store, "store statement failed");
+	return YH_OK;
+}
+
 int yh_db_is_uri(const char *path)
 {
 	return path && (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);

@@ -15,13 +15,6 @@
 
 #define APPLICATION_ID 0x5948414F /* "YHAO" */
 
-int yh_store_exec(yh_store *store, const char *sql)
-{
-	if (yh_db_exec(store, sql) < 0)
-		return yh_store_fail(store, "store statement failed");
-	return YH_OK;
-}
-
 int yh_store_prepare(yh_store *store, yh_stmt **st, const char *sql, const char *what)
 {
 	return yh_db_prepare(st, store, sql, what);
