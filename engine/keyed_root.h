@@ -8,9 +8,10 @@
  * sorts before the previous one is refused with YH_KEYED_DISORDER: the caller starts again in
  * sorting mode (it must be able to read its input twice).
  *
- * Sorting (YH_KEYED_SORT): (key, leaf) pairs are gathered in a buffer of a fixed budget; a full
- * buffer is sorted and spilled as a run to a temporary file in $TMPDIR (unlinked as soon as it
- * is made, so it goes away however the process ends); the runs are merged at the end.
+ * Sorting (YH_KEYED_SORT): (key, leaf) records go through the import's external merge sort
+ * (row_sort.h): sorted in memory up to a budget, past it spilled in sorted runs to a temporary
+ * file in $TMPDIR (unlinked as soon as it is made, so it goes away however the process ends),
+ * merged at the end.
  *
  * Either way a key given twice is reported by finish (the smallest such key), not refused.
  */
@@ -43,8 +44,9 @@ uint64_t yh_keyed_root_runs(const yh_keyed_root *k);
 
 void yh_keyed_root_free(yh_keyed_root *k);
 
-/* For tests: the sorting buffer's size in bytes for roots made from now on (0: the default,
- * 64 MiB); returns the previous value.  Not thread-safe: set it before any work starts. */
+/* For tests: the sort's memory budget in bytes (row_sort.h counts a record as its values, 20
+ * bytes of header and 16 of index) for roots made from now on (0: the sort's default, 64 MiB);
+ * returns the previous value.  Not thread-safe: set it before any work starts. */
 size_t yh_keyed_root_set_budget(size_t bytes);
 
 #endif

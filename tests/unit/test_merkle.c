@@ -468,8 +468,9 @@ START_TEST(test_keyed_any_order_is_the_sorted_root)
 		TU_REQUIRE(memcmp(got, want, 32) == 0, "%zu shuffled, in memory", n);
 		ck_assert_uint_eq(keyed_root_of(got, dup, &kd, NULL, YH_KEYED_SORT), 0);
 		TU_REQUIRE(memcmp(got, want, 32) == 0, "%zu sorted, sorting mode", n);
-		/* spilled: a budget of a few pairs makes many runs, merged through tiny read buffers */
-		old = yh_keyed_root_set_budget(3 * 56);
+		/* spilled: a budget of three records makes many runs (a record of key "k0000000" and
+		 * its leaf takes 76 bytes in the sort: row_sort.h) */
+		old = yh_keyed_root_set_budget(3 * 76);
 		ck_assert_uint_eq(keyed_root_of(got, dup, &kd, o, YH_KEYED_SORT) > 0, n > 3);
 		TU_REQUIRE(memcmp(got, want, 32) == 0, "%zu shuffled, spilled", n);
 		keyed_root_of(got, dup, &kd, rev, YH_KEYED_SORT);
@@ -557,7 +558,7 @@ START_TEST(test_keyed_temporary_file_removed)
 	char dup[YH_KEY_MAX], key[YH_KEY_MAX];
 	yh_keyed_root *k = NULL;
 	uint64_t count;
-	size_t i, old = yh_keyed_root_set_budget(4 * 56);
+	size_t i, old = yh_keyed_root_set_budget(4 * 70); /* four records of a two-byte key */
 
 	ck_assert_int_eq(mkdir(dir, 0700), 0);
 	ck_assert_int_eq(setenv("TMPDIR", dir, 1), 0);
