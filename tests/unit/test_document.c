@@ -975,20 +975,6 @@ static char *entity_detail(json_t *rep)
 	return strdup(after);
 }
 
-static size_t dir_entries(const char *dir)
-{
-	char cmd[4200], *out;
-	size_t n;
-
-	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l > '%s.count'", dir, dir);
-	ck_assert_int_eq(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "%s.count", dir);
-	out = tu_read(cmd, NULL);
-	n = (size_t)strtoul(out, NULL, 10);
-	free(out);
-	return n;
-}
-
 START_TEST(test_verify_spilled_registers)
 {
 	/* with a sorting budget of a few rows the entity file is sorted through many runs on disk:
@@ -1047,7 +1033,7 @@ START_TEST(test_verify_spilled_registers)
 				ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 				unlink(fifo);
 			}
-			ck_assert_uint_eq(dir_entries(tmp), 0);
+			ck_assert_uint_eq(tu_dir_entries(tmp), 0);
 		}
 	}
 	/* a duplicated row is still named when the rows are sorted on disk */
@@ -1074,7 +1060,7 @@ START_TEST(test_verify_spilled_registers)
 		free(dup);
 		free(text);
 	}
-	ck_assert_uint_eq(dir_entries(tmp), 0);
+	ck_assert_uint_eq(tu_dir_entries(tmp), 0);
 	free(want);
 	yh_keyed_root_set_budget(old);
 	if (saved)

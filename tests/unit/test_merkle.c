@@ -534,20 +534,6 @@ START_TEST(test_keyed_duplicates)
 }
 END_TEST
 
-static size_t entries(const char *dir)
-{
-	char cmd[4200], *out;
-	size_t n;
-
-	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l > '%s/../count'", dir, dir);
-	ck_assert_int_eq(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "%s/../count", dir);
-	out = tu_read(cmd, NULL);
-	n = (size_t)strtoul(out, NULL, 10);
-	free(out);
-	return n;
-}
-
 START_TEST(test_keyed_temporary_file_removed)
 {
 	/* the runs go to $TMPDIR, and nothing is left there: not while sorting, not after, not
@@ -568,11 +554,11 @@ START_TEST(test_keyed_temporary_file_removed)
 		ck_assert_int_eq(yh_keyed_root_add(k, key, lh), YH_OK);
 	}
 	ck_assert_uint_gt(yh_keyed_root_runs(k), 1);
-	ck_assert_uint_eq(entries(dir), 0);
+	ck_assert_uint_eq(tu_dir_entries(dir), 0);
 	ck_assert_int_eq(yh_keyed_root_finish(k, root, &count, dup), YH_OK);
 	ck_assert_uint_eq(count, 50);
 	yh_keyed_root_free(k);
-	ck_assert_uint_eq(entries(dir), 0);
+	ck_assert_uint_eq(tu_dir_entries(dir), 0);
 	/* a folder that cannot take the file: the spill fails, saying where */
 	ck_assert_int_eq(setenv("TMPDIR", tu_path("missing"), 1), 0);
 	ck_assert_int_eq(yh_keyed_root_new(&k, YH_KEYED_SORT), YH_OK);

@@ -1,4 +1,5 @@
 /* testutil.c — helpers shared by the Check unit suites (see testutil.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <iconv.h>
@@ -201,6 +202,20 @@ void tu_write(const char *path, const void *data, size_t len)
 void tu_write_str(const char *path, const char *s)
 {
 	tu_write(path, s, strlen(s));
+}
+
+size_t tu_dir_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	ck_assert_msg(d != NULL, "cannot open '%s'", dir);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
 }
 
 char *tu_read(const char *path, size_t *len)

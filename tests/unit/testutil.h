@@ -84,6 +84,7 @@ const char *tu_data(const char *name);            /* YAOHAO_TEST_DATA_DIR/name *
 void tu_write(const char *path, const void *data, size_t len);
 void tu_write_str(const char *path, const char *s);
 char *tu_read(const char *path, size_t *len);     /* malloc'd, NUL-terminated */
+size_t tu_dir_entries(const char *dir);           /* entries other than . and .. */
 int tu_file_exists(const char *path);
 
 /* The text of 1-based physical line `n` of a file (malloc'd, without EOL), or NULL. */
