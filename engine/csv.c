@@ -156,7 +156,7 @@ static inline int peek(yh_csv *c)
 	return ch;
 }
 
-static int append(yh_csv *c, int ch)
+static int append_growing(yh_csv *c, int ch)
 {
 	if (c->rec_len + 1 >= c->rec_cap) {
 		size_t cap = c->rec_cap * 2;
@@ -178,8 +178,24 @@ static int append(yh_csv *c, int ch)
 	return 0;
 }
 
-/* The bytes that end or break an unquoted field. */
-static const unsigned char stops[256] = { [','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1 };
+/* One byte onto the record: the common case inline, growing out of line. */
+static inline int append(yh_csv *c, int ch)
+{
+	if (c->rec_len + 1 >= c->rec_cap)
+		return append_growing(c, ch);
+	c->rec[c->rec_len++] = (char)ch;
+	return 0;
+}
+
+/* The bytes that end or break an unquoted field (a NUL is refused: nul_in_field). */
+static const unsigned char stops[256] = { [','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, ['\0'] = 1 };
+
+/* Field text is handed out as C strings, and the roots hash the fields' bytes: a NUL would
+ * let two different files read as the same rows to one reader and not to another. */
+static int nul_in_field(yh_csv *c)
+{
+	return fault(c, 0, "NUL byte inside a field");
+}
 
 /* Copies the ordinary bytes that follow in the buffer into the record in one go: the same as
  * get() and append() byte by byte (which stay the path at a buffer's end and when the record
@@ -270,6 +286,8 @@ again:
 					}
 				} else if (ch == '\n') {
 					c->line++;
+				} else if (ch == '\0') {
+					return nul_in_field(c);
 				}
 				last = ch;
 				if ((r = append(c, ch)) < 0)
@@ -281,10 +299,18 @@ again:
 			if (ch != ',' && ch != '\n' && ch != '\r' && ch != END_OF_INPUT)
 				return fault(c, 0, "unexpected character after a closing quote");
 		} else {
+			/* the field's ordinary bytes still in the buffer in one go, then byte by byte */
+			if (ch >= 0) {
+				c->buf_pos--;
+				copy_plain(c);
+				ch = get(c);
+			}
 			while (ch != ',' && ch != '\n' && ch != '\r' && ch >= 0) {
 				if (ch == '"')
 					return fault(c, 0, "quote inside an unquoted field "
 					             "(quote the whole field and double the inner quote)");
+				if (ch == '\0')
+					return nul_in_field(c);
 				if ((r = append(c, ch)) < 0)
 					return r;
 				copy_plain(c);

@@ -13,6 +13,7 @@
 #include "draw_doc.h"
 #include "csv_private.h"
 #include "keyed_root.h"
+#include "merkle_private.h"
 #include "row_hasher.h"
 #include "verify.h"
 #include "error.h"
@@ -42,7 +43,9 @@ const char *yh_verify_input_name(const yh_verify_inputs *in, yh_register_kind ki
 	return input_of(in, kind).name;
 }
 
-typedef int (*row_fn)(void *ctx, const char *const *row);
+/* A row's fields and their lengths (the CSV reader's: no NUL inside a field, so each is also
+ * strlen of the field). */
+typedef int (*row_fn)(void *ctx, const char *const *row, const size_t *lens);
 
 /* Reads a canonical register file (a register export): header exactly the column names.  fn
  * returns <0 on a fault (reported in err), >0 to stop reading (returned as it is), 0 to go on. */
@@ -51,6 +54,7 @@ static int read_register(const yh_verify_inputs *in, yh_register_kind kind, row_
 {
 	input src = input_of(in, kind);
 	const char *name = src.name, *row[16];
+	size_t lens[16];
 	const yh_register_column *cols;
 	size_t n = yh_register_columns(&cols, kind), i;
 	yh_csv *csv = NULL;
@@ -86,8 +90,8 @@ static int read_register(const yh_verify_inputs *in, yh_register_kind kind, row_
 			goto done;
 		}
 		for (i = 0; i < n; i++)
-			row[i] = yh_csv_field(csv, i, NULL);
-		if ((rc = fn(ctx, row)) < 0) {
+			row[i] = yh_csv_field(csv, i, &lens[i]);
+		if ((rc = fn(ctx, row, lens)) < 0) {
 			snprintf(err, errsize, "%s:%llu: %s", name, (unsigned long long)yh_csv_line(csv),
 			         yh_error_message());
 			goto done;
@@ -104,13 +108,15 @@ done:
 	return rc;
 }
 
-static int officer_row(void *ctx, const char *const *row)
+static int officer_row(void *ctx, const char *const *row, const size_t *lens)
 {
+	(void)lens;
 	return yh_frozen_add_officer(ctx, row);
 }
 
-static int conflict_row(void *ctx, const char *const *row)
+static int conflict_row(void *ctx, const char *const *row, const size_t *lens)
 {
+	(void)lens;
 	return yh_frozen_add_conflict(ctx, row);
 }
 
@@ -234,17 +240,16 @@ typedef struct {
 
 /* Each row: its leaf for the root; each eligible one into the selection.  A row out of id order
  * while streaming stops the read (YH_KEYED_DISORDER) so that it can start again sorting. */
-static int entity_row(void *ctx, const char *const *row)
+static int entity_row(void *ctx, const char *const *row, const size_t *lens)
 {
 	entity_reader *er = ctx;
-	unsigned char buf[(YH_FIELD_MAX + 4) * YH_E_COLUMNS];
 	yh_out_reason why;
-	size_t len, idlen = strlen(row[YH_E_ID]);
+	size_t idlen = lens[YH_E_ID];
 	int rc;
 
 	if (idlen >= YH_KEY_MAX)
 		return yh_error_set(YH_EDATA, "entity id is too long: '%s'", row[YH_E_ID]);
-	if (!(len = yh_merkle_encode_row(buf, sizeof(buf), row, YH_E_COLUMNS)))
+	if (yh_merkle_encoded_len(lens, YH_E_COLUMNS) > (YH_FIELD_MAX + 4) * YH_E_COLUMNS)
 		return yh_error_set(YH_EDATA, "entity row is too long: '%s'", row[YH_E_ID]);
 	if (er->mode == YH_KEYED_STREAM) {
 		if (er->rows && strcmp(row[YH_E_ID], er->prev) < 0)
@@ -252,7 +257,7 @@ static int entity_row(void *ctx, const char *const *row)
 		memcpy(er->prev, row[YH_E_ID], idlen + 1);
 	}
 	er->rows++;
-	if ((rc = yh_row_hasher_add(er->hasher, row[YH_E_ID], buf, len)) != YH_OK)
+	if ((rc = yh_row_hasher_add_fields(er->hasher, row[YH_E_ID], idlen, row, lens, YH_E_COLUMNS)) != YH_OK)
 		return rc;
 	er->out[why = yh_frozen_entity_reason(er->f, row)]++;
 	if (why != YH_ELIGIBLE)

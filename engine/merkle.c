@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "yaohao/merkle.h"
+#include "merkle_private.h"
 #include "digest.h"
 #include "error.h"
 
@@ -59,6 +60,33 @@ void yh_merkle_add_hash(yh_merkle *m, const unsigned char leaf_hash[YH_HASH_BYTE
 	m->count++;
 }
 
+size_t yh_merkle_encoded_len(const size_t *lens, size_t n)
+{
+	size_t i, need = 4 * n;
+
+	for (i = 0; i < n; i++)
+		need += lens[i];
+	return need;
+}
+
+size_t yh_merkle_encode_fields(unsigned char *buf, const char *const *fields, const size_t *lens,
+                               size_t n)
+{
+	size_t i, off = 0;
+
+	for (i = 0; i < n; i++) {
+		size_t len = lens[i];
+
+		buf[off++] = (unsigned char)(len >> 24);
+		buf[off++] = (unsigned char)(len >> 16);
+		buf[off++] = (unsigned char)(len >> 8);
+		buf[off++] = (unsigned char)len;
+		memcpy(buf + off, fields[i], len);
+		off += len;
+	}
+	return off;
+}
+
 size_t yh_merkle_encode_row(unsigned char *buf, size_t size, const char *const *fields, size_t n)
 {
 	size_t i, off = 0;
@@ -68,12 +96,7 @@ size_t yh_merkle_encode_row(unsigned char *buf, size_t size, const char *const *
 
 		if (off + 4 + len > size || len > 0xffffffffu)
 			return 0;
-		buf[off++] = (unsigned char)(len >> 24);
-		buf[off++] = (unsigned char)(len >> 16);
-		buf[off++] = (unsigned char)(len >> 8);
-		buf[off++] = (unsigned char)len;
-		memcpy(buf + off, fields[i], len);
-		off += len;
+		off += yh_merkle_encode_fields(buf + off, fields + i, &len, 1);
 	}
 	return off;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "yaohao/merkle.h"
+#include "merkle_private.h"
 #include "row_hasher.h"
 #include "error.h"
 
@@ -38,6 +39,8 @@ struct yh_row_hasher {
 	int done;
 	int rc;                      /* the first failure (or YH_KEYED_DISORDER) the reader has seen */
 	int wrc;                     /* the hashing side's own copy, published to rc under the lock */
+	unsigned char *scratch;      /* one thread: the row being encoded */
+	size_t scratch_cap;
 	char error[512];
 };
 
@@ -145,10 +148,45 @@ int yh_row_hasher_new(yh_row_hasher **out, yh_keyed_root *root, int threads)
 	return YH_OK;
 }
 
+/* A slot of len bytes for the next row in the batch being filled, its key copied; NULL with
+ * *rc set when the worker has failed or memory ran out. */
+static unsigned char *reserve(yh_row_hasher *h, const char *key, size_t klen, size_t len, int *rc)
+{
+	batch *b = h->batches[h->head];
+	unsigned char *slot;
+
+	if (b->n == BATCH_ROWS || b->cap - b->used < len) {
+		if ((*rc = hand_over(h)) != 0) {
+			*rc = failure(h, *rc);
+			return NULL;
+		}
+		b = h->batches[h->head];
+	}
+	if (b->cap - b->used < len) {
+		/* one row larger than a batch (rows are bounded by the field limit): grow this one */
+		unsigned char *p = realloc(b->bytes, b->used + len);
+
+		if (!p) {
+			*rc = yh_error_set(YH_ENOMEM, "out of memory");
+			return NULL;
+		}
+		b->bytes = p;
+		b->cap = b->used + len;
+	}
+	memcpy(b->row[b->n].key, key, klen);
+	b->row[b->n].key[klen] = '\0';
+	b->row[b->n].off = (uint32_t)b->used;
+	b->row[b->n].len = (uint32_t)len;
+	slot = b->bytes + b->used;
+	b->used += len;
+	b->n++;
+	return slot;
+}
+
 int yh_row_hasher_add(yh_row_hasher *h, const char *key, const unsigned char *row, size_t len)
 {
-	batch *b;
 	size_t klen = strlen(key);
+	unsigned char *slot;
 	int rc;
 
 	if (klen >= YH_KEY_MAX)
@@ -157,27 +195,38 @@ int yh_row_hasher_add(yh_row_hasher *h, const char *key, const unsigned char *ro
 		hash_row(h, key, row, len);
 		return failure(h, h->wrc);
 	}
-	b = h->batches[h->head];
-	if (b->n == BATCH_ROWS || b->cap - b->used < len) {
-		if ((rc = hand_over(h)) != 0)
-			return failure(h, rc);
-		b = h->batches[h->head];
-	}
-	if (b->cap - b->used < len) {
-		/* one row larger than a batch (rows are bounded by the field limit): grow this one */
-		unsigned char *p = realloc(b->bytes, b->used + len);
+	if (!(slot = reserve(h, key, klen, len, &rc)))
+		return rc;
+	memcpy(slot, row, len);
+	return YH_OK;
+}
 
-		if (!p)
-			return yh_error_set(YH_ENOMEM, "out of memory");
-		b->bytes = p;
-		b->cap = b->used + len;
+int yh_row_hasher_add_fields(yh_row_hasher *h, const char *key, size_t klen,
+                             const char *const *fields, const size_t *lens, size_t n)
+{
+	size_t len = yh_merkle_encoded_len(lens, n);
+	unsigned char *slot;
+	int rc;
+
+	if (klen >= YH_KEY_MAX)
+		return yh_error_set(YH_EINVAL, "key is too long: '%.*s'", (int)klen, key);
+	if (!h->threaded) {
+		if (len > h->scratch_cap) {
+			unsigned char *p = realloc(h->scratch, len);
+
+			if (!p)
+				return yh_error_set(YH_ENOMEM, "out of memory");
+			h->scratch = p;
+			h->scratch_cap = len;
+		}
+		yh_merkle_encode_fields(h->scratch, fields, lens, n);
+		hash_row(h, key, h->scratch, len);
+		return failure(h, h->wrc);
 	}
-	memcpy(b->row[b->n].key, key, klen + 1);
-	b->row[b->n].off = (uint32_t)b->used;
-	b->row[b->n].len = (uint32_t)len;
-	memcpy(b->bytes + b->used, row, len);
-	b->used += len;
-	b->n++;
+	if (!(slot = reserve(h, key, klen, len, &rc)))
+		return rc;
+	/* encoded straight into the batch: no copy through a buffer of the reader's */
+	yh_merkle_encode_fields(slot, fields, lens, n);
 	return YH_OK;
 }
 
@@ -215,5 +264,6 @@ void yh_row_hasher_free(yh_row_hasher *h)
 			free(h->batches[i]->bytes);
 		free(h->batches[i]);
 	}
+	free(h->scratch);
 	free(h);
 }

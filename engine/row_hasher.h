@@ -22,6 +22,11 @@ int yh_row_hasher_new(yh_row_hasher **out, yh_keyed_root *root, int threads);
  * YH_KEYED_DISORDER): the caller stops adding then. */
 int yh_row_hasher_add(yh_row_hasher *h, const char *key, const unsigned char *row, size_t len);
 
+/* The same for a row given as its fields and their lengths (key: a C string of klen bytes;
+ * lens[i] the bytes of fields[i]), encoded (§2) straight into the hasher's batch. */
+int yh_row_hasher_add_fields(yh_row_hasher *h, const char *key, size_t klen,
+                             const char *const *fields, const size_t *lens, size_t n);
+
 /* Waits for every row added to be in the root; the first failure, as add. */
 int yh_row_hasher_finish(yh_row_hasher *h);
 

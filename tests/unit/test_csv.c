@@ -266,10 +266,10 @@ START_TEST(test_quoted_empty_field)
 }
 END_TEST
 
-/* Field bytes come back as they are: spaces kept, NUL bytes counted in the length. */
+/* Field bytes come back as they are: spaces kept, lengths as read. */
 START_TEST(test_field_bytes_as_they_are)
 {
-	static const char data[] = " a , b \n\t\"x\"\t\nc\0d,e\n";
+	static const char data[] = " a , b \n\t\"x\"\t\nc\001d,e\n";
 	yh_csv *c = open_mem(data, sizeof(data) - 1, NULL);
 	const char *f;
 	size_t len;
@@ -283,7 +283,7 @@ START_TEST(test_field_bytes_as_they_are)
 	ck_assert_uint_eq(yh_csv_nfields(c), 2);
 	f = yh_csv_field(c, 0, &len);
 	ck_assert_uint_eq(len, 3);
-	ck_assert(memcmp(f, "c\0d", 3) == 0);
+	ck_assert(memcmp(f, "c\001d", 4) == 0);
 	/* out of range */
 	len = 99;
 	ck_assert_ptr_null(yh_csv_field(c, 2, &len));
@@ -291,6 +291,53 @@ START_TEST(test_field_bytes_as_they_are)
 	ck_assert_ptr_null(yh_csv_field(c, 2, NULL));
 	expect_end(c);
 	yh_csv_free(c);
+}
+END_TEST
+
+/* A NUL byte anywhere in a field, quoted or not, first, inside or last, is an error naming the
+ * file, the line and the field (fields are C strings: the bytes after it would be lost to
+ * some readers and not others); the next line is read as usual. */
+START_TEST(test_nul_in_field)
+{
+	static const char data[] = "id,name\n"
+	                           "a,b\0c\n"
+	                           "ok,1\n"
+	                           "\0x,y\n"
+	                           "q,\"in \0 quotes\"\n"
+	                           "a,b\0\n"
+	                           "\"x\",\"\0\",z\n"
+	                           "last,2\n";
+	yh_csv *c = open_mem(data, sizeof(data) - 1, NULL);
+
+	expect_record(c, 1, 2, "id", "name");
+	expect_error(c, 2, 2, "NUL byte inside a field");
+	expect_record(c, 3, 2, "ok", "1");
+	expect_error(c, 4, 1, "NUL byte inside a field");
+	expect_error(c, 5, 2, "NUL byte inside a field");
+	expect_error(c, 6, 2, "NUL byte inside a field");
+	expect_error(c, 7, 2, "NUL byte inside a field");
+	expect_record(c, 8, 2, "last", "2");
+	expect_end(c);
+	yh_csv_free(c);
+
+	/* the same past the first buffer, and as the very last byte of the file */
+	{
+		size_t n = 300000, i, len = 0;
+		char *big = malloc(n * 10 + 16);
+
+		ck_assert_ptr_nonnull(big);
+		for (i = 0; i < n; i++)
+			len += (size_t)sprintf(big + len, "r%05zu,v\n", i % 100000);
+		big[len++] = 'x';
+		big[len++] = '\0';
+		c = open_mem(big, len, NULL);
+		for (i = 0; i < n; i++)
+			ck_assert_int_eq(yh_csv_next(c), 1);
+		expect_error(c, n + 1, 1, "NUL byte inside a field");
+		expect_end(c);
+		yh_csv_free(c);
+		free(big);
+	}
 }
 END_TEST
 
@@ -909,6 +956,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(rfc, test_empty_fields);
 	tcase_add_test(rfc, test_quoted_empty_field);
 	tcase_add_test(rfc, test_field_bytes_as_they_are);
+	tcase_add_test(rfc, test_nul_in_field);
 	tcase_add_test(rfc, test_large_input);
 
 	tcase_add_test(err, test_quote_inside_unquoted_field);

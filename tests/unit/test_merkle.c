@@ -10,6 +10,7 @@
 #include "testutil.h"
 #include "keyed_root.h"
 #include "row_hasher.h"
+#include "merkle_private.h"
 
 typedef struct {
 	const unsigned char *data;
@@ -636,6 +637,75 @@ START_TEST(test_row_hasher_one_or_two_threads)
 }
 END_TEST
 
+/* Random fields: up to 10 of 0 to 300 bytes of 1..255 (no NUL), now and then one far longer
+ * than a batch of the hasher (a row it must grow a batch for). */
+static size_t random_fields(char **f, size_t *lens, size_t i)
+{
+	size_t n = 1 + randombytes_uniform(10), j, k;
+
+	for (j = 0; j < n; j++) {
+		lens[j] = i % 997 == 5 && j == 0 ? 700000 : randombytes_uniform(301);
+		f[j] = malloc(lens[j] + 1);
+		TU_REQUIRE(f[j] != NULL, "out of memory");
+		randombytes_buf(f[j], lens[j]);
+		for (k = 0; k < lens[j]; k++)
+			if (f[j][k] == 0)
+				f[j][k] = 'x';
+		f[j][lens[j]] = '\0';
+	}
+	return n;
+}
+
+START_TEST(test_encode_fields_and_add_fields)
+{
+	/* fields with their lengths encode as yh_merkle_encode_row measures them, and a row added
+	 * as its fields (encoded straight into the hasher's batch) gives the root of the same row
+	 * added encoded, with one thread or two, across batch boundaries and oversized rows */
+	static unsigned char a[800000], b[800000];
+	unsigned char got[32], want[32];
+	char dup[YH_KEY_MAX], key[YH_KEY_MAX];
+	int threads;
+
+	for (threads = 1; threads <= 2; threads++) {
+		yh_keyed_root *k1 = NULL, *k2 = NULL;
+		yh_row_hasher *h1 = NULL, *h2 = NULL;
+		uint64_t n1, n2;
+		size_t i, j;
+
+		ck_assert_int_eq(yh_keyed_root_new(&k1, YH_KEYED_STREAM), YH_OK);
+		ck_assert_int_eq(yh_keyed_root_new(&k2, YH_KEYED_STREAM), YH_OK);
+		ck_assert_int_eq(yh_row_hasher_new(&h1, k1, threads), YH_OK);
+		ck_assert_int_eq(yh_row_hasher_new(&h2, k2, threads), YH_OK);
+		for (i = 0; i < 5000; i++) {
+			char *f[10];
+			size_t lens[10], n = random_fields(f, lens, i), len1, len2;
+			int klen = snprintf(key, sizeof(key), "r%08zu", i);
+
+			len1 = yh_merkle_encode_fields(a, (const char *const *)f, lens, n);
+			len2 = yh_merkle_encode_row(b, sizeof(b), (const char *const *)f, n);
+			TU_REQUIRE(len1 == len2 && len1 == yh_merkle_encoded_len(lens, n) &&
+			           memcmp(a, b, len1) == 0, "row %zu: %zu and %zu bytes", i, len1, len2);
+			TU_REQUIRE(yh_row_hasher_add_fields(h1, key, (size_t)klen, (const char *const *)f, lens,
+			                                    n) == YH_OK, "row %zu", i);
+			TU_REQUIRE(yh_row_hasher_add(h2, key, b, len2) == YH_OK, "row %zu", i);
+			for (j = 0; j < n; j++)
+				free(f[j]);
+		}
+		ck_assert_int_eq(yh_row_hasher_finish(h1), YH_OK);
+		ck_assert_int_eq(yh_row_hasher_finish(h2), YH_OK);
+		ck_assert_int_eq(yh_keyed_root_finish(k1, got, &n1, dup), YH_OK);
+		ck_assert_int_eq(yh_keyed_root_finish(k2, want, &n2, dup), YH_OK);
+		ck_assert_uint_eq(n1, 5000);
+		ck_assert_uint_eq(n2, 5000);
+		ck_assert_msg(memcmp(got, want, 32) == 0, "%d threads", threads);
+		yh_row_hasher_free(h1);
+		yh_row_hasher_free(h2);
+		yh_keyed_root_free(k1);
+		yh_keyed_root_free(k2);
+	}
+}
+END_TEST
+
 static Suite *merkle_suite(void)
 {
 	Suite *s = suite_create("merkle");
@@ -656,6 +726,7 @@ static Suite *merkle_suite(void)
 	tcase_add_test(tc, test_keyed_stream_refuses_disorder);
 	tcase_add_test(tc, test_keyed_duplicates);
 	tcase_add_test(tc, test_row_hasher_one_or_two_threads);
+	tcase_add_test(tc, test_encode_fields_and_add_fields);
 	tc = tu_tcase(s, "keyed_files", TU_TMPDIR, 60);
 	tcase_add_test(tc, test_keyed_temporary_file_removed);
 	return s;
