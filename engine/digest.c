@@ -36,51 +36,11 @@ static void put_be(unsigned char *p, uint64_t v, int n)
 		p[i] = (unsigned char)(v & 0xff);
 }
 
-/*
- * The one-call path for the short messages a register hashes millions of times (leaves and
- * nodes): the message is padded here (FIPS 180-4 §5.1.1) into whole blocks, which one
- * SHA256_Update hands to the compression function in a single call, and the digest is read
- * from the state.  SHA256_Update/SHA256_Final around a short message cost about as much again
- * as the compressions themselves (buffering the tail, a second call for the last block, the
- * final memset; yaohao-bench hash).
- */
-size_t yh_sha256_pad(unsigned char *msg, size_t len)
-{
-	size_t total = (len + 9 + 63) / 64 * 64;
-
-	msg[len] = 0x80;
-	memset(msg + len + 1, 0, total - len - 9);
-	put_be(msg + total - 8, (uint64_t)len * 8, 8);
-	return total / 64;
-}
-
-void yh_sha256_blocks(unsigned char out[32], const unsigned char *blocks, size_t nblocks)
-{
-	SHA256_CTX st;
-	int i;
-
-	SHA256_Init(&st);
-	SHA256_Update(&st, blocks, nblocks * 64);
-	for (i = 0; i < 8; i++)
-		put_be(out + 4 * i, st.h[i], 4);
-}
-
-/* Leaves up to this many bytes go through the one-call path (an entity row is about 130). */
-#define LEAF_ONE_CALL 1024
-
 void yh_digest_leaf(unsigned char out[32], const void *row, size_t len)
 {
 	SHA256_CTX st;
 	const unsigned char zero = 0x00;
 
-	if (len <= LEAF_ONE_CALL) {
-		unsigned char b[LEAF_ONE_CALL + 1 + YH_SHA256_PAD_MAX];
-
-		b[0] = 0x00;
-		memcpy(b + 1, row, len);
-		yh_sha256_blocks(out, b, yh_sha256_pad(b, len + 1));
-		return;
-	}
 	SHA256_Init(&st);
 	SHA256_Update(&st, &zero, 1);
 	SHA256_Update(&st, row, len);
@@ -89,13 +49,13 @@ void yh_digest_leaf(unsigned char out[32], const void *row, size_t len)
 
 void yh_digest_node(unsigned char out[32], const unsigned char left[32], const unsigned char right[32])
 {
-	unsigned char b[128];
+	unsigned char b[65];
 
-	/* 65 bytes, two blocks once padded */
+	/* one update: each SHA256_Update call has a fixed cost worth avoiding here */
 	b[0] = 0x01;
 	memcpy(b + 1, left, 32);
 	memcpy(b + 33, right, 32);
-	yh_sha256_blocks(out, b, yh_sha256_pad(b, 65));
+	sha256(out, b, sizeof(b));
 }
 
 void yh_digest_empty(unsigned char out[32])

@@ -23,14 +23,6 @@
 
 #include "yaohao/ledger.h"
 
-/* The one-call SHA-256 of a short message (digest.c says why): yh_sha256_pad appends the
- * padding to msg[0..len), which must have room for YH_SHA256_PAD_MAX bytes more, and returns
- * the number of 64-byte blocks; yh_sha256_blocks hashes blocks padded so.  Together they give
- * SHA-256(msg[0..len)). */
-#define YH_SHA256_PAD_MAX 72
-size_t yh_sha256_pad(unsigned char *msg, size_t len);
-void yh_sha256_blocks(unsigned char out[32], const unsigned char *blocks, size_t nblocks);
-
 /* §2 Register digests: RFC 6962 leaf SHA-256(0x00 || row) and node SHA-256(0x01 || l || r);
  * the root of no leaves is SHA-256 of nothing. */
 void yh_digest_leaf(unsigned char out[32], const void *row, size_t len);

@@ -6,7 +6,8 @@
  * (GB18030, GBK) converted to UTF-8 through iconv, or detected ("auto": a
  * file that is not UTF-8 but is GB18030).  Blank lines are skipped.
  * It is strict where leniency would be ambiguous: a quote inside an unquoted
- * field, text after a closing quote, a bare CR, an unterminated quote, and a
+ * field, text after a closing quote, a bare CR, an unterminated quote, a NUL
+ * byte inside a field (field text is handed out as C strings), and a
  * record over YH_CSV_MAX_RECORD bytes or YH_CSV_MAX_FIELDS fields are errors
  * that name the line.  Field bytes are returned as they are: validating text
  * (UTF-8, control characters) is the caller's job.

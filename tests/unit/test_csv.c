@@ -341,6 +341,105 @@ START_TEST(test_nul_in_field)
 }
 END_TEST
 
+/* Each byte that ends or breaks an unquoted field, at every offset of a long field (the reader
+ * scans sixteen bytes at a time where it can): found where it is, as the byte-by-byte reading
+ * would.  Then random records of fields from 0 to 70 bytes, some quoted, against the fields
+ * they were made of. */
+START_TEST(test_field_ends_at_every_offset)
+{
+	char line[256];
+	size_t pos, len;
+	int k;
+
+	for (pos = 0; pos < 40; pos++) {
+		static const char breaks[] = { '\0', '"', '\r', ',', '\n' };
+
+		for (k = 0; k < 5; k++) {
+			yh_csv *c;
+			char want[64];
+
+			if (pos == 0 && breaks[k] == '"')
+				continue; /* a quote first opens a quoted field */
+			len = (size_t)sprintf(line, "h,");
+			memset(line + len, 'a', 41);
+			line[len + pos] = breaks[k];
+			len += 41;
+			line[len++] = '\n';
+			memcpy(line + len, "ok,1\n", 5);
+			len += 5;
+			c = open_mem(line, len, NULL);
+			memset(want, 'a', pos);
+			want[pos] = '\0';
+			switch (breaks[k]) {
+			case '\0': expect_error(c, 1, 2, "NUL byte inside a field"); break;
+			case '"': expect_error(c, 1, 2, "quote inside an unquoted field"); break;
+			case '\r': expect_error(c, 1, 2, "carriage return"); break;
+			case ',': expect_record(c, 1, 3, "h", want, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" + pos); break;
+			default:
+				expect_record(c, 1, 2, "h", want);
+				if (pos < 40)
+					expect_record(c, 2, 1, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" + pos);
+				break;
+			}
+			expect_record(c, breaks[k] == '\n' ? 3 : 2, 2, "ok", "1");
+			expect_end(c);
+			yh_csv_free(c);
+		}
+	}
+	for (k = 0; k < 300; k++) {
+		static char text[64 * 1024];
+		char fields[8][80];
+		size_t nf = 1 + randombytes_uniform(8), f, off = 0, i;
+		yh_csv *c;
+		int r;
+
+		for (f = 0; f < nf; f++) {
+			size_t flen = randombytes_uniform(71);
+			int quoted = randombytes_uniform(4) == 0;
+
+			for (i = 0; i < flen; i++) {
+				static const char plain[] = "abcXYZ019 -_.\xe4\xb8\xad";
+				static const char any[] = "ab,\n\"x";
+
+				fields[f][i] = quoted ? any[randombytes_uniform(sizeof(any) - 1)]
+				                      : plain[randombytes_uniform(sizeof(plain) - 1)];
+			}
+			fields[f][flen] = '\0';
+			if (f)
+				text[off++] = ',';
+			if (quoted) {
+				text[off++] = '"';
+				for (i = 0; i < flen; i++) {
+					if (fields[f][i] == '"')
+						text[off++] = '"';
+					text[off++] = fields[f][i];
+				}
+				text[off++] = '"';
+			} else {
+				memcpy(text + off, fields[f], flen);
+				off += flen;
+			}
+		}
+		text[off++] = '\n';
+		if (nf == 1 && fields[0][0] == '\0')
+			continue; /* a blank line is skipped, not a record */
+		c = open_mem(text, off, NULL);
+		r = yh_csv_next(c);
+		ck_assert_msg(r == 1, "record %d: %d (%s)", k, r, yh_error_message());
+		ck_assert_uint_eq(yh_csv_nfields(c), nf);
+		for (f = 0; f < nf; f++) {
+			size_t got_len;
+			const char *got = yh_csv_field(c, f, &got_len);
+
+			ck_assert_msg(got_len == strlen(fields[f]) && memcmp(got, fields[f], got_len) == 0,
+			              "record %d field %zu: '%s', want '%s'", k, f + 1, got, fields[f]);
+		}
+		expect_end(c);
+		yh_csv_free(c);
+	}
+}
+END_TEST
+
 /* ---- errors ---------------------------------------------------------------- */
 
 START_TEST(test_quote_inside_unquoted_field)
@@ -957,6 +1056,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(rfc, test_quoted_empty_field);
 	tcase_add_test(rfc, test_field_bytes_as_they_are);
 	tcase_add_test(rfc, test_nul_in_field);
+	tcase_add_test(rfc, test_field_ends_at_every_offset);
 	tcase_add_test(rfc, test_large_input);
 
 	tcase_add_test(err, test_quote_inside_unquoted_field);

@@ -123,49 +123,6 @@ START_TEST(test_plain_and_leaf)
 }
 END_TEST
 
-/* The one-call path the leaves and nodes take (yh_sha256_pad, yh_sha256_blocks), on its own:
- * every length 0..300, so every place the padding can fall in a block (the length field in
- * the same block or the next, a message that fills blocks exactly). */
-START_TEST(test_one_call)
-{
-	unsigned char buf[MAXLEN + YH_SHA256_PAD_MAX], data[MAXLEN], got[32], want[32];
-	size_t len, n;
-	int k;
-
-	for (len = 0; len <= MAXLEN; len++)
-		for (k = 0; k < TRIES; k++) {
-			randombytes_buf(data, len);
-			memcpy(buf, data, len);
-			n = yh_sha256_pad(buf, len);
-			ck_assert_uint_eq(n, (len + 9 + 63) / 64);
-			ck_assert_uint_eq(buf[len], 0x80);
-			yh_sha256_blocks(got, buf, n);
-			crypto_hash_sha256(want, data, len);
-			same(got, want, "one-call SHA-256", data, len);
-		}
-}
-END_TEST
-
-/* Leaves around the length where digest.c leaves the one-call path for the plain one. */
-START_TEST(test_long_leaf)
-{
-	static unsigned char data[2100];
-	unsigned char got[32], want[32];
-	size_t len;
-
-	for (len = 900; len <= sizeof(data); len += len < 1100 ? 1 : 97) {
-		msg m = { .len = 0 };
-
-		randombytes_buf(data, len);
-		put(&m, "\x00", 1);
-		put(&m, data, len);
-		yh_digest_leaf(got, data, len);
-		ref(want, &m);
-		same(got, want, "leaf", data, len);
-	}
-}
-END_TEST
-
 /* §2 nodes: 0x01 || left || right, 65 bytes. */
 START_TEST(test_node)
 {
@@ -386,8 +343,6 @@ static Suite *digest_suite(void)
 
 	tcase_add_test(tc, test_known_answer);
 	tcase_add_test(tc, test_plain_and_leaf);
-	tcase_add_test(tc, test_one_call);
-	tcase_add_test(tc, test_long_leaf);
 	tcase_add_test(tc, test_node);
 	tcase_add_test(tc, test_tickets);
 	tcase_add_test(tc, test_ticket_shapes);
