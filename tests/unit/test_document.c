@@ -2423,6 +2423,34 @@ START_TEST(test_tampered_registers)
 		              tu_check_detail(r, "entity register"));
 		json_decref(r);
 	}
+	/* bytes hidden after a NUL in a name: a reader taking the field as a C string would see the
+	 * committed name; the row is refused, naming the file, the line and the field */
+	{
+		size_t len, off, line_no = 1, k;
+		char *text = tu_read(tu_path("entities.csv"), &len), *row, *name_end, want[64];
+		FILE *w;
+
+		row = strstr(text, entity);
+		ck_assert_ptr_nonnull(row);
+		for (off = 0; text + off < row; off++)
+			line_no += text[off] == '\n';
+		name_end = strchr(row + strlen(entity), ',');
+		ck_assert_ptr_nonnull(name_end);
+		k = (size_t)(name_end - text);
+		w = fopen(tu_path("bad.csv"), "wb");
+		ck_assert_ptr_nonnull(w);
+		ck_assert_uint_eq(fwrite(text, 1, k, w), k);
+		ck_assert_uint_eq(fwrite("\0hidden", 1, 7, w), 7);
+		ck_assert_uint_eq(fwrite(text + k, 1, len - k, w), len - k);
+		ck_assert_int_eq(fclose(w), 0);
+		free(text);
+		expect_register_fails("entities.csv", "entity register", "NUL inside a name");
+		rep = verify_with("entities.csv");
+		snprintf(want, sizeof(want), "bad.csv:%zu: field 2: NUL byte inside a field", line_no);
+		ck_assert_msg(strstr(tu_check_detail(rep, "entity register"), want) != NULL, "'%s' lacks '%s'",
+		              tu_check_detail(rep, "entity register"), want);
+		json_decref(rep);
+	}
 	edit_register("entities.csv", "bad.csv", 'h', NULL, "id,name,type,region,industry,status,risk,abnormal");
 	expect_register_fails("entities.csv", "entity register", "header with two columns swapped");
 	edit_register("entities.csv", "bad.csv", 'h', NULL, "统一社会信用代码,企业名称,市场主体类型,区划代码,行业代码,风险等级,登记状态,经营异常名录");
