@@ -39,6 +39,8 @@
 # tests/pg/yaohao-on-pg and $YAOHAO_PG_CLUSTER names the cluster: every store file DB is then a
 # PostgreSQL database of its own.  The store is read only through these:
 #   on_pg                   true when the stores are on PostgreSQL
+#   yh_sqlite ARGS...       yaohao ARGS with its stores as SQLite files, whatever the backend
+#                           (on PostgreSQL: $YAOHAO_REAL), to compare the two
 #   sql DB QUERY            runs QUERY on the store DB (sqlite3 on the file, psql on its
 #                           database); rows one a line, columns joined by '|', as sqlite3 prints
 #   jx COLUMN PATH          SQL fragment: the JSON member PATH ('$.a.b[1]') of COLUMN as text
@@ -51,8 +53,8 @@
 #   sql_unlocked DB TABLE SQL
 #                           SQL run with TABLE's append-only triggers lifted, then put back
 #                           (on PostgreSQL: no trigger nor foreign key fires in that session)
-#   demo_draw DIR [ARGS]    yaohao demo --draw-only --dir DIR; on PostgreSQL the commands it
-#                           prints, run on DIR/yaohao.db (another secret: another draw)
+#   demo_draw DIR [ARGS]    yaohao demo --draw-only --dir DIR, its store DIR/yaohao.db (on
+#                           PostgreSQL too: the same draw, byte for byte)
 #   assert_store_exists DB [DESC] / assert_no_store DB [DESC]
 #                           the file; on PostgreSQL its database, holding the ledger
 # Checks about the SQLite file itself (its mode, -wal, copies of it, a kill mid-write, sqlite3's
@@ -230,6 +232,10 @@ json_get() {
 
 on_pg() { [ -n "${YAOHAO_PG_CLUSTER:-}" ]; }
 
+yh_sqlite() {
+	if on_pg; then run "${YAOHAO_REAL:?}" "$@"; else yh "$@"; fi
+}
+
 # _pg_db DB: the database yaohao-on-pg maps the store file DB to (one per absolute path).
 _pg_db() { printf 't%s' "$(printf '%s' "$(realpath -m -- "$1")" | sha256sum | cut -c1-20)"; }
 
@@ -323,30 +329,12 @@ sql_unlocked() {
 	fi
 }
 
-# demo_draw DIR [--fixtures F]: `yaohao demo --draw-only --dir DIR`.  The demo makes its store
-# as a SQLite file, so on PostgreSQL the store DIR/yaohao.db is made by the commands the demo
-# prints, run one by one (the demo's own run in a scratch folder lists them): the same files in
-# DIR, but the commitment's secret from the CSPRNG, not the food vector's pinned one, so another
-# draw.  Sets $RC (and $STDOUT, $STDERR: the last command's) as run does.
+# demo_draw DIR [ARGS]: `yaohao demo --draw-only --dir DIR ARGS` (on PostgreSQL too: yaohao-on-pg
+# gives it its store DIR/yaohao.db; the same draw, the food vector's).  Sets $RC as run does.
 demo_draw() {
 	local dir=$1
 	shift
-	if ! on_pg; then
-		yh demo --draw-only --dir "$dir" "$@"
-		return
-	fi
-	local scratch line
-	scratch=$(mktemp -d "$T/.demo.XXXXXX")
-	yh demo --draw-only --dir "$scratch/d" "$@"
-	[ "$RC" = 0 ] || return 0
-	mkdir -p "$dir"
-	printf '%s\n' "$STDOUT" | sed -n 's/^\$ yaohao //p' | sed 's/    (.*)$//' |
-		sed "s|$scratch/d|$dir|g" > "$scratch/steps"
-	while IFS= read -r line; do
-		eval "YAOHAO_DB=\"\$dir/yaohao.db\" run \"\$YAOHAO\" $line"
-		[ "$RC" = 0 ] || { rm -rf "$scratch"; return 0; }
-	done < "$scratch/steps"
-	rm -rf "$scratch"
+	yh demo --draw-only --dir "$dir" "$@"
 }
 
 sqlite_only() {
