@@ -100,6 +100,21 @@ assert_exit 0 "demo --db --key"
 assert_file_exists k2.key "demo --key: the new key where --key says"
 assert_no_file other2.db.key "demo --key: no key file at the default path"
 
+# A URI given as such (yaohao itself, not tests/pg's wrapper): the key's default is
+# DIR/<database name>.key, and a database that holds a store already is refused.
+if on_pg; then
+	yh stats --db du.db # (the wrapper makes the database, empty)
+	run "$YAOHAO_BIN" demo --draw-only --dir du --db "$(store_arg du.db)"
+	assert_exit 0 "demo --db URI"
+	name=$(store_arg du.db | sed 's|^postgresql:///||; s|?.*||')
+	assert_file_exists "du/$name.key" "demo --db URI: the key is DIR/<database name>.key"
+	assert_stdout_contains "$ yaohao init --department 330100-SCJG --db $(store_arg du.db)" "demo --db URI: the store is the database"
+	run "$YAOHAO_BIN" demo --draw-only --dir du2 --db "$(store_arg du.db)"
+	assert_exit 4 "demo --db URI of a database that holds a store exits 4"
+	assert_stderr_contains "store exists already" "the message says the store exists"
+	assert_no_file "du2/$name.key" "the refused demo leaves no key file"
+fi
+
 # Again on the same DIR: the store exists, exit 4, the store and key untouched.
 before=$(sql_dump d1/yaohao.db)
 before_key=$(cat d1/yaohao.db.key)
