@@ -32,17 +32,18 @@ static const char usage[] =
 	"usage: yaohao demo [--dir DIR] [--db DB] [--key FILE | --signing-key FILE]\n"
 	"                   [--fixtures DIR] [--draw-only]\n"
 	"\n"
-	"Runs the whole cycle on the bundled fixtures: creates a store in DIR for\n"
-	"department " DEMO_DEPARTMENT ", imports the entity, inspector, conflict and\n"
-	"check-item registers, prints the register statistics, adds the task\n"
-	"fixtures/" DEMO_TASK_FILE ", commits it and draws it (the drawn entities with\n"
-	"their teams), publishes the signed draw document with the frozen registers\n"
-	"and the public key, and verifies it as the public would, with no store.\n"
+	"Runs the whole cycle on the bundled fixtures: creates a store in DIR (or\n"
+	"--db) for department " DEMO_DEPARTMENT ", imports the entity, inspector,\n"
+	"conflict and check-item registers, prints the register statistics, adds\n"
+	"the task fixtures/" DEMO_TASK_FILE ", commits it and draws it (the drawn\n"
+	"entities with their teams), publishes the signed draw document with the\n"
+	"frozen registers and the public key, and verifies it as the public would,\n"
+	"with no store.\n"
 	"Then, nine days later: imports the working-day calendar and the results\n"
 	"(fixtures/results.csv), reassigns one officer, substitutes one entity\n"
 	"deregistered since the draw, discloses the signed results document and its\n"
-	"CSV, verifies them with no store, and shows the dashboard.  Everything is\n"
-	"written into DIR.\n"
+	"CSV, verifies them with no store, and shows the dashboard.  Everything but\n"
+	"a store --db names is written into DIR.\n"
 	"\n"
 	"The demo draws the food test vector (fixtures/vectors/food: its secret and\n"
 	"public value are published, so the verifier guarantees nothing about it) and\n"
@@ -413,7 +414,8 @@ static int create_store(yh_store **store, yh_key **key, const char *db, const ch
 	return CLI_OK;
 }
 
-/* A store URI's default key file: "<database name>.key" in DIR. */
+/* The new key's default file: DB.key beside a store file; for a URI "<database name>.key" in
+ * DIR, where the demo writes everything (the other commands look in the working folder). */
 static const char *default_key(char *buf, size_t size, const char *dir, const char *db)
 {
 	char name[PATH_MAX];
@@ -465,8 +467,8 @@ int cmd_demo(int argc, char **argv)
 	         : a.key         ? a.key
 	                         : default_key(keybuf, sizeof(keybuf), dir, db);
 	if (!a.signing_key && lstat(key_path, &st) == 0)
-		return cli_error(CLI_STORE, "key file exists already: '%s' (demo needs a fresh folder, "
-		                 "or give --signing-key)", key_path);
+		return cli_error(CLI_STORE, "key file exists already: '%s' (demo needs a fresh folder)",
+		                 key_path);
 	if ((rc = create_store(&store, &key, db, key_path, a.signing_key != NULL)) != CLI_OK)
 		goto done;
 	if ((rc = draw_day(store, dir, fixtures)) != CLI_OK ||
