@@ -29,19 +29,21 @@
 #define DEMO_GONE_ENTITY "91330102756340419F"
 
 static const char usage[] =
-	"usage: yaohao demo [--dir DIR] [--fixtures DIR] [--draw-only]\n"
+	"usage: yaohao demo [--dir DIR] [--db DB] [--key FILE | --signing-key FILE]\n"
+	"                   [--fixtures DIR] [--draw-only]\n"
 	"\n"
-	"Runs the whole cycle on the bundled fixtures: creates a store in DIR for\n"
-	"department " DEMO_DEPARTMENT ", imports the entity, inspector, conflict and\n"
-	"check-item registers, prints the register statistics, adds the task\n"
-	"fixtures/" DEMO_TASK_FILE ", commits it and draws it (the drawn entities with\n"
-	"their teams), publishes the signed draw document with the frozen registers\n"
-	"and the public key, and verifies it as the public would, with no store.\n"
+	"Runs the whole cycle on the bundled fixtures: creates a store in DIR (or\n"
+	"--db) for department " DEMO_DEPARTMENT ", imports the entity, inspector,\n"
+	"conflict and check-item registers, prints the register statistics, adds\n"
+	"the task fixtures/" DEMO_TASK_FILE ", commits it and draws it (the drawn\n"
+	"entities with their teams), publishes the signed draw document with the\n"
+	"frozen registers and the public key, and verifies it as the public would,\n"
+	"with no store.\n"
 	"Then, nine days later: imports the working-day calendar and the results\n"
 	"(fixtures/results.csv), reassigns one officer, substitutes one entity\n"
 	"deregistered since the draw, discloses the signed results document and its\n"
-	"CSV, verifies them with no store, and shows the dashboard.  Everything is\n"
-	"written into DIR.\n"
+	"CSV, verifies them with no store, and shows the dashboard.  Everything but\n"
+	"a store --db names is written into DIR.\n"
 	"\n"
 	"The demo draws the food test vector (fixtures/vectors/food: its secret and\n"
 	"public value are published, so the verifier guarantees nothing about it) and\n"
@@ -50,17 +52,30 @@ static const char usage[] =
 	"\n"
 	"  --dir DIR       where to work (created if missing; must not hold a store);\n"
 	"                  default: a new temporary folder, whose path is printed\n"
+	"  --db DB         the store to create (default: DIR/yaohao.db); a postgresql://\n"
+	"                  URI makes it in that database, which must hold no store (the\n"
+	"                  public files still go into DIR; the draw is the same, byte for\n"
+	"                  byte)\n"
+	"  --key FILE      the new secret key file (default: DB.key; for a URI,\n"
+	"                  DIR/<database name>.key); refused when it exists\n"
+	"  --signing-key FILE\n"
+	"                  sign with the existing key in FILE instead of a new one: the\n"
+	"                  same key gives the same files, byte for byte (a demo on SQLite\n"
+	"                  and one on PostgreSQL compare with cmp)\n"
 	"  --fixtures DIR  the fixture files (default: $YAOHAO_FIXTURES, the source\n"
 	"                  tree's fixtures/, then the installed copy)\n"
 	"  --draw-only     stop once the draw is published and verified\n";
 
 typedef struct {
-	const char *dir, *fixtures;
+	const char *dir, *db, *key, *signing_key, *fixtures;
 	int draw_only;
 } demo_args;
 
 static const cli_opt_spec options[] = {
 	CLI_VALUE(demo_args, dir, "dir", 0),
+	CLI_VALUE(demo_args, db, "db", 0),
+	CLI_VALUE(demo_args, key, "key", 0),
+	CLI_VALUE(demo_args, signing_key, "signing-key", 0),
 	CLI_VALUE(demo_args, fixtures, "fixtures", 0),
 	CLI_FLAG(demo_args, draw_only, "draw-only", 0),
 	CLI_END
@@ -370,11 +385,53 @@ done:
 	return rc;
 }
 
+/* The store, made signed by its key at once (as 'yaohao init' makes it: one transaction on
+ * PostgreSQL).  A new key is written to its file first and removed if the store cannot be made:
+ * no store is left without its key, nor a new key file without its store. */
+static int create_store(yh_store **store, yh_key **key, const char *db, const char *key_path,
+                        int existing)
+{
+	int rc;
+
+	if (existing)
+		rc = yh_key_load(key, key_path);
+	else if ((rc = yh_key_generate(key)) == YH_OK)
+		rc = yh_key_save(*key, key_path);
+	if (rc < 0)
+		return cli_fail(rc);
+	if ((rc = yh_store_create_signed(store, db, DEMO_DEPARTMENT, *key)) < 0) {
+		rc = cli_fail(rc);
+		if (!existing)
+			unlink(key_path);
+		return rc;
+	}
+	printf("$ yaohao init --department %s --db %s\n", DEMO_DEPARTMENT, yh_store_path(*store));
+	if (existing)
+		printf("signing with key %s from '%s'\n", yh_key_id(*key), key_path);
+	else
+		printf("created signing key %s in '%s' (mode 0600; keep a copy offline)\n",
+		       yh_key_id(*key), key_path);
+	return CLI_OK;
+}
+
+/* The new key's default file: DB.key beside a store file; for a URI "<database name>.key" in
+ * DIR, where the demo writes everything (the other commands look in the working folder). */
+static const char *default_key(char *buf, size_t size, const char *dir, const char *db)
+{
+	char name[PATH_MAX];
+
+	if (strncmp(db, "postgresql://", 13) != 0 && strncmp(db, "postgres://", 11) != 0)
+		snprintf(buf, size, "%s.key", db);
+	else
+		snprintf(buf, size, "%s/%s", dir, cli_key_path(name, sizeof(name), NULL, db));
+	return buf;
+}
+
 int cmd_demo(int argc, char **argv)
 {
-	char dirbuf[PATH_MAX], db[PATH_MAX + 16], file[PATH_MAX * 2];
+	char dirbuf[PATH_MAX], dbbuf[PATH_MAX + 16], keybuf[PATH_MAX * 2];
 	demo_args a = { 0 };
-	const char *dir, *fixtures;
+	const char *dir, *fixtures, *db, *key_path;
 	yh_store *store = NULL;
 	yh_key *key = NULL;
 	struct stat st;
@@ -382,6 +439,8 @@ int cmd_demo(int argc, char **argv)
 
 	if ((rc = cli_opt_parse(&a, options, "demo", usage, argc, argv)) != CLI_PARSED)
 		return rc;
+	if (a.key && a.signing_key)
+		return cli_usage_error("demo", "--key and --signing-key exclude each other");
 	fixtures = find_fixtures(a.fixtures);
 	dir = a.dir;
 	if (!is_dir(fixtures))
@@ -399,30 +458,26 @@ int cmd_demo(int argc, char **argv)
 	}
 	printf("demo folder: %s\n", dir);
 	printf("fixtures:    %s\n\n", fixtures);
+	fflush(stdout);
 	if (!getenv("SOURCE_DATE_EPOCH") || !*getenv("SOURCE_DATE_EPOCH"))
 		setenv("SOURCE_DATE_EPOCH", DEMO_DRAW_TIME, 1);
-	snprintf(db, sizeof(db), "%s/yaohao.db", dir);
-	snprintf(file, sizeof(file), "%s.key", db);
-	if (stat(file, &st) == 0)
-		return cli_error(CLI_STORE, "key file exists already: '%s' (demo needs a fresh folder)", file);
-	printf("$ yaohao init --department %s --db %s\n", DEMO_DEPARTMENT, db);
-	if ((rc = yh_store_create(&store, db, DEMO_DEPARTMENT)) < 0)
-		return cli_fail(rc);
-	snprintf(file, sizeof(file), "%s.key", db);
-	if ((rc = cli_key_create(store, file)) != CLI_OK)
+	snprintf(dbbuf, sizeof(dbbuf), "%s/yaohao.db", dir);
+	db = a.db ? a.db : dbbuf;
+	key_path = a.signing_key ? a.signing_key
+	         : a.key         ? a.key
+	                         : default_key(keybuf, sizeof(keybuf), dir, db);
+	if (!a.signing_key && lstat(key_path, &st) == 0)
+		return cli_error(CLI_STORE, "key file exists already: '%s' (demo needs a fresh folder)",
+		                 key_path);
+	if ((rc = create_store(&store, &key, db, key_path, a.signing_key != NULL)) != CLI_OK)
 		goto done;
-	/* cli_key_create frees its copy of the key, which the store only borrows: give the store
-	 * one that lives until it is closed, to sign the demo's entries */
-	if ((rc = yh_key_load(&key, file)) < 0 || (rc = yh_store_set_key(store, key)) < 0) {
-		rc = cli_fail(rc);
-		goto done;
-	}
 	if ((rc = draw_day(store, dir, fixtures)) != CLI_OK ||
 	    (rc = publish_and_verify(store, dir)) != CLI_OK)
 		goto done;
 	if (!a.draw_only && (rc = after_the_draw(store, dir, fixtures)) != CLI_OK)
 		goto done;
-	printf("\nthe store is %s; try: yaohao log --db %s; yaohao audit --db %s\n", db, db, db);
+	printf("\nthe store is %s; try: yaohao log --db %s; yaohao audit --db %s\n", yh_store_path(store),
+	       yh_store_path(store), yh_store_path(store));
 done:
 	yh_store_close(store);
 	yh_key_free(key);

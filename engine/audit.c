@@ -778,27 +778,33 @@ static int visit(void *ctx, const yh_ledger_entry *e)
 }
 
 /*
- * SQLite's own checks, first: a file whose pages are damaged (*damaged: the walk is skipped,
+ * The store's own checks, first: a store whose pages are damaged (*damaged: the walk is skipped,
  * nothing read from it can be trusted) or whose rows refer to rows that are not there.
  */
 static int check_store(auditor *a, int *damaged)
 {
 	char *pages = NULL, *keys = NULL;
+	const char *unchecked = NULL;
 	int rc;
 
 	*damaged = 0;
-	if ((rc = yh_check_integrity(&pages, a->store, 5)) < 0)
+	if ((rc = yh_check_integrity(&pages, &unchecked, a->store, 5)) < 0)
 		return rc;
 	if (!pages && (rc = yh_check_foreign_keys(&keys, a->store, 5)) < 0)
 		return rc;
 	if (pages) {
 		*damaged = 1;
-		yh_report_check(a->r, "store integrity", "failed", "SQLite's integrity_check: %s", pages);
+		yh_report_check(a->r, "store integrity", "failed", "%s: %s", yh_check_names(a->store, 0),
+		                pages);
 	} else if (keys) {
-		yh_report_check(a->r, "store integrity", "failed", "SQLite's foreign_key_check: %s", keys);
+		yh_report_check(a->r, "store integrity", "failed", "%s: %s", yh_check_names(a->store, 1),
+		                keys);
+	} else if (unchecked) {
+		yh_report_check(a->r, "store integrity", "passed", "%s finds nothing wrong; the pages and "
+		                "indexes are not checked: %s", yh_check_names(a->store, 1), unchecked);
 	} else {
-		yh_report_check(a->r, "store integrity", "passed", "SQLite's integrity_check and "
-		                "foreign_key_check find nothing wrong");
+		yh_report_check(a->r, "store integrity", "passed", "%s find nothing wrong",
+		                yh_check_names(a->store, 2));
 	}
 	free(pages);
 	free(keys);
@@ -907,7 +913,7 @@ int yh_audit_run(json_t **out, yh_store *store, const char *public_key,
 		goto done;
 	report_key(&a, public_key ? pin : NULL);
 	if (damaged) {
-		yh_report_check(&r, "ledger", "skipped", "the store file is damaged: nothing read from it "
+		yh_report_check(&r, "ledger", "skipped", "the store is damaged: nothing read from it "
 		                "can be trusted; restore it from a copy and audit that");
 		goto report;
 	}

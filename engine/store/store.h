@@ -262,14 +262,17 @@ int yh_register_root(unsigned char root[32], uint64_t *count, yh_store *store,
                      yh_register_kind kind, uint64_t as_of);
 
 /*
- * SQLite's PRAGMA integrity_check (at most max_lines problems) and
- * foreign_key_check (one line per table, column and parent with the number of
- * rows): *problems is NULL when the store is sound, else the first lines
- * joined with "; " (free() it).  A store too damaged to run the check gives
- * SQLite's message as the problem, not an error.
+ * The store's pages and indexes (SQLite's integrity_check; on PostgreSQL amcheck, when the
+ * database has it and the role may run it, else *unchecked says why nothing was checked) and
+ * its foreign keys (SQLite's foreign_key_check; a query per constraint on PostgreSQL), at most
+ * max_lines problems: *problems is NULL when the store is sound, else the first lines joined
+ * with "; " (free() it).  A store too damaged to run the check gives the database's message as
+ * the problem, not an error.  yh_check_names: what ran, for the report (0: the pages, 1: the
+ * foreign keys, 2: both).
  */
-int yh_check_integrity(char **problems, yh_store *store, unsigned max_lines);
+int yh_check_integrity(char **problems, const char **unchecked, yh_store *store, unsigned max_lines);
 int yh_check_foreign_keys(char **problems, yh_store *store, unsigned max_lines);
+const char *yh_check_names(yh_store *store, int which);
 
 /*
  * Every stored record a ledger entry must account for, with the sequence it

@@ -1,7 +1,8 @@
 /*
  * yaohao/audit.h — replaying the whole ledger of a store.
  *
- * The audit first runs SQLite's integrity and foreign-key checks, then walks
+ * The audit first checks the store's integrity and foreign keys (SQLite's checks; amcheck, when
+ * the database has it, and a query per key on PostgreSQL), then walks
  * the ledger from entry 1: the sequence has no gap, each entry's prev_hash is
  * the previous entry's hash, each hash matches the entry's content, each
  * payload is canonical JSON, each entry is signed by the store's key; the init

@@ -39,20 +39,32 @@
 # tests/pg/yaohao-on-pg and $YAOHAO_PG_CLUSTER names the cluster: every store file DB is then a
 # PostgreSQL database of its own.  The store is read only through these:
 #   on_pg                   true when the stores are on PostgreSQL
+#   store_arg DB            what yaohao itself takes as --db for the store DB: DB, or on
+#                           PostgreSQL its database's URI (for "$YAOHAO_BIN", below)
+#   YAOHAO_BIN              the yaohao binary itself, not the wrapper (to signal it)
+#   yh_sqlite ARGS...       yaohao ARGS with its stores as SQLite files, whatever the backend
+#                           (on PostgreSQL: $YAOHAO_REAL), to compare the two
 #   sql DB QUERY            runs QUERY on the store DB (sqlite3 on the file, psql on its
 #                           database); rows one a line, columns joined by '|', as sqlite3 prints
 #   jx COLUMN PATH          SQL fragment: the JSON member PATH ('$.a.b[1]') of COLUMN as text
 #   sql_agg EXPR SEP        SQL fragment: group_concat / string_agg of EXPR joined by SEP
 #   sql_hex EXPR            SQL fragment: a blob in lowercase hex
 #   sql_blob HEX            SQL fragment: a blob literal
+#   sql_text_hex EXPR       SQL fragment: a text's bytes (UTF-8) in lowercase hex
+#   sql_octets EXPR         SQL fragment: a text's length in bytes
 #   sql_dump DB             every row of the store, to compare before and after a refusal
-#   store_copy DB COPY      a copy of the store (sqlite3's .backup, mode 0600; a database made
-#                           from DB as its template)
-#   sql_unlocked DB TABLE SQL
-#                           SQL run with TABLE's append-only triggers lifted, then put back
-#                           (on PostgreSQL: no trigger nor foreign key fires in that session)
-#   demo_draw DIR [ARGS]    yaohao demo --draw-only --dir DIR; on PostgreSQL the commands it
-#                           prints, run on DIR/yaohao.db (another secret: another draw)
+#   store_copy DB COPY      a copy of the store, over any COPY (sqlite3's .backup, mode 0600; a
+#                           database made from DB as its template)
+#   sql_unlocked DB TABLES SQL
+#                           SQL run with the append-only triggers of TABLES (names, space
+#                           separated) lifted, then put back, and foreign keys off (on
+#                           PostgreSQL: no trigger nor foreign key fires in that session)
+#   pg_flip_bit DB COPY TABLE BYTE BIT
+#                           PostgreSQL only: COPY made from DB file by file (none of its pages in
+#                           the server's buffers), then bit BIT of byte BYTE of TABLE's first
+#                           data file flipped on disk, as a failing disk would
+#   demo_draw DIR [ARGS]    yaohao demo --draw-only --dir DIR, its store DIR/yaohao.db (on
+#                           PostgreSQL too: the same draw, byte for byte)
 #   assert_store_exists DB [DESC] / assert_no_store DB [DESC]
 #                           the file; on PostgreSQL its database, holding the ledger
 # Checks about the SQLite file itself (its mode, -wal, copies of it, a kill mid-write, sqlite3's
@@ -230,6 +242,21 @@ json_get() {
 
 on_pg() { [ -n "${YAOHAO_PG_CLUSTER:-}" ]; }
 
+YAOHAO_BIN=${YAOHAO_REAL:-$YAOHAO}
+on_pg || YAOHAO_BIN=$YAOHAO
+
+store_arg() {
+	if on_pg; then
+		printf 'postgresql:///%s?host=%s&user=yaohao' "$(_pg_db "$1")" "$YAOHAO_PG_CLUSTER"
+	else
+		printf '%s' "$1"
+	fi
+}
+
+yh_sqlite() {
+	if on_pg; then run "${YAOHAO_REAL:?}" "$@"; else yh "$@"; fi
+}
+
 # _pg_db DB: the database yaohao-on-pg maps the store file DB to (one per absolute path).
 _pg_db() { printf 't%s' "$(printf '%s' "$(realpath -m -- "$1")" | sha256sum | cut -c1-20)"; }
 
@@ -261,7 +288,15 @@ sql_hex() {
 }
 
 sql_blob() {
-	if on_pg; then printf "'\\x%s'::bytea" "$1"; else printf "x'%s'" "$1"; fi
+	if on_pg; then printf "'%s%s'::bytea" '\x' "$1"; else printf "x'%s'" "$1"; fi
+}
+
+sql_text_hex() {
+	if on_pg; then printf "encode(convert_to(%s, 'UTF8'), 'hex')" "$1"; else printf "lower(hex(%s))" "$1"; fi
+}
+
+sql_octets() {
+	if on_pg; then printf "octet_length(%s)" "$1"; else printf "length(cast(%s as blob))" "$1"; fi
 }
 
 sql_agg() {
@@ -301,52 +336,47 @@ assert_no_store() {
 store_copy() {
 	if on_pg; then
 		# a database made from the other as its template; yaohao-on-pg then finds it made
-		"$(_pg_bin)/createdb" -h "$YAOHAO_PG_CLUSTER" -U yaohao -T "$(_pg_db "$1")" "$(_pg_db "$2")" &&
+		"$(_pg_bin)/dropdb" -h "$YAOHAO_PG_CLUSTER" -U yaohao --if-exists "$(_pg_db "$2")" 2>/dev/null &&
+			"$(_pg_bin)/createdb" -h "$YAOHAO_PG_CLUSTER" -U yaohao -T "$(_pg_db "$1")" "$(_pg_db "$2")" &&
 			: >"$(realpath -m -- "$2").pgdb"
 	else
 		# 0600, as yaohao makes its stores (and accepts no other)
-		sqlite3 "$1" ".backup '$2'" && chmod 600 "$2"
+		rm -f "$2" && sqlite3 "$1" ".backup '$2'" && chmod 600 "$2"
 	fi
 }
 
-# sql_unlocked DB TABLE SQL: runs SQL on DB with TABLE's append-only triggers lifted, then puts
-# them back (as a store's owner with direct access could).
+pg_flip_bit() {
+	local file byte
+	"$(_pg_bin)/dropdb" -h "$YAOHAO_PG_CLUSTER" -U yaohao --if-exists "$(_pg_db "$2")" 2>/dev/null &&
+		"$(_pg_bin)/createdb" -h "$YAOHAO_PG_CLUSTER" -U yaohao -S file_copy -T "$(_pg_db "$1")" "$(_pg_db "$2")" &&
+		: >"$(realpath -m -- "$2").pgdb" || return 1
+	file=$YAOHAO_PG_CLUSTER/data/$(sql "$2" "select pg_relation_filepath('$3')") || return 1
+	byte=$(dd if="$file" bs=1 skip="$4" count=1 2>/dev/null | xxd -p)
+	printf '%02x' $((0x$byte ^ (1 << $5))) | xxd -r -p | dd of="$file" bs=1 seek="$4" conv=notrunc 2>/dev/null
+}
+
+# sql_unlocked DB TABLES SQL: runs SQL on DB with the append-only triggers of TABLES lifted,
+# then puts them back, foreign keys not enforced (as a store's owner with direct access could).
 sql_unlocked() {
 	if on_pg; then
 		# the session as a replica: no user trigger fires (nor a foreign key's, as with SQLite's
 		# foreign keys off), for this session only
 		sql "$1" "set session_replication_role = replica; $3"
 	else
-		local triggers
-		triggers=$(sqlite3 "$1" "select sql || ';' from sqlite_master where type = 'trigger' and tbl_name = '$2'")
-		sqlite3 "$1" "$(sqlite3 "$1" "select 'drop trigger ' || name || ';' from sqlite_master where type = 'trigger' and tbl_name = '$2'") $3; $triggers"
+		local triggers in
+		in=$(printf "'%s'," $2)
+		in=${in%,}
+		triggers=$(sqlite3 "$1" "select sql || ';' from sqlite_master where type = 'trigger' and tbl_name in ($in)")
+		sqlite3 "$1" "PRAGMA foreign_keys = OFF; $(sqlite3 "$1" "select 'drop trigger ' || name || ';' from sqlite_master where type = 'trigger' and tbl_name in ($in)") $3; $triggers"
 	fi
 }
 
-# demo_draw DIR [--fixtures F]: `yaohao demo --draw-only --dir DIR`.  The demo makes its store
-# as a SQLite file, so on PostgreSQL the store DIR/yaohao.db is made by the commands the demo
-# prints, run one by one (the demo's own run in a scratch folder lists them): the same files in
-# DIR, but the commitment's secret from the CSPRNG, not the food vector's pinned one, so another
-# draw.  Sets $RC (and $STDOUT, $STDERR: the last command's) as run does.
+# demo_draw DIR [ARGS]: `yaohao demo --draw-only --dir DIR ARGS` (on PostgreSQL too: yaohao-on-pg
+# gives it its store DIR/yaohao.db; the same draw, the food vector's).  Sets $RC as run does.
 demo_draw() {
 	local dir=$1
 	shift
-	if ! on_pg; then
-		yh demo --draw-only --dir "$dir" "$@"
-		return
-	fi
-	local scratch line
-	scratch=$(mktemp -d "$T/.demo.XXXXXX")
-	yh demo --draw-only --dir "$scratch/d" "$@"
-	[ "$RC" = 0 ] || return 0
-	mkdir -p "$dir"
-	printf '%s\n' "$STDOUT" | sed -n 's/^\$ yaohao //p' | sed 's/    (.*)$//' |
-		sed "s|$scratch/d|$dir|g" > "$scratch/steps"
-	while IFS= read -r line; do
-		eval "YAOHAO_DB=\"\$dir/yaohao.db\" run \"\$YAOHAO\" $line"
-		[ "$RC" = 0 ] || { rm -rf "$scratch"; return 0; }
-	done < "$scratch/steps"
-	rm -rf "$scratch"
+	yh demo --draw-only --dir "$dir" "$@"
 }
 
 sqlite_only() {

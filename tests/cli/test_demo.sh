@@ -1,8 +1,7 @@
 # test_demo.sh — yaohao demo: the whole job on the bundled fixtures.
 source "$TESTLIB"
-# yaohao demo makes its store as a SQLite file, DIR/yaohao.db (it takes no --db): on PostgreSQL
-# there is nothing of the demo's to test.
-sqlite_only_script "yaohao demo makes its store as a SQLite file"
+# On PostgreSQL (tests/pg) the store DIR/yaohao.db is a database: yaohao-on-pg gives the demo
+# --db URI --key DIR/yaohao.db.key.
 
 # --dir DIR (created if missing).
 yh demo --dir d1
@@ -68,6 +67,53 @@ assert_eq "$DEMO_KINDS" "$(printf '%s\n' "$STDOUT" | awk '{ print $2 }' | tr '\n
 # The demo's key is the store's key: later writes with it are accepted.
 yh import --db d1/yaohao.db --dry-run items "$FIXTURES/items.csv"
 assert_exit 0 "the demo store accepts its key file (DB.key)"
+
+# The same draw and what followed, byte for byte: the demo again with d1's key, its store a
+# SQLite file (on PostgreSQL: the same job on the other backend gives the same files).
+yh_sqlite demo --dir same --signing-key d1/yaohao.db.key
+assert_exit 0 "demo --signing-key: the demo again with d1's key, on SQLite"
+assert_stdout_contains "signing with key $(sql d1/yaohao.db "select $(jx payload '$.key_id') from ledger where kind = 'key'") from 'd1/yaohao.db.key'" \
+	"demo --signing-key names the key it signs with"
+PUBLIC="announcement.json conflicts.frozen.csv draw.html draw.json entities.frozen.csv feed.json inspectors.frozen.csv public-key.txt results-disclosure.csv results.html results.json transcript.json"
+assert_eq "$PUBLIC" "$(cd same && ls -- *.json *.csv *.html *.txt | tr '\n' ' ' | sed 's/ $//')" "the demo's public files"
+for f in $PUBLIC; do
+	if cmp -s "d1/$f" "same/$f"; then _pass "$f: the same bytes on SQLite and $(on_pg && echo PostgreSQL || echo SQLite)"
+	else _fail "$f: the same bytes on SQLite and $(on_pg && echo PostgreSQL || echo SQLite)" "$(cmp "d1/$f" "same/$f" 2>&1)"; fi
+done
+assert_no_file same/yaohao.db.key "demo --signing-key writes no key file"
+yh demo --dir sk --signing-key "$T/missing.key"
+assert_exit 4 "demo --signing-key with a missing key file exits 4"
+assert_stderr_contains "$T/missing.key" "the message names the missing key file"
+assert_no_store sk/yaohao.db "no store without its key"
+yh demo --dir sk --key a.key --signing-key d1/yaohao.db.key
+assert_exit 2 "demo --key and --signing-key together exit 2"
+
+# --db and --key: the store and the new key where they are named (the public files in DIR).
+yh demo --draw-only --dir dd --db other.db
+assert_exit 0 "demo --db other.db"
+assert_store_exists other.db "demo --db: the store is where --db says"
+assert_no_store dd/yaohao.db "demo --db: no store in DIR"
+assert_file_exists other.db.key "demo --db: its key beside it (DB.key)"
+assert_file_exists dd/draw.json "demo --db: the public files in DIR"
+yh demo --draw-only --dir dk2 --db other2.db --key k2.key
+assert_exit 0 "demo --db --key"
+assert_file_exists k2.key "demo --key: the new key where --key says"
+assert_no_file other2.db.key "demo --key: no key file at the default path"
+
+# A URI given as such (yaohao itself, not tests/pg's wrapper): the key's default is
+# DIR/<database name>.key, and a database that holds a store already is refused.
+if on_pg; then
+	yh stats --db du.db # (the wrapper makes the database, empty)
+	run "$YAOHAO_BIN" demo --draw-only --dir du --db "$(store_arg du.db)"
+	assert_exit 0 "demo --db URI"
+	name=$(store_arg du.db | sed 's|^postgresql:///||; s|?.*||')
+	assert_file_exists "du/$name.key" "demo --db URI: the key is DIR/<database name>.key"
+	assert_stdout_contains "$ yaohao init --department 330100-SCJG --db $(store_arg du.db)" "demo --db URI: the store is the database"
+	run "$YAOHAO_BIN" demo --draw-only --dir du2 --db "$(store_arg du.db)"
+	assert_exit 4 "demo --db URI of a database that holds a store exits 4"
+	assert_stderr_contains "store exists already" "the message says the store exists"
+	assert_no_file "du2/$name.key" "the refused demo leaves no key file"
+fi
 
 # Again on the same DIR: the store exists, exit 4, the store and key untouched.
 before=$(sql_dump d1/yaohao.db)

@@ -289,31 +289,29 @@ assert_eq "planned planned" "$(sqlite3 :memory: "select group_concat(json_extrac
 
 # ---- the demo draws ------------------------------------------------------------------------------
 
-if sqlite_only "yaohao demo makes its own SQLite store"; then
-	yh demo --draw-only --dir d
-	assert_exit 0 "demo"
-	assert_stdout_contains "$ yaohao commit $TASK --entropy-source"
-	assert_stdout_contains "$ yaohao draw $TASK --entropy 'public value for food'"
-	assert_stdout_contains "drew task $TASK as ledger entry"
-	assert_stdout_contains "team: "
-	assert_stdout_contains "reserves (备选)"
-	assert_file_exists d/announcement.json
-	assert_file_exists d/transcript.json
-	assert_eq 1 "$(json_valid d/transcript.json)" "the demo transcript is JSON"
-	assert_stdout_contains "commitment $(json_get d/announcement.json '$.commitment')" "the demo prints the commitment"
-	missing=0
-	count=0
-	for id in $(sqlite3 :memory: "select json_extract(value, '\$.id') from json_each(readfile('d/transcript.json'), '\$.selected')"); do
-		count=$((count + 1))
-		printf '%s\n' "$STDOUT" | grep -q -- "$id" || missing=$((missing + 1))
-	done
-	assert_eq 17 "$count" "the demo draws 17 entities"
-	assert_eq 0 "$missing" "the demo prints every drawn entity"
-	yh transcript --db d/yaohao.db "$TASK"
-	assert_eq "$(cat d/transcript.json)" "$STDOUT" "the demo's transcript file is the recorded one"
-	yh plan list --db d/yaohao.db
-	assert_stdout_contains "drawn" "the demo leaves the task drawn"
-fi
+yh demo --draw-only --dir d
+assert_exit 0 "demo"
+assert_stdout_contains "$ yaohao commit $TASK --entropy-source"
+assert_stdout_contains "$ yaohao draw $TASK --entropy 'public value for food'"
+assert_stdout_contains "drew task $TASK as ledger entry"
+assert_stdout_contains "team: "
+assert_stdout_contains "reserves (备选)"
+assert_file_exists d/announcement.json
+assert_file_exists d/transcript.json
+assert_eq 1 "$(json_valid d/transcript.json)" "the demo transcript is JSON"
+assert_stdout_contains "commitment $(json_get d/announcement.json '$.commitment')" "the demo prints the commitment"
+missing=0
+count=0
+for id in $(sqlite3 :memory: "select json_extract(value, '\$.id') from json_each(readfile('d/transcript.json'), '\$.selected')"); do
+	count=$((count + 1))
+	printf '%s\n' "$STDOUT" | grep -q -- "$id" || missing=$((missing + 1))
+done
+assert_eq 17 "$count" "the demo draws 17 entities"
+assert_eq 0 "$missing" "the demo prints every drawn entity"
+yh transcript --db d/yaohao.db "$TASK"
+assert_eq "$(cat d/transcript.json)" "$STDOUT" "the demo's transcript file is the recorded one"
+yh plan list --db d/yaohao.db
+assert_stdout_contains "drawn" "the demo leaves the task drawn"
 
 # The stored task edited between the commit and the draw: the draw refuses it.
 yh init --department 330100-SCJG --db t.db

@@ -452,36 +452,38 @@ assert_stdout_contains "adopted signing key"
 
 # kill -9 at random points of 'key new': a re-run always finishes, the store audits and can
 # be written, and no pending file is left.
-if sqlite_only "kill -9 of key new on a file store (the kill would land on yaohao-on-pg)"; then
-	keyless tmpl.db
-	outcomes=
-	bad=0
-	for i in $(seq 1 24); do
-		cp tmpl.db "k$i.db"
-		"$YAOHAO" key new --db "k$i.db" >/dev/null 2>&1 &
-		pid=$!
-		sleep "$(printf '0.%03d' $((RANDOM % 14)))"
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		yk key new --db "k$i.db"
-		case "$RC:$STDOUT$STDERR" in
-		0:created*) outcomes="$outcomes c" ;;
-		0:adopted*) outcomes="$outcomes a" ;;
-		0:finished*) outcomes="$outcomes f" ;;
-		4:*"has a signing key already"*) outcomes="$outcomes done" ;;
-		*) bad=$((bad + 1)); echo "run $i: exit $RC: $STDOUT $STDERR" ;;
-		esac
-		if [ ! -f "k$i.db.key" ] || [ -e "k$i.db.key.pending" ]; then
-			bad=$((bad + 1)); echo "run $i: key file missing or pending left"
-		fi
-		yk import --db "k$i.db" items "$FIXTURES/items.csv"
-		[ "$RC" = 0 ] || { bad=$((bad + 1)); echo "run $i: import exit $RC: $STDERR"; }
-		yk audit --db "k$i.db"
-		[ "$RC" = 0 ] || { bad=$((bad + 1)); echo "run $i: audit exit $RC: $STDERR"; }
-	done
-	echo "outcomes of the re-runs:$outcomes"
-	assert_eq 0 "$bad" "after a kill -9 at a random point, key new finishes; the store audits and is writable"
-fi
+# (On PostgreSQL the kill lands on yaohao itself, not on tests/pg's wrapper: $YAOHAO_BIN; its
+# run is longer, a connection and a transaction, and the kills spread over up to 90 ms.)
+keyless tmpl.db
+outcomes=
+bad=0
+span=14
+on_pg && span=90
+for i in $(seq 1 24); do
+	store_copy tmpl.db "k$i.db"
+	"$YAOHAO_BIN" key new --db "$(store_arg "k$i.db")" --key "k$i.db.key" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(printf '0.%03d' $((RANDOM % span)))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	yk key new --db "k$i.db"
+	case "$RC:$STDOUT$STDERR" in
+	0:created*) outcomes="$outcomes c" ;;
+	0:adopted*) outcomes="$outcomes a" ;;
+	0:finished*) outcomes="$outcomes f" ;;
+	4:*"has a signing key already"*) outcomes="$outcomes done" ;;
+	*) bad=$((bad + 1)); echo "run $i: exit $RC: $STDOUT $STDERR" ;;
+	esac
+	if [ ! -f "k$i.db.key" ] || [ -e "k$i.db.key.pending" ]; then
+		bad=$((bad + 1)); echo "run $i: key file missing or pending left"
+	fi
+	yk import --db "k$i.db" items "$FIXTURES/items.csv"
+	[ "$RC" = 0 ] || { bad=$((bad + 1)); echo "run $i: import exit $RC: $STDERR"; }
+	yk audit --db "k$i.db"
+	[ "$RC" = 0 ] || { bad=$((bad + 1)); echo "run $i: audit exit $RC: $STDERR"; }
+done
+echo "outcomes of the re-runs:$outcomes"
+assert_eq 0 "$bad" "after a kill -9 at a random point, key new finishes; the store audits and is writable"
 
 # ---- the secret is never shown -----------------------------------------------------
 

@@ -12,11 +12,12 @@ demo_draw d
 assert_exit 0 "demo"
 cp -r d d2
 on_pg && store_copy d/yaohao.db d2/yaohao.db # the folder's files, and on PostgreSQL the database
-# the demo draws with a random secret: its results files are made from its draw by the script
-# that made fixtures/results.csv from the food vector's (fixtures/make_results.py)
+# its results files are made from its draw by the script that made fixtures/results.csv from the
+# food vector's (fixtures/make_results.py): the demo's draw is that vector's, on either backend
 run python3 "$FIXTURES/make_results.py" d/draw.json "$T"
 assert_exit 0 "make_results.py for the demo's draw"
 assert_eq "$(sed -n 1p "$FIXTURES/results.csv")" "$(sed -n 1p results.csv)" "the same header as fixtures/results.csv"
+assert_eq "$(cat "$FIXTURES/results.csv")" "$(cat results.csv)" "the demo's draw gives fixtures/results.csv (the food vector's)"
 DB=d/yaohao.db
 log_count() { "$YAOHAO" log --db "$1" | wc -l; }
 sel() { json_get d/draw.json "\$.selected[$1].$2"; }
