@@ -165,6 +165,12 @@ as yh_330100_scjg -c "CREATE TEMP TABLE yh_role (role text, department text)" \
 	-c "INSERT INTO yh_role VALUES ('yh_330100_scjg', '$D2')" \
 	-c "SELECT count(*) FROM task_commit WHERE dept = '$D2'"
 assert_eq 0 "$STDOUT" "a temporary yh_role of the session's does not open $D2's rows"
+# nor through the planner's statistics of the other department's rows
+as yaohao -c "ANALYZE"
+as yaohao -c "SELECT count(*) FROM pg_stats WHERE tablename = 'task_commit'"
+[ "$STDOUT" -gt 0 ] || fail "ANALYZE made statistics of task_commit"
+as yh_330100_scjg -c "SELECT count(*) FROM pg_stats WHERE schemaname = 'public' AND tablename <> 'yh_role'"
+assert_eq 0 "$STDOUT" "$D1's role sees no statistics of the tables under row-level security"
 as yh_330100_scjg -c "SET ROLE yh_330200_scjg"
 assert_exit_nonzero "$D1's role cannot take $D2's role"
 as yh_330100_scjg -c "INSERT INTO yh_role VALUES ('yh_330100_scjg', '$D2')"
