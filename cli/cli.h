@@ -49,7 +49,13 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 /* The store path: --db, else $YAOHAO_DB, else ./yaohao.db (a file, or a postgresql:// URI). */
 const char *cli_db_path(const char *option);
 
-/* Opens the store at cli_db_path(option); prints the error and returns an exit code on failure. */
+/* The department the command acts for: --department (every command on a store takes it; opt.c
+ * keeps it in cli_department_option), else $YAOHAO_DEPARTMENT, else NULL (the store's one). */
+extern const char *cli_department_option;
+const char *cli_department(void);
+
+/* Opens the store at cli_db_path(option) for cli_department(); prints the error and returns an
+ * exit code on failure. */
 int cli_open_store(yh_store **out, const char *option);
 
 /* The secret key path: --key, else the store's path with ".key" appended (for a postgresql://

@@ -1,6 +1,7 @@
 /* cmd_init.c — yaohao init: create a department's store. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 
 static const char usage[] =
 	"usage: yaohao init --department CODE [--db FILE] [--key FILE]\n"
+	"       yaohao init --schema-only --db postgresql://...\n"
 	"\n"
 	"Creates a new store (an SQLite file) for one department, records its\n"
 	"creation as the first ledger entry, and creates the department's Ed25519\n"
@@ -16,21 +18,30 @@ static const char usage[] =
 	"whole or not at all; an init that was interrupted is finished by running it\n"
 	"again.\n"
 	"\n"
+	"On PostgreSQL (--db postgresql://...) one database holds many departments:\n"
+	"init makes the department's space in it, connected as the role the database\n"
+	"maps to the department (or a member of it); the schema is made first when the\n"
+	"database has none (docs/operations.md).\n"
+	"\n"
 	"  --department CODE  department code: upper-case letters, digits and '-',\n"
-	"                     e.g. 330100-SCJG (required)\n"
+	"                     e.g. 330100-SCJG (default: $YAOHAO_DEPARTMENT; required)\n"
 	"  --db FILE          store to create (default: $YAOHAO_DB, then ./yaohao.db);\n"
 	"                     an existing file is never overwritten\n"
 	"  --key FILE         where to create the secret key (default: the store's path\n"
-	"                     with .key appended, e.g. yaohao.db.key; mode 0600)\n";
+	"                     with .key appended, e.g. yaohao.db.key; mode 0600)\n"
+	"  --schema-only      PostgreSQL: make only the schema the departments share,\n"
+	"                     owned by the connecting role (the database's owner)\n";
 
 typedef struct {
 	const char *department, *db, *key;
+	int schema_only;
 } init_args;
 
 static const cli_opt_spec options[] = {
 	CLI_VALUE(init_args, department, "department", 0),
 	CLI_VALUE(init_args, db, "db", 0),
 	CLI_VALUE(init_args, key, "key", 0),
+	CLI_FLAG(init_args, schema_only, "schema-only", 0),
 	CLI_END
 };
 
@@ -102,9 +113,23 @@ int cmd_init(int argc, char **argv)
 
 	if ((rc = cli_opt_parse(&a, options, "init", usage, argc, argv)) != CLI_PARSED)
 		return rc;
+	db = cli_db_path(a.db);
+	if (a.schema_only) {
+		if (a.department || a.key)
+			return cli_usage_error("init", "--schema-only makes no department's store: give "
+			                       "no --department or --key");
+		if ((rc = yh_store_create_schema(db)) < 0)
+			return cli_fail(rc);
+		printf("created the store schema (no department in it yet)\n");
+		return CLI_OK;
+	}
+	if (!a.department) {
+		const char *env = getenv("YAOHAO_DEPARTMENT");
+
+		a.department = env && *env ? env : NULL;
+	}
 	if (!a.department)
 		return cli_usage_error("init", "--department is required");
-	db = cli_db_path(a.db);
 	key_path = cli_key_path(buf, sizeof(buf), a.key, db);
 	snprintf(pending, sizeof(pending), "%s.creating", key_path);
 	if (lstat(db, &st) == 0)

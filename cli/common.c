@@ -61,9 +61,18 @@ const char *cli_db_path(const char *option)
 	return YH_STORE_DEFAULT_PATH;
 }
 
+const char *cli_department(void)
+{
+	const char *env = getenv("YAOHAO_DEPARTMENT");
+
+	if (cli_department_option)
+		return cli_department_option;
+	return env && *env ? env : NULL;
+}
+
 int cli_open_store(yh_store **out, const char *option)
 {
-	int rc = yh_store_open(out, cli_db_path(option));
+	int rc = yh_store_open_as(out, cli_db_path(option), cli_department());
 
 	return rc < 0 ? cli_fail(rc) : CLI_OK;
 }

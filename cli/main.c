@@ -50,7 +50,9 @@ static void usage(FILE *out)
 		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 	        "\n"
-	        "Every command that uses a store takes --db FILE (default: $YAOHAO_DB, then ./yaohao.db).\n"
+	        "Every command that uses a store takes --db FILE (default: $YAOHAO_DB, then ./yaohao.db)\n"
+	        "and --department CODE, the department it acts for (default: $YAOHAO_DEPARTMENT, then\n"
+	        "the store's one; a PostgreSQL database may hold many: docs/operations.md).\n"
 	        "exit codes: 0 ok, 1 a check failed, 2 usage, 3 bad input data,\n"
 	        "            4 store or key problem, 5 internal error,\n"
 	        "            6 recorded in the store, but the output file (-o) not written\n");

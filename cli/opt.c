@@ -91,10 +91,24 @@ static int positionals(void *args, const cli_opt_spec *specs, const char *comman
 	return CLI_PARSED;
 }
 
+/* A command's own option named `name`, if it has one. */
+static const cli_opt_spec *find_name(const cli_opt_spec *specs, const char *name)
+{
+	for (; specs->type != CLI_OPT_END; specs++)
+		if (is_option(specs) && strcmp(specs->name, name) == 0)
+			return specs;
+	return NULL;
+}
+
+/* The department every store command acts for (--department CODE), kept for cli_department. */
+const char *cli_department_option;
+
+#define DEPARTMENT_OPT (LONG_BASE - 1)
+
 int cli_opt_parse(void *args, const cli_opt_spec *specs, const char *command, const char *usage,
                   int argc, char **argv)
 {
-	struct option longopts[MAX_OPTIONS + 2];
+	struct option longopts[MAX_OPTIONS + 3];
 	char shortopts[2 * MAX_OPTIONS + 2] = "h";
 	size_t n = 0, k = 1;
 	const cli_opt_spec *s;
@@ -113,6 +127,9 @@ int cli_opt_parse(void *args, const cli_opt_spec *specs, const char *command, co
 				shortopts[k++] = ':';
 		}
 	}
+	/* every command on a store takes --department, unless it has one of its own (init) */
+	if (find_name(specs, "db") && !find_name(specs, "department"))
+		longopts[n++] = (struct option){ "department", required_argument, NULL, DEPARTMENT_OPT };
 	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 	shortopts[k] = '\0';
@@ -123,6 +140,10 @@ int cli_opt_parse(void *args, const cli_opt_spec *specs, const char *command, co
 		if (c == 'h') {
 			fputs(usage, stdout);
 			return CLI_OK;
+		}
+		if (c == DEPARTMENT_OPT) {
+			cli_department_option = optarg;
+			continue;
 		}
 		if (c >= LONG_BASE)
 			s = specs + (c - LONG_BASE);

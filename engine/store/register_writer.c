@@ -85,7 +85,8 @@ static int prepare_all(yh_register_writer *w)
 		         w->table, keys);
 		if ((rc = yh_store_prepare(w->store, &w->close_one, sql, "cannot prepare the import")) < 0)
 			return rc;
-		if ((w->flags & YH_WRITE_EMPTY) && yh_db_kind(w->store) == YH_DB_POSTGRESQL) {
+		/* (PostgreSQL refuses COPY into a table whose row-level security holds the role) */
+		if ((w->flags & YH_WRITE_EMPTY) && yh_db_kind(w->store) == YH_DB_POSTGRESQL && !w->store->rls) {
 			snprintf(sql, sizeof(sql), "COPY %s (%s, valid_from) FROM STDIN", w->table, cols);
 			if (!(w->copy_sql = strdup(sql)))
 				return yh_error_set(YH_ENOMEM, "out of memory");

@@ -130,11 +130,32 @@ static const char *const migrations[] = {
  * dialect: TEXT compared and ordered bytewise (COLLATE "C", SQLite's BINARY), BYTEA for BLOB,
  * BIGINT for INTEGER, the append-only rules as triggers calling one function (and refusing
  * TRUNCATE too), the schema version as a meta row instead of PRAGMA user_version.
+ *
+ * One database holds many departments (docs/operations.md).  Every table of a department's
+ * data has a `dept` column (the name `department` is taken: the inspectors' and items' own
+ * column), last, part of every primary, unique and foreign key, and row-level security enabled
+ * and forced on it: a role sees and writes the rows of the department yh_role maps it to
+ * (PG_DEPT, parsed when the policy is made, so no table of the session's can stand in for
+ * yh_role), and a member of yaohao_auditor reads every row.  The store's SQL never names the
+ * column: reads see the role's rows only, and inserts take the default, the department the
+ * store chose for the session, which the policy checks against the role's.  A superuser or a
+ * BYPASSRLS role sees every row, so the store lets such a role act only where the database
+ * holds one department (store.c).  No table grants anything to anyone: the grants are the
+ * owner's (docs/operations.md).
  */
 #define T "TEXT COLLATE \"C\""
+#define PG_DEPT "(SELECT r.department FROM yh_role r WHERE r.role = current_user)"
+#define PG_AUDITOR \
+	"(SELECT pg_has_role(current_user, a.oid, 'MEMBER') FROM pg_roles a " \
+	"WHERE a.rolname = 'yaohao_auditor')"
+#define PG_DEPT_COL "  dept " T " NOT NULL DEFAULT yh_department_default(),\n"
+#define PG_SEQ_FK(col) \
+	"  FOREIGN KEY (dept, " col ") REFERENCES ledger (dept, seq) DEFERRABLE INITIALLY DEFERRED,\n"
+#define PG_TASK_FK "  FOREIGN KEY (dept, task_id) REFERENCES task (dept, id),\n"
 #define PG_HISTORY \
-	"  valid_from BIGINT NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n" \
-	"  valid_to   BIGINT REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
+	"  valid_from BIGINT NOT NULL,\n" \
+	"  valid_to   BIGINT,\n" \
+	PG_DEPT_COL PG_SEQ_FK("valid_from") PG_SEQ_FK("valid_to")
 #define PG_APPEND_ONLY(table, message) \
 	"CREATE TRIGGER " table "_no_update BEFORE UPDATE ON " table \
 	" FOR EACH ROW EXECUTE FUNCTION yh_append_only('" message "');\n" \
@@ -142,19 +163,40 @@ static const char *const migrations[] = {
 	" FOR EACH ROW EXECUTE FUNCTION yh_append_only('" message "');\n" \
 	"CREATE TRIGGER " table "_no_truncate BEFORE TRUNCATE ON " table \
 	" FOR EACH STATEMENT EXECUTE FUNCTION yh_append_only('" message "');\n"
+#define PG_ISOLATED(table) \
+	"ALTER TABLE " table " ENABLE ROW LEVEL SECURITY;\n" \
+	"ALTER TABLE " table " FORCE ROW LEVEL SECURITY;\n" \
+	"CREATE POLICY " table "_department ON " table " USING (dept = " PG_DEPT ")" \
+	" WITH CHECK (dept = " PG_DEPT ");\n" \
+	"CREATE POLICY " table "_auditor ON " table " FOR SELECT USING (" PG_AUDITOR ");\n"
 
 static const char pg_schema[] =
 	"CREATE FUNCTION yh_append_only() RETURNS trigger LANGUAGE plpgsql AS\n"
 	"  $$ BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END $$;\n"
-	"CREATE TABLE meta (key " T " PRIMARY KEY, value " T " NOT NULL);\n"
+	/* which department each role acts for: written by the owner only */
+	"CREATE TABLE yh_role (\n"
+	"  role       " T " PRIMARY KEY,\n"
+	"  department " T " NOT NULL UNIQUE\n"
+	");\n"
+	/* the new rows' department: the one the store chose for the session (checked by the
+	 * policies against the role's), else the role's */
+	"CREATE FUNCTION yh_department_default() RETURNS text LANGUAGE sql STABLE AS\n"
+	"  $$ SELECT coalesce(nullif(current_setting('yaohao.department', true), ''),\n"
+	"                     (SELECT department FROM yh_role WHERE role = current_user)) $$;\n"
+	"CREATE TABLE meta (key " T " NOT NULL, value " T " NOT NULL,\n"
+	PG_DEPT_COL
+	"  PRIMARY KEY (dept, key)\n"
+	");\n"
 	"CREATE TABLE ledger (\n"
-	"  seq       BIGINT PRIMARY KEY,\n"
+	"  seq       BIGINT NOT NULL,\n"
 	"  prev_hash BYTEA NOT NULL CHECK (length(prev_hash) = 32),\n"
 	"  kind      " T " NOT NULL,\n"
 	"  payload   " T " NOT NULL,\n"
 	"  hash      BYTEA NOT NULL CHECK (length(hash) = 32),\n"
 	"  signature BYTEA,\n"
-	"  key_id    " T "\n"
+	"  key_id    " T ",\n"
+	PG_DEPT_COL
+	"  PRIMARY KEY (dept, seq)\n"
 	");\n"
 	PG_APPEND_ONLY("ledger", "the ledger is append-only")
 	"CREATE TABLE entity (\n"
@@ -162,77 +204,100 @@ static const char pg_schema[] =
 	"  industry " T " NOT NULL, risk " T " NOT NULL, status " T " NOT NULL,\n"
 	"  abnormal BIGINT NOT NULL CHECK (abnormal IN (0, 1)),\n"
 	PG_HISTORY
-	"  PRIMARY KEY (id, valid_from)\n"
+	"  PRIMARY KEY (dept, id, valid_from)\n"
 	");\n"
-	"CREATE UNIQUE INDEX entity_current ON entity (id) WHERE valid_to IS NULL;\n"
+	"CREATE UNIQUE INDEX entity_current ON entity (dept, id) WHERE valid_to IS NULL;\n"
 	"CREATE TABLE inspector (\n"
 	"  id " T " NOT NULL, name " T " NOT NULL, department " T " NOT NULL,\n"
 	"  cert_valid_until " T " NOT NULL, specialties " T " NOT NULL, status " T " NOT NULL,\n"
 	PG_HISTORY
-	"  PRIMARY KEY (id, valid_from)\n"
+	"  PRIMARY KEY (dept, id, valid_from)\n"
 	");\n"
-	"CREATE UNIQUE INDEX inspector_current ON inspector (id) WHERE valid_to IS NULL;\n"
+	"CREATE UNIQUE INDEX inspector_current ON inspector (dept, id) WHERE valid_to IS NULL;\n"
 	"CREATE TABLE conflict (\n"
 	"  inspector_id " T " NOT NULL, entity_id " T " NOT NULL, reason " T " NOT NULL,\n"
 	PG_HISTORY
-	"  PRIMARY KEY (inspector_id, entity_id, valid_from)\n"
+	"  PRIMARY KEY (dept, inspector_id, entity_id, valid_from)\n"
 	");\n"
-	"CREATE UNIQUE INDEX conflict_current ON conflict (inspector_id, entity_id) "
+	"CREATE UNIQUE INDEX conflict_current ON conflict (dept, inspector_id, entity_id) "
 	"WHERE valid_to IS NULL;\n"
 	"CREATE TABLE item (\n"
 	"  code " T " NOT NULL, name " T " NOT NULL, legal_basis " T " NOT NULL,\n"
 	"  department " T " NOT NULL, specialty " T " NOT NULL,\n"
 	PG_HISTORY
-	"  PRIMARY KEY (code, valid_from)\n"
+	"  PRIMARY KEY (dept, code, valid_from)\n"
 	");\n"
-	"CREATE UNIQUE INDEX item_current ON item (code) WHERE valid_to IS NULL;\n"
+	"CREATE UNIQUE INDEX item_current ON item (dept, code) WHERE valid_to IS NULL;\n"
 	"CREATE TABLE task (\n"
-	"  id " T " PRIMARY KEY, doc " T " NOT NULL, draw_date " T " NOT NULL,\n"
-	"  added_seq BIGINT NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED\n"
+	"  id " T " NOT NULL, doc " T " NOT NULL, draw_date " T " NOT NULL,\n"
+	"  added_seq BIGINT NOT NULL,\n"
+	PG_DEPT_COL PG_SEQ_FK("added_seq")
+	"  PRIMARY KEY (dept, id)\n"
 	");\n"
 	"CREATE TABLE task_commit (\n"
-	"  task_id " T " PRIMARY KEY REFERENCES task(id),\n"
-	"  seq BIGINT NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
+	"  task_id " T " NOT NULL,\n"
+	"  seq BIGINT NOT NULL,\n"
 	"  secret BYTEA,\n"
-	"  announcement " T " NOT NULL\n"
+	"  announcement " T " NOT NULL,\n"
+	PG_DEPT_COL PG_TASK_FK PG_SEQ_FK("seq")
+	"  PRIMARY KEY (dept, task_id)\n"
 	");\n"
 	"CREATE TABLE task_draw (\n"
-	"  task_id " T " PRIMARY KEY REFERENCES task(id),\n"
-	"  seq BIGINT NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
-	"  transcript BYTEA NOT NULL\n"
+	"  task_id " T " NOT NULL,\n"
+	"  seq BIGINT NOT NULL,\n"
+	"  transcript BYTEA NOT NULL,\n"
+	PG_DEPT_COL PG_TASK_FK PG_SEQ_FK("seq")
+	"  PRIMARY KEY (dept, task_id)\n"
 	");\n"
 	"CREATE TABLE drawn_entity (\n"
-	"  task_id " T " NOT NULL REFERENCES task(id), entity_id " T " NOT NULL,\n"
+	"  task_id " T " NOT NULL, entity_id " T " NOT NULL,\n"
 	"  draw_date " T " NOT NULL,\n"
-	"  PRIMARY KEY (task_id, entity_id)\n"
+	PG_DEPT_COL PG_TASK_FK
+	"  PRIMARY KEY (dept, task_id, entity_id)\n"
 	");\n"
-	"CREATE INDEX drawn_entity_date ON drawn_entity (draw_date);\n"
+	"CREATE INDEX drawn_entity_date ON drawn_entity (dept, draw_date);\n"
 	"CREATE TABLE drawn_pair (\n"
-	"  task_id " T " NOT NULL REFERENCES task(id), entity_id " T " NOT NULL,\n"
+	"  task_id " T " NOT NULL, entity_id " T " NOT NULL,\n"
 	"  inspector_id " T " NOT NULL, draw_date " T " NOT NULL,\n"
-	"  PRIMARY KEY (task_id, entity_id, inspector_id)\n"
+	PG_DEPT_COL PG_TASK_FK
+	"  PRIMARY KEY (dept, task_id, entity_id, inspector_id)\n"
 	");\n"
-	"CREATE INDEX drawn_pair_date ON drawn_pair (draw_date);\n"
+	"CREATE INDEX drawn_pair_date ON drawn_pair (dept, draw_date);\n"
 	PG_APPEND_ONLY("task_draw", "draws are append-only")
 	"CREATE TRIGGER task_no_update BEFORE UPDATE ON task\n"
 	"  FOR EACH ROW EXECUTE FUNCTION yh_append_only('tasks are append-only');\n"
 	"CREATE TABLE calendar_day (\n"
-	"  date " T " PRIMARY KEY,\n"
+	"  date " T " NOT NULL,\n"
 	"  kind " T " NOT NULL CHECK (kind IN ('holiday', 'workday')),\n"
 	"  note " T " NOT NULL,\n"
-	"  seq BIGINT NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED\n"
+	"  seq BIGINT NOT NULL,\n"
+	PG_DEPT_COL PG_SEQ_FK("seq")
+	"  PRIMARY KEY (dept, date)\n"
 	");\n"
 	"CREATE TABLE task_event (\n"
-	"  seq BIGINT PRIMARY KEY REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,\n"
-	"  task_id " T " NOT NULL REFERENCES task(id),\n"
+	"  seq BIGINT NOT NULL,\n"
+	"  task_id " T " NOT NULL,\n"
 	"  kind " T " NOT NULL,\n"
-	"  entity_id " T " NOT NULL\n"
+	"  entity_id " T " NOT NULL,\n"
+	PG_DEPT_COL PG_TASK_FK PG_SEQ_FK("seq")
+	"  PRIMARY KEY (dept, seq)\n"
 	");\n"
-	"CREATE INDEX task_event_task ON task_event (task_id, seq);\n"
-	PG_APPEND_ONLY("task_event", "task events are append-only");
+	"CREATE INDEX task_event_task ON task_event (dept, task_id, seq);\n"
+	PG_APPEND_ONLY("task_event", "task events are append-only")
+	PG_ISOLATED("meta") PG_ISOLATED("ledger") PG_ISOLATED("entity") PG_ISOLATED("inspector")
+	PG_ISOLATED("conflict") PG_ISOLATED("item") PG_ISOLATED("task") PG_ISOLATED("task_commit")
+	PG_ISOLATED("task_draw") PG_ISOLATED("drawn_entity") PG_ISOLATED("drawn_pair")
+	PG_ISOLATED("calendar_day") PG_ISOLATED("task_event");
 
 _Static_assert(YH_STORE_SCHEMA_VERSION == 4, "PostgreSQL's schema is version 4: add the migration");
 
+int yh_schema_pg_create(yh_store *store)
+{
+	return yh_db_exec(store, pg_schema) < 0 ? yh_store_fail(store, "cannot make the store schema")
+	                                         : YH_OK;
+}
+
+/* PostgreSQL: a new department's space is of the current version (its own meta row). */
 static int migrate_pg(yh_store *store, int from)
 {
 	char sql[96];
@@ -240,8 +305,6 @@ static int migrate_pg(yh_store *store, int from)
 	if (from != 0)
 		return yh_error_set(YH_ESTORE, "cannot migrate the store schema from version %d: '%s'", from,
 		                    store->path);
-	if (yh_db_exec(store, pg_schema) < 0)
-		return yh_store_fail(store, "cannot make the store schema");
 	snprintf(sql, sizeof(sql), "INSERT INTO meta (key, value) VALUES ('schema_version', '%d')",
 	         YH_STORE_SCHEMA_VERSION);
 	return yh_store_exec(store, sql);

@@ -26,6 +26,8 @@ struct yh_store {
 	size_t copy_len, copy_cap;
 	char *path;
 	char *department;
+	int rls;                               /* PostgreSQL: row-level security applies to the
+	                                        * session's role (no COPY into its tables) */
 	int has_public_key;                    /* the ledger is signed */
 	unsigned char public_key[32];
 	yh_key *key;                           /* the store's copy; NULL until yh_store_set_key */
@@ -57,7 +59,13 @@ const char *yh_store_text(yh_stmt *st, int col);
 /* The table that holds a register (register_store.c). */
 const char *yh_register_table(yh_register_kind kind);
 
+/* SQLite: the migrations from version `from`.  PostgreSQL: a new department's space of the
+ * current version (its meta row), in a database whose schema exists (yh_schema_pg_create). */
 int yh_schema_migrate(yh_store *store, int from);
+
+/* PostgreSQL: the schema every department of the database shares (its tables, row-level
+ * security and policies), in the caller's transaction. */
+int yh_schema_pg_create(yh_store *store);
 
 /* A store file being made (store_file.c): "<path>.creating", open and locked (flock) while it is
  * made, so that a later creation can tell a killed one's leftover from one under way. */

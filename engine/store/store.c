@@ -59,13 +59,18 @@ void yh_store_bulk(yh_store *store, int on)
 		yh_db_exec(store, on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000");
 }
 
-/* One writer at a time, readers never blocked: SQLite's write lock taken at BEGIN; on
- * PostgreSQL an advisory lock of the store's schema, held to the end of the transaction (the
- * ledger's next sequence is read, then written, under it). */
+/* One writer at a time per department, readers never blocked: SQLite's write lock taken at
+ * BEGIN; on PostgreSQL an advisory lock of the store's schema and department, held to the end of
+ * the transaction (the ledger's next sequence is read, then written, under it), so that two
+ * departments of one database never wait for each other. */
 int yh_store_begin(yh_store *store)
 {
-	if (yh_db_exec(store, YH_DB_SQL(store, "BEGIN IMMEDIATE", "BEGIN; SELECT pg_advisory_xact_lock("
-	                                "hashtext('yaohao ' || current_schema()))")) < 0) {
+	char pg[160];
+
+	/* the code is checked (letters, digits, '-'), so it stands in the SQL as it is */
+	snprintf(pg, sizeof(pg), "BEGIN; SELECT pg_advisory_xact_lock(hashtext('yaohao ' || "
+	         "current_schema()), hashtext('%s'))", store->department ? store->department : "");
+	if (yh_db_exec(store, YH_DB_SQL(store, "BEGIN IMMEDIATE", pg)) < 0) {
 		int rc = yh_store_fail(store, "cannot start a transaction (is another yaohao writing?)");
 
 		yh_store_rollback(store);
@@ -132,6 +137,7 @@ static int load_department(yh_store *store)
 		rc = yh_error_set(YH_ESTORE, "store has no department: '%s'", store->path);
 		goto done;
 	}
+	free(store->department);
 	store->department = strdup(yh_db_text(st, 0));
 	if (!store->department)
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
@@ -222,18 +228,15 @@ done:
 	return rc;
 }
 
-/* Inside a transaction: records the public key, signs the entries written so far and appends
- * the "key" entry.  On failure the caller rolls back and calls forget_key. */
-static int adopt_key(yh_store *s, const yh_key *key)
+/* Inside a transaction: records the public key and takes the key for the entries to come. */
+static int record_key(yh_store *s, const yh_key *key, char hex[65])
 {
 	unsigned char pk[32];
-	char hex[65];
 	yh_stmt *st = NULL;
-	uint64_t signed_count = 0, seq;
-	int rc;
+	int rc = YH_OK;
 
 	yh_key_public(pk, key);
-	sodium_bin2hex(hex, sizeof(hex), pk, 32);
+	sodium_bin2hex(hex, 65, pk, 32);
 	if (yh_db_prepare(&st, s, "INSERT INTO meta (key, value) VALUES ('public_key', ?1)", NULL) < 0) {
 		rc = yh_store_fail(s, "cannot record the key");
 		goto done;
@@ -243,18 +246,40 @@ static int adopt_key(yh_store *s, const yh_key *key)
 		rc = yh_store_fail(s, "cannot record the key");
 		goto done;
 	}
-	if ((rc = sign_existing(s, key, &signed_count)) < 0 || (rc = yh_ledger_next_seq(&seq, s)) < 0)
-		goto done;
 	memcpy(s->public_key, pk, 32);
 	s->has_public_key = 1;
-	if ((rc = yh_key_copy(&s->key, key)) < 0)
-		goto done;
-	rc = yh_ledger_append(s, seq, "key", json_pack("{s:s, s:s, s:I}", "public_key", hex,
-	                                               "key_id", yh_key_id(key),
-	                                               "signed_existing", (json_int_t)signed_count));
+	rc = yh_key_copy(&s->key, key);
 done:
 	yh_db_finalize(st);
 	return rc;
+}
+
+/* The "key" entry: the key adopted, signed_count entries before it signed by it. */
+static int key_entry(yh_store *s, const yh_key *key, const char *hex, uint64_t signed_count)
+{
+	uint64_t seq;
+	int rc;
+
+	if ((rc = yh_ledger_next_seq(&seq, s)) < 0)
+		return rc;
+	return yh_ledger_append(s, seq, "key", json_pack("{s:s, s:s, s:I}", "public_key", hex,
+	                                                 "key_id", yh_key_id(key),
+	                                                 "signed_existing", (json_int_t)signed_count));
+}
+
+/* Inside a transaction: records the public key, signs the entries written so far and appends
+ * the "key" entry.  On failure the caller rolls back and calls forget_key. */
+static int adopt_key(yh_store *s, const yh_key *key)
+{
+	char hex[65];
+	uint64_t signed_count = 0;
+	int rc;
+
+	if ((rc = record_key(s, key, hex)) < 0)
+		return rc;
+	if ((rc = sign_existing(s, key, &signed_count)) < 0)
+		return rc;
+	return key_entry(s, key, hex, signed_count);
 }
 
 static void forget_key(yh_store *s)
@@ -317,28 +342,211 @@ static int connect(yh_store **out, const char *path, int flags)
 	return YH_OK;
 }
 
+/* ---- PostgreSQL: the department a session acts for (docs/operations.md) ---- */
+
+/* The first column of sql's first row (?1: param when not NULL), copied; NULL when no row. */
+static int pg_text(char **out, yh_store *s, const char *sql, const char *param, const char *what)
+{
+	yh_stmt *st = NULL;
+	int rc, r;
+
+	*out = NULL;
+	if ((rc = yh_store_prepare(s, &st, sql, what)) < 0)
+		return rc;
+	if (param)
+		yh_db_bind_text(st, 1, param, -1);
+	if ((r = yh_db_step(st)) == YH_DB_ROW) {
+		if (!(*out = strdup(yh_store_text(st, 0))))
+			rc = yh_error_set(YH_ENOMEM, "out of memory");
+	} else if (r != YH_DB_DONE) {
+		rc = yh_store_fail(s, what);
+	}
+	yh_db_finalize(st);
+	return rc;
+}
+
+/* 1 in *out when the database holds yaohao's schema (its meta table). */
+static int pg_has_store(int *out, yh_store *s)
+{
+	char *v = NULL;
+	int rc = pg_text(&v, s, "SELECT CASE WHEN to_regclass('meta') IS NULL THEN 0 ELSE 1 END",
+	                 NULL,
+	                 "cannot read the database");
+
+	*out = v && strcmp(v, "1") == 0;
+	free(v);
+	return rc;
+}
+
+/* No department named: the one the connecting role may act for (the departments of the roles
+ * it is a member of). */
+static int pg_default_department(char **out, yh_store *s)
+{
+	yh_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = yh_store_prepare(s, &st, "SELECT count(*), coalesce(string_agg(y.department, ', ' "
+	                           "ORDER BY y.department), ''), current_user FROM yh_role y JOIN "
+	                           "pg_roles r ON r.rolname = y.role "
+	                           "WHERE pg_has_role(current_user, r.oid, 'MEMBER')",
+	                           "cannot read the departments' roles")) < 0)
+		return rc;
+	if (yh_db_step(st) != YH_DB_ROW)
+		rc = yh_store_fail(s, "cannot read the departments' roles");
+	else if (yh_db_int64(st, 0) == 0)
+		rc = yh_error_set_hint(YH_ENOTFOUND, YH_HINT_CREATE_STORE, s->path, "the role '%s' acts "
+		                       "for no department in the database '%s'", yh_store_text(st, 2),
+		                       s->path);
+	else if (yh_db_int64(st, 0) > 1)
+		rc = yh_error_set(YH_EINVAL, "the role '%s' may act for several departments (%s): name "
+		                  "the one to act for: '%s'", yh_store_text(st, 2), yh_store_text(st, 1),
+		                  s->path);
+	else if (!(*out = strdup(yh_store_text(st, 1))))
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+	yh_db_finalize(st);
+	return rc;
+}
+
+/* A department with no role yet takes the connecting role, if that role may write the mapping
+ * (the schema's owner: the single-department database). */
+static int pg_map_self(yh_store *s, const char *dept, const char *user)
+{
+	yh_stmt *st = NULL;
+	char *other = NULL;
+	int rc, taken = 0;
+
+	if ((rc = yh_store_prepare(s, &st, "INSERT INTO yh_role (role, department) "
+	                           "VALUES (current_user, ?1)", "cannot map a role")) < 0)
+		return rc;
+	yh_db_bind_text(st, 1, dept, -1);
+	if (yh_store_step_done(s, st, &taken, "cannot map a role") < 0)
+		rc = yh_error_set(YH_ESTORE, "department %s has no role in the database, and the role "
+		                  "'%s' may not give it one (the owner maps a role to each department, "
+		                  "docs/operations.md): %s: '%s'", dept, user, yh_db_message(s), s->path);
+	yh_db_finalize(st);
+	if (rc == YH_OK && taken) {
+		yh_store_rollback(s);
+		if (pg_text(&other, s, "SELECT department FROM yh_role WHERE role = current_user", NULL,
+		            "cannot read the departments' roles") == YH_OK && other)
+			rc = yh_error_set(YH_EEXIST, "store exists already: '%s' (its role '%s' acts for "
+			                  "department %s)", s->path, user, other);
+		else
+			rc = yh_error_set(YH_EEXIST, "store exists already: '%s'", s->path);
+		free(other);
+	}
+	return rc;
+}
+
+/*
+ * The session acts for `dept`: it takes the role the database maps to the department (SET ROLE,
+ * which only the role's members may; creating, a department with no role takes the connecting
+ * one), then the department is set as the rows' default.  The database's policies, not this
+ * function, keep the role to its department's rows; this one refuses early, and refuses a role
+ * that row-level security does not hold (a superuser, BYPASSRLS) in a database of several
+ * departments, whose rows it would all see.
+ */
+static int pg_act_for(yh_store *s, const char *dept, int creating)
+{
+	char *user = NULL, *role = NULL, *mine = NULL, *n = NULL, *tmp = NULL;
+	int rc;
+
+	if ((rc = pg_text(&user, s, "SELECT current_user", NULL, "cannot read the session's role")) < 0 ||
+	    (rc = pg_text(&role, s, "SELECT role FROM yh_role WHERE department = ?1", dept,
+	                  "cannot read the departments' roles")) < 0)
+		goto done;
+	if (!role && !creating) {
+		rc = yh_error_set_hint(YH_ENOTFOUND, YH_HINT_CREATE_STORE, s->path, "no department %s in "
+		                       "the database: '%s'", dept, s->path);
+		goto done;
+	}
+	if (!role)
+		rc = pg_map_self(s, dept, user);
+	else if (strcmp(role, user) != 0 &&
+	         pg_text(&tmp, s, "SELECT set_config('role', ?1, false)", role, "") < 0)
+		rc = yh_error_set(YH_ESTORE, "the role '%s' may not act for department %s (its role is "
+		                  "'%s'): %s: '%s'", user, dept, role, yh_db_message(s), s->path);
+	if (rc < 0 ||
+	    (rc = pg_text(&mine, s, "SELECT department FROM yh_role WHERE role = current_user", NULL,
+	                  "cannot read the departments' roles")) < 0)
+		goto done;
+	if (!mine || strcmp(mine, dept) != 0) {
+		rc = yh_error_set(YH_ESTORE, "the session does not act for department %s: '%s'", dept,
+		                  s->path);
+		goto done;
+	}
+	if ((rc = pg_text(&n, s, "SELECT CASE WHEN rolsuper OR rolbypassrls THEN (SELECT count(*) "
+	                  "FROM yh_role) ELSE 0 END FROM pg_roles WHERE rolname = current_user", NULL,
+	                  "cannot read the session's role")) < 0)
+		goto done;
+	if (n && atoll(n) > 1) {
+		rc = yh_error_set(YH_ESTORE, "the role '%s' bypasses row-level security: it may act only "
+		                  "in a database of one department, and this one has %s (give each "
+		                  "department a role of its own, docs/operations.md): '%s'", user, n, s->path);
+		goto done;
+	}
+	s->rls = !n || atoll(n) == 0;
+	free(tmp);
+	if ((rc = pg_text(&tmp, s, "SELECT set_config('yaohao.department', ?1, false)", dept,
+	                  "cannot set the session's department")) < 0)
+		goto done;
+	free(s->department);
+	if (!(s->department = strdup(dept)))
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+done:
+	free(user);
+	free(role);
+	free(mine);
+	free(n);
+	free(tmp);
+	return rc;
+}
+
+/* PostgreSQL, inside the creation's transaction: the schema when the database has none, the
+ * department's role taken, and its space not there yet. */
+static int pg_new_space(yh_store *s, const char *department)
+{
+	char *have = NULL;
+	int rc, exists = 0;
+
+	if ((rc = pg_has_store(&exists, s)) < 0 || (!exists && (rc = yh_schema_pg_create(s)) < 0) ||
+	    (rc = pg_act_for(s, department, 1)) < 0 ||
+	    (rc = pg_text(&have, s, "SELECT value FROM meta WHERE key = 'department'", NULL,
+	                  "cannot read the department")) < 0)
+		return rc;
+	if (have)
+		rc = yh_error_set(YH_EEXIST, "store exists already: '%s'", s->path);
+	free(have);
+	return rc;
+}
+
 /* The new store's schema, department and first ledger entry — and, when key is not NULL, the
- * key adopted — in one transaction. */
+ * key adopted — in one transaction.  On PostgreSQL the key is taken before the first entry: a
+ * department's role may not rewrite its ledger, so the entries are signed as they are appended
+ * (the same entries, bytes and "key" entry as signing them afterwards). */
 static int make_store(yh_store *s, const char *department, const yh_key *key)
 {
 	yh_stmt *st = NULL;
 	uint64_t seq;
-	int rc;
+	char hex[65];
+	int rc, pg = yh_db_kind(s) == YH_DB_POSTGRESQL;
 
 	if ((rc = yh_store_begin(s)) < 0)
 		return rc;
-	if ((rc = yh_schema_migrate(s, 0)) < 0 ||
+	if ((pg && (rc = pg_new_space(s, department)) < 0) ||
+	    (rc = yh_schema_migrate(s, 0)) < 0 ||
 	    (rc = yh_store_prepare(s, &st, "INSERT INTO meta(key, value) VALUES ('department', ?1)",
 	                           "cannot record the department")) < 0)
 		goto done;
 	yh_db_bind_text(st, 1, department, -1);
 	if ((rc = yh_store_step_done(s, st, NULL, "cannot record the department")) < 0 ||
+	    (pg && key && (rc = record_key(s, key, hex)) < 0) ||
 	    (rc = yh_ledger_next_seq(&seq, s)) < 0)
 		goto done;
 	rc = yh_ledger_append(s, seq, "init", json_pack("{s:s, s:i}", "department", department,
 	                                                "schema_version", YH_STORE_SCHEMA_VERSION));
 	if (rc == YH_OK && key)
-		rc = adopt_key(s, key);
+		rc = pg ? key_entry(s, key, hex, seq) : adopt_key(s, key);
 	if (rc == YH_OK)
 		rc = yh_store_commit(s);
 done:
@@ -350,43 +558,48 @@ done:
 	return rc;
 }
 
-/* PostgreSQL: 1 in *out when the database holds a store (its meta table). */
-static int pg_has_store(int *out, yh_store *s)
-{
-	yh_stmt *st = NULL;
-	int rc;
-
-	*out = 0;
-	if ((rc = yh_store_prepare(s, &st, "SELECT to_regclass('meta') IS NOT NULL",
-	                           "cannot read the database")) < 0)
-		return rc;
-	if (yh_db_step(st) != YH_DB_ROW)
-		rc = yh_store_fail(s, "cannot read the database");
-	else
-		*out = yh_db_int(st, 0);
-	yh_db_finalize(st);
-	return rc;
-}
-
-/* PostgreSQL: the store is made in the database the URI names, in one transaction (its schema
- * too), so that it appears whole or not at all, signed from the start when there is a key. */
+/* PostgreSQL: the department's space is made in the database the URI names, in one transaction
+ * (the schema too when there is none), so that it appears whole or not at all, signed from the
+ * start when there is a key. */
 static int create_pg(yh_store **out, const char *path, const char *department, const yh_key *key)
 {
 	yh_store *s = NULL;
-	int rc, exists = 0;
+	int rc;
 
 	if ((rc = connect(&s, path, 0)) < 0)
 		return rc;
-	if ((rc = pg_has_store(&exists, s)) == YH_OK && exists)
-		rc = yh_error_set(YH_EEXIST, "store exists already: '%s'", s->path);
+	if (!(s->department = strdup(department)))
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
 	if (rc == YH_OK)
 		rc = make_store(s, department, key);
 	yh_store_close(s);
-	if (rc == YH_OK && (rc = yh_store_open(out, path)) == YH_OK && key &&
+	if (rc == YH_OK && (rc = yh_store_open_as(out, path, department)) == YH_OK && key &&
 	    (rc = yh_store_set_key(*out, key)) < 0) {
 		yh_store_close(*out);
 		*out = NULL;
 	}
+	return rc;
+}
+
+int yh_store_create_schema(const char *path)
+{
+	yh_store *s = NULL;
+	int rc, exists = 0;
+
+	if (!yh_db_is_uri(path))
+		return yh_error_set(YH_EINVAL, "only a PostgreSQL database has a schema shared by "
+		                    "departments: '%s'", path);
+	if ((rc = connect(&s, path, 0)) < 0)
+		return rc;
+	if ((rc = yh_store_begin(s)) == YH_OK) {
+		if ((rc = pg_has_store(&exists, s)) == YH_OK && exists)
+			rc = yh_error_set(YH_EEXIST, "the database has the store schema already: '%s'",
+			                  s->path);
+		if (rc == YH_OK && (rc = yh_schema_pg_create(s)) == YH_OK)
+			rc = yh_store_commit(s);
+		yh_store_rollback(s);
+	}
+	yh_store_close(s);
 	return rc;
 }
 
@@ -456,10 +669,11 @@ static int open_sqlite(yh_store *s, int *version)
 	return yh_store_exec(s, wal_sql);
 }
 
-/* PostgreSQL: the database holds a store (meta), and its schema version (a meta row). */
-static int open_pg(yh_store *s, int *version)
+/* PostgreSQL: the database holds the schema; the session acts for the department (named, or
+ * the one its role may act for), which has its space, and its schema version (a meta row). */
+static int open_pg(yh_store *s, const char *department, int *version)
 {
-	yh_stmt *st = NULL;
+	char *dept = NULL, *v = NULL;
 	int rc, exists = 0;
 
 	if ((rc = pg_has_store(&exists, s)) < 0)
@@ -467,30 +681,40 @@ static int open_pg(yh_store *s, int *version)
 	if (!exists)
 		return yh_error_set_hint(YH_ENOTFOUND, YH_HINT_CREATE_STORE, s->path,
 		                         "no store in the database '%s'", s->path);
-	if ((rc = yh_store_prepare(s, &st, "SELECT value FROM meta WHERE key = 'schema_version'",
-	                           "cannot read the store's schema version")) < 0)
+	if (!department && (rc = pg_default_department(&dept, s)) < 0)
 		return rc;
-	if (yh_db_step(st) != YH_DB_ROW)
-		rc = yh_error_set(YH_ESTORE, "not a yaohao store: '%s'", s->path);
+	if ((rc = pg_act_for(s, department ? department : dept, 0)) < 0 ||
+	    (rc = pg_text(&v, s, "SELECT value FROM meta WHERE key = 'schema_version'",
+	                  NULL, "cannot read the store's schema version")) < 0)
+		goto done;
+	if (!v)
+		rc = yh_error_set_hint(YH_ENOTFOUND, YH_HINT_CREATE_STORE, s->path, "no store for "
+		                       "department %s in the database '%s'", s->department, s->path);
 	else
-		*version = atoi(yh_store_text(st, 0));
-	yh_db_finalize(st);
+		*version = atoi(v);
+done:
+	free(dept);
+	free(v);
 	return rc;
 }
 
-int yh_store_open(yh_store **out, const char *path)
+int yh_store_open_as(yh_store **out, const char *path, const char *department)
 {
 	yh_store *s = NULL;
 	struct stat sb;
 	int rc, version = 0;
 
 	*out = NULL;
+	if (department && !yh_store_department_valid(department))
+		return yh_error_set(YH_EINVAL, "invalid department code '%s' (use upper-case letters, "
+		                    "digits and '-', e.g. 330100-SCJG)", department);
 	if (!yh_db_is_uri(path) && stat(path, &sb) != 0)
 		return yh_error_set_hint(errno == ENOENT ? YH_ENOTFOUND : YH_ESTORE, YH_HINT_CREATE_STORE,
 		                         path, "no store at '%s'", path);
 	if ((rc = connect(&s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX)) < 0)
 		return rc;
-	if ((rc = yh_db_kind(s) == YH_DB_POSTGRESQL ? open_pg(s, &version) : open_sqlite(s, &version)) < 0)
+	if ((rc = yh_db_kind(s) == YH_DB_POSTGRESQL ? open_pg(s, department, &version)
+	                                             : open_sqlite(s, &version)) < 0)
 		goto done;
 	if (version > YH_STORE_SCHEMA_VERSION) {
 		rc = yh_error_set(YH_ESTORE, "store has schema version %d, newer than this yaohao "
@@ -511,6 +735,10 @@ int yh_store_open(yh_store **out, const char *path)
 	}
 	if ((rc = load_department(s)) == YH_OK)
 		rc = load_public_key(s);
+	/* a file holds one department: acting for another is refused */
+	if (rc == YH_OK && department && strcmp(department, s->department) != 0)
+		rc = yh_error_set(YH_ESTORE, "the store is department %s's, not %s's: '%s'",
+		                  s->department, department, s->path);
 done:
 	if (rc < 0) {
 		yh_store_close(s);
@@ -518,6 +746,11 @@ done:
 	}
 	*out = s;
 	return YH_OK;
+}
+
+int yh_store_open(yh_store **out, const char *path)
+{
+	return yh_store_open_as(out, path, NULL);
 }
 
 void yh_store_close(yh_store *store)

@@ -31,6 +31,11 @@ typedef struct yh_store yh_store;
  * Creates a new store at `path` for the department `department` (a code
  * such as "330100-SCJG": upper-case letters, digits and '-', 1-32 long).
  * YH_EEXIST if the file exists.  The first ledger entry records the creation.
+ * On PostgreSQL (`path` a postgresql:// URI) the store is the department's space in the
+ * database: YH_EEXIST if the department has one; the connecting role must be the role the
+ * database maps to the department, or a member of it; a department with no role yet takes the
+ * connecting role, if that role may write the mapping (the schema's owner: a database of one
+ * department).
  */
 YH_EXTERN int yh_store_create(yh_store **out, const char *path,
                               const char *department) YH_WARN_UNUSED;
@@ -50,6 +55,26 @@ YH_EXTERN int yh_store_create_signed(yh_store **out, const char *path, const cha
 /* Opens an existing store; YH_ENOTFOUND if there is no file at `path`; YH_ESTORE (saying how
  * to fix it) when group or others may read the store, its -wal or its -shm. */
 YH_EXTERN int yh_store_open(yh_store **out, const char *path) YH_WARN_UNUSED;
+
+/*
+ * Opens the store for `department` (NULL: the one the connection may act for).  An SQLite file
+ * holds one department: another is refused (YH_ESTORE).  A PostgreSQL database may hold many
+ * (docs/operations.md): each is acted for through the role the database maps to it, which the
+ * connection takes (SET ROLE: only its members may); the database refuses what that role may
+ * not do, whatever SQL is sent.  With no department named, the one department the connecting
+ * role may act for; several: YH_EINVAL, naming them.
+ */
+YH_EXTERN int yh_store_open_as(yh_store **out, const char *path,
+                               const char *department) YH_WARN_UNUSED;
+
+/*
+ * PostgreSQL only: makes the schema that the departments of the database share (tables,
+ * row-level security), owned by the connecting role, with no department in it yet; YH_EEXIST if
+ * the database has it.  Each department's space is then made by yh_store_create_signed, by a
+ * role that acts for it (docs/operations.md).  A store created in a database with no schema
+ * makes the schema first, owned by the role that created it.
+ */
+YH_EXTERN int yh_store_create_schema(const char *path) YH_WARN_UNUSED;
 
 /* NULL-safe. */
 YH_EXTERN void yh_store_close(yh_store *store);

@@ -125,4 +125,31 @@ yh stats --db junk.db
 assert_exit 4 "stats on a file that is not a store exits 4"
 assert_stderr_contains "junk.db"
 
+# The department a command acts for: --department, else $YAOHAO_DEPARTMENT.  A file holds one
+# department and refuses another (a PostgreSQL database refuses a department it has no space for:
+# tests/pg/test_rls.sh tries one with a space of its own).
+yh init --department 330100-SCJG --db dept.db
+assert_exit 0 "init dept.db"
+yh log --db dept.db --department 330100-SCJG
+assert_exit 0 "log --department naming the store's department"
+YAOHAO_DEPARTMENT=330100-SCJG yh stats --db dept.db
+assert_exit 0 "\$YAOHAO_DEPARTMENT naming the store's department"
+yh log --db dept.db --department 330200-SCJG
+assert_exit 4 "log --department naming another department: exit 4"
+assert_stderr_contains "330200-SCJG"
+if sqlite_only "the message of a file's store"; then
+	assert_stderr_contains "the store is department 330100-SCJG's, not 330200-SCJG's: 'dept.db'"
+fi
+YAOHAO_DEPARTMENT=330200-SCJG yh import items "$FIXTURES/items.csv" --db dept.db
+assert_exit 4 "\$YAOHAO_DEPARTMENT naming another department: exit 4"
+yh log --db dept.db
+assert_eq 2 "$(printf '%s\n' "$STDOUT" | wc -l)" "nothing was imported"
+YAOHAO_DEPARTMENT=330200-SCJG yh log --db dept.db --department 330100-SCJG
+assert_exit 0 "--department wins over \$YAOHAO_DEPARTMENT"
+yh log --db dept.db --department 'not a code'
+assert_exit 2 "an invalid department code: exit 2"
+assert_stderr_contains "invalid department code 'not a code'"
+yh verify --department 330100-SCJG x.json
+assert_exit 2 "a command with no store takes no --department"
+
 finish

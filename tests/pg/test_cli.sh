@@ -111,10 +111,11 @@ if command -v psql >/dev/null; then
 	assert_exit_nonzero "DELETE of a draw refused"
 fi
 
-# writers queue (an advisory lock of the store's schema), readers do not wait: with the lock
-# held by another session, stats runs and an import gives up after the busy timeout (10 s)
+# writers queue (an advisory lock of the store's schema and department), readers do not wait:
+# with the lock held by another session, stats runs and an import gives up after the busy
+# timeout (10 s)
 if command -v psql >/dev/null; then
-	psql "$PG" -c "SELECT pg_advisory_lock(hashtext('yaohao ' || current_schema()))" \
+	psql "$PG" -c "SELECT pg_advisory_lock(hashtext('yaohao ' || current_schema()), hashtext('330100-SCJG'))" \
 		-c "SELECT pg_sleep(30)" >/dev/null 2>&1 &
 	holder=$!
 	for _ in $(seq 50); do
