@@ -619,7 +619,8 @@ int64_t yh_pg_int64(yh_pg_stmt *st, int col)
 	return (int64_t)strtoll(v, NULL, 10);
 }
 
-/* ---- COPY ... FROM STDIN (text format) ---- */
+/* ---- COPY ... FROM STDIN (text format): rows sent as they come inside a COPY, or kept and
+ * sent by one COPY at yh_pg_copy_flush ---- */
 
 #define COPY_CHUNK (256 << 10)
 
@@ -679,7 +680,32 @@ int yh_pg_copy_field(yh_store *store, const char *value, size_t len, int last)
 		}
 	}
 	store->copy_buf[store->copy_len++] = last ? '\n' : '\t';
-	return last && store->copy_len >= COPY_CHUNK ? copy_send(store) : YH_OK;
+	/* sent as it goes in a COPY; kept for yh_pg_copy_flush outside one */
+	if (last && store->copy_len >= COPY_CHUNK && PQtransactionStatus(conn_of(store)) == PQTRANS_ACTIVE)
+		return copy_send(store);
+	return YH_OK;
+}
+
+int yh_pg_copy_flush(yh_store *store, const char *sql)
+{
+	PGresult *res;
+
+	if (!store->copy_len)
+		return YH_OK;
+	res = PQexec(conn_of(store), sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		keep_message(store, res);
+		PQclear(res);
+		store->copy_len = 0;
+		return YH_DB_ERROR;
+	}
+	PQclear(res);
+	return yh_pg_copy_end(store, 0);
+}
+
+void yh_pg_copy_discard(yh_store *store)
+{
+	store->copy_len = 0;
 }
 
 int yh_pg_copy_end(yh_store *store, int abort)
