@@ -16,8 +16,8 @@ if [ "$rc" -eq 77 ]; then echo "no PostgreSQL server: skipped"; exit 77; fi
 if [ "$rc" -eq 0 ]; then pass=$((pass + 1)); else
 	echo "FAIL bench/run --rows 10000 --backend postgresql (exit $rc)"; cat "$out/table.txt"; fail=$((fail + 1)); fi
 for key in import_s draw_s verify_s draw_vs_limit pg_copy_s pg_copy_keyed_s pg_import_s \
-           pg_import_vs_copy_keyed pg_commit_s pg_limit_s pg_draw_s pg_draw_vs_limit pg_export_s \
-           pg_verify_s reimport_s pg_reimport_s pg_reimport_vs_copy_keyed pg_draw_peak_rss_mb; do
+           pg_copy_sorted_s pg_import_vs_copy_keyed pg_import_vs_copy_sorted pg_commit_s pg_limit_s pg_draw_s pg_draw_vs_limit pg_export_s \
+           pg_verify_s reimport_s pg_reimport_s pg_reimport_vs_copy_sorted pg_draw_peak_rss_mb; do
 	if grep -q "\"$key\": [0-9]" "$out/latest.json" 2>/dev/null; then pass=$((pass + 1)); else
 		echo "FAIL latest.json has no \"$key\""; fail=$((fail + 1)); fi
 done
