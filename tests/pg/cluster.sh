@@ -11,8 +11,8 @@
 # root, else $YAOHAO_PG_USER or "nobody", to whom DIR is given.  Clients connect as the
 # cluster's superuser "yaohao" with trust authentication on the socket, which only DIR's owner
 # and root can reach.  Exit 77 when no PostgreSQL server is installed (the tests skip).
-# $YAOHAO_PG_OPTIONS, when set, goes to the server after the options below (bench/run's
-# durable settings).
+# $YAOHAO_PG_OPTIONS, when set, is passed to the server after the script's own options, which it
+# overrides (bench/run: fsync on, a bigger buffer pool).
 set -euo pipefail
 
 bindir=
