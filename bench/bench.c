@@ -19,6 +19,14 @@
  *   yaohao-bench sha-backend                   names the SHA-256 the engine runs on (for the JSON)
  *   yaohao-bench random DB SEQ TRANSCRIPT      the naive peer: per stratum of the transcript,
  *                                              SELECT ... ORDER BY random() LIMIT k (not verifiable)
+ *   yaohao-bench pg-copy [--keyed] URI CSV     PostgreSQL's import limit: read the same CSV with the
+ *                                              same reader, send the raw fields through one
+ *                                              COPY ... FROM STDIN (text) into a plain table of
+ *                                              text columns, one transaction; with --keyed the
+ *                                              table has the register's keys and index
+ *   yaohao-bench pg-limit URI SEQ              PostgreSQL's draw limit: the ids of the entity
+ *                                              register as of SEQ through COPY ... TO STDOUT, each
+ *                                              hashed once as bench limit does
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +45,9 @@
 #include <sodium.h>
 #include <sqlite3.h>
 #include <yaohao/yaohao.h>
+#ifdef YH_WITH_POSTGRESQL
+#include <libpq-fe.h>
+#endif
 
 #include "digest.h"
 
@@ -489,6 +500,148 @@ static int random_peer(const char *db_path, long long seq, const char *transcrip
 	return 0;
 }
 
+#ifdef YH_WITH_POSTGRESQL
+static int pg_fail(PGconn *c, PGresult *r, const char *what)
+{
+	fprintf(stderr, "%s: %s", what, r ? PQresultErrorMessage(r) : PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return 1;
+}
+
+static int pg_ok(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+	if (!ok)
+		fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+	return ok;
+}
+
+/* COPY's text format: backslash, newline, carriage return and tab escaped. */
+static char *copy_escape(char *w, const char *f, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = f[i], e = c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : 0;
+
+		if (e) {
+			*w++ = '\\';
+			*w++ = e;
+		} else {
+			*w++ = c;
+		}
+	}
+	return w;
+}
+
+static int pg_copy(const char *uri, const char *csv_path, int keyed)
+{
+	PGconn *c = PQconnectdb(uri);
+	PGresult *r;
+	yh_csv *csv = NULL;
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap);
+	long long rows = 0;
+	int i, n;
+
+	if (!buf || PQstatus(c) != CONNECTION_OK)
+		return pg_fail(c, NULL, "connect");
+	if (yh_csv_open(&csv, csv_path, NULL) < 0 || yh_csv_next(csv) < 0) /* the header */
+		return pg_fail(c, NULL, csv_path);
+	if (!pg_ok(c, "DROP TABLE IF EXISTS bare_entity") ||
+	    !pg_ok(c, keyed ? "CREATE TABLE bare_entity (id text NOT NULL, name text NOT NULL, "
+	                      "type text NOT NULL, region text NOT NULL, industry text NOT NULL, "
+	                      "risk text NOT NULL, status text NOT NULL, abnormal text NOT NULL, "
+	                      "valid_from bigint NOT NULL, valid_to bigint, PRIMARY KEY (id, valid_from)); "
+	                      "CREATE UNIQUE INDEX bare_entity_current ON bare_entity (id) "
+	                      "WHERE valid_to IS NULL"
+	                    : "CREATE TABLE bare_entity (id text, name text, type text, region text, "
+	                      "industry text, risk text, status text, abnormal text, valid_from bigint, "
+	                      "valid_to bigint)") ||
+	    !pg_ok(c, "BEGIN"))
+		return pg_fail(c, NULL, "create");
+	r = PQexec(c, "COPY bare_entity (id, name, type, region, industry, risk, status, abnormal, "
+	           "valid_from) FROM STDIN");
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		return pg_fail(c, r, "copy");
+	PQclear(r);
+	while ((n = yh_csv_next(csv)) > 0) {
+		for (i = 0; i < BARE_FIELDS; i++) {
+			size_t flen;
+			const char *f = yh_csv_field(csv, (size_t)i, &flen);
+
+			if (!f)
+				flen = 0;
+			if (len + 2 * flen + 32 > cap) {
+				if (PQputCopyData(c, buf, (int)len) != 1)
+					return pg_fail(c, NULL, "copy data");
+				len = 0;
+				if (2 * flen + 32 > cap && !(buf = realloc(buf, cap = 2 * flen + 32)))
+					return 1;
+			}
+			len = (size_t)(copy_escape(buf + len, f ? f : "", flen) - buf);
+			buf[len++] = '\t';
+		}
+		len += (size_t)sprintf(buf + len, "1\n");
+		rows++;
+	}
+	if (n < 0 || (len && PQputCopyData(c, buf, (int)len) != 1) || PQputCopyEnd(c, NULL) != 1)
+		return pg_fail(c, NULL, "copy end");
+	while ((r = PQgetResult(c))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			return pg_fail(c, r, "copy");
+		PQclear(r);
+	}
+	if (!pg_ok(c, "COMMIT"))
+		return pg_fail(c, NULL, "commit");
+	fprintf(stderr, "pg-copy: %lld rows%s\n", rows, keyed ? " (keyed)" : "");
+	free(buf);
+	yh_csv_free(csv);
+	PQfinish(c);
+	return 0;
+}
+
+static int pg_limit(const char *uri, long long seq)
+{
+	unsigned char seed[32] = { 1 }, t[32], acc = 0;
+	yh_ticketer tk;
+	PGconn *c = PQconnectdb(uri);
+	PGresult *r;
+	char sql[256], *line;
+	long long rows = 0;
+	int n;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		return pg_fail(c, NULL, "connect");
+	snprintf(sql, sizeof(sql), "COPY (SELECT id FROM entity WHERE valid_from <= %lld AND "
+	         "(valid_to IS NULL OR valid_to > %lld)) TO STDOUT", seq, seq);
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COPY_OUT)
+		return pg_fail(c, r, "copy");
+	PQclear(r);
+	yh_ticketer_init(&tk, seed);
+	/* one row a message; an id holds none of COPY's escaped bytes (its rule: digits, letters) */
+	while ((n = PQgetCopyData(c, &line, 0)) > 0) {
+		line[n - 1] = '\0';
+		yh_ticket(t, &tk, line);
+		acc ^= t[0];
+		rows++;
+		PQfreemem(line);
+	}
+	r = PQgetResult(c);
+	if (n != -1 || PQresultStatus(r) != PGRES_COMMAND_OK)
+		return pg_fail(c, r, "copy out");
+	PQclear(r);
+	PQfinish(c);
+	fprintf(stderr, "pg-limit: %lld ids hashed (%02x)\n", rows, acc);
+	return 0;
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0)
@@ -510,6 +663,14 @@ int main(int argc, char **argv)
 		return hash_rates(argc == 3 ? atol(argv[2]) : 2000000);
 	if (argc == 5 && strcmp(argv[1], "random") == 0)
 		return random_peer(argv[2], atoll(argv[3]), argv[4]);
+#ifdef YH_WITH_POSTGRESQL
+	if (argc == 4 && strcmp(argv[1], "pg-copy") == 0)
+		return pg_copy(argv[2], argv[3], 0);
+	if (argc == 5 && strcmp(argv[1], "pg-copy") == 0 && strcmp(argv[2], "--keyed") == 0)
+		return pg_copy(argv[3], argv[4], 1);
+	if (argc == 4 && strcmp(argv[1], "pg-limit") == 0)
+		return pg_limit(argv[2], atoll(argv[3]));
+#endif
 	fprintf(stderr, "usage: see the comment at the top of bench/bench.c\n");
 	return 2;
 }

@@ -235,6 +235,17 @@ int yh_db_copy_end(yh_store *store, int abort)
 	return store->backend == YH_DB_POSTGRESQL ? yh_pg_copy_end(store, abort) : YH_DB_ERROR;
 }
 
+int yh_db_copy_flush(yh_store *store, const char *sql)
+{
+	return store->backend == YH_DB_POSTGRESQL ? yh_pg_copy_flush(store, sql) : YH_DB_ERROR;
+}
+
+void yh_db_copy_discard(yh_store *store)
+{
+	if (store->backend == YH_DB_POSTGRESQL)
+		yh_pg_copy_discard(store);
+}
+
 int yh_db_exec(yh_store *store, const char *sql)
 {
 	if (store->backend == YH_DB_POSTGRESQL)

@@ -72,6 +72,11 @@ int yh_db_is_null(yh_stmt *st, int col);
 int yh_db_copy_begin(yh_store *store, const char *sql);
 int yh_db_copy_field(yh_store *store, const char *value, size_t len, int last);
 int yh_db_copy_end(yh_store *store, int abort);
+/* Fields given to yh_db_copy_field outside a COPY are kept (in memory: the caller bounds them,
+ * with store->copy_len); yh_db_copy_flush sends them through one COPY `sql`, while the connection
+ * is free (between a cursor's fetches), and yh_db_copy_discard gives them up. */
+int yh_db_copy_flush(yh_store *store, const char *sql);
+void yh_db_copy_discard(yh_store *store);
 
 /* Runs SQL without parameters or results (several statements allowed): YH_OK, or YH_DB_ERROR
  * with the message kept for yh_store_fail. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libpq-fe.h>
 
@@ -44,6 +45,7 @@ struct yh_pg_stmt {
 	int executed, row, nrows, ncols;
 	int scan;            /* read through a cursor */
 	int cursor_open, more; /* the cursor is declared; it may hold rows not fetched yet */
+	int failed;          /* the failure of its execution or last fetch, until a reset */
 	char cursor[24];
 	unsigned char **decoded; /* the current row's bytea columns, decoded; per column */
 	size_t *decoded_len;
@@ -205,6 +207,53 @@ void yh_pg_disconnect(yh_store *store)
 	store->pg = NULL;
 	free(store->copy_buf);
 	store->copy_buf = NULL;
+	free(store->stale);
+	store->stale = NULL;
+}
+
+/* Closes a cursor if it is still there (a rollback drops a cursor declared in its transaction),
+ * so that the CLOSE never fails, which would abort a transaction.  Not in a failed transaction,
+ * where every statement fails. */
+static void close_cursor(PGconn *c, const char *name)
+{
+	PGresult *r = PQexecParams(c, "SELECT 1 FROM pg_cursors WHERE name = $1", 1, NULL, &name,
+	                           NULL, NULL, 0);
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		char sql[40];
+
+		snprintf(sql, sizeof(sql), "CLOSE %s", name);
+		PQclear(PQexec(c, sql));
+	}
+	PQclear(r);
+}
+
+/* A cursor reset in a failed transaction: closed once the transaction is over, since a held
+ * cursor declared before it outlives its rollback.  Without memory it stays to the disconnect. */
+static void close_later(yh_store *store, const char *name)
+{
+	size_t n = store->stale ? strlen(store->stale) : 0, k = strlen(name);
+	char *p = realloc(store->stale, n + k + 2);
+
+	if (!p)
+		return;
+	memcpy(p + n, name, k);
+	p[n + k] = ' ';
+	p[n + k + 1] = '\0';
+	store->stale = p;
+}
+
+static void close_stale(yh_store *store)
+{
+	PGconn *c = conn_of(store);
+	char *names = store->stale, *name, *save = NULL;
+
+	if (!names || PQtransactionStatus(c) == PQTRANS_INERROR)
+		return;
+	store->stale = NULL;
+	for (name = strtok_r(names, " ", &save); name; name = strtok_r(NULL, " ", &save))
+		close_cursor(c, name);
+	free(names);
 }
 
 int yh_pg_exec(yh_store *store, const char *sql)
@@ -216,8 +265,13 @@ int yh_pg_exec(yh_store *store, const char *sql)
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
 		keep_message(store, res);
 		rc = YH_DB_ERROR;
+	} else if (strncasecmp(sql, "COMMIT", 6) == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+		/* a failed transaction's COMMIT is answered ROLLBACK, not an error: nothing was kept */
+		set_message(store, "the transaction was rolled back: a statement in it had failed");
+		rc = YH_DB_ERROR;
 	}
 	PQclear(res);
+	close_stale(store);
 	return rc;
 }
 
@@ -296,31 +350,21 @@ static void drop_result(yh_pg_stmt *st)
 	st->decoded_len = NULL;
 	PQclear(st->res);
 	st->res = NULL;
+	st->nrows = st->ncols = 0;
 }
 
 void yh_pg_reset(yh_pg_stmt *st)
 {
 	if (st->cursor_open) {
-		PGconn *c = conn_of(st->store);
-		const char *name = st->cursor;
-		PGresult *r;
-
-		/* closed only if it is still there (a rollback drops a cursor declared in its
-		 * transaction), so that the CLOSE never fails, which would abort a transaction */
-		if (PQtransactionStatus(c) != PQTRANS_INERROR) {
-			r = PQexecParams(c, "SELECT 1 FROM pg_cursors WHERE name = $1", 1, NULL, &name, NULL,
-			                 NULL, 0);
-			if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-				char sql[40];
-
-				snprintf(sql, sizeof(sql), "CLOSE %s", st->cursor);
-				PQclear(PQexec(c, sql));
-			}
-			PQclear(r);
-		}
+		if (PQtransactionStatus(conn_of(st->store)) == PQTRANS_INERROR)
+			close_later(st->store, st->cursor);
+		else
+			close_cursor(conn_of(st->store), st->cursor);
 		st->cursor_open = 0;
 	}
+	close_stale(st->store);
 	st->more = 0;
+	st->failed = 0;
 	drop_result(st);
 	st->executed = 0;
 	st->row = -1;
@@ -469,14 +513,16 @@ static int take_result(yh_pg_stmt *st)
 	const char *sqlstate;
 
 	if (s == PGRES_TUPLES_OK) {
-		st->nrows = PQntuples(st->res);
-		st->ncols = PQnfields(st->res);
-		st->decoded = calloc((size_t)st->ncols + 1, sizeof(*st->decoded));
-		st->decoded_len = calloc((size_t)st->ncols + 1, sizeof(*st->decoded_len));
+		st->decoded = calloc((size_t)PQnfields(st->res) + 1, sizeof(*st->decoded));
+		st->decoded_len = calloc((size_t)PQnfields(st->res) + 1, sizeof(*st->decoded_len));
 		if (!st->decoded || !st->decoded_len) {
+			/* no rows to read: each would be decoded into the arrays that are missing */
+			drop_result(st);
 			set_message(st->store, "out of memory");
 			return YH_DB_ERROR;
 		}
+		st->nrows = PQntuples(st->res);
+		st->ncols = PQnfields(st->res);
 		return YH_OK;
 	}
 	if (s == PGRES_COMMAND_OK) {
@@ -492,11 +538,13 @@ int yh_pg_step(yh_pg_stmt *st)
 {
 	int rc;
 
+	if (st->failed) /* stepped again after a failure: it stands until the reset */
+		return st->failed;
 	if (!st->executed && (rc = execute(st)) != YH_OK)
-		return rc;
+		return st->failed = rc;
 	clear_row(st);
 	if (st->row + 1 >= st->nrows && st->more && (rc = fetch(st)) != YH_OK)
-		return rc;
+		return st->failed = rc;
 	if (st->row + 1 >= st->nrows) {
 		st->row = st->nrows;
 		return YH_DB_DONE;
@@ -571,7 +619,8 @@ int64_t yh_pg_int64(yh_pg_stmt *st, int col)
 	return (int64_t)strtoll(v, NULL, 10);
 }
 
-/* ---- COPY ... FROM STDIN (text format) ---- */
+/* ---- COPY ... FROM STDIN (text format): rows sent as they come inside a COPY, or kept and
+ * sent by one COPY at yh_pg_copy_flush ---- */
 
 #define COPY_CHUNK (256 << 10)
 
@@ -631,7 +680,32 @@ int yh_pg_copy_field(yh_store *store, const char *value, size_t len, int last)
 		}
 	}
 	store->copy_buf[store->copy_len++] = last ? '\n' : '\t';
-	return last && store->copy_len >= COPY_CHUNK ? copy_send(store) : YH_OK;
+	/* sent as it goes in a COPY; kept for yh_pg_copy_flush outside one */
+	if (last && store->copy_len >= COPY_CHUNK && PQtransactionStatus(conn_of(store)) == PQTRANS_ACTIVE)
+		return copy_send(store);
+	return YH_OK;
+}
+
+int yh_pg_copy_flush(yh_store *store, const char *sql)
+{
+	PGresult *res;
+
+	if (!store->copy_len)
+		return YH_OK;
+	res = PQexec(conn_of(store), sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		keep_message(store, res);
+		PQclear(res);
+		store->copy_len = 0;
+		return YH_DB_ERROR;
+	}
+	PQclear(res);
+	return yh_pg_copy_end(store, 0);
+}
+
+void yh_pg_copy_discard(yh_store *store)
+{
+	store->copy_len = 0;
 }
 
 int yh_pg_copy_end(yh_store *store, int abort)

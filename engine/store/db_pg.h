@@ -35,6 +35,8 @@ int yh_pg_in_transaction(yh_store *store);
 int yh_pg_copy_begin(yh_store *store, const char *sql);
 int yh_pg_copy_field(yh_store *store, const char *value, size_t len, int last);
 int yh_pg_copy_end(yh_store *store, int abort);
+int yh_pg_copy_flush(yh_store *store, const char *sql);
+void yh_pg_copy_discard(yh_store *store);
 
 #else
 
@@ -78,6 +80,12 @@ static inline int yh_pg_copy_field(yh_store *store, const char *value, size_t le
 	return -1;
 }
 static inline int yh_pg_copy_end(yh_store *store, int abort) { (void)store; (void)abort; return -1; }
+static inline int yh_pg_copy_flush(yh_store *store, const char *sql)
+{
+	(void)store; (void)sql;
+	return -1;
+}
+static inline void yh_pg_copy_discard(yh_store *store) { (void)store; }
 
 #endif
 

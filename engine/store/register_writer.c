@@ -3,7 +3,9 @@
  * closed at the import's sequence.  Rows are never overwritten: history is what makes a freeze
  * free.  Inserting in key order keeps the B-trees' writes on the pages just written, so the
  * page cache holds them whatever the register's size.  On PostgreSQL a register with no current
- * rows (nothing to read or close) takes its rows through COPY. */
+ * rows (nothing to read or close) takes its rows through one COPY; a register with rows takes
+ * them through a COPY of every COPY_CHUNK bytes of them, run between the scan's fetches, after
+ * the closes of their keys' current versions, which go CLOSE_BATCH keys to an UPDATE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,9 @@
 
 /* Rows per INSERT statement: one VDBE program run per BATCH rows instead of per row. */
 #define BATCH 64
+/* PostgreSQL, a register with rows: keys per closing UPDATE, bytes of rows per COPY. */
+#define CLOSE_BATCH 64
+#define COPY_CHUNK (1 << 20)
 
 struct yh_register_writer {
 	yh_store *store;
@@ -33,7 +38,37 @@ struct yh_register_writer {
 	int has_last;
 	int copying;                       /* PostgreSQL, an empty register: rows go through COPY */
 	char *copy_sql;                    /* "COPY table (columns, valid_from) FROM STDIN" */
+	int chunked;                       /* PostgreSQL, a register with rows: COPY by chunks */
+	yh_stmt *close_batch;              /* CLOSE_BATCH keys closed by one UPDATE */
+	size_t nclose;                     /* keys bound to it, not closed yet */
 };
+
+/* "UPDATE table SET valid_to = ?1 WHERE valid_to IS NULL AND (keys) IN ((?2, ...), ...)": the
+ * slots not used bound to NULL, which matches no key. */
+static int prepare_close_batch(yh_register_writer *w)
+{
+	const yh_register_desc *d = w->reg;
+	char *sql = malloc(CLOSE_BATCH * d->nkey * 12 + 1024);
+	size_t n, r, c, k = 2;
+	int rc;
+
+	if (!sql)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	n = (size_t)sprintf(sql, "UPDATE %s SET valid_to = ?1 WHERE valid_to IS NULL AND (", w->table);
+	for (c = 0; c < d->nkey; c++)
+		n += (size_t)sprintf(sql + n, "%s%s", c ? ", " : "", d->columns[c].pub.name);
+	n += (size_t)sprintf(sql + n, ") IN (");
+	for (r = 0; r < CLOSE_BATCH; r++) {
+		n += (size_t)sprintf(sql + n, "%s(", r ? ", " : "");
+		for (c = 0; c < d->nkey; c++)
+			n += (size_t)sprintf(sql + n, "%s?%zu", c ? ", " : "", k++);
+		n += (size_t)sprintf(sql + n, ")");
+	}
+	sprintf(sql + n, ")");
+	rc = yh_store_prepare(w->store, &w->close_batch, sql, "cannot prepare the import");
+	free(sql);
+	return rc;
+}
 
 static int prepare_all(yh_register_writer *w)
 {
@@ -86,11 +121,14 @@ static int prepare_all(yh_register_writer *w)
 		if ((rc = yh_store_prepare(w->store, &w->close_one, sql, "cannot prepare the import")) < 0)
 			return rc;
 		/* (PostgreSQL refuses COPY into a table whose row-level security holds the role) */
-		if ((w->flags & YH_WRITE_EMPTY) && yh_db_kind(w->store) == YH_DB_POSTGRESQL && !w->store->rls) {
+		if (yh_db_kind(w->store) == YH_DB_POSTGRESQL && !w->store->rls) {
 			snprintf(sql, sizeof(sql), "COPY %s (%s, valid_from) FROM STDIN", w->table, cols);
 			if (!(w->copy_sql = strdup(sql)))
 				return yh_error_set(YH_ENOMEM, "out of memory");
+			w->chunked = !(w->flags & YH_WRITE_EMPTY);
 		}
+		if (w->chunked && (rc = prepare_close_batch(w)) < 0)
+			return rc;
 	}
 	if (w->flags & YH_WRITE_EMPTY)
 		return YH_OK;
@@ -147,8 +185,11 @@ void yh_register_writer_free(yh_register_writer *w)
 	yh_db_finalize(w->cur);
 	yh_db_finalize(w->close_one);
 	yh_db_finalize(w->scan);
+	yh_db_finalize(w->close_batch);
 	if (w->copying)
 		yh_db_copy_end(w->store, 1);
+	if (w->chunked) /* rows kept for a COPY that will not run */
+		yh_db_copy_discard(w->store);
 	free(w->copy_sql);
 	free(w);
 }
@@ -244,13 +285,51 @@ static int scan_same(yh_register_writer *w, const char *const *values, const siz
 	return 1;
 }
 
-/* Closes the current version of a key (bound by the caller from ?2). */
-static int close_bound(yh_register_writer *w)
+/* The keys gathered for the closing UPDATE closed. */
+static int flush_closes(yh_register_writer *w)
 {
+	size_t k;
+
+	if (!w->nclose)
+		return YH_OK;
+	for (k = 1 + w->nclose * w->reg->nkey; k < 1 + CLOSE_BATCH * w->reg->nkey; k++)
+		yh_db_bind_null(w->close_batch, 1 + (int)k);
+	yh_db_bind_int64(w->close_batch, 1, (int64_t)w->seq);
+	w->nclose = 0;
+	return yh_store_step_done(w->store, w->close_batch, NULL, "cannot write the register");
+}
+
+/* Closes the current version of a key: at once, or with the next closing UPDATE (before the
+ * next COPY, which may add the key's new version: one current version at a time). */
+static int close_key(yh_register_writer *w, const char *const *key, const size_t *lens)
+{
+	size_t c;
+
 	if (w->flags & YH_WRITE_DRY)
 		return YH_OK;
+	if (w->chunked) {
+		for (c = 0; c < w->reg->nkey; c++)
+			yh_db_bind_text_copy(w->close_batch, 2 + (int)(w->nclose * w->reg->nkey + c), key[c],
+			                     (int)lens[c]);
+		return ++w->nclose == CLOSE_BATCH ? flush_closes(w) : YH_OK;
+	}
+	/* copied: a scan's values go when it steps, which it may do before the write */
+	for (c = 0; c < w->reg->nkey; c++)
+		yh_db_bind_text_copy(w->close_one, 2 + (int)c, key[c], (int)lens[c]);
 	yh_db_bind_int64(w->close_one, 1, (int64_t)w->seq);
 	return yh_store_step_done(w->store, w->close_one, NULL, "cannot write the register");
+}
+
+/* The rows kept for the next COPY go in, after the closes of their keys' current versions. */
+static int flush_copy(yh_register_writer *w)
+{
+	int rc;
+
+	if ((rc = flush_closes(w)) < 0)
+		return rc;
+	if (yh_db_copy_flush(w->store, w->copy_sql) < 0)
+		return yh_store_fail(w->store, "cannot write the register");
+	return YH_OK;
 }
 
 /* The scan's row is absent from the import: the scan moves past it, then it is closed. */
@@ -261,15 +340,18 @@ static int close_scan_row(yh_register_writer *w)
 	int rc;
 
 	w->closed++;
-	if (!(w->flags & YH_WRITE_DRY)) {
-		scan_key(w, key, lens);
-		/* copied: the scan's values go when it steps, which it does before the write */
-		for (c = 0; c < w->reg->nkey; c++)
-			yh_db_bind_text_copy(w->close_one, 2 + (int)c, key[c], (int)lens[c]);
-	}
+	if (w->flags & YH_WRITE_DRY)
+		return step_scan(w);
+	scan_key(w, key, lens);
+	if (w->chunked)
+		return (rc = close_key(w, key, lens)) < 0 ? rc : step_scan(w);
+	/* SQLite: the key copied, the scan moved past the row, then the row closed */
+	for (c = 0; c < w->reg->nkey; c++)
+		yh_db_bind_text_copy(w->close_one, 2 + (int)c, key[c], (int)lens[c]);
 	if ((rc = step_scan(w)) < 0)
 		return rc;
-	return close_bound(w);
+	yh_db_bind_int64(w->close_one, 1, (int64_t)w->seq);
+	return yh_store_step_done(w->store, w->close_one, NULL, "cannot write the register");
 }
 
 /* Full import: the scan advanced to the row's key.  *found when the register holds the key,
@@ -368,7 +450,7 @@ static int copy_row(yh_register_writer *w, const char *const *values, const size
 	size_t c;
 	int n;
 
-	if (!w->copying) {
+	if (!w->copying && !w->chunked) {
 		if (yh_db_copy_begin(w->store, w->copy_sql) < 0)
 			return yh_store_fail(w->store, "cannot write the register");
 		w->copying = 1;
@@ -379,6 +461,8 @@ static int copy_row(yh_register_writer *w, const char *const *values, const size
 	n = snprintf(seq, sizeof(seq), "%llu", (unsigned long long)w->seq);
 	if (yh_db_copy_field(w->store, seq, (size_t)n, 1) < 0)
 		return yh_store_fail(w->store, "cannot write the register");
+	if (w->chunked && w->store->copy_len >= COPY_CHUNK)
+		return flush_copy(w);
 	return YH_OK;
 }
 
@@ -415,7 +499,6 @@ static int insert(yh_register_writer *w, const char *const *values, const size_t
 int yh_register_writer_put(yh_put_outcome *outcome, yh_register_writer *w,
                            const char *const *values, const size_t *lens)
 {
-	const yh_register_desc *d = w->reg;
 	int found = 0, same = 0, rc;
 
 	*outcome = YH_PUT_ADDED;
@@ -432,9 +515,7 @@ int yh_register_writer_put(yh_put_outcome *outcome, yh_register_writer *w,
 		}
 		if (found) {
 			*outcome = YH_PUT_CHANGED;
-			if (!(w->flags & YH_WRITE_DRY))
-				bind_values(w->close_one, 2, values, lens, d->nkey);
-			if ((rc = close_bound(w)) < 0)
+			if ((rc = close_key(w, values, lens)) < 0)
 				return rc;
 		}
 	}
@@ -463,6 +544,8 @@ int yh_register_writer_finish(uint64_t *closed, yh_register_writer *w)
 				return rc;
 		yh_db_reset(w->scan);
 	}
+	if (w->chunked && (rc = flush_copy(w)) < 0)
+		return rc;
 	*closed = w->closed;
 	return YH_OK;
 }

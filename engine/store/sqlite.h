@@ -22,6 +22,7 @@ struct yh_store {
 	char *message;                         /* PostgreSQL: the last failure's message */
 	uint64_t changes;                      /* PostgreSQL: rows the last statement changed */
 	unsigned cursors;                      /* PostgreSQL: cursors named so far (db_pg.c) */
+	char *stale;                           /* PostgreSQL: held cursors left to close (db_pg.c) */
 	char *copy_buf;                        /* PostgreSQL: COPY data not sent yet */
 	size_t copy_len, copy_cap;
 	char *path;

@@ -11,6 +11,8 @@
 # root, else $YAOHAO_PG_USER or "nobody", to whom DIR is given.  Clients connect as the
 # cluster's superuser "yaohao" with trust authentication on the socket, which only DIR's owner
 # and root can reach.  Exit 77 when no PostgreSQL server is installed (the tests skip).
+# $YAOHAO_PG_OPTIONS, when set, is passed to the server after the script's own options, which it
+# overrides (bench/run: fsync on, a bigger buffer pool).
 set -euo pipefail
 
 bindir=
@@ -21,7 +23,7 @@ if [ -z "$bindir" ] && command -v initdb >/dev/null; then bindir=$(dirname "$(co
 [ -n "$bindir" ] || { echo "cluster.sh: no PostgreSQL server (initdb) installed" >&2; exit 77; }
 
 cmd=${1:-} dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 dir=$(cd "$dir" && pwd)
 
 as_owner() {
@@ -40,7 +42,7 @@ start)
 		--no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
 	# fsync off: a test cluster's durability does not matter, its speed does
 	as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-		-o "-k $dir -c listen_addresses= -c fsync=off -c synchronous_commit=off" start \
+		-o "-k $dir -c listen_addresses= -c fsync=off -c synchronous_commit=off ${YAOHAO_PG_OPTIONS:-}" start \
 		>/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 	echo "postgresql:///?host=$dir&user=yaohao"
 	;;
@@ -54,7 +56,7 @@ stop)
 	as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
 	;;
 *)
-	sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac
