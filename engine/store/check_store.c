@@ -160,14 +160,14 @@ done:
  * PostgreSQL's foreign keys, row by row: the constraints hold while they are enforced, but a
  * superuser's session (session_replication_role = replica, a trigger disabled) writes around
  * them, as SQLite's foreign_keys = OFF does.  One query per constraint of the store's schema,
- * rows with a NULL in the key exempt (MATCH SIMPLE); a key's department column, which every
+ * rows with a NULL in the key exempt (MATCH SIMPLE); a key's `dept` column, which every
  * key of a database shared by departments carries, is not named.
  */
 static const char pg_foreign_keys_sql[] =
 	"SELECT t.relname || '.' || (SELECT string_agg(a.attname, ',' ORDER BY k.i) "
 	"  FROM unnest(c.conkey) WITH ORDINALITY AS k(num, i) "
 	"  JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = k.num "
-	"  WHERE a.attname <> 'department' OR cardinality(c.conkey) = 1), "
+	"  WHERE a.attname <> 'dept' OR cardinality(c.conkey) = 1), "
 	"format('SELECT count(*) FROM %I.%I AS c WHERE %s AND NOT EXISTS "
 	"(SELECT 1 FROM %I.%I AS p WHERE %s)', tn.nspname, t.relname, "
 	"  (SELECT string_agg(format('c.%I IS NOT NULL', a.attname), ' AND ') "
