@@ -1,5 +1,6 @@
 /* test_draw.c — commit, reveal and draw through the public API (yaohao/draw.h, docs/spec.md §4-§10). */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -512,6 +513,111 @@ START_TEST(test_two_stores_identical)
 }
 END_TEST
 
+/* The transcript streamed to on_transcript (what the CLI's -o writes) is the recorded one, byte
+ * for byte, in pieces; the callbacks that say "enough" are not called again; a failing
+ * on_transcript stops the draw, which records nothing; and a version 1 options struct, which has
+ * no on_transcript, is still read (its missing members are not). */
+typedef struct {
+	tu_buf b;
+	size_t pieces;
+	int fail;
+} streamed_out;
+
+static int take_bytes(void *ctx, const char *bytes, size_t n)
+{
+	streamed_out *o = ctx;
+	char *t;
+
+	if (o->fail)
+		return YH_EIO;
+	o->pieces++;
+	t = malloc(n + 1);
+	ck_assert_ptr_nonnull(t);
+	memcpy(t, bytes, n);
+	t[n] = '\0';
+	tu_buf_str(&o->b, t);
+	free(t);
+	return 0;
+}
+
+static int enough_after_two(void *ctx, const json_t *entry)
+{
+	size_t *n = ctx;
+
+	ck_assert_ptr_nonnull(json_object_get(entry, "id"));
+	return ++*n >= 2;
+}
+
+START_TEST(test_draw_streams_transcript)
+{
+	yh_store *store = fixture_store("stream.db");
+	yh_draw_options opt = YH_DRAW_OPTIONS_INIT;
+	streamed_out o = { { 0 }, 0, 1 };
+	yh_draw_result dr;
+	size_t selected = 0, reserves = 0;
+	char *tr = NULL, *stored = NULL, *fp;
+	uint64_t head;
+	unsigned char d[32];
+
+	add_task_file(store, tu_fixture("task-food.json"));
+	free(commit_ok(store, FOOD, "streamed"));
+	head = tu_ledger_head(store);
+	fp = fingerprint(store);
+	opt.on_transcript = take_bytes;
+	opt.transcript_ctx = &o;
+	ck_assert_int_eq(yh_draw_run(&tr, &dr, store, FOOD, FOOD_VALUE, &opt), YH_EIO);
+	ck_assert_ptr_null(tr);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "transcript"));
+	ck_assert_uint_eq(tu_ledger_head(store), head);
+	{
+		char *after = fingerprint(store);
+
+		ck_assert_str_eq(after, fp);
+		free(after);
+	}
+	o.fail = 0;
+	opt.on_selected = enough_after_two;
+	opt.selected_ctx = &selected;
+	opt.on_reserve = enough_after_two;
+	opt.reserve_ctx = &reserves;
+	ck_assert_msg(yh_draw_run(&tr, &dr, store, FOOD, FOOD_VALUE, &opt) == YH_OK, "%s", yh_error_message());
+	ck_assert_uint_ge(o.pieces, 1); /* in pieces of 64 KiB: test_select writes many */
+	ck_assert_str_eq(o.b.s, tr);
+	ck_assert_int_eq(yh_draw_transcript(&stored, store, FOOD), YH_OK);
+	ck_assert_str_eq(stored, tr);
+	crypto_hash_sha256(d, (const unsigned char *)tr, strlen(tr));
+	ck_assert_mem_eq(d, dr.transcript_sha256, 32);
+	ck_assert_uint_gt(dr.selected, 2);
+	ck_assert_uint_gt(dr.reserves, 2);
+	ck_assert_uint_eq(selected, 2);
+	ck_assert_uint_eq(reserves, 2);
+	free(tr);
+	free(stored);
+	free(o.b.s);
+	free(fp);
+	yh_store_close(store);
+
+	/* version 1: on_transcript lies past its end and must not be read */
+	store = fixture_store("stream-v1.db");
+	add_task_file(store, tu_fixture("task-food.json"));
+	free(commit_ok(store, FOOD, "streamed"));
+	{
+		union { yh_draw_options o; unsigned char bytes[sizeof(yh_draw_options)]; } v1;
+
+		memset(v1.bytes, 0xa5, sizeof(v1.bytes)); /* garbage where version 2's members are */
+		memset(&v1.o, 0, offsetof(yh_draw_options, on_transcript));
+		v1.o.version = 1;
+		v1.o.threads = 1;
+		ck_assert_msg(yh_draw_run(&tr, &dr, store, FOOD, FOOD_VALUE, &v1.o) == YH_OK, "%s", yh_error_message());
+		ck_assert_int_eq(yh_draw_transcript(&stored, store, FOOD), YH_OK);
+		ck_assert_str_eq(stored, tr);
+		free(tr);
+		free(stored);
+	}
+	yh_store_close(store);
+}
+END_TEST
+
 START_TEST(test_shuffled_files_identical)
 {
 	yh_store *a = fixture_store("plain.db"), *b = store_named("shuffled.db");
@@ -605,9 +711,11 @@ START_TEST(test_lifecycle_errors)
 	{
 		yh_draw_options dopt = YH_DRAW_OPTIONS_INIT;
 
-		dopt.version = 2;
+		dopt.version = YH_DRAW_OPTIONS_VERSION + 1;
 		ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, FOOD_VALUE, &dopt), YH_EINVAL);
 		ck_assert_ptr_nonnull(strstr(yh_error_message(), "YH_DRAW_OPTIONS_INIT"));
+		dopt.version = 0;
+		ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, FOOD_VALUE, &dopt), YH_EINVAL);
 	}
 	ck_assert_uint_eq(tu_ledger_head(store), head);
 	/* a commit must name its entropy source */
@@ -1945,7 +2053,7 @@ END_TEST
 
 /* A scan without whole rows reads only the columns the task needs (frozen.c, store
  * projection): for a task filtering or stratifying on each column it offers the same eligible
- * rows, names and stratum keys as a scan of whole rows. */
+ * rows and stratum keys as a scan of whole rows, and no names. */
 typedef struct {
 	const yh_task *task;
 	char **v;
@@ -1958,9 +2066,17 @@ static int offer_eligible(void *ctx, const char *const *row)
 	char key[YH_STRATUM_KEY_MAX], line[1024];
 
 	TU_REQUIRE_INT(yh_task_stratum_key(key, sizeof(key), o->task, row), YH_OK);
-	snprintf(line, sizeof(line), "%s|%s|%s", row[YH_E_ID], row[YH_E_NAME], key);
+	snprintf(line, sizeof(line), "%s|%s", row[YH_E_ID], key);
 	o->v = realloc(o->v, (o->n + 1) * sizeof(char *));
 	TU_REQUIRE(o->v && (o->v[o->n++] = strdup(line)), "out of memory");
+	return 0;
+}
+
+/* The draw's scan does not read the names: it looks up the few it selects afterwards. */
+static int no_name(void *ctx, const char *const *row)
+{
+	(void)ctx;
+	TU_REQUIRE(*row[YH_E_NAME] == '\0', "the scan read the name of %s", row[YH_E_ID]);
 	return 0;
 }
 
@@ -2004,6 +2120,7 @@ START_TEST(test_scan_columns)
 		f.freeze_seq = head;
 		part.task = whole.task = f.task;
 		ck_assert_int_eq(yh_frozen_scan(store, &f, NULL, offer_eligible, &part), YH_OK);
+		ck_assert_int_eq(yh_frozen_scan(store, &f, NULL, no_name, NULL), YH_OK);
 		ck_assert_int_eq(yh_frozen_scan(store, &f, whole_row, offer_eligible, &whole), YH_OK);
 		ck_assert_msg(whole.n > 0 && whole.n < NENT, "task %zu: the filter or strata keep some rows", t);
 		ck_assert_uint_eq(part.n, whole.n);
@@ -2287,6 +2404,7 @@ static Suite *draw_suite(void)
 
 	tcase_add_test(tc, test_food_vector);
 	tcase_add_test(tc, test_two_stores_identical);
+	tcase_add_test(tc, test_draw_streams_transcript);
 	tcase_add_test(tc, test_shuffled_files_identical);
 	tcase_add_test(tc, test_entropy_changes_selection);
 	tcase_add_test(tc, test_lifecycle_errors);
