@@ -17,6 +17,7 @@
 #include "store/store.h"
 #include "announcement.h"
 #include "draw.h"
+#include "draw_scan.h"
 #include "report.h"
 #include "row_sort.h"
 #include "seal.h"
@@ -132,6 +133,12 @@ static int select_row(void *ctx, const char *const *row)
 	return yh_selector_add(((rooted *)ctx)->sel, row);
 }
 
+/* threads: 1 one core, 2 both, 0 both when the machine has two. */
+static int both_cores(int threads)
+{
+	return threads == 2 || (threads == 0 && sysconf(_SC_NPROCESSORS_ONLN) > 1);
+}
+
 /*
  * Computes the transcript of a committed task from the store's registers as
  * of the freeze, without recording anything, and writes it piece by piece to
@@ -148,7 +155,8 @@ static int compute(unsigned char seed[32], uint64_t *nreserves, yh_store *store,
 	streamed out = { NULL, emit, emit_ctx };
 	names_from nf = { store, 0 };
 	yh_frozen f;
-	yh_selector *sel = NULL;
+	yh_store *second = NULL;
+	yh_selector *sel = NULL, *down = NULL;
 	const yh_selection *selection;
 	yh_announcement a;
 	const char *task_id = task->id;
@@ -182,15 +190,31 @@ static int compute(unsigned char seed[32], uint64_t *nreserves, yh_store *store,
 	    (rc = yh_frozen_strata_from_json(&f, a.strata)) < 0)
 		goto done;
 	yh_seed_derive(seed, a.digest, secret, value);
-	if ((rc = yh_selector_new(&sel, &f, seed, opt ? opt->threads : 0,
-	                          opt ? opt->on_progress : NULL, opt ? opt->progress_ctx : NULL)) < 0 ||
-	    (check_entities && (rc = yh_merkle_new(&feed.m)) < 0))
-		goto done;
 	nf.as_of = f.freeze_seq;
-	yh_selector_lookup_names(sel, store_names, &nf);
-	feed.sel = sel;
-	if ((rc = yh_frozen_scan(store, &f, feed.m ? hash_row : NULL, select_row, &feed)) < 0)
-		goto done;
+	/* the draw on two cores reads from both ends at once, on a second connection (when the
+	 * store opens again: not a temporary one); the audit rebuilds the root from one ordered
+	 * scan */
+	if (!check_entities && both_cores(opt ? opt->threads : 0) &&
+	    yh_store_open(&second, yh_store_path(store)) == YH_OK) {
+		if ((rc = yh_selector_new(&sel, &f, seed, 1, opt ? opt->on_progress : NULL,
+		                          opt ? opt->progress_ctx : NULL)) < 0 ||
+		    (rc = yh_selector_new(&down, &f, seed, 1, NULL, NULL)) < 0)
+			goto done;
+		yh_selector_lookup_names(sel, store_names, &nf);
+		yh_selector_lookup_names(down, store_names, &nf);
+		if ((rc = yh_draw_scan_both(store, second, &f, sel, down)) < 0 ||
+		    (rc = yh_selector_absorb(sel, down)) < 0)
+			goto done;
+	} else {
+		if ((rc = yh_selector_new(&sel, &f, seed, opt ? opt->threads : 0,
+		                          opt ? opt->on_progress : NULL, opt ? opt->progress_ctx : NULL)) < 0 ||
+		    (check_entities && (rc = yh_merkle_new(&feed.m)) < 0))
+			goto done;
+		yh_selector_lookup_names(sel, store_names, &nf);
+		feed.sel = sel;
+		if ((rc = yh_frozen_scan(store, &f, feed.m ? hash_row : NULL, select_row, &feed)) < 0)
+			goto done;
+	}
 	if (feed.m) {
 		unsigned char root[32];
 
@@ -216,6 +240,8 @@ static int compute(unsigned char seed[32], uint64_t *nreserves, yh_store *store,
 done:
 	yh_transcript_writer_free(out.w);
 	yh_selector_free(sel);
+	yh_selector_free(down);
+	yh_store_close(second);
 	yh_merkle_free(feed.m);
 	yh_frozen_clear(&f);
 	return rc;

@@ -424,6 +424,14 @@ int yh_frozen_scan(yh_store *store, const yh_frozen *f, yh_entity_fn every_row,
 	                                   offer_entity, &sc);
 }
 
+int yh_frozen_scan_desc(yh_store *store, const yh_frozen *f, yh_entity_fn eligible, void *ctx)
+{
+	scan sc = { f, NULL, eligible, ctx };
+
+	return yh_register_foreach_columns_desc(store, YH_REGISTER_ENTITIES, f->freeze_seq,
+	                                        entity_columns(f->task), offer_entity, &sc);
+}
+
 static int cmp_stratum_key(const void *key, const void *s)
 {
 	return strcmp(key, ((const yh_stratum *)s)->key);

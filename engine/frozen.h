@@ -122,6 +122,9 @@ typedef int (*yh_entity_fn)(void *ctx, const char *const *row);
 int yh_frozen_scan(yh_store *store, const yh_frozen *f, yh_entity_fn every_row,
                    yh_entity_fn eligible, void *ctx);
 
+/* The eligible rows in descending id order (the draw's second scan, from the other end). */
+int yh_frozen_scan_desc(yh_store *store, const yh_frozen *f, yh_entity_fn eligible, void *ctx);
+
 /* The stratum with this key, or NULL. */
 yh_stratum *yh_frozen_stratum(const yh_frozen *f, const char *key);
 

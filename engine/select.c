@@ -336,12 +336,10 @@ static int push(yh_selector *s, const char *id, const char *name, size_t stratum
 	return 0;
 }
 
-int yh_selector_add(void *ctx, const char *const *row)
+int yh_selector_stratum(size_t *stratum, yh_selector *s, const char *const *row)
 {
-	yh_selector *s = ctx;
 	char key[YH_STRATUM_KEY_MAX];
 	yh_stratum *st;
-	heap *h;
 	int rc;
 
 	if ((rc = yh_task_stratum_key(key, sizeof(key), s->f->task, row)) < 0)
@@ -350,17 +348,71 @@ int yh_selector_add(void *ctx, const char *const *row)
 	if (!st)
 		return yh_error_set(YH_EDATA, "entity '%s' falls in stratum '%s', which the commitment "
 		                    "does not have", row[YH_E_ID], key);
-	h = &s->heaps[st - s->f->strata];
+	if (strlen(row[YH_E_ID]) >= sizeof(((drawn *)0)->id))
+		return yh_error_set(YH_EDATA, "entity id is too long: '%s'", row[YH_E_ID]);
+	*stratum = (size_t)(st - s->f->strata);
+	return YH_OK;
+}
+
+int yh_selector_add_at(yh_selector *s, const char *id, const char *name, size_t stratum)
+{
+	heap *h = &s->heaps[stratum];
+
 	h->seen++;
 	if (++s->rows % 65536 == 0 && s->progress)
 		s->progress(s->progress_ctx, s->rows);
 	if (h->cap == 0)
 		return 0;
-	if (strlen(row[YH_E_ID]) >= sizeof(((drawn *)0)->id))
-		return yh_error_set(YH_EDATA, "entity id is too long: '%s'", row[YH_E_ID]);
 	if (s->threaded)
-		return queue_row(s, row[YH_E_ID], row[YH_E_NAME], (size_t)(st - s->f->strata));
-	return push(s, row[YH_E_ID], row[YH_E_NAME], (size_t)(st - s->f->strata));
+		return queue_row(s, id, name, stratum);
+	return push(s, id, name, stratum);
+}
+
+int yh_selector_add(void *ctx, const char *const *row)
+{
+	yh_selector *s = ctx;
+	size_t stratum;
+	int rc;
+
+	if ((rc = yh_selector_stratum(&stratum, s, row)) < 0)
+		return rc;
+	return yh_selector_add_at(s, row[YH_E_ID], row[YH_E_NAME], stratum);
+}
+
+/* One heap entry into another selector's heap of the same stratum, as push() does. */
+static void take_entry(heap *h, drawn e)
+{
+	if (h->n == h->cap && cmp_drawn(&e, &h->v[0]) >= 0)
+		return;
+	if (h->n < h->cap) {
+		e.slot = (uint32_t)h->n;
+		h->v[h->n++] = e;
+		sift_up(h, h->n - 1);
+	} else {
+		e.slot = h->v[0].slot;
+		h->v[0] = e;
+		sift_down(h, 0);
+	}
+}
+
+int yh_selector_absorb(yh_selector *dst, yh_selector *src)
+{
+	size_t i, j;
+	int rc;
+
+	if (!dst->lookup || !src->lookup || dst->f != src->f || dst->closed || src->closed)
+		return yh_error_set(YH_ERROR, "selections that keep names or are closed cannot be merged");
+	if ((rc = drain(dst)) < 0 || (rc = drain(src)) < 0)
+		return rc;
+	for (i = 0; i < dst->f->nstrata; i++) {
+		heap *h = &dst->heaps[i];
+
+		h->seen += src->heaps[i].seen;
+		for (j = 0; j < src->heaps[i].n; j++)
+			take_entry(h, src->heaps[i].v[j]);
+	}
+	dst->rows += src->rows;
+	return YH_OK;
 }
 
 /* An id and where its name goes: a chunk's ids are sorted for the lookup. */

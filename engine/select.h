@@ -64,6 +64,16 @@ void yh_selector_lookup_names(yh_selector *s, yh_names_fn fn, void *ctx);
 /* Feeds one eligible entity row (a yh_entity_fn). */
 int yh_selector_add(void *selector, const char *const *row);
 
+/* yh_selector_add in two steps, for a feed that decides between them whether to take the
+ * row (draw_scan.c): the row's stratum (an error when the commitment lacks it or the id is
+ * too long), then the entity taken into it. */
+int yh_selector_stratum(size_t *stratum, yh_selector *s, const char *const *row);
+int yh_selector_add_at(yh_selector *s, const char *id, const char *name, size_t stratum);
+
+/* Takes src's heaps into dst's (both of the same frozen inputs, looking names up, neither
+ * closed): dst then holds what one selector fed both feeds would.  src is left as it was. */
+int yh_selector_absorb(yh_selector *dst, yh_selector *src);
+
 /* Ends the feed: YH_ESTALE when a stratum's count differs from the commitment.
  * Each selected entity, in rank order (with its team when `teams`), is passed to
  * emit; *selection then stays valid until the selector is freed. */

@@ -58,6 +58,9 @@ int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *pa
  * the others are passed as "" (a scan that needs few columns reads them only). */
 int yh_register_foreach_columns(yh_store *store, yh_register_kind kind, uint64_t as_of,
                                 uint32_t columns, yh_register_row_fn fn, void *ctx);
+/* The same in descending key order (the draw's second scan, from the other end). */
+int yh_register_foreach_columns_desc(yh_store *store, yh_register_kind kind, uint64_t as_of,
+                                     uint32_t columns, yh_register_row_fn fn, void *ctx);
 
 /* Calls fn with the row of a single-key register whose key is `key`, as of
  * as_of (0: current), if there is one; YH_OK either way. */

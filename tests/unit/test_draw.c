@@ -18,6 +18,7 @@ static yh_draw_result tu_draw_result;
 #include "windows.h"      /* private: the windows a commit fixes, as the audit recomputes them */
 #include "store/store.h"  /* private: the drawn rows (yh_check_drawn) */
 #include "frozen.h"       /* private: the scan (yh_frozen_scan) */
+#include "draw_scan.h"    /* private: the scan from both ends (yh_draw_scan_both) */
 
 #define FOOD "T-2026-12-FOOD"
 #define FOOD_VALUE "public value for food"
@@ -2142,6 +2143,114 @@ START_TEST(test_scan_columns)
 }
 END_TEST
 
+/* The scan from both ends on two connections (draw_scan.c) takes every eligible row exactly
+ * once, however the two threads meet: the strata's counts match the commitment (close checks
+ * them) and the cutoffs, reserves and ranked entities equal those of one ordered scan. */
+static int any_name(void *ctx, const char *const *ids, size_t n, yh_name_found_fn found,
+                    void *found_ctx)
+{
+	size_t i;
+	int rc;
+
+	(void)ctx;
+	(void)ids;
+	for (i = 0; i < n; i++)
+		if ((rc = found(found_ctx, i, "n")) != 0)
+			return rc;
+	return 0;
+}
+
+static int ranked(void *ctx, const yh_selected *e)
+{
+	tu_buf_fmt(ctx, "%llu %s %s %s\n", (unsigned long long)e->rank, e->id, e->stratum->key,
+	           tu_hex(e->ticket, 32));
+	return 0;
+}
+
+/* The selection as text: cutoffs, reserves, then the ranked entities. */
+static char *selection_text(yh_selector *sel)
+{
+	const yh_selection *s;
+	tu_buf b = { 0 };
+	size_t i;
+
+	ck_assert_msg(yh_selector_close(&s, sel) == YH_OK, "%s", yh_error_message());
+	for (i = 0; i < s->frozen->nstrata; i++)
+		tu_buf_fmt(&b, "cutoff %s %s\n", s->frozen->strata[i].key,
+		           s->has_cutoff[i] ? tu_hex(s->cutoffs[i], 32) : "-");
+	for (i = 0; i < s->nreserves; i++)
+		tu_buf_fmt(&b, "reserve %s %llu %s\n", s->reserves[i].stratum->key,
+		           (unsigned long long)s->reserves[i].order, s->reserves[i].id);
+	ck_assert_int_eq(yh_selector_emit(sel, 0, ranked, &b), YH_OK);
+	return tu_buf_take(&b);
+}
+
+START_TEST(test_scan_both_ends)
+{
+	yh_store *store = store_named("ends.db"), *second = NULL;
+	yh_import_report rep;
+	yh_frozen f;
+	json_t *ann;
+	unsigned char seed[32];
+	char *text, *one;
+	int round;
+
+	generate_registers();
+	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("big-entities.csv"), NULL);
+	tu_import_ok(&rep, store, YH_REGISTER_INSPECTORS, tu_path("big-inspectors.csv"), NULL);
+	tu_import_ok(&rep, store, YH_REGISTER_CONFLICTS, tu_path("big-conflicts.csv"), NULL);
+	add_task(store, big_task);
+	text = commit_ok(store, "T-BIG", "both ends");
+	ann = tu_json(text);
+	free(text);
+	memset(&f, 0, sizeof(f));
+	{
+		yh_task *task = NULL;
+
+		ck_assert_int_eq(yh_task_get(&task, store, "T-BIG"), YH_OK);
+		f.task = task;
+	}
+	f.freeze_seq = (uint64_t)tu_jint(ann, "freeze_seq");
+	ck_assert_int_eq(yh_frozen_strata_from_json(&f, json_object_get(ann, "strata")), YH_OK);
+	tu_sha256_label(seed, "test_scan_both_ends");
+	{
+		yh_selector *sel = NULL;
+
+		ck_assert_int_eq(yh_selector_new(&sel, &f, seed, 1, NULL, NULL), YH_OK);
+		yh_selector_lookup_names(sel, any_name, NULL);
+		ck_assert_int_eq(yh_frozen_scan(store, &f, NULL, yh_selector_add, sel), YH_OK);
+		one = selection_text(sel);
+		yh_selector_free(sel);
+	}
+	ck_assert_int_eq(yh_store_open(&second, yh_store_path(store)), YH_OK);
+	for (round = 0; round < 8; round++) { /* the threads meet somewhere else each time */
+		yh_selector *up = NULL, *down = NULL;
+
+		ck_assert_int_eq(yh_selector_new(&up, &f, seed, 1, NULL, NULL), YH_OK);
+		ck_assert_int_eq(yh_selector_new(&down, &f, seed, 1, NULL, NULL), YH_OK);
+		yh_selector_lookup_names(up, any_name, NULL);
+		yh_selector_lookup_names(down, any_name, NULL);
+		ck_assert_msg(yh_draw_scan_both(store, second, &f, up, down) == YH_OK, "%s", yh_error_message());
+		ck_assert_int_eq(yh_selector_absorb(up, down), YH_OK);
+		text = selection_text(up);
+		ck_assert_str_eq(text, one);
+		free(text);
+		yh_selector_free(up);
+		yh_selector_free(down);
+	}
+	free(one);
+	yh_store_close(second);
+	{
+		yh_task *task = (yh_task *)f.task;
+
+		yh_frozen_clear(&f);
+		yh_task_free(task);
+	}
+	json_decref(ann);
+	yh_store_close(store);
+}
+END_TEST
+
 START_TEST(test_large_generated_draw)
 {
 	yh_store *store = store_named("big.db");
@@ -2421,6 +2530,7 @@ static Suite *draw_suite(void)
 	tcase_add_test(big, test_large_generated_draw);
 	tcase_add_test(big, test_threads_identical);
 	tcase_add_test(big, test_scan_columns);
+	tcase_add_test(big, test_scan_both_ends);
 	return s;
 }
 
