@@ -156,7 +156,7 @@ static int compute(unsigned char seed[32], uint64_t *nreserves, yh_store *store,
 	names_from nf = { store, 0 };
 	yh_frozen f;
 	yh_store *second = NULL;
-	yh_selector *sel = NULL, *down = NULL;
+	yh_selector *sel = NULL;
 	const yh_selection *selection;
 	yh_announcement a;
 	const char *task_id = task->id;
@@ -197,13 +197,10 @@ static int compute(unsigned char seed[32], uint64_t *nreserves, yh_store *store,
 	if (!check_entities && both_cores(opt ? opt->threads : 0) &&
 	    yh_store_open(&second, yh_store_path(store)) == YH_OK) {
 		if ((rc = yh_selector_new(&sel, &f, seed, 1, opt ? opt->on_progress : NULL,
-		                          opt ? opt->progress_ctx : NULL)) < 0 ||
-		    (rc = yh_selector_new(&down, &f, seed, 1, NULL, NULL)) < 0)
+		                          opt ? opt->progress_ctx : NULL)) < 0)
 			goto done;
 		yh_selector_lookup_names(sel, store_names, &nf);
-		yh_selector_lookup_names(down, store_names, &nf);
-		if ((rc = yh_draw_scan_both(store, second, &f, sel, down)) < 0 ||
-		    (rc = yh_selector_absorb(sel, down)) < 0)
+		if ((rc = yh_draw_scan_both(store, second, &f, sel)) < 0)
 			goto done;
 	} else {
 		if ((rc = yh_selector_new(&sel, &f, seed, opt ? opt->threads : 0,
@@ -240,7 +237,6 @@ static int compute(unsigned char seed[32], uint64_t *nreserves, yh_store *store,
 done:
 	yh_transcript_writer_free(out.w);
 	yh_selector_free(sel);
-	yh_selector_free(down);
 	yh_store_close(second);
 	yh_merkle_free(feed.m);
 	yh_frozen_clear(&f);

@@ -1,8 +1,9 @@
 /*
  * draw_scan.c — the draw's scan on both cores.  One thread reads the entities upward from the
  * first id on the draw's connection, a second reads them downward from the last on a second
- * read connection, each into its own selector (ticket and heaps inline), and they stop where
- * they meet.  SQLite's reading of the rows is most of a draw's time, and one connection is
+ * read connection, both into one selector (each hashes its rows; the heaps are shared behind
+ * a lock that only the few rows that may enter take: select.c), and they stop where they
+ * meet.  SQLite's reading of the rows is most of a draw's time, and one connection is
  * one thread: two connections read the two halves at once.
  *
  * Which rows each side takes depends on timing; the selection does not: each heap keeps the
@@ -29,6 +30,7 @@ typedef struct {
 	pthread_mutex_t lock;
 	char mark[2][YH_KEY_MAX];    /* [0]: up has taken every id <= it; [1]: down every id >= it */
 	int marked[2];
+	uint64_t taken[2];           /* rows, for the progress */
 } meeting;
 
 typedef struct {
@@ -40,6 +42,7 @@ typedef struct {
 		size_t stratum;
 	} rows[CLAIM_ROWS];
 	size_t n;
+	uint64_t *seen;              /* rows taken per stratum, added to the selector at the end */
 	int met;
 } scanner;
 
@@ -49,6 +52,7 @@ static int claim(scanner *sc)
 	meeting *m = sc->m;
 	int other = !sc->side, rc;
 	size_t ok = sc->n, i;
+	uint64_t before, after;
 
 	pthread_mutex_lock(&m->lock);
 	if (m->marked[other])
@@ -67,10 +71,17 @@ static int claim(scanner *sc)
 		memcpy(m->mark[sc->side], sc->rows[sc->n - 1].id, YH_KEY_MAX);
 		m->marked[sc->side] = 1;
 	}
+	before = m->taken[0] + m->taken[1];
+	m->taken[sc->side] += ok;
+	after = before + ok;
 	pthread_mutex_unlock(&m->lock);
-	for (i = 0; i < ok; i++)
-		if ((rc = yh_selector_add_at(sc->sel, sc->rows[i].id, "", sc->rows[i].stratum)) < 0)
+	if (sc->side == 0 && after / 65536 != before / 65536) /* the caller's thread */
+		yh_selector_progress(sc->sel, after);
+	for (i = 0; i < ok; i++) {
+		sc->seen[sc->rows[i].stratum]++;
+		if ((rc = yh_selector_offer(sc->sel, sc->rows[i].id, sc->rows[i].stratum)) < 0)
 			return rc;
+	}
 	sc->n = 0;
 	return sc->met;
 }
@@ -114,39 +125,61 @@ static void *scan_down(void *arg)
 	return NULL;
 }
 
-int yh_draw_scan_both(yh_store *store, yh_store *second, const yh_frozen *f, yh_selector *up,
-                      yh_selector *down)
+/* The rows each side took, into the selector's counts. */
+static void count(scanner *sc, size_t nstrata)
+{
+	size_t i;
+
+	for (i = 0; i < nstrata; i++)
+		if (sc->seen[i])
+			yh_selector_count(sc->sel, i, sc->seen[i]);
+}
+
+int yh_draw_scan_both(yh_store *store, yh_store *second, const yh_frozen *f, yh_selector *sel)
 {
 	static meeting zero;
 	meeting m = zero;
 	scanner *a = calloc(1, sizeof(*a));
 	downward *d = calloc(1, sizeof(*d));
 	pthread_t t;
-	int rc;
+	int rc, joined = 0;
 
-	if (!a || !d) {
-		free(a);
-		free(d);
-		return yh_error_set(YH_ENOMEM, "out of memory");
-	}
-	pthread_mutex_init(&m.lock, NULL);
-	*a = (scanner){ .m = &m, .side = 0, .sel = up };
-	d->sc.m = &m;
-	d->sc.side = 1;
-	d->sc.sel = down;
-	d->store = second;
-	d->f = f;
-	if (pthread_create(&t, NULL, scan_down, d) != 0) {
-		/* no second thread: this one reads everything */
-		rc = finish_scan(a, yh_frozen_scan(store, f, NULL, gather, a));
+	if (!a || !d || !(a->seen = calloc(f->nstrata + 1, sizeof(uint64_t))) ||
+	    !(d->sc.seen = calloc(f->nstrata + 1, sizeof(uint64_t)))) {
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
-	rc = finish_scan(a, yh_frozen_scan(store, f, NULL, gather, a));
-	pthread_join(t, NULL);
-	if (rc == YH_OK && d->rc < 0)
-		rc = yh_error_set(d->rc, "%s", d->error);
+	if ((rc = yh_selector_share(sel)) < 0)
+		goto done;
+	pthread_mutex_init(&m.lock, NULL);
+	a->m = &m;
+	a->side = 0;
+	a->sel = sel;
+	d->sc.m = &m;
+	d->sc.side = 1;
+	d->sc.sel = sel;
+	d->store = second;
+	d->f = f;
+	if (pthread_create(&t, NULL, scan_down, d) == 0) {
+		rc = finish_scan(a, yh_frozen_scan(store, f, NULL, gather, a));
+		pthread_join(t, NULL);
+		if (rc == YH_OK && d->rc < 0)
+			rc = yh_error_set(d->rc, "%s", d->error);
+	} else { /* no second thread: this one reads everything */
+		rc = finish_scan(a, yh_frozen_scan(store, f, NULL, gather, a));
+	}
+	joined = 1;
+	if (rc == YH_OK) {
+		count(a, f->nstrata);
+		count(&d->sc, f->nstrata);
+	}
 done:
-	pthread_mutex_destroy(&m.lock);
+	if (joined)
+		pthread_mutex_destroy(&m.lock);
+	if (a)
+		free(a->seen);
+	if (d)
+		free(d->sc.seen);
 	free(a);
 	free(d);
 	return rc;

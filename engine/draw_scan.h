@@ -9,12 +9,11 @@
 #include "select.h"
 
 /*
- * Feeds every eligible entity of f as of its freeze to one of two selectors: `up` takes them
- * read upward from the first id on `store`, `down` those read downward from the last on
- * `second` (the same store opened again), until the two meet.  Both selectors look names up
- * and hash on their own thread (threads = 1); the caller then absorbs down into up.
+ * Feeds every eligible entity of f as of its freeze, once, to sel (a fresh selector of one
+ * thread that looks names up; shared here, yh_selector_share): this thread reads upward from
+ * the first id on `store`, another downward from the last on `second` (the same store opened
+ * again), until the two meet.
  */
-int yh_draw_scan_both(yh_store *store, yh_store *second, const yh_frozen *f, yh_selector *up,
-                      yh_selector *down);
+int yh_draw_scan_both(yh_store *store, yh_store *second, const yh_frozen *f, yh_selector *sel);
 
 #endif

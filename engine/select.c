@@ -1,6 +1,8 @@
 /* select.c — tickets, the bounded per-stratum heaps, selection, reserves and cutoffs
  * (docs/spec.md §8): shared by the draw, its audit replay and the store-free verifier. */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +74,10 @@ struct yh_selector {
 	size_t nreserves;
 	char *reserve_names;         /* looked-up names of the reserves */
 	int closed;
+	/* shared by several feeds (yh_selector_share) */
+	int shared;
+	pthread_mutex_t heap_lock;
+	_Atomic uint64_t *bound;     /* per stratum: the largest ticket prefix that may enter */
 	yh_selection selection;
 };
 
@@ -292,6 +298,9 @@ void yh_selector_free(yh_selector *s)
 	free(s->has_cutoff);
 	free(s->reserves);
 	free(s->reserve_names);
+	if (s->shared)
+		pthread_mutex_destroy(&s->heap_lock);
+	free((void *)s->bound);
 	free(s);
 }
 
@@ -354,7 +363,7 @@ int yh_selector_stratum(size_t *stratum, yh_selector *s, const char *const *row)
 	return YH_OK;
 }
 
-int yh_selector_add_at(yh_selector *s, const char *id, const char *name, size_t stratum)
+static int add_at(yh_selector *s, const char *id, const char *name, size_t stratum)
 {
 	heap *h = &s->heaps[stratum];
 
@@ -376,43 +385,81 @@ int yh_selector_add(void *ctx, const char *const *row)
 
 	if ((rc = yh_selector_stratum(&stratum, s, row)) < 0)
 		return rc;
-	return yh_selector_add_at(s, row[YH_E_ID], row[YH_E_NAME], stratum);
+	return add_at(s, row[YH_E_ID], row[YH_E_NAME], stratum);
 }
 
-/* One heap entry into another selector's heap of the same stratum, as push() does. */
-static void take_entry(heap *h, drawn e)
+/*
+ * Shared: several feeds on their own threads (draw_scan.c), one set of heaps.  Each feed hashes
+ * its rows itself; a row whose ticket cannot enter its stratum's heap (its first 8 bytes above
+ * those of the heap's largest, once the heap is full) is dropped without the lock, and only
+ * the few that may enter (about 6 % of the rows at 1 %) take it.  The bound only falls, so a
+ * stale one lets a row through to the full comparison, never drops one that belongs.
+ */
+static uint64_t prefix(const unsigned char t[32])
 {
-	if (h->n == h->cap && cmp_drawn(&e, &h->v[0]) >= 0)
-		return;
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | t[i];
+	return v;
+}
+
+int yh_selector_share(yh_selector *s)
+{
+	size_t i;
+
+	if (!s->lookup || s->threaded || s->rows)
+		return yh_error_set(YH_ERROR, "only a fresh one-thread selection that looks names up "
+		                    "can be shared");
+	if (!(s->bound = calloc(s->f->nstrata + 1, sizeof(*s->bound))))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	for (i = 0; i < s->f->nstrata; i++)
+		atomic_init(&s->bound[i], UINT64_MAX);
+	pthread_mutex_init(&s->heap_lock, NULL);
+	s->shared = 1;
+	return YH_OK;
+}
+
+int yh_selector_offer(yh_selector *s, const char *id, size_t stratum)
+{
+	heap *h = &s->heaps[stratum];
+	drawn e;
+
+	if (h->cap == 0)
+		return 0;
+	yh_ticket(e.ticket, &s->tk, id);
+	if (prefix(e.ticket) > atomic_load_explicit(&s->bound[stratum], memory_order_relaxed))
+		return 0;
+	strcpy(e.id, id);
+	pthread_mutex_lock(&s->heap_lock);
 	if (h->n < h->cap) {
 		e.slot = (uint32_t)h->n;
 		h->v[h->n++] = e;
 		sift_up(h, h->n - 1);
-	} else {
+	} else if (cmp_drawn(&e, &h->v[0]) < 0) {
 		e.slot = h->v[0].slot;
 		h->v[0] = e;
 		sift_down(h, 0);
 	}
+	if (h->n == h->cap)
+		atomic_store_explicit(&s->bound[stratum], prefix(h->v[0].ticket), memory_order_relaxed);
+	pthread_mutex_unlock(&s->heap_lock);
+	return 0;
 }
 
-int yh_selector_absorb(yh_selector *dst, yh_selector *src)
+void yh_selector_progress(yh_selector *s, uint64_t rows)
 {
-	size_t i, j;
-	int rc;
+	if (s->progress)
+		s->progress(s->progress_ctx, rows);
+}
 
-	if (!dst->lookup || !src->lookup || dst->f != src->f || dst->closed || src->closed)
-		return yh_error_set(YH_ERROR, "selections that keep names or are closed cannot be merged");
-	if ((rc = drain(dst)) < 0 || (rc = drain(src)) < 0)
-		return rc;
-	for (i = 0; i < dst->f->nstrata; i++) {
-		heap *h = &dst->heaps[i];
-
-		h->seen += src->heaps[i].seen;
-		for (j = 0; j < src->heaps[i].n; j++)
-			take_entry(h, src->heaps[i].v[j]);
-	}
-	dst->rows += src->rows;
-	return YH_OK;
+void yh_selector_count(yh_selector *s, size_t stratum, uint64_t rows)
+{
+	pthread_mutex_lock(&s->heap_lock);
+	s->heaps[stratum].seen += rows;
+	s->rows += rows;
+	pthread_mutex_unlock(&s->heap_lock);
 }
 
 /* An id and where its name goes: a chunk's ids are sorted for the lookup. */

@@ -64,15 +64,21 @@ void yh_selector_lookup_names(yh_selector *s, yh_names_fn fn, void *ctx);
 /* Feeds one eligible entity row (a yh_entity_fn). */
 int yh_selector_add(void *selector, const char *const *row);
 
-/* yh_selector_add in two steps, for a feed that decides between them whether to take the
- * row (draw_scan.c): the row's stratum (an error when the commitment lacks it or the id is
- * too long), then the entity taken into it. */
+/* The row's stratum, for a feed that decides whether to take the row (draw_scan.c): an error
+ * when the commitment lacks it or the id is too long. */
 int yh_selector_stratum(size_t *stratum, yh_selector *s, const char *const *row);
-int yh_selector_add_at(yh_selector *s, const char *id, const char *name, size_t stratum);
 
-/* Takes src's heaps into dst's (both of the same frozen inputs, looking names up, neither
- * closed): dst then holds what one selector fed both feeds would.  src is left as it was. */
-int yh_selector_absorb(yh_selector *dst, yh_selector *src);
+/* One set of heaps fed from several threads at once (draw_scan.c): after yh_selector_share
+ * (a fresh selector of one thread that looks names up), each thread offers its rows with
+ * yh_selector_offer (it hashes them itself; the heaps are behind a lock that only a row that
+ * may enter takes) and adds how many rows of each stratum it offered with yh_selector_count. */
+int yh_selector_share(yh_selector *s);
+int yh_selector_offer(yh_selector *s, const char *id, size_t stratum);
+void yh_selector_count(yh_selector *s, size_t stratum, uint64_t rows);
+
+/* Passes the number of rows read so far to the selector's progress function, if any (called
+ * from the thread that created it). */
+void yh_selector_progress(yh_selector *s, uint64_t rows);
 
 /* Ends the feed: YH_ESTALE when a stratum's count differs from the commitment.
  * Each selected entity, in rank order (with its team when `teams`), is passed to
