@@ -180,11 +180,6 @@ static int cmp_drawn(const drawn *a, const drawn *b)
 	return c ? c : strcmp(a->id, b->id);
 }
 
-static int cmp_drawn_q(const void *a, const void *b)
-{
-	return cmp_drawn(a, b);
-}
-
 static void sift_down(heap *h, size_t i)
 {
 	for (;;) {
@@ -566,6 +561,22 @@ done:
 	return rc;
 }
 
+/* The max-heap sorted ascending in place: its largest to the end, one at a time.  Not qsort():
+ * glibc's sorts through a copy as large as the array (at 100M, another 66 MB). */
+static void heap_sort(heap *h)
+{
+	size_t n = h->n;
+
+	while (h->n > 1) {
+		drawn top = h->v[0];
+
+		h->v[0] = h->v[--h->n];
+		h->v[h->n] = top;
+		sift_down(h, 0);
+	}
+	h->n = n;
+}
+
 /* Sorts each stratum's heap, checks its count, and keeps its cutoff and reserves. */
 static int close_strata(yh_selector *s)
 {
@@ -583,8 +594,7 @@ static int close_strata(yh_selector *s)
 			return yh_error_set(YH_ESTALE, "stratum '%s' has %llu eligible entities, the commitment "
 			                    "says %llu", st->key, (unsigned long long)h->seen,
 			                    (unsigned long long)st->population);
-		if (h->n)
-			qsort(h->v, h->n, sizeof(drawn), cmp_drawn_q);
+		heap_sort(h);
 		if ((s->has_cutoff[i] = h->n > st->k))
 			memcpy(s->cutoffs[i], h->v[st->k].ticket, 32);
 		for (j = st->k; j < st->k + st->reserves && j < h->n; j++)
