@@ -230,8 +230,10 @@ static int compute(unsigned char seed[32], uint64_t *nreserves, yh_store *store,
 	}
 	*nreserves = selection->nreserves;
 	pass_reserves(selection, opt);
-	if ((rc = yh_transcript_begin(&out.w, ann, secret, value, seed, selection, write, write_ctx)) < 0 ||
-	    (rc = yh_selector_emit(sel, 1, stream_entry, &out)) < 0 ||
+	if ((rc = yh_transcript_begin(&out.w, ann, secret, value, seed, selection, write, write_ctx)) < 0)
+		goto done;
+	yh_selector_forget_reserves(sel); /* written; passed on */
+	if ((rc = yh_selector_emit(sel, 1, stream_entry, &out)) < 0 ||
 	    (rc = yh_transcript_end(out.w)) < 0)
 		goto done;
 done:

@@ -14,11 +14,13 @@
 #include "select.h"
 #include "error.h"
 
-/* A heap entry: the ticket and the id only, 60 bytes, so that at 100M entities with 1 % drawn
- * and 10 % reserves the heaps hold 1.1M of them in 66 MB.  The names are looked up by id once
- * the selection is known (yh_selector_lookup_names), or kept beside the heap by slot. */
+/* A heap entry: the ticket's first 8 bytes and the id, 36 bytes, so that at 100M entities with
+ * 1 % drawn and 10 % reserves the heaps hold 1.1M of them in 40 MB.  The whole ticket is
+ * computed again from the id where it is written out or two first halves tie; the names are
+ * looked up by id once the selection is known (yh_selector_lookup_names), or kept beside the
+ * heap by slot. */
 typedef struct {
-	unsigned char ticket[32];
+	uint32_t key[2];   /* the ticket's first 8 bytes, big-endian, in two halves: 4-byte aligned */
 	char id[24];
 	uint32_t slot;     /* the entry's name in heap.names, when names are kept */
 } drawn;
@@ -28,6 +30,7 @@ typedef struct {
 	size_t n, cap;
 	uint64_t seen;
 	char **names;      /* by slot, when names are kept */
+	const yh_ticketer *tk;
 } heap;
 
 /*
@@ -173,10 +176,43 @@ static int drain(yh_selector *s)
 	return YH_OK;
 }
 
-static int cmp_drawn(const drawn *a, const drawn *b)
+static uint64_t prefix(const unsigned char t[32])
 {
-	int c = memcmp(a->ticket, b->ticket, 32);
+	uint64_t v = 0;
+	int i;
 
+	for (i = 0; i < 8; i++)
+		v = v << 8 | t[i];
+	return v;
+}
+
+static void set_key(drawn *e, const unsigned char ticket[32])
+{
+	uint64_t v = prefix(ticket);
+
+	e->key[0] = (uint32_t)(v >> 32);
+	e->key[1] = (uint32_t)v;
+}
+
+static uint64_t key_of(const drawn *e)
+{
+	return (uint64_t)e->key[0] << 32 | e->key[1];
+}
+
+/* By ticket, then id.  Two first halves that tie (about never) are settled by the whole
+ * tickets, computed again. */
+static int cmp_drawn(const yh_ticketer *tk, const drawn *a, const drawn *b)
+{
+	unsigned char ta[32], tb[32];
+	int c;
+
+	if (a->key[0] != b->key[0])
+		return a->key[0] < b->key[0] ? -1 : 1;
+	if (a->key[1] != b->key[1])
+		return a->key[1] < b->key[1] ? -1 : 1;
+	yh_ticket(ta, tk, a->id);
+	yh_ticket(tb, tk, b->id);
+	c = memcmp(ta, tb, 32);
 	return c ? c : strcmp(a->id, b->id);
 }
 
@@ -186,9 +222,9 @@ static void sift_down(heap *h, size_t i)
 		size_t l = 2 * i + 1, r = l + 1, m = i;
 		drawn tmp;
 
-		if (l < h->n && cmp_drawn(&h->v[l], &h->v[m]) > 0)
+		if (l < h->n && cmp_drawn(h->tk, &h->v[l], &h->v[m]) > 0)
 			m = l;
-		if (r < h->n && cmp_drawn(&h->v[r], &h->v[m]) > 0)
+		if (r < h->n && cmp_drawn(h->tk, &h->v[r], &h->v[m]) > 0)
 			m = r;
 		if (m == i)
 			return;
@@ -205,7 +241,7 @@ static void sift_up(heap *h, size_t i)
 		size_t p = (i - 1) / 2;
 		drawn tmp;
 
-		if (cmp_drawn(&h->v[p], &h->v[i]) >= 0)
+		if (cmp_drawn(h->tk, &h->v[p], &h->v[i]) >= 0)
 			return;
 		tmp = h->v[i];
 		h->v[i] = h->v[p];
@@ -235,6 +271,7 @@ int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32
 		uint64_t room = st->k + (st->reserves ? st->reserves : 1);
 
 		s->heaps[i].cap = (size_t)(room < st->population ? room : st->population);
+		s->heaps[i].tk = &s->tk;
 		if (s->heaps[i].cap && (!(s->heaps[i].v = calloc(s->heaps[i].cap, sizeof(drawn))) ||
 		                        !(s->heaps[i].names = calloc(s->heaps[i].cap, sizeof(char *))))) {
 			yh_selector_free(s);
@@ -315,12 +352,14 @@ void yh_selector_lookup_names(yh_selector *s, yh_names_fn fn, void *ctx)
 static int push(yh_selector *s, const char *id, const char *name, size_t stratum)
 {
 	heap *h = &s->heaps[stratum];
+	unsigned char ticket[32];
 	char *kept = NULL;
 	drawn e;
 
-	yh_ticket(e.ticket, &s->tk, id);
+	yh_ticket(ticket, &s->tk, id);
+	set_key(&e, ticket);
 	strcpy(e.id, id);
-	if (h->n == h->cap && cmp_drawn(&e, &h->v[0]) >= 0)
+	if (h->n == h->cap && cmp_drawn(h->tk, &e, &h->v[0]) >= 0)
 		return 0;
 	if (h->names && !(kept = strdup(name)))
 		return yh_error_set(YH_ENOMEM, "out of memory");
@@ -390,16 +429,6 @@ int yh_selector_add(void *ctx, const char *const *row)
  * the few that may enter (about 6 % of the rows at 1 %) take it.  The bound only falls, so a
  * stale one lets a row through to the full comparison, never drops one that belongs.
  */
-static uint64_t prefix(const unsigned char t[32])
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | t[i];
-	return v;
-}
-
 int yh_selector_share(yh_selector *s)
 {
 	size_t i;
@@ -419,12 +448,14 @@ int yh_selector_share(yh_selector *s)
 int yh_selector_offer(yh_selector *s, const char *id, size_t stratum)
 {
 	heap *h = &s->heaps[stratum];
+	unsigned char ticket[32];
 	drawn e;
 
 	if (h->cap == 0)
 		return 0;
-	yh_ticket(e.ticket, &s->tk, id);
-	if (prefix(e.ticket) > atomic_load_explicit(&s->bound[stratum], memory_order_relaxed))
+	yh_ticket(ticket, &s->tk, id);
+	set_key(&e, ticket);
+	if (key_of(&e) > atomic_load_explicit(&s->bound[stratum], memory_order_relaxed))
 		return 0;
 	strcpy(e.id, id);
 	pthread_mutex_lock(&s->heap_lock);
@@ -432,13 +463,13 @@ int yh_selector_offer(yh_selector *s, const char *id, size_t stratum)
 		e.slot = (uint32_t)h->n;
 		h->v[h->n++] = e;
 		sift_up(h, h->n - 1);
-	} else if (cmp_drawn(&e, &h->v[0]) < 0) {
+	} else if (cmp_drawn(h->tk, &e, &h->v[0]) < 0) {
 		e.slot = h->v[0].slot;
 		h->v[0] = e;
 		sift_down(h, 0);
 	}
 	if (h->n == h->cap)
-		atomic_store_explicit(&s->bound[stratum], prefix(h->v[0].ticket), memory_order_relaxed);
+		atomic_store_explicit(&s->bound[stratum], key_of(&h->v[0]), memory_order_relaxed);
 	pthread_mutex_unlock(&s->heap_lock);
 	return 0;
 }
@@ -596,7 +627,7 @@ static int close_strata(yh_selector *s)
 			                    (unsigned long long)st->population);
 		heap_sort(h);
 		if ((s->has_cutoff[i] = h->n > st->k))
-			memcpy(s->cutoffs[i], h->v[st->k].ticket, 32);
+			yh_ticket(s->cutoffs[i], &s->tk, h->v[st->k].id);
 		for (j = st->k; j < st->k + st->reserves && j < h->n; j++)
 			total++;
 	}
@@ -613,7 +644,7 @@ static int close_strata(yh_selector *s)
 			r->order = j - st->k + 1;
 			r->id = h->v[j].id;
 			r->name = h->names ? h->names[h->v[j].slot] : NULL;
-			memcpy(r->ticket, h->v[j].ticket, 32);
+			yh_ticket(r->ticket, &s->tk, h->v[j].id);
 		}
 	}
 	return s->lookup ? reserve_names(s) : YH_OK;
@@ -661,9 +692,9 @@ static void merge_down(merge *m, size_t i)
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, least = i, tmp;
 
-		if (l < m->n && cmp_drawn(merge_head(m, l), merge_head(m, least)) < 0)
+		if (l < m->n && cmp_drawn(m->heaps[0].tk, merge_head(m, l), merge_head(m, least)) < 0)
 			least = l;
-		if (r < m->n && cmp_drawn(merge_head(m, r), merge_head(m, least)) < 0)
+		if (r < m->n && cmp_drawn(m->heaps[0].tk, merge_head(m, r), merge_head(m, least)) < 0)
 			least = r;
 		if (least == i)
 			return;
@@ -695,6 +726,17 @@ typedef struct {
 	const drawn *d;
 	size_t stratum;
 } chunk_entry;
+
+void yh_selector_forget_reserves(yh_selector *s)
+{
+	free(s->reserves);
+	free(s->reserve_names);
+	s->reserves = NULL;
+	s->reserve_names = NULL;
+	s->nreserves = 0;
+	s->selection.reserves = NULL;
+	s->selection.nreserves = 0;
+}
 
 int yh_selector_emit(yh_selector *s, int teams, yh_selected_fn emit, void *emit_ctx)
 {
@@ -743,7 +785,7 @@ int yh_selector_emit(yh_selector *s, int teams, yh_selected_fn emit, void *emit_
 			e.id = d->id;
 			e.name = s->lookup ? k.text + k.off[i] : s->heaps[chunk[i].stratum].names[d->slot];
 			e.stratum = &f->strata[chunk[i].stratum];
-			memcpy(e.ticket, d->ticket, 32);
+			yh_ticket(e.ticket, &s->tk, d->id);
 			e.has_team = teams;
 			e.team.n = 0;
 			if (teams && (rc = yh_team_assign(&e.team, teamer, e.id, e.rank)) < 0)

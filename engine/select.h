@@ -93,6 +93,10 @@ int yh_selector_finish(const yh_selection **selection, yh_selector *s, int teams
 int yh_selector_close(const yh_selection **selection, yh_selector *s);
 int yh_selector_emit(yh_selector *s, int teams, yh_selected_fn emit, void *emit_ctx);
 
+/* Frees the reserves once they are written (the selection then has none): at 100M entities
+ * with 10 % reserves, 11 MB that need not stay through the ranks. */
+void yh_selector_forget_reserves(yh_selector *s);
+
 void yh_selector_free(yh_selector *s);
 
 #endif
