@@ -136,6 +136,8 @@ int cli_draw_run(yh_store *store, const cli_draw_args *args)
 		if ((err = cli_output_open(&o, args->output)) == 0) {
 			opt.on_transcript = write_out;
 			opt.transcript_ctx = &o;
+		} else {
+			cli_output_close(&o); /* releases what open kept; err stays */
 		}
 	}
 	rc = yh_draw_run(args->json ? &tr : NULL, &dr, store, args->task_id, args->value, &opt);
