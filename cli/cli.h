@@ -102,6 +102,7 @@ typedef struct {
 
 int cli_output_open(cli_output *o, const char *path);
 int cli_output_put(cli_output *o, const char *text, int newline);
+int cli_output_write(cli_output *o, const char *bytes, size_t len);
 int cli_output_close(cli_output *o);
 
 /* Closes an output whose content is not to be kept: the previous file stays as it was. */

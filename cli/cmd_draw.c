@@ -78,18 +78,22 @@ static int keep_reserve(void *ctx, const json_t *entry)
 {
 	shown *s = ctx;
 
-	if (json_array_size(s->first) < SHOWN)
-		json_array_append_new(s->first, json_deep_copy(entry));
-	s->count++;
-	return 0;
+	json_array_append_new(s->first, json_deep_copy(entry));
+	return json_array_size(s->first) >= SHOWN; /* then no more */
 }
 
 static int keep_first(void *ctx, const json_t *entry)
 {
 	shown *s = ctx;
 
-	if (s->count++ < SHOWN)
-		json_array_append_new(s->first, json_deep_copy(entry));
+	json_array_append_new(s->first, json_deep_copy(entry));
+	return json_array_size(s->first) >= SHOWN;
+}
+
+/* -o FILE: the transcript streamed to it as the draw writes it (an error is kept for after). */
+static int write_out(void *ctx, const char *bytes, size_t len)
+{
+	cli_output_write(ctx, bytes, len);
 	return 0;
 }
 
@@ -112,27 +116,51 @@ static void print_entry(const json_t *e)
 int cli_draw_run(yh_store *store, const cli_draw_args *args)
 {
 	shown s = { json_array(), 0 }, res = { json_array(), 0 };
-	yh_draw_options opt = { YH_DRAW_OPTIONS_VERSION, cli_scan_progress, "drawing", keep_first, &s, keep_reserve, &res,
-	                        args->threads };
+	yh_draw_options opt = YH_DRAW_OPTIONS_INIT;
+	cli_output o;
 	char *tr = NULL;
 	yh_draw_result dr;
 	json_t *e;
 	size_t i;
-	int rc;
+	int rc, err = 0;
 
-	rc = yh_draw_run(&tr, &dr, store, args->task_id, args->value, &opt);
+	opt.on_progress = cli_scan_progress;
+	opt.progress_ctx = "drawing";
+	opt.on_selected = keep_first;
+	opt.selected_ctx = &s;
+	opt.on_reserve = keep_reserve;
+	opt.reserve_ctx = &res;
+	opt.threads = args->threads;
+	if (args->output) {
+		/* a file that cannot be opened does not stop the draw: it is said after */
+		if ((err = cli_output_open(&o, args->output)) == 0) {
+			opt.on_transcript = write_out;
+			opt.transcript_ctx = &o;
+		} else {
+			cli_output_close(&o); /* releases what open kept; err stays */
+		}
+	}
+	rc = yh_draw_run(args->json ? &tr : NULL, &dr, store, args->task_id, args->value, &opt);
 	cli_scan_progress_done();
 	if (rc < 0) {
+		if (args->output && !err)
+			cli_output_discard(&o);
 		json_decref(s.first);
 		json_decref(res.first);
 		return cli_fail(rc);
 	}
-	if (args->output && (rc = cli_output_text(args->output, tr, 1)) != 0) {
+	if (args->output && !err) {
+		cli_output_write(&o, "\n", 1);
+		err = cli_output_close(&o);
+	}
+	if (args->output && err) {
 		cli_recorded r = { "draw", args->task_id, dr.seq, "transcript", args->output, args->db, "" };
 
-		rc = cli_output_recorded(&r, rc);
+		rc = cli_output_recorded(&r, err);
 		goto done;
 	}
+	s.count = dr.selected;
+	res.count = dr.reserves;
 	if (args->json) {
 		printf("%s\n", tr);
 		goto done;

@@ -95,6 +95,14 @@ int cli_output_put(cli_output *o, const char *text, int newline)
 	return o->err;
 }
 
+int cli_output_write(cli_output *o, const char *bytes, size_t len)
+{
+	errno = 0;
+	if (!o->err && fwrite(bytes, 1, len, o->fp) != len)
+		fail(o, errno);
+	return o->err;
+}
+
 static void sync_folder(const char *file)
 {
 	char *dir = strdup(file), *slash;

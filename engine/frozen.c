@@ -385,11 +385,12 @@ static int offer_entity(void *ctx, const char *const *row, size_t n)
 	return yh_frozen_entity_eligible(sc->f, row) ? sc->eligible(sc->ctx, row) : 0;
 }
 
-/* The entity columns eligibility, the stratum key and the transcript read: a scan that
- * needs no whole rows reads only these (each column read costs about as much as the id). */
+/* The entity columns eligibility and the stratum key read: a scan that needs no whole rows
+ * reads only these (each column read costs about as much as the id).  Not the name: the draw
+ * looks up the names of the few it selects afterwards, by id (select.c). */
 static uint32_t entity_columns(const yh_task *t)
 {
-	uint32_t c = 1u << YH_E_ID | 1u << YH_E_NAME | 1u << YH_E_STATUS;
+	uint32_t c = 1u << YH_E_ID | 1u << YH_E_STATUS;
 	size_t i;
 
 	if (t->regions.n)
@@ -421,6 +422,14 @@ int yh_frozen_scan(yh_store *store, const yh_frozen *f, yh_entity_fn every_row,
 	return yh_register_foreach_columns(store, YH_REGISTER_ENTITIES, f->freeze_seq,
 	                                   every_row ? UINT32_MAX : entity_columns(f->task),
 	                                   offer_entity, &sc);
+}
+
+int yh_frozen_scan_desc(yh_store *store, const yh_frozen *f, yh_entity_fn eligible, void *ctx)
+{
+	scan sc = { f, NULL, eligible, ctx };
+
+	return yh_register_foreach_columns_desc(store, YH_REGISTER_ENTITIES, f->freeze_seq,
+	                                        entity_columns(f->task), offer_entity, &sc);
 }
 
 static int cmp_stratum_key(const void *key, const void *s)

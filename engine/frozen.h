@@ -116,11 +116,14 @@ int yh_frozen_load_recusals(yh_frozen *f, yh_store *store, json_t *recent);
 int yh_frozen_load_excluded(yh_frozen *f, yh_store *store, json_t *list);
 
 /* Calls every_row for each entity row as of freeze_seq (may be NULL) and eligible for
- * each eligible one, in id order.  Without every_row the rows hold only the columns that
- * eligibility, the task's stratum key and the transcript (id, name) read; the others are "". */
+ * each eligible one, in id order.  Without every_row the rows hold only the id and the
+ * columns that eligibility and the task's stratum key read; the others (the name too) are "". */
 typedef int (*yh_entity_fn)(void *ctx, const char *const *row);
 int yh_frozen_scan(yh_store *store, const yh_frozen *f, yh_entity_fn every_row,
                    yh_entity_fn eligible, void *ctx);
+
+/* The eligible rows in descending id order (the draw's second scan, from the other end). */
+int yh_frozen_scan_desc(yh_store *store, const yh_frozen *f, yh_entity_fn eligible, void *ctx);
 
 /* The stratum with this key, or NULL. */
 yh_stratum *yh_frozen_stratum(const yh_frozen *f, const char *key);

@@ -5,6 +5,7 @@
 
 #include "yaohao/jcs.h"
 #include "error.h"
+#include "jcs_write.h"
 #include "textbuf.h"
 
 typedef yh_textbuf buffer;
@@ -46,6 +47,11 @@ static void put_string(buffer *b, const char *s, size_t n)
 	}
 	put(b, s + start, n - start);
 	put(b, "\"", 1);
+}
+
+void yh_jcs_put_string(yh_textbuf *b, const char *s, size_t n)
+{
+	put_string(b, s, n);
 }
 
 /* Next UTF-16 code unit of a UTF-8 string (jansson has validated it). */

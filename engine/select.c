@@ -1,6 +1,8 @@
 /* select.c — tickets, the bounded per-stratum heaps, selection, reserves and cutoffs
  * (docs/spec.md §8): shared by the draw, its audit replay and the store-free verifier. */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,17 +14,23 @@
 #include "select.h"
 #include "error.h"
 
+/* A heap entry: the ticket's first 8 bytes and the id, 36 bytes, so that at 100M entities with
+ * 1 % drawn and 10 % reserves the heaps hold 1.1M of them in 40 MB.  The whole ticket is
+ * computed again from the id where it is written out or two first halves tie; the names are
+ * looked up by id once the selection is known (yh_selector_lookup_names), or kept beside the
+ * heap by slot. */
 typedef struct {
-	unsigned char ticket[32];
+	uint32_t key[2];   /* the ticket's first 8 bytes, big-endian, in two halves: 4-byte aligned */
 	char id[24];
-	char *name;
-	size_t stratum;
+	uint32_t slot;     /* the entry's name in heap.names, when names are kept */
 } drawn;
 
 typedef struct {
 	drawn *v;          /* a max-heap by (ticket, id) of the cap lowest tickets seen */
 	size_t n, cap;
 	uint64_t seen;
+	char **names;      /* by slot, when names are kept */
+	const yh_ticketer *tk;
 } heap;
 
 /*
@@ -33,6 +41,9 @@ typedef struct {
  */
 #define BATCH_ROWS 1024
 #define BATCHES 4
+
+/* Selected entities go out in chunks of this many, each chunk's names looked up at once. */
+#define NAME_CHUNK 4096
 
 typedef struct {
 	struct { char id[24]; uint32_t stratum, name; } row[BATCH_ROWS];
@@ -48,6 +59,8 @@ struct yh_selector {
 	uint64_t rows;
 	yh_scan_progress_fn progress;
 	void *progress_ctx;
+	yh_names_fn lookup;          /* names by id after the scan; NULL: kept in the heaps */
+	void *lookup_ctx;
 	/* the pipeline (threads > 1) */
 	int threaded;
 	pthread_t worker;
@@ -62,6 +75,12 @@ struct yh_selector {
 	int *has_cutoff;
 	yh_reserve *reserves;
 	size_t nreserves;
+	char *reserve_names;         /* looked-up names of the reserves */
+	int closed;
+	/* shared by several feeds (yh_selector_share) */
+	int shared;
+	pthread_mutex_t heap_lock;
+	_Atomic uint64_t *bound;     /* per stratum: the largest ticket prefix that may enter */
 	yh_selection selection;
 };
 
@@ -85,7 +104,8 @@ static void *work(void *arg)
 		b = s->batches[s->tail];
 		pthread_mutex_unlock(&s->lock);
 		for (i = 0; i < b->n && s->worker_rc == 0; i++)
-			if (push(s, b->row[i].id, b->names + b->row[i].name, b->row[i].stratum) < 0) {
+			if (push(s, b->row[i].id, s->lookup ? "" : b->names + b->row[i].name,
+			         b->row[i].stratum) < 0) {
 				s->worker_rc = yh_error_code();
 				snprintf(s->worker_error, sizeof(s->worker_error), "%s", yh_error_message());
 			}
@@ -114,7 +134,7 @@ static void hand_over(yh_selector *s)
 static int queue_row(yh_selector *s, const char *id, const char *name, size_t stratum)
 {
 	batch *b = s->batches[s->head];
-	size_t n = strlen(name) + 1;
+	size_t n = s->lookup ? 0 : strlen(name) + 1;   /* looked up later: not carried */
 
 	if (b->names_len + n > b->names_cap) {
 		size_t cap = b->names_cap ? b->names_cap * 2 : 1u << 18;
@@ -128,7 +148,8 @@ static int queue_row(yh_selector *s, const char *id, const char *name, size_t st
 		b->names_cap = cap;
 	}
 	strcpy(b->row[b->n].id, id);
-	memcpy(b->names + b->names_len, name, n);
+	if (n)
+		memcpy(b->names + b->names_len, name, n);
 	b->row[b->n].name = (uint32_t)b->names_len;
 	b->row[b->n].stratum = (uint32_t)stratum;
 	b->names_len += n;
@@ -155,16 +176,44 @@ static int drain(yh_selector *s)
 	return YH_OK;
 }
 
-static int cmp_drawn(const drawn *a, const drawn *b)
+static uint64_t prefix(const unsigned char t[32])
 {
-	int c = memcmp(a->ticket, b->ticket, 32);
+	uint64_t v = 0;
+	int i;
 
-	return c ? c : strcmp(a->id, b->id);
+	for (i = 0; i < 8; i++)
+		v = v << 8 | t[i];
+	return v;
 }
 
-static int cmp_drawn_q(const void *a, const void *b)
+static void set_key(drawn *e, const unsigned char ticket[32])
 {
-	return cmp_drawn(a, b);
+	uint64_t v = prefix(ticket);
+
+	e->key[0] = (uint32_t)(v >> 32);
+	e->key[1] = (uint32_t)v;
+}
+
+static uint64_t key_of(const drawn *e)
+{
+	return (uint64_t)e->key[0] << 32 | e->key[1];
+}
+
+/* By ticket, then id.  Two first halves that tie (about never) are settled by the whole
+ * tickets, computed again. */
+static int cmp_drawn(const yh_ticketer *tk, const drawn *a, const drawn *b)
+{
+	unsigned char ta[32], tb[32];
+	int c;
+
+	if (a->key[0] != b->key[0])
+		return a->key[0] < b->key[0] ? -1 : 1;
+	if (a->key[1] != b->key[1])
+		return a->key[1] < b->key[1] ? -1 : 1;
+	yh_ticket(ta, tk, a->id);
+	yh_ticket(tb, tk, b->id);
+	c = memcmp(ta, tb, 32);
+	return c ? c : strcmp(a->id, b->id);
 }
 
 static void sift_down(heap *h, size_t i)
@@ -173,9 +222,9 @@ static void sift_down(heap *h, size_t i)
 		size_t l = 2 * i + 1, r = l + 1, m = i;
 		drawn tmp;
 
-		if (l < h->n && cmp_drawn(&h->v[l], &h->v[m]) > 0)
+		if (l < h->n && cmp_drawn(h->tk, &h->v[l], &h->v[m]) > 0)
 			m = l;
-		if (r < h->n && cmp_drawn(&h->v[r], &h->v[m]) > 0)
+		if (r < h->n && cmp_drawn(h->tk, &h->v[r], &h->v[m]) > 0)
 			m = r;
 		if (m == i)
 			return;
@@ -192,7 +241,7 @@ static void sift_up(heap *h, size_t i)
 		size_t p = (i - 1) / 2;
 		drawn tmp;
 
-		if (cmp_drawn(&h->v[p], &h->v[i]) >= 0)
+		if (cmp_drawn(h->tk, &h->v[p], &h->v[i]) >= 0)
 			return;
 		tmp = h->v[i];
 		h->v[i] = h->v[p];
@@ -222,7 +271,9 @@ int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32
 		uint64_t room = st->k + (st->reserves ? st->reserves : 1);
 
 		s->heaps[i].cap = (size_t)(room < st->population ? room : st->population);
-		if (s->heaps[i].cap && !(s->heaps[i].v = calloc(s->heaps[i].cap, sizeof(drawn)))) {
+		s->heaps[i].tk = &s->tk;
+		if (s->heaps[i].cap && (!(s->heaps[i].v = calloc(s->heaps[i].cap, sizeof(drawn))) ||
+		                        !(s->heaps[i].names = calloc(s->heaps[i].cap, sizeof(char *))))) {
 			yh_selector_free(s);
 			return yh_error_set(YH_ENOMEM, "out of memory");
 		}
@@ -268,47 +319,70 @@ void yh_selector_free(yh_selector *s)
 		free(s->batches[i]);
 	}
 	for (i = 0; i < s->f->nstrata; i++) {
-		for (j = 0; j < s->heaps[i].n; j++)
-			free(s->heaps[i].v[j].name);
+		if (s->heaps[i].names)
+			for (j = 0; j < s->heaps[i].n; j++)
+				free(s->heaps[i].names[s->heaps[i].v[j].slot]);
+		free(s->heaps[i].names);
 		free(s->heaps[i].v);
 	}
 	free(s->heaps);
 	free(s->cutoffs);
 	free(s->has_cutoff);
 	free(s->reserves);
+	free(s->reserve_names);
+	if (s->shared)
+		pthread_mutex_destroy(&s->heap_lock);
+	free((void *)s->bound);
 	free(s);
+}
+
+void yh_selector_lookup_names(yh_selector *s, yh_names_fn fn, void *ctx)
+{
+	size_t i;
+
+	s->lookup = fn;
+	s->lookup_ctx = ctx;
+	for (i = 0; i < s->f->nstrata; i++) {
+		free(s->heaps[i].names);
+		s->heaps[i].names = NULL;
+	}
 }
 
 /* The ticket and the heap: the part the worker does when there are two threads. */
 static int push(yh_selector *s, const char *id, const char *name, size_t stratum)
 {
 	heap *h = &s->heaps[stratum];
+	unsigned char ticket[32];
+	char *kept = NULL;
 	drawn e;
 
-	yh_ticket(e.ticket, &s->tk, id);
+	yh_ticket(ticket, &s->tk, id);
+	set_key(&e, ticket);
 	strcpy(e.id, id);
-	e.stratum = stratum;
-	if (h->n == h->cap && cmp_drawn(&e, &h->v[0]) >= 0)
+	if (h->n == h->cap && cmp_drawn(h->tk, &e, &h->v[0]) >= 0)
 		return 0;
-	if (!(e.name = strdup(name)))
+	if (h->names && !(kept = strdup(name)))
 		return yh_error_set(YH_ENOMEM, "out of memory");
 	if (h->n < h->cap) {
+		e.slot = (uint32_t)h->n;
 		h->v[h->n++] = e;
 		sift_up(h, h->n - 1);
 	} else {
-		free(h->v[0].name);
+		e.slot = h->v[0].slot;
 		h->v[0] = e;
 		sift_down(h, 0);
+	}
+	if (h->names) {
+		free(h->names[e.slot]);
+		h->names[e.slot] = kept;
 	}
 	return 0;
 }
 
-int yh_selector_add(void *ctx, const char *const *row)
+int yh_selector_stratum(size_t *stratum, yh_selector *s, const char *const *row)
 {
-	yh_selector *s = ctx;
 	char key[YH_STRATUM_KEY_MAX];
 	yh_stratum *st;
-	heap *h;
 	int rc;
 
 	if ((rc = yh_task_stratum_key(key, sizeof(key), s->f->task, row)) < 0)
@@ -317,25 +391,228 @@ int yh_selector_add(void *ctx, const char *const *row)
 	if (!st)
 		return yh_error_set(YH_EDATA, "entity '%s' falls in stratum '%s', which the commitment "
 		                    "does not have", row[YH_E_ID], key);
-	h = &s->heaps[st - s->f->strata];
+	if (strlen(row[YH_E_ID]) >= sizeof(((drawn *)0)->id))
+		return yh_error_set(YH_EDATA, "entity id is too long: '%s'", row[YH_E_ID]);
+	*stratum = (size_t)(st - s->f->strata);
+	return YH_OK;
+}
+
+static int add_at(yh_selector *s, const char *id, const char *name, size_t stratum)
+{
+	heap *h = &s->heaps[stratum];
+
 	h->seen++;
 	if (++s->rows % 65536 == 0 && s->progress)
 		s->progress(s->progress_ctx, s->rows);
 	if (h->cap == 0)
 		return 0;
-	if (strlen(row[YH_E_ID]) >= sizeof(((drawn *)0)->id))
-		return yh_error_set(YH_EDATA, "entity id is too long: '%s'", row[YH_E_ID]);
 	if (s->threaded)
-		return queue_row(s, row[YH_E_ID], row[YH_E_NAME], (size_t)(st - s->f->strata));
-	return push(s, row[YH_E_ID], row[YH_E_NAME], (size_t)(st - s->f->strata));
+		return queue_row(s, id, name, stratum);
+	return push(s, id, name, stratum);
 }
 
-/* Sorts each stratum's heap, checks its count, and keeps its cutoff and reserves;
- * the selected entities of every stratum are gathered into *all. */
-static int close_strata(yh_selector *s, drawn **all, size_t *nall)
+int yh_selector_add(void *ctx, const char *const *row)
+{
+	yh_selector *s = ctx;
+	size_t stratum;
+	int rc;
+
+	if ((rc = yh_selector_stratum(&stratum, s, row)) < 0)
+		return rc;
+	return add_at(s, row[YH_E_ID], row[YH_E_NAME], stratum);
+}
+
+/*
+ * Shared: several feeds on their own threads (draw_scan.c), one set of heaps.  Each feed hashes
+ * its rows itself; a row whose ticket cannot enter its stratum's heap (its first 8 bytes above
+ * those of the heap's largest, once the heap is full) is dropped without the lock, and only
+ * the few that may enter (about 6 % of the rows at 1 %) take it.  The bound only falls, so a
+ * stale one lets a row through to the full comparison, never drops one that belongs.
+ */
+int yh_selector_share(yh_selector *s)
+{
+	size_t i;
+
+	if (!s->lookup || s->threaded || s->rows)
+		return yh_error_set(YH_ERROR, "only a fresh one-thread selection that looks names up "
+		                    "can be shared");
+	if (!(s->bound = calloc(s->f->nstrata + 1, sizeof(*s->bound))))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	for (i = 0; i < s->f->nstrata; i++)
+		atomic_init(&s->bound[i], UINT64_MAX);
+	pthread_mutex_init(&s->heap_lock, NULL);
+	s->shared = 1;
+	return YH_OK;
+}
+
+int yh_selector_offer(yh_selector *s, const char *id, size_t stratum)
+{
+	heap *h = &s->heaps[stratum];
+	unsigned char ticket[32];
+	drawn e;
+
+	if (h->cap == 0)
+		return 0;
+	yh_ticket(ticket, &s->tk, id);
+	set_key(&e, ticket);
+	if (key_of(&e) > atomic_load_explicit(&s->bound[stratum], memory_order_relaxed))
+		return 0;
+	strcpy(e.id, id);
+	pthread_mutex_lock(&s->heap_lock);
+	if (h->n < h->cap) {
+		e.slot = (uint32_t)h->n;
+		h->v[h->n++] = e;
+		sift_up(h, h->n - 1);
+	} else if (cmp_drawn(h->tk, &e, &h->v[0]) < 0) {
+		e.slot = h->v[0].slot;
+		h->v[0] = e;
+		sift_down(h, 0);
+	}
+	if (h->n == h->cap)
+		atomic_store_explicit(&s->bound[stratum], key_of(&h->v[0]), memory_order_relaxed);
+	pthread_mutex_unlock(&s->heap_lock);
+	return 0;
+}
+
+void yh_selector_progress(yh_selector *s, uint64_t rows)
+{
+	if (s->progress)
+		s->progress(s->progress_ctx, rows);
+}
+
+void yh_selector_count(yh_selector *s, size_t stratum, uint64_t rows)
+{
+	pthread_mutex_lock(&s->heap_lock);
+	s->heaps[stratum].seen += rows;
+	s->rows += rows;
+	pthread_mutex_unlock(&s->heap_lock);
+}
+
+/* An id and where its name goes: a chunk's ids are sorted for the lookup. */
+typedef struct {
+	const char *id;
+	size_t at;
+} id_ref;
+
+static int cmp_id_ref(const void *a, const void *b)
+{
+	return strcmp(((const id_ref *)a)->id, ((const id_ref *)b)->id);
+}
+
+typedef struct {
+	const id_ref *refs;
+	size_t n, next;
+	size_t *off;                 /* per `at`: the name's offset in text */
+	char *text;
+	size_t len, cap;
+} name_sink;
+
+static int name_found(void *ctx, size_t i, const char *name)
+{
+	name_sink *k = ctx;
+	size_t n = strlen(name) + 1;
+
+	if (i >= k->n || i < k->next)
+		return yh_error_set(YH_ERROR, "the names of the selection came out of order");
+	if (i > k->next) /* the ids before it were not found */
+		return yh_error_set(YH_ESTALE, "entity '%s' is not in the register any more",
+		                    k->refs[k->next].id);
+	k->next++;
+	if (k->len + n > k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 1u << 16;
+		char *p;
+
+		while (cap < k->len + n)
+			cap *= 2;
+		if (!(p = realloc(k->text, cap)))
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		k->text = p;
+		k->cap = cap;
+	}
+	memcpy(k->text + k->len, name, n);
+	k->off[k->refs[i].at] = k->len;
+	k->len += n;
+	return YH_OK;
+}
+
+/* Looks up the names of refs (sorted here) into k: k->off[ref.at] is each one's offset in
+ * k->text.  k keeps its buffer from one call to the next. */
+static int lookup_names(yh_selector *s, name_sink *k, id_ref *refs, size_t n)
+{
+	const char **ids = NULL;
+	size_t i;
+	int rc;
+
+	if (!n)
+		return YH_OK;
+	qsort(refs, n, sizeof(*refs), cmp_id_ref);
+	if (!(ids = malloc(n * sizeof(*ids))))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		ids[i] = refs[i].id;
+	k->refs = refs;
+	k->n = n;
+	k->next = 0;
+	k->len = 0;
+	rc = s->lookup(s->lookup_ctx, ids, n, name_found, k);
+	free(ids);
+	if (rc == YH_OK && k->next != n)
+		rc = yh_error_set(YH_ESTALE, "entity '%s' is not in the register any more",
+		                  refs[k->next].id);
+	return rc < 0 ? rc : YH_OK;
+}
+
+/* The reserves' names, looked up into one buffer. */
+static int reserve_names(yh_selector *s)
+{
+	name_sink k = { 0 };
+	id_ref *refs = NULL;
+	size_t i;
+	int rc = YH_ENOMEM;
+
+	if (!s->nreserves)
+		return YH_OK;
+	if (!(refs = malloc(s->nreserves * sizeof(*refs))) ||
+	    !(k.off = malloc(s->nreserves * sizeof(*k.off)))) {
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < s->nreserves; i++)
+		refs[i] = (id_ref){ s->reserves[i].id, i };
+	if ((rc = lookup_names(s, &k, refs, s->nreserves)) < 0)
+		goto done;
+	s->reserve_names = k.text;
+	k.text = NULL;
+	for (i = 0; i < s->nreserves; i++)
+		s->reserves[i].name = s->reserve_names + k.off[i];
+done:
+	free(refs);
+	free(k.off);
+	free(k.text);
+	return rc;
+}
+
+/* The max-heap sorted ascending in place: its largest to the end, one at a time.  Not qsort():
+ * glibc's sorts through a copy as large as the array (at 100M, another 66 MB). */
+static void heap_sort(heap *h)
+{
+	size_t n = h->n;
+
+	while (h->n > 1) {
+		drawn top = h->v[0];
+
+		h->v[0] = h->v[--h->n];
+		h->v[h->n] = top;
+		sift_down(h, 0);
+	}
+	h->n = n;
+}
+
+/* Sorts each stratum's heap, checks its count, and keeps its cutoff and reserves. */
+static int close_strata(yh_selector *s)
 {
 	yh_frozen *f = s->f;
-	size_t i, j;
+	size_t i, j, total = 0;
 
 	if (!(s->cutoffs = calloc(f->nstrata + 1, 32)) ||
 	    !(s->has_cutoff = calloc(f->nstrata + 1, sizeof(int))))
@@ -343,79 +620,201 @@ static int close_strata(yh_selector *s, drawn **all, size_t *nall)
 	for (i = 0; i < f->nstrata; i++) {
 		heap *h = &s->heaps[i];
 		const yh_stratum *st = &f->strata[i];
-		drawn *p;
-		yh_reserve *r;
 
 		if (h->seen != st->population)
 			return yh_error_set(YH_ESTALE, "stratum '%s' has %llu eligible entities, the commitment "
 			                    "says %llu", st->key, (unsigned long long)h->seen,
 			                    (unsigned long long)st->population);
-		if (h->n)
-			qsort(h->v, h->n, sizeof(drawn), cmp_drawn_q);
+		heap_sort(h);
 		if ((s->has_cutoff[i] = h->n > st->k))
-			memcpy(s->cutoffs[i], h->v[st->k].ticket, 32);
+			yh_ticket(s->cutoffs[i], &s->tk, h->v[st->k].id);
+		for (j = st->k; j < st->k + st->reserves && j < h->n; j++)
+			total++;
+	}
+	if (total && !(s->reserves = calloc(total, sizeof(*s->reserves))))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	for (i = 0; i < f->nstrata; i++) {
+		heap *h = &s->heaps[i];
+		const yh_stratum *st = &f->strata[i];
+
 		for (j = st->k; j < st->k + st->reserves && j < h->n; j++) {
-			if (!(r = realloc(s->reserves, (s->nreserves + 1) * sizeof(*r))))
-				return yh_error_set(YH_ENOMEM, "out of memory");
-			s->reserves = r;
-			r = &s->reserves[s->nreserves++];
+			yh_reserve *r = &s->reserves[s->nreserves++];
+
 			r->stratum = st;
 			r->order = j - st->k + 1;
 			r->id = h->v[j].id;
-			r->name = h->v[j].name;
-			memcpy(r->ticket, h->v[j].ticket, 32);
+			r->name = h->names ? h->names[h->v[j].slot] : NULL;
+			yh_ticket(r->ticket, &s->tk, h->v[j].id);
 		}
-		if (!(p = realloc(*all, (*nall + st->k + 1) * sizeof(**all))))
-			return yh_error_set(YH_ENOMEM, "out of memory");
-		*all = p;
-		memcpy(*all + *nall, h->v, (size_t)st->k * sizeof(**all));
-		*nall += (size_t)st->k;
 	}
-	return YH_OK;
+	return s->lookup ? reserve_names(s) : YH_OK;
 }
 
-int yh_selector_finish(const yh_selection **selection, yh_selector *s, int teams,
-                       yh_selected_fn emit, void *emit_ctx)
+int yh_selector_close(const yh_selection **selection, yh_selector *s)
 {
-	yh_frozen *f = s->f;
-	yh_teamer *teamer = NULL;
-	drawn *all = NULL;
-	size_t nall = 0, i;
 	int rc;
 
 	*selection = NULL;
-	if ((rc = drain(s)) < 0 || (rc = close_strata(s, &all, &nall)) < 0 ||
-	    (teams && (rc = yh_teamer_new(&teamer, f, &s->tk)) < 0))
-		goto done;
-	/* ranks and teams, in global ticket order; each entry goes out as it is made, so that
-	 * memory stays small however many are selected */
-	if (nall)
-		qsort(all, nall, sizeof(*all), cmp_drawn_q);
-	for (i = 0; i < nall; i++) {
-		yh_selected e;
-
-		e.rank = i + 1;
-		e.id = all[i].id;
-		e.name = all[i].name;
-		e.stratum = &f->strata[all[i].stratum];
-		memcpy(e.ticket, all[i].ticket, 32);
-		e.has_team = teams;
-		e.team.n = 0;
-		if (teams && (rc = yh_team_assign(&e.team, teamer, e.id, e.rank)) < 0)
-			goto done;
-		if ((rc = emit(emit_ctx, &e)) < 0)
-			goto done;
-	}
-	s->selection.frozen = f;
+	if (s->closed)
+		return yh_error_set(YH_ERROR, "the selection is closed already");
+	s->closed = 1;
+	if ((rc = drain(s)) < 0 || (rc = close_strata(s)) < 0)
+		return rc;
+	s->selection.frozen = s->f;
 	s->selection.cutoffs = (const unsigned char (*)[32])s->cutoffs;
 	s->selection.has_cutoff = s->has_cutoff;
 	s->selection.reserves = s->reserves;
 	s->selection.nreserves = s->nreserves;
 	*selection = &s->selection;
+	return YH_OK;
+}
+
+/*
+ * The selected entities in global ticket order: each stratum's heap is sorted, so its first k
+ * are merged through a small min-heap of the strata by their next entry (nothing is copied:
+ * at 100M a copy of the selected would be another 60 MB).
+ */
+typedef struct {
+	const heap *heaps;
+	size_t *strata;              /* a min-heap of stratum indexes, by their next entry */
+	size_t *pos, n;
+} merge;
+
+static const drawn *merge_head(const merge *m, size_t at)
+{
+	size_t i = m->strata[at];
+
+	return &m->heaps[i].v[m->pos[i]];
+}
+
+static void merge_down(merge *m, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, least = i, tmp;
+
+		if (l < m->n && cmp_drawn(m->heaps[0].tk, merge_head(m, l), merge_head(m, least)) < 0)
+			least = l;
+		if (r < m->n && cmp_drawn(m->heaps[0].tk, merge_head(m, r), merge_head(m, least)) < 0)
+			least = r;
+		if (least == i)
+			return;
+		tmp = m->strata[i];
+		m->strata[i] = m->strata[least];
+		m->strata[least] = tmp;
+		i = least;
+	}
+}
+
+/* The next selected entry and its stratum; NULL at the end. */
+static const drawn *merge_next(merge *m, const yh_frozen *f, size_t *stratum)
+{
+	const drawn *d;
+	size_t i;
+
+	if (!m->n)
+		return NULL;
+	i = m->strata[0];
+	d = &m->heaps[i].v[m->pos[i]];
+	*stratum = i;
+	if (++m->pos[i] == f->strata[i].k)
+		m->strata[0] = m->strata[--m->n];
+	merge_down(m, 0);
+	return d;
+}
+
+typedef struct {
+	const drawn *d;
+	size_t stratum;
+} chunk_entry;
+
+void yh_selector_forget_reserves(yh_selector *s)
+{
+	free(s->reserves);
+	free(s->reserve_names);
+	s->reserves = NULL;
+	s->reserve_names = NULL;
+	s->nreserves = 0;
+	s->selection.reserves = NULL;
+	s->selection.nreserves = 0;
+}
+
+int yh_selector_emit(yh_selector *s, int teams, yh_selected_fn emit, void *emit_ctx)
+{
+	yh_frozen *f = s->f;
+	yh_teamer *teamer = NULL;
+	merge m = { s->heaps, NULL, NULL, 0 };
+	chunk_entry *chunk = NULL;
+	id_ref *refs = NULL;
+	name_sink k = { 0 };
+	uint64_t rank = 0;
+	size_t i, n;
+	int rc;
+
+	if (!s->closed || !s->cutoffs)
+		return yh_error_set(YH_ERROR, "the selection is not closed");
+	if ((teams && (rc = yh_teamer_new(&teamer, f, &s->tk)) < 0))
+		goto done;
+	if (!(m.strata = calloc(f->nstrata + 1, sizeof(*m.strata))) ||
+	    !(m.pos = calloc(f->nstrata + 1, sizeof(*m.pos))) ||
+	    !(chunk = malloc(NAME_CHUNK * sizeof(*chunk))) ||
+	    (s->lookup && (!(refs = malloc(NAME_CHUNK * sizeof(*refs))) ||
+	                   !(k.off = malloc(NAME_CHUNK * sizeof(*k.off)))))) {
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < f->nstrata; i++)
+		if (f->strata[i].k)
+			m.strata[m.n++] = i;
+	for (i = m.n / 2; i-- > 0;)
+		merge_down(&m, i);
+	/* ranks and teams, in global ticket order; each entry goes out as it is made, so that
+	 * memory stays small however many are selected */
+	for (;;) {
+		for (n = 0; n < NAME_CHUNK && (chunk[n].d = merge_next(&m, f, &chunk[n].stratum)); n++)
+			if (s->lookup)
+				refs[n] = (id_ref){ chunk[n].d->id, n };
+		if (!n)
+			break;
+		if (s->lookup && (rc = lookup_names(s, &k, refs, n)) < 0)
+			goto done;
+		for (i = 0; i < n; i++) {
+			const drawn *d = chunk[i].d;
+			yh_selected e;
+
+			e.rank = ++rank;
+			e.id = d->id;
+			e.name = s->lookup ? k.text + k.off[i] : s->heaps[chunk[i].stratum].names[d->slot];
+			e.stratum = &f->strata[chunk[i].stratum];
+			yh_ticket(e.ticket, &s->tk, d->id);
+			e.has_team = teams;
+			e.team.n = 0;
+			if (teams && (rc = yh_team_assign(&e.team, teamer, e.id, e.rank)) < 0)
+				goto done;
+			if ((rc = emit(emit_ctx, &e)) < 0)
+				goto done;
+		}
+	}
 	rc = YH_OK;
 done:
 	yh_teamer_free(teamer);
-	free(all);
+	free(m.strata);
+	free(m.pos);
+	free(chunk);
+	free(refs);
+	free(k.off);
+	free(k.text);
 	return rc;
 }
 
+int yh_selector_finish(const yh_selection **selection, yh_selector *s, int teams,
+                       yh_selected_fn emit, void *emit_ctx)
+{
+	const yh_selection *sel;
+	int rc;
+
+	*selection = NULL;
+	if ((rc = yh_selector_close(&sel, s)) < 0 || (rc = yh_selector_emit(s, teams, emit, emit_ctx)) < 0)
+		return rc;
+	*selection = sel;
+	return YH_OK;
+}

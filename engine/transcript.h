@@ -21,11 +21,22 @@ json_t *yh_selected_json(const yh_selected *e);
 json_t *yh_selection_strata_json(const yh_selection *sel);
 json_t *yh_selection_reserves_json(const yh_selection *sel);
 
-/* The transcript's canonical text: the announcement plus the reveal and the
- * results, "selected" given as the canonical texts of its entries joined by ','
- * in a malloc'd buffer that becomes the transcript (*selected is taken). */
-int yh_transcript_text(char **out, json_t *announcement, const unsigned char secret[32],
-                       const char *value, const unsigned char seed[32], json_t *strata,
-                       json_t *reserves, char **selected, size_t selected_len);
+/*
+ * The transcript's canonical text, written as it is made: begin writes the announcement's
+ * members with the reveal, the strata and the reserves, up to the selected entries; add
+ * writes one selected entry; end writes the rest.  The bytes are those of the whole document
+ * serialised at once (docs/spec.md §10); each piece goes to write (a non-zero return stops
+ * the writing with that code).  Memory stays O(1) in the number of entries.
+ */
+typedef int (*yh_transcript_write_fn)(void *ctx, const char *bytes, size_t len);
+typedef struct yh_transcript_writer yh_transcript_writer;
+
+int yh_transcript_begin(yh_transcript_writer **out, json_t *announcement,
+                        const unsigned char secret[32], const char *value,
+                        const unsigned char seed[32], const yh_selection *sel,
+                        yh_transcript_write_fn write, void *ctx);
+int yh_transcript_add(yh_transcript_writer *w, const yh_selected *e);
+int yh_transcript_end(yh_transcript_writer *w);
+void yh_transcript_writer_free(yh_transcript_writer *w);
 
 #endif

@@ -128,47 +128,68 @@ done:
 
 /* SQLite: in pieces, through incremental blob I/O: a single bind would copy the whole
  * transcript into one record. */
-static int write_blob(yh_store *store, sqlite3_int64 rowid, const char *text, size_t len)
+#define PIECE ((size_t)1 << 20)
+
+static int write_blob(yh_store *store, sqlite3_int64 rowid, uint64_t len, yh_read_fn read, void *ctx)
 {
 	sqlite3_blob *blob = NULL;
-	size_t off;
+	char *buf = malloc(PIECE);
+	uint64_t off;
 	int rc = YH_OK;
 
-	if (sqlite3_blob_open(store->db, "main", "task_draw", "transcript", rowid, 1, &blob) != SQLITE_OK)
+	if (!buf)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	if (sqlite3_blob_open(store->db, "main", "task_draw", "transcript", rowid, 1, &blob) != SQLITE_OK) {
+		free(buf);
 		return yh_store_fail(store, "cannot record the draw");
-	for (off = 0; off < len && rc == YH_OK; off += 1u << 20) {
-		int n = (int)(len - off < (1u << 20) ? len - off : (1u << 20));
+	}
+	for (off = 0; off < len && rc == YH_OK; off += PIECE) {
+		size_t n = len - off < PIECE ? (size_t)(len - off) : PIECE;
 
-		if (sqlite3_blob_write(blob, text + off, n, (int)off) != SQLITE_OK)
+		if ((rc = read(ctx, buf, n)) == YH_OK &&
+		    sqlite3_blob_write(blob, buf, (int)n, (int)off) != SQLITE_OK)
 			rc = yh_store_fail(store, "cannot record the transcript");
 	}
 	sqlite3_blob_close(blob);
+	free(buf);
 	return rc;
 }
 
-int yh_draw_store_transcript(yh_store *store, const char *task_id, uint64_t seq,
-                             const char *transcript, size_t len)
+int yh_draw_store_transcript(yh_store *store, const char *task_id, uint64_t seq, uint64_t len,
+                             yh_read_fn read, void *ctx)
 {
 	yh_stmt *st = NULL;
+	char *whole = NULL;
 	int rc;
 
 	int lite = yh_db_kind(store) == YH_DB_SQLITE;
 
+	if (len > 1000000000u) /* SQLite's and this store's largest value */
+		return yh_error_set(YH_EINVAL, "the transcript of task '%s' is too large to record (%llu "
+		                    "bytes)", task_id, (unsigned long long)len);
 	/* PostgreSQL takes the transcript as one parameter (sent as it is, not escaped) */
+	if (!lite && (!(whole = malloc(len ? (size_t)len : 1)) || (rc = read(ctx, whole, (size_t)len)) < 0)) {
+		if (!whole)
+			rc = yh_error_set(YH_ENOMEM, "out of memory recording the transcript");
+		goto done;
+	}
 	if ((rc = yh_store_prepare(store, &st, lite ? "INSERT INTO task_draw (task_id, seq, transcript) "
 	                           "VALUES (?1, ?2, zeroblob(?3))" : "INSERT INTO task_draw (task_id, "
 	                           "seq, transcript) VALUES (?1, ?2, ?3)", "cannot record the draw")) < 0)
-		return rc;
+		goto done;
 	yh_db_bind_text(st, 1, task_id, -1);
 	yh_db_bind_int64(st, 2, (int64_t)seq);
 	if (lite)
 		yh_db_bind_int64(st, 3, (int64_t)len);
 	else
-		yh_db_bind_blob(st, 3, transcript, len);
+		yh_db_bind_blob(st, 3, whole, (size_t)len);
 	if ((rc = yh_store_step_done(store, st, NULL, "cannot record the draw")) < 0 ||
-	    (lite && (rc = write_blob(store, sqlite3_last_insert_rowid(store->db), transcript, len)) < 0))
+	    (lite && (rc = write_blob(store, sqlite3_last_insert_rowid(store->db), len, read, ctx)) < 0))
 		goto done;
 	yh_db_finalize(st);
+	st = NULL;
+	free(whole);
+	whole = NULL;
 	/* the secret is public in the transcript now; the store need not hold it sealed */
 	if ((rc = yh_store_prepare(store, &st, "UPDATE task_commit SET secret = NULL WHERE task_id = ?1",
 	                           "cannot close the commitment")) < 0)
@@ -177,6 +198,66 @@ int yh_draw_store_transcript(yh_store *store, const char *task_id, uint64_t seq,
 	rc = yh_store_step_done(store, st, NULL, "cannot close the commitment");
 done:
 	yh_db_finalize(st);
+	free(whole);
+	return rc;
+}
+
+/* Names by id as of a sequence, NAMES_AT_ONCE ids to a statement (one round trip to PostgreSQL;
+ * for SQLite, one seek of the primary key per id, in key order). */
+#define NAMES_AT_ONCE 256
+
+static int prepare_names(yh_stmt **st, yh_store *store, size_t n)
+{
+	char sql[64 + NAMES_AT_ONCE * 8 + 256];
+	size_t len, i;
+
+	len = (size_t)snprintf(sql, sizeof(sql), "SELECT id, name FROM entity WHERE "
+	                       YH_SQL_AS_OF_SEQ " AND id IN (");
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s?%zu", i ? ", " : "", i + 2);
+	snprintf(sql + len, sizeof(sql) - len, ") ORDER BY id");
+	return yh_store_prepare(store, st, sql, "cannot read the entities' names");
+}
+
+int yh_draw_store_entity_names(yh_store *store, uint64_t as_of, const char *const *ids, size_t n,
+                               yh_indexed_text_fn fn, void *ctx)
+{
+	yh_stmt *full = NULL, *tail = NULL;
+	size_t at, i;
+	int rc = YH_OK, step;
+
+	for (at = 0; at < n && rc == YH_OK; at += NAMES_AT_ONCE) {
+		size_t m = n - at < NAMES_AT_ONCE ? n - at : NAMES_AT_ONCE, next = at;
+		yh_stmt *st;
+
+		if (m == NAMES_AT_ONCE) {
+			if (!full && (rc = prepare_names(&full, store, m)) < 0)
+				break;
+			st = full;
+		} else {
+			if ((rc = prepare_names(&tail, store, m)) < 0)
+				break;
+			st = tail;
+		}
+		yh_db_reset(st);
+		yh_db_bind_int64(st, 1, (int64_t)as_of);
+		for (i = 0; i < m; i++)
+			yh_db_bind_text(st, (int)i + 2, ids[at + i], -1);
+		while ((step = yh_db_step(st)) == YH_DB_ROW) {
+			const char *id = yh_store_text(st, 0);
+
+			/* rows in id order, each one of ids[next..]: an id with no row is left out */
+			while (next < at + m && strcmp(ids[next], id) < 0)
+				next++;
+			if (next < at + m && strcmp(ids[next], id) == 0 &&
+			    (rc = fn(ctx, next++, yh_store_text(st, 1))) != 0)
+				break;
+		}
+		if (rc == YH_OK && step != YH_DB_DONE)
+			rc = yh_store_fail(store, "cannot read the entities' names");
+	}
+	yh_db_finalize(full);
+	yh_db_finalize(tail);
 	return rc;
 }
 

@@ -48,7 +48,7 @@ done:
  * `columns` (bit i: column i), in column order: each column read costs about as much as the
  * whole row's step, so a scan that needs few columns reads only those. */
 static int prepare_scan(yh_stmt **st, yh_store *store, const yh_register_desc *d,
-                        yh_register_kind kind, uint64_t as_of, uint32_t columns)
+                        yh_register_kind kind, uint64_t as_of, uint32_t columns, int desc)
 {
 	char sql[1024], cols[512] = "", keys[256] = "";
 	size_t i;
@@ -61,6 +61,8 @@ static int prepare_scan(yh_stmt **st, yh_store *store, const yh_register_desc *d
 		if (i < d->nkey) {
 			strcat(keys, i ? ", " : "");
 			strcat(keys, d->columns[i].pub.name);
+			if (desc)
+				strcat(keys, " DESC");
 		}
 	}
 	/* as of a sequence, the plain form: SQLite evaluates the CASE for every row */
@@ -78,8 +80,8 @@ int yh_register_foreach(yh_store *store, yh_register_kind kind, uint64_t as_of,
 	return yh_register_foreach_columns(store, kind, as_of, UINT32_MAX, fn, ctx);
 }
 
-int yh_register_foreach_columns(yh_store *store, yh_register_kind kind, uint64_t as_of,
-                                uint32_t columns, yh_register_row_fn fn, void *ctx)
+static int foreach_columns(yh_store *store, yh_register_kind kind, uint64_t as_of,
+                           uint32_t columns, int desc, yh_register_row_fn fn, void *ctx)
 {
 	const yh_register_desc *d = yh_register_desc_get(kind);
 	const char *values[YH_REGISTER_MAX_COLUMNS];
@@ -89,7 +91,7 @@ int yh_register_foreach_columns(yh_store *store, yh_register_kind kind, uint64_t
 
 	if (!d)
 		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
-	if ((rc = prepare_scan(&st, store, d, kind, as_of, columns)) < 0)
+	if ((rc = prepare_scan(&st, store, d, kind, as_of, columns, desc)) < 0)
 		return rc;
 	while ((step = yh_db_step(st)) == YH_DB_ROW) {
 		int k = 0;
@@ -106,6 +108,18 @@ done:
 	return rc;
 }
 
+int yh_register_foreach_columns(yh_store *store, yh_register_kind kind, uint64_t as_of,
+                                uint32_t columns, yh_register_row_fn fn, void *ctx)
+{
+	return foreach_columns(store, kind, as_of, columns, 0, fn, ctx);
+}
+
+int yh_register_foreach_columns_desc(yh_store *store, yh_register_kind kind, uint64_t as_of,
+                                     uint32_t columns, yh_register_row_fn fn, void *ctx)
+{
+	return foreach_columns(store, kind, as_of, columns, 1, fn, ctx);
+}
+
 int yh_register_root(unsigned char root[32], uint64_t *count, yh_store *store,
                      yh_register_kind kind, uint64_t as_of)
 {
@@ -119,7 +133,7 @@ int yh_register_root(unsigned char root[32], uint64_t *count, yh_store *store,
 	*count = 0;
 	if (!d)
 		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
-	if ((rc = yh_merkle_new(&m)) < 0 || (rc = prepare_scan(&st, store, d, kind, as_of, UINT32_MAX)) < 0)
+	if ((rc = yh_merkle_new(&m)) < 0 || (rc = prepare_scan(&st, store, d, kind, as_of, UINT32_MAX, 0)) < 0)
 		goto done;
 	while ((step = yh_db_step(st)) == YH_DB_ROW) {
 		size_t len = 0;

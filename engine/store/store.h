@@ -58,6 +58,9 @@ int yh_ledger_append(yh_store *store, uint64_t seq, const char *kind, json_t *pa
  * the others are passed as "" (a scan that needs few columns reads them only). */
 int yh_register_foreach_columns(yh_store *store, yh_register_kind kind, uint64_t as_of,
                                 uint32_t columns, yh_register_row_fn fn, void *ctx);
+/* The same in descending key order (the draw's second scan, from the other end). */
+int yh_register_foreach_columns_desc(yh_store *store, yh_register_kind kind, uint64_t as_of,
+                                     uint32_t columns, yh_register_row_fn fn, void *ctx);
 
 /* Calls fn with the row of a single-key register whose key is `key`, as of
  * as_of (0: current), if there is one; YH_OK either way. */
@@ -159,10 +162,18 @@ int yh_draw_store_load_commit(char **announcement, unsigned char *sealed, yh_sto
  * write-ahead log; nothing to do (and no write) when there are none.  yh_store_set_key calls it. */
 int yh_draw_store_seal_plain(yh_store *store, const yh_key *key);
 
-/* Records the transcript of a draw (in pieces: it may be large) and forgets the
- * secret, which the transcript now reveals. */
-int yh_draw_store_transcript(yh_store *store, const char *task_id, uint64_t seq,
-                             const char *transcript, size_t len);
+/* Records the transcript of a draw, len bytes that read(ctx, buf, n) gives in order, n at a
+ * time (SQLite takes them in pieces; PostgreSQL takes one parameter, so they are gathered in
+ * memory first), and forgets the secret, which the transcript now reveals. */
+typedef int (*yh_read_fn)(void *ctx, void *buf, size_t n);
+int yh_draw_store_transcript(yh_store *store, const char *task_id, uint64_t seq, uint64_t len,
+                             yh_read_fn read, void *ctx);
+
+/* The names of the entities with the n ids given (ascending, strcmp) as of as_of, in that
+ * order: fn(ctx, i, name) for ids[i]; an id with no row is skipped (the caller notices). */
+typedef int (*yh_indexed_text_fn)(void *ctx, size_t i, const char *text);
+int yh_draw_store_entity_names(yh_store *store, uint64_t as_of, const char *const *ids, size_t n,
+                               yh_indexed_text_fn fn, void *ctx);
 
 /* The recorded transcript (free() it); YH_ENOTFOUND if the task is not drawn. */
 int yh_draw_store_load_transcript(char **transcript, yh_store *store, const char *task_id);

@@ -22,6 +22,7 @@
 #ifndef YAOHAO_DRAW_H
 #define YAOHAO_DRAW_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
 
@@ -54,10 +55,19 @@ YH_EXTERN int yh_draw_commit(char **announcement, uint64_t *seq, yh_store *store
                              const char *task_id, const yh_commit_options *options) YH_WARN_UNUSED;
 
 /* Each selected entity, in rank order, as it is drawn: {rank, id, name,
- * stratum, ticket, team: [{id, name, department, role, pair_ticket}]}. */
+ * stratum, ticket, team: [{id, name, department, role, pair_ticket}]}.  A
+ * positive return means "no more, thanks": the draw goes on without passing
+ * further entries (a caller that shows the first few need not take them all);
+ * a negative one stops the draw, which then records nothing. */
 typedef int (*yh_draw_selected_fn)(void *ctx, const json_t *entry);
 
-#define YH_DRAW_OPTIONS_VERSION 1
+/* The transcript's bytes, piece by piece, as the draw writes them (before it
+ * records them: a draw that fails afterwards has passed bytes it does not
+ * record).  A non-zero return stops the draw, which then records nothing. */
+typedef int (*yh_draw_bytes_fn)(void *ctx, const char *bytes, size_t len);
+
+/* Version 2 adds on_transcript; a version 1 struct (without it) is still read. */
+#define YH_DRAW_OPTIONS_VERSION 2
 #define YH_DRAW_OPTIONS_INIT { .version = YH_DRAW_OPTIONS_VERSION }
 
 typedef struct {
@@ -66,9 +76,13 @@ typedef struct {
 	void *progress_ctx;
 	yh_draw_selected_fn on_selected;   /* may be NULL */
 	void *selected_ctx;
-	yh_draw_selected_fn on_reserve;    /* each reserve {stratum, order, id, name, ticket}; may be NULL */
+	yh_draw_selected_fn on_reserve;    /* each reserve {stratum, order, id, name, ticket}, before
+	                                    * the selected; may be NULL */
 	void *reserve_ctx;
 	int threads;                       /* 0: two when the machine has them; 1: one (same bytes) */
+	/* version 2 */
+	yh_draw_bytes_fn on_transcript;    /* may be NULL */
+	void *transcript_ctx;
 } yh_draw_options;
 
 /* What a draw recorded. */
@@ -81,8 +95,10 @@ typedef struct {
 
 /* Draws a committed task with the public entropy value.  *transcript
  * (canonical JSON, free() it) and result may be NULL; options may be NULL.
- * Drawing twice is YH_EEXIST.  Memory stays O(selected): entries are passed
- * on as they are drawn, not kept. */
+ * Drawing twice is YH_EEXIST.  Memory stays O(selected + reserves) for the
+ * heaps' (ticket, id) pairs: entries are passed on and the transcript is
+ * written out (to a temporary file, then the store) as they are drawn, not
+ * kept; only *transcript, when asked for, holds the whole text. */
 YH_EXTERN int yh_draw_run(char **transcript, yh_draw_result *result, yh_store *store,
                           const char *task_id, const char *entropy_value,
                           const yh_draw_options *options) YH_WARN_UNUSED;

@@ -1,5 +1,6 @@
 /* test_draw.c — commit, reveal and draw through the public API (yaohao/draw.h, docs/spec.md §4-§10). */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ static yh_draw_result tu_draw_result;
 #include "windows.h"      /* private: the windows a commit fixes, as the audit recomputes them */
 #include "store/store.h"  /* private: the drawn rows (yh_check_drawn) */
 #include "frozen.h"       /* private: the scan (yh_frozen_scan) */
+#include "draw_scan.h"    /* private: the scan from both ends (yh_draw_scan_both) */
 
 #define FOOD "T-2026-12-FOOD"
 #define FOOD_VALUE "public value for food"
@@ -512,6 +514,111 @@ START_TEST(test_two_stores_identical)
 }
 END_TEST
 
+/* The transcript streamed to on_transcript (what the CLI's -o writes) is the recorded one, byte
+ * for byte, in pieces; the callbacks that say "enough" are not called again; a failing
+ * on_transcript stops the draw, which records nothing; and a version 1 options struct, which has
+ * no on_transcript, is still read (its missing members are not). */
+typedef struct {
+	tu_buf b;
+	size_t pieces;
+	int fail;
+} streamed_out;
+
+static int take_bytes(void *ctx, const char *bytes, size_t n)
+{
+	streamed_out *o = ctx;
+	char *t;
+
+	if (o->fail)
+		return YH_EIO;
+	o->pieces++;
+	t = malloc(n + 1);
+	ck_assert_ptr_nonnull(t);
+	memcpy(t, bytes, n);
+	t[n] = '\0';
+	tu_buf_str(&o->b, t);
+	free(t);
+	return 0;
+}
+
+static int enough_after_two(void *ctx, const json_t *entry)
+{
+	size_t *n = ctx;
+
+	ck_assert_ptr_nonnull(json_object_get(entry, "id"));
+	return ++*n >= 2;
+}
+
+START_TEST(test_draw_streams_transcript)
+{
+	yh_store *store = fixture_store("stream.db");
+	yh_draw_options opt = YH_DRAW_OPTIONS_INIT;
+	streamed_out o = { { 0 }, 0, 1 };
+	yh_draw_result dr;
+	size_t selected = 0, reserves = 0;
+	char *tr = NULL, *stored = NULL, *fp;
+	uint64_t head;
+	unsigned char d[32];
+
+	add_task_file(store, tu_fixture("task-food.json"));
+	free(commit_ok(store, FOOD, "streamed"));
+	head = tu_ledger_head(store);
+	fp = fingerprint(store);
+	opt.on_transcript = take_bytes;
+	opt.transcript_ctx = &o;
+	ck_assert_int_eq(yh_draw_run(&tr, &dr, store, FOOD, FOOD_VALUE, &opt), YH_EIO);
+	ck_assert_ptr_null(tr);
+	ck_assert_ptr_nonnull(strstr(yh_error_message(), "transcript"));
+	ck_assert_uint_eq(tu_ledger_head(store), head);
+	{
+		char *after = fingerprint(store);
+
+		ck_assert_str_eq(after, fp);
+		free(after);
+	}
+	o.fail = 0;
+	opt.on_selected = enough_after_two;
+	opt.selected_ctx = &selected;
+	opt.on_reserve = enough_after_two;
+	opt.reserve_ctx = &reserves;
+	ck_assert_msg(yh_draw_run(&tr, &dr, store, FOOD, FOOD_VALUE, &opt) == YH_OK, "%s", yh_error_message());
+	ck_assert_uint_ge(o.pieces, 1); /* in pieces of 64 KiB: test_select writes many */
+	ck_assert_str_eq(o.b.s, tr);
+	ck_assert_int_eq(yh_draw_transcript(&stored, store, FOOD), YH_OK);
+	ck_assert_str_eq(stored, tr);
+	crypto_hash_sha256(d, (const unsigned char *)tr, strlen(tr));
+	ck_assert_mem_eq(d, dr.transcript_sha256, 32);
+	ck_assert_uint_gt(dr.selected, 2);
+	ck_assert_uint_gt(dr.reserves, 2);
+	ck_assert_uint_eq(selected, 2);
+	ck_assert_uint_eq(reserves, 2);
+	free(tr);
+	free(stored);
+	free(o.b.s);
+	free(fp);
+	yh_store_close(store);
+
+	/* version 1: on_transcript lies past its end and must not be read */
+	store = fixture_store("stream-v1.db");
+	add_task_file(store, tu_fixture("task-food.json"));
+	free(commit_ok(store, FOOD, "streamed"));
+	{
+		union { yh_draw_options o; unsigned char bytes[sizeof(yh_draw_options)]; } v1;
+
+		memset(v1.bytes, 0xa5, sizeof(v1.bytes)); /* garbage where version 2's members are */
+		memset(&v1.o, 0, offsetof(yh_draw_options, on_transcript));
+		v1.o.version = 1;
+		v1.o.threads = 1;
+		ck_assert_msg(yh_draw_run(&tr, &dr, store, FOOD, FOOD_VALUE, &v1.o) == YH_OK, "%s", yh_error_message());
+		ck_assert_int_eq(yh_draw_transcript(&stored, store, FOOD), YH_OK);
+		ck_assert_str_eq(stored, tr);
+		free(tr);
+		free(stored);
+	}
+	yh_store_close(store);
+}
+END_TEST
+
 START_TEST(test_shuffled_files_identical)
 {
 	yh_store *a = fixture_store("plain.db"), *b = store_named("shuffled.db");
@@ -605,9 +712,11 @@ START_TEST(test_lifecycle_errors)
 	{
 		yh_draw_options dopt = YH_DRAW_OPTIONS_INIT;
 
-		dopt.version = 2;
+		dopt.version = YH_DRAW_OPTIONS_VERSION + 1;
 		ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, FOOD_VALUE, &dopt), YH_EINVAL);
 		ck_assert_ptr_nonnull(strstr(yh_error_message(), "YH_DRAW_OPTIONS_INIT"));
+		dopt.version = 0;
+		ck_assert_int_eq(yh_draw_run(&out, &tu_draw_result, store, FOOD, FOOD_VALUE, &dopt), YH_EINVAL);
 	}
 	ck_assert_uint_eq(tu_ledger_head(store), head);
 	/* a commit must name its entropy source */
@@ -1945,7 +2054,7 @@ END_TEST
 
 /* A scan without whole rows reads only the columns the task needs (frozen.c, store
  * projection): for a task filtering or stratifying on each column it offers the same eligible
- * rows, names and stratum keys as a scan of whole rows. */
+ * rows and stratum keys as a scan of whole rows, and no names. */
 typedef struct {
 	const yh_task *task;
 	char **v;
@@ -1958,9 +2067,17 @@ static int offer_eligible(void *ctx, const char *const *row)
 	char key[YH_STRATUM_KEY_MAX], line[1024];
 
 	TU_REQUIRE_INT(yh_task_stratum_key(key, sizeof(key), o->task, row), YH_OK);
-	snprintf(line, sizeof(line), "%s|%s|%s", row[YH_E_ID], row[YH_E_NAME], key);
+	snprintf(line, sizeof(line), "%s|%s", row[YH_E_ID], key);
 	o->v = realloc(o->v, (o->n + 1) * sizeof(char *));
 	TU_REQUIRE(o->v && (o->v[o->n++] = strdup(line)), "out of memory");
+	return 0;
+}
+
+/* The draw's scan does not read the names: it looks up the few it selects afterwards. */
+static int no_name(void *ctx, const char *const *row)
+{
+	(void)ctx;
+	TU_REQUIRE(*row[YH_E_NAME] == '\0', "the scan read the name of %s", row[YH_E_ID]);
 	return 0;
 }
 
@@ -2004,6 +2121,7 @@ START_TEST(test_scan_columns)
 		f.freeze_seq = head;
 		part.task = whole.task = f.task;
 		ck_assert_int_eq(yh_frozen_scan(store, &f, NULL, offer_eligible, &part), YH_OK);
+		ck_assert_int_eq(yh_frozen_scan(store, &f, NULL, no_name, NULL), YH_OK);
 		ck_assert_int_eq(yh_frozen_scan(store, &f, whole_row, offer_eligible, &whole), YH_OK);
 		ck_assert_msg(whole.n > 0 && whole.n < NENT, "task %zu: the filter or strata keep some rows", t);
 		ck_assert_uint_eq(part.n, whole.n);
@@ -2021,6 +2139,110 @@ START_TEST(test_scan_columns)
 			yh_task_free(task);
 		}
 	}
+	yh_store_close(store);
+}
+END_TEST
+
+/* The scan from both ends on two connections (draw_scan.c) takes every eligible row exactly
+ * once, however the two threads meet: the strata's counts match the commitment (close checks
+ * them) and the cutoffs, reserves and ranked entities equal those of one ordered scan. */
+static int any_name(void *ctx, const char *const *ids, size_t n, yh_name_found_fn found,
+                    void *found_ctx)
+{
+	size_t i;
+	int rc;
+
+	(void)ctx;
+	(void)ids;
+	for (i = 0; i < n; i++)
+		if ((rc = found(found_ctx, i, "n")) != 0)
+			return rc;
+	return 0;
+}
+
+static int ranked(void *ctx, const yh_selected *e)
+{
+	tu_buf_fmt(ctx, "%llu %s %s %s\n", (unsigned long long)e->rank, e->id, e->stratum->key,
+	           tu_hex(e->ticket, 32));
+	return 0;
+}
+
+/* The selection as text: cutoffs, reserves, then the ranked entities. */
+static char *selection_text(yh_selector *sel)
+{
+	const yh_selection *s;
+	tu_buf b = { 0 };
+	size_t i;
+
+	ck_assert_msg(yh_selector_close(&s, sel) == YH_OK, "%s", yh_error_message());
+	for (i = 0; i < s->frozen->nstrata; i++)
+		tu_buf_fmt(&b, "cutoff %s %s\n", s->frozen->strata[i].key,
+		           s->has_cutoff[i] ? tu_hex(s->cutoffs[i], 32) : "-");
+	for (i = 0; i < s->nreserves; i++)
+		tu_buf_fmt(&b, "reserve %s %llu %s\n", s->reserves[i].stratum->key,
+		           (unsigned long long)s->reserves[i].order, s->reserves[i].id);
+	ck_assert_int_eq(yh_selector_emit(sel, 0, ranked, &b), YH_OK);
+	return tu_buf_take(&b);
+}
+
+START_TEST(test_scan_both_ends)
+{
+	yh_store *store = store_named("ends.db"), *second = NULL;
+	yh_import_report rep;
+	yh_frozen f;
+	json_t *ann;
+	unsigned char seed[32];
+	char *text, *one;
+	int round;
+
+	generate_registers();
+	tu_import_ok(&rep, store, YH_REGISTER_ENTITIES, tu_path("big-entities.csv"), NULL);
+	tu_import_ok(&rep, store, YH_REGISTER_INSPECTORS, tu_path("big-inspectors.csv"), NULL);
+	tu_import_ok(&rep, store, YH_REGISTER_CONFLICTS, tu_path("big-conflicts.csv"), NULL);
+	add_task(store, big_task);
+	text = commit_ok(store, "T-BIG", "both ends");
+	ann = tu_json(text);
+	free(text);
+	memset(&f, 0, sizeof(f));
+	{
+		yh_task *task = NULL;
+
+		ck_assert_int_eq(yh_task_get(&task, store, "T-BIG"), YH_OK);
+		f.task = task;
+	}
+	f.freeze_seq = (uint64_t)tu_jint(ann, "freeze_seq");
+	ck_assert_int_eq(yh_frozen_strata_from_json(&f, json_object_get(ann, "strata")), YH_OK);
+	tu_sha256_label(seed, "test_scan_both_ends");
+	{
+		yh_selector *sel = NULL;
+
+		ck_assert_int_eq(yh_selector_new(&sel, &f, seed, 1, NULL, NULL), YH_OK);
+		yh_selector_lookup_names(sel, any_name, NULL);
+		ck_assert_int_eq(yh_frozen_scan(store, &f, NULL, yh_selector_add, sel), YH_OK);
+		one = selection_text(sel);
+		yh_selector_free(sel);
+	}
+	ck_assert_int_eq(yh_store_open(&second, yh_store_path(store)), YH_OK);
+	for (round = 0; round < 8; round++) { /* the threads meet somewhere else each time */
+		yh_selector *both = NULL;
+
+		ck_assert_int_eq(yh_selector_new(&both, &f, seed, 1, NULL, NULL), YH_OK);
+		yh_selector_lookup_names(both, any_name, NULL);
+		ck_assert_msg(yh_draw_scan_both(store, second, &f, both) == YH_OK, "%s", yh_error_message());
+		text = selection_text(both);
+		ck_assert_str_eq(text, one);
+		free(text);
+		yh_selector_free(both);
+	}
+	free(one);
+	yh_store_close(second);
+	{
+		yh_task *task = (yh_task *)f.task;
+
+		yh_frozen_clear(&f);
+		yh_task_free(task);
+	}
+	json_decref(ann);
 	yh_store_close(store);
 }
 END_TEST
@@ -2287,6 +2509,7 @@ static Suite *draw_suite(void)
 
 	tcase_add_test(tc, test_food_vector);
 	tcase_add_test(tc, test_two_stores_identical);
+	tcase_add_test(tc, test_draw_streams_transcript);
 	tcase_add_test(tc, test_shuffled_files_identical);
 	tcase_add_test(tc, test_entropy_changes_selection);
 	tcase_add_test(tc, test_lifecycle_errors);
@@ -2303,6 +2526,7 @@ static Suite *draw_suite(void)
 	tcase_add_test(big, test_large_generated_draw);
 	tcase_add_test(big, test_threads_identical);
 	tcase_add_test(big, test_scan_columns);
+	tcase_add_test(big, test_scan_both_ends);
 	return s;
 }
 

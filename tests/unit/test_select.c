@@ -389,29 +389,68 @@ static void frozen_close(yh_frozen *f)
 	yh_task_free(t);
 }
 
-/* Feeds the entities in the order of `order` (indexes into ents) with `threads`. */
-static void select_rows(run *out, const size_t *order, size_t n, int threads)
+/* Names by id, as the draw asks the store for them: counts what it is asked, checks the ids
+ * come in ascending order, and leaves out `missing` when it is set. */
+typedef struct {
+	size_t asked, calls;
+	const char *missing;
+} lookup;
+
+static int lookup_names(void *ctx, const char *const *ids, size_t n, yh_name_found_fn found,
+                        void *found_ctx)
+{
+	lookup *l = ctx;
+	size_t i, j;
+	int rc;
+
+	l->calls++;
+	for (i = 0; i < n; i++) {
+		TU_REQUIRE(i == 0 || strcmp(ids[i - 1], ids[i]) < 0, "ids out of order: %s, %s", ids[i - 1], ids[i]);
+		l->asked++;
+		if (l->missing && strcmp(ids[i], l->missing) == 0)
+			continue;
+		for (j = 0; j < NENT && strcmp(ents[j].id, ids[i]) != 0; j++)
+			;
+		TU_REQUIRE(j < NENT, "asked for an unknown id %s", ids[i]);
+		if ((rc = found(found_ctx, i, ents[j].name)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Feeds the entities in the order of `order` (indexes into ents) with `threads`; with l, the
+ * names are looked up after the scan (the rows carry none). */
+static int select_rows_with(run *out, const size_t *order, size_t n, int threads, lookup *l)
 {
 	yh_selector *sel = NULL;
 	yh_frozen f;
 	tu_buf b = { 0 };
 	char *t;
 	size_t i;
+	int rc;
 
 	frozen_open(&f, STRATA);
 	out->entries = json_array();
 	ck_assert_int_eq(yh_selector_new(&sel, &f, the_seed, threads, NULL, NULL), YH_OK);
+	if (l)
+		yh_selector_lookup_names(sel, lookup_names, l);
 	for (i = 0; i < n; i++) {
 		const gen *g = &ents[order[i]];
-		const char *row[YH_E_COLUMNS] = { g->id, g->name, "", "330106", "", risk_of[g->stratum],
-		                                  "active", "0" };
+		const char *row[YH_E_COLUMNS] = { g->id, l ? "" : g->name, "", "330106", "",
+		                                  risk_of[g->stratum], "active", "0" };
 
 		TU_REQUIRE(yh_selector_add(sel, row) == YH_OK, "add %s: %s", g->id, yh_error_message());
 	}
-	ck_assert_msg(finish(sel, &out->strata, &out->reserves, 0, out->entries) ==
-	              YH_OK, "%s", yh_error_message());
+	rc = finish(sel, &out->strata, &out->reserves, 0, out->entries);
 	yh_selector_free(sel);
 	frozen_close(&f);
+	if (rc != YH_OK) {
+		json_decref(out->strata);
+		json_decref(out->reserves);
+		json_decref(out->entries);
+		memset(out, 0, sizeof(*out));
+		return rc;
+	}
 	{
 		json_t *all[3] = { out->strata, out->reserves, out->entries };
 
@@ -423,6 +462,12 @@ static void select_rows(run *out, const size_t *order, size_t n, int threads)
 		}
 	}
 	out->text = tu_buf_take(&b);
+	return YH_OK;
+}
+
+static void select_rows(run *out, const size_t *order, size_t n, int threads)
+{
+	ck_assert_msg(select_rows_with(out, order, n, threads, NULL) == YH_OK, "%s", yh_error_message());
 }
 
 static void run_free(run *r)
@@ -560,6 +605,43 @@ END_TEST
 
 /* The rows must be the ones committed: a stratum whose count differs, or an entity in a
  * stratum the commitment does not have, is refused. */
+/* The names looked up after the scan, in chunks, on one thread or two: the same output as names
+ * kept in the heaps, and only the selected entities and the reserves are asked for. */
+START_TEST(test_selection_names_by_lookup)
+{
+	size_t *o = order_of(11), selected = 0, reserves = 0, s;
+	lookup l = { 0, 0, NULL };
+	run kept, r;
+	int threads;
+
+	generate();
+	for (s = 0; s < NSTRATA; s++) {
+		selected += want_k[s];
+		reserves += want_r[s];
+	}
+	select_rows(&kept, o, NENT, 1);
+	for (threads = 1; threads <= 2; threads++) {
+		memset(&l, 0, sizeof(l));
+		ck_assert_msg(select_rows_with(&r, o, NENT, threads, &l) == YH_OK, "%s", yh_error_message());
+		ck_assert_str_eq(r.text, kept.text);
+		ck_assert_uint_eq(l.asked, selected + reserves);
+		ck_assert_uint_ge(l.calls, 2); /* the reserves, then the selected */
+		run_free(&r);
+	}
+	check_run(&kept);
+	/* an id the lookup does not find (the store changed under the draw) is an error */
+	for (s = 0; s < 2; s++) { /* of stratum "-", all selected: in the middle of a chunk, the last */
+		const char *gone = s ? ents[NENT - NSTRATA].id : ents[0].id;
+
+		l = (lookup){ 0, 0, gone };
+		ck_assert_int_eq(select_rows_with(&r, o, NENT, 2, &l), YH_ESTALE);
+		ck_assert_msg(strstr(yh_error_message(), gone) != NULL, "%s", yh_error_message());
+	}
+	run_free(&kept);
+	free(o);
+}
+END_TEST
+
 START_TEST(test_selection_refuses_other_population)
 {
 	static const char *const strata[] = {
@@ -626,77 +708,206 @@ END_TEST
 #define EX_COMMITMENT "9e2eb2c6e62c6796c4f2e25f13307ba5986e53327ed6d66d64ea42dbf4affea9"
 #define EX_VALUE "public value for food"
 #define EX_SEED "6f50ce7117555105c64535b0aa909d848624969e323a6625359d303c87d8047f"
-#define EX_RANK1_TICKET "00f7e111bd99c34a4ac04c8e5be2025e790d2d66e8a3ab3e12b2b2483e6d5e06"
 
-/* yh_transcript_text puts the streamed entries where the empty "selected" member is: the same
- * bytes as the whole transcript serialised at once (docs/spec.md §10). */
-static void check_transcript(json_t *entries)
+/* The streamed writer's bytes, gathered; fail_after > 0 makes the write that would pass that many
+ * bytes fail. */
+typedef struct {
+	tu_buf out;
+	size_t writes, fail_after;
+} gathered;
+
+static int gather(void *ctx, const char *bytes, size_t n)
+{
+	gathered *g = ctx;
+	char *t;
+
+	if (g->fail_after && g->out.len + n > g->fail_after)
+		return yh_error_set(YH_EIO, "full");
+	g->writes++;
+	t = malloc(n + 1);
+	memcpy(t, bytes, n);
+	t[n] = '\0';
+	tu_buf_str(&g->out, t); /* the transcript holds no NUL */
+	free(t);
+	return 0;
+}
+
+/* Typed results for the writer: two strata, reserves, and selected entities whose names need
+ * every kind of escape, with and without teams. */
+typedef struct {
+	yh_frozen f;
+	yh_stratum strata[2];
+	unsigned char cutoffs[2][32];
+	int has_cutoff[2];
+	yh_reserve reserves[3];
+	yh_selection sel;
+	char *officer_rows[2][YH_I_COLUMNS];
+	yh_officer officers[2];
+} typed;
+
+static const char *const awkward[] = {
+	"\"selected\":[] 某店", "back\\slash", "n\x01 tab\t nl\n", "\"reserves\":[]", "😀 U+1F600",
+	"plain", "", "\xe2\x80\xa8 line separator",
+};
+
+static void typed_open(typed *t)
+{
+	static const char *const o[2][3] = { { "P1", "王\"五", "330100-SCJG" }, { "P2", "\\x", "d\x02" } };
+	size_t i, j;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->strata[0].key, sizeof(t->strata[0].key), "A");
+	snprintf(t->strata[1].key, sizeof(t->strata[1].key), "B|\"q\"");
+	t->strata[0].population = 9;
+	t->strata[0].k = 2;
+	t->strata[0].reserves = 2;
+	t->strata[1].population = 3;
+	t->strata[1].k = 3;
+	snprintf(t->strata[0].rate, sizeof(t->strata[0].rate), "10%%");
+	t->f.strata = t->strata;
+	t->f.nstrata = 2;
+	for (i = 0; i < 32; i++)
+		t->cutoffs[0][i] = (unsigned char)(i * 7);
+	t->has_cutoff[0] = 1;
+	for (i = 0; i < 3; i++) {
+		t->reserves[i].stratum = &t->strata[i < 2 ? 0 : 1];
+		t->reserves[i].order = i + 1;
+		t->reserves[i].id = i == 0 ? "R1" : i == 1 ? "R2" : "R3";
+		t->reserves[i].name = awkward[i * 3 % 8];
+		memset(t->reserves[i].ticket, (int)(0x10 + i), 32);
+	}
+	t->sel.frozen = &t->f;
+	t->sel.cutoffs = (const unsigned char (*)[32])t->cutoffs;
+	t->sel.has_cutoff = t->has_cutoff;
+	t->sel.reserves = t->reserves;
+	t->sel.nreserves = 3;
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < YH_I_COLUMNS; j++)
+			t->officer_rows[i][j] = "";
+		t->officer_rows[i][YH_I_ID] = (char *)o[i][0];
+		t->officer_rows[i][YH_I_NAME] = (char *)o[i][1];
+		t->officer_rows[i][YH_I_DEPARTMENT] = (char *)o[i][2];
+		memcpy(t->officers[i].row, t->officer_rows[i], sizeof(t->officer_rows[i]));
+	}
+}
+
+/* Entry i of n: names cycle through the awkward ones; every third has no team. */
+static void typed_entry(yh_selected *e, const typed *t, size_t i, int teams)
+{
+	static char ids[16];
+
+	memset(e, 0, sizeof(*e));
+	snprintf(ids, sizeof(ids), "E%06zu", i);
+	e->rank = i + 1;
+	e->id = ids;
+	e->name = awkward[i % 8];
+	e->stratum = &t->strata[i % 2];
+	memset(e->ticket, (int)(i & 0xff), 32);
+	e->has_team = teams;
+	e->team.n = i % 3 == 2 ? 0 : i % 3 + 1;
+	if (e->team.n > 2)
+		e->team.n = 2;
+	e->team.members[0].officer = &t->officers[i % 2];
+	e->team.members[1].officer = &t->officers[(i + 1) % 2];
+	memset(e->team.members[0].pair_ticket, 0xa0, 32);
+	memset(e->team.members[1].pair_ticket, 0x0b, 32);
+}
+
+/* The writer's bytes are those of the whole document serialised at once by yh_jcs_dump
+ * (docs/spec.md §10), whatever the names hold and however many entries there are. */
+static void check_transcript(size_t n, int teams)
 {
 	json_t *ann = tu_json("{\"format\":\"yaohao-announcement/2\",\"task_id\":\"T-S\",\"load_cap\":3,"
-	                      "\"strata\":[{\"key\":\"A\",\"population\":3,\"selected\":2,\"reserves\":1,\"rate\":\"\"}],"
 	                      "\"entities\":{\"count\":3,\"excluded\":[]},\"commitment\":\"" EX_COMMITMENT "\","
-	                      "\"entropy_source\":\"a \\\"selected\\\":[] in text\"}");
-	json_t *before = json_deep_copy(ann), *whole = json_deep_copy(ann);
-	json_t *strata = tu_json("[{\"key\":\"A\",\"population\":3,\"selected\":2,\"reserves\":1,\"rate\":\"\","
-	                         "\"cutoff\":\"" EX_RANK1_TICKET "\"}]");
-	json_t *reserves = tu_json("[{\"stratum\":\"A\",\"order\":1,\"id\":\"E9\",\"name\":\"n\",\"ticket\":\""
-	                           EX_RANK1_TICKET "\"}]");
+	                      "\"zz\":{\"reserves\":[],\"selected\":[]},"
+	                      "\"entropy_source\":\"a \\\"selected\\\":[] in text,\\\"reserves\\\":[]\"}");
+	json_t *before = json_deep_copy(ann), *whole = json_deep_copy(ann), *entries = json_array();
 	unsigned char secret[32], seed[32];
-	tu_buf sel = { 0 };
-	char *out = NULL, *want = NULL, *one, *sel_text;
-	json_t *e, *parsed;
-	size_t i, len;
+	yh_transcript_writer *w = NULL;
+	gathered g = { { 0 }, 0, 0 };
+	char *want = NULL;
+	yh_selected e;
+	typed t;
+	size_t i;
 
+	typed_open(&t);
 	tu_unhex(secret, 32, EX_SECRET);
 	tu_unhex(seed, 32, EX_SEED);
-	json_array_foreach(entries, i, e) {
-		ck_assert_int_eq(yh_jcs_dump(&one, e), YH_OK);
-		if (i)
-			tu_buf_str(&sel, ",");
-		tu_buf_str(&sel, one);
-		free(one);
+	ck_assert_msg(yh_transcript_begin(&w, ann, secret, EX_VALUE, seed, &t.sel, gather, &g) == YH_OK,
+	              "%s", yh_error_message());
+	for (i = 0; i < n; i++) {
+		typed_entry(&e, &t, i, teams);
+		ck_assert_int_eq(yh_transcript_add(w, &e), YH_OK);
+		json_array_append_new(entries, yh_selected_json(&e));
 	}
-	sel_text = sel.s; /* NULL when there are none, as the draw passes it */
-	len = sel.len;
-	ck_assert_msg(yh_transcript_text(&out, ann, secret, EX_VALUE, seed, strata, reserves, &sel_text, len) ==
-	              YH_OK, "%s", yh_error_message());
-	ck_assert_ptr_null(sel_text); /* taken */
+	ck_assert_int_eq(yh_transcript_end(w), YH_OK);
+	yh_transcript_writer_free(w);
 	ck_assert_msg(json_equal(ann, before), "the announcement was changed");
 
 	json_object_set_new(whole, "format", json_string("yaohao-transcript/2"));
 	json_object_set_new(whole, "entropy_value", json_string(EX_VALUE));
 	json_object_set_new(whole, "secret", json_string(EX_SECRET));
 	json_object_set_new(whole, "seed", json_string(EX_SEED));
-	json_object_set(whole, "strata", strata);
-	json_object_set(whole, "reserves", reserves);
-	json_object_set(whole, "selected", entries);
+	json_object_set_new(whole, "strata", yh_selection_strata_json(&t.sel));
+	json_object_set_new(whole, "reserves", yh_selection_reserves_json(&t.sel));
+	json_object_set_new(whole, "selected", entries);
 	ck_assert_int_eq(yh_jcs_dump(&want, whole), YH_OK);
-	ck_assert_str_eq(out, want);
-	parsed = tu_json(out);
-	ck_assert_msg(json_equal(parsed, whole), "%s", out);
-	ck_assert_str_eq(tu_jstr(parsed, "format"), "yaohao-transcript/2");
-	json_decref(parsed);
-	free(out);
+	ck_assert_uint_eq(g.out.len, strlen(want));
+	ck_assert_str_eq(g.out.s, want);
+	/* written in pieces of at most 64 KiB or so, not once at the end */
+	if (g.out.len > (1u << 17))
+		ck_assert_uint_gt(g.writes, 2);
+
+	/* a write that fails stops the writer with its code */
+	g.fail_after = g.out.len / 2;
+	free(g.out.s);
+	g.out = (tu_buf){ 0 };
+	{
+		int rc = yh_transcript_begin(&w, ann, secret, EX_VALUE, seed, &t.sel, gather, &g);
+
+		for (i = 0; rc == YH_OK && i < n; i++) {
+			typed_entry(&e, &t, i, teams);
+			rc = yh_transcript_add(w, &e);
+		}
+		if (rc == YH_OK)
+			rc = yh_transcript_end(w);
+		ck_assert_int_eq(rc, YH_EIO);
+		yh_transcript_writer_free(w);
+	}
+	free(g.out.s);
 	free(want);
 	json_decref(ann);
 	json_decref(before);
 	json_decref(whole);
-	json_decref(strata);
-	json_decref(reserves);
 }
 
 START_TEST(test_transcript_text)
 {
-	json_t *entries = tu_json(
-		"[{\"rank\":1,\"id\":\"E1\",\"name\":\"\\\"selected\\\":[] 某店\",\"stratum\":\"A\",\"ticket\":\"00\","
-		"\"team\":[{\"id\":\"P1\",\"name\":\"\\\\\",\"department\":\"d\",\"role\":\"leader\",\"pair_ticket\":\"01\"}]},"
-		"{\"rank\":2,\"id\":\"E2\",\"name\":\"n\\u0001\",\"stratum\":\"A\",\"ticket\":\"02\",\"team\":[]}]");
-	json_t *none = json_array();
+	check_transcript(0, 1);     /* nothing selected: "selected":[] stays empty */
+	check_transcript(8, 1);
+	check_transcript(8, 0);     /* a replay without teams writes no "team" */
+	check_transcript(3000, 1);  /* past the writer's buffer: many pieces */
+}
+END_TEST
 
-	check_transcript(entries);
-	check_transcript(none); /* nothing selected: "selected":[] stays empty */
-	json_decref(entries);
-	json_decref(none);
+/* A name that is not UTF-8 is refused, as jansson would refuse it. */
+START_TEST(test_transcript_refuses_bad_utf8)
+{
+	json_t *ann = tu_json("{\"format\":\"yaohao-announcement/2\",\"task_id\":\"T-S\"}");
+	unsigned char secret[32] = { 0 }, seed[32] = { 0 };
+	yh_transcript_writer *w = NULL;
+	gathered g = { { 0 }, 0, 0 };
+	yh_selected e;
+	typed t;
+
+	typed_open(&t);
+	ck_assert_int_eq(yh_transcript_begin(&w, ann, secret, EX_VALUE, seed, &t.sel, gather, &g), YH_OK);
+	typed_entry(&e, &t, 0, 1);
+	e.name = "bad \xff\xfe";
+	ck_assert_int_eq(yh_transcript_add(w, &e), YH_EDATA);
+	yh_transcript_writer_free(w);
+	free(g.out.s);
+	json_decref(ann);
 }
 END_TEST
 
@@ -714,8 +925,10 @@ static Suite *select_suite(void)
 	tcase_add_test(sel, test_selection_per_spec);
 	tcase_add_test(sel, test_selection_row_order);
 	tcase_add_test(sel, test_selection_threads);
+	tcase_add_test(sel, test_selection_names_by_lookup);
 	tcase_add_test(sel, test_selection_refuses_other_population);
 	tcase_add_test(sel, test_transcript_text);
+	tcase_add_test(sel, test_transcript_refuses_bad_utf8);
 	return s;
 }
 
