@@ -40,7 +40,7 @@ struct yh_register_writer {
 	int has_last;
 	int copying;                       /* PostgreSQL, an empty register: rows go through COPY */
 	char *copy_sql;                    /* "COPY table (columns, valid_from) FROM STDIN" */
-	int chunked;                       /* PostgreSQL, a register with rows: COPY by chunks */
+	int chunked;                       /* PostgreSQL, a register with rows or a stage: by chunks */
 	char *stage;                       /* row-level security: the temporary table COPY fills */
 	char *stage_sql;                   /* its rows into the register, then it emptied */
 	yh_stmt *close_batch;              /* CLOSE_BATCH keys closed by one UPDATE */
