@@ -7,7 +7,8 @@
  * them through a COPY of every COPY_CHUNK bytes of them, run between the scan's fetches, after
  * the closes of their keys' current versions, which go CLOSE_BATCH keys to an UPDATE.  A role
  * that row-level security holds may not COPY into the register: its rows go by chunks through
- * a temporary table of the import's, each chunk then moved by one INSERT ... SELECT. */
+ * a temporary table of the import's, each chunk then moved by one INSERT ... SELECT, and its
+ * closes go one key to an UPDATE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,7 +180,7 @@ static int prepare_all(yh_register_writer *w)
 			return rc;
 		if (yh_db_kind(w->store) == YH_DB_POSTGRESQL && (rc = prepare_copy(w, cols)) < 0)
 			return rc;
-		if (w->chunked && (rc = prepare_close_batch(w)) < 0)
+		if (w->chunked && !w->stage && (rc = prepare_close_batch(w)) < 0)
 			return rc;
 	}
 	if (w->flags & YH_WRITE_EMPTY)
@@ -361,7 +362,9 @@ static int close_key(yh_register_writer *w, const char *const *key, const size_t
 
 	if (w->flags & YH_WRITE_DRY)
 		return YH_OK;
-	if (w->chunked) {
+	/* (not under row-level security: there the policy's dept condition takes the index, and
+	 * the UPDATE reads every current row of the department's, the key list a filter) */
+	if (w->close_batch) {
 		for (c = 0; c < w->reg->nkey; c++)
 			yh_db_bind_text_copy(w->close_batch, 2 + (int)(w->nclose * w->reg->nkey + c), key[c],
 			                     (int)lens[c]);

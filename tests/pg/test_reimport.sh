@@ -6,7 +6,8 @@
 # partial one changes, adds, and keeps a name holding COPY's escaped bytes.  Then the same
 # imports by a department's role under row-level security (the roles and grants of
 # docs/operations.md), where COPY fills a temporary table and INSERT ... SELECT moves each chunk:
-# the same again, every row of the department's, none seen by the other department.
+# the same again (its closes one UPDATE per key), every row the department's, none seen by the
+# other department; a department without TEMPORARY keeps the INSERTs.
 DOC=${DOC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/docs/operations.md}
 source "$TESTLIB"
 
@@ -137,6 +138,9 @@ moves=$(grep -c 'INSERT INTO entity (.*) SELECT .* FROM pg_temp.yh_stage_entity'
 assert_eq "$ncopy" "$moves" "each COPY followed by its INSERT ... SELECT"
 assert_eq 0 "$(grep -c 'INSERT INTO entity (.*) VALUES' <<<"$log")" "no row through INSERT ... VALUES"
 assert_eq 0 "$(grep -c 'COPY entity' <<<"$log")" "no COPY into the register itself"
+assert_eq 1 "$([ "$(grep -c 'UPDATE entity SET valid_to = .* AND id = ' <<<"$log")" -gt 0 ] && echo 1)" \
+	"$D1's closes: one key to an UPDATE"
+assert_eq 0 "$(grep -c 'UPDATE entity SET valid_to = .* IN (' <<<"$log")" "… never the 64-key UPDATE"
 # every version in the register is D1's, as many as the superuser's store holds; D2 sees none
 run "$PSQL" -X -q -A -t "$PG" -c "SELECT count(*) FROM entity"
 versions=$STDOUT
