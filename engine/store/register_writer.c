@@ -5,7 +5,10 @@
  * page cache holds them whatever the register's size.  On PostgreSQL a register with no current
  * rows (nothing to read or close) takes its rows through one COPY; a register with rows takes
  * them through a COPY of every COPY_CHUNK bytes of them, run between the scan's fetches, after
- * the closes of their keys' current versions, which go CLOSE_BATCH keys to an UPDATE. */
+ * the closes of their keys' current versions, which go CLOSE_BATCH keys to an UPDATE.  A role
+ * that row-level security holds may not COPY into the register: its rows go by chunks through
+ * a temporary table of the import's, each chunk then moved by one INSERT ... SELECT, and its
+ * closes go one key to an UPDATE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +41,9 @@ struct yh_register_writer {
 	int has_last;
 	int copying;                       /* PostgreSQL, an empty register: rows go through COPY */
 	char *copy_sql;                    /* "COPY table (columns, valid_from) FROM STDIN" */
-	int chunked;                       /* PostgreSQL, a register with rows: COPY by chunks */
+	int chunked;                       /* PostgreSQL, a register with rows or a stage: by chunks */
+	char *stage;                       /* row-level security: the temporary table COPY fills */
+	char *stage_sql;                   /* its rows into the register, then it emptied */
 	yh_stmt *close_batch;              /* CLOSE_BATCH keys closed by one UPDATE */
 	size_t nclose;                     /* keys bound to it, not closed yet */
 };
@@ -68,6 +73,59 @@ static int prepare_close_batch(yh_register_writer *w)
 	rc = yh_store_prepare(w->store, &w->close_batch, sql, "cannot prepare the import");
 	free(sql);
 	return rc;
+}
+
+/* 1 in *may when the session's role may make temporary tables. */
+static int may_make_temp(int *may, yh_store *store)
+{
+	yh_stmt *st = NULL;
+	int rc;
+
+	*may = 0;
+	if ((rc = yh_store_prepare(store, &st, "SELECT has_database_privilege(current_database(), "
+	                           "'TEMPORARY')", "cannot prepare the import")) < 0)
+		return rc;
+	rc = yh_db_step(st);
+	if (rc == YH_DB_ROW)
+		*may = (int)yh_db_int64(st, 0);
+	rc = rc == YH_DB_ROW ? YH_OK : yh_store_fail(store, "cannot read the session's privileges");
+	yh_db_finalize(st);
+	return rc;
+}
+
+/* PostgreSQL: the rows to add go through COPY.  It is refused into a table whose row-level
+ * security holds the role, so there it fills a temporary table of the session's (no policy,
+ * gone at the commit or the rollback) holding just the copied columns, and after each COPY one
+ * INSERT ... SELECT moves the rows into the register, where the policy's check and the dept
+ * column's default apply.  By chunks then, even into an empty register: the temporary table
+ * never holds more than one.  A role that may not make temporary tables keeps the INSERTs. */
+static int prepare_copy(yh_register_writer *w, const char *cols)
+{
+	char sql[2048];
+	int may;
+	int rc;
+
+	if (w->store->rls) {
+		if ((rc = may_make_temp(&may, w->store)) < 0 || !may)
+			return rc;
+		snprintf(sql, sizeof(sql), "pg_temp.yh_stage_%s", w->table);
+		if (!(w->stage = strdup(sql)))
+			return yh_error_set(YH_ENOMEM, "out of memory");
+		snprintf(sql, sizeof(sql), "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS "
+		         "SELECT %s, valid_from FROM %s WITH NO DATA", w->stage, cols, w->table);
+		if (yh_db_exec(w->store, sql) < 0)
+			return yh_store_fail(w->store, "cannot prepare the import");
+		snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, valid_from) SELECT %s, valid_from "
+		         "FROM %s; TRUNCATE %s", w->table, cols, cols, w->stage, w->stage);
+		if (!(w->stage_sql = strdup(sql)))
+			return yh_error_set(YH_ENOMEM, "out of memory");
+	}
+	snprintf(sql, sizeof(sql), "COPY %s (%s, valid_from) FROM STDIN",
+	         w->stage ? w->stage : w->table, cols);
+	if (!(w->copy_sql = strdup(sql)))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	w->chunked = w->stage || !(w->flags & YH_WRITE_EMPTY);
+	return YH_OK;
 }
 
 static int prepare_all(yh_register_writer *w)
@@ -120,14 +178,9 @@ static int prepare_all(yh_register_writer *w)
 		         w->table, keys);
 		if ((rc = yh_store_prepare(w->store, &w->close_one, sql, "cannot prepare the import")) < 0)
 			return rc;
-		/* (PostgreSQL refuses COPY into a table whose row-level security holds the role) */
-		if (yh_db_kind(w->store) == YH_DB_POSTGRESQL && !w->store->rls) {
-			snprintf(sql, sizeof(sql), "COPY %s (%s, valid_from) FROM STDIN", w->table, cols);
-			if (!(w->copy_sql = strdup(sql)))
-				return yh_error_set(YH_ENOMEM, "out of memory");
-			w->chunked = !(w->flags & YH_WRITE_EMPTY);
-		}
-		if (w->chunked && (rc = prepare_close_batch(w)) < 0)
+		if (yh_db_kind(w->store) == YH_DB_POSTGRESQL && (rc = prepare_copy(w, cols)) < 0)
+			return rc;
+		if (w->chunked && !w->stage && (rc = prepare_close_batch(w)) < 0)
 			return rc;
 	}
 	if (w->flags & YH_WRITE_EMPTY)
@@ -191,6 +244,8 @@ void yh_register_writer_free(yh_register_writer *w)
 	if (w->chunked) /* rows kept for a COPY that will not run */
 		yh_db_copy_discard(w->store);
 	free(w->copy_sql);
+	free(w->stage);
+	free(w->stage_sql);
 	free(w);
 }
 
@@ -307,7 +362,9 @@ static int close_key(yh_register_writer *w, const char *const *key, const size_t
 
 	if (w->flags & YH_WRITE_DRY)
 		return YH_OK;
-	if (w->chunked) {
+	/* (not under row-level security: there the policy's dept condition takes the index, and
+	 * the UPDATE reads every current row of the department's, the key list a filter) */
+	if (w->close_batch) {
 		for (c = 0; c < w->reg->nkey; c++)
 			yh_db_bind_text_copy(w->close_batch, 2 + (int)(w->nclose * w->reg->nkey + c), key[c],
 			                     (int)lens[c]);
@@ -327,7 +384,10 @@ static int flush_copy(yh_register_writer *w)
 
 	if ((rc = flush_closes(w)) < 0)
 		return rc;
-	if (yh_db_copy_flush(w->store, w->copy_sql) < 0)
+	if (w->stage && !w->store->copy_len) /* nothing to copy, nothing to move */
+		return YH_OK;
+	if (yh_db_copy_flush(w->store, w->copy_sql) < 0 ||
+	    (w->stage && yh_db_exec(w->store, w->stage_sql) < 0))
 		return yh_store_fail(w->store, "cannot write the register");
 	return YH_OK;
 }
@@ -546,6 +606,15 @@ int yh_register_writer_finish(uint64_t *closed, yh_register_writer *w)
 	}
 	if (w->chunked && (rc = flush_copy(w)) < 0)
 		return rc;
+	if (w->stage) { /* gone now, not at the commit: the transaction may open another writer */
+		char sql[128];
+
+		snprintf(sql, sizeof(sql), "DROP TABLE %s", w->stage);
+		free(w->stage);
+		w->stage = NULL;
+		if (yh_db_exec(w->store, sql) < 0)
+			return yh_store_fail(w->store, "cannot write the register");
+	}
 	*closed = w->closed;
 	return YH_OK;
 }

@@ -3,7 +3,12 @@
 # gives: the same ledger entries and counts, and the same register as of every entry.  The
 # register is large enough for several chunks (1 MiB of rows each) and several batches of
 # closes (64 keys each, the last one partly filled); a full re-import adds, changes, closes; a
-# partial one changes, adds, and keeps a name holding COPY's escaped bytes.
+# partial one changes, adds, and keeps a name holding COPY's escaped bytes.  Then the same
+# imports by a department's role under row-level security (the roles and grants of
+# docs/operations.md), where COPY fills a temporary table and INSERT ... SELECT moves each chunk:
+# the same again (its closes one UPDATE per key), every row the department's, none seen by the
+# other department; a department without TEMPORARY keeps the INSERTs.
+DOC=${DOC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/docs/operations.md}
 source "$TESTLIB"
 
 CLUSTER=${CLUSTER:?CLUSTER must name tests/pg/cluster.sh}
@@ -75,4 +80,95 @@ case "$(cat pg.import.5)" in
 *"30000 rows, 18000 added, 101 changed, 11899 unchanged, 0 closed"*) _pass "v4: 101 changed, 18,000 added" ;;
 *) _fail "v4: not 101 changed, 18,000 added" "$(cat pg.import.5)" ;;
 esac
+
+# ---- the same imports by a department's role, under row-level security ---------------------------
+
+PSQL="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql"
+D1=330100-SCJG D2=330200-SCJG
+uri() { printf 'postgresql:///%s?host=%s&user=%s' "$1" "$PGDIR" "$2"; } # uri DATABASE ROLE
+as() { # as ROLE SQL...: psql as ROLE on the database yaohao
+	local role=$1; shift
+	run "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 "$(uri yaohao "$role")" "$@"
+}
+doc_sql() { # the SQL block "<!-- sql: NAME -->" of the English part
+	awk -v name="$1" '/^## 中文/ { exit } $0 == "<!-- sql: " name " -->" { want = 1; next }
+		want && /^```sql/ { inside = 1; next } inside && /^```/ { exit } inside { print }' "$DOC"
+}
+doc_sql roles > roles.sql
+doc_sql grants > grants.sql
+[ -s roles.sql ] && [ -s grants.sql ] || _fail "docs/operations.md has the SQL blocks roles and grants"
+run "$PSQL" -X -q -v ON_ERROR_STOP=1 "$(uri postgres yaohao)" -f roles.sql
+assert_exit 0 "the roles of docs/operations.md"
+run "$YAOHAO" init --schema-only --db "$(uri yaohao yaohao)&options=-c%20role%3Dyaohao_owner"
+assert_exit 0 "init --schema-only, as the owner"
+as yaohao -f grants.sql
+assert_exit 0 "the grants of docs/operations.md"
+DB1=$(uri yaohao yh_330100_scjg) DB2=$(uri yaohao yh_330200_scjg)
+run "$YAOHAO" init --department $D1 --db "$DB1" --key d1.key
+assert_exit 0 "$D1 makes its space, as its role"
+run "$YAOHAO" init --department $D2 --db "$DB2" --key d2.key
+assert_exit 0 "$D2 makes its space, as its role"
+# the statements of D1's sessions in the server's log: which way the rows went
+as yaohao -c "ALTER ROLE yh_330100_scjg SET log_statement = 'all'"
+assert_exit 0 "D1's statements logged"
+log0=$(wc -l < "$PGDIR/server.log")
+
+n=0
+for step in "v1.csv" "v2.csv" "--partial v3.csv" "v1.csv" "v4.csv"; do
+	n=$((n + 1)) before=$(wc -l < "$PGDIR/server.log")
+	# shellcheck disable=SC2086
+	run "$YAOHAO" import entities $step --db "$DB1" --key d1.key
+	copies[n]=$(tail -n +"$((before + 1))" "$PGDIR/server.log" | grep -c 'COPY pg_temp.yh_stage_entity (')
+	assert_exit 0 "$D1 imports $step"
+	assert_eq "$(cat "lite.import.$n")" "$(printf '%s\n%s' "$STDOUT" "$RC")" \
+		"$D1's import $step: the same entry, counts and SHA-256 as on SQLite"
+done
+for e in $entries; do
+	run "$YAOHAO" export entities --as-of "$e" --db "$DB1" -o "rls.$e.csv"
+	assert_exit 0 "$D1 exports as of entry $e"
+	if cmp -s "lite.$e.csv" "rls.$e.csv"; then _pass "$D1's register as of entry $e: SQLite's bytes"
+	else _fail "$D1's register as of entry $e differs from SQLite's"; diff "lite.$e.csv" "rls.$e.csv" | head -5; fi
+done
+log=$(tail -n +"$((log0 + 1))" "$PGDIR/server.log")
+# v1 into the empty register, 12,000 rows, and v2 into it with rows, 17,814 added: over 1 MiB each
+assert_eq 1 "$([ "${copies[1]}" -ge 2 ] && [ "${copies[2]}" -ge 2 ] && echo 1)" \
+	"$D1's rows went by chunks through COPY into the temporary table (v1: ${copies[1]} COPYs, v2: ${copies[2]})"
+ncopy=$(grep -c 'COPY pg_temp.yh_stage_entity (' <<<"$log")
+moves=$(grep -c 'INSERT INTO entity (.*) SELECT .* FROM pg_temp.yh_stage_entity' <<<"$log")
+assert_eq "$ncopy" "$moves" "each COPY followed by its INSERT ... SELECT"
+assert_eq 0 "$(grep -c 'INSERT INTO entity (.*) VALUES' <<<"$log")" "no row through INSERT ... VALUES"
+assert_eq 0 "$(grep -c 'COPY entity' <<<"$log")" "no COPY into the register itself"
+assert_eq 1 "$([ "$(grep -c 'UPDATE entity SET valid_to = .* AND id = ' <<<"$log")" -gt 0 ] && echo 1)" \
+	"$D1's closes: one key to an UPDATE"
+assert_eq 0 "$(grep -c 'UPDATE entity SET valid_to = .* IN (' <<<"$log")" "… never the 64-key UPDATE"
+# every version in the register is D1's, as many as the superuser's store holds; D2 sees none
+run "$PSQL" -X -q -A -t "$PG" -c "SELECT count(*) FROM entity"
+versions=$STDOUT
+as yh_audit -c "SELECT dept || ' ' || count(*) FROM entity GROUP BY dept"
+assert_eq "$D1 $versions" "$STDOUT" "the auditor: all $versions versions of entity are $D1's"
+as yh_330100_scjg -c "SELECT count(*) FROM entity"
+assert_eq "$versions" "$STDOUT" "$D1's role sees them"
+as yh_330200_scjg -c "SELECT count(*) FROM entity"
+assert_eq 0 "$STDOUT" "$D2's role sees none of them"
+run "$YAOHAO" export entities --db "$DB2" -o d2.csv
+assert_exit 0 "$D2 exports its entities"
+assert_eq 1 "$(wc -l < d2.csv)" "$D2's register: the header alone"
+
+# a role that may not make temporary tables keeps the INSERTs, with the same result
+as yaohao -c "REVOKE TEMPORARY ON DATABASE yaohao FROM PUBLIC" \
+	-c "ALTER ROLE yh_330200_scjg SET log_statement = 'all'"
+assert_exit 0 "no temporary tables for the departments"
+before=$(wc -l < "$PGDIR/server.log")
+run "$YAOHAO" import entities v1.csv --db "$DB2" --key d2.key
+assert_exit 0 "$D2 imports v1.csv"
+assert_eq "$(cat lite.import.1)" "$(printf '%s\n%s' "$STDOUT" "$RC")" "$D2's import: the same entry and counts"
+log=$(tail -n +"$((before + 1))" "$PGDIR/server.log")
+assert_eq 0 "$(grep -c 'COPY' <<<"$log")" "$D2's rows: no COPY"
+assert_eq 1 "$([ "$(grep -c 'INSERT INTO entity (.*) VALUES' <<<"$log")" -gt 0 ] && echo 1)" "… but INSERTs"
+set -- $entries
+run "$YAOHAO" export entities --as-of "$1" --db "$DB2" -o d2.csv
+assert_exit 0 "$D2 exports as of entry $1"
+cmp -s "lite.$1.csv" d2.csv && _pass "$D2's register: SQLite's bytes" || _fail "$D2's register differs from SQLite's"
+as yh_330100_scjg -c "SELECT count(*) FROM entity"
+assert_eq "$versions" "$STDOUT" "$D1's role sees none of $D2's rows"
 finish
