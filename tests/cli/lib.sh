@@ -345,6 +345,17 @@ store_copy() {
 	fi
 }
 
+# A throwaway PostgreSQL cluster for the test ($CLUSTER: tests/pg/cluster.sh) in $PGDIR,
+# stopped and removed when the script ends; exits 77 (skipped) when no server is installed.
+pg_throwaway_cluster() {
+	PGDIR=$(mktemp -d /tmp/yaohao-pg.XXXXXX)
+	trap 'bash "$CLUSTER" stop "$PGDIR" >/dev/null 2>&1; rm -rf "$PGDIR"; _lib_exit' EXIT
+	bash "$CLUSTER" start "$PGDIR" >/dev/null
+	local rc=$?
+	if [ "$rc" -eq 77 ]; then echo "no PostgreSQL server: skipped"; _finished=1; exit 77; fi
+	assert_eq 0 "$rc" "the throwaway cluster starts"
+}
+
 pg_flip_bit() {
 	local file byte
 	"$(_pg_bin)/dropdb" -h "$YAOHAO_PG_CLUSTER" -U yaohao --if-exists "$(_pg_db "$2")" 2>/dev/null &&

@@ -8,12 +8,7 @@ source "$TESTLIB"
 CLUSTER=${CLUSTER:?CLUSTER must name tests/pg/cluster.sh}
 export SOURCE_DATE_EPOCH=1796083200 # 2026-12-01T00:00:00Z: the same ledger times on both
 # outside $T: the server's unprivileged user must reach the folder of its socket
-PGDIR=$(mktemp -d /tmp/yaohao-pg.XXXXXX)
-trap 'bash "$CLUSTER" stop "$PGDIR" >/dev/null 2>&1; rm -rf "$PGDIR"; _lib_exit' EXIT
-bash "$CLUSTER" start "$PGDIR" >/dev/null
-rc=$?
-if [ "$rc" -eq 77 ]; then echo "no PostgreSQL server: skipped"; _finished=1; exit 77; fi
-assert_eq 0 "$rc" "the throwaway cluster starts"
+pg_throwaway_cluster
 PG=$(bash "$CLUSTER" createdb "$PGDIR" yaohao_cli)
 TASK=T-2026-12-FOOD
 

@@ -14,12 +14,7 @@ source "$TESTLIB"
 CLUSTER=${CLUSTER:?CLUSTER must name tests/pg/cluster.sh}
 : "${YAOHAO_GEN:?YAOHAO_GEN must name yaohao-gen}"
 export SOURCE_DATE_EPOCH=1796083200
-PGDIR=$(mktemp -d /tmp/yaohao-pg.XXXXXX)
-trap 'bash "$CLUSTER" stop "$PGDIR" >/dev/null 2>&1; rm -rf "$PGDIR"; _lib_exit' EXIT
-bash "$CLUSTER" start "$PGDIR" >/dev/null
-rc=$?
-if [ "$rc" -eq 77 ]; then echo "no PostgreSQL server: skipped"; _finished=1; exit 77; fi
-assert_eq 0 "$rc" "the throwaway cluster starts"
+pg_throwaway_cluster
 PG=$(bash "$CLUSTER" createdb "$PGDIR" reimport)
 
 "$YAOHAO_GEN" entities 30000 --seed 11 --regions "$FIXTURES/regions.csv" > all.csv

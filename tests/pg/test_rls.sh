@@ -10,12 +10,7 @@ source "$TESTLIB"
 CLUSTER=${CLUSTER:?CLUSTER must name tests/pg/cluster.sh}
 DOC=${DOC:?DOC must name docs/operations.md}
 export SOURCE_DATE_EPOCH=1796083200 # 2026-12-01T00:00:00Z
-PGDIR=$(mktemp -d /tmp/yaohao-pg.XXXXXX)
-trap 'bash "$CLUSTER" stop "$PGDIR" >/dev/null 2>&1; rm -rf "$PGDIR"; _lib_exit' EXIT
-bash "$CLUSTER" start "$PGDIR" >/dev/null
-rc=$?
-if [ "$rc" -eq 77 ]; then echo "no PostgreSQL server: skipped"; _finished=1; exit 77; fi
-assert_eq 0 "$rc" "the throwaway cluster starts"
+pg_throwaway_cluster
 PSQL="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql"
 D1=330100-SCJG D2=330200-SCJG
 TASK=T-2026-12-FOOD
