@@ -27,6 +27,8 @@ async function readRegister(name, bytes, progress) {
     throw new Error("not UTF-8");
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark is accepted
+  const nul = text.indexOf("\0"); // §1: no value holds a NUL byte
+  if (nul >= 0) throw new Error("line " + text.slice(0, nul).split("\n").length + ": a NUL byte inside a field");
   const rows = [];
   let at = 0, line = 1, header = null;
   while (at < text.length) {

@@ -36,6 +36,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 # ---------------------------------------------------------------------------------------------
 # Notation (spec preamble)
@@ -240,6 +241,9 @@ def read_register(path, register):
     problems = []
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     text = body.decode("utf-8")
+    if "\x00" in text:  # §1: no value holds a NUL byte
+        problems.append("line %d: a NUL byte inside a field" % (text.count("\n", 0, text.index("\x00")) + 1))
+        return [], data, problems
     records = [r for r in csv.reader(io.StringIO(text, newline=""), strict=True)]
     cols = COLUMNS[register]
     if not records or records[0] != cols:
@@ -2066,6 +2070,17 @@ def self_tests(rep, with_shell):
                len(bytes(32) + PAD32("yaohao:ticket:v2"))], [16, 17, 14, 64])
     rep.check(S, "TAG(\"yaohao:task:v1\") is 15 bytes (§ notation)", len(TAG("yaohao:task:v1")),
               15)
+    with tempfile.TemporaryDirectory() as tmp:
+        good = ",".join(COLUMNS["conflicts"]) + "\n"
+        path = os.path.join(tmp, "conflicts.csv")
+        with open(path, "wb") as f:
+            f.write(utf8(good))
+        ok = read_register(path, "conflicts")[2]
+        with open(path, "wb") as f:
+            f.write(utf8(good) + b"\"x\x00y\"" + b"," * (len(COLUMNS["conflicts"]) - 1) + b"\n")
+        nul = read_register(path, "conflicts")[2]
+    rep.check(S, "a register file with a NUL byte inside a field is refused (§1)",
+              [ok, nul], [[], ["line 2: a NUL byte inside a field"]])
     rep.check(S, "rates (§5): 12.5% = 125/1000, 0.05 = 5/100, 1 = 1/1, 0 = 0/1",
               [parse_rate(x) for x in ("12.5%", "0.05", "1", "0")],
               [(125, 1000), (5, 100), (1, 1), (0, 1)])

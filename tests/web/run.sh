@@ -195,6 +195,34 @@ cmp -s "$F/entities.csv" "$T/entities-tampered.csv" && fail "the register tamper
 	expect "$T/row.html" fail "entity register"
 c_refuses "a tampered register row" "$F/draw.json" --entities "$T/entities-tampered.csv"
 
+echo "== a register file with a NUL byte inside a field is refused (§1)"
+# The embedded registers are C strings, so the page's own reader is called on bytes here.
+WEB=$(cd "$(dirname "$0")/../../web" && pwd)
+cat > "$T/nul.html" <<HTML
+<!DOCTYPE html><html><body><pre id="out">pending</pre>
+<script src="file://$WEB/sha.js"></script><script src="file://$WEB/replay.js"></script>
+<script>
+(async () => {
+  const head = REGISTERS.conflicts.columns.join(",") + "\\n", out = [];
+  for (const body of ["a,b,c\\n", "a,\\"b\\u0000\\",c\\n", "a,b,c\\nd,e\\u0000,f\\n"]) {
+    try { await readRegister("conflicts", new TextEncoder().encode(head + body)); out.push("read"); }
+    catch (e) { out.push(e.message); }
+  }
+  document.getElementById("out").textContent = out.join("|");
+})();
+</script></body></html>
+HTML
+browse "$T/nul.html" --allow-file-access-from-files
+got=$(sed -n 's/.*<pre id="out">\([^<]*\)<.*/\1/p' "$T/nul.html.dom")
+want="read|line 2: a NUL byte inside a field|line 3: a NUL byte inside a field"
+[ "$got" = "$want" ] && pass "the page's register reader refuses a NUL inside a field" ||
+	fail "the page's register reader on a NUL: got '$got', expected '$want'"
+# bytes after a NUL at the end of a row: a reader taking fields as C strings would not see them
+"$PY" -c 'import sys; l = open(sys.argv[1], "rb").read().split(b"\n"); l[1] += b"\0hidden"; open(sys.argv[2], "wb").write(b"\n".join(l))' \
+	"$F/conflicts.csv" "$T/conflicts-nul.csv"
+c_refuses "a register file with a NUL inside a field" "$F/draw.json" --entities "$F/entities.csv" \
+	--inspectors "$F/inspectors.csv" --conflicts "$T/conflicts-nul.csv"
+
 echo "== tampered results documents fail"
 for c in bind joint; do
 	# a result in force (one a later correction replaced would leave the listing as it is)
