@@ -195,6 +195,7 @@ void cli_print_report(json_t *report);
  * CLI_OK when it holds, CLI_CHECK_FAILED when not. */
 int cli_report_exit(json_t *report, int json);
 int cmd_import(int argc, char **argv);
+int cmd_adopt(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

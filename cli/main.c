@@ -9,6 +9,7 @@ static const cli_command commands[] = {
 	{ "init", cmd_init, "create a store for a department" },
 	{ "key", cmd_key, "create or show the department's signing key" },
 	{ "import", cmd_import, "import a register file (entities, inspectors, conflicts, items)" },
+	{ "adopt", cmd_adopt, "take the latest import of a shared entity register (PostgreSQL)" },
 	{ "stats", cmd_stats, "show register statistics" },
 	{ "config", cmd_config, "the store's status map: local words for register statuses" },
 	{ "calendar", cmd_calendar, "the working-day calendar (holidays, 调休) and deadlines" },

@@ -33,6 +33,7 @@ typedef struct {
 	uint64_t imports[YH_REGISTER_COUNT]; /* imports of each register checked so far */
 	int rooted[YH_REGISTER_COUNT];       /* the last of them recorded a root, and it held */
 	uint64_t roots, unrooted;            /* import entries whose root held; entries without one */
+	uint64_t adoptions;                  /* adopt entries that held (a shared entity register) */
 	uint64_t ntasks, ncommits;           /* task entries that held; commits of a planned task */
 	json_t *announcements;       /* task id -> announcement text, from the commit entries */
 	json_t *tasks;               /* task id -> task_digest (hex), from the task entries */
@@ -578,6 +579,57 @@ static int check_import(auditor *a, const yh_ledger_entry *e, json_t *payload)
 	return check_root(a, e, payload, k, from);
 }
 
+static int is_text(const char *v, const char *want)
+{
+	return v && strcmp(v, want) == 0;
+}
+
+/*
+ * An adoption of the shared entity register (docs/spec.md §11): the shared register's ledger
+ * holds the import it names, with that hash and an import of entities recording the same root
+ * and count; and the register as of this entry, which reads the shared register as of that
+ * import, gives them.  The shared register's own audit checks its chain and signatures.
+ */
+static int check_adopt(auditor *a, const yh_ledger_entry *e, json_t *payload)
+{
+	json_t *seq = json_object_get(payload, "seq"), *count = json_object_get(payload, "count"), *p;
+	const char *from = json_string_value(json_object_get(payload, "department"));
+	unsigned char hash[32], root[32], got[32];
+	yh_shared_entry x;
+	uint64_t n;
+	int found = 0, same;
+
+	if (!from || !json_is_integer(seq) || json_integer_value(seq) < 1 || !json_is_integer(count) ||
+	    yh_get_hex(hash, 32, json_object_get(payload, "entry_hash")) != 0 ||
+	    yh_get_hex(root, 32, json_object_get(payload, "root")) != 0 ||
+	    !is_text(json_string_value(json_object_get(payload, "register")), "entities"))
+		return fail(a, e, "the adopt entry is malformed");
+	if (yh_shared_entry_get(&x, &found, a->store, (uint64_t)json_integer_value(seq)) < 0)
+		return fail(a, e, "the shared register's ledger cannot be read: %s", yh_error_message());
+	if (!found)
+		return fail(a, e, "the entity register of %s has no import entry %lld to read (is it "
+		            "still shared with this department?)", from, (long long)json_integer_value(seq));
+	p = json_loads(x.payload, 0, NULL);
+	same = memcmp(x.hash, hash, 32) == 0 &&
+	       is_text(json_string_value(json_object_get(p, "register")), "entities") &&
+	       json_equal(json_object_get(p, "root"), json_object_get(payload, "root")) &&
+	       json_equal(json_object_get(p, "count"), count);
+	json_decref(p);
+	free(x.payload);
+	if (!same)
+		return fail(a, e, "the entry %lld of %s's ledger is not the import of entities this "
+		            "adoption records (its hash, root or count differs)",
+		            (long long)json_integer_value(seq), from);
+	if (yh_register_root(got, &n, a->store, YH_REGISTER_ENTITIES, e->seq) < 0)
+		return fail(a, e, "the shared entity register cannot be read: %s", yh_error_message());
+	if (n != (uint64_t)json_integer_value(count) || memcmp(got, root, 32) != 0)
+		return fail(a, e, "the entity register of %s as of its entry %lld gives %llu rows and "
+		            "another root than this adoption records: its rows were changed around its "
+		            "ledger", from, (long long)json_integer_value(seq), (unsigned long long)n);
+	a->adoptions++;
+	return 0;
+}
+
 static int check_config(auditor *a, const yh_ledger_entry *e)
 {
 	char why[512];
@@ -700,6 +752,8 @@ static int check_kind(auditor *a, const yh_ledger_entry *e, json_t *payload)
 
 	if (strcmp(e->kind, "import") == 0)
 		return check_import(a, e, payload);
+	if (strcmp(e->kind, "adopt") == 0)
+		return check_adopt(a, e, payload);
 	if (strcmp(e->kind, "init") == 0)
 		return check_init(a, e, payload);
 	if (strcmp(e->kind, "task") == 0)
@@ -857,6 +911,11 @@ static void report_walk(auditor *a)
 	else
 		yh_report_check(r, "registers", "passed", "%llu import(s): every register as of its import "
 		                "gives the root and row count the entry records", (unsigned long long)a->roots);
+	if (a->adoptions)
+		yh_report_check(r, "shared register", "passed", "%llu adoption(s) of a shared entity "
+		                "register: each names an import of entities in the shared register's "
+		                "ledger, whose hash, root and count it records, and the register as of "
+		                "that import gives them", (unsigned long long)a->adoptions);
 	yh_report_check(r, "tasks", "passed", "%llu task(s): each stored task is the one its entry "
 	                "recorded; %llu commit(s), each of the task its entry recorded",
 	                (unsigned long long)a->ntasks, (unsigned long long)a->ncommits);

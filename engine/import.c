@@ -480,6 +480,25 @@ static int merge_rows(importer *im)
 	return YH_OK;
 }
 
+/* A department that adopted a shared entity register imports no entity register of its own:
+ * its draws would read the shared one, and its own rows would lie unread. */
+static int refuse_shared(yh_store *store)
+{
+	char *from = NULL;
+	int rc, shared = 0;
+
+	if ((rc = yh_shared_adopted(&shared, store)) < 0 || !shared)
+		return rc;
+	if ((rc = yh_shared_register(&from, store)) < 0)
+		return rc;
+	rc = yh_error_set(YH_EINVAL, "department %s draws from the shared entity register of %s: "
+	                  "%s imports it, and `yaohao adopt` takes its new rows: '%s'",
+	                  yh_store_department(store), from ? from : "another department",
+	                  from ? from : "that department", yh_store_path(store));
+	free(from);
+	return rc;
+}
+
 int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind,
                    const char *path, const yh_import_options *opt)
 {
@@ -524,6 +543,7 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 		goto done;
 	in_tx = 1;
 	if ((rc = yh_ledger_next_seq(&im.seq, store)) < 0 ||
+	    (kind == YH_REGISTER_ENTITIES && (rc = refuse_shared(store)) < 0) ||
 	    (rc = yh_register_has_current(&current, store, kind)) < 0)
 		goto done;
 	im.fast = !current;

@@ -206,13 +206,13 @@ done:
  * for SQLite, one seek of the primary key per id, in key order). */
 #define NAMES_AT_ONCE 256
 
-static int prepare_names(yh_stmt **st, yh_store *store, size_t n)
+static int prepare_names(yh_stmt **st, yh_store *store, const char *rel, size_t n)
 {
 	char sql[64 + NAMES_AT_ONCE * 8 + 256];
 	size_t len, i;
 
-	len = (size_t)snprintf(sql, sizeof(sql), "SELECT id, name FROM entity WHERE "
-	                       YH_SQL_AS_OF_SEQ " AND id IN (");
+	len = (size_t)snprintf(sql, sizeof(sql), "SELECT id, name FROM %s WHERE "
+	                       YH_SQL_AS_OF_SEQ " AND id IN (", rel);
 	for (i = 0; i < n; i++)
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s?%zu", i ? ", " : "", i + 2);
 	snprintf(sql + len, sizeof(sql) - len, ") ORDER BY id");
@@ -223,19 +223,22 @@ int yh_draw_store_entity_names(yh_store *store, uint64_t as_of, const char *cons
                                yh_indexed_text_fn fn, void *ctx)
 {
 	yh_stmt *full = NULL, *tail = NULL;
+	const char *rel;
 	size_t at, i;
-	int rc = YH_OK, step;
+	int rc, step;
 
+	if ((rc = yh_register_source(&rel, &as_of, store, YH_REGISTER_ENTITIES, as_of)) < 0)
+		return rc;
 	for (at = 0; at < n && rc == YH_OK; at += NAMES_AT_ONCE) {
 		size_t m = n - at < NAMES_AT_ONCE ? n - at : NAMES_AT_ONCE, next = at;
 		yh_stmt *st;
 
 		if (m == NAMES_AT_ONCE) {
-			if (!full && (rc = prepare_names(&full, store, m)) < 0)
+			if (!full && (rc = prepare_names(&full, store, rel, m)) < 0)
 				break;
 			st = full;
 		} else {
-			if ((rc = prepare_names(&tail, store, m)) < 0)
+			if ((rc = prepare_names(&tail, store, rel, m)) < 0)
 				break;
 			st = tail;
 		}

@@ -24,10 +24,14 @@ int yh_register_count(uint64_t *out, yh_store *store, yh_register_kind kind, uin
 	char sql[512];
 	int rc = YH_OK;
 
+	const char *rel;
+
 	*out = 0;
 	if (!d)
 		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE %s", tables[kind], YH_SQL_AS_OF);
+	if ((rc = yh_register_source(&rel, &as_of, store, kind, as_of)) < 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE %s", rel, YH_SQL_AS_OF);
 	if (yh_db_prepare(&st, store, sql, NULL) < 0) {
 		rc = yh_store_fail(store, "cannot count the register");
 		goto done;
@@ -46,9 +50,10 @@ done:
 /* The rows of a register valid as of ?1 (bound here), in key order: the one scan behind
  * yh_register_foreach and yh_register_root.  It selects the key columns and those in
  * `columns` (bit i: column i), in column order: each column read costs about as much as the
- * whole row's step, so a scan that needs few columns reads only those. */
-static int prepare_scan(yh_stmt **st, yh_store *store, const yh_register_desc *d,
-                        yh_register_kind kind, uint64_t as_of, uint32_t columns, int desc)
+ * whole row's step, so a scan that needs few columns reads only those.  `rel` is the
+ * register's table or, for a shared register, its view (yh_register_source). */
+static int prepare_scan_of(yh_stmt **st, yh_store *store, const yh_register_desc *d,
+                           const char *rel, uint64_t as_of, uint32_t columns, int desc)
 {
 	char sql[1024], cols[512] = "", keys[256] = "";
 	size_t i;
@@ -66,12 +71,21 @@ static int prepare_scan(yh_stmt **st, yh_store *store, const yh_register_desc *d
 		}
 	}
 	/* as of a sequence, the plain form: SQLite evaluates the CASE for every row */
-	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s ORDER BY %s", cols, tables[kind],
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s ORDER BY %s", cols, rel,
 	         as_of ? YH_SQL_AS_OF_SEQ : YH_SQL_AS_OF, keys);
 	if (yh_db_prepare_scan(st, store, sql, NULL) < 0)
 		return yh_store_fail(store, "cannot read the register");
 	yh_db_bind_int64(*st, 1, (int64_t)as_of);
 	return YH_OK;
+}
+
+static int prepare_scan(yh_stmt **st, yh_store *store, const yh_register_desc *d,
+                        yh_register_kind kind, uint64_t as_of, uint32_t columns, int desc)
+{
+	const char *rel;
+	int rc = yh_register_source(&rel, &as_of, store, kind, as_of);
+
+	return rc < 0 ? rc : prepare_scan_of(st, store, d, rel, as_of, columns, desc);
 }
 
 int yh_register_foreach(yh_store *store, yh_register_kind kind, uint64_t as_of,
@@ -120,10 +134,9 @@ int yh_register_foreach_columns_desc(yh_store *store, yh_register_kind kind, uin
 	return foreach_columns(store, kind, as_of, columns, 1, fn, ctx);
 }
 
-int yh_register_root(unsigned char root[32], uint64_t *count, yh_store *store,
-                     yh_register_kind kind, uint64_t as_of)
+static int root_of(unsigned char root[32], uint64_t *count, yh_store *store,
+                   const yh_register_desc *d, const char *rel, uint64_t as_of)
 {
-	const yh_register_desc *d = yh_register_desc_get(kind);
 	yh_merkle *m = NULL;
 	yh_stmt *st = NULL;
 	unsigned char *row = NULL;
@@ -131,9 +144,8 @@ int yh_register_root(unsigned char root[32], uint64_t *count, yh_store *store,
 	int rc, step;
 
 	*count = 0;
-	if (!d)
-		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
-	if ((rc = yh_merkle_new(&m)) < 0 || (rc = prepare_scan(&st, store, d, kind, as_of, UINT32_MAX, 0)) < 0)
+	if ((rc = yh_merkle_new(&m)) < 0 ||
+	    (rc = prepare_scan_of(&st, store, d, rel, as_of, UINT32_MAX, 0)) < 0)
 		goto done;
 	while ((step = yh_db_step(st)) == YH_DB_ROW) {
 		size_t len = 0;
@@ -175,6 +187,28 @@ done:
 	yh_merkle_free(m);
 	free(row);
 	return rc;
+}
+
+int yh_register_root(unsigned char root[32], uint64_t *count, yh_store *store,
+                     yh_register_kind kind, uint64_t as_of)
+{
+	const yh_register_desc *d = yh_register_desc_get(kind);
+	const char *rel;
+	int rc;
+
+	*count = 0;
+	if (!d)
+		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
+	if ((rc = yh_register_source(&rel, &as_of, store, kind, as_of)) < 0)
+		return rc;
+	return root_of(root, count, store, d, rel, as_of);
+}
+
+int yh_shared_root(unsigned char root[32], uint64_t *count, yh_store *store, uint64_t register_seq)
+{
+	*count = 0;
+	return root_of(root, count, store, yh_register_desc_get(YH_REGISTER_ENTITIES),
+	               YH_SHARED_ENTITY_VIEW, register_seq);
 }
 
 int yh_register_version_counts(yh_store *store, yh_register_kind kind, int closing,
@@ -229,6 +263,7 @@ int yh_register_find(yh_store *store, yh_register_kind kind, uint64_t as_of, con
 	const char *values[YH_REGISTER_MAX_COLUMNS];
 	yh_stmt *st = NULL;
 	char sql[1024], cols[512] = "";
+	const char *rel;
 	size_t i;
 	int rc;
 
@@ -238,7 +273,9 @@ int yh_register_find(yh_store *store, yh_register_kind kind, uint64_t as_of, con
 		strcat(cols, i ? ", " : "");
 		strcat(cols, d->columns[i].pub.name);
 	}
-	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s AND %s = ?2", cols, tables[kind],
+	if ((rc = yh_register_source(&rel, &as_of, store, kind, as_of)) < 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s AND %s = ?2", cols, rel,
 	         YH_SQL_AS_OF, d->columns[0].pub.name);
 	if ((rc = yh_store_prepare(store, &st, sql, "cannot read the register")) < 0)
 		return rc;

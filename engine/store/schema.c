@@ -148,6 +148,8 @@ static const char *const migrations[] = {
 #define PG_AUDITOR \
 	"(SELECT pg_has_role(current_user, a.oid, 'MEMBER') FROM pg_roles a " \
 	"WHERE a.rolname = 'yaohao_auditor')"
+/* the register the owner shares with the role's department (yh_share), or NULL */
+#define PG_SHARED "(SELECT s.register FROM yh_share s WHERE s.department = " PG_DEPT ")"
 #define PG_DEPT_COL "  dept " T " NOT NULL DEFAULT yh_department_default(),\n"
 #define PG_SEQ_FK(col) \
 	"  FOREIGN KEY (dept, " col ") REFERENCES ledger (dept, seq) DEFERRABLE INITIALLY DEFERRED,\n"
@@ -287,7 +289,23 @@ static const char pg_schema[] =
 	PG_ISOLATED("meta") PG_ISOLATED("ledger") PG_ISOLATED("entity") PG_ISOLATED("inspector")
 	PG_ISOLATED("conflict") PG_ISOLATED("item") PG_ISOLATED("task") PG_ISOLATED("task_commit")
 	PG_ISOLATED("task_draw") PG_ISOLATED("drawn_entity") PG_ISOLATED("drawn_pair")
-	PG_ISOLATED("calendar_day") PG_ISOLATED("task_event");
+	PG_ISOLATED("calendar_day") PG_ISOLATED("task_event")
+	/* a shared entity register: the owner lets a department draw from another's (a register
+	 * office's) entity register.  The department reads it through the two views only: they are
+	 * the owner's, so the policies for the owner (TO CURRENT_USER, the schema's maker) apply
+	 * inside them and nowhere else, and the department's own reads of entity and ledger stay
+	 * its own rows (docs/operations.md, "Shared registers") */
+	"CREATE TABLE yh_share (\n"
+	"  department " T " PRIMARY KEY,\n"
+	"  register   " T " NOT NULL CHECK (register <> department)\n"
+	");\n"
+	"CREATE POLICY entity_shared ON entity FOR SELECT TO CURRENT_USER USING (dept = " PG_SHARED ");\n"
+	"CREATE POLICY ledger_shared ON ledger FOR SELECT TO CURRENT_USER\n"
+	"  USING (dept = " PG_SHARED " AND kind = 'import');\n"
+	"CREATE VIEW shared_entity AS SELECT id, name, type, region, industry, risk, status, abnormal,\n"
+	"  valid_from, valid_to FROM entity WHERE dept = " PG_SHARED ";\n"
+	"CREATE VIEW shared_ledger AS SELECT seq, prev_hash, kind, payload, hash, signature, key_id\n"
+	"  FROM ledger WHERE dept = " PG_SHARED " AND kind = 'import';\n";
 
 _Static_assert(YH_STORE_SCHEMA_VERSION == 4, "PostgreSQL's schema is version 4: add the migration");
 

@@ -29,6 +29,10 @@ struct yh_store {
 	char *department;
 	int rls;                               /* PostgreSQL: row-level security applies to the
 	                                        * session's role (no COPY into its tables) */
+	int entities_from;                     /* the entity register: 0 not read yet, 1 the
+	                                        * department's own, 2 a shared one (shared_store.c) */
+	uint64_t source_as_of, source_at;      /* the last as_of mapped to the shared register's */
+	int source_known;
 	int has_public_key;                    /* the ledger is signed */
 	unsigned char public_key[32];
 	yh_key *key;                           /* the store's copy; NULL until yh_store_set_key */

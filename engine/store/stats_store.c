@@ -6,27 +6,31 @@
 #include "error.h"
 
 static const struct {
-	const char *expr, *table;
+	const char *expr;
+	yh_register_kind kind;
 } groups[] = {
-	[YH_GROUP_ENTITY_STATUS] = { "status", "entity" },
-	[YH_GROUP_ENTITY_PROVINCE] = { "substr(region, 1, 2)", "entity" },
-	[YH_GROUP_ENTITY_SECTION] = { "substr(industry, 1, 1)", "entity" },
-	[YH_GROUP_ENTITY_RISK] = { "risk", "entity" },
-	[YH_GROUP_INSPECTOR_DEPARTMENT] = { "department", "inspector" },
-	[YH_GROUP_INSPECTOR_STATUS] = { "status", "inspector" },
-	[YH_GROUP_ITEM_DEPARTMENT] = { "department", "item" },
+	[YH_GROUP_ENTITY_STATUS] = { "status", YH_REGISTER_ENTITIES },
+	[YH_GROUP_ENTITY_PROVINCE] = { "substr(region, 1, 2)", YH_REGISTER_ENTITIES },
+	[YH_GROUP_ENTITY_SECTION] = { "substr(industry, 1, 1)", YH_REGISTER_ENTITIES },
+	[YH_GROUP_ENTITY_RISK] = { "risk", YH_REGISTER_ENTITIES },
+	[YH_GROUP_INSPECTOR_DEPARTMENT] = { "department", YH_REGISTER_INSPECTORS },
+	[YH_GROUP_INSPECTOR_STATUS] = { "status", YH_REGISTER_INSPECTORS },
+	[YH_GROUP_ITEM_DEPARTMENT] = { "department", YH_REGISTER_ITEMS },
 };
 
 int yh_stats_group(yh_store *store, uint64_t as_of, yh_group which, yh_group_fn fn, void *ctx)
 {
 	yh_stmt *st = NULL;
+	const char *rel;
 	char sql[512];
 	int rc, step;
 
 	if ((unsigned)which >= sizeof(groups) / sizeof(groups[0]))
 		return yh_error_set(YH_EINVAL, "unknown grouping %d", (int)which);
+	if ((rc = yh_register_source(&rel, &as_of, store, groups[which].kind, as_of)) < 0)
+		return rc;
 	snprintf(sql, sizeof(sql), "SELECT %s, count(*) FROM %s WHERE " YH_SQL_AS_OF
-	         " GROUP BY 1 ORDER BY 1", groups[which].expr, groups[which].table);
+	         " GROUP BY 1 ORDER BY 1", groups[which].expr, rel);
 	if ((rc = yh_store_prepare(store, &st, sql, "cannot compute statistics")) < 0)
 		return rc;
 	yh_db_bind_int64(st, 1, (int64_t)as_of);
@@ -43,11 +47,16 @@ done:
 int yh_stats_abnormal(uint64_t *out, yh_store *store, uint64_t as_of)
 {
 	yh_stmt *st = NULL;
+	const char *rel;
+	char sql[256];
 	int rc;
 
 	*out = 0;
-	if ((rc = yh_store_prepare(store, &st, "SELECT count(*) FROM entity WHERE " YH_SQL_AS_OF
-	                           " AND abnormal = 1", "cannot compute statistics")) < 0)
+	if ((rc = yh_register_source(&rel, &as_of, store, YH_REGISTER_ENTITIES, as_of)) < 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE " YH_SQL_AS_OF " AND abnormal = 1",
+	         rel);
+	if ((rc = yh_store_prepare(store, &st, sql, "cannot compute statistics")) < 0)
 		return rc;
 	yh_db_bind_int64(st, 1, (int64_t)as_of);
 	if (yh_db_step(st) != YH_DB_ROW)

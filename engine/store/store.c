@@ -766,3 +766,8 @@ void yh_store_close(yh_store *store)
 
 const char *yh_store_department(const yh_store *store) { return store->department; }
 const char *yh_store_path(const yh_store *store) { return store->path; }
+
+int yh_store_on_postgresql(const yh_store *store)
+{
+	return yh_db_kind(store) == YH_DB_POSTGRESQL;
+}

@@ -35,6 +35,9 @@ const yh_key *yh_store_signing_key(const yh_store *store);
 /* 1 when the store's ledger is signed (it has a public key). */
 int yh_store_signs(const yh_store *store);
 
+/* 1 when the store is a PostgreSQL database (many departments; shared registers). */
+int yh_store_on_postgresql(const yh_store *store);
+
 /* A hint for a big batch of writes (an import): a large page cache, or back to normal. */
 void yh_store_bulk(yh_store *store, int on);
 
@@ -72,6 +75,50 @@ int yh_register_find(yh_store *store, yh_register_kind kind, uint64_t as_of, con
 typedef int (*yh_conflict_fn)(void *ctx, const char *reason, uint64_t since);
 int yh_conflict_find(yh_store *store, uint64_t as_of, const char *inspector_id,
                      const char *entity_id, yh_conflict_fn fn, void *ctx);
+
+/* ---- shared registers (shared_store.c) ---- */
+
+/* The view through which a department reads the shared entity register (PostgreSQL). */
+#define YH_SHARED_ENTITY_VIEW "shared_entity"
+
+/*
+ * Where to read a register as of `as_of` (0: current): its table and as_of itself, except for
+ * the entity register of a department that adopted a shared one: the view, as of the shared
+ * register's sequence that the department's latest `adopt` entry at or before as_of names
+ * (with none, UINT64_MAX: no row is valid then).  *at may be as_of itself.
+ */
+int yh_register_source(const char **relation, uint64_t *at, yh_store *store,
+                       yh_register_kind kind, uint64_t as_of);
+
+/* 1 in *out when the department's entity register is a shared one (it has an adopt entry). */
+int yh_shared_adopted(int *out, yh_store *store);
+
+/* Forgets what yh_register_source learnt (after an adopt entry is written or rolled back). */
+void yh_shared_forget(yh_store *store);
+
+/* The department whose entity register the owner shares with this one (yh_share), or NULL. */
+int yh_shared_register(char **department, yh_store *store);
+
+/* One import entry of the shared register's ledger, read through the view shared_ledger. */
+typedef struct {
+	uint64_t seq;
+	unsigned char hash[32];
+	char *payload;                /* canonical JSON; free() */
+} yh_shared_entry;
+
+/* The shared register's import entry `seq`, or (seq 0) its latest import of entities; *found
+ * is 0 when there is none. */
+int yh_shared_entry_get(yh_shared_entry *out, int *found, yh_store *store, uint64_t seq);
+
+/* The root and count of the shared entity register as of its own sequence register_seq. */
+int yh_shared_root(unsigned char root[32], uint64_t *count, yh_store *store, uint64_t register_seq);
+
+/* 1 in *out when the department holds entity rows of its own. */
+int yh_shared_owns_entities(int *out, yh_store *store);
+
+/* 1 in *out when the session's role owns the tables: the owner's policies would show it the
+ * shared rows in its own tables, so it may not act for a department that adopts. */
+int yh_shared_role_is_owner(int *out, yh_store *store);
 
 /* For the audit: how many row versions of a register begin (closing = 0) or end
  * (closing = 1) at each ledger sequence; fn(ctx, seq, rows) in sequence order. */

@@ -37,6 +37,7 @@
 #include "ledger.h"
 #include "register.h"
 #include "import.h"
+#include "shared.h"
 #include "status_map.h"
 #include "stats.h"
 #include "rate.h"

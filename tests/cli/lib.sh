@@ -356,6 +356,26 @@ pg_throwaway_cluster() {
 	assert_eq 0 "$rc" "the throwaway cluster starts"
 }
 
+# pg_uri DATABASE ROLE: the throwaway cluster's URI of DATABASE for ROLE
+pg_uri() { printf 'postgresql:///%s?host=%s&user=%s' "$1" "$PGDIR" "$2"; }
+
+# pg_as ROLE PSQL-ARGS...: psql as ROLE on the database yaohao (STDOUT, STDERR, RC)
+pg_as() {
+	local role=$1; shift
+	run "$(_pg_bin)/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$(pg_uri yaohao "$role")" "$@"
+}
+
+# pg_doc_sql NAME [PART]: the SQL block after "<!-- sql: NAME -->" in $DOC (docs/operations.md),
+# in its English (1, the default) or Chinese (2) part
+pg_doc_sql() {
+	awk -v name="$1" -v part="${2:-1}" '
+		/^## 中文/ { p = 2 } /^## English/ { p = 1 }
+		p == part && $0 == "<!-- sql: " name " -->" { want = 1; next }
+		want && /^```sql/ { inside = 1; next }
+		inside && /^```/ { exit }
+		inside { print }' "$DOC"
+}
+
 pg_flip_bit() {
 	local file byte
 	"$(_pg_bin)/dropdb" -h "$YAOHAO_PG_CLUSTER" -U yaohao --if-exists "$(_pg_db "$2")" 2>/dev/null &&

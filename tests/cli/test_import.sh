@@ -235,4 +235,19 @@ for n in 0 -1 x 1000001; do
 done
 assert_eq "$ledger_before" "$(db_count a.db ledger)" "argument errors change nothing"
 
+# adopt: a shared entity register instead of an import (PostgreSQL only: tests/pg/test_shared.sh)
+yh adopt --help
+assert_exit 0 "adopt --help"
+assert_stdout_contains "usage: yaohao adopt"
+yh adopt --db a.db one two
+assert_exit 2 "adopt with two arguments exits 2"
+yh adopt --db a.db
+assert_exit 2 "adopt with no register shared exits 2"
+if on_pg; then
+	assert_stderr_contains "no entity register is shared with department"
+else
+	assert_stderr_contains "a shared register needs a PostgreSQL store"
+fi
+assert_eq "$ledger_before" "$(db_count a.db ledger)" "a refused adoption changes nothing"
+
 finish

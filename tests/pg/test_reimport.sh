@@ -78,33 +78,24 @@ esac
 
 # ---- the same imports by a department's role, under row-level security ---------------------------
 
-PSQL="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql"
+PSQL="$(_pg_bin)/psql"
 D1=330100-SCJG D2=330200-SCJG
-uri() { printf 'postgresql:///%s?host=%s&user=%s' "$1" "$PGDIR" "$2"; } # uri DATABASE ROLE
-as() { # as ROLE SQL...: psql as ROLE on the database yaohao
-	local role=$1; shift
-	run "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 "$(uri yaohao "$role")" "$@"
-}
-doc_sql() { # the SQL block "<!-- sql: NAME -->" of the English part
-	awk -v name="$1" '/^## 中文/ { exit } $0 == "<!-- sql: " name " -->" { want = 1; next }
-		want && /^```sql/ { inside = 1; next } inside && /^```/ { exit } inside { print }' "$DOC"
-}
-doc_sql roles > roles.sql
-doc_sql grants > grants.sql
+pg_doc_sql roles > roles.sql
+pg_doc_sql grants > grants.sql
 [ -s roles.sql ] && [ -s grants.sql ] || _fail "docs/operations.md has the SQL blocks roles and grants"
-run "$PSQL" -X -q -v ON_ERROR_STOP=1 "$(uri postgres yaohao)" -f roles.sql
+run "$PSQL" -X -q -v ON_ERROR_STOP=1 "$(pg_uri postgres yaohao)" -f roles.sql
 assert_exit 0 "the roles of docs/operations.md"
-run "$YAOHAO" init --schema-only --db "$(uri yaohao yaohao)&options=-c%20role%3Dyaohao_owner"
+run "$YAOHAO" init --schema-only --db "$(pg_uri yaohao yaohao)&options=-c%20role%3Dyaohao_owner"
 assert_exit 0 "init --schema-only, as the owner"
-as yaohao -f grants.sql
+pg_as yaohao -f grants.sql
 assert_exit 0 "the grants of docs/operations.md"
-DB1=$(uri yaohao yh_330100_scjg) DB2=$(uri yaohao yh_330200_scjg)
+DB1=$(pg_uri yaohao yh_330100_scjg) DB2=$(pg_uri yaohao yh_330200_scjg)
 run "$YAOHAO" init --department $D1 --db "$DB1" --key d1.key
 assert_exit 0 "$D1 makes its space, as its role"
 run "$YAOHAO" init --department $D2 --db "$DB2" --key d2.key
 assert_exit 0 "$D2 makes its space, as its role"
 # the statements of D1's sessions in the server's log: which way the rows went
-as yaohao -c "ALTER ROLE yh_330100_scjg SET log_statement = 'all'"
+pg_as yaohao -c "ALTER ROLE yh_330100_scjg SET log_statement = 'all'"
 assert_exit 0 "D1's statements logged"
 log0=$(wc -l < "$PGDIR/server.log")
 
@@ -139,18 +130,18 @@ assert_eq 0 "$(grep -c 'UPDATE entity SET valid_to = .* IN (' <<<"$log")" "… n
 # every version in the register is D1's, as many as the superuser's store holds; D2 sees none
 run "$PSQL" -X -q -A -t "$PG" -c "SELECT count(*) FROM entity"
 versions=$STDOUT
-as yh_audit -c "SELECT dept || ' ' || count(*) FROM entity GROUP BY dept"
+pg_as yh_audit -c "SELECT dept || ' ' || count(*) FROM entity GROUP BY dept"
 assert_eq "$D1 $versions" "$STDOUT" "the auditor: all $versions versions of entity are $D1's"
-as yh_330100_scjg -c "SELECT count(*) FROM entity"
+pg_as yh_330100_scjg -c "SELECT count(*) FROM entity"
 assert_eq "$versions" "$STDOUT" "$D1's role sees them"
-as yh_330200_scjg -c "SELECT count(*) FROM entity"
+pg_as yh_330200_scjg -c "SELECT count(*) FROM entity"
 assert_eq 0 "$STDOUT" "$D2's role sees none of them"
 run "$YAOHAO" export entities --db "$DB2" -o d2.csv
 assert_exit 0 "$D2 exports its entities"
 assert_eq 1 "$(wc -l < d2.csv)" "$D2's register: the header alone"
 
 # a role that may not make temporary tables keeps the INSERTs, with the same result
-as yaohao -c "REVOKE TEMPORARY ON DATABASE yaohao FROM PUBLIC" \
+pg_as yaohao -c "REVOKE TEMPORARY ON DATABASE yaohao FROM PUBLIC" \
 	-c "ALTER ROLE yh_330200_scjg SET log_statement = 'all'"
 assert_exit 0 "no temporary tables for the departments"
 before=$(wc -l < "$PGDIR/server.log")
@@ -164,6 +155,6 @@ set -- $entries
 run "$YAOHAO" export entities --as-of "$1" --db "$DB2" -o d2.csv
 assert_exit 0 "$D2 exports as of entry $1"
 cmp -s "lite.$1.csv" d2.csv && _pass "$D2's register: SQLite's bytes" || _fail "$D2's register differs from SQLite's"
-as yh_330100_scjg -c "SELECT count(*) FROM entity"
+pg_as yh_330100_scjg -c "SELECT count(*) FROM entity"
 assert_eq "$versions" "$STDOUT" "$D1's role sees none of $D2's rows"
 finish

@@ -11,7 +11,7 @@ CLUSTER=${CLUSTER:?CLUSTER must name tests/pg/cluster.sh}
 DOC=${DOC:?DOC must name docs/operations.md}
 export SOURCE_DATE_EPOCH=1796083200 # 2026-12-01T00:00:00Z
 pg_throwaway_cluster
-PSQL="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql"
+PSQL="$(_pg_bin)/psql"
 D1=330100-SCJG D2=330200-SCJG
 TASK=T-2026-12-FOOD
 
@@ -19,59 +19,43 @@ fail() { _fail "$1"; }
 assert_not_contains() { # HAYSTACK NEEDLE DESC
 	if grep -qF -- "$2" <<<"$1"; then _fail "$3"; else _pass "$3"; fi
 }
-uri() { printf 'postgresql:///%s?host=%s&user=%s' "$1" "$PGDIR" "$2"; } # uri DATABASE ROLE
-# as ROLE SQL...: runs the statements with psql as ROLE on the database yaohao (stdout, stderr, RC)
-as() {
-	local role=$1; shift
-	run "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 "$(uri yaohao "$role")" "$@"
-}
-
 # ---- the SQL of docs/operations.md ----------------------------------------------------------------
 
-# doc_sql NAME PART: the SQL block after "<!-- sql: NAME -->" in the English (1) or Chinese (2) part
-doc_sql() {
-	awk -v name="$1" -v part="$2" '
-		/^## 中文/ { p = 2 } /^## English/ { p = 1 }
-		p == part && $0 == "<!-- sql: " name " -->" { want = 1; next }
-		want && /^```sql/ { inside = 1; next }
-		inside && /^```/ { exit }
-		inside { print }' "$DOC"
-}
 # each block into a file, run by psql -f (statement by statement, as a reader would paste it)
 for b in roles grants new-department; do
-	doc_sql $b 1 > $b.sql
+	pg_doc_sql $b 1 > $b.sql
 	[ -s $b.sql ] || fail "docs/operations.md has the SQL block '$b'"
-	assert_eq "$(cat $b.sql)" "$(doc_sql $b 2)" "the SQL block '$b' is the same in English and Chinese"
+	assert_eq "$(cat $b.sql)" "$(pg_doc_sql $b 2)" "the SQL block '$b' is the same in English and Chinese"
 done
 
-run "$PSQL" -X -q -v ON_ERROR_STOP=1 "$(uri postgres yaohao)" -f roles.sql
+run "$PSQL" -X -q -v ON_ERROR_STOP=1 "$(pg_uri postgres yaohao)" -f roles.sql
 assert_exit 0 "the roles of docs/operations.md are made"
 # the schema, as its owner: a superuser taking the owner's role at connection, as the doc says
-run "$YAOHAO" init --schema-only --db "$(uri yaohao yaohao)&options=-c%20role%3Dyaohao_owner"
+run "$YAOHAO" init --schema-only --db "$(pg_uri yaohao yaohao)&options=-c%20role%3Dyaohao_owner"
 assert_exit 0 "init --schema-only, as the owner"
 assert_stdout_contains "created the store schema"
-run "$YAOHAO" init --schema-only --db "$(uri yaohao yaohao)"
+run "$YAOHAO" init --schema-only --db "$(pg_uri yaohao yaohao)"
 assert_exit 4 "init --schema-only again: the database has it"
-as yaohao -c "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"
+pg_as yaohao -c "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"
 assert_eq "yaohao_owner" "$STDOUT" "every table belongs to yaohao_owner"
-as yaohao -f grants.sql
+pg_as yaohao -f grants.sql
 assert_exit 0 "the grants of docs/operations.md"
 
-# every table but the role map holds department rows, under forced row-level security
-as yaohao -c "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
+# every table but the role and share maps holds department rows, under forced row-level security
+pg_as yaohao -c "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c
 	JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'
-	AND c.relname <> 'yh_role'"
+	AND c.relname NOT IN ('yh_role', 'yh_share')"
 TABLES=$STDOUT
 assert_eq 13 "$(wc -w <<<"$TABLES")" "13 department tables ($TABLES)"
-as yaohao -c "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-	WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'yh_role'
+pg_as yaohao -c "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('yh_role', 'yh_share')
 	AND c.relrowsecurity AND c.relforcerowsecurity
 	AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'dept')"
 assert_eq 13 "$STDOUT" "each has a dept column and row-level security enabled and forced"
 
 # ---- each department makes its space and works, as its own role ---------------------------------
 
-DB1=$(uri yaohao yh_330100_scjg) DB2=$(uri yaohao yh_330200_scjg)
+DB1=$(pg_uri yaohao yh_330100_scjg) DB2=$(pg_uri yaohao yh_330200_scjg)
 run "$YAOHAO" init --department $D1 --db "$DB1" --key d1.key
 assert_exit 0 "$D1 makes its space, as its role"
 run "$YAOHAO" init --department $D2 --db "$DB2" --key d2.key
@@ -106,7 +90,7 @@ done
 run "$YAOHAO" log --db "$DB1"
 assert_stdout_contains "commit"
 N1=$("$YAOHAO" log --db "$DB1" | wc -l) N2=$("$YAOHAO" log --db "$DB2" | wc -l)
-as yh_audit -c "SELECT dept, min(seq), max(seq) FROM ledger GROUP BY dept ORDER BY dept"
+pg_as yh_audit -c "SELECT dept, min(seq), max(seq) FROM ledger GROUP BY dept ORDER BY dept"
 assert_eq "$D1|1|$N1
 $D2|1|$N2" "$STDOUT" "the auditor sees both ledgers, each numbered from 1 ($N1 and $N2 entries)"
 run "$YAOHAO" draw "$TASK" --entropy "public value" --db "$DB1" --key d1.key -o d1.tr
@@ -126,10 +110,10 @@ assert_exit 0 "$D1's draw document verifies"
 
 # every table now holds rows of D1; D2's pending commitment holds its sealed secret
 for t in $TABLES; do
-	as yh_audit -c "SELECT count(*) FROM $t WHERE dept = '$D1'"
+	pg_as yh_audit -c "SELECT count(*) FROM $t WHERE dept = '$D1'"
 	[ "$STDOUT" -gt 0 ] || fail "$D1 has rows in $t"
 done
-as yh_audit -c "SELECT encode(secret, 'hex') FROM task_commit WHERE dept = '$D2'"
+pg_as yh_audit -c "SELECT encode(secret, 'hex') FROM task_commit WHERE dept = '$D2'"
 SECRET2=$STDOUT
 assert_eq 1 "$([ ${#SECRET2} -gt 64 ] && echo 1)" "$D2's pending secret is in the table (sealed), for the auditor"
 
@@ -138,67 +122,67 @@ assert_eq 1 "$([ ${#SECRET2} -gt 64 ] && echo 1)" "$D2's pending secret is in th
 dump2() { # every row of D2, as the auditor reads them
 	local t
 	for t in $TABLES; do
-		as yh_audit -c "SELECT md5(string_agg(to_jsonb(x)::text, '|' ORDER BY to_jsonb(x)::text)),
+		pg_as yh_audit -c "SELECT md5(string_agg(to_jsonb(x)::text, '|' ORDER BY to_jsonb(x)::text)),
 			count(*) FROM $t x WHERE dept = '$D2'"
 		printf '%s %s\n' "$t" "$STDOUT"
 	done
 }
 dump2 > before.txt
 for t in $TABLES; do
-	as yh_330100_scjg -c "SELECT count(*) FROM $t WHERE dept <> '$D1'"
+	pg_as yh_330100_scjg -c "SELECT count(*) FROM $t WHERE dept <> '$D1'"
 	assert_eq 0 "$STDOUT" "$D1's role: SELECT on $t shows no row of another department"
-	as yh_330100_scjg -c "SELECT * FROM $t"
+	pg_as yh_330100_scjg -c "SELECT * FROM $t"
 	assert_exit 0 "$D1's role: SELECT * FROM $t"
 	assert_not_contains "$STDOUT" "$D2" "SELECT * FROM $t shows nothing of $D2"
 done
-as yh_330100_scjg -c "SELECT encode(secret, 'hex') FROM task_commit" -c "TABLE task_commit"
+pg_as yh_330100_scjg -c "SELECT encode(secret, 'hex') FROM task_commit" -c "TABLE task_commit"
 assert_not_contains "$STDOUT" "$SECRET2" "$D1's role never sees $D2's commit secret"
 # the session cannot choose its department: not by the setting, not by a table of its own
-as yh_330100_scjg -c "SET yaohao.department = '$D2'" -c "SELECT count(*) FROM task_commit WHERE dept = '$D2'"
+pg_as yh_330100_scjg -c "SET yaohao.department = '$D2'" -c "SELECT count(*) FROM task_commit WHERE dept = '$D2'"
 assert_eq 0 "$STDOUT" "the session's yaohao.department does not open $D2's rows"
-as yh_330100_scjg -c "CREATE TEMP TABLE yh_role (role text, department text)" \
+pg_as yh_330100_scjg -c "CREATE TEMP TABLE yh_role (role text, department text)" \
 	-c "INSERT INTO yh_role VALUES ('yh_330100_scjg', '$D2')" \
 	-c "SELECT count(*) FROM task_commit WHERE dept = '$D2'"
 assert_eq 0 "$STDOUT" "a temporary yh_role of the session's does not open $D2's rows"
 # nor through the planner's statistics of the other department's rows
-as yaohao -c "ANALYZE"
-as yaohao -c "SELECT count(*) FROM pg_stats WHERE tablename = 'task_commit'"
+pg_as yaohao -c "ANALYZE"
+pg_as yaohao -c "SELECT count(*) FROM pg_stats WHERE tablename = 'task_commit'"
 [ "$STDOUT" -gt 0 ] || fail "ANALYZE made statistics of task_commit"
-as yh_330100_scjg -c "SELECT count(*) FROM pg_stats WHERE schemaname = 'public' AND tablename <> 'yh_role'"
+pg_as yh_330100_scjg -c "SELECT count(*) FROM pg_stats WHERE schemaname = 'public' AND tablename <> 'yh_role'"
 assert_eq 0 "$STDOUT" "$D1's role sees no statistics of the tables under row-level security"
-as yh_330100_scjg -c "SET ROLE yh_330200_scjg"
+pg_as yh_330100_scjg -c "SET ROLE yh_330200_scjg"
 assert_exit_nonzero "$D1's role cannot take $D2's role"
-as yh_330100_scjg -c "INSERT INTO yh_role VALUES ('yh_330100_scjg', '$D2')"
+pg_as yh_330100_scjg -c "INSERT INTO yh_role VALUES ('yh_330100_scjg', '$D2')"
 assert_exit_nonzero "$D1's role cannot change the role map"
-as yh_330100_scjg -c "UPDATE yh_role SET department = '$D2' WHERE role = 'yh_330100_scjg'"
+pg_as yh_330100_scjg -c "UPDATE yh_role SET department = '$D2' WHERE role = 'yh_330100_scjg'"
 assert_exit_nonzero "$D1's role cannot rewrite the role map"
 for t in $TABLES; do
 	# one of D1's own rows, given to D2
 	row="(SELECT to_jsonb(x) || jsonb_build_object('dept', '$D2') FROM $t x LIMIT 1)"
-	as yh_330100_scjg -c "INSERT INTO $t SELECT * FROM jsonb_populate_record(NULL::$t, $row)"
+	pg_as yh_330100_scjg -c "INSERT INTO $t SELECT * FROM jsonb_populate_record(NULL::$t, $row)"
 	assert_exit_nonzero "$D1's role: INSERT of a row of $D2 into $t refused"
 	grep -q "row-level security\|permission denied" <<<"$STDERR" ||
 		fail "INSERT into $t refused by the policy or the privileges (stderr: $STDERR)"
-	as yh_330100_scjg -c "DELETE FROM $t WHERE dept = '$D2'"
+	pg_as yh_330100_scjg -c "DELETE FROM $t WHERE dept = '$D2'"
 	[ "$RC" -ne 0 ] || [ "$STDOUT" = "" ] || fail "DELETE FROM $t changes nothing of $D2"
-	as yh_330100_scjg -c "TRUNCATE $t"
+	pg_as yh_330100_scjg -c "TRUNCATE $t"
 	assert_exit_nonzero "$D1's role: TRUNCATE $t refused"
 done
 for t in ledger task task_draw task_event meta drawn_entity drawn_pair; do
-	as yh_330100_scjg -c "UPDATE $t SET dept = dept WHERE dept = '$D2'"
+	pg_as yh_330100_scjg -c "UPDATE $t SET dept = dept WHERE dept = '$D2'"
 	assert_exit_nonzero "$D1's role: UPDATE of $t refused (no privilege)"
 	assert_stderr_contains "permission denied"
-	as yh_330100_scjg -c "DELETE FROM $t"
+	pg_as yh_330100_scjg -c "DELETE FROM $t"
 	assert_exit_nonzero "$D1's role: DELETE FROM $t refused, even of its own rows"
 done
-as yh_330100_scjg -c "UPDATE task_commit SET secret = NULL WHERE dept = '$D2'" \
+pg_as yh_330100_scjg -c "UPDATE task_commit SET secret = NULL WHERE dept = '$D2'" \
 	-c "UPDATE entity SET valid_to = 1 WHERE dept = '$D2'"
 assert_exit 0 "$D1's role: UPDATE of the columns it may update"
-as yh_330100_scjg -c "UPDATE task_commit SET secret = NULL WHERE dept = '$D2' RETURNING 1"
+pg_as yh_330100_scjg -c "UPDATE task_commit SET secret = NULL WHERE dept = '$D2' RETURNING 1"
 assert_eq "" "$STDOUT" "… reaches no row of $D2"
-as yh_330100_scjg -c "UPDATE entity SET dept = '$D2'"
+pg_as yh_330100_scjg -c "UPDATE entity SET dept = '$D2'"
 assert_exit_nonzero "$D1's role: moving its rows to $D2 refused"
-as yh_330100_scjg -c "UPDATE entity SET valid_to = valid_to WHERE valid_to IS NOT NULL RETURNING dept" \
+pg_as yh_330100_scjg -c "UPDATE entity SET valid_to = valid_to WHERE valid_to IS NOT NULL RETURNING dept" \
 	-c "ROLLBACK"
 dump2 > after.txt
 assert_eq "$(cat before.txt)" "$(cat after.txt)" "every row of $D2 is as it was"
@@ -206,20 +190,20 @@ assert_eq "$(cat before.txt)" "$(cat after.txt)" "every row of $D2 is as it was"
 # ---- the auditor: reads both, writes nothing -----------------------------------------------------
 
 for t in $TABLES; do
-	as yh_audit -c "SELECT count(DISTINCT dept) FROM $t WHERE dept IN ('$D1', '$D2')"
+	pg_as yh_audit -c "SELECT count(DISTINCT dept) FROM $t WHERE dept IN ('$D1', '$D2')"
 	[ "$STDOUT" -ge 1 ] || fail "the auditor reads $t"
 	row="(SELECT to_jsonb(x) FROM $t x LIMIT 1)"
-	as yh_audit -c "INSERT INTO $t SELECT * FROM jsonb_populate_record(NULL::$t, $row)"
+	pg_as yh_audit -c "INSERT INTO $t SELECT * FROM jsonb_populate_record(NULL::$t, $row)"
 	assert_exit_nonzero "the auditor: INSERT into $t refused"
 	assert_stderr_contains "permission denied"
-	as yh_audit -c "UPDATE $t SET dept = dept"
+	pg_as yh_audit -c "UPDATE $t SET dept = dept"
 	assert_exit_nonzero "the auditor: UPDATE of $t refused"
-	as yh_audit -c "DELETE FROM $t"
+	pg_as yh_audit -c "DELETE FROM $t"
 	assert_exit_nonzero "the auditor: DELETE FROM $t refused"
-	as yh_audit -c "TRUNCATE $t"
+	pg_as yh_audit -c "TRUNCATE $t"
 	assert_exit_nonzero "the auditor: TRUNCATE $t refused"
 done
-as yh_audit -c "SELECT count(DISTINCT dept) FROM ledger"
+pg_as yh_audit -c "SELECT count(DISTINCT dept) FROM ledger"
 assert_eq 2 "$STDOUT" "the auditor reads both departments' ledgers"
 dump2 > after2.txt
 assert_eq "$(cat before.txt)" "$(cat after2.txt)" "every row of $D2 is still as it was"
@@ -231,7 +215,7 @@ assert_exit 4 "$D1's role acting for $D2: refused"
 assert_stderr_contains "may not act for department $D2"
 YAOHAO_DEPARTMENT=$D2 run "$YAOHAO" stats --db "$DB1"
 assert_exit 4 "\$YAOHAO_DEPARTMENT=$D2 with $D1's role: refused"
-ZHANG=$(uri yaohao zhang_san)
+ZHANG=$(pg_uri yaohao zhang_san)
 run "$YAOHAO" log --db "$ZHANG"
 assert_exit 0 "a member of $D1's role, no department named: acts for $D1"
 assert_eq "$(grep -c . <<<"$STDOUT")" "$("$YAOHAO" log --db "$DB1" | grep -c .)" "the same ledger as $D1's role"
@@ -239,9 +223,9 @@ run "$YAOHAO" import items "$FIXTURES/items.csv" --db "$ZHANG" --department $D1 
 assert_exit 0 "a member of $D1's role writes for $D1"
 run "$YAOHAO" log --db "$ZHANG" --department $D2
 assert_exit 4 "a member of $D1's role acting for $D2: refused"
-run "$YAOHAO" log --db "$(uri yaohao yh_audit)" --department $D1
+run "$YAOHAO" log --db "$(pg_uri yaohao yh_audit)" --department $D1
 assert_exit 4 "the auditor cannot act for a department"
-SUPER=$(uri yaohao yaohao)
+SUPER=$(pg_uri yaohao yaohao)
 run "$YAOHAO" log --db "$SUPER"
 assert_exit 2 "a superuser naming no department where there are two: usage (exit 2)"
 assert_stderr_contains "several departments ($D1, $D2)"
@@ -251,11 +235,11 @@ assert_eq "$("$YAOHAO" log --db "$DB2")" "$STDOUT" "and sees $D2's ledger, as $D
 run "$YAOHAO" init --department 330300-SCJG --db "$SUPER" --key d3.key
 assert_exit 4 "a superuser making a department of its own in a database of two: refused"
 assert_stderr_contains "bypasses row-level security"
-as yaohao -c "SELECT count(*) FROM yh_role"
+pg_as yaohao -c "SELECT count(*) FROM yh_role"
 assert_eq 2 "$STDOUT" "… and the role map is as it was"
-as yaohao -f new-department.sql
+pg_as yaohao -f new-department.sql
 assert_exit 0 "the new-department SQL of docs/operations.md"
-run "$YAOHAO" init --department 330300-SCJG --db "$(uri yaohao yh_330300_scjg)" --key d3.key
+run "$YAOHAO" init --department 330300-SCJG --db "$(pg_uri yaohao yh_330300_scjg)" --key d3.key
 assert_exit 0 "the new department makes its space"
 
 # ---- the writers of two departments do not wait for each other -----------------------------------
@@ -265,7 +249,7 @@ assert_exit 0 "the new department makes its space"
 	-c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
 holder=$!
 for _ in $(seq 50); do
-	as yaohao -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+	pg_as yaohao -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
 	[ "$STDOUT" = 1 ] && break
 	sleep 0.2
 done
@@ -277,7 +261,7 @@ assert_eq 1 "$([ $(($(date +%s) - start)) -lt 8 ] && echo 1)" "… without waiti
 run "$YAOHAO" import items "$FIXTURES/items.csv" --db "$DB1" --key d1.key
 assert_exit 4 "$D1's import waits for its own department's lock, then gives up"
 assert_stderr_contains "is another yaohao writing?"
-as yaohao -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+pg_as yaohao -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
 wait "$holder" 2>/dev/null
 run "$YAOHAO" import items "$FIXTURES/items.csv" --db "$DB1" --key d1.key
 assert_exit 0 "the lock released, $D1's import goes through"
