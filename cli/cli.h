@@ -58,6 +58,10 @@ const char *cli_department(void);
  * exit code on failure. */
 int cli_open_store(yh_store **out, const char *option);
 
+/* The same for a command that only reads (audit, log, export, stats): on PostgreSQL a member of
+ * yaohao_auditor may read a department it does not act for (yh_store_open_reader). */
+int cli_open_store_reader(yh_store **out, const char *option);
+
 /* The secret key path: --key, else the store's path with ".key" appended (for a postgresql://
  * URI: the database's name with ".key", in the working directory). */
 const char *cli_key_path(char *buf, size_t size, const char *key_option, const char *db_path);

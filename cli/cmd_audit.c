@@ -14,6 +14,10 @@ static const char usage[] =
 	"which must give the recorded transcript byte for byte.  It names the first\n"
 	"entry that fails and why.\n"
 	"\n"
+	"On PostgreSQL an auditor (a member of yaohao_auditor, docs/operations.md)\n"
+	"audits any department: --department D names it, and the session reads\n"
+	"only D's rows and can write nothing.\n"
+	"\n"
 	"  --pubkey FILE  the department's public key: the ledger must be signed by it\n"
 	"  --json         the report as JSON\n"
 	"  --db FILE      the store (default: $YAOHAO_DB, then ./yaohao.db)\n"
@@ -48,7 +52,7 @@ int cmd_audit(int argc, char **argv)
 
 	if ((rc = cli_opt_parse(&a, options, "audit", usage, argc, argv)) != CLI_PARSED)
 		return rc;
-	if ((rc = cli_open_store(&store, a.db)) != CLI_OK)
+	if ((rc = cli_open_store_reader(&store, a.db)) != CLI_OK)
 		return rc;
 	rc = yh_audit_run(&report, store, a.pubkey, on_draw, NULL);
 	cli_scan_progress_done();

@@ -56,7 +56,7 @@ int cmd_export(int argc, char **argv)
 		return rc;
 	if (yh_register_lookup(&kind, a.register_name) < 0)
 		return cli_usage_error("export", "%s", yh_error_message());
-	if ((rc = cli_open_store(&store, a.db)) != CLI_OK)
+	if ((rc = cli_open_store_reader(&store, a.db)) != CLI_OK)
 		return rc;
 	if ((rc = yh_ledger_head(&head, store)) < 0) {
 		rc = cli_fail(rc);

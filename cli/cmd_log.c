@@ -46,7 +46,7 @@ int cmd_log(int argc, char **argv)
 
 	if ((rc = cli_opt_parse(&a, options, "log", usage, argc, argv)) != CLI_PARSED)
 		return rc;
-	if ((rc = cli_open_store(&store, a.db)) != CLI_OK)
+	if ((rc = cli_open_store_reader(&store, a.db)) != CLI_OK)
 		return rc;
 	rc = yh_ledger_foreach(store, 1, print_entry, &a.json);
 	yh_store_close(store);

@@ -93,7 +93,7 @@ int cmd_stats(int argc, char **argv)
 
 	if ((rc = cli_opt_parse(&a, options, "stats", usage, argc, argv)) != CLI_PARSED)
 		return rc;
-	if ((rc = cli_open_store(&store, a.db)) != CLI_OK)
+	if ((rc = cli_open_store_reader(&store, a.db)) != CLI_OK)
 		return rc;
 	rc = cli_stats_print(store, a.as_of, a.json);
 	yh_store_close(store);

@@ -77,6 +77,13 @@ int cli_open_store(yh_store **out, const char *option)
 	return rc < 0 ? cli_fail(rc) : CLI_OK;
 }
 
+int cli_open_store_reader(yh_store **out, const char *option)
+{
+	int rc = yh_store_open_reader(out, cli_db_path(option), cli_department());
+
+	return rc < 0 ? cli_fail(rc) : CLI_OK;
+}
+
 int cli_parse_u64(uint64_t *out, const char *text)
 {
 	char *end;

@@ -195,7 +195,7 @@ static int compute(unsigned char seed[32], uint64_t *nreserves, yh_store *store,
 	 * store opens again: not a temporary one); the audit rebuilds the root from one ordered
 	 * scan */
 	if (!check_entities && both_cores(opt ? opt->threads : 0) &&
-	    yh_store_open(&second, yh_store_path(store)) == YH_OK) {
+	    yh_store_open_again(&second, store) == YH_OK) {
 		if ((rc = yh_selector_new(&sel, &f, seed, 1, opt ? opt->on_progress : NULL,
 		                          opt ? opt->progress_ctx : NULL)) < 0)
 			goto done;

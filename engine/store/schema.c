@@ -136,7 +136,8 @@ static const char *const migrations[] = {
  * column), last, part of every primary, unique and foreign key, and row-level security enabled
  * and forced on it: a role sees and writes the rows of the department yh_role maps it to
  * (PG_DEPT, parsed when the policy is made, so no table of the session's can stand in for
- * yh_role), and a member of yaohao_auditor reads every row.  The store's SQL never names the
+ * yh_role), and a member of yaohao_auditor reads every row (in a yaohao session, only the
+ * rows of the department it audits: PG_AUDITED, which narrows, never widens).  The store's SQL never names the
  * column: reads see the role's rows only, and inserts take the default, the department the
  * store chose for the session, which the policy checks against the role's.  A superuser or a
  * BYPASSRLS role sees every row, so the store lets such a role act only where the database
@@ -148,8 +149,11 @@ static const char *const migrations[] = {
 #define PG_AUDITOR \
 	"(SELECT pg_has_role(current_user, a.oid, 'MEMBER') FROM pg_roles a " \
 	"WHERE a.rolname = 'yaohao_auditor')"
+/* the department an auditor's yaohao session reads (yh_store_open_reader), NULL in plain SQL */
+#define PG_AUDITED "nullif(current_setting('yaohao.audit', true), '')"
 /* the register the owner shares with the role's department (yh_share), or NULL */
-#define PG_SHARED "(SELECT s.register FROM yh_share s WHERE s.department = " PG_DEPT ")"
+#define PG_SHARED "(SELECT s.register FROM yh_share s WHERE s.department = coalesce(" PG_DEPT \
+	", CASE WHEN " PG_AUDITOR " THEN " PG_AUDITED " END))"
 #define PG_DEPT_COL "  dept " T " NOT NULL DEFAULT yh_department_default(),\n"
 #define PG_SEQ_FK(col) \
 	"  FOREIGN KEY (dept, " col ") REFERENCES ledger (dept, seq) DEFERRABLE INITIALLY DEFERRED,\n"
@@ -170,7 +174,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE " table " FORCE ROW LEVEL SECURITY;\n" \
 	"CREATE POLICY " table "_department ON " table " USING (dept = " PG_DEPT ")" \
 	" WITH CHECK (dept = " PG_DEPT ");\n" \
-	"CREATE POLICY " table "_auditor ON " table " FOR SELECT USING (" PG_AUDITOR ");\n"
+	"CREATE POLICY " table "_auditor ON " table " FOR SELECT USING (" PG_AUDITOR \
+	" AND dept = coalesce(" PG_AUDITED ", dept));\n"
 
 static const char pg_schema[] =
 	"CREATE FUNCTION yh_append_only() RETURNS trigger LANGUAGE plpgsql AS\n"

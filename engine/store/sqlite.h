@@ -27,6 +27,8 @@ struct yh_store {
 	size_t copy_len, copy_cap;
 	char *path;
 	char *department;
+	int reader;                            /* opened by yh_store_open_reader */
+	int auditor;                           /* PostgreSQL: reading as yaohao_auditor, read-only */
 	int rls;                               /* PostgreSQL: row-level security applies to the
 	                                        * session's role (no COPY into its tables) */
 	int entities_from;                     /* the entity register: 0 not read yet, 1 the

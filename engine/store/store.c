@@ -671,19 +671,84 @@ static int open_sqlite(yh_store *s, int *version)
 
 /* PostgreSQL: the database holds the schema; the session acts for the department (named, or
  * the one its role may act for), which has its space, and its schema version (a meta row). */
+/* 1 in *out when a reader acts as an auditor for `dept`: the session's role may not take the
+ * department's role (not a member) but is a member of yaohao_auditor. */
+static int pg_reads_as_auditor(int *out, yh_store *s, const char *dept)
+{
+	char *v = NULL;
+	int rc = pg_text(&v, s, "SELECT CASE WHEN coalesce((SELECT pg_has_role(current_user, r.oid, "
+	                 "'MEMBER') FROM yh_role y JOIN pg_roles r ON r.rolname = y.role WHERE "
+	                 "y.department = ?1), false) THEN 0 WHEN coalesce((SELECT pg_has_role(current_user, "
+	                 "a.oid, 'MEMBER') FROM pg_roles a WHERE a.rolname = 'yaohao_auditor'), false) "
+	                 "THEN 1 ELSE 0 END", dept,
+	                 "cannot read the session's role");
+
+	*out = v && strcmp(v, "1") == 0;
+	free(v);
+	return rc;
+}
+
+/*
+ * An auditor reads one department: every transaction read-only (the database refuses any
+ * write), and the auditor's policy narrowed to the department's rows by the setting
+ * yaohao.audit, which only that policy (and the shared register's views) read, so no other role
+ * gains anything by setting it.
+ */
+static int pg_audit_for(yh_store *s, const char *dept)
+{
+	char *tmp = NULL, *have = NULL;
+	int rc;
+
+	if ((rc = pg_text(&tmp, s, "SELECT set_config('default_transaction_read_only', 'on', false)",
+	                  NULL, "cannot make the session read-only")) < 0)
+		goto done;
+	free(tmp);
+	tmp = NULL;
+	if ((rc = pg_text(&tmp, s, "SELECT set_config('yaohao.audit', ?1, false)", dept,
+	                  "cannot set the department audited")) < 0 ||
+	    (rc = pg_text(&have, s, "SELECT value FROM meta WHERE key = 'department'", NULL,
+	                  "cannot read the department")) < 0)
+		goto done;
+	if (!have || strcmp(have, dept) != 0) {
+		rc = yh_error_set_hint(YH_ENOTFOUND, YH_HINT_CREATE_STORE, s->path, "no department %s "
+		                       "in the database: '%s'", dept, s->path);
+		goto done;
+	}
+	s->auditor = 1;
+	s->rls = 1;
+	free(s->department);
+	if (!(s->department = strdup(dept)))
+		rc = yh_error_set(YH_ENOMEM, "out of memory");
+done:
+	free(tmp);
+	free(have);
+	return rc;
+}
+
 static int open_pg(yh_store *s, const char *department, int *version)
 {
 	char *dept = NULL, *v = NULL;
-	int rc, exists = 0;
+	int rc, exists = 0, auditor = 0;
 
 	if ((rc = pg_has_store(&exists, s)) < 0)
 		return rc;
 	if (!exists)
 		return yh_error_set_hint(YH_ENOTFOUND, YH_HINT_CREATE_STORE, s->path,
 		                         "no store in the database '%s'", s->path);
-	if (!department && (rc = pg_default_department(&dept, s)) < 0)
+	if (s->reader && department && (rc = pg_reads_as_auditor(&auditor, s, department)) < 0)
 		return rc;
-	if ((rc = pg_act_for(s, department ? department : dept, 0)) < 0 ||
+	if (auditor) {
+		rc = pg_audit_for(s, department);
+	} else if (!department && (rc = pg_default_department(&dept, s)) < 0) {
+		if (s->reader && rc == YH_ENOTFOUND && pg_reads_as_auditor(&auditor, s, "") == YH_OK &&
+		    auditor)
+			rc = yh_error_set(YH_EINVAL, "an auditor reads one department at a time: name it "
+			                  "(--department D): '%s'", s->path);
+		return rc;
+	} else {
+		rc = pg_act_for(s, department ? department : dept, 0);
+	}
+	if (rc < 0 ||
 	    (rc = pg_text(&v, s, "SELECT value FROM meta WHERE key = 'schema_version'",
 	                  NULL, "cannot read the store's schema version")) < 0)
 		goto done;
@@ -698,7 +763,7 @@ done:
 	return rc;
 }
 
-int yh_store_open_as(yh_store **out, const char *path, const char *department)
+static int open_store(yh_store **out, const char *path, const char *department, int reader)
 {
 	yh_store *s = NULL;
 	struct stat sb;
@@ -713,12 +778,19 @@ int yh_store_open_as(yh_store **out, const char *path, const char *department)
 		                         path, "no store at '%s'", path);
 	if ((rc = connect(&s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX)) < 0)
 		return rc;
+	s->reader = reader;
 	if ((rc = yh_db_kind(s) == YH_DB_POSTGRESQL ? open_pg(s, department, &version)
 	                                             : open_sqlite(s, &version)) < 0)
 		goto done;
 	if (version > YH_STORE_SCHEMA_VERSION) {
 		rc = yh_error_set(YH_ESTORE, "store has schema version %d, newer than this yaohao "
 		                  "(%d); upgrade yaohao: '%s'", version, YH_STORE_SCHEMA_VERSION, s->path);
+		goto done;
+	}
+	if (version < YH_STORE_SCHEMA_VERSION && s->auditor) {
+		rc = yh_error_set(YH_ESTORE, "department %s's space has schema version %d: the "
+		                  "department opens it first, to bring it to version %d: '%s'",
+		                  s->department, version, YH_STORE_SCHEMA_VERSION, s->path);
 		goto done;
 	}
 	if (version < YH_STORE_SCHEMA_VERSION) {
@@ -746,6 +818,21 @@ done:
 	}
 	*out = s;
 	return YH_OK;
+}
+
+int yh_store_open_as(yh_store **out, const char *path, const char *department)
+{
+	return open_store(out, path, department, 0);
+}
+
+int yh_store_open_reader(yh_store **out, const char *path, const char *department)
+{
+	return open_store(out, path, department, 1);
+}
+
+int yh_store_open_again(yh_store **out, const yh_store *store)
+{
+	return open_store(out, store->path, store->department, store->reader);
 }
 
 int yh_store_open(yh_store **out, const char *path)

@@ -68,6 +68,20 @@ YH_EXTERN int yh_store_open_as(yh_store **out, const char *path,
                                const char *department) YH_WARN_UNUSED;
 
 /*
+ * Opens the store for reading `department`'s data (an audit, the ledger, an export).  As
+ * yh_store_open_as, except on PostgreSQL for a role that may not act for the department but is
+ * a member of yaohao_auditor: the session then reads that department's rows only (the auditor's
+ * policy narrowed by the setting yaohao.audit), in read-only transactions, so the database
+ * refuses every write.  An auditor names the department (none: YH_EINVAL).
+ */
+YH_EXTERN int yh_store_open_reader(yh_store **out, const char *path,
+                                   const char *department) YH_WARN_UNUSED;
+
+/* Opens the same store again, for the same department and in the same mode (a second
+ * connection, as the draw's scan from the other end takes). */
+YH_EXTERN int yh_store_open_again(yh_store **out, const yh_store *store) YH_WARN_UNUSED;
+
+/*
  * PostgreSQL only: makes the schema that the departments of the database share (tables,
  * row-level security), owned by the connecting role, with no department in it yet; YH_EEXIST if
  * the database has it.  Each department's space is then made by yh_store_create_signed, by a

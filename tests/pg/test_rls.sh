@@ -223,8 +223,31 @@ run "$YAOHAO" import items "$FIXTURES/items.csv" --db "$ZHANG" --department $D1 
 assert_exit 0 "a member of $D1's role writes for $D1"
 run "$YAOHAO" log --db "$ZHANG" --department $D2
 assert_exit 4 "a member of $D1's role acting for $D2: refused"
-run "$YAOHAO" log --db "$(pg_uri yaohao yh_audit)" --department $D1
+# the auditor reads one department at a time through yaohao, and writes nothing
+AUD=$(pg_uri yaohao yh_audit)
+run "$YAOHAO" log --db "$AUD" --department $D1
+assert_exit 0 "the auditor reads $D1's ledger"
+assert_eq "$(cat <<<"$STDOUT")" "$("$YAOHAO" log --db "$DB1")" "the auditor's log of $D1 is $D1's own, nothing of $D2's"
+run "$YAOHAO" export entities --db "$AUD" --department $D2 -o aud-d2.csv
+assert_exit 0 "the auditor exports $D2's register"
+"$YAOHAO" export entities --db "$DB2" -o d2.csv
+assert_eq "$(sha256sum < d2.csv)" "$(sha256sum < aud-d2.csv)" "the same bytes as $D2's own export"
+for d in $D1 $D2; do
+	run "$YAOHAO" audit --db "$AUD" --department $d
+	assert_exit 0 "the auditor audits $d"
+	assert_stdout_contains "verified: every check passed"
+done
+run "$YAOHAO" audit --db "$AUD"
+assert_exit 2 "the auditor naming no department: usage"
+assert_stderr_contains "an auditor reads one department at a time: name it (--department D)"
+run "$YAOHAO" import items "$FIXTURES/items.csv" --db "$AUD" --department $D1 --key d1.key
 assert_exit 4 "the auditor cannot act for a department"
+run "$YAOHAO" log --db "$AUD" --department 330900-NONE
+assert_exit 4 "the auditor naming a department the database lacks"
+assert_stderr_contains "no department 330900-NONE in the database"
+# the setting that narrows the auditor's reads widens nothing for a department's role
+pg_as yh_330100_scjg -c "SET yaohao.audit = '$D2'" -c "SELECT count(*) FROM ledger WHERE dept = '$D2'"
+assert_eq 0 "$STDOUT" "$D1's role setting yaohao.audit to $D2 reads none of $D2's rows"
 SUPER=$(pg_uri yaohao yaohao)
 run "$YAOHAO" log --db "$SUPER"
 assert_exit 2 "a superuser naming no department where there are two: usage (exit 2)"

@@ -157,6 +157,9 @@ assert_exit 0 "$D1's audit passes"
 assert_stdout_contains "2 adoption(s) of a shared entity register" "the audit checks both adoptions"
 yh audit --db "$DBR"
 assert_exit 0 "the office's audit passes"
+yh audit --db "$(pg_uri yaohao yh_audit)" --department $D1
+assert_exit 0 "the auditor's audit of $D1 passes"
+assert_stdout_contains "2 adoption(s) of a shared entity register" "the auditor reads the shared register too"
 
 # the owner of the database changes one shared row around the office's ledger
 pg_as yaohao -c "SET session_replication_role = replica" \
@@ -166,6 +169,8 @@ yh audit --db "$DB1"
 assert_exit 1 "$D1's audit fails"
 assert_stdout_contains "entry $A1 (adopt): the entity register of $REG as of its entry $S1" "at the first adoption"
 assert_stdout_contains "gives 300 rows and another root than this adoption records" "it names the changed root"
+yh audit --db "$(pg_uri yaohao yh_audit)" --department $D1
+assert_exit 1 "the auditor's audit of $D1 fails too"
 
 # the department's own rows beside the shared ones are caught too
 pg_as yh_330100_scjg -c "INSERT INTO entity (id, name, type, region, industry, risk, status, abnormal, valid_from)

@@ -434,6 +434,31 @@ START_TEST(test_set_key_migrates_unsigned_store)
 }
 END_TEST
 
+/* The reader and a second connection: on SQLite, the department's file as yh_store_open_as
+ * opens it (an auditor's mode is PostgreSQL's: pg.rls). */
+START_TEST(test_open_reader_and_again)
+{
+	yh_store *store = NULL, *again = NULL;
+	const char *path = tu_path("yaohao.db");
+
+	ck_assert_int_eq(yh_store_create(&store, path, "330100-SCJG"), YH_OK);
+	yh_store_close(store);
+	store = NULL;
+	ck_assert_int_eq(yh_store_open_reader(&store, path, "330200-SCJG"), YH_ESTORE);
+	ck_assert_ptr_null(store);
+	ck_assert_int_eq(yh_store_open_reader(&store, path, NULL), YH_OK);
+	ck_assert_str_eq(yh_store_department(store), "330100-SCJG");
+	ck_assert_int_eq(yh_store_open_again(&again, store), YH_OK);
+	ck_assert_str_eq(yh_store_department(again), "330100-SCJG");
+	ck_assert_str_eq(yh_store_path(again), path);
+	ck_assert_ptr_ne(again, store);
+	ck_assert_uint_eq(tu_ledger_head(again), tu_ledger_head(store));
+	yh_store_close(again);
+	yh_store_close(store);
+	ck_assert_int_eq(yh_store_open_reader(&store, tu_path("none.db"), NULL), YH_ENOTFOUND);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -451,6 +476,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_open_not_sqlite);
 	tcase_add_test(tc, test_open_newer_schema);
 	tcase_add_test(tc, test_open_without_department);
+	tcase_add_test(tc, test_open_reader_and_again);
 
 	tcase_add_test(key, test_set_key_migrates_unsigned_store);
 	return s;
