@@ -43,7 +43,7 @@ static int check_preconditions(yh_store *store, const char *from, const char *de
 		return yh_error_set(YH_EINVAL, "department %s may draw from the entity register of %s, "
 		                    "not of %s: '%s'", self, from, department, yh_store_path(store));
 	if ((rc = yh_shared_role_is_owner(&owner, store)) < 0 ||
-	    (rc = yh_shared_owns_entities(&own, store)) < 0)
+	    (rc = yh_register_has_own_rows(&own, store, YH_REGISTER_ENTITIES)) < 0)
 		return rc;
 	if (owner)
 		return yh_error_set(YH_EINVAL, "the session's role owns the tables: a department that "

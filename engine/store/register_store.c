@@ -236,7 +236,8 @@ done:
 	return rc;
 }
 
-int yh_register_has_current(int *out, yh_store *store, yh_register_kind kind)
+/* 1 in *out when the store's own table of the register has a row (current: a current one) */
+static int has_rows(int *out, yh_store *store, yh_register_kind kind, int current)
 {
 	yh_stmt *st = NULL;
 	char sql[256];
@@ -245,7 +246,8 @@ int yh_register_has_current(int *out, yh_store *store, yh_register_kind kind)
 	*out = 0;
 	if (kind >= YH_REGISTER_COUNT)
 		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
-	snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM %s WHERE valid_to IS NULL)", tables[kind]);
+	snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM %s%s)", tables[kind],
+	         current ? " WHERE valid_to IS NULL" : "");
 	if ((rc = yh_store_prepare(store, &st, sql, "cannot read the register")) < 0)
 		return rc;
 	if (yh_db_step(st) != YH_DB_ROW)
@@ -254,6 +256,16 @@ int yh_register_has_current(int *out, yh_store *store, yh_register_kind kind)
 		*out = yh_db_int(st, 0);
 	yh_db_finalize(st);
 	return rc;
+}
+
+int yh_register_has_current(int *out, yh_store *store, yh_register_kind kind)
+{
+	return has_rows(out, store, kind, 1);
+}
+
+int yh_register_has_own_rows(int *out, yh_store *store, yh_register_kind kind)
+{
+	return has_rows(out, store, kind, 0);
 }
 
 int yh_register_find(yh_store *store, yh_register_kind kind, uint64_t as_of, const char *key,

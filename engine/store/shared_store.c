@@ -161,23 +161,6 @@ int yh_shared_entry_get(yh_shared_entry *out, int *found, yh_store *store, uint6
 	return rc;
 }
 
-int yh_shared_owns_entities(int *out, yh_store *store)
-{
-	yh_stmt *st = NULL;
-	int rc;
-
-	*out = 0;
-	if ((rc = yh_store_prepare(store, &st, "SELECT EXISTS (SELECT 1 FROM entity)",
-	                           "cannot read the register")) < 0)
-		return rc;
-	if (yh_db_step(st) != YH_DB_ROW)
-		rc = yh_store_fail(store, "cannot read the register");
-	else
-		*out = yh_db_int(st, 0);
-	yh_db_finalize(st);
-	return rc;
-}
-
 int yh_shared_role_is_owner(int *out, yh_store *store)
 {
 	char *v = NULL;

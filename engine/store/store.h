@@ -113,9 +113,6 @@ int yh_shared_entry_get(yh_shared_entry *out, int *found, yh_store *store, uint6
 /* The root and count of the shared entity register as of its own sequence register_seq. */
 int yh_shared_root(unsigned char root[32], uint64_t *count, yh_store *store, uint64_t register_seq);
 
-/* 1 in *out when the department holds entity rows of its own. */
-int yh_shared_owns_entities(int *out, yh_store *store);
-
 /* 1 in *out when the session's role owns the tables: the owner's policies would show it the
  * shared rows in its own tables, so it may not act for a department that adopts. */
 int yh_shared_role_is_owner(int *out, yh_store *store);
@@ -128,6 +125,10 @@ int yh_register_version_counts(yh_store *store, yh_register_kind kind, int closi
 
 /* 1 if the register has current rows. */
 int yh_register_has_current(int *out, yh_store *store, yh_register_kind kind);
+
+/* 1 in *out when the store's own table of the register holds any row version (not the shared
+ * register a department adopted: shared_store.c). */
+int yh_register_has_own_rows(int *out, yh_store *store, yh_register_kind kind);
 
 /*
  * Writing one import into a register, inside the caller's transaction.  The rows are put in

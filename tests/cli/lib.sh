@@ -376,6 +376,26 @@ pg_doc_sql() {
 		inside { print }' "$DOC"
 }
 
+# pg_operations_setup BLOCK...: in the throwaway cluster, the database of docs/operations.md as
+# its SQL makes it: each BLOCK (besides roles and grants) written to BLOCK.sql, each block the
+# same in English and Chinese; the roles made, the schema by its owner, the grants given
+pg_operations_setup() {
+	local b
+	for b in roles grants "$@"; do
+		pg_doc_sql "$b" > "$b.sql"
+		[ -s "$b.sql" ] || _fail "docs/operations.md has the SQL block '$b'"
+		assert_eq "$(cat "$b.sql")" "$(pg_doc_sql "$b" 2)" "the SQL block '$b' is the same in English and Chinese"
+	done
+	run "$(_pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 "$(pg_uri postgres yaohao)" -f roles.sql
+	assert_exit 0 "the roles of docs/operations.md are made"
+	# the schema, as its owner: a superuser taking the owner's role at connection, as the doc says
+	run "$YAOHAO" init --schema-only --db "$(pg_uri yaohao yaohao)&options=-c%20role%3Dyaohao_owner"
+	assert_exit 0 "init --schema-only, as the owner"
+	assert_stdout_contains "created the store schema"
+	pg_as yaohao -f grants.sql
+	assert_exit 0 "the grants of docs/operations.md"
+}
+
 pg_flip_bit() {
 	local file byte
 	"$(_pg_bin)/dropdb" -h "$YAOHAO_PG_CLUSTER" -U yaohao --if-exists "$(_pg_db "$2")" 2>/dev/null &&

@@ -80,15 +80,7 @@ esac
 
 PSQL="$(_pg_bin)/psql"
 D1=330100-SCJG D2=330200-SCJG
-pg_doc_sql roles > roles.sql
-pg_doc_sql grants > grants.sql
-[ -s roles.sql ] && [ -s grants.sql ] || _fail "docs/operations.md has the SQL blocks roles and grants"
-run "$PSQL" -X -q -v ON_ERROR_STOP=1 "$(pg_uri postgres yaohao)" -f roles.sql
-assert_exit 0 "the roles of docs/operations.md"
-run "$YAOHAO" init --schema-only --db "$(pg_uri yaohao yaohao)&options=-c%20role%3Dyaohao_owner"
-assert_exit 0 "init --schema-only, as the owner"
-pg_as yaohao -f grants.sql
-assert_exit 0 "the grants of docs/operations.md"
+pg_operations_setup
 DB1=$(pg_uri yaohao yh_330100_scjg) DB2=$(pg_uri yaohao yh_330200_scjg)
 run "$YAOHAO" init --department $D1 --db "$DB1" --key d1.key
 assert_exit 0 "$D1 makes its space, as its role"

@@ -21,25 +21,11 @@ assert_not_contains() { # HAYSTACK NEEDLE DESC
 }
 # ---- the SQL of docs/operations.md ----------------------------------------------------------------
 
-# each block into a file, run by psql -f (statement by statement, as a reader would paste it)
-for b in roles grants new-department; do
-	pg_doc_sql $b 1 > $b.sql
-	[ -s $b.sql ] || fail "docs/operations.md has the SQL block '$b'"
-	assert_eq "$(cat $b.sql)" "$(pg_doc_sql $b 2)" "the SQL block '$b' is the same in English and Chinese"
-done
-
-run "$PSQL" -X -q -v ON_ERROR_STOP=1 "$(pg_uri postgres yaohao)" -f roles.sql
-assert_exit 0 "the roles of docs/operations.md are made"
-# the schema, as its owner: a superuser taking the owner's role at connection, as the doc says
-run "$YAOHAO" init --schema-only --db "$(pg_uri yaohao yaohao)&options=-c%20role%3Dyaohao_owner"
-assert_exit 0 "init --schema-only, as the owner"
-assert_stdout_contains "created the store schema"
+pg_operations_setup new-department
 run "$YAOHAO" init --schema-only --db "$(pg_uri yaohao yaohao)"
 assert_exit 4 "init --schema-only again: the database has it"
 pg_as yaohao -c "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"
 assert_eq "yaohao_owner" "$STDOUT" "every table belongs to yaohao_owner"
-pg_as yaohao -f grants.sql
-assert_exit 0 "the grants of docs/operations.md"
 
 # every table but the role and share maps holds department rows, under forced row-level security
 pg_as yaohao -c "SELECT string_agg(c.relname, ' ' ORDER BY c.relname) FROM pg_class c

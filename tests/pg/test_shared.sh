@@ -17,18 +17,7 @@ REG=330000-DJK D1=330100-SCJG D2=330200-SCJG
 TASK=T-2026-12-FOOD
 ENTROPY="drand quicknet round 24000000"
 
-for b in roles grants shared-register; do
-	pg_doc_sql $b > $b.sql
-	[ -s $b.sql ] || _fail "docs/operations.md has the SQL block '$b'"
-done
-assert_eq "$(cat shared-register.sql)" "$(pg_doc_sql shared-register 2)" \
-	"the SQL block 'shared-register' is the same in English and Chinese"
-run "$PSQL" -X -q -v ON_ERROR_STOP=1 "$(pg_uri postgres yaohao)" -f roles.sql
-assert_exit 0 "the roles of docs/operations.md"
-run "$YAOHAO" init --schema-only --db "$(pg_uri yaohao yaohao)&options=-c%20role%3Dyaohao_owner"
-assert_exit 0 "init --schema-only, as the owner"
-pg_as yaohao -f grants.sql
-assert_exit 0 "the grants of docs/operations.md"
+pg_operations_setup shared-register
 run "$PSQL" -X -q -v ON_ERROR_STOP=1 "$(pg_uri yaohao yaohao)" -f shared-register.sql
 assert_exit 0 "the register office and the share of docs/operations.md"
 
