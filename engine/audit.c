@@ -596,6 +596,7 @@ static int check_adopt(auditor *a, const yh_ledger_entry *e, json_t *payload)
 	const char *from = json_string_value(json_object_get(payload, "department"));
 	unsigned char hash[32], root[32], got[32];
 	yh_shared_entry x;
+	char *shared = NULL;
 	uint64_t n;
 	int found = 0, same;
 
@@ -604,6 +605,13 @@ static int check_adopt(auditor *a, const yh_ledger_entry *e, json_t *payload)
 	    yh_get_hex(root, 32, json_object_get(payload, "root")) != 0 ||
 	    !is_text(json_string_value(json_object_get(payload, "register")), "entities"))
 		return fail(a, e, "the adopt entry is malformed");
+	if (yh_shared_register(&shared, a->store) < 0)
+		return fail(a, e, "the shared registers cannot be read: %s", yh_error_message());
+	same = shared && strcmp(shared, from) == 0;
+	free(shared);
+	if (!same)
+		return fail(a, e, "the adoption names the entity register of %s, which the owner no "
+		            "longer shares with this department: its draws cannot be replayed", from);
 	if (yh_shared_entry_get(&x, &found, a->store, (uint64_t)json_integer_value(seq)) < 0)
 		return fail(a, e, "the shared register's ledger cannot be read: %s", yh_error_message());
 	if (!found)

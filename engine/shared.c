@@ -33,6 +33,7 @@ static int entry_root(unsigned char root[32], uint64_t *count, const char *paylo
 static int check_preconditions(yh_store *store, const char *from, const char *department)
 {
 	const char *self = yh_store_department(store);
+	char *before = NULL;
 	int owner = 0, own = 0, rc;
 
 	if (!from)
@@ -53,7 +54,16 @@ static int check_preconditions(yh_store *store, const char *from, const char *de
 		return yh_error_set(YH_EINVAL, "department %s has an entity register of its own: a "
 		                    "department draws from its own entity register or from a shared one, "
 		                    "not both: '%s'", self, yh_store_path(store));
-	return YH_OK;
+	/* the frozen points of earlier adoptions read the share's register: it may not change */
+	if ((rc = yh_shared_adopted_from(&before, store)) < 0)
+		return rc;
+	if (before && strcmp(before, from) != 0)
+		rc = yh_error_set(YH_EINVAL, "department %s adopted the entity register of %s before, "
+		                  "and the owner now shares that of %s: its earlier draws read the first "
+		                  "one, so the share of a department may not change (docs/operations.md): "
+		                  "'%s'", self, before, from, yh_store_path(store));
+	free(before);
+	return rc;
 }
 
 int yh_shared_adopt(yh_adopt_report *rep, yh_store *store, const char *department)

@@ -18,14 +18,17 @@
 static const char *const own_tables[YH_REGISTER_COUNT] = { "entity", "inspector", "conflict",
 	                                                       "item" };
 
-/* the register's sequence the latest adopt entry at or before as_of (0: any) names; 0: none */
-static int adopted_at(uint64_t *out, yh_store *store, uint64_t as_of)
+/* the register's sequence the latest adopt entry at or before as_of (0: any) names, 0: none;
+ * and when `from` is not NULL, the department it names (NULL: none; free()) */
+static int adopted_at(uint64_t *out, char **from, yh_store *store, uint64_t as_of)
 {
 	yh_stmt *st = NULL;
 	json_t *p = NULL, *v;
 	int rc = YH_OK, step;
 
 	*out = 0;
+	if (from)
+		*from = NULL;
 	if ((rc = yh_store_prepare(store, &st, "SELECT seq, payload FROM ledger WHERE kind = 'adopt' "
 	                           "AND (?1 = 0 OR seq <= ?1) ORDER BY seq DESC LIMIT 1",
 	                           "cannot read the ledger")) < 0)
@@ -39,6 +42,10 @@ static int adopted_at(uint64_t *out, yh_store *store, uint64_t as_of)
 			                  "shared register: '%s'", (long long)yh_db_int64(st, 0), store->path);
 		else
 			*out = (uint64_t)json_integer_value(v);
+		if (rc == YH_OK && from &&
+		    !(*from = strdup(json_string_value(json_object_get(p, "department")) ?
+		                     json_string_value(json_object_get(p, "department")) : "")))
+			rc = yh_error_set(YH_ENOMEM, "out of memory");
 	} else if (step != YH_DB_DONE) {
 		rc = yh_store_fail(store, "cannot read the ledger");
 	}
@@ -69,6 +76,16 @@ int yh_shared_adopted(int *out, yh_store *store)
 	return rc;
 }
 
+int yh_shared_adopted_from(char **department, yh_store *store)
+{
+	uint64_t seq;
+
+	*department = NULL;
+	if (yh_db_kind(store) != YH_DB_POSTGRESQL)
+		return YH_OK;
+	return adopted_at(&seq, department, store, 0);
+}
+
 void yh_shared_forget(yh_store *store)
 {
 	store->entities_from = 0;
@@ -88,7 +105,7 @@ int yh_register_source(const char **relation, uint64_t *at, yh_store *store,
 	if (kind != YH_REGISTER_ENTITIES || (rc = yh_shared_adopted(&shared, store)) < 0 || !shared)
 		return kind != YH_REGISTER_ENTITIES || shared ? YH_OK : rc;
 	if (!store->source_known || store->source_as_of != as_of) {
-		if ((rc = adopted_at(&seq, store, as_of)) < 0)
+		if ((rc = adopted_at(&seq, NULL, store, as_of)) < 0)
 			return rc;
 		store->source_as_of = as_of;
 		store->source_at = seq ? seq : UINT64_MAX;
@@ -99,7 +116,9 @@ int yh_register_source(const char **relation, uint64_t *at, yh_store *store,
 	return YH_OK;
 }
 
-static int one_text(char **out, yh_store *store, const char *sql, const char *what)
+/* The first column of the first row of sql (?1: param when not NULL), or NULL. */
+static int one_text(char **out, yh_store *store, const char *sql, const char *param,
+                    const char *what)
 {
 	yh_stmt *st = NULL;
 	int rc, step;
@@ -107,6 +126,8 @@ static int one_text(char **out, yh_store *store, const char *sql, const char *wh
 	*out = NULL;
 	if ((rc = yh_store_prepare(store, &st, sql, what)) < 0)
 		return rc;
+	if (param)
+		yh_db_bind_text(st, 1, param, -1);
 	if ((step = yh_db_step(st)) == YH_DB_ROW && !yh_db_is_null(st, 0)) {
 		if (!(*out = strdup(yh_store_text(st, 0))))
 			rc = yh_error_set(YH_ENOMEM, "out of memory");
@@ -122,9 +143,8 @@ int yh_shared_register(char **department, yh_store *store)
 	*department = NULL;
 	if (yh_db_kind(store) != YH_DB_POSTGRESQL)
 		return YH_OK;
-	return one_text(department, store, "SELECT register FROM yh_share WHERE department = "
-	                "(SELECT department FROM yh_role WHERE role = current_user)",
-	                "cannot read the shared registers");
+	return one_text(department, store, "SELECT register FROM yh_share WHERE department = ?1",
+	                store->department, "cannot read the shared registers");
 }
 
 int yh_shared_entry_get(yh_shared_entry *out, int *found, yh_store *store, uint64_t seq)
@@ -170,7 +190,7 @@ int yh_shared_role_is_owner(int *out, yh_store *store)
 	if (yh_db_kind(store) != YH_DB_POSTGRESQL)
 		return YH_OK;
 	rc = one_text(&v, store, "SELECT CASE WHEN pg_has_role(current_user, c.relowner, 'USAGE') "
-	              "THEN 1 ELSE 0 END FROM pg_class c WHERE c.oid = 'entity'::regclass",
+	              "THEN 1 ELSE 0 END FROM pg_class c WHERE c.oid = 'entity'::regclass", NULL,
 	              "cannot read the session's role");
 	*out = v && strcmp(v, "1") == 0;
 	free(v);

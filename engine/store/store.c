@@ -76,6 +76,8 @@ int yh_store_begin(yh_store *store)
 		yh_store_rollback(store);
 		return rc;
 	}
+	/* another session may have adopted since: the writer reads the register's source afresh */
+	yh_shared_forget(store);
 	return YH_OK;
 }
 

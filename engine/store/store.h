@@ -93,6 +93,9 @@ int yh_register_source(const char **relation, uint64_t *at, yh_store *store,
 /* 1 in *out when the department's entity register is a shared one (it has an adopt entry). */
 int yh_shared_adopted(int *out, yh_store *store);
 
+/* The department the latest adopt entry names (NULL: none; free()). */
+int yh_shared_adopted_from(char **department, yh_store *store);
+
 /* Forgets what yh_register_source learnt (after an adopt entry is written or rolled back). */
 void yh_shared_forget(yh_store *store);
 

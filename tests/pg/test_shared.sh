@@ -150,6 +150,19 @@ yh audit --db "$(pg_uri yaohao yh_audit)" --department $D1
 assert_exit 0 "the auditor's audit of $D1 passes"
 assert_stdout_contains "2 adoption(s) of a shared entity register" "the auditor reads the shared register too"
 
+# a share may not change once adopted: the earlier draws read the first register
+pg_as yaohao -c "SET ROLE yaohao_owner" -c "UPDATE yh_share SET register = '$D2' WHERE department = '$D1'"
+assert_exit 0 "the owner shares $D2's register with $D1 instead"
+yh adopt --db "$DB1" --key d1.key
+assert_exit 2 "$D1 adopting another register than before: refused"
+assert_stderr_contains "department $D1 adopted the entity register of $REG before, and the owner now shares that of $D2"
+yh audit --db "$DB1"
+assert_exit 1 "$D1's audit fails while the share is changed"
+assert_stdout_contains "which the owner no longer shares with this department"
+pg_as yaohao -c "SET ROLE yaohao_owner" -c "UPDATE yh_share SET register = '$REG' WHERE department = '$D1'"
+yh audit --db "$DB1"
+assert_exit 0 "the share put back: $D1's audit passes again"
+
 # the owner of the database changes one shared row around the office's ledger
 pg_as yaohao -c "SET session_replication_role = replica" \
 	-c "UPDATE entity SET name = name || ' ' WHERE dept = '$REG' AND valid_from = $S1 AND id = (SELECT min(id) FROM entity WHERE dept = '$REG' AND valid_from = $S1 AND valid_to IS NULL)"
