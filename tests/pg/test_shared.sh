@@ -173,6 +173,9 @@ assert_stdout_contains "entry $A1 (adopt): the entity register of $REG as of its
 assert_stdout_contains "gives 300 rows and another root than this adoption records" "it names the changed root"
 yh audit --db "$(pg_uri yaohao yh_audit)" --department $D1
 assert_exit 1 "the auditor's audit of $D1 fails too"
+yh adopt --db "$DB1" --key d1.key
+assert_exit 4 "an adoption of the changed register: refused"
+assert_stderr_contains "its rows were changed around its ledger (run its audit)"
 
 # the department's own rows beside the shared ones are caught too
 pg_as yh_330100_scjg -c "INSERT INTO entity (id, name, type, region, industry, risk, status, abnormal, valid_from)
