@@ -153,7 +153,7 @@ static int compute(unsigned char seed[32], uint64_t *nreserves, yh_store *store,
 {
 	rooted feed = { NULL, NULL };
 	streamed out = { NULL, emit, emit_ctx };
-	names_from nf = { store, 0 };
+	names_from nf = { store, 0 }, nf2 = { NULL, 0 };
 	yh_frozen f;
 	yh_store *second = NULL;
 	yh_selector *sel = NULL;
@@ -190,7 +190,7 @@ static int compute(unsigned char seed[32], uint64_t *nreserves, yh_store *store,
 	    (rc = yh_frozen_strata_from_json(&f, a.strata)) < 0)
 		goto done;
 	yh_seed_derive(seed, a.digest, secret, value);
-	nf.as_of = f.freeze_seq;
+	nf.as_of = nf2.as_of = f.freeze_seq;
 	/* the draw on two cores reads from both ends at once, on a second connection (when the
 	 * store opens again: not a temporary one); the audit rebuilds the root from one ordered
 	 * scan */
@@ -200,6 +200,10 @@ static int compute(unsigned char seed[32], uint64_t *nreserves, yh_store *store,
 		                          opt ? opt->progress_ctx : NULL)) < 0)
 			goto done;
 		yh_selector_lookup_names(sel, store_names, &nf);
+		/* after the scan, the selected's names are read on the second connection while
+		 * this thread forms the teams and writes the transcript */
+		nf2.store = second;
+		yh_selector_lookup_ahead(sel, store_names, &nf2);
 		if ((rc = yh_draw_scan_both(store, second, &f, sel)) < 0)
 			goto done;
 	} else {

@@ -61,6 +61,9 @@ struct yh_selector {
 	void *progress_ctx;
 	yh_names_fn lookup;          /* names by id after the scan; NULL: kept in the heaps */
 	void *lookup_ctx;
+	yh_names_fn ahead;           /* the same from another thread, ahead of the emit; or NULL */
+	void *ahead_ctx;
+	size_t chunk_rows;           /* NAME_CHUNK */
 	/* the pipeline (threads > 1) */
 	int threaded;
 	pthread_t worker;
@@ -262,6 +265,7 @@ int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32
 		return yh_error_set(YH_ENOMEM, "out of memory");
 	}
 	s->f = f;
+	s->chunk_rows = NAME_CHUNK;
 	yh_ticketer_init(&s->tk, seed);
 	s->progress = progress;
 	s->progress_ctx = progress_ctx;
@@ -346,6 +350,17 @@ void yh_selector_lookup_names(yh_selector *s, yh_names_fn fn, void *ctx)
 		free(s->heaps[i].names);
 		s->heaps[i].names = NULL;
 	}
+}
+
+void yh_selector_lookup_ahead(yh_selector *s, yh_names_fn fn, void *ctx)
+{
+	s->ahead = fn;
+	s->ahead_ctx = ctx;
+}
+
+void yh_selector_chunk_rows(yh_selector *s, size_t rows)
+{
+	s->chunk_rows = rows ? rows : 1;
 }
 
 /* The ticket and the heap: the part the worker does when there are two threads. */
@@ -535,9 +550,9 @@ static int name_found(void *ctx, size_t i, const char *name)
 	return YH_OK;
 }
 
-/* Looks up the names of refs (sorted here) into k: k->off[ref.at] is each one's offset in
- * k->text.  k keeps its buffer from one call to the next. */
-static int lookup_names(yh_selector *s, name_sink *k, id_ref *refs, size_t n)
+/* Looks up the names of refs (sorted here) through fn into k: k->off[ref.at] is each one's
+ * offset in k->text.  k keeps its buffer from one call to the next. */
+static int lookup_names(yh_names_fn fn, void *ctx, name_sink *k, id_ref *refs, size_t n)
 {
 	const char **ids = NULL;
 	size_t i;
@@ -554,7 +569,7 @@ static int lookup_names(yh_selector *s, name_sink *k, id_ref *refs, size_t n)
 	k->n = n;
 	k->next = 0;
 	k->len = 0;
-	rc = s->lookup(s->lookup_ctx, ids, n, name_found, k);
+	rc = fn(ctx, ids, n, name_found, k);
 	free(ids);
 	if (rc == YH_OK && k->next != n)
 		rc = yh_error_set(YH_ESTALE, "entity '%s' is not in the register any more",
@@ -579,7 +594,7 @@ static int reserve_names(yh_selector *s)
 	}
 	for (i = 0; i < s->nreserves; i++)
 		refs[i] = (id_ref){ s->reserves[i].id, i };
-	if ((rc = lookup_names(s, &k, refs, s->nreserves)) < 0)
+	if ((rc = lookup_names(s->lookup, s->lookup_ctx, &k, refs, s->nreserves)) < 0)
 		goto done;
 	s->reserve_names = k.text;
 	k.text = NULL;
@@ -727,6 +742,189 @@ typedef struct {
 	size_t stratum;
 } chunk_entry;
 
+/* The next chunk of the selected in rank order, with their names when they are looked up. */
+typedef struct {
+	chunk_entry *e;
+	id_ref *refs;
+	name_sink k;
+	size_t n;
+} chunk;
+
+static int chunk_alloc(chunk *c, size_t rows, int names)
+{
+	memset(c, 0, sizeof(*c));
+	if (!(c->e = malloc(rows * sizeof(*c->e))) ||
+	    (names && (!(c->refs = malloc(rows * sizeof(*c->refs))) ||
+	               !(c->k.off = malloc(rows * sizeof(*c->k.off))))))
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	return YH_OK;
+}
+
+static void chunk_free(chunk *c)
+{
+	free(c->e);
+	free(c->refs);
+	free(c->k.off);
+	free(c->k.text);
+}
+
+/* Takes the next `rows` selected from m into c (c->n is 0 at the end) and, with fn, asks
+ * fn for their names. */
+static int chunk_fill(chunk *c, merge *m, const yh_frozen *f, size_t rows, yh_names_fn fn,
+                      void *ctx)
+{
+	for (c->n = 0; c->n < rows && (c->e[c->n].d = merge_next(m, f, &c->e[c->n].stratum)); c->n++)
+		if (fn)
+			c->refs[c->n] = (id_ref){ c->e[c->n].d->id, c->n };
+	return fn ? lookup_names(fn, ctx, &c->k, c->refs, c->n) : YH_OK;
+}
+
+/* Ranks, tickets and teams of a chunk's entries, each passed to emit as it is made. */
+static int chunk_emit(yh_selector *s, const chunk *c, yh_teamer *teamer, uint64_t *rank,
+                      yh_selected_fn emit, void *emit_ctx)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->n; i++) {
+		const drawn *d = c->e[i].d;
+		yh_selected e;
+
+		e.rank = ++*rank;
+		e.id = d->id;
+		e.name = s->lookup ? c->k.text + c->k.off[i] : s->heaps[c->e[i].stratum].names[d->slot];
+		e.stratum = &s->f->strata[c->e[i].stratum];
+		yh_ticket(e.ticket, &s->tk, d->id);
+		e.has_team = teamer != NULL;
+		e.team.n = 0;
+		if (teamer && (rc = yh_team_assign(&e.team, teamer, e.id, e.rank)) < 0)
+			return rc;
+		if ((rc = emit(emit_ctx, &e)) < 0)
+			return rc;
+	}
+	return YH_OK;
+}
+
+/*
+ * The names looked up ahead (yh_selector_lookup_ahead): a thread takes the chunks from the
+ * merge and asks for their names (the draw: on its second connection) while this one forms
+ * the teams of the chunk before and passes its entries on.  AHEAD chunks go round: the one
+ * being emitted and up to AHEAD - 1 looked up ahead.  The chunks and their order are those
+ * of the one-thread emit, so the output is too.
+ */
+#define AHEAD 3
+
+typedef struct {
+	yh_selector *s;
+	merge *m;
+	chunk c[AHEAD];
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint64_t filled, used;       /* chunks filled by the thread ahead, emitted by this one */
+	int end, stop, rc;           /* end: no more chunks (rc < 0: the lookup failed) */
+	char error[512];
+} ahead;
+
+static void *look_ahead(void *arg)
+{
+	ahead *a = arg;
+	yh_selector *s = a->s;
+
+	for (;;) {
+		chunk *c;
+		int rc, stop;
+
+		pthread_mutex_lock(&a->lock);
+		while (a->filled - a->used == AHEAD && !a->stop)
+			pthread_cond_wait(&a->cond, &a->lock);
+		c = &a->c[a->filled % AHEAD];
+		stop = a->stop;
+		pthread_mutex_unlock(&a->lock);
+		if (stop)
+			break;
+		rc = chunk_fill(c, a->m, s->f, s->chunk_rows, s->ahead, s->ahead_ctx);
+		pthread_mutex_lock(&a->lock);
+		if (rc < 0) {
+			a->rc = rc;
+			snprintf(a->error, sizeof(a->error), "%s", yh_error_message());
+		}
+		if (rc < 0 || c->n == 0)
+			a->end = 1;
+		else
+			a->filled++;
+		pthread_cond_broadcast(&a->cond);
+		rc = a->end || a->stop;
+		pthread_mutex_unlock(&a->lock);
+		if (rc)
+			break;
+	}
+	return NULL;
+}
+
+static int emit_ahead(yh_selector *s, merge *m, yh_teamer *teamer, yh_selected_fn emit,
+                      void *emit_ctx)
+{
+	ahead *a = calloc(1, sizeof(*a));
+	pthread_t t;
+	uint64_t rank = 0;
+	size_t i;
+	int rc = YH_OK;
+
+	if (!a)
+		return yh_error_set(YH_ENOMEM, "out of memory");
+	a->s = s;
+	a->m = m;
+	for (i = 0; i < AHEAD && rc == YH_OK; i++)
+		rc = chunk_alloc(&a->c[i], s->chunk_rows, 1);
+	if (rc < 0)
+		goto done;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->cond, NULL);
+	if (pthread_create(&t, NULL, look_ahead, a) != 0) {
+		/* no thread: the names on this one, through the lookup given for it */
+		chunk *c = &a->c[0];
+
+		while ((rc = chunk_fill(c, m, s->f, s->chunk_rows, s->lookup, s->lookup_ctx)) == YH_OK &&
+		       c->n && (rc = chunk_emit(s, c, teamer, &rank, emit, emit_ctx)) == YH_OK)
+			;
+	} else {
+		for (;;) {
+			chunk *c;
+
+			pthread_mutex_lock(&a->lock);
+			while (a->filled == a->used && !a->end)
+				pthread_cond_wait(&a->cond, &a->lock);
+			if (a->filled == a->used) { /* the end, or the lookup failed */
+				if (a->rc < 0)
+					rc = yh_error_set(a->rc, "%s", a->error);
+				pthread_mutex_unlock(&a->lock);
+				break;
+			}
+			c = &a->c[a->used % AHEAD];
+			pthread_mutex_unlock(&a->lock);
+			rc = chunk_emit(s, c, teamer, &rank, emit, emit_ctx);
+			pthread_mutex_lock(&a->lock);
+			a->used++;
+			pthread_cond_broadcast(&a->cond);
+			pthread_mutex_unlock(&a->lock);
+			if (rc < 0)
+				break;
+		}
+		pthread_mutex_lock(&a->lock);
+		a->stop = 1;
+		pthread_cond_broadcast(&a->cond);
+		pthread_mutex_unlock(&a->lock);
+		pthread_join(t, NULL);
+	}
+	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->cond);
+done:
+	for (i = 0; i < AHEAD; i++)
+		chunk_free(&a->c[i]);
+	free(a);
+	return rc;
+}
+
 void yh_selector_forget_reserves(yh_selector *s)
 {
 	free(s->reserves);
@@ -743,11 +941,9 @@ int yh_selector_emit(yh_selector *s, int teams, yh_selected_fn emit, void *emit_
 	yh_frozen *f = s->f;
 	yh_teamer *teamer = NULL;
 	merge m = { s->heaps, NULL, NULL, 0 };
-	chunk_entry *chunk = NULL;
-	id_ref *refs = NULL;
-	name_sink k = { 0 };
+	chunk c = { 0 };
 	uint64_t rank = 0;
-	size_t i, n;
+	size_t i;
 	int rc;
 
 	if (!s->closed || !s->cutoffs)
@@ -755,10 +951,7 @@ int yh_selector_emit(yh_selector *s, int teams, yh_selected_fn emit, void *emit_
 	if ((teams && (rc = yh_teamer_new(&teamer, f, &s->tk)) < 0))
 		goto done;
 	if (!(m.strata = calloc(f->nstrata + 1, sizeof(*m.strata))) ||
-	    !(m.pos = calloc(f->nstrata + 1, sizeof(*m.pos))) ||
-	    !(chunk = malloc(NAME_CHUNK * sizeof(*chunk))) ||
-	    (s->lookup && (!(refs = malloc(NAME_CHUNK * sizeof(*refs))) ||
-	                   !(k.off = malloc(NAME_CHUNK * sizeof(*k.off)))))) {
+	    !(m.pos = calloc(f->nstrata + 1, sizeof(*m.pos)))) {
 		rc = yh_error_set(YH_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -769,40 +962,20 @@ int yh_selector_emit(yh_selector *s, int teams, yh_selected_fn emit, void *emit_
 		merge_down(&m, i);
 	/* ranks and teams, in global ticket order; each entry goes out as it is made, so that
 	 * memory stays small however many are selected */
-	for (;;) {
-		for (n = 0; n < NAME_CHUNK && (chunk[n].d = merge_next(&m, f, &chunk[n].stratum)); n++)
-			if (s->lookup)
-				refs[n] = (id_ref){ chunk[n].d->id, n };
-		if (!n)
-			break;
-		if (s->lookup && (rc = lookup_names(s, &k, refs, n)) < 0)
-			goto done;
-		for (i = 0; i < n; i++) {
-			const drawn *d = chunk[i].d;
-			yh_selected e;
-
-			e.rank = ++rank;
-			e.id = d->id;
-			e.name = s->lookup ? k.text + k.off[i] : s->heaps[chunk[i].stratum].names[d->slot];
-			e.stratum = &f->strata[chunk[i].stratum];
-			yh_ticket(e.ticket, &s->tk, d->id);
-			e.has_team = teams;
-			e.team.n = 0;
-			if (teams && (rc = yh_team_assign(&e.team, teamer, e.id, e.rank)) < 0)
-				goto done;
-			if ((rc = emit(emit_ctx, &e)) < 0)
-				goto done;
-		}
+	if (s->lookup && s->ahead) {
+		rc = emit_ahead(s, &m, teamer, emit, emit_ctx);
+		goto done;
 	}
-	rc = YH_OK;
+	if ((rc = chunk_alloc(&c, s->chunk_rows, s->lookup != NULL)) < 0)
+		goto done;
+	while ((rc = chunk_fill(&c, &m, f, s->chunk_rows, s->lookup, s->lookup_ctx)) == YH_OK && c.n &&
+	       (rc = chunk_emit(s, &c, teamer, &rank, emit, emit_ctx)) == YH_OK)
+		;
 done:
 	yh_teamer_free(teamer);
 	free(m.strata);
 	free(m.pos);
-	free(chunk);
-	free(refs);
-	free(k.off);
-	free(k.text);
+	chunk_free(&c);
 	return rc;
 }
 

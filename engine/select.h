@@ -61,6 +61,17 @@ int yh_selector_new(yh_selector **out, yh_frozen *f, const unsigned char seed[32
  * for a feed that cannot be asked again (a verifier's file).  Call before the first add. */
 void yh_selector_lookup_names(yh_selector *s, yh_names_fn fn, void *ctx);
 
+/* With names looked up, the selected entities' names asked of fn on a thread of its own, a
+ * few chunks ahead of the emit (the draw: on its second connection, while this thread forms
+ * the teams and writes the entries); fn must not share what the emit's callbacks use.  The
+ * reserves' names are still asked of the lookup, and so are the selected's when no thread
+ * can be started.  The output is the same. */
+void yh_selector_lookup_ahead(yh_selector *s, yh_names_fn fn, void *ctx);
+
+/* The selected entities go out in chunks of this many, each chunk's names looked up at once
+ * (4,096; smaller in tests, so that a small selection crosses several). */
+void yh_selector_chunk_rows(yh_selector *s, size_t rows);
+
 /* Feeds one eligible entity row (a yh_entity_fn). */
 int yh_selector_add(void *selector, const char *const *row);
 

@@ -1,6 +1,7 @@
 /* test_select.c — commitment, announcement digest, seed, tickets, the per-stratum selection and the transcript text
  * (engine/select.c through engine/draw.h; docs/spec.md §6-§8, §10).  Expected values are
  * recomputed here from the spec (testutil's tu_spec_*) over the files of the /2 vectors. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -642,6 +643,126 @@ START_TEST(test_selection_names_by_lookup)
 }
 END_TEST
 
+/* The selected's names looked up ahead on a thread of their own (yh_selector_lookup_ahead), in
+ * chunks of 50 so that the 1,211 selected cross 25 chunks and the ring of chunks goes round
+ * many times: the same output as names kept in the heaps; the reserves are asked of the lookup,
+ * every selected of the lookup ahead, from another thread than the emit's.  An id the lookup
+ * ahead does not find, or an emit that fails while the lookup is ahead, ends the emit with that
+ * error, the lookup's thread stopped. */
+typedef struct {
+	lookup l;
+	pthread_t emitter;
+	int other_thread;            /* every call came from another thread than the emitter */
+} ahead_lookup;
+
+static int names_ahead(void *ctx, const char *const *ids, size_t n, yh_name_found_fn found,
+                       void *found_ctx)
+{
+	ahead_lookup *a = ctx;
+
+	if (pthread_equal(pthread_self(), a->emitter))
+		a->other_thread = 0;
+	return lookup_names(&a->l, ids, n, found, found_ctx);
+}
+
+typedef struct {
+	json_t *entries;
+	size_t fail_at;              /* the entry that fails (1-based), or 0 */
+} failing_sink;
+
+static int collect_or_fail(void *ctx, const yh_selected *e)
+{
+	failing_sink *f = ctx;
+
+	if (f->fail_at && e->rank == f->fail_at)
+		return yh_error_set(YH_EIO, "the sink refused entry %llu", (unsigned long long)e->rank);
+	return json_array_append_new(f->entries, yh_selected_json(e));
+}
+
+/* The selection of all NENT rows (id order), the names looked up ahead: the emit's return code,
+ * the entries emitted in *entries. */
+static int select_ahead(json_t **entries, lookup *main_l, ahead_lookup *a, size_t fail_at)
+{
+	yh_selector *sel = NULL;
+	const yh_selection *selection;
+	failing_sink sink = { json_array(), fail_at };
+	yh_frozen f;
+	size_t i;
+	int rc;
+
+	frozen_open(&f, STRATA);
+	ck_assert_int_eq(yh_selector_new(&sel, &f, the_seed, 1, NULL, NULL), YH_OK);
+	yh_selector_lookup_names(sel, lookup_names, main_l);
+	yh_selector_lookup_ahead(sel, names_ahead, a);
+	yh_selector_chunk_rows(sel, 50);
+	for (i = 0; i < NENT; i++) {
+		const gen *g = &ents[i];
+		const char *row[YH_E_COLUMNS] = { g->id, "", "", "330106", "", risk_of[g->stratum], "active", "0" };
+
+		TU_REQUIRE(yh_selector_add(sel, row) == YH_OK, "add %s: %s", g->id, yh_error_message());
+	}
+	a->emitter = pthread_self();
+	a->other_thread = 1;
+	ck_assert_int_eq(yh_selector_close(&selection, sel), YH_OK);
+	rc = yh_selector_emit(sel, 0, collect_or_fail, &sink);
+	yh_selector_free(sel);
+	frozen_close(&f);
+	*entries = sink.entries;
+	return rc;
+}
+
+START_TEST(test_selection_names_ahead)
+{
+	size_t *o = order_of(0), selected = 0, reserves = 0, s;
+	lookup main_l = { 0 };
+	ahead_lookup a;
+	json_t *entries;
+	char *got, *want;
+	run kept;
+
+	generate();
+	memset(&a, 0, sizeof(a));
+	for (s = 0; s < NSTRATA; s++) {
+		selected += want_k[s];
+		reserves += want_r[s];
+	}
+	select_rows(&kept, o, NENT, 1);
+	ck_assert_int_eq(select_ahead(&entries, &main_l, &a, 0), YH_OK);
+	ck_assert_int_eq(yh_jcs_dump(&got, entries), YH_OK);
+	ck_assert_int_eq(yh_jcs_dump(&want, kept.entries), YH_OK);
+	ck_assert_str_eq(got, want);
+	ck_assert_uint_eq(main_l.asked, reserves);
+	ck_assert_uint_eq(a.l.asked, selected);
+	ck_assert_uint_eq(a.l.calls, (selected + 49) / 50);
+	ck_assert_msg(a.other_thread, "the names ahead were looked up on the emitting thread");
+	free(got);
+	free(want);
+	json_decref(entries);
+	/* an id the lookup ahead does not find (two of stratum "-", all selected) */
+	for (s = 0; s < 2; s++) {
+		const char *gone = s ? ents[NENT - NSTRATA].id : ents[0].id;
+
+		memset(&main_l, 0, sizeof(main_l));
+		memset(&a, 0, sizeof(a));
+		a.l.missing = gone;
+		ck_assert_int_eq(select_ahead(&entries, &main_l, &a, 0), YH_ESTALE);
+		ck_assert_msg(strstr(yh_error_message(), gone) != NULL, "%s", yh_error_message());
+		ck_assert_uint_lt(json_array_size(entries), selected);
+		json_decref(entries);
+	}
+	/* the emit fails in the 7th chunk, while the lookup is ahead: its error, nothing after */
+	memset(&main_l, 0, sizeof(main_l));
+	memset(&a, 0, sizeof(a));
+	ck_assert_int_eq(select_ahead(&entries, &main_l, &a, 321), YH_EIO);
+	ck_assert_str_eq(yh_error_message(), "the sink refused entry 321");
+	ck_assert_uint_eq(json_array_size(entries), 320);
+	ck_assert_uint_le(a.l.calls, 7 + 3); /* it stopped: at most three chunks past that one */
+	json_decref(entries);
+	run_free(&kept);
+	free(o);
+}
+END_TEST
+
 START_TEST(test_selection_refuses_other_population)
 {
 	static const char *const strata[] = {
@@ -926,6 +1047,7 @@ static Suite *select_suite(void)
 	tcase_add_test(sel, test_selection_row_order);
 	tcase_add_test(sel, test_selection_threads);
 	tcase_add_test(sel, test_selection_names_by_lookup);
+	tcase_add_test(sel, test_selection_names_ahead);
 	tcase_add_test(sel, test_selection_refuses_other_population);
 	tcase_add_test(sel, test_transcript_text);
 	tcase_add_test(sel, test_transcript_refuses_bad_utf8);
