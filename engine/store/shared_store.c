@@ -116,35 +116,14 @@ int yh_register_source(const char **relation, uint64_t *at, yh_store *store,
 	return YH_OK;
 }
 
-/* The first column of the first row of sql (?1: param when not NULL), or NULL. */
-static int one_text(char **out, yh_store *store, const char *sql, const char *param,
-                    const char *what)
-{
-	yh_stmt *st = NULL;
-	int rc, step;
-
-	*out = NULL;
-	if ((rc = yh_store_prepare(store, &st, sql, what)) < 0)
-		return rc;
-	if (param)
-		yh_db_bind_text(st, 1, param, -1);
-	if ((step = yh_db_step(st)) == YH_DB_ROW && !yh_db_is_null(st, 0)) {
-		if (!(*out = strdup(yh_store_text(st, 0))))
-			rc = yh_error_set(YH_ENOMEM, "out of memory");
-	} else if (step != YH_DB_ROW && step != YH_DB_DONE) {
-		rc = yh_store_fail(store, what);
-	}
-	yh_db_finalize(st);
-	return rc;
-}
-
 int yh_shared_register(char **department, yh_store *store)
 {
 	*department = NULL;
 	if (yh_db_kind(store) != YH_DB_POSTGRESQL)
 		return YH_OK;
-	return one_text(department, store, "SELECT register FROM yh_share WHERE department = ?1",
-	                store->department, "cannot read the shared registers");
+	return yh_store_query_text(department, store, "SELECT register FROM yh_share WHERE "
+	                           "department = ?1", store->department,
+	                           "cannot read the shared registers");
 }
 
 int yh_shared_entry_get(yh_shared_entry *out, int *found, yh_store *store, uint64_t seq)
@@ -189,9 +168,9 @@ int yh_shared_role_is_owner(int *out, yh_store *store)
 	*out = 0;
 	if (yh_db_kind(store) != YH_DB_POSTGRESQL)
 		return YH_OK;
-	rc = one_text(&v, store, "SELECT CASE WHEN pg_has_role(current_user, c.relowner, 'USAGE') "
-	              "THEN 1 ELSE 0 END FROM pg_class c WHERE c.oid = 'entity'::regclass", NULL,
-	              "cannot read the session's role");
+	rc = yh_store_query_text(&v, store, "SELECT CASE WHEN pg_has_role(current_user, c.relowner, "
+	                         "'USAGE') THEN 1 ELSE 0 END FROM pg_class c WHERE c.oid = "
+	                         "'entity'::regclass", NULL, "cannot read the session's role");
 	*out = v && strcmp(v, "1") == 0;
 	free(v);
 	return rc;

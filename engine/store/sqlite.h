@@ -59,6 +59,11 @@ int yh_store_prepare(yh_store *store, yh_stmt **st, const char *sql, const char 
  * constraint is not NULL a constraint violation sets *constraint and is not an error. */
 int yh_store_step_done(yh_store *store, yh_stmt *st, int *constraint, const char *what);
 
+/* The first column of sql's first row (?1: param when not NULL), copied ("" for NULL); *out
+ * NULL when there is no row.  YH_ESTORE naming `what` on failure. */
+int yh_store_query_text(char **out, yh_store *store, const char *sql, const char *param,
+                        const char *what);
+
 /* A text column, "" for NULL. */
 const char *yh_store_text(yh_stmt *st, int col);
 

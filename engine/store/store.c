@@ -346,8 +346,8 @@ static int connect(yh_store **out, const char *path, int flags)
 
 /* ---- PostgreSQL: the department a session acts for (docs/operations.md) ---- */
 
-/* The first column of sql's first row (?1: param when not NULL), copied; NULL when no row. */
-static int pg_text(char **out, yh_store *s, const char *sql, const char *param, const char *what)
+int yh_store_query_text(char **out, yh_store *s, const char *sql, const char *param,
+                        const char *what)
 {
 	yh_stmt *st = NULL;
 	int rc, r;
@@ -371,9 +371,8 @@ static int pg_text(char **out, yh_store *s, const char *sql, const char *param, 
 static int pg_has_store(int *out, yh_store *s)
 {
 	char *v = NULL;
-	int rc = pg_text(&v, s, "SELECT CASE WHEN to_regclass('meta') IS NULL THEN 0 ELSE 1 END",
-	                 NULL,
-	                 "cannot read the database");
+	int rc = yh_store_query_text(&v, s, "SELECT CASE WHEN to_regclass('meta') IS NULL THEN 0 "
+	                             "ELSE 1 END", NULL, "cannot read the database");
 
 	*out = v && strcmp(v, "1") == 0;
 	free(v);
@@ -429,8 +428,9 @@ static int pg_map_self(yh_store *s, const char *dept, const char *user)
 	yh_db_finalize(st);
 	if (rc == YH_OK && taken) {
 		yh_store_rollback(s);
-		if (pg_text(&other, s, "SELECT department FROM yh_role WHERE role = current_user", NULL,
-		            "cannot read the departments' roles") == YH_OK && other)
+		if (yh_store_query_text(&other, s, "SELECT department FROM yh_role WHERE role = "
+		                        "current_user", NULL,
+		                        "cannot read the departments' roles") == YH_OK && other)
 			rc = yh_error_set(YH_EEXIST, "store exists already: '%s' (its role '%s' acts for "
 			                  "department %s)", s->path, user, other);
 		else
@@ -453,9 +453,10 @@ static int pg_act_for(yh_store *s, const char *dept, int creating)
 	char *user = NULL, *role = NULL, *mine = NULL, *n = NULL, *tmp = NULL;
 	int rc;
 
-	if ((rc = pg_text(&user, s, "SELECT current_user", NULL, "cannot read the session's role")) < 0 ||
-	    (rc = pg_text(&role, s, "SELECT role FROM yh_role WHERE department = ?1", dept,
-	                  "cannot read the departments' roles")) < 0)
+	if ((rc = yh_store_query_text(&user, s, "SELECT current_user", NULL,
+	                              "cannot read the session's role")) < 0 ||
+	    (rc = yh_store_query_text(&role, s, "SELECT role FROM yh_role WHERE department = ?1", dept,
+	                              "cannot read the departments' roles")) < 0)
 		goto done;
 	if (!role && !creating) {
 		rc = yh_error_set_hint(YH_ENOTFOUND, YH_HINT_CREATE_STORE, s->path, "no department %s in "
@@ -465,21 +466,22 @@ static int pg_act_for(yh_store *s, const char *dept, int creating)
 	if (!role)
 		rc = pg_map_self(s, dept, user);
 	else if (strcmp(role, user) != 0 &&
-	         pg_text(&tmp, s, "SELECT set_config('role', ?1, false)", role, "") < 0)
+	         yh_store_query_text(&tmp, s, "SELECT set_config('role', ?1, false)", role, "") < 0)
 		rc = yh_error_set(YH_ESTORE, "the role '%s' may not act for department %s (its role is "
 		                  "'%s'): %s: '%s'", user, dept, role, yh_db_message(s), s->path);
 	if (rc < 0 ||
-	    (rc = pg_text(&mine, s, "SELECT department FROM yh_role WHERE role = current_user", NULL,
-	                  "cannot read the departments' roles")) < 0)
+	    (rc = yh_store_query_text(&mine, s, "SELECT department FROM yh_role WHERE role = "
+	                              "current_user", NULL, "cannot read the departments' roles")) < 0)
 		goto done;
 	if (!mine || strcmp(mine, dept) != 0) {
 		rc = yh_error_set(YH_ESTORE, "the session does not act for department %s: '%s'", dept,
 		                  s->path);
 		goto done;
 	}
-	if ((rc = pg_text(&n, s, "SELECT CASE WHEN rolsuper OR rolbypassrls THEN (SELECT count(*) "
-	                  "FROM yh_role) ELSE 0 END FROM pg_roles WHERE rolname = current_user", NULL,
-	                  "cannot read the session's role")) < 0)
+	if ((rc = yh_store_query_text(&n, s, "SELECT CASE WHEN rolsuper OR rolbypassrls THEN "
+	                              "(SELECT count(*) FROM yh_role) ELSE 0 END FROM pg_roles WHERE "
+	                              "rolname = current_user", NULL,
+	                              "cannot read the session's role")) < 0)
 		goto done;
 	if (n && atoll(n) > 1) {
 		rc = yh_error_set(YH_ESTORE, "the role '%s' bypasses row-level security: it may act only "
@@ -489,8 +491,8 @@ static int pg_act_for(yh_store *s, const char *dept, int creating)
 	}
 	s->rls = !n || atoll(n) == 0;
 	free(tmp);
-	if ((rc = pg_text(&tmp, s, "SELECT set_config('yaohao.department', ?1, false)", dept,
-	                  "cannot set the session's department")) < 0)
+	if ((rc = yh_store_query_text(&tmp, s, "SELECT set_config('yaohao.department', ?1, false)",
+	                              dept, "cannot set the session's department")) < 0)
 		goto done;
 	free(s->department);
 	if (!(s->department = strdup(dept)))
@@ -513,8 +515,8 @@ static int pg_new_space(yh_store *s, const char *department)
 
 	if ((rc = pg_has_store(&exists, s)) < 0 || (!exists && (rc = yh_schema_pg_create(s)) < 0) ||
 	    (rc = pg_act_for(s, department, 1)) < 0 ||
-	    (rc = pg_text(&have, s, "SELECT value FROM meta WHERE key = 'department'", NULL,
-	                  "cannot read the department")) < 0)
+	    (rc = yh_store_query_text(&have, s, "SELECT value FROM meta WHERE key = 'department'", NULL,
+	                              "cannot read the department")) < 0)
 		return rc;
 	if (have)
 		rc = yh_error_set(YH_EEXIST, "store exists already: '%s'", s->path);
@@ -678,12 +680,12 @@ static int open_sqlite(yh_store *s, int *version)
 static int pg_reads_as_auditor(int *out, yh_store *s, const char *dept)
 {
 	char *v = NULL;
-	int rc = pg_text(&v, s, "SELECT CASE WHEN coalesce((SELECT pg_has_role(current_user, r.oid, "
-	                 "'MEMBER') FROM yh_role y JOIN pg_roles r ON r.rolname = y.role WHERE "
-	                 "y.department = ?1), false) THEN 0 WHEN coalesce((SELECT pg_has_role(current_user, "
-	                 "a.oid, 'MEMBER') FROM pg_roles a WHERE a.rolname = 'yaohao_auditor'), false) "
-	                 "THEN 1 ELSE 0 END", dept,
-	                 "cannot read the session's role");
+	int rc = yh_store_query_text(&v, s, "SELECT CASE WHEN coalesce((SELECT pg_has_role("
+	                             "current_user, r.oid, 'MEMBER') FROM yh_role y JOIN pg_roles r ON "
+	                             "r.rolname = y.role WHERE y.department = ?1), false) THEN 0 WHEN "
+	                             "coalesce((SELECT pg_has_role(current_user, a.oid, 'MEMBER') FROM "
+	                             "pg_roles a WHERE a.rolname = 'yaohao_auditor'), false) THEN 1 "
+	                             "ELSE 0 END", dept, "cannot read the session's role");
 
 	*out = v && strcmp(v, "1") == 0;
 	free(v);
@@ -701,15 +703,15 @@ static int pg_audit_for(yh_store *s, const char *dept)
 	char *tmp = NULL, *have = NULL;
 	int rc;
 
-	if ((rc = pg_text(&tmp, s, "SELECT set_config('default_transaction_read_only', 'on', false)",
-	                  NULL, "cannot make the session read-only")) < 0)
+	if ((rc = yh_store_query_text(&tmp, s, "SELECT set_config('default_transaction_read_only', "
+	                              "'on', false)", NULL, "cannot make the session read-only")) < 0)
 		goto done;
 	free(tmp);
 	tmp = NULL;
-	if ((rc = pg_text(&tmp, s, "SELECT set_config('yaohao.audit', ?1, false)", dept,
-	                  "cannot set the department audited")) < 0 ||
-	    (rc = pg_text(&have, s, "SELECT value FROM meta WHERE key = 'department'", NULL,
-	                  "cannot read the department")) < 0)
+	if ((rc = yh_store_query_text(&tmp, s, "SELECT set_config('yaohao.audit', ?1, false)", dept,
+	                              "cannot set the department audited")) < 0 ||
+	    (rc = yh_store_query_text(&have, s, "SELECT value FROM meta WHERE key = 'department'", NULL,
+	                              "cannot read the department")) < 0)
 		goto done;
 	if (!have || strcmp(have, dept) != 0) {
 		rc = yh_error_set_hint(YH_ENOTFOUND, YH_HINT_CREATE_STORE, s->path, "no department %s "
@@ -751,8 +753,8 @@ static int open_pg(yh_store *s, const char *department, int *version)
 		rc = pg_act_for(s, department ? department : dept, 0);
 	}
 	if (rc < 0 ||
-	    (rc = pg_text(&v, s, "SELECT value FROM meta WHERE key = 'schema_version'",
-	                  NULL, "cannot read the store's schema version")) < 0)
+	    (rc = yh_store_query_text(&v, s, "SELECT value FROM meta WHERE key = 'schema_version'",
+	                              NULL, "cannot read the store's schema version")) < 0)
 		goto done;
 	if (!v)
 		rc = yh_error_set_hint(YH_ENOTFOUND, YH_HINT_CREATE_STORE, s->path, "no store for "
