@@ -18,6 +18,13 @@
 static const char *const own_tables[YH_REGISTER_COUNT] = { "entity", "inspector", "conflict",
 	                                                       "item" };
 
+/* PostgreSQL: the department's rows named, so that the primary key (dept first) serves every
+ * read, a role above row-level security's (a superuser in a database of one department)
+ * included, which would otherwise scan every row for a key; the planner flattens the subquery. */
+#define OWN_PG(table) "(SELECT * FROM " table " WHERE dept = yh_department_default()) AS " table
+static const char *const own_pg[YH_REGISTER_COUNT] = { OWN_PG("entity"), OWN_PG("inspector"),
+	                                                   OWN_PG("conflict"), OWN_PG("item") };
+
 /* the register's sequence the latest adopt entry at or before as_of (0: any) names, 0: none;
  * and when `from` is not NULL, the department it names (NULL: none; free()) */
 static int adopted_at(uint64_t *out, char **from, yh_store *store, uint64_t as_of)
@@ -98,12 +105,20 @@ int yh_register_source(const char **relation, uint64_t *at, yh_store *store,
 	uint64_t seq;
 	int rc, shared = 0;
 
-	*relation = kind < YH_REGISTER_COUNT ? own_tables[kind] : NULL;
+	*relation = NULL;
 	*at = as_of;
-	if (!*relation)
+	if (kind >= YH_REGISTER_COUNT)
 		return yh_error_set(YH_EINVAL, "unknown register %d", (int)kind);
-	if (kind != YH_REGISTER_ENTITIES || (rc = yh_shared_adopted(&shared, store)) < 0 || !shared)
-		return kind != YH_REGISTER_ENTITIES || shared ? YH_OK : rc;
+	if (yh_db_kind(store) != YH_DB_POSTGRESQL) {
+		*relation = own_tables[kind];
+		return YH_OK;
+	}
+	if (kind == YH_REGISTER_ENTITIES && (rc = yh_shared_adopted(&shared, store)) < 0)
+		return rc;
+	if (!shared) {
+		*relation = own_pg[kind];
+		return YH_OK;
+	}
 	if (!store->source_known || store->source_as_of != as_of) {
 		if ((rc = adopted_at(&seq, NULL, store, as_of)) < 0)
 			return rc;

@@ -709,7 +709,13 @@ static int pg_audit_for(yh_store *s, const char *dept)
 	free(tmp);
 	tmp = NULL;
 	if ((rc = yh_store_query_text(&tmp, s, "SELECT set_config('yaohao.audit', ?1, false)", dept,
-	                              "cannot set the department audited")) < 0 ||
+	                              "cannot set the department audited")) < 0)
+		goto done;
+	free(tmp);
+	tmp = NULL;
+	/* the department the store's reads name (shared_store.c); it gives the auditor no row */
+	if ((rc = yh_store_query_text(&tmp, s, "SELECT set_config('yaohao.department', ?1, false)",
+	                              dept, "cannot set the session's department")) < 0 ||
 	    (rc = yh_store_query_text(&have, s, "SELECT value FROM meta WHERE key = 'department'", NULL,
 	                              "cannot read the department")) < 0)
 		goto done;
