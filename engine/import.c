@@ -25,6 +25,7 @@
 
 #define MAX_COLUMNS YH_REGISTER_MAX_COLUMNS
 #define PROGRESS_EVERY 8192
+#define ANALYZE_AFTER 10000 /* rows an import writes before the register's statistics are renewed */
 #define KEY_SEP "\x1f" /* control characters never occur in values, so keys join unambiguously */
 
 typedef struct {
@@ -586,6 +587,10 @@ int yh_import_file(yh_import_report *rep, yh_store *store, yh_register_kind kind
 		goto done;
 	in_tx = 0;
 	rep->seq = im.seq;
+	/* the planner's statistics after a big change, not when autovacuum gets to them: the
+	 * draw's lookups by key right after an import depend on them (PostgreSQL) */
+	if (rep->added + rep->changed + rep->closed >= ANALYZE_AFTER)
+		yh_register_analyze(store, kind);
 done:
 	yh_row_sort_free(im.sort);
 	yh_register_writer_free(im.writer);

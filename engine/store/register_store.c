@@ -263,6 +263,19 @@ int yh_register_has_current(int *out, yh_store *store, yh_register_kind kind)
 	return has_rows(out, store, kind, 1);
 }
 
+void yh_register_analyze(yh_store *store, yh_register_kind kind)
+{
+	char sql[64];
+
+	if (yh_db_kind(store) != YH_DB_POSTGRESQL || kind >= YH_REGISTER_COUNT)
+		return;
+	/* a role that does not own the table is skipped with a warning, not an error; a failure
+	 * here costs only a plan until autovacuum analyzes the table */
+	snprintf(sql, sizeof(sql), "ANALYZE %s", tables[kind]);
+	if (yh_db_exec(store, sql) < 0)
+		yh_error_clear();
+}
+
 int yh_register_has_own_rows(int *out, yh_store *store, yh_register_kind kind)
 {
 	return has_rows(out, store, kind, 0);

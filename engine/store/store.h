@@ -129,6 +129,10 @@ int yh_register_version_counts(yh_store *store, yh_register_kind kind, int closi
 /* 1 if the register has current rows. */
 int yh_register_has_current(int *out, yh_store *store, yh_register_kind kind);
 
+/* PostgreSQL: renews the planner's statistics of the register's table (after a big import;
+ * skipped, best effort, for a role that does not own it).  Nothing on SQLite. */
+void yh_register_analyze(yh_store *store, yh_register_kind kind);
+
 /* 1 in *out when the store's own table of the register holds any row version (not the shared
  * register a department adopted: shared_store.c). */
 int yh_register_has_own_rows(int *out, yh_store *store, yh_register_kind kind);
