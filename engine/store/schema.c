@@ -137,9 +137,11 @@ static const char *const migrations[] = {
  * and forced on it: a role sees and writes the rows of the department yh_role maps it to
  * (PG_DEPT, parsed when the policy is made, so no table of the session's can stand in for
  * yh_role), and a member of yaohao_auditor reads every row (in a yaohao session, only the
- * rows of the department it audits: PG_AUDITED, which narrows, never widens).  The store's SQL never names the
- * column: reads see the role's rows only, and inserts take the default, the department the
- * store chose for the session, which the policy checks against the role's.  A superuser or a
+ * rows of the department it audits: PG_AUDITED, which narrows, never widens).  Inserts never
+ * name the column: they take the default, the department the store chose for the session,
+ * which the policy checks against the role's.  Reads of the registers name it (dept =
+ * yh_department_default(): shared_store.c, register_writer.c) only so that the indexes, which
+ * lead with it, serve a role above the policies too; the policies decide what a role sees.  A superuser or a
  * BYPASSRLS role sees every row, so the store lets such a role act only where the database
  * holds one department (store.c).  No table grants anything to anyone: the grants are the
  * owner's (docs/operations.md).
