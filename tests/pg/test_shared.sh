@@ -185,4 +185,17 @@ yh adopt --db "$DB1" --key d1.key
 assert_exit 2 "a department with entity rows of its own adopts nothing"
 assert_stderr_contains "department $D1 has an entity register of its own"
 
+# the tables' owner acting for a department: the owner's policies would show it the shared rows
+# in its own tables, so it adopts nothing (a database whose owner is also a department's role)
+D3=330300-SCJG
+pg_as yaohao -c "SET ROLE yaohao_owner" -c "INSERT INTO yh_role VALUES ('yaohao_owner', '$D3')" \
+	-c "INSERT INTO yh_share VALUES ('$D3', '$REG')"
+assert_exit 0 "the owner maps itself to $D3 and shares the register with it"
+OWNER="$(pg_uri yaohao yaohao)&options=-c%20role%3Dyaohao_owner"
+yh init --department $D3 --db "$OWNER" --key d3.key
+assert_exit 0 "$D3 makes its space as the owner"
+yh adopt --db "$OWNER" --department $D3 --key d3.key
+assert_exit 2 "the tables' owner adopts nothing"
+assert_stderr_contains "the session's role owns the tables"
+
 finish
