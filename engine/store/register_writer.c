@@ -48,12 +48,10 @@ struct yh_register_writer {
 	size_t nclose;                     /* keys bound to it, not closed yet */
 };
 
-/* PostgreSQL: the department named in every statement that finds rows by key, so that the
- * indexes, which lead with it, serve a role above row-level security (a superuser in a database
- * of one department) too, and not only a role the policy adds it for. */
+/* PostgreSQL: the department named in every statement that finds rows by key (sqlite.h). */
 static const char *own_rows(const yh_register_writer *w)
 {
-	return yh_db_kind(w->store) == YH_DB_POSTGRESQL ? " AND dept = yh_department_default()" : "";
+	return yh_db_kind(w->store) == YH_DB_POSTGRESQL ? " AND " YH_SQL_PG_OWN_ROWS : "";
 }
 
 /* "UPDATE table SET valid_to = ?1 WHERE valid_to IS NULL AND (keys) IN ((?2, ...), ...)": the

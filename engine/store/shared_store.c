@@ -18,10 +18,9 @@
 static const char *const own_tables[YH_REGISTER_COUNT] = { "entity", "inspector", "conflict",
 	                                                       "item" };
 
-/* PostgreSQL: the department's rows named, so that the primary key (dept first) serves every
- * read, a role above row-level security's (a superuser in a database of one department)
- * included, which would otherwise scan every row for a key; the planner flattens the subquery. */
-#define OWN_PG(table) "(SELECT * FROM " table " WHERE dept = yh_department_default()) AS " table
+/* PostgreSQL: the department's rows named (sqlite.h, YH_SQL_PG_OWN_ROWS); the planner
+ * flattens the subquery. */
+#define OWN_PG(table) "(SELECT * FROM " table " WHERE " YH_SQL_PG_OWN_ROWS ") AS " table
 static const char *const own_pg[YH_REGISTER_COUNT] = { OWN_PG("entity"), OWN_PG("inspector"),
 	                                                   OWN_PG("conflict"), OWN_PG("item") };
 

@@ -46,6 +46,11 @@ struct yh_store {
 /* The same for a ?1 known to be a sequence (not 0). */
 #define YH_SQL_AS_OF_SEQ "(valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1))"
 
+/* PostgreSQL: the session's department's rows (docs/operations.md), named in the reads by key so
+ * that the indexes, which lead with dept, serve a role above row-level security too: the one
+ * spelling for the register reads (shared_store.c) and the import's (register_writer.c). */
+#define YH_SQL_PG_OWN_ROWS "dept = yh_department_default()"
+
 /* Reports a database failure on the store as YH_ESTORE: "<what>: <db message>: '<path>'" (db.c). */
 int yh_store_fail(yh_store *store, const char *what);
 
